@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { AuditReport, FileReport } from '../../src/engine/report.js'
+import { TempGitRepo } from '../helpers/git-repo.js'
+import { runCliProcess } from '../helpers/spawn.js'
+
+const EXAMPLES = resolve(process.cwd(), 'examples/pr')
+const REALDATA = resolve(process.cwd(), '../shared/realdata')
+const itReal = existsSync(REALDATA) ? it : it.skip
+
+function fileOf(report: AuditReport, path: string): FileReport {
+  const file = report.files.find((f) => f.path === path)
+  if (!file) throw new Error(`no file ${path} in the report: ${report.files.map((f) => f.path).join(', ')}`)
+  return file
+}
+
+describe('dataset-audit pr on a real git repository', () => {
+  let repo: TempGitRepo
+  beforeAll(() => {
+    repo = new TempGitRepo()
+    repo.replaceWith(join(EXAMPLES, 'base'))
+    repo.write('README.md', 'not a dataset\n')
+    repo.commit('base datasets')
+    repo.git('checkout', '--quiet', '-b', 'dataset-update')
+    repo.replaceWith(join(EXAMPLES, 'head'))
+    repo.write('notes/package.json', '{"name": "not a dataset"}\n')
+    repo.commit('add records')
+    repo.git('checkout', '--quiet', 'main')
+  })
+  afterAll(() => repo.remove())
+
+  it('reports the right added, removed and modified counts per file, read from git objects', () => {
+    const result = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'dataset-update', '--format', 'json'])
+    expect(result.stderr).not.toMatch(/could not audit/)
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(report.files.map((f) => f.path).sort()).toEqual(['data/eval/test.csv', 'data/sft/train.jsonl'])
+
+    const train = fileOf(report, 'data/sft/train.jsonl')
+    expect(train).toMatchObject({ format: 'jsonl', records: 31, baseRecords: 24, added: 8, removed: 1, modified: 2, skipped: 1, diffMode: 'key', keyFields: ['id'] })
+    expect(train.examples.removed).toEqual([{ key: 'sft-012', line: 12 }])
+    expect(train.examples.modified.map((m) => [m.key, m.changedFields])).toEqual([
+      ['sft-006', ['output']],
+      ['sft-011', ['output']]
+    ])
+
+    const evalFile = fileOf(report, 'data/eval/test.csv')
+    expect(evalFile).toMatchObject({ format: 'csv', records: 12, added: 2, removed: 0, modified: 1, split: 'test' })
+    expect(evalFile.examples.modified[0]).toMatchObject({ key: 'q3', changedFields: ['answer'] })
+  })
+
+  it('reports the malformed line as a parse finding with its line, brought by the PR, and fails the gate', () => {
+    const result = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'dataset-update', '--format', 'json'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/the gate fails/)
+    const report = JSON.parse(result.stdout) as AuditReport
+    const parse = fileOf(report, 'data/sft/train.jsonl').findings.filter((f) => f.check === 'parse')
+    expect(parse).toHaveLength(1)
+    expect(parse[0]).toMatchObject({ dimension: 'accuracy', severity: 'error', file: 'data/sft/train.jsonl', line: 28, introduced: true })
+    expect(report.regressions.some((r) => r.check === 'parse')).toBe(true)
+  })
+
+  it('prints a markdown report with the score and the per-file changes', () => {
+    const result = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'dataset-update'])
+    expect(result.stdout).toMatch(/^### ❌ Dataset audit: [\d.]+ \/ 100/)
+    expect(result.stdout).toContain('| `data/sft/train.jsonl` | 31 | 8 | 1 | 2 |')
+    expect(result.stdout).toContain('| `data/eval/test.csv` | 12 | 2 | 0 | 1 |')
+  })
+
+  it('passes when the policy says never, and audits nothing when no dataset changed', () => {
+    expect(runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'dataset-update', '--fail-on', 'never', '--format', 'json']).status).toBe(0)
+    const same = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'main', '--format', 'json'])
+    expect(same.status).toBe(0)
+    expect((JSON.parse(same.stdout) as AuditReport).files).toEqual([])
+  })
+
+  it('exits 2 with a one-line reason for an unknown ref', () => {
+    const result = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'no-such-branch'])
+    expect(result.status).toBe(2)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/could not audit: .*no-such-branch/)
+  })
+})
+
+describe('dataset-audit diff and scan', () => {
+  it('diffs two folders like a PR, reading the config from the old one', () => {
+    const result = runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--format', 'json'])
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(fileOf(report, 'data/sft/train.jsonl')).toMatchObject({ added: 8, removed: 1, modified: 2 })
+    expect(fileOf(report, 'data/eval/test.csv').purpose).toBe('eval')
+  })
+
+  itReal('finds exactly the 8 records the GSM8K answer-extraction fix changed, and nothing else', () => {
+    const dir = join(REALDATA, 'grade-school-math')
+    const result = runCliProcess(['diff', join(dir, 'example_model_solutions.before.jsonl'), join(dir, 'example_model_solutions.after.jsonl'), '--format', 'json'])
+    const [file] = (JSON.parse(result.stdout) as AuditReport).files
+    expect(file).toMatchObject({ records: 1319, added: 0, removed: 0, modified: 8, unchanged: 1311, diffMode: 'content' })
+    expect(file.examples.modified.map((m) => [m.headLine, m.changedFields])).toEqual([
+      [250, ['6b_verification.is_correct']],
+      [420, ['175b_finetuning.is_correct']],
+      [611, ['175b_verification.is_correct', '6b_finetuning.is_correct', '6b_verification.is_correct']],
+      [643, ['175b_verification.is_correct']],
+      [820, ['6b_finetuning.is_correct']],
+      [830, ['175b_verification.is_correct']],
+      [998, ['175b_verification.is_correct']],
+      [1010, ['175b_verification.is_correct']]
+    ])
+  })
+
+  itReal('finds the 2 TruthfulQA es rows whose empty labels were filled', () => {
+    const dir = join(REALDATA, 'truthfulqa-multi')
+    const result = runCliProcess(['diff', join(dir, 'es.before.csv'), join(dir, 'es.after.csv'), '--format', 'json'])
+    const [file] = (JSON.parse(result.stdout) as AuditReport).files
+    expect(file).toMatchObject({ records: 300, added: 0, removed: 0, modified: 2, diffMode: 'key', keyFields: ['id'] })
+    for (const modified of file.examples.modified) expect(modified.changedFields).toEqual(['informativeness', 'truthfulness'])
+  })
+
+  it('scans a folder with no base and reports every problem as the change\'s own', () => {
+    const result = runCliProcess(['scan', 'examples/pr/head', '--format', 'json'])
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(report.files.map((f) => f.status)).toEqual(['scanned', 'scanned'])
+    expect(report.baseScore).toBeNull()
+  })
+
+  it('exits 2 with a one-line reason on usage errors', () => {
+    for (const args of [['frobnicate'], ['diff', 'only-one.jsonl'], ['scan', 'no/such/path'], ['scan', '.', '--format', 'xml'], ['scan', '.', '--bogus']]) {
+      const result = runCliProcess(args)
+      expect(result.status).toBe(2)
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+      expect(result.stderr).toMatch(/^dataset-audit: /)
+    }
+  })
+})

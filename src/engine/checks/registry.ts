@@ -1,0 +1,9 @@
+import type { Check } from './types.js'
+
+/** Every check the audit runs, in the order the report lists them. */
+export const ALL_CHECKS: readonly Check[] = []
+
+/** The check with this id, if there is one. */
+export function findCheck(id: string): Check | undefined {
+  return ALL_CHECKS.find((check) => check.id === id)
+}

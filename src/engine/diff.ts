@@ -1,0 +1,194 @@
+import { displayKey, type RecordIndex } from './record-index.js'
+import type { ModifiedRecord, RecordRef } from './types.js'
+
+/** What happened to a head record, by its position in the head index. */
+export const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 } as const
+
+/** A key that more than one record of one side carries. */
+export interface DuplicateKey {
+  side: 'base' | 'head'
+  key: string
+  lines: number[]
+}
+
+/** The record-by-record difference between two versions of one file. */
+export interface RecordDiff {
+  /** `key`: matched by the key fields; `content`: by content, changed records paired by shared field values. */
+  mode: 'key' | 'content'
+  keyFields: string[]
+  added: RecordRef[]
+  removed: RecordRef[]
+  modified: ModifiedRecord[]
+  unchanged: number
+  /** Per head record (by position): unchanged, added or modified. */
+  headStatus: Uint8Array
+  duplicateKeys: DuplicateKey[]
+  /** Records kept their content but changed places: not a change, said for the reader. */
+  reordered: boolean
+}
+
+/** A bucket of records sharing one field value is too common to say two records belong together. */
+const MAX_PAIRING_BUCKET = 16
+
+/**
+ * Diffs two indexes of one file. Records are matched by key when the index has key fields,
+ * else (and for records lacking a key) by content hash; content-matched leftovers that share at
+ * least half of their field values are paired as modified, the way a reviewer would read an
+ * edited record rather than a removal and an addition.
+ */
+export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
+  const keyFields = [...head.keyFields]
+  const headStatus = new Uint8Array(head.size)
+  const matchedBaseForHead = new Int32Array(head.size).fill(-1)
+  const baseMatched = new Uint8Array(base.size)
+  const modified: ModifiedRecord[] = []
+  const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')]
+
+  const markMatch = (b: number, h: number): void => {
+    baseMatched[b] = 1
+    matchedBaseForHead[h] = b
+    if (base.contentHashes[b] === head.contentHashes[h]) {
+      headStatus[h] = HeadStatus.Unchanged
+    } else {
+      headStatus[h] = HeadStatus.Modified
+      modified.push({
+        key: displayKey(head.keys[h] ?? ''),
+        baseLine: base.lines[b],
+        headLine: head.lines[h],
+        changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
+      })
+    }
+  }
+
+  // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
+  if (keyFields.length > 0) {
+    const baseByKey = positionsBy(base.size, (b) => base.keys[b])
+    for (let h = 0; h < head.size; h++) {
+      const key = head.keys[h]
+      if (key === undefined) continue
+      const b = baseByKey.get(key)?.shift()
+      if (b !== undefined) markMatch(b, h)
+    }
+  }
+
+  // 2. By content, among the records no key matched and that have no key of their own.
+  const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || index.keys[i] === undefined
+  const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined))
+  const headLeft: number[] = []
+  for (let h = 0; h < head.size; h++) {
+    if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h)) continue
+    const b = baseByContent.get(head.contentHashes[h])?.shift()
+    if (b !== undefined) markMatch(b, h)
+    else headLeft.push(h)
+  }
+
+  // 3. Pair what is left by shared field values: an edit, not a removal plus an addition.
+  const baseLeft: number[] = []
+  for (let b = 0; b < base.size; b++) if (baseMatched[b] === 0 && unkeyed(base, b)) baseLeft.push(b)
+  pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch)
+
+  const added: RecordRef[] = []
+  for (let h = 0; h < head.size; h++) {
+    if (matchedBaseForHead[h] === -1) {
+      headStatus[h] = HeadStatus.Added
+      added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] })
+    }
+  }
+  const removed: RecordRef[] = []
+  for (let b = 0; b < base.size; b++) {
+    if (baseMatched[b] === 0) removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] })
+  }
+  modified.sort((x, y) => x.headLine - y.headLine)
+
+  return {
+    mode: keyFields.length > 0 ? 'key' : 'content',
+    keyFields,
+    added,
+    removed,
+    modified,
+    unchanged: head.size - added.length - modified.length,
+    headStatus,
+    duplicateKeys,
+    reordered: isReordered(matchedBaseForHead)
+  }
+}
+
+/** The field paths whose values differ, or that only one side has, sorted. */
+export function changedFields(base: Map<string, number>, head: Map<string, number>): string[] {
+  const changed = new Set<string>()
+  for (const [path, hash] of head) if (base.get(path) !== hash) changed.add(path)
+  for (const path of base.keys()) if (!head.has(path)) changed.add(path)
+  return [...changed].sort()
+}
+
+function positionsBy<K>(size: number, keyOf: (position: number) => K | undefined): Map<K, number[]> {
+  const positions = new Map<K, number[]>()
+  for (let i = 0; i < size; i++) {
+    const key = keyOf(i)
+    if (key === undefined) continue
+    const list = positions.get(key)
+    if (list) list.push(i)
+    else positions.set(key, [i])
+  }
+  return positions
+}
+
+function findDuplicateKeys(index: RecordIndex, side: 'base' | 'head'): DuplicateKey[] {
+  if (index.keyFields.length === 0) return []
+  const duplicates: DuplicateKey[] = []
+  for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
+    if (positions.length > 1) duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) })
+  }
+  return duplicates
+}
+
+function pairBySharedFields(
+  base: RecordIndex,
+  head: RecordIndex,
+  baseLeft: number[],
+  headLeft: number[],
+  baseMatched: Uint8Array,
+  markMatch: (b: number, h: number) => void
+): void {
+  if (baseLeft.length === 0 || headLeft.length === 0) return
+  const baseByFieldValue = new Map<string, number[]>()
+  for (const b of baseLeft) {
+    for (const [path, hash] of base.fieldsOf(b)) {
+      const bucketKey = path + '\u0000' + hash
+      const bucket = baseByFieldValue.get(bucketKey)
+      if (bucket) bucket.push(b)
+      else baseByFieldValue.set(bucketKey, [b])
+    }
+  }
+  for (const h of headLeft) {
+    const headFields = head.fieldsOf(h)
+    const shared = new Map<number, number>()
+    for (const [path, hash] of headFields) {
+      const bucket = baseByFieldValue.get(path + '\u0000' + hash)
+      if (!bucket || bucket.length > MAX_PAIRING_BUCKET) continue
+      for (const b of bucket) if (baseMatched[b] === 0) shared.set(b, (shared.get(b) ?? 0) + 1)
+    }
+    let best = -1
+    let bestShared = 0
+    for (const [b, count] of shared) {
+      if (count > bestShared || (count === bestShared && b < best)) {
+        best = b
+        bestShared = count
+      }
+    }
+    if (best === -1) continue
+    const fieldCount = Math.max(headFields.size, base.fieldsOf(best).size)
+    if (bestShared * 2 >= fieldCount) markMatch(best, h)
+  }
+}
+
+/** True when the matched records appear in head in another order than in base. */
+function isReordered(matchedBaseForHead: Int32Array): boolean {
+  let previous = -1
+  for (const b of matchedBaseForHead) {
+    if (b === -1) continue
+    if (b < previous) return true
+    previous = b
+  }
+  return false
+}

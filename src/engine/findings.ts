@@ -1,0 +1,68 @@
+import type { Dimension, Finding, Severity } from './types.js'
+import type { FindingCount } from './report.js'
+
+/** How many findings of one check one file lists; the rest are counted, not listed. */
+export const FINDINGS_LISTED_PER_CHECK = 100
+
+/** Severity as a number, higher is worse; 0 is no finding. */
+export const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 }
+
+/**
+ * Keeps the findings of one side of one file: every one counted, at most
+ * FINDINGS_LISTED_PER_CHECK per check listed, those the PR brought first.
+ */
+export class FindingCollector {
+  private readonly counts = new Map<string, FindingCount>()
+  private readonly introducedListed = new Map<string, Finding[]>()
+  private readonly otherListed = new Map<string, Finding[]>()
+
+  add(finding: Finding): void {
+    const count = this.countFor(finding.check, finding.dimension)
+    count.total++
+    count[finding.severity]++
+    if (finding.introduced) {
+      count.introduced++
+      if (finding.severity === 'error') count.introducedErrors++
+      if (finding.severity === 'warning') count.introducedWarnings++
+    }
+    const lists = finding.introduced ? this.introducedListed : this.otherListed
+    const list = lists.get(finding.check) ?? []
+    if (list.length < FINDINGS_LISTED_PER_CHECK) {
+      list.push(finding)
+      lists.set(finding.check, list)
+    }
+  }
+
+  /** Records how many findings the same check had on the base side. */
+  addBaseCount(check: string, dimension: Dimension, total: number): void {
+    this.countFor(check, dimension).base += total
+  }
+
+  countList(): FindingCount[] {
+    return [...this.counts.values()].sort((a, b) => a.check.localeCompare(b.check))
+  }
+
+  /** The listed findings, per check the introduced ones first, in line order within each. */
+  listed(): { findings: Finding[]; omitted: number } {
+    const findings: Finding[] = []
+    let omitted = 0
+    for (const count of this.countList()) {
+      const introduced = this.introducedListed.get(count.check) ?? []
+      const other = this.otherListed.get(count.check) ?? []
+      const kept = [...introduced, ...other].slice(0, FINDINGS_LISTED_PER_CHECK)
+      kept.sort((a, b) => Number(b.introduced ?? false) - Number(a.introduced ?? false) || (a.line ?? 0) - (b.line ?? 0))
+      findings.push(...kept)
+      omitted += count.total - kept.length
+    }
+    return { findings, omitted }
+  }
+
+  private countFor(check: string, dimension: Dimension): FindingCount {
+    let count = this.counts.get(check)
+    if (!count) {
+      count = { check, dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 }
+      this.counts.set(check, count)
+    }
+    return count
+  }
+}

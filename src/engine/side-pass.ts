@@ -1,0 +1,203 @@
+import type { CheckConfig, FileSettings } from '../config/types.js'
+import type { Check, CheckRun, FindingDraft } from './checks/types.js'
+import { inferKeyFields, inferTextFields } from './fields.js'
+import { FindingCollector } from './findings.js'
+import { readDataset } from './readers/index.js'
+import type { ByteSource, ReadSummary } from './readers/types.js'
+import { displayKey, RecordIndex, recordKey } from './record-index.js'
+import { SideScorer } from './score.js'
+import type { DatasetRecord, Finding } from './types.js'
+
+/** Distinct reader problems remembered per side: enough to tell old from new. */
+const MAX_READER_SIGNATURES = 10000
+
+/** Records read before the key and text fields are guessed and the checks start. */
+const SAMPLE_SIZE = 200
+
+/** A check with its merged settings, ready to run on one file. */
+export interface PreparedCheck {
+  check: Check
+  config: CheckConfig
+}
+
+/** How records are identified and read, decided on the first side read and kept for the other. */
+export interface FieldPlan {
+  keyFields: string[]
+  /** The key was guessed, not configured: dropped if it turns out not to be unique. */
+  keyInferred: boolean
+  textFields: string[]
+}
+
+/** One side of one file, read and checked. */
+export interface SideResult {
+  summary: ReadSummary
+  index: RecordIndex
+  collector: FindingCollector
+  scorer: SideScorer
+  /** Each check's summary of this side, for the other side's comparison. */
+  checkSummaries: Map<string, unknown>
+  /** File-level findings, by `check/field`, to tell on head which ones the PR brought. */
+  fileLevelKeys: Set<string>
+  /** The reader's findings with line numbers taken out, to tell on head which ones are new. */
+  readerSignatures: Set<string>
+  /** Pseudo-positions (minus the line) of unreadable lines the PR brought, for the patch score. */
+  introducedSkipped: Set<number>
+  plan: FieldPlan
+}
+
+export interface SidePassOptions {
+  source: ByteSource
+  side: 'base' | 'head'
+  settings: FileSettings
+  checks: readonly PreparedCheck[]
+  /** Decided on the other side already; decided here from the first records otherwise. */
+  plan?: FieldPlan
+  /** The base side, when reading head: to tell introduced findings and compare summaries. */
+  base?: SideResult
+  /** True when the whole file is new to the PR (added file, or a scan with no base). */
+  allIntroduced: boolean
+  onRecords?: (records: number) => void
+}
+
+/**
+ * Reads one side of one file once, streaming: indexes each record for the diff and runs every
+ * check on it. The first records are held back until the key and the text fields are known.
+ */
+export async function runSidePass(options: SidePassOptions): Promise<SideResult> {
+  const { source, side, settings, checks, base } = options
+  const collector = new FindingCollector()
+  const scorer = new SideScorer()
+  // Reading the file is itself an accuracy check: every record parsed or reported.
+  scorer.markLooked('accuracy')
+  const checkSummaries = new Map<string, unknown>()
+  const fileLevelKeys = new Set<string>()
+  const readerSignatures = new Set<string>()
+  const introducedSkipped = new Set<number>()
+  const baseContent = base ? new Set(base.index.contentHashes) : undefined
+  let plan = options.plan
+  let index: RecordIndex | undefined
+  let runs: Array<{ prepared: PreparedCheck; run: CheckRun }> = []
+  const held: DatasetRecord[] = []
+  let current: { record: DatasetRecord; position: number; introduced: boolean } | undefined
+
+  const record = (finding: Finding, position: number | undefined): void => {
+    collector.add(finding)
+    scorer.note(finding.dimension, finding.severity, position)
+  }
+
+  const emitFor = (prepared: PreparedCheck) => (draft: FindingDraft): void => {
+    const { check, config } = prepared
+    const finding: Finding = {
+      ...draft,
+      check: check.id,
+      dimension: check.dimension,
+      file: source.path,
+      severity: (config.severity as Finding['severity'] | undefined) ?? draft.severity ?? check.defaultSeverity
+    }
+    let position: number | undefined
+    if (current && (draft.line === undefined || draft.line === current.record.line)) {
+      position = current.position
+      finding.line ??= current.record.line
+      if (finding.key === undefined && index && index.keyFields.length > 0) {
+        const key = recordKey(current.record.fields, index.keyFields)
+        if (key !== undefined) finding.key = displayKey(key)
+      }
+      finding.introduced = current.introduced
+    } else if (draft.line !== undefined && index) {
+      position = positionOfLine(index.lines, draft.line)
+      finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
+    } else {
+      const fileKey = `${check.id}/${draft.field ?? ''}`
+      fileLevelKeys.add(fileKey)
+      finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey))
+    }
+    record(finding, position)
+  }
+
+  const start = (): void => {
+    if (!plan) {
+      const configuredKey = settings.key.length > 0
+      const keyFields = configuredKey ? settings.key : inferKeyFields(held)
+      const exclude = new Set([...keyFields, ...(settings.labelField ? [settings.labelField] : [])])
+      plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) }
+    }
+    index = new RecordIndex(plan.keyFields)
+    runs = checks.map((prepared) => ({
+      prepared,
+      run: prepared.check.start({
+        file: source.path,
+        side,
+        settings,
+        config: prepared.config,
+        textFields: prepared.config.fields ?? plan!.textFields
+      })
+    }))
+    for (const { prepared } of runs) scorer.markLooked(prepared.check.dimension)
+    for (const heldRecord of held) processRecord(heldRecord)
+    held.length = 0
+  }
+
+  const processRecord = (datasetRecord: DatasetRecord): void => {
+    const position = index!.add(datasetRecord)
+    const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
+    current = { record: datasetRecord, position, introduced }
+    for (const { prepared, run } of runs) run.record(datasetRecord, emitFor(prepared))
+    current = undefined
+  }
+
+  let count = 0
+  const summary = await readDataset(
+    source,
+    {
+      record: (datasetRecord) => {
+        count++
+        if (options.onRecords && count % 10000 === 0) options.onRecords(count)
+        if (index) processRecord(datasetRecord)
+        else {
+          held.push(datasetRecord)
+          if (held.length >= SAMPLE_SIZE) start()
+        }
+      },
+      finding: (finding) => {
+        // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
+        const signature = readerSignature(finding)
+        if (readerSignatures.size < MAX_READER_SIGNATURES) readerSignatures.add(signature)
+        const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature))
+        // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
+        const position = finding.line !== undefined ? -finding.line : undefined
+        if (position !== undefined && introduced) introducedSkipped.add(position)
+        collector.add({ ...finding, introduced })
+        scorer.note(finding.dimension, finding.severity, position)
+      }
+    },
+    { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
+  )
+  // A file that could not be read has no accuracy to speak of.
+  if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
+  if (!index) start()
+  for (const { prepared, run } of runs) {
+    const baseSummary = base?.checkSummaries.get(prepared.check.id)
+    checkSummaries.set(prepared.check.id, run.finish(emitFor(prepared), baseSummary))
+  }
+  options.onRecords?.(count)
+  return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
+}
+
+function readerSignature(finding: Finding): string {
+  return finding.check + ':' + finding.message.replace(/\d+/g, '#')
+}
+
+/** Binary search: the position of the record starting at `line`, or of the record containing it. */
+function positionOfLine(lines: readonly number[], line: number): number | undefined {
+  let low = 0
+  let high = lines.length - 1
+  let found: number | undefined
+  while (low <= high) {
+    const mid = (low + high) >> 1
+    if (lines[mid] <= line) {
+      found = mid
+      low = mid + 1
+    } else high = mid - 1
+  }
+  return found
+}

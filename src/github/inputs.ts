@@ -1,0 +1,47 @@
+import * as core from '@actions/core'
+import { FAIL_ON, type FailOn } from '../config/types.js'
+
+/** The Action's inputs as one typed object; nothing else reads `core.getInput`. */
+export interface ActionInputs {
+  /** Token for the REST API; masked in logs. */
+  token: string
+  /** Repository-relative path of the config file, read from the base commit. */
+  configPath: string
+  /** Overrides the config's `fail-on` when set. */
+  failOn?: FailOn
+  /** Overrides the config's `min-score` when set. */
+  minScore?: number
+  /** `update` keeps one sticky comment, `new` posts one per run, `off` posts none. */
+  comment: 'update' | 'new' | 'off'
+  /** Line annotations on the check run. */
+  annotations: boolean
+  /** Globs that override the config's `include`. */
+  paths: string[]
+  /** A base ref or SHA for push and workflow_dispatch runs (default: the parent commit). */
+  base?: string
+}
+
+/** Reads and validates the inputs; a bad value is an error naming the input. */
+export function readInputs(): ActionInputs {
+  const token = core.getInput('github-token')
+  if (token) core.setSecret(token)
+  const failOn = core.getInput('fail-on')
+  if (failOn && !(FAIL_ON as readonly string[]).includes(failOn)) throw new Error(`input fail-on must be one of ${FAIL_ON.join(', ')}, got "${failOn}"`)
+  const minScoreText = core.getInput('min-score')
+  const minScore = minScoreText === '' ? undefined : Number(minScoreText)
+  if (minScore !== undefined && (!Number.isFinite(minScore) || minScore < 0 || minScore > 100)) throw new Error(`input min-score must be a number from 0 to 100, got "${minScoreText}"`)
+  const comment = core.getInput('comment') || 'update'
+  if (comment !== 'update' && comment !== 'new' && comment !== 'off') throw new Error(`input comment must be update, new or off, got "${comment}"`)
+  const annotations = (core.getInput('annotations') || 'true').toLowerCase()
+  if (annotations !== 'true' && annotations !== 'false') throw new Error(`input annotations must be true or false, got "${annotations}"`)
+  return {
+    token,
+    configPath: core.getInput('config') || '.github/dataset-audit.yml',
+    failOn: (failOn || undefined) as FailOn | undefined,
+    minScore,
+    comment,
+    annotations: annotations === 'true',
+    paths: core.getMultilineInput('paths').flatMap((line) => line.split(',')).map((p) => p.trim()).filter(Boolean),
+    base: core.getInput('base') || undefined
+  }
+}
