@@ -8312,7 +8312,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4865);
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well.
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
@@ -8322,7 +8322,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3453:
+/***/ 4865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9141,9 +9141,1627 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/engine/text.ts
+/**
+ * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
+ * itself contains dots wins over the path reading.
+ */
+function valueAt(fields, path) {
+    if (path in fields)
+        return fields[path];
+    let current = fields;
+    for (const part of path.split('.')) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(part)] : current[part];
+        if (current === undefined)
+            return undefined;
+    }
+    return current;
+}
+/**
+ * The text of a field for text checks: strings as they are, chat transcripts
+ * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
+ */
+function textOf(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value)) {
+        const parts = [];
+        for (const item of value) {
+            if (typeof item === 'string')
+                parts.push(item);
+            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+                const content = item.content ?? item.value ?? item.text;
+                if (typeof content === 'string')
+                    parts.push(content);
+            }
+        }
+        return parts.length > 0 ? parts.join('\n') : undefined;
+    }
+    return undefined;
+}
+/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
+function textsOf(fields, names) {
+    const texts = [];
+    for (const name of names) {
+        const text = textOf(valueAt(fields, name));
+        if (text !== undefined)
+            texts.push([name, text]);
+    }
+    return texts;
+}
+/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
+function truncate(text, max = 120) {
+    const chars = Array.from(text);
+    return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/spans.ts
+/**
+ * Keeps, of any overlapping spans, the one whose kind comes first in `rank` (then the earlier
+ * one), and returns the kept spans in text order.
+ */
+function dropOverlaps(spans, rank) {
+    const ordered = [...spans].sort((a, b) => rank.indexOf(a.kind) - rank.indexOf(b.kind) || a.start - b.start);
+    const kept = [];
+    for (const span of ordered) {
+        if (!kept.some((other) => span.start < other.end && other.start < span.end))
+            kept.push(span);
+    }
+    return kept.sort((a, b) => a.start - b.start);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/pii.ts
+/**
+ * Rule-based detectors of personal data in free text: email addresses, phone numbers, payment
+ * card numbers, IBANs, US social security numbers, IPv4 and IPv6 addresses.
+ *
+ * Every detector looks for a shape with a linear-time regular expression (no nested unbounded
+ * quantifiers) and then validates the candidate in code (Luhn, mod-97, NANP and SSA rules), so
+ * a number is only reported when it could really be one. Values that are real-shaped but
+ * reserved for examples and documentation are returned with a `reserved` reason, so callers can
+ * report them as information instead of a leak.
+ */
+
+
+/** The kinds of personal data the detectors know. */
+const PII_KINDS = ['email', 'phone', 'credit-card', 'iban', 'ssn', 'ipv4', 'ipv6'];
+// ---------------------------------------------------------------------------------------------
+// Checksums and registries
+/** True when the digits pass the Luhn (mod 10) checksum used by payment card numbers. */
+function luhnValid(digits) {
+    if (!/^\d+$/.test(digits))
+        return false;
+    let sum = 0;
+    let double = false;
+    for (let i = digits.length - 1; i >= 0; i--) {
+        let digit = digits.charCodeAt(i) - 48;
+        if (double) {
+            digit *= 2;
+            if (digit > 9)
+                digit -= 9;
+        }
+        sum += digit;
+        double = !double;
+    }
+    return sum % 10 === 0;
+}
+/**
+ * IBAN length per country, from the SWIFT IBAN registry (ISO 13616), including the countries
+ * added up to 2024 (BI, DJ, FK, HN, LY, MN, NI, OM, RU, SD, SO, YE).
+ */
+const IBAN_LENGTHS = {
+    AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29,
+    BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29,
+    ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
+    HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20,
+    LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19,
+    MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
+    PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24,
+    SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+    YE: 30
+};
+/**
+ * True when `iban` (compact, upper case) has its country's registry length and passes the
+ * ISO 7064 mod-97-10 check.
+ */
+function ibanValid(iban) {
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
+        return false;
+    if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length)
+        return false;
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    // Digit by digit so the number never leaves the safe integer range.
+    let remainder = 0;
+    for (const char of rearranged) {
+        const code = char.charCodeAt(0);
+        const value = code <= 57 ? code - 48 : code - 55;
+        remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+    }
+    return remainder === 1;
+}
+/** Card brands by issuer prefix (IIN ranges) with the lengths each issues. */
+const CARD_BRANDS = [
+    { brand: 'Visa', prefixes: ['4'], lengths: [13, 16, 19] },
+    { brand: 'Mastercard', prefixes: [[51, 55], [2221, 2720]], lengths: [16] },
+    { brand: 'American Express', prefixes: ['34', '37'], lengths: [15] },
+    { brand: 'Discover', prefixes: ['6011', [644, 649], '65', [622126, 622925]], lengths: [16, 17, 18, 19] },
+    { brand: 'Diners Club', prefixes: [[300, 305], '36', '38', '39', '3095'], lengths: [14, 15, 16, 17, 18, 19] },
+    { brand: 'JCB', prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] },
+    { brand: 'UnionPay', prefixes: ['62', '81'], lengths: [16, 17, 18, 19] },
+    { brand: 'Maestro', prefixes: ['5018', '5019', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '6799'], lengths: [13, 14, 15, 16, 17, 18, 19] },
+    { brand: 'Mir', prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] },
+    { brand: 'RuPay', prefixes: ['60', '508', '652', '653'], lengths: [16] },
+    { brand: 'Troy', prefixes: ['9792'], lengths: [16] },
+    // UATP, which includes the AirPlus corporate cards (1220...).
+    { brand: 'UATP', prefixes: ['1'], lengths: [15] }
+];
+/** The card brand whose issuer prefix and length fit `digits`, if any. */
+function cardBrand(digits) {
+    for (const { brand, prefixes, lengths } of CARD_BRANDS) {
+        if (!lengths.includes(digits.length))
+            continue;
+        for (const prefix of prefixes) {
+            if (typeof prefix === 'string') {
+                if (digits.startsWith(prefix))
+                    return brand;
+            }
+            else {
+                const width = String(prefix[0]).length;
+                const head = Number(digits.slice(0, width));
+                if (head >= prefix[0] && head <= prefix[1])
+                    return brand;
+            }
+        }
+    }
+    return undefined;
+}
+/**
+ * True when `ssn` (`AAA-GG-SSSS` or nine digits) could have been issued: the SSA never issues
+ * area 000, 666 or 900-999, group 00 or serial 0000.
+ */
+function ssnValid(ssn) {
+    const digits = ssn.replace(/[- ]/g, '');
+    if (!/^\d{9}$/.test(digits))
+        return false;
+    const area = Number(digits.slice(0, 3));
+    return area !== 0 && area !== 666 && area < 900 && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+}
+// ---------------------------------------------------------------------------------------------
+// Context
+/** Words that, just before a number, say it is a phone number. */
+const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|dial|contact|whatsapp|sms|text me|reach me|hotline)\b/i;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social security|social-security|soc sec)\b/i;
+/** Words before a dotted quad that make it a version or section number, not an address. */
+const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|section|chapter|step|§)\.?\s*)$/i;
+const CONTEXT_WINDOW = 40;
+function contextBefore(text, start) {
+    return text.slice(Math.max(0, start - CONTEXT_WINDOW), start);
+}
+/** True when an arithmetic operator sits right before or after the span (`6000-600-150-1200-2000`). */
+function arithmeticAround(text, start, end) {
+    let before = start - 1;
+    while (before >= 0 && text[before] === ' ')
+        before--;
+    let after = end;
+    while (after < text.length && text[after] === ' ')
+        after++;
+    const previous = before >= 0 ? text[before] : '';
+    const next = after < text.length ? text[after] : '';
+    return /[=+*/×÷<>^]/.test(previous) || /[=+*/×÷<>^]/.test(next);
+}
+// ---------------------------------------------------------------------------------------------
+// Detectors
+const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+/** `icon@2x.png` is a file name, not an address. */
+const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'css', 'js', 'ts', 'py', 'json', 'txt', 'pdf', 'zip']);
+const EXAMPLE_DOMAINS = /(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid|localhost)$/;
+function findEmails(text, out) {
+    for (const match of text.matchAll(EMAIL)) {
+        const value = match[0];
+        const domain = value.slice(value.indexOf('@') + 1).toLowerCase();
+        const tld = domain.slice(domain.lastIndexOf('.') + 1);
+        if (FILE_EXTENSIONS.has(tld))
+            continue;
+        const start = match.index;
+        out.push({
+            kind: 'email',
+            start,
+            end: start + value.length,
+            value,
+            ...(EXAMPLE_DOMAINS.test(domain) ? { reserved: 'reserved example domain (RFC 2606)' } : {})
+        });
+    }
+}
+/**
+ * North American numbers: optional `+1`/`1`, area code bare or in parentheses, exchange, line.
+ * Separators are captured so the code can require them to be consistent.
+ */
+const NANP = /(?<![\w+.\-/])(?:(\+?1)([-. ]?))?(?:\((\d{3})\)( ?)|(\d{3})([-. ]?))(\d{3})([-. ]?)(\d{4})(?!\w|[.\-/]\d)/g;
+/** Any `+` followed by digits and separators: international numbers, validated in code. */
+const INTERNATIONAL = /(?<![\w+])\+[1-9][\d\-. ()]{6,22}\d/g;
+function nanpCodeValid(code) {
+    return code[0] >= '2' && code[0] <= '9' && code.slice(1) !== '11';
+}
+function findPhones(text, out) {
+    for (const match of text.matchAll(NANP)) {
+        const [value, country, countrySep, parenArea, parenSep, bareArea, areaSep, exchange, lineSep, line] = match;
+        const start = match.index;
+        const end = start + value.length;
+        const area = parenArea ?? bareArea;
+        if (area === undefined || exchange === undefined || line === undefined)
+            continue;
+        if (country === '1' && countrySep === '')
+            continue; // 11 digits glued: an id, not a number
+        let strong;
+        if (parenArea !== undefined) {
+            // `(425) 882-9090`, `(425)882-9090`; `(425) 8829090` needs context.
+            strong = lineSep !== '' && (lineSep !== ' ' || parenSep === ' ');
+        }
+        else {
+            if (areaSep !== lineSep && !(areaSep === ' ' && lineSep === ''))
+                continue;
+            // Dashes and dots are phone separators; spaces or nothing also fit lists of numbers.
+            strong = (areaSep === '-' || areaSep === '.') || (country !== undefined && country.startsWith('+') && areaSep !== '');
+        }
+        if (arithmeticAround(text, start, end))
+            continue;
+        const context = PHONE_CONTEXT.test(contextBefore(text, start));
+        const valid = nanpCodeValid(area) && nanpCodeValid(exchange);
+        // A labelled, phone-shaped placeholder like `Phone: (123) 456-7891` still reads as a phone.
+        if (!(valid ? strong || context : strong && context))
+            continue;
+        const fictional = exchange === '555' && line.startsWith('01');
+        out.push({
+            kind: 'phone',
+            start,
+            end,
+            value,
+            ...(fictional ? { reserved: 'fictional 555-01XX number' } : {})
+        });
+    }
+    for (const match of text.matchAll(INTERNATIONAL)) {
+        const value = match[0];
+        const start = match.index;
+        // North American numbers were read above, with their own rules.
+        if (value.startsWith('+1') || /[-. ]{2}|\(\)/.test(value))
+            continue;
+        const digits = value.replace(/\D/g, '');
+        if (digits.length < 8 || digits.length > 15)
+            continue;
+        const end = start + value.length;
+        if (/\w/.test(text[end] ?? '') || arithmeticAround(text, start, end))
+            continue;
+        // After a number, `+` is an operator (`5 +44 20`), not a country code.
+        if (/[\d)]\s*$/.test(text.slice(Math.max(0, start - 4), start)))
+            continue;
+        // A bare `+4420...` run is a number or an id unless something says it is a phone.
+        if (!/[-. ()]/.test(value) && !PHONE_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        out.push({ kind: 'phone', start, end, value });
+    }
+}
+/** 13-19 digits, optionally in groups separated by spaces or dashes. */
+const CARD = /(?<![\w.\-/+,])\d(?:[ -]?\d){12,18}(?!\w|[.,\-/]\d)/g;
+function findCards(text, out) {
+    for (const match of text.matchAll(CARD)) {
+        const separators = new Set(match[0].replace(/\d/g, ''));
+        if (separators.size > 1)
+            continue;
+        const [separator] = separators;
+        const groups = separator === undefined ? [match[0]] : match[0].split(separator);
+        if (separator !== undefined && groups.some((group) => group.length < 3 || group.length > 6))
+            continue;
+        // The greedy match may have taken a following group (`4012 8888 8888 1881 123`): drop
+        // trailing groups until a valid number is left.
+        for (let count = groups.length; count >= 1; count--) {
+            const value = groups.slice(0, count).join(separator ?? '');
+            const digits = value.replace(/\D/g, '');
+            if (digits.length < 13)
+                break;
+            if (cardBrand(digits) === undefined || !luhnValid(digits))
+                continue;
+            const start = match.index;
+            if (!arithmeticAround(text, start, start + value.length))
+                out.push({ kind: 'credit-card', start, end: start + value.length, value });
+            break;
+        }
+    }
+}
+/** A country code and check digits; the rest is read in code, by the country's length. */
+const IBAN_START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?=[ -]?[A-Z0-9])/g;
+function findIbans(text, out) {
+    for (const match of text.matchAll(IBAN_START)) {
+        const start = match.index;
+        const length = IBAN_LENGTHS[match[0].slice(0, 2)];
+        if (length === undefined)
+            continue;
+        let compact = match[0];
+        let position = start + 4;
+        const separator = text[position] === ' ' || text[position] === '-' ? text[position] : '';
+        if (separator === '') {
+            // Compact: `DE89370400440532013000`.
+            const body = text.slice(position, position + length - 4);
+            if (!/^[A-Z0-9]*$/.test(body))
+                continue;
+            compact += body;
+            position += body.length;
+        }
+        else {
+            // Printed in groups of four (`DE89 3704 0044 0532 0130 00`); only the last may be short.
+            while (compact.length < length && text[position] === separator) {
+                const group = /^[A-Z0-9]{1,4}/.exec(text.slice(position + 1, position + 5));
+                if (group === null)
+                    break;
+                compact += group[0];
+                position += 1 + group[0].length;
+                if (group[0].length < 4)
+                    break;
+            }
+        }
+        if (compact.length !== length || /[A-Za-z0-9]/.test(text[position] ?? ''))
+            continue;
+        if (!ibanValid(compact))
+            continue;
+        out.push({ kind: 'iban', start, end: position, value: text.slice(start, position) });
+    }
+}
+const SSN = /(?<![\w.\-/+])(\d{3})([- ]?)(\d{2})\2(\d{4})(?!\w|[.\-/]\d)/g;
+/** SSNs printed in advertising and examples; the SSA voided 078-05-1120 and 219-09-9999. */
+const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
+function findSsns(text, out) {
+    for (const match of text.matchAll(SSN)) {
+        const value = match[0];
+        const start = match.index;
+        if (!ssnValid(value))
+            continue;
+        // Nine bare or space-separated digits are as likely a count or an id: they need context.
+        if (match[2] !== '-' && !SSN_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        if (arithmeticAround(text, start, start + value.length))
+            continue;
+        out.push({
+            kind: 'ssn',
+            start,
+            end: start + value.length,
+            value,
+            ...(SAMPLE_SSNS.has(value.replace(/\D/g, '')) ? { reserved: 'well-known sample number' } : {})
+        });
+    }
+}
+/** A dotted quad; not one inside a longer dotted or comma-separated run of numbers (`1.2.3.4,5`). */
+const IPV4 = /(?<![\w.-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.[\d.]|,\d)/g;
+/** Public resolvers that appear in every networking tutorial (`ping 8.8.8.8`). */
+const PUBLIC_RESOLVERS = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
+/** Why an IPv4 address is not a public host address, when it is not. */
+function reservedIpv4(octets) {
+    const [a, b, c] = octets;
+    if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
+        return 'documentation range (RFC 5737)';
+    }
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+        return 'private range (RFC 1918)';
+    if (a === 127)
+        return 'loopback address';
+    if (a === 0)
+        return 'unspecified address';
+    if (a === 169 && b === 254)
+        return 'link-local address';
+    if (a >= 224)
+        return 'multicast, reserved or netmask value';
+    if (PUBLIC_RESOLVERS.has(octets.join('.')))
+        return 'well-known public DNS resolver';
+    return undefined;
+}
+function findIpv4s(text, out) {
+    for (const match of text.matchAll(IPV4)) {
+        const parts = match.slice(1, 5);
+        if (parts.some((part) => part.length > 1 && part.startsWith('0')))
+            continue;
+        const octets = parts.map(Number);
+        if (octets.some((octet) => octet > 255))
+            continue;
+        const start = match.index;
+        if (VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start)))
+            continue;
+        const reserved = reservedIpv4(octets);
+        out.push({ kind: 'ipv4', start, end: start + match[0].length, value: match[0], ...(reserved ? { reserved } : {}) });
+    }
+}
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\w)/g;
+/** Why an IPv6 address is not a public host address, when it is not. */
+function reservedIpv6(address) {
+    const lower = address.toLowerCase();
+    if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:'))
+        return 'documentation range (RFC 3849)';
+    if (/^fe[89ab]/.test(lower))
+        return 'link-local address';
+    if (/^f[cd]/.test(lower))
+        return 'unique local (private) address';
+    if (lower.startsWith('ff'))
+        return 'multicast address';
+    if (/^[0:]*1?$/.test(lower))
+        return 'loopback or unspecified address';
+    return undefined;
+}
+function findIpv6s(text, out) {
+    for (const match of text.matchAll(IPV6)) {
+        const value = match[0];
+        if (!(0,external_node_net_namespaceObject.isIPv6)(value))
+            continue;
+        const groups = value.split(':').filter((group) => group !== '');
+        // `1::2` is a Python slice and `::1` says nothing about anyone; a real address has more
+        // groups, or starts with a full four-digit prefix (`fe80::1`, `2001:db8::`).
+        const first = value.split(':')[0];
+        if (groups.length < 3 && !(value.includes('::') && groups.length >= 2 && first.length === 4 && /\d/.test(first)))
+            continue;
+        const start = match.index;
+        const reserved = reservedIpv6(value);
+        out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
+    }
+}
+const DETECTORS = [
+    ['email', findEmails, /@/],
+    ['iban', findIbans, /[A-Z]{2}\d{2}/],
+    ['credit-card', findCards, /\d{4}/],
+    ['ssn', findSsns, /\d{3}/],
+    ['phone', findPhones, /\d\d/],
+    ['ipv4', findIpv4s, /\d\.\d/],
+    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
+];
+/**
+ * The personal data in `text`, in order of position. Overlapping candidates are resolved in
+ * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
+ */
+function findPii(text, kinds = new Set(PII_KINDS)) {
+    const found = [];
+    for (const [kind, detect, hint] of DETECTORS) {
+        if (kinds.has(kind) && hint.test(text))
+            detect(text, found);
+    }
+    return dropOverlaps(found, DETECTORS.map(([kind]) => kind));
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/secrets.ts
+/**
+ * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
+ * prefix, private key blocks, JSON Web Tokens, and `password=`/`api_key=` assignments whose
+ * value looks random. Every pattern is linear-time; values are checked in code (JWT headers are
+ * decoded, generic values must have enough entropy).
+ */
+
+/** The kinds of credentials the detectors know; on overlap the earlier kind wins. */
+const SECRET_KINDS = [
+    'aws-access-key-id',
+    'aws-secret-key',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'slack-webhook',
+    'google-api-key',
+    'stripe-key',
+    'private-key',
+    'jwt',
+    'generic-secret'
+];
+/** What a report calls each kind. */
+const SECRET_LABELS = {
+    'aws-access-key-id': 'AWS access key id',
+    'aws-secret-key': 'AWS secret access key',
+    'github-token': 'GitHub token',
+    'openai-key': 'OpenAI API key',
+    'anthropic-key': 'Anthropic API key',
+    'slack-token': 'Slack token',
+    'slack-webhook': 'Slack webhook URL',
+    'google-api-key': 'Google API key',
+    'stripe-key': 'Stripe live key',
+    'private-key': 'private key block',
+    jwt: 'JSON Web Token',
+    'generic-secret': 'hard-coded password or API key'
+};
+/** Shannon entropy of `value` in bits per character. */
+function shannonEntropy(value) {
+    if (value.length === 0)
+        return 0;
+    const counts = new Map();
+    for (const char of value)
+        counts.set(char, (counts.get(char) ?? 0) + 1);
+    let entropy = 0;
+    for (const count of counts.values()) {
+        const p = count / value.length;
+        entropy -= p * Math.log2(p);
+    }
+    return entropy;
+}
+/** True when `token` is a JWT: three base64url parts whose first decodes to JSON with `alg`. */
+function isJwt(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        return false;
+    try {
+        const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+        return header !== null && typeof header === 'object' && 'alg' in header && typeof header.alg === 'string';
+    }
+    catch {
+        return false;
+    }
+}
+/** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
+function looksRandom(value) {
+    return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
+}
+const PREFIXED = [
+    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
+    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
+    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
+    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
+    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
+    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
+    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
+];
+/** The header line; the block only counts when key material follows it. */
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}/;
+/** An AWS secret key: 40 base64 characters assigned to a name that says so. */
+const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+/** `password = "..."`, `api_key: ...`, `"client_secret": "..."`: the name, then the value. */
+const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
+/** Placeholders and code that only look like values. */
+const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
+/** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
+const DEFAULT_MIN_ENTROPY = 3;
+function findPrefixed(text, out) {
+    for (const { kind, pattern, valid } of PREFIXED) {
+        for (const match of text.matchAll(pattern)) {
+            const value = match[0];
+            if (valid !== undefined && !valid(value))
+                continue;
+            out.push({
+                kind,
+                start: match.index,
+                end: match.index + value.length,
+                value,
+                ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
+            });
+        }
+    }
+}
+function findPrivateKeys(text, out) {
+    for (const match of text.matchAll(PRIVATE_KEY)) {
+        const bodyStart = match.index + match[0].length;
+        if (!KEY_MATERIAL.test(text.slice(bodyStart, bodyStart + 300).replace(/\\n|\s/g, '')))
+            continue;
+        // The block runs to its footer (a 4096-bit RSA key is about 3,200 characters).
+        const footer = /-----END [A-Z0-9 ]{0,40}-----/.exec(text.slice(bodyStart, bodyStart + 8000));
+        const end = footer !== null ? bodyStart + footer.index + footer[0].length : Math.min(text.length, bodyStart + 300);
+        out.push({ kind: 'private-key', start: match.index, end, value: text.slice(match.index, end) });
+    }
+}
+function findAssignments(text, out, minEntropy) {
+    for (const match of text.matchAll(AWS_SECRET)) {
+        const value = match[1];
+        if (!looksRandom(value))
+            continue;
+        const start = match.index + match[0].length - value.length;
+        out.push({
+            kind: 'aws-secret-key',
+            start,
+            end: start + value.length,
+            value,
+            ...(value.endsWith('EXAMPLEKEY') ? { reserved: 'AWS documentation example' } : {})
+        });
+    }
+    for (const match of text.matchAll(ASSIGNMENT)) {
+        const value = match[1].replace(/[.,;]+$/, '');
+        const start = match.index + match[0].length - match[1].length;
+        // A call (`password=input(...)`) or an attribute chain is code, not a value.
+        if (text[start + match[1].length] === '(' || PLACEHOLDER.test(value))
+            continue;
+        if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < minEntropy)
+            continue;
+        out.push({ kind: 'generic-secret', start, end: start + value.length, value });
+    }
+}
+/** Cheap test that skips texts with no credential-shaped substring at all. */
+const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
+/**
+ * The credentials in `text`, in order of position. A prefixed key inside an assignment is
+ * reported once, under its specific kind.
+ */
+function findSecrets(text, options = {}) {
+    if (!HINT.test(text))
+        return [];
+    const kinds = options.kinds ?? new Set(SECRET_KINDS);
+    const found = [];
+    findPrefixed(text, found);
+    findPrivateKeys(text, found);
+    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
+    return dropOverlaps(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/mask.ts
+/**
+ * Masking of detected personal data and credentials, so that no report, annotation or log line
+ * ever carries the value itself: only enough of it to find it again in the file.
+ */
+
+
+
+/** Credential kinds whose first four characters are a public type prefix (`ghp_`, `AKIA`, `eyJh`). */
+const PREFIXED_SECRETS = new Set([
+    'aws-access-key-id',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'google-api-key',
+    'stripe-key',
+    'jwt'
+]);
+function maskEmail(value) {
+    const at = value.lastIndexOf('@');
+    const local = value.slice(0, at);
+    const labels = value.slice(at + 1).split('.');
+    const maskedLocal = local.length > 1 ? `${local[0]}****${local[local.length - 1]}` : `${local}****`;
+    const tld = labels.length > 1 ? labels[labels.length - 1] : '';
+    return `${maskedLocal}@${labels[0][0] ?? ''}****${tld ? `.${tld}` : ''}`;
+}
+/** Every digit but the last `keep` becomes `*`; separators stay, so the shape is still readable. */
+function maskDigits(value, keep) {
+    let digitsLeft = value.replace(/\D/g, '').length;
+    let masked = '';
+    for (const char of value) {
+        if (/\d/.test(char)) {
+            masked += digitsLeft > keep ? '*' : char;
+            digitsLeft--;
+        }
+        else
+            masked += char;
+    }
+    return masked;
+}
+/**
+ * The value as a report may show it: emails `m****z@g****.com` (first and last character of
+ * the local part, first character of the domain, the TLD), cards `**** **** **** 1234`, IBANs
+ * the country and the last four, SSNs `***-**-1234`, phones all digits but the last two,
+ * IP addresses their first group. Credentials keep their 4-character public type prefix
+ * (`ghp_****`, `AKIA****`); credentials without one (generic passwords, AWS secret keys) show
+ * nothing, and private keys only their header line.
+ */
+function mask(kind, value) {
+    const digits = value.replace(/\D/g, '');
+    switch (kind) {
+        case 'email':
+            return maskEmail(value);
+        case 'phone':
+            return maskDigits(value, 2);
+        case 'credit-card':
+            return `**** **** **** ${digits.slice(-4)}`;
+        case 'iban': {
+            const compact = value.replace(/[^A-Za-z0-9]/g, '');
+            return `${compact.slice(0, 2)}** **** ${compact.slice(-4)}`;
+        }
+        case 'ssn':
+            return `***-**-${digits.slice(-4)}`;
+        case 'ipv4':
+            return `${value.split('.')[0]}.***.***.***`;
+        case 'ipv6':
+            return `${value.split(':')[0]}:****`;
+        case 'private-key':
+            return `${value.split('-----')[1] !== undefined ? `-----${value.split('-----')[1]}-----` : ''} ****`.trim();
+        case 'slack-webhook':
+            return 'https://hooks.slack.com/services/****';
+        default:
+            return PREFIXED_SECRETS.has(kind) ? `${value.slice(0, 4)}****` : '****';
+    }
+}
+/**
+ * Every piece of personal data or credential in `text`, whatever the checks' settings: an
+ * excerpt must never show a value just because its kind is not being reported.
+ */
+function sensitiveSpans(text) {
+    return [...findPii(text), ...findSecrets(text)].sort((a, b) => a.start - b.start);
+}
+/** `text` with every piece of personal data and every credential in it masked. */
+function maskAll(text) {
+    let masked = '';
+    let position = 0;
+    for (const span of sensitiveSpans(text)) {
+        if (span.start < position)
+            continue;
+        masked += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    return masked + text.slice(position);
+}
+/**
+ * A short excerpt of `text` around `focus`, with every sensitive span in the window (and the
+ * focus, unless `maskFocus` is false) replaced by its mask and whitespace collapsed, e.g.
+ * `…write to m****z@g****.com for…`.
+ */
+function maskedExcerpt(text, focus, spans, options = {}) {
+    const radius = options.radius ?? 30;
+    const others = spans.filter((span) => span.start !== focus.start || span.end !== focus.end);
+    const all = (options.maskFocus === false ? others : [...others, focus]).sort((a, b) => a.start - b.start);
+    let start = Math.max(0, focus.start - radius);
+    let end = Math.min(text.length, focus.end + radius);
+    // Widen the window to whole spans, so no value is cut in half and left partly readable.
+    for (const span of all) {
+        if (span.start < start && span.end > start)
+            start = span.start;
+        if (span.start < end && span.end > end)
+            end = span.end;
+    }
+    let excerpt = '';
+    let position = start;
+    for (const span of all) {
+        if (span.end <= position || span.start >= end)
+            continue;
+        if (span.start < position) {
+            // Overlaps a span already masked: hide the rest of it too.
+            excerpt += '****';
+        }
+        else
+            excerpt += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    excerpt += text.slice(position, end);
+    excerpt = excerpt.replace(/\s+/g, ' ').trim();
+    return truncate(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
+
+
+const DAY_MS = 86_400_000;
+/** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
+const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
+const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ZONES = { gmt: 0, ut: 0, utc: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 };
+/** Milliseconds since the epoch for a UTC calendar time, or undefined when a part is out of range. */
+function utc(year, month, day, hour = 0, minute = 0, second = 0, millis = 0) {
+    if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60)
+        return undefined;
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day > daysInMonth)
+        return undefined;
+    const time = new Date(0);
+    time.setUTCFullYear(year, month - 1, day);
+    time.setUTCHours(hour, minute, second, millis);
+    return time.getTime();
+}
+/** `Z`, `+02:00`, `-0500`, `GMT`, `PST` as minutes east of UTC; no zone means UTC. */
+function zoneOffsetMinutes(zone) {
+    if (zone === undefined || zone === '')
+        return 0;
+    const named = ZONES[zone.toLowerCase()];
+    if (named !== undefined)
+        return named * 60;
+    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (offset === null)
+        return undefined;
+    return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? '0'));
+}
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const RFC_2822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? *)?(\d{1,2}) +([a-z]{3}) +(\d{4}) +(\d{2}):(\d{2})(?::(\d{2}))? *([+-]\d{4}|[a-z]{1,3})?$/i;
+/** ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00.5+02:00`) or RFC 2822 (`Wed, 01 May 2024 12:00:00 +0000`). */
+function parseStrict(value) {
+    const iso = ISO_8601.exec(value);
+    if (iso !== null) {
+        const [, y, mo, d, h, mi, s, fraction, zone] = iso;
+        const time = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    const rfc = RFC_2822.exec(value);
+    if (rfc !== null) {
+        const [, d, monthName, y, h, mi, s, zone] = rfc;
+        const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+        const time = month === 0 ? undefined : utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    return undefined;
+}
+const SLASHED = /^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const WRITTEN = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3,9})\.?,? (\d{4}))$/i;
+/** `2024/05/01`, `05/01/2024` (day first when the first number is over 12), `May 1, 2024`, `1 May 2024`. */
+function parseWritten(value) {
+    const slashed = SLASHED.exec(value);
+    if (slashed !== null) {
+        const [, a, b, c, h, mi, s] = slashed;
+        const [y, mo, d] = a.length === 4 ? [a, b, c] : c.length === 4 ? (Number(a) > 12 ? [c, b, a] : [c, a, b]) : [];
+        return y === undefined ? undefined : utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+    }
+    const written = WRITTEN.exec(value);
+    if (written !== null) {
+        const monthName = (written[1] ?? written[5]).toLowerCase();
+        const month = MONTHS.indexOf(monthName.slice(0, 3)) + 1;
+        const fullNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+        if (month === 0 || !(monthName.length === 3 || monthName === 'sept' || fullNames[month - 1] === monthName))
+            return undefined;
+        return utc(Number(written[3] ?? written[6]), month, Number(written[2] ?? written[4]));
+    }
+    return undefined;
+}
+/** Epoch seconds or milliseconds in 1980-2100, or a `YYYYMMDD` number. */
+function parseNumber(value) {
+    if (!Number.isFinite(value) || value <= 0)
+        return undefined;
+    if (Number.isInteger(value) && value >= 19000101 && value <= 21001231) {
+        return utc(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
+    }
+    if (value >= EPOCH_MIN_S && value < EPOCH_MAX_S)
+        return Math.round(value * 1000);
+    if (value >= EPOCH_MIN_S * 1000 && value < EPOCH_MAX_S * 1000)
+        return Math.round(value);
+    return undefined;
+}
+/**
+ * A field value as milliseconds since the epoch (UTC; times without a zone are read as UTC), or
+ * undefined when it is not a date. `strict` accepts only ISO 8601 and RFC 2822 strings, the
+ * formats that identify a date field by its values alone; otherwise written dates (`May 1,
+ * 2024`, `2024/05/01`), epoch seconds or milliseconds (numbers or digit strings) and MongoDB's
+ * `{"$date": ...}` are read too.
+ */
+function parseTimestamp(value, strict = false) {
+    if (typeof value === 'string') {
+        const trimmed = value.trim();
+        const parsed = parseStrict(trimmed);
+        if (parsed !== undefined || strict)
+            return parsed;
+        if (/^\d{8,13}(?:\.\d+)?$/.test(trimmed))
+            return parseNumber(Number(trimmed));
+        return parseWritten(trimmed);
+    }
+    if (strict)
+        return undefined;
+    if (typeof value === 'number')
+        return parseNumber(value);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
+        const inner = value.$date;
+        return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? parseTimestamp(inner.$numberLong) : parseTimestamp(inner);
+    }
+    return undefined;
+}
+/** Field names that say the field holds a point in time. */
+function looksLikeTimestampName(name) {
+    return (/^(?:timestamp|date|time|datetime|created|updated|modified|published|ts)$/i.test(name) ||
+        /_(?:at|date|time|ts|timestamp|datetime)$/i.test(name) ||
+        /[a-z](?:At|Date|Time|Timestamp)$/.test(name));
+}
+function iso(ms) {
+    return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+function days(ms) {
+    const count = Math.floor(ms / DAY_MS);
+    return `${count.toLocaleString('en-US')} ${count === 1 ? 'day' : 'days'}`;
+}
+/** Days with dates, for the median; bounded to 1900-2200 so the map stays small. */
+const HISTOGRAM_MIN = Date.UTC(1900, 0, 1);
+const HISTOGRAM_MAX = Date.UTC(2200, 0, 1);
+/** At most this many fields are tracked, so a file with free-form keys cannot grow the state. */
+const MAX_FIELDS = 1000;
+/**
+ * Timestamps: dates in the future, records older than `maxAgeDays`, unparseable dates in a
+ * timestamp field. Timestamp fields are the configured `fields`, else the fields named like one
+ * (`created_at`, `date`, `*_at`, `*At`...) whose first value is a date, and the fields whose
+ * first value is an ISO 8601 or RFC 2822 string.
+ */
+const freshnessCheck = {
+    id: 'freshness',
+    dimension: 'freshness',
+    description: 'Timestamps: future dates, records older than a maximum age, unparseable dates.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Records older than this many days get a warning; unset, age is not checked. */
+        maxAgeDays: undefined,
+        /** Dates up to this many days after now are fine (clock skew, time zones). */
+        futureSlackDays: 1,
+        /** "Now" as an ISO 8601 string, for reproducible audits; unset (or not a date), the current time. */
+        now: undefined
+    },
+    start(context) {
+        const configuredNow = typeof context.config.now === 'string' ? parseTimestamp(context.config.now) : undefined;
+        const now = configuredNow ?? Date.now();
+        const maxAgeDays = typeof context.config.maxAgeDays === 'number' && context.config.maxAgeDays > 0 ? context.config.maxAgeDays : undefined;
+        const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
+        const configured = context.config.fields;
+        const states = new Map(configured?.map((field) => [field, 'configured']));
+        const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
+        const histogram = new Map();
+        let min = Infinity;
+        let max = -Infinity;
+        function use(field, state) {
+            states.set(field, state);
+            if (!summary.fields.includes(field))
+                summary.fields.push(field);
+        }
+        function check(line, field, time, emit) {
+            summary.dates++;
+            min = Math.min(min, time);
+            max = Math.max(max, time);
+            if (time >= HISTOGRAM_MIN && time < HISTOGRAM_MAX) {
+                const day = Math.floor(time / DAY_MS);
+                histogram.set(day, (histogram.get(day) ?? 0) + 1);
+            }
+            if (time > now + slackDays * DAY_MS) {
+                summary.future++;
+                emit({ line, field, message: `\`${field}\` is in the future: ${iso(time)} is ${days(time - now)} after now (${iso(now)})` });
+            }
+            else if (maxAgeDays !== undefined && now - time > maxAgeDays * DAY_MS) {
+                summary.older++;
+                emit({ line, field, message: `\`${field}\` ${iso(time)} is ${days(now - time)} old, past the ${maxAgeDays}-day limit (maxAgeDays)` });
+            }
+        }
+        function unparseable(line, field, value, emit) {
+            summary.unparseable++;
+            const shown = typeof value === 'string' ? value : JSON.stringify(value);
+            emit({ line, field, message: `\`${field}\` is not a date: \`${truncate(maskAll(shown), 40)}\`` });
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const names = configured ?? Object.keys(record.fields);
+                for (const field of names) {
+                    const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field];
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        if (states.size >= MAX_FIELDS)
+                            continue;
+                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
+                        states.set(field, state);
+                    }
+                    if (state === 'not' || value === undefined || value === null || value === '')
+                        continue;
+                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
+                    if (state === 'named-pending' || state === 'value-pending') {
+                        const time = parseTimestamp(value, state === 'value-pending');
+                        if (time === undefined) {
+                            states.set(field, 'not');
+                            continue;
+                        }
+                        use(field, state === 'named-pending' ? 'named' : 'value');
+                        check(record.line, field, time, emit);
+                        continue;
+                    }
+                    if (state === 'configured' && !summary.fields.includes(field))
+                        summary.fields.push(field);
+                    const time = parseTimestamp(value);
+                    if (time !== undefined)
+                        check(record.line, field, time, emit);
+                    // Fields found by their values alone may hold other things too: count, do not warn.
+                    else if (state === 'value')
+                        summary.unparseable++;
+                    else
+                        unparseable(record.line, field, value, emit);
+                }
+            },
+            finish() {
+                if (summary.dates > 0) {
+                    summary.min = iso(min);
+                    summary.max = iso(max);
+                    let seen = 0;
+                    const half = Array.from(histogram.values()).reduce((total, count) => total + count, 0) / 2;
+                    for (const day of [...histogram.keys()].sort((a, b) => a - b)) {
+                        seen += histogram.get(day) ?? 0;
+                        if (seen >= half) {
+                            summary.median = iso(day * DAY_MS).slice(0, 10);
+                            break;
+                        }
+                    }
+                    if (maxAgeDays !== undefined)
+                        summary.shareOlder = summary.older / summary.dates;
+                }
+                return summary;
+            },
+            applicable: () => summary.fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
+
+
+/** The kinds of assistant leftovers the check tells apart. */
+const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
+// Straight and curly apostrophes both occur in generated text.
+const A = "['’]";
+/**
+ * The phrases, by category. Each is anchored on words an assistant uses about itself, not on
+ * loose words: "I cannot help but reflect" and "language models like GPT-3" are ordinary prose.
+ */
+const PATTERNS = [
+    [
+        'self-identification',
+        new RegExp([
+            String.raw `\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?\b(?!-)`,
+            String.raw `\bas a (?:large )?language model\b`,
+            String.raw `\bAI language model\b`,
+            String.raw `\bI${A}?m (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\bI am (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\b(?:trained|developed|created|built) by OpenAI\b`,
+            String.raw `\bI(?:${A}m| am) ChatGPT\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:personal )?(?:opinions|feelings|emotions|beliefs|preferences|a physical body)\b(?=[,.;]| or\b| and\b| as\b| like\b)`
+        ].join('|'), 'gi')
+    ],
+    [
+        'refusal',
+        new RegExp([
+            String.raw `\bI(?:${A}?m| am) sorry,? but (?:I(?:${A}m| am)? (?:can${A}?t|cannot|unable|not able|won${A}t|do not|don${A}t|must)|as an AI)\b`,
+            String.raw `\bI apologi[sz]e,? but\b`,
+            String.raw `\bI (?:cannot|can${A}?t|am unable to|${A}m unable to) (?:fulfill|fulfil|comply with|assist with|help with that|provide assistance with)\b`,
+            String.raw `\bI (?:must|have to) (?:respectfully )?decline\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'cutoff',
+        new RegExp([
+            String.raw `\bmy (?:knowledge|training) cut-?off\b`,
+            String.raw `\bknowledge cut-?off (?:date|of)\b`,
+            String.raw `\bas of my (?:last|latest|most recent) (?:update|training|knowledge update|data update)\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:access to )?real-time\b`,
+            String.raw `\bI (?:don${A}t|do not|cannot|can${A}?t) (?:browse|access|search) the (?:internet|web)\b`,
+            String.raw `\bmy training data (?:only )?(?:goes|extends|runs) (?:up )?(?:to|until)\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'boilerplate',
+        new RegExp([
+            // Template openers, only at the very start of an output.
+            String.raw `^\s*(?:Sure|Certainly|Of course|Absolutely)(?:!|,|\.) (?:here${A}?s|here is|here are|I${A}d be (?:happy|glad) to|I would be (?:happy|glad) to)\b`,
+            String.raw `\bI hope this helps\b`
+        ].join('|'), 'gi')
+    ]
+];
+/** Every artifact phrase in `text`, in order of position. */
+function findArtifacts(text) {
+    const found = [];
+    for (const [category, pattern] of PATTERNS) {
+        for (const match of text.matchAll(pattern)) {
+            found.push({ category, phrase: match[0].trim(), start: match.index, end: match.index + match[0].length });
+        }
+    }
+    return found.sort((a, b) => a.start - b.start);
+}
+const PERSONA = /\b(you are|you're|pretend (?:to be|you are|you're|that you are)|imagine (?:you are|you're|being|that you are)|act as|role-?play as|role play as|play the role of|take the role of|assume (?:you are|you're|the role of)|envision (?:that )?you are|as)\s+(?:an?|the|your)\s+(?:[\w-]+\s+){0,4}?(AI|artificial intelligence|language model|chatbot|virtual assistant)\b(?:\s+(\w+))?/gi;
+/**
+ * True when a prompt asks the model to play an AI character ("Pretend you are an AI therapist",
+ * "Roleplay as a futuristic AI judge", "You are an AI language model that has gained
+ * self-awareness"): then "As an AI..." in the answer is in character, not a leftover. A plain
+ * assistant system prompt ("You are a helpful AI assistant", "You are a chatbot") casts no
+ * character, so it does not count: that is where leftovers come from.
+ */
+function asksForAiPersona(prompt) {
+    for (const match of prompt.matchAll(PERSONA)) {
+        const verb = match[1].toLowerCase();
+        const term = match[2].toLowerCase();
+        const next = (match[3] ?? '').toLowerCase();
+        const plainStatement = verb === 'you are' || verb === "you're" || verb === 'as';
+        const genericAssistant = term === 'chatbot' || term === 'virtual assistant' || next === 'assistant' || next === 'chatbot';
+        if (!(plainStatement && genericAssistant))
+            return true;
+    }
+    return false;
+}
+/** Field names whose values are model outputs. */
+const OUTPUT_NAMES = new Set(['output', 'outputs', 'response', 'responses', 'completion', 'completions', 'answer', 'assistant', 'chosen', 'rejected', 'generation', 'model_answer', 'model_output']);
+/** Field names that hold chat transcripts. */
+const CHAT_NAMES = new Set(['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns']);
+/** Speakers whose turns are the model's. */
+const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'model', 'bot', 'ai', 'chatgpt', 'claude', 'gemini']);
+/** The text of one chat turn (`content` as a string or as `[{type: 'text', text}]` parts). */
+function turnText(turn) {
+    const content = turn.content ?? turn.value ?? turn.text;
+    if (typeof content === 'string')
+        return content;
+    if (Array.isArray(content)) {
+        const parts = content.map((part) => (part !== null && typeof part === 'object' && !Array.isArray(part) && typeof part.text === 'string' ? part.text : ''));
+        return parts.join('\n');
+    }
+    return undefined;
+}
+/** A chat transcript's turns as `[isAssistant, text]`, or undefined when `value` is not one. */
+function chatTurns(value) {
+    if (!Array.isArray(value) || value.length === 0)
+        return undefined;
+    const turns = [];
+    for (const turn of value) {
+        if (turn === null || typeof turn !== 'object' || Array.isArray(turn))
+            return undefined;
+        const role = turn.role ?? turn.from ?? turn.speaker ?? turn.author;
+        const text = turnText(turn);
+        if (typeof role !== 'string' || text === undefined)
+            return undefined;
+        turns.push([ASSISTANT_ROLES.has(role.toLowerCase()), text]);
+    }
+    return turns;
+}
+function lastSegment(path) {
+    return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+}
+const LABELS = {
+    'self-identification': 'assistant self-identification',
+    refusal: 'refusal',
+    cutoff: 'knowledge-cutoff disclaimer',
+    boilerplate: 'template boilerplate'
+};
+/**
+ * Chat-assistant leftovers in model outputs: self-identification ("As an AI language model"),
+ * refusals ("I'm sorry, but I can't"), knowledge-cutoff disclaimers and template openers
+ * ("Sure! Here's"). Distilled data that keeps them teaches the model to say them.
+ */
+const llmArtifactsCheck = {
+    id: 'llm-artifacts',
+    dimension: 'provenance',
+    description: 'Assistant leftovers in outputs: "As an AI language model", refusals, knowledge-cutoff disclaimers, "Sure! Here\'s".',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * When the prompt (the record's other text fields and the user/system turns) asks for an AI
+         * persona, self-identification and cutoff phrases are reported as info: they are in character.
+         */
+        personaAware: true
+    },
+    start(context) {
+        const configured = context.config.fields;
+        const personaAware = context.config.personaAware !== false;
+        const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
+        const seenFields = new Set();
+        /** The fields to read: configured, else the output-like ones, else every text field. */
+        function outputFields(fields) {
+            if (configured !== undefined)
+                return configured;
+            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
+            for (const [name, value] of Object.entries(fields)) {
+                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
+                    names.add(name);
+            }
+            if (names.size > 0)
+                return [...names];
+            return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
+        }
+        /** Everything in the record that is not model output: instructions, inputs, user turns. */
+        function promptText(fields, outputs) {
+            const parts = [];
+            for (const [name, value] of Object.entries(fields)) {
+                const turns = chatTurns(value);
+                if (turns !== undefined)
+                    parts.push(...turns.filter(([assistant]) => !assistant).map(([, text]) => text));
+                else if (!outputs.includes(name) && typeof value === 'string')
+                    parts.push(value);
+            }
+            return parts.join('\n');
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const fields = outputFields(record.fields);
+                let prompt;
+                let flagged = false;
+                for (const field of fields) {
+                    const value = valueAt(record.fields, field);
+                    const turns = chatTurns(value);
+                    // In a transcript only the assistant's turns are output; each starts a reply.
+                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [textOf(value)];
+                    const byCategory = new Map();
+                    const firstTexts = new Map();
+                    for (const text of texts) {
+                        if (text === undefined)
+                            continue;
+                        for (const match of findArtifacts(text)) {
+                            const list = byCategory.get(match.category) ?? [];
+                            list.push(match);
+                            byCategory.set(match.category, list);
+                            firstTexts.set(match, text);
+                        }
+                    }
+                    if (byCategory.size === 0)
+                        continue;
+                    if (!seenFields.has(field) && seenFields.size < 50) {
+                        seenFields.add(field);
+                        summary.fields.push(field);
+                    }
+                    for (const [category, matches] of byCategory) {
+                        const [first] = matches;
+                        const aboutModel = category === 'self-identification' || category === 'cutoff';
+                        prompt ??= personaAware && aboutModel ? promptText(record.fields, fields) : undefined;
+                        const inCharacter = aboutModel && prompt !== undefined && asksForAiPersona(prompt);
+                        const info = inCharacter || category === 'boilerplate';
+                        if (inCharacter)
+                            summary.inCharacter++;
+                        else
+                            summary.categories[category] = (summary.categories[category] ?? 0) + 1;
+                        if (!info)
+                            flagged = true;
+                        const text = firstTexts.get(first) ?? '';
+                        const count = matches.length > 1 ? ` (${matches.length} in this field)` : '';
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `LLM artifact, ${LABELS[category]}: “${truncate(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
+                            // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
+                            excerpt: maskedExcerpt(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, sensitiveSpans(text), { radius: 50, maskFocus: false }),
+                            ...(info ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (flagged)
+                    summary.recordsWithArtifacts++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/settings.ts
+/**
+ * Readers of the settings the privacy checks share (`kinds`, `allow`), which arrive as
+ * `unknown` from the user's config.
+ */
+/**
+ * The enabled kinds: `kinds` may list the enabled kinds (`['email', 'phone']`) or switch kinds
+ * off and on by name (`{ phone: false }`, the others staying on). Unknown names are ignored.
+ */
+function enabledKinds(setting, all) {
+    if (Array.isArray(setting))
+        return new Set(all.filter((kind) => setting.includes(kind)));
+    if (setting !== null && typeof setting === 'object') {
+        const switches = new Map(Object.entries(setting));
+        return new Set(all.filter((kind) => switches.get(kind) !== false));
+    }
+    return new Set(all);
+}
+/**
+ * The user's allow list as a test. Entries written `/pattern/flags` are regular expressions
+ * tested against the value; other entries are literals that allow the value itself (case
+ * insensitive), any email address at that domain or a subdomain of it (`example.org`), or,
+ * written as CIDR (`10.1.0.0/16`), any IPv4 address in that block. An entry that is not a
+ * valid regular expression is read as a literal.
+ */
+function allowList(setting) {
+    const entries = Array.isArray(setting) ? setting.filter((entry) => typeof entry === 'string') : [];
+    const tests = entries.map((entry) => {
+        const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
+        if (regex !== null) {
+            try {
+                const pattern = new RegExp(regex[1], regex[2].replace(/[gy]/g, ''));
+                return (value) => pattern.test(value);
+            }
+            catch {
+                // Not a valid pattern: read it as a literal below.
+            }
+        }
+        const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
+        if (cidr !== null) {
+            const bits = Number(cidr[2]);
+            const network = ipv4ToNumber(cidr[1]);
+            const maskBits = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+            return (value) => {
+                const address = ipv4ToNumber(value);
+                return address !== undefined && network !== undefined && ((address & maskBits) >>> 0) === ((network & maskBits) >>> 0);
+            };
+        }
+        const literal = entry.toLowerCase();
+        return (value) => {
+            const lower = value.toLowerCase();
+            return lower === literal || lower.endsWith(`@${literal}`) || (lower.includes('@') && lower.endsWith(`.${literal}`));
+        };
+    });
+    return (value) => tests.some((test) => test(value));
+}
+function ipv4ToNumber(address) {
+    const octets = address.split('.').map(Number);
+    if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
+        return undefined;
+    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/pii.ts
+
+
+
+
+
+/** What a report calls each kind of personal data. */
+const PII_LABELS = {
+    email: 'email address',
+    phone: 'phone number',
+    'credit-card': 'credit card number (Luhn-valid)',
+    iban: 'IBAN (mod-97 valid)',
+    ssn: 'US social security number',
+    ipv4: 'IPv4 address',
+    ipv6: 'IPv6 address'
+};
+/**
+ * Emits one finding per field and kind, with the first value masked in context and the count:
+ * a transcript with 32 copies of one phone number is one finding, not 32.
+ */
+function emitGrouped(emit, line, field, text, matches) {
+    const groups = new Map();
+    for (const match of matches) {
+        const key = `${match.kind}\u0000${match.reserved ?? ''}`;
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [match]);
+        else
+            group.push(match);
+    }
+    let spans;
+    for (const group of groups.values()) {
+        const [first] = group;
+        spans ??= sensitiveSpans(text);
+        const count = group.length > 1 ? ` (${group.length} in this field)` : '';
+        emit({
+            line,
+            field,
+            message: `${PII_LABELS[first.kind]}${count}${first.reserved !== undefined ? `: ${first.reserved}` : ''}`,
+            excerpt: maskedExcerpt(text, first, spans),
+            ...(first.reserved !== undefined ? { severity: 'info' } : {})
+        });
+    }
+}
+/**
+ * Personal data in text fields: emails, phone numbers, Luhn-valid card numbers, mod-97-valid
+ * IBANs, US SSNs, IPv4 and IPv6 addresses. Values are always masked in the report.
+ */
+const piiCheck = {
+    id: 'pii',
+    dimension: 'privacy',
+    description: 'Personal data in text fields: emails, phone numbers, card numbers, IBANs, SSNs, IP addresses (always masked).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: email, phone, credit-card, iban, ssn, ipv4, ipv6.
+         */
+        kinds: Object.fromEntries(PII_KINDS.map((kind) => [kind, true])),
+        /**
+         * Values that are fine in this data: `/regex/flags` tested against the value, a literal
+         * value, an email domain (`example.org`, subdomains included) or an IPv4 CIDR block. Allowed
+         * values are not reported at all.
+         */
+        allow: [],
+        /**
+         * Report reserved values as info: email at example.com/.org/.net and the .test/.example/
+         * .invalid/.localhost TLDs, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+         * 2001:db8::/32), private, loopback and link-local addresses, fictional 555-01XX phone
+         * numbers, published sample SSNs. `false` skips them.
+         */
+        reportReserved: true
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, PII_KINDS);
+        const allowed = allowList(context.config.allow);
+        const reportReserved = context.config.reportReserved !== false;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithPii: 0, matches: {}, reserved: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasPii = false;
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of findPii(text, kinds)) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.reserved : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasPii = true;
+                        if (match.reserved === undefined || reportReserved)
+                            reported.push(match);
+                    }
+                    if (reported.length > 0)
+                        emitGrouped(emit, record.line, field, text, reported);
+                }
+                if (hasPii)
+                    summary.recordsWithPii++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
+
+
+
+
+
+/**
+ * Credentials in text fields: AWS, GitHub, OpenAI, Anthropic, Slack, Google and Stripe keys,
+ * private key blocks, JWTs and hard-coded `password=`/`api_key=` values. A model trained on them
+ * can repeat them; they are errors, always masked in the report.
+ */
+const secretsCheck = {
+    id: 'secrets',
+    dimension: 'privacy',
+    description: 'Credentials in text fields: API keys and tokens, private keys, JWTs, hard-coded passwords (always masked).',
+    defaultSeverity: 'error',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: aws-access-key-id, aws-secret-key, github-token, openai-key, anthropic-key,
+         * slack-token, slack-webhook, google-api-key, stripe-key, private-key, jwt, generic-secret.
+         */
+        kinds: Object.fromEntries(SECRET_KINDS.map((kind) => [kind, true])),
+        /** Values that are fine in this data: `/regex/flags` or literal values. Not reported. */
+        allow: [],
+        /**
+         * Smallest Shannon entropy, in bits per character, of a generic `password=`/`api_key=`
+         * value to report (values must also mix letters and digits and be 8+ characters).
+         */
+        minEntropy: DEFAULT_MIN_ENTROPY
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, SECRET_KINDS);
+        const allowed = allowList(context.config.allow);
+        const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : DEFAULT_MIN_ENTROPY;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasSecret = false;
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of findSecrets(text, { kinds, minEntropy })) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.examples : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasSecret = true;
+                        reported.push(match);
+                    }
+                    if (reported.length === 0)
+                        continue;
+                    const spans = sensitiveSpans(text);
+                    for (const match of reported) {
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `${SECRET_LABELS[match.kind]}${match.reserved !== undefined ? `: ${match.reserved}` : ''}`,
+                            excerpt: maskedExcerpt(text, match, spans),
+                            ...(match.reserved !== undefined ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (hasSecret)
+                    summary.recordsWithSecrets++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/synthetic-share.ts
+
+/** The values that mean "generated by a model" unless the config says otherwise. */
+const DEFAULT_SYNTHETIC_VALUES = ['synthetic', 'generated', 'gpt-4', 'gpt-3.5', 'llm', 'model'];
+/**
+ * True when `value` names a synthetic source: it equals one of `syntheticValues` (case
+ * insensitive), starts with one followed by a non-letter (`synthetic/v2`, `gpt-3.5-turbo`), or
+ * starts with one that ends in a digit (`gpt-4o`); `modelled` or `llms` do not count.
+ */
+function isSyntheticValue(value, syntheticValues) {
+    const lower = value.trim().toLowerCase();
+    return syntheticValues.some((candidate) => {
+        const wanted = candidate.toLowerCase();
+        if (lower === wanted)
+            return true;
+        // After a version number any suffix is a variant (`gpt-4o`); after a word only a separator is.
+        return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
+    });
+}
+function percent(share) {
+    return `${Math.round(share * 1000) / 10}%`;
+}
+/**
+ * Share of synthetic records by a source field. Training mostly on model-generated data leads
+ * to model collapse, so past `maxShare` the file gets a warning; the change against the base
+ * side is reported too.
+ */
+const syntheticShareCheck = {
+    id: 'synthetic-share',
+    dimension: 'provenance',
+    description: 'Share of synthetic (model-generated) records by a source field; too much risks model collapse.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The field naming each record's source (`source`, `meta.origin`). Without it the check does nothing. */
+        field: undefined,
+        /** Source values meaning synthetic; a value also counts when it starts with one (`gpt-4-0613`). */
+        syntheticValues: DEFAULT_SYNTHETIC_VALUES,
+        /** Largest share of synthetic records (0-1) before the file gets a warning. */
+        maxShare: 0.5,
+        /** Smallest change of the share against base (0-1) that is reported. */
+        minShift: 0.05
+    },
+    start(context) {
+        const field = typeof context.config.field === 'string' && context.config.field !== '' ? context.config.field : undefined;
+        const configuredValues = context.config.syntheticValues;
+        const syntheticValues = Array.isArray(configuredValues)
+            ? configuredValues.filter((value) => typeof value === 'string')
+            : DEFAULT_SYNTHETIC_VALUES;
+        const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
+        const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
+        const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
+        return {
+            record(record) {
+                summary.records++;
+                if (field === undefined)
+                    return;
+                const value = valueAt(record.fields, field);
+                if (value === undefined || value === null || value === '')
+                    return;
+                summary.withSource++;
+                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
+                    summary.synthetic++;
+                // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
+                else if (value === true && /synthetic|generated/i.test(field))
+                    summary.synthetic++;
+            },
+            finish(emit, base) {
+                if (field === undefined || summary.withSource === 0)
+                    return summary;
+                const share = summary.synthetic / summary.withSource;
+                summary.share = share;
+                if (share > maxShare) {
+                    emit({
+                        field,
+                        message: `${percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
+                            `${percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
+                    });
+                }
+                if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
+                    emit({
+                        field,
+                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${percent(base.share)} to ${percent(share)} (\`${field}\`)`,
+                        // A rise past the limit keeps the check's severity; any other change is information.
+                        ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
+                    });
+                }
+                return summary;
+            },
+            applicable: () => field !== undefined && summary.withSource > 0
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
+
+
+
+
+
 /** Every check the audit runs, in the order the report lists them. */
-const ALL_CHECKS = [];
+const ALL_CHECKS = [
+    freshnessCheck,
+    piiCheck,
+    secretsCheck,
+    llmArtifactsCheck,
+    syntheticShareCheck
+];
 /** The check with this id, if there is one. */
 function findCheck(id) {
     return ALL_CHECKS.find((check) => check.id === id);
@@ -11884,7 +13502,9 @@ const MAX_ROW_BYTES = 64 * 1024 * 1024;
 const csv_LF = 0x0a;
 const CR = 0x0d;
 function isParsedRow(item) {
-    return typeof item === 'object' && item !== null && 'record' in item && Array.isArray(item.record) && 'info' in item;
+    if (typeof item !== 'object' || item === null || !('record' in item) || !Array.isArray(item.record))
+        return false;
+    return 'info' in item && typeof item.info === 'object' && item.info !== null && 'bytes' in item.info && typeof item.info.bytes === 'number';
 }
 /**
  * Reads CSV or TSV with csv-parse: the header row names the fields, every value stays a
@@ -12006,7 +13626,7 @@ async function readCsv(chunks, context, delimiter, maxRowBytes = MAX_ROW_BYTES) 
     }
     if (cutAt !== undefined) {
         const line = cursor.rowStart(previousEnd);
-        context.reject(line, `The row at line ${line} is longer than ${Math.round(maxRowBytes / 1024)} KiB (a quote that is never closed?); reading stopped there.`);
+        context.reject(line, `The row at line ${line} is longer than ${formatBytes(maxRowBytes)} (a quote that is never closed?); reading stopped there.`);
     }
     else {
         for (const skip of skips)
@@ -12014,6 +13634,9 @@ async function readCsv(chunks, context, delimiter, maxRowBytes = MAX_ROW_BYTES) 
         reportInvalidUtf8(Number.POSITIVE_INFINITY, cursor.line);
     }
     context.columns ??= [];
+}
+function formatBytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 /** How many rows csv-parse had emitted when it skipped this one. */
 function skipsBefore(error) {
@@ -22902,17 +24525,17 @@ function findRegressions(files, dimensions, config, accepted = new Set()) {
             regressions.push({
                 kind: 'new-findings', check, dimension: entry.dimension, severity: 'error', count: total,
                 message: `${total} new ${total === 1 ? 'error' : 'errors'} in records this PR added or modified`,
-                examples: recordErrors.slice(0, 3), accepted: isAccepted || undefined
+                examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
             });
         }
         else if (entry.warnings > 0 && changedRecords > 0) {
             const patchRate = entry.warnings / changedRecords;
             const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0;
             if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
-                const examples = files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined)).slice(0, 3);
+                const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3);
                 regressions.push({
                     kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: entry.warnings,
-                    message: `${entry.warnings} of the ${changedRecords} added or modified records (${percent(patchRate)}) against ${percent(baseRate)} of the base`,
+                    message: `${entry.warnings} ${entry.warnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${score_percent(patchRate)}), against ${score_percent(baseRate)} of the base`,
                     examples, accepted: isAccepted || undefined
                 });
             }
@@ -22924,10 +24547,12 @@ function findRegressions(files, dimensions, config, accepted = new Set()) {
             });
         }
     }
+    // A drop already explained by a check's regression is not said twice.
+    const explained = new Set(regressions.map((r) => r.dimension));
     const dimensionsWithNewFindings = new Set(files.flatMap((f) => f.counts.filter((c) => c.introduced > 0).map((c) => c.dimension)));
     for (const dimension of DIMENSIONS) {
         const { score, baseScore } = dimensions[dimension];
-        if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension))
+        if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension) || explained.has(dimension))
             continue;
         const drop = baseScore - score;
         if (drop > config.tolerance) {
@@ -22963,64 +24588,19 @@ function evaluateGate(files, regressions, score, config, accepted = new Set()) {
     }
     return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons };
 }
-function percent(rate) {
+/** The first finding of each record: examples should show different records. */
+function onePerRecord(findings) {
+    const seen = new Set();
+    return findings.filter((f) => {
+        const place = `${f.file}:${f.line}`;
+        if (seen.has(place))
+            return false;
+        seen.add(place);
+        return true;
+    });
+}
+function score_percent(rate) {
     return `${(rate * 100).toFixed(1)}%`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/text.ts
-/**
- * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
- * itself contains dots wins over the path reading.
- */
-function valueAt(fields, path) {
-    if (path in fields)
-        return fields[path];
-    let current = fields;
-    for (const part of path.split('.')) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current) ? current[Number(part)] : current[part];
-        if (current === undefined)
-            return undefined;
-    }
-    return current;
-}
-/**
- * The text of a field for text checks: strings as they are, chat transcripts
- * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
- */
-function textOf(value) {
-    if (typeof value === 'string')
-        return value;
-    if (Array.isArray(value)) {
-        const parts = [];
-        for (const item of value) {
-            if (typeof item === 'string')
-                parts.push(item);
-            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-                const content = item.content ?? item.value ?? item.text;
-                if (typeof content === 'string')
-                    parts.push(content);
-            }
-        }
-        return parts.length > 0 ? parts.join('\n') : undefined;
-    }
-    return undefined;
-}
-/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
-function textsOf(fields, names) {
-    const texts = [];
-    for (const name of names) {
-        const text = textOf(valueAt(fields, name));
-        if (text !== undefined)
-            texts.push([name, text]);
-    }
-    return texts;
-}
-/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
-function truncate(text, max = 120) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
 ;// CONCATENATED MODULE: ./src/engine/fields.ts
@@ -23163,8 +24743,6 @@ async function runSidePass(options) {
                 textFields: prepared.config.fields ?? plan.textFields
             })
         }));
-        for (const { prepared } of runs)
-            scorer.markLooked(prepared.check.dimension);
         for (const heldRecord of held)
             processRecord(heldRecord);
         held.length = 0;
@@ -23213,6 +24791,8 @@ async function runSidePass(options) {
     for (const { prepared, run } of runs) {
         const baseSummary = base?.checkSummaries.get(prepared.check.id);
         checkSummaries.set(prepared.check.id, run.finish(emitFor(prepared), baseSummary));
+        if (run.applicable?.() ?? true)
+            scorer.markLooked(prepared.check.dimension);
     }
     options.onRecords?.(count);
     return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };

@@ -163,16 +163,16 @@ export function findRegressions(
       regressions.push({
         kind: 'new-findings', check, dimension: entry.dimension, severity: 'error', count: total,
         message: `${total} new ${total === 1 ? 'error' : 'errors'} in records this PR added or modified`,
-        examples: recordErrors.slice(0, 3), accepted: isAccepted || undefined
+        examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
       })
     } else if (entry.warnings > 0 && changedRecords > 0) {
       const patchRate = entry.warnings / changedRecords
       const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0
       if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
-        const examples = files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined)).slice(0, 3)
+        const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3)
         regressions.push({
           kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: entry.warnings,
-          message: `${entry.warnings} of the ${changedRecords} added or modified records (${percent(patchRate)}) against ${percent(baseRate)} of the base`,
+          message: `${entry.warnings} ${entry.warnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${percent(patchRate)}), against ${percent(baseRate)} of the base`,
           examples, accepted: isAccepted || undefined
         })
       }
@@ -185,10 +185,12 @@ export function findRegressions(
     }
   }
 
+  // A drop already explained by a check's regression is not said twice.
+  const explained = new Set(regressions.map((r) => r.dimension))
   const dimensionsWithNewFindings = new Set(files.flatMap((f) => f.counts.filter((c) => c.introduced > 0).map((c) => c.dimension)))
   for (const dimension of DIMENSIONS) {
     const { score, baseScore } = dimensions[dimension]
-    if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension)) continue
+    if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension) || explained.has(dimension)) continue
     const drop = baseScore - score
     if (drop > config.tolerance) {
       regressions.push({
@@ -226,6 +228,17 @@ export function evaluateGate(
     reasons.push(`score ${score} is under min-score ${config.minScore}`)
   }
   return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons }
+}
+
+/** The first finding of each record: examples should show different records. */
+function onePerRecord(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return findings.filter((f) => {
+    const place = `${f.file}:${f.line}`
+    if (seen.has(place)) return false
+    seen.add(place)
+    return true
+  })
 }
 
 function percent(rate: number): string {

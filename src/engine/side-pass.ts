@@ -132,7 +132,6 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
         textFields: prepared.config.fields ?? plan!.textFields
       })
     }))
-    for (const { prepared } of runs) scorer.markLooked(prepared.check.dimension)
     for (const heldRecord of held) processRecord(heldRecord)
     held.length = 0
   }
@@ -178,6 +177,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   for (const { prepared, run } of runs) {
     const baseSummary = base?.checkSummaries.get(prepared.check.id)
     checkSummaries.set(prepared.check.id, run.finish(emitFor(prepared), baseSummary))
+    if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
   }
   options.onRecords?.(count)
   return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }

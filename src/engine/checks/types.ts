@@ -32,6 +32,12 @@ export interface CheckRun<Summary = unknown> {
    * Returns this side's summary.
    */
   finish(emit: Emit, base?: Summary): Summary
+  /**
+   * Called after finish: false when the file had nothing for this check to look at (no
+   * timestamp field, no label field configured). The dimension then gets no score from this
+   * check, rather than a perfect one. Absent means true.
+   */
+  applicable?(): boolean
 }
 
 /** A rule-based check: one file under engine/checks/, registered in the registry. */

@@ -22,7 +22,8 @@ interface ParsedRow {
 }
 
 function isParsedRow(item: unknown): item is ParsedRow {
-  return typeof item === 'object' && item !== null && 'record' in item && Array.isArray(item.record) && 'info' in item
+  if (typeof item !== 'object' || item === null || !('record' in item) || !Array.isArray(item.record)) return false
+  return 'info' in item && typeof item.info === 'object' && item.info !== null && 'bytes' in item.info && typeof item.info.bytes === 'number'
 }
 
 /**
@@ -145,12 +146,16 @@ export async function readCsv(
   }
   if (cutAt !== undefined) {
     const line = cursor.rowStart(previousEnd)
-    context.reject(line, `The row at line ${line} is longer than ${Math.round(maxRowBytes / 1024)} KiB (a quote that is never closed?); reading stopped there.`)
+    context.reject(line, `The row at line ${line} is longer than ${formatBytes(maxRowBytes)} (a quote that is never closed?); reading stopped there.`)
   } else {
     for (const skip of skips) reportSkip(skip)
     reportInvalidUtf8(Number.POSITIVE_INFINITY, cursor.line)
   }
   context.columns ??= []
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`
 }
 
 /** How many rows csv-parse had emitted when it skipped this one. */
