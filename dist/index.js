@@ -1,6 +1,134 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 878:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
+const core_1 = __nccwpck_require__(3893);
+const draft7_1 = __nccwpck_require__(9941);
+const dynamic_1 = __nccwpck_require__(9923);
+const next_1 = __nccwpck_require__(7844);
+const unevaluated_1 = __nccwpck_require__(2010);
+const discriminator_1 = __nccwpck_require__(8886);
+const json_schema_2019_09_1 = __nccwpck_require__(5375);
+const META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
+class Ajv2019 extends core_1.default {
+    constructor(opts = {}) {
+        super({
+            ...opts,
+            dynamicRef: true,
+            next: true,
+            unevaluated: true,
+        });
+    }
+    _addVocabularies() {
+        super._addVocabularies();
+        this.addVocabulary(dynamic_1.default);
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        this.addVocabulary(next_1.default);
+        this.addVocabulary(unevaluated_1.default);
+        if (this.opts.discriminator)
+            this.addKeyword(discriminator_1.default);
+    }
+    _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+            return;
+        json_schema_2019_09_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+    }
+    defaultMeta() {
+        return (this.opts.defaultMeta =
+            super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : undefined));
+    }
+}
+exports.Ajv2019 = Ajv2019;
+module.exports = exports = Ajv2019;
+module.exports.Ajv2019 = Ajv2019;
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports["default"] = Ajv2019;
+var validate_1 = __nccwpck_require__(7881);
+Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
+var codegen_1 = __nccwpck_require__(1436);
+Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
+Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
+Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
+Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
+Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
+Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
+var validation_error_1 = __nccwpck_require__(3021);
+Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
+var ref_error_1 = __nccwpck_require__(3162);
+Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
+//# sourceMappingURL=2019.js.map
+
+/***/ }),
+
+/***/ 2210:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
+const core_1 = __nccwpck_require__(3893);
+const draft2020_1 = __nccwpck_require__(4298);
+const discriminator_1 = __nccwpck_require__(8886);
+const json_schema_2020_12_1 = __nccwpck_require__(3995);
+const META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
+class Ajv2020 extends core_1.default {
+    constructor(opts = {}) {
+        super({
+            ...opts,
+            dynamicRef: true,
+            next: true,
+            unevaluated: true,
+        });
+    }
+    _addVocabularies() {
+        super._addVocabularies();
+        draft2020_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+            this.addKeyword(discriminator_1.default);
+    }
+    _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+            return;
+        json_schema_2020_12_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+    }
+    defaultMeta() {
+        return (this.opts.defaultMeta =
+            super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : undefined));
+    }
+}
+exports.Ajv2020 = Ajv2020;
+module.exports = exports = Ajv2020;
+module.exports.Ajv2020 = Ajv2020;
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports["default"] = Ajv2020;
+var validate_1 = __nccwpck_require__(7881);
+Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
+var codegen_1 = __nccwpck_require__(1436);
+Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
+Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
+Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
+Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
+Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
+Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
+var validation_error_1 = __nccwpck_require__(3021);
+Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
+var ref_error_1 = __nccwpck_require__(3162);
+Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
+//# sourceMappingURL=2020.js.map
+
+/***/ }),
+
 /***/ 2463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -3575,6 +3703,76 @@ function schemaOrData(schema) {
 
 /***/ }),
 
+/***/ 5375:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const metaSchema = __nccwpck_require__(8138);
+const applicator = __nccwpck_require__(4908);
+const content = __nccwpck_require__(958);
+const core = __nccwpck_require__(58);
+const format = __nccwpck_require__(6534);
+const metadata = __nccwpck_require__(711);
+const validation = __nccwpck_require__(8030);
+const META_SUPPORT_DATA = ["/properties"];
+function addMetaSchema2019($data) {
+    ;
+    [
+        metaSchema,
+        applicator,
+        content,
+        core,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation),
+    ].forEach((sch) => this.addMetaSchema(sch, undefined, false));
+    return this;
+    function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+    }
+}
+exports["default"] = addMetaSchema2019;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3995:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const metaSchema = __nccwpck_require__(1678);
+const applicator = __nccwpck_require__(7216);
+const unevaluated = __nccwpck_require__(9547);
+const content = __nccwpck_require__(8226);
+const core = __nccwpck_require__(518);
+const format = __nccwpck_require__(4588);
+const metadata = __nccwpck_require__(5707);
+const validation = __nccwpck_require__(7082);
+const META_SUPPORT_DATA = ["/properties"];
+function addMetaSchema2020($data) {
+    ;
+    [
+        metaSchema,
+        applicator,
+        unevaluated,
+        content,
+        core,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation),
+    ].forEach((sch) => this.addMetaSchema(sch, undefined, false));
+    return this;
+    function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+    }
+}
+exports["default"] = addMetaSchema2020;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 4951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -4050,6 +4248,23 @@ function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
 exports.validateSchemaDeps = validateSchemaDeps;
 exports["default"] = def;
 //# sourceMappingURL=dependencies.js.map
+
+/***/ }),
+
+/***/ 3818:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependencies_1 = __nccwpck_require__(5826);
+const def = {
+    keyword: "dependentSchemas",
+    type: "object",
+    schemaType: "object",
+    code: (cxt) => (0, dependencies_1.validateSchemaDeps)(cxt),
+};
+exports["default"] = def;
+//# sourceMappingURL=dependentSchemas.js.map
 
 /***/ }),
 
@@ -5017,6 +5232,35 @@ var DiscrError;
 
 /***/ }),
 
+/***/ 4298:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const core_1 = __nccwpck_require__(7397);
+const validation_1 = __nccwpck_require__(5481);
+const applicator_1 = __nccwpck_require__(8775);
+const dynamic_1 = __nccwpck_require__(9923);
+const next_1 = __nccwpck_require__(7844);
+const unevaluated_1 = __nccwpck_require__(2010);
+const format_1 = __nccwpck_require__(2601);
+const metadata_1 = __nccwpck_require__(6620);
+const draft2020Vocabularies = [
+    dynamic_1.default,
+    core_1.default,
+    validation_1.default,
+    (0, applicator_1.default)(true),
+    format_1.default,
+    metadata_1.metadataVocabulary,
+    metadata_1.contentVocabulary,
+    next_1.default,
+    unevaluated_1.default,
+];
+exports["default"] = draft2020Vocabularies;
+//# sourceMappingURL=draft2020.js.map
+
+/***/ }),
+
 /***/ 9941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -5037,6 +5281,152 @@ const draft7Vocabularies = [
 ];
 exports["default"] = draft7Vocabularies;
 //# sourceMappingURL=draft7.js.map
+
+/***/ }),
+
+/***/ 8639:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.dynamicAnchor = void 0;
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const compile_1 = __nccwpck_require__(2718);
+const ref_1 = __nccwpck_require__(2996);
+const def = {
+    keyword: "$dynamicAnchor",
+    schemaType: "string",
+    code: (cxt) => dynamicAnchor(cxt, cxt.schema),
+};
+function dynamicAnchor(cxt, anchor) {
+    const { gen, it } = cxt;
+    it.schemaEnv.root.dynamicAnchors[anchor] = true;
+    const v = (0, codegen_1._) `${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
+    const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+    gen.if((0, codegen_1._) `!${v}`, () => gen.assign(v, validate));
+}
+exports.dynamicAnchor = dynamicAnchor;
+function _getValidate(cxt) {
+    const { schemaEnv, schema, self } = cxt.it;
+    const { root, baseId, localRefs, meta } = schemaEnv.root;
+    const { schemaId } = self.opts;
+    const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
+    compile_1.compileSchema.call(self, sch);
+    return (0, ref_1.getValidate)(cxt, sch);
+}
+exports["default"] = def;
+//# sourceMappingURL=dynamicAnchor.js.map
+
+/***/ }),
+
+/***/ 5065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.dynamicRef = void 0;
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const ref_1 = __nccwpck_require__(2996);
+const def = {
+    keyword: "$dynamicRef",
+    schemaType: "string",
+    code: (cxt) => dynamicRef(cxt, cxt.schema),
+};
+function dynamicRef(cxt, ref) {
+    const { gen, keyword, it } = cxt;
+    if (ref[0] !== "#")
+        throw new Error(`"${keyword}" only supports hash fragment reference`);
+    const anchor = ref.slice(1);
+    if (it.allErrors) {
+        _dynamicRef();
+    }
+    else {
+        const valid = gen.let("valid", false);
+        _dynamicRef(valid);
+        cxt.ok(valid);
+    }
+    function _dynamicRef(valid) {
+        // TODO the assumption here is that `recursiveRef: #` always points to the root
+        // of the schema object, which is not correct, because there may be $id that
+        // makes # point to it, and the target schema may not contain dynamic/recursiveAnchor.
+        // Because of that 2 tests in recursiveRef.json fail.
+        // This is a similar problem to #815 (`$id` doesn't alter resolution scope for `{ "$ref": "#" }`).
+        // (This problem is not tested in JSON-Schema-Test-Suite)
+        if (it.schemaEnv.root.dynamicAnchors[anchor]) {
+            const v = gen.let("_v", (0, codegen_1._) `${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
+            gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
+        }
+        else {
+            _callRef(it.validateName, valid)();
+        }
+    }
+    function _callRef(validate, valid) {
+        return valid
+            ? () => gen.block(() => {
+                (0, ref_1.callRef)(cxt, validate);
+                gen.let(valid, true);
+            })
+            : () => (0, ref_1.callRef)(cxt, validate);
+    }
+}
+exports.dynamicRef = dynamicRef;
+exports["default"] = def;
+//# sourceMappingURL=dynamicRef.js.map
+
+/***/ }),
+
+/***/ 9923:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicAnchor_1 = __nccwpck_require__(8639);
+const dynamicRef_1 = __nccwpck_require__(5065);
+const recursiveAnchor_1 = __nccwpck_require__(9982);
+const recursiveRef_1 = __nccwpck_require__(1794);
+const dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
+exports["default"] = dynamic;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 9982:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicAnchor_1 = __nccwpck_require__(8639);
+const util_1 = __nccwpck_require__(4464);
+const def = {
+    keyword: "$recursiveAnchor",
+    schemaType: "boolean",
+    code(cxt) {
+        if (cxt.schema)
+            (0, dynamicAnchor_1.dynamicAnchor)(cxt, "");
+        else
+            (0, util_1.checkStrictMode)(cxt.it, "$recursiveAnchor: false is ignored");
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=recursiveAnchor.js.map
+
+/***/ }),
+
+/***/ 1794:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicRef_1 = __nccwpck_require__(5065);
+const def = {
+    keyword: "$recursiveRef",
+    schemaType: "string",
+    code: (cxt) => (0, dynamicRef_1.dynamicRef)(cxt, cxt.schema),
+};
+exports["default"] = def;
+//# sourceMappingURL=recursiveRef.js.map
 
 /***/ }),
 
@@ -5174,6 +5564,150 @@ exports.contentVocabulary = [
 
 /***/ }),
 
+/***/ 7844:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependentRequired_1 = __nccwpck_require__(3024);
+const dependentSchemas_1 = __nccwpck_require__(3818);
+const limitContains_1 = __nccwpck_require__(3907);
+const next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+exports["default"] = next;
+//# sourceMappingURL=next.js.map
+
+/***/ }),
+
+/***/ 2010:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const unevaluatedProperties_1 = __nccwpck_require__(6855);
+const unevaluatedItems_1 = __nccwpck_require__(4144);
+const unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
+exports["default"] = unevaluated;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 4144:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const error = {
+    message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
+    params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
+};
+const def = {
+    keyword: "unevaluatedItems",
+    type: "array",
+    schemaType: ["boolean", "object"],
+    error,
+    code(cxt) {
+        const { gen, schema, data, it } = cxt;
+        const items = it.items || 0;
+        if (items === true)
+            return;
+        const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+        if (schema === false) {
+            cxt.setParams({ len: items });
+            cxt.fail((0, codegen_1._) `${len} > ${items}`);
+        }
+        else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+            const valid = gen.var("valid", (0, codegen_1._) `${len} <= ${items}`);
+            gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
+            cxt.ok(valid);
+        }
+        it.items = true;
+        function validateItems(valid, from) {
+            gen.forRange("i", from, len, (i) => {
+                cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
+                if (!it.allErrors)
+                    gen.if((0, codegen_1.not)(valid), () => gen.break());
+            });
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=unevaluatedItems.js.map
+
+/***/ }),
+
+/***/ 6855:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
+const error = {
+    message: "must NOT have unevaluated properties",
+    params: ({ params }) => (0, codegen_1._) `{unevaluatedProperty: ${params.unevaluatedProperty}}`,
+};
+const def = {
+    keyword: "unevaluatedProperties",
+    type: "object",
+    schemaType: ["boolean", "object"],
+    trackErrors: true,
+    error,
+    code(cxt) {
+        const { gen, schema, data, errsCount, it } = cxt;
+        /* istanbul ignore if */
+        if (!errsCount)
+            throw new Error("ajv implementation error");
+        const { allErrors, props } = it;
+        if (props instanceof codegen_1.Name) {
+            gen.if((0, codegen_1._) `${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+        }
+        else if (props !== true) {
+            gen.forIn("key", data, (key) => props === undefined
+                ? unevaluatedPropCode(key)
+                : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+        }
+        it.props = true;
+        cxt.ok((0, codegen_1._) `${errsCount} === ${names_1.default.errors}`);
+        function unevaluatedPropCode(key) {
+            if (schema === false) {
+                cxt.setParams({ unevaluatedProperty: key });
+                cxt.error();
+                if (!allErrors)
+                    gen.break();
+                return;
+            }
+            if (!(0, util_1.alwaysValidSchema)(it, schema)) {
+                const valid = gen.name("valid");
+                cxt.subschema({
+                    keyword: "unevaluatedProperties",
+                    dataProp: key,
+                    dataPropType: util_1.Type.Str,
+                }, valid);
+                if (!allErrors)
+                    gen.if((0, codegen_1.not)(valid), () => gen.break());
+            }
+        }
+        function unevaluatedDynamic(evaluatedProps, key) {
+            return (0, codegen_1._) `!${evaluatedProps} || !${evaluatedProps}[${key}]`;
+        }
+        function unevaluatedStatic(evaluatedProps, key) {
+            const ps = [];
+            for (const p in evaluatedProps) {
+                if (evaluatedProps[p] === true)
+                    ps.push((0, codegen_1._) `${key} !== ${p}`);
+            }
+            return (0, codegen_1.and)(...ps);
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=unevaluatedProperties.js.map
+
+/***/ }),
+
 /***/ 8026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -5202,6 +5736,24 @@ const def = {
 };
 exports["default"] = def;
 //# sourceMappingURL=const.js.map
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependencies_1 = __nccwpck_require__(5826);
+const def = {
+    keyword: "dependentRequired",
+    type: "object",
+    schemaType: "object",
+    error: dependencies_1.error,
+    code: (cxt) => (0, dependencies_1.validatePropertyDeps)(cxt),
+};
+exports["default"] = def;
+//# sourceMappingURL=dependentRequired.js.map
 
 /***/ }),
 
@@ -5295,6 +5847,27 @@ const validation = [
 ];
 exports["default"] = validation;
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3907:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const util_1 = __nccwpck_require__(4464);
+const def = {
+    keyword: ["maxContains", "minContains"],
+    type: "array",
+    schemaType: "number",
+    code({ keyword, parentSchema, it }) {
+        if (parentSchema.contains === undefined) {
+            (0, util_1.checkStrictMode)(it, `"${keyword}" without "contains" is ignored`);
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=limitContains.js.map
 
 /***/ }),
 
@@ -36680,7 +37253,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4526);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9196);
 
 // The Action's entry: everything happens in run().
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -36690,7 +37263,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4526:
+/***/ 9196:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39649,7 +40222,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
+var dist_ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/engine/types.ts
@@ -39940,7 +40513,7 @@ function defaultWeights() {
 let compiledValidator;
 function validator() {
     // verbose: the messages quote the bad value and suggest option names from the schema.
-    compiledValidator ??= new ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
+    compiledValidator ??= new dist_ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
     return compiledValidator;
 }
 // Positions of the options of each parsed config, so `unknownCheckIds` can give lines too.
@@ -40445,6 +41018,122 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
+/**
+ * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
+ * `unknown`, so a check reads each threshold through one of these and falls back to its default
+ * when the value is missing or of the wrong type (the config validator reports the bad value).
+ */
+/** A finite number setting, else `fallback`. */
+function numberSetting(config, name, fallback) {
+    const value = config[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+/** A non-empty string setting, else undefined. */
+function stringSetting(config, name) {
+    const value = config[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** A list of non-empty strings, else undefined (an empty list counts as unset). */
+function stringListSetting(config, name) {
+    const value = config[name];
+    if (!Array.isArray(value))
+        return undefined;
+    const strings = value.filter((item) => typeof item === 'string' && item !== '');
+    return strings.length > 0 ? strings : undefined;
+}
+/**
+ * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
+ * whose key is not an integer or whose value is not a finite number are ignored.
+ */
+function numberMapSetting(config, name, fallback) {
+    const value = config[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return new Map(fallback);
+    const map = new Map();
+    for (const [key, limit] of Object.entries(value)) {
+        const n = Number(key);
+        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
+            map.set(n, limit);
+    }
+    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
+
+/**
+ * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
+ * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
+ * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
+ * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
+ * Pretraining has no useful minimum.
+ */
+const SIZE_GUIDES = {
+    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
+    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
+    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
+    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
+    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
+    pretrain: { name: 'pretraining', unit: 'records' }
+};
+const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
+/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
+function sizeGuideFor(purpose, config) {
+    const guide = SIZE_GUIDES[purpose];
+    const minimum = numberSetting(config, 'minRecords', Number.NaN);
+    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
+    return {
+        ...guide,
+        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
+        sweetSpot: sweetSpot ?? guide.sweetSpot,
+        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
+    };
+}
+const format = (n) => n.toLocaleString('en-US');
+/**
+ * The number of records against what the file's purpose (`settings.purpose`) needs: below the
+ * minimum is a warning (an error with `severity: error`), outside the usual range is info.
+ */
+const datasetSizeCheck = {
+    id: 'dataset-size',
+    dimension: 'completeness',
+    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const purpose = context.settings.purpose;
+        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
+        let records = 0;
+        return {
+            record() {
+                records++;
+            },
+            finish(emit, base) {
+                if (!purpose || !guide)
+                    return { records };
+                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
+                // Pretraining has no minimum: the summary records the count and nothing is reported.
+                if (guide.minimum === undefined && guide.sweetSpot === undefined)
+                    return summary;
+                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
+                const counted = `${format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${format(base.records)} in base)` : ''}`;
+                if (guide.minimum !== undefined && records < guide.minimum) {
+                    emit({ message: `${counted} is below the minimum of ${format(guide.minimum)} for ${guide.name} (${source})` });
+                }
+                else if (guide.sweetSpot) {
+                    const [low, high] = guide.sweetSpot;
+                    if (records < low || records > high) {
+                        const side = records < low ? 'below' : 'above';
+                        emit({ message: `${counted} is ${side} the usual ${format(low)}–${format(high)} for ${guide.name} (${source})`, severity: 'info' });
+                    }
+                }
+                return summary;
+            },
+            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/text.ts
 /**
  * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
@@ -40500,6 +41189,782 @@ function truncate(text, max = 120) {
     const chars = Array.from(text);
     return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
+
+;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
+
+
+/** Fields that hold a chat transcript: an empty one has no turns. */
+const CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
+/** How deep into nested values the check looks. */
+const MAX_DEPTH = 8;
+/** Findings per record, so one malformed record cannot flood the report. */
+const MAX_FINDINGS_PER_RECORD = 20;
+/** Distinct field paths counted in the summary. */
+const MAX_SUMMARY_PATHS = 1000;
+/** How a value is empty, in words, or undefined when it is not. */
+function emptiness(value, name) {
+    if (value === null)
+        return 'is null';
+    if (typeof value === 'string') {
+        if (value === '')
+            return 'is an empty string';
+        if (value.trim() === '')
+            return 'is whitespace only';
+        return undefined;
+    }
+    if (Array.isArray(value))
+        return value.length > 0 ? undefined : CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0 ? undefined : 'is an empty object';
+    return undefined;
+}
+/** `instances.0.input` as `instances.*.input`: one name for the same field in every list item. */
+const pattern = (path) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
+/**
+ * Null, empty or whitespace-only strings, empty lists and objects, chat transcripts with no
+ * messages: in the configured fields, else in every field, nested values included.
+ */
+const emptyValuesCheck = {
+    id: 'empty-values',
+    dimension: 'completeness',
+    description: 'Null, empty or whitespace-only values, empty lists and objects, and chat transcripts with no messages.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Fields that may be empty, by name (`input` matches `instances.0.input` too), by dotted
+         * path, or by path with `*` for list positions. Alpaca-style `input` is empty by convention
+         * when the instruction needs none.
+         */
+        allowEmpty: ['input']
+    },
+    start(context) {
+        const configured = stringListSetting(context.config, 'fields');
+        const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
+        const counts = new Map();
+        const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
+        return {
+            record(record, emit) {
+                let emitted = 0;
+                const visit = (value, path, name, depth, report) => {
+                    if (emitted >= MAX_FINDINGS_PER_RECORD)
+                        return;
+                    const how = emptiness(value, name);
+                    if (how !== undefined) {
+                        if (isAllowed(path, name))
+                            return;
+                        const key = pattern(path);
+                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
+                            counts.set(key, (counts.get(key) ?? 0) + 1);
+                        emitted++;
+                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
+                        return;
+                    }
+                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
+                        return;
+                    if (Array.isArray(value))
+                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
+                    else
+                        for (const [key, item] of Object.entries(value))
+                            visit(item, `${path}.${key}`, key, depth + 1, report);
+                };
+                if (configured) {
+                    for (const field of configured) {
+                        const value = valueAt(record.fields, field);
+                        // A missing field is for required-fields to report.
+                        if (value !== undefined)
+                            visit(value, field, field.split('.').pop(), 0, emit);
+                    }
+                }
+                else {
+                    for (const [field, value] of Object.entries(record.fields))
+                        visit(value, field, field, 0, emit);
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
+
+// Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
+/** Appear in many contexts; sequences with them are not mojibake by themselves. */
+const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
+/** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
+const C1 = '\u0080-\u009f';
+/** Characters that are almost only ever seen in mojibake. */
+const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
+const LAW = '\u00b6\u00a7';
+const CURRENCY = '\u00a2\u00a3\u00a5\u20a7\u20ac';
+const START_PUNCTUATION = '\u00a1\u00ab\u00bf\u00a9\u0384\u0385\u2018\u201a\u201c\u201e\u2022\u2039\uf8ff';
+const END_PUNCTUATION = '\u00ae\u00bb\u02dd\u201d\u203a\u2122';
+const NUMERIC = '\u00b2\u00b3\u00b9\u00b1\u00bc\u00bd\u00be\u00d7\u00b5\u00f7\u2044\u2202\u2206\u220f\u2211\u221a\u221e\u2229\u222b\u2248\u2260\u2261\u2264\u2265\u2116';
+/** Letters used in kaomoji faces, so they get more lenient treatment. */
+const KAOMOJI = '\u00d2-\u00d6\u00d9-\u00dc\u00f2-\u00f6\u00f8-\u00fc\u0150\u014c\u016a\u0172\u00b0';
+const UPPER_ACCENTED = '\u00c0-\u00d1\u00d8\u00dc\u00dd\u0102\u0100\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0112\u0116\u011e\u0122\u0130\u012a\u0136\u0139\u013d\u0141\u013b\u0143\u0147\u0145\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0490';
+const LOWER_ACCENTED = '\u00df\u00e0-\u00f1\u0103\u0105\u0101\u0107\u010d\u010f\u0111\u0119\u011b\u0113\u0117\u011f\u0123\u012f\u012b\u0137\u013a\u013e\u0142\u013c\u0153\u0155\u015b\u015f\u0161\u0165\u00fc\u017a\u017c\u017e\u0491\ufb01\ufb02';
+const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u038f\u03aa\u03ab\u0401-\u042f';
+const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
+const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
+/** A word character in Python's Unicode sense, which the heuristic was tuned with. */
+const WORD = '[\\p{L}\\p{N}_]';
+const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
+/**
+ * Unlikely juxtapositions of the characters above: any match means the text probably holds
+ * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
+ */
+const BADNESS = new RegExp([
+    `[${C1}]`,
+    `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
+    `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
+    `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${LOWER_COMMON}${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${UPPER_ACCENTED}]`,
+    `[${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${LOWER_ACCENTED}]`,
+    `[${LOWER_ACCENTED}${BOX}${END_PUNCTUATION}][${CURRENCY}]`,
+    `\\s[${UPPER_ACCENTED}][${CURRENCY}]`,
+    `[${UPPER_ACCENTED}${BOX}][${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${CURRENCY}${END_PUNCTUATION}][${START_PUNCTUATION}][${NUMERIC}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${BOX}${LAW}][${END_PUNCTUATION}][${START_PUNCTUATION}]`,
+    `[${CURRENCY}${NUMERIC}${BOX}][${START_PUNCTUATION}]`,
+    `[a-z][${UPPER_ACCENTED}][${START_PUNCTUATION}${CURRENCY}]`,
+    `[${BOX}][${KAOMOJI}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
+    `[${BOX}][${END_PUNCTUATION}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${WORD}`,
+    // The ligature œ not followed by an unaccented Latin letter.
+    '[\u0152\u0153][^A-Za-z]',
+    // A degree sign after an accented capital.
+    `[${UPPER_ACCENTED}]\u00b0`,
+    // Common two-character Windows-1252 mojibake the rules above miss.
+    `[\u00c2\u00c3\u00ce\u00d0][\u20ac\u0153\u0160\u0161\u00a2\u00a3\u0178\u017e\u00a0\u00ad\u00ae\u00a9\u00b0\u00b7\u00bb${START_PUNCTUATION}${END_PUNCTUATION}\u2013\u2014\u00b4]`,
+    '\u00d7[\u00b2\u00b3]',
+    // Arabic read as Windows-1252 uses common characters, so four of them are required.
+    `[\u00d8\u00d9]${ARABIC_FOLLOWER}[\u00d8\u00d9]${ARABIC_FOLLOWER}`,
+    // The start of three-byte sequences of South Asian scripts.
+    '\u00e0[\u00b2\u00b5\u00b9\u00bc\u00bd\u00be]',
+    // MacRoman.
+    '\u221a[\u00b1\u2202\u2020\u2260\u00ae\u2122\u00b4\u2264\u2265\u00a5\u00b5\u00f8]',
+    '\u2248[\u00b0\u00a2]',
+    '\u201a\u00c4[\u00ec\u00ee\u00ef\u00f2\u00f4\u00fa\u00f9\u00fb\u2020\u00b0\u00a2\u03c0]',
+    '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
+    // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
+    '\u0432\u0402',
+    `[\u0412\u0413\u0420\u0421][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
+    '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
+    // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
+    '\u00c3[\u00a0\u00a1]',
+    '[a-z]\\s?[\u00c3\u00c2] ',
+    '^[\u00c3\u00c2] ',
+    // `Â` before the very character it came from.
+    `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
+    // Windows-1253.
+    '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
+    `[\u0392\u0393\u039e\u039f][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
+    // Windows-1257.
+    '\u0101\u20ac'
+].join('|'), 'u');
+/** True when `text` holds a character sequence typical of mis-decoded UTF-8 (ftfy's `is_bad`). */
+function looksBad(text) {
+    return BADNESS.test(text);
+}
+/**
+ * What the bytes 0x80-0xFF read as in each legacy encoding (Python's codecs; bytes an encoding
+ * leaves undefined read as Latin-1, the "sloppy" way Windows programs do). Spelled out rather
+ * than taken from TextDecoder: Node's decoder reads windows-1252 as Latin-1, and builds
+ * without full ICU have none of the others.
+ */
+const UPPER_HALVES = {
+    WINDOWS_1252: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ',
+    WINDOWS_1251: 'ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u0098™љ›њќћџ\u00a0ЎўЈ¤Ґ¦§Ё©Є«¬\u00ad®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя',
+    WINDOWS_1250: '€\u0081‚\u0083„…†‡\u0088‰Š‹ŚŤŽŹ\u0090‘’“”•–—\u0098™š›śťžź\u00a0ˇ˘Ł¤Ą¦§¨©Ş«¬\u00ad®Ż°±˛ł´µ¶·¸ąş»Ľ˝ľżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    WINDOWS_1253: '€\u0081‚ƒ„…†‡\u0088‰\u008a‹\u008c\u008d\u008e\u008f\u0090‘’“”•–—\u0098™\u009a›\u009c\u009d\u009e\u009f\u00a0΅Ά£¤¥¦§¨©ª«¬\u00ad®―°±²³΄µ¶·ΈΉΊ»Ό½ΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡÒΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώÿ',
+    WINDOWS_1254: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008d\u008e\u008f\u0090‘’“”•–—˜™š›œ\u009d\u009eŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏĞÑÒÓÔÕÖ×ØÙÚÛÜİŞßàáâãäåæçèéêëìíîïğñòóôõö÷øùúûüışÿ',
+    WINDOWS_1257: '€\u0081‚\u0083„…†‡\u0088‰\u008a‹\u008c¨ˇ¸\u0090‘’“”•–—\u0098™\u009a›\u009c¯˛\u009f\u00a0¡¢£¤¥¦§Ø©Ŗ«¬\u00ad®Æ°±²³´µ¶·ø¹ŗ»¼½¾æĄĮĀĆÄÅĘĒČÉŹĖĢĶĪĻŠŃŅÓŌÕÖ×ŲŁŚŪÜŻŽßąįāćäåęēčéźėģķīļšńņóōõö÷ųłśūüżž˙',
+    ISO_8859_2: '\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0Ą˘Ł¤ĽŚ§¨ŠŞŤŹ\u00adŽŻ°ą˛ł´ľśˇ¸šşťź˝žżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    MAC_ROMAN: 'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ',
+    CP437: 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
+};
+function legacyEncoding(name, upperHalf, { sloppy, restoresA0 }) {
+    const toByte = new Map();
+    Array.from(upperHalf).forEach((char, i) => {
+        const byte = 0x80 + i;
+        if (!toByte.has(char.codePointAt(0)))
+            toByte.set(char.codePointAt(0), byte);
+    });
+    if (sloppy) {
+        // Latin-1 too: a C1 control is the byte itself (Latin-1 and Windows-1252 text mixed up).
+        for (let byte = 0x80; byte <= 0x9f; byte++)
+            if (!toByte.has(byte))
+                toByte.set(byte, byte);
+        // ftfy's sloppy codecs write U+FFFD as byte 0x1A, so lossy sequences can still be located.
+        toByte.set(0xfffd, 0x1a);
+    }
+    return { name, sloppy, restoresA0, toByte };
+}
+/** The encodings UTF-8 is most often mistaken for, in the order they are tried (ftfy's order). */
+const LEGACY_ENCODINGS = [
+    legacyEncoding('Windows-1252', UPPER_HALVES.WINDOWS_1252, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1251', UPPER_HALVES.WINDOWS_1251, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1250', UPPER_HALVES.WINDOWS_1250, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1253', UPPER_HALVES.WINDOWS_1253, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1254', UPPER_HALVES.WINDOWS_1254, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1257', UPPER_HALVES.WINDOWS_1257, { sloppy: true, restoresA0: true }),
+    legacyEncoding('ISO-8859-2', UPPER_HALVES.ISO_8859_2, { sloppy: false, restoresA0: true }),
+    // In MacRoman `– ` (en dash, space) would pass for a lost 0xA0.
+    legacyEncoding('MacRoman', UPPER_HALVES.MAC_ROMAN, { sloppy: false, restoresA0: false }),
+    legacyEncoding('code page 437', UPPER_HALVES.CP437, { sloppy: false, restoresA0: true })
+];
+/** `text` as bytes of `encoding`, or undefined when a character has no byte there. */
+function encodeLegacy(text, encoding) {
+    const bytes = [];
+    for (const char of text) {
+        const codePoint = char.codePointAt(0);
+        if (codePoint < 0x80) {
+            bytes.push(codePoint);
+            continue;
+        }
+        const byte = encoding.toByte.get(codePoint);
+        if (byte === undefined)
+            return undefined;
+        bytes.push(byte);
+    }
+    return bytes;
+}
+const isContinuation = (byte) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+/** Continuation bytes likely to sit next to a no-break space that became a space (not 0x85, 0xA0). */
+const isLikelyNearSpace = (byte) => isContinuation(byte) && byte !== 0x85 && byte !== 0xa0;
+/** Lead bytes whose sequence with 0xA0 is a likely character: U+A0, `à`, `Š`, `Π`, `Р`, `٠`. */
+const A0_LEADS = [0xc2, 0xc3, 0xc5, 0xce, 0xd0, 0xd9];
+/** Portuguese words that follow `Ã ` when it was `à` glued to them (`àquele`, `às`). */
+const GLUED_AFTER_A_GRAVE = ['quele', 'quela', 'quilo', 's '];
+/**
+ * `Ã ` (bytes C3 20) was usually `à` followed by a space whose no-break byte was lost with it,
+ * so `à` gets its 0xA0 back and the space stays, as in ftfy's `fix_a_grave`; except where the
+ * next word shows they were glued (Portuguese `às`, `àquele`).
+ */
+function keepSpaceAfterAGrave(bytes) {
+    const out = [];
+    for (let i = 0; i < bytes.length; i++) {
+        out.push(bytes[i]);
+        if (bytes[i] !== 0xc3 || bytes[i + 1] !== 0x20 || bytes[i + 2] === 0x20)
+            continue;
+        const next = String.fromCharCode(...bytes.slice(i + 2, i + 7));
+        if (!GLUED_AFTER_A_GRAVE.some((word) => next.startsWith(word)))
+            out.push(0xa0);
+    }
+    return out;
+}
+/**
+ * Puts back the 0xA0 bytes that a Windows program turned into spaces inside UTF-8 sequences
+ * (`Ã ` for `à`, `Å ` for `Š`), the way ftfy's `restore_byte_a0` does: only after lead bytes whose
+ * 0xA0 sequence is a likely character.
+ */
+function restoreByteA0(bytes) {
+    const out = keepSpaceAfterAGrave(bytes);
+    for (let i = 0; i < out.length; i++) {
+        const byte = out[i];
+        if (A0_LEADS.includes(byte) && out[i + 1] === 0x20)
+            out[i + 1] = 0xa0;
+        else if ((byte === 0xe2 || byte === 0xe3) && out[i + 1] === 0x20 && isLikelyNearSpace(out[i + 2]))
+            out[i + 1] = 0xa0;
+        else if (byte >= 0xe0 && byte <= 0xe3 && isLikelyNearSpace(out[i + 1]) && out[i + 2] === 0x20)
+            out[i + 2] = 0xa0;
+        else if (byte === 0xf0) {
+            const tail = [out[i + 1], out[i + 2], out[i + 3]];
+            const spaces = tail.filter((b) => b === 0x20).length;
+            if (spaces === 1 && tail.every((b) => b === 0x20 || isContinuation(b)))
+                out[i + 1 + tail.indexOf(0x20)] = 0xa0;
+        }
+    }
+    return out;
+}
+/**
+ * Decodes UTF-8 strictly, except for what mojibake really contains: CESU-8 surrogate pairs and
+ * Java's `C0 80`, and sequences that lost bytes to U+FFFD (`0x1A` here) or, once, to `?`, which
+ * become U+FFFD. Undefined when the bytes are not such UTF-8.
+ */
+function decodeUtf8Variant(bytes, lossy) {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+        const lead = bytes[i];
+        if (lead === 0x1a && lossy) {
+            out += '\ufffd';
+            i++;
+            continue;
+        }
+        if (lead < 0x80) {
+            out += String.fromCharCode(lead);
+            i++;
+            continue;
+        }
+        if (lead === 0xc0 && bytes[i + 1] === 0x80) {
+            out += '\u0000';
+            i += 2;
+            continue;
+        }
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return undefined;
+        const tail = bytes.slice(i + 1, i + length);
+        if (tail.length < length - 1)
+            return undefined;
+        if (tail.every(isContinuation)) {
+            let codePoint = lead & (0xff >> (length + 1));
+            for (const byte of tail)
+                codePoint = (codePoint << 6) | (byte & 0x3f);
+            const minimum = [0, 0, 0x80, 0x800, 0x10000][length];
+            if (codePoint < minimum || codePoint > 0x10ffff)
+                return undefined;
+            if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
+                // CESU-8: a high surrogate must be followed by an encoded low surrogate.
+                const next = bytes.slice(i + 3, i + 6);
+                if (next[0] !== 0xed || !isContinuation(next[1]) || !isContinuation(next[2]))
+                    return undefined;
+                const low = 0xd000 | ((next[1] & 0x3f) << 6) | (next[2] & 0x3f);
+                if (low < 0xdc00 || low > 0xdfff)
+                    return undefined;
+                out += String.fromCharCode(codePoint, low);
+                i += 6;
+                continue;
+            }
+            if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
+                return undefined;
+            out += String.fromCodePoint(codePoint);
+            i += length;
+            continue;
+        }
+        // A sequence that lost some bytes: lost bytes are 0x1A, at most one is `?` (never the last of
+        // a two-byte sequence from other leads than C2/C3, where `?` is too common).
+        const lost = tail.filter((byte) => byte === 0x1a || byte === 0x3f);
+        const questionMarks = tail.filter((byte) => byte === 0x3f).length;
+        const shapeOk = tail.every((byte) => byte === 0x1a || byte === 0x3f || isContinuation(byte));
+        const questionOk = questionMarks <= 1 && (length > 2 || questionMarks === 0 || lead === 0xc2 || lead === 0xc3);
+        if (!lossy || !shapeOk || lost.length === 0 || !questionOk)
+            return undefined;
+        out += '\ufffd';
+        i += length;
+    }
+    return out;
+}
+/** Bytes of `encoding` read as the UTF-8 they probably were. */
+function redecode(bytes, encoding) {
+    return decodeUtf8Variant(encoding.restoresA0 ? restoreByteA0(bytes) : bytes, encoding.sloppy);
+}
+/** One round of repair of a whole line: the first legacy encoding that gives back valid UTF-8. */
+function fixWholeLine(line) {
+    for (const encoding of LEGACY_ENCODINGS) {
+        const bytes = encodeLegacy(line, encoding);
+        if (!bytes)
+            continue;
+        const fixed = redecode(bytes, encoding);
+        if (fixed !== undefined && fixed !== line)
+            return { fixed, encoding: encoding.name };
+    }
+    return undefined;
+}
+/**
+ * Runs of characters that, read as bytes of `encoding`, form complete multi-byte UTF-8
+ * sequences: the parts of a mixed text that may have been mis-decoded (ftfy's
+ * `decode_inconsistent_utf8`). A run right after another continuation byte is skipped, so a few
+ * characters are never "fixed" out of a bigger garble.
+ */
+function utf8LookingRuns(chars, encoding) {
+    const byteAt = (i) => {
+        if (i < 0 || i >= chars.length)
+            return undefined;
+        const codePoint = chars[i].codePointAt(0);
+        return codePoint < 0x80 ? codePoint : encoding.toByte.get(codePoint);
+    };
+    const sequenceAt = (i) => {
+        const lead = byteAt(i);
+        if (lead === undefined)
+            return 0;
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return 0;
+        for (let k = 1; k < length; k++) {
+            const byte = byteAt(i + k);
+            // A space may stand for a lost 0xA0 byte, where restoreByteA0 would put it back.
+            const lostA0 = encoding.restoresA0 && byte === 0x20 && length === 2 && A0_LEADS.includes(lead);
+            if (!isContinuation(byte) && !lostA0)
+                return 0;
+        }
+        return length;
+    };
+    const runs = [];
+    let i = 0;
+    while (i < chars.length) {
+        let length = sequenceAt(i);
+        if (length === 0 || isContinuation(byteAt(i - 1))) {
+            i++;
+            continue;
+        }
+        const start = i;
+        while (length > 0) {
+            i += length;
+            length = sequenceAt(i);
+        }
+        runs.push({ start, end: i });
+    }
+    return runs;
+}
+/**
+ * Widens `[start, end)` of `chars` to whole words, at most `max` characters each way. Only ASCII
+ * whitespace ends a word: a no-break space is often part of the damage.
+ */
+function widenToWords(chars, start, end, max = 30) {
+    const isSpace = (char) => char === ' ' || char === '\t' || char === '\r';
+    let from = start;
+    while (from > 0 && start - from < max && !isSpace(chars[from - 1]))
+        from--;
+    let to = end;
+    while (to < chars.length && to - end < max && !isSpace(chars[to]))
+        to++;
+    return { start: from, end: to };
+}
+/** The mojibake in one line, if any: first the whole line re-decoded, then its UTF-8-looking runs. */
+function mojibakeInLine(line) {
+    if (!looksBad(line))
+        return undefined;
+    let current = line;
+    let firstEncoding;
+    let layers = 0;
+    // Text can be mis-decoded more than once (`Ã¢â‚¬â„¢`); three rounds cover what occurs.
+    while (layers < 3 && looksBad(current)) {
+        const step = fixWholeLine(current);
+        if (!step)
+            break;
+        firstEncoding ??= step.encoding;
+        current = step.fixed;
+        layers++;
+    }
+    if (firstEncoding !== undefined) {
+        const before = Array.from(line);
+        const after = Array.from(current);
+        let prefix = 0;
+        while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix])
+            prefix++;
+        let suffix = 0;
+        while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
+            suffix++;
+        const wide = widenToWords(before, prefix, before.length - suffix);
+        const grownLeft = prefix - wide.start;
+        const grownRight = wide.end - (before.length - suffix);
+        return {
+            snippet: before.slice(wide.start, wide.end).join(''),
+            fixed: after.slice(prefix - grownLeft, after.length - suffix + grownRight).join(''),
+            encoding: firstEncoding,
+            layers
+        };
+    }
+    const chars = Array.from(line);
+    for (const encoding of LEGACY_ENCODINGS) {
+        for (const run of utf8LookingRuns(chars, encoding)) {
+            const text = chars.slice(run.start, run.end).join('');
+            if (!looksBad(text))
+                continue;
+            const bytes = encodeLegacy(text, encoding);
+            const fixed = bytes && redecode(bytes, encoding);
+            if (fixed === undefined || fixed === text)
+                continue;
+            const wide = widenToWords(chars, run.start, run.end);
+            return {
+                snippet: chars.slice(wide.start, wide.end).join(''),
+                fixed: chars.slice(wide.start, run.start).join('') + fixed + chars.slice(run.end, wide.end).join(''),
+                encoding: encoding.name,
+                layers: 1
+            };
+        }
+    }
+    return undefined;
+}
+/**
+ * The first stretch of mojibake in `text` with its probable repair, or undefined. Precise by
+ * design: it needs both a badness pattern and a re-encoding that yields valid UTF-8.
+ */
+function findMojibake(text) {
+    // Nearly all text is ASCII or ordinary accented text; the pattern test rules it out quickly.
+    if (!/[\u0080-\u{10ffff}]/u.test(text) || !looksBad(text))
+        return undefined;
+    for (const line of text.split('\n')) {
+        const hit = mojibakeInLine(line);
+        if (hit)
+            return hit;
+    }
+    return undefined;
+}
+/** Names of the invisible formatting characters the check reports. */
+const INVISIBLE_NAMES = {
+    0x200b: 'zero-width space',
+    0x200c: 'zero-width non-joiner',
+    0x200d: 'zero-width joiner',
+    0x200e: 'left-to-right mark',
+    0x200f: 'right-to-left mark',
+    0x202a: 'left-to-right embedding',
+    0x202b: 'right-to-left embedding',
+    0x202c: 'pop directional formatting',
+    0x202d: 'left-to-right override',
+    0x202e: 'right-to-left override',
+    0x2066: 'left-to-right isolate',
+    0x2067: 'right-to-left isolate',
+    0x2068: 'first strong isolate',
+    0x2069: 'pop directional isolate',
+    0xfeff: 'byte-order mark'
+};
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+/** C0 controls other than tab, line feed and carriage return; DEL; C1 controls. */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
+const REPLACEMENT = /\ufffd/gu;
+/** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+/** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
+const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
+function isWantedJoiner(text, index) {
+    const before = Array.from(text.slice(Math.max(0, index - 2), index)).pop();
+    const after = Array.from(text.slice(index + 1, index + 3))[0];
+    return before !== undefined && after !== undefined && JOINABLE.test(before) && JOINABLE.test(after);
+}
+/** `U+200B`-style name of a code point. */
+function codePointName(codePoint) {
+    return 'U+' + codePoint.toString(16).toUpperCase().padStart(4, '0');
+}
+/** Shows the invisible characters of `text` as `<U+200B>`, so an excerpt can be read. */
+function makeVisible(text) {
+    // eslint-disable-next-line no-control-regex -- control characters are what it shows
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu, (char) => `<${codePointName(char.codePointAt(0))}>`);
+}
+/** A short excerpt of `text` around `index`, invisible characters shown. */
+function excerptAround(text, index) {
+    // Never cut a surrogate pair: half of one would show as damage that is not there.
+    const splitsPair = (at) => /[\ud800-\udbff]/.test(text.charAt(at - 1)) && /[\udc00-\udfff]/.test(text.charAt(at));
+    let start = Math.max(0, index - 40);
+    if (splitsPair(start))
+        start--;
+    let end = Math.min(text.length, index + 40);
+    if (splitsPair(end))
+        end++;
+    return (start > 0 ? '…' : '') + truncate(makeVisible(text.slice(start, end)), 100);
+}
+/** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
+function occurrences(text, pattern, keep = () => true) {
+    let count = 0;
+    let first = -1;
+    const codePoints = [];
+    for (const match of text.matchAll(pattern)) {
+        if (!keep(match.index))
+            continue;
+        count++;
+        if (first < 0)
+            first = match.index;
+        const codePoint = match[0].codePointAt(0);
+        if (!codePoints.includes(codePoint))
+            codePoints.push(codePoint);
+    }
+    return { count, first, codePoints };
+}
+const plural = (count, one, many = one + 's') => `${count} ${count === 1 ? one : many}`;
+/** What a C1 control most likely was: the Windows-1252 character with the same byte. */
+function c1Meaning(codePoint) {
+    if (codePoint < 0x80 || codePoint > 0x9f)
+        return undefined;
+    const char = Array.from(UPPER_HALVES.WINDOWS_1252)[codePoint - 0x80];
+    return char.codePointAt(0) === codePoint ? undefined : char;
+}
+function checkText(field, text, line, emit, counts) {
+    const mojibake = findMojibake(text);
+    if (mojibake) {
+        counts.mojibake++;
+        const how = mojibake.layers > 1 ? `decoded as ${mojibake.encoding} ${mojibake.layers} times over` : `decoded as ${mojibake.encoding}`;
+        emit({
+            line,
+            field,
+            message: `mojibake in \`${field}\`: \`${truncate(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${truncate(makeVisible(mojibake.fixed), 60)}\``,
+            excerpt: truncate(makeVisible(mojibake.snippet), 120)
+        });
+    }
+    const replacement = occurrences(text, REPLACEMENT);
+    if (replacement.count > 0) {
+        counts.replacement++;
+        emit({
+            line,
+            field,
+            message: `${plural(replacement.count, 'replacement character')} (U+FFFD, \`\ufffd\`) in \`${field}\`: the text was decoded with errors somewhere upstream and the original characters are lost`,
+            excerpt: excerptAround(text, replacement.first)
+        });
+    }
+    const surrogate = occurrences(text, LONE_SURROGATE);
+    if (surrogate.count > 0) {
+        counts.surrogate++;
+        emit({
+            line,
+            field,
+            message: `${plural(surrogate.count, 'unpaired UTF-16 surrogate')} (${surrogate.codePoints.slice(0, 3).map(codePointName).join(', ')}) in \`${field}\`: half of a character, usually an emoji cut in the middle; it cannot be written as UTF-8`,
+            excerpt: excerptAround(text, surrogate.first)
+        });
+    }
+    // C1 controls inside mojibake are part of it and already reported.
+    const control = occurrences(text, CONTROL, (index) => !(mojibake && text.charCodeAt(index) >= 0x80));
+    if (control.count > 0) {
+        counts.control++;
+        const shown = control.codePoints.slice(0, 3).map((codePoint) => {
+            const meaning = c1Meaning(codePoint);
+            return meaning ? `${codePointName(codePoint)} (probably \`${meaning}\` from Windows-1252 read as Latin-1)` : codePointName(codePoint);
+        });
+        const more = control.codePoints.length > 3 ? ` and ${control.codePoints.length - 3} more` : '';
+        emit({
+            line,
+            field,
+            message: `${plural(control.count, 'control character')} in \`${field}\`: ${shown.join(', ')}${more}`,
+            excerpt: excerptAround(text, control.first)
+        });
+    }
+    const invisible = occurrences(text, INVISIBLE, (index) => {
+        const code = text.charCodeAt(index);
+        return !((code === 0x200c || code === 0x200d) && isWantedJoiner(text, index));
+    });
+    if (invisible.count > 0) {
+        counts.invisible++;
+        const names = invisible.codePoints.slice(0, 3).map((codePoint) => `${INVISIBLE_NAMES[codePoint]} ${codePointName(codePoint)}`);
+        const more = invisible.codePoints.length > 3 ? ` and ${invisible.codePoints.length - 3} more` : '';
+        const why = invisible.codePoints.some((codePoint) => BIDI.test(String.fromCodePoint(codePoint)))
+            ? 'bidirectional controls make text display in a different order than it is stored'
+            : 'invisible characters break matching, deduplication and tokenization';
+        emit({
+            line,
+            field,
+            message: `${plural(invisible.count, 'invisible formatting character')} in \`${field}\` (${names.join(', ')}${more}): ${why}`,
+            excerpt: excerptAround(text, invisible.first)
+        });
+    }
+}
+/**
+ * Mojibake, U+FFFD, control characters, and zero-width or bidirectional formatting characters
+ * in the text fields. One finding per kind per field per record.
+ */
+const encodingCheck = {
+    id: 'encoding',
+    dimension: 'accuracy',
+    description: 'Mojibake (UTF-8 read as Latin-1, Windows-125x or MacRoman), U+FFFD replacement characters, control characters, zero-width and bidirectional formatting characters in text.',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const counts = { mojibake: 0, replacement: 0, surrogate: 0, control: 0, invisible: 0 };
+        const fields = context.config.fields ?? context.textFields;
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields))
+                    checkText(field, text, record.line, emit, counts);
+            },
+            finish() {
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/format.ts
+
+
+/**
+ * The configured patterns: `pattern` applied to each of `fields`, and `patterns`, a map of
+ * field to pattern. `flags` applies to all. Patterns that do not compile are returned as problems.
+ */
+function compilePatterns(config) {
+    const flags = (stringSetting(config, 'flags') ?? '').replace(/[gy]/g, '');
+    const wanted = [];
+    const pattern = stringSetting(config, 'pattern');
+    if (pattern !== undefined)
+        for (const field of stringListSetting(config, 'fields') ?? [])
+            wanted.push([field, pattern]);
+    const map = config.patterns;
+    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
+        for (const [field, source] of Object.entries(map))
+            if (typeof source === 'string')
+                wanted.push([field, source]);
+    }
+    const patterns = [];
+    const problems = [];
+    const seen = new Map();
+    for (const [field, source] of wanted) {
+        if (!seen.has(source)) {
+            try {
+                seen.set(source, new RegExp(source, flags));
+            }
+            catch (error) {
+                seen.set(source, undefined);
+                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
+            }
+        }
+        const regex = seen.get(source);
+        if (regex)
+            patterns.push({ field, source, regex });
+    }
+    return { patterns, problems };
+}
+/** The text a scalar value is matched as; undefined for null, missing, lists and objects. */
+function scalarText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** The start and the end of a long value: patterns often anchor at either. */
+function headAndTail(text) {
+    const chars = Array.from(text);
+    if (chars.length <= 110)
+        return text;
+    return chars.slice(0, 45).join('') + ' … ' + chars.slice(-60).join('');
+}
+/**
+ * Values that do not match the configured regular expression of their field (GSM8K answers
+ * ending in `#### <number>`, ids like `Mbpp/12`). Missing and null values are left to the
+ * completeness checks.
+ */
+const formatCheck = {
+    id: 'format',
+    dimension: 'accuracy',
+    description: 'Field values that do not match the regular expression configured for the field.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Values longer than this many characters are not matched, to bound the cost of a slow pattern. */
+        maxLength: 100000
+    },
+    start(context) {
+        const { patterns, problems } = compilePatterns(context.config);
+        const maxLength = numberSetting(context.config, 'maxLength', 100000);
+        const counts = new Map();
+        for (const { field } of patterns)
+            counts.set(field, { checked: 0, failed: 0 });
+        return {
+            record(record, emit) {
+                for (const { field, source, regex } of patterns) {
+                    const text = scalarText(valueAt(record.fields, field));
+                    if (text === undefined || text.length > maxLength)
+                        continue;
+                    const count = counts.get(field);
+                    count.checked++;
+                    if (regex.test(text))
+                        continue;
+                    count.failed++;
+                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${truncate(source, 80)}\``, excerpt: headAndTail(text) });
+                }
+            },
+            finish(emit) {
+                for (const problem of problems)
+                    emit({ message: problem, severity: 'error' });
+                return Object.fromEntries(counts);
+            },
+            applicable: () => patterns.length > 0 || problems.length > 0
+        };
+    }
+};
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
@@ -41473,6 +42938,237 @@ const freshnessCheck = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
+
+
+/** Distinct labels counted per file: more than this is free text, not a label set. */
+const MAX_LABELS = 10000;
+/** The label field of a check: its own `field` setting, else the file's `labelField`. */
+function labelFieldOf(config, settings) {
+    return stringSetting(config, 'field') ?? settings.labelField;
+}
+/**
+ * The labels a value holds: a string, number or boolean is one label; a list of them is a
+ * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
+ * is for the completeness checks.
+ */
+function labelsOf(value) {
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+/** Counts labels with a bound on distinct values. */
+class LabelCounter {
+    counts = new Map();
+    labelled = 0;
+    truncated = false;
+    /** Counts the labels of one record; returns them. */
+    add(value) {
+        const labels = [...new Set(labelsOf(value))];
+        if (labels.length > 0)
+            this.labelled++;
+        for (const label of labels) {
+            const count = this.counts.get(label);
+            if (count !== undefined)
+                this.counts.set(label, count + 1);
+            else if (this.counts.size < MAX_LABELS)
+                this.counts.set(label, 1);
+            else
+                this.truncated = true;
+        }
+        return labels;
+    }
+    summary(field) {
+        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
+    }
+}
+/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+function label_values_editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            best = Math.min(best, current[j]);
+        }
+        if (best > limit)
+            return limit + 1;
+        previous = current;
+    }
+    return previous[b.length];
+}
+const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
+/** Candidates compared per label when looking for the one it was probably meant to be. */
+const MAX_CANDIDATES = 2000;
+/**
+ * What an odd label was probably meant to be: a known label equal but for case and spacing,
+ * or one or two edits away (for labels of four characters or more).
+ */
+function likelyIntended(label, known) {
+    const normal = normalise(label);
+    let typo;
+    let compared = 0;
+    for (const candidate of known) {
+        if (candidate === label)
+            continue;
+        if (normalise(candidate) === normal)
+            return { label: candidate, how: 'case/spacing' };
+        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
+            compared++;
+            if (label_values_editDistance(normal, normalise(candidate), 2) <= 2)
+                typo = candidate;
+        }
+    }
+    return typo === undefined ? undefined : { label: typo, how: 'typo' };
+}
+const quote = (label) => `\`${truncate(label, 60)}\``;
+function hint(label, known) {
+    const intended = likelyIntended(label, known);
+    if (!intended)
+        return '';
+    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
+}
+/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
+function allowedOf(config) {
+    const value = config.allowed;
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
+    return labels.length > 0 ? labels : undefined;
+}
+/**
+ * Labels outside `config.allowed` (errors); without such a list, labels base never had that
+ * head has fewer than `minCount` times (warnings: probably typos).
+ */
+const labelValuesCheck = {
+    id: 'label-values',
+    dimension: 'accuracy',
+    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
+        minCount: 3,
+        /** Records listed per rare label. */
+        maxExamples: 20
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const allowed = allowedOf(context.config);
+        const allowedSet = new Set(allowed);
+        const minCount = numberSetting(context.config, 'minCount', 3);
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const counter = new LabelCounter();
+        // Lines of each label while it is still rare enough to be reported.
+        const rareLines = new Map();
+        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
+        return {
+            record(record, emit) {
+                if (field === undefined)
+                    return;
+                for (const label of counter.add(valueAt(record.fields, field))) {
+                    if (allowed) {
+                        if (!allowedSet.has(label)) {
+                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
+                        }
+                        continue;
+                    }
+                    const count = counter.counts.get(label);
+                    if (count === undefined || count >= minCount) {
+                        rareLines.delete(label);
+                        continue;
+                    }
+                    const lines = rareLines.get(label) ?? [];
+                    if (lines.length < maxExamples)
+                        lines.push(record.line);
+                    rareLines.set(label, lines);
+                }
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                if (!allowed && base && base.field === field && !base.truncated) {
+                    const baseLabels = new Map(Object.entries(base.labels));
+                    for (const [label, lines] of rareLines) {
+                        if (baseLabels.has(label))
+                            continue;
+                        const count = counter.counts.get(label) ?? 0;
+                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
+                        for (const line of lines)
+                            emit({ line, field, message, severity: 'warning' });
+                    }
+                }
+                return counter.summary(field);
+            },
+            applicable: () => field !== undefined
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-coverage.ts
+
+
+
+const label_coverage_quote = (label) => `\`${truncate(label, 60)}\``;
+/**
+ * Label classes of the base version that head loses: gone entirely (error) or down from at
+ * least `minCount` records to fewer (warning). The summary is the label counts.
+ */
+const labelCoverageCheck = {
+    id: 'label-coverage',
+    dimension: 'completeness',
+    description: 'Label classes present in the base version that vanish from head, or drop below a minimum number of records.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A class with at least this many base records that falls below it on head is reported. */
+        minCount: 5
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const minCount = numberSetting(context.config, 'minCount', 5);
+        const counter = new LabelCounter();
+        let compared = false;
+        return {
+            record(record) {
+                if (field !== undefined)
+                    counter.add(valueAt(record.fields, field));
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                const summary = counter.summary(field);
+                // A truncated head count cannot tell a vanished class from one it stopped counting.
+                if (!base || base.field !== field || summary.truncated)
+                    return summary;
+                compared = true;
+                for (const [label, baseCount] of Object.entries(base.labels)) {
+                    const headCount = counter.counts.get(label) ?? 0;
+                    if (headCount === 0) {
+                        const had = baseCount === 1 ? '1 base record has' : `${baseCount} base records have`;
+                        emit({ field, message: `label class ${label_coverage_quote(label)} is gone: ${had} it, no head record does`, severity: 'error' });
+                    }
+                    else if (baseCount >= minCount && headCount < minCount) {
+                        emit({
+                            field,
+                            message: `label class ${label_coverage_quote(label)} drops from ${baseCount} records in base to ${headCount}, below the minimum of ${minCount}`,
+                            severity: 'warning'
+                        });
+                    }
+                }
+                return summary;
+            },
+            // Coverage is a comparison: without a base labelled the same way there is nothing to score.
+            applicable: () => compared
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
 
 
@@ -41882,6 +43578,364 @@ const piiCheck = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
+
+
+/**
+ * Values that stand for "nothing here yet" when they are the whole value (after trimming,
+ * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
+ * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
+ */
+const DEFAULT_PLACEHOLDERS = [
+    'N/A',
+    'NA',
+    'TODO',
+    'TBD',
+    'FIXME',
+    '<noinput>',
+    '<no input>',
+    'No input',
+    'noinput',
+    '<No Output>',
+    'None',
+    'null',
+    '...',
+    '…',
+    '<Picture Attached>'
+];
+/** Placeholders that give themselves away anywhere in a text. */
+const ANYWHERE = [
+    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
+    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
+    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
+];
+/** How deep into nested values (chat turns, `instances`) the check looks. */
+const placeholders_MAX_DEPTH = 6;
+/** The string values inside a value, with their dotted paths. */
+function* stringsIn(value, path, depth = 0) {
+    if (typeof value === 'string')
+        yield [path, value];
+    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
+        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+        for (const [key, item] of entries)
+            yield* stringsIn(item, `${path}.${key}`, depth + 1);
+    }
+}
+/**
+ * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
+ * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
+ */
+const placeholdersCheck = {
+    id: 'placeholders',
+    dimension: 'completeness',
+    description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
+        patterns: []
+    },
+    start(context) {
+        const wholeValues = new Map();
+        for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
+            wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
+        }
+        const fields = context.config.fields ?? context.textFields;
+        const counts = new Map();
+        const count = (kind) => {
+            counts.set(kind, (counts.get(kind) ?? 0) + 1);
+        };
+        return {
+            record(record, emit) {
+                for (const field of fields) {
+                    const value = valueAt(record.fields, field);
+                    if (value === undefined)
+                        continue;
+                    for (const [path, text] of stringsIn(value, field)) {
+                        const trimmed = text.trim();
+                        const whole = wholeValues.get(trimmed.toLowerCase());
+                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+                            count(whole);
+                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) });
+                            continue;
+                        }
+                        for (const { kind, pattern, what } of ANYWHERE) {
+                            const match = pattern.exec(text);
+                            if (!match)
+                                continue;
+                            count(kind);
+                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) });
+                        }
+                    }
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/required-fields.ts
+
+
+/**
+ * Every field of `config.fields` (dotted paths allowed) must be present and not null in every
+ * record. Empty values are left to `empty-values`.
+ */
+const requiredFieldsCheck = {
+    id: 'required-fields',
+    dimension: 'completeness',
+    description: 'Records that lack a required field (config `fields`) or have it as null.',
+    defaultSeverity: 'error',
+    defaults: {},
+    start(context) {
+        const required = stringListSetting(context.config, 'fields') ?? [];
+        const missing = new Map(required.map((field) => [field, 0]));
+        const nulls = new Map(required.map((field) => [field, 0]));
+        let records = 0;
+        return {
+            record(record, emit) {
+                records++;
+                for (const field of required) {
+                    const value = valueAt(record.fields, field);
+                    if (value === undefined) {
+                        missing.set(field, missing.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
+                    }
+                    else if (value === null) {
+                        nulls.set(field, nulls.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
+                    }
+                }
+            },
+            finish() {
+                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
+            },
+            applicable: () => required.length > 0
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
+var _2019 = __nccwpck_require__(878);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+;// CONCATENATED MODULE: ./src/engine/checks/schema.ts
+
+
+
+
+
+/** Fields followed per file: beyond this the records are not a table, and drift means little. */
+const schema_MAX_FIELDS = 500;
+/** The JSON type of a value. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    return typeof value;
+}
+/** A plain object to read JSON Schema keywords from, if the schema is one. */
+function schemaObjectOf(schema) {
+    return schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema : undefined;
+}
+/**
+ * The validator of one record. A schema whose top level is an array with one `items` schema
+ * describes the whole file (Alpaca's does): each record is checked against its `items`, through
+ * a `$ref` so that references inside the schema still resolve.
+ */
+function compileRecordValidator(schema) {
+    const root = schemaObjectOf(schema);
+    const dialect = typeof root?.$schema === 'string' ? root.$schema : '';
+    const options = { allErrors: true, strict: false, validateFormats: false };
+    // ajv-formats is not installed, so `format` is not validated.
+    const ajv = dialect.includes('2020-12') ? new _2020.Ajv2020(options) : dialect.includes('2019-09') ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
+    if (typeof schema !== 'boolean' && !root)
+        throw new Error('the schema is neither an object nor a boolean');
+    const type = root?.type;
+    const describesFile = (type === 'array' || (Array.isArray(type) && type.length === 1 && type[0] === 'array')) && schemaObjectOf(root?.items) !== undefined;
+    if (!describesFile)
+        return ajv.compile(schema);
+    const id = typeof root?.$id === 'string' ? root.$id : 'dataset-audit:file-schema';
+    ajv.addSchema(schema, typeof root?.$id === 'string' ? undefined : id);
+    return ajv.compile({ $ref: `${id.replace(/#$/, '')}#/items` });
+}
+/** `/instances/0/input` as the dotted path the rest of the report uses. */
+function dottedPath(instancePath) {
+    return instancePath
+        .split('/')
+        .slice(1)
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .join('.');
+}
+function valueAtPointer(fields, instancePath) {
+    let current = fields;
+    for (const part of instancePath.split('/').slice(1)) {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(key)] : current[key];
+    }
+    return current;
+}
+const schema_typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
+/** One ajv error in the user's terms, with the field it is about. */
+function describeSchemaError(error, fields) {
+    const at = dottedPath(error.instancePath);
+    const where = (name) => (at === '' ? name : `${at}.${name}`);
+    const params = error.params;
+    const value = valueAtPointer(fields, error.instancePath);
+    const excerpt = value === undefined ? undefined : truncate(typeof value === 'string' ? value : JSON.stringify(value), 80);
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = where(String(params.additionalProperty));
+            return { field: name, message: `field \`${name}\` is not allowed by the schema (additionalProperties is false)` };
+        }
+        case 'required': {
+            const name = where(String(params.missingProperty));
+            return { field: name, message: `required field \`${name}\` is missing` };
+        }
+        case 'type':
+            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${schema_typeName(value)}`, excerpt };
+        default:
+            return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
+    }
+}
+/**
+ * Records against the configured JSON Schema (`settings.schema`, loaded into
+ * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
+ * field types are the schema, and head records whose types drift from them are reported
+ * (warnings: a new field may well be intended).
+ */
+const schemaCheck = {
+    id: 'schema',
+    dimension: 'accuracy',
+    description: 'Records that break the configured JSON Schema; without one, fields whose type drifts from the base version (new, missing or retyped fields).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Schema errors reported per record; the rest are counted in one more finding. */
+        maxErrorsPerRecord: 10,
+        /** Records listed per kind of type drift (per field and type); the rest are counted in one file-level finding. */
+        maxExamples: 20
+    },
+    start(context) {
+        const maxErrors = Math.max(1, numberSetting(context.config, 'maxErrorsPerRecord', 10));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const configured = context.config.schemaObject;
+        let validate;
+        // The runner puts the reason here when the schema file named by the config could not be read.
+        let compileError = typeof context.config.schemaError === 'string' ? context.config.schemaError : undefined;
+        if (configured !== undefined) {
+            try {
+                validate = compileRecordValidator(configured);
+            }
+            catch (error) {
+                compileError = error instanceof Error ? error.message : String(error);
+            }
+        }
+        let records = 0;
+        let invalid = 0;
+        let compared = false;
+        const shapes = new Map();
+        // For drift against base, known only at the end: where each (field, type) and each absence occurs.
+        const typed = new Map();
+        const absent = new Map();
+        // The first records' lines, so a field first seen late can list the records before it as lacking it.
+        const firstLines = [];
+        const note = (tallies, key, line) => {
+            const tally = tallies.get(key) ?? { count: 0, lines: [] };
+            tally.count++;
+            if (tally.lines.length < maxExamples)
+                tally.lines.push(line);
+            tallies.set(key, tally);
+        };
+        const validateRecord = (fields, line, emit) => {
+            if (!validate || validate(fields))
+                return;
+            invalid++;
+            const errors = validate.errors ?? [];
+            for (const error of errors.slice(0, maxErrors))
+                emit({ line, ...describeSchemaError(error, fields) });
+            if (errors.length > maxErrors)
+                emit({ line, message: `${errors.length - maxErrors} more schema errors in this record` });
+        };
+        return {
+            record(record, emit) {
+                records++;
+                if (firstLines.length < maxExamples)
+                    firstLines.push(record.line);
+                validateRecord(record.fields, record.line, emit);
+                const seen = new Set();
+                for (const [name, value] of Object.entries(record.fields)) {
+                    let shape = shapes.get(name);
+                    if (!shape) {
+                        if (shapes.size >= schema_MAX_FIELDS)
+                            continue;
+                        shape = { present: 0, types: {} };
+                        shapes.set(name, shape);
+                        if (records > 1)
+                            absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
+                    }
+                    seen.add(name);
+                    const type = jsonType(value);
+                    shape.present++;
+                    shape.types[type] = (shape.types[type] ?? 0) + 1;
+                    note(typed, JSON.stringify([name, type]), record.line);
+                }
+                for (const name of shapes.keys())
+                    if (!seen.has(name))
+                        note(absent, name, record.line);
+            },
+            finish(emit, base) {
+                if (compileError !== undefined) {
+                    const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
+                    emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
+                }
+                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
+                if (!base || validate || base.records === 0)
+                    return summary;
+                compared = true;
+                const baseFields = new Map(Object.entries(base.fields));
+                const report = (tally, message, field) => {
+                    for (const line of tally.lines)
+                        emit({ line, field, message, severity: 'warning' });
+                    const rest = tally.count - tally.lines.length;
+                    if (rest > 0)
+                        emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
+                };
+                for (const [key, tally] of typed) {
+                    const [name, type] = JSON.parse(key);
+                    const baseShape = baseFields.get(name);
+                    if (!baseShape) {
+                        report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
+                    }
+                    else if (!baseShape.types[type]) {
+                        const before = Object.keys(baseShape.types).join(' or ');
+                        report(tally, `\`${name}\` is ${type === 'null' ? 'null' : `${/^[ao]/.test(type) ? 'an' : 'a'} ${type}`}; in base it was always ${before}`, name);
+                    }
+                }
+                for (const [name, tally] of absent) {
+                    const baseShape = baseFields.get(name);
+                    if (baseShape && baseShape.present === base.records)
+                        report(tally, `field \`${name}\` is missing; every base record has it`, name);
+                }
+                // Fields never seen on head at all are absent from every record.
+                for (const [name, baseShape] of baseFields) {
+                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
+                        continue;
+                    emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
+                }
+                return summary;
+            },
+            // Without a schema or a base to take the field types from, nothing was checked.
+            applicable: () => validate !== undefined || compileError !== undefined || compared
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
 
 
@@ -42052,17 +44106,265 @@ const syntheticShareCheck = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/engine/checks/truncated.ts
+
+
+/**
+ * Lengths (in characters or UTF-8 bytes) that generation and export limits cut text at: powers
+ * of two and round numbers.
+ */
+const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 5000, 8192, 10000, 16384, 32768, 65536];
+/** A line that opens or closes a fenced code block (``` or ~~~, indented at most 3 spaces). */
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
+function unclosedFence(text) {
+    let open;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const match = FENCE_LINE.exec(lines[i]);
+        if (!match)
+            continue;
+        const [, marker, rest] = match;
+        if (!open) {
+            // ```js ... ``` on one line opens and closes nothing.
+            if (marker[0] === '`' && rest.includes('```'))
+                continue;
+            open = { marker, line: i + 1 };
+        }
+        else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === '') {
+            open = undefined;
+        }
+    }
+    return open?.line;
+}
+const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
+const CLOSERS = new Set(Object.values(OPENERS));
+/** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
+const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
+/**
+ * The bracket or curly quote left open at the very end of `text` (its index), if the text
+ * looks cut inside it: opened on the last line and the text stopping without closing
+ * punctuation. Straight quotes are ignored (apostrophes, inches, code strings), brackets inside
+ * inline code and straight-quoted strings on the same line too, and emoticons like `:(`.
+ */
+function openBracketAtEnd(text) {
+    const trimmed = text.trimEnd();
+    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
+        return undefined;
+    const lastLineStart = trimmed.lastIndexOf('\n') + 1;
+    const stack = [];
+    let quote;
+    for (let i = 0; i < trimmed.length; i++) {
+        const char = trimmed[i];
+        if (char === '\n')
+            quote = undefined;
+        if (quote !== undefined) {
+            if (char === quote)
+                quote = undefined;
+            continue;
+        }
+        if (char === '`' || (char === '"' && /\S/.test(trimmed[i + 1] ?? ''))) {
+            // Skip to the matching quote on this line, if there is one; otherwise it is prose.
+            const close = trimmed.indexOf(char, i + 1);
+            const lineEnd = trimmed.indexOf('\n', i + 1);
+            if (close !== -1 && (lineEnd === -1 || close < lineEnd))
+                quote = char;
+            continue;
+        }
+        if (char in OPENERS) {
+            if (char === '(' && /[:;=]/.test(trimmed[i - 1] ?? ''))
+                continue;
+            stack.push(i);
+        }
+        else if (CLOSERS.has(char)) {
+            const top = stack[stack.length - 1];
+            if (top !== undefined && OPENERS[trimmed[top]] === char)
+                stack.pop();
+        }
+    }
+    const innermost = stack[stack.length - 1];
+    return innermost !== undefined && innermost >= lastLineStart ? innermost : undefined;
+}
+/** The configured suspicious lengths, else the defaults. */
+function lengthsOf(config) {
+    const value = config.suspiciousLengths;
+    const lengths = Array.isArray(value) ? value.filter((item) => typeof item === 'number' && Number.isInteger(item) && item > 0) : [];
+    return new Set(lengths.length > 0 ? lengths : DEFAULT_SUSPICIOUS_LENGTHS);
+}
+/** Lengths either side of a suspicious one that show how common that length is anyway. */
+const NEIGHBOURHOOD = 16;
+/** Code points in `text` (what people and Python call its length). */
+function characterCount(text) {
+    let count = text.length;
+    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
+        count--;
+    return count;
+}
+/**
+ * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
+ * two letters) exactly there and those that stop mid-word at nearby lengths. One text at 512
+ * characters is chance; several, far more than at 505 or 519, are a cut.
+ */
+class RoundLengthTracker {
+    lengths;
+    maxExamples;
+    tallies = new Map();
+    constructor(lengths, maxExamples) {
+        this.lengths = lengths;
+        this.maxExamples = maxExamples;
+    }
+    add(text, line) {
+        if (!/\p{L}\p{L}$/u.test(text))
+            return;
+        const characters = characterCount(text);
+        this.count(characters, 'characters', line);
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (bytes !== characters)
+            this.count(bytes, 'bytes', line);
+    }
+    count(size, unit, line) {
+        for (const length of this.lengths) {
+            const distance = Math.abs(size - length);
+            if (distance > NEIGHBOURHOOD)
+                continue;
+            const key = `${unit}:${length}`;
+            const tally = this.tallies.get(key) ?? { length, unit, exact: 0, lines: [], near: 0 };
+            if (distance === 0) {
+                tally.exact++;
+                if (tally.lines.length < this.maxExamples)
+                    tally.lines.push(line);
+            }
+            else
+                tally.near++;
+            this.tallies.set(key, tally);
+        }
+    }
+    /** The lengths where at least `minSameLength` texts stop, three times more than at a typical nearby length. */
+    spikes(minSameLength) {
+        return [...this.tallies.values()].filter((tally) => tally.exact >= minSameLength && tally.exact > (3 * tally.near) / (2 * NEIGHBOURHOOD));
+    }
+}
+/**
+ * The suspicious lengths at which `texts` (one field's values, in order) stop mid-word often
+ * enough to report, with their counts and the 1-based positions of the texts.
+ */
+function cutLengthSpikesOf(texts, minSameLength, lengths = new Set(DEFAULT_SUSPICIOUS_LENGTHS)) {
+    const tracker = new RoundLengthTracker(lengths, texts.length);
+    texts.forEach((text, i) => tracker.add(text, i + 1));
+    return tracker.spikes(minSameLength);
+}
+const tail = (text) => '…' + Array.from(text.trimEnd()).slice(-50).join('');
+/**
+ * Text that looks cut off: ending inside an unclosed code fence, inside a bracket opened on
+ * its last line, or mid-word at a round length (512 characters, 1024 bytes...) where several
+ * records of the field stop. Code that deliberately ends open (a HumanEval prompt ends inside
+ * its function, after its docstring) triggers none of these.
+ */
+const truncatedCheck = {
+    id: 'truncated',
+    dimension: 'completeness',
+    description: 'Text that looks cut off: an unclosed code fence, a bracket left open at the end, or a stop mid-word at a round length such as 512 or 1024.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Lengths in characters or UTF-8 bytes at which texts ending mid-word look cut by a limit. */
+        suspiciousLengths: DEFAULT_SUSPICIOUS_LENGTHS,
+        /**
+         * Texts of a field that must stop mid-word at the same suspicious length before they are
+         * reported (and more than three times as many as at a typical nearby length). At 1, one
+         * text is enough when no nearby length is common.
+         */
+        minSameLength: 2,
+        /** Records listed per suspicious length; the rest are counted in one file-level finding. */
+        maxExamples: 20,
+        /** Whether a bracket or curly quote left open at the end counts; turn off for fields of code. */
+        brackets: true
+    },
+    start(context) {
+        const fields = context.config.fields ?? context.textFields;
+        const lengths = lengthsOf(context.config);
+        const brackets = context.config.brackets !== false;
+        const minSameLength = Math.max(1, numberSetting(context.config, 'minSameLength', 2));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const trackers = new Map();
+        const counts = { fence: 0, bracket: 0, length: 0 };
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const fenceLine = unclosedFence(text);
+                    if (fenceLine !== undefined) {
+                        counts.fence++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside a code fence opened on its line ${fenceLine} and never closed`, excerpt: tail(text) });
+                        continue;
+                    }
+                    const open = brackets ? openBracketAtEnd(text) : undefined;
+                    if (open !== undefined) {
+                        counts.bracket++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside an open \`${text[open]}\` without closing it or finishing the sentence`, excerpt: tail(text) });
+                        continue;
+                    }
+                    let tracker = trackers.get(field);
+                    if (!tracker) {
+                        tracker = new RoundLengthTracker(lengths, maxExamples);
+                        trackers.set(field, tracker);
+                    }
+                    tracker.add(text, record.line);
+                }
+            },
+            finish(emit) {
+                for (const [field, tracker] of trackers) {
+                    for (const spike of tracker.spikes(minSameLength)) {
+                        counts.length += spike.exact;
+                        const message = `\`${field}\` stops mid-word at exactly ${spike.length} ${spike.unit}, as ${spike.exact} records do (${spike.near} stop mid-word within ${NEIGHBOURHOOD} ${spike.unit} of it): probably cut at a length limit`;
+                        for (const line of spike.lines)
+                            emit({ line, field, message });
+                        const rest = spike.exact - spike.lines.length;
+                        if (rest > 0)
+                            emit({ field, message: `${rest} more records like the ${spike.lines.length} listed: ${message}` });
+                    }
+                }
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
 
 
 
 
 
-/** Every check the audit runs, in the order the report lists them. */
+
+
+
+
+
+
+
+
+
+
+/** Every check the audit runs, by dimension along the data-quality pyramid. */
 const ALL_CHECKS = [
+    // accuracy
+    schemaCheck,
+    labelValuesCheck,
+    encodingCheck,
+    formatCheck,
+    // completeness
+    requiredFieldsCheck,
+    emptyValuesCheck,
+    placeholdersCheck,
+    truncatedCheck,
+    labelCoverageCheck,
+    datasetSizeCheck,
+    // freshness
     freshnessCheck,
+    // privacy
     piiCheck,
     secretsCheck,
+    // provenance
     llmArtifactsCheck,
     syntheticShareCheck
 ];
@@ -56007,7 +58309,7 @@ async function runSidePass(options) {
             check: check.id,
             dimension: check.dimension,
             file: source.path,
-            severity: config.severity ?? draft.severity ?? check.defaultSeverity
+            severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
         };
         let position;
         if (current && (draft.line === undefined || draft.line === current.record.line)) {
@@ -56103,6 +58405,17 @@ async function runSidePass(options) {
     options.onRecords?.(count);
     return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
 }
+/**
+ * A configured severity replaces the check's own, except for what the check itself calls
+ * information (a size in the sweet spot's margin, a rare label): raising those would be noise.
+ */
+function severityOf(emitted, configured, fallback) {
+    if (emitted === 'info')
+        return 'info';
+    if (configured === 'error' || configured === 'warning' || configured === 'info')
+        return configured;
+    return emitted ?? fallback;
+}
 function readerSignature(finding) {
     return finding.check + ':' + finding.message.replace(/\d+/g, '#');
 }
@@ -56165,6 +58478,7 @@ async function runAudit(changes, options) {
         files,
         regressions,
         gate,
+        notes: [...(options.notes ?? [])],
         totals: {
             files: files.length,
             records: sum((f) => (f.status === 'removed' ? 0 : f.records)),
@@ -56252,7 +58566,13 @@ async function prepareChecks(settings, options) {
         if (config.enabled === false)
             continue;
         if (check.id === 'schema' && settings.schema && options.loadSchema) {
-            config.schemaObject = await options.loadSchema(settings.schema);
+            try {
+                config.schemaObject = await options.loadSchema(settings.schema);
+            }
+            catch (error) {
+                // A schema that cannot be read is the config's problem, reported on the file; the audit goes on.
+                config.schemaError = error.message;
+            }
         }
         prepared.push({ check, config });
     }
@@ -56542,7 +58862,7 @@ function renderJson(report) {
  */
 /** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const escape_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** At most `max` characters (code points), with an ellipsis when cut. */
 function truncateText(text, max) {
     const chars = Array.from(text);
@@ -56553,7 +58873,7 @@ function visible(text) {
     return text
         .replace(/\r\n|\r|\n/g, '⏎')
         .replace(/\t/g, '→')
-        .replace(INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+        .replace(escape_INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 /**
  * Dataset text as an inline code span: truncated, on one line, with a backtick fence longer
@@ -56621,6 +58941,8 @@ function render(report, options, detail, note) {
     const baseName = options.baseName ?? report.base ?? 'base';
     const lines = [];
     lines.push(headline(report, baseName), '');
+    for (const reportNote of report.notes)
+        lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '');
     if (report.files.length === 0) {
         lines.push('No dataset file changed.');
         if (options.footer)
@@ -67441,6 +69763,111 @@ exports.visitAsync = visitAsync;
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
+
+/***/ }),
+
+/***/ 4908:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/applicator","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/applicator":true},"$recursiveAnchor":true,"title":"Applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"additionalItems":{"$recursiveRef":"#"},"unevaluatedItems":{"$recursiveRef":"#"},"items":{"anyOf":[{"$recursiveRef":"#"},{"$ref":"#/$defs/schemaArray"}]},"contains":{"$recursiveRef":"#"},"additionalProperties":{"$recursiveRef":"#"},"unevaluatedProperties":{"$recursiveRef":"#"},"properties":{"type":"object","additionalProperties":{"$recursiveRef":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$recursiveRef":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependentSchemas":{"type":"object","additionalProperties":{"$recursiveRef":"#"}},"propertyNames":{"$recursiveRef":"#"},"if":{"$recursiveRef":"#"},"then":{"$recursiveRef":"#"},"else":{"$recursiveRef":"#"},"allOf":{"$ref":"#/$defs/schemaArray"},"anyOf":{"$ref":"#/$defs/schemaArray"},"oneOf":{"$ref":"#/$defs/schemaArray"},"not":{"$recursiveRef":"#"}},"$defs":{"schemaArray":{"type":"array","minItems":1,"items":{"$recursiveRef":"#"}}}}');
+
+/***/ }),
+
+/***/ 958:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/content","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/content":true},"$recursiveAnchor":true,"title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"contentSchema":{"$recursiveRef":"#"}}}');
+
+/***/ }),
+
+/***/ 58:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/core","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/core":true},"$recursiveAnchor":true,"title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"type":"string","format":"uri"},"$anchor":{"type":"string","pattern":"^[A-Za-z][-A-Za-z0-9.:_]*$"},"$ref":{"type":"string","format":"uri-reference"},"$recursiveRef":{"type":"string","format":"uri-reference"},"$recursiveAnchor":{"type":"boolean","default":false},"$vocabulary":{"type":"object","propertyNames":{"type":"string","format":"uri"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$recursiveRef":"#"},"default":{}}}}');
+
+/***/ }),
+
+/***/ 6534:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/format","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/format":true},"$recursiveAnchor":true,"title":"Format vocabulary meta-schema","type":["object","boolean"],"properties":{"format":{"type":"string"}}}');
+
+/***/ }),
+
+/***/ 711:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/meta-data":true},"$recursiveAnchor":true,"title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
+
+/***/ }),
+
+/***/ 8030:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/validation","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/validation":true},"$recursiveAnchor":true,"title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}},"const":true,"enum":{"type":"array","items":true},"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
+
+/***/ }),
+
+/***/ 8138:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/schema","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/core":true,"https://json-schema.org/draft/2019-09/vocab/applicator":true,"https://json-schema.org/draft/2019-09/vocab/validation":true,"https://json-schema.org/draft/2019-09/vocab/meta-data":true,"https://json-schema.org/draft/2019-09/vocab/format":false,"https://json-schema.org/draft/2019-09/vocab/content":true},"$recursiveAnchor":true,"title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format"},{"$ref":"meta/content"}],"type":["object","boolean"],"properties":{"definitions":{"$comment":"While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.","type":"object","additionalProperties":{"$recursiveRef":"#"},"default":{}},"dependencies":{"$comment":"\\"dependencies\\" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to \\"dependentSchemas\\" and \\"dependentRequired\\"","type":"object","additionalProperties":{"anyOf":[{"$recursiveRef":"#"},{"$ref":"meta/validation#/$defs/stringArray"}]}}}}');
+
+/***/ }),
+
+/***/ 7216:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/applicator","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/applicator":true},"$dynamicAnchor":"meta","title":"Applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"prefixItems":{"$ref":"#/$defs/schemaArray"},"items":{"$dynamicRef":"#meta"},"contains":{"$dynamicRef":"#meta"},"additionalProperties":{"$dynamicRef":"#meta"},"properties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"propertyNames":{"format":"regex"},"default":{}},"dependentSchemas":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"propertyNames":{"$dynamicRef":"#meta"},"if":{"$dynamicRef":"#meta"},"then":{"$dynamicRef":"#meta"},"else":{"$dynamicRef":"#meta"},"allOf":{"$ref":"#/$defs/schemaArray"},"anyOf":{"$ref":"#/$defs/schemaArray"},"oneOf":{"$ref":"#/$defs/schemaArray"},"not":{"$dynamicRef":"#meta"}},"$defs":{"schemaArray":{"type":"array","minItems":1,"items":{"$dynamicRef":"#meta"}}}}');
+
+/***/ }),
+
+/***/ 8226:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/content","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentEncoding":{"type":"string"},"contentMediaType":{"type":"string"},"contentSchema":{"$dynamicRef":"#meta"}}}');
+
+/***/ }),
+
+/***/ 518:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/core","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true},"$dynamicAnchor":"meta","title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"$ref":"#/$defs/uriReferenceString","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"$ref":"#/$defs/uriString"},"$ref":{"$ref":"#/$defs/uriReferenceString"},"$anchor":{"$ref":"#/$defs/anchorString"},"$dynamicRef":{"$ref":"#/$defs/uriReferenceString"},"$dynamicAnchor":{"$ref":"#/$defs/anchorString"},"$vocabulary":{"type":"object","propertyNames":{"$ref":"#/$defs/uriString"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"}}},"$defs":{"anchorString":{"type":"string","pattern":"^[A-Za-z_][-A-Za-z0-9._]*$"},"uriString":{"type":"string","format":"uri"},"uriReferenceString":{"type":"string","format":"uri-reference"}}}');
+
+/***/ }),
+
+/***/ 4588:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/format-annotation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/format-annotation":true},"$dynamicAnchor":"meta","title":"Format vocabulary meta-schema for annotation results","type":["object","boolean"],"properties":{"format":{"type":"string"}}}');
+
+/***/ }),
+
+/***/ 5707:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/meta-data":true},"$dynamicAnchor":"meta","title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
+
+/***/ }),
+
+/***/ 9547:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/unevaluated","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/unevaluated":true},"$dynamicAnchor":"meta","title":"Unevaluated applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"unevaluatedItems":{"$dynamicRef":"#meta"},"unevaluatedProperties":{"$dynamicRef":"#meta"}}}');
+
+/***/ }),
+
+/***/ 7082:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/validation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/validation":true},"$dynamicAnchor":"meta","title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]},"const":true,"enum":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
+
+/***/ }),
+
+/***/ 1678:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/schema","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true,"https://json-schema.org/draft/2020-12/vocab/applicator":true,"https://json-schema.org/draft/2020-12/vocab/unevaluated":true,"https://json-schema.org/draft/2020-12/vocab/validation":true,"https://json-schema.org/draft/2020-12/vocab/meta-data":true,"https://json-schema.org/draft/2020-12/vocab/format-annotation":true,"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/unevaluated"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format-annotation"},{"$ref":"meta/content"}],"type":["object","boolean"],"$comment":"This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.","properties":{"definitions":{"$comment":"\\"definitions\\" has been replaced by \\"$defs\\".","type":"object","additionalProperties":{"$dynamicRef":"#meta"},"deprecated":true,"default":{}},"dependencies":{"$comment":"\\"dependencies\\" has been split and replaced by \\"dependentSchemas\\" and \\"dependentRequired\\" in order to serve their differing semantics.","type":"object","additionalProperties":{"anyOf":[{"$dynamicRef":"#meta"},{"$ref":"meta/validation#/$defs/stringArray"}]},"deprecated":true,"default":{}},"$recursiveAnchor":{"$comment":"\\"$recursiveAnchor\\" has been replaced by \\"$dynamicAnchor\\".","$ref":"meta/core#/$defs/anchorString","deprecated":true},"$recursiveRef":{"$comment":"\\"$recursiveRef\\" has been replaced by \\"$dynamicRef\\".","$ref":"meta/core#/$defs/uriReferenceString","deprecated":true}}}');
 
 /***/ }),
 

@@ -44,6 +44,8 @@ export interface AuditOptions {
   baseLabel?: string
   headLabel?: string
   onProgress?: (progress: AuditProgress) => void
+  /** Notes for the report's reader from whoever gathered the files. */
+  notes?: readonly string[]
 }
 
 /** How many added, removed and modified records a file report lists as examples. */
@@ -82,6 +84,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
     files,
     regressions,
     gate,
+    notes: [...(options.notes ?? [])],
     totals: {
       files: files.length,
       records: sum((f) => (f.status === 'removed' ? 0 : f.records)),
@@ -176,7 +179,12 @@ async function prepareChecks(settings: FileSettings, options: AuditOptions): Pro
     const config = { ...check.defaults, ...settings.checks[check.id] }
     if (config.enabled === false) continue
     if (check.id === 'schema' && settings.schema && options.loadSchema) {
-      config.schemaObject = await options.loadSchema(settings.schema)
+      try {
+        config.schemaObject = await options.loadSchema(settings.schema)
+      } catch (error) {
+        // A schema that cannot be read is the config's problem, reported on the file; the audit goes on.
+        config.schemaError = (error as Error).message
+      }
     }
     prepared.push({ check, config })
   }

@@ -110,6 +110,8 @@ export interface AuditReport {
   files: FileReport[]
   regressions: Regression[]
   gate: GateResult
+  /** What the reader of the report should know about how it was made (a file list that was cut, a fallback taken). */
+  notes: string[]
   totals: {
     files: number
     records: number

@@ -6,7 +6,7 @@ import { readDataset } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex, recordKey } from './record-index.js'
 import { SideScorer } from './score.js'
-import type { DatasetRecord, Finding } from './types.js'
+import type { DatasetRecord, Finding, Severity } from './types.js'
 
 /** Distinct reader problems remembered per side: enough to tell old from new. */
 const MAX_READER_SIGNATURES = 10000
@@ -92,7 +92,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       check: check.id,
       dimension: check.dimension,
       file: source.path,
-      severity: (config.severity as Finding['severity'] | undefined) ?? draft.severity ?? check.defaultSeverity
+      severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
     }
     let position: number | undefined
     if (current && (draft.line === undefined || draft.line === current.record.line)) {
@@ -181,6 +181,16 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   }
   options.onRecords?.(count)
   return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
+}
+
+/**
+ * A configured severity replaces the check's own, except for what the check itself calls
+ * information (a size in the sweet spot's margin, a rare label): raising those would be noise.
+ */
+function severityOf(emitted: Severity | undefined, configured: unknown, fallback: Severity): Severity {
+  if (emitted === 'info') return 'info'
+  if (configured === 'error' || configured === 'warning' || configured === 'info') return configured
+  return emitted ?? fallback
 }
 
 function readerSignature(finding: Finding): string {

@@ -50,6 +50,7 @@ function render(report: AuditReport, options: MarkdownOptions, detail: Detail, n
   const baseName = options.baseName ?? report.base ?? 'base'
   const lines: string[] = []
   lines.push(headline(report, baseName), '')
+  for (const reportNote of report.notes) lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '')
   if (report.files.length === 0) {
     lines.push('No dataset file changed.')
     if (options.footer) lines.push('', `<sub>${options.footer}</sub>`)

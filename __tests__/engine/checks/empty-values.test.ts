@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { emptiness, emptyValuesCheck } from '../../../src/engine/checks/empty-values.js'
+import { fileSource, readDataset } from '../../../src/engine/readers/index.js'
+import type { DatasetRecord, RecordFields } from '../../../src/engine/types.js'
+import { recordsOf, runCheck } from '../../helpers/runCheck.js'
+
+const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
+const real = (p: string): string => path.join(REALDATA, p)
+const itReal = fs.existsSync(REALDATA) ? it : it.skip
+
+async function readRecords(file: string): Promise<DatasetRecord[]> {
+  const records: DatasetRecord[] = []
+  await readDataset(fileSource(real(file)), { record: (record) => records.push(record), finding: () => undefined })
+  return records
+}
+
+describe('empty-values', () => {
+  it('says how a value is empty', () => {
+    expect(emptiness(null, 'x')).toBe('is null')
+    expect(emptiness('', 'x')).toBe('is an empty string')
+    expect(emptiness(' \n\t', 'x')).toBe('is whitespace only')
+    expect(emptiness([], 'x')).toBe('is an empty list')
+    expect(emptiness([], 'Messages')).toBe('has no messages')
+    expect(emptiness({}, 'x')).toBe('is an empty object')
+    expect(emptiness(0, 'x')).toBeUndefined()
+    expect(emptiness(false, 'x')).toBeUndefined()
+    expect(emptiness(' a ', 'x')).toBeUndefined()
+  })
+
+  it('reports empty values in every field, nested ones by path, and counts them per field pattern', () => {
+    const { findings, summary } = runCheck(
+      emptyValuesCheck,
+      recordsOf([
+        { instruction: 'Say hi', input: '', output: '  ', tags: [], meta: {} },
+        { messages: [] },
+        { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: '' }], score: null }
+      ])
+    )
+    expect(findings).toEqual([
+      { line: 1, field: 'output', message: '`output` is whitespace only' },
+      { line: 1, field: 'tags', message: '`tags` is an empty list' },
+      { line: 1, field: 'meta', message: '`meta` is an empty object' },
+      { line: 2, field: 'messages', message: '`messages` has no messages' },
+      { line: 3, field: 'messages.1.content', message: '`messages.1.content` is an empty string' },
+      { line: 3, field: 'score', message: '`score` is null' }
+    ])
+    expect(summary).toEqual({ output: 1, tags: 1, meta: 1, messages: 1, 'messages.*.content': 1, score: 1 })
+  })
+
+  it('checks only the configured fields, and `allowEmpty` decides which may be empty', () => {
+    const rows = recordsOf([{ input: '', output: '', notes: '', instances: [{ input: '', output: '' }] }])
+    expect(runCheck(emptyValuesCheck, rows, { config: { fields: ['output', 'missing'] } }).findings.map((finding) => finding.field)).toEqual(['output'])
+    expect(runCheck(emptyValuesCheck, rows, { config: { allowEmpty: ['notes', 'instances.*.output'] } }).findings.map((finding) => finding.field)).toEqual([
+      'input',
+      'output',
+      'instances.0.input'
+    ])
+  })
+
+  itReal('finds the 50 empty seed-task inputs only when `input` is not allowed to be empty', () => {
+    const rows = fs.readFileSync(real('stanford_alpaca/seed_tasks.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
+    expect(runCheck(emptyValuesCheck, recordsOf(rows)).findings).toEqual([])
+    const strict = runCheck(emptyValuesCheck, recordsOf(rows), { config: { allowEmpty: [] } })
+    expect(strict.findings).toHaveLength(50)
+    expect(strict.summary).toEqual({ 'instances.*.input': 50 })
+  })
+
+  itReal('finds the 2 blank TruthfulQA-es judgements (4 cells) that the upstream fix filled', async () => {
+    const fields = ['truthfulness', 'informativeness']
+    const before = runCheck(emptyValuesCheck, await readRecords('truthfulqa-multi/es.before.csv'), { config: { fields } })
+    // Rows 188 and 189 (question 545, two models) start on lines 1818 and 1826: the cells hold line breaks.
+    expect(before.findings.map((finding) => [finding.line, finding.field])).toEqual([
+      [1818, 'truthfulness'],
+      [1818, 'informativeness'],
+      [1826, 'truthfulness'],
+      [1826, 'informativeness']
+    ])
+    expect(before.summary).toEqual({ truthfulness: 2, informativeness: 2 })
+    expect(runCheck(emptyValuesCheck, await readRecords('truthfulqa-multi/es.after.csv'), { config: { fields } }).findings).toEqual([])
+  })
+})

@@ -1,0 +1,103 @@
+import { stringListSetting } from '../stats/settings.js'
+import { truncate, valueAt } from '../text.js'
+import type { FieldValue } from '../types.js'
+import type { Check } from './types.js'
+
+/** Placeholders found, by kind (the placeholder as written in the defaults, or `lorem ipsum`, `[insert …]`). */
+export type PlaceholdersSummary = Record<string, number>
+
+/**
+ * Values that stand for "nothing here yet" when they are the whole value (after trimming,
+ * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
+ * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
+ */
+export const DEFAULT_PLACEHOLDERS = [
+  'N/A',
+  'NA',
+  'TODO',
+  'TBD',
+  'FIXME',
+  '<noinput>',
+  '<no input>',
+  'No input',
+  'noinput',
+  '<No Output>',
+  'None',
+  'null',
+  '...',
+  '…',
+  '<Picture Attached>'
+]
+
+/** Placeholders that give themselves away anywhere in a text. */
+const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string }> = [
+  // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
+  { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
+  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
+]
+
+/** How deep into nested values (chat turns, `instances`) the check looks. */
+const MAX_DEPTH = 6
+
+/** The string values inside a value, with their dotted paths. */
+function* stringsIn(value: FieldValue, path: string, depth = 0): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value]
+  else if (depth < MAX_DEPTH && value !== null && typeof value === 'object') {
+    const entries: Array<[string, FieldValue]> = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value)
+    for (const [key, item] of entries) yield* stringsIn(item, `${path}.${key}`, depth + 1)
+  }
+}
+
+/**
+ * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
+ * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
+ */
+export const placeholdersCheck: Check<PlaceholdersSummary> = {
+  id: 'placeholders',
+  dimension: 'completeness',
+  description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
+  defaultSeverity: 'warning',
+  defaults: {
+    /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
+    patterns: []
+  },
+  start(context) {
+    const wholeValues = new Map<string, string>()
+    for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
+      wholeValues.set(placeholder.trim().toLowerCase(), placeholder)
+    }
+    const fields = context.config.fields ?? context.textFields
+    const counts = new Map<string, number>()
+    const count = (kind: string): void => {
+      counts.set(kind, (counts.get(kind) ?? 0) + 1)
+    }
+    return {
+      record(record, emit) {
+        for (const field of fields) {
+          const value = valueAt(record.fields, field)
+          if (value === undefined) continue
+          for (const [path, text] of stringsIn(value, field)) {
+            const trimmed = text.trim()
+            const whole = wholeValues.get(trimmed.toLowerCase())
+            // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+            if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+              count(whole)
+              emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
+              continue
+            }
+            for (const { kind, pattern, what } of ANYWHERE) {
+              const match = pattern.exec(text)
+              if (!match) continue
+              count(kind)
+              emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
+            }
+          }
+        }
+      },
+      finish() {
+        return Object.fromEntries(counts)
+      },
+      applicable: () => fields.length > 0
+    }
+  }
+}
