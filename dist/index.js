@@ -6223,6 +6223,1536 @@ exports["default"] = def;
 
 /***/ }),
 
+/***/ 3251:
+/***/ (function(module) {
+
+/**
+  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
+  * https://github.com/SGrondin/bottleneck
+  */
+(function (global, factory) {
+	 true ? module.exports = factory() :
+	0;
+}(this, (function () { 'use strict';
+
+	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+	function getCjsExportFromNamespace (n) {
+		return n && n['default'] || n;
+	}
+
+	var load = function(received, defaults, onto = {}) {
+	  var k, ref, v;
+	  for (k in defaults) {
+	    v = defaults[k];
+	    onto[k] = (ref = received[k]) != null ? ref : v;
+	  }
+	  return onto;
+	};
+
+	var overwrite = function(received, defaults, onto = {}) {
+	  var k, v;
+	  for (k in received) {
+	    v = received[k];
+	    if (defaults[k] !== void 0) {
+	      onto[k] = v;
+	    }
+	  }
+	  return onto;
+	};
+
+	var parser = {
+		load: load,
+		overwrite: overwrite
+	};
+
+	var DLList;
+
+	DLList = class DLList {
+	  constructor(incr, decr) {
+	    this.incr = incr;
+	    this.decr = decr;
+	    this._first = null;
+	    this._last = null;
+	    this.length = 0;
+	  }
+
+	  push(value) {
+	    var node;
+	    this.length++;
+	    if (typeof this.incr === "function") {
+	      this.incr();
+	    }
+	    node = {
+	      value,
+	      prev: this._last,
+	      next: null
+	    };
+	    if (this._last != null) {
+	      this._last.next = node;
+	      this._last = node;
+	    } else {
+	      this._first = this._last = node;
+	    }
+	    return void 0;
+	  }
+
+	  shift() {
+	    var value;
+	    if (this._first == null) {
+	      return;
+	    } else {
+	      this.length--;
+	      if (typeof this.decr === "function") {
+	        this.decr();
+	      }
+	    }
+	    value = this._first.value;
+	    if ((this._first = this._first.next) != null) {
+	      this._first.prev = null;
+	    } else {
+	      this._last = null;
+	    }
+	    return value;
+	  }
+
+	  first() {
+	    if (this._first != null) {
+	      return this._first.value;
+	    }
+	  }
+
+	  getArray() {
+	    var node, ref, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, ref.value));
+	    }
+	    return results;
+	  }
+
+	  forEachShift(cb) {
+	    var node;
+	    node = this.shift();
+	    while (node != null) {
+	      (cb(node), node = this.shift());
+	    }
+	    return void 0;
+	  }
+
+	  debug() {
+	    var node, ref, ref1, ref2, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, {
+	        value: ref.value,
+	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+	        next: (ref2 = ref.next) != null ? ref2.value : void 0
+	      }));
+	    }
+	    return results;
+	  }
+
+	};
+
+	var DLList_1 = DLList;
+
+	var Events;
+
+	Events = class Events {
+	  constructor(instance) {
+	    this.instance = instance;
+	    this._events = {};
+	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
+	      throw new Error("An Emitter already exists for this object");
+	    }
+	    this.instance.on = (name, cb) => {
+	      return this._addListener(name, "many", cb);
+	    };
+	    this.instance.once = (name, cb) => {
+	      return this._addListener(name, "once", cb);
+	    };
+	    this.instance.removeAllListeners = (name = null) => {
+	      if (name != null) {
+	        return delete this._events[name];
+	      } else {
+	        return this._events = {};
+	      }
+	    };
+	  }
+
+	  _addListener(name, status, cb) {
+	    var base;
+	    if ((base = this._events)[name] == null) {
+	      base[name] = [];
+	    }
+	    this._events[name].push({cb, status});
+	    return this.instance;
+	  }
+
+	  listenerCount(name) {
+	    if (this._events[name] != null) {
+	      return this._events[name].length;
+	    } else {
+	      return 0;
+	    }
+	  }
+
+	  async trigger(name, ...args) {
+	    var e, promises;
+	    try {
+	      if (name !== "debug") {
+	        this.trigger("debug", `Event triggered: ${name}`, args);
+	      }
+	      if (this._events[name] == null) {
+	        return;
+	      }
+	      this._events[name] = this._events[name].filter(function(listener) {
+	        return listener.status !== "none";
+	      });
+	      promises = this._events[name].map(async(listener) => {
+	        var e, returned;
+	        if (listener.status === "none") {
+	          return;
+	        }
+	        if (listener.status === "once") {
+	          listener.status = "none";
+	        }
+	        try {
+	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+	          if (typeof (returned != null ? returned.then : void 0) === "function") {
+	            return (await returned);
+	          } else {
+	            return returned;
+	          }
+	        } catch (error) {
+	          e = error;
+	          {
+	            this.trigger("error", e);
+	          }
+	          return null;
+	        }
+	      });
+	      return ((await Promise.all(promises))).find(function(x) {
+	        return x != null;
+	      });
+	    } catch (error) {
+	      e = error;
+	      {
+	        this.trigger("error", e);
+	      }
+	      return null;
+	    }
+	  }
+
+	};
+
+	var Events_1 = Events;
+
+	var DLList$1, Events$1, Queues;
+
+	DLList$1 = DLList_1;
+
+	Events$1 = Events_1;
+
+	Queues = class Queues {
+	  constructor(num_priorities) {
+	    var i;
+	    this.Events = new Events$1(this);
+	    this._length = 0;
+	    this._lists = (function() {
+	      var j, ref, results;
+	      results = [];
+	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
+	        results.push(new DLList$1((() => {
+	          return this.incr();
+	        }), (() => {
+	          return this.decr();
+	        })));
+	      }
+	      return results;
+	    }).call(this);
+	  }
+
+	  incr() {
+	    if (this._length++ === 0) {
+	      return this.Events.trigger("leftzero");
+	    }
+	  }
+
+	  decr() {
+	    if (--this._length === 0) {
+	      return this.Events.trigger("zero");
+	    }
+	  }
+
+	  push(job) {
+	    return this._lists[job.options.priority].push(job);
+	  }
+
+	  queued(priority) {
+	    if (priority != null) {
+	      return this._lists[priority].length;
+	    } else {
+	      return this._length;
+	    }
+	  }
+
+	  shiftAll(fn) {
+	    return this._lists.forEach(function(list) {
+	      return list.forEachShift(fn);
+	    });
+	  }
+
+	  getFirst(arr = this._lists) {
+	    var j, len, list;
+	    for (j = 0, len = arr.length; j < len; j++) {
+	      list = arr[j];
+	      if (list.length > 0) {
+	        return list;
+	      }
+	    }
+	    return [];
+	  }
+
+	  shiftLastFrom(priority) {
+	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+	  }
+
+	};
+
+	var Queues_1 = Queues;
+
+	var BottleneckError;
+
+	BottleneckError = class BottleneckError extends Error {};
+
+	var BottleneckError_1 = BottleneckError;
+
+	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+
+	NUM_PRIORITIES = 10;
+
+	DEFAULT_PRIORITY = 5;
+
+	parser$1 = parser;
+
+	BottleneckError$1 = BottleneckError_1;
+
+	Job = class Job {
+	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+	    this.task = task;
+	    this.args = args;
+	    this.rejectOnDrop = rejectOnDrop;
+	    this.Events = Events;
+	    this._states = _states;
+	    this.Promise = Promise;
+	    this.options = parser$1.load(options, jobDefaults);
+	    this.options.priority = this._sanitizePriority(this.options.priority);
+	    if (this.options.id === jobDefaults.id) {
+	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+	    }
+	    this.promise = new this.Promise((_resolve, _reject) => {
+	      this._resolve = _resolve;
+	      this._reject = _reject;
+	    });
+	    this.retryCount = 0;
+	  }
+
+	  _sanitizePriority(priority) {
+	    var sProperty;
+	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+	    if (sProperty < 0) {
+	      return 0;
+	    } else if (sProperty > NUM_PRIORITIES - 1) {
+	      return NUM_PRIORITIES - 1;
+	    } else {
+	      return sProperty;
+	    }
+	  }
+
+	  _randomIndex() {
+	    return Math.random().toString(36).slice(2);
+	  }
+
+	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
+	    if (this._states.remove(this.options.id)) {
+	      if (this.rejectOnDrop) {
+	        this._reject(error != null ? error : new BottleneckError$1(message));
+	      }
+	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
+	      return true;
+	    } else {
+	      return false;
+	    }
+	  }
+
+	  _assertStatus(expected) {
+	    var status;
+	    status = this._states.jobStatus(this.options.id);
+	    if (!(status === expected || (expected === "DONE" && status === null))) {
+	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+	    }
+	  }
+
+	  doReceive() {
+	    this._states.start(this.options.id);
+	    return this.Events.trigger("received", {args: this.args, options: this.options});
+	  }
+
+	  doQueue(reachedHWM, blocked) {
+	    this._assertStatus("RECEIVED");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
+	  }
+
+	  doRun() {
+	    if (this.retryCount === 0) {
+	      this._assertStatus("QUEUED");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
+	  }
+
+	  async doExecute(chained, clearGlobalState, run, free) {
+	    var error, eventInfo, passed;
+	    if (this.retryCount === 0) {
+	      this._assertStatus("RUNNING");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    this.Events.trigger("executing", eventInfo);
+	    try {
+	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
+	      if (clearGlobalState()) {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._resolve(passed);
+	      }
+	    } catch (error1) {
+	      error = error1;
+	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	    }
+	  }
+
+	  doExpire(clearGlobalState, run, free) {
+	    var error, eventInfo;
+	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+	      this._states.next(this.options.id);
+	    }
+	    this._assertStatus("EXECUTING");
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	  }
+
+	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
+	    var retry, retryAfter;
+	    if (clearGlobalState()) {
+	      retry = (await this.Events.trigger("failed", error, eventInfo));
+	      if (retry != null) {
+	        retryAfter = ~~retry;
+	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+	        this.retryCount++;
+	        return run(retryAfter);
+	      } else {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._reject(error);
+	      }
+	    }
+	  }
+
+	  doDone(eventInfo) {
+	    this._assertStatus("EXECUTING");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("done", eventInfo);
+	  }
+
+	};
+
+	var Job_1 = Job;
+
+	var BottleneckError$2, LocalDatastore, parser$2;
+
+	parser$2 = parser;
+
+	BottleneckError$2 = BottleneckError_1;
+
+	LocalDatastore = class LocalDatastore {
+	  constructor(instance, storeOptions, storeInstanceOptions) {
+	    this.instance = instance;
+	    this.storeOptions = storeOptions;
+	    this.clientId = this.instance._randomIndex();
+	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+	    this._running = 0;
+	    this._done = 0;
+	    this._unblockTime = 0;
+	    this.ready = this.Promise.resolve();
+	    this.clients = {};
+	    this._startHeartbeat();
+	  }
+
+	  _startHeartbeat() {
+	    var base;
+	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
+	      return typeof (base = (this.heartbeat = setInterval(() => {
+	        var amount, incr, maximum, now, reservoir;
+	        now = Date.now();
+	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+	          this._lastReservoirRefresh = now;
+	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+	          this.instance._drainAll(this.computeCapacity());
+	        }
+	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+	          ({
+	            reservoirIncreaseAmount: amount,
+	            reservoirIncreaseMaximum: maximum,
+	            reservoir
+	          } = this.storeOptions);
+	          this._lastReservoirIncrease = now;
+	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+	          if (incr > 0) {
+	            this.storeOptions.reservoir += incr;
+	            return this.instance._drainAll(this.computeCapacity());
+	          }
+	        }
+	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
+	    } else {
+	      return clearInterval(this.heartbeat);
+	    }
+	  }
+
+	  async __publish__(message) {
+	    await this.yieldLoop();
+	    return this.instance.Events.trigger("message", message.toString());
+	  }
+
+	  async __disconnect__(flush) {
+	    await this.yieldLoop();
+	    clearInterval(this.heartbeat);
+	    return this.Promise.resolve();
+	  }
+
+	  yieldLoop(t = 0) {
+	    return new this.Promise(function(resolve, reject) {
+	      return setTimeout(resolve, t);
+	    });
+	  }
+
+	  computePenalty() {
+	    var ref;
+	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
+	  }
+
+	  async __updateSettings__(options) {
+	    await this.yieldLoop();
+	    parser$2.overwrite(options, options, this.storeOptions);
+	    this._startHeartbeat();
+	    this.instance._drainAll(this.computeCapacity());
+	    return true;
+	  }
+
+	  async __running__() {
+	    await this.yieldLoop();
+	    return this._running;
+	  }
+
+	  async __queued__() {
+	    await this.yieldLoop();
+	    return this.instance.queued();
+	  }
+
+	  async __done__() {
+	    await this.yieldLoop();
+	    return this._done;
+	  }
+
+	  async __groupCheck__(time) {
+	    await this.yieldLoop();
+	    return (this._nextRequest + this.timeout) < time;
+	  }
+
+	  computeCapacity() {
+	    var maxConcurrent, reservoir;
+	    ({maxConcurrent, reservoir} = this.storeOptions);
+	    if ((maxConcurrent != null) && (reservoir != null)) {
+	      return Math.min(maxConcurrent - this._running, reservoir);
+	    } else if (maxConcurrent != null) {
+	      return maxConcurrent - this._running;
+	    } else if (reservoir != null) {
+	      return reservoir;
+	    } else {
+	      return null;
+	    }
+	  }
+
+	  conditionsCheck(weight) {
+	    var capacity;
+	    capacity = this.computeCapacity();
+	    return (capacity == null) || weight <= capacity;
+	  }
+
+	  async __incrementReservoir__(incr) {
+	    var reservoir;
+	    await this.yieldLoop();
+	    reservoir = this.storeOptions.reservoir += incr;
+	    this.instance._drainAll(this.computeCapacity());
+	    return reservoir;
+	  }
+
+	  async __currentReservoir__() {
+	    await this.yieldLoop();
+	    return this.storeOptions.reservoir;
+	  }
+
+	  isBlocked(now) {
+	    return this._unblockTime >= now;
+	  }
+
+	  check(weight, now) {
+	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
+	  }
+
+	  async __check__(weight) {
+	    var now;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    return this.check(weight, now);
+	  }
+
+	  async __register__(index, weight, expiration) {
+	    var now, wait;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    if (this.conditionsCheck(weight)) {
+	      this._running += weight;
+	      if (this.storeOptions.reservoir != null) {
+	        this.storeOptions.reservoir -= weight;
+	      }
+	      wait = Math.max(this._nextRequest - now, 0);
+	      this._nextRequest = now + wait + this.storeOptions.minTime;
+	      return {
+	        success: true,
+	        wait,
+	        reservoir: this.storeOptions.reservoir
+	      };
+	    } else {
+	      return {
+	        success: false
+	      };
+	    }
+	  }
+
+	  strategyIsBlock() {
+	    return this.storeOptions.strategy === 3;
+	  }
+
+	  async __submit__(queueLength, weight) {
+	    var blocked, now, reachedHWM;
+	    await this.yieldLoop();
+	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
+	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+	    }
+	    now = Date.now();
+	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+	    if (blocked) {
+	      this._unblockTime = now + this.computePenalty();
+	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+	      this.instance._dropAllQueued();
+	    }
+	    return {
+	      reachedHWM,
+	      blocked,
+	      strategy: this.storeOptions.strategy
+	    };
+	  }
+
+	  async __free__(index, weight) {
+	    await this.yieldLoop();
+	    this._running -= weight;
+	    this._done += weight;
+	    this.instance._drainAll(this.computeCapacity());
+	    return {
+	      running: this._running
+	    };
+	  }
+
+	};
+
+	var LocalDatastore_1 = LocalDatastore;
+
+	var BottleneckError$3, States;
+
+	BottleneckError$3 = BottleneckError_1;
+
+	States = class States {
+	  constructor(status1) {
+	    this.status = status1;
+	    this._jobs = {};
+	    this.counts = this.status.map(function() {
+	      return 0;
+	    });
+	  }
+
+	  next(id) {
+	    var current, next;
+	    current = this._jobs[id];
+	    next = current + 1;
+	    if ((current != null) && next < this.status.length) {
+	      this.counts[current]--;
+	      this.counts[next]++;
+	      return this._jobs[id]++;
+	    } else if (current != null) {
+	      this.counts[current]--;
+	      return delete this._jobs[id];
+	    }
+	  }
+
+	  start(id) {
+	    var initial;
+	    initial = 0;
+	    this._jobs[id] = initial;
+	    return this.counts[initial]++;
+	  }
+
+	  remove(id) {
+	    var current;
+	    current = this._jobs[id];
+	    if (current != null) {
+	      this.counts[current]--;
+	      delete this._jobs[id];
+	    }
+	    return current != null;
+	  }
+
+	  jobStatus(id) {
+	    var ref;
+	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+	  }
+
+	  statusJobs(status) {
+	    var k, pos, ref, results, v;
+	    if (status != null) {
+	      pos = this.status.indexOf(status);
+	      if (pos < 0) {
+	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
+	      }
+	      ref = this._jobs;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        if (v === pos) {
+	          results.push(k);
+	        }
+	      }
+	      return results;
+	    } else {
+	      return Object.keys(this._jobs);
+	    }
+	  }
+
+	  statusCounts() {
+	    return this.counts.reduce(((acc, v, i) => {
+	      acc[this.status[i]] = v;
+	      return acc;
+	    }), {});
+	  }
+
+	};
+
+	var States_1 = States;
+
+	var DLList$2, Sync;
+
+	DLList$2 = DLList_1;
+
+	Sync = class Sync {
+	  constructor(name, Promise) {
+	    this.schedule = this.schedule.bind(this);
+	    this.name = name;
+	    this.Promise = Promise;
+	    this._running = 0;
+	    this._queue = new DLList$2();
+	  }
+
+	  isEmpty() {
+	    return this._queue.length === 0;
+	  }
+
+	  async _tryToRun() {
+	    var args, cb, error, reject, resolve, returned, task;
+	    if ((this._running < 1) && this._queue.length > 0) {
+	      this._running++;
+	      ({task, args, resolve, reject} = this._queue.shift());
+	      cb = (await (async function() {
+	        try {
+	          returned = (await task(...args));
+	          return function() {
+	            return resolve(returned);
+	          };
+	        } catch (error1) {
+	          error = error1;
+	          return function() {
+	            return reject(error);
+	          };
+	        }
+	      })());
+	      this._running--;
+	      this._tryToRun();
+	      return cb();
+	    }
+	  }
+
+	  schedule(task, ...args) {
+	    var promise, reject, resolve;
+	    resolve = reject = null;
+	    promise = new this.Promise(function(_resolve, _reject) {
+	      resolve = _resolve;
+	      return reject = _reject;
+	    });
+	    this._queue.push({task, args, resolve, reject});
+	    this._tryToRun();
+	    return promise;
+	  }
+
+	};
+
+	var Sync_1 = Sync;
+
+	var version = "2.19.5";
+	var version$1 = {
+		version: version
+	};
+
+	var version$2 = /*#__PURE__*/Object.freeze({
+		version: version,
+		default: version$1
+	});
+
+	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+
+	parser$3 = parser;
+
+	Events$2 = Events_1;
+
+	RedisConnection$1 = require$$2;
+
+	IORedisConnection$1 = require$$3;
+
+	Scripts$1 = require$$4;
+
+	Group = (function() {
+	  class Group {
+	    constructor(limiterOptions = {}) {
+	      this.deleteKey = this.deleteKey.bind(this);
+	      this.limiterOptions = limiterOptions;
+	      parser$3.load(this.limiterOptions, this.defaults, this);
+	      this.Events = new Events$2(this);
+	      this.instances = {};
+	      this.Bottleneck = Bottleneck_1;
+	      this._startAutoCleanup();
+	      this.sharedConnection = this.connection != null;
+	      if (this.connection == null) {
+	        if (this.limiterOptions.datastore === "redis") {
+	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        } else if (this.limiterOptions.datastore === "ioredis") {
+	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        }
+	      }
+	    }
+
+	    key(key = "") {
+	      var ref;
+	      return (ref = this.instances[key]) != null ? ref : (() => {
+	        var limiter;
+	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+	          id: `${this.id}-${key}`,
+	          timeout: this.timeout,
+	          connection: this.connection
+	        }));
+	        this.Events.trigger("created", limiter, key);
+	        return limiter;
+	      })();
+	    }
+
+	    async deleteKey(key = "") {
+	      var deleted, instance;
+	      instance = this.instances[key];
+	      if (this.connection) {
+	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
+	      }
+	      if (instance != null) {
+	        delete this.instances[key];
+	        await instance.disconnect();
+	      }
+	      return (instance != null) || deleted > 0;
+	    }
+
+	    limiters() {
+	      var k, ref, results, v;
+	      ref = this.instances;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        results.push({
+	          key: k,
+	          limiter: v
+	        });
+	      }
+	      return results;
+	    }
+
+	    keys() {
+	      return Object.keys(this.instances);
+	    }
+
+	    async clusterKeys() {
+	      var cursor, end, found, i, k, keys, len, next, start;
+	      if (this.connection == null) {
+	        return this.Promise.resolve(this.keys());
+	      }
+	      keys = [];
+	      cursor = null;
+	      start = `b_${this.id}-`.length;
+	      end = "_settings".length;
+	      while (cursor !== 0) {
+	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
+	        cursor = ~~next;
+	        for (i = 0, len = found.length; i < len; i++) {
+	          k = found[i];
+	          keys.push(k.slice(start, -end));
+	        }
+	      }
+	      return keys;
+	    }
+
+	    _startAutoCleanup() {
+	      var base;
+	      clearInterval(this.interval);
+	      return typeof (base = (this.interval = setInterval(async() => {
+	        var e, k, ref, results, time, v;
+	        time = Date.now();
+	        ref = this.instances;
+	        results = [];
+	        for (k in ref) {
+	          v = ref[k];
+	          try {
+	            if ((await v._store.__groupCheck__(time))) {
+	              results.push(this.deleteKey(k));
+	            } else {
+	              results.push(void 0);
+	            }
+	          } catch (error) {
+	            e = error;
+	            results.push(v.Events.trigger("error", e));
+	          }
+	        }
+	        return results;
+	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
+	    }
+
+	    updateSettings(options = {}) {
+	      parser$3.overwrite(options, this.defaults, this);
+	      parser$3.overwrite(options, options, this.limiterOptions);
+	      if (options.timeout != null) {
+	        return this._startAutoCleanup();
+	      }
+	    }
+
+	    disconnect(flush = true) {
+	      var ref;
+	      if (!this.sharedConnection) {
+	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+	      }
+	    }
+
+	  }
+	  Group.prototype.defaults = {
+	    timeout: 1000 * 60 * 5,
+	    connection: null,
+	    Promise: Promise,
+	    id: "group-key"
+	  };
+
+	  return Group;
+
+	}).call(commonjsGlobal);
+
+	var Group_1 = Group;
+
+	var Batcher, Events$3, parser$4;
+
+	parser$4 = parser;
+
+	Events$3 = Events_1;
+
+	Batcher = (function() {
+	  class Batcher {
+	    constructor(options = {}) {
+	      this.options = options;
+	      parser$4.load(this.options, this.defaults, this);
+	      this.Events = new Events$3(this);
+	      this._arr = [];
+	      this._resetPromise();
+	      this._lastFlush = Date.now();
+	    }
+
+	    _resetPromise() {
+	      return this._promise = new this.Promise((res, rej) => {
+	        return this._resolve = res;
+	      });
+	    }
+
+	    _flush() {
+	      clearTimeout(this._timeout);
+	      this._lastFlush = Date.now();
+	      this._resolve();
+	      this.Events.trigger("batch", this._arr);
+	      this._arr = [];
+	      return this._resetPromise();
+	    }
+
+	    add(data) {
+	      var ret;
+	      this._arr.push(data);
+	      ret = this._promise;
+	      if (this._arr.length === this.maxSize) {
+	        this._flush();
+	      } else if ((this.maxTime != null) && this._arr.length === 1) {
+	        this._timeout = setTimeout(() => {
+	          return this._flush();
+	        }, this.maxTime);
+	      }
+	      return ret;
+	    }
+
+	  }
+	  Batcher.prototype.defaults = {
+	    maxTime: null,
+	    maxSize: null,
+	    Promise: Promise
+	  };
+
+	  return Batcher;
+
+	}).call(commonjsGlobal);
+
+	var Batcher_1 = Batcher;
+
+	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$8 = getCjsExportFromNamespace(version$2);
+
+	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
+	  splice = [].splice;
+
+	NUM_PRIORITIES$1 = 10;
+
+	DEFAULT_PRIORITY$1 = 5;
+
+	parser$5 = parser;
+
+	Queues$1 = Queues_1;
+
+	Job$1 = Job_1;
+
+	LocalDatastore$1 = LocalDatastore_1;
+
+	RedisDatastore$1 = require$$4$1;
+
+	Events$4 = Events_1;
+
+	States$1 = States_1;
+
+	Sync$1 = Sync_1;
+
+	Bottleneck = (function() {
+	  class Bottleneck {
+	    constructor(options = {}, ...invalid) {
+	      var storeInstanceOptions, storeOptions;
+	      this._addToQueue = this._addToQueue.bind(this);
+	      this._validateOptions(options, invalid);
+	      parser$5.load(options, this.instanceDefaults, this);
+	      this._queues = new Queues$1(NUM_PRIORITIES$1);
+	      this._scheduled = {};
+	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+	      this._limiter = null;
+	      this.Events = new Events$4(this);
+	      this._submitLock = new Sync$1("submit", this.Promise);
+	      this._registerLock = new Sync$1("register", this.Promise);
+	      storeOptions = parser$5.load(options, this.storeDefaults, {});
+	      this._store = (function() {
+	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
+	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else if (this.datastore === "local") {
+	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else {
+	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+	        }
+	      }).call(this);
+	      this._queues.on("leftzero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+	      });
+	      this._queues.on("zero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+	      });
+	    }
+
+	    _validateOptions(options, invalid) {
+	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
+	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+	      }
+	    }
+
+	    ready() {
+	      return this._store.ready;
+	    }
+
+	    clients() {
+	      return this._store.clients;
+	    }
+
+	    channel() {
+	      return `b_${this.id}`;
+	    }
+
+	    channel_client() {
+	      return `b_${this.id}_${this._store.clientId}`;
+	    }
+
+	    publish(message) {
+	      return this._store.__publish__(message);
+	    }
+
+	    disconnect(flush = true) {
+	      return this._store.__disconnect__(flush);
+	    }
+
+	    chain(_limiter) {
+	      this._limiter = _limiter;
+	      return this;
+	    }
+
+	    queued(priority) {
+	      return this._queues.queued(priority);
+	    }
+
+	    clusterQueued() {
+	      return this._store.__queued__();
+	    }
+
+	    empty() {
+	      return this.queued() === 0 && this._submitLock.isEmpty();
+	    }
+
+	    running() {
+	      return this._store.__running__();
+	    }
+
+	    done() {
+	      return this._store.__done__();
+	    }
+
+	    jobStatus(id) {
+	      return this._states.jobStatus(id);
+	    }
+
+	    jobs(status) {
+	      return this._states.statusJobs(status);
+	    }
+
+	    counts() {
+	      return this._states.statusCounts();
+	    }
+
+	    _randomIndex() {
+	      return Math.random().toString(36).slice(2);
+	    }
+
+	    check(weight = 1) {
+	      return this._store.__check__(weight);
+	    }
+
+	    _clearGlobalState(index) {
+	      if (this._scheduled[index] != null) {
+	        clearTimeout(this._scheduled[index].expiration);
+	        delete this._scheduled[index];
+	        return true;
+	      } else {
+	        return false;
+	      }
+	    }
+
+	    async _free(index, job, options, eventInfo) {
+	      var e, running;
+	      try {
+	        ({running} = (await this._store.__free__(index, options.weight)));
+	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+	        if (running === 0 && this.empty()) {
+	          return this.Events.trigger("idle");
+	        }
+	      } catch (error1) {
+	        e = error1;
+	        return this.Events.trigger("error", e);
+	      }
+	    }
+
+	    _run(index, job, wait) {
+	      var clearGlobalState, free, run;
+	      job.doRun();
+	      clearGlobalState = this._clearGlobalState.bind(this, index);
+	      run = this._run.bind(this, index, job);
+	      free = this._free.bind(this, index, job);
+	      return this._scheduled[index] = {
+	        timeout: setTimeout(() => {
+	          return job.doExecute(this._limiter, clearGlobalState, run, free);
+	        }, wait),
+	        expiration: job.options.expiration != null ? setTimeout(function() {
+	          return job.doExpire(clearGlobalState, run, free);
+	        }, wait + job.options.expiration) : void 0,
+	        job: job
+	      };
+	    }
+
+	    _drainOne(capacity) {
+	      return this._registerLock.schedule(() => {
+	        var args, index, next, options, queue;
+	        if (this.queued() === 0) {
+	          return this.Promise.resolve(null);
+	        }
+	        queue = this._queues.getFirst();
+	        ({options, args} = next = queue.first());
+	        if ((capacity != null) && options.weight > capacity) {
+	          return this.Promise.resolve(null);
+	        }
+	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
+	        index = this._randomIndex();
+	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
+	          var empty;
+	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
+	          if (success) {
+	            queue.shift();
+	            empty = this.empty();
+	            if (empty) {
+	              this.Events.trigger("empty");
+	            }
+	            if (reservoir === 0) {
+	              this.Events.trigger("depleted", empty);
+	            }
+	            this._run(index, next, wait);
+	            return this.Promise.resolve(options.weight);
+	          } else {
+	            return this.Promise.resolve(null);
+	          }
+	        });
+	      });
+	    }
+
+	    _drainAll(capacity, total = 0) {
+	      return this._drainOne(capacity).then((drained) => {
+	        var newCapacity;
+	        if (drained != null) {
+	          newCapacity = capacity != null ? capacity - drained : capacity;
+	          return this._drainAll(newCapacity, total + drained);
+	        } else {
+	          return this.Promise.resolve(total);
+	        }
+	      }).catch((e) => {
+	        return this.Events.trigger("error", e);
+	      });
+	    }
+
+	    _dropAllQueued(message) {
+	      return this._queues.shiftAll(function(job) {
+	        return job.doDrop({message});
+	      });
+	    }
+
+	    stop(options = {}) {
+	      var done, waitForExecuting;
+	      options = parser$5.load(options, this.stopDefaults);
+	      waitForExecuting = (at) => {
+	        var finished;
+	        finished = () => {
+	          var counts;
+	          counts = this._states.counts;
+	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
+	        };
+	        return new this.Promise((resolve, reject) => {
+	          if (finished()) {
+	            return resolve();
+	          } else {
+	            return this.on("done", () => {
+	              if (finished()) {
+	                this.removeAllListeners("done");
+	                return resolve();
+	              }
+	            });
+	          }
+	        });
+	      };
+	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
+	        return next.doDrop({
+	          message: options.dropErrorMessage
+	        });
+	      }, this._drainOne = () => {
+	        return this.Promise.resolve(null);
+	      }, this._registerLock.schedule(() => {
+	        return this._submitLock.schedule(() => {
+	          var k, ref, v;
+	          ref = this._scheduled;
+	          for (k in ref) {
+	            v = ref[k];
+	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+	              clearTimeout(v.timeout);
+	              clearTimeout(v.expiration);
+	              v.job.doDrop({
+	                message: options.dropErrorMessage
+	              });
+	            }
+	          }
+	          this._dropAllQueued(options.dropErrorMessage);
+	          return waitForExecuting(0);
+	        });
+	      })) : this.schedule({
+	        priority: NUM_PRIORITIES$1 - 1,
+	        weight: 0
+	      }, () => {
+	        return waitForExecuting(1);
+	      });
+	      this._receive = function(job) {
+	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+	      };
+	      this.stop = () => {
+	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+	      };
+	      return done;
+	    }
+
+	    async _addToQueue(job) {
+	      var args, blocked, error, options, reachedHWM, shifted, strategy;
+	      ({args, options} = job);
+	      try {
+	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
+	      } catch (error1) {
+	        error = error1;
+	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
+	        job.doDrop({error});
+	        return false;
+	      }
+	      if (blocked) {
+	        job.doDrop();
+	        return true;
+	      } else if (reachedHWM) {
+	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+	        if (shifted != null) {
+	          shifted.doDrop();
+	        }
+	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+	          if (shifted == null) {
+	            job.doDrop();
+	          }
+	          return reachedHWM;
+	        }
+	      }
+	      job.doQueue(reachedHWM, blocked);
+	      this._queues.push(job);
+	      await this._drainAll();
+	      return reachedHWM;
+	    }
+
+	    _receive(job) {
+	      if (this._states.jobStatus(job.options.id) != null) {
+	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+	        return false;
+	      } else {
+	        job.doReceive();
+	        return this._submitLock.schedule(this._addToQueue, job);
+	      }
+	    }
+
+	    submit(...args) {
+	      var cb, fn, job, options, ref, ref1, task;
+	      if (typeof args[0] === "function") {
+	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+	        options = parser$5.load({}, this.jobDefaults);
+	      } else {
+	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+	        options = parser$5.load(options, this.jobDefaults);
+	      }
+	      task = (...args) => {
+	        return new this.Promise(function(resolve, reject) {
+	          return fn(...args, function(...args) {
+	            return (args[0] != null ? reject : resolve)(args);
+	          });
+	        });
+	      };
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      job.promise.then(function(args) {
+	        return typeof cb === "function" ? cb(...args) : void 0;
+	      }).catch(function(args) {
+	        if (Array.isArray(args)) {
+	          return typeof cb === "function" ? cb(...args) : void 0;
+	        } else {
+	          return typeof cb === "function" ? cb(args) : void 0;
+	        }
+	      });
+	      return this._receive(job);
+	    }
+
+	    schedule(...args) {
+	      var job, options, task;
+	      if (typeof args[0] === "function") {
+	        [task, ...args] = args;
+	        options = {};
+	      } else {
+	        [options, task, ...args] = args;
+	      }
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      this._receive(job);
+	      return job.promise;
+	    }
+
+	    wrap(fn) {
+	      var schedule, wrapped;
+	      schedule = this.schedule.bind(this);
+	      wrapped = function(...args) {
+	        return schedule(fn.bind(this), ...args);
+	      };
+	      wrapped.withOptions = function(options, ...args) {
+	        return schedule(options, fn, ...args);
+	      };
+	      return wrapped;
+	    }
+
+	    async updateSettings(options = {}) {
+	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+	      parser$5.overwrite(options, this.instanceDefaults, this);
+	      return this;
+	    }
+
+	    currentReservoir() {
+	      return this._store.__currentReservoir__();
+	    }
+
+	    incrementReservoir(incr = 0) {
+	      return this._store.__incrementReservoir__(incr);
+	    }
+
+	  }
+	  Bottleneck.default = Bottleneck;
+
+	  Bottleneck.Events = Events$4;
+
+	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
+
+	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+	    LEAK: 1,
+	    OVERFLOW: 2,
+	    OVERFLOW_PRIORITY: 4,
+	    BLOCK: 3
+	  };
+
+	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
+
+	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
+
+	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
+
+	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
+
+	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
+
+	  Bottleneck.prototype.jobDefaults = {
+	    priority: DEFAULT_PRIORITY$1,
+	    weight: 1,
+	    expiration: null,
+	    id: "<no-id>"
+	  };
+
+	  Bottleneck.prototype.storeDefaults = {
+	    maxConcurrent: null,
+	    minTime: 0,
+	    highWater: null,
+	    strategy: Bottleneck.prototype.strategy.LEAK,
+	    penalty: null,
+	    reservoir: null,
+	    reservoirRefreshInterval: null,
+	    reservoirRefreshAmount: null,
+	    reservoirIncreaseInterval: null,
+	    reservoirIncreaseAmount: null,
+	    reservoirIncreaseMaximum: null
+	  };
+
+	  Bottleneck.prototype.localStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 250
+	  };
+
+	  Bottleneck.prototype.redisStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 5000,
+	    clientTimeout: 10000,
+	    Redis: null,
+	    clientOptions: {},
+	    clusterNodes: null,
+	    clearDatastore: false,
+	    connection: null
+	  };
+
+	  Bottleneck.prototype.instanceDefaults = {
+	    datastore: "local",
+	    connection: null,
+	    id: "<no-id>",
+	    rejectOnDrop: true,
+	    trackDoneStatus: false,
+	    Promise: Promise
+	  };
+
+	  Bottleneck.prototype.stopDefaults = {
+	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+	    dropWaitingJobs: true,
+	    dropErrorMessage: "This limiter has been stopped."
+	  };
+
+	  return Bottleneck;
+
+	}).call(commonjsGlobal);
+
+	var Bottleneck_1 = Bottleneck;
+
+	var lib = Bottleneck_1;
+
+	return lib;
+
+})));
+
+
+/***/ }),
+
 /***/ 3430:
 /***/ ((module) => {
 
@@ -37253,7 +38783,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9196);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5822);
 
 // The Action's entry: everything happens in run().
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37263,7 +38793,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9196:
+/***/ 5822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40115,7 +41645,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -40217,922 +41747,51 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/engine/types.ts
-/**
- * The engine's plain-data types. Everything the engine produces is made of these, so the
- * report can be serialised as JSON, rendered as markdown, or published by any front end.
- */
-/** The data-quality dimensions a finding is filed under. */
-const DIMENSIONS = [
-    'accuracy',
-    'completeness',
-    'consistency',
-    'diversity',
-    'freshness',
-    'uniqueness',
-    'privacy',
-    'provenance'
-];
-const SEVERITIES = ['error', 'warning', 'info'];
-/** The file formats the readers understand. */
-const FORMATS = ['jsonl', 'json', 'csv', 'tsv', 'parquet'];
-
 ;// CONCATENATED MODULE: ./src/config/types.ts
 const SPLITS = ['train', 'validation', 'test'];
 const PURPOSES = ['lora', 'finetune', 'rag', 'eval', 'few-shot', 'pretrain'];
 const FAIL_ON = ['error', 'regression', 'warning', 'never'];
 
-;// CONCATENATED MODULE: ./src/config/schema.ts
-/**
- * The JSON Schema of `.github/dataset-audit.yml`, and the defaults it documents.
- *
- * The same schema is published as `schema/dataset-audit.schema.json` for editors
- * (yaml-language-server, SchemaStore); a test keeps the two equal. It describes the file as the
- * user writes it (kebab-case keys, a string wherever a list of one is meant); `load.ts`
- * validates against it and then turns the result into the camelCase `AuditConfig`.
- *
- * Sub-schemas are inlined rather than shared with `$ref`: draft-07 ignores the siblings of a
- * `$ref`, and editors would lose the per-option descriptions.
- */
+;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 
-/** The file the config is read from when no other is given. */
-const schema_DEFAULT_CONFIG_PATH = '.github/dataset-audit.yml';
-const DATASET_EXTENSIONS = '{jsonl,ndjson,json,csv,tsv,parquet}';
-/** Every file in a format the readers understand, plain or gzip-compressed. */
-const DEFAULT_INCLUDE = [`**/*.${DATASET_EXTENSIONS}`, `**/*.${DATASET_EXTENSIONS}.gz`];
-/**
- * Files that have a dataset's extension but are not datasets: package manifests, tool and
- * editor settings, JSON Schemas, model configs that sit beside training data, Hugging Face
- * dataset metadata, and anything under `.github/` or `node_modules/`.
- */
-const DEFAULT_EXCLUDE = [
-    '.github/**',
-    '**/.git/**',
-    '**/node_modules/**',
-    '**/.vscode/**',
-    '**/.idea/**',
-    '**/.devcontainer/**',
-    '**/.ipynb_checkpoints/**',
-    '**/package.json',
-    '**/package-lock.json',
-    '**/npm-shrinkwrap.json',
-    '**/composer.json',
-    '**/tsconfig*.json',
-    '**/jsconfig*.json',
-    '**/.eslintrc*.json',
-    '**/.prettierrc*.json',
-    '**/renovate.json',
-    '**/*.schema.json',
-    '**/schema.json',
-    '**/dataset_info.json',
-    '**/dataset_infos.json',
-    '**/dataset_dict.json',
-    '**/tokenizer.json',
-    '**/tokenizer_config.json',
-    '**/special_tokens_map.json',
-    '**/generation_config.json',
-    '**/adapter_config.json'
-];
-/** The gate's default: fail only when the PR makes the dataset worse. */
-const DEFAULT_FAIL_ON = 'regression';
-/** Points a dimension may drop by default before the drop counts as a regression. */
-const DEFAULT_TOLERANCE = 1;
-/** A dimension's weight when the config gives none. */
-const DEFAULT_WEIGHT = 1;
-/** One glob, path or field name, or a list of them: `key: id` means `key: [id]`. */
-function stringOrList(description, options = {}) {
+/** Reads and validates the inputs; a bad value is an error naming the input. */
+function readInputs() {
+    const token = getInput('github-token');
+    if (token)
+        core_setSecret(token);
+    const failOn = getInput('fail-on');
+    if (failOn && !FAIL_ON.includes(failOn))
+        throw new Error(`input fail-on must be one of ${FAIL_ON.join(', ')}, got "${failOn}"`);
+    const minScoreText = getInput('min-score');
+    const minScore = minScoreText === '' ? undefined : Number(minScoreText);
+    if (minScore !== undefined && (!Number.isFinite(minScore) || minScore < 0 || minScore > 100))
+        throw new Error(`input min-score must be a number from 0 to 100, got "${minScoreText}"`);
+    const comment = getInput('comment') || 'update';
+    if (comment !== 'update' && comment !== 'new' && comment !== 'off')
+        throw new Error(`input comment must be update, new or off, got "${comment}"`);
+    const annotations = (getInput('annotations') || 'true').toLowerCase();
+    if (annotations !== 'true' && annotations !== 'false')
+        throw new Error(`input annotations must be true or false, got "${annotations}"`);
+    const mode = getInput('mode') || 'audit';
+    if (mode !== 'audit' && mode !== 'publish')
+        throw new Error(`input mode must be audit or publish, got "${mode}"`);
+    const reportFile = getInput('report-file') || undefined;
+    if (mode === 'publish' && !reportFile)
+        throw new Error('input report-file is required with mode: publish (the JSON report from the audit workflow\'s artifact)');
     return {
-        description,
-        type: ['string', 'array'],
-        minLength: 1,
-        items: { type: 'string', minLength: 1 },
-        ...(options.minItems === undefined ? {} : { minItems: options.minItems }),
-        ...(options.default === undefined ? {} : { default: [...options.default] })
+        mode,
+        reportFile,
+        token,
+        configPath: getInput('config') || '.github/dataset-audit.yml',
+        failOn: (failOn || undefined),
+        minScore,
+        comment,
+        annotations: annotations === 'true',
+        paths: getMultilineInput('paths').flatMap((line) => line.split(',')).map((p) => p.trim()).filter(Boolean),
+        base: getInput('base') || undefined
     };
 }
-const checkSchema = {
-    description: "One check's settings. Besides `enabled`, `severity` and `fields`, each check takes its own " +
-        'settings (thresholds, patterns); `dataset-audit explain <check>` lists them. Setting names ' +
-        'may be written kebab-case or camelCase.',
-    type: 'object',
-    properties: {
-        enabled: {
-            description: 'Set to false to turn the check off.',
-            type: 'boolean',
-            default: true
-        },
-        severity: {
-            description: "The severity of the check's findings, in place of the check's default.",
-            enum: [...SEVERITIES]
-        },
-        fields: stringOrList("The fields the check reads. Defaults to the file's text fields.")
-    },
-    additionalProperties: true
-};
-function checksSchema(description) {
-    return {
-        description,
-        type: 'object',
-        additionalProperties: checkSchema,
-        examples: [{ pii: { severity: 'error' }, length: { enabled: false } }]
-    };
-}
-const ruleSchema = {
-    description: 'Settings for the files matching `paths`. Rules apply in order: a later rule overrides an earlier one.',
-    type: 'object',
-    required: ['paths'],
-    additionalProperties: false,
-    properties: {
-        paths: stringOrList('Globs (picomatch, repository-relative, dot files included) of the files this rule applies to.', {
-            minItems: 1
-        }),
-        format: {
-            description: "The file's format, when its extension does not say (`.txt` holding JSON lines).",
-            enum: [...FORMATS]
-        },
-        key: stringOrList('The field or fields whose values identify a record across versions, so the diff reports a ' +
-            'changed record as modified instead of removed and added. An empty list means the file has no key.'),
-        'text-fields': stringOrList('The string fields holding the text the checks read (PII, duplicates, length...). Inferred from the first records when absent.'),
-        'label-field': {
-            description: 'The field holding the class label, for label balance and label-consistency checks.',
-            type: 'string',
-            minLength: 1
-        },
-        split: {
-            description: "The dataset split the files belong to. Inferred from the path when absent: a `train`/`training` segment or name token means train, `dev`/`val`/`valid`/`validation` validation, `test`/`testing`/`eval`/`evaluation` test.",
-            enum: [...SPLITS]
-        },
-        purpose: {
-            description: 'What the data is for; some checks adjust their expectations to it.',
-            enum: [...PURPOSES]
-        },
-        schema: {
-            description: 'Repository-relative path of a JSON Schema every record must satisfy. The schema file itself is never audited as a dataset.',
-            type: 'string',
-            minLength: 1
-        },
-        'records-path': {
-            description: 'For JSON files holding an object: the top-level field with the records. By default the first field whose value is an array.',
-            type: 'string',
-            minLength: 1
-        },
-        delimiter: {
-            description: "The CSV delimiter. Defaults to `,` for .csv and a tab for .tsv; `tab` or '\\t' also mean a tab.",
-            type: 'string',
-            minLength: 1
-        },
-        checks: checksSchema('Check settings for these files, merged per check over the top-level `checks`.')
-    }
-};
-/** The config file's JSON Schema (draft-07). */
-const configSchema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'dataset-audit configuration',
-    description: 'Configuration of dataset-audit, read from `.github/dataset-audit.yml`. Every option is optional.',
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-        $schema: {
-            description: 'The URL of this schema, for editors. Ignored by dataset-audit.',
-            type: 'string'
-        },
-        id: {
-            description: "Suffix of the sticky PR comment's marker, so that two workflows auditing different data each keep their own comment.",
-            type: 'string',
-            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-            maxLength: 64,
-            examples: ['sft']
-        },
-        include: stringOrList('Globs of the files that are datasets. Replaces the default, which is every .jsonl, .ndjson, .json, .csv, .tsv and .parquet file, plain or .gz.', { minItems: 1, default: DEFAULT_INCLUDE }),
-        exclude: stringOrList('Globs of files never audited, even when `include` matches. Replaces the default list (package manifests, tool configs, JSON Schemas, .github/, node_modules/...): copy the entries you want to keep.', { default: DEFAULT_EXCLUDE }),
-        'fail-on': {
-            description: 'When the audit fails the check: `error` on an error-severity finding in the changed records, `regression` when the PR lowers a dimension score by more than `tolerance` points, `warning` on a warning or an error in the changed records, `never` to only report.',
-            enum: [...FAIL_ON],
-            default: DEFAULT_FAIL_ON
-        },
-        'min-score': {
-            description: "The gate also fails when the head's overall score (0-100) is below this.",
-            type: 'number',
-            minimum: 0,
-            maximum: 100
-        },
-        tolerance: {
-            description: 'Points (0-100 scale) a dimension may drop before the drop counts as a regression.',
-            type: 'number',
-            minimum: 0,
-            default: DEFAULT_TOLERANCE
-        },
-        weights: {
-            description: 'Weights of the dimensions in the overall score. A dimension not listed weighs 1; 0 leaves it out.',
-            type: 'object',
-            additionalProperties: false,
-            properties: Object.fromEntries(DIMENSIONS.map((dimension) => [
-                dimension,
-                { description: `Weight of ${dimension} in the overall score.`, type: 'number', minimum: 0, default: DEFAULT_WEIGHT }
-            ]))
-        },
-        checks: checksSchema('Settings per check id, for every file. Rules refine them per path.'),
-        rules: {
-            description: 'Settings per path. Rules apply in order: for each setting, the last matching rule that sets it wins.',
-            type: 'array',
-            items: ruleSchema
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/config/load.ts
-/**
- * Reads `.github/dataset-audit.yml` into an `AuditConfig`: YAML syntax first, then the JSON
- * Schema, then the few rules a schema cannot say. Every problem is reported, each with the
- * path of the bad option and its line, so one run tells the user everything to fix.
- */
-
-
-
-
-
-
-
-/** The config file is invalid or unreadable; `problems` lists every reason, each with its path. */
-class ConfigError extends Error {
-    source;
-    problems;
-    name = 'ConfigError';
-    constructor(
-    /** The file the problems are in. */
-    source, problems) {
-        super(formatProblems(source, problems));
-        this.source = source;
-        this.problems = problems;
-    }
-}
-/** One problem as a compiler would print it: `file:line:column: rules/0/split: message`. */
-function formatProblem(problem, source) {
-    const where = problem.line === undefined ? source : `${source}:${problem.line}:${problem.column ?? 1}`;
-    const option = problem.path.replace(/^\//, '');
-    return option === '' ? `${where}: ${problem.message}` : `${where}: ${option}: ${problem.message}`;
-}
-function formatProblems(source, problems) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    return [`Invalid dataset-audit config (${count}):`, ...problems.map((problem) => `  ${formatProblem(problem, source)}`)].join('\n');
-}
-/** The configuration used when there is no config file. A fresh object on every call. */
-function defaultConfig() {
-    return {
-        include: [...DEFAULT_INCLUDE],
-        exclude: [...DEFAULT_EXCLUDE],
-        rules: [],
-        checks: {},
-        failOn: DEFAULT_FAIL_ON,
-        weights: defaultWeights(),
-        tolerance: DEFAULT_TOLERANCE
-    };
-}
-function defaultWeights() {
-    // A literal rather than a loop over DIMENSIONS: the compiler then insists on every dimension.
-    return {
-        accuracy: DEFAULT_WEIGHT,
-        completeness: DEFAULT_WEIGHT,
-        consistency: DEFAULT_WEIGHT,
-        diversity: DEFAULT_WEIGHT,
-        freshness: DEFAULT_WEIGHT,
-        uniqueness: DEFAULT_WEIGHT,
-        privacy: DEFAULT_WEIGHT,
-        provenance: DEFAULT_WEIGHT
-    };
-}
-let compiledValidator;
-function validator() {
-    // verbose: the messages quote the bad value and suggest option names from the schema.
-    compiledValidator ??= new dist_ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
-    return compiledValidator;
-}
-// Positions of the options of each parsed config, so `unknownCheckIds` can give lines too.
-const locators = new WeakMap();
-/**
- * Parses and validates the text of a config file.
- *
- * @param text the YAML text; empty or comments only means every default.
- * @param source the file's name, used in messages.
- * @throws ConfigError listing every YAML syntax error, or else every schema violation.
- */
-function parseConfig(text, source = schema_DEFAULT_CONFIG_PATH) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const position = (offset) => {
-        const { line, col } = lineCounter.linePos(offset);
-        return { line, column: col };
-    };
-    if (document.errors.length > 0) {
-        throw new ConfigError(source, document.errors.map((error) => ({
-            path: '',
-            message: `YAML syntax error: ${error.message.split('\n')[0]}`,
-            ...position(error.pos[0])
-        })));
-    }
-    const locate = (pointer, preferKey = false) => {
-        const offset = offsetOf(document.contents, pointerSegments(pointer), preferKey);
-        return offset === undefined ? undefined : position(offset);
-    };
-    let data;
-    try {
-        data = document.toJS() ?? {};
-    }
-    catch (error) {
-        // Alias bombs and the like: yaml refuses them while building the value.
-        throw new ConfigError(source, [{ path: '', message: `YAML error: ${errorMessage(error)}` }]);
-    }
-    const validate = validator();
-    if (!validate(data)) {
-        throw new ConfigError(source, schemaProblems(validate.errors ?? [], locate));
-    }
-    const problems = semanticProblems(data, locate);
-    if (problems.length > 0)
-        throw new ConfigError(source, problems);
-    const config = toConfig(data);
-    locators.set(config, locate);
-    return config;
-}
-/**
- * Reads the config file.
- *
- * @param file the path given by the user, or undefined for the default
- *   (`.github/dataset-audit.yml`, else `.github/dataset-audit.yaml`), which may be absent.
- * @param root the directory relative paths are resolved from.
- * @throws ConfigError when a file given explicitly is missing, or the file is invalid.
- */
-async function loadConfigFile(file, root = process.cwd()) {
-    if (file === undefined) {
-        for (const candidate of [DEFAULT_CONFIG_PATH, DEFAULT_CONFIG_PATH.replace(/\.yml$/, '.yaml')]) {
-            const text = await readIfPresent(path.resolve(root, candidate), candidate);
-            if (text !== undefined)
-                return parseConfig(text, candidate);
-        }
-        return defaultConfig();
-    }
-    const text = await readIfPresent(path.resolve(root, file), file);
-    if (text === undefined)
-        throw new ConfigError(file, [{ path: '', message: 'config file not found' }]);
-    return parseConfig(text, file);
-}
-async function readIfPresent(absolute, source) {
-    try {
-        return await readFile(absolute, 'utf8');
-    }
-    catch (error) {
-        // Duck-typed: errors from node: built-ins are not always `instanceof Error` (jest's VM realms).
-        if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
-            return undefined;
-        throw new ConfigError(source, [{ path: '', message: `cannot read the config file: ${errorMessage(error)}` }]);
-    }
-}
-/**
- * The check ids in `checks:` (top level and in rules) that are not among `knownIds`, each with
- * its path (`/rules/1/checks/pii-scan`) and a suggestion. Unknown ids are not an error when
- * parsing, because checks are registered outside the config layer.
- */
-function unknownCheckIds(config, knownIds) {
-    const locate = locators.get(config);
-    const known = new Set(knownIds);
-    const problems = [];
-    const report = (checks, prefix) => {
-        for (const id of Object.keys(checks ?? {})) {
-            if (known.has(id))
-                continue;
-            const pointer = `${prefix}/checks/${escapePointer(id)}`;
-            const suggestion = closest(id, knownIds);
-            const message = suggestion
-                ? `unknown check \`${id}\`; did you mean \`${suggestion}\`?`
-                : `unknown check \`${id}\`; the checks are ${[...knownIds].sort().join(', ')}`;
-            problems.push({ path: pointer, message, ...locate?.(pointer, true) });
-        }
-    };
-    report(config.checks, '');
-    config.rules.forEach((rule, index) => report(rule.checks, `/rules/${index}`));
-    return problems;
-}
-// ---------------------------------------------------------------------------------------------
-// From the file's shape to AuditConfig
-function toConfig(raw) {
-    const config = {
-        include: raw.include === undefined ? [...DEFAULT_INCLUDE] : asList(raw.include),
-        exclude: raw.exclude === undefined ? [...DEFAULT_EXCLUDE] : asList(raw.exclude),
-        rules: (raw.rules ?? []).map(toRule),
-        checks: toChecks(raw.checks),
-        failOn: raw['fail-on'] ?? DEFAULT_FAIL_ON,
-        weights: defaultWeights(),
-        tolerance: raw.tolerance ?? DEFAULT_TOLERANCE
-    };
-    for (const dimension of DIMENSIONS) {
-        const weight = raw.weights?.[dimension];
-        if (weight !== undefined)
-            config.weights[dimension] = weight;
-    }
-    if (raw.id !== undefined)
-        config.id = raw.id;
-    if (raw['min-score'] !== undefined)
-        config.minScore = raw['min-score'];
-    return config;
-}
-function toRule(raw) {
-    const rule = { paths: asList(raw.paths) };
-    if (raw.format !== undefined)
-        rule.format = raw.format;
-    if (raw.key !== undefined)
-        rule.key = asList(raw.key);
-    if (raw['text-fields'] !== undefined)
-        rule.textFields = asList(raw['text-fields']);
-    if (raw['label-field'] !== undefined)
-        rule.labelField = raw['label-field'];
-    if (raw.split !== undefined)
-        rule.split = raw.split;
-    if (raw.purpose !== undefined)
-        rule.purpose = raw.purpose;
-    if (raw.schema !== undefined)
-        rule.schema = raw.schema;
-    if (raw['records-path'] !== undefined)
-        rule.recordsPath = raw['records-path'];
-    if (raw.delimiter !== undefined)
-        rule.delimiter = toDelimiter(raw.delimiter);
-    if (raw.checks !== undefined)
-        rule.checks = toChecks(raw.checks);
-    return rule;
-}
-/** `'\t'` in single quotes is a backslash and a t in YAML, not a tab: take what was meant. */
-function toDelimiter(delimiter) {
-    return delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
-}
-function toChecks(raw) {
-    const checks = {};
-    for (const [id, settings] of Object.entries(raw ?? {})) {
-        // The check id stays as written; its setting names become camelCase like every option.
-        const check = {};
-        for (const [name, value] of Object.entries(settings)) {
-            if (name !== 'fields')
-                check[camelCase(name)] = value;
-        }
-        if (settings.fields !== undefined)
-            check.fields = asList(settings.fields);
-        checks[id] = check;
-    }
-    return checks;
-}
-function asList(value) {
-    return typeof value === 'string' ? [value] : [...value];
-}
-function camelCase(name) {
-    return name.replace(/-([a-z0-9])/g, (_match, letter) => letter.toUpperCase());
-}
-// ---------------------------------------------------------------------------------------------
-// Problems
-/** What the schema cannot say. */
-function semanticProblems(raw, locate) {
-    const problems = [];
-    if (raw.weights !== undefined) {
-        const total = DIMENSIONS.reduce((sum, dimension) => sum + (raw.weights?.[dimension] ?? DEFAULT_WEIGHT), 0);
-        if (total === 0) {
-            problems.push({ path: '/weights', message: 'at least one dimension must weigh more than 0', ...locate('/weights') });
-        }
-    }
-    return problems;
-}
-/** Ajv's errors in the user's terms, one per problem, in file order. */
-function schemaProblems(errors, locate) {
-    const problems = [];
-    const missing = [];
-    const suggested = new Set();
-    for (const error of errors) {
-        if (error.keyword === 'additionalProperties') {
-            const unknownName = String(param(error, 'additionalProperty'));
-            const pointer = `${error.instancePath}/${escapePointer(unknownName)}`;
-            const suggestion = closest(unknownName, schemaPropertyNames(error.parentSchema));
-            if (suggestion !== undefined)
-                suggested.add(`${error.instancePath}/${escapePointer(suggestion)}`);
-            problems.push({ path: pointer, message: unknownOptionMessage(error.instancePath, unknownName, suggestion), ...locate(pointer, true) });
-        }
-        else if (error.keyword === 'required') {
-            const name = String(param(error, 'missingProperty'));
-            missing.push({
-                path: `${error.instancePath}/${escapePointer(name)}`,
-                message: name === 'paths' ? 'is missing: every rule needs the globs of the files it applies to' : 'is missing',
-                ...locate(error.instancePath)
-            });
-        }
-        else {
-            problems.push({ path: error.instancePath, message: describeError(error), ...locate(error.instancePath) });
-        }
-    }
-    // `path: x` in a rule already says "did you mean `paths`?"; that `paths` is then missing is noise.
-    problems.push(...missing.filter((problem) => !suggested.has(problem.path)));
-    return problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
-}
-const RULE_OPTIONS = Object.keys(configSchema.properties.rules.items.properties);
-const TOP_LEVEL_OPTIONS = Object.keys(configSchema.properties);
-function unknownOptionMessage(parentPointer, name, suggestion) {
-    const isTopLevel = parentPointer === '';
-    const isRule = /^\/rules\/\d+$/.test(parentPointer);
-    if (isTopLevel && RULE_OPTIONS.includes(name) && name !== 'checks') {
-        return `unknown option \`${name}\`; \`${name}\` is set per path: put it in a rule under \`rules:\``;
-    }
-    if (isRule && TOP_LEVEL_OPTIONS.includes(name)) {
-        return `unknown option \`${name}\`; \`${name}\` applies to the whole config: move it out of \`rules:\``;
-    }
-    const what = parentPointer === '/weights' ? 'dimension' : 'option';
-    const hint = suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`;
-    return `unknown ${what} \`${name}\`${hint}`;
-}
-function describeError(error) {
-    const got = `, got ${describeValue(error.data)}`;
-    switch (error.keyword) {
-        case 'type': {
-            const expected = error.params.type;
-            const types = Array.isArray(expected) ? expected.map(String) : [String(expected)];
-            const wanted = types.includes('string') && types.includes('array') ? 'a string or a list of strings' : types.map(typeName).join(' or ');
-            return error.instancePath === '' ? `the config must be a mapping of options${got}` : `must be ${wanted}${got}`;
-        }
-        case 'enum': {
-            const allowed = error.params.allowedValues;
-            return `must be one of ${Array.isArray(allowed) ? allowed.join(', ') : String(allowed)}${got}`;
-        }
-        case 'minimum':
-            return `must be at least ${String(error.params.limit)}${got}`;
-        case 'maximum':
-            return `must be at most ${String(error.params.limit)}${got}`;
-        case 'minItems':
-            return 'must not be an empty list';
-        case 'minLength':
-            return 'must not be empty';
-        case 'maxLength':
-            return `must be at most ${String(error.params.limit)} characters long`;
-        case 'pattern':
-            return `must start with a letter or digit and hold only letters, digits, \`.\`, \`_\` and \`-\`${got}`;
-        default:
-            return error.message ?? `fails ${error.keyword}`;
-    }
-}
-function typeName(type) {
-    const names = {
-        string: 'a string',
-        array: 'a list',
-        object: 'a mapping',
-        number: 'a number',
-        integer: 'a whole number',
-        boolean: 'true or false',
-        null: 'null'
-    };
-    return names[type] ?? type;
-}
-function describeValue(value) {
-    if (value === null || value === undefined)
-        return 'an empty value';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    const text = JSON.stringify(value);
-    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-function param(error, name) {
-    const value = error.params[name];
-    return value;
-}
-function schemaPropertyNames(schema) {
-    if (typeof schema !== 'object' || schema === null || !('properties' in schema))
-        return [];
-    const properties = schema.properties;
-    return typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
-}
-/** The candidate a misspelt name most likely meant: same letters ignoring case and `-`/`_`, or a typo away. */
-function closest(name, candidates) {
-    const squash = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
-    const exact = candidates.find((candidate) => squash(candidate) === squash(name));
-    if (exact !== undefined)
-        return exact;
-    const budget = name.length <= 4 ? 1 : 2;
-    let best;
-    for (const candidate of candidates) {
-        const distance = editDistance(squash(name), squash(candidate));
-        if (distance <= budget && (best === undefined || distance < best.distance))
-            best = { candidate, distance };
-    }
-    return best?.candidate;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-// ---------------------------------------------------------------------------------------------
-// JSON pointers and YAML positions
-function escapePointer(segment) {
-    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function pointerSegments(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-/**
- * The source offset of the node a pointer names: its value, or its key when `preferKey` (an
- * unknown option is best shown at its name) or when the value is empty. Stops at the deepest
- * node that exists, so a missing option points at the mapping that lacks it.
- */
-function offsetOf(root, segments, preferKey) {
-    let node = root;
-    let key;
-    for (const segment of segments) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === segment);
-            if (pair === undefined)
-                break;
-            key = pair.key;
-            node = pair.value;
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            const item = node.items[Number(segment)];
-            if (item === undefined)
-                break;
-            key = undefined;
-            node = item;
-        }
-        else {
-            break;
-        }
-    }
-    const keyOffset = (0,dist/* isNode */.Ll)(key) ? key.range?.[0] : undefined;
-    const valueOffset = (0,dist/* isNode */.Ll)(node) ? node.range?.[0] : undefined;
-    // `option:` with nothing after it: the key is where the user looks.
-    const isEmpty = (0,dist/* isScalar */.jn)(node) && node.value === null;
-    if (preferKey || isEmpty)
-        return keyOffset ?? valueOffset;
-    return valueOffset ?? keyOffset;
-}
-function errorMessage(error) {
-    if (typeof error === 'object' && error !== null && 'message' in error)
-        return String(error.message);
-    return String(error);
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/config/paths.ts
-/**
- * Which files are datasets, and what settings apply to each: the config's globs and rules
- * applied to one repository-relative path.
- */
-
-// Compiled globs, keyed by the glob list itself: configs are built once and then only read
-// (a glob list changed in place after its first use would keep its old matcher).
-const matchers = new WeakMap();
-function matcherFor(globs) {
-    let matcher = matchers.get(globs);
-    if (matcher === undefined) {
-        matcher = globs.length === 0 ? () => false : picomatch_default()([...globs], { dot: true });
-        matchers.set(globs, matcher);
-    }
-    return matcher;
-}
-/** Forward slashes, no leading `./`: the form the globs are written against. */
-function normalizePath(path) {
-    return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-}
-/**
- * True when the file is a dataset to audit: `include` matches it, `exclude` does not, and no
- * rule names it as its record `schema` (a JSON Schema is not data, whatever its name).
- */
-function isDatasetPath(config, path) {
-    const file = normalizePath(path);
-    if (!matcherFor(config.include)(file) || matcherFor(config.exclude)(file))
-        return false;
-    return !config.rules.some((rule) => rule.schema !== undefined && normalizePath(rule.schema) === file);
-}
-function ruleMatches(rule, file) {
-    return matcherFor(rule.paths)(file);
-}
-function copyCheck(check) {
-    return check.fields === undefined ? { ...check } : { ...check, fields: [...check.fields] };
-}
-/**
- * The settings for one file: the rules whose `paths` match it, applied in order so that a later
- * rule overrides an earlier one option by option. Check settings merge per check id and per
- * setting: the top-level `checks` first, then each matching rule's. Without a rule that sets
- * `split`, the split is inferred from the path.
- */
-function settingsFor(config, path) {
-    const file = normalizePath(path);
-    const checks = {};
-    for (const [id, check] of Object.entries(config.checks))
-        checks[id] = copyCheck(check);
-    const settings = { path: file, key: [], checks };
-    for (const rule of config.rules) {
-        if (!ruleMatches(rule, file))
-            continue;
-        if (rule.format !== undefined)
-            settings.format = rule.format;
-        if (rule.key !== undefined)
-            settings.key = [...rule.key];
-        if (rule.textFields !== undefined)
-            settings.textFields = [...rule.textFields];
-        if (rule.labelField !== undefined)
-            settings.labelField = rule.labelField;
-        if (rule.split !== undefined)
-            settings.split = rule.split;
-        if (rule.purpose !== undefined)
-            settings.purpose = rule.purpose;
-        if (rule.schema !== undefined)
-            settings.schema = rule.schema;
-        if (rule.recordsPath !== undefined)
-            settings.recordsPath = rule.recordsPath;
-        if (rule.delimiter !== undefined)
-            settings.delimiter = rule.delimiter;
-        for (const [id, check] of Object.entries(rule.checks ?? {})) {
-            checks[id] = { ...checks[id], ...copyCheck(check) };
-        }
-    }
-    if (settings.split === undefined) {
-        const inferred = inferSplit(file);
-        if (inferred !== undefined)
-            settings.split = inferred;
-    }
-    return settings;
-}
-/** The words that name a split, as whole tokens of a path segment. */
-const SPLIT_WORDS = new Map([
-    ['train', 'train'],
-    ['training', 'train'],
-    ['dev', 'validation'],
-    ['val', 'validation'],
-    ['valid', 'validation'],
-    ['validation', 'validation'],
-    ['test', 'test'],
-    ['testing', 'test'],
-    ['eval', 'test'],
-    ['evaluation', 'test']
-]);
-/**
- * The split a path names, if any. Each segment is cut into tokens on `.`, `_` and `-`, and only
- * whole tokens count (a trailing number is allowed: `val2017`), so `data/train-00000-of-00001.parquet`,
- * `gsm8k/test.jsonl`, `eval/questions.csv` and `my_validation_set.jsonl` name a split while
- * `contest.jsonl`, `interval.csv` and `evaluate_model.json` do not. The file name is read
- * first, then the folders from the nearest up; the first segment that names a split decides,
- * and one naming two (`train_test_overlap.jsonl`) is ambiguous and infers nothing.
- */
-function inferSplit(path) {
-    const segments = normalizePath(path).split('/').filter((segment) => segment !== '');
-    for (const segment of segments.reverse()) {
-        const named = new Set();
-        for (const token of segment.toLowerCase().split(/[._-]+/)) {
-            const split = SPLIT_WORDS.get(token.replace(/\d+$/, ''));
-            if (split !== undefined)
-                named.add(split);
-        }
-        if (named.size > 1)
-            return undefined;
-        const [split] = named;
-        if (split !== undefined)
-            return split;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** The tool's version, as in package.json (a test keeps the two equal). */
-const TOOL_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
-/**
- * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
- * `unknown`, so a check reads each threshold through one of these and falls back to its default
- * when the value is missing or of the wrong type (the config validator reports the bad value).
- */
-/** A finite number setting, else `fallback`. */
-function numberSetting(config, name, fallback) {
-    const value = config[name];
-    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-/** A non-empty string setting, else undefined. */
-function stringSetting(config, name) {
-    const value = config[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** A list of non-empty strings, else undefined (an empty list counts as unset). */
-function stringListSetting(config, name) {
-    const value = config[name];
-    if (!Array.isArray(value))
-        return undefined;
-    const strings = value.filter((item) => typeof item === 'string' && item !== '');
-    return strings.length > 0 ? strings : undefined;
-}
-/**
- * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
- * whose key is not an integer or whose value is not a finite number are ignored.
- */
-function numberMapSetting(config, name, fallback) {
-    const value = config[name];
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return new Map(fallback);
-    const map = new Map();
-    for (const [key, limit] of Object.entries(value)) {
-        const n = Number(key);
-        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
-            map.set(n, limit);
-    }
-    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
-
-/**
- * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
- * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
- * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
- * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
- * Pretraining has no useful minimum.
- */
-const SIZE_GUIDES = {
-    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
-    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
-    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
-    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
-    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
-    pretrain: { name: 'pretraining', unit: 'records' }
-};
-const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
-/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
-function sizeGuideFor(purpose, config) {
-    const guide = SIZE_GUIDES[purpose];
-    const minimum = numberSetting(config, 'minRecords', Number.NaN);
-    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
-    return {
-        ...guide,
-        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
-        sweetSpot: sweetSpot ?? guide.sweetSpot,
-        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
-    };
-}
-const format = (n) => n.toLocaleString('en-US');
-/**
- * The number of records against what the file's purpose (`settings.purpose`) needs: below the
- * minimum is a warning (an error with `severity: error`), outside the usual range is info.
- */
-const datasetSizeCheck = {
-    id: 'dataset-size',
-    dimension: 'completeness',
-    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const purpose = context.settings.purpose;
-        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
-        let records = 0;
-        return {
-            record() {
-                records++;
-            },
-            finish(emit, base) {
-                if (!purpose || !guide)
-                    return { records };
-                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
-                // Pretraining has no minimum: the summary records the count and nothing is reported.
-                if (guide.minimum === undefined && guide.sweetSpot === undefined)
-                    return summary;
-                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
-                const counted = `${format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${format(base.records)} in base)` : ''}`;
-                if (guide.minimum !== undefined && records < guide.minimum) {
-                    emit({ message: `${counted} is below the minimum of ${format(guide.minimum)} for ${guide.name} (${source})` });
-                }
-                else if (guide.sweetSpot) {
-                    const [low, high] = guide.sweetSpot;
-                    if (records < low || records > high) {
-                        const side = records < low ? 'below' : 'above';
-                        emit({ message: `${counted} is ${side} the usual ${format(low)}–${format(high)} for ${guide.name} (${source})`, severity: 'info' });
-                    }
-                }
-                return summary;
-            },
-            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
-        };
-    }
-};
 
 ;// CONCATENATED MODULE: ./src/engine/text.ts
 /**
@@ -41190,11 +41849,2166 @@ function truncate(text, max = 120) {
     return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
+;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
+/**
+ * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
+ * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
+ * item) and as pure functions over whole arrays, which feed the same tallies.
+ */
+/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+class CohenTally {
+    pairs = new Map();
+    first = new Map();
+    second = new Map();
+    agreeing = 0;
+    total = 0;
+    add(a, b) {
+        this.total++;
+        if (a === b)
+            this.agreeing++;
+        const pair = JSON.stringify([a, b]);
+        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
+        this.first.set(a, (this.first.get(a) ?? 0) + 1);
+        this.second.set(b, (this.second.get(b) ?? 0) + 1);
+    }
+    /** Distinct labels seen from either annotator. */
+    get categories() {
+        return new Set([...this.first.keys(), ...this.second.keys()]).size;
+    }
+    result() {
+        const n = this.total;
+        if (n === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        let marginalProducts = 0;
+        for (const [label, count] of this.first)
+            marginalProducts += count * (this.second.get(label) ?? 0);
+        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
+        // result matches `cohen_kappa_score` to the last digits.
+        const observedDisagreement = n - this.agreeing;
+        const expectedDisagreement = (n * n - marginalProducts) / n;
+        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
+        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
+    }
+}
+/**
+ * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
+ * item must have the same number of raters. Memory: one total per category.
+ */
+class FleissTally {
+    totals = new Map();
+    raters = 0;
+    items = 0;
+    sumAgreement = 0;
+    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
+    add(counts) {
+        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+        let raters = 0;
+        let squares = 0;
+        for (const [, count] of entries) {
+            raters += count;
+            squares += count * count;
+        }
+        if (this.items === 0)
+            this.raters = raters;
+        else if (raters !== this.raters)
+            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
+        if (raters < 2)
+            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
+        for (const [category, count] of entries)
+            if (count > 0)
+                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    /** Distinct categories chosen at least once. */
+    get categories() {
+        return this.totals.size;
+    }
+    result() {
+        if (this.items === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        const ratings = this.items * this.raters;
+        let expected = 0;
+        for (const total of this.totals.values())
+            expected += (total / ratings) ** 2;
+        const observed = this.sumAgreement / this.items;
+        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
+        return { kappa, observed, expected, items: this.items };
+    }
+}
+/**
+ * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
+ * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
+ */
+function cohenKappa(a, b) {
+    if (a.length !== b.length)
+        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
+    const tally = new CohenTally();
+    a.forEach((label, i) => tally.add(label, b[i]));
+    return tally.result().kappa;
+}
+/**
+ * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
+ * the number of raters who put item i in category j. Every row must sum to the same number of
+ * raters (at least 2).
+ */
+function fleissKappa(table) {
+    const tally = new FleissTally();
+    for (const row of table)
+        tally.add(new Map(row.map((count, j) => [String(j), count])));
+    return tally.result().kappa;
+}
+/** Landis & Koch's (1977) words for a kappa value. */
+function landisKochBand(kappa) {
+    if (Number.isNaN(kappa))
+        return 'undefined';
+    if (kappa < 0)
+        return 'poor';
+    if (kappa <= 0.2)
+        return 'slight';
+    if (kappa <= 0.4)
+        return 'fair';
+    if (kappa <= 0.6)
+        return 'moderate';
+    if (kappa <= 0.8)
+        return 'substantial';
+    return 'almost perfect';
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+/**
+ * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
+ * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
+ * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ */
+function labelsOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+/**
+ * The identity of a label once case, spacing, punctuation and Unicode width are set aside
+ * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
+ * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ */
+function labelKey(label) {
+    const text = label.normalize('NFKC').trim();
+    if (NUMBER.test(text))
+        return `#${Number(text)}`;
+    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
+    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
+}
+/**
+ * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
+ * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
+ * (full-width letters and the like).
+ */
+function spellingDifference(a, b) {
+    const x = a.normalize('NFKC');
+    const y = b.normalize('NFKC');
+    const noSpace = (text) => text.replace(/\s+/gu, '');
+    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
+    const kinds = [];
+    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
+        if (x.trim() !== y.trim())
+            kinds.push('number format');
+        if (noSpace(x) === noSpace(y) && x !== y)
+            kinds.push('spacing');
+    }
+    else {
+        // With the same key, what is left once two of the three are removed is the third.
+        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
+            kinds.push('case');
+        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
+            kinds.push('spacing');
+        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
+            kinds.push('punctuation');
+    }
+    if (kinds.length === 0)
+        return a === b ? 'nothing' : 'Unicode form';
+    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
+function normaliseText(text) {
+    return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
+/**
+ * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
+ * `unknown`, so a check reads each threshold through one of these and falls back to its default
+ * when the value is missing or of the wrong type (the config validator reports the bad value).
+ */
+/** A finite number setting, else `fallback`. */
+function numberSetting(config, name, fallback) {
+    const value = config[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+/** A non-empty string setting, else undefined. */
+function stringSetting(config, name) {
+    const value = config[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** A list of non-empty strings, else undefined (an empty list counts as unset). */
+function stringListSetting(config, name) {
+    const value = config[name];
+    if (!Array.isArray(value))
+        return undefined;
+    const strings = value.filter((item) => typeof item === 'string' && item !== '');
+    return strings.length > 0 ? strings : undefined;
+}
+/**
+ * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
+ * whose key is not an integer or whose value is not a finite number are ignored.
+ */
+function numberMapSetting(config, name, fallback) {
+    const value = config[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return new Map(fallback);
+    const map = new Map();
+    for (const [key, limit] of Object.entries(value)) {
+        const n = Number(key);
+        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
+            map.set(n, limit);
+    }
+    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
+
+
+
+
+/**
+ * The annotator groups configured: `config.pairs` (several dimensions), else one group from
+ * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
+ */
+function annotatorGroups(config) {
+    const groups = [];
+    const pairs = config.pairs;
+    if (Array.isArray(pairs)) {
+        for (const entry of pairs) {
+            if (!isPlainObject(entry))
+                continue;
+            const annotators = stringListSetting(entry, 'annotators');
+            if (!annotators || annotators.length < 2)
+                continue;
+            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
+        }
+        return groups;
+    }
+    const annotators = stringListSetting(config, 'annotators');
+    if (annotators && annotators.length >= 2)
+        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
+    return groups;
+}
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * `agreement`: inter-annotator agreement for items labelled by several annotators, each
+ * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
+ * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
+ * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
+ * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
+ *
+ * Checks run on one file at a time, so the supported layout is one record per item with a column
+ * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
+ * a file first; items only one annotator labelled then have an empty column and are counted as
+ * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
+ */
+const agreementCheck = {
+    id: 'agreement',
+    dimension: 'consistency',
+    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
+        annotators: undefined,
+        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
+        pairs: undefined,
+        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
+        minKappa: 0.7,
+        /** Fewer complete items than this: too few to judge, no warning. */
+        minItems: 10,
+        /** More distinct labels than this: not a categorical rating, no kappa. */
+        maxCategories: 100
+    },
+    start(context) {
+        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
+        const minItems = numberSetting(context.config, 'minItems', 10);
+        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
+        const states = annotatorGroups(context.config).map((group) => ({
+            group,
+            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
+            excluded: 0,
+            tooManyCategories: false
+        }));
+        return {
+            record(record) {
+                for (const state of states) {
+                    if (state.tooManyCategories)
+                        continue;
+                    const labels = [];
+                    for (const field of state.group.annotators) {
+                        const values = labelsOf(valueAt(record.fields, field));
+                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
+                        if (values.length !== 1)
+                            break;
+                        labels.push(labelKey(values[0]));
+                    }
+                    if (labels.length !== state.group.annotators.length) {
+                        state.excluded++;
+                        continue;
+                    }
+                    if (state.cohen) {
+                        state.cohen.add(labels[0], labels[1]);
+                        if (state.cohen.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                    else if (state.fleiss) {
+                        const counts = new Map();
+                        for (const label of labels)
+                            counts.set(label, (counts.get(label) ?? 0) + 1);
+                        state.fleiss.add(counts);
+                        if (state.fleiss.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                }
+            },
+            finish(emit) {
+                const groups = [];
+                for (const state of states) {
+                    const method = state.cohen ? 'cohen' : 'fleiss';
+                    const result = (state.cohen ?? state.fleiss)?.result();
+                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
+                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
+                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
+                    groups.push({
+                        ...state.group,
+                        method,
+                        items: result?.items ?? 0,
+                        excluded: state.excluded,
+                        kappa,
+                        observed: computed ? result.observed : null,
+                        band,
+                        tooManyCategories: state.tooManyCategories
+                    });
+                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
+                        continue;
+                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
+                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
+                    emit({
+                        field: state.group.name,
+                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
+                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
+                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
+                    });
+                }
+                return { groups };
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
+
+
+/** Roles of OpenAI-style `messages: [{role, content}]`. */
+const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
+/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
+const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
+const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
+const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
+function isEmptyContent(content) {
+    if (content === undefined || content === null)
+        return true;
+    if (typeof content === 'string')
+        return content.trim() === '';
+    if (Array.isArray(content)) {
+        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
+        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
+    }
+    return false;
+}
+/**
+ * The problems of one chat transcript: invalid roles, a system turn after the first, user and
+ * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
+ * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
+ * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
+ * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
+ */
+function chatProblems(turns, field) {
+    const problems = [];
+    if (turns.length === 0)
+        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
+    const first = turns.find(isObject);
+    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
+    const roleKey = shareGpt ? 'from' : 'role';
+    const contentKey = shareGpt ? 'value' : 'content';
+    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
+    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
+    const assistantName = shareGpt ? 'gpt' : 'assistant';
+    let previous;
+    let toolSincePrevious = false;
+    let last;
+    let assistantTurns = 0;
+    turns.forEach((turn, index) => {
+        const at = `${field}[${index}]`;
+        if (!isObject(turn)) {
+            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
+            return;
+        }
+        const role = turn[roleKey];
+        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
+        if (typeof role !== 'string' || speaker === undefined) {
+            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
+            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
+            return;
+        }
+        const roleName = role;
+        if (speaker === 'system' && index > 0) {
+            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
+        }
+        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
+        if (!toolCall && isEmptyContent(turn[contentKey])) {
+            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
+        }
+        if (speaker === 'tool')
+            toolSincePrevious = true;
+        if (speaker === 'user' || speaker === 'assistant') {
+            // An assistant turn may follow another one when a tool result came between them.
+            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
+            if (repeats && previous) {
+                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
+            }
+            previous = { speaker, turn: index };
+            toolSincePrevious = false;
+        }
+        if (speaker === 'assistant')
+            assistantTurns++;
+        last = { speaker, role: roleName, turn: index };
+    });
+    if (assistantTurns === 0)
+        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
+    else if (last !== undefined && last.speaker !== 'assistant') {
+        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
+    }
+    return problems;
+}
+/**
+ * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
+ * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
+ * chat field are left alone.
+ */
+const chatFormatCheck = {
+    id: 'chat-format',
+    dimension: 'consistency',
+    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields holding transcripts; default `messages` and `conversations`. */
+        fields: undefined,
+        /** Findings per record; past this, one more finding counts the rest. */
+        maxFindingsPerRecord: 10
+    },
+    start(context) {
+        const fields = context.config.fields ?? ['messages', 'conversations'];
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
+        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
+        return {
+            record(record, emit) {
+                for (const field of fields) {
+                    const turns = valueAt(record.fields, field);
+                    if (!Array.isArray(turns))
+                        continue;
+                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
+                    if (turns.length > 0 && !turns.some(isObject))
+                        continue;
+                    summary.conversations++;
+                    const first = turns.find(isObject);
+                    if (first !== undefined && 'from' in first && !('role' in first))
+                        summary.styles.sharegpt++;
+                    else
+                        summary.styles.openai++;
+                    const problems = chatProblems(turns, field);
+                    if (problems.length === 0)
+                        continue;
+                    summary.withProblems++;
+                    for (const problem of problems)
+                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
+                    for (const problem of problems.slice(0, maxFindings))
+                        emit({ line: record.line, field, message: problem.message });
+                    if (problems.length > maxFindings) {
+                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
+                    }
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/hash.ts
+/**
+ * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
+ * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
+ * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
+ * many times faster than creating a node:crypto Hash per field.
+ */
+/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
+const imul = Math.imul;
+function hash53(text) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, 2654435761);
+        h2 = imul(h2 ^ code, 1597334677);
+    }
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+/**
+ * JSON with object keys sorted, so two records that differ only in key order serialise alike.
+ * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object')
+        return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (Array.isArray(value))
+        return '[' + value.map(canonicalJson).join(',') + ']';
+    const keys = Object.keys(value).sort();
+    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+}
+/** Combines hashes in order into one (order matters: field paths are sorted before). */
+function combineHashes(hashes) {
+    let text = '';
+    for (let i = 0; i < hashes.length; i++)
+        text += hashes[i].toString(36) + ',';
+    return hash53(text);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
+
+
+
+
+/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
+const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
+/**
+ * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
+ * a different label, or, without a label field, a different output. Memory: per distinct input,
+ * one hash, the first record's line and the first label (outputs are kept as hashes).
+ */
+const conflictingLabelsCheck = {
+    id: 'conflicting-labels',
+    dimension: 'consistency',
+    description: 'The same input with different labels (or, without a label field, different outputs).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
+        inputFields: undefined,
+        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
+        outputField: undefined,
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined
+    },
+    start(context) {
+        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const outputField = stringSetting(context.config, 'outputField');
+        // With a label, the whole record but the label is what was labelled (a response rated good or
+        // bad is part of the input); without one, the outputs are what is compared.
+        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
+        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
+        const mode = labelField ? 'label' : 'output';
+        // Per distinct input: the index of its first record in the parallel arrays.
+        const firstOf = new Map();
+        const firstLines = [];
+        const firstValues = [];
+        const firstShown = [];
+        let compared = 0;
+        let conflicts = 0;
+        /** The text of the value being compared and the field it came from. */
+        function valueOf(record) {
+            if (labelField) {
+                const labels = labelsOf(valueAt(record.fields, labelField));
+                if (labels.length === 0)
+                    return undefined;
+                const keys = [...new Set(labels.map(labelKey))].sort();
+                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
+                // Kept per distinct input for the message: cut short, in case the "label" is long text.
+                return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
+            }
+            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
+            for (const field of candidates) {
+                const value = valueAt(record.fields, field);
+                if (value === undefined)
+                    continue;
+                const text = textOrScalar(value);
+                if (text === undefined)
+                    return undefined;
+                return { field, shown: '', hash: hash53(normaliseText(text)) };
+            }
+            return undefined;
+        }
+        return {
+            record(record, emit) {
+                if (inputFields.length === 0)
+                    return;
+                let input = '';
+                let excerpt = '';
+                for (const field of inputFields) {
+                    const text = textOf(valueAt(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const normalised = normaliseText(text);
+                    if (normalised === '')
+                        continue;
+                    input += `${field}\u0000${normalised}\u0001`;
+                    if (excerpt === '')
+                        excerpt = text;
+                }
+                if (input === '')
+                    return;
+                const value = valueOf(record);
+                if (value === undefined)
+                    return;
+                compared++;
+                const inputHash = hash53(input);
+                const first = firstOf.get(inputHash);
+                if (first === undefined) {
+                    firstOf.set(inputHash, firstLines.length);
+                    firstLines.push(record.line);
+                    firstValues.push(value.hash);
+                    // Labels are short and kept for the message; outputs are kept only as hashes.
+                    firstShown.push(mode === 'label' ? value.shown : '');
+                    return;
+                }
+                if (firstValues[first] === value.hash)
+                    return;
+                conflicts++;
+                const firstLine = firstLines[first];
+                const message = mode === 'label'
+                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+                    : `same input as line ${firstLine} but a different \`${value.field}\``;
+                emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+            },
+            finish() {
+                return { mode, compared, distinctInputs: firstOf.size, conflicts };
+            }
+        };
+    }
+};
+function textOrScalar(value) {
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    const text = textOf(value);
+    return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
+function entriesOf(distribution) {
+    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
+}
+function normalised(distribution) {
+    const entries = entriesOf(distribution);
+    let total = 0;
+    for (const [, weight] of entries) {
+        if (!(weight >= 0) || !Number.isFinite(weight))
+            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
+        total += weight;
+    }
+    if (total === 0)
+        throw new RangeError('a distribution needs a positive total weight');
+    return new Map(entries.map(([category, weight]) => [category, weight / total]));
+}
+/**
+ * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
+ * 0 for identical distributions, 1 for distributions with no category in common. Counts are
+ * normalised first; categories missing on one side count as zero there.
+ */
+function jensenShannon(p, q) {
+    const pn = normalised(p);
+    const qn = normalised(q);
+    let divergence = 0;
+    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
+        const a = pn.get(category) ?? 0;
+        const b = qn.get(category) ?? 0;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += 0.5 * a * Math.log2(a / m);
+        if (b > 0)
+            divergence += 0.5 * b * Math.log2(b / m);
+    }
+    return Math.min(1, Math.max(0, divergence));
+}
+/**
+ * The categories whose share moved most between `before` and `after`, largest move first
+ * (ties in category order). Shares are fractions of each side's total.
+ */
+function biggestMovers(before, after, limit) {
+    const b = normalised(before);
+    const a = normalised(after);
+    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
+    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
+    return moves.slice(0, limit);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
+
+
+
+
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
+ * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
+ * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
+ * `label-variants` check's business) do not show up as rare classes here.
+ */
+const labelBalanceCheck = {
+    id: 'label-balance',
+    dimension: 'diversity',
+    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
+        minShareFactor: 0.1,
+        /** Labels a side needs before balance or shift is judged. */
+        minRecords: 20,
+        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
+        maxJsd: 0.1,
+        /** Distinct labels past which the field is not a class label. */
+        maxClasses: 1000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field') ?? context.settings.labelField;
+        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
+        const maxClasses = numberSetting(config, 'maxClasses', 1000);
+        const classes = new Map();
+        let total = 0;
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined || overflow)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    const known = classes.get(key);
+                    if (known)
+                        known.count++;
+                    else if (classes.size >= maxClasses) {
+                        overflow = true;
+                        return;
+                    }
+                    else
+                        classes.set(key, { label: label.trim(), count: 1 });
+                    total++;
+                }
+            },
+            finish(emit, base) {
+                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
+                if (field === undefined || overflow || total < minRecords || classes.size < 2)
+                    return summary;
+                const limit = minShareFactor / classes.size;
+                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
+                if (rare.length > 0) {
+                    const [rarest, ...others] = rare;
+                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify(truncate(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
+                    emit({
+                        field,
+                        message: `class ${JSON.stringify(truncate(rarest.label, 40))} has ${rarest.count} of ${total} labels (${percent(rarest.count / total)}), under ${percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
+                    });
+                }
+                if (base === undefined || base.overflow || base.total < minRecords)
+                    return summary;
+                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
+                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
+                const divergence = jensenShannon(before, after);
+                if (divergence <= maxJsd)
+                    return summary;
+                const nameOf = (key) => JSON.stringify(truncate(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
+                const movers = biggestMovers(before, after, 3)
+                    .map((move) => `${nameOf(move.category)} ${percent(move.before)} → ${percent(move.after)}`)
+                    .join(', ');
+                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
+
+
+
+/**
+ * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
+ * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
+ * naming the dominant one. Needs `settings.labelField` or `config.field`.
+ */
+const labelVariantsCheck = {
+    id: 'label-variants',
+    dimension: 'consistency',
+    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
+        maxLabels: 1000,
+        /** Spellings tracked per label. */
+        maxSpellings: 50,
+        /** Findings per minority spelling; the rest are counted in one more finding. */
+        maxFindingsPerVariant: 100
+    },
+    start(context) {
+        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
+        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
+        const groups = new Map();
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    let spellings = groups.get(key);
+                    if (spellings === undefined) {
+                        if (groups.size >= maxLabels) {
+                            overflow = true;
+                            continue;
+                        }
+                        spellings = new Map();
+                        groups.set(key, spellings);
+                    }
+                    let spelling = spellings.get(label);
+                    if (spelling === undefined) {
+                        if (spellings.size >= maxSpellings)
+                            continue;
+                        spelling = { count: 0, lines: [] };
+                        spellings.set(label, spelling);
+                    }
+                    spelling.count++;
+                    if (spelling.lines.length < maxFindings)
+                        spelling.lines.push(record.line);
+                }
+            },
+            finish(emit) {
+                const labels = {};
+                const findings = [];
+                for (const [key, spellings] of groups) {
+                    // The most used spelling wins; on a tie, the first seen.
+                    let dominant = '';
+                    let dominantCount = -1;
+                    let count = 0;
+                    for (const [spelling, { count: used }] of spellings) {
+                        count += used;
+                        if (used > dominantCount) {
+                            dominant = spelling;
+                            dominantCount = used;
+                        }
+                    }
+                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
+                    if (overflow)
+                        continue;
+                    for (const [spelling, { count: used, lines }] of spellings) {
+                        if (spelling === dominant)
+                            continue;
+                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
+                        for (const line of lines)
+                            findings.push({ line, message, excerpt: truncate(spelling, 60) });
+                        if (used > lines.length) {
+                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
+                        }
+                    }
+                }
+                findings.sort((a, b) => a.line - b.line);
+                for (const finding of findings)
+                    emit({ ...finding, field });
+                return { field, labels, overflow };
+            }
+        };
+    }
+};
+/** A label quoted so that leading and trailing spaces stay visible. */
+function show(label) {
+    return JSON.stringify(truncate(label, 40));
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
+/**
+ * A fixed-size histogram sketch for non-negative lengths (characters, words).
+ *
+ * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
+ * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
+ * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
+ * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
+ * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
+ * Kolmogorov–Smirnov statistic over the full distributions.
+ */
+/** Values below this are counted exactly, one bin each. */
+const EXACT_BINS = 1024;
+/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
+const GROWTH = 1.005;
+const LOG_GROWTH = Math.log(GROWTH);
+/** The bin a non-negative value falls in. */
+function binOf(value) {
+    if (value < EXACT_BINS)
+        return Math.max(0, Math.floor(value));
+    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
+}
+/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
+function binValue(bin) {
+    if (bin < EXACT_BINS)
+        return bin;
+    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
+}
+/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
+class Histogram {
+    counts = new Map();
+    total = 0;
+    add(value) {
+        const bin = binOf(value);
+        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
+        this.total++;
+    }
+    summary() {
+        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
+    }
+}
+/** The value at 0-based `rank` in sorted order. */
+function orderStatistic(histogram, rank) {
+    let seen = 0;
+    for (const [bin, count] of histogram.bins) {
+        seen += count;
+        if (rank < seen)
+            return binValue(bin);
+    }
+    return binValue(histogram.bins[histogram.bins.length - 1][0]);
+}
+/**
+ * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
+ * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
+ */
+function quantile(histogram, q, transform = (value) => value) {
+    if (histogram.total === 0)
+        return Number.NaN;
+    const position = q * (histogram.total - 1);
+    const low = Math.floor(position);
+    const high = Math.ceil(position);
+    const lowValue = transform(orderStatistic(histogram, low));
+    if (high === low)
+        return lowValue;
+    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
+}
+/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
+function countOutside(histogram, low, high) {
+    let below = 0;
+    let above = 0;
+    for (const [bin, count] of histogram.bins) {
+        const value = binValue(bin);
+        if (value < low)
+            below += count;
+        else if (value > high)
+            above += count;
+    }
+    return { below, above };
+}
+/**
+ * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
+ * distributions, in [0, 1]. 0 when either side is empty.
+ */
+function ksStatistic(a, b) {
+    if (a.total === 0 || b.total === 0)
+        return 0;
+    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
+    const countsA = new Map(a.bins);
+    const countsB = new Map(b.bins);
+    let cumulativeA = 0;
+    let cumulativeB = 0;
+    let largest = 0;
+    for (const bin of bins) {
+        cumulativeA += countsA.get(bin) ?? 0;
+        cumulativeB += countsB.get(bin) ?? 0;
+        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
+    }
+    return largest;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/length.ts
+
+
+
+/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
+function measureText(text) {
+    let chars = 0;
+    let words = 0;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        // A low surrogate is the second half of a character already counted.
+        if (code >= 0xdc00 && code <= 0xdfff)
+            continue;
+        chars++;
+        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+        if (space)
+            inWord = false;
+        else if (!inWord) {
+            inWord = true;
+            words++;
+        }
+    }
+    return { chars, words };
+}
+/**
+ * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
+ * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
+ * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
+ * equal), where any other length would be an outlier.
+ */
+function tukeyFences(histogram, multiplier, logScale) {
+    const transform = logScale ? Math.log1p : (value) => value;
+    const q1 = quantile(histogram, 0.25, transform);
+    const q3 = quantile(histogram, 0.75, transform);
+    const iqr = q3 - q1;
+    if (!(iqr > 0))
+        return undefined;
+    const back = logScale ? Math.expm1 : (value) => value;
+    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
+}
+/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
+class Extremes {
+    capacity;
+    largest;
+    kept = [];
+    constructor(capacity, largest) {
+        this.capacity = capacity;
+        this.largest = largest;
+    }
+    offer(value, line, text) {
+        const score = this.largest ? value : -value;
+        const kept = this.kept;
+        if (kept.length >= this.capacity) {
+            const worst = kept[kept.length - 1];
+            if (score <= (this.largest ? worst.value : -worst.value))
+                return;
+            kept.pop();
+        }
+        let at = kept.length;
+        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
+            at--;
+        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
+        kept.splice(at, 0, { value, line, excerpt: truncate(text.slice(0, 200), 80) });
+    }
+}
+const format = (value) => Math.round(value).toLocaleString('en-US');
+/**
+ * `length`: per text field, values whose length (characters or words) is far outside the field's
+ * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
+ * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
+ * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
+ * with the file and outliers are counted over every record, not a sample.
+ */
+const lengthCheck = {
+    id: 'length',
+    dimension: 'diversity',
+    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
+    defaultSeverity: 'info',
+    defaults: {
+        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
+        iqrMultiplier: 3,
+        /** Fences on log(1 + length), for right-skewed lengths. */
+        logScale: true,
+        /** Values a field needs before outliers or shifts are judged. */
+        minRecords: 20,
+        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
+        maxFindings: 20,
+        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
+        maxMedianShift: 0.5,
+        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
+        maxKs: 0.2
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
+        const logScale = config.logScale !== false;
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxFindings = numberSetting(config, 'maxFindings', 20);
+        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
+        const maxKs = numberSetting(config, 'maxKs', 0.2);
+        const states = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text === '')
+                        continue;
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        state = {
+                            chars: new Histogram(),
+                            words: new Histogram(),
+                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+                        };
+                        states.set(field, state);
+                    }
+                    const { chars, words } = measureText(text);
+                    state.chars.add(chars);
+                    state.words.add(words);
+                    for (const extremes of state.extremes.chars)
+                        extremes.offer(chars, record.line, text);
+                    for (const extremes of state.extremes.words)
+                        extremes.offer(words, record.line, text);
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, state] of states) {
+                    const chars = state.chars.summary();
+                    const words = state.words.summary();
+                    const fieldSummary = {
+                        values: chars.total,
+                        chars,
+                        words,
+                        medianChars: quantile(chars, 0.5),
+                        medianWords: quantile(words, 0.5),
+                        charOutliers: 0,
+                        wordOutliers: 0
+                    };
+                    summary.fields[field] = fieldSummary;
+                    if (chars.total < minRecords)
+                        continue;
+                    const charFences = tukeyFences(chars, multiplier, logScale);
+                    const wordFences = tukeyFences(words, multiplier, logScale);
+                    fieldSummary.charFences = charFences;
+                    fieldSummary.wordFences = wordFences;
+                    const flagged = new Map();
+                    const note = (unit, fences, extremes) => {
+                        let listed = 0;
+                        if (fences === undefined)
+                            return listed;
+                        for (const kept of extremes) {
+                            for (const { value, line, excerpt } of kept.kept) {
+                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
+                                if (side === undefined)
+                                    continue;
+                                listed++;
+                                const entry = flagged.get(line) ?? { excerpt, parts: [], sides: new Set() };
+                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
+                                const name = value === 1 ? unit.slice(0, -1) : unit;
+                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
+                                entry.sides.add(side);
+                                flagged.set(line, entry);
+                            }
+                        }
+                        return listed;
+                    };
+                    const listedChars = note('characters', charFences, state.extremes.chars);
+                    const listedWords = note('words', wordFences, state.extremes.words);
+                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
+                        const entry = flagged.get(line);
+                        if (entry === undefined)
+                            continue;
+                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
+                        emit({
+                            line,
+                            field,
+                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
+                            excerpt: entry.excerpt
+                        });
+                    }
+                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
+                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
+                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
+                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
+                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
+                        emit({
+                            field,
+                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
+                        });
+                    }
+                    const before = base?.fields[field];
+                    if (before === undefined || before.values < minRecords)
+                        continue;
+                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
+                    const ks = ksStatistic(before.chars, chars);
+                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
+                        const sign = shift >= 0 ? '+' : '−';
+                        emit({
+                            field,
+                            severity: 'warning',
+                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
+                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
+                        });
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
+/**
+ * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
+ * sample, and so the same summary, on every run: an audit must be reproducible.
+ */
+function seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** The seed every reservoir uses unless told otherwise. */
+const DEFAULT_SEED = 0x5eed;
+/**
+ * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
+ * algorithm R). Memory is bounded by the capacity whatever the stream's length.
+ */
+class Reservoir {
+    capacity;
+    items = [];
+    /** How many items were offered. */
+    seen = 0;
+    random;
+    constructor(capacity, seed = DEFAULT_SEED) {
+        this.capacity = capacity;
+        this.random = seededRandom(seed);
+    }
+    /** Offers one item; it is kept with probability capacity / seen. */
+    offer(item) {
+        this.offerWith(() => item);
+    }
+    /** Offers one item made by `make`, which is only called when the item is kept. */
+    offerWith(make) {
+        this.seen++;
+        if (this.items.length < this.capacity) {
+            this.items.push(make());
+            return;
+        }
+        const slot = Math.floor(this.random() * this.seen);
+        if (slot < this.capacity)
+            this.items[slot] = make();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
+
+
+
+/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
+const TOKEN_BUDGETS = [1000, 10000, 100000];
+/** Character budgets at which the compression ratio is measured. */
+const CHAR_BUDGETS = [10000, 100000, 1000000];
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Lower-cased words (runs of letters and digits). */
+function tokensOf(text) {
+    return text.toLowerCase().match(WORD) ?? [];
+}
+/**
+ * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
+ * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
+ * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
+ */
+function distinctN(texts, budgets = TOKEN_BUDGETS) {
+    const unigrams = new Set();
+    const bigrams = new Set();
+    let tokens = 0;
+    let bigramCount = 0;
+    const at = [];
+    let next = 0;
+    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
+    for (const text of texts) {
+        let previous;
+        for (const token of tokensOf(text)) {
+            tokens++;
+            unigrams.add(token);
+            if (previous !== undefined) {
+                bigramCount++;
+                bigrams.add(`${previous} ${token}`);
+            }
+            previous = token;
+            if (next < budgets.length && tokens === budgets[next]) {
+                at.push(snapshot());
+                next++;
+            }
+        }
+    }
+    return { all: snapshot(), at };
+}
+/**
+ * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
+ * joined by newlines, after the first `budget` characters for each budget reached, and over all.
+ */
+function compressionRatios(texts, budgets = CHAR_BUDGETS) {
+    const joined = texts.join('\n');
+    const ratio = (text) => {
+        const raw = Buffer.byteLength(text, 'utf8');
+        return raw === 0 ? 0 : raw / (0,external_node_zlib_.deflateSync)(Buffer.from(text, 'utf8')).length;
+    };
+    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
+    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
+}
+/** The largest budget both sides reached, with both sides' measures there. */
+function atCommonBudget(before, after, size) {
+    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
+        const b = before.find((item) => size(item) === size(after[i]));
+        if (b)
+            return [b, after[i]];
+    }
+    return undefined;
+}
+/**
+ * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
+ * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
+ * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
+ * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
+ * token or character budget both sides reached, as both measures depend on the amount of text.
+ */
+const lexicalDiversityCheck = {
+    id: 'lexical-diversity',
+    dimension: 'diversity',
+    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
+        sampleSize: 5000,
+        /** Characters kept of each sampled text. */
+        maxCharsPerText: 1000,
+        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
+        maxDrop: 0.15,
+        /** Relative rise of the compression ratio against base beyond which it is a warning. */
+        maxCompressionRise: 0.15
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const sampleSize = numberSetting(config, 'sampleSize', 5000);
+        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
+        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
+        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
+        const samples = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    let sample = samples.get(field);
+                    if (sample === undefined) {
+                        sample = new Reservoir(sampleSize);
+                        samples.set(field, sample);
+                    }
+                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
+                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, sample] of samples) {
+                    const distinct = distinctN(sample.items);
+                    const compression = compressionRatios(sample.items);
+                    const current = {
+                        texts: sample.seen,
+                        sampled: sample.items.length,
+                        distinct1: distinct.all.distinct1,
+                        distinct2: distinct.all.distinct2,
+                        compressionRatio: compression.all.ratio,
+                        distinctAt: distinct.at,
+                        compressionAt: compression.at
+                    };
+                    summary.fields[field] = current;
+                    const before = base?.fields[field];
+                    if (before === undefined)
+                        continue;
+                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
+                    if (distinctPair) {
+                        const [b, a] = distinctPair;
+                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
+                        if (drop > maxDrop) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
+                            });
+                        }
+                    }
+                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
+                    if (compressionPair) {
+                        const [b, a] = compressionPair;
+                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
+                        if (rise > maxRise) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
+                            });
+                        }
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+/**
+ * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
+ * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
+ * past that, every count is overestimated by at most (stream length / capacity).
+ */
+class SpaceSaving {
+    capacity;
+    items = [];
+    counts = [];
+    errors = [];
+    slots = new Map();
+    /** Items offered. */
+    total = 0;
+    /** True once an item had to be evicted: counts are then estimates. */
+    evicted = false;
+    constructor(capacity) {
+        this.capacity = capacity;
+        if (!(capacity >= 1))
+            throw new RangeError('capacity must be at least 1');
+    }
+    offer(item) {
+        this.total++;
+        const slot = this.slots.get(item);
+        if (slot !== undefined) {
+            this.counts[slot]++;
+            this.siftDown(slot);
+            return;
+        }
+        if (this.items.length < this.capacity) {
+            this.items.push(item);
+            this.counts.push(1);
+            this.errors.push(0);
+            this.slots.set(item, this.items.length - 1);
+            this.siftUp(this.items.length - 1);
+            return;
+        }
+        // Replace the least counted item; the newcomer inherits its count as possible error.
+        this.evicted = true;
+        this.slots.delete(this.items[0]);
+        this.items[0] = item;
+        this.errors[0] = this.counts[0];
+        this.counts[0]++;
+        this.slots.set(item, 0);
+        this.siftDown(0);
+    }
+    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
+    get size() {
+        return this.items.length;
+    }
+    /** The `limit` most frequent items, most frequent first (ties in item order). */
+    top(limit) {
+        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
+        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+        return hitters.slice(0, limit);
+    }
+    swap(i, j) {
+        ;
+        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
+        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
+        this.slots.set(this.items[i], i);
+        this.slots.set(this.items[j], j);
+    }
+    siftUp(slot) {
+        let i = slot;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (this.counts[parent] <= this.counts[i])
+                return;
+            this.swap(i, parent);
+            i = parent;
+        }
+    }
+    siftDown(slot) {
+        let i = slot;
+        const n = this.items.length;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let smallest = i;
+            if (left < n && this.counts[left] < this.counts[smallest])
+                smallest = left;
+            if (right < n && this.counts[right] < this.counts[smallest])
+                smallest = right;
+            if (smallest === i)
+                return;
+            this.swap(i, smallest);
+            i = smallest;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
+
+
+
+/** Fields read as the instruction, in this order, when `config.field` is not set. */
+const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
+/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
+const CHAT_FIELDS = ['messages', 'conversations'];
+/**
+ * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
+ * other punctuation read as a space. Empty when the text has no word.
+ */
+function prefixOf(text, words = 3) {
+    const found = [];
+    // Only the start of the text matters: look at a bounded head, enough for a few long words.
+    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
+    for (const word of head.split(/\s+/u)) {
+        if (word === '')
+            continue;
+        found.push(word);
+        if (found.length === words)
+            break;
+    }
+    return found.join(' ');
+}
+/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
+function instructionOf(fields, field) {
+    if (field !== undefined) {
+        const text = textOf(valueAt(fields, field));
+        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
+    }
+    for (const name of INSTRUCTION_FIELDS) {
+        const value = valueAt(fields, name);
+        if (typeof value === 'string' && value.trim() !== '')
+            return { field: name, text: value };
+    }
+    for (const name of CHAT_FIELDS) {
+        const turns = valueAt(fields, name);
+        if (!Array.isArray(turns))
+            continue;
+        for (const turn of turns) {
+            if (!prefix_diversity_isObject(turn))
+                continue;
+            const role = turn.role ?? turn.from;
+            const content = turn.content ?? turn.value;
+            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
+                return { field: name, text: content };
+        }
+    }
+    return undefined;
+}
+function prefix_diversity_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
+ * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
+ * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
+ * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
+ * off by at most records / sketchSize.
+ */
+const prefixDiversityCheck = {
+    id: 'prefix-diversity',
+    dimension: 'diversity',
+    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
+        field: undefined,
+        /** Words in a prefix. */
+        prefixWords: 3,
+        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
+        maxShare: 0.1,
+        /** Instructions needed before shares are judged. */
+        minRecords: 50,
+        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
+        maxGrowth: 2,
+        /** Distinct prefixes counted exactly; past this, counts are estimates. */
+        sketchSize: 10000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field');
+        const words = numberSetting(config, 'prefixWords', 3);
+        const maxShare = numberSetting(config, 'maxShare', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 50);
+        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
+        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
+        const sources = new Map();
+        return {
+            record(record) {
+                const instruction = instructionOf(record.fields, field);
+                if (instruction === undefined)
+                    return;
+                const prefix = prefixOf(instruction.text, words);
+                if (prefix === '')
+                    return;
+                sketch.offer(prefix);
+                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
+            },
+            finish(emit, base) {
+                const records = sketch.total;
+                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
+                const summary = {
+                    records,
+                    distinct: sketch.size,
+                    exact: !sketch.evicted,
+                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
+                    field: source
+                };
+                const top = summary.top[0];
+                if (top === undefined || records < minRecords || top.share <= maxShare)
+                    return summary;
+                const about = summary.exact ? '' : 'about ';
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify(truncate(top.prefix, 60))}`;
+                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
+                if (before !== undefined && top.share > maxGrowth * before.share) {
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify(truncate(before.prefix, 60))})`;
+                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                else {
+                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
+
+/** Gopher's limits. */
+const GOPHER_LIMITS = {
+    dupParaFrac: 0.3,
+    dupParaCharFrac: 0.2,
+    dupLineFrac: 0.3,
+    dupLineCharFrac: 0.2,
+    topNgramCharFrac: new Map([
+        [2, 0.2],
+        [3, 0.18],
+        [4, 0.16]
+    ]),
+    dupNgramCharFrac: new Map([
+        [5, 0.15],
+        [6, 0.14],
+        [7, 0.13],
+        [8, 0.12],
+        [9, 0.11],
+        [10, 0.1]
+    ])
+};
+/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
+function duplicates(elements) {
+    const seen = new Set();
+    let repeated = 0;
+    let chars = 0;
+    for (const element of elements) {
+        if (seen.has(element)) {
+            repeated++;
+            chars += element.length;
+        }
+        else
+            seen.add(element);
+    }
+    return { elements: repeated, chars };
+}
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
+function isWordChar(text, at) {
+    const code = text.charCodeAt(at);
+    if (code < 128)
+        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    return WORD_CHAR.test(text[at]);
+}
+/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
+function isSpace(code) {
+    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/**
+ * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
+ * needed, so that checking a text allocates no per-token memory: token i is
+ * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
+ */
+const scratch = {
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    high: new Int32Array(1024),
+    low: new Int32Array(1024),
+    prefix: new Float64Array(1025)
+};
+function growScratch() {
+    const size = scratch.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(scratch.starts);
+    ends.set(scratch.ends);
+    scratch.starts = starts;
+    scratch.ends = ends;
+    scratch.high = new Int32Array(size);
+    scratch.low = new Int32Array(size);
+    scratch.prefix = new Float64Array(size + 1);
+}
+/**
+ * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
+ * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
+ * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
+ * number of tokens.
+ */
+function scanWords(text) {
+    let count = 0;
+    const push = (from, to) => {
+        if (count === scratch.starts.length)
+            growScratch();
+        scratch.starts[count] = from;
+        scratch.ends[count] = to;
+        count++;
+    };
+    let i = 0;
+    while (i < text.length) {
+        while (i < text.length && isSpace(text.charCodeAt(i)))
+            i++;
+        if (i === text.length)
+            break;
+        const chunkStart = i;
+        while (i < text.length && !isSpace(text.charCodeAt(i)))
+            i++;
+        const chunkEnd = i;
+        let start = chunkStart;
+        let end = chunkEnd;
+        while (start < end && !isWordChar(text, start))
+            start++;
+        if (start === end) {
+            push(chunkStart, chunkEnd);
+            continue;
+        }
+        while (end > start && !isWordChar(text, end - 1))
+            end--;
+        if (start > chunkStart)
+            push(chunkStart, start);
+        push(start, end);
+        if (end < chunkEnd)
+            push(end, chunkEnd);
+    }
+    return count;
+}
+/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
+function gopherWords(text) {
+    const count = scanWords(text);
+    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
+}
+// Read once: under jest every access to the global `Math` goes through the test sandbox's global
+// object, which made the loops below a hundred times slower there than in node.
+const repetition_imul = Math.imul;
+/**
+ * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
+ * is vanishingly unlikely), with a count and the first position per window. One table serves
+ * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
+ * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
+ */
+class WindowTable {
+    first = new Int32Array(0);
+    second = new Int32Array(0);
+    generations = new Int32Array(0);
+    counts = new Int32Array(0);
+    firstAt = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    /** Empties the table and sizes it for `windows` windows. */
+    reset(windows) {
+        let capacity = 16;
+        while (capacity < windows * 2)
+            capacity *= 2;
+        if (capacity > this.counts.length) {
+            this.first = new Int32Array(capacity);
+            this.second = new Int32Array(capacity);
+            this.generations = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.firstAt = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        this.mask = capacity - 1;
+        this.generation++;
+        if (this.generation === 0x7fffffff) {
+            this.generations.fill(0);
+            this.generation = 1;
+        }
+    }
+    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
+    add(h1, h2, at) {
+        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
+        while (this.generations[slot] === this.generation) {
+            if (this.first[slot] === h1 && this.second[slot] === h2) {
+                this.counts[slot]++;
+                return slot;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        this.generations[slot] = this.generation;
+        this.first[slot] = h1;
+        this.second[slot] = h2;
+        this.counts[slot] = 1;
+        this.firstAt[slot] = at;
+        return slot;
+    }
+}
+const table = new WindowTable();
+/**
+ * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
+ * step costs the same whatever n, where hashing each window afresh cost n.
+ */
+class RollingHash {
+    high = 0;
+    low = 0;
+    powerHigh = 1;
+    powerLow = 1;
+    static BASE_HIGH = 0x01000193;
+    static BASE_LOW = 0x5bd1e995;
+    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
+    start(codesHigh, codesLow, from, n) {
+        let high = 0;
+        let low = 0;
+        let powerHigh = 1;
+        let powerLow = 1;
+        for (let k = from; k < from + n; k++) {
+            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
+            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
+            if (k > from) {
+                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
+                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
+            }
+        }
+        this.high = high;
+        this.low = low;
+        // The weight of the window's first word: BASE^(n-1).
+        this.powerHigh = powerHigh;
+        this.powerLow = powerLow;
+    }
+    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
+    roll(codesHigh, codesLow, i, n) {
+        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
+        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
+    }
+}
+/**
+ * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
+ * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
+ * for one of them to mean anything.
+ */
+function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
+    const hits = [];
+    const length = text.length;
+    if (length === 0)
+        return hits;
+    const check = (rule, name, value, limit) => {
+        if (value > limit)
+            hits.push({ rule, name, value, limit });
+    };
+    if (options.lineRules !== false) {
+        const paragraphs = text.trim().split(/\n{2,}/);
+        const paragraphRepeats = duplicates(paragraphs);
+        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
+        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
+        const lines = text.split(/\n+/);
+        const lineRepeats = duplicates(lines);
+        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
+        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
+    }
+    if (options.ngramRules === false)
+        return hits;
+    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
+    // computed from the text in place: no string per word, no Map of words.
+    const count = scanWords(text);
+    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
+    prefix[0] = 0;
+    for (let i = 0; i < count; i++) {
+        let high = 0x811c9dc5;
+        let low = 0x9747b28c;
+        for (let k = starts[i]; k < ends[i]; k++) {
+            const code = text.charCodeAt(k);
+            high = repetition_imul(high ^ code, 0x01000193);
+            low = repetition_imul(low ^ code, 0x5bd1e995);
+            low ^= low >>> 15;
+        }
+        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
+        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
+        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
+    }
+    const rolling = new RollingHash();
+    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
+    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
+    let noRepeatsFrom = Number.POSITIVE_INFINITY;
+    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
+        let best = 1;
+        let bestAt = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            rolling.start(codesHigh, codesLow, 0, n);
+            for (let i = 0; i + n <= count; i++) {
+                if (i > 0)
+                    rolling.roll(codesHigh, codesLow, i - 1, n);
+                const slot = table.add(rolling.high, rolling.low, i);
+                const seen = table.counts[slot];
+                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
+                    best = seen;
+                    bestAt = table.firstAt[slot];
+                }
+            }
+            if (best === 1)
+                noRepeatsFrom = n;
+        }
+        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+        // top n-gram seen once too).
+        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
+        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
+    }
+    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        let repeated = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            let i = 0;
+            rolling.start(codesHigh, codesLow, 0, n);
+            while (i + n <= count) {
+                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
+                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
+                    repeated += prefix[i + n] - prefix[i];
+                    i += n;
+                    if (i + n <= count)
+                        rolling.start(codesHigh, codesLow, i, n);
+                }
+                else {
+                    if (i + n + 1 <= count)
+                        rolling.roll(codesHigh, codesLow, i, n);
+                    i++;
+                }
+            }
+            if (repeated === 0)
+                noRepeatsFrom = n;
+        }
+        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
+    }
+    return hits;
+}
+/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
+function size(text) {
+    let lines = 0;
+    let words = 0;
+    let lineHasText = false;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) {
+            if (lineHasText)
+                lines++;
+            lineHasText = false;
+            inWord = false;
+            continue;
+        }
+        if (isSpace(code))
+            inWord = false;
+        else {
+            lineHasText = true;
+            if (!inWord) {
+                inWord = true;
+                words++;
+            }
+        }
+    }
+    if (lineHasText)
+        lines++;
+    return { lines, words };
+}
+/**
+ * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
+ * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
+ * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
+ * one repeated phrase is already a large share of the text.
+ */
+const repetitionCheck = {
+    id: 'repetition',
+    dimension: 'diversity',
+    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
+        minLines: 5,
+        /** ...or at least this many words. */
+        minWords: 50,
+        /** The n-gram rules apply to texts with at least this many words. */
+        minNgramWords: 100,
+        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
+        dupParaFrac: 0.3,
+        dupParaCharFrac: 0.2,
+        dupLineFrac: 0.3,
+        dupLineCharFrac: 0.2,
+        /** n → limit of the most frequent n-gram's share of the characters. */
+        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
+        /** n → limit of the share of characters in repeated n-grams. */
+        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const minLines = numberSetting(config, 'minLines', 5);
+        const minWords = numberSetting(config, 'minWords', 50);
+        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
+        const limits = {
+            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
+            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
+            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
+            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
+            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
+            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
+        };
+        const summary = { fields: {} };
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    const { lines, words } = size(text);
+                    const lineRules = lines >= minLines || words >= minWords;
+                    const ngramRules = words >= minNgramWords;
+                    if (!lineRules && !ngramRules)
+                        continue;
+                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
+                    stats.checked++;
+                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
+                    if (hits.length === 0)
+                        continue;
+                    stats.flagged++;
+                    const [first] = hits;
+                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
+                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
+                    emit({
+                        line: record.line,
+                        field,
+                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
+                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
+                        excerpt: truncate(text.trimStart().slice(0, 300).trimEnd(), 120)
+                    });
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
+
+/**
+ * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
+ * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
+ * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
+ * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
+ * Pretraining has no useful minimum.
+ */
+const SIZE_GUIDES = {
+    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
+    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
+    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
+    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
+    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
+    pretrain: { name: 'pretraining', unit: 'records' }
+};
+const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
+/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
+function sizeGuideFor(purpose, config) {
+    const guide = SIZE_GUIDES[purpose];
+    const minimum = numberSetting(config, 'minRecords', Number.NaN);
+    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
+    return {
+        ...guide,
+        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
+        sweetSpot: sweetSpot ?? guide.sweetSpot,
+        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
+    };
+}
+const dataset_size_format = (n) => n.toLocaleString('en-US');
+/**
+ * The number of records against what the file's purpose (`settings.purpose`) needs: below the
+ * minimum is a warning (an error with `severity: error`), outside the usual range is info.
+ */
+const datasetSizeCheck = {
+    id: 'dataset-size',
+    dimension: 'completeness',
+    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const purpose = context.settings.purpose;
+        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
+        let records = 0;
+        return {
+            record() {
+                records++;
+            },
+            finish(emit, base) {
+                if (!purpose || !guide)
+                    return { records };
+                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
+                // Pretraining has no minimum: the summary records the count and nothing is reported.
+                if (guide.minimum === undefined && guide.sweetSpot === undefined)
+                    return summary;
+                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
+                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
+                if (guide.minimum !== undefined && records < guide.minimum) {
+                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
+                }
+                else if (guide.sweetSpot) {
+                    const [low, high] = guide.sweetSpot;
+                    if (records < low || records > high) {
+                        const side = records < low ? 'below' : 'above';
+                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
+                    }
+                }
+                return summary;
+            },
+            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
 
 
 /** Fields that hold a chat transcript: an empty one has no turns. */
-const CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
+const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
 /** How deep into nested values the check looks. */
 const MAX_DEPTH = 8;
 /** Findings per record, so one malformed record cannot flood the report. */
@@ -41213,7 +44027,7 @@ function emptiness(value, name) {
         return undefined;
     }
     if (Array.isArray(value))
-        return value.length > 0 ? undefined : CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
+        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
     if (typeof value === 'object')
         return Object.keys(value).length > 0 ? undefined : 'is an empty object';
     return undefined;
@@ -41309,7 +44123,7 @@ const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u0
 const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
 const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
 /** A word character in Python's Unicode sense, which the heuristic was tuned with. */
-const WORD = '[\\p{L}\\p{N}_]';
+const encoding_WORD = '[\\p{L}\\p{N}_]';
 const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
 /**
  * Unlikely juxtapositions of the characters above: any match means the text probably holds
@@ -41332,7 +44146,7 @@ const BADNESS = new RegExp([
     `[${BOX}][${KAOMOJI}]`,
     `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
     `[${BOX}][${END_PUNCTUATION}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${WORD}`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
     // The ligature œ not followed by an unaccented Latin letter.
     '[\u0152\u0153][^A-Za-z]',
     // A degree sign after an accented capital.
@@ -42952,13 +45766,13 @@ function labelFieldOf(config, settings) {
  * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
  * is for the completeness checks.
  */
-function labelsOf(value) {
+function label_values_labelsOf(value) {
     if (typeof value === 'string')
         return value.trim() === '' ? [] : [value];
     if (typeof value === 'number' || typeof value === 'boolean')
         return [String(value)];
     if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
     return [];
 }
 /** Counts labels with a bound on distinct values. */
@@ -42968,7 +45782,7 @@ class LabelCounter {
     truncated = false;
     /** Counts the labels of one record; returns them. */
     add(value) {
-        const labels = [...new Set(labelsOf(value))];
+        const labels = [...new Set(label_values_labelsOf(value))];
         if (labels.length > 0)
             this.labelled++;
         for (const label of labels) {
@@ -42987,7 +45801,7 @@ class LabelCounter {
     }
 }
 /** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
-function label_values_editDistance(a, b, limit) {
+function editDistance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit)
         return limit + 1;
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -43022,7 +45836,7 @@ function likelyIntended(label, known) {
             return { label: candidate, how: 'case/spacing' };
         if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
             compared++;
-            if (label_values_editDistance(normal, normalise(candidate), 2) <= 2)
+            if (editDistance(normal, normalise(candidate), 2) <= 2)
                 typo = candidate;
         }
     }
@@ -43718,6 +46532,8 @@ const requiredFieldsCheck = {
     }
 };
 
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
 var _2019 = __nccwpck_require__(878);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
@@ -43781,7 +46597,7 @@ function valueAtPointer(fields, instancePath) {
     }
     return current;
 }
-const schema_typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
+const typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
 /** One ajv error in the user's terms, with the field it is about. */
 function describeSchemaError(error, fields) {
     const at = dottedPath(error.instancePath);
@@ -43799,7 +46615,7 @@ function describeSchemaError(error, fields) {
             return { field: name, message: `required field \`${name}\` is missing` };
         }
         case 'type':
-            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${schema_typeName(value)}`, excerpt };
+            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${typeName(value)}`, excerpt };
         default:
             return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
     }
@@ -44032,7 +46848,7 @@ function isSyntheticValue(value, syntheticValues) {
         return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
     });
 }
-function percent(share) {
+function synthetic_share_percent(share) {
     return `${Math.round(share * 1000) / 10}%`;
 }
 /**
@@ -44087,14 +46903,14 @@ const syntheticShareCheck = {
                 if (share > maxShare) {
                     emit({
                         field,
-                        message: `${percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
-                            `${percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
+                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
+                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
                     });
                 }
                 if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
                     emit({
                         field,
-                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${percent(base.share)} to ${percent(share)} (\`${field}\`)`,
+                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
                         // A rise past the limit keeps the check's severity; any other change is information.
                         ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
                     });
@@ -44345,6 +47161,15 @@ const truncatedCheck = {
 
 
 
+
+
+
+
+
+
+
+
+
 /** Every check the audit runs, by dimension along the data-quality pyramid. */
 const ALL_CHECKS = [
     // accuracy
@@ -44359,6 +47184,17 @@ const ALL_CHECKS = [
     truncatedCheck,
     labelCoverageCheck,
     datasetSizeCheck,
+    // consistency
+    labelVariantsCheck,
+    conflictingLabelsCheck,
+    agreementCheck,
+    chatFormatCheck,
+    // diversity
+    lengthCheck,
+    labelBalanceCheck,
+    lexicalDiversityCheck,
+    prefixDiversityCheck,
+    repetitionCheck,
     // freshness
     freshnessCheck,
     // privacy
@@ -44372,44 +47208,6622 @@ const ALL_CHECKS = [
 function findCheck(id) {
     return ALL_CHECKS.find((check) => check.id === id);
 }
-
-;// CONCATENATED MODULE: ./src/engine/hash.ts
-/**
- * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
- * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
- * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
- * many times faster than creating a node:crypto Hash per field.
- */
-function hash53(text) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        h1 = Math.imul(h1 ^ code, 2654435761);
-        h2 = Math.imul(h2 ^ code, 1597334677);
+/** Findings the readers and the diff make themselves, outside the registered checks. */
+const PIPELINE_CHECKS = [
+    {
+        id: 'parse',
+        dimension: 'accuracy',
+        description: 'every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+        defaultSeverity: 'error',
+        defaults: {}
+    },
+    {
+        id: 'duplicate-keys',
+        dimension: 'uniqueness',
+        description: 'a configured key field must identify one record: a key used by more than one record is reported on each later record',
+        defaultSeverity: 'warning',
+        defaults: {}
     }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+];
+/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
+function checkCatalog() {
+    return [...PIPELINE_CHECKS, ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults }))];
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
+ * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
+ * shows all of it literally; what a code span cannot hold (newlines, backticks, pipes inside a
+ * table, invisible characters) is made visible first.
+ */
+/** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const escape_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** At most `max` characters (code points), with an ellipsis when cut. */
+function truncateText(text, max) {
+    const chars = Array.from(text);
+    return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…';
+}
+/** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
+function visible(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, '⏎')
+        .replace(/\t/g, '→')
+        .replace(escape_INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 /**
- * JSON with object keys sorted, so two records that differ only in key order serialise alike.
- * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ * Dataset text as an inline code span: truncated, on one line, with a backtick fence longer
+ * than any run inside it. In a table cell, pipes are escaped (GFM splits cells on them even in
+ * code spans).
  */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object')
-        return value === undefined ? 'undefined' : JSON.stringify(value);
-    if (Array.isArray(value))
-        return '[' + value.map(canonicalJson).join(',') + ']';
-    const keys = Object.keys(value).sort();
-    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+function codeSpan(text, options = {}) {
+    let shown = truncateText(visible(text), options.max ?? 80);
+    if (options.inTable)
+        shown = shown.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = shown.startsWith('`') || shown.endsWith('`') || shown === '' ? ' ' : '';
+    return fence + pad + shown + pad + fence;
 }
-/** Combines hashes in order into one (order matters: field paths are sorted before). */
-function combineHashes(hashes) {
-    let text = '';
-    for (let i = 0; i < hashes.length; i++)
-        text += hashes[i].toString(36) + ',';
-    return hash53(text);
+/**
+ * Plain text of ours that may contain dataset text (a check's message): markdown and HTML
+ * metacharacters escaped, mentions and issue references defused, URLs not linked.
+ */
+function escapeMarkdown(text, max = 300) {
+    return truncateText(visible(text), max)
+        .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
+        .replace(/&/g, '&amp;')
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, ':/\u200b/');
+}
+/** A message of ours in which `backticked` parts are dataset text: those become safe code spans. */
+function renderMessage(message, options = {}) {
+    const parts = message.split(/(`[^`\n]*`)/g);
+    return parts
+        .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? codeSpan(part.slice(1, -1), { max: 80, inTable: options.inTable }) : escapeMarkdown(part, 400)))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/github/api/comments.ts
+/** The hidden marker that makes a comment ours; a config `id` gives each workflow its own. */
+function stickyMarker(id) {
+    return id ? `<!-- dataset-audit:${id.replace(/[^\w.-]/g, '_')} -->` : '<!-- dataset-audit -->';
+}
+/** Every comment on an issue or PR, across all pages. */
+async function listComments(client, repo, issue) {
+    const comments = await client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 });
+    return comments.map((c) => ({ id: c.id, body: c.body ?? '', authorIsBot: c.user?.type === 'Bot', createdAt: c.created_at }));
+}
+/**
+ * Our sticky comments: the marker on the first line and a bot as the author (a person quoting
+ * the marker does not make their comment ours). Oldest first.
+ */
+function findSticky(comments, marker) {
+    return comments.filter((c) => c.authorIsBot && c.body.startsWith(marker)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+}
+/**
+ * Keeps one comment with `body` (which starts with the marker): updated in place, left alone
+ * when unchanged (no notification noise), created when missing. Duplicates that concurrent runs
+ * left behind are deleted. `new` posts a fresh comment every run.
+ */
+async function upsertSticky(client, repo, issue, marker, body, mode, existing) {
+    if (mode === 'off')
+        return { action: 'skipped' };
+    if (mode === 'new') {
+        const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issue, body });
+        return { action: 'created', id: data.id };
+    }
+    const [keep, ...duplicates] = findSticky(existing ?? (await listComments(client, repo, issue)), marker);
+    for (const duplicate of duplicates)
+        await client.rest.issues.deleteComment({ ...repo, comment_id: duplicate.id });
+    if (!keep) {
+        const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issue, body });
+        return { action: 'created', id: data.id };
+    }
+    if (keep.body === body)
+        return { action: 'unchanged', id: keep.id };
+    await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body });
+    return { action: 'updated', id: keep.id };
+}
+/** A short reply on the PR (command answers). */
+async function reply(client, repo, issue, body) {
+    await client.rest.issues.createComment({ ...repo, issue_number: issue, body });
+}
+/** A reaction on a comment (👀 on receipt, 🚀 when done, 😕 when refused). */
+async function react(client, repo, commentId, content) {
+    await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
+}
+/** Whether a user may give commands: write, maintain or admin, from the collaborator permission API. */
+async function canWrite(client, repo, username) {
+    try {
+        const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
+        // `permission` folds maintain into write and triage into read; role_name keeps custom roles.
+        return data.permission === 'admin' || data.permission === 'write' || ['admin', 'maintain', 'write'].includes(data.role_name ?? '');
+    }
+    catch (error) {
+        if (error.status === 404)
+            return false;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/commands/parse.ts
+/** The commands with their usage, for `/audit help` and for error replies. */
+const COMMAND_USAGE = [
+    { usage: '/audit rerun', summary: "audit the PR's current head again and update the comment and the check" },
+    { usage: '/audit explain CHECK', summary: 'what a check looks for, its dimension and thresholds' },
+    { usage: '/audit accept CHECK REASON', summary: "accept a check's regressions for this PR (recorded with who and why)" },
+    { usage: '/audit help', summary: 'this list' }
+];
+const CHECK_ID = /^[a-z][a-z0-9-]*$/;
+/**
+ * Parses a comment: only the first line is read, and only when it starts with `/audit`.
+ * Malformed commands are `invalid` with a reason, never guessed at.
+ */
+function parseComment(body) {
+    const firstLine = body.split(/\r?\n/, 1)[0].trim();
+    if (!/^\/audit(\s|$)/.test(firstLine))
+        return { kind: 'none' };
+    const [, name, ...args] = firstLine.split(/\s+/);
+    switch (name) {
+        case undefined:
+            return { kind: 'invalid', reason: 'a command is needed after /audit' };
+        case 'rerun':
+        case 'help':
+            return args.length === 0 ? { kind: 'command', command: { name } } : { kind: 'invalid', reason: `/audit ${name} takes no arguments` };
+        case 'explain': {
+            if (args.length !== 1 || !CHECK_ID.test(args[0]))
+                return { kind: 'invalid', reason: '/audit explain takes one check id, e.g. `/audit explain pii`' };
+            return { kind: 'command', command: { name: 'explain', check: args[0] } };
+        }
+        case 'accept': {
+            const [check, ...reasonWords] = args;
+            if (!check || !CHECK_ID.test(check))
+                return { kind: 'invalid', reason: '/audit accept takes a check id and a reason, e.g. `/audit accept pii the emails are synthetic`' };
+            const reason = reasonWords.join(' ').slice(0, 500);
+            if (!reason)
+                return { kind: 'invalid', reason: '/audit accept needs a reason after the check id, so the waiver says why' };
+            return { kind: 'command', command: { name: 'accept', check, reason } };
+        }
+        default:
+            return { kind: 'invalid', reason: `unknown command \`${name.slice(0, 40)}\`` };
+    }
+}
+/** The help text: every command and what it does. */
+function helpText() {
+    return ['**dataset-audit commands** (write access needed)', '', ...COMMAND_USAGE.map((c) => `- \`${c.usage}\`: ${c.summary}`)].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/github/state.ts
+const STATE_PREFIX = '<!-- dataset-audit-state:';
+/** The state as a hidden line: base64 JSON, so no user text can close the HTML comment. */
+function encodeState(state) {
+    return `${STATE_PREFIX}${Buffer.from(JSON.stringify(state), 'utf8').toString('base64')} -->`;
+}
+/** The state hidden in a comment body; an empty state when there is none or it is damaged. */
+function decodeState(body) {
+    const start = body?.indexOf(STATE_PREFIX) ?? -1;
+    if (!body || start === -1)
+        return { waivers: [] };
+    const end = body.indexOf(' -->', start);
+    try {
+        const parsed = JSON.parse(Buffer.from(body.slice(start + STATE_PREFIX.length, end), 'base64').toString('utf8'));
+        const waivers = parsed.waivers;
+        if (!Array.isArray(waivers))
+            return { waivers: [] };
+        return {
+            waivers: waivers
+                .filter((w) => typeof w === 'object' && w !== null)
+                .filter((w) => typeof w.check === 'string' && typeof w.by === 'string')
+                .map((w) => ({ check: String(w.check), by: String(w.by), reason: String(w.reason ?? ''), at: String(w.at ?? '') }))
+        };
+    }
+    catch {
+        return { waivers: [] };
+    }
+}
+/** The state with a waiver for `check` added (replacing an older one for the same check). */
+function withWaiver(state, waiver) {
+    return { waivers: [...state.waivers.filter((w) => w.check !== waiver.check), waiver] };
+}
+
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/error-request.js
+function isRequestError(error) {
+  return error.request !== void 0;
+}
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
+  }
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
+  }
+  throw error;
+}
+
+// pkg/dist-src/wrap-request.js
+
+
+async function wrapRequest(state, octokit, request, options) {
+  const limiter = new light();
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
+  const response = await request(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error, options);
+  }
+  return response;
+}
+
+// pkg/dist-src/index.js
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
+          retries,
+          retryAfter
+        });
+        return error;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/wrap-request.js
+var noop = () => Promise.resolve();
+function dist_bundle_wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+
+// pkg/dist-src/generated/triggers-notification-paths.js
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+
+// pkg/dist-src/route-matcher.js
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+
+// pkg/dist-src/index.js
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = light,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return dist_bundle_wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = dist_bundle_VERSION;
+throttling.triggersNotification = triggersNotification;
+
+
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var endpoint_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${endpoint_dist_bundle_VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (dist_bundle_isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function dist_format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var request_dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function request_dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var dist_bundle_noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(dist_bundle_noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(dist_bundle_noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-request-log/dist-src/version.js
+const dist_src_version_VERSION = "6.0.0";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-request-log/dist-src/index.js
+
+function requestLog(octokit) {
+  octokit.hook.wrap("request", (request, options) => {
+    octokit.log.debug("request", options);
+    const start = Date.now();
+    const requestOptions = octokit.request.endpoint.parse(options);
+    const path = requestOptions.url.replace(options.baseUrl, "");
+    return request(options).then((response) => {
+      const requestId = response.headers["x-github-request-id"];
+      octokit.log.info(
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      return response;
+    }).catch((error) => {
+      const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
+      octokit.log.error(
+        `${requestOptions.method} ${path} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      throw error;
+    });
+  });
+}
+requestLog.VERSION = dist_src_version_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const plugin_rest_endpoint_methods_dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = plugin_rest_endpoint_methods_dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = plugin_rest_endpoint_methods_dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/rest/dist-src/version.js
+const rest_dist_src_version_VERSION = "22.0.1";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/rest/dist-src/index.js
+
+
+
+
+
+const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
+  {
+    userAgent: `octokit-rest.js/${rest_dist_src_version_VERSION}`
+  }
+);
+
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** The tool's version, as in package.json (a test keeps the two equal). */
+const TOOL_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/github/client.ts
+
+
+
+
+const ResilientOctokit = dist_src_Octokit.plugin(retry, throttling);
+/** How often a rate-limited request is tried again before the run gives up on it. */
+const RATE_LIMIT_RETRIES = 2;
+/**
+ * One Octokit with retries (5xx, with backoff) and throttling (primary and secondary rate
+ * limits honoured, writes spaced as GitHub asks). `baseUrl` is GITHUB_API_URL, so GitHub
+ * Enterprise Server works like github.com. Errors that retrying cannot fix are not retried.
+ */
+function createClient(token, baseUrl, log) {
+    return new ResilientOctokit({
+        auth: token,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        userAgent: `dataset-audit/${TOOL_VERSION}`,
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+        throttle: {
+            onRateLimit: (retryAfter, options, _octokit, retryCount) => {
+                log(`rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
+                return retryCount < RATE_LIMIT_RETRIES;
+            },
+            onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
+                log(`secondary rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
+                return retryCount < RATE_LIMIT_RETRIES;
+            }
+        }
+    });
+}
+/** `owner/name` from GITHUB_REPOSITORY. */
+function repoFromEnv(fullName) {
+    const [owner, repo] = (fullName ?? '').split('/');
+    if (!owner || !repo)
+        throw new Error(`GITHUB_REPOSITORY must be owner/name, got "${fullName ?? ''}"`);
+    return { owner, repo };
+}
+/** The HTTP status of an Octokit error, if it has one. */
+function statusOf(error) {
+    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+/** More annotations than this help nobody; the report has the rest. */
+const ANNOTATION_LIMIT = 500;
+const LEVEL = { error: 'failure', warning: 'warning', info: 'notice' };
+/**
+ * Line annotations for the findings on the changed files' head lines: the PR's own findings
+ * first, then the older ones, at most ANNOTATION_LIMIT. Annotation text is plain, not markdown.
+ */
+function annotationsFor(report, limit = ANNOTATION_LIMIT) {
+    const findings = report.files
+        .filter((file) => file.status !== 'removed')
+        .flatMap((file) => file.findings)
+        .filter((finding) => finding.line !== undefined)
+        .sort((a, b) => Number(b.introduced ?? false) - Number(a.introduced ?? false));
+    return findings.slice(0, limit).map((finding) => ({
+        path: finding.file,
+        start_line: finding.line,
+        end_line: finding.line,
+        annotation_level: LEVEL[finding.severity],
+        title: `dataset-audit · ${finding.dimension} · ${finding.check}${finding.introduced ? '' : ' (already in base)'}`,
+        message: truncateText(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/types.ts
+/**
+ * The engine's plain-data types. Everything the engine produces is made of these, so the
+ * report can be serialised as JSON, rendered as markdown, or published by any front end.
+ */
+/** The data-quality dimensions a finding is filed under. */
+const DIMENSIONS = [
+    'accuracy',
+    'completeness',
+    'consistency',
+    'diversity',
+    'freshness',
+    'uniqueness',
+    'privacy',
+    'provenance'
+];
+const SEVERITIES = ['error', 'warning', 'info'];
+/** The file formats the readers understand. */
+const FORMATS = ['jsonl', 'json', 'csv', 'tsv', 'parquet'];
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+/** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
+const COMMENT_BUDGET = 60_000;
+const DETAIL_STEPS = [
+    { examplesPerCheck: 5, listFindings: true, filesListed: 50 },
+    { examplesPerCheck: 2, listFindings: true, filesListed: 50 },
+    { examplesPerCheck: 0, listFindings: true, filesListed: 30 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 20 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 5 }
+];
+/**
+ * The report as markdown, for the PR comment, the job summary and the CLI: the verdict and score
+ * first, then what the PR changed, the regressions, the dimensions, and the findings folded.
+ * Stays within the budget whatever the input, stepping down detail and saying so.
+ */
+function renderMarkdown(report, options = {}) {
+    const budget = options.budget ?? COMMENT_BUDGET;
+    for (const [step, detail] of DETAIL_STEPS.entries()) {
+        const note = step === 0 ? undefined : '_Some detail was left out to fit GitHub\'s comment size limit: the job summary and the JSON report have everything._';
+        const body = render(report, options, detail, note);
+        if (body.length <= budget)
+            return body;
+    }
+    const note = '_The report was cut to fit GitHub\'s comment size limit: see the job summary or the JSON report._';
+    const cut = render(report, options, DETAIL_STEPS[DETAIL_STEPS.length - 1], note);
+    return cut.slice(0, budget - note.length - 2) + '\n\n' + note;
+}
+function render(report, options, detail, note) {
+    const baseName = options.baseName ?? report.base ?? 'base';
+    const lines = [];
+    lines.push(headline(report, baseName), '');
+    for (const reportNote of report.notes)
+        lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '');
+    if (report.files.length === 0) {
+        lines.push('No dataset file changed.');
+        if (options.footer)
+            lines.push('', `<sub>${options.footer}</sub>`);
+        return lines.join('\n');
+    }
+    lines.push(...filesTable(report.files, detail.filesListed), '');
+    const notes = fileNotes(report.files);
+    if (notes.length > 0)
+        lines.push(...notes, '');
+    if (report.regressions.length > 0)
+        lines.push(...regressionList(report.regressions, baseName, detail), '');
+    lines.push(...dimensionTable(report, baseName), '');
+    if (detail.listFindings)
+        lines.push(...findingSections(report, detail, baseName));
+    else
+        lines.push(...findingCounts(report), '');
+    if (note)
+        lines.push(note, '');
+    lines.push(`<sub>${gateLine(report)}${options.footer ? ' ' + options.footer : ''}</sub>`);
+    return lines.join('\n');
+}
+function headline(report, baseName) {
+    const icon = report.gate.passed ? (report.totals.warnings > 0 && report.totals.introduced > 0 ? '⚠️' : '✅') : '❌';
+    const score = report.score === null ? 'no score' : `${formatScore(report.score)} / 100`;
+    const delta = report.score !== null && report.baseScore !== null ? ` (${formatDelta(report.score - report.baseScore)} against ${codeSpan(baseName, { max: 40 })})` : '';
+    const open = report.regressions.filter((r) => !r.accepted).length;
+    const regressions = open > 0 ? ` · ${open} ${open === 1 ? 'regression' : 'regressions'}` : '';
+    return `### ${icon} Dataset audit: ${score}${delta}${regressions}`;
+}
+function filesTable(files, limit) {
+    const rows = ['| | records | added | removed | modified |', '|---|---:|---:|---:|---:|'];
+    for (const file of files.slice(0, limit)) {
+        const name = codeSpan(file.path, { max: 70, inTable: true }) + (file.status === 'added' ? ' (new)' : file.status === 'removed' ? ' (deleted)' : file.status === 'renamed' ? ' (renamed)' : '');
+        rows.push(`| ${name} | ${formatCount(file.records)} | ${formatCount(file.added)} | ${formatCount(file.removed)} | ${formatCount(file.modified)} |`);
+    }
+    if (files.length > limit)
+        rows.push(`| … and ${formatCount(files.length - limit)} more files | | | | |`);
+    return rows;
+}
+/** What a reviewer should know about reading the files: unreadable, LFS, skipped lines, renames. */
+function fileNotes(files) {
+    const notes = [];
+    for (const file of files) {
+        const name = codeSpan(file.path, { max: 70 });
+        if (file.lfsPointer)
+            notes.push(`- ${name} is a Git LFS pointer, not the data: check out with \`lfs: true\` (actions/checkout) or run \`git lfs pull\`.`);
+        else if (file.unreadable)
+            notes.push(`- ${name} could not be read: see the \`parse\` finding.`);
+        if (file.skipped > 0)
+            notes.push(`- ${name}: ${formatCount(file.skipped)} ${file.skipped === 1 ? 'line' : 'lines'} could not be read as records (reported as \`parse\` findings); the rest was audited.`);
+        if (file.previousPath)
+            notes.push(`- ${name} was renamed from ${codeSpan(file.previousPath, { max: 70 })}.`);
+        if (file.reordered)
+            notes.push(`- ${name}: records were reordered (not counted as changes).`);
+    }
+    return notes;
+}
+function regressionList(regressions, baseName, detail) {
+    const lines = ['**Regressions brought by this PR**'];
+    regressions.forEach((regression, i) => {
+        const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
+        const accepted = regression.accepted ? ' _(accepted)_' : '';
+        const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
+        const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : '';
+        lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
+    });
+    return lines;
+}
+function dimensionTable(report, baseName) {
+    const rows = [`| dimension | ${escapeMarkdown(baseName, 40)} | this PR | Δ | changed records |`, '|---|---:|---:|---:|---:|'];
+    for (const dimension of DIMENSIONS) {
+        const { score, baseScore, patchScore } = report.dimensions[dimension];
+        const delta = score !== null && baseScore !== null ? formatDelta(score - baseScore) : '';
+        rows.push(`| ${dimension} | ${formatScore(baseScore)} | ${formatScore(score)} | ${delta} | ${formatScore(patchScore)} |`);
+    }
+    return rows;
+}
+function findingSections(report, detail, baseName) {
+    const introduced = report.files.flatMap((f) => f.findings.filter((x) => x.introduced));
+    const introducedTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.introduced, 0), 0);
+    const existingTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.total - c.introduced, 0), 0);
+    const lines = [];
+    if (introducedTotal > 0) {
+        lines.push(`<details><summary>Findings in changed records (${formatCount(introducedTotal)})</summary>`, '');
+        lines.push(...groupedFindings(introduced, report, detail, true), '</details>', '');
+    }
+    if (existingTotal > 0) {
+        const existing = report.files.flatMap((f) => f.findings.filter((x) => !x.introduced));
+        lines.push(`<details><summary>Findings already in ${escapeMarkdown(baseName, 40)} or untouched records (${formatCount(existingTotal)})</summary>`, '');
+        lines.push(...groupedFindings(existing, report, detail, false), '</details>', '');
+    }
+    return lines;
+}
+function groupedFindings(findings, report, detail, introduced) {
+    const lines = [];
+    const byCheck = new Map();
+    for (const finding of findings)
+        byCheck.set(finding.check, [...(byCheck.get(finding.check) ?? []), finding]);
+    const totals = new Map();
+    for (const file of report.files) {
+        for (const count of file.counts)
+            totals.set(count.check, (totals.get(count.check) ?? 0) + (introduced ? count.introduced : count.total - count.introduced));
+    }
+    for (const [check, total] of [...totals].sort((a, b) => b[1] - a[1])) {
+        if (total === 0)
+            continue;
+        const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck);
+        const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? '';
+        lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`);
+        for (const finding of examples)
+            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${finding.excerpt ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : ''}`);
+        if (total > examples.length && examples.length > 0)
+            lines.push(`- … ${formatCount(total - examples.length)} more`);
+        lines.push('');
+    }
+    return lines;
+}
+function findingCounts(report) {
+    const lines = ['| check | dimension | new | total |', '|---|---|---:|---:|'];
+    const merged = new Map();
+    for (const count of report.files.flatMap((f) => f.counts)) {
+        const entry = merged.get(count.check) ?? { dimension: count.dimension, introduced: 0, total: 0 };
+        entry.introduced += count.introduced;
+        entry.total += count.total;
+        merged.set(count.check, entry);
+    }
+    for (const [check, entry] of merged)
+        lines.push(`| ${escapeMarkdown(check, 60)} | ${entry.dimension} | ${formatCount(entry.introduced)} | ${formatCount(entry.total)} |`);
+    return lines;
+}
+/** `file:line` (or just the file), with the record's key when it has one. */
+function exampleText(finding) {
+    const place = finding.line !== undefined ? `${finding.file}:${finding.line}` : finding.file;
+    const key = finding.key ? ` key ${codeSpan(finding.key, { max: 30 })}` : '';
+    return codeSpan(place, { max: 90 }) + key;
+}
+function gateLine(report) {
+    if (!report.gate.passed)
+        return `Fails the gate: ${report.gate.reasons.map((r) => escapeMarkdown(r)).join('; ')}.`;
+    return `Passes the gate (\`fail-on: ${report.gate.failOn}\`${report.gate.minScore !== undefined ? `, \`min-score: ${report.gate.minScore}\`` : ''}).`;
+}
+/** A score with one decimal, or an en dash where there is none. */
+function formatScore(score) {
+    return score === null ? '–' : Number.isInteger(score) ? String(score) : score.toFixed(1);
+}
+/** ▲ / ▼ with the size of the change, or `=`. */
+function formatDelta(delta) {
+    const rounded = Math.round(delta * 10) / 10;
+    if (rounded === 0)
+        return '=';
+    return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
+}
+/** Thousands separated the way reviewers read them: 10,412. */
+function formatCount(count) {
+    return count.toLocaleString('en-US');
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+/** The JSON report: the report type as it is, which other tools read (`score`, `files[]`, ...). */
+function renderJson(report) {
+    return JSON.stringify(report, null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/github/api/check-runs.ts
+/** The checks API takes at most 50 annotations per request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Summary and text are cut by the API at 65,535 characters. */
+const OUTPUT_LIMIT = 65_000;
+/**
+ * Creates the completed check run on the head SHA with the first batch of annotations, then adds
+ * the rest 50 at a time, as the API requires.
+ */
+async function publishCheckRun(client, repo, check) {
+    const output = (annotations) => ({
+        title: check.title,
+        summary: check.summary.slice(0, OUTPUT_LIMIT),
+        ...(check.text ? { text: check.text.slice(0, OUTPUT_LIMIT) } : {}),
+        annotations: [...annotations]
+    });
+    const [first, ...rest] = batches(check.annotations, ANNOTATIONS_PER_REQUEST);
+    const { data } = await client.rest.checks.create({
+        ...repo,
+        name: check.name,
+        head_sha: check.headSha,
+        status: 'completed',
+        conclusion: check.conclusion,
+        completed_at: new Date().toISOString(),
+        ...(check.detailsUrl ? { details_url: check.detailsUrl } : {}),
+        output: output(first ?? [])
+    });
+    for (const batch of rest)
+        await client.rest.checks.update({ ...repo, check_run_id: data.id, output: output(batch) });
+    return { id: data.id, url: data.html_url ?? undefined };
+}
+function batches(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/github/publish.ts
+
+
+
+
+
+
+
+
+
+
+
+/** GitHub's job summary takes at most 1 MiB per step. */
+const SUMMARY_BUDGET = 1_000_000;
+/** failure when the gate fails; neutral when the change brought findings but passes; success otherwise. */
+function conclusionOf(report) {
+    if (!report.gate.passed)
+        return 'failure';
+    return report.totals.introduced > 0 && (report.totals.errors > 0 || report.totals.warnings > 0) ? 'neutral' : 'success';
+}
+const FOOTER = '`/audit explain CHECK` · `/audit accept CHECK REASON` · `/audit rerun` · the full report is in the job summary.';
+/** The sticky comment's body: marker, hidden state, the report, and the waivers in force. */
+function commentBody(report, marker, state) {
+    const waivers = state.waivers.length
+        ? '\n\n**Accepted by maintainers**\n' + state.waivers.map((w) => `- \`${escapeMarkdown(w.check, 60)}\` by ${escapeMarkdown(w.by, 60)}: ${escapeMarkdown(w.reason, 300)}`).join('\n')
+        : '';
+    const head = `${marker}\n${encodeState(state)}\n`;
+    return head + renderMarkdown(report, { budget: COMMENT_BUDGET - head.length - waivers.length, footer: FOOTER }) + waivers;
+}
+/**
+ * Publishes a report everywhere it belongs: the JSON file, the sticky comment, the check run
+ * with annotations, the job summary and the step outputs. A refused write (a fork's read-only
+ * token) falls back to the summary and outputs and says why; it never hides the verdict.
+ */
+async function publishReport(report, target) {
+    const conclusion = conclusionOf(report);
+    const fallbacks = [];
+    const reportPath = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? process.cwd(), 'dataset-audit-report.json');
+    await (0,promises_namespaceObject.writeFile)(reportPath, renderJson(report));
+    if (target.pullNumber !== undefined && target.inputs.comment !== 'off') {
+        try {
+            const result = await upsertSticky(target.client, target.repo, target.pullNumber, target.marker, commentBody(report, target.marker, target.state), target.inputs.comment, target.comments);
+            info(`dataset-audit: comment ${result.action}`);
+        }
+        catch (error) {
+            fallbacks.push(refusal('comment on the pull request', error));
+        }
+    }
+    try {
+        const regressions = report.regressions.filter((r) => !r.accepted).length;
+        const title = report.files.length === 0 ? 'No dataset file changed' : `${formatScore(report.score)} / 100 · ${regressions} ${regressions === 1 ? 'regression' : 'regressions'}`;
+        const run = await publishCheckRun(target.client, target.repo, {
+            name: target.checkName,
+            headSha: target.headSha,
+            conclusion,
+            title,
+            summary: renderMarkdown(report, { budget: 60_000 }),
+            annotations: target.inputs.annotations ? annotationsFor(report) : []
+        });
+        info(`dataset-audit: check run ${run.id} (${conclusion})`);
+    }
+    catch (error) {
+        fallbacks.push(refusal('create the check run', error));
+    }
+    for (const fallback of fallbacks)
+        warning(fallback);
+    const summaryNotes = fallbacks.map((f) => `> ${escapeMarkdown(f, 500)}\n\n`).join('');
+    await summary.addRaw(summaryNotes + renderMarkdown(report, { budget: SUMMARY_BUDGET - summaryNotes.length })).write();
+    setOutputs(report, conclusion, reportPath);
+    return conclusion;
+}
+/** The step outputs, the same on every path. */
+function setOutputs(report, conclusion, reportPath) {
+    setOutput('score', report.score ?? '');
+    setOutput('base-score', report.baseScore ?? '');
+    setOutput('regressions', report.regressions.filter((r) => !r.accepted).length);
+    setOutput('findings', report.totals.findings);
+    setOutput('conclusion', conclusion);
+    setOutput('report', reportPath);
+}
+/** Why a write was refused, in words a maintainer can act on. */
+function refusal(what, error) {
+    const status = statusOf(error);
+    if (status === 403 || status === 404) {
+        return `dataset-audit could not ${what} (HTTP ${status}): the token is read-only, as it is for pull requests from forks. The report is in this job summary and the step outputs; to publish it on fork PRs, use the two-workflow setup in the README (a workflow_run workflow with mode: publish).`;
+    }
+    return `dataset-audit could not ${what}: ${error.message}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config/schema.ts
+/**
+ * The JSON Schema of `.github/dataset-audit.yml`, and the defaults it documents.
+ *
+ * The same schema is published as `schema/dataset-audit.schema.json` for editors
+ * (yaml-language-server, SchemaStore); a test keeps the two equal. It describes the file as the
+ * user writes it (kebab-case keys, a string wherever a list of one is meant); `load.ts`
+ * validates against it and then turns the result into the camelCase `AuditConfig`.
+ *
+ * Sub-schemas are inlined rather than shared with `$ref`: draft-07 ignores the siblings of a
+ * `$ref`, and editors would lose the per-option descriptions.
+ */
+
+
+/** The file the config is read from when no other is given. */
+const schema_DEFAULT_CONFIG_PATH = '.github/dataset-audit.yml';
+const DATASET_EXTENSIONS = '{jsonl,ndjson,json,csv,tsv,parquet}';
+/** Every file in a format the readers understand, plain or gzip-compressed. */
+const DEFAULT_INCLUDE = [`**/*.${DATASET_EXTENSIONS}`, `**/*.${DATASET_EXTENSIONS}.gz`];
+/**
+ * Files that have a dataset's extension but are not datasets: package manifests, tool and
+ * editor settings, JSON Schemas, model configs that sit beside training data, Hugging Face
+ * dataset metadata, and anything under `.github/` or `node_modules/`.
+ */
+const DEFAULT_EXCLUDE = [
+    '.github/**',
+    '**/.git/**',
+    '**/node_modules/**',
+    '**/.vscode/**',
+    '**/.idea/**',
+    '**/.devcontainer/**',
+    '**/.ipynb_checkpoints/**',
+    '**/package.json',
+    '**/package-lock.json',
+    '**/npm-shrinkwrap.json',
+    '**/composer.json',
+    '**/tsconfig*.json',
+    '**/jsconfig*.json',
+    '**/.eslintrc*.json',
+    '**/.prettierrc*.json',
+    '**/renovate.json',
+    '**/*.schema.json',
+    '**/schema.json',
+    '**/dataset_info.json',
+    '**/dataset_infos.json',
+    '**/dataset_dict.json',
+    '**/tokenizer.json',
+    '**/tokenizer_config.json',
+    '**/special_tokens_map.json',
+    '**/generation_config.json',
+    '**/adapter_config.json'
+];
+/** The gate's default: fail only when the PR makes the dataset worse. */
+const DEFAULT_FAIL_ON = 'regression';
+/** Points a dimension may drop by default before the drop counts as a regression. */
+const DEFAULT_TOLERANCE = 1;
+/** A dimension's weight when the config gives none. */
+const DEFAULT_WEIGHT = 1;
+/** One glob, path or field name, or a list of them: `key: id` means `key: [id]`. */
+function stringOrList(description, options = {}) {
+    return {
+        description,
+        type: ['string', 'array'],
+        minLength: 1,
+        items: { type: 'string', minLength: 1 },
+        ...(options.minItems === undefined ? {} : { minItems: options.minItems }),
+        ...(options.default === undefined ? {} : { default: [...options.default] })
+    };
+}
+const checkSchema = {
+    description: "One check's settings. Besides `enabled`, `severity` and `fields`, each check takes its own " +
+        'settings (thresholds, patterns); `dataset-audit explain <check>` lists them. Setting names ' +
+        'may be written kebab-case or camelCase.',
+    type: 'object',
+    properties: {
+        enabled: {
+            description: 'Set to false to turn the check off.',
+            type: 'boolean',
+            default: true
+        },
+        severity: {
+            description: "The severity of the check's findings, in place of the check's default.",
+            enum: [...SEVERITIES]
+        },
+        fields: stringOrList("The fields the check reads. Defaults to the file's text fields.")
+    },
+    additionalProperties: true
+};
+function checksSchema(description) {
+    return {
+        description,
+        type: 'object',
+        additionalProperties: checkSchema,
+        examples: [{ pii: { severity: 'error' }, length: { enabled: false } }]
+    };
+}
+const ruleSchema = {
+    description: 'Settings for the files matching `paths`. Rules apply in order: a later rule overrides an earlier one.',
+    type: 'object',
+    required: ['paths'],
+    additionalProperties: false,
+    properties: {
+        paths: stringOrList('Globs (picomatch, repository-relative, dot files included) of the files this rule applies to.', {
+            minItems: 1
+        }),
+        format: {
+            description: "The file's format, when its extension does not say (`.txt` holding JSON lines).",
+            enum: [...FORMATS]
+        },
+        key: stringOrList('The field or fields whose values identify a record across versions, so the diff reports a ' +
+            'changed record as modified instead of removed and added. An empty list means the file has no key.'),
+        'text-fields': stringOrList('The string fields holding the text the checks read (PII, duplicates, length...). Inferred from the first records when absent.'),
+        'label-field': {
+            description: 'The field holding the class label, for label balance and label-consistency checks.',
+            type: 'string',
+            minLength: 1
+        },
+        split: {
+            description: "The dataset split the files belong to. Inferred from the path when absent: a `train`/`training` segment or name token means train, `dev`/`val`/`valid`/`validation` validation, `test`/`testing`/`eval`/`evaluation` test.",
+            enum: [...SPLITS]
+        },
+        purpose: {
+            description: 'What the data is for; some checks adjust their expectations to it.',
+            enum: [...PURPOSES]
+        },
+        schema: {
+            description: 'Repository-relative path of a JSON Schema every record must satisfy. The schema file itself is never audited as a dataset.',
+            type: 'string',
+            minLength: 1
+        },
+        'records-path': {
+            description: 'For JSON files holding an object: the top-level field with the records. By default the first field whose value is an array.',
+            type: 'string',
+            minLength: 1
+        },
+        delimiter: {
+            description: "The CSV delimiter. Defaults to `,` for .csv and a tab for .tsv; `tab` or '\\t' also mean a tab.",
+            type: 'string',
+            minLength: 1
+        },
+        checks: checksSchema('Check settings for these files, merged per check over the top-level `checks`.')
+    }
+};
+/** The config file's JSON Schema (draft-07). */
+const configSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'dataset-audit configuration',
+    description: 'Configuration of dataset-audit, read from `.github/dataset-audit.yml`. Every option is optional.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+        $schema: {
+            description: 'The URL of this schema, for editors. Ignored by dataset-audit.',
+            type: 'string'
+        },
+        id: {
+            description: "Suffix of the sticky PR comment's marker, so that two workflows auditing different data each keep their own comment.",
+            type: 'string',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+            maxLength: 64,
+            examples: ['sft']
+        },
+        include: stringOrList('Globs of the files that are datasets. Replaces the default, which is every .jsonl, .ndjson, .json, .csv, .tsv and .parquet file, plain or .gz.', { minItems: 1, default: DEFAULT_INCLUDE }),
+        exclude: stringOrList('Globs of files never audited, even when `include` matches. Replaces the default list (package manifests, tool configs, JSON Schemas, .github/, node_modules/...): copy the entries you want to keep.', { default: DEFAULT_EXCLUDE }),
+        'fail-on': {
+            description: 'When the audit fails the check: `error` on an error-severity finding in the changed records, `regression` when the PR lowers a dimension score by more than `tolerance` points, `warning` on a warning or an error in the changed records, `never` to only report.',
+            enum: [...FAIL_ON],
+            default: DEFAULT_FAIL_ON
+        },
+        'min-score': {
+            description: "The gate also fails when the head's overall score (0-100) is below this.",
+            type: 'number',
+            minimum: 0,
+            maximum: 100
+        },
+        tolerance: {
+            description: 'Points (0-100 scale) a dimension may drop before the drop counts as a regression.',
+            type: 'number',
+            minimum: 0,
+            default: DEFAULT_TOLERANCE
+        },
+        weights: {
+            description: 'Weights of the dimensions in the overall score. A dimension not listed weighs 1; 0 leaves it out.',
+            type: 'object',
+            additionalProperties: false,
+            properties: Object.fromEntries(DIMENSIONS.map((dimension) => [
+                dimension,
+                { description: `Weight of ${dimension} in the overall score.`, type: 'number', minimum: 0, default: DEFAULT_WEIGHT }
+            ]))
+        },
+        checks: checksSchema('Settings per check id, for every file. Rules refine them per path.'),
+        rules: {
+            description: 'Settings per path. Rules apply in order: for each setting, the last matching rule that sets it wins.',
+            type: 'array',
+            items: ruleSchema
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/config/load.ts
+/**
+ * Reads `.github/dataset-audit.yml` into an `AuditConfig`: YAML syntax first, then the JSON
+ * Schema, then the few rules a schema cannot say. Every problem is reported, each with the
+ * path of the bad option and its line, so one run tells the user everything to fix.
+ */
+
+
+
+
+
+
+
+/** The config file is invalid or unreadable; `problems` lists every reason, each with its path. */
+class ConfigError extends Error {
+    source;
+    problems;
+    name = 'ConfigError';
+    constructor(
+    /** The file the problems are in. */
+    source, problems) {
+        super(formatProblems(source, problems));
+        this.source = source;
+        this.problems = problems;
+    }
+}
+/** One problem as a compiler would print it: `file:line:column: rules/0/split: message`. */
+function formatProblem(problem, source) {
+    const where = problem.line === undefined ? source : `${source}:${problem.line}:${problem.column ?? 1}`;
+    const option = problem.path.replace(/^\//, '');
+    return option === '' ? `${where}: ${problem.message}` : `${where}: ${option}: ${problem.message}`;
+}
+function formatProblems(source, problems) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    return [`Invalid dataset-audit config (${count}):`, ...problems.map((problem) => `  ${formatProblem(problem, source)}`)].join('\n');
+}
+/** The configuration used when there is no config file. A fresh object on every call. */
+function defaultConfig() {
+    return {
+        include: [...DEFAULT_INCLUDE],
+        exclude: [...DEFAULT_EXCLUDE],
+        rules: [],
+        checks: {},
+        failOn: DEFAULT_FAIL_ON,
+        weights: defaultWeights(),
+        tolerance: DEFAULT_TOLERANCE
+    };
+}
+function defaultWeights() {
+    // A literal rather than a loop over DIMENSIONS: the compiler then insists on every dimension.
+    return {
+        accuracy: DEFAULT_WEIGHT,
+        completeness: DEFAULT_WEIGHT,
+        consistency: DEFAULT_WEIGHT,
+        diversity: DEFAULT_WEIGHT,
+        freshness: DEFAULT_WEIGHT,
+        uniqueness: DEFAULT_WEIGHT,
+        privacy: DEFAULT_WEIGHT,
+        provenance: DEFAULT_WEIGHT
+    };
+}
+let compiledValidator;
+function validator() {
+    // verbose: the messages quote the bad value and suggest option names from the schema.
+    compiledValidator ??= new dist_ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
+    return compiledValidator;
+}
+// Positions of the options of each parsed config, so `unknownCheckIds` can give lines too.
+const locators = new WeakMap();
+/**
+ * Parses and validates the text of a config file.
+ *
+ * @param text the YAML text; empty or comments only means every default.
+ * @param source the file's name, used in messages.
+ * @throws ConfigError listing every YAML syntax error, or else every schema violation.
+ */
+function parseConfig(text, source = schema_DEFAULT_CONFIG_PATH) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const position = (offset) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { line, column: col };
+    };
+    if (document.errors.length > 0) {
+        throw new ConfigError(source, document.errors.map((error) => ({
+            path: '',
+            message: `YAML syntax error: ${error.message.split('\n')[0]}`,
+            ...position(error.pos[0])
+        })));
+    }
+    const locate = (pointer, preferKey = false) => {
+        const offset = offsetOf(document.contents, pointerSegments(pointer), preferKey);
+        return offset === undefined ? undefined : position(offset);
+    };
+    let data;
+    try {
+        data = document.toJS() ?? {};
+    }
+    catch (error) {
+        // Alias bombs and the like: yaml refuses them while building the value.
+        throw new ConfigError(source, [{ path: '', message: `YAML error: ${errorMessage(error)}` }]);
+    }
+    const validate = validator();
+    if (!validate(data)) {
+        throw new ConfigError(source, schemaProblems(validate.errors ?? [], locate));
+    }
+    const problems = semanticProblems(data, locate);
+    if (problems.length > 0)
+        throw new ConfigError(source, problems);
+    const config = toConfig(data);
+    locators.set(config, locate);
+    return config;
+}
+/**
+ * Reads the config file.
+ *
+ * @param file the path given by the user, or undefined for the default
+ *   (`.github/dataset-audit.yml`, else `.github/dataset-audit.yaml`), which may be absent.
+ * @param root the directory relative paths are resolved from.
+ * @throws ConfigError when a file given explicitly is missing, or the file is invalid.
+ */
+async function loadConfigFile(file, root = process.cwd()) {
+    if (file === undefined) {
+        for (const candidate of [DEFAULT_CONFIG_PATH, DEFAULT_CONFIG_PATH.replace(/\.yml$/, '.yaml')]) {
+            const text = await readIfPresent(path.resolve(root, candidate), candidate);
+            if (text !== undefined)
+                return parseConfig(text, candidate);
+        }
+        return defaultConfig();
+    }
+    const text = await readIfPresent(path.resolve(root, file), file);
+    if (text === undefined)
+        throw new ConfigError(file, [{ path: '', message: 'config file not found' }]);
+    return parseConfig(text, file);
+}
+async function readIfPresent(absolute, source) {
+    try {
+        return await readFile(absolute, 'utf8');
+    }
+    catch (error) {
+        // Duck-typed: errors from node: built-ins are not always `instanceof Error` (jest's VM realms).
+        if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
+            return undefined;
+        throw new ConfigError(source, [{ path: '', message: `cannot read the config file: ${errorMessage(error)}` }]);
+    }
+}
+/**
+ * The check ids in `checks:` (top level and in rules) that are not among `knownIds`, each with
+ * its path (`/rules/1/checks/pii-scan`) and a suggestion. Unknown ids are not an error when
+ * parsing, because checks are registered outside the config layer.
+ */
+function unknownCheckIds(config, knownIds) {
+    const locate = locators.get(config);
+    const known = new Set(knownIds);
+    const problems = [];
+    const report = (checks, prefix) => {
+        for (const id of Object.keys(checks ?? {})) {
+            if (known.has(id))
+                continue;
+            const pointer = `${prefix}/checks/${escapePointer(id)}`;
+            const suggestion = closest(id, knownIds);
+            const message = suggestion
+                ? `unknown check \`${id}\`; did you mean \`${suggestion}\`?`
+                : `unknown check \`${id}\`; the checks are ${[...knownIds].sort().join(', ')}`;
+            problems.push({ path: pointer, message, ...locate?.(pointer, true) });
+        }
+    };
+    report(config.checks, '');
+    config.rules.forEach((rule, index) => report(rule.checks, `/rules/${index}`));
+    return problems;
+}
+// ---------------------------------------------------------------------------------------------
+// From the file's shape to AuditConfig
+function toConfig(raw) {
+    const config = {
+        include: raw.include === undefined ? [...DEFAULT_INCLUDE] : asList(raw.include),
+        exclude: raw.exclude === undefined ? [...DEFAULT_EXCLUDE] : asList(raw.exclude),
+        rules: (raw.rules ?? []).map(toRule),
+        checks: toChecks(raw.checks),
+        failOn: raw['fail-on'] ?? DEFAULT_FAIL_ON,
+        weights: defaultWeights(),
+        tolerance: raw.tolerance ?? DEFAULT_TOLERANCE
+    };
+    for (const dimension of DIMENSIONS) {
+        const weight = raw.weights?.[dimension];
+        if (weight !== undefined)
+            config.weights[dimension] = weight;
+    }
+    if (raw.id !== undefined)
+        config.id = raw.id;
+    if (raw['min-score'] !== undefined)
+        config.minScore = raw['min-score'];
+    return config;
+}
+function toRule(raw) {
+    const rule = { paths: asList(raw.paths) };
+    if (raw.format !== undefined)
+        rule.format = raw.format;
+    if (raw.key !== undefined)
+        rule.key = asList(raw.key);
+    if (raw['text-fields'] !== undefined)
+        rule.textFields = asList(raw['text-fields']);
+    if (raw['label-field'] !== undefined)
+        rule.labelField = raw['label-field'];
+    if (raw.split !== undefined)
+        rule.split = raw.split;
+    if (raw.purpose !== undefined)
+        rule.purpose = raw.purpose;
+    if (raw.schema !== undefined)
+        rule.schema = raw.schema;
+    if (raw['records-path'] !== undefined)
+        rule.recordsPath = raw['records-path'];
+    if (raw.delimiter !== undefined)
+        rule.delimiter = toDelimiter(raw.delimiter);
+    if (raw.checks !== undefined)
+        rule.checks = toChecks(raw.checks);
+    return rule;
+}
+/** `'\t'` in single quotes is a backslash and a t in YAML, not a tab: take what was meant. */
+function toDelimiter(delimiter) {
+    return delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
+}
+function toChecks(raw) {
+    const checks = {};
+    for (const [id, settings] of Object.entries(raw ?? {})) {
+        // The check id stays as written; its setting names become camelCase like every option.
+        const check = {};
+        for (const [name, value] of Object.entries(settings)) {
+            if (name !== 'fields')
+                check[camelCase(name)] = value;
+        }
+        if (settings.fields !== undefined)
+            check.fields = asList(settings.fields);
+        checks[id] = check;
+    }
+    return checks;
+}
+function asList(value) {
+    return typeof value === 'string' ? [value] : [...value];
+}
+function camelCase(name) {
+    return name.replace(/-([a-z0-9])/g, (_match, letter) => letter.toUpperCase());
+}
+// ---------------------------------------------------------------------------------------------
+// Problems
+/** What the schema cannot say. */
+function semanticProblems(raw, locate) {
+    const problems = [];
+    if (raw.weights !== undefined) {
+        const total = DIMENSIONS.reduce((sum, dimension) => sum + (raw.weights?.[dimension] ?? DEFAULT_WEIGHT), 0);
+        if (total === 0) {
+            problems.push({ path: '/weights', message: 'at least one dimension must weigh more than 0', ...locate('/weights') });
+        }
+    }
+    return problems;
+}
+/** Ajv's errors in the user's terms, one per problem, in file order. */
+function schemaProblems(errors, locate) {
+    const problems = [];
+    const missing = [];
+    const suggested = new Set();
+    for (const error of errors) {
+        if (error.keyword === 'additionalProperties') {
+            const unknownName = String(param(error, 'additionalProperty'));
+            const pointer = `${error.instancePath}/${escapePointer(unknownName)}`;
+            const suggestion = closest(unknownName, schemaPropertyNames(error.parentSchema));
+            if (suggestion !== undefined)
+                suggested.add(`${error.instancePath}/${escapePointer(suggestion)}`);
+            problems.push({ path: pointer, message: unknownOptionMessage(error.instancePath, unknownName, suggestion), ...locate(pointer, true) });
+        }
+        else if (error.keyword === 'required') {
+            const name = String(param(error, 'missingProperty'));
+            missing.push({
+                path: `${error.instancePath}/${escapePointer(name)}`,
+                message: name === 'paths' ? 'is missing: every rule needs the globs of the files it applies to' : 'is missing',
+                ...locate(error.instancePath)
+            });
+        }
+        else {
+            problems.push({ path: error.instancePath, message: describeError(error), ...locate(error.instancePath) });
+        }
+    }
+    // `path: x` in a rule already says "did you mean `paths`?"; that `paths` is then missing is noise.
+    problems.push(...missing.filter((problem) => !suggested.has(problem.path)));
+    return problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+}
+const RULE_OPTIONS = Object.keys(configSchema.properties.rules.items.properties);
+const TOP_LEVEL_OPTIONS = Object.keys(configSchema.properties);
+function unknownOptionMessage(parentPointer, name, suggestion) {
+    const isTopLevel = parentPointer === '';
+    const isRule = /^\/rules\/\d+$/.test(parentPointer);
+    if (isTopLevel && RULE_OPTIONS.includes(name) && name !== 'checks') {
+        return `unknown option \`${name}\`; \`${name}\` is set per path: put it in a rule under \`rules:\``;
+    }
+    if (isRule && TOP_LEVEL_OPTIONS.includes(name)) {
+        return `unknown option \`${name}\`; \`${name}\` applies to the whole config: move it out of \`rules:\``;
+    }
+    const what = parentPointer === '/weights' ? 'dimension' : 'option';
+    const hint = suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`;
+    return `unknown ${what} \`${name}\`${hint}`;
+}
+function describeError(error) {
+    const got = `, got ${describeValue(error.data)}`;
+    switch (error.keyword) {
+        case 'type': {
+            const expected = error.params.type;
+            const types = Array.isArray(expected) ? expected.map(String) : [String(expected)];
+            const wanted = types.includes('string') && types.includes('array') ? 'a string or a list of strings' : types.map(load_typeName).join(' or ');
+            return error.instancePath === '' ? `the config must be a mapping of options${got}` : `must be ${wanted}${got}`;
+        }
+        case 'enum': {
+            const allowed = error.params.allowedValues;
+            return `must be one of ${Array.isArray(allowed) ? allowed.join(', ') : String(allowed)}${got}`;
+        }
+        case 'minimum':
+            return `must be at least ${String(error.params.limit)}${got}`;
+        case 'maximum':
+            return `must be at most ${String(error.params.limit)}${got}`;
+        case 'minItems':
+            return 'must not be an empty list';
+        case 'minLength':
+            return 'must not be empty';
+        case 'maxLength':
+            return `must be at most ${String(error.params.limit)} characters long`;
+        case 'pattern':
+            return `must start with a letter or digit and hold only letters, digits, \`.\`, \`_\` and \`-\`${got}`;
+        default:
+            return error.message ?? `fails ${error.keyword}`;
+    }
+}
+function load_typeName(type) {
+    const names = {
+        string: 'a string',
+        array: 'a list',
+        object: 'a mapping',
+        number: 'a number',
+        integer: 'a whole number',
+        boolean: 'true or false',
+        null: 'null'
+    };
+    return names[type] ?? type;
+}
+function describeValue(value) {
+    if (value === null || value === undefined)
+        return 'an empty value';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    const text = JSON.stringify(value);
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+function param(error, name) {
+    const value = error.params[name];
+    return value;
+}
+function schemaPropertyNames(schema) {
+    if (typeof schema !== 'object' || schema === null || !('properties' in schema))
+        return [];
+    const properties = schema.properties;
+    return typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+}
+/** The candidate a misspelt name most likely meant: same letters ignoring case and `-`/`_`, or a typo away. */
+function closest(name, candidates) {
+    const squash = (text) => text.toLowerCase().replace(/[-_\s]/g, '');
+    const exact = candidates.find((candidate) => squash(candidate) === squash(name));
+    if (exact !== undefined)
+        return exact;
+    const budget = name.length <= 4 ? 1 : 2;
+    let best;
+    for (const candidate of candidates) {
+        const distance = load_editDistance(squash(name), squash(candidate));
+        if (distance <= budget && (best === undefined || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+function load_editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+// ---------------------------------------------------------------------------------------------
+// JSON pointers and YAML positions
+function escapePointer(segment) {
+    return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+function pointerSegments(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+/**
+ * The source offset of the node a pointer names: its value, or its key when `preferKey` (an
+ * unknown option is best shown at its name) or when the value is empty. Stops at the deepest
+ * node that exists, so a missing option points at the mapping that lacks it.
+ */
+function offsetOf(root, segments, preferKey) {
+    let node = root;
+    let key;
+    for (const segment of segments) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === segment);
+            if (pair === undefined)
+                break;
+            key = pair.key;
+            node = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            const item = node.items[Number(segment)];
+            if (item === undefined)
+                break;
+            key = undefined;
+            node = item;
+        }
+        else {
+            break;
+        }
+    }
+    const keyOffset = (0,dist/* isNode */.Ll)(key) ? key.range?.[0] : undefined;
+    const valueOffset = (0,dist/* isNode */.Ll)(node) ? node.range?.[0] : undefined;
+    // `option:` with nothing after it: the key is where the user looks.
+    const isEmpty = (0,dist/* isScalar */.jn)(node) && node.value === null;
+    if (preferKey || isEmpty)
+        return keyOffset ?? valueOffset;
+    return valueOffset ?? keyOffset;
+}
+function errorMessage(error) {
+    if (typeof error === 'object' && error !== null && 'message' in error)
+        return String(error.message);
+    return String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/config/paths.ts
+/**
+ * Which files are datasets, and what settings apply to each: the config's globs and rules
+ * applied to one repository-relative path.
+ */
+
+// Compiled globs, keyed by the glob list itself: configs are built once and then only read
+// (a glob list changed in place after its first use would keep its old matcher).
+const matchers = new WeakMap();
+function matcherFor(globs) {
+    let matcher = matchers.get(globs);
+    if (matcher === undefined) {
+        matcher = globs.length === 0 ? () => false : picomatch_default()([...globs], { dot: true });
+        matchers.set(globs, matcher);
+    }
+    return matcher;
+}
+/** Forward slashes, no leading `./`: the form the globs are written against. */
+function normalizePath(path) {
+    return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/**
+ * True when the file is a dataset to audit: `include` matches it, `exclude` does not, and no
+ * rule names it as its record `schema` (a JSON Schema is not data, whatever its name).
+ */
+function isDatasetPath(config, path) {
+    const file = normalizePath(path);
+    if (!matcherFor(config.include)(file) || matcherFor(config.exclude)(file))
+        return false;
+    return !config.rules.some((rule) => rule.schema !== undefined && normalizePath(rule.schema) === file);
+}
+function ruleMatches(rule, file) {
+    return matcherFor(rule.paths)(file);
+}
+function copyCheck(check) {
+    return check.fields === undefined ? { ...check } : { ...check, fields: [...check.fields] };
+}
+/**
+ * The settings for one file: the rules whose `paths` match it, applied in order so that a later
+ * rule overrides an earlier one option by option. Check settings merge per check id and per
+ * setting: the top-level `checks` first, then each matching rule's. Without a rule that sets
+ * `split`, the split is inferred from the path.
+ */
+function settingsFor(config, path) {
+    const file = normalizePath(path);
+    const checks = {};
+    for (const [id, check] of Object.entries(config.checks))
+        checks[id] = copyCheck(check);
+    const settings = { path: file, key: [], checks };
+    for (const rule of config.rules) {
+        if (!ruleMatches(rule, file))
+            continue;
+        if (rule.format !== undefined)
+            settings.format = rule.format;
+        if (rule.key !== undefined)
+            settings.key = [...rule.key];
+        if (rule.textFields !== undefined)
+            settings.textFields = [...rule.textFields];
+        if (rule.labelField !== undefined)
+            settings.labelField = rule.labelField;
+        if (rule.split !== undefined)
+            settings.split = rule.split;
+        if (rule.purpose !== undefined)
+            settings.purpose = rule.purpose;
+        if (rule.schema !== undefined)
+            settings.schema = rule.schema;
+        if (rule.recordsPath !== undefined)
+            settings.recordsPath = rule.recordsPath;
+        if (rule.delimiter !== undefined)
+            settings.delimiter = rule.delimiter;
+        for (const [id, check] of Object.entries(rule.checks ?? {})) {
+            checks[id] = { ...checks[id], ...copyCheck(check) };
+        }
+    }
+    if (settings.split === undefined) {
+        const inferred = inferSplit(file);
+        if (inferred !== undefined)
+            settings.split = inferred;
+    }
+    return settings;
+}
+/** The words that name a split, as whole tokens of a path segment. */
+const SPLIT_WORDS = new Map([
+    ['train', 'train'],
+    ['training', 'train'],
+    ['dev', 'validation'],
+    ['val', 'validation'],
+    ['valid', 'validation'],
+    ['validation', 'validation'],
+    ['test', 'test'],
+    ['testing', 'test'],
+    ['eval', 'test'],
+    ['evaluation', 'test']
+]);
+/**
+ * The split a path names, if any. Each segment is cut into tokens on `.`, `_` and `-`, and only
+ * whole tokens count (a trailing number is allowed: `val2017`), so `data/train-00000-of-00001.parquet`,
+ * `gsm8k/test.jsonl`, `eval/questions.csv` and `my_validation_set.jsonl` name a split while
+ * `contest.jsonl`, `interval.csv` and `evaluate_model.json` do not. The file name is read
+ * first, then the folders from the nearest up; the first segment that names a split decides,
+ * and one naming two (`train_test_overlap.jsonl`) is ambiguous and infers nothing.
+ */
+function inferSplit(path) {
+    const segments = normalizePath(path).split('/').filter((segment) => segment !== '');
+    for (const segment of segments.reverse()) {
+        const named = new Set();
+        for (const token of segment.toLowerCase().split(/[._-]+/)) {
+            const split = SPLIT_WORDS.get(token.replace(/\d+$/, ''));
+            if (split !== undefined)
+                named.add(split);
+        }
+        if (named.size > 1)
+            return undefined;
+        const [split] = named;
+        if (split !== undefined)
+            return split;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
@@ -46951,7 +56365,7 @@ class Parser extends external_stream_namespaceObject.Transform {
   }
 }
 
-const parse = function () {
+const lib_parse = function () {
   let data, options, callback;
   for (const i in arguments) {
     const argument = arguments[i];
@@ -47124,7 +56538,7 @@ async function readCsv(chunks, context, delimiter, maxRowBytes = MAX_ROW_BYTES) 
     const invalidLines = [];
     const utf8 = new Utf8LineChecker((line) => invalidLines.push(line));
     const skips = [];
-    const parser = parse({
+    const parser = lib_parse({
         bom: true,
         delimiter,
         relax_quotes: true,
@@ -47335,8 +56749,6 @@ class LineCursor {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/engine/readers/sniff.ts
 
 /** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
@@ -47493,7 +56905,7 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
+const json_COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -47542,7 +56954,7 @@ function isWhitespace(byte) {
 /** Bytes that end a bare value (`12`, `true`). */
 function endsBareValue(byte) {
     return (isWhitespace(byte) ||
-        byte === COMMA ||
+        byte === json_COMMA ||
         byte === CLOSE_BRACKET ||
         byte === CLOSE_BRACE ||
         byte === OPEN_BRACKET ||
@@ -47789,7 +57201,7 @@ class JsonScanner {
                 this.stack.pop();
                 this.recordsEnded();
                 return true;
-            case COMMA:
+            case json_COMMA:
                 if (this.slot === ARRAY_AFTER)
                     this.slot = ARRAY_NEXT;
                 else
@@ -47864,7 +57276,7 @@ class JsonScanner {
                     this.inString = true;
                     this.slot = OBJECT_SKIPPED;
                 }
-                else if (byte === COMMA || byte === COLON || byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+                else if (byte === json_COMMA || byte === COLON || byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
                     return this.stop(`Expected a value at line ${line}; the rest of the file is not read.`);
                 }
                 else {
@@ -47873,7 +57285,7 @@ class JsonScanner {
                 return true;
             default:
                 // OBJECT_AFTER
-                if (byte === COMMA) {
+                if (byte === json_COMMA) {
                     this.slot = OBJECT_NAME;
                     return true;
                 }
@@ -58324,6 +67736,9 @@ async function runSidePass(options) {
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
+            const key = position !== undefined ? index.keys[position] : undefined;
+            if (finding.key === undefined && key !== undefined)
+                finding.key = displayKey(key);
             finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
         }
         else {
@@ -58459,26 +67874,31 @@ async function runAudit(changes, options) {
         const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
         files.push(await auditFile(change, options, progress));
     }
+    return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
+}
+/**
+ * The whole report from the files' reports: dimension scores, overall scores, regressions, the
+ * gate and the totals. Pure, so a report made elsewhere (a fork's artifact) can be judged again
+ * by trusted code from its files alone.
+ */
+function assembleReport(files, config, accepted, labels) {
     const dimensions = aggregateDimensions(files);
     const score = overallScore(dimensions, config.weights, 'score');
-    const baseScore = overallScore(dimensions, config.weights, 'baseScore');
-    const patchScore = overallScore(dimensions, config.weights, 'patchScore');
     const regressions = findRegressions(files, dimensions, config, accepted);
-    const gate = evaluateGate(files, regressions, score, config, accepted);
     const sum = (pick) => files.reduce((n, f) => n + pick(f), 0);
     return {
         schemaVersion: 1,
         tool: { name: 'dataset-audit', version: TOOL_VERSION },
-        base: options.baseLabel,
-        head: options.headLabel,
+        base: labels.base,
+        head: labels.head,
         score,
-        baseScore,
-        patchScore,
+        baseScore: overallScore(dimensions, config.weights, 'baseScore'),
+        patchScore: overallScore(dimensions, config.weights, 'patchScore'),
         dimensions,
         files,
         regressions,
-        gate,
-        notes: [...(options.notes ?? [])],
+        gate: evaluateGate(files, regressions, score, config, accepted),
+        notes: [...(labels.notes ?? [])],
         totals: {
             files: files.length,
             records: sum((f) => (f.status === 'removed' ? 0 : f.records)),
@@ -58606,73 +68026,6 @@ function reportDuplicateKeys(diff, head, file) {
             head.scorer.note('uniqueness', 'warning', position);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-
-
-/** Reads and validates the inputs; a bad value is an error naming the input. */
-function readInputs() {
-    const token = getInput('github-token');
-    if (token)
-        core_setSecret(token);
-    const failOn = getInput('fail-on');
-    if (failOn && !FAIL_ON.includes(failOn))
-        throw new Error(`input fail-on must be one of ${FAIL_ON.join(', ')}, got "${failOn}"`);
-    const minScoreText = getInput('min-score');
-    const minScore = minScoreText === '' ? undefined : Number(minScoreText);
-    if (minScore !== undefined && (!Number.isFinite(minScore) || minScore < 0 || minScore > 100))
-        throw new Error(`input min-score must be a number from 0 to 100, got "${minScoreText}"`);
-    const comment = getInput('comment') || 'update';
-    if (comment !== 'update' && comment !== 'new' && comment !== 'off')
-        throw new Error(`input comment must be update, new or off, got "${comment}"`);
-    const annotations = (getInput('annotations') || 'true').toLowerCase();
-    if (annotations !== 'true' && annotations !== 'false')
-        throw new Error(`input annotations must be true or false, got "${annotations}"`);
-    return {
-        token,
-        configPath: getInput('config') || '.github/dataset-audit.yml',
-        failOn: (failOn || undefined),
-        minScore,
-        comment,
-        annotations: annotations === 'true',
-        paths: getMultilineInput('paths').flatMap((line) => line.split(',')).map((p) => p.trim()).filter(Boolean),
-        base: getInput('base') || undefined
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/target.ts
-
-/** The event payload the runner wrote to GITHUB_EVENT_PATH (an empty object when there is none). */
-function readEventPayload(path) {
-    if (!path || !(0,external_node_fs_namespaceObject.existsSync)(path))
-        return {};
-    const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-    return payload;
-}
-/** A push of a new branch names no previous commit: all zeros. */
-const NULL_SHA = /^0+$/;
-/**
- * The audit target of an event. Pull requests compare the PR's base with its head; pushes their
- * previous head (or the parent) with the new one; merge groups the queue's base with its head;
- * other events the workspace's commit with its parent, or with the `base` input.
- */
-function targetFromEvent(event, payload, sha, baseInput) {
-    const pr = payload.pull_request;
-    if ((event === 'pull_request' || event === 'pull_request_target') && pr) {
-        const headRepo = pr.head.repo?.full_name;
-        const fromFork = headRepo !== undefined && headRepo !== (pr.base.repo?.full_name ?? payload.repository?.full_name);
-        return { event, baseSha: pr.base.sha, headSha: pr.head.sha, pullNumber: pr.number, fromFork };
-    }
-    if (event === 'merge_group' && payload.merge_group) {
-        return { event, baseSha: payload.merge_group.base_sha, headSha: payload.merge_group.head_sha, fromFork: false };
-    }
-    if (event === 'push' && payload.after && !baseInput) {
-        const before = payload.before && !NULL_SHA.test(payload.before) ? payload.before : undefined;
-        return { event, ...(before ? { baseSha: before } : { baseRef: `${payload.after}^` }), headSha: payload.after, fromFork: false };
-    }
-    const dispatchBase = typeof payload.inputs?.base === 'string' && payload.inputs.base !== '' ? payload.inputs.base : undefined;
-    return { event, baseRef: baseInput ?? dispatchBase ?? `${sha}^`, headSha: sha, fromFork: false };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -58815,6 +68168,110 @@ async function gitFileChanges(repo, baseSha, headSha, isDataset) {
     return changes;
 }
 
+;// CONCATENATED MODULE: ./src/github/api/contents.ts
+
+
+
+
+
+
+/**
+ * A file at a commit, streamed from the contents API in its raw media type (up to 100 MB, the
+ * API's limit): how data is read when nothing from the PR may be checked out
+ * (`pull_request_target`) or the workspace lacks the commits.
+ */
+function apiFileSource(client, repo, ref, path) {
+    const open = () => {
+        const output = new external_node_stream_.PassThrough();
+        client.rest.repos
+            .getContent({ ...repo, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } })
+            .then((response) => {
+            // With parseSuccessResponseBody off, data is the response body stream, whatever the typings say.
+            const body = response.data;
+            if (body instanceof ReadableStream)
+                external_node_stream_.Readable.fromWeb(body).pipe(output);
+            else
+                output.end(typeof body === 'string' ? body : JSON.stringify(body));
+        })
+            .catch((error) => output.destroy(new Error(`could not download ${path} at ${ref.slice(0, 12)}: ${error.message}`)));
+        return output;
+    };
+    let spilled;
+    return {
+        path,
+        open,
+        localFile: () => {
+            spilled ??= (async () => {
+                const file = (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'dataset-audit-api-')), path.replace(/[^\w.-]+/g, '_'));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(open(), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+                return file;
+            })();
+            return spilled;
+        }
+    };
+}
+/** A small text file at a commit (the config, a schema), or undefined when there is none. */
+async function readTextViaApi(client, repo, ref, path) {
+    try {
+        const { data } = await client.rest.repos.getContent({ ...repo, path, ref, mediaType: { format: 'raw' } });
+        return typeof data === 'string' ? data : JSON.stringify(data);
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/api/pull-files.ts
+/** GitHub's pulls/files endpoint lists at most this many files; past it the list is cut. */
+const PULL_FILES_LIMIT = 3000;
+/** The files a pull request changes, as GitHub lists them, and whether the list is whole. */
+async function listPullFiles(client, repo, pullNumber) {
+    const listed = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: pullNumber, per_page: 100 });
+    const files = listed.map((file) => {
+        if (file.status === 'renamed' && file.previous_filename)
+            return { status: 'renamed', path: file.filename, previousPath: file.previous_filename };
+        if (file.status === 'added' || file.status === 'copied')
+            return { status: 'added', path: file.filename };
+        if (file.status === 'removed')
+            return { status: 'removed', path: file.filename };
+        return { status: 'modified', path: file.filename };
+    });
+    return { files, complete: listed.length < PULL_FILES_LIMIT };
+}
+/** The merge base of two commits, as GitHub's compare API sees it. */
+async function mergeBaseViaApi(client, repo, base, head) {
+    const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 1 });
+    return data.merge_base_commit.sha;
+}
+/**
+ * The files that differ between two commits, from their full trees: the fallback when a PR
+ * changes more files than pulls/files lists. Blob ids tell changed files apart; renames show
+ * as a removal and an addition.
+ */
+async function diffTreesViaApi(client, repo, baseSha, headSha) {
+    const tree = async (sha) => {
+        const { data } = await client.rest.git.getTree({ ...repo, tree_sha: sha, recursive: 'true' });
+        if (data.truncated)
+            throw new Error(`the tree of ${sha.slice(0, 12)} is too large for the API; check out with fetch-depth: 0 so local git can be used`);
+        return new Map(data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => [e.path, e.sha]));
+    };
+    const [base, head] = await Promise.all([tree(baseSha), tree(headSha)]);
+    const changes = [];
+    for (const [path, sha] of head) {
+        const baseBlob = base.get(path);
+        if (baseBlob === undefined)
+            changes.push({ status: 'added', path });
+        else if (baseBlob !== sha)
+            changes.push({ status: 'modified', path });
+    }
+    for (const path of base.keys())
+        if (!head.has(path))
+            changes.push({ status: 'removed', path });
+    return changes.sort((a, b) => a.path.localeCompare(b.path));
+}
+
 ;// CONCATENATED MODULE: ./src/github/workspace.ts
 
 /** True when the repository has the commit. */
@@ -58847,258 +68304,503 @@ async function ensureCommits(repo, shas) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/json.ts
-/** The JSON report: the report type as it is, which other tools read (`score`, `files[]`, ...). */
-function renderJson(report) {
-    return JSON.stringify(report, null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
- * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
- * shows all of it literally; what a code span cannot hold (newlines, backticks, pipes inside a
- * table, invisible characters) is made visible first.
- */
-/** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const escape_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/** At most `max` characters (code points), with an ellipsis when cut. */
-function truncateText(text, max) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…';
-}
-/** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
-function visible(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, '⏎')
-        .replace(/\t/g, '→')
-        .replace(escape_INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-/**
- * Dataset text as an inline code span: truncated, on one line, with a backtick fence longer
- * than any run inside it. In a table cell, pipes are escaped (GFM splits cells on them even in
- * code spans).
- */
-function codeSpan(text, options = {}) {
-    let shown = truncateText(visible(text), options.max ?? 80);
-    if (options.inTable)
-        shown = shown.replace(/\|/g, '\\|');
-    const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = shown.startsWith('`') || shown.endsWith('`') || shown === '' ? ' ' : '';
-    return fence + pad + shown + pad + fence;
-}
-/**
- * Plain text of ours that may contain dataset text (a check's message): markdown and HTML
- * metacharacters escaped, mentions and issue references defused, URLs not linked.
- */
-function escapeMarkdown(text, max = 300) {
-    return truncateText(visible(text), max)
-        .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
-        .replace(/&/g, '&amp;')
-        .replace(/@/g, '@\u200b')
-        .replace(/:\/\//g, ':/\u200b/');
-}
-/** A message of ours in which `backticked` parts are dataset text: those become safe code spans. */
-function renderMessage(message, options = {}) {
-    const parts = message.split(/(`[^`\n]*`)/g);
-    return parts
-        .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? codeSpan(part.slice(1, -1), { max: 80, inTable: options.inTable }) : escapeMarkdown(part, 400)))
-        .join('');
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
 
 
-/** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
-const COMMENT_BUDGET = 60_000;
-const DETAIL_STEPS = [
-    { examplesPerCheck: 5, listFindings: true, filesListed: 50 },
-    { examplesPerCheck: 2, listFindings: true, filesListed: 50 },
-    { examplesPerCheck: 0, listFindings: true, filesListed: 30 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 20 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 5 }
-];
+
+
+
+
+
+function gitReader(workspace) {
+    return {
+        mergeBase: (base, head) => mergeBase(workspace, base, head),
+        text: (commit, path) => readTextAt(workspace, commit, path),
+        source: (commit, path) => gitBlobSource(workspace, commit, path)
+    };
+}
+function commitReader(mode, client, repo) {
+    if (mode.kind === 'git')
+        return gitReader(mode.workspace);
+    return {
+        mergeBase: (base, head) => mergeBaseViaApi(client, repo, base, head),
+        text: (commit, path) => readTextViaApi(client, repo, commit, path),
+        source: (commit, path) => apiFileSource(client, repo, commit, path)
+    };
+}
+/** The config from the trusted base commit (never the PR head, which a fork controls), with the inputs' overrides. */
+function applyInputs(text, source, inputs) {
+    const config = text === undefined ? defaultConfig() : parseConfig(text, source);
+    if (inputs.failOn)
+        config.failOn = inputs.failOn;
+    if (inputs.minScore !== undefined)
+        config.minScore = inputs.minScore;
+    if (inputs.paths.length > 0)
+        config.include = inputs.paths;
+    return config;
+}
 /**
- * The report as markdown, for the PR comment, the job summary and the CLI: the verdict and score
- * first, then what the PR changed, the regressions, the dimensions, and the findings folded.
- * Stays within the budget whatever the input, stepping down detail and saying so.
+ * Audits a pull request: the files GitHub lists as changed (or, past its 3,000-file limit, the
+ * full comparison, saying so), read at the merge base and the head.
  */
-function renderMarkdown(report, options = {}) {
-    const budget = options.budget ?? COMMENT_BUDGET;
-    for (const [step, detail] of DETAIL_STEPS.entries()) {
-        const note = step === 0 ? undefined : '_Some detail was left out to fit GitHub\'s comment size limit: the job summary and the JSON report have everything._';
-        const body = render(report, options, detail, note);
-        if (body.length <= budget)
-            return body;
-    }
-    const note = '_The report was cut to fit GitHub\'s comment size limit: see the job summary or the JSON report._';
-    const cut = render(report, options, DETAIL_STEPS[DETAIL_STEPS.length - 1], note);
-    return cut.slice(0, budget - note.length - 2) + '\n\n' + note;
-}
-function render(report, options, detail, note) {
-    const baseName = options.baseName ?? report.base ?? 'base';
-    const lines = [];
-    lines.push(headline(report, baseName), '');
-    for (const reportNote of report.notes)
-        lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '');
-    if (report.files.length === 0) {
-        lines.push('No dataset file changed.');
-        if (options.footer)
-            lines.push('', `<sub>${options.footer}</sub>`);
-        return lines.join('\n');
-    }
-    lines.push(...filesTable(report.files, detail.filesListed), '');
-    const notes = fileNotes(report.files);
-    if (notes.length > 0)
-        lines.push(...notes, '');
-    if (report.regressions.length > 0)
-        lines.push(...regressionList(report.regressions, baseName, detail), '');
-    lines.push(...dimensionTable(report, baseName), '');
-    if (detail.listFindings)
-        lines.push(...findingSections(report, detail, baseName));
-    else
-        lines.push(...findingCounts(report), '');
-    if (note)
-        lines.push(note, '');
-    lines.push(`<sub>${gateLine(report)}${options.footer ? ' ' + options.footer : ''}</sub>`);
-    return lines.join('\n');
-}
-function headline(report, baseName) {
-    const icon = report.gate.passed ? (report.totals.warnings > 0 && report.totals.introduced > 0 ? '⚠️' : '✅') : '❌';
-    const score = report.score === null ? 'no score' : `${formatScore(report.score)} / 100`;
-    const delta = report.score !== null && report.baseScore !== null ? ` (${formatDelta(report.score - report.baseScore)} against ${codeSpan(baseName, { max: 40 })})` : '';
-    const open = report.regressions.filter((r) => !r.accepted).length;
-    const regressions = open > 0 ? ` · ${open} ${open === 1 ? 'regression' : 'regressions'}` : '';
-    return `### ${icon} Dataset audit: ${score}${delta}${regressions}`;
-}
-function filesTable(files, limit) {
-    const rows = ['| | records | added | removed | modified |', '|---|---:|---:|---:|---:|'];
-    for (const file of files.slice(0, limit)) {
-        const name = codeSpan(file.path, { max: 70, inTable: true }) + (file.status === 'added' ? ' (new)' : file.status === 'removed' ? ' (deleted)' : file.status === 'renamed' ? ' (renamed)' : '');
-        rows.push(`| ${name} | ${formatCount(file.records)} | ${formatCount(file.added)} | ${formatCount(file.removed)} | ${formatCount(file.modified)} |`);
-    }
-    if (files.length > limit)
-        rows.push(`| … and ${formatCount(files.length - limit)} more files | | | | |`);
-    return rows;
-}
-/** What a reviewer should know about reading the files: unreadable, LFS, skipped lines, renames. */
-function fileNotes(files) {
+async function auditPullRequest(client, repo, pull, config, mode, accepted) {
+    const reader = commitReader(mode, client, repo);
+    const base = await reader.mergeBase(pull.baseSha, pull.headSha);
     const notes = [];
-    for (const file of files) {
-        const name = codeSpan(file.path, { max: 70 });
-        if (file.lfsPointer)
-            notes.push(`- ${name} is a Git LFS pointer, not the data: check out with \`lfs: true\` (actions/checkout) or run \`git lfs pull\`.`);
-        else if (file.unreadable)
-            notes.push(`- ${name} could not be read: see the \`parse\` finding.`);
-        if (file.skipped > 0)
-            notes.push(`- ${name}: ${formatCount(file.skipped)} ${file.skipped === 1 ? 'line' : 'lines'} could not be read as records (reported as \`parse\` findings); the rest was audited.`);
-        if (file.previousPath)
-            notes.push(`- ${name} was renamed from ${codeSpan(file.previousPath, { max: 70 })}.`);
-        if (file.reordered)
-            notes.push(`- ${name}: records were reordered (not counted as changes).`);
+    const listed = await listPullFiles(client, repo, pull.number);
+    let changed = listed.files;
+    if (!listed.complete) {
+        changed = mode.kind === 'git' ? await changedPaths(mode.workspace, base, pull.headSha) : await diffTreesViaApi(client, repo, base, pull.headSha);
+        notes.push(`GitHub lists at most ${PULL_FILES_LIMIT.toLocaleString('en-US')} changed files per pull request; this one changes more, so the files were found by comparing ${mode.kind === 'git' ? 'the commits with local git' : 'the two commits\' trees'} (${changed.length.toLocaleString('en-US')} files).`);
     }
-    return notes;
-}
-function regressionList(regressions, baseName, detail) {
-    const lines = ['**Regressions brought by this PR**'];
-    regressions.forEach((regression, i) => {
-        const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
-        const accepted = regression.accepted ? ' _(accepted)_' : '';
-        const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
-        const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : '';
-        lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
+    const changes = changesFrom(changed, config, reader, base, pull.headSha);
+    return runAudit(changes, {
+        config,
+        accepted,
+        notes,
+        baseLabel: pull.baseRef ?? base.slice(0, 7),
+        headLabel: pull.headSha.slice(0, 7),
+        loadSchema: async (path) => {
+            const text = await reader.text(pull.baseSha, path);
+            if (text === undefined)
+                throw new Error(`the schema ${path} named by the config is not in the base commit`);
+            return JSON.parse(text);
+        }
     });
-    return lines;
 }
-function dimensionTable(report, baseName) {
-    const rows = [`| dimension | ${escapeMarkdown(baseName, 40)} | this PR | Δ | changed records |`, '|---|---:|---:|---:|---:|'];
-    for (const dimension of DIMENSIONS) {
-        const { score, baseScore, patchScore } = report.dimensions[dimension];
-        const delta = score !== null && baseScore !== null ? formatDelta(score - baseScore) : '';
-        rows.push(`| ${dimension} | ${formatScore(baseScore)} | ${formatScore(score)} | ${delta} | ${formatScore(patchScore)} |`);
-    }
-    return rows;
+/**
+ * The PR's config, read from the base branch's tip (trusted: a fork controls the head). With
+ * local git, the commits are fetched first when the checkout lacks them.
+ */
+async function loadPullConfig(client, repo, pull, inputs, mode) {
+    if (mode.kind === 'git')
+        await ensureCommits(mode.workspace, [pull.baseSha, pull.headSha]);
+    const text = await commitReader(mode, client, repo).text(pull.baseSha, inputs.configPath);
+    return applyInputs(text, inputs.configPath, inputs);
 }
-function findingSections(report, detail, baseName) {
-    const introduced = report.files.flatMap((f) => f.findings.filter((x) => x.introduced));
-    const introducedTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.introduced, 0), 0);
-    const existingTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.total - c.introduced, 0), 0);
-    const lines = [];
-    if (introducedTotal > 0) {
-        lines.push(`<details><summary>Findings in changed records (${formatCount(introducedTotal)})</summary>`, '');
-        lines.push(...groupedFindings(introduced, report, detail, true), '</details>', '');
-    }
-    if (existingTotal > 0) {
-        const existing = report.files.flatMap((f) => f.findings.filter((x) => !x.introduced));
-        lines.push(`<details><summary>Findings already in ${escapeMarkdown(baseName, 40)} or untouched records (${formatCount(existingTotal)})</summary>`, '');
-        lines.push(...groupedFindings(existing, report, detail, false), '</details>', '');
-    }
-    return lines;
+/** Audits the commits of a push, merge group or dispatch: local git only, the workspace is the repository. */
+async function auditRange(workspace, baseSha, headSha, inputs, baseLabel) {
+    await ensureCommits(workspace, [baseSha, headSha]);
+    const reader = gitReader(workspace);
+    const config = applyInputs(await reader.text(baseSha, inputs.configPath), inputs.configPath, inputs);
+    const changes = changesFrom(await changedPaths(workspace, baseSha, headSha), config, reader, baseSha, headSha);
+    const report = await runAudit(changes, {
+        config,
+        baseLabel,
+        headLabel: headSha.slice(0, 7),
+        loadSchema: async (path) => JSON.parse((await reader.text(baseSha, path)) ?? 'null')
+    });
+    return { report, config };
 }
-function groupedFindings(findings, report, detail, introduced) {
-    const lines = [];
-    const byCheck = new Map();
-    for (const finding of findings)
-        byCheck.set(finding.check, [...(byCheck.get(finding.check) ?? []), finding]);
-    const totals = new Map();
-    for (const file of report.files) {
-        for (const count of file.counts)
-            totals.set(count.check, (totals.get(count.check) ?? 0) + (introduced ? count.introduced : count.total - count.introduced));
-    }
-    for (const [check, total] of [...totals].sort((a, b) => b[1] - a[1])) {
-        if (total === 0)
+function changesFrom(changed, config, reader, base, head) {
+    const changes = [];
+    for (const file of changed) {
+        const basePath = file.previousPath ?? file.path;
+        if (!isDatasetPath(config, file.path) && !isDatasetPath(config, basePath))
             continue;
-        const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck);
-        const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? '';
-        lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`);
-        for (const finding of examples)
-            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${finding.excerpt ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : ''}`);
-        if (total > examples.length && examples.length > 0)
-            lines.push(`- … ${formatCount(total - examples.length)} more`);
-        lines.push('');
+        changes.push({
+            path: file.path,
+            status: file.status,
+            ...(file.previousPath ? { previousPath: file.previousPath } : {}),
+            ...(file.status !== 'added' ? { base: reader.source(base, basePath) } : {}),
+            ...(file.status !== 'removed' ? { head: reader.source(head, file.path) } : {})
+        });
     }
-    return lines;
+    return changes;
 }
-function findingCounts(report) {
-    const lines = ['| check | dimension | new | total |', '|---|---|---:|---:|'];
-    const merged = new Map();
-    for (const count of report.files.flatMap((f) => f.counts)) {
-        const entry = merged.get(count.check) ?? { dimension: count.dimension, introduced: 0, total: 0 };
-        entry.introduced += count.introduced;
-        entry.total += count.total;
-        merged.set(count.check, entry);
+
+;// CONCATENATED MODULE: ./src/github/handlers/pull-request.ts
+
+
+
+
+
+
+/** The check run's name; a config id gives each workflow its own. */
+function checkName(id) {
+    return id ? `dataset-audit (${id})` : 'dataset-audit';
+}
+/**
+ * Audits a pull request and publishes the result. `changeState` lets a command (a waiver) change
+ * the hidden state before the audit, so the verdict already honours it.
+ */
+async function auditAndPublishPull(ctx, pull, mode, changeState = (state) => state) {
+    const config = await loadPullConfig(ctx.client, ctx.repo, pull, ctx.inputs, mode);
+    const marker = stickyMarker(config.id);
+    let comments;
+    try {
+        comments = await listComments(ctx.client, ctx.repo, pull.number);
     }
-    for (const [check, entry] of merged)
-        lines.push(`| ${escapeMarkdown(check, 60)} | ${entry.dimension} | ${formatCount(entry.introduced)} | ${formatCount(entry.total)} |`);
-    return lines;
+    catch (error) {
+        warning(`dataset-audit could not read the PR's comments (HTTP ${statusOf(error) ?? '?'}): earlier waivers are not known to this run`);
+    }
+    const state = changeState(decodeState(comments ? findSticky(comments, marker)[0]?.body : undefined));
+    const report = await auditPullRequest(ctx.client, ctx.repo, pull, config, mode, state.waivers.map((w) => w.check));
+    report.pullRequest = { number: pull.number, headSha: pull.headSha };
+    const conclusion = await publishReport(report, {
+        client: ctx.client,
+        repo: ctx.repo,
+        inputs: ctx.inputs,
+        headSha: pull.headSha,
+        pullNumber: pull.number,
+        marker,
+        checkName: checkName(config.id),
+        state,
+        comments
+    });
+    return { report, conclusion };
 }
-/** `file:line` (or just the file), with the record's key when it has one. */
-function exampleText(finding) {
-    const place = finding.line !== undefined ? `${finding.file}:${finding.line}` : finding.file;
-    const key = finding.key ? ` key ${codeSpan(finding.key, { max: 30 })}` : '';
-    return codeSpan(place, { max: 90 }) + key;
+
+;// CONCATENATED MODULE: ./src/github/handlers/comment.ts
+
+
+
+
+
+
+
+/**
+ * Answers a `/audit` command on a PR: 👀 on receipt, then 🚀 when done or 😕 when the command is
+ * unknown or its author may not give it, with a short reply saying why. Only the first line is
+ * read; bots (this one included) are ignored; write access is checked with the collaborator
+ * permission API, never `author_association`.
+ */
+async function onComment(ctx, event) {
+    const { comment, issue } = event;
+    if (event.action !== 'created' || !comment || !issue?.pull_request)
+        return info('dataset-audit: not a new comment on a pull request; nothing to do');
+    const author = comment.user?.login ?? '';
+    if (!author || comment.user?.type === 'Bot' || author.endsWith('[bot]'))
+        return info('dataset-audit: comment by a bot; ignored');
+    const parsed = parseComment(comment.body ?? '');
+    if (parsed.kind === 'none')
+        return info('dataset-audit: not an /audit command; nothing to do');
+    await react(ctx.client, ctx.repo, comment.id, 'eyes');
+    if (!(await canWrite(ctx.client, ctx.repo, author))) {
+        await react(ctx.client, ctx.repo, comment.id, 'confused');
+        await reply(ctx.client, ctx.repo, issue.number, `dataset-audit: only people with write access to this repository can give /audit commands; ${escapeMarkdown(author, 60)} does not have it.`);
+        return info(`dataset-audit: ${author} lacks write access; command refused`);
+    }
+    if (parsed.kind === 'invalid') {
+        await react(ctx.client, ctx.repo, comment.id, 'confused');
+        await reply(ctx.client, ctx.repo, issue.number, `dataset-audit: ${parsed.reason}.\n\n${helpText()}`);
+        return;
+    }
+    const done = await runCommand(ctx, parsed.command, issue.number, author);
+    await react(ctx.client, ctx.repo, comment.id, done ? 'rocket' : 'confused');
 }
-function gateLine(report) {
-    if (!report.gate.passed)
-        return `Fails the gate: ${report.gate.reasons.map((r) => escapeMarkdown(r)).join('; ')}.`;
-    return `Passes the gate (\`fail-on: ${report.gate.failOn}\`${report.gate.minScore !== undefined ? `, \`min-score: ${report.gate.minScore}\`` : ''}).`;
+/** One handler per command; false when the command could not be carried out (said in a reply). */
+async function runCommand(ctx, command, pullNumber, author) {
+    switch (command.name) {
+        case 'help':
+            await reply(ctx.client, ctx.repo, pullNumber, helpText());
+            return true;
+        case 'explain': {
+            const info = checkCatalog().find((c) => c.id === command.check);
+            if (!info) {
+                await reply(ctx.client, ctx.repo, pullNumber, unknownCheck(command.check));
+                return false;
+            }
+            const settings = Object.entries(info.defaults).map(([key, value]) => `- \`${key}\`: \`${JSON.stringify(value)}\``);
+            await reply(ctx.client, ctx.repo, pullNumber, [`**${info.id}** (${info.dimension}, ${info.defaultSeverity} by default): ${info.description}.`, ...(settings.length ? ['', 'Settings and their defaults (set them under `checks:` in the config):', ...settings] : [])].join('\n'));
+            return true;
+        }
+        case 'rerun':
+        case 'accept': {
+            if (command.name === 'accept' && !checkCatalog().some((c) => c.id === command.check)) {
+                await reply(ctx.client, ctx.repo, pullNumber, unknownCheck(command.check));
+                return false;
+            }
+            const { data: pull } = await ctx.client.rest.pulls.get({ ...ctx.repo, pull_number: pullNumber });
+            const target = { number: pullNumber, baseSha: pull.base.sha, headSha: pull.head.sha, baseRef: pull.base.ref };
+            // A comment's workflow runs with write access: the PR's files are read through the API, never checked out.
+            const waiver = command.name === 'accept' ? { check: command.check, by: author, reason: command.reason, at: new Date().toISOString() } : undefined;
+            const { conclusion } = await auditAndPublishPull(ctx, target, { kind: 'api' }, (state) => (waiver ? withWaiver(state, waiver) : state));
+            info(`dataset-audit: /audit ${command.name} by ${author}: ${conclusion}`);
+            return true;
+        }
+    }
 }
-/** A score with one decimal, or an en dash where there is none. */
-function formatScore(score) {
-    return score === null ? '–' : Number.isInteger(score) ? String(score) : score.toFixed(1);
+function unknownCheck(id) {
+    return `dataset-audit: there is no check \`${id}\`. The checks are: ${checkCatalog().map((c) => `\`${c.id}\``).join(', ')}.`;
 }
-/** ▲ / ▼ with the size of the change, or `=`. */
-function formatDelta(delta) {
-    const rounded = Math.round(delta * 10) / 10;
-    if (rounded === 0)
-        return '=';
-    return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
+
+;// CONCATENATED MODULE: ./src/github/handlers/context.ts
+
+
+
+
+/** The run's context from the runner's environment (GITHUB_API_URL for GitHub Enterprise Server). */
+function runContext(inputs, env) {
+    if (!inputs.token)
+        throw new Error('input github-token is empty: pass ${{ github.token }} or a token with the permissions in the README');
+    const client = createClient(inputs.token, env.GITHUB_API_URL || 'https://api.github.com', (message) => info(message));
+    const workspaceDir = env.GITHUB_WORKSPACE ?? process.cwd();
+    const workspace = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspaceDir, '.git')) ? workspaceDir : undefined;
+    return { inputs, client, repo: repoFromEnv(env.GITHUB_REPOSITORY), workspace };
 }
-/** Thousands separated the way reviewers read them: 10,412. */
-function formatCount(count) {
-    return count.toLocaleString('en-US');
+
+;// CONCATENATED MODULE: ./src/github/untrusted-report.ts
+
+
+/**
+ * A report read from another workflow's artifact (a fork PR's `pull_request` run) is untrusted:
+ * the fork controlled that workflow. Only known fields of the right types are kept, strings are
+ * cut, lists capped, and the verdict (scores, regressions, gate) is computed again here from the
+ * files with the trusted config. Dataset text in it is escaped by the renderers like any other.
+ */
+function reportFromUntrusted(value, config, accepted) {
+    const root = asObject(value);
+    if (!root || !Array.isArray(root.files))
+        throw new Error('the report file is not a dataset-audit JSON report (no files list)');
+    const files = root.files.slice(0, MAX_FILES).map(fileFrom).filter((f) => f !== undefined);
+    const notes = (Array.isArray(root.notes) ? root.notes : []).slice(0, 5).map((n) => untrusted_report_text(n, 500)).filter(Boolean);
+    return assembleReport(files, config, accepted, { base: untrusted_report_text(root.base, 100) || undefined, head: untrusted_report_text(root.head, 100) || undefined, notes });
+}
+const MAX_FILES = 3000;
+const MAX_FINDINGS_PER_FILE = 1000;
+const STATUSES = ['added', 'removed', 'modified', 'renamed', 'unchanged', 'scanned'];
+const untrusted_report_CHECK_ID = /^[a-z][a-z0-9-]{0,63}$/;
+function asObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+}
+function untrusted_report_text(value, max) {
+    return typeof value === 'string' ? value.slice(0, max) : '';
+}
+function count(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
+}
+function oneOf(value, allowed, fallback) {
+    return typeof value === 'string' && allowed.includes(value) ? value : fallback;
+}
+function score(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : null;
+}
+function strings(value, maxItems, maxLength) {
+    return Array.isArray(value) ? value.slice(0, maxItems).map((v) => untrusted_report_text(v, maxLength)).filter(Boolean) : [];
+}
+function fileFrom(value) {
+    const file = asObject(value);
+    const path = untrusted_report_text(file?.path, 500);
+    if (!file || !path)
+        return undefined;
+    const dimensions = {};
+    const rawDimensions = asObject(file.dimensions) ?? {};
+    for (const dimension of DIMENSIONS) {
+        const d = asObject(rawDimensions[dimension]) ?? {};
+        dimensions[dimension] = { score: score(d.score), baseScore: score(d.baseScore), patchScore: score(d.patchScore) };
+    }
+    const examples = asObject(file.examples) ?? {};
+    return {
+        path,
+        ...(file.previousPath ? { previousPath: untrusted_report_text(file.previousPath, 500) } : {}),
+        status: oneOf(file.status, STATUSES, 'modified'),
+        format: oneOf(file.format, FORMATS, 'jsonl'),
+        compressed: file.compressed === true,
+        records: count(file.records),
+        baseRecords: count(file.baseRecords),
+        added: count(file.added),
+        removed: count(file.removed),
+        modified: count(file.modified),
+        unchanged: count(file.unchanged),
+        skipped: count(file.skipped),
+        baseSkipped: count(file.baseSkipped),
+        keyFields: strings(file.keyFields, 10, 100),
+        diffMode: oneOf(file.diffMode, ['key', 'content'], 'content'),
+        reordered: file.reordered === true,
+        lfsPointer: file.lfsPointer === true,
+        unreadable: file.unreadable === true,
+        textFields: strings(file.textFields, 50, 100),
+        findings: (Array.isArray(file.findings) ? file.findings : []).slice(0, MAX_FINDINGS_PER_FILE).map((f) => findingFrom(f, path)).filter((f) => f !== undefined),
+        counts: (Array.isArray(file.counts) ? file.counts : []).slice(0, 200).map(countFrom).filter((c) => c !== undefined),
+        findingsOmitted: count(file.findingsOmitted),
+        examples: {
+            added: refs(examples.added),
+            removed: refs(examples.removed),
+            modified: (Array.isArray(examples.modified) ? examples.modified : []).slice(0, 20).map(modifiedFrom).filter((m) => m !== undefined)
+        },
+        duplicateKeys: [],
+        dimensions
+    };
+}
+function findingFrom(value, filePath) {
+    const f = asObject(value);
+    const check = untrusted_report_text(f?.check, 64);
+    if (!f || !untrusted_report_CHECK_ID.test(check))
+        return undefined;
+    const line = count(f.line);
+    const duplicateOf = asObject(f.duplicateOf);
+    return {
+        check,
+        dimension: oneOf(f.dimension, DIMENSIONS, 'accuracy'),
+        severity: oneOf(f.severity, SEVERITIES, 'warning'),
+        // A finding names the file it belongs to: no pointing annotations at other paths.
+        file: filePath,
+        ...(line > 0 ? { line } : {}),
+        ...(f.key !== undefined ? { key: untrusted_report_text(f.key, 200) } : {}),
+        ...(f.field !== undefined ? { field: untrusted_report_text(f.field, 100) } : {}),
+        message: untrusted_report_text(f.message, 1000),
+        ...(f.excerpt !== undefined ? { excerpt: untrusted_report_text(f.excerpt, 300) } : {}),
+        introduced: f.introduced === true,
+        ...(duplicateOf ? { duplicateOf: { file: untrusted_report_text(duplicateOf.file, 500), ...(count(duplicateOf.line) > 0 ? { line: count(duplicateOf.line) } : {}) } } : {})
+    };
+}
+function countFrom(value) {
+    const c = asObject(value);
+    const check = untrusted_report_text(c?.check, 64);
+    if (!c || !untrusted_report_CHECK_ID.test(check))
+        return undefined;
+    return {
+        check,
+        dimension: oneOf(c.dimension, DIMENSIONS, 'accuracy'),
+        total: count(c.total),
+        introduced: count(c.introduced),
+        error: count(c.error),
+        warning: count(c.warning),
+        info: count(c.info),
+        introducedErrors: count(c.introducedErrors),
+        introducedWarnings: count(c.introducedWarnings),
+        base: count(c.base)
+    };
+}
+function refs(value) {
+    return (Array.isArray(value) ? value : []).slice(0, 20).map((r) => ({ key: untrusted_report_text(asObject(r)?.key, 200), line: count(asObject(r)?.line) }));
+}
+function modifiedFrom(value) {
+    const m = asObject(value);
+    if (!m)
+        return undefined;
+    return { key: untrusted_report_text(m.key, 200), baseLine: count(m.baseLine), headLine: count(m.headLine), changedFields: strings(m.changedFields, 50, 200) };
+}
+
+;// CONCATENATED MODULE: ./src/github/handlers/publish-artifact.ts
+
+
+
+
+
+
+
+
+
+/**
+ * `mode: publish`, in a `workflow_run` workflow that has write access: publishes the report a
+ * fork PR's `pull_request` run made and uploaded. The report is untrusted data; the PR is the one
+ * whose head is the audited commit, checked through the API; the config is the default branch's.
+ */
+async function onPublish(ctx, event) {
+    const run = event.workflow_run;
+    if (!run)
+        throw new Error('mode: publish runs on workflow_run events (see the two-workflow setup in the README)');
+    let raw;
+    try {
+        raw = JSON.parse(await (0,promises_namespaceObject.readFile)(ctx.inputs.reportFile, 'utf8'));
+    }
+    catch (error) {
+        throw new Error(`could not read the report file ${ctx.inputs.reportFile}: ${error.message}`);
+    }
+    const claimed = raw?.pullRequest?.number;
+    const number = run.pull_requests?.[0]?.number ?? (typeof claimed === 'number' ? claimed : undefined);
+    if (number === undefined)
+        throw new Error('neither the workflow run nor the report names a pull request');
+    const { data: pull } = await ctx.client.rest.pulls.get({ ...ctx.repo, pull_number: number });
+    if (pull.head.sha !== run.head_sha) {
+        throw new Error(`pull request #${number} has head ${pull.head.sha.slice(0, 7)}, not the audited commit ${run.head_sha.slice(0, 7)}: refusing to publish`);
+    }
+    const config = await trustedConfig(ctx, event.repository?.default_branch);
+    const marker = stickyMarker(config.id);
+    const comments = await listComments(ctx.client, ctx.repo, number);
+    const state = decodeState(findSticky(comments, marker)[0]?.body);
+    const report = reportFromUntrusted(raw, config, new Set(state.waivers.map((w) => w.check)));
+    report.pullRequest = { number, headSha: run.head_sha };
+    const conclusion = await publishReport(report, {
+        client: ctx.client,
+        repo: ctx.repo,
+        inputs: ctx.inputs,
+        headSha: run.head_sha,
+        pullNumber: number,
+        marker,
+        checkName: checkName(config.id),
+        state,
+        comments
+    });
+    return { report, conclusion };
+}
+/** The config of the default branch: from the checkout when there is one, else through the API. */
+async function trustedConfig(ctx, defaultBranch) {
+    const fromWorkspace = ctx.workspace ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(ctx.workspace, ctx.inputs.configPath), 'utf8').catch(() => undefined) : undefined;
+    const text = fromWorkspace ?? (defaultBranch ? await readTextViaApi(ctx.client, ctx.repo, defaultBranch, ctx.inputs.configPath) : undefined);
+    const config = text === undefined ? defaultConfig() : parseConfig(text, ctx.inputs.configPath);
+    if (ctx.inputs.failOn)
+        config.failOn = ctx.inputs.failOn;
+    if (ctx.inputs.minScore !== undefined)
+        config.minScore = ctx.inputs.minScore;
+    return config;
+}
+
+;// CONCATENATED MODULE: ./src/github/handlers/range.ts
+
+
+
+
+
+
+/**
+ * Audits a push, merge group, dispatch or schedule: the head against its base (the previous
+ * head, the queue's base, the parent, or the `base` input), from the workspace's git. The
+ * result goes to a check run on the head, the job summary and the outputs; there is no PR to
+ * comment on.
+ */
+async function onRange(ctx, target) {
+    if (!ctx.workspace)
+        throw new Error('the workspace is not a git repository: run actions/checkout (with fetch-depth: 0) before dataset-audit');
+    const baseSha = target.baseSha ?? (await resolveRef(ctx.workspace, target.baseRef));
+    const { report, config } = await auditRange(ctx.workspace, baseSha, target.headSha, ctx.inputs, baseSha.slice(0, 7));
+    info(`dataset-audit: ${report.files.length} dataset files changed between ${baseSha.slice(0, 7)} and ${target.headSha.slice(0, 7)}`);
+    const conclusion = await publishReport(report, {
+        client: ctx.client,
+        repo: ctx.repo,
+        inputs: { ...ctx.inputs, comment: 'off' },
+        headSha: target.headSha,
+        marker: stickyMarker(config.id),
+        checkName: checkName(config.id),
+        state: { waivers: [] }
+    });
+    return { report, conclusion };
+}
+
+;// CONCATENATED MODULE: ./src/github/target.ts
+
+/** The event payload the runner wrote to GITHUB_EVENT_PATH (an empty object when there is none). */
+function readEventPayload(path) {
+    if (!path || !(0,external_node_fs_namespaceObject.existsSync)(path))
+        return {};
+    const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    return payload;
+}
+/** A push of a new branch names no previous commit: all zeros. */
+const NULL_SHA = /^0+$/;
+/**
+ * The audit target of an event. Pull requests compare the PR's base with its head; pushes their
+ * previous head (or the parent) with the new one; merge groups the queue's base with its head;
+ * other events the workspace's commit with its parent, or with the `base` input.
+ */
+function targetFromEvent(event, payload, sha, baseInput) {
+    const pr = payload.pull_request;
+    if ((event === 'pull_request' || event === 'pull_request_target') && pr) {
+        const headRepo = pr.head.repo?.full_name;
+        const fromFork = headRepo !== undefined && headRepo !== (pr.base.repo?.full_name ?? payload.repository?.full_name);
+        return { event, baseSha: pr.base.sha, headSha: pr.head.sha, baseBranch: pr.base.ref, pullNumber: pr.number, fromFork };
+    }
+    if (event === 'merge_group' && payload.merge_group) {
+        return { event, baseSha: payload.merge_group.base_sha, headSha: payload.merge_group.head_sha, fromFork: false };
+    }
+    if (event === 'push' && payload.after && !baseInput) {
+        const before = payload.before && !NULL_SHA.test(payload.before) ? payload.before : undefined;
+        return { event, ...(before ? { baseSha: before } : { baseRef: `${payload.after}^` }), headSha: payload.after, fromFork: false };
+    }
+    const dispatchBase = typeof payload.inputs?.base === 'string' && payload.inputs.base !== '' ? payload.inputs.base : undefined;
+    return { event, baseRef: baseInput ?? dispatchBase ?? `${sha}^`, headSha: sha, fromFork: false };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -59110,18 +68812,40 @@ function formatCount(count) {
 
 
 
-
-
-
-
-/** GitHub's job summary takes at most 1 MiB per step. */
-const SUMMARY_BUDGET = 1_000_000;
-/** The Action's orchestrator: typed inputs, the audit, the outputs; the one place that fails the step. */
+/** Pull request activity that changes what there is to audit; labels, assignments and the like do not. */
+const AUDITED_PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
+/**
+ * The Action's orchestrator: typed inputs, the event routed to its handler, and the one place
+ * that fails the step: when the gate fails, or when the audit could not run at all ("could not
+ * audit", never dressed up as a verdict on the data).
+ */
 async function run() {
     try {
         const inputs = readInputs();
-        const report = await audit(inputs);
-        await publish(report);
+        const ctx = runContext(inputs, process.env);
+        const event = process.env.GITHUB_EVENT_NAME ?? '';
+        const payload = readEventPayload(process.env.GITHUB_EVENT_PATH);
+        if (inputs.mode === 'publish') {
+            const { report } = await onPublish(ctx, payload);
+            if (!report.gate.passed)
+                setFailed(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}`);
+            return;
+        }
+        if (event === 'issue_comment')
+            return await onComment(ctx, payload);
+        const target = targetFromEvent(event, payload, process.env.GITHUB_SHA ?? 'HEAD', inputs.base);
+        if (target.pullNumber !== undefined) {
+            const action = payload.action ?? '';
+            if (!AUDITED_PR_ACTIONS.has(action))
+                return info(`dataset-audit: pull request ${action}: nothing to audit`);
+            // pull_request_target runs with write access on the base: nothing of the PR is checked out, its files are read through the API.
+            const mode = event === 'pull_request' && ctx.workspace ? { kind: 'git', workspace: ctx.workspace } : { kind: 'api' };
+            const { report } = await auditAndPublishPull(ctx, { number: target.pullNumber, baseSha: target.baseSha, headSha: target.headSha, baseRef: target.baseBranch }, mode);
+            if (!report.gate.passed)
+                setFailed(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}`);
+            return;
+        }
+        const { report } = await onRange(ctx, target);
         if (!report.gate.passed)
             setFailed(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}`);
     }
@@ -59129,51 +68853,6 @@ async function run() {
         setOutput('conclusion', 'failure');
         setFailed(`dataset-audit could not audit: ${error.message}`);
     }
-}
-async function audit(inputs) {
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const payload = readEventPayload(process.env.GITHUB_EVENT_PATH);
-    const target = targetFromEvent(process.env.GITHUB_EVENT_NAME ?? '', payload, process.env.GITHUB_SHA ?? 'HEAD', inputs.base);
-    await ensureCommits(workspace, [target.headSha, ...(target.baseSha ? [target.baseSha] : [])]);
-    const baseSha = target.baseSha ?? (await resolveRef(workspace, target.baseRef));
-    const config = await configAt(workspace, baseSha, inputs);
-    const changes = await gitFileChanges(workspace, baseSha, target.headSha, (path) => isDatasetPath(config, path));
-    info(`dataset-audit: ${changes.length} dataset ${changes.length === 1 ? 'file' : 'files'} changed between ${baseSha.slice(0, 7)} and ${target.headSha.slice(0, 7)}`);
-    return runAudit(changes, {
-        config,
-        baseLabel: baseSha.slice(0, 7),
-        headLabel: target.headSha.slice(0, 7),
-        loadSchema: async (path) => {
-            const text = await readTextAt(workspace, baseSha, path);
-            if (text === undefined)
-                throw new Error(`the schema ${path} named by the config is not in the base commit`);
-            return JSON.parse(text);
-        }
-    });
-}
-/** The config from the base commit (a PR's head is untrusted), with the inputs' overrides. */
-async function configAt(workspace, baseSha, inputs) {
-    const text = await readTextAt(workspace, baseSha, inputs.configPath);
-    const config = text === undefined ? defaultConfig() : parseConfig(text, inputs.configPath);
-    if (inputs.failOn)
-        config.failOn = inputs.failOn;
-    if (inputs.minScore !== undefined)
-        config.minScore = inputs.minScore;
-    if (inputs.paths.length > 0)
-        config.include = inputs.paths;
-    return config;
-}
-async function publish(report) {
-    const reportPath = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? process.cwd(), 'dataset-audit-report.json');
-    await (0,promises_namespaceObject.writeFile)(reportPath, renderJson(report));
-    await summary.addRaw(renderMarkdown(report, { budget: SUMMARY_BUDGET })).write();
-    const findings = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.total, 0), 0);
-    setOutput('score', report.score ?? '');
-    setOutput('base-score', report.baseScore ?? '');
-    setOutput('regressions', report.regressions.filter((r) => !r.accepted).length);
-    setOutput('findings', findings);
-    setOutput('conclusion', !report.gate.passed ? 'failure' : report.totals.introduced > 0 ? 'neutral' : 'success');
-    setOutput('report', reportPath);
 }
 
 
@@ -69900,7 +79579,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9145);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(852);
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well.
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
@@ -8895,7 +8895,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9145:
+/***/ 852:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9714,122 +9714,6 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
-/**
- * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
- * `unknown`, so a check reads each threshold through one of these and falls back to its default
- * when the value is missing or of the wrong type (the config validator reports the bad value).
- */
-/** A finite number setting, else `fallback`. */
-function numberSetting(config, name, fallback) {
-    const value = config[name];
-    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-/** A non-empty string setting, else undefined. */
-function stringSetting(config, name) {
-    const value = config[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** A list of non-empty strings, else undefined (an empty list counts as unset). */
-function stringListSetting(config, name) {
-    const value = config[name];
-    if (!Array.isArray(value))
-        return undefined;
-    const strings = value.filter((item) => typeof item === 'string' && item !== '');
-    return strings.length > 0 ? strings : undefined;
-}
-/**
- * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
- * whose key is not an integer or whose value is not a finite number are ignored.
- */
-function numberMapSetting(config, name, fallback) {
-    const value = config[name];
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return new Map(fallback);
-    const map = new Map();
-    for (const [key, limit] of Object.entries(value)) {
-        const n = Number(key);
-        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
-            map.set(n, limit);
-    }
-    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
-
-/**
- * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
- * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
- * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
- * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
- * Pretraining has no useful minimum.
- */
-const SIZE_GUIDES = {
-    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
-    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
-    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
-    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
-    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
-    pretrain: { name: 'pretraining', unit: 'records' }
-};
-const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
-/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
-function sizeGuideFor(purpose, config) {
-    const guide = SIZE_GUIDES[purpose];
-    const minimum = numberSetting(config, 'minRecords', Number.NaN);
-    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
-    return {
-        ...guide,
-        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
-        sweetSpot: sweetSpot ?? guide.sweetSpot,
-        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
-    };
-}
-const format = (n) => n.toLocaleString('en-US');
-/**
- * The number of records against what the file's purpose (`settings.purpose`) needs: below the
- * minimum is a warning (an error with `severity: error`), outside the usual range is info.
- */
-const datasetSizeCheck = {
-    id: 'dataset-size',
-    dimension: 'completeness',
-    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const purpose = context.settings.purpose;
-        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
-        let records = 0;
-        return {
-            record() {
-                records++;
-            },
-            finish(emit, base) {
-                if (!purpose || !guide)
-                    return { records };
-                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
-                // Pretraining has no minimum: the summary records the count and nothing is reported.
-                if (guide.minimum === undefined && guide.sweetSpot === undefined)
-                    return summary;
-                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
-                const counted = `${format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${format(base.records)} in base)` : ''}`;
-                if (guide.minimum !== undefined && records < guide.minimum) {
-                    emit({ message: `${counted} is below the minimum of ${format(guide.minimum)} for ${guide.name} (${source})` });
-                }
-                else if (guide.sweetSpot) {
-                    const [low, high] = guide.sweetSpot;
-                    if (records < low || records > high) {
-                        const side = records < low ? 'below' : 'above';
-                        emit({ message: `${counted} is ${side} the usual ${format(low)}–${format(high)} for ${guide.name} (${source})`, severity: 'info' });
-                    }
-                }
-                return summary;
-            },
-            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
-        };
-    }
-};
-
 ;// CONCATENATED MODULE: ./src/engine/text.ts
 /**
  * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
@@ -9886,11 +9770,2166 @@ function truncate(text, max = 120) {
     return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
+;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
+/**
+ * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
+ * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
+ * item) and as pure functions over whole arrays, which feed the same tallies.
+ */
+/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+class CohenTally {
+    pairs = new Map();
+    first = new Map();
+    second = new Map();
+    agreeing = 0;
+    total = 0;
+    add(a, b) {
+        this.total++;
+        if (a === b)
+            this.agreeing++;
+        const pair = JSON.stringify([a, b]);
+        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
+        this.first.set(a, (this.first.get(a) ?? 0) + 1);
+        this.second.set(b, (this.second.get(b) ?? 0) + 1);
+    }
+    /** Distinct labels seen from either annotator. */
+    get categories() {
+        return new Set([...this.first.keys(), ...this.second.keys()]).size;
+    }
+    result() {
+        const n = this.total;
+        if (n === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        let marginalProducts = 0;
+        for (const [label, count] of this.first)
+            marginalProducts += count * (this.second.get(label) ?? 0);
+        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
+        // result matches `cohen_kappa_score` to the last digits.
+        const observedDisagreement = n - this.agreeing;
+        const expectedDisagreement = (n * n - marginalProducts) / n;
+        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
+        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
+    }
+}
+/**
+ * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
+ * item must have the same number of raters. Memory: one total per category.
+ */
+class FleissTally {
+    totals = new Map();
+    raters = 0;
+    items = 0;
+    sumAgreement = 0;
+    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
+    add(counts) {
+        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+        let raters = 0;
+        let squares = 0;
+        for (const [, count] of entries) {
+            raters += count;
+            squares += count * count;
+        }
+        if (this.items === 0)
+            this.raters = raters;
+        else if (raters !== this.raters)
+            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
+        if (raters < 2)
+            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
+        for (const [category, count] of entries)
+            if (count > 0)
+                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    /** Distinct categories chosen at least once. */
+    get categories() {
+        return this.totals.size;
+    }
+    result() {
+        if (this.items === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        const ratings = this.items * this.raters;
+        let expected = 0;
+        for (const total of this.totals.values())
+            expected += (total / ratings) ** 2;
+        const observed = this.sumAgreement / this.items;
+        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
+        return { kappa, observed, expected, items: this.items };
+    }
+}
+/**
+ * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
+ * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
+ */
+function cohenKappa(a, b) {
+    if (a.length !== b.length)
+        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
+    const tally = new CohenTally();
+    a.forEach((label, i) => tally.add(label, b[i]));
+    return tally.result().kappa;
+}
+/**
+ * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
+ * the number of raters who put item i in category j. Every row must sum to the same number of
+ * raters (at least 2).
+ */
+function fleissKappa(table) {
+    const tally = new FleissTally();
+    for (const row of table)
+        tally.add(new Map(row.map((count, j) => [String(j), count])));
+    return tally.result().kappa;
+}
+/** Landis & Koch's (1977) words for a kappa value. */
+function landisKochBand(kappa) {
+    if (Number.isNaN(kappa))
+        return 'undefined';
+    if (kappa < 0)
+        return 'poor';
+    if (kappa <= 0.2)
+        return 'slight';
+    if (kappa <= 0.4)
+        return 'fair';
+    if (kappa <= 0.6)
+        return 'moderate';
+    if (kappa <= 0.8)
+        return 'substantial';
+    return 'almost perfect';
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+/**
+ * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
+ * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
+ * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ */
+function labelsOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+/**
+ * The identity of a label once case, spacing, punctuation and Unicode width are set aside
+ * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
+ * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ */
+function labelKey(label) {
+    const text = label.normalize('NFKC').trim();
+    if (NUMBER.test(text))
+        return `#${Number(text)}`;
+    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
+    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
+}
+/**
+ * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
+ * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
+ * (full-width letters and the like).
+ */
+function spellingDifference(a, b) {
+    const x = a.normalize('NFKC');
+    const y = b.normalize('NFKC');
+    const noSpace = (text) => text.replace(/\s+/gu, '');
+    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
+    const kinds = [];
+    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
+        if (x.trim() !== y.trim())
+            kinds.push('number format');
+        if (noSpace(x) === noSpace(y) && x !== y)
+            kinds.push('spacing');
+    }
+    else {
+        // With the same key, what is left once two of the three are removed is the third.
+        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
+            kinds.push('case');
+        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
+            kinds.push('spacing');
+        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
+            kinds.push('punctuation');
+    }
+    if (kinds.length === 0)
+        return a === b ? 'nothing' : 'Unicode form';
+    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
+function normaliseText(text) {
+    return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
+/**
+ * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
+ * `unknown`, so a check reads each threshold through one of these and falls back to its default
+ * when the value is missing or of the wrong type (the config validator reports the bad value).
+ */
+/** A finite number setting, else `fallback`. */
+function numberSetting(config, name, fallback) {
+    const value = config[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+/** A non-empty string setting, else undefined. */
+function stringSetting(config, name) {
+    const value = config[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** A list of non-empty strings, else undefined (an empty list counts as unset). */
+function stringListSetting(config, name) {
+    const value = config[name];
+    if (!Array.isArray(value))
+        return undefined;
+    const strings = value.filter((item) => typeof item === 'string' && item !== '');
+    return strings.length > 0 ? strings : undefined;
+}
+/**
+ * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
+ * whose key is not an integer or whose value is not a finite number are ignored.
+ */
+function numberMapSetting(config, name, fallback) {
+    const value = config[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return new Map(fallback);
+    const map = new Map();
+    for (const [key, limit] of Object.entries(value)) {
+        const n = Number(key);
+        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
+            map.set(n, limit);
+    }
+    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
+
+
+
+
+/**
+ * The annotator groups configured: `config.pairs` (several dimensions), else one group from
+ * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
+ */
+function annotatorGroups(config) {
+    const groups = [];
+    const pairs = config.pairs;
+    if (Array.isArray(pairs)) {
+        for (const entry of pairs) {
+            if (!isPlainObject(entry))
+                continue;
+            const annotators = stringListSetting(entry, 'annotators');
+            if (!annotators || annotators.length < 2)
+                continue;
+            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
+        }
+        return groups;
+    }
+    const annotators = stringListSetting(config, 'annotators');
+    if (annotators && annotators.length >= 2)
+        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
+    return groups;
+}
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * `agreement`: inter-annotator agreement for items labelled by several annotators, each
+ * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
+ * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
+ * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
+ * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
+ *
+ * Checks run on one file at a time, so the supported layout is one record per item with a column
+ * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
+ * a file first; items only one annotator labelled then have an empty column and are counted as
+ * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
+ */
+const agreementCheck = {
+    id: 'agreement',
+    dimension: 'consistency',
+    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
+        annotators: undefined,
+        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
+        pairs: undefined,
+        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
+        minKappa: 0.7,
+        /** Fewer complete items than this: too few to judge, no warning. */
+        minItems: 10,
+        /** More distinct labels than this: not a categorical rating, no kappa. */
+        maxCategories: 100
+    },
+    start(context) {
+        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
+        const minItems = numberSetting(context.config, 'minItems', 10);
+        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
+        const states = annotatorGroups(context.config).map((group) => ({
+            group,
+            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
+            excluded: 0,
+            tooManyCategories: false
+        }));
+        return {
+            record(record) {
+                for (const state of states) {
+                    if (state.tooManyCategories)
+                        continue;
+                    const labels = [];
+                    for (const field of state.group.annotators) {
+                        const values = labelsOf(valueAt(record.fields, field));
+                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
+                        if (values.length !== 1)
+                            break;
+                        labels.push(labelKey(values[0]));
+                    }
+                    if (labels.length !== state.group.annotators.length) {
+                        state.excluded++;
+                        continue;
+                    }
+                    if (state.cohen) {
+                        state.cohen.add(labels[0], labels[1]);
+                        if (state.cohen.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                    else if (state.fleiss) {
+                        const counts = new Map();
+                        for (const label of labels)
+                            counts.set(label, (counts.get(label) ?? 0) + 1);
+                        state.fleiss.add(counts);
+                        if (state.fleiss.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                }
+            },
+            finish(emit) {
+                const groups = [];
+                for (const state of states) {
+                    const method = state.cohen ? 'cohen' : 'fleiss';
+                    const result = (state.cohen ?? state.fleiss)?.result();
+                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
+                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
+                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
+                    groups.push({
+                        ...state.group,
+                        method,
+                        items: result?.items ?? 0,
+                        excluded: state.excluded,
+                        kappa,
+                        observed: computed ? result.observed : null,
+                        band,
+                        tooManyCategories: state.tooManyCategories
+                    });
+                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
+                        continue;
+                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
+                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
+                    emit({
+                        field: state.group.name,
+                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
+                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
+                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
+                    });
+                }
+                return { groups };
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
+
+
+/** Roles of OpenAI-style `messages: [{role, content}]`. */
+const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
+/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
+const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
+const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
+const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
+function isEmptyContent(content) {
+    if (content === undefined || content === null)
+        return true;
+    if (typeof content === 'string')
+        return content.trim() === '';
+    if (Array.isArray(content)) {
+        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
+        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
+    }
+    return false;
+}
+/**
+ * The problems of one chat transcript: invalid roles, a system turn after the first, user and
+ * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
+ * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
+ * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
+ * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
+ */
+function chatProblems(turns, field) {
+    const problems = [];
+    if (turns.length === 0)
+        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
+    const first = turns.find(isObject);
+    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
+    const roleKey = shareGpt ? 'from' : 'role';
+    const contentKey = shareGpt ? 'value' : 'content';
+    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
+    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
+    const assistantName = shareGpt ? 'gpt' : 'assistant';
+    let previous;
+    let toolSincePrevious = false;
+    let last;
+    let assistantTurns = 0;
+    turns.forEach((turn, index) => {
+        const at = `${field}[${index}]`;
+        if (!isObject(turn)) {
+            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
+            return;
+        }
+        const role = turn[roleKey];
+        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
+        if (typeof role !== 'string' || speaker === undefined) {
+            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
+            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
+            return;
+        }
+        const roleName = role;
+        if (speaker === 'system' && index > 0) {
+            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
+        }
+        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
+        if (!toolCall && isEmptyContent(turn[contentKey])) {
+            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
+        }
+        if (speaker === 'tool')
+            toolSincePrevious = true;
+        if (speaker === 'user' || speaker === 'assistant') {
+            // An assistant turn may follow another one when a tool result came between them.
+            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
+            if (repeats && previous) {
+                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
+            }
+            previous = { speaker, turn: index };
+            toolSincePrevious = false;
+        }
+        if (speaker === 'assistant')
+            assistantTurns++;
+        last = { speaker, role: roleName, turn: index };
+    });
+    if (assistantTurns === 0)
+        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
+    else if (last !== undefined && last.speaker !== 'assistant') {
+        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
+    }
+    return problems;
+}
+/**
+ * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
+ * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
+ * chat field are left alone.
+ */
+const chatFormatCheck = {
+    id: 'chat-format',
+    dimension: 'consistency',
+    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields holding transcripts; default `messages` and `conversations`. */
+        fields: undefined,
+        /** Findings per record; past this, one more finding counts the rest. */
+        maxFindingsPerRecord: 10
+    },
+    start(context) {
+        const fields = context.config.fields ?? ['messages', 'conversations'];
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
+        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
+        return {
+            record(record, emit) {
+                for (const field of fields) {
+                    const turns = valueAt(record.fields, field);
+                    if (!Array.isArray(turns))
+                        continue;
+                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
+                    if (turns.length > 0 && !turns.some(isObject))
+                        continue;
+                    summary.conversations++;
+                    const first = turns.find(isObject);
+                    if (first !== undefined && 'from' in first && !('role' in first))
+                        summary.styles.sharegpt++;
+                    else
+                        summary.styles.openai++;
+                    const problems = chatProblems(turns, field);
+                    if (problems.length === 0)
+                        continue;
+                    summary.withProblems++;
+                    for (const problem of problems)
+                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
+                    for (const problem of problems.slice(0, maxFindings))
+                        emit({ line: record.line, field, message: problem.message });
+                    if (problems.length > maxFindings) {
+                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
+                    }
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/hash.ts
+/**
+ * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
+ * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
+ * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
+ * many times faster than creating a node:crypto Hash per field.
+ */
+/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
+const imul = Math.imul;
+function hash53(text) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, 2654435761);
+        h2 = imul(h2 ^ code, 1597334677);
+    }
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+/**
+ * JSON with object keys sorted, so two records that differ only in key order serialise alike.
+ * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object')
+        return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (Array.isArray(value))
+        return '[' + value.map(canonicalJson).join(',') + ']';
+    const keys = Object.keys(value).sort();
+    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+}
+/** Combines hashes in order into one (order matters: field paths are sorted before). */
+function combineHashes(hashes) {
+    let text = '';
+    for (let i = 0; i < hashes.length; i++)
+        text += hashes[i].toString(36) + ',';
+    return hash53(text);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
+
+
+
+
+/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
+const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
+/**
+ * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
+ * a different label, or, without a label field, a different output. Memory: per distinct input,
+ * one hash, the first record's line and the first label (outputs are kept as hashes).
+ */
+const conflictingLabelsCheck = {
+    id: 'conflicting-labels',
+    dimension: 'consistency',
+    description: 'The same input with different labels (or, without a label field, different outputs).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
+        inputFields: undefined,
+        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
+        outputField: undefined,
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined
+    },
+    start(context) {
+        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const outputField = stringSetting(context.config, 'outputField');
+        // With a label, the whole record but the label is what was labelled (a response rated good or
+        // bad is part of the input); without one, the outputs are what is compared.
+        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
+        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
+        const mode = labelField ? 'label' : 'output';
+        // Per distinct input: the index of its first record in the parallel arrays.
+        const firstOf = new Map();
+        const firstLines = [];
+        const firstValues = [];
+        const firstShown = [];
+        let compared = 0;
+        let conflicts = 0;
+        /** The text of the value being compared and the field it came from. */
+        function valueOf(record) {
+            if (labelField) {
+                const labels = labelsOf(valueAt(record.fields, labelField));
+                if (labels.length === 0)
+                    return undefined;
+                const keys = [...new Set(labels.map(labelKey))].sort();
+                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
+                // Kept per distinct input for the message: cut short, in case the "label" is long text.
+                return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
+            }
+            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
+            for (const field of candidates) {
+                const value = valueAt(record.fields, field);
+                if (value === undefined)
+                    continue;
+                const text = textOrScalar(value);
+                if (text === undefined)
+                    return undefined;
+                return { field, shown: '', hash: hash53(normaliseText(text)) };
+            }
+            return undefined;
+        }
+        return {
+            record(record, emit) {
+                if (inputFields.length === 0)
+                    return;
+                let input = '';
+                let excerpt = '';
+                for (const field of inputFields) {
+                    const text = textOf(valueAt(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const normalised = normaliseText(text);
+                    if (normalised === '')
+                        continue;
+                    input += `${field}\u0000${normalised}\u0001`;
+                    if (excerpt === '')
+                        excerpt = text;
+                }
+                if (input === '')
+                    return;
+                const value = valueOf(record);
+                if (value === undefined)
+                    return;
+                compared++;
+                const inputHash = hash53(input);
+                const first = firstOf.get(inputHash);
+                if (first === undefined) {
+                    firstOf.set(inputHash, firstLines.length);
+                    firstLines.push(record.line);
+                    firstValues.push(value.hash);
+                    // Labels are short and kept for the message; outputs are kept only as hashes.
+                    firstShown.push(mode === 'label' ? value.shown : '');
+                    return;
+                }
+                if (firstValues[first] === value.hash)
+                    return;
+                conflicts++;
+                const firstLine = firstLines[first];
+                const message = mode === 'label'
+                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+                    : `same input as line ${firstLine} but a different \`${value.field}\``;
+                emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+            },
+            finish() {
+                return { mode, compared, distinctInputs: firstOf.size, conflicts };
+            }
+        };
+    }
+};
+function textOrScalar(value) {
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    const text = textOf(value);
+    return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
+function entriesOf(distribution) {
+    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
+}
+function normalised(distribution) {
+    const entries = entriesOf(distribution);
+    let total = 0;
+    for (const [, weight] of entries) {
+        if (!(weight >= 0) || !Number.isFinite(weight))
+            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
+        total += weight;
+    }
+    if (total === 0)
+        throw new RangeError('a distribution needs a positive total weight');
+    return new Map(entries.map(([category, weight]) => [category, weight / total]));
+}
+/**
+ * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
+ * 0 for identical distributions, 1 for distributions with no category in common. Counts are
+ * normalised first; categories missing on one side count as zero there.
+ */
+function jensenShannon(p, q) {
+    const pn = normalised(p);
+    const qn = normalised(q);
+    let divergence = 0;
+    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
+        const a = pn.get(category) ?? 0;
+        const b = qn.get(category) ?? 0;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += 0.5 * a * Math.log2(a / m);
+        if (b > 0)
+            divergence += 0.5 * b * Math.log2(b / m);
+    }
+    return Math.min(1, Math.max(0, divergence));
+}
+/**
+ * The categories whose share moved most between `before` and `after`, largest move first
+ * (ties in category order). Shares are fractions of each side's total.
+ */
+function biggestMovers(before, after, limit) {
+    const b = normalised(before);
+    const a = normalised(after);
+    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
+    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
+    return moves.slice(0, limit);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
+
+
+
+
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
+ * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
+ * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
+ * `label-variants` check's business) do not show up as rare classes here.
+ */
+const labelBalanceCheck = {
+    id: 'label-balance',
+    dimension: 'diversity',
+    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
+        minShareFactor: 0.1,
+        /** Labels a side needs before balance or shift is judged. */
+        minRecords: 20,
+        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
+        maxJsd: 0.1,
+        /** Distinct labels past which the field is not a class label. */
+        maxClasses: 1000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field') ?? context.settings.labelField;
+        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
+        const maxClasses = numberSetting(config, 'maxClasses', 1000);
+        const classes = new Map();
+        let total = 0;
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined || overflow)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    const known = classes.get(key);
+                    if (known)
+                        known.count++;
+                    else if (classes.size >= maxClasses) {
+                        overflow = true;
+                        return;
+                    }
+                    else
+                        classes.set(key, { label: label.trim(), count: 1 });
+                    total++;
+                }
+            },
+            finish(emit, base) {
+                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
+                if (field === undefined || overflow || total < minRecords || classes.size < 2)
+                    return summary;
+                const limit = minShareFactor / classes.size;
+                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
+                if (rare.length > 0) {
+                    const [rarest, ...others] = rare;
+                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify(truncate(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
+                    emit({
+                        field,
+                        message: `class ${JSON.stringify(truncate(rarest.label, 40))} has ${rarest.count} of ${total} labels (${percent(rarest.count / total)}), under ${percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
+                    });
+                }
+                if (base === undefined || base.overflow || base.total < minRecords)
+                    return summary;
+                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
+                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
+                const divergence = jensenShannon(before, after);
+                if (divergence <= maxJsd)
+                    return summary;
+                const nameOf = (key) => JSON.stringify(truncate(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
+                const movers = biggestMovers(before, after, 3)
+                    .map((move) => `${nameOf(move.category)} ${percent(move.before)} → ${percent(move.after)}`)
+                    .join(', ');
+                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
+
+
+
+/**
+ * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
+ * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
+ * naming the dominant one. Needs `settings.labelField` or `config.field`.
+ */
+const labelVariantsCheck = {
+    id: 'label-variants',
+    dimension: 'consistency',
+    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
+        maxLabels: 1000,
+        /** Spellings tracked per label. */
+        maxSpellings: 50,
+        /** Findings per minority spelling; the rest are counted in one more finding. */
+        maxFindingsPerVariant: 100
+    },
+    start(context) {
+        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
+        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
+        const groups = new Map();
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    let spellings = groups.get(key);
+                    if (spellings === undefined) {
+                        if (groups.size >= maxLabels) {
+                            overflow = true;
+                            continue;
+                        }
+                        spellings = new Map();
+                        groups.set(key, spellings);
+                    }
+                    let spelling = spellings.get(label);
+                    if (spelling === undefined) {
+                        if (spellings.size >= maxSpellings)
+                            continue;
+                        spelling = { count: 0, lines: [] };
+                        spellings.set(label, spelling);
+                    }
+                    spelling.count++;
+                    if (spelling.lines.length < maxFindings)
+                        spelling.lines.push(record.line);
+                }
+            },
+            finish(emit) {
+                const labels = {};
+                const findings = [];
+                for (const [key, spellings] of groups) {
+                    // The most used spelling wins; on a tie, the first seen.
+                    let dominant = '';
+                    let dominantCount = -1;
+                    let count = 0;
+                    for (const [spelling, { count: used }] of spellings) {
+                        count += used;
+                        if (used > dominantCount) {
+                            dominant = spelling;
+                            dominantCount = used;
+                        }
+                    }
+                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
+                    if (overflow)
+                        continue;
+                    for (const [spelling, { count: used, lines }] of spellings) {
+                        if (spelling === dominant)
+                            continue;
+                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
+                        for (const line of lines)
+                            findings.push({ line, message, excerpt: truncate(spelling, 60) });
+                        if (used > lines.length) {
+                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
+                        }
+                    }
+                }
+                findings.sort((a, b) => a.line - b.line);
+                for (const finding of findings)
+                    emit({ ...finding, field });
+                return { field, labels, overflow };
+            }
+        };
+    }
+};
+/** A label quoted so that leading and trailing spaces stay visible. */
+function show(label) {
+    return JSON.stringify(truncate(label, 40));
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
+/**
+ * A fixed-size histogram sketch for non-negative lengths (characters, words).
+ *
+ * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
+ * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
+ * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
+ * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
+ * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
+ * Kolmogorov–Smirnov statistic over the full distributions.
+ */
+/** Values below this are counted exactly, one bin each. */
+const EXACT_BINS = 1024;
+/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
+const GROWTH = 1.005;
+const LOG_GROWTH = Math.log(GROWTH);
+/** The bin a non-negative value falls in. */
+function binOf(value) {
+    if (value < EXACT_BINS)
+        return Math.max(0, Math.floor(value));
+    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
+}
+/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
+function binValue(bin) {
+    if (bin < EXACT_BINS)
+        return bin;
+    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
+}
+/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
+class Histogram {
+    counts = new Map();
+    total = 0;
+    add(value) {
+        const bin = binOf(value);
+        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
+        this.total++;
+    }
+    summary() {
+        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
+    }
+}
+/** The value at 0-based `rank` in sorted order. */
+function orderStatistic(histogram, rank) {
+    let seen = 0;
+    for (const [bin, count] of histogram.bins) {
+        seen += count;
+        if (rank < seen)
+            return binValue(bin);
+    }
+    return binValue(histogram.bins[histogram.bins.length - 1][0]);
+}
+/**
+ * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
+ * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
+ */
+function quantile(histogram, q, transform = (value) => value) {
+    if (histogram.total === 0)
+        return Number.NaN;
+    const position = q * (histogram.total - 1);
+    const low = Math.floor(position);
+    const high = Math.ceil(position);
+    const lowValue = transform(orderStatistic(histogram, low));
+    if (high === low)
+        return lowValue;
+    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
+}
+/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
+function countOutside(histogram, low, high) {
+    let below = 0;
+    let above = 0;
+    for (const [bin, count] of histogram.bins) {
+        const value = binValue(bin);
+        if (value < low)
+            below += count;
+        else if (value > high)
+            above += count;
+    }
+    return { below, above };
+}
+/**
+ * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
+ * distributions, in [0, 1]. 0 when either side is empty.
+ */
+function ksStatistic(a, b) {
+    if (a.total === 0 || b.total === 0)
+        return 0;
+    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
+    const countsA = new Map(a.bins);
+    const countsB = new Map(b.bins);
+    let cumulativeA = 0;
+    let cumulativeB = 0;
+    let largest = 0;
+    for (const bin of bins) {
+        cumulativeA += countsA.get(bin) ?? 0;
+        cumulativeB += countsB.get(bin) ?? 0;
+        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
+    }
+    return largest;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/length.ts
+
+
+
+/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
+function measureText(text) {
+    let chars = 0;
+    let words = 0;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        // A low surrogate is the second half of a character already counted.
+        if (code >= 0xdc00 && code <= 0xdfff)
+            continue;
+        chars++;
+        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+        if (space)
+            inWord = false;
+        else if (!inWord) {
+            inWord = true;
+            words++;
+        }
+    }
+    return { chars, words };
+}
+/**
+ * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
+ * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
+ * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
+ * equal), where any other length would be an outlier.
+ */
+function tukeyFences(histogram, multiplier, logScale) {
+    const transform = logScale ? Math.log1p : (value) => value;
+    const q1 = quantile(histogram, 0.25, transform);
+    const q3 = quantile(histogram, 0.75, transform);
+    const iqr = q3 - q1;
+    if (!(iqr > 0))
+        return undefined;
+    const back = logScale ? Math.expm1 : (value) => value;
+    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
+}
+/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
+class Extremes {
+    capacity;
+    largest;
+    kept = [];
+    constructor(capacity, largest) {
+        this.capacity = capacity;
+        this.largest = largest;
+    }
+    offer(value, line, text) {
+        const score = this.largest ? value : -value;
+        const kept = this.kept;
+        if (kept.length >= this.capacity) {
+            const worst = kept[kept.length - 1];
+            if (score <= (this.largest ? worst.value : -worst.value))
+                return;
+            kept.pop();
+        }
+        let at = kept.length;
+        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
+            at--;
+        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
+        kept.splice(at, 0, { value, line, excerpt: truncate(text.slice(0, 200), 80) });
+    }
+}
+const format = (value) => Math.round(value).toLocaleString('en-US');
+/**
+ * `length`: per text field, values whose length (characters or words) is far outside the field's
+ * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
+ * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
+ * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
+ * with the file and outliers are counted over every record, not a sample.
+ */
+const lengthCheck = {
+    id: 'length',
+    dimension: 'diversity',
+    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
+    defaultSeverity: 'info',
+    defaults: {
+        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
+        iqrMultiplier: 3,
+        /** Fences on log(1 + length), for right-skewed lengths. */
+        logScale: true,
+        /** Values a field needs before outliers or shifts are judged. */
+        minRecords: 20,
+        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
+        maxFindings: 20,
+        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
+        maxMedianShift: 0.5,
+        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
+        maxKs: 0.2
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
+        const logScale = config.logScale !== false;
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxFindings = numberSetting(config, 'maxFindings', 20);
+        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
+        const maxKs = numberSetting(config, 'maxKs', 0.2);
+        const states = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text === '')
+                        continue;
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        state = {
+                            chars: new Histogram(),
+                            words: new Histogram(),
+                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+                        };
+                        states.set(field, state);
+                    }
+                    const { chars, words } = measureText(text);
+                    state.chars.add(chars);
+                    state.words.add(words);
+                    for (const extremes of state.extremes.chars)
+                        extremes.offer(chars, record.line, text);
+                    for (const extremes of state.extremes.words)
+                        extremes.offer(words, record.line, text);
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, state] of states) {
+                    const chars = state.chars.summary();
+                    const words = state.words.summary();
+                    const fieldSummary = {
+                        values: chars.total,
+                        chars,
+                        words,
+                        medianChars: quantile(chars, 0.5),
+                        medianWords: quantile(words, 0.5),
+                        charOutliers: 0,
+                        wordOutliers: 0
+                    };
+                    summary.fields[field] = fieldSummary;
+                    if (chars.total < minRecords)
+                        continue;
+                    const charFences = tukeyFences(chars, multiplier, logScale);
+                    const wordFences = tukeyFences(words, multiplier, logScale);
+                    fieldSummary.charFences = charFences;
+                    fieldSummary.wordFences = wordFences;
+                    const flagged = new Map();
+                    const note = (unit, fences, extremes) => {
+                        let listed = 0;
+                        if (fences === undefined)
+                            return listed;
+                        for (const kept of extremes) {
+                            for (const { value, line, excerpt } of kept.kept) {
+                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
+                                if (side === undefined)
+                                    continue;
+                                listed++;
+                                const entry = flagged.get(line) ?? { excerpt, parts: [], sides: new Set() };
+                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
+                                const name = value === 1 ? unit.slice(0, -1) : unit;
+                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
+                                entry.sides.add(side);
+                                flagged.set(line, entry);
+                            }
+                        }
+                        return listed;
+                    };
+                    const listedChars = note('characters', charFences, state.extremes.chars);
+                    const listedWords = note('words', wordFences, state.extremes.words);
+                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
+                        const entry = flagged.get(line);
+                        if (entry === undefined)
+                            continue;
+                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
+                        emit({
+                            line,
+                            field,
+                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
+                            excerpt: entry.excerpt
+                        });
+                    }
+                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
+                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
+                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
+                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
+                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
+                        emit({
+                            field,
+                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
+                        });
+                    }
+                    const before = base?.fields[field];
+                    if (before === undefined || before.values < minRecords)
+                        continue;
+                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
+                    const ks = ksStatistic(before.chars, chars);
+                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
+                        const sign = shift >= 0 ? '+' : '−';
+                        emit({
+                            field,
+                            severity: 'warning',
+                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
+                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
+                        });
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
+/**
+ * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
+ * sample, and so the same summary, on every run: an audit must be reproducible.
+ */
+function seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** The seed every reservoir uses unless told otherwise. */
+const DEFAULT_SEED = 0x5eed;
+/**
+ * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
+ * algorithm R). Memory is bounded by the capacity whatever the stream's length.
+ */
+class Reservoir {
+    capacity;
+    items = [];
+    /** How many items were offered. */
+    seen = 0;
+    random;
+    constructor(capacity, seed = DEFAULT_SEED) {
+        this.capacity = capacity;
+        this.random = seededRandom(seed);
+    }
+    /** Offers one item; it is kept with probability capacity / seen. */
+    offer(item) {
+        this.offerWith(() => item);
+    }
+    /** Offers one item made by `make`, which is only called when the item is kept. */
+    offerWith(make) {
+        this.seen++;
+        if (this.items.length < this.capacity) {
+            this.items.push(make());
+            return;
+        }
+        const slot = Math.floor(this.random() * this.seen);
+        if (slot < this.capacity)
+            this.items[slot] = make();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
+
+
+
+/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
+const TOKEN_BUDGETS = [1000, 10000, 100000];
+/** Character budgets at which the compression ratio is measured. */
+const CHAR_BUDGETS = [10000, 100000, 1000000];
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Lower-cased words (runs of letters and digits). */
+function tokensOf(text) {
+    return text.toLowerCase().match(WORD) ?? [];
+}
+/**
+ * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
+ * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
+ * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
+ */
+function distinctN(texts, budgets = TOKEN_BUDGETS) {
+    const unigrams = new Set();
+    const bigrams = new Set();
+    let tokens = 0;
+    let bigramCount = 0;
+    const at = [];
+    let next = 0;
+    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
+    for (const text of texts) {
+        let previous;
+        for (const token of tokensOf(text)) {
+            tokens++;
+            unigrams.add(token);
+            if (previous !== undefined) {
+                bigramCount++;
+                bigrams.add(`${previous} ${token}`);
+            }
+            previous = token;
+            if (next < budgets.length && tokens === budgets[next]) {
+                at.push(snapshot());
+                next++;
+            }
+        }
+    }
+    return { all: snapshot(), at };
+}
+/**
+ * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
+ * joined by newlines, after the first `budget` characters for each budget reached, and over all.
+ */
+function compressionRatios(texts, budgets = CHAR_BUDGETS) {
+    const joined = texts.join('\n');
+    const ratio = (text) => {
+        const raw = Buffer.byteLength(text, 'utf8');
+        return raw === 0 ? 0 : raw / (0,external_node_zlib_namespaceObject.deflateSync)(Buffer.from(text, 'utf8')).length;
+    };
+    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
+    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
+}
+/** The largest budget both sides reached, with both sides' measures there. */
+function atCommonBudget(before, after, size) {
+    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
+        const b = before.find((item) => size(item) === size(after[i]));
+        if (b)
+            return [b, after[i]];
+    }
+    return undefined;
+}
+/**
+ * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
+ * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
+ * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
+ * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
+ * token or character budget both sides reached, as both measures depend on the amount of text.
+ */
+const lexicalDiversityCheck = {
+    id: 'lexical-diversity',
+    dimension: 'diversity',
+    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
+        sampleSize: 5000,
+        /** Characters kept of each sampled text. */
+        maxCharsPerText: 1000,
+        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
+        maxDrop: 0.15,
+        /** Relative rise of the compression ratio against base beyond which it is a warning. */
+        maxCompressionRise: 0.15
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const sampleSize = numberSetting(config, 'sampleSize', 5000);
+        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
+        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
+        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
+        const samples = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    let sample = samples.get(field);
+                    if (sample === undefined) {
+                        sample = new Reservoir(sampleSize);
+                        samples.set(field, sample);
+                    }
+                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
+                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, sample] of samples) {
+                    const distinct = distinctN(sample.items);
+                    const compression = compressionRatios(sample.items);
+                    const current = {
+                        texts: sample.seen,
+                        sampled: sample.items.length,
+                        distinct1: distinct.all.distinct1,
+                        distinct2: distinct.all.distinct2,
+                        compressionRatio: compression.all.ratio,
+                        distinctAt: distinct.at,
+                        compressionAt: compression.at
+                    };
+                    summary.fields[field] = current;
+                    const before = base?.fields[field];
+                    if (before === undefined)
+                        continue;
+                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
+                    if (distinctPair) {
+                        const [b, a] = distinctPair;
+                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
+                        if (drop > maxDrop) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
+                            });
+                        }
+                    }
+                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
+                    if (compressionPair) {
+                        const [b, a] = compressionPair;
+                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
+                        if (rise > maxRise) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
+                            });
+                        }
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+/**
+ * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
+ * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
+ * past that, every count is overestimated by at most (stream length / capacity).
+ */
+class SpaceSaving {
+    capacity;
+    items = [];
+    counts = [];
+    errors = [];
+    slots = new Map();
+    /** Items offered. */
+    total = 0;
+    /** True once an item had to be evicted: counts are then estimates. */
+    evicted = false;
+    constructor(capacity) {
+        this.capacity = capacity;
+        if (!(capacity >= 1))
+            throw new RangeError('capacity must be at least 1');
+    }
+    offer(item) {
+        this.total++;
+        const slot = this.slots.get(item);
+        if (slot !== undefined) {
+            this.counts[slot]++;
+            this.siftDown(slot);
+            return;
+        }
+        if (this.items.length < this.capacity) {
+            this.items.push(item);
+            this.counts.push(1);
+            this.errors.push(0);
+            this.slots.set(item, this.items.length - 1);
+            this.siftUp(this.items.length - 1);
+            return;
+        }
+        // Replace the least counted item; the newcomer inherits its count as possible error.
+        this.evicted = true;
+        this.slots.delete(this.items[0]);
+        this.items[0] = item;
+        this.errors[0] = this.counts[0];
+        this.counts[0]++;
+        this.slots.set(item, 0);
+        this.siftDown(0);
+    }
+    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
+    get size() {
+        return this.items.length;
+    }
+    /** The `limit` most frequent items, most frequent first (ties in item order). */
+    top(limit) {
+        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
+        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+        return hitters.slice(0, limit);
+    }
+    swap(i, j) {
+        ;
+        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
+        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
+        this.slots.set(this.items[i], i);
+        this.slots.set(this.items[j], j);
+    }
+    siftUp(slot) {
+        let i = slot;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (this.counts[parent] <= this.counts[i])
+                return;
+            this.swap(i, parent);
+            i = parent;
+        }
+    }
+    siftDown(slot) {
+        let i = slot;
+        const n = this.items.length;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let smallest = i;
+            if (left < n && this.counts[left] < this.counts[smallest])
+                smallest = left;
+            if (right < n && this.counts[right] < this.counts[smallest])
+                smallest = right;
+            if (smallest === i)
+                return;
+            this.swap(i, smallest);
+            i = smallest;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
+
+
+
+/** Fields read as the instruction, in this order, when `config.field` is not set. */
+const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
+/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
+const CHAT_FIELDS = ['messages', 'conversations'];
+/**
+ * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
+ * other punctuation read as a space. Empty when the text has no word.
+ */
+function prefixOf(text, words = 3) {
+    const found = [];
+    // Only the start of the text matters: look at a bounded head, enough for a few long words.
+    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
+    for (const word of head.split(/\s+/u)) {
+        if (word === '')
+            continue;
+        found.push(word);
+        if (found.length === words)
+            break;
+    }
+    return found.join(' ');
+}
+/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
+function instructionOf(fields, field) {
+    if (field !== undefined) {
+        const text = textOf(valueAt(fields, field));
+        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
+    }
+    for (const name of INSTRUCTION_FIELDS) {
+        const value = valueAt(fields, name);
+        if (typeof value === 'string' && value.trim() !== '')
+            return { field: name, text: value };
+    }
+    for (const name of CHAT_FIELDS) {
+        const turns = valueAt(fields, name);
+        if (!Array.isArray(turns))
+            continue;
+        for (const turn of turns) {
+            if (!prefix_diversity_isObject(turn))
+                continue;
+            const role = turn.role ?? turn.from;
+            const content = turn.content ?? turn.value;
+            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
+                return { field: name, text: content };
+        }
+    }
+    return undefined;
+}
+function prefix_diversity_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
+ * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
+ * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
+ * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
+ * off by at most records / sketchSize.
+ */
+const prefixDiversityCheck = {
+    id: 'prefix-diversity',
+    dimension: 'diversity',
+    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
+        field: undefined,
+        /** Words in a prefix. */
+        prefixWords: 3,
+        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
+        maxShare: 0.1,
+        /** Instructions needed before shares are judged. */
+        minRecords: 50,
+        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
+        maxGrowth: 2,
+        /** Distinct prefixes counted exactly; past this, counts are estimates. */
+        sketchSize: 10000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field');
+        const words = numberSetting(config, 'prefixWords', 3);
+        const maxShare = numberSetting(config, 'maxShare', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 50);
+        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
+        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
+        const sources = new Map();
+        return {
+            record(record) {
+                const instruction = instructionOf(record.fields, field);
+                if (instruction === undefined)
+                    return;
+                const prefix = prefixOf(instruction.text, words);
+                if (prefix === '')
+                    return;
+                sketch.offer(prefix);
+                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
+            },
+            finish(emit, base) {
+                const records = sketch.total;
+                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
+                const summary = {
+                    records,
+                    distinct: sketch.size,
+                    exact: !sketch.evicted,
+                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
+                    field: source
+                };
+                const top = summary.top[0];
+                if (top === undefined || records < minRecords || top.share <= maxShare)
+                    return summary;
+                const about = summary.exact ? '' : 'about ';
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify(truncate(top.prefix, 60))}`;
+                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
+                if (before !== undefined && top.share > maxGrowth * before.share) {
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify(truncate(before.prefix, 60))})`;
+                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                else {
+                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
+
+/** Gopher's limits. */
+const GOPHER_LIMITS = {
+    dupParaFrac: 0.3,
+    dupParaCharFrac: 0.2,
+    dupLineFrac: 0.3,
+    dupLineCharFrac: 0.2,
+    topNgramCharFrac: new Map([
+        [2, 0.2],
+        [3, 0.18],
+        [4, 0.16]
+    ]),
+    dupNgramCharFrac: new Map([
+        [5, 0.15],
+        [6, 0.14],
+        [7, 0.13],
+        [8, 0.12],
+        [9, 0.11],
+        [10, 0.1]
+    ])
+};
+/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
+function duplicates(elements) {
+    const seen = new Set();
+    let repeated = 0;
+    let chars = 0;
+    for (const element of elements) {
+        if (seen.has(element)) {
+            repeated++;
+            chars += element.length;
+        }
+        else
+            seen.add(element);
+    }
+    return { elements: repeated, chars };
+}
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
+function isWordChar(text, at) {
+    const code = text.charCodeAt(at);
+    if (code < 128)
+        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    return WORD_CHAR.test(text[at]);
+}
+/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
+function isSpace(code) {
+    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/**
+ * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
+ * needed, so that checking a text allocates no per-token memory: token i is
+ * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
+ */
+const scratch = {
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    high: new Int32Array(1024),
+    low: new Int32Array(1024),
+    prefix: new Float64Array(1025)
+};
+function growScratch() {
+    const size = scratch.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(scratch.starts);
+    ends.set(scratch.ends);
+    scratch.starts = starts;
+    scratch.ends = ends;
+    scratch.high = new Int32Array(size);
+    scratch.low = new Int32Array(size);
+    scratch.prefix = new Float64Array(size + 1);
+}
+/**
+ * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
+ * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
+ * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
+ * number of tokens.
+ */
+function scanWords(text) {
+    let count = 0;
+    const push = (from, to) => {
+        if (count === scratch.starts.length)
+            growScratch();
+        scratch.starts[count] = from;
+        scratch.ends[count] = to;
+        count++;
+    };
+    let i = 0;
+    while (i < text.length) {
+        while (i < text.length && isSpace(text.charCodeAt(i)))
+            i++;
+        if (i === text.length)
+            break;
+        const chunkStart = i;
+        while (i < text.length && !isSpace(text.charCodeAt(i)))
+            i++;
+        const chunkEnd = i;
+        let start = chunkStart;
+        let end = chunkEnd;
+        while (start < end && !isWordChar(text, start))
+            start++;
+        if (start === end) {
+            push(chunkStart, chunkEnd);
+            continue;
+        }
+        while (end > start && !isWordChar(text, end - 1))
+            end--;
+        if (start > chunkStart)
+            push(chunkStart, start);
+        push(start, end);
+        if (end < chunkEnd)
+            push(end, chunkEnd);
+    }
+    return count;
+}
+/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
+function gopherWords(text) {
+    const count = scanWords(text);
+    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
+}
+// Read once: under jest every access to the global `Math` goes through the test sandbox's global
+// object, which made the loops below a hundred times slower there than in node.
+const repetition_imul = Math.imul;
+/**
+ * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
+ * is vanishingly unlikely), with a count and the first position per window. One table serves
+ * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
+ * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
+ */
+class WindowTable {
+    first = new Int32Array(0);
+    second = new Int32Array(0);
+    generations = new Int32Array(0);
+    counts = new Int32Array(0);
+    firstAt = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    /** Empties the table and sizes it for `windows` windows. */
+    reset(windows) {
+        let capacity = 16;
+        while (capacity < windows * 2)
+            capacity *= 2;
+        if (capacity > this.counts.length) {
+            this.first = new Int32Array(capacity);
+            this.second = new Int32Array(capacity);
+            this.generations = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.firstAt = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        this.mask = capacity - 1;
+        this.generation++;
+        if (this.generation === 0x7fffffff) {
+            this.generations.fill(0);
+            this.generation = 1;
+        }
+    }
+    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
+    add(h1, h2, at) {
+        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
+        while (this.generations[slot] === this.generation) {
+            if (this.first[slot] === h1 && this.second[slot] === h2) {
+                this.counts[slot]++;
+                return slot;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        this.generations[slot] = this.generation;
+        this.first[slot] = h1;
+        this.second[slot] = h2;
+        this.counts[slot] = 1;
+        this.firstAt[slot] = at;
+        return slot;
+    }
+}
+const table = new WindowTable();
+/**
+ * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
+ * step costs the same whatever n, where hashing each window afresh cost n.
+ */
+class RollingHash {
+    high = 0;
+    low = 0;
+    powerHigh = 1;
+    powerLow = 1;
+    static BASE_HIGH = 0x01000193;
+    static BASE_LOW = 0x5bd1e995;
+    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
+    start(codesHigh, codesLow, from, n) {
+        let high = 0;
+        let low = 0;
+        let powerHigh = 1;
+        let powerLow = 1;
+        for (let k = from; k < from + n; k++) {
+            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
+            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
+            if (k > from) {
+                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
+                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
+            }
+        }
+        this.high = high;
+        this.low = low;
+        // The weight of the window's first word: BASE^(n-1).
+        this.powerHigh = powerHigh;
+        this.powerLow = powerLow;
+    }
+    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
+    roll(codesHigh, codesLow, i, n) {
+        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
+        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
+    }
+}
+/**
+ * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
+ * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
+ * for one of them to mean anything.
+ */
+function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
+    const hits = [];
+    const length = text.length;
+    if (length === 0)
+        return hits;
+    const check = (rule, name, value, limit) => {
+        if (value > limit)
+            hits.push({ rule, name, value, limit });
+    };
+    if (options.lineRules !== false) {
+        const paragraphs = text.trim().split(/\n{2,}/);
+        const paragraphRepeats = duplicates(paragraphs);
+        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
+        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
+        const lines = text.split(/\n+/);
+        const lineRepeats = duplicates(lines);
+        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
+        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
+    }
+    if (options.ngramRules === false)
+        return hits;
+    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
+    // computed from the text in place: no string per word, no Map of words.
+    const count = scanWords(text);
+    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
+    prefix[0] = 0;
+    for (let i = 0; i < count; i++) {
+        let high = 0x811c9dc5;
+        let low = 0x9747b28c;
+        for (let k = starts[i]; k < ends[i]; k++) {
+            const code = text.charCodeAt(k);
+            high = repetition_imul(high ^ code, 0x01000193);
+            low = repetition_imul(low ^ code, 0x5bd1e995);
+            low ^= low >>> 15;
+        }
+        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
+        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
+        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
+    }
+    const rolling = new RollingHash();
+    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
+    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
+    let noRepeatsFrom = Number.POSITIVE_INFINITY;
+    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
+        let best = 1;
+        let bestAt = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            rolling.start(codesHigh, codesLow, 0, n);
+            for (let i = 0; i + n <= count; i++) {
+                if (i > 0)
+                    rolling.roll(codesHigh, codesLow, i - 1, n);
+                const slot = table.add(rolling.high, rolling.low, i);
+                const seen = table.counts[slot];
+                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
+                    best = seen;
+                    bestAt = table.firstAt[slot];
+                }
+            }
+            if (best === 1)
+                noRepeatsFrom = n;
+        }
+        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+        // top n-gram seen once too).
+        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
+        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
+    }
+    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        let repeated = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            let i = 0;
+            rolling.start(codesHigh, codesLow, 0, n);
+            while (i + n <= count) {
+                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
+                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
+                    repeated += prefix[i + n] - prefix[i];
+                    i += n;
+                    if (i + n <= count)
+                        rolling.start(codesHigh, codesLow, i, n);
+                }
+                else {
+                    if (i + n + 1 <= count)
+                        rolling.roll(codesHigh, codesLow, i, n);
+                    i++;
+                }
+            }
+            if (repeated === 0)
+                noRepeatsFrom = n;
+        }
+        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
+    }
+    return hits;
+}
+/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
+function size(text) {
+    let lines = 0;
+    let words = 0;
+    let lineHasText = false;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) {
+            if (lineHasText)
+                lines++;
+            lineHasText = false;
+            inWord = false;
+            continue;
+        }
+        if (isSpace(code))
+            inWord = false;
+        else {
+            lineHasText = true;
+            if (!inWord) {
+                inWord = true;
+                words++;
+            }
+        }
+    }
+    if (lineHasText)
+        lines++;
+    return { lines, words };
+}
+/**
+ * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
+ * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
+ * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
+ * one repeated phrase is already a large share of the text.
+ */
+const repetitionCheck = {
+    id: 'repetition',
+    dimension: 'diversity',
+    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
+        minLines: 5,
+        /** ...or at least this many words. */
+        minWords: 50,
+        /** The n-gram rules apply to texts with at least this many words. */
+        minNgramWords: 100,
+        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
+        dupParaFrac: 0.3,
+        dupParaCharFrac: 0.2,
+        dupLineFrac: 0.3,
+        dupLineCharFrac: 0.2,
+        /** n → limit of the most frequent n-gram's share of the characters. */
+        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
+        /** n → limit of the share of characters in repeated n-grams. */
+        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const minLines = numberSetting(config, 'minLines', 5);
+        const minWords = numberSetting(config, 'minWords', 50);
+        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
+        const limits = {
+            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
+            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
+            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
+            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
+            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
+            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
+        };
+        const summary = { fields: {} };
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    const { lines, words } = size(text);
+                    const lineRules = lines >= minLines || words >= minWords;
+                    const ngramRules = words >= minNgramWords;
+                    if (!lineRules && !ngramRules)
+                        continue;
+                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
+                    stats.checked++;
+                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
+                    if (hits.length === 0)
+                        continue;
+                    stats.flagged++;
+                    const [first] = hits;
+                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
+                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
+                    emit({
+                        line: record.line,
+                        field,
+                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
+                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
+                        excerpt: truncate(text.trimStart().slice(0, 300).trimEnd(), 120)
+                    });
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
+
+/**
+ * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
+ * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
+ * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
+ * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
+ * Pretraining has no useful minimum.
+ */
+const SIZE_GUIDES = {
+    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
+    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
+    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
+    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
+    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
+    pretrain: { name: 'pretraining', unit: 'records' }
+};
+const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
+/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
+function sizeGuideFor(purpose, config) {
+    const guide = SIZE_GUIDES[purpose];
+    const minimum = numberSetting(config, 'minRecords', Number.NaN);
+    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
+    return {
+        ...guide,
+        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
+        sweetSpot: sweetSpot ?? guide.sweetSpot,
+        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
+    };
+}
+const dataset_size_format = (n) => n.toLocaleString('en-US');
+/**
+ * The number of records against what the file's purpose (`settings.purpose`) needs: below the
+ * minimum is a warning (an error with `severity: error`), outside the usual range is info.
+ */
+const datasetSizeCheck = {
+    id: 'dataset-size',
+    dimension: 'completeness',
+    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const purpose = context.settings.purpose;
+        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
+        let records = 0;
+        return {
+            record() {
+                records++;
+            },
+            finish(emit, base) {
+                if (!purpose || !guide)
+                    return { records };
+                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
+                // Pretraining has no minimum: the summary records the count and nothing is reported.
+                if (guide.minimum === undefined && guide.sweetSpot === undefined)
+                    return summary;
+                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
+                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
+                if (guide.minimum !== undefined && records < guide.minimum) {
+                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
+                }
+                else if (guide.sweetSpot) {
+                    const [low, high] = guide.sweetSpot;
+                    if (records < low || records > high) {
+                        const side = records < low ? 'below' : 'above';
+                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
+                    }
+                }
+                return summary;
+            },
+            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
 
 
 /** Fields that hold a chat transcript: an empty one has no turns. */
-const CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
+const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
 /** How deep into nested values the check looks. */
 const MAX_DEPTH = 8;
 /** Findings per record, so one malformed record cannot flood the report. */
@@ -9909,7 +11948,7 @@ function emptiness(value, name) {
         return undefined;
     }
     if (Array.isArray(value))
-        return value.length > 0 ? undefined : CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
+        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
     if (typeof value === 'object')
         return Object.keys(value).length > 0 ? undefined : 'is an empty object';
     return undefined;
@@ -10005,7 +12044,7 @@ const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u0
 const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
 const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
 /** A word character in Python's Unicode sense, which the heuristic was tuned with. */
-const WORD = '[\\p{L}\\p{N}_]';
+const encoding_WORD = '[\\p{L}\\p{N}_]';
 const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
 /**
  * Unlikely juxtapositions of the characters above: any match means the text probably holds
@@ -10028,7 +12067,7 @@ const BADNESS = new RegExp([
     `[${BOX}][${KAOMOJI}]`,
     `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
     `[${BOX}][${END_PUNCTUATION}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${WORD}`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
     // The ligature œ not followed by an unaccented Latin letter.
     '[\u0152\u0153][^A-Za-z]',
     // A degree sign after an accented capital.
@@ -11648,13 +13687,13 @@ function labelFieldOf(config, settings) {
  * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
  * is for the completeness checks.
  */
-function labelsOf(value) {
+function label_values_labelsOf(value) {
     if (typeof value === 'string')
         return value.trim() === '' ? [] : [value];
     if (typeof value === 'number' || typeof value === 'boolean')
         return [String(value)];
     if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
     return [];
 }
 /** Counts labels with a bound on distinct values. */
@@ -11664,7 +13703,7 @@ class LabelCounter {
     truncated = false;
     /** Counts the labels of one record; returns them. */
     add(value) {
-        const labels = [...new Set(labelsOf(value))];
+        const labels = [...new Set(label_values_labelsOf(value))];
         if (labels.length > 0)
             this.labelled++;
         for (const label of labels) {
@@ -12728,7 +14767,7 @@ function isSyntheticValue(value, syntheticValues) {
         return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
     });
 }
-function percent(share) {
+function synthetic_share_percent(share) {
     return `${Math.round(share * 1000) / 10}%`;
 }
 /**
@@ -12783,14 +14822,14 @@ const syntheticShareCheck = {
                 if (share > maxShare) {
                     emit({
                         field,
-                        message: `${percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
-                            `${percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
+                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
+                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
                     });
                 }
                 if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
                     emit({
                         field,
-                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${percent(base.share)} to ${percent(share)} (\`${field}\`)`,
+                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
                         // A rise past the limit keeps the check's severity; any other change is information.
                         ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
                     });
@@ -13041,6 +15080,15 @@ const truncatedCheck = {
 
 
 
+
+
+
+
+
+
+
+
+
 /** Every check the audit runs, by dimension along the data-quality pyramid. */
 const ALL_CHECKS = [
     // accuracy
@@ -13055,6 +15103,17 @@ const ALL_CHECKS = [
     truncatedCheck,
     labelCoverageCheck,
     datasetSizeCheck,
+    // consistency
+    labelVariantsCheck,
+    conflictingLabelsCheck,
+    agreementCheck,
+    chatFormatCheck,
+    // diversity
+    lengthCheck,
+    labelBalanceCheck,
+    lexicalDiversityCheck,
+    prefixDiversityCheck,
+    repetitionCheck,
     // freshness
     freshnessCheck,
     // privacy
@@ -13068,44 +15127,26 @@ const ALL_CHECKS = [
 function findCheck(id) {
     return ALL_CHECKS.find((check) => check.id === id);
 }
-
-;// CONCATENATED MODULE: ./src/engine/hash.ts
-/**
- * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
- * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
- * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
- * many times faster than creating a node:crypto Hash per field.
- */
-function hash53(text) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        h1 = Math.imul(h1 ^ code, 2654435761);
-        h2 = Math.imul(h2 ^ code, 1597334677);
+/** Findings the readers and the diff make themselves, outside the registered checks. */
+const PIPELINE_CHECKS = [
+    {
+        id: 'parse',
+        dimension: 'accuracy',
+        description: 'every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+        defaultSeverity: 'error',
+        defaults: {}
+    },
+    {
+        id: 'duplicate-keys',
+        dimension: 'uniqueness',
+        description: 'a configured key field must identify one record: a key used by more than one record is reported on each later record',
+        defaultSeverity: 'warning',
+        defaults: {}
     }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-/**
- * JSON with object keys sorted, so two records that differ only in key order serialise alike.
- * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
- */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object')
-        return value === undefined ? 'undefined' : JSON.stringify(value);
-    if (Array.isArray(value))
-        return '[' + value.map(canonicalJson).join(',') + ']';
-    const keys = Object.keys(value).sort();
-    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
-}
-/** Combines hashes in order into one (order matters: field paths are sorted before). */
-function combineHashes(hashes) {
-    let text = '';
-    for (let i = 0; i < hashes.length; i++)
-        text += hashes[i].toString(36) + ',';
-    return hash53(text);
+];
+/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
+function checkCatalog() {
+    return [...PIPELINE_CHECKS, ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults }))];
 }
 
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
@@ -16029,8 +18070,6 @@ class LineCursor {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/engine/readers/sniff.ts
 
 /** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
@@ -27018,6 +29057,9 @@ async function runSidePass(options) {
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
+            const key = position !== undefined ? index.keys[position] : undefined;
+            if (finding.key === undefined && key !== undefined)
+                finding.key = displayKey(key);
             finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
         }
         else {
@@ -27153,26 +29195,31 @@ async function runAudit(changes, options) {
         const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
         files.push(await auditFile(change, options, progress));
     }
+    return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
+}
+/**
+ * The whole report from the files' reports: dimension scores, overall scores, regressions, the
+ * gate and the totals. Pure, so a report made elsewhere (a fork's artifact) can be judged again
+ * by trusted code from its files alone.
+ */
+function assembleReport(files, config, accepted, labels) {
     const dimensions = aggregateDimensions(files);
     const score = overallScore(dimensions, config.weights, 'score');
-    const baseScore = overallScore(dimensions, config.weights, 'baseScore');
-    const patchScore = overallScore(dimensions, config.weights, 'patchScore');
     const regressions = findRegressions(files, dimensions, config, accepted);
-    const gate = evaluateGate(files, regressions, score, config, accepted);
     const sum = (pick) => files.reduce((n, f) => n + pick(f), 0);
     return {
         schemaVersion: 1,
         tool: { name: 'dataset-audit', version: TOOL_VERSION },
-        base: options.baseLabel,
-        head: options.headLabel,
+        base: labels.base,
+        head: labels.head,
         score,
-        baseScore,
-        patchScore,
+        baseScore: overallScore(dimensions, config.weights, 'baseScore'),
+        patchScore: overallScore(dimensions, config.weights, 'patchScore'),
         dimensions,
         files,
         regressions,
-        gate,
-        notes: [...(options.notes ?? [])],
+        gate: evaluateGate(files, regressions, score, config, accepted),
+        notes: [...(labels.notes ?? [])],
         totals: {
             files: files.length,
             records: sum((f) => (f.status === 'removed' ? 0 : f.records)),

@@ -65,26 +65,37 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
     files.push(await auditFile(change, options, progress))
   }
 
+  return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
+}
+
+/**
+ * The whole report from the files' reports: dimension scores, overall scores, regressions, the
+ * gate and the totals. Pure, so a report made elsewhere (a fork's artifact) can be judged again
+ * by trusted code from its files alone.
+ */
+export function assembleReport(
+  files: FileReport[],
+  config: AuditConfig,
+  accepted: ReadonlySet<string>,
+  labels: { base?: string; head?: string; notes?: readonly string[] }
+): AuditReport {
   const dimensions = aggregateDimensions(files)
   const score = overallScore(dimensions, config.weights, 'score')
-  const baseScore = overallScore(dimensions, config.weights, 'baseScore')
-  const patchScore = overallScore(dimensions, config.weights, 'patchScore')
   const regressions = findRegressions(files, dimensions, config, accepted)
-  const gate = evaluateGate(files, regressions, score, config, accepted)
   const sum = (pick: (file: FileReport) => number): number => files.reduce((n, f) => n + pick(f), 0)
   return {
     schemaVersion: 1,
     tool: { name: 'dataset-audit', version: TOOL_VERSION },
-    base: options.baseLabel,
-    head: options.headLabel,
+    base: labels.base,
+    head: labels.head,
     score,
-    baseScore,
-    patchScore,
+    baseScore: overallScore(dimensions, config.weights, 'baseScore'),
+    patchScore: overallScore(dimensions, config.weights, 'patchScore'),
     dimensions,
     files,
     regressions,
-    gate,
-    notes: [...(options.notes ?? [])],
+    gate: evaluateGate(files, regressions, score, config, accepted),
+    notes: [...(labels.notes ?? [])],
     totals: {
       files: files.length,
       records: sum((f) => (f.status === 'removed' ? 0 : f.records)),

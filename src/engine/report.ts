@@ -110,6 +110,8 @@ export interface AuditReport {
   files: FileReport[]
   regressions: Regression[]
   gate: GateResult
+  /** The pull request audited, when there is one: lets a publishing workflow find it again. */
+  pullRequest?: { number: number; headSha: string }
   /** What the reader of the report should know about how it was made (a file list that was cut, a fallback taken). */
   notes: string[]
   totals: {

@@ -105,6 +105,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       finding.introduced = current.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
+      const key = position !== undefined ? index.keys[position] : undefined
+      if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
       finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
     } else {
       const fileKey = `${check.id}/${draft.field ?? ''}`

@@ -19,6 +19,10 @@ export interface ActionInputs {
   paths: string[]
   /** A base ref or SHA for push and workflow_dispatch runs (default: the parent commit). */
   base?: string
+  /** `audit` (default) audits and publishes; `publish` publishes a report another workflow made (fork PRs). */
+  mode: 'audit' | 'publish'
+  /** In publish mode: the JSON report downloaded from the auditing workflow's artifact. */
+  reportFile?: string
 }
 
 /** Reads and validates the inputs; a bad value is an error naming the input. */
@@ -34,7 +38,13 @@ export function readInputs(): ActionInputs {
   if (comment !== 'update' && comment !== 'new' && comment !== 'off') throw new Error(`input comment must be update, new or off, got "${comment}"`)
   const annotations = (core.getInput('annotations') || 'true').toLowerCase()
   if (annotations !== 'true' && annotations !== 'false') throw new Error(`input annotations must be true or false, got "${annotations}"`)
+  const mode = core.getInput('mode') || 'audit'
+  if (mode !== 'audit' && mode !== 'publish') throw new Error(`input mode must be audit or publish, got "${mode}"`)
+  const reportFile = core.getInput('report-file') || undefined
+  if (mode === 'publish' && !reportFile) throw new Error('input report-file is required with mode: publish (the JSON report from the audit workflow\'s artifact)')
   return {
+    mode,
+    reportFile,
     token,
     configPath: core.getInput('config') || '.github/dataset-audit.yml',
     failOn: (failOn || undefined) as FailOn | undefined,

@@ -8,6 +8,8 @@ export interface AuditTarget {
   /** A ref to resolve when the event names no base SHA (`HEAD^`, a workflow_dispatch input). */
   baseRef?: string
   headSha: string
+  /** The PR's base branch, for the report's labels. */
+  baseBranch?: string
   pullNumber?: number
   /** The PR's head is in another repository: its token is read-only. */
   fromFork: boolean
@@ -15,7 +17,7 @@ export interface AuditTarget {
 
 /** The parts of a webhook payload the target is read from. */
 export interface EventPayload {
-  pull_request?: { number: number; base: { sha: string; repo?: { full_name?: string } }; head: { sha: string; repo?: { full_name?: string } | null } }
+  pull_request?: { number: number; base: { sha: string; ref?: string; repo?: { full_name?: string } }; head: { sha: string; repo?: { full_name?: string } | null } }
   merge_group?: { base_sha: string; head_sha: string }
   before?: string
   after?: string
@@ -43,7 +45,7 @@ export function targetFromEvent(event: string, payload: EventPayload, sha: strin
   if ((event === 'pull_request' || event === 'pull_request_target') && pr) {
     const headRepo = pr.head.repo?.full_name
     const fromFork = headRepo !== undefined && headRepo !== (pr.base.repo?.full_name ?? payload.repository?.full_name)
-    return { event, baseSha: pr.base.sha, headSha: pr.head.sha, pullNumber: pr.number, fromFork }
+    return { event, baseSha: pr.base.sha, headSha: pr.head.sha, baseBranch: pr.base.ref, pullNumber: pr.number, fromFork }
   }
   if (event === 'merge_group' && payload.merge_group) {
     return { event, baseSha: payload.merge_group.base_sha, headSha: payload.merge_group.head_sha, fromFork: false }

@@ -1,3 +1,12 @@
+import { agreementCheck } from './agreement.js'
+import { chatFormatCheck } from './chat-format.js'
+import { conflictingLabelsCheck } from './conflicting-labels.js'
+import { labelBalanceCheck } from './label-balance.js'
+import { labelVariantsCheck } from './label-variants.js'
+import { lengthCheck } from './length.js'
+import { lexicalDiversityCheck } from './lexical-diversity.js'
+import { prefixDiversityCheck } from './prefix-diversity.js'
+import { repetitionCheck } from './repetition.js'
 import { datasetSizeCheck } from './dataset-size.js'
 import { emptyValuesCheck } from './empty-values.js'
 import { encodingCheck } from './encoding.js'
@@ -29,6 +38,17 @@ export const ALL_CHECKS: readonly Check[] = [
   truncatedCheck,
   labelCoverageCheck,
   datasetSizeCheck,
+  // consistency
+  labelVariantsCheck,
+  conflictingLabelsCheck,
+  agreementCheck,
+  chatFormatCheck,
+  // diversity
+  lengthCheck,
+  labelBalanceCheck,
+  lexicalDiversityCheck,
+  prefixDiversityCheck,
+  repetitionCheck,
   // freshness
   freshnessCheck,
   // privacy
@@ -42,4 +62,36 @@ export const ALL_CHECKS: readonly Check[] = [
 /** The check with this id, if there is one. */
 export function findCheck(id: string): Check | undefined {
   return ALL_CHECKS.find((check) => check.id === id)
+}
+
+/** What `/audit explain` and config validation know of a check, including those the pipeline itself runs. */
+export interface CheckInfo {
+  id: string
+  dimension: Check['dimension']
+  description: string
+  defaultSeverity: Check['defaultSeverity']
+  defaults: Check['defaults']
+}
+
+/** Findings the readers and the diff make themselves, outside the registered checks. */
+const PIPELINE_CHECKS: readonly CheckInfo[] = [
+  {
+    id: 'parse',
+    dimension: 'accuracy',
+    description: 'every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+    defaultSeverity: 'error',
+    defaults: {}
+  },
+  {
+    id: 'duplicate-keys',
+    dimension: 'uniqueness',
+    description: 'a configured key field must identify one record: a key used by more than one record is reported on each later record',
+    defaultSeverity: 'warning',
+    defaults: {}
+  }
+]
+
+/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
+export function checkCatalog(): CheckInfo[] {
+  return [...PIPELINE_CHECKS, ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults }))]
 }

@@ -1,0 +1,151 @@
+import { join, resolve } from 'node:path'
+import type { AuditReport } from '../../src/engine/report.js'
+import { runAction, TEST_TOKEN, webhookExample, type ActionRun } from '../helpers/action-runner.js'
+import { FakeGitHub } from '../helpers/fake-github.js'
+import { TempGitRepo } from '../helpers/git-repo.js'
+
+const EXAMPLES = resolve(process.cwd(), 'examples/pr')
+
+/** A repository with the example dataset PR: `main` has the base, `dataset-update` the head. */
+function examplePrRepo(): { repo: TempGitRepo; baseSha: string; headSha: string } {
+  const repo = new TempGitRepo()
+  repo.replaceWith(join(EXAMPLES, 'base'))
+  const baseSha = repo.commit('base datasets')
+  repo.git('checkout', '--quiet', '-b', 'dataset-update')
+  repo.replaceWith(join(EXAMPLES, 'head'))
+  const headSha = repo.commit('add records')
+  repo.git('checkout', '--quiet', 'main')
+  return { repo, baseSha, headSha }
+}
+
+function pullRequestEvent(github: FakeGitHub, number: number, baseSha: string, headSha: string, headRepo = github.fullName): Record<string, unknown> {
+  const payload = webhookExample('pull_request', 'opened')
+  const pr = payload.pull_request as Record<string, Record<string, unknown>>
+  pr.number = number as never
+  pr.base = { ...pr.base, sha: baseSha, ref: 'main', repo: { ...(pr.base.repo as object), full_name: github.fullName } }
+  pr.head = { ...pr.head, sha: headSha, ref: 'dataset-update', repo: { ...(pr.head.repo as object), full_name: headRepo } }
+  payload.number = number
+  payload.repository = { ...(payload.repository as object), full_name: github.fullName }
+  return payload
+}
+
+function commentEvent(github: FakeGitHub, number: number, body: string, login: string): Record<string, unknown> {
+  const payload = webhookExample('issue_comment', 'created')
+  const issue = payload.issue as Record<string, unknown>
+  issue.number = number
+  issue.pull_request = { url: `${github.fullName}/pulls/${number}` }
+  const comment = github.addComment(number, body, { login, type: 'User', id: 7 })
+  payload.comment = { ...(payload.comment as object), id: comment.id, body, user: { login, type: 'User', id: 7 } }
+  payload.repository = { ...(payload.repository as object), full_name: github.fullName }
+  return payload
+}
+
+/** The token appears only in the runner's `::add-mask::` command, which the runner consumes. */
+function expectTokenNeverPrinted(run: ActionRun): void {
+  expect(run.stdout).toContain(`::add-mask::${TEST_TOKEN}`)
+  expect(run.stdout.replace(`::add-mask::${TEST_TOKEN}`, '')).not.toContain(TEST_TOKEN)
+  expect(run.stderr).not.toContain(TEST_TOKEN)
+  expect(run.summary).not.toContain(TEST_TOKEN)
+}
+
+describe('the Action on a pull request with regressions', () => {
+  let repo: TempGitRepo
+  let github: FakeGitHub
+  let apiUrl: string
+  let baseSha: string
+  let headSha: string
+  let first: ActionRun
+
+  beforeAll(async () => {
+    ;({ repo, baseSha, headSha } = examplePrRepo())
+    github = new FakeGitHub(repo.dir)
+    apiUrl = await github.start()
+    github.addPull(7, { ref: 'main', sha: baseSha }, { ref: 'dataset-update', sha: headSha })
+    first = await runAction({ event: 'pull_request', payload: pullRequestEvent(github, 7, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: headSha })
+  })
+  afterAll(async () => {
+    await github.stop()
+    repo.remove()
+  })
+
+  it('fails the step, sets the outputs and writes the job summary and the JSON report', () => {
+    expect(first.status).toBe(1)
+    expect(first.stdout).toMatch(/::error::dataset-audit: the gate fails/)
+    expect(first.outputs.conclusion).toBe('failure')
+    expect(Number(first.outputs.score)).toBeGreaterThan(0)
+    expect(Number(first.outputs.regressions)).toBeGreaterThan(0)
+    expect(Number(first.outputs['base-score'])).toBeGreaterThan(Number(first.outputs.score))
+    expect(first.summary).toMatch(/### ❌ Dataset audit/)
+    const report = first.report as AuditReport
+    expect(report.files.find((f) => f.path === 'data/sft/train.jsonl')).toMatchObject({ added: 8, removed: 1, modified: 2 })
+    expect(first.outputs.report).toMatch(/dataset-audit-report\.json$/)
+    expectTokenNeverPrinted(first)
+  })
+
+  it('creates one sticky comment with the marker, the score and the regressions', () => {
+    const comments = github.comments.get(7) ?? []
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body.startsWith('<!-- dataset-audit -->')).toBe(true)
+    expect(comments[0].body).toMatch(/Regressions brought by this PR/)
+    expect(comments[0].body).toMatch(/d\*\*\*\*e@e\*\*\*\*\.io/) // the email is masked
+    expect(comments[0].body).not.toContain('dana.lee@examplecorp.io')
+  })
+
+  it('creates a failing check run on the head SHA with line annotations by severity', () => {
+    expect(github.checkRuns).toHaveLength(1)
+    const [check] = github.checkRuns
+    expect(check).toMatchObject({ name: 'dataset-audit', head_sha: headSha, status: 'completed', conclusion: 'failure' })
+    expect(check.output?.title).toMatch(/\/ 100 · \d+ regressions?/)
+    const parse = (check.annotations as Array<{ path: string; start_line: number; annotation_level: string }>).find((a) => a.start_line === 28)
+    expect(parse).toMatchObject({ path: 'data/sft/train.jsonl', annotation_level: 'failure' })
+  })
+
+  it('leaves the comment alone when a second run finds the same (no notification noise)', async () => {
+    const patchesBefore = github.callsTo('PATCH', /issues\/comments/).length
+    const second = await runAction({ event: 'pull_request', payload: pullRequestEvent(github, 7, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: headSha })
+    expect(second.status).toBe(1)
+    expect(github.comments.get(7)).toHaveLength(1)
+    expect(github.callsTo('PATCH', /issues\/comments/).length).toBe(patchesBefore)
+    expect(github.callsTo('POST', /issues\/7\/comments/)).toHaveLength(1)
+  })
+
+  it('updates the same comment in place when the PR changes, and collapses duplicates', async () => {
+    repo.git('checkout', '--quiet', 'dataset-update')
+    repo.write('data/sft/train.jsonl', repo.git('show', 'HEAD:data/sft/train.jsonl').replace(/\{"id": "sft-033".*\n/, ''))
+    const fixedSha = repo.commit('drop the malformed line')
+    repo.git('checkout', '--quiet', 'main')
+    github.addPull(7, { ref: 'main', sha: baseSha }, { ref: 'dataset-update', sha: fixedSha })
+    // A concurrent run left a second sticky comment behind.
+    github.addComment(7, '<!-- dataset-audit -->\nstale duplicate', { login: 'github-actions[bot]', type: 'Bot', id: 41898282 })
+    const third = await runAction({ event: 'pull_request', payload: pullRequestEvent(github, 7, baseSha, fixedSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: fixedSha })
+    const comments = github.comments.get(7) ?? []
+    expect(comments).toHaveLength(1)
+    expect(github.callsTo('DELETE', /issues\/comments/)).toHaveLength(1)
+    expect(github.callsTo('PATCH', /issues\/comments/)).toHaveLength(1)
+    expect(comments[0].body).not.toMatch(/accuracy · parse/)
+    expect((third.report as AuditReport).files.find((f) => f.path === 'data/sft/train.jsonl')?.skipped).toBe(0)
+  })
+})
+
+describe('the Action when no dataset changed', () => {
+  it('succeeds with one line saying so, safe as a required check', async () => {
+    const repo = new TempGitRepo()
+    repo.write('data/train.jsonl', '{"id": 1, "text": "hello there"}\n')
+    const baseSha = repo.commit('base')
+    repo.write('README.md', 'docs only\n')
+    const headSha = repo.commit('docs')
+    const github = new FakeGitHub(repo.dir)
+    const apiUrl = await github.start()
+    github.addPull(3, { ref: 'main', sha: baseSha }, { ref: 'docs', sha: headSha })
+    try {
+      const run = await runAction({ event: 'pull_request', payload: pullRequestEvent(github, 3, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: headSha })
+      expect(run.status).toBe(0)
+      expect(run.outputs.conclusion).toBe('success')
+      expect(github.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No dataset file changed' } })
+      expect(github.comments.get(3)?.[0].body).toMatch(/No dataset file changed\./)
+    } finally {
+      await github.stop()
+      repo.remove()
+    }
+  })
+})

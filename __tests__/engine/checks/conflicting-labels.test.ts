@@ -1,0 +1,90 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { conflictingLabelsCheck } from '../../../src/engine/checks/conflicting-labels.js'
+import type { RecordFields } from '../../../src/engine/types.js'
+import { recordsOf, runCheck } from '../../helpers/runCheck.js'
+
+const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
+const real = (p: string) => path.join(REALDATA, p)
+const itReal = fs.existsSync(REALDATA) ? it : it.skip
+
+describe('conflicting-labels check', () => {
+  it('flags the same normalised input with a different label, pointing at the first record', () => {
+    const rows: RecordFields[] = [
+      { text: 'The movie was great', label: 'pos' },
+      { text: 'the  movie was GREAT', label: 'neg' },
+      { text: 'The movie was great', label: 'Pos ' },
+      { text: 'Boring film', label: 'neg' },
+      { text: 'The movie was great', label: 'neutral' }
+    ]
+    const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { file: 'data/sst.jsonl', settings: { labelField: 'label' }, textFields: ['text'] })
+    expect(findings).toEqual([
+      {
+        line: 2,
+        field: 'label',
+        message: 'same input as line 1 but label "neg" where line 1 has "pos"',
+        excerpt: 'the  movie was GREAT',
+        duplicateOf: { file: 'data/sst.jsonl', line: 1 }
+      },
+      {
+        line: 5,
+        field: 'label',
+        message: 'same input as line 1 but label "neutral" where line 1 has "pos"',
+        excerpt: 'The movie was great',
+        duplicateOf: { file: 'data/sst.jsonl', line: 1 }
+      }
+    ])
+    expect(summary).toEqual({ mode: 'label', compared: 5, distinctInputs: 2, conflicts: 2 })
+  })
+
+  it('with a label field, counts the response as part of the input (rated responses are not conflicts)', () => {
+    const rows: RecordFields[] = [
+      { prompt: 'Capital of France?', response: 'Paris', rating: 'good' },
+      { prompt: 'Capital of France?', response: 'Lyon', rating: 'bad' },
+      { prompt: 'Capital of France?', response: 'paris', rating: 'bad' }
+    ]
+    const { findings } = runCheck(conflictingLabelsCheck, recordsOf(rows), { settings: { labelField: 'rating' }, textFields: ['prompt', 'response', 'rating'] })
+    expect(findings.map((f) => [f.line, f.message])).toEqual([[3, 'same input as line 1 but label "bad" where line 1 has "good"']])
+  })
+
+  it('without a label field compares outputs (the first of output, response, completion, answer)', () => {
+    const rows: RecordFields[] = [
+      { instruction: 'Add 2 and 2', input: '', output: '4' },
+      { instruction: 'add 2 and 2', input: '', output: ' 4 ' },
+      { instruction: 'Add 2 and 2', input: '', output: '5' },
+      { instruction: 'Add 2 and 2', input: 'in base 3', output: '11' },
+      { instruction: 'Add 2 and 2', response: '22' }
+    ]
+    const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { textFields: ['instruction', 'input', 'output'] })
+    expect(findings.map((f) => [f.line, f.field, f.message, f.duplicateOf?.line])).toEqual([
+      [3, 'output', 'same input as line 1 but a different `output`', 1],
+      [5, 'response', 'same input as line 1 but a different `response`', 1]
+    ])
+    expect(summary).toEqual({ mode: 'output', compared: 5, distinctInputs: 2, conflicts: 2 })
+  })
+
+  it('honours inputFields and outputField, and skips records with no input or nothing to compare', () => {
+    const rows: RecordFields[] = [
+      { q: 'Capital of France?', ctx: 'geo', a: 'Paris' },
+      { q: 'Capital of France?', ctx: 'history', a: 'Lutetia' },
+      { q: '', a: 'x' },
+      { q: 'Capital of France?', a: '' }
+    ]
+    const byQuestion = runCheck(conflictingLabelsCheck, recordsOf(rows), { config: { inputFields: ['q'], outputField: 'a' } })
+    expect(byQuestion.findings.map((f) => f.line)).toEqual([2])
+    expect(byQuestion.summary.compared).toBe(2)
+    const byBoth = runCheck(conflictingLabelsCheck, recordsOf(rows), { config: { inputFields: ['q', 'ctx'], outputField: 'a' } })
+    expect(byBoth.findings).toEqual([])
+  })
+
+  itReal('finds 18 conflicting outputs among the instruction duplicates of AlpacaDataCleaned toolformer', () => {
+    const rows: RecordFields[] = JSON.parse(fs.readFileSync(real('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'), 'utf8'))
+    const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { textFields: ['instruction', 'input', 'output'] })
+    // 7,673 records; 20 repeat an earlier (instruction, input) once normalised, 18 of them with another output.
+    expect(summary).toEqual({ mode: 'output', compared: 7673, distinctInputs: 7653, conflicts: 18 })
+    expect(findings.slice(0, 2).map((f) => [f.line, f.duplicateOf?.line])).toEqual([
+      [1074, 310],
+      [1211, 70]
+    ])
+  })
+})
