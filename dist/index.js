@@ -41629,7 +41629,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -46453,13 +46453,18 @@ const placeholdersCheck = {
         for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
             wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
         }
-        const fields = context.config.fields ?? context.textFields;
+        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
+        const configured = context.config.fields;
+        let looked = false;
         const counts = new Map();
         const count = (kind) => {
             counts.set(kind, (counts.get(kind) ?? 0) + 1);
         };
         return {
             record(record, emit) {
+                const fields = configured ?? Object.keys(record.fields);
+                if (fields.length > 0)
+                    looked = true;
                 for (const field of fields) {
                     const value = valueAt(record.fields, field);
                     if (value === undefined)
@@ -46486,7 +46491,7 @@ const placeholdersCheck = {
             finish() {
                 return Object.fromEntries(counts);
             },
-            applicable: () => fields.length > 0
+            applicable: () => looked
         };
     }
 };
@@ -52647,6 +52652,7 @@ const TOOL_VERSION = '0.1.0';
 
 
 
+
 const ResilientOctokit = dist_src_Octokit.plugin(retry, throttling);
 /** How often a rate-limited request is tried again before the run gives up on it. */
 const RATE_LIMIT_RETRIES = 2;
@@ -52660,6 +52666,8 @@ function createClient(token, baseUrl, log) {
         auth: token,
         baseUrl: baseUrl.replace(/\/+$/, ''),
         userAgent: `dataset-audit/${TOOL_VERSION}`,
+        // Request lines are debug detail (shown with ACTIONS_STEP_DEBUG); the handlers say what matters.
+        log: { debug: core_debug, info: core_debug, warn: (message) => warning(message), error: (message) => error(message) },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
         throttle: {
             onRateLimit: (retryAfter, options, _octokit, retryCount) => {
@@ -68591,6 +68599,7 @@ function fileFrom(value) {
         dimensions[dimension] = { score: score(d.score), baseScore: score(d.baseScore), patchScore: score(d.patchScore) };
     }
     const examples = asObject(file.examples) ?? {};
+    const findings = (Array.isArray(file.findings) ? file.findings : []).slice(0, MAX_FINDINGS_PER_FILE).map((f) => findingFrom(f, path)).filter((f) => f !== undefined);
     return {
         path,
         ...(file.previousPath ? { previousPath: untrusted_report_text(file.previousPath, 500) } : {}),
@@ -68611,8 +68620,8 @@ function fileFrom(value) {
         lfsPointer: file.lfsPointer === true,
         unreadable: file.unreadable === true,
         textFields: strings(file.textFields, 50, 100),
-        findings: (Array.isArray(file.findings) ? file.findings : []).slice(0, MAX_FINDINGS_PER_FILE).map((f) => findingFrom(f, path)).filter((f) => f !== undefined),
-        counts: (Array.isArray(file.counts) ? file.counts : []).slice(0, 200).map(countFrom).filter((c) => c !== undefined),
+        findings,
+        counts: reconcileCounts((Array.isArray(file.counts) ? file.counts : []).slice(0, 200).map(countFrom).filter((c) => c !== undefined), findings),
         findingsOmitted: count(file.findingsOmitted),
         examples: {
             added: refs(examples.added),
@@ -68622,6 +68631,37 @@ function fileFrom(value) {
         duplicateKeys: [],
         dimensions
     };
+}
+/**
+ * Counts never below what the listed findings show: a report that lists an error but counts
+ * none must not slip it past the gate.
+ */
+function reconcileCounts(counts, findings) {
+    const byCheck = new Map(counts.map((c) => [c.check, c]));
+    const listed = new Map();
+    for (const f of findings) {
+        const c = listed.get(f.check) ?? { check: f.check, dimension: f.dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 };
+        c.total++;
+        c[f.severity]++;
+        if (f.introduced) {
+            c.introduced++;
+            if (f.severity === 'error')
+                c.introducedErrors++;
+            if (f.severity === 'warning')
+                c.introducedWarnings++;
+        }
+        listed.set(f.check, c);
+    }
+    for (const [check, seen] of listed) {
+        const claimed = byCheck.get(check);
+        if (!claimed) {
+            byCheck.set(check, seen);
+            continue;
+        }
+        for (const key of ['total', 'introduced', 'error', 'warning', 'info', 'introducedErrors', 'introducedWarnings'])
+            claimed[key] = Math.max(claimed[key], seen[key]);
+    }
+    return [...byCheck.values()];
 }
 function findingFrom(value, filePath) {
     const f = asObject(value);

@@ -29,17 +29,6 @@ function pullRequestEvent(github: FakeGitHub, number: number, baseSha: string, h
   return payload
 }
 
-function commentEvent(github: FakeGitHub, number: number, body: string, login: string): Record<string, unknown> {
-  const payload = webhookExample('issue_comment', 'created')
-  const issue = payload.issue as Record<string, unknown>
-  issue.number = number
-  issue.pull_request = { url: `${github.fullName}/pulls/${number}` }
-  const comment = github.addComment(number, body, { login, type: 'User', id: 7 })
-  payload.comment = { ...(payload.comment as object), id: comment.id, body, user: { login, type: 'User', id: 7 } }
-  payload.repository = { ...(payload.repository as object), full_name: github.fullName }
-  return payload
-}
-
 /** The token appears only in the runner's `::add-mask::` command, which the runner consumes. */
 function expectTokenNeverPrinted(run: ActionRun): void {
   expect(run.stdout).toContain(`::add-mask::${TEST_TOKEN}`)

@@ -14374,13 +14374,18 @@ const placeholdersCheck = {
         for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
             wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
         }
-        const fields = context.config.fields ?? context.textFields;
+        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
+        const configured = context.config.fields;
+        let looked = false;
         const counts = new Map();
         const count = (kind) => {
             counts.set(kind, (counts.get(kind) ?? 0) + 1);
         };
         return {
             record(record, emit) {
+                const fields = configured ?? Object.keys(record.fields);
+                if (fields.length > 0)
+                    looked = true;
                 for (const field of fields) {
                     const value = valueAt(record.fields, field);
                     if (value === undefined)
@@ -14407,7 +14412,7 @@ const placeholdersCheck = {
             finish() {
                 return Object.fromEntries(counts);
             },
-            applicable: () => fields.length > 0
+            applicable: () => looked
         };
     }
 };

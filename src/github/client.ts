@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { Octokit } from '@octokit/rest'
@@ -27,6 +28,8 @@ export function createClient(token: string, baseUrl: string, log: (message: stri
     auth: token,
     baseUrl: baseUrl.replace(/\/+$/, ''),
     userAgent: `dataset-audit/${TOOL_VERSION}`,
+    // Request lines are debug detail (shown with ACTIONS_STEP_DEBUG); the handlers say what matters.
+    log: { debug: core.debug, info: core.debug, warn: (message: string) => core.warning(message), error: (message: string) => core.error(message) },
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
     throttle: {
       onRateLimit: (retryAfter, options, _octokit, retryCount) => {

@@ -59,6 +59,7 @@ function fileFrom(value: unknown): FileReport | undefined {
     dimensions[dimension] = { score: score(d.score), baseScore: score(d.baseScore), patchScore: score(d.patchScore) }
   }
   const examples = asObject(file.examples) ?? {}
+  const findings = (Array.isArray(file.findings) ? file.findings : []).slice(0, MAX_FINDINGS_PER_FILE).map((f) => findingFrom(f, path)).filter((f): f is Finding => f !== undefined)
   return {
     path,
     ...(file.previousPath ? { previousPath: text(file.previousPath, 500) } : {}),
@@ -79,8 +80,8 @@ function fileFrom(value: unknown): FileReport | undefined {
     lfsPointer: file.lfsPointer === true,
     unreadable: file.unreadable === true,
     textFields: strings(file.textFields, 50, 100),
-    findings: (Array.isArray(file.findings) ? file.findings : []).slice(0, MAX_FINDINGS_PER_FILE).map((f) => findingFrom(f, path)).filter((f): f is Finding => f !== undefined),
-    counts: (Array.isArray(file.counts) ? file.counts : []).slice(0, 200).map(countFrom).filter((c): c is FindingCount => c !== undefined),
+    findings,
+    counts: reconcileCounts((Array.isArray(file.counts) ? file.counts : []).slice(0, 200).map(countFrom).filter((c): c is FindingCount => c !== undefined), findings),
     findingsOmitted: count(file.findingsOmitted),
     examples: {
       added: refs(examples.added),
@@ -90,6 +91,35 @@ function fileFrom(value: unknown): FileReport | undefined {
     duplicateKeys: [],
     dimensions
   }
+}
+
+/**
+ * Counts never below what the listed findings show: a report that lists an error but counts
+ * none must not slip it past the gate.
+ */
+function reconcileCounts(counts: FindingCount[], findings: readonly Finding[]): FindingCount[] {
+  const byCheck = new Map(counts.map((c) => [c.check, c]))
+  const listed = new Map<string, FindingCount>()
+  for (const f of findings) {
+    const c = listed.get(f.check) ?? { check: f.check, dimension: f.dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 }
+    c.total++
+    c[f.severity]++
+    if (f.introduced) {
+      c.introduced++
+      if (f.severity === 'error') c.introducedErrors++
+      if (f.severity === 'warning') c.introducedWarnings++
+    }
+    listed.set(f.check, c)
+  }
+  for (const [check, seen] of listed) {
+    const claimed = byCheck.get(check)
+    if (!claimed) {
+      byCheck.set(check, seen)
+      continue
+    }
+    for (const key of ['total', 'introduced', 'error', 'warning', 'info', 'introducedErrors', 'introducedWarnings'] as const) claimed[key] = Math.max(claimed[key], seen[key])
+  }
+  return [...byCheck.values()]
 }
 
 function findingFrom(value: unknown, filePath: string): Finding | undefined {
