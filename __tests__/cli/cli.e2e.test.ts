@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AuditReport, FileReport } from '../../src/engine/report.js'
 import { TempGitRepo } from '../helpers/git-repo.js'
@@ -119,6 +120,40 @@ describe('dataset-audit diff and scan', () => {
     const report = JSON.parse(result.stdout) as AuditReport
     expect(report.files.map((f) => f.status)).toEqual(['scanned', 'scanned'])
     expect(report.baseScore).toBeNull()
+  })
+
+  it('runs only the named checks, writes the report to a file, and takes a config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-out-'))
+    const out = join(dir, 'report.json')
+    const only = runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--only', 'pii,secrets', '--format', 'json', '--out', out])
+    expect(only.stdout).toBe('')
+    expect(only.stderr).toMatch(/report written to/)
+    const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport
+    const checks = new Set(report.files.flatMap((f) => f.counts.map((c) => c.check)))
+    expect([...checks].sort()).toEqual(['parse', 'pii', 'secrets'])
+
+    const config = join(dir, 'audit.yml')
+    writeFileSync(config, 'fail-on: never\nchecks:\n  pii: { enabled: false }\n')
+    const configured = runCliProcess(['diff', 'examples/pr/base/data/sft/train.jsonl', 'examples/pr/head/data/sft/train.jsonl', '--config', config, '--format', 'json'])
+    expect(configured.status).toBe(0)
+    expect((JSON.parse(configured.stdout) as AuditReport).files[0].counts.map((c) => c.check)).not.toContain('pii')
+  })
+
+  it('reports every config error with its path and line, and unknown checks with a suggestion', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-config-'))
+    const config = join(dir, 'audit.yml')
+    writeFileSync(config, 'fail-on: sometimes\nrules:\n  - paths: ["**"]\n    split: training\n')
+    const invalid = runCliProcess(['scan', 'examples/pr/head', '--config', config])
+    expect(invalid.status).toBe(2)
+    expect(invalid.stderr).toMatch(/audit\.yml:1:\d+: fail-on: must be one of/)
+    expect(invalid.stderr).toMatch(/audit\.yml:4:\d+: rules\/0\/split: must be one of train, validation, test/)
+    writeFileSync(config, 'checks:\n  piii: { severity: error }\n')
+    const unknown = runCliProcess(['scan', 'examples/pr/head', '--config', config])
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/checks\/piii: unknown check `piii`; did you mean `pii`\?/)
+    const unknownOnly = runCliProcess(['scan', 'examples/pr/head', '--only', 'nope'])
+    expect(unknownOnly.status).toBe(2)
+    expect(unknownOnly.stderr).toMatch(/unknown check `nope` in --only/)
   })
 
   it('exits 2 with a one-line reason on usage errors', () => {

@@ -10937,8 +10937,12 @@ const lengthCheck = {
                                 const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
                                 if (side === undefined)
                                     continue;
+                                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() };
+                                // The shortest and the longest kept can be the same record in a small file: say it once.
+                                if (entry.units.has(unit))
+                                    continue;
+                                entry.units.add(unit);
                                 listed++;
-                                const entry = flagged.get(line) ?? { excerpt, parts: [], sides: new Set() };
                                 // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
                                 const name = value === 1 ? unit.slice(0, -1) : unit;
                                 entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
@@ -28660,10 +28664,18 @@ function unreadableMessage(error, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/findings.ts
+
 /** How many findings of one check one file lists; the rest are counted, not listed. */
 const FINDINGS_LISTED_PER_CHECK = 100;
 /** Severity as a number, higher is worse; 0 is no finding. */
 const SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
+/**
+ * A report never prints personal data or a secret, whichever check quoted it: every listed
+ * finding's message and excerpt are masked here, the one door findings pass to the report.
+ */
+function masked(finding) {
+    return { ...finding, message: maskAll(finding.message), ...(finding.excerpt !== undefined ? { excerpt: maskAll(finding.excerpt) } : {}) };
+}
 /**
  * Keeps the findings of one side of one file: every one counted, at most
  * FINDINGS_LISTED_PER_CHECK per check listed, those the PR brought first.
@@ -28686,7 +28698,7 @@ class FindingCollector {
         const lists = finding.introduced ? this.introducedListed : this.otherListed;
         const list = lists.get(finding.check) ?? [];
         if (list.length < FINDINGS_LISTED_PER_CHECK) {
-            list.push(finding);
+            list.push(masked(finding));
             lists.set(finding.check, list);
         }
     }
@@ -29186,6 +29198,7 @@ function positionOfLine(lines, line) {
 
 
 
+
 /** How many added, removed and modified records a file report lists as examples. */
 const EXAMPLES_PER_KIND = 20;
 /**
@@ -29194,6 +29207,13 @@ const EXAMPLES_PER_KIND = 20;
  */
 async function runAudit(changes, options) {
     const { config } = options;
+    const known = checkCatalog().map((c) => c.id);
+    const unknown = unknownCheckIds(config, known);
+    if (unknown.length > 0)
+        throw new ConfigError(options.configSource ?? 'the configuration', unknown);
+    const unknownOnly = (options.only ?? []).filter((id) => !known.includes(id));
+    if (unknownOnly.length > 0)
+        throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`);
     const accepted = new Set(options.accepted ?? []);
     const files = [];
     for (const [fileIndex, change] of changes.entries()) {
@@ -29421,11 +29441,11 @@ function renderMessage(message, options = {}) {
 /** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
 const COMMENT_BUDGET = 60_000;
 const DETAIL_STEPS = [
-    { examplesPerCheck: 5, listFindings: true, filesListed: 50 },
-    { examplesPerCheck: 2, listFindings: true, filesListed: 50 },
-    { examplesPerCheck: 0, listFindings: true, filesListed: 30 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 20 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 5 }
+    { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
+    { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
+    { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 20, notesListed: 5, regressionsListed: 10 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 5, notesListed: 0, regressionsListed: 5 }
 ];
 /**
  * The report as markdown, for the PR comment, the job summary and the CLI: the verdict and score
@@ -29458,8 +29478,12 @@ function render(report, options, detail, note) {
     }
     lines.push(...filesTable(report.files, detail.filesListed), '');
     const notes = fileNotes(report.files);
-    if (notes.length > 0)
-        lines.push(...notes, '');
+    if (notes.length > 0) {
+        lines.push(...notes.slice(0, detail.notesListed));
+        if (notes.length > detail.notesListed)
+            lines.push(`- … and ${formatCount(notes.length - detail.notesListed)} more notes on files`);
+        lines.push('');
+    }
     if (report.regressions.length > 0)
         lines.push(...regressionList(report.regressions, baseName, detail), '');
     lines.push(...dimensionTable(report, baseName), '');
@@ -29510,13 +29534,15 @@ function fileNotes(files) {
 }
 function regressionList(regressions, baseName, detail) {
     const lines = ['**Regressions brought by this PR**'];
-    regressions.forEach((regression, i) => {
+    regressions.slice(0, detail.regressionsListed).forEach((regression, i) => {
         const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
         const accepted = regression.accepted ? ' _(accepted)_' : '';
         const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
         const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : '';
         lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
     });
+    if (regressions.length > detail.regressionsListed)
+        lines.push(`- … and ${formatCount(regressions.length - detail.regressionsListed)} more regressions`);
     return lines;
 }
 function dimensionTable(report, baseName) {

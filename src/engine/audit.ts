@@ -1,7 +1,8 @@
+import { ConfigError, unknownCheckIds } from '../config/load.js'
 import { settingsFor } from '../config/paths.js'
 import type { AuditConfig, FileSettings } from '../config/types.js'
 import { TOOL_VERSION } from '../version.js'
-import { ALL_CHECKS } from './checks/registry.js'
+import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
 import { detectFormat } from './readers/index.js'
@@ -44,6 +45,8 @@ export interface AuditOptions {
   baseLabel?: string
   headLabel?: string
   onProgress?: (progress: AuditProgress) => void
+  /** Where the config came from, for error messages (`.github/dataset-audit.yml at 1a2b3c`). */
+  configSource?: string
   /** Notes for the report's reader from whoever gathered the files. */
   notes?: readonly string[]
 }
@@ -57,6 +60,11 @@ const EXAMPLES_PER_KIND = 20
  */
 export async function runAudit(changes: readonly FileChange[], options: AuditOptions): Promise<AuditReport> {
   const { config } = options
+  const known = checkCatalog().map((c) => c.id)
+  const unknown = unknownCheckIds(config, known)
+  if (unknown.length > 0) throw new ConfigError(options.configSource ?? 'the configuration', unknown)
+  const unknownOnly = (options.only ?? []).filter((id) => !known.includes(id))
+  if (unknownOnly.length > 0) throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`)
   const accepted = new Set(options.accepted ?? [])
   const files: FileReport[] = []
   for (const [fileIndex, change] of changes.entries()) {

@@ -1,3 +1,4 @@
+import { maskAll } from './checks/detectors/mask.js'
 import type { Dimension, Finding, Severity } from './types.js'
 import type { FindingCount } from './report.js'
 
@@ -6,6 +7,14 @@ export const FINDINGS_LISTED_PER_CHECK = 100
 
 /** Severity as a number, higher is worse; 0 is no finding. */
 export const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 }
+
+/**
+ * A report never prints personal data or a secret, whichever check quoted it: every listed
+ * finding's message and excerpt are masked here, the one door findings pass to the report.
+ */
+function masked(finding: Finding): Finding {
+  return { ...finding, message: maskAll(finding.message), ...(finding.excerpt !== undefined ? { excerpt: maskAll(finding.excerpt) } : {}) }
+}
 
 /**
  * Keeps the findings of one side of one file: every one counted, at most
@@ -28,7 +37,7 @@ export class FindingCollector {
     const lists = finding.introduced ? this.introducedListed : this.otherListed
     const list = lists.get(finding.check) ?? []
     if (list.length < FINDINGS_LISTED_PER_CHECK) {
-      list.push(finding)
+      list.push(masked(finding))
       lists.set(finding.check, list)
     }
   }

@@ -18,15 +18,18 @@ export interface MarkdownOptions {
 interface Detail {
   examplesPerCheck: number
   listFindings: boolean
+  /** Rows of the files table, notes on files, and regressions listed; the rest are counted. */
   filesListed: number
+  notesListed: number
+  regressionsListed: number
 }
 
 const DETAIL_STEPS: Detail[] = [
-  { examplesPerCheck: 5, listFindings: true, filesListed: 50 },
-  { examplesPerCheck: 2, listFindings: true, filesListed: 50 },
-  { examplesPerCheck: 0, listFindings: true, filesListed: 30 },
-  { examplesPerCheck: 0, listFindings: false, filesListed: 20 },
-  { examplesPerCheck: 0, listFindings: false, filesListed: 5 }
+  { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
+  { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
+  { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },
+  { examplesPerCheck: 0, listFindings: false, filesListed: 20, notesListed: 5, regressionsListed: 10 },
+  { examplesPerCheck: 0, listFindings: false, filesListed: 5, notesListed: 0, regressionsListed: 5 }
 ]
 
 /**
@@ -58,7 +61,11 @@ function render(report: AuditReport, options: MarkdownOptions, detail: Detail, n
   }
   lines.push(...filesTable(report.files, detail.filesListed), '')
   const notes = fileNotes(report.files)
-  if (notes.length > 0) lines.push(...notes, '')
+  if (notes.length > 0) {
+    lines.push(...notes.slice(0, detail.notesListed))
+    if (notes.length > detail.notesListed) lines.push(`- … and ${formatCount(notes.length - detail.notesListed)} more notes on files`)
+    lines.push('')
+  }
   if (report.regressions.length > 0) lines.push(...regressionList(report.regressions, baseName, detail), '')
   lines.push(...dimensionTable(report, baseName), '')
   if (detail.listFindings) lines.push(...findingSections(report, detail, baseName))
@@ -103,13 +110,14 @@ function fileNotes(files: readonly FileReport[]): string[] {
 
 function regressionList(regressions: readonly Regression[], baseName: string, detail: Detail): string[] {
   const lines = ['**Regressions brought by this PR**']
-  regressions.forEach((regression, i) => {
+  regressions.slice(0, detail.regressionsListed).forEach((regression, i) => {
     const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension
     const accepted = regression.accepted ? ' _(accepted)_' : ''
     const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean)
     const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : ''
     lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`)
   })
+  if (regressions.length > detail.regressionsListed) lines.push(`- … and ${formatCount(regressions.length - detail.regressionsListed)} more regressions`)
   return lines
 }
 

@@ -177,7 +177,7 @@ export const lengthCheck: Check<LengthSummary> = {
           const wordFences = tukeyFences(words, multiplier, logScale)
           fieldSummary.charFences = charFences
           fieldSummary.wordFences = wordFences
-          const flagged = new Map<number, { excerpt: string; parts: string[]; sides: Set<'longer' | 'shorter'> }>()
+          const flagged = new Map<number, { excerpt: string; parts: string[]; units: Set<string>; sides: Set<'longer' | 'shorter'> }>()
           const note = (unit: 'characters' | 'words', fences: Fences | undefined, extremes: [Extremes, Extremes]): number => {
             let listed = 0
             if (fences === undefined) return listed
@@ -185,8 +185,11 @@ export const lengthCheck: Check<LengthSummary> = {
               for (const { value, line, excerpt } of kept.kept) {
                 const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined
                 if (side === undefined) continue
+                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() }
+                // The shortest and the longest kept can be the same record in a small file: say it once.
+                if (entry.units.has(unit)) continue
+                entry.units.add(unit)
                 listed++
-                const entry = flagged.get(line) ?? { excerpt, parts: [], sides: new Set() }
                 // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
                 const name = value === 1 ? unit.slice(0, -1) : unit
                 entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`)
