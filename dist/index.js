@@ -38783,7 +38783,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5822);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
 
 // The Action's entry: everything happens in run().
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38793,7 +38793,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5822:
+/***/ 2088:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68066,7 +68066,59 @@ function reportDuplicateKeys(diff, head, file) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/sources/lfs.ts
+
+
+
+
+/** Git LFS never stores a pointer over 1 KiB; reading this much tells a pointer from data. */
+const POINTER_PEEK = 1025;
+/**
+ * A source that follows Git LFS pointers into the checkout's LFS store: a blob that is a
+ * pointer whose object `.git/lfs/objects/ab/cd/abcd…` is on disk (checked out with `lfs: true`)
+ * reads as the real file. A pointer with no object stays a pointer, which the readers report
+ * with how to fetch it.
+ */
+function lfsAwareSource(source, gitDir) {
+    const objectPath = (oid) => (0,external_node_path_namespaceObject.join)(gitDir, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+    /** The LFS object behind the source, when the source is a pointer and the object is here. */
+    const resolveObject = async () => {
+        const chunks = [];
+        let length = 0;
+        let complete = true;
+        const stream = source.open();
+        for await (const chunk of stream) {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length >= POINTER_PEEK) {
+                complete = false;
+                stream.destroy();
+                break;
+            }
+        }
+        const pointer = parseLfsPointer(Buffer.concat(chunks), complete);
+        return pointer && (0,external_node_fs_namespaceObject.existsSync)(objectPath(pointer.oid)) ? objectPath(pointer.oid) : undefined;
+    };
+    let resolved;
+    const object = () => (resolved ??= resolveObject());
+    return {
+        path: source.path,
+        open: () => {
+            const output = new external_node_stream_.PassThrough();
+            object()
+                .then((file) => {
+                const input = file ? (0,external_node_fs_namespaceObject.createReadStream)(file) : source.open();
+                input.on('error', (error) => output.destroy(error)).pipe(output);
+            })
+                .catch((error) => output.destroy(error));
+            return output;
+        },
+        localFile: async () => (await object()) ?? source.localFile()
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sources/git.ts
+
 
 
 
@@ -68178,6 +68230,13 @@ function gitBlobSource(repo, commit, path) {
         }
     };
 }
+/**
+ * A file at a commit from the repository's objects, following Git LFS pointers into the local
+ * LFS store when the objects were fetched.
+ */
+function repoFileSource(repo, commit, path) {
+    return lfsAwareSource(gitBlobSource(repo, commit, path), (0,external_node_path_namespaceObject.join)(repo, '.git'));
+}
 /** What a pull request compares: the merge base of `base` and `head`, and `head`, as SHAs. */
 async function pullRequestRange(repo, baseRef, headRef) {
     const headSha = await resolveRef(repo, headRef);
@@ -68195,8 +68254,8 @@ async function gitFileChanges(repo, baseSha, headSha, isDataset) {
             path: changed.path,
             status: changed.status,
             ...(changed.previousPath ? { previousPath: changed.previousPath } : {}),
-            ...(changed.status !== 'added' ? { base: gitBlobSource(repo, baseSha, basePath) } : {}),
-            ...(changed.status !== 'removed' ? { head: gitBlobSource(repo, headSha, changed.path) } : {})
+            ...(changed.status !== 'added' ? { base: repoFileSource(repo, baseSha, basePath) } : {}),
+            ...(changed.status !== 'removed' ? { head: repoFileSource(repo, headSha, changed.path) } : {})
         });
     }
     return changes;
@@ -68350,7 +68409,8 @@ function gitReader(workspace) {
     return {
         mergeBase: (base, head) => mergeBase(workspace, base, head),
         text: (commit, path) => readTextAt(workspace, commit, path),
-        source: (commit, path) => gitBlobSource(workspace, commit, path)
+        // A checkout with `lfs: true` has the objects behind LFS pointers: read those, not the pointers.
+        source: (commit, path) => repoFileSource(workspace, commit, path)
     };
 }
 function commitReader(mode, client, repo) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -79,6 +80,30 @@ describe('dataset-audit pr on a real git repository', () => {
     expect(result.status).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toMatch(/could not audit: .*no-such-branch/)
+  })
+})
+
+describe('Git LFS pointers in a repository', () => {
+  it('reads the object behind a pointer when the LFS store has it, and reports the pointer when not', () => {
+    const repo = new TempGitRepo()
+    try {
+      const data = '{"id": 1, "text": "first record"}\n{"id": 2, "text": "second record"}\n'
+      const oid = createHash('sha256').update(data).digest('hex')
+      const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${data.length}\n`
+      repo.write('data/old.jsonl', '{"id": 1, "text": "first record"}\n')
+      repo.commit('base')
+      repo.write('data/big.jsonl', pointer)
+      repo.commit('add an LFS file')
+      const missing = JSON.parse(runCliProcess(['pr', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json']).stdout) as AuditReport
+      expect(fileOf(missing, 'data/big.jsonl')).toMatchObject({ lfsPointer: true, records: 0 })
+      expect(fileOf(missing, 'data/big.jsonl').findings[0].message).toMatch(/Git LFS pointer.*lfs: true/)
+
+      repo.write(`.git/lfs/objects/${oid.slice(0, 2)}/${oid.slice(2, 4)}/${oid}`, data)
+      const fetched = JSON.parse(runCliProcess(['pr', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json']).stdout) as AuditReport
+      expect(fileOf(fetched, 'data/big.jsonl')).toMatchObject({ lfsPointer: false, records: 2, added: 2 })
+    } finally {
+      repo.remove()
+    }
   })
 })
 

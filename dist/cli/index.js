@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(852);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4954);
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well.
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
@@ -8895,7 +8895,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 852:
+/***/ 4954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29636,7 +29636,59 @@ function formatCount(count) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/sources/lfs.ts
+
+
+
+
+/** Git LFS never stores a pointer over 1 KiB; reading this much tells a pointer from data. */
+const POINTER_PEEK = 1025;
+/**
+ * A source that follows Git LFS pointers into the checkout's LFS store: a blob that is a
+ * pointer whose object `.git/lfs/objects/ab/cd/abcd…` is on disk (checked out with `lfs: true`)
+ * reads as the real file. A pointer with no object stays a pointer, which the readers report
+ * with how to fetch it.
+ */
+function lfsAwareSource(source, gitDir) {
+    const objectPath = (oid) => (0,external_node_path_namespaceObject.join)(gitDir, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+    /** The LFS object behind the source, when the source is a pointer and the object is here. */
+    const resolveObject = async () => {
+        const chunks = [];
+        let length = 0;
+        let complete = true;
+        const stream = source.open();
+        for await (const chunk of stream) {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length >= POINTER_PEEK) {
+                complete = false;
+                stream.destroy();
+                break;
+            }
+        }
+        const pointer = parseLfsPointer(Buffer.concat(chunks), complete);
+        return pointer && (0,external_node_fs_namespaceObject.existsSync)(objectPath(pointer.oid)) ? objectPath(pointer.oid) : undefined;
+    };
+    let resolved;
+    const object = () => (resolved ??= resolveObject());
+    return {
+        path: source.path,
+        open: () => {
+            const output = new external_node_stream_namespaceObject.PassThrough();
+            object()
+                .then((file) => {
+                const input = file ? (0,external_node_fs_namespaceObject.createReadStream)(file) : source.open();
+                input.on('error', (error) => output.destroy(error)).pipe(output);
+            })
+                .catch((error) => output.destroy(error));
+            return output;
+        },
+        localFile: async () => (await object()) ?? source.localFile()
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sources/git.ts
+
 
 
 
@@ -29748,6 +29800,13 @@ function gitBlobSource(repo, commit, path) {
         }
     };
 }
+/**
+ * A file at a commit from the repository's objects, following Git LFS pointers into the local
+ * LFS store when the objects were fetched.
+ */
+function repoFileSource(repo, commit, path) {
+    return lfsAwareSource(gitBlobSource(repo, commit, path), (0,external_node_path_namespaceObject.join)(repo, '.git'));
+}
 /** What a pull request compares: the merge base of `base` and `head`, and `head`, as SHAs. */
 async function pullRequestRange(repo, baseRef, headRef) {
     const headSha = await resolveRef(repo, headRef);
@@ -29765,8 +29824,8 @@ async function gitFileChanges(repo, baseSha, headSha, isDataset) {
             path: changed.path,
             status: changed.status,
             ...(changed.previousPath ? { previousPath: changed.previousPath } : {}),
-            ...(changed.status !== 'added' ? { base: gitBlobSource(repo, baseSha, basePath) } : {}),
-            ...(changed.status !== 'removed' ? { head: gitBlobSource(repo, headSha, changed.path) } : {})
+            ...(changed.status !== 'added' ? { base: repoFileSource(repo, baseSha, basePath) } : {}),
+            ...(changed.status !== 'removed' ? { head: repoFileSource(repo, headSha, changed.path) } : {})
         });
     }
     return changes;

@@ -4,7 +4,7 @@ import type { AuditConfig } from '../config/types.js'
 import { runAudit, type FileChange } from '../engine/audit.js'
 import type { ByteSource } from '../engine/readers/types.js'
 import type { AuditReport } from '../engine/report.js'
-import { changedPaths, gitBlobSource, mergeBase, readTextAt, type ChangedPath } from '../sources/git.js'
+import { changedPaths, repoFileSource, mergeBase, readTextAt, type ChangedPath } from '../sources/git.js'
 import { apiFileSource, readTextViaApi } from './api/contents.js'
 import { diffTreesViaApi, listPullFiles, mergeBaseViaApi, PULL_FILES_LIMIT } from './api/pull-files.js'
 import type { GitHubClient, RepoRef } from './client.js'
@@ -33,7 +33,8 @@ function gitReader(workspace: string): CommitReader {
   return {
     mergeBase: (base, head) => mergeBase(workspace, base, head),
     text: (commit, path) => readTextAt(workspace, commit, path),
-    source: (commit, path) => gitBlobSource(workspace, commit, path)
+    // A checkout with `lfs: true` has the objects behind LFS pointers: read those, not the pointers.
+    source: (commit, path) => repoFileSource(workspace, commit, path)
   }
 }
 

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import type { FileChange } from '../engine/audit.js'
 import type { ByteSource } from '../engine/readers/types.js'
+import { lfsAwareSource } from './lfs.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -122,6 +123,14 @@ export function gitBlobSource(repo: string, commit: string, path: string): ByteS
   }
 }
 
+/**
+ * A file at a commit from the repository's objects, following Git LFS pointers into the local
+ * LFS store when the objects were fetched.
+ */
+export function repoFileSource(repo: string, commit: string, path: string): ByteSource {
+  return lfsAwareSource(gitBlobSource(repo, commit, path), join(repo, '.git'))
+}
+
 /** What a pull request compares: the merge base of `base` and `head`, and `head`, as SHAs. */
 export async function pullRequestRange(repo: string, baseRef: string, headRef: string): Promise<{ baseSha: string; headSha: string }> {
   const headSha = await resolveRef(repo, headRef)
@@ -139,8 +148,8 @@ export async function gitFileChanges(repo: string, baseSha: string, headSha: str
       path: changed.path,
       status: changed.status,
       ...(changed.previousPath ? { previousPath: changed.previousPath } : {}),
-      ...(changed.status !== 'added' ? { base: gitBlobSource(repo, baseSha, basePath) } : {}),
-      ...(changed.status !== 'removed' ? { head: gitBlobSource(repo, headSha, changed.path) } : {})
+      ...(changed.status !== 'added' ? { base: repoFileSource(repo, baseSha, basePath) } : {}),
+      ...(changed.status !== 'removed' ? { head: repoFileSource(repo, headSha, changed.path) } : {})
     })
   }
   return changes
