@@ -190,3 +190,15 @@ describe('dataset-audit diff and scan', () => {
     }
   })
 })
+
+describe('dataset-audit checks', () => {
+  it('lists every check, and docs/checks.md is its output', () => {
+    const result = runCliProcess(['checks'])
+    expect(result.status).toBe(0)
+    expect(readFileSync(resolve(process.cwd(), 'docs/checks.md'), 'utf8')).toBe(result.stdout)
+    const catalog = JSON.parse(runCliProcess(['checks', '--format', 'json']).stdout) as Array<{ id: string; dimension: string }>
+    expect(catalog.length).toBeGreaterThanOrEqual(25)
+    for (const { id } of catalog) expect(result.stdout).toContain(`### \`${id}\``)
+    expect(new Set(catalog.map((c) => c.dimension)).size).toBeGreaterThanOrEqual(7)
+  })
+})

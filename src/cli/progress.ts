@@ -2,6 +2,12 @@ import type { AuditProgress } from '../engine/audit.js'
 
 const BAR_WIDTH = 20
 
+/** What the bar needs of a terminal stream (process.stderr is one). */
+export interface Terminal {
+  write(text: string): unknown
+  columns?: number
+}
+
 /**
  * A one-line progress bar on a terminal's stderr: files done, the file being read and the
  * records read so far. Redrawn at most ten times a second; cleared at the end.
@@ -10,7 +16,7 @@ export class ProgressBar {
   private lastDraw = 0
   private drawn = false
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(private readonly stream: Terminal) {}
 
   update(progress: AuditProgress): void {
     const now = Date.now()

@@ -78,14 +78,14 @@ const PIPELINE_CHECKS: readonly CheckInfo[] = [
   {
     id: 'parse',
     dimension: 'accuracy',
-    description: 'every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+    description: 'Every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
     defaultSeverity: 'error',
     defaults: {}
   },
   {
     id: 'duplicate-keys',
     dimension: 'uniqueness',
-    description: 'a configured key field must identify one record: a key used by more than one record is reported on each later record',
+    description: 'A configured key field must identify one record: a key used by more than one record is reported on each later record',
     defaultSeverity: 'warning',
     defaults: {}
   }
