@@ -83,6 +83,34 @@ describe('dataset-audit pr on a real git repository', () => {
   })
 })
 
+describe('leakage into an evaluation set the PR did not touch', () => {
+  it('compares the changed train file with the unchanged test file at head', () => {
+    const repo = new TempGitRepo()
+    try {
+      const question = (i: number) => `How many apples are left if a farmer picks ${i * 3 + 7} apples and gives away ${i + 2} of them to the neighbours?`
+      const rows = (n: number, offset: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ question: question(i + offset), answer: String(i * 2 + offset) })).join('\n') + '\n'
+      repo.write('data/test.jsonl', rows(20, 1000))
+      repo.write('data/train.jsonl', rows(40, 0))
+      repo.commit('base')
+      repo.git('checkout', '--quiet', '-b', 'more-train')
+      // Two training records copied from the test set, one with its punctuation changed.
+      const leaked = [JSON.stringify({ question: question(1003), answer: String(2 * 3 + 1000) }), JSON.stringify({ question: question(1007).replace('?', '!'), answer: String(2 * 7 + 1000) })]
+      repo.write('data/train.jsonl', rows(40, 0) + leaked.join('\n') + '\n')
+      repo.commit('more training data')
+      const report = JSON.parse(runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'more-train', '--format', 'json']).stdout) as AuditReport
+      expect(report.files.map((f) => f.path)).toEqual(['data/train.jsonl'])
+      const leakage = report.files[0].findings.filter((f) => f.check === 'leakage' && f.line !== undefined)
+      expect(leakage.map((f) => [f.line, f.duplicateOf?.file, f.introduced])).toEqual([
+        [41, 'data/test.jsonl', true],
+        [42, 'data/test.jsonl', true]
+      ])
+      expect(report.regressions.some((r) => r.check === 'leakage')).toBe(true)
+    } finally {
+      repo.remove()
+    }
+  })
+})
+
 describe('Git LFS pointers in a repository', () => {
   it('reads the object behind a pointer when the LFS store has it, and reports the pointer when not', () => {
     const repo = new TempGitRepo()

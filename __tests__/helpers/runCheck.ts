@@ -1,5 +1,5 @@
 import type { CheckConfig, FileSettings } from '../../src/config/types.js'
-import type { Check, FindingDraft } from '../../src/engine/checks/types.js'
+import type { Check, CheckContext, FindingDraft } from '../../src/engine/checks/types.js'
 import type { DatasetRecord, RecordFields } from '../../src/engine/types.js'
 
 export interface CheckRunResult<S> {
@@ -21,6 +21,21 @@ export interface RunCheckOptions<S> {
 /** Records from plain field objects, numbered as lines 1, 2, 3... */
 export function recordsOf(rows: RecordFields[]): DatasetRecord[] {
   return rows.map((fields, index) => ({ fields, index, line: index + 1 }))
+}
+
+/**
+ * A check's context as the runner would give it for `data/train.jsonl` on the head side, with no
+ * settings, config or text fields: the defaults a test overrides with what it is about.
+ */
+export function checkContext(overrides: Partial<CheckContext> = {}): CheckContext {
+  return {
+    file: 'data/train.jsonl',
+    side: 'head',
+    settings: { path: 'data/train.jsonl', key: [], checks: {} },
+    config: {},
+    textFields: [],
+    ...overrides
+  }
 }
 
 /**

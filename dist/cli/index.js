@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4954);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3577);
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well.
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
@@ -8895,7 +8895,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4954:
+/***/ 3577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9714,6 +9714,441 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/engine/dedup/ngram-table.ts
+/**
+ * A multimap from 64-bit n-gram hashes (two 32-bit halves) to record numbers, in typed arrays
+ * with open addressing: the eval records' 13-grams, looked up once per n-gram of every train
+ * record. A JavaScript Map of a few million number keys costs several times the memory. Each
+ * distinct n-gram has one slot and a chain of the records holding it, so an n-gram shared by
+ * many eval records (a prompt template) does not lengthen every other lookup.
+ */
+class NgramTable {
+    lows;
+    highs;
+    /** Per slot: the first entry of its chain + 1; 0 marks an empty slot. */
+    heads;
+    /** Per slot: the stamp of the last `firstUnvisited` that walked its chain, 0 when it grew since. */
+    stamps;
+    mask;
+    records = new Int32Array(1024);
+    nexts = new Int32Array(1024);
+    /** Distinct n-grams stored. */
+    keys = 0;
+    /** (n-gram, record) entries stored. */
+    entries = 0;
+    constructor() {
+        this.lows = new Int32Array(1024);
+        this.highs = new Int32Array(1024);
+        this.heads = new Int32Array(1024);
+        this.stamps = new Int32Array(1024);
+        this.mask = 1023;
+    }
+    /** Bytes held by the table's arrays. */
+    get bytes() {
+        return this.heads.length * 16 + this.records.length * 8;
+    }
+    /**
+     * Adds one (n-gram, record) entry; the same n-gram may be added for many records. A record's
+     * n-grams are added one after the other.
+     */
+    add(low, high, record) {
+        if ((this.keys + 1) * 2 > this.heads.length)
+            this.grow();
+        if (this.entries === this.records.length) {
+            this.records = grown(this.records);
+            this.nexts = grown(this.nexts);
+        }
+        let slot = low & this.mask;
+        while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high))
+            slot = (slot + 1) & this.mask;
+        if (this.heads[slot] === 0) {
+            this.lows[slot] = low;
+            this.highs[slot] = high;
+            this.keys++;
+        }
+        else if (this.records[this.heads[slot] - 1] === record)
+            return; // a record's entries come together: an n-gram it repeats is kept once
+        const entry = this.entries++;
+        this.records[entry] = record;
+        this.nexts[entry] = this.heads[slot] - 1;
+        this.heads[slot] = entry + 1;
+        this.stamps[slot] = 0;
+    }
+    /**
+     * The first entry of the n-gram's chain, or -1: walk it with `recordAt` and `nextAfter`.
+     * (Not a callback per record: this runs once per n-gram of every train record.)
+     */
+    first(low, high) {
+        const heads = this.heads;
+        let slot = low & this.mask;
+        while (heads[slot] !== 0) {
+            if (this.lows[slot] === low && this.highs[slot] === high)
+                return heads[slot] - 1;
+            slot = (slot + 1) & this.mask;
+        }
+        return -1;
+    }
+    /**
+     * Like `first`, but -1 as well when the chain was walked under the same `stamp` (non-zero)
+     * and has not grown since: a train file walks the chain of a prompt template's n-gram once,
+     * not once per record.
+     */
+    firstUnvisited(low, high, stamp) {
+        const heads = this.heads;
+        let slot = low & this.mask;
+        while (heads[slot] !== 0) {
+            if (this.lows[slot] === low && this.highs[slot] === high) {
+                if (this.stamps[slot] === stamp)
+                    return -1;
+                this.stamps[slot] = stamp;
+                return heads[slot] - 1;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        return -1;
+    }
+    /** The record of an entry. */
+    recordAt(entry) {
+        return this.records[entry];
+    }
+    /** The next entry of the same n-gram, or -1. */
+    nextAfter(entry) {
+        return this.nexts[entry];
+    }
+    grow() {
+        const { lows, highs, heads, stamps } = this;
+        const slots = heads.length * 2;
+        this.lows = new Int32Array(slots);
+        this.highs = new Int32Array(slots);
+        this.heads = new Int32Array(slots);
+        this.stamps = new Int32Array(slots);
+        this.mask = slots - 1;
+        for (let i = 0; i < heads.length; i++) {
+            if (heads[i] === 0)
+                continue;
+            let slot = lows[i] & this.mask;
+            while (this.heads[slot] !== 0)
+                slot = (slot + 1) & this.mask;
+            this.lows[slot] = lows[i];
+            this.highs[slot] = highs[i];
+            this.heads[slot] = heads[i];
+            this.stamps[slot] = stamps[i];
+        }
+    }
+}
+function grown(array) {
+    const bigger = new Int32Array(array.length * 2);
+    bigger.set(array);
+    return bigger;
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/contamination.ts
+
+/**
+ * N-gram contamination of eval records by train records, as the GPT-3 paper and
+ * lm-evaluation-harness measure it: an eval record is contaminated when any of its word
+ * n-grams (13 by default) also occurs in a train record. The eval side's n-grams are kept
+ * (eval sets are the small side); train records are streamed past them.
+ */
+class ContaminationIndex {
+    table = new NgramTable();
+    /** Per eval record: the file it is in (the caller's file id). */
+    evalFiles = new Int32Array(256);
+    /** Per eval record: its line. */
+    evalLines = new Int32Array(256);
+    /** Per eval record: 1 once a train n-gram matched it. */
+    marks = new Uint8Array(256);
+    /** Eval records registered. */
+    evalRecords = 0;
+    /** Grows with every eval record added: a train file scanned before the last change is scanned again. */
+    version = 0;
+    /** Per train file: the eval records it matched (to name the train files when the eval file is not reported on). */
+    hitsByTrainFile = new Map();
+    /** Registers one eval record of `file` with `count` n-grams. */
+    addEval(file, line, low, high, count) {
+        if (this.evalRecords === this.evalFiles.length)
+            this.grow();
+        const record = this.evalRecords++;
+        this.evalFiles[record] = file;
+        this.evalLines[record] = line;
+        for (let i = 0; i < count; i++)
+            this.table.add(low[i], high[i], record);
+        this.version++;
+    }
+    /** Looks the n-grams of one record of train file `file` up; marks the eval records they match. */
+    scanTrain(file, low, high, count) {
+        const table = this.table;
+        let hits;
+        for (let i = 0; i < count; i++) {
+            let entry = table.firstUnvisited(low[i], high[i], file + 1);
+            while (entry !== -1) {
+                const record = table.recordAt(entry);
+                this.marks[record] = 1;
+                if (!hits) {
+                    hits = this.hitsByTrainFile.get(file);
+                    if (!hits)
+                        this.hitsByTrainFile.set(file, (hits = new Set()));
+                }
+                hits.add(record);
+                entry = table.nextAfter(entry);
+            }
+        }
+    }
+    /** Per eval file: its contaminated records and the line of the first one. */
+    contaminatedByFile() {
+        const result = new Map();
+        for (let r = 0; r < this.evalRecords; r++) {
+            if (this.marks[r] !== 1)
+                continue;
+            const entry = result.get(this.evalFiles[r]);
+            if (entry)
+                entry.count++;
+            else
+                result.set(this.evalFiles[r], { count: 1, firstLine: this.evalLines[r] });
+        }
+        return result;
+    }
+    /** How many records of `evalFile` train file `trainFile` matched. */
+    hitsOf(trainFile, evalFile) {
+        let hits = 0;
+        for (const record of this.hitsByTrainFile.get(trainFile) ?? [])
+            if (this.evalFiles[record] === evalFile)
+                hits++;
+        return hits;
+    }
+    grow() {
+        const size = this.evalFiles.length * 2;
+        const files = new Int32Array(size);
+        files.set(this.evalFiles);
+        this.evalFiles = files;
+        const lines = new Int32Array(size);
+        lines.set(this.evalLines);
+        this.evalLines = lines;
+        const marks = new Uint8Array(size);
+        marks.set(this.marks);
+        this.marks = marks;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/corpus.ts
+/**
+ * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
+ * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
+ * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
+ * out to matter.
+ */
+class CorpusArrays {
+    bands;
+    /** Records stored. */
+    count = 0;
+    fileOf = new Int32Array(1024);
+    indexOf = new Int32Array(1024);
+    lineOf = new Int32Array(1024);
+    exactLow = new Int32Array(1024);
+    exactHigh = new Int32Array(1024);
+    /** `bands` values per record, record after record. */
+    bandValues;
+    /** 1 when the record was shingled by characters. */
+    byCharacters = new Uint8Array(1024);
+    constructor(bands) {
+        this.bands = bands;
+        this.bandValues = new Int32Array(1024 * bands);
+    }
+    /** Stores one record's place and returns its slot; the caller fills in its hashes. */
+    add(file, index, line) {
+        if (this.count === this.fileOf.length)
+            this.grow();
+        const slot = this.count++;
+        this.fileOf[slot] = file;
+        this.indexOf[slot] = index;
+        this.lineOf[slot] = line;
+        return slot;
+    }
+    /** Bytes held, for the stats. */
+    get bytes() {
+        return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
+    }
+    grow() {
+        const size = this.fileOf.length * 2;
+        this.fileOf = grownInt(this.fileOf, size);
+        this.indexOf = grownInt(this.indexOf, size);
+        this.lineOf = grownInt(this.lineOf, size);
+        this.exactLow = grownInt(this.exactLow, size);
+        this.exactHigh = grownInt(this.exactHigh, size);
+        this.bandValues = grownInt(this.bandValues, size * this.bands);
+        const flags = new Uint8Array(size);
+        flags.set(this.byCharacters);
+        this.byCharacters = flags;
+    }
+}
+function grownInt(array, size) {
+    const bigger = new Int32Array(size);
+    bigger.set(array);
+    return bigger;
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/lsh.ts
+/** The chance that two records with Jaccard similarity `s` share at least one band. */
+function candidateProbability(s, bands, rows) {
+    return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+}
+/**
+ * Composite Simpson integration. The curves are smooth: 200 intervals pick the same bands and
+ * rows as 4,000 for every threshold from 0.5 to 0.95 at 64, 128 and 256 permutations, and the
+ * whole search then takes about 30 ms instead of half a second.
+ */
+function integrate(f, from, to, intervals = 200) {
+    if (to <= from)
+        return 0;
+    const step = (to - from) / intervals;
+    let sum = f(from) + f(to);
+    for (let i = 1; i < intervals; i++)
+        sum += f(from + i * step) * (i % 2 === 1 ? 4 : 2);
+    return (sum * step) / 3;
+}
+/**
+ * The area under the candidate curve below the threshold: pairs that are not similar enough
+ * but become candidates (false positives, which the exact check then drops).
+ */
+function falsePositiveArea(threshold, bands, rows) {
+    return integrate((s) => candidateProbability(s, bands, rows), 0, threshold);
+}
+/** The area above the curve from the threshold up: similar pairs that are never candidates. */
+function falseNegativeArea(threshold, bands, rows) {
+    return integrate((s) => 1 - candidateProbability(s, bands, rows), threshold, 1);
+}
+/**
+ * Bands and rows for a threshold, as datasketch's `MinHashLSH._optimal_param` picks them: of
+ * every `bands x rows <= permutations`, the one with the least weighted sum of the false
+ * positive and false negative areas. At 0.8 and 128 permutations, equal weights: 9 x 13.
+ */
+function optimalParams(threshold, permutations, falsePositiveWeight = 0.5, falseNegativeWeight = 0.5) {
+    let best = { bands: 1, rows: 1 };
+    let bestError = Infinity;
+    for (let bands = 1; bands <= permutations; bands++) {
+        const maxRows = Math.floor(permutations / bands);
+        for (let rows = 1; rows <= maxRows; rows++) {
+            const error = falsePositiveArea(threshold, bands, rows) * falsePositiveWeight + falseNegativeArea(threshold, bands, rows) * falseNegativeWeight;
+            if (error < bestError) {
+                bestError = error;
+                best = { bands, rows };
+            }
+        }
+    }
+    return best;
+}
+/**
+ * The positions `0..n-1` ordered by their keys as unsigned 32-bit numbers (`keys[0]` the least
+ * significant, then `keys[1]`...), stable. LSD radix sort, 16 bits a pass: linear in n, where a
+ * comparison sort of a million ids through a callback takes seconds.
+ */
+function radixOrder(n, keys) {
+    let order = new Uint32Array(n);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    let scratch = new Uint32Array(n);
+    const counts = new Uint32Array(65536);
+    for (const key of keys) {
+        for (const shift of [0, 16]) {
+            counts.fill(0);
+            for (let i = 0; i < n; i++)
+                counts[(key[order[i]] >>> shift) & 0xffff]++;
+            let total = 0;
+            for (let d = 0; d < 65536; d++) {
+                const c = counts[d];
+                counts[d] = total;
+                total += c;
+            }
+            for (let i = 0; i < n; i++) {
+                const id = order[i];
+                scratch[counts[(key[id] >>> shift) & 0xffff]++] = id;
+            }
+            const swap = order;
+            order = scratch;
+            scratch = swap;
+        }
+    }
+    return order;
+}
+/**
+ * Calls `visit(start, end)` for each run of two or more positions of `order` whose `key`
+ * values are equal: the buckets of one band.
+ */
+function forEachRun(order, key, visit) {
+    let start = 0;
+    for (let i = 1; i <= order.length; i++) {
+        if (i === order.length || key[order[i]] !== key[order[start]]) {
+            if (i - start > 1)
+                visit(start, i);
+            start = i;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/relations.ts
+/** The part a record's file plays in a leakage comparison: no split, train, or eval (validation or test). */
+const SplitKind = { None: 0, Train: 1, Eval: 2 };
+
+;// CONCATENATED MODULE: ./src/engine/dedup/exact.ts
+
+
+/**
+ * Groups the side's records by exact hash. Within a group, every record after the original
+ * (by `relations.compare`) is a duplicate of it; across a train and an eval group, each train
+ * record is paired with the eval original and each eval record with the train original, and
+ * the finding goes where `relations.blame` says.
+ */
+function groupExact(corpus, relations) {
+    const n = corpus.count;
+    const repOf = new Int32Array(n);
+    const duplicates = [];
+    const leaks = new Map();
+    let repeatedTexts = 0;
+    const order = radixOrder(n, [corpus.exactLow.subarray(0, n), corpus.exactHigh.subarray(0, n)]);
+    const { exactLow, exactHigh } = corpus;
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+        if (i < n && exactLow[order[i]] === exactLow[order[start]] && exactHigh[order[i]] === exactHigh[order[start]])
+            continue;
+        if (i - start === 1)
+            repOf[order[start]] = order[start];
+        else {
+            const members = Array.from(order.subarray(start, i)).sort((a, b) => relations.compare(a, b));
+            const firsts = new Map();
+            const repeated = new Set();
+            for (const slot of members) {
+                const group = relations.groupOf(slot);
+                const first = firsts.get(group);
+                if (first === undefined) {
+                    firsts.set(group, slot);
+                    repOf[slot] = slot;
+                }
+                else {
+                    repOf[slot] = first;
+                    duplicates.push({ slot, first });
+                    repeated.add(group);
+                }
+            }
+            repeatedTexts += repeated.size;
+            const trains = members.filter((slot) => relations.kindOf(slot) === SplitKind.Train);
+            const evals = members.filter((slot) => relations.kindOf(slot) === SplitKind.Eval);
+            if (trains.length > 0 && evals.length > 0) {
+                const addLeak = (train, evalRecord) => {
+                    const blamed = relations.blame(train, evalRecord);
+                    if (!leaks.has(blamed))
+                        leaks.set(blamed, { other: blamed === train ? evalRecord : train, jaccard: 1, exact: true });
+                };
+                for (const train of trains)
+                    addLeak(train, evals[0]);
+                for (const evalRecord of evals)
+                    addLeak(trains[0], evalRecord);
+            }
+        }
+        start = i;
+    }
+    return { repOf, duplicates, leaks, repeatedTexts };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/text.ts
 /**
  * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
@@ -9770,5702 +10205,715 @@ function truncate(text, max = 120) {
     return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
-;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
-/**
- * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
- * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
- * item) and as pure functions over whole arrays, which feed the same tallies.
- */
-/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
-class CohenTally {
-    pairs = new Map();
-    first = new Map();
-    second = new Map();
-    agreeing = 0;
-    total = 0;
-    add(a, b) {
-        this.total++;
-        if (a === b)
-            this.agreeing++;
-        const pair = JSON.stringify([a, b]);
-        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
-        this.first.set(a, (this.first.get(a) ?? 0) + 1);
-        this.second.set(b, (this.second.get(b) ?? 0) + 1);
-    }
-    /** Distinct labels seen from either annotator. */
-    get categories() {
-        return new Set([...this.first.keys(), ...this.second.keys()]).size;
-    }
-    result() {
-        const n = this.total;
-        if (n === 0)
-            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
-        let marginalProducts = 0;
-        for (const [label, count] of this.first)
-            marginalProducts += count * (this.second.get(label) ?? 0);
-        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
-        // result matches `cohen_kappa_score` to the last digits.
-        const observedDisagreement = n - this.agreeing;
-        const expectedDisagreement = (n * n - marginalProducts) / n;
-        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
-        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
-    }
-}
-/**
- * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
- * item must have the same number of raters. Memory: one total per category.
- */
-class FleissTally {
-    totals = new Map();
-    raters = 0;
-    items = 0;
-    sumAgreement = 0;
-    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
-    add(counts) {
-        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
-        let raters = 0;
-        let squares = 0;
-        for (const [, count] of entries) {
-            raters += count;
-            squares += count * count;
-        }
-        if (this.items === 0)
-            this.raters = raters;
-        else if (raters !== this.raters)
-            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
-        if (raters < 2)
-            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
-        for (const [category, count] of entries)
-            if (count > 0)
-                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
-        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
-        this.items++;
-    }
-    /** Distinct categories chosen at least once. */
-    get categories() {
-        return this.totals.size;
-    }
-    result() {
-        if (this.items === 0)
-            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
-        const ratings = this.items * this.raters;
-        let expected = 0;
-        for (const total of this.totals.values())
-            expected += (total / ratings) ** 2;
-        const observed = this.sumAgreement / this.items;
-        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
-        return { kappa, observed, expected, items: this.items };
-    }
-}
-/**
- * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
- * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
- */
-function cohenKappa(a, b) {
-    if (a.length !== b.length)
-        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
-    const tally = new CohenTally();
-    a.forEach((label, i) => tally.add(label, b[i]));
-    return tally.result().kappa;
-}
-/**
- * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
- * the number of raters who put item i in category j. Every row must sum to the same number of
- * raters (at least 2).
- */
-function fleissKappa(table) {
-    const tally = new FleissTally();
-    for (const row of table)
-        tally.add(new Map(row.map((count, j) => [String(j), count])));
-    return tally.result().kappa;
-}
-/** Landis & Koch's (1977) words for a kappa value. */
-function landisKochBand(kappa) {
-    if (Number.isNaN(kappa))
-        return 'undefined';
-    if (kappa < 0)
-        return 'poor';
-    if (kappa <= 0.2)
-        return 'slight';
-    if (kappa <= 0.4)
-        return 'fair';
-    if (kappa <= 0.6)
-        return 'moderate';
-    if (kappa <= 0.8)
-        return 'substantial';
-    return 'almost perfect';
-}
+;// CONCATENATED MODULE: ./src/engine/dedup/normalise.ts
 
-;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
 /**
- * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
- * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
- * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ * Joins the normalised parts of one record (one part per text field). Normalisation turns every
+ * control character into a space, so it can never occur inside a part: the same words in
+ * another field, or moved across a field boundary, make another record.
  */
-function labelsOf(value) {
-    if (value === undefined || value === null)
-        return [];
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
-    return [];
-}
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+const PART_SEPARATOR = '\u0001';
+/** Only ASCII: NFKC leaves it as it is, and the cheaper pattern below is enough. */
+// eslint-disable-next-line no-control-regex -- control characters are what these patterns match
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** ASCII punctuation (Unicode category P), controls and spaces: each run becomes one space. */
+// eslint-disable-next-line no-control-regex -- as above
+const ASCII_BREAKS = /[\x00-\x20\x7f!"#%&'()*,\-./:;?@[\\\]_{}]+/g;
 /**
- * The identity of a label once case, spacing, punctuation and Unicode width are set aside
- * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
- * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ * Per ASCII code: 1 when normalisation turns it into a space (the characters of ASCII_BREAKS).
+ * The tokeniser reads ASCII text with it instead of building the normalised string.
  */
-function labelKey(label) {
-    const text = label.normalize('NFKC').trim();
-    if (NUMBER.test(text))
-        return `#${Number(text)}`;
-    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
-    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
-}
+const ASCII_BREAK_CODES = (() => {
+    const table = new Uint8Array(128);
+    for (let code = 0; code <= 0x20; code++)
+        table[code] = 1;
+    table[0x7f] = 1;
+    for (const char of '!"#%&\'()*,-./:;?@[\\]_{}')
+        table[char.charCodeAt(0)] = 1;
+    return table;
+})();
+/** Any punctuation, control character or space, in any script. */
+const UNICODE_BREAKS = /[\p{P}\p{Cc}\p{Z}\s]+/gu;
+/** Format characters (zero-width space, soft hyphen, BOM): invisible, so they join what they split. */
+const FORMAT_CHARACTERS = /\p{Cf}+/gu;
 /**
- * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
- * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
- * (full-width letters and the like).
+ * The text two records are compared on: Unicode NFKC (full-width and ligature forms folded),
+ * lower case, punctuation stripped and whitespace collapsed to single spaces, trimmed.
+ * Punctuation becomes a space rather than nothing, so `don't` and `don t` agree, and so do
+ * `end.Start` and `end. Start`. Symbols (`+ = $ <`) are kept: `2+2` and `2=2` stay apart.
  */
-function spellingDifference(a, b) {
-    const x = a.normalize('NFKC');
-    const y = b.normalize('NFKC');
-    const noSpace = (text) => text.replace(/\s+/gu, '');
-    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
-    const kinds = [];
-    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
-        if (x.trim() !== y.trim())
-            kinds.push('number format');
-        if (noSpace(x) === noSpace(y) && x !== y)
-            kinds.push('spacing');
-    }
-    else {
-        // With the same key, what is left once two of the three are removed is the third.
-        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
-            kinds.push('case');
-        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
-            kinds.push('spacing');
-        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
-            kinds.push('punctuation');
-    }
-    if (kinds.length === 0)
-        return a === b ? 'nothing' : 'Unicode form';
-    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
-}
-/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
 function normaliseText(text) {
-    return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
-/**
- * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
- * `unknown`, so a check reads each threshold through one of these and falls back to its default
- * when the value is missing or of the wrong type (the config validator reports the bad value).
- */
-/** A finite number setting, else `fallback`. */
-function numberSetting(config, name, fallback) {
-    const value = config[name];
-    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-/** A non-empty string setting, else undefined. */
-function stringSetting(config, name) {
-    const value = config[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** A list of non-empty strings, else undefined (an empty list counts as unset). */
-function stringListSetting(config, name) {
-    const value = config[name];
-    if (!Array.isArray(value))
-        return undefined;
-    const strings = value.filter((item) => typeof item === 'string' && item !== '');
-    return strings.length > 0 ? strings : undefined;
+    if (ASCII_ONLY.test(text))
+        return text.toLowerCase().replace(ASCII_BREAKS, ' ').trim();
+    return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').toLowerCase().replace(UNICODE_BREAKS, ' ').trim();
 }
 /**
- * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
- * whose key is not an integer or whose value is not a finite number are ignored.
+ * The texts one record is compared on, one per field: `fields` in `record` (a chat
+ * transcript's contents joined), or, with no fields, the whole record but its `exclude`d
+ * top-level fields (the key: records that differ only by id are duplicates): every scalar leaf
+ * as `path value`, paths sorted, so key order does not matter but the field a value sits in
+ * does. A missing field counts as an empty one.
  */
-function numberMapSetting(config, name, fallback) {
-    const value = config[name];
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return new Map(fallback);
-    const map = new Map();
-    for (const [key, limit] of Object.entries(value)) {
-        const n = Number(key);
-        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
-            map.set(n, limit);
+function comparisonParts(record, fields, exclude) {
+    const parts = [];
+    if (fields.length === 0) {
+        for (const key of Object.keys(record).sort())
+            if (!exclude?.has(key))
+                collectLeaves(record[key], key, parts);
     }
-    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+    else
+        for (const field of fields)
+            parts.push(textOf(valueAt(record, field)) ?? '');
+    return parts;
 }
-
-;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
-
-
-
-
 /**
- * The annotator groups configured: `config.pairs` (several dimensions), else one group from
- * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
+ * The normalised parts joined by ` \u0001 `, as one string: empty when every part is empty.
+ * (The hot path never builds it: it hashes the words of the parts directly.)
  */
-function annotatorGroups(config) {
-    const groups = [];
-    const pairs = config.pairs;
-    if (Array.isArray(pairs)) {
-        for (const entry of pairs) {
-            if (!isPlainObject(entry))
-                continue;
-            const annotators = stringListSetting(entry, 'annotators');
-            if (!annotators || annotators.length < 2)
-                continue;
-            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
+function joinNormalised(parts) {
+    let joined = '';
+    let any = false;
+    for (let i = 0; i < parts.length; i++) {
+        const part = normaliseText(parts[i]);
+        if (i > 0)
+            joined += (joined === '' ? '' : ' ') + PART_SEPARATOR;
+        if (part !== '') {
+            any = true;
+            joined += (i > 0 ? ' ' : '') + part;
         }
-        return groups;
     }
-    const annotators = stringListSetting(config, 'annotators');
-    if (annotators && annotators.length >= 2)
-        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
-    return groups;
-}
-function isPlainObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+    return any ? joined : '';
 }
 /**
- * `agreement`: inter-annotator agreement for items labelled by several annotators, each
- * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
- * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
- * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
- * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
- *
- * Checks run on one file at a time, so the supported layout is one record per item with a column
- * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
- * a file first; items only one annotator labelled then have an empty column and are counted as
- * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
+ * The start of the original text of the non-empty parts, spaces collapsed, joined by ` | `:
+ * at least `length` characters when there are that many (an excerpt is cut from it; the rest
+ * of a long record is never copied).
  */
-const agreementCheck = {
-    id: 'agreement',
-    dimension: 'consistency',
-    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
-        annotators: undefined,
-        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
-        pairs: undefined,
-        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
-        minKappa: 0.7,
-        /** Fewer complete items than this: too few to judge, no warning. */
-        minItems: 10,
-        /** More distinct labels than this: not a categorical rating, no kappa. */
-        maxCategories: 100
-    },
-    start(context) {
-        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
-        const minItems = numberSetting(context.config, 'minItems', 10);
-        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
-        const states = annotatorGroups(context.config).map((group) => ({
-            group,
-            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
-            excluded: 0,
-            tooManyCategories: false
-        }));
-        return {
-            record(record) {
-                for (const state of states) {
-                    if (state.tooManyCategories)
-                        continue;
-                    const labels = [];
-                    for (const field of state.group.annotators) {
-                        const values = labelsOf(valueAt(record.fields, field));
-                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
-                        if (values.length !== 1)
-                            break;
-                        labels.push(labelKey(values[0]));
-                    }
-                    if (labels.length !== state.group.annotators.length) {
-                        state.excluded++;
-                        continue;
-                    }
-                    if (state.cohen) {
-                        state.cohen.add(labels[0], labels[1]);
-                        if (state.cohen.categories > maxCategories)
-                            state.tooManyCategories = true;
-                    }
-                    else if (state.fleiss) {
-                        const counts = new Map();
-                        for (const label of labels)
-                            counts.set(label, (counts.get(label) ?? 0) + 1);
-                        state.fleiss.add(counts);
-                        if (state.fleiss.categories > maxCategories)
-                            state.tooManyCategories = true;
-                    }
-                }
-            },
-            finish(emit) {
-                const groups = [];
-                for (const state of states) {
-                    const method = state.cohen ? 'cohen' : 'fleiss';
-                    const result = (state.cohen ?? state.fleiss)?.result();
-                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
-                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
-                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
-                    groups.push({
-                        ...state.group,
-                        method,
-                        items: result?.items ?? 0,
-                        excluded: state.excluded,
-                        kappa,
-                        observed: computed ? result.observed : null,
-                        band,
-                        tooManyCategories: state.tooManyCategories
-                    });
-                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
-                        continue;
-                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
-                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
-                    emit({
-                        field: state.group.name,
-                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
-                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
-                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
-                    });
-                }
-                return { groups };
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
-
-
-/** Roles of OpenAI-style `messages: [{role, content}]`. */
-const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
-/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
-const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
-const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
-const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
-function isEmptyContent(content) {
-    if (content === undefined || content === null)
-        return true;
-    if (typeof content === 'string')
-        return content.trim() === '';
-    if (Array.isArray(content)) {
-        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
-        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
-    }
-    return false;
-}
-/**
- * The problems of one chat transcript: invalid roles, a system turn after the first, user and
- * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
- * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
- * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
- * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
- */
-function chatProblems(turns, field) {
-    const problems = [];
-    if (turns.length === 0)
-        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
-    const first = turns.find(isObject);
-    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
-    const roleKey = shareGpt ? 'from' : 'role';
-    const contentKey = shareGpt ? 'value' : 'content';
-    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
-    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
-    const assistantName = shareGpt ? 'gpt' : 'assistant';
-    let previous;
-    let toolSincePrevious = false;
-    let last;
-    let assistantTurns = 0;
-    turns.forEach((turn, index) => {
-        const at = `${field}[${index}]`;
-        if (!isObject(turn)) {
-            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
-            return;
-        }
-        const role = turn[roleKey];
-        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
-        if (typeof role !== 'string' || speaker === undefined) {
-            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
-            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
-            return;
-        }
-        const roleName = role;
-        if (speaker === 'system' && index > 0) {
-            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
-        }
-        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
-        if (!toolCall && isEmptyContent(turn[contentKey])) {
-            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
-        }
-        if (speaker === 'tool')
-            toolSincePrevious = true;
-        if (speaker === 'user' || speaker === 'assistant') {
-            // An assistant turn may follow another one when a tool result came between them.
-            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
-            if (repeats && previous) {
-                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
-            }
-            previous = { speaker, turn: index };
-            toolSincePrevious = false;
-        }
-        if (speaker === 'assistant')
-            assistantTurns++;
-        last = { speaker, role: roleName, turn: index };
-    });
-    if (assistantTurns === 0)
-        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
-    else if (last !== undefined && last.speaker !== 'assistant') {
-        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
-    }
-    return problems;
-}
-/**
- * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
- * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
- * chat field are left alone.
- */
-const chatFormatCheck = {
-    id: 'chat-format',
-    dimension: 'consistency',
-    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The fields holding transcripts; default `messages` and `conversations`. */
-        fields: undefined,
-        /** Findings per record; past this, one more finding counts the rest. */
-        maxFindingsPerRecord: 10
-    },
-    start(context) {
-        const fields = context.config.fields ?? ['messages', 'conversations'];
-        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
-        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
-        return {
-            record(record, emit) {
-                for (const field of fields) {
-                    const turns = valueAt(record.fields, field);
-                    if (!Array.isArray(turns))
-                        continue;
-                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
-                    if (turns.length > 0 && !turns.some(isObject))
-                        continue;
-                    summary.conversations++;
-                    const first = turns.find(isObject);
-                    if (first !== undefined && 'from' in first && !('role' in first))
-                        summary.styles.sharegpt++;
-                    else
-                        summary.styles.openai++;
-                    const problems = chatProblems(turns, field);
-                    if (problems.length === 0)
-                        continue;
-                    summary.withProblems++;
-                    for (const problem of problems)
-                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
-                    for (const problem of problems.slice(0, maxFindings))
-                        emit({ line: record.line, field, message: problem.message });
-                    if (problems.length > maxFindings) {
-                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
-                    }
-                }
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/hash.ts
-/**
- * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
- * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
- * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
- * many times faster than creating a node:crypto Hash per field.
- */
-/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
-const imul = Math.imul;
-function hash53(text) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        h1 = imul(h1 ^ code, 2654435761);
-        h2 = imul(h2 ^ code, 1597334677);
-    }
-    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-/**
- * JSON with object keys sorted, so two records that differ only in key order serialise alike.
- * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
- */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object')
-        return value === undefined ? 'undefined' : JSON.stringify(value);
-    if (Array.isArray(value))
-        return '[' + value.map(canonicalJson).join(',') + ']';
-    const keys = Object.keys(value).sort();
-    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
-}
-/** Combines hashes in order into one (order matters: field paths are sorted before). */
-function combineHashes(hashes) {
+function rawText(parts, length = Infinity) {
     let text = '';
-    for (let i = 0; i < hashes.length; i++)
-        text += hashes[i].toString(36) + ',';
-    return hash53(text);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
-
-
-
-
-/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
-const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
-/**
- * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
- * a different label, or, without a label field, a different output. Memory: per distinct input,
- * one hash, the first record's line and the first label (outputs are kept as hashes).
- */
-const conflictingLabelsCheck = {
-    id: 'conflicting-labels',
-    dimension: 'consistency',
-    description: 'The same input with different labels (or, without a label field, different outputs).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
-        inputFields: undefined,
-        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
-        outputField: undefined,
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined
-    },
-    start(context) {
-        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
-        const outputField = stringSetting(context.config, 'outputField');
-        // With a label, the whole record but the label is what was labelled (a response rated good or
-        // bad is part of the input); without one, the outputs are what is compared.
-        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
-        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
-        const mode = labelField ? 'label' : 'output';
-        // Per distinct input: the index of its first record in the parallel arrays.
-        const firstOf = new Map();
-        const firstLines = [];
-        const firstValues = [];
-        const firstShown = [];
-        let compared = 0;
-        let conflicts = 0;
-        /** The text of the value being compared and the field it came from. */
-        function valueOf(record) {
-            if (labelField) {
-                const labels = labelsOf(valueAt(record.fields, labelField));
-                if (labels.length === 0)
-                    return undefined;
-                const keys = [...new Set(labels.map(labelKey))].sort();
-                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
-                // Kept per distinct input for the message: cut short, in case the "label" is long text.
-                return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
-            }
-            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
-            for (const field of candidates) {
-                const value = valueAt(record.fields, field);
-                if (value === undefined)
-                    continue;
-                const text = textOrScalar(value);
-                if (text === undefined)
-                    return undefined;
-                return { field, shown: '', hash: hash53(normaliseText(text)) };
-            }
-            return undefined;
-        }
-        return {
-            record(record, emit) {
-                if (inputFields.length === 0)
-                    return;
-                let input = '';
-                let excerpt = '';
-                for (const field of inputFields) {
-                    const text = textOf(valueAt(record.fields, field));
-                    if (text === undefined)
-                        continue;
-                    const normalised = normaliseText(text);
-                    if (normalised === '')
-                        continue;
-                    input += `${field}\u0000${normalised}\u0001`;
-                    if (excerpt === '')
-                        excerpt = text;
-                }
-                if (input === '')
-                    return;
-                const value = valueOf(record);
-                if (value === undefined)
-                    return;
-                compared++;
-                const inputHash = hash53(input);
-                const first = firstOf.get(inputHash);
-                if (first === undefined) {
-                    firstOf.set(inputHash, firstLines.length);
-                    firstLines.push(record.line);
-                    firstValues.push(value.hash);
-                    // Labels are short and kept for the message; outputs are kept only as hashes.
-                    firstShown.push(mode === 'label' ? value.shown : '');
-                    return;
-                }
-                if (firstValues[first] === value.hash)
-                    return;
-                conflicts++;
-                const firstLine = firstLines[first];
-                const message = mode === 'label'
-                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
-                    : `same input as line ${firstLine} but a different \`${value.field}\``;
-                emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
-            },
-            finish() {
-                return { mode, compared, distinctInputs: firstOf.size, conflicts };
-            }
-        };
-    }
-};
-function textOrScalar(value) {
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    const text = textOf(value);
-    return text === undefined || text.trim() === '' ? undefined : text;
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
-function entriesOf(distribution) {
-    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
-}
-function normalised(distribution) {
-    const entries = entriesOf(distribution);
-    let total = 0;
-    for (const [, weight] of entries) {
-        if (!(weight >= 0) || !Number.isFinite(weight))
-            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
-        total += weight;
-    }
-    if (total === 0)
-        throw new RangeError('a distribution needs a positive total weight');
-    return new Map(entries.map(([category, weight]) => [category, weight / total]));
-}
-/**
- * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
- * 0 for identical distributions, 1 for distributions with no category in common. Counts are
- * normalised first; categories missing on one side count as zero there.
- */
-function jensenShannon(p, q) {
-    const pn = normalised(p);
-    const qn = normalised(q);
-    let divergence = 0;
-    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
-        const a = pn.get(category) ?? 0;
-        const b = qn.get(category) ?? 0;
-        const m = (a + b) / 2;
-        if (a > 0)
-            divergence += 0.5 * a * Math.log2(a / m);
-        if (b > 0)
-            divergence += 0.5 * b * Math.log2(b / m);
-    }
-    return Math.min(1, Math.max(0, divergence));
-}
-/**
- * The categories whose share moved most between `before` and `after`, largest move first
- * (ties in category order). Shares are fractions of each side's total.
- */
-function biggestMovers(before, after, limit) {
-    const b = normalised(before);
-    const a = normalised(after);
-    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
-    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
-    return moves.slice(0, limit);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
-
-
-
-
-const percent = (share) => `${(share * 100).toFixed(1)}%`;
-/**
- * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
- * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
- * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
- * `label-variants` check's business) do not show up as rare classes here.
- */
-const labelBalanceCheck = {
-    id: 'label-balance',
-    dimension: 'diversity',
-    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined,
-        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
-        minShareFactor: 0.1,
-        /** Labels a side needs before balance or shift is judged. */
-        minRecords: 20,
-        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
-        maxJsd: 0.1,
-        /** Distinct labels past which the field is not a class label. */
-        maxClasses: 1000
-    },
-    start(context) {
-        const config = context.config;
-        const field = stringSetting(config, 'field') ?? context.settings.labelField;
-        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
-        const minRecords = numberSetting(config, 'minRecords', 20);
-        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
-        const maxClasses = numberSetting(config, 'maxClasses', 1000);
-        const classes = new Map();
-        let total = 0;
-        let overflow = false;
-        return {
-            record(record) {
-                if (field === undefined || overflow)
-                    return;
-                for (const label of labelsOf(valueAt(record.fields, field))) {
-                    const key = labelKey(label);
-                    const known = classes.get(key);
-                    if (known)
-                        known.count++;
-                    else if (classes.size >= maxClasses) {
-                        overflow = true;
-                        return;
-                    }
-                    else
-                        classes.set(key, { label: label.trim(), count: 1 });
-                    total++;
-                }
-            },
-            finish(emit, base) {
-                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
-                if (field === undefined || overflow || total < minRecords || classes.size < 2)
-                    return summary;
-                const limit = minShareFactor / classes.size;
-                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
-                if (rare.length > 0) {
-                    const [rarest, ...others] = rare;
-                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify(truncate(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
-                    emit({
-                        field,
-                        message: `class ${JSON.stringify(truncate(rarest.label, 40))} has ${rarest.count} of ${total} labels (${percent(rarest.count / total)}), under ${percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
-                    });
-                }
-                if (base === undefined || base.overflow || base.total < minRecords)
-                    return summary;
-                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
-                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
-                const divergence = jensenShannon(before, after);
-                if (divergence <= maxJsd)
-                    return summary;
-                const nameOf = (key) => JSON.stringify(truncate(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
-                const movers = biggestMovers(before, after, 3)
-                    .map((move) => `${nameOf(move.category)} ${percent(move.before)} → ${percent(move.after)}`)
-                    .join(', ');
-                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
-
-
-
-/**
- * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
- * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
- * naming the dominant one. Needs `settings.labelField` or `config.field`.
- */
-const labelVariantsCheck = {
-    id: 'label-variants',
-    dimension: 'consistency',
-    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined,
-        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
-        maxLabels: 1000,
-        /** Spellings tracked per label. */
-        maxSpellings: 50,
-        /** Findings per minority spelling; the rest are counted in one more finding. */
-        maxFindingsPerVariant: 100
-    },
-    start(context) {
-        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
-        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
-        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
-        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
-        const groups = new Map();
-        let overflow = false;
-        return {
-            record(record) {
-                if (field === undefined)
-                    return;
-                for (const label of labelsOf(valueAt(record.fields, field))) {
-                    const key = labelKey(label);
-                    let spellings = groups.get(key);
-                    if (spellings === undefined) {
-                        if (groups.size >= maxLabels) {
-                            overflow = true;
-                            continue;
-                        }
-                        spellings = new Map();
-                        groups.set(key, spellings);
-                    }
-                    let spelling = spellings.get(label);
-                    if (spelling === undefined) {
-                        if (spellings.size >= maxSpellings)
-                            continue;
-                        spelling = { count: 0, lines: [] };
-                        spellings.set(label, spelling);
-                    }
-                    spelling.count++;
-                    if (spelling.lines.length < maxFindings)
-                        spelling.lines.push(record.line);
-                }
-            },
-            finish(emit) {
-                const labels = {};
-                const findings = [];
-                for (const [key, spellings] of groups) {
-                    // The most used spelling wins; on a tie, the first seen.
-                    let dominant = '';
-                    let dominantCount = -1;
-                    let count = 0;
-                    for (const [spelling, { count: used }] of spellings) {
-                        count += used;
-                        if (used > dominantCount) {
-                            dominant = spelling;
-                            dominantCount = used;
-                        }
-                    }
-                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
-                    if (overflow)
-                        continue;
-                    for (const [spelling, { count: used, lines }] of spellings) {
-                        if (spelling === dominant)
-                            continue;
-                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
-                        for (const line of lines)
-                            findings.push({ line, message, excerpt: truncate(spelling, 60) });
-                        if (used > lines.length) {
-                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
-                        }
-                    }
-                }
-                findings.sort((a, b) => a.line - b.line);
-                for (const finding of findings)
-                    emit({ ...finding, field });
-                return { field, labels, overflow };
-            }
-        };
-    }
-};
-/** A label quoted so that leading and trailing spaces stay visible. */
-function show(label) {
-    return JSON.stringify(truncate(label, 40));
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
-/**
- * A fixed-size histogram sketch for non-negative lengths (characters, words).
- *
- * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
- * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
- * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
- * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
- * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
- * Kolmogorov–Smirnov statistic over the full distributions.
- */
-/** Values below this are counted exactly, one bin each. */
-const EXACT_BINS = 1024;
-/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
-const GROWTH = 1.005;
-const LOG_GROWTH = Math.log(GROWTH);
-/** The bin a non-negative value falls in. */
-function binOf(value) {
-    if (value < EXACT_BINS)
-        return Math.max(0, Math.floor(value));
-    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
-}
-/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
-function binValue(bin) {
-    if (bin < EXACT_BINS)
-        return bin;
-    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
-}
-/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
-class Histogram {
-    counts = new Map();
-    total = 0;
-    add(value) {
-        const bin = binOf(value);
-        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
-        this.total++;
-    }
-    summary() {
-        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
-    }
-}
-/** The value at 0-based `rank` in sorted order. */
-function orderStatistic(histogram, rank) {
-    let seen = 0;
-    for (const [bin, count] of histogram.bins) {
-        seen += count;
-        if (rank < seen)
-            return binValue(bin);
-    }
-    return binValue(histogram.bins[histogram.bins.length - 1][0]);
-}
-/**
- * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
- * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
- */
-function quantile(histogram, q, transform = (value) => value) {
-    if (histogram.total === 0)
-        return Number.NaN;
-    const position = q * (histogram.total - 1);
-    const low = Math.floor(position);
-    const high = Math.ceil(position);
-    const lowValue = transform(orderStatistic(histogram, low));
-    if (high === low)
-        return lowValue;
-    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
-}
-/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
-function countOutside(histogram, low, high) {
-    let below = 0;
-    let above = 0;
-    for (const [bin, count] of histogram.bins) {
-        const value = binValue(bin);
-        if (value < low)
-            below += count;
-        else if (value > high)
-            above += count;
-    }
-    return { below, above };
-}
-/**
- * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
- * distributions, in [0, 1]. 0 when either side is empty.
- */
-function ksStatistic(a, b) {
-    if (a.total === 0 || b.total === 0)
-        return 0;
-    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
-    const countsA = new Map(a.bins);
-    const countsB = new Map(b.bins);
-    let cumulativeA = 0;
-    let cumulativeB = 0;
-    let largest = 0;
-    for (const bin of bins) {
-        cumulativeA += countsA.get(bin) ?? 0;
-        cumulativeB += countsB.get(bin) ?? 0;
-        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
-    }
-    return largest;
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/length.ts
-
-
-
-/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
-function measureText(text) {
-    let chars = 0;
-    let words = 0;
-    let inWord = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        // A low surrogate is the second half of a character already counted.
-        if (code >= 0xdc00 && code <= 0xdfff)
-            continue;
-        chars++;
-        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-        if (space)
-            inWord = false;
-        else if (!inWord) {
-            inWord = true;
-            words++;
-        }
-    }
-    return { chars, words };
-}
-/**
- * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
- * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
- * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
- * equal), where any other length would be an outlier.
- */
-function tukeyFences(histogram, multiplier, logScale) {
-    const transform = logScale ? Math.log1p : (value) => value;
-    const q1 = quantile(histogram, 0.25, transform);
-    const q3 = quantile(histogram, 0.75, transform);
-    const iqr = q3 - q1;
-    if (!(iqr > 0))
-        return undefined;
-    const back = logScale ? Math.expm1 : (value) => value;
-    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
-}
-/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
-class Extremes {
-    capacity;
-    largest;
-    kept = [];
-    constructor(capacity, largest) {
-        this.capacity = capacity;
-        this.largest = largest;
-    }
-    offer(value, line, text) {
-        const score = this.largest ? value : -value;
-        const kept = this.kept;
-        if (kept.length >= this.capacity) {
-            const worst = kept[kept.length - 1];
-            if (score <= (this.largest ? worst.value : -worst.value))
-                return;
-            kept.pop();
-        }
-        let at = kept.length;
-        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
-            at--;
-        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
-        kept.splice(at, 0, { value, line, excerpt: truncate(text.slice(0, 200), 80) });
-    }
-}
-const format = (value) => Math.round(value).toLocaleString('en-US');
-/**
- * `length`: per text field, values whose length (characters or words) is far outside the field's
- * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
- * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
- * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
- * with the file and outliers are counted over every record, not a sample.
- */
-const lengthCheck = {
-    id: 'length',
-    dimension: 'diversity',
-    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
-    defaultSeverity: 'info',
-    defaults: {
-        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
-        iqrMultiplier: 3,
-        /** Fences on log(1 + length), for right-skewed lengths. */
-        logScale: true,
-        /** Values a field needs before outliers or shifts are judged. */
-        minRecords: 20,
-        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
-        maxFindings: 20,
-        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
-        maxMedianShift: 0.5,
-        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
-        maxKs: 0.2
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
-        const logScale = config.logScale !== false;
-        const minRecords = numberSetting(config, 'minRecords', 20);
-        const maxFindings = numberSetting(config, 'maxFindings', 20);
-        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
-        const maxKs = numberSetting(config, 'maxKs', 0.2);
-        const states = new Map();
-        return {
-            record(record) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    if (text === '')
-                        continue;
-                    let state = states.get(field);
-                    if (state === undefined) {
-                        state = {
-                            chars: new Histogram(),
-                            words: new Histogram(),
-                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
-                        };
-                        states.set(field, state);
-                    }
-                    const { chars, words } = measureText(text);
-                    state.chars.add(chars);
-                    state.words.add(words);
-                    for (const extremes of state.extremes.chars)
-                        extremes.offer(chars, record.line, text);
-                    for (const extremes of state.extremes.words)
-                        extremes.offer(words, record.line, text);
-                }
-            },
-            finish(emit, base) {
-                const summary = { fields: {} };
-                for (const [field, state] of states) {
-                    const chars = state.chars.summary();
-                    const words = state.words.summary();
-                    const fieldSummary = {
-                        values: chars.total,
-                        chars,
-                        words,
-                        medianChars: quantile(chars, 0.5),
-                        medianWords: quantile(words, 0.5),
-                        charOutliers: 0,
-                        wordOutliers: 0
-                    };
-                    summary.fields[field] = fieldSummary;
-                    if (chars.total < minRecords)
-                        continue;
-                    const charFences = tukeyFences(chars, multiplier, logScale);
-                    const wordFences = tukeyFences(words, multiplier, logScale);
-                    fieldSummary.charFences = charFences;
-                    fieldSummary.wordFences = wordFences;
-                    const flagged = new Map();
-                    const note = (unit, fences, extremes) => {
-                        let listed = 0;
-                        if (fences === undefined)
-                            return listed;
-                        for (const kept of extremes) {
-                            for (const { value, line, excerpt } of kept.kept) {
-                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
-                                if (side === undefined)
-                                    continue;
-                                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() };
-                                // The shortest and the longest kept can be the same record in a small file: say it once.
-                                if (entry.units.has(unit))
-                                    continue;
-                                entry.units.add(unit);
-                                listed++;
-                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
-                                const name = value === 1 ? unit.slice(0, -1) : unit;
-                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
-                                entry.sides.add(side);
-                                flagged.set(line, entry);
-                            }
-                        }
-                        return listed;
-                    };
-                    const listedChars = note('characters', charFences, state.extremes.chars);
-                    const listedWords = note('words', wordFences, state.extremes.words);
-                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
-                        const entry = flagged.get(line);
-                        if (entry === undefined)
-                            continue;
-                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
-                        emit({
-                            line,
-                            field,
-                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
-                            excerpt: entry.excerpt
-                        });
-                    }
-                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
-                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
-                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
-                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
-                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
-                        emit({
-                            field,
-                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
-                        });
-                    }
-                    const before = base?.fields[field];
-                    if (before === undefined || before.values < minRecords)
-                        continue;
-                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
-                    const ks = ksStatistic(before.chars, chars);
-                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
-                        const sign = shift >= 0 ? '+' : '−';
-                        emit({
-                            field,
-                            severity: 'warning',
-                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
-                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
-                        });
-                    }
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
-/**
- * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
- * sample, and so the same summary, on every run: an audit must be reproducible.
- */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** The seed every reservoir uses unless told otherwise. */
-const DEFAULT_SEED = 0x5eed;
-/**
- * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
- * algorithm R). Memory is bounded by the capacity whatever the stream's length.
- */
-class Reservoir {
-    capacity;
-    items = [];
-    /** How many items were offered. */
-    seen = 0;
-    random;
-    constructor(capacity, seed = DEFAULT_SEED) {
-        this.capacity = capacity;
-        this.random = seededRandom(seed);
-    }
-    /** Offers one item; it is kept with probability capacity / seen. */
-    offer(item) {
-        this.offerWith(() => item);
-    }
-    /** Offers one item made by `make`, which is only called when the item is kept. */
-    offerWith(make) {
-        this.seen++;
-        if (this.items.length < this.capacity) {
-            this.items.push(make());
-            return;
-        }
-        const slot = Math.floor(this.random() * this.seen);
-        if (slot < this.capacity)
-            this.items[slot] = make();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
-
-
-
-
-/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
-const TOKEN_BUDGETS = [1000, 10000, 100000];
-/** Character budgets at which the compression ratio is measured. */
-const CHAR_BUDGETS = [10000, 100000, 1000000];
-const WORD = /[\p{L}\p{N}]+/gu;
-/** Lower-cased words (runs of letters and digits). */
-function tokensOf(text) {
-    return text.toLowerCase().match(WORD) ?? [];
-}
-/**
- * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
- * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
- * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
- */
-function distinctN(texts, budgets = TOKEN_BUDGETS) {
-    const unigrams = new Set();
-    const bigrams = new Set();
-    let tokens = 0;
-    let bigramCount = 0;
-    const at = [];
-    let next = 0;
-    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
-    for (const text of texts) {
-        let previous;
-        for (const token of tokensOf(text)) {
-            tokens++;
-            unigrams.add(token);
-            if (previous !== undefined) {
-                bigramCount++;
-                bigrams.add(`${previous} ${token}`);
-            }
-            previous = token;
-            if (next < budgets.length && tokens === budgets[next]) {
-                at.push(snapshot());
-                next++;
-            }
-        }
-    }
-    return { all: snapshot(), at };
-}
-/**
- * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
- * joined by newlines, after the first `budget` characters for each budget reached, and over all.
- */
-function compressionRatios(texts, budgets = CHAR_BUDGETS) {
-    const joined = texts.join('\n');
-    const ratio = (text) => {
-        const raw = Buffer.byteLength(text, 'utf8');
-        return raw === 0 ? 0 : raw / (0,external_node_zlib_namespaceObject.deflateSync)(Buffer.from(text, 'utf8')).length;
-    };
-    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
-    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
-}
-/** The largest budget both sides reached, with both sides' measures there. */
-function atCommonBudget(before, after, size) {
-    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
-        const b = before.find((item) => size(item) === size(after[i]));
-        if (b)
-            return [b, after[i]];
-    }
-    return undefined;
-}
-/**
- * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
- * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
- * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
- * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
- * token or character budget both sides reached, as both measures depend on the amount of text.
- */
-const lexicalDiversityCheck = {
-    id: 'lexical-diversity',
-    dimension: 'diversity',
-    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
-        sampleSize: 5000,
-        /** Characters kept of each sampled text. */
-        maxCharsPerText: 1000,
-        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
-        maxDrop: 0.15,
-        /** Relative rise of the compression ratio against base beyond which it is a warning. */
-        maxCompressionRise: 0.15
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const sampleSize = numberSetting(config, 'sampleSize', 5000);
-        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
-        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
-        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
-        const samples = new Map();
-        return {
-            record(record) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    if (text.trim() === '')
-                        continue;
-                    let sample = samples.get(field);
-                    if (sample === undefined) {
-                        sample = new Reservoir(sampleSize);
-                        samples.set(field, sample);
-                    }
-                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
-                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
-                }
-            },
-            finish(emit, base) {
-                const summary = { fields: {} };
-                for (const [field, sample] of samples) {
-                    const distinct = distinctN(sample.items);
-                    const compression = compressionRatios(sample.items);
-                    const current = {
-                        texts: sample.seen,
-                        sampled: sample.items.length,
-                        distinct1: distinct.all.distinct1,
-                        distinct2: distinct.all.distinct2,
-                        compressionRatio: compression.all.ratio,
-                        distinctAt: distinct.at,
-                        compressionAt: compression.at
-                    };
-                    summary.fields[field] = current;
-                    const before = base?.fields[field];
-                    if (before === undefined)
-                        continue;
-                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
-                    if (distinctPair) {
-                        const [b, a] = distinctPair;
-                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
-                        if (drop > maxDrop) {
-                            emit({
-                                field,
-                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
-                            });
-                        }
-                    }
-                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
-                    if (compressionPair) {
-                        const [b, a] = compressionPair;
-                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
-                        if (rise > maxRise) {
-                            emit({
-                                field,
-                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
-                            });
-                        }
-                    }
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
-/**
- * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
- * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
- * past that, every count is overestimated by at most (stream length / capacity).
- */
-class SpaceSaving {
-    capacity;
-    items = [];
-    counts = [];
-    errors = [];
-    slots = new Map();
-    /** Items offered. */
-    total = 0;
-    /** True once an item had to be evicted: counts are then estimates. */
-    evicted = false;
-    constructor(capacity) {
-        this.capacity = capacity;
-        if (!(capacity >= 1))
-            throw new RangeError('capacity must be at least 1');
-    }
-    offer(item) {
-        this.total++;
-        const slot = this.slots.get(item);
-        if (slot !== undefined) {
-            this.counts[slot]++;
-            this.siftDown(slot);
-            return;
-        }
-        if (this.items.length < this.capacity) {
-            this.items.push(item);
-            this.counts.push(1);
-            this.errors.push(0);
-            this.slots.set(item, this.items.length - 1);
-            this.siftUp(this.items.length - 1);
-            return;
-        }
-        // Replace the least counted item; the newcomer inherits its count as possible error.
-        this.evicted = true;
-        this.slots.delete(this.items[0]);
-        this.items[0] = item;
-        this.errors[0] = this.counts[0];
-        this.counts[0]++;
-        this.slots.set(item, 0);
-        this.siftDown(0);
-    }
-    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
-    get size() {
-        return this.items.length;
-    }
-    /** The `limit` most frequent items, most frequent first (ties in item order). */
-    top(limit) {
-        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
-        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-        return hitters.slice(0, limit);
-    }
-    swap(i, j) {
-        ;
-        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
-        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
-        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
-        this.slots.set(this.items[i], i);
-        this.slots.set(this.items[j], j);
-    }
-    siftUp(slot) {
-        let i = slot;
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (this.counts[parent] <= this.counts[i])
-                return;
-            this.swap(i, parent);
-            i = parent;
-        }
-    }
-    siftDown(slot) {
-        let i = slot;
-        const n = this.items.length;
-        for (;;) {
-            const left = 2 * i + 1;
-            const right = left + 1;
-            let smallest = i;
-            if (left < n && this.counts[left] < this.counts[smallest])
-                smallest = left;
-            if (right < n && this.counts[right] < this.counts[smallest])
-                smallest = right;
-            if (smallest === i)
-                return;
-            this.swap(i, smallest);
-            i = smallest;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
-
-
-
-/** Fields read as the instruction, in this order, when `config.field` is not set. */
-const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
-/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
-const CHAT_FIELDS = ['messages', 'conversations'];
-/**
- * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
- * other punctuation read as a space. Empty when the text has no word.
- */
-function prefixOf(text, words = 3) {
-    const found = [];
-    // Only the start of the text matters: look at a bounded head, enough for a few long words.
-    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
-    for (const word of head.split(/\s+/u)) {
-        if (word === '')
-            continue;
-        found.push(word);
-        if (found.length === words)
+    for (const part of parts) {
+        if (text.length >= length)
             break;
+        // Twice the length (and a margin for spaces that collapse) before collapsing, so the cut falls after it.
+        const start = part.length > 2 * length + 64 ? part.slice(0, 2 * length + 64).replace(/[\uD800-\uDBFF]$/, '') : part;
+        const piece = start.replace(/\s+/g, ' ').trim();
+        if (piece !== '')
+            text += (text === '' ? '' : ' | ') + piece;
     }
-    return found.join(' ');
+    return text;
 }
-/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
-function instructionOf(fields, field) {
-    if (field !== undefined) {
-        const text = textOf(valueAt(fields, field));
-        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
-    }
-    for (const name of INSTRUCTION_FIELDS) {
-        const value = valueAt(fields, name);
-        if (typeof value === 'string' && value.trim() !== '')
-            return { field: name, text: value };
-    }
-    for (const name of CHAT_FIELDS) {
-        const turns = valueAt(fields, name);
-        if (!Array.isArray(turns))
-            continue;
-        for (const turn of turns) {
-            if (!prefix_diversity_isObject(turn))
-                continue;
-            const role = turn.role ?? turn.from;
-            const content = turn.content ?? turn.value;
-            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
-                return { field: name, text: content };
-        }
-    }
-    return undefined;
-}
-function prefix_diversity_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
-/**
- * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
- * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
- * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
- * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
- * off by at most records / sketchSize.
- */
-const prefixDiversityCheck = {
-    id: 'prefix-diversity',
-    dimension: 'diversity',
-    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
-        field: undefined,
-        /** Words in a prefix. */
-        prefixWords: 3,
-        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
-        maxShare: 0.1,
-        /** Instructions needed before shares are judged. */
-        minRecords: 50,
-        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
-        maxGrowth: 2,
-        /** Distinct prefixes counted exactly; past this, counts are estimates. */
-        sketchSize: 10000
-    },
-    start(context) {
-        const config = context.config;
-        const field = stringSetting(config, 'field');
-        const words = numberSetting(config, 'prefixWords', 3);
-        const maxShare = numberSetting(config, 'maxShare', 0.1);
-        const minRecords = numberSetting(config, 'minRecords', 50);
-        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
-        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
-        const sources = new Map();
-        return {
-            record(record) {
-                const instruction = instructionOf(record.fields, field);
-                if (instruction === undefined)
-                    return;
-                const prefix = prefixOf(instruction.text, words);
-                if (prefix === '')
-                    return;
-                sketch.offer(prefix);
-                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
-            },
-            finish(emit, base) {
-                const records = sketch.total;
-                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
-                const summary = {
-                    records,
-                    distinct: sketch.size,
-                    exact: !sketch.evicted,
-                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
-                    field: source
-                };
-                const top = summary.top[0];
-                if (top === undefined || records < minRecords || top.share <= maxShare)
-                    return summary;
-                const about = summary.exact ? '' : 'about ';
-                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify(truncate(top.prefix, 60))}`;
-                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
-                if (before !== undefined && top.share > maxGrowth * before.share) {
-                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify(truncate(before.prefix, 60))})`;
-                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                else {
-                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
-
-
-/** Gopher's limits. */
-const GOPHER_LIMITS = {
-    dupParaFrac: 0.3,
-    dupParaCharFrac: 0.2,
-    dupLineFrac: 0.3,
-    dupLineCharFrac: 0.2,
-    topNgramCharFrac: new Map([
-        [2, 0.2],
-        [3, 0.18],
-        [4, 0.16]
-    ]),
-    dupNgramCharFrac: new Map([
-        [5, 0.15],
-        [6, 0.14],
-        [7, 0.13],
-        [8, 0.12],
-        [9, 0.11],
-        [10, 0.1]
-    ])
-};
-/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
-function duplicates(elements) {
-    const seen = new Set();
-    let repeated = 0;
-    let chars = 0;
-    for (const element of elements) {
-        if (seen.has(element)) {
-            repeated++;
-            chars += element.length;
-        }
-        else
-            seen.add(element);
-    }
-    return { elements: repeated, chars };
-}
-const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
-/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
-function isWordChar(text, at) {
-    const code = text.charCodeAt(at);
-    if (code < 128)
-        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-    return WORD_CHAR.test(text[at]);
-}
-/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
-function isSpace(code) {
-    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}
-/**
- * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
- * needed, so that checking a text allocates no per-token memory: token i is
- * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
- */
-const scratch = {
-    starts: new Int32Array(1024),
-    ends: new Int32Array(1024),
-    high: new Int32Array(1024),
-    low: new Int32Array(1024),
-    prefix: new Float64Array(1025)
-};
-function growScratch() {
-    const size = scratch.starts.length * 2;
-    const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
-    starts.set(scratch.starts);
-    ends.set(scratch.ends);
-    scratch.starts = starts;
-    scratch.ends = ends;
-    scratch.high = new Int32Array(size);
-    scratch.low = new Int32Array(size);
-    scratch.prefix = new Float64Array(size + 1);
-}
-/**
- * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
- * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
- * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
- * number of tokens.
- */
-function scanWords(text) {
-    let count = 0;
-    const push = (from, to) => {
-        if (count === scratch.starts.length)
-            growScratch();
-        scratch.starts[count] = from;
-        scratch.ends[count] = to;
-        count++;
-    };
-    let i = 0;
-    while (i < text.length) {
-        while (i < text.length && isSpace(text.charCodeAt(i)))
-            i++;
-        if (i === text.length)
-            break;
-        const chunkStart = i;
-        while (i < text.length && !isSpace(text.charCodeAt(i)))
-            i++;
-        const chunkEnd = i;
-        let start = chunkStart;
-        let end = chunkEnd;
-        while (start < end && !isWordChar(text, start))
-            start++;
-        if (start === end) {
-            push(chunkStart, chunkEnd);
-            continue;
-        }
-        while (end > start && !isWordChar(text, end - 1))
-            end--;
-        if (start > chunkStart)
-            push(chunkStart, start);
-        push(start, end);
-        if (end < chunkEnd)
-            push(end, chunkEnd);
-    }
-    return count;
-}
-/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
-function gopherWords(text) {
-    const count = scanWords(text);
-    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
-}
-// Read once: under jest every access to the global `Math` goes through the test sandbox's global
-// object, which made the loops below a hundred times slower there than in node.
-const repetition_imul = Math.imul;
-/**
- * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
- * is vanishingly unlikely), with a count and the first position per window. One table serves
- * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
- * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
- */
-class WindowTable {
-    first = new Int32Array(0);
-    second = new Int32Array(0);
-    generations = new Int32Array(0);
-    counts = new Int32Array(0);
-    firstAt = new Int32Array(0);
-    mask = 0;
-    generation = 0;
-    /** Empties the table and sizes it for `windows` windows. */
-    reset(windows) {
-        let capacity = 16;
-        while (capacity < windows * 2)
-            capacity *= 2;
-        if (capacity > this.counts.length) {
-            this.first = new Int32Array(capacity);
-            this.second = new Int32Array(capacity);
-            this.generations = new Int32Array(capacity);
-            this.counts = new Int32Array(capacity);
-            this.firstAt = new Int32Array(capacity);
-            this.generation = 0;
-        }
-        this.mask = capacity - 1;
-        this.generation++;
-        if (this.generation === 0x7fffffff) {
-            this.generations.fill(0);
-            this.generation = 1;
-        }
-    }
-    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
-    add(h1, h2, at) {
-        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
-        while (this.generations[slot] === this.generation) {
-            if (this.first[slot] === h1 && this.second[slot] === h2) {
-                this.counts[slot]++;
-                return slot;
-            }
-            slot = (slot + 1) & this.mask;
-        }
-        this.generations[slot] = this.generation;
-        this.first[slot] = h1;
-        this.second[slot] = h2;
-        this.counts[slot] = 1;
-        this.firstAt[slot] = at;
-        return slot;
-    }
-}
-const table = new WindowTable();
-/**
- * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
- * step costs the same whatever n, where hashing each window afresh cost n.
- */
-class RollingHash {
-    high = 0;
-    low = 0;
-    powerHigh = 1;
-    powerLow = 1;
-    static BASE_HIGH = 0x01000193;
-    static BASE_LOW = 0x5bd1e995;
-    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
-    start(codesHigh, codesLow, from, n) {
-        let high = 0;
-        let low = 0;
-        let powerHigh = 1;
-        let powerLow = 1;
-        for (let k = from; k < from + n; k++) {
-            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
-            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
-            if (k > from) {
-                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
-                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
-            }
-        }
-        this.high = high;
-        this.low = low;
-        // The weight of the window's first word: BASE^(n-1).
-        this.powerHigh = powerHigh;
-        this.powerLow = powerLow;
-    }
-    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
-    roll(codesHigh, codesLow, i, n) {
-        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
-        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
-    }
-}
-/**
- * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
- * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
- * for one of them to mean anything.
- */
-function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
-    const hits = [];
-    const length = text.length;
-    if (length === 0)
-        return hits;
-    const check = (rule, name, value, limit) => {
-        if (value > limit)
-            hits.push({ rule, name, value, limit });
-    };
-    if (options.lineRules !== false) {
-        const paragraphs = text.trim().split(/\n{2,}/);
-        const paragraphRepeats = duplicates(paragraphs);
-        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
-        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
-        const lines = text.split(/\n+/);
-        const lineRepeats = duplicates(lines);
-        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
-        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
-    }
-    if (options.ngramRules === false)
-        return hits;
-    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
-    // computed from the text in place: no string per word, no Map of words.
-    const count = scanWords(text);
-    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
-    prefix[0] = 0;
-    for (let i = 0; i < count; i++) {
-        let high = 0x811c9dc5;
-        let low = 0x9747b28c;
-        for (let k = starts[i]; k < ends[i]; k++) {
-            const code = text.charCodeAt(k);
-            high = repetition_imul(high ^ code, 0x01000193);
-            low = repetition_imul(low ^ code, 0x5bd1e995);
-            low ^= low >>> 15;
-        }
-        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
-        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
-        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
-    }
-    const rolling = new RollingHash();
-    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
-    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
-    let noRepeatsFrom = Number.POSITIVE_INFINITY;
-    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
-        let best = 1;
-        let bestAt = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            rolling.start(codesHigh, codesLow, 0, n);
-            for (let i = 0; i + n <= count; i++) {
-                if (i > 0)
-                    rolling.roll(codesHigh, codesLow, i - 1, n);
-                const slot = table.add(rolling.high, rolling.low, i);
-                const seen = table.counts[slot];
-                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
-                    best = seen;
-                    bestAt = table.firstAt[slot];
-                }
-            }
-            if (best === 1)
-                noRepeatsFrom = n;
-        }
-        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
-        // top n-gram seen once too).
-        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
-        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
-    }
-    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        let repeated = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            let i = 0;
-            rolling.start(codesHigh, codesLow, 0, n);
-            while (i + n <= count) {
-                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
-                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
-                    repeated += prefix[i + n] - prefix[i];
-                    i += n;
-                    if (i + n <= count)
-                        rolling.start(codesHigh, codesLow, i, n);
-                }
-                else {
-                    if (i + n + 1 <= count)
-                        rolling.roll(codesHigh, codesLow, i, n);
-                    i++;
-                }
-            }
-            if (repeated === 0)
-                noRepeatsFrom = n;
-        }
-        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
-    }
-    return hits;
-}
-/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
-function size(text) {
-    let lines = 0;
-    let words = 0;
-    let lineHasText = false;
-    let inWord = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === 10) {
-            if (lineHasText)
-                lines++;
-            lineHasText = false;
-            inWord = false;
-            continue;
-        }
-        if (isSpace(code))
-            inWord = false;
-        else {
-            lineHasText = true;
-            if (!inWord) {
-                inWord = true;
-                words++;
-            }
-        }
-    }
-    if (lineHasText)
-        lines++;
-    return { lines, words };
-}
-/**
- * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
- * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
- * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
- * one repeated phrase is already a large share of the text.
- */
-const repetitionCheck = {
-    id: 'repetition',
-    dimension: 'diversity',
-    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
-        minLines: 5,
-        /** ...or at least this many words. */
-        minWords: 50,
-        /** The n-gram rules apply to texts with at least this many words. */
-        minNgramWords: 100,
-        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
-        dupParaFrac: 0.3,
-        dupParaCharFrac: 0.2,
-        dupLineFrac: 0.3,
-        dupLineCharFrac: 0.2,
-        /** n → limit of the most frequent n-gram's share of the characters. */
-        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
-        /** n → limit of the share of characters in repeated n-grams. */
-        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const minLines = numberSetting(config, 'minLines', 5);
-        const minWords = numberSetting(config, 'minWords', 50);
-        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
-        const limits = {
-            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
-            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
-            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
-            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
-            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
-            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
-        };
-        const summary = { fields: {} };
-        return {
-            record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    if (text.trim() === '')
-                        continue;
-                    const { lines, words } = size(text);
-                    const lineRules = lines >= minLines || words >= minWords;
-                    const ngramRules = words >= minNgramWords;
-                    if (!lineRules && !ngramRules)
-                        continue;
-                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
-                    stats.checked++;
-                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
-                    if (hits.length === 0)
-                        continue;
-                    stats.flagged++;
-                    const [first] = hits;
-                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
-                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
-                    emit({
-                        line: record.line,
-                        field,
-                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
-                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
-                        excerpt: truncate(text.trimStart().slice(0, 300).trimEnd(), 120)
-                    });
-                }
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
-
-/**
- * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
- * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
- * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
- * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
- * Pretraining has no useful minimum.
- */
-const SIZE_GUIDES = {
-    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
-    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
-    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
-    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
-    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
-    pretrain: { name: 'pretraining', unit: 'records' }
-};
-const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
-/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
-function sizeGuideFor(purpose, config) {
-    const guide = SIZE_GUIDES[purpose];
-    const minimum = numberSetting(config, 'minRecords', Number.NaN);
-    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
-    return {
-        ...guide,
-        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
-        sweetSpot: sweetSpot ?? guide.sweetSpot,
-        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
-    };
-}
-const dataset_size_format = (n) => n.toLocaleString('en-US');
-/**
- * The number of records against what the file's purpose (`settings.purpose`) needs: below the
- * minimum is a warning (an error with `severity: error`), outside the usual range is info.
- */
-const datasetSizeCheck = {
-    id: 'dataset-size',
-    dimension: 'completeness',
-    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const purpose = context.settings.purpose;
-        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
-        let records = 0;
-        return {
-            record() {
-                records++;
-            },
-            finish(emit, base) {
-                if (!purpose || !guide)
-                    return { records };
-                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
-                // Pretraining has no minimum: the summary records the count and nothing is reported.
-                if (guide.minimum === undefined && guide.sweetSpot === undefined)
-                    return summary;
-                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
-                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
-                if (guide.minimum !== undefined && records < guide.minimum) {
-                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
-                }
-                else if (guide.sweetSpot) {
-                    const [low, high] = guide.sweetSpot;
-                    if (records < low || records > high) {
-                        const side = records < low ? 'below' : 'above';
-                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
-                    }
-                }
-                return summary;
-            },
-            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
-
-
-/** Fields that hold a chat transcript: an empty one has no turns. */
-const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
-/** How deep into nested values the check looks. */
-const MAX_DEPTH = 8;
-/** Findings per record, so one malformed record cannot flood the report. */
-const MAX_FINDINGS_PER_RECORD = 20;
-/** Distinct field paths counted in the summary. */
-const MAX_SUMMARY_PATHS = 1000;
-/** How a value is empty, in words, or undefined when it is not. */
-function emptiness(value, name) {
+function collectLeaves(value, path, parts) {
     if (value === null)
-        return 'is null';
-    if (typeof value === 'string') {
-        if (value === '')
-            return 'is an empty string';
-        if (value.trim() === '')
-            return 'is whitespace only';
-        return undefined;
+        return;
+    if (typeof value !== 'object') {
+        parts.push(path === '' ? String(value) : `${path} ${String(value)}`);
+        return;
     }
-    if (Array.isArray(value))
-        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
-    if (typeof value === 'object')
-        return Object.keys(value).length > 0 ? undefined : 'is an empty object';
-    return undefined;
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => collectLeaves(item, path === '' ? String(i) : `${path}.${i}`, parts));
+        return;
+    }
+    for (const key of Object.keys(value).sort())
+        collectLeaves(value[key], path === '' ? key : `${path}.${key}`, parts);
 }
-/** `instances.0.input` as `instances.*.input`: one name for the same field in every list item. */
-const pattern = (path) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
-/**
- * Null, empty or whitespace-only strings, empty lists and objects, chat transcripts with no
- * messages: in the configured fields, else in every field, nested values included.
- */
-const emptyValuesCheck = {
-    id: 'empty-values',
-    dimension: 'completeness',
-    description: 'Null, empty or whitespace-only values, empty lists and objects, and chat transcripts with no messages.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * Fields that may be empty, by name (`input` matches `instances.0.input` too), by dotted
-         * path, or by path with `*` for list positions. Alpaca-style `input` is empty by convention
-         * when the instruction needs none.
-         */
-        allowEmpty: ['input']
-    },
-    start(context) {
-        const configured = stringListSetting(context.config, 'fields');
-        const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
-        const counts = new Map();
-        const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
-        return {
-            record(record, emit) {
-                let emitted = 0;
-                const visit = (value, path, name, depth, report) => {
-                    if (emitted >= MAX_FINDINGS_PER_RECORD)
-                        return;
-                    const how = emptiness(value, name);
-                    if (how !== undefined) {
-                        if (isAllowed(path, name))
-                            return;
-                        const key = pattern(path);
-                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
-                            counts.set(key, (counts.get(key) ?? 0) + 1);
-                        emitted++;
-                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
-                        return;
-                    }
-                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
-                        return;
-                    if (Array.isArray(value))
-                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
-                    else
-                        for (const [key, item] of Object.entries(value))
-                            visit(item, `${path}.${key}`, key, depth + 1, report);
-                };
-                if (configured) {
-                    for (const field of configured) {
-                        const value = valueAt(record.fields, field);
-                        // A missing field is for required-fields to report.
-                        if (value !== undefined)
-                            visit(value, field, field.split('.').pop(), 0, emit);
-                    }
-                }
-                else {
-                    for (const [field, value] of Object.entries(record.fields))
-                        visit(value, field, field, 0, emit);
-                }
-            },
-            finish() {
-                return Object.fromEntries(counts);
-            }
-        };
-    }
-};
 
-;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
+;// CONCATENATED MODULE: ./src/engine/dedup/shingles.ts
+/**
+ * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
+ * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
+ * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
+ * shingles.
+ */
 
-// Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
-/** Appear in many contexts; sequences with them are not mojibake by themselves. */
-const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
-/** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
-const C1 = '\u0080-\u009f';
-/** Characters that are almost only ever seen in mojibake. */
-const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
-const LAW = '\u00b6\u00a7';
-const CURRENCY = '\u00a2\u00a3\u00a5\u20a7\u20ac';
-const START_PUNCTUATION = '\u00a1\u00ab\u00bf\u00a9\u0384\u0385\u2018\u201a\u201c\u201e\u2022\u2039\uf8ff';
-const END_PUNCTUATION = '\u00ae\u00bb\u02dd\u201d\u203a\u2122';
-const NUMERIC = '\u00b2\u00b3\u00b9\u00b1\u00bc\u00bd\u00be\u00d7\u00b5\u00f7\u2044\u2202\u2206\u220f\u2211\u221a\u221e\u2229\u222b\u2248\u2260\u2261\u2264\u2265\u2116';
-/** Letters used in kaomoji faces, so they get more lenient treatment. */
-const KAOMOJI = '\u00d2-\u00d6\u00d9-\u00dc\u00f2-\u00f6\u00f8-\u00fc\u0150\u014c\u016a\u0172\u00b0';
-const UPPER_ACCENTED = '\u00c0-\u00d1\u00d8\u00dc\u00dd\u0102\u0100\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0112\u0116\u011e\u0122\u0130\u012a\u0136\u0139\u013d\u0141\u013b\u0143\u0147\u0145\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0490';
-const LOWER_ACCENTED = '\u00df\u00e0-\u00f1\u0103\u0105\u0101\u0107\u010d\u010f\u0111\u0119\u011b\u0113\u0117\u011f\u0123\u012f\u012b\u0137\u013a\u013e\u0142\u013c\u0153\u0155\u015b\u015f\u0161\u0165\u00fc\u017a\u017c\u017e\u0491\ufb01\ufb02';
-const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u038f\u03aa\u03ab\u0401-\u042f';
-const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
-const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
-/** A word character in Python's Unicode sense, which the heuristic was tuned with. */
-const encoding_WORD = '[\\p{L}\\p{N}_]';
-const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
 /**
- * Unlikely juxtapositions of the characters above: any match means the text probably holds
- * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
  */
-const BADNESS = new RegExp([
-    `[${C1}]`,
-    `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
-    `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
-    `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
-    `[${LOWER_ACCENTED}${LOWER_COMMON}${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${UPPER_ACCENTED}]`,
-    `[${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${LOWER_ACCENTED}]`,
-    `[${LOWER_ACCENTED}${BOX}${END_PUNCTUATION}][${CURRENCY}]`,
-    `\\s[${UPPER_ACCENTED}][${CURRENCY}]`,
-    `[${UPPER_ACCENTED}${BOX}][${NUMERIC}${LAW}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${CURRENCY}${END_PUNCTUATION}][${START_PUNCTUATION}][${NUMERIC}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${BOX}${LAW}][${END_PUNCTUATION}][${START_PUNCTUATION}]`,
-    `[${CURRENCY}${NUMERIC}${BOX}][${START_PUNCTUATION}]`,
-    `[a-z][${UPPER_ACCENTED}][${START_PUNCTUATION}${CURRENCY}]`,
-    `[${BOX}][${KAOMOJI}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
-    `[${BOX}][${END_PUNCTUATION}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
-    // The ligature œ not followed by an unaccented Latin letter.
-    '[\u0152\u0153][^A-Za-z]',
-    // A degree sign after an accented capital.
-    `[${UPPER_ACCENTED}]\u00b0`,
-    // Common two-character Windows-1252 mojibake the rules above miss.
-    `[\u00c2\u00c3\u00ce\u00d0][\u20ac\u0153\u0160\u0161\u00a2\u00a3\u0178\u017e\u00a0\u00ad\u00ae\u00a9\u00b0\u00b7\u00bb${START_PUNCTUATION}${END_PUNCTUATION}\u2013\u2014\u00b4]`,
-    '\u00d7[\u00b2\u00b3]',
-    // Arabic read as Windows-1252 uses common characters, so four of them are required.
-    `[\u00d8\u00d9]${ARABIC_FOLLOWER}[\u00d8\u00d9]${ARABIC_FOLLOWER}`,
-    // The start of three-byte sequences of South Asian scripts.
-    '\u00e0[\u00b2\u00b5\u00b9\u00bc\u00bd\u00be]',
-    // MacRoman.
-    '\u221a[\u00b1\u2202\u2020\u2260\u00ae\u2122\u00b4\u2264\u2265\u00a5\u00b5\u00f8]',
-    '\u2248[\u00b0\u00a2]',
-    '\u201a\u00c4[\u00ec\u00ee\u00ef\u00f2\u00f4\u00fa\u00f9\u00fb\u2020\u00b0\u00a2\u03c0]',
-    '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
-    // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
-    '\u0432\u0402',
-    `[\u0412\u0413\u0420\u0421][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
-    '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
-    // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
-    '\u00c3[\u00a0\u00a1]',
-    '[a-z]\\s?[\u00c3\u00c2] ',
-    '^[\u00c3\u00c2] ',
-    // `Â` before the very character it came from.
-    `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
-    // Windows-1253.
-    '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
-    `[\u0392\u0393\u039e\u039f][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
-    // Windows-1257.
-    '\u0101\u20ac'
-].join('|'), 'u');
-/** True when `text` holds a character sequence typical of mis-decoded UTF-8 (ftfy's `is_bad`). */
-function looksBad(text) {
-    return BADNESS.test(text);
+const imul = Math.imul;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const SPACE = 0x20;
+const K1 = 0x9e3779b1;
+const K2 = 0x85ebca77;
+const K3 = 0x27d4eb2f;
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
 }
-/**
- * What the bytes 0x80-0xFF read as in each legacy encoding (Python's codecs; bytes an encoding
- * leaves undefined read as Latin-1, the "sloppy" way Windows programs do). Spelled out rather
- * than taken from TextDecoder: Node's decoder reads windows-1252 as Latin-1, and builds
- * without full ICU have none of the others.
- */
-const UPPER_HALVES = {
-    WINDOWS_1252: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ',
-    WINDOWS_1251: 'ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u0098™љ›њќћџ\u00a0ЎўЈ¤Ґ¦§Ё©Є«¬\u00ad®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя',
-    WINDOWS_1250: '€\u0081‚\u0083„…†‡\u0088‰Š‹ŚŤŽŹ\u0090‘’“”•–—\u0098™š›śťžź\u00a0ˇ˘Ł¤Ą¦§¨©Ş«¬\u00ad®Ż°±˛ł´µ¶·¸ąş»Ľ˝ľżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
-    WINDOWS_1253: '€\u0081‚ƒ„…†‡\u0088‰\u008a‹\u008c\u008d\u008e\u008f\u0090‘’“”•–—\u0098™\u009a›\u009c\u009d\u009e\u009f\u00a0΅Ά£¤¥¦§¨©ª«¬\u00ad®―°±²³΄µ¶·ΈΉΊ»Ό½ΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡÒΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώÿ',
-    WINDOWS_1254: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008d\u008e\u008f\u0090‘’“”•–—˜™š›œ\u009d\u009eŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏĞÑÒÓÔÕÖ×ØÙÚÛÜİŞßàáâãäåæçèéêëìíîïğñòóôõö÷øùúûüışÿ',
-    WINDOWS_1257: '€\u0081‚\u0083„…†‡\u0088‰\u008a‹\u008c¨ˇ¸\u0090‘’“”•–—\u0098™\u009a›\u009c¯˛\u009f\u00a0¡¢£¤¥¦§Ø©Ŗ«¬\u00ad®Æ°±²³´µ¶·ø¹ŗ»¼½¾æĄĮĀĆÄÅĘĒČÉŹĖĢĶĪĻŠŃŅÓŌÕÖ×ŲŁŚŪÜŻŽßąįāćäåęēčéźėģķīļšńņóōõö÷ųłśūüżž˙',
-    ISO_8859_2: '\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0Ą˘Ł¤ĽŚ§¨ŠŞŤŹ\u00adŽŻ°ą˛ł´ľśˇ¸šşťź˝žżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
-    MAC_ROMAN: 'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ',
-    CP437: 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
-};
-function legacyEncoding(name, upperHalf, { sloppy, restoresA0 }) {
-    const toByte = new Map();
-    Array.from(upperHalf).forEach((char, i) => {
-        const byte = 0x80 + i;
-        if (!toByte.has(char.codePointAt(0)))
-            toByte.set(char.codePointAt(0), byte);
-    });
-    if (sloppy) {
-        // Latin-1 too: a C1 control is the byte itself (Latin-1 and Windows-1252 text mixed up).
-        for (let byte = 0x80; byte <= 0x9f; byte++)
-            if (!toByte.has(byte))
-                toByte.set(byte, byte);
-        // ftfy's sloppy codecs write U+FFFD as byte 0x1A, so lossy sequences can still be located.
-        toByte.set(0xfffd, 0x1a);
+/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
+function mixBlock(h, block) {
+    let k = imul(block, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    return (imul(h, 5) + 0xe6546b64) | 0;
+}
+/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
+function to53(low, high) {
+    return (high & 0x1fffff) * 4294967296 + (low >>> 0);
+}
+/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
+function hashRange(text, start, end, out, at) {
+    let h1 = 0x9747b28c;
+    let h2 = 0x5bd1e995;
+    for (let i = start; i < end; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, K1);
+        h2 = imul(h2 ^ code, K2);
     }
-    return { name, sloppy, restoresA0, toByte };
-}
-/** The encodings UTF-8 is most often mistaken for, in the order they are tried (ftfy's order). */
-const LEGACY_ENCODINGS = [
-    legacyEncoding('Windows-1252', UPPER_HALVES.WINDOWS_1252, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1251', UPPER_HALVES.WINDOWS_1251, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1250', UPPER_HALVES.WINDOWS_1250, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1253', UPPER_HALVES.WINDOWS_1253, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1254', UPPER_HALVES.WINDOWS_1254, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1257', UPPER_HALVES.WINDOWS_1257, { sloppy: true, restoresA0: true }),
-    legacyEncoding('ISO-8859-2', UPPER_HALVES.ISO_8859_2, { sloppy: false, restoresA0: true }),
-    // In MacRoman `– ` (en dash, space) would pass for a lost 0xA0.
-    legacyEncoding('MacRoman', UPPER_HALVES.MAC_ROMAN, { sloppy: false, restoresA0: false }),
-    legacyEncoding('code page 437', UPPER_HALVES.CP437, { sloppy: false, restoresA0: true })
-];
-/** `text` as bytes of `encoding`, or undefined when a character has no byte there. */
-function encodeLegacy(text, encoding) {
-    const bytes = [];
-    for (const char of text) {
-        const codePoint = char.codePointAt(0);
-        if (codePoint < 0x80) {
-            bytes.push(codePoint);
-            continue;
-        }
-        const byte = encoding.toByte.get(codePoint);
-        if (byte === undefined)
-            return undefined;
-        bytes.push(byte);
-    }
-    return bytes;
-}
-const isContinuation = (byte) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
-/** Continuation bytes likely to sit next to a no-break space that became a space (not 0x85, 0xA0). */
-const isLikelyNearSpace = (byte) => isContinuation(byte) && byte !== 0x85 && byte !== 0xa0;
-/** Lead bytes whose sequence with 0xA0 is a likely character: U+A0, `à`, `Š`, `Π`, `Р`, `٠`. */
-const A0_LEADS = [0xc2, 0xc3, 0xc5, 0xce, 0xd0, 0xd9];
-/** Portuguese words that follow `Ã ` when it was `à` glued to them (`àquele`, `às`). */
-const GLUED_AFTER_A_GRAVE = ['quele', 'quela', 'quilo', 's '];
-/**
- * `Ã ` (bytes C3 20) was usually `à` followed by a space whose no-break byte was lost with it,
- * so `à` gets its 0xA0 back and the space stays, as in ftfy's `fix_a_grave`; except where the
- * next word shows they were glued (Portuguese `às`, `àquele`).
- */
-function keepSpaceAfterAGrave(bytes) {
-    const out = [];
-    for (let i = 0; i < bytes.length; i++) {
-        out.push(bytes[i]);
-        if (bytes[i] !== 0xc3 || bytes[i + 1] !== 0x20 || bytes[i + 2] === 0x20)
-            continue;
-        const next = String.fromCharCode(...bytes.slice(i + 2, i + 7));
-        if (!GLUED_AFTER_A_GRAVE.some((word) => next.startsWith(word)))
-            out.push(0xa0);
-    }
-    return out;
+    const length = end - start;
+    out[at] = fmix32(h1 ^ length);
+    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
 }
 /**
- * Puts back the 0xA0 bytes that a Windows program turned into spaces inside UTF-8 sequences
- * (`Ã ` for `à`, `Å ` for `Š`), the way ftfy's `restore_byte_a0` does: only after lead bytes whose
- * 0xA0 sequence is a likely character.
+ * The words of one record's normalised parts, hashed, without building the normalised text:
+ * ASCII is lower-cased and split on the normalisation's break characters as it is read;
+ * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
+ * word in the normalised text, and parts are divided by a separator token, so the tokens are
+ * exactly those of `joinNormalised(parts)` split on spaces.
  */
-function restoreByteA0(bytes) {
-    const out = keepSpaceAfterAGrave(bytes);
-    for (let i = 0; i < out.length; i++) {
-        const byte = out[i];
-        if (A0_LEADS.includes(byte) && out[i + 1] === 0x20)
-            out[i + 1] = 0xa0;
-        else if ((byte === 0xe2 || byte === 0xe3) && out[i + 1] === 0x20 && isLikelyNearSpace(out[i + 2]))
-            out[i + 1] = 0xa0;
-        else if (byte >= 0xe0 && byte <= 0xe3 && isLikelyNearSpace(out[i + 1]) && out[i + 2] === 0x20)
-            out[i + 2] = 0xa0;
-        else if (byte === 0xf0) {
-            const tail = [out[i + 1], out[i + 2], out[i + 3]];
-            const spaces = tail.filter((b) => b === 0x20).length;
-            if (spaces === 1 && tail.every((b) => b === 0x20 || isContinuation(b)))
-                out[i + 1 + tail.indexOf(0x20)] = 0xa0;
+class Tokens {
+    /** Per token: the two halves of its hash, interleaved. */
+    hashes = new Int32Array(2048);
+    /** Tokens: words and part separators. */
+    count = 0;
+    /** Words, separators not counted. */
+    words = 0;
+    separator = new Int32Array(2);
+    constructor() {
+        hashRange(PART_SEPARATOR, 0, 1, this.separator, 0);
+    }
+    /** Tokenises the parts of one record, a separator between each two. */
+    load(parts) {
+        this.count = 0;
+        this.words = 0;
+        for (let i = 0; i < parts.length; i++) {
+            if (i > 0)
+                this.push(this.separator[0], this.separator[1]);
+            this.addPart(parts[i]);
         }
     }
-    return out;
-}
-/**
- * Decodes UTF-8 strictly, except for what mojibake really contains: CESU-8 surrogate pairs and
- * Java's `C0 80`, and sequences that lost bytes to U+FFFD (`0x1A` here) or, once, to `?`, which
- * become U+FFFD. Undefined when the bytes are not such UTF-8.
- */
-function decodeUtf8Variant(bytes, lossy) {
-    let out = '';
-    let i = 0;
-    while (i < bytes.length) {
-        const lead = bytes[i];
-        if (lead === 0x1a && lossy) {
-            out += '\ufffd';
-            i++;
-            continue;
+    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
+    digest(out) {
+        let h1 = 0x243f6a88;
+        let h2 = 0x13198a2e;
+        const hashes = this.hashes;
+        for (let t = 0; t < this.count; t++) {
+            h1 = mixBlock(h1, hashes[2 * t]);
+            h2 = mixBlock(h2, hashes[2 * t + 1]);
         }
-        if (lead < 0x80) {
-            out += String.fromCharCode(lead);
-            i++;
-            continue;
-        }
-        if (lead === 0xc0 && bytes[i + 1] === 0x80) {
-            out += '\u0000';
-            i += 2;
-            continue;
-        }
-        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-        if (length === 0)
-            return undefined;
-        const tail = bytes.slice(i + 1, i + length);
-        if (tail.length < length - 1)
-            return undefined;
-        if (tail.every(isContinuation)) {
-            let codePoint = lead & (0xff >> (length + 1));
-            for (const byte of tail)
-                codePoint = (codePoint << 6) | (byte & 0x3f);
-            const minimum = [0, 0, 0x80, 0x800, 0x10000][length];
-            if (codePoint < minimum || codePoint > 0x10ffff)
-                return undefined;
-            if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
-                // CESU-8: a high surrogate must be followed by an encoded low surrogate.
-                const next = bytes.slice(i + 3, i + 6);
-                if (next[0] !== 0xed || !isContinuation(next[1]) || !isContinuation(next[2]))
-                    return undefined;
-                const low = 0xd000 | ((next[1] & 0x3f) << 6) | (next[2] & 0x3f);
-                if (low < 0xdc00 || low > 0xdfff)
-                    return undefined;
-                out += String.fromCharCode(codePoint, low);
-                i += 6;
-                continue;
-            }
-            if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
-                return undefined;
-            out += String.fromCodePoint(codePoint);
-            i += length;
-            continue;
-        }
-        // A sequence that lost some bytes: lost bytes are 0x1A, at most one is `?` (never the last of
-        // a two-byte sequence from other leads than C2/C3, where `?` is too common).
-        const lost = tail.filter((byte) => byte === 0x1a || byte === 0x3f);
-        const questionMarks = tail.filter((byte) => byte === 0x3f).length;
-        const shapeOk = tail.every((byte) => byte === 0x1a || byte === 0x3f || isContinuation(byte));
-        const questionOk = questionMarks <= 1 && (length > 2 || questionMarks === 0 || lead === 0xc2 || lead === 0xc3);
-        if (!lossy || !shapeOk || lost.length === 0 || !questionOk)
-            return undefined;
-        out += '\ufffd';
-        i += length;
-    }
-    return out;
-}
-/** Bytes of `encoding` read as the UTF-8 they probably were. */
-function redecode(bytes, encoding) {
-    return decodeUtf8Variant(encoding.restoresA0 ? restoreByteA0(bytes) : bytes, encoding.sloppy);
-}
-/** One round of repair of a whole line: the first legacy encoding that gives back valid UTF-8. */
-function fixWholeLine(line) {
-    for (const encoding of LEGACY_ENCODINGS) {
-        const bytes = encodeLegacy(line, encoding);
-        if (!bytes)
-            continue;
-        const fixed = redecode(bytes, encoding);
-        if (fixed !== undefined && fixed !== line)
-            return { fixed, encoding: encoding.name };
-    }
-    return undefined;
-}
-/**
- * Runs of characters that, read as bytes of `encoding`, form complete multi-byte UTF-8
- * sequences: the parts of a mixed text that may have been mis-decoded (ftfy's
- * `decode_inconsistent_utf8`). A run right after another continuation byte is skipped, so a few
- * characters are never "fixed" out of a bigger garble.
- */
-function utf8LookingRuns(chars, encoding) {
-    const byteAt = (i) => {
-        if (i < 0 || i >= chars.length)
-            return undefined;
-        const codePoint = chars[i].codePointAt(0);
-        return codePoint < 0x80 ? codePoint : encoding.toByte.get(codePoint);
-    };
-    const sequenceAt = (i) => {
-        const lead = byteAt(i);
-        if (lead === undefined)
-            return 0;
-        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-        if (length === 0)
-            return 0;
-        for (let k = 1; k < length; k++) {
-            const byte = byteAt(i + k);
-            // A space may stand for a lost 0xA0 byte, where restoreByteA0 would put it back.
-            const lostA0 = encoding.restoresA0 && byte === 0x20 && length === 2 && A0_LEADS.includes(lead);
-            if (!isContinuation(byte) && !lostA0)
-                return 0;
-        }
-        return length;
-    };
-    const runs = [];
-    let i = 0;
-    while (i < chars.length) {
-        let length = sequenceAt(i);
-        if (length === 0 || isContinuation(byteAt(i - 1))) {
-            i++;
-            continue;
-        }
-        const start = i;
-        while (length > 0) {
-            i += length;
-            length = sequenceAt(i);
-        }
-        runs.push({ start, end: i });
-    }
-    return runs;
-}
-/**
- * Widens `[start, end)` of `chars` to whole words, at most `max` characters each way. Only ASCII
- * whitespace ends a word: a no-break space is often part of the damage.
- */
-function widenToWords(chars, start, end, max = 30) {
-    const isSpace = (char) => char === ' ' || char === '\t' || char === '\r';
-    let from = start;
-    while (from > 0 && start - from < max && !isSpace(chars[from - 1]))
-        from--;
-    let to = end;
-    while (to < chars.length && to - end < max && !isSpace(chars[to]))
-        to++;
-    return { start: from, end: to };
-}
-/** The mojibake in one line, if any: first the whole line re-decoded, then its UTF-8-looking runs. */
-function mojibakeInLine(line) {
-    if (!looksBad(line))
-        return undefined;
-    let current = line;
-    let firstEncoding;
-    let layers = 0;
-    // Text can be mis-decoded more than once (`Ã¢â‚¬â„¢`); three rounds cover what occurs.
-    while (layers < 3 && looksBad(current)) {
-        const step = fixWholeLine(current);
-        if (!step)
-            break;
-        firstEncoding ??= step.encoding;
-        current = step.fixed;
-        layers++;
-    }
-    if (firstEncoding !== undefined) {
-        const before = Array.from(line);
-        const after = Array.from(current);
-        let prefix = 0;
-        while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix])
-            prefix++;
-        let suffix = 0;
-        while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
-            suffix++;
-        const wide = widenToWords(before, prefix, before.length - suffix);
-        const grownLeft = prefix - wide.start;
-        const grownRight = wide.end - (before.length - suffix);
-        return {
-            snippet: before.slice(wide.start, wide.end).join(''),
-            fixed: after.slice(prefix - grownLeft, after.length - suffix + grownRight).join(''),
-            encoding: firstEncoding,
-            layers
-        };
-    }
-    const chars = Array.from(line);
-    for (const encoding of LEGACY_ENCODINGS) {
-        for (const run of utf8LookingRuns(chars, encoding)) {
-            const text = chars.slice(run.start, run.end).join('');
-            if (!looksBad(text))
-                continue;
-            const bytes = encodeLegacy(text, encoding);
-            const fixed = bytes && redecode(bytes, encoding);
-            if (fixed === undefined || fixed === text)
-                continue;
-            const wide = widenToWords(chars, run.start, run.end);
-            return {
-                snippet: chars.slice(wide.start, wide.end).join(''),
-                fixed: chars.slice(wide.start, run.start).join('') + fixed + chars.slice(run.end, wide.end).join(''),
-                encoding: encoding.name,
-                layers: 1
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * The first stretch of mojibake in `text` with its probable repair, or undefined. Precise by
- * design: it needs both a badness pattern and a re-encoding that yields valid UTF-8.
- */
-function findMojibake(text) {
-    // Nearly all text is ASCII or ordinary accented text; the pattern test rules it out quickly.
-    if (!/[\u0080-\u{10ffff}]/u.test(text) || !looksBad(text))
-        return undefined;
-    for (const line of text.split('\n')) {
-        const hit = mojibakeInLine(line);
-        if (hit)
-            return hit;
-    }
-    return undefined;
-}
-/** Names of the invisible formatting characters the check reports. */
-const INVISIBLE_NAMES = {
-    0x200b: 'zero-width space',
-    0x200c: 'zero-width non-joiner',
-    0x200d: 'zero-width joiner',
-    0x200e: 'left-to-right mark',
-    0x200f: 'right-to-left mark',
-    0x202a: 'left-to-right embedding',
-    0x202b: 'right-to-left embedding',
-    0x202c: 'pop directional formatting',
-    0x202d: 'left-to-right override',
-    0x202e: 'right-to-left override',
-    0x2066: 'left-to-right isolate',
-    0x2067: 'right-to-left isolate',
-    0x2068: 'first strong isolate',
-    0x2069: 'pop directional isolate',
-    0xfeff: 'byte-order mark'
-};
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
-/** C0 controls other than tab, line feed and carriage return; DEL; C1 controls. */
-// eslint-disable-next-line no-control-regex -- control characters are what this looks for
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
-const REPLACEMENT = /\ufffd/gu;
-/** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
-const LONE_SURROGATE = /\p{Cs}/gu;
-/** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
-const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
-function isWantedJoiner(text, index) {
-    const before = Array.from(text.slice(Math.max(0, index - 2), index)).pop();
-    const after = Array.from(text.slice(index + 1, index + 3))[0];
-    return before !== undefined && after !== undefined && JOINABLE.test(before) && JOINABLE.test(after);
-}
-/** `U+200B`-style name of a code point. */
-function codePointName(codePoint) {
-    return 'U+' + codePoint.toString(16).toUpperCase().padStart(4, '0');
-}
-/** Shows the invisible characters of `text` as `<U+200B>`, so an excerpt can be read. */
-function makeVisible(text) {
-    // eslint-disable-next-line no-control-regex -- control characters are what it shows
-    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu, (char) => `<${codePointName(char.codePointAt(0))}>`);
-}
-/** A short excerpt of `text` around `index`, invisible characters shown. */
-function excerptAround(text, index) {
-    // Never cut a surrogate pair: half of one would show as damage that is not there.
-    const splitsPair = (at) => /[\ud800-\udbff]/.test(text.charAt(at - 1)) && /[\udc00-\udfff]/.test(text.charAt(at));
-    let start = Math.max(0, index - 40);
-    if (splitsPair(start))
-        start--;
-    let end = Math.min(text.length, index + 40);
-    if (splitsPair(end))
-        end++;
-    return (start > 0 ? '…' : '') + truncate(makeVisible(text.slice(start, end)), 100);
-}
-/** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
-function occurrences(text, pattern, keep = () => true) {
-    let count = 0;
-    let first = -1;
-    const codePoints = [];
-    for (const match of text.matchAll(pattern)) {
-        if (!keep(match.index))
-            continue;
-        count++;
-        if (first < 0)
-            first = match.index;
-        const codePoint = match[0].codePointAt(0);
-        if (!codePoints.includes(codePoint))
-            codePoints.push(codePoint);
-    }
-    return { count, first, codePoints };
-}
-const plural = (count, one, many = one + 's') => `${count} ${count === 1 ? one : many}`;
-/** What a C1 control most likely was: the Windows-1252 character with the same byte. */
-function c1Meaning(codePoint) {
-    if (codePoint < 0x80 || codePoint > 0x9f)
-        return undefined;
-    const char = Array.from(UPPER_HALVES.WINDOWS_1252)[codePoint - 0x80];
-    return char.codePointAt(0) === codePoint ? undefined : char;
-}
-function checkText(field, text, line, emit, counts) {
-    const mojibake = findMojibake(text);
-    if (mojibake) {
-        counts.mojibake++;
-        const how = mojibake.layers > 1 ? `decoded as ${mojibake.encoding} ${mojibake.layers} times over` : `decoded as ${mojibake.encoding}`;
-        emit({
-            line,
-            field,
-            message: `mojibake in \`${field}\`: \`${truncate(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${truncate(makeVisible(mojibake.fixed), 60)}\``,
-            excerpt: truncate(makeVisible(mojibake.snippet), 120)
-        });
-    }
-    const replacement = occurrences(text, REPLACEMENT);
-    if (replacement.count > 0) {
-        counts.replacement++;
-        emit({
-            line,
-            field,
-            message: `${plural(replacement.count, 'replacement character')} (U+FFFD, \`\ufffd\`) in \`${field}\`: the text was decoded with errors somewhere upstream and the original characters are lost`,
-            excerpt: excerptAround(text, replacement.first)
-        });
-    }
-    const surrogate = occurrences(text, LONE_SURROGATE);
-    if (surrogate.count > 0) {
-        counts.surrogate++;
-        emit({
-            line,
-            field,
-            message: `${plural(surrogate.count, 'unpaired UTF-16 surrogate')} (${surrogate.codePoints.slice(0, 3).map(codePointName).join(', ')}) in \`${field}\`: half of a character, usually an emoji cut in the middle; it cannot be written as UTF-8`,
-            excerpt: excerptAround(text, surrogate.first)
-        });
-    }
-    // C1 controls inside mojibake are part of it and already reported.
-    const control = occurrences(text, CONTROL, (index) => !(mojibake && text.charCodeAt(index) >= 0x80));
-    if (control.count > 0) {
-        counts.control++;
-        const shown = control.codePoints.slice(0, 3).map((codePoint) => {
-            const meaning = c1Meaning(codePoint);
-            return meaning ? `${codePointName(codePoint)} (probably \`${meaning}\` from Windows-1252 read as Latin-1)` : codePointName(codePoint);
-        });
-        const more = control.codePoints.length > 3 ? ` and ${control.codePoints.length - 3} more` : '';
-        emit({
-            line,
-            field,
-            message: `${plural(control.count, 'control character')} in \`${field}\`: ${shown.join(', ')}${more}`,
-            excerpt: excerptAround(text, control.first)
-        });
-    }
-    const invisible = occurrences(text, INVISIBLE, (index) => {
-        const code = text.charCodeAt(index);
-        return !((code === 0x200c || code === 0x200d) && isWantedJoiner(text, index));
-    });
-    if (invisible.count > 0) {
-        counts.invisible++;
-        const names = invisible.codePoints.slice(0, 3).map((codePoint) => `${INVISIBLE_NAMES[codePoint]} ${codePointName(codePoint)}`);
-        const more = invisible.codePoints.length > 3 ? ` and ${invisible.codePoints.length - 3} more` : '';
-        const why = invisible.codePoints.some((codePoint) => BIDI.test(String.fromCodePoint(codePoint)))
-            ? 'bidirectional controls make text display in a different order than it is stored'
-            : 'invisible characters break matching, deduplication and tokenization';
-        emit({
-            line,
-            field,
-            message: `${plural(invisible.count, 'invisible formatting character')} in \`${field}\` (${names.join(', ')}${more}): ${why}`,
-            excerpt: excerptAround(text, invisible.first)
-        });
-    }
-}
-/**
- * Mojibake, U+FFFD, control characters, and zero-width or bidirectional formatting characters
- * in the text fields. One finding per kind per field per record.
- */
-const encodingCheck = {
-    id: 'encoding',
-    dimension: 'accuracy',
-    description: 'Mojibake (UTF-8 read as Latin-1, Windows-125x or MacRoman), U+FFFD replacement characters, control characters, zero-width and bidirectional formatting characters in text.',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const counts = { mojibake: 0, replacement: 0, surrogate: 0, control: 0, invisible: 0 };
-        const fields = context.config.fields ?? context.textFields;
-        return {
-            record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields))
-                    checkText(field, text, record.line, emit, counts);
-            },
-            finish() {
-                return counts;
-            },
-            applicable: () => fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/format.ts
-
-
-/**
- * The configured patterns: `pattern` applied to each of `fields`, and `patterns`, a map of
- * field to pattern. `flags` applies to all. Patterns that do not compile are returned as problems.
- */
-function compilePatterns(config) {
-    const flags = (stringSetting(config, 'flags') ?? '').replace(/[gy]/g, '');
-    const wanted = [];
-    const pattern = stringSetting(config, 'pattern');
-    if (pattern !== undefined)
-        for (const field of stringListSetting(config, 'fields') ?? [])
-            wanted.push([field, pattern]);
-    const map = config.patterns;
-    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
-        for (const [field, source] of Object.entries(map))
-            if (typeof source === 'string')
-                wanted.push([field, source]);
-    }
-    const patterns = [];
-    const problems = [];
-    const seen = new Map();
-    for (const [field, source] of wanted) {
-        if (!seen.has(source)) {
-            try {
-                seen.set(source, new RegExp(source, flags));
-            }
-            catch (error) {
-                seen.set(source, undefined);
-                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
-            }
-        }
-        const regex = seen.get(source);
-        if (regex)
-            patterns.push({ field, source, regex });
-    }
-    return { patterns, problems };
-}
-/** The text a scalar value is matched as; undefined for null, missing, lists and objects. */
-function scalarText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return undefined;
-}
-/** The start and the end of a long value: patterns often anchor at either. */
-function headAndTail(text) {
-    const chars = Array.from(text);
-    if (chars.length <= 110)
-        return text;
-    return chars.slice(0, 45).join('') + ' … ' + chars.slice(-60).join('');
-}
-/**
- * Values that do not match the configured regular expression of their field (GSM8K answers
- * ending in `#### <number>`, ids like `Mbpp/12`). Missing and null values are left to the
- * completeness checks.
- */
-const formatCheck = {
-    id: 'format',
-    dimension: 'accuracy',
-    description: 'Field values that do not match the regular expression configured for the field.',
-    defaultSeverity: 'error',
-    defaults: {
-        /** Values longer than this many characters are not matched, to bound the cost of a slow pattern. */
-        maxLength: 100000
-    },
-    start(context) {
-        const { patterns, problems } = compilePatterns(context.config);
-        const maxLength = numberSetting(context.config, 'maxLength', 100000);
-        const counts = new Map();
-        for (const { field } of patterns)
-            counts.set(field, { checked: 0, failed: 0 });
-        return {
-            record(record, emit) {
-                for (const { field, source, regex } of patterns) {
-                    const text = scalarText(valueAt(record.fields, field));
-                    if (text === undefined || text.length > maxLength)
-                        continue;
-                    const count = counts.get(field);
-                    count.checked++;
-                    if (regex.test(text))
-                        continue;
-                    count.failed++;
-                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${truncate(source, 80)}\``, excerpt: headAndTail(text) });
-                }
-            },
-            finish(emit) {
-                for (const problem of problems)
-                    emit({ message: problem, severity: 'error' });
-                return Object.fromEntries(counts);
-            },
-            applicable: () => patterns.length > 0 || problems.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/spans.ts
-/**
- * Keeps, of any overlapping spans, the one whose kind comes first in `rank` (then the earlier
- * one), and returns the kept spans in text order.
- */
-function dropOverlaps(spans, rank) {
-    const ordered = [...spans].sort((a, b) => rank.indexOf(a.kind) - rank.indexOf(b.kind) || a.start - b.start);
-    const kept = [];
-    for (const span of ordered) {
-        if (!kept.some((other) => span.start < other.end && other.start < span.end))
-            kept.push(span);
-    }
-    return kept.sort((a, b) => a.start - b.start);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/pii.ts
-/**
- * Rule-based detectors of personal data in free text: email addresses, phone numbers, payment
- * card numbers, IBANs, US social security numbers, IPv4 and IPv6 addresses.
- *
- * Every detector looks for a shape with a linear-time regular expression (no nested unbounded
- * quantifiers) and then validates the candidate in code (Luhn, mod-97, NANP and SSA rules), so
- * a number is only reported when it could really be one. Values that are real-shaped but
- * reserved for examples and documentation are returned with a `reserved` reason, so callers can
- * report them as information instead of a leak.
- */
-
-
-/** The kinds of personal data the detectors know. */
-const PII_KINDS = ['email', 'phone', 'credit-card', 'iban', 'ssn', 'ipv4', 'ipv6'];
-// ---------------------------------------------------------------------------------------------
-// Checksums and registries
-/** True when the digits pass the Luhn (mod 10) checksum used by payment card numbers. */
-function luhnValid(digits) {
-    if (!/^\d+$/.test(digits))
-        return false;
-    let sum = 0;
-    let double = false;
-    for (let i = digits.length - 1; i >= 0; i--) {
-        let digit = digits.charCodeAt(i) - 48;
-        if (double) {
-            digit *= 2;
-            if (digit > 9)
-                digit -= 9;
-        }
-        sum += digit;
-        double = !double;
-    }
-    return sum % 10 === 0;
-}
-/**
- * IBAN length per country, from the SWIFT IBAN registry (ISO 13616), including the countries
- * added up to 2024 (BI, DJ, FK, HN, LY, MN, NI, OM, RU, SD, SO, YE).
- */
-const IBAN_LENGTHS = {
-    AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29,
-    BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29,
-    ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
-    HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20,
-    LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19,
-    MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
-    PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24,
-    SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
-    YE: 30
-};
-/**
- * True when `iban` (compact, upper case) has its country's registry length and passes the
- * ISO 7064 mod-97-10 check.
- */
-function ibanValid(iban) {
-    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
-        return false;
-    if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length)
-        return false;
-    const rearranged = iban.slice(4) + iban.slice(0, 4);
-    // Digit by digit so the number never leaves the safe integer range.
-    let remainder = 0;
-    for (const char of rearranged) {
-        const code = char.charCodeAt(0);
-        const value = code <= 57 ? code - 48 : code - 55;
-        remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
-    }
-    return remainder === 1;
-}
-/** Card brands by issuer prefix (IIN ranges) with the lengths each issues. */
-const CARD_BRANDS = [
-    { brand: 'Visa', prefixes: ['4'], lengths: [13, 16, 19] },
-    { brand: 'Mastercard', prefixes: [[51, 55], [2221, 2720]], lengths: [16] },
-    { brand: 'American Express', prefixes: ['34', '37'], lengths: [15] },
-    { brand: 'Discover', prefixes: ['6011', [644, 649], '65', [622126, 622925]], lengths: [16, 17, 18, 19] },
-    { brand: 'Diners Club', prefixes: [[300, 305], '36', '38', '39', '3095'], lengths: [14, 15, 16, 17, 18, 19] },
-    { brand: 'JCB', prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] },
-    { brand: 'UnionPay', prefixes: ['62', '81'], lengths: [16, 17, 18, 19] },
-    { brand: 'Maestro', prefixes: ['5018', '5019', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '6799'], lengths: [13, 14, 15, 16, 17, 18, 19] },
-    { brand: 'Mir', prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] },
-    { brand: 'RuPay', prefixes: ['60', '508', '652', '653'], lengths: [16] },
-    { brand: 'Troy', prefixes: ['9792'], lengths: [16] },
-    // UATP, which includes the AirPlus corporate cards (1220...).
-    { brand: 'UATP', prefixes: ['1'], lengths: [15] }
-];
-/** The card brand whose issuer prefix and length fit `digits`, if any. */
-function cardBrand(digits) {
-    for (const { brand, prefixes, lengths } of CARD_BRANDS) {
-        if (!lengths.includes(digits.length))
-            continue;
-        for (const prefix of prefixes) {
-            if (typeof prefix === 'string') {
-                if (digits.startsWith(prefix))
-                    return brand;
-            }
-            else {
-                const width = String(prefix[0]).length;
-                const head = Number(digits.slice(0, width));
-                if (head >= prefix[0] && head <= prefix[1])
-                    return brand;
-            }
-        }
-    }
-    return undefined;
-}
-/**
- * True when `ssn` (`AAA-GG-SSSS` or nine digits) could have been issued: the SSA never issues
- * area 000, 666 or 900-999, group 00 or serial 0000.
- */
-function ssnValid(ssn) {
-    const digits = ssn.replace(/[- ]/g, '');
-    if (!/^\d{9}$/.test(digits))
-        return false;
-    const area = Number(digits.slice(0, 3));
-    return area !== 0 && area !== 666 && area < 900 && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
-}
-// ---------------------------------------------------------------------------------------------
-// Context
-/** Words that, just before a number, say it is a phone number. */
-const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|dial|contact|whatsapp|sms|text me|reach me|hotline)\b/i;
-const SSN_CONTEXT = /\b(?:ssn|ss#|social security|social-security|soc sec)\b/i;
-/** Words before a dotted quad that make it a version or section number, not an address. */
-const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|section|chapter|step|§)\.?\s*)$/i;
-const CONTEXT_WINDOW = 40;
-function contextBefore(text, start) {
-    return text.slice(Math.max(0, start - CONTEXT_WINDOW), start);
-}
-/** True when an arithmetic operator sits right before or after the span (`6000-600-150-1200-2000`). */
-function arithmeticAround(text, start, end) {
-    let before = start - 1;
-    while (before >= 0 && text[before] === ' ')
-        before--;
-    let after = end;
-    while (after < text.length && text[after] === ' ')
-        after++;
-    const previous = before >= 0 ? text[before] : '';
-    const next = after < text.length ? text[after] : '';
-    return /[=+*/×÷<>^]/.test(previous) || /[=+*/×÷<>^]/.test(next);
-}
-// ---------------------------------------------------------------------------------------------
-// Detectors
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
-/** `icon@2x.png` is a file name, not an address. */
-const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'css', 'js', 'ts', 'py', 'json', 'txt', 'pdf', 'zip']);
-const EXAMPLE_DOMAINS = /(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid|localhost)$/;
-function findEmails(text, out) {
-    for (const match of text.matchAll(EMAIL)) {
-        const value = match[0];
-        const domain = value.slice(value.indexOf('@') + 1).toLowerCase();
-        const tld = domain.slice(domain.lastIndexOf('.') + 1);
-        if (FILE_EXTENSIONS.has(tld))
-            continue;
-        const start = match.index;
-        out.push({
-            kind: 'email',
-            start,
-            end: start + value.length,
-            value,
-            ...(EXAMPLE_DOMAINS.test(domain) ? { reserved: 'reserved example domain (RFC 2606)' } : {})
-        });
-    }
-}
-/**
- * North American numbers: optional `+1`/`1`, area code bare or in parentheses, exchange, line.
- * Separators are captured so the code can require them to be consistent.
- */
-const NANP = /(?<![\w+.\-/])(?:(\+?1)([-. ]?))?(?:\((\d{3})\)( ?)|(\d{3})([-. ]?))(\d{3})([-. ]?)(\d{4})(?!\w|[.\-/]\d)/g;
-/** Any `+` followed by digits and separators: international numbers, validated in code. */
-const INTERNATIONAL = /(?<![\w+])\+[1-9][\d\-. ()]{6,22}\d/g;
-function nanpCodeValid(code) {
-    return code[0] >= '2' && code[0] <= '9' && code.slice(1) !== '11';
-}
-function findPhones(text, out) {
-    for (const match of text.matchAll(NANP)) {
-        const [value, country, countrySep, parenArea, parenSep, bareArea, areaSep, exchange, lineSep, line] = match;
-        const start = match.index;
-        const end = start + value.length;
-        const area = parenArea ?? bareArea;
-        if (area === undefined || exchange === undefined || line === undefined)
-            continue;
-        if (country === '1' && countrySep === '')
-            continue; // 11 digits glued: an id, not a number
-        let strong;
-        if (parenArea !== undefined) {
-            // `(425) 882-9090`, `(425)882-9090`; `(425) 8829090` needs context.
-            strong = lineSep !== '' && (lineSep !== ' ' || parenSep === ' ');
-        }
-        else {
-            if (areaSep !== lineSep && !(areaSep === ' ' && lineSep === ''))
-                continue;
-            // Dashes and dots are phone separators; spaces or nothing also fit lists of numbers.
-            strong = (areaSep === '-' || areaSep === '.') || (country !== undefined && country.startsWith('+') && areaSep !== '');
-        }
-        if (arithmeticAround(text, start, end))
-            continue;
-        const context = PHONE_CONTEXT.test(contextBefore(text, start));
-        const valid = nanpCodeValid(area) && nanpCodeValid(exchange);
-        // A labelled, phone-shaped placeholder like `Phone: (123) 456-7891` still reads as a phone.
-        if (!(valid ? strong || context : strong && context))
-            continue;
-        const fictional = exchange === '555' && line.startsWith('01');
-        out.push({
-            kind: 'phone',
-            start,
-            end,
-            value,
-            ...(fictional ? { reserved: 'fictional 555-01XX number' } : {})
-        });
-    }
-    for (const match of text.matchAll(INTERNATIONAL)) {
-        const value = match[0];
-        const start = match.index;
-        // North American numbers were read above, with their own rules.
-        if (value.startsWith('+1') || /[-. ]{2}|\(\)/.test(value))
-            continue;
-        const digits = value.replace(/\D/g, '');
-        if (digits.length < 8 || digits.length > 15)
-            continue;
-        const end = start + value.length;
-        if (/\w/.test(text[end] ?? '') || arithmeticAround(text, start, end))
-            continue;
-        // After a number, `+` is an operator (`5 +44 20`), not a country code.
-        if (/[\d)]\s*$/.test(text.slice(Math.max(0, start - 4), start)))
-            continue;
-        // A bare `+4420...` run is a number or an id unless something says it is a phone.
-        if (!/[-. ()]/.test(value) && !PHONE_CONTEXT.test(contextBefore(text, start)))
-            continue;
-        out.push({ kind: 'phone', start, end, value });
-    }
-}
-/** 13-19 digits, optionally in groups separated by spaces or dashes. */
-const CARD = /(?<![\w.\-/+,])\d(?:[ -]?\d){12,18}(?!\w|[.,\-/]\d)/g;
-function findCards(text, out) {
-    for (const match of text.matchAll(CARD)) {
-        const separators = new Set(match[0].replace(/\d/g, ''));
-        if (separators.size > 1)
-            continue;
-        const [separator] = separators;
-        const groups = separator === undefined ? [match[0]] : match[0].split(separator);
-        if (separator !== undefined && groups.some((group) => group.length < 3 || group.length > 6))
-            continue;
-        // The greedy match may have taken a following group (`4012 8888 8888 1881 123`): drop
-        // trailing groups until a valid number is left.
-        for (let count = groups.length; count >= 1; count--) {
-            const value = groups.slice(0, count).join(separator ?? '');
-            const digits = value.replace(/\D/g, '');
-            if (digits.length < 13)
-                break;
-            if (cardBrand(digits) === undefined || !luhnValid(digits))
-                continue;
-            const start = match.index;
-            if (!arithmeticAround(text, start, start + value.length))
-                out.push({ kind: 'credit-card', start, end: start + value.length, value });
-            break;
-        }
-    }
-}
-/** A country code and check digits; the rest is read in code, by the country's length. */
-const IBAN_START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?=[ -]?[A-Z0-9])/g;
-function findIbans(text, out) {
-    for (const match of text.matchAll(IBAN_START)) {
-        const start = match.index;
-        const length = IBAN_LENGTHS[match[0].slice(0, 2)];
-        if (length === undefined)
-            continue;
-        let compact = match[0];
-        let position = start + 4;
-        const separator = text[position] === ' ' || text[position] === '-' ? text[position] : '';
-        if (separator === '') {
-            // Compact: `DE89370400440532013000`.
-            const body = text.slice(position, position + length - 4);
-            if (!/^[A-Z0-9]*$/.test(body))
-                continue;
-            compact += body;
-            position += body.length;
-        }
-        else {
-            // Printed in groups of four (`DE89 3704 0044 0532 0130 00`); only the last may be short.
-            while (compact.length < length && text[position] === separator) {
-                const group = /^[A-Z0-9]{1,4}/.exec(text.slice(position + 1, position + 5));
-                if (group === null)
-                    break;
-                compact += group[0];
-                position += 1 + group[0].length;
-                if (group[0].length < 4)
-                    break;
-            }
-        }
-        if (compact.length !== length || /[A-Za-z0-9]/.test(text[position] ?? ''))
-            continue;
-        if (!ibanValid(compact))
-            continue;
-        out.push({ kind: 'iban', start, end: position, value: text.slice(start, position) });
-    }
-}
-const SSN = /(?<![\w.\-/+])(\d{3})([- ]?)(\d{2})\2(\d{4})(?!\w|[.\-/]\d)/g;
-/** SSNs printed in advertising and examples; the SSA voided 078-05-1120 and 219-09-9999. */
-const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
-function findSsns(text, out) {
-    for (const match of text.matchAll(SSN)) {
-        const value = match[0];
-        const start = match.index;
-        if (!ssnValid(value))
-            continue;
-        // Nine bare or space-separated digits are as likely a count or an id: they need context.
-        if (match[2] !== '-' && !SSN_CONTEXT.test(contextBefore(text, start)))
-            continue;
-        if (arithmeticAround(text, start, start + value.length))
-            continue;
-        out.push({
-            kind: 'ssn',
-            start,
-            end: start + value.length,
-            value,
-            ...(SAMPLE_SSNS.has(value.replace(/\D/g, '')) ? { reserved: 'well-known sample number' } : {})
-        });
-    }
-}
-/** A dotted quad; not one inside a longer dotted or comma-separated run of numbers (`1.2.3.4,5`). */
-const IPV4 = /(?<![\w.-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.[\d.]|,\d)/g;
-/** Public resolvers that appear in every networking tutorial (`ping 8.8.8.8`). */
-const PUBLIC_RESOLVERS = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
-/** Why an IPv4 address is not a public host address, when it is not. */
-function reservedIpv4(octets) {
-    const [a, b, c] = octets;
-    if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
-        return 'documentation range (RFC 5737)';
-    }
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
-        return 'private range (RFC 1918)';
-    if (a === 127)
-        return 'loopback address';
-    if (a === 0)
-        return 'unspecified address';
-    if (a === 169 && b === 254)
-        return 'link-local address';
-    if (a >= 224)
-        return 'multicast, reserved or netmask value';
-    if (PUBLIC_RESOLVERS.has(octets.join('.')))
-        return 'well-known public DNS resolver';
-    return undefined;
-}
-function findIpv4s(text, out) {
-    for (const match of text.matchAll(IPV4)) {
-        const parts = match.slice(1, 5);
-        if (parts.some((part) => part.length > 1 && part.startsWith('0')))
-            continue;
-        const octets = parts.map(Number);
-        if (octets.some((octet) => octet > 255))
-            continue;
-        const start = match.index;
-        if (VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start)))
-            continue;
-        const reserved = reservedIpv4(octets);
-        out.push({ kind: 'ipv4', start, end: start + match[0].length, value: match[0], ...(reserved ? { reserved } : {}) });
-    }
-}
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\w)/g;
-/** Why an IPv6 address is not a public host address, when it is not. */
-function reservedIpv6(address) {
-    const lower = address.toLowerCase();
-    if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:'))
-        return 'documentation range (RFC 3849)';
-    if (/^fe[89ab]/.test(lower))
-        return 'link-local address';
-    if (/^f[cd]/.test(lower))
-        return 'unique local (private) address';
-    if (lower.startsWith('ff'))
-        return 'multicast address';
-    if (/^[0:]*1?$/.test(lower))
-        return 'loopback or unspecified address';
-    return undefined;
-}
-function findIpv6s(text, out) {
-    for (const match of text.matchAll(IPV6)) {
-        const value = match[0];
-        if (!(0,external_node_net_namespaceObject.isIPv6)(value))
-            continue;
-        const groups = value.split(':').filter((group) => group !== '');
-        // `1::2` is a Python slice and `::1` says nothing about anyone; a real address has more
-        // groups, or starts with a full four-digit prefix (`fe80::1`, `2001:db8::`).
-        const first = value.split(':')[0];
-        if (groups.length < 3 && !(value.includes('::') && groups.length >= 2 && first.length === 4 && /\d/.test(first)))
-            continue;
-        const start = match.index;
-        const reserved = reservedIpv6(value);
-        out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
-    }
-}
-const DETECTORS = [
-    ['email', findEmails, /@/],
-    ['iban', findIbans, /[A-Z]{2}\d{2}/],
-    ['credit-card', findCards, /\d{4}/],
-    ['ssn', findSsns, /\d{3}/],
-    ['phone', findPhones, /\d\d/],
-    ['ipv4', findIpv4s, /\d\.\d/],
-    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
-];
-/**
- * The personal data in `text`, in order of position. Overlapping candidates are resolved in
- * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
- */
-function findPii(text, kinds = new Set(PII_KINDS)) {
-    const found = [];
-    for (const [kind, detect, hint] of DETECTORS) {
-        if (kinds.has(kind) && hint.test(text))
-            detect(text, found);
-    }
-    return dropOverlaps(found, DETECTORS.map(([kind]) => kind));
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/secrets.ts
-/**
- * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
- * prefix, private key blocks, JSON Web Tokens, and `password=`/`api_key=` assignments whose
- * value looks random. Every pattern is linear-time; values are checked in code (JWT headers are
- * decoded, generic values must have enough entropy).
- */
-
-/** The kinds of credentials the detectors know; on overlap the earlier kind wins. */
-const SECRET_KINDS = [
-    'aws-access-key-id',
-    'aws-secret-key',
-    'github-token',
-    'openai-key',
-    'anthropic-key',
-    'slack-token',
-    'slack-webhook',
-    'google-api-key',
-    'stripe-key',
-    'private-key',
-    'jwt',
-    'generic-secret'
-];
-/** What a report calls each kind. */
-const SECRET_LABELS = {
-    'aws-access-key-id': 'AWS access key id',
-    'aws-secret-key': 'AWS secret access key',
-    'github-token': 'GitHub token',
-    'openai-key': 'OpenAI API key',
-    'anthropic-key': 'Anthropic API key',
-    'slack-token': 'Slack token',
-    'slack-webhook': 'Slack webhook URL',
-    'google-api-key': 'Google API key',
-    'stripe-key': 'Stripe live key',
-    'private-key': 'private key block',
-    jwt: 'JSON Web Token',
-    'generic-secret': 'hard-coded password or API key'
-};
-/** Shannon entropy of `value` in bits per character. */
-function shannonEntropy(value) {
-    if (value.length === 0)
-        return 0;
-    const counts = new Map();
-    for (const char of value)
-        counts.set(char, (counts.get(char) ?? 0) + 1);
-    let entropy = 0;
-    for (const count of counts.values()) {
-        const p = count / value.length;
-        entropy -= p * Math.log2(p);
-    }
-    return entropy;
-}
-/** True when `token` is a JWT: three base64url parts whose first decodes to JSON with `alg`. */
-function isJwt(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3)
-        return false;
-    try {
-        const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-        return header !== null && typeof header === 'object' && 'alg' in header && typeof header.alg === 'string';
-    }
-    catch {
-        return false;
-    }
-}
-/** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
-function looksRandom(value) {
-    return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
-}
-const PREFIXED = [
-    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
-    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-    // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
-    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
-    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
-    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
-    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
-    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
-];
-/** The header line; the block only counts when key material follows it. */
-const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
-const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}/;
-/** An AWS secret key: 40 base64 characters assigned to a name that says so. */
-const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
-/** `password = "..."`, `api_key: ...`, `"client_secret": "..."`: the name, then the value. */
-const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
-/** Placeholders and code that only look like values. */
-const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
-/** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
-const DEFAULT_MIN_ENTROPY = 3;
-function findPrefixed(text, out) {
-    for (const { kind, pattern, valid } of PREFIXED) {
-        for (const match of text.matchAll(pattern)) {
-            const value = match[0];
-            if (valid !== undefined && !valid(value))
-                continue;
-            out.push({
-                kind,
-                start: match.index,
-                end: match.index + value.length,
-                value,
-                ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
-            });
-        }
-    }
-}
-function findPrivateKeys(text, out) {
-    for (const match of text.matchAll(PRIVATE_KEY)) {
-        const bodyStart = match.index + match[0].length;
-        if (!KEY_MATERIAL.test(text.slice(bodyStart, bodyStart + 300).replace(/\\n|\s/g, '')))
-            continue;
-        // The block runs to its footer (a 4096-bit RSA key is about 3,200 characters).
-        const footer = /-----END [A-Z0-9 ]{0,40}-----/.exec(text.slice(bodyStart, bodyStart + 8000));
-        const end = footer !== null ? bodyStart + footer.index + footer[0].length : Math.min(text.length, bodyStart + 300);
-        out.push({ kind: 'private-key', start: match.index, end, value: text.slice(match.index, end) });
-    }
-}
-function findAssignments(text, out, minEntropy) {
-    for (const match of text.matchAll(AWS_SECRET)) {
-        const value = match[1];
-        if (!looksRandom(value))
-            continue;
-        const start = match.index + match[0].length - value.length;
-        out.push({
-            kind: 'aws-secret-key',
-            start,
-            end: start + value.length,
-            value,
-            ...(value.endsWith('EXAMPLEKEY') ? { reserved: 'AWS documentation example' } : {})
-        });
-    }
-    for (const match of text.matchAll(ASSIGNMENT)) {
-        const value = match[1].replace(/[.,;]+$/, '');
-        const start = match.index + match[0].length - match[1].length;
-        // A call (`password=input(...)`) or an attribute chain is code, not a value.
-        if (text[start + match[1].length] === '(' || PLACEHOLDER.test(value))
-            continue;
-        if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < minEntropy)
-            continue;
-        out.push({ kind: 'generic-secret', start, end: start + value.length, value });
-    }
-}
-/** Cheap test that skips texts with no credential-shaped substring at all. */
-const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
-/**
- * The credentials in `text`, in order of position. A prefixed key inside an assignment is
- * reported once, under its specific kind.
- */
-function findSecrets(text, options = {}) {
-    if (!HINT.test(text))
-        return [];
-    const kinds = options.kinds ?? new Set(SECRET_KINDS);
-    const found = [];
-    findPrefixed(text, found);
-    findPrivateKeys(text, found);
-    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
-    return dropOverlaps(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/mask.ts
-/**
- * Masking of detected personal data and credentials, so that no report, annotation or log line
- * ever carries the value itself: only enough of it to find it again in the file.
- */
-
-
-
-/** Credential kinds whose first four characters are a public type prefix (`ghp_`, `AKIA`, `eyJh`). */
-const PREFIXED_SECRETS = new Set([
-    'aws-access-key-id',
-    'github-token',
-    'openai-key',
-    'anthropic-key',
-    'slack-token',
-    'google-api-key',
-    'stripe-key',
-    'jwt'
-]);
-function maskEmail(value) {
-    const at = value.lastIndexOf('@');
-    const local = value.slice(0, at);
-    const labels = value.slice(at + 1).split('.');
-    const maskedLocal = local.length > 1 ? `${local[0]}****${local[local.length - 1]}` : `${local}****`;
-    const tld = labels.length > 1 ? labels[labels.length - 1] : '';
-    return `${maskedLocal}@${labels[0][0] ?? ''}****${tld ? `.${tld}` : ''}`;
-}
-/** Every digit but the last `keep` becomes `*`; separators stay, so the shape is still readable. */
-function maskDigits(value, keep) {
-    let digitsLeft = value.replace(/\D/g, '').length;
-    let masked = '';
-    for (const char of value) {
-        if (/\d/.test(char)) {
-            masked += digitsLeft > keep ? '*' : char;
-            digitsLeft--;
-        }
-        else
-            masked += char;
-    }
-    return masked;
-}
-/**
- * The value as a report may show it: emails `m****z@g****.com` (first and last character of
- * the local part, first character of the domain, the TLD), cards `**** **** **** 1234`, IBANs
- * the country and the last four, SSNs `***-**-1234`, phones all digits but the last two,
- * IP addresses their first group. Credentials keep their 4-character public type prefix
- * (`ghp_****`, `AKIA****`); credentials without one (generic passwords, AWS secret keys) show
- * nothing, and private keys only their header line.
- */
-function mask(kind, value) {
-    const digits = value.replace(/\D/g, '');
-    switch (kind) {
-        case 'email':
-            return maskEmail(value);
-        case 'phone':
-            return maskDigits(value, 2);
-        case 'credit-card':
-            return `**** **** **** ${digits.slice(-4)}`;
-        case 'iban': {
-            const compact = value.replace(/[^A-Za-z0-9]/g, '');
-            return `${compact.slice(0, 2)}** **** ${compact.slice(-4)}`;
-        }
-        case 'ssn':
-            return `***-**-${digits.slice(-4)}`;
-        case 'ipv4':
-            return `${value.split('.')[0]}.***.***.***`;
-        case 'ipv6':
-            return `${value.split(':')[0]}:****`;
-        case 'private-key':
-            return `${value.split('-----')[1] !== undefined ? `-----${value.split('-----')[1]}-----` : ''} ****`.trim();
-        case 'slack-webhook':
-            return 'https://hooks.slack.com/services/****';
-        default:
-            return PREFIXED_SECRETS.has(kind) ? `${value.slice(0, 4)}****` : '****';
-    }
-}
-/**
- * Every piece of personal data or credential in `text`, whatever the checks' settings: an
- * excerpt must never show a value just because its kind is not being reported.
- */
-function sensitiveSpans(text) {
-    return [...findPii(text), ...findSecrets(text)].sort((a, b) => a.start - b.start);
-}
-/** `text` with every piece of personal data and every credential in it masked. */
-function maskAll(text) {
-    let masked = '';
-    let position = 0;
-    for (const span of sensitiveSpans(text)) {
-        if (span.start < position)
-            continue;
-        masked += text.slice(position, span.start) + mask(span.kind, span.value);
-        position = span.end;
-    }
-    return masked + text.slice(position);
-}
-/**
- * A short excerpt of `text` around `focus`, with every sensitive span in the window (and the
- * focus, unless `maskFocus` is false) replaced by its mask and whitespace collapsed, e.g.
- * `…write to m****z@g****.com for…`.
- */
-function maskedExcerpt(text, focus, spans, options = {}) {
-    const radius = options.radius ?? 30;
-    const others = spans.filter((span) => span.start !== focus.start || span.end !== focus.end);
-    const all = (options.maskFocus === false ? others : [...others, focus]).sort((a, b) => a.start - b.start);
-    let start = Math.max(0, focus.start - radius);
-    let end = Math.min(text.length, focus.end + radius);
-    // Widen the window to whole spans, so no value is cut in half and left partly readable.
-    for (const span of all) {
-        if (span.start < start && span.end > start)
-            start = span.start;
-        if (span.start < end && span.end > end)
-            end = span.end;
-    }
-    let excerpt = '';
-    let position = start;
-    for (const span of all) {
-        if (span.end <= position || span.start >= end)
-            continue;
-        if (span.start < position) {
-            // Overlaps a span already masked: hide the rest of it too.
-            excerpt += '****';
-        }
-        else
-            excerpt += text.slice(position, span.start) + mask(span.kind, span.value);
-        position = span.end;
-    }
-    excerpt += text.slice(position, end);
-    excerpt = excerpt.replace(/\s+/g, ' ').trim();
-    return truncate(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
-
-
-const DAY_MS = 86_400_000;
-/** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
-const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
-const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const ZONES = { gmt: 0, ut: 0, utc: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 };
-/** Milliseconds since the epoch for a UTC calendar time, or undefined when a part is out of range. */
-function utc(year, month, day, hour = 0, minute = 0, second = 0, millis = 0) {
-    if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60)
-        return undefined;
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (day > daysInMonth)
-        return undefined;
-    const time = new Date(0);
-    time.setUTCFullYear(year, month - 1, day);
-    time.setUTCHours(hour, minute, second, millis);
-    return time.getTime();
-}
-/** `Z`, `+02:00`, `-0500`, `GMT`, `PST` as minutes east of UTC; no zone means UTC. */
-function zoneOffsetMinutes(zone) {
-    if (zone === undefined || zone === '')
-        return 0;
-    const named = ZONES[zone.toLowerCase()];
-    if (named !== undefined)
-        return named * 60;
-    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-    if (offset === null)
-        return undefined;
-    return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? '0'));
-}
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const RFC_2822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? *)?(\d{1,2}) +([a-z]{3}) +(\d{4}) +(\d{2}):(\d{2})(?::(\d{2}))? *([+-]\d{4}|[a-z]{1,3})?$/i;
-/** ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00.5+02:00`) or RFC 2822 (`Wed, 01 May 2024 12:00:00 +0000`). */
-function parseStrict(value) {
-    const iso = ISO_8601.exec(value);
-    if (iso !== null) {
-        const [, y, mo, d, h, mi, s, fraction, zone] = iso;
-        const time = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
-        const offset = zoneOffsetMinutes(zone);
-        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
-    }
-    const rfc = RFC_2822.exec(value);
-    if (rfc !== null) {
-        const [, d, monthName, y, h, mi, s, zone] = rfc;
-        const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
-        const time = month === 0 ? undefined : utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0));
-        const offset = zoneOffsetMinutes(zone);
-        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
-    }
-    return undefined;
-}
-const SLASHED = /^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const WRITTEN = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3,9})\.?,? (\d{4}))$/i;
-/** `2024/05/01`, `05/01/2024` (day first when the first number is over 12), `May 1, 2024`, `1 May 2024`. */
-function parseWritten(value) {
-    const slashed = SLASHED.exec(value);
-    if (slashed !== null) {
-        const [, a, b, c, h, mi, s] = slashed;
-        const [y, mo, d] = a.length === 4 ? [a, b, c] : c.length === 4 ? (Number(a) > 12 ? [c, b, a] : [c, a, b]) : [];
-        return y === undefined ? undefined : utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
-    }
-    const written = WRITTEN.exec(value);
-    if (written !== null) {
-        const monthName = (written[1] ?? written[5]).toLowerCase();
-        const month = MONTHS.indexOf(monthName.slice(0, 3)) + 1;
-        const fullNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-        if (month === 0 || !(monthName.length === 3 || monthName === 'sept' || fullNames[month - 1] === monthName))
-            return undefined;
-        return utc(Number(written[3] ?? written[6]), month, Number(written[2] ?? written[4]));
-    }
-    return undefined;
-}
-/** Epoch seconds or milliseconds in 1980-2100, or a `YYYYMMDD` number. */
-function parseNumber(value) {
-    if (!Number.isFinite(value) || value <= 0)
-        return undefined;
-    if (Number.isInteger(value) && value >= 19000101 && value <= 21001231) {
-        return utc(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
-    }
-    if (value >= EPOCH_MIN_S && value < EPOCH_MAX_S)
-        return Math.round(value * 1000);
-    if (value >= EPOCH_MIN_S * 1000 && value < EPOCH_MAX_S * 1000)
-        return Math.round(value);
-    return undefined;
-}
-/**
- * A field value as milliseconds since the epoch (UTC; times without a zone are read as UTC), or
- * undefined when it is not a date. `strict` accepts only ISO 8601 and RFC 2822 strings, the
- * formats that identify a date field by its values alone; otherwise written dates (`May 1,
- * 2024`, `2024/05/01`), epoch seconds or milliseconds (numbers or digit strings) and MongoDB's
- * `{"$date": ...}` are read too.
- */
-function parseTimestamp(value, strict = false) {
-    if (typeof value === 'string') {
-        const trimmed = value.trim();
-        const parsed = parseStrict(trimmed);
-        if (parsed !== undefined || strict)
-            return parsed;
-        if (/^\d{8,13}(?:\.\d+)?$/.test(trimmed))
-            return parseNumber(Number(trimmed));
-        return parseWritten(trimmed);
-    }
-    if (strict)
-        return undefined;
-    if (typeof value === 'number')
-        return parseNumber(value);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
-        const inner = value.$date;
-        return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? parseTimestamp(inner.$numberLong) : parseTimestamp(inner);
-    }
-    return undefined;
-}
-/** Field names that say the field holds a point in time. */
-function looksLikeTimestampName(name) {
-    return (/^(?:timestamp|date|time|datetime|created|updated|modified|published|ts)$/i.test(name) ||
-        /_(?:at|date|time|ts|timestamp|datetime)$/i.test(name) ||
-        /[a-z](?:At|Date|Time|Timestamp)$/.test(name));
-}
-function iso(ms) {
-    return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-function days(ms) {
-    const count = Math.floor(ms / DAY_MS);
-    return `${count.toLocaleString('en-US')} ${count === 1 ? 'day' : 'days'}`;
-}
-/** Days with dates, for the median; bounded to 1900-2200 so the map stays small. */
-const HISTOGRAM_MIN = Date.UTC(1900, 0, 1);
-const HISTOGRAM_MAX = Date.UTC(2200, 0, 1);
-/** At most this many fields are tracked, so a file with free-form keys cannot grow the state. */
-const MAX_FIELDS = 1000;
-/**
- * Timestamps: dates in the future, records older than `maxAgeDays`, unparseable dates in a
- * timestamp field. Timestamp fields are the configured `fields`, else the fields named like one
- * (`created_at`, `date`, `*_at`, `*At`...) whose first value is a date, and the fields whose
- * first value is an ISO 8601 or RFC 2822 string.
- */
-const freshnessCheck = {
-    id: 'freshness',
-    dimension: 'freshness',
-    description: 'Timestamps: future dates, records older than a maximum age, unparseable dates.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Records older than this many days get a warning; unset, age is not checked. */
-        maxAgeDays: undefined,
-        /** Dates up to this many days after now are fine (clock skew, time zones). */
-        futureSlackDays: 1,
-        /** "Now" as an ISO 8601 string, for reproducible audits; unset (or not a date), the current time. */
-        now: undefined
-    },
-    start(context) {
-        const configuredNow = typeof context.config.now === 'string' ? parseTimestamp(context.config.now) : undefined;
-        const now = configuredNow ?? Date.now();
-        const maxAgeDays = typeof context.config.maxAgeDays === 'number' && context.config.maxAgeDays > 0 ? context.config.maxAgeDays : undefined;
-        const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
-        const configured = context.config.fields;
-        const states = new Map(configured?.map((field) => [field, 'configured']));
-        const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
-        const histogram = new Map();
-        let min = Infinity;
-        let max = -Infinity;
-        function use(field, state) {
-            states.set(field, state);
-            if (!summary.fields.includes(field))
-                summary.fields.push(field);
-        }
-        function check(line, field, time, emit) {
-            summary.dates++;
-            min = Math.min(min, time);
-            max = Math.max(max, time);
-            if (time >= HISTOGRAM_MIN && time < HISTOGRAM_MAX) {
-                const day = Math.floor(time / DAY_MS);
-                histogram.set(day, (histogram.get(day) ?? 0) + 1);
-            }
-            if (time > now + slackDays * DAY_MS) {
-                summary.future++;
-                emit({ line, field, message: `\`${field}\` is in the future: ${iso(time)} is ${days(time - now)} after now (${iso(now)})` });
-            }
-            else if (maxAgeDays !== undefined && now - time > maxAgeDays * DAY_MS) {
-                summary.older++;
-                emit({ line, field, message: `\`${field}\` ${iso(time)} is ${days(now - time)} old, past the ${maxAgeDays}-day limit (maxAgeDays)` });
-            }
-        }
-        function unparseable(line, field, value, emit) {
-            summary.unparseable++;
-            const shown = typeof value === 'string' ? value : JSON.stringify(value);
-            emit({ line, field, message: `\`${field}\` is not a date: \`${truncate(maskAll(shown), 40)}\`` });
-        }
-        return {
-            record(record, emit) {
-                summary.records++;
-                const names = configured ?? Object.keys(record.fields);
-                for (const field of names) {
-                    const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field];
-                    let state = states.get(field);
-                    if (state === undefined) {
-                        if (states.size >= MAX_FIELDS)
-                            continue;
-                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
-                        states.set(field, state);
-                    }
-                    if (state === 'not' || value === undefined || value === null || value === '')
-                        continue;
-                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
-                    if (state === 'named-pending' || state === 'value-pending') {
-                        const time = parseTimestamp(value, state === 'value-pending');
-                        if (time === undefined) {
-                            states.set(field, 'not');
-                            continue;
-                        }
-                        use(field, state === 'named-pending' ? 'named' : 'value');
-                        check(record.line, field, time, emit);
-                        continue;
-                    }
-                    if (state === 'configured' && !summary.fields.includes(field))
-                        summary.fields.push(field);
-                    const time = parseTimestamp(value);
-                    if (time !== undefined)
-                        check(record.line, field, time, emit);
-                    // Fields found by their values alone may hold other things too: count, do not warn.
-                    else if (state === 'value')
-                        summary.unparseable++;
-                    else
-                        unparseable(record.line, field, value, emit);
-                }
-            },
-            finish() {
-                if (summary.dates > 0) {
-                    summary.min = iso(min);
-                    summary.max = iso(max);
-                    let seen = 0;
-                    const half = Array.from(histogram.values()).reduce((total, count) => total + count, 0) / 2;
-                    for (const day of [...histogram.keys()].sort((a, b) => a - b)) {
-                        seen += histogram.get(day) ?? 0;
-                        if (seen >= half) {
-                            summary.median = iso(day * DAY_MS).slice(0, 10);
-                            break;
-                        }
-                    }
-                    if (maxAgeDays !== undefined)
-                        summary.shareOlder = summary.older / summary.dates;
-                }
-                return summary;
-            },
-            applicable: () => summary.fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
-
-
-/** Distinct labels counted per file: more than this is free text, not a label set. */
-const MAX_LABELS = 10000;
-/** The label field of a check: its own `field` setting, else the file's `labelField`. */
-function labelFieldOf(config, settings) {
-    return stringSetting(config, 'field') ?? settings.labelField;
-}
-/**
- * The labels a value holds: a string, number or boolean is one label; a list of them is a
- * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
- * is for the completeness checks.
- */
-function label_values_labelsOf(value) {
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
-    return [];
-}
-/** Counts labels with a bound on distinct values. */
-class LabelCounter {
-    counts = new Map();
-    labelled = 0;
-    truncated = false;
-    /** Counts the labels of one record; returns them. */
-    add(value) {
-        const labels = [...new Set(label_values_labelsOf(value))];
-        if (labels.length > 0)
-            this.labelled++;
-        for (const label of labels) {
-            const count = this.counts.get(label);
-            if (count !== undefined)
-                this.counts.set(label, count + 1);
-            else if (this.counts.size < MAX_LABELS)
-                this.counts.set(label, 1);
-            else
-                this.truncated = true;
-        }
-        return labels;
-    }
-    summary(field) {
-        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
-    }
-}
-/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
-function label_values_editDistance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit)
-        return limit + 1;
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        let best = i;
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            best = Math.min(best, current[j]);
-        }
-        if (best > limit)
-            return limit + 1;
-        previous = current;
-    }
-    return previous[b.length];
-}
-const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
-/** Candidates compared per label when looking for the one it was probably meant to be. */
-const MAX_CANDIDATES = 2000;
-/**
- * What an odd label was probably meant to be: a known label equal but for case and spacing,
- * or one or two edits away (for labels of four characters or more).
- */
-function likelyIntended(label, known) {
-    const normal = normalise(label);
-    let typo;
-    let compared = 0;
-    for (const candidate of known) {
-        if (candidate === label)
-            continue;
-        if (normalise(candidate) === normal)
-            return { label: candidate, how: 'case/spacing' };
-        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
-            compared++;
-            if (label_values_editDistance(normal, normalise(candidate), 2) <= 2)
-                typo = candidate;
-        }
-    }
-    return typo === undefined ? undefined : { label: typo, how: 'typo' };
-}
-const quote = (label) => `\`${truncate(label, 60)}\``;
-function hint(label, known) {
-    const intended = likelyIntended(label, known);
-    if (!intended)
-        return '';
-    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
-}
-/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
-function allowedOf(config) {
-    const value = config.allowed;
-    if (!Array.isArray(value))
-        return undefined;
-    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
-    return labels.length > 0 ? labels : undefined;
-}
-/**
- * Labels outside `config.allowed` (errors); without such a list, labels base never had that
- * head has fewer than `minCount` times (warnings: probably typos).
- */
-const labelValuesCheck = {
-    id: 'label-values',
-    dimension: 'accuracy',
-    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
-    defaultSeverity: 'error',
-    defaults: {
-        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
-        minCount: 3,
-        /** Records listed per rare label. */
-        maxExamples: 20
-    },
-    start(context) {
-        const field = labelFieldOf(context.config, context.settings);
-        const allowed = allowedOf(context.config);
-        const allowedSet = new Set(allowed);
-        const minCount = numberSetting(context.config, 'minCount', 3);
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const counter = new LabelCounter();
-        // Lines of each label while it is still rare enough to be reported.
-        const rareLines = new Map();
-        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
-        return {
-            record(record, emit) {
-                if (field === undefined)
-                    return;
-                for (const label of counter.add(valueAt(record.fields, field))) {
-                    if (allowed) {
-                        if (!allowedSet.has(label)) {
-                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
-                        }
-                        continue;
-                    }
-                    const count = counter.counts.get(label);
-                    if (count === undefined || count >= minCount) {
-                        rareLines.delete(label);
-                        continue;
-                    }
-                    const lines = rareLines.get(label) ?? [];
-                    if (lines.length < maxExamples)
-                        lines.push(record.line);
-                    rareLines.set(label, lines);
-                }
-            },
-            finish(emit, base) {
-                if (field === undefined)
-                    return undefined;
-                if (!allowed && base && base.field === field && !base.truncated) {
-                    const baseLabels = new Map(Object.entries(base.labels));
-                    for (const [label, lines] of rareLines) {
-                        if (baseLabels.has(label))
-                            continue;
-                        const count = counter.counts.get(label) ?? 0;
-                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
-                        for (const line of lines)
-                            emit({ line, field, message, severity: 'warning' });
-                    }
-                }
-                return counter.summary(field);
-            },
-            applicable: () => field !== undefined
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-coverage.ts
-
-
-
-const label_coverage_quote = (label) => `\`${truncate(label, 60)}\``;
-/**
- * Label classes of the base version that head loses: gone entirely (error) or down from at
- * least `minCount` records to fewer (warning). The summary is the label counts.
- */
-const labelCoverageCheck = {
-    id: 'label-coverage',
-    dimension: 'completeness',
-    description: 'Label classes present in the base version that vanish from head, or drop below a minimum number of records.',
-    defaultSeverity: 'error',
-    defaults: {
-        /** A class with at least this many base records that falls below it on head is reported. */
-        minCount: 5
-    },
-    start(context) {
-        const field = labelFieldOf(context.config, context.settings);
-        const minCount = numberSetting(context.config, 'minCount', 5);
-        const counter = new LabelCounter();
-        let compared = false;
-        return {
-            record(record) {
-                if (field !== undefined)
-                    counter.add(valueAt(record.fields, field));
-            },
-            finish(emit, base) {
-                if (field === undefined)
-                    return undefined;
-                const summary = counter.summary(field);
-                // A truncated head count cannot tell a vanished class from one it stopped counting.
-                if (!base || base.field !== field || summary.truncated)
-                    return summary;
-                compared = true;
-                for (const [label, baseCount] of Object.entries(base.labels)) {
-                    const headCount = counter.counts.get(label) ?? 0;
-                    if (headCount === 0) {
-                        const had = baseCount === 1 ? '1 base record has' : `${baseCount} base records have`;
-                        emit({ field, message: `label class ${label_coverage_quote(label)} is gone: ${had} it, no head record does`, severity: 'error' });
-                    }
-                    else if (baseCount >= minCount && headCount < minCount) {
-                        emit({
-                            field,
-                            message: `label class ${label_coverage_quote(label)} drops from ${baseCount} records in base to ${headCount}, below the minimum of ${minCount}`,
-                            severity: 'warning'
-                        });
-                    }
-                }
-                return summary;
-            },
-            // Coverage is a comparison: without a base labelled the same way there is nothing to score.
-            applicable: () => compared
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
-
-
-/** The kinds of assistant leftovers the check tells apart. */
-const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
-// Straight and curly apostrophes both occur in generated text.
-const A = "['’]";
-/**
- * The phrases, by category. Each is anchored on words an assistant uses about itself, not on
- * loose words: "I cannot help but reflect" and "language models like GPT-3" are ordinary prose.
- */
-const PATTERNS = [
-    [
-        'self-identification',
-        new RegExp([
-            String.raw `\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?\b(?!-)`,
-            String.raw `\bas a (?:large )?language model\b`,
-            String.raw `\bAI language model\b`,
-            String.raw `\bI${A}?m (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
-            String.raw `\bI am (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
-            String.raw `\b(?:trained|developed|created|built) by OpenAI\b`,
-            String.raw `\bI(?:${A}m| am) ChatGPT\b`,
-            String.raw `\bI (?:don${A}t|do not) have (?:personal )?(?:opinions|feelings|emotions|beliefs|preferences|a physical body)\b(?=[,.;]| or\b| and\b| as\b| like\b)`
-        ].join('|'), 'gi')
-    ],
-    [
-        'refusal',
-        new RegExp([
-            String.raw `\bI(?:${A}?m| am) sorry,? but (?:I(?:${A}m| am)? (?:can${A}?t|cannot|unable|not able|won${A}t|do not|don${A}t|must)|as an AI)\b`,
-            String.raw `\bI apologi[sz]e,? but\b`,
-            String.raw `\bI (?:cannot|can${A}?t|am unable to|${A}m unable to) (?:fulfill|fulfil|comply with|assist with|help with that|provide assistance with)\b`,
-            String.raw `\bI (?:must|have to) (?:respectfully )?decline\b`
-        ].join('|'), 'gi')
-    ],
-    [
-        'cutoff',
-        new RegExp([
-            String.raw `\bmy (?:knowledge|training) cut-?off\b`,
-            String.raw `\bknowledge cut-?off (?:date|of)\b`,
-            String.raw `\bas of my (?:last|latest|most recent) (?:update|training|knowledge update|data update)\b`,
-            String.raw `\bI (?:don${A}t|do not) have (?:access to )?real-time\b`,
-            String.raw `\bI (?:don${A}t|do not|cannot|can${A}?t) (?:browse|access|search) the (?:internet|web)\b`,
-            String.raw `\bmy training data (?:only )?(?:goes|extends|runs) (?:up )?(?:to|until)\b`
-        ].join('|'), 'gi')
-    ],
-    [
-        'boilerplate',
-        new RegExp([
-            // Template openers, only at the very start of an output.
-            String.raw `^\s*(?:Sure|Certainly|Of course|Absolutely)(?:!|,|\.) (?:here${A}?s|here is|here are|I${A}d be (?:happy|glad) to|I would be (?:happy|glad) to)\b`,
-            String.raw `\bI hope this helps\b`
-        ].join('|'), 'gi')
-    ]
-];
-/** Every artifact phrase in `text`, in order of position. */
-function findArtifacts(text) {
-    const found = [];
-    for (const [category, pattern] of PATTERNS) {
-        for (const match of text.matchAll(pattern)) {
-            found.push({ category, phrase: match[0].trim(), start: match.index, end: match.index + match[0].length });
-        }
-    }
-    return found.sort((a, b) => a.start - b.start);
-}
-const PERSONA = /\b(you are|you're|pretend (?:to be|you are|you're|that you are)|imagine (?:you are|you're|being|that you are)|act as|role-?play as|role play as|play the role of|take the role of|assume (?:you are|you're|the role of)|envision (?:that )?you are|as)\s+(?:an?|the|your)\s+(?:[\w-]+\s+){0,4}?(AI|artificial intelligence|language model|chatbot|virtual assistant)\b(?:\s+(\w+))?/gi;
-/**
- * True when a prompt asks the model to play an AI character ("Pretend you are an AI therapist",
- * "Roleplay as a futuristic AI judge", "You are an AI language model that has gained
- * self-awareness"): then "As an AI..." in the answer is in character, not a leftover. A plain
- * assistant system prompt ("You are a helpful AI assistant", "You are a chatbot") casts no
- * character, so it does not count: that is where leftovers come from.
- */
-function asksForAiPersona(prompt) {
-    for (const match of prompt.matchAll(PERSONA)) {
-        const verb = match[1].toLowerCase();
-        const term = match[2].toLowerCase();
-        const next = (match[3] ?? '').toLowerCase();
-        const plainStatement = verb === 'you are' || verb === "you're" || verb === 'as';
-        const genericAssistant = term === 'chatbot' || term === 'virtual assistant' || next === 'assistant' || next === 'chatbot';
-        if (!(plainStatement && genericAssistant))
-            return true;
-    }
-    return false;
-}
-/** Field names whose values are model outputs. */
-const OUTPUT_NAMES = new Set(['output', 'outputs', 'response', 'responses', 'completion', 'completions', 'answer', 'assistant', 'chosen', 'rejected', 'generation', 'model_answer', 'model_output']);
-/** Field names that hold chat transcripts. */
-const CHAT_NAMES = new Set(['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns']);
-/** Speakers whose turns are the model's. */
-const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'model', 'bot', 'ai', 'chatgpt', 'claude', 'gemini']);
-/** The text of one chat turn (`content` as a string or as `[{type: 'text', text}]` parts). */
-function turnText(turn) {
-    const content = turn.content ?? turn.value ?? turn.text;
-    if (typeof content === 'string')
-        return content;
-    if (Array.isArray(content)) {
-        const parts = content.map((part) => (part !== null && typeof part === 'object' && !Array.isArray(part) && typeof part.text === 'string' ? part.text : ''));
-        return parts.join('\n');
-    }
-    return undefined;
-}
-/** A chat transcript's turns as `[isAssistant, text]`, or undefined when `value` is not one. */
-function chatTurns(value) {
-    if (!Array.isArray(value) || value.length === 0)
-        return undefined;
-    const turns = [];
-    for (const turn of value) {
-        if (turn === null || typeof turn !== 'object' || Array.isArray(turn))
-            return undefined;
-        const role = turn.role ?? turn.from ?? turn.speaker ?? turn.author;
-        const text = turnText(turn);
-        if (typeof role !== 'string' || text === undefined)
-            return undefined;
-        turns.push([ASSISTANT_ROLES.has(role.toLowerCase()), text]);
-    }
-    return turns;
-}
-function lastSegment(path) {
-    return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-}
-const LABELS = {
-    'self-identification': 'assistant self-identification',
-    refusal: 'refusal',
-    cutoff: 'knowledge-cutoff disclaimer',
-    boilerplate: 'template boilerplate'
-};
-/**
- * Chat-assistant leftovers in model outputs: self-identification ("As an AI language model"),
- * refusals ("I'm sorry, but I can't"), knowledge-cutoff disclaimers and template openers
- * ("Sure! Here's"). Distilled data that keeps them teaches the model to say them.
- */
-const llmArtifactsCheck = {
-    id: 'llm-artifacts',
-    dimension: 'provenance',
-    description: 'Assistant leftovers in outputs: "As an AI language model", refusals, knowledge-cutoff disclaimers, "Sure! Here\'s".',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * When the prompt (the record's other text fields and the user/system turns) asks for an AI
-         * persona, self-identification and cutoff phrases are reported as info: they are in character.
-         */
-        personaAware: true
-    },
-    start(context) {
-        const configured = context.config.fields;
-        const personaAware = context.config.personaAware !== false;
-        const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
-        const seenFields = new Set();
-        /** The fields to read: configured, else the output-like ones, else every text field. */
-        function outputFields(fields) {
-            if (configured !== undefined)
-                return configured;
-            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
-            for (const [name, value] of Object.entries(fields)) {
-                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
-                    names.add(name);
-            }
-            if (names.size > 0)
-                return [...names];
-            return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
-        }
-        /** Everything in the record that is not model output: instructions, inputs, user turns. */
-        function promptText(fields, outputs) {
-            const parts = [];
-            for (const [name, value] of Object.entries(fields)) {
-                const turns = chatTurns(value);
-                if (turns !== undefined)
-                    parts.push(...turns.filter(([assistant]) => !assistant).map(([, text]) => text));
-                else if (!outputs.includes(name) && typeof value === 'string')
-                    parts.push(value);
-            }
-            return parts.join('\n');
-        }
-        return {
-            record(record, emit) {
-                summary.records++;
-                const fields = outputFields(record.fields);
-                let prompt;
-                let flagged = false;
-                for (const field of fields) {
-                    const value = valueAt(record.fields, field);
-                    const turns = chatTurns(value);
-                    // In a transcript only the assistant's turns are output; each starts a reply.
-                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [textOf(value)];
-                    const byCategory = new Map();
-                    const firstTexts = new Map();
-                    for (const text of texts) {
-                        if (text === undefined)
-                            continue;
-                        for (const match of findArtifacts(text)) {
-                            const list = byCategory.get(match.category) ?? [];
-                            list.push(match);
-                            byCategory.set(match.category, list);
-                            firstTexts.set(match, text);
-                        }
-                    }
-                    if (byCategory.size === 0)
-                        continue;
-                    if (!seenFields.has(field) && seenFields.size < 50) {
-                        seenFields.add(field);
-                        summary.fields.push(field);
-                    }
-                    for (const [category, matches] of byCategory) {
-                        const [first] = matches;
-                        const aboutModel = category === 'self-identification' || category === 'cutoff';
-                        prompt ??= personaAware && aboutModel ? promptText(record.fields, fields) : undefined;
-                        const inCharacter = aboutModel && prompt !== undefined && asksForAiPersona(prompt);
-                        const info = inCharacter || category === 'boilerplate';
-                        if (inCharacter)
-                            summary.inCharacter++;
-                        else
-                            summary.categories[category] = (summary.categories[category] ?? 0) + 1;
-                        if (!info)
-                            flagged = true;
-                        const text = firstTexts.get(first) ?? '';
-                        const count = matches.length > 1 ? ` (${matches.length} in this field)` : '';
-                        emit({
-                            line: record.line,
-                            field,
-                            message: `LLM artifact, ${LABELS[category]}: “${truncate(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
-                            // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
-                            excerpt: maskedExcerpt(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, sensitiveSpans(text), { radius: 50, maskFocus: false }),
-                            ...(info ? { severity: 'info' } : {})
-                        });
-                    }
-                }
-                if (flagged)
-                    summary.recordsWithArtifacts++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/settings.ts
-/**
- * Readers of the settings the privacy checks share (`kinds`, `allow`), which arrive as
- * `unknown` from the user's config.
- */
-/**
- * The enabled kinds: `kinds` may list the enabled kinds (`['email', 'phone']`) or switch kinds
- * off and on by name (`{ phone: false }`, the others staying on). Unknown names are ignored.
- */
-function enabledKinds(setting, all) {
-    if (Array.isArray(setting))
-        return new Set(all.filter((kind) => setting.includes(kind)));
-    if (setting !== null && typeof setting === 'object') {
-        const switches = new Map(Object.entries(setting));
-        return new Set(all.filter((kind) => switches.get(kind) !== false));
-    }
-    return new Set(all);
-}
-/**
- * The user's allow list as a test. Entries written `/pattern/flags` are regular expressions
- * tested against the value; other entries are literals that allow the value itself (case
- * insensitive), any email address at that domain or a subdomain of it (`example.org`), or,
- * written as CIDR (`10.1.0.0/16`), any IPv4 address in that block. An entry that is not a
- * valid regular expression is read as a literal.
- */
-function allowList(setting) {
-    const entries = Array.isArray(setting) ? setting.filter((entry) => typeof entry === 'string') : [];
-    const tests = entries.map((entry) => {
-        const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
-        if (regex !== null) {
-            try {
-                const pattern = new RegExp(regex[1], regex[2].replace(/[gy]/g, ''));
-                return (value) => pattern.test(value);
-            }
-            catch {
-                // Not a valid pattern: read it as a literal below.
-            }
-        }
-        const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
-        if (cidr !== null) {
-            const bits = Number(cidr[2]);
-            const network = ipv4ToNumber(cidr[1]);
-            const maskBits = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-            return (value) => {
-                const address = ipv4ToNumber(value);
-                return address !== undefined && network !== undefined && ((address & maskBits) >>> 0) === ((network & maskBits) >>> 0);
-            };
-        }
-        const literal = entry.toLowerCase();
-        return (value) => {
-            const lower = value.toLowerCase();
-            return lower === literal || lower.endsWith(`@${literal}`) || (lower.includes('@') && lower.endsWith(`.${literal}`));
-        };
-    });
-    return (value) => tests.some((test) => test(value));
-}
-function ipv4ToNumber(address) {
-    const octets = address.split('.').map(Number);
-    if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
-        return undefined;
-    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/pii.ts
-
-
-
-
-
-/** What a report calls each kind of personal data. */
-const PII_LABELS = {
-    email: 'email address',
-    phone: 'phone number',
-    'credit-card': 'credit card number (Luhn-valid)',
-    iban: 'IBAN (mod-97 valid)',
-    ssn: 'US social security number',
-    ipv4: 'IPv4 address',
-    ipv6: 'IPv6 address'
-};
-/**
- * Emits one finding per field and kind, with the first value masked in context and the count:
- * a transcript with 32 copies of one phone number is one finding, not 32.
- */
-function emitGrouped(emit, line, field, text, matches) {
-    const groups = new Map();
-    for (const match of matches) {
-        const key = `${match.kind}\u0000${match.reserved ?? ''}`;
-        const group = groups.get(key);
-        if (group === undefined)
-            groups.set(key, [match]);
-        else
-            group.push(match);
-    }
-    let spans;
-    for (const group of groups.values()) {
-        const [first] = group;
-        spans ??= sensitiveSpans(text);
-        const count = group.length > 1 ? ` (${group.length} in this field)` : '';
-        emit({
-            line,
-            field,
-            message: `${PII_LABELS[first.kind]}${count}${first.reserved !== undefined ? `: ${first.reserved}` : ''}`,
-            excerpt: maskedExcerpt(text, first, spans),
-            ...(first.reserved !== undefined ? { severity: 'info' } : {})
-        });
-    }
-}
-/**
- * Personal data in text fields: emails, phone numbers, Luhn-valid card numbers, mod-97-valid
- * IBANs, US SSNs, IPv4 and IPv6 addresses. Values are always masked in the report.
- */
-const piiCheck = {
-    id: 'pii',
-    dimension: 'privacy',
-    description: 'Personal data in text fields: emails, phone numbers, card numbers, IBANs, SSNs, IP addresses (always masked).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
-         * Kinds: email, phone, credit-card, iban, ssn, ipv4, ipv6.
-         */
-        kinds: Object.fromEntries(PII_KINDS.map((kind) => [kind, true])),
-        /**
-         * Values that are fine in this data: `/regex/flags` tested against the value, a literal
-         * value, an email domain (`example.org`, subdomains included) or an IPv4 CIDR block. Allowed
-         * values are not reported at all.
-         */
-        allow: [],
-        /**
-         * Report reserved values as info: email at example.com/.org/.net and the .test/.example/
-         * .invalid/.localhost TLDs, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
-         * 2001:db8::/32), private, loopback and link-local addresses, fictional 555-01XX phone
-         * numbers, published sample SSNs. `false` skips them.
-         */
-        reportReserved: true
-    },
-    start(context) {
-        const kinds = enabledKinds(context.config.kinds, PII_KINDS);
-        const allowed = allowList(context.config.allow);
-        const reportReserved = context.config.reportReserved !== false;
-        const fields = context.config.fields ?? context.textFields;
-        const summary = { records: 0, recordsWithPii: 0, matches: {}, reserved: {}, allowed: 0 };
-        return {
-            record(record, emit) {
-                summary.records++;
-                let hasPii = false;
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    const reported = [];
-                    for (const match of findPii(text, kinds)) {
-                        if (allowed(match.value)) {
-                            summary.allowed++;
-                            continue;
-                        }
-                        const counts = match.reserved !== undefined ? summary.reserved : summary.matches;
-                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
-                        if (match.reserved === undefined)
-                            hasPii = true;
-                        if (match.reserved === undefined || reportReserved)
-                            reported.push(match);
-                    }
-                    if (reported.length > 0)
-                        emitGrouped(emit, record.line, field, text, reported);
-                }
-                if (hasPii)
-                    summary.recordsWithPii++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
-
-
-/**
- * Values that stand for "nothing here yet" when they are the whole value (after trimming,
- * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
- * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
- */
-const DEFAULT_PLACEHOLDERS = [
-    'N/A',
-    'NA',
-    'TODO',
-    'TBD',
-    'FIXME',
-    '<noinput>',
-    '<no input>',
-    'No input',
-    'noinput',
-    '<No Output>',
-    'None',
-    'null',
-    '...',
-    '…',
-    '<Picture Attached>'
-];
-/** Placeholders that give themselves away anywhere in a text. */
-const ANYWHERE = [
-    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
-    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
-    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
-];
-/** How deep into nested values (chat turns, `instances`) the check looks. */
-const placeholders_MAX_DEPTH = 6;
-/** The string values inside a value, with their dotted paths. */
-function* stringsIn(value, path, depth = 0) {
-    if (typeof value === 'string')
-        yield [path, value];
-    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
-        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
-        for (const [key, item] of entries)
-            yield* stringsIn(item, `${path}.${key}`, depth + 1);
-    }
-}
-/**
- * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
- * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
- */
-const placeholdersCheck = {
-    id: 'placeholders',
-    dimension: 'completeness',
-    description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
-        patterns: []
-    },
-    start(context) {
-        const wholeValues = new Map();
-        for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
-            wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
-        }
-        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
-        const configured = context.config.fields;
-        let looked = false;
-        const counts = new Map();
-        const count = (kind) => {
-            counts.set(kind, (counts.get(kind) ?? 0) + 1);
-        };
-        return {
-            record(record, emit) {
-                const fields = configured ?? Object.keys(record.fields);
-                if (fields.length > 0)
-                    looked = true;
-                for (const field of fields) {
-                    const value = valueAt(record.fields, field);
-                    if (value === undefined)
-                        continue;
-                    for (const [path, text] of stringsIn(value, field)) {
-                        const trimmed = text.trim();
-                        const whole = wholeValues.get(trimmed.toLowerCase());
-                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
-                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
-                            count(whole);
-                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) });
-                            continue;
-                        }
-                        for (const { kind, pattern, what } of ANYWHERE) {
-                            const match = pattern.exec(text);
-                            if (!match)
-                                continue;
-                            count(kind);
-                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) });
-                        }
-                    }
-                }
-            },
-            finish() {
-                return Object.fromEntries(counts);
-            },
-            applicable: () => looked
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/required-fields.ts
-
-
-/**
- * Every field of `config.fields` (dotted paths allowed) must be present and not null in every
- * record. Empty values are left to `empty-values`.
- */
-const requiredFieldsCheck = {
-    id: 'required-fields',
-    dimension: 'completeness',
-    description: 'Records that lack a required field (config `fields`) or have it as null.',
-    defaultSeverity: 'error',
-    defaults: {},
-    start(context) {
-        const required = stringListSetting(context.config, 'fields') ?? [];
-        const missing = new Map(required.map((field) => [field, 0]));
-        const nulls = new Map(required.map((field) => [field, 0]));
-        let records = 0;
-        return {
-            record(record, emit) {
-                records++;
-                for (const field of required) {
-                    const value = valueAt(record.fields, field);
-                    if (value === undefined) {
-                        missing.set(field, missing.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
-                    }
-                    else if (value === null) {
-                        nulls.set(field, nulls.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
-                    }
-                }
-            },
-            finish() {
-                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
-            },
-            applicable: () => required.length > 0
-        };
-    }
-};
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
-var _2019 = __nccwpck_require__(878);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
-;// CONCATENATED MODULE: ./src/engine/checks/schema.ts
-
-
-
-
-
-/** Fields followed per file: beyond this the records are not a table, and drift means little. */
-const schema_MAX_FIELDS = 500;
-/** The JSON type of a value. */
-function jsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    return typeof value;
-}
-/** A plain object to read JSON Schema keywords from, if the schema is one. */
-function schemaObjectOf(schema) {
-    return schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema : undefined;
-}
-/**
- * The validator of one record. A schema whose top level is an array with one `items` schema
- * describes the whole file (Alpaca's does): each record is checked against its `items`, through
- * a `$ref` so that references inside the schema still resolve.
- */
-function compileRecordValidator(schema) {
-    const root = schemaObjectOf(schema);
-    const dialect = typeof root?.$schema === 'string' ? root.$schema : '';
-    const options = { allErrors: true, strict: false, validateFormats: false };
-    // ajv-formats is not installed, so `format` is not validated.
-    const ajv = dialect.includes('2020-12') ? new _2020.Ajv2020(options) : dialect.includes('2019-09') ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
-    if (typeof schema !== 'boolean' && !root)
-        throw new Error('the schema is neither an object nor a boolean');
-    const type = root?.type;
-    const describesFile = (type === 'array' || (Array.isArray(type) && type.length === 1 && type[0] === 'array')) && schemaObjectOf(root?.items) !== undefined;
-    if (!describesFile)
-        return ajv.compile(schema);
-    const id = typeof root?.$id === 'string' ? root.$id : 'dataset-audit:file-schema';
-    ajv.addSchema(schema, typeof root?.$id === 'string' ? undefined : id);
-    return ajv.compile({ $ref: `${id.replace(/#$/, '')}#/items` });
-}
-/** `/instances/0/input` as the dotted path the rest of the report uses. */
-function dottedPath(instancePath) {
-    return instancePath
-        .split('/')
-        .slice(1)
-        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .join('.');
-}
-function valueAtPointer(fields, instancePath) {
-    let current = fields;
-    for (const part of instancePath.split('/').slice(1)) {
-        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current) ? current[Number(key)] : current[key];
-    }
-    return current;
-}
-const schema_typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
-/** One ajv error in the user's terms, with the field it is about. */
-function describeSchemaError(error, fields) {
-    const at = dottedPath(error.instancePath);
-    const where = (name) => (at === '' ? name : `${at}.${name}`);
-    const params = error.params;
-    const value = valueAtPointer(fields, error.instancePath);
-    const excerpt = value === undefined ? undefined : truncate(typeof value === 'string' ? value : JSON.stringify(value), 80);
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const name = where(String(params.additionalProperty));
-            return { field: name, message: `field \`${name}\` is not allowed by the schema (additionalProperties is false)` };
-        }
-        case 'required': {
-            const name = where(String(params.missingProperty));
-            return { field: name, message: `required field \`${name}\` is missing` };
-        }
-        case 'type':
-            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${schema_typeName(value)}`, excerpt };
-        default:
-            return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
-    }
-}
-/**
- * Records against the configured JSON Schema (`settings.schema`, loaded into
- * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
- * field types are the schema, and head records whose types drift from them are reported
- * (warnings: a new field may well be intended).
- */
-const schemaCheck = {
-    id: 'schema',
-    dimension: 'accuracy',
-    description: 'Records that break the configured JSON Schema; without one, fields whose type drifts from the base version (new, missing or retyped fields).',
-    defaultSeverity: 'error',
-    defaults: {
-        /** Schema errors reported per record; the rest are counted in one more finding. */
-        maxErrorsPerRecord: 10,
-        /** Records listed per kind of type drift (per field and type); the rest are counted in one file-level finding. */
-        maxExamples: 20
-    },
-    start(context) {
-        const maxErrors = Math.max(1, numberSetting(context.config, 'maxErrorsPerRecord', 10));
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const configured = context.config.schemaObject;
-        let validate;
-        // The runner puts the reason here when the schema file named by the config could not be read.
-        let compileError = typeof context.config.schemaError === 'string' ? context.config.schemaError : undefined;
-        if (configured !== undefined) {
-            try {
-                validate = compileRecordValidator(configured);
-            }
-            catch (error) {
-                compileError = error instanceof Error ? error.message : String(error);
-            }
-        }
-        let records = 0;
-        let invalid = 0;
-        let compared = false;
-        const shapes = new Map();
-        // For drift against base, known only at the end: where each (field, type) and each absence occurs.
-        const typed = new Map();
-        const absent = new Map();
-        // The first records' lines, so a field first seen late can list the records before it as lacking it.
-        const firstLines = [];
-        const note = (tallies, key, line) => {
-            const tally = tallies.get(key) ?? { count: 0, lines: [] };
-            tally.count++;
-            if (tally.lines.length < maxExamples)
-                tally.lines.push(line);
-            tallies.set(key, tally);
-        };
-        const validateRecord = (fields, line, emit) => {
-            if (!validate || validate(fields))
-                return;
-            invalid++;
-            const errors = validate.errors ?? [];
-            for (const error of errors.slice(0, maxErrors))
-                emit({ line, ...describeSchemaError(error, fields) });
-            if (errors.length > maxErrors)
-                emit({ line, message: `${errors.length - maxErrors} more schema errors in this record` });
-        };
-        return {
-            record(record, emit) {
-                records++;
-                if (firstLines.length < maxExamples)
-                    firstLines.push(record.line);
-                validateRecord(record.fields, record.line, emit);
-                const seen = new Set();
-                for (const [name, value] of Object.entries(record.fields)) {
-                    let shape = shapes.get(name);
-                    if (!shape) {
-                        if (shapes.size >= schema_MAX_FIELDS)
-                            continue;
-                        shape = { present: 0, types: {} };
-                        shapes.set(name, shape);
-                        if (records > 1)
-                            absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
-                    }
-                    seen.add(name);
-                    const type = jsonType(value);
-                    shape.present++;
-                    shape.types[type] = (shape.types[type] ?? 0) + 1;
-                    note(typed, JSON.stringify([name, type]), record.line);
-                }
-                for (const name of shapes.keys())
-                    if (!seen.has(name))
-                        note(absent, name, record.line);
-            },
-            finish(emit, base) {
-                if (compileError !== undefined) {
-                    const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
-                    emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
-                }
-                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
-                if (!base || validate || base.records === 0)
-                    return summary;
-                compared = true;
-                const baseFields = new Map(Object.entries(base.fields));
-                const report = (tally, message, field) => {
-                    for (const line of tally.lines)
-                        emit({ line, field, message, severity: 'warning' });
-                    const rest = tally.count - tally.lines.length;
-                    if (rest > 0)
-                        emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
-                };
-                for (const [key, tally] of typed) {
-                    const [name, type] = JSON.parse(key);
-                    const baseShape = baseFields.get(name);
-                    if (!baseShape) {
-                        report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
-                    }
-                    else if (!baseShape.types[type]) {
-                        const before = Object.keys(baseShape.types).join(' or ');
-                        report(tally, `\`${name}\` is ${type === 'null' ? 'null' : `${/^[ao]/.test(type) ? 'an' : 'a'} ${type}`}; in base it was always ${before}`, name);
-                    }
-                }
-                for (const [name, tally] of absent) {
-                    const baseShape = baseFields.get(name);
-                    if (baseShape && baseShape.present === base.records)
-                        report(tally, `field \`${name}\` is missing; every base record has it`, name);
-                }
-                // Fields never seen on head at all are absent from every record.
-                for (const [name, baseShape] of baseFields) {
-                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
-                        continue;
-                    emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
-                }
-                return summary;
-            },
-            // Without a schema or a base to take the field types from, nothing was checked.
-            applicable: () => validate !== undefined || compileError !== undefined || compared
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
-
-
-
-
-
-/**
- * Credentials in text fields: AWS, GitHub, OpenAI, Anthropic, Slack, Google and Stripe keys,
- * private key blocks, JWTs and hard-coded `password=`/`api_key=` values. A model trained on them
- * can repeat them; they are errors, always masked in the report.
- */
-const secretsCheck = {
-    id: 'secrets',
-    dimension: 'privacy',
-    description: 'Credentials in text fields: API keys and tokens, private keys, JWTs, hard-coded passwords (always masked).',
-    defaultSeverity: 'error',
-    defaults: {
-        /**
-         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
-         * Kinds: aws-access-key-id, aws-secret-key, github-token, openai-key, anthropic-key,
-         * slack-token, slack-webhook, google-api-key, stripe-key, private-key, jwt, generic-secret.
-         */
-        kinds: Object.fromEntries(SECRET_KINDS.map((kind) => [kind, true])),
-        /** Values that are fine in this data: `/regex/flags` or literal values. Not reported. */
-        allow: [],
-        /**
-         * Smallest Shannon entropy, in bits per character, of a generic `password=`/`api_key=`
-         * value to report (values must also mix letters and digits and be 8+ characters).
-         */
-        minEntropy: DEFAULT_MIN_ENTROPY
-    },
-    start(context) {
-        const kinds = enabledKinds(context.config.kinds, SECRET_KINDS);
-        const allowed = allowList(context.config.allow);
-        const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : DEFAULT_MIN_ENTROPY;
-        const fields = context.config.fields ?? context.textFields;
-        const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
-        return {
-            record(record, emit) {
-                summary.records++;
-                let hasSecret = false;
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    const reported = [];
-                    for (const match of findSecrets(text, { kinds, minEntropy })) {
-                        if (allowed(match.value)) {
-                            summary.allowed++;
-                            continue;
-                        }
-                        const counts = match.reserved !== undefined ? summary.examples : summary.matches;
-                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
-                        if (match.reserved === undefined)
-                            hasSecret = true;
-                        reported.push(match);
-                    }
-                    if (reported.length === 0)
-                        continue;
-                    const spans = sensitiveSpans(text);
-                    for (const match of reported) {
-                        emit({
-                            line: record.line,
-                            field,
-                            message: `${SECRET_LABELS[match.kind]}${match.reserved !== undefined ? `: ${match.reserved}` : ''}`,
-                            excerpt: maskedExcerpt(text, match, spans),
-                            ...(match.reserved !== undefined ? { severity: 'info' } : {})
-                        });
-                    }
-                }
-                if (hasSecret)
-                    summary.recordsWithSecrets++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/synthetic-share.ts
-
-/** The values that mean "generated by a model" unless the config says otherwise. */
-const DEFAULT_SYNTHETIC_VALUES = ['synthetic', 'generated', 'gpt-4', 'gpt-3.5', 'llm', 'model'];
-/**
- * True when `value` names a synthetic source: it equals one of `syntheticValues` (case
- * insensitive), starts with one followed by a non-letter (`synthetic/v2`, `gpt-3.5-turbo`), or
- * starts with one that ends in a digit (`gpt-4o`); `modelled` or `llms` do not count.
- */
-function isSyntheticValue(value, syntheticValues) {
-    const lower = value.trim().toLowerCase();
-    return syntheticValues.some((candidate) => {
-        const wanted = candidate.toLowerCase();
-        if (lower === wanted)
-            return true;
-        // After a version number any suffix is a variant (`gpt-4o`); after a word only a separator is.
-        return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
-    });
-}
-function synthetic_share_percent(share) {
-    return `${Math.round(share * 1000) / 10}%`;
-}
-/**
- * Share of synthetic records by a source field. Training mostly on model-generated data leads
- * to model collapse, so past `maxShare` the file gets a warning; the change against the base
- * side is reported too.
- */
-const syntheticShareCheck = {
-    id: 'synthetic-share',
-    dimension: 'provenance',
-    description: 'Share of synthetic (model-generated) records by a source field; too much risks model collapse.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The field naming each record's source (`source`, `meta.origin`). Without it the check does nothing. */
-        field: undefined,
-        /** Source values meaning synthetic; a value also counts when it starts with one (`gpt-4-0613`). */
-        syntheticValues: DEFAULT_SYNTHETIC_VALUES,
-        /** Largest share of synthetic records (0-1) before the file gets a warning. */
-        maxShare: 0.5,
-        /** Smallest change of the share against base (0-1) that is reported. */
-        minShift: 0.05
-    },
-    start(context) {
-        const field = typeof context.config.field === 'string' && context.config.field !== '' ? context.config.field : undefined;
-        const configuredValues = context.config.syntheticValues;
-        const syntheticValues = Array.isArray(configuredValues)
-            ? configuredValues.filter((value) => typeof value === 'string')
-            : DEFAULT_SYNTHETIC_VALUES;
-        const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
-        const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
-        const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
-        return {
-            record(record) {
-                summary.records++;
-                if (field === undefined)
-                    return;
-                const value = valueAt(record.fields, field);
-                if (value === undefined || value === null || value === '')
-                    return;
-                summary.withSource++;
-                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
-                    summary.synthetic++;
-                // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
-                else if (value === true && /synthetic|generated/i.test(field))
-                    summary.synthetic++;
-            },
-            finish(emit, base) {
-                if (field === undefined || summary.withSource === 0)
-                    return summary;
-                const share = summary.synthetic / summary.withSource;
-                summary.share = share;
-                if (share > maxShare) {
-                    emit({
-                        field,
-                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
-                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
-                    });
-                }
-                if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
-                    emit({
-                        field,
-                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
-                        // A rise past the limit keeps the check's severity; any other change is information.
-                        ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
-                    });
-                }
-                return summary;
-            },
-            applicable: () => field !== undefined && summary.withSource > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/truncated.ts
-
-
-/**
- * Lengths (in characters or UTF-8 bytes) that generation and export limits cut text at: powers
- * of two and round numbers.
- */
-const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 5000, 8192, 10000, 16384, 32768, 65536];
-/** A line that opens or closes a fenced code block (``` or ~~~, indented at most 3 spaces). */
-const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-/** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
-function unclosedFence(text) {
-    let open;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const match = FENCE_LINE.exec(lines[i]);
-        if (!match)
-            continue;
-        const [, marker, rest] = match;
-        if (!open) {
-            // ```js ... ``` on one line opens and closes nothing.
-            if (marker[0] === '`' && rest.includes('```'))
-                continue;
-            open = { marker, line: i + 1 };
-        }
-        else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === '') {
-            open = undefined;
-        }
-    }
-    return open?.line;
-}
-const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
-const CLOSERS = new Set(Object.values(OPENERS));
-/** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
-const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
-/**
- * The bracket or curly quote left open at the very end of `text` (its index), if the text
- * looks cut inside it: opened on the last line and the text stopping without closing
- * punctuation. Straight quotes are ignored (apostrophes, inches, code strings), brackets inside
- * inline code and straight-quoted strings on the same line too, and emoticons like `:(`.
- */
-function openBracketAtEnd(text) {
-    const trimmed = text.trimEnd();
-    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
-        return undefined;
-    const lastLineStart = trimmed.lastIndexOf('\n') + 1;
-    const stack = [];
-    let quote;
-    for (let i = 0; i < trimmed.length; i++) {
-        const char = trimmed[i];
-        if (char === '\n')
-            quote = undefined;
-        if (quote !== undefined) {
-            if (char === quote)
-                quote = undefined;
-            continue;
-        }
-        if (char === '`' || (char === '"' && /\S/.test(trimmed[i + 1] ?? ''))) {
-            // Skip to the matching quote on this line, if there is one; otherwise it is prose.
-            const close = trimmed.indexOf(char, i + 1);
-            const lineEnd = trimmed.indexOf('\n', i + 1);
-            if (close !== -1 && (lineEnd === -1 || close < lineEnd))
-                quote = char;
-            continue;
-        }
-        if (char in OPENERS) {
-            if (char === '(' && /[:;=]/.test(trimmed[i - 1] ?? ''))
-                continue;
-            stack.push(i);
-        }
-        else if (CLOSERS.has(char)) {
-            const top = stack[stack.length - 1];
-            if (top !== undefined && OPENERS[trimmed[top]] === char)
-                stack.pop();
-        }
-    }
-    const innermost = stack[stack.length - 1];
-    return innermost !== undefined && innermost >= lastLineStart ? innermost : undefined;
-}
-/** The configured suspicious lengths, else the defaults. */
-function lengthsOf(config) {
-    const value = config.suspiciousLengths;
-    const lengths = Array.isArray(value) ? value.filter((item) => typeof item === 'number' && Number.isInteger(item) && item > 0) : [];
-    return new Set(lengths.length > 0 ? lengths : DEFAULT_SUSPICIOUS_LENGTHS);
-}
-/** Lengths either side of a suspicious one that show how common that length is anyway. */
-const NEIGHBOURHOOD = 16;
-/** Code points in `text` (what people and Python call its length). */
-function characterCount(text) {
-    let count = text.length;
-    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
-        count--;
-    return count;
-}
-/**
- * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
- * two letters) exactly there and those that stop mid-word at nearby lengths. One text at 512
- * characters is chance; several, far more than at 505 or 519, are a cut.
- */
-class RoundLengthTracker {
-    lengths;
-    maxExamples;
-    tallies = new Map();
-    constructor(lengths, maxExamples) {
-        this.lengths = lengths;
-        this.maxExamples = maxExamples;
-    }
-    add(text, line) {
-        if (!/\p{L}\p{L}$/u.test(text))
-            return;
-        const characters = characterCount(text);
-        this.count(characters, 'characters', line);
-        const bytes = Buffer.byteLength(text, 'utf8');
-        if (bytes !== characters)
-            this.count(bytes, 'bytes', line);
-    }
-    count(size, unit, line) {
-        for (const length of this.lengths) {
-            const distance = Math.abs(size - length);
-            if (distance > NEIGHBOURHOOD)
-                continue;
-            const key = `${unit}:${length}`;
-            const tally = this.tallies.get(key) ?? { length, unit, exact: 0, lines: [], near: 0 };
-            if (distance === 0) {
-                tally.exact++;
-                if (tally.lines.length < this.maxExamples)
-                    tally.lines.push(line);
-            }
-            else
-                tally.near++;
-            this.tallies.set(key, tally);
-        }
-    }
-    /** The lengths where at least `minSameLength` texts stop, three times more than at a typical nearby length. */
-    spikes(minSameLength) {
-        return [...this.tallies.values()].filter((tally) => tally.exact >= minSameLength && tally.exact > (3 * tally.near) / (2 * NEIGHBOURHOOD));
-    }
-}
-/**
- * The suspicious lengths at which `texts` (one field's values, in order) stop mid-word often
- * enough to report, with their counts and the 1-based positions of the texts.
- */
-function cutLengthSpikesOf(texts, minSameLength, lengths = new Set(DEFAULT_SUSPICIOUS_LENGTHS)) {
-    const tracker = new RoundLengthTracker(lengths, texts.length);
-    texts.forEach((text, i) => tracker.add(text, i + 1));
-    return tracker.spikes(minSameLength);
-}
-const tail = (text) => '…' + Array.from(text.trimEnd()).slice(-50).join('');
-/**
- * Text that looks cut off: ending inside an unclosed code fence, inside a bracket opened on
- * its last line, or mid-word at a round length (512 characters, 1024 bytes...) where several
- * records of the field stop. Code that deliberately ends open (a HumanEval prompt ends inside
- * its function, after its docstring) triggers none of these.
- */
-const truncatedCheck = {
-    id: 'truncated',
-    dimension: 'completeness',
-    description: 'Text that looks cut off: an unclosed code fence, a bracket left open at the end, or a stop mid-word at a round length such as 512 or 1024.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Lengths in characters or UTF-8 bytes at which texts ending mid-word look cut by a limit. */
-        suspiciousLengths: DEFAULT_SUSPICIOUS_LENGTHS,
-        /**
-         * Texts of a field that must stop mid-word at the same suspicious length before they are
-         * reported (and more than three times as many as at a typical nearby length). At 1, one
-         * text is enough when no nearby length is common.
-         */
-        minSameLength: 2,
-        /** Records listed per suspicious length; the rest are counted in one file-level finding. */
-        maxExamples: 20,
-        /** Whether a bracket or curly quote left open at the end counts; turn off for fields of code. */
-        brackets: true
-    },
-    start(context) {
-        const fields = context.config.fields ?? context.textFields;
-        const lengths = lengthsOf(context.config);
-        const brackets = context.config.brackets !== false;
-        const minSameLength = Math.max(1, numberSetting(context.config, 'minSameLength', 2));
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const trackers = new Map();
-        const counts = { fence: 0, bracket: 0, length: 0 };
-        return {
-            record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
-                    const fenceLine = unclosedFence(text);
-                    if (fenceLine !== undefined) {
-                        counts.fence++;
-                        emit({ line: record.line, field, message: `\`${field}\` ends inside a code fence opened on its line ${fenceLine} and never closed`, excerpt: tail(text) });
-                        continue;
-                    }
-                    const open = brackets ? openBracketAtEnd(text) : undefined;
-                    if (open !== undefined) {
-                        counts.bracket++;
-                        emit({ line: record.line, field, message: `\`${field}\` ends inside an open \`${text[open]}\` without closing it or finishing the sentence`, excerpt: tail(text) });
-                        continue;
-                    }
-                    let tracker = trackers.get(field);
-                    if (!tracker) {
-                        tracker = new RoundLengthTracker(lengths, maxExamples);
-                        trackers.set(field, tracker);
-                    }
-                    tracker.add(text, record.line);
-                }
-            },
-            finish(emit) {
-                for (const [field, tracker] of trackers) {
-                    for (const spike of tracker.spikes(minSameLength)) {
-                        counts.length += spike.exact;
-                        const message = `\`${field}\` stops mid-word at exactly ${spike.length} ${spike.unit}, as ${spike.exact} records do (${spike.near} stop mid-word within ${NEIGHBOURHOOD} ${spike.unit} of it): probably cut at a length limit`;
-                        for (const line of spike.lines)
-                            emit({ line, field, message });
-                        const rest = spike.exact - spike.lines.length;
-                        if (rest > 0)
-                            emit({ field, message: `${rest} more records like the ${spike.lines.length} listed: ${message}` });
-                    }
-                }
-                return counts;
-            },
-            applicable: () => fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Every check the audit runs, by dimension along the data-quality pyramid. */
-const ALL_CHECKS = [
-    // accuracy
-    schemaCheck,
-    labelValuesCheck,
-    encodingCheck,
-    formatCheck,
-    // completeness
-    requiredFieldsCheck,
-    emptyValuesCheck,
-    placeholdersCheck,
-    truncatedCheck,
-    labelCoverageCheck,
-    datasetSizeCheck,
-    // consistency
-    labelVariantsCheck,
-    conflictingLabelsCheck,
-    agreementCheck,
-    chatFormatCheck,
-    // diversity
-    lengthCheck,
-    labelBalanceCheck,
-    lexicalDiversityCheck,
-    prefixDiversityCheck,
-    repetitionCheck,
-    // freshness
-    freshnessCheck,
-    // privacy
-    piiCheck,
-    secretsCheck,
-    // provenance
-    llmArtifactsCheck,
-    syntheticShareCheck
-];
-/** The check with this id, if there is one. */
-function findCheck(id) {
-    return ALL_CHECKS.find((check) => check.id === id);
-}
-/** Findings the readers and the diff make themselves, outside the registered checks. */
-const PIPELINE_CHECKS = [
-    {
-        id: 'parse',
-        dimension: 'accuracy',
-        description: 'Every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
-        defaultSeverity: 'error',
-        defaults: {}
-    },
-    {
-        id: 'duplicate-keys',
-        dimension: 'uniqueness',
-        description: 'A configured key field must identify one record: a key used by more than one record is reported on each later record',
-        defaultSeverity: 'warning',
-        defaults: {}
-    }
-];
-/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
-function checkCatalog() {
-    return [...PIPELINE_CHECKS, ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults }))];
-}
-
-;// CONCATENATED MODULE: ./src/engine/record-index.ts
-
-/** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
-const MAX_FIELD_DEPTH = 3;
-/** The key's parts are joined with a character no sane id contains. */
-const KEY_SEPARATOR = '\u241f';
-/**
- * A compact summary of one side of a file: per record its line, content hash and a hash per
- * field path, in parallel number arrays rather than one object per record, so a million-record
- * file costs tens of megabytes, not hundreds. Values themselves are not kept.
- */
-class RecordIndex {
-    keyFieldList;
-    lines = [];
-    contentHashes = [];
-    /** The record's key when every key field is present, else undefined. */
-    keys = [];
-    shapeIds = [];
-    fieldOffsets = [];
-    fieldHashes = new Float64Array(1024);
-    fieldCount = 0;
-    shapes = [];
-    shapeIdByName = new Map();
-    constructor(keyFieldList) {
-        this.keyFieldList = keyFieldList;
-    }
-    get keyFields() {
-        return this.keyFieldList;
+        out[0] = fmix32(h1 ^ this.count);
+        out[1] = fmix32(h2 ^ imul(this.count, K3));
+    }
+    addPart(text) {
+        if (!this.addWords(text, false))
+            this.addWords(normaliseText(text), true);
     }
     /**
-     * Drops the keys, for a key that was guessed (an `id`-like field) and turned out not to
-     * identify records: the diff then matches by content.
+     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
+     * must be ASCII: at its first other character nothing is added and the answer is false, as
+     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
+     * (only letters, digits, marks, symbols and single spaces left) is read whole.
      */
-    forgetKeys() {
-        this.keyFieldList = [];
-        this.keys.fill(undefined);
-    }
-    /** True when every record has a key and no key repeats. */
-    hasUniqueKeys() {
-        const seen = new Set();
-        for (const key of this.keys) {
-            if (key === undefined || seen.has(key))
+    addWords(text, normalised) {
+        const start = this.count;
+        const startWords = this.words;
+        let h1 = 0x9747b28c;
+        let h2 = 0x5bd1e995;
+        let length = 0;
+        for (let i = 0; i <= text.length; i++) {
+            let code = i === text.length ? SPACE : text.charCodeAt(i);
+            if (code < 128 && ASCII_BREAK_CODES[code] === 1) {
+                if (length > 0) {
+                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
+                    this.words++;
+                    h1 = 0x9747b28c;
+                    h2 = 0x5bd1e995;
+                    length = 0;
+                }
+                continue;
+            }
+            if (code >= 128 && !normalised) {
+                this.count = start;
+                this.words = startWords;
                 return false;
-            seen.add(key);
+            }
+            if (code >= 65 && code <= 90)
+                code += 32;
+            h1 = imul(h1 ^ code, K1);
+            h2 = imul(h2 ^ code, K2);
+            length++;
         }
         return true;
     }
-    get size() {
-        return this.lines.length;
-    }
-    /** Adds a record; returns its position in the index. */
-    add(record) {
-        const paths = [];
-        const hashes = [];
-        flattenFields(record.fields, '', 1, paths, hashes);
-        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
-        const sortedPaths = order.map((i) => paths[i]);
-        const sortedHashes = order.map((i) => hashes[i]);
-        const shapeName = sortedPaths.join('\n');
-        let shapeId = this.shapeIdByName.get(shapeName);
-        if (shapeId === undefined) {
-            shapeId = this.shapes.length;
-            this.shapes.push(sortedPaths);
-            this.shapeIdByName.set(shapeName, shapeId);
+    push(low, high) {
+        if (2 * this.count + 2 > this.hashes.length) {
+            const bigger = new Int32Array(this.hashes.length * 2);
+            bigger.set(this.hashes);
+            this.hashes = bigger;
         }
-        this.ensureCapacity(this.fieldCount + sortedHashes.length);
-        this.fieldOffsets.push(this.fieldCount);
-        for (const h of sortedHashes)
-            this.fieldHashes[this.fieldCount++] = h;
-        const position = this.lines.length;
-        this.lines.push(record.line);
-        this.shapeIds.push(shapeId);
-        this.contentHashes.push(combineHashes([hash53(shapeName), ...sortedHashes]));
-        this.keys.push(recordKey(record.fields, this.keyFields));
-        return position;
-    }
-    /** The field paths of the record at `position` with the hash of each value. */
-    fieldsOf(position) {
-        const paths = this.shapes[this.shapeIds[position]];
-        const offset = this.fieldOffsets[position];
-        const fields = new Map();
-        for (let i = 0; i < paths.length; i++)
-            fields.set(paths[i], this.fieldHashes[offset + i]);
-        return fields;
-    }
-    ensureCapacity(needed) {
-        if (needed <= this.fieldHashes.length)
-            return;
-        let capacity = this.fieldHashes.length;
-        while (capacity < needed)
-            capacity *= 2;
-        const grown = new Float64Array(capacity);
-        grown.set(this.fieldHashes.subarray(0, this.fieldCount));
-        this.fieldHashes = grown;
+        this.hashes[2 * this.count] = low;
+        this.hashes[2 * this.count + 1] = high;
+        this.count++;
     }
 }
-/** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
-function recordKey(fields, keyFields) {
-    if (keyFields.length === 0)
-        return undefined;
-    const parts = [];
-    for (const field of keyFields) {
-        const value = fields[field];
-        if (value === undefined || value === null || value === '')
-            return undefined;
-        parts.push(typeof value === 'string' ? value : canonicalJson(value));
-    }
-    return parts.join(KEY_SEPARATOR);
-}
-/** Shows a key for people: the parts joined by `, `. */
-function displayKey(key) {
-    return key.split(KEY_SEPARATOR).join(', ');
-}
-function flattenFields(value, prefix, depth, paths, hashes) {
-    for (const name of Object.keys(value)) {
-        const child = value[name];
-        const path = prefix + name;
-        if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
-            flattenFields(child, path + '.', depth + 1, paths, hashes);
+/** Shingle hashes of one record, in buffers reused from one record to the next. */
+class Shingler {
+    /** Per shingle of the last record: low half of its hash. */
+    low = new Int32Array(1024);
+    /** Per shingle of the last record: high half. */
+    high = new Int32Array(1024);
+    /** Shingles of the last record. */
+    count = 0;
+    scratch = new Int32Array(2);
+    /**
+     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
+     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
+     */
+    words(tokens, n, highHalves = true) {
+        const size = tokens.count < n ? tokens.count : n;
+        const count = tokens.count < n ? 1 : tokens.count - n + 1;
+        this.ensure(count);
+        const hashes = tokens.hashes;
+        for (let s = 0; s < count; s++) {
+            let h1 = 0x3c6ef372;
+            for (let j = 0; j < size; j++)
+                h1 = mixBlock(h1, hashes[2 * (s + j)]);
+            this.low[s] = fmix32(h1 ^ size);
         }
-        else {
-            paths.push(path);
-            hashes.push(hash53(canonicalJson(child)));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/diff.ts
-
-/** What happened to a head record, by its position in the head index. */
-const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 };
-/** A bucket of records sharing one field value is too common to say two records belong together. */
-const MAX_PAIRING_BUCKET = 16;
-/**
- * Diffs two indexes of one file. Records are matched by key when the index has key fields,
- * else (and for records lacking a key) by content hash; content-matched leftovers that share at
- * least half of their field values are paired as modified, the way a reviewer would read an
- * edited record rather than a removal and an addition.
- */
-function diffRecords(base, head) {
-    const keyFields = [...head.keyFields];
-    const headStatus = new Uint8Array(head.size);
-    const matchedBaseForHead = new Int32Array(head.size).fill(-1);
-    const baseMatched = new Uint8Array(base.size);
-    const modified = [];
-    const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')];
-    const markMatch = (b, h) => {
-        baseMatched[b] = 1;
-        matchedBaseForHead[h] = b;
-        if (base.contentHashes[b] === head.contentHashes[h]) {
-            headStatus[h] = HeadStatus.Unchanged;
-        }
-        else {
-            headStatus[h] = HeadStatus.Modified;
-            modified.push({
-                key: displayKey(head.keys[h] ?? ''),
-                baseLine: base.lines[b],
-                headLine: head.lines[h],
-                changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
-            });
-        }
-    };
-    // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
-    if (keyFields.length > 0) {
-        const baseByKey = positionsBy(base.size, (b) => base.keys[b]);
-        for (let h = 0; h < head.size; h++) {
-            const key = head.keys[h];
-            if (key === undefined)
-                continue;
-            const b = baseByKey.get(key)?.shift();
-            if (b !== undefined)
-                markMatch(b, h);
-        }
-    }
-    // 2. By content, among the records no key matched and that have no key of their own.
-    const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
-    const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
-    const headLeft = [];
-    for (let h = 0; h < head.size; h++) {
-        if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
-            continue;
-        const b = baseByContent.get(head.contentHashes[h])?.shift();
-        if (b !== undefined)
-            markMatch(b, h);
-        else
-            headLeft.push(h);
-    }
-    // 3. Pair what is left by shared field values: an edit, not a removal plus an addition.
-    const baseLeft = [];
-    for (let b = 0; b < base.size; b++)
-        if (baseMatched[b] === 0 && unkeyed(base, b))
-            baseLeft.push(b);
-    pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch);
-    const added = [];
-    for (let h = 0; h < head.size; h++) {
-        if (matchedBaseForHead[h] === -1) {
-            headStatus[h] = HeadStatus.Added;
-            added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] });
-        }
-    }
-    const removed = [];
-    for (let b = 0; b < base.size; b++) {
-        if (baseMatched[b] === 0)
-            removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] });
-    }
-    modified.sort((x, y) => x.headLine - y.headLine);
-    return {
-        mode: keyFields.length > 0 ? 'key' : 'content',
-        keyFields,
-        added,
-        removed,
-        modified,
-        unchanged: head.size - added.length - modified.length,
-        headStatus,
-        duplicateKeys,
-        reordered: isReordered(matchedBaseForHead)
-    };
-}
-/** The field paths whose values differ, or that only one side has, sorted. */
-function changedFields(base, head) {
-    const changed = new Set();
-    for (const [path, hash] of head)
-        if (base.get(path) !== hash)
-            changed.add(path);
-    for (const path of base.keys())
-        if (!head.has(path))
-            changed.add(path);
-    return [...changed].sort();
-}
-function positionsBy(size, keyOf) {
-    const positions = new Map();
-    for (let i = 0; i < size; i++) {
-        const key = keyOf(i);
-        if (key === undefined)
-            continue;
-        const list = positions.get(key);
-        if (list)
-            list.push(i);
-        else
-            positions.set(key, [i]);
-    }
-    return positions;
-}
-function findDuplicateKeys(index, side) {
-    if (index.keyFields.length === 0)
-        return [];
-    const duplicates = [];
-    for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
-        if (positions.length > 1)
-            duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
-    }
-    return duplicates;
-}
-function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
-    if (baseLeft.length === 0 || headLeft.length === 0)
-        return;
-    const baseByFieldValue = new Map();
-    for (const b of baseLeft) {
-        for (const [path, hash] of base.fieldsOf(b)) {
-            const bucketKey = path + '\u0000' + hash;
-            const bucket = baseByFieldValue.get(bucketKey);
-            if (bucket)
-                bucket.push(b);
-            else
-                baseByFieldValue.set(bucketKey, [b]);
-        }
-    }
-    for (const h of headLeft) {
-        const headFields = head.fieldsOf(h);
-        const shared = new Map();
-        for (const [path, hash] of headFields) {
-            const bucket = baseByFieldValue.get(path + '\u0000' + hash);
-            if (!bucket || bucket.length > MAX_PAIRING_BUCKET)
-                continue;
-            for (const b of bucket)
-                if (baseMatched[b] === 0)
-                    shared.set(b, (shared.get(b) ?? 0) + 1);
-        }
-        let best = -1;
-        let bestShared = 0;
-        for (const [b, count] of shared) {
-            if (count > bestShared || (count === bestShared && b < best)) {
-                best = b;
-                bestShared = count;
+        if (highHalves) {
+            for (let s = 0; s < count; s++) {
+                let h2 = 0x7f4a7c15;
+                for (let j = 0; j < size; j++)
+                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
+                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
             }
         }
-        if (best === -1)
-            continue;
-        const fieldCount = Math.max(headFields.size, base.fieldsOf(best).size);
-        if (bestShared * 2 >= fieldCount)
-            markMatch(best, h);
+        this.count = count;
+        return count;
+    }
+    /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
+    characters(normalised, n) {
+        const length = normalised.length;
+        const count = length <= n ? 1 : length - n + 1;
+        const size = length <= n ? length : n;
+        this.ensure(count);
+        for (let s = 0; s < count; s++) {
+            hashRange(normalised, s, s + size, this.scratch, 0);
+            // Another seed than word shingles: a short text and a long one never share shingles by accident.
+            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
+            this.high[s] = this.scratch[1];
+        }
+        this.count = count;
+        return count;
+    }
+    ensure(count) {
+        if (this.low.length < count) {
+            this.low = new Int32Array(Math.ceil(count * 1.5));
+            this.high = new Int32Array(this.low.length);
+        }
     }
 }
-/** True when the matched records appear in head in another order than in base. */
-function isReordered(matchedBaseForHead) {
-    let previous = -1;
-    for (const b of matchedBaseForHead) {
-        if (b === -1)
-            continue;
-        if (b < previous)
-            return true;
-        previous = b;
+/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
+function shingleSet(shingler) {
+    const values = new Float64Array(shingler.count);
+    for (let i = 0; i < shingler.count; i++)
+        values[i] = to53(shingler.low[i], shingler.high[i]);
+    values.sort();
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++)
+        if (i === 0 || values[i] !== values[distinct - 1])
+            values[distinct++] = values[i];
+    return values.slice(0, distinct);
+}
+/** Jaccard similarity of two sets given as sorted, distinct numbers. */
+function jaccard(a, b) {
+    let i = 0;
+    let j = 0;
+    let shared = 0;
+    while (i < a.length && j < b.length) {
+        if (a[i] === b[j]) {
+            shared++;
+            i++;
+            j++;
+        }
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
     }
-    return false;
+    const union = a.length + b.length - shared;
+    return union === 0 ? 1 : shared / union;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
+/** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
+class UnionFind {
+    parent;
+    sizes;
+    constructor(size) {
+        this.parent = new Int32Array(size);
+        this.sizes = new Int32Array(size).fill(1);
+        for (let i = 0; i < size; i++)
+            this.parent[i] = i;
+    }
+    /** The representative of the set holding `x`. */
+    find(x) {
+        const parent = this.parent;
+        while (parent[x] !== x) {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+    /** Merges the sets of `a` and `b`; false when they were one set already. */
+    union(a, b) {
+        let rootA = this.find(a);
+        let rootB = this.find(b);
+        if (rootA === rootB)
+            return false;
+        if (this.sizes[rootA] < this.sizes[rootB])
+            [rootA, rootB] = [rootB, rootA];
+        this.parent[rootB] = rootA;
+        this.sizes[rootA] += this.sizes[rootB];
+        return true;
+    }
+    /** The size of the set holding `x`. */
+    sizeOf(x) {
+        return this.sizes[this.find(x)];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/near.ts
+
+
+
+
+/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
+const NONE = 0;
+const SAME_GROUP = 1;
+const TRAIN_EVAL = 2;
+/** Buckets larger than this have every member marked, rather than pair by pair. */
+const PAIRWISE_MARKING_LIMIT = 64;
+/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
+const EPSILON = 1e-12;
+function relation(index, a, b) {
+    const { corpus, relations } = index;
+    if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b])
+        return NONE;
+    if (relations.groupOf(a) === relations.groupOf(b))
+        return index.withinGroups ? SAME_GROUP : NONE;
+    const kinds = relations.kindOf(a) | relations.kindOf(b);
+    return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE;
+}
+/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
+function forEachBucket(index, visit) {
+    const { corpus, reps } = index;
+    const bands = corpus.bands;
+    const keys = new Int32Array(reps.length);
+    for (let band = 0; band < bands; band++) {
+        for (let i = 0; i < reps.length; i++)
+            keys[i] = corpus.bandValues[reps[i] * bands + band];
+        const order = radixOrder(reps.length, [keys]);
+        forEachRun(order, keys, (start, end) => visit(order, start, end));
+    }
+}
+/**
+ * The LSH candidates: 1 per position of a record that shares a band with a record it may be
+ * compared with (same group, or train against eval). Only these are read again.
+ */
+function lshCandidates(index) {
+    const marks = new Uint8Array(index.reps.length);
+    forEachBucket(index, (order, start, end) => {
+        if (end - start > PAIRWISE_MARKING_LIMIT) {
+            for (let i = start; i < end; i++)
+                marks[order[i]] = 1;
+            return;
+        }
+        for (let i = start; i < end; i++) {
+            for (let j = i + 1; j < end; j++) {
+                if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
+                    marks[order[i]] = 1;
+                    marks[order[j]] = 1;
+                }
+            }
+        }
+    });
+    return marks;
+}
+/**
+ * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
+ * no reported pair is below `threshold`. Pairs already in one cluster, and train records
+ * already reported as leaked, are not verified again: that keeps a bucket of a thousand
+ * near-identical records from costing half a million comparisons.
+ */
+function verifyCandidates(index, sets, threshold, exactLeaks) {
+    const { reps, relations } = index;
+    const size = reps.length;
+    const clusters = new UnionFind(size);
+    const bestEarlier = new Int32Array(size).fill(-1);
+    const bestEarlierJaccard = new Float64Array(size);
+    const bestAny = new Int32Array(size).fill(-1);
+    const bestAnyJaccard = new Float64Array(size);
+    const leaks = new Map();
+    const tried = new Set();
+    let pairsVerified = 0;
+    let pairsSimilar = 0;
+    const noteEdge = (from, to, similarity) => {
+        if (similarity > bestAnyJaccard[from]) {
+            bestAny[from] = to;
+            bestAnyJaccard[from] = similarity;
+        }
+        if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
+            bestEarlier[from] = to;
+            bestEarlierJaccard[from] = similarity;
+        }
+    };
+    const members = [];
+    forEachBucket(index, (order, start, end) => {
+        members.length = 0;
+        for (let i = start; i < end; i++)
+            if (sets.has(order[i]))
+                members.push(order[i]);
+        for (let i = 0; i < members.length; i++) {
+            for (let j = i + 1; j < members.length; j++) {
+                const a = members[i];
+                const b = members[j];
+                const slotA = reps[a];
+                const slotB = reps[b];
+                const kind = relation(index, slotA, slotB);
+                if (kind === NONE)
+                    continue;
+                let blamed = -1;
+                if (kind === SAME_GROUP) {
+                    if (clusters.find(a) === clusters.find(b))
+                        continue;
+                }
+                else {
+                    const train = relations.kindOf(slotA) === SplitKind.Train ? slotA : slotB;
+                    blamed = relations.blame(train, train === slotA ? slotB : slotA);
+                    if (exactLeaks.has(blamed) || leaks.has(blamed))
+                        continue;
+                }
+                const key = a < b ? a * size + b : b * size + a;
+                if (tried.has(key))
+                    continue;
+                tried.add(key);
+                pairsVerified++;
+                const similarity = jaccard(sets.get(a), sets.get(b));
+                if (similarity < threshold - EPSILON)
+                    continue;
+                pairsSimilar++;
+                if (kind === SAME_GROUP) {
+                    clusters.union(a, b);
+                    noteEdge(a, b, similarity);
+                    noteEdge(b, a, similarity);
+                }
+                else
+                    leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
+            }
+        }
+    });
+    return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar };
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/minhash.ts
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const minhash_imul = Math.imul;
+/** A small seeded generator (mulberry32): the same permutations on every run and machine. */
+function seededRandom(seed) {
+    let state = seed | 0;
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = minhash_imul(state ^ (state >>> 15), 1 | state);
+        t = (t + minhash_imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return (t ^ (t >>> 14)) | 0;
+    };
+}
+/**
+ * MinHash over 32-bit shingle hashes with `permutations` random permutations of the 32-bit
+ * integers, each `x -> a*x + b (mod 2^32)` with `a` odd (so it is a bijection), computed with
+ * `Math.imul` and compared as signed integers (a fixed re-labelling of the same order, so still
+ * a permutation). No float and no BigInt: datasketch's `(a*x + b) mod p` over 61-bit primes
+ * needs 64-bit products, which JavaScript numbers cannot hold exactly.
+ */
+class MinHasher {
+    permutations;
+    multipliers;
+    offsets;
+    constructor(permutations, seed = 1) {
+        this.permutations = permutations;
+        const random = seededRandom(seed);
+        this.multipliers = new Int32Array(permutations);
+        this.offsets = new Int32Array(permutations);
+        for (let p = 0; p < permutations; p++) {
+            this.multipliers[p] = random() | 1;
+            this.offsets[p] = random();
+        }
+    }
+    /**
+     * The signature of the first `count` shingles into `out` (length `permutations`). Eight
+     * permutations a pass over the shingles, their minimums in registers: about twice as fast as
+     * one a pass, and this loop is most of the near-duplicate check's time.
+     */
+    signature(shingles, count, out) {
+        const multipliers = this.multipliers;
+        const offsets = this.offsets;
+        const unrolled = this.permutations - (this.permutations % 8);
+        for (let p = 0; p < unrolled; p += 8) {
+            const a0 = multipliers[p], a1 = multipliers[p + 1], a2 = multipliers[p + 2], a3 = multipliers[p + 3];
+            const a4 = multipliers[p + 4], a5 = multipliers[p + 5], a6 = multipliers[p + 6], a7 = multipliers[p + 7];
+            const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3];
+            const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7];
+            let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
+            for (let s = 0; s < count; s++) {
+                const x = shingles[s];
+                let v = (minhash_imul(a0, x) + b0) | 0;
+                if (v < m0)
+                    m0 = v;
+                v = (minhash_imul(a1, x) + b1) | 0;
+                if (v < m1)
+                    m1 = v;
+                v = (minhash_imul(a2, x) + b2) | 0;
+                if (v < m2)
+                    m2 = v;
+                v = (minhash_imul(a3, x) + b3) | 0;
+                if (v < m3)
+                    m3 = v;
+                v = (minhash_imul(a4, x) + b4) | 0;
+                if (v < m4)
+                    m4 = v;
+                v = (minhash_imul(a5, x) + b5) | 0;
+                if (v < m5)
+                    m5 = v;
+                v = (minhash_imul(a6, x) + b6) | 0;
+                if (v < m6)
+                    m6 = v;
+                v = (minhash_imul(a7, x) + b7) | 0;
+                if (v < m7)
+                    m7 = v;
+            }
+            out[p] = m0;
+            out[p + 1] = m1;
+            out[p + 2] = m2;
+            out[p + 3] = m3;
+            out[p + 4] = m4;
+            out[p + 5] = m5;
+            out[p + 6] = m6;
+            out[p + 7] = m7;
+        }
+        for (let p = unrolled; p < this.permutations; p++)
+            out[p] = this.minimum(p, shingles, count);
+    }
+    /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */
+    minimum(permutation, shingles, count) {
+        const a = this.multipliers[permutation];
+        const b = this.offsets[permutation];
+        let min = 0x7fffffff;
+        for (let s = 0; s < count; s++) {
+            const value = (minhash_imul(a, shingles[s]) + b) | 0;
+            if (value < min)
+                min = value;
+        }
+        return min;
+    }
+}
+/**
+ * One 32-bit hash per band of `rows` signature values, written to `out[at + band]`. Two records
+ * share a band hash when all its rows agree (or, once in 2^32, by chance: the verification
+ * with exact Jaccard drops those).
+ */
+function bandHashes(signature, bands, rows, out, at) {
+    for (let band = 0; band < bands; band++) {
+        let h = minhash_imul(band + 1, 0x9e3779b1);
+        const start = band * rows;
+        for (let r = 0; r < rows; r++)
+            h = mixBlock(h, signature[start + r]);
+        out[at + band] = fmix32(h ^ rows);
+    }
+}
+/** The share of agreeing signature values: an estimate of the Jaccard similarity. */
+function estimateJaccard(a, b) {
+    let same = 0;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] === b[i])
+            same++;
+    return same / a.length;
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
+
+
+
+/**
+ * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
+ * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
+ * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
+ */
+class RecordHasher {
+    settings;
+    tokens = new Tokens();
+    shingler = new Shingler();
+    minHasher;
+    signature;
+    parts = [];
+    /** The two halves of the loaded record's exact hash. */
+    exact = new Int32Array(2);
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new MinHasher(settings.permutations, settings.seed);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    /**
+     * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
+     * count; 0 means it has no text to compare.
+     */
+    load(parts) {
+        this.parts = parts;
+        this.tokens.load(parts);
+        this.tokens.digest(this.exact);
+        return this.tokens.words;
+    }
+    /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
+    get byCharacters() {
+        return this.tokens.words < this.settings.minWords;
+    }
+    /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
+    bands(out, at) {
+        const count = this.shingle(false);
+        this.minHasher.signature(this.shingler.low, count, this.signature);
+        bandHashes(this.signature, this.settings.bands, this.settings.rows, out, at);
+    }
+    /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
+    ngrams(n) {
+        const count = this.shingler.words(this.tokens, n);
+        return { low: this.shingler.low, high: this.shingler.high, count };
+    }
+    /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
+    shingleSet() {
+        this.shingle();
+        return shingleSet(this.shingler);
+    }
+    /** The loaded record's MinHash signature (a copy), for tests and estimates. */
+    signatureOf() {
+        this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature);
+        return this.signature.slice();
+    }
+    shingle(highHalves = true) {
+        return this.byCharacters
+            ? this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
+            : this.shingler.words(this.tokens, this.settings.ngram, highHalves);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/readers/context.ts
 /** Longest excerpt of offending text a reader puts in a finding. */
 const EXCERPT_CHARS = 100;
@@ -15560,6 +11008,133 @@ function context_errorMessage(error) {
 
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/engine/readers/sniff.ts
+
+/** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
+const SNIFF_BYTES = 8192;
+/**
+ * An error while pulling bytes from a file (I/O, gzip), as opposed to one in the code that
+ * reads them. Only these become an `unreadable` finding; anything else is a bug and is thrown.
+ */
+class SourceReadError extends Error {
+    failure;
+    constructor(failure, cause) {
+        super(context_errorMessage(cause), { cause });
+        this.failure = failure;
+        this.name = 'SourceReadError';
+    }
+}
+/** A chunk from a byte stream as a Buffer (streams without an encoding yield Buffers). */
+function asBuffer(chunk) {
+    if (Buffer.isBuffer(chunk))
+        return chunk;
+    if (chunk instanceof Uint8Array)
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return Buffer.from(String(chunk));
+}
+/**
+ * The chunks of a byte stream, with the stream's own errors turned into SourceReadError.
+ * Errors thrown by the consumer never pass through here: a `for await` consumer that fails
+ * only calls `return()`, which closes the stream.
+ */
+async function* guardedChunks(source, failure) {
+    try {
+        for await (const chunk of source)
+            yield asBuffer(chunk);
+    }
+    catch (error) {
+        throw error instanceof SourceReadError ? error : new SourceReadError(failure, error);
+    }
+}
+/** Reads the start of a stream without losing it. Throws SourceReadError if the stream fails. */
+async function peek(source, bytes, failure) {
+    const iterator = guardedChunks(source, failure);
+    const parts = [];
+    let size = 0;
+    let ended = false;
+    while (size < bytes) {
+        const next = await iterator.next();
+        if (next.done === true) {
+            ended = true;
+            break;
+        }
+        parts.push(next.value);
+        size += next.value.length;
+    }
+    const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    async function* all() {
+        if (head.length > 0)
+            yield head;
+        if (!ended)
+            yield* iterator;
+    }
+    return {
+        head,
+        ended,
+        chunks: all(),
+        cancel: async () => {
+            await iterator.return(undefined);
+        }
+    };
+}
+/** Text formats never hold NUL bytes; binary files (and UTF-16 text) almost always do early on. */
+function looksBinary(head) {
+    return head.subarray(0, SNIFF_BYTES).includes(0);
+}
+/** The UTF-8 byte order mark some editors put at the start of a file. */
+function hasBom(bytes, start = 0) {
+    return bytes.length >= start + 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+}
+/** True when the bytes are only whitespace (after an optional byte order mark). */
+function isBlank(bytes) {
+    for (let i = hasBom(bytes) ? 3 : 0; i < bytes.length; i++) {
+        const byte = bytes[i];
+        if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09)
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/engine/readers/gzip.ts
+
+
+
+
+
+/** Bigger output chunks than zlib's 16 KiB default: fewer, larger buffers for the line splitters. */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+/** True when the bytes start with the gzip magic number (the file name is not trusted for this). */
+function isGzip(head) {
+    return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+/**
+ * The decompressed chunks of a gzip stream. A truncated or corrupt stream makes the iteration
+ * throw a SourceReadError('gzip') once everything before the damage has been yielded.
+ */
+function gunzipChunks(compressed) {
+    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
+    // The callback only keeps the error from going unhandled: it reaches the reader through
+    // `gunzip`, which pipeline destroys with it.
+    (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, () => undefined);
+    return guardedChunks(gunzip, 'gzip');
+}
+/** Decompresses a gzip stream into a file (Parquet needs random access). */
+async function gunzipToFile(compressed, destination) {
+    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, (0,external_node_fs_namespaceObject.createWriteStream)(destination));
+    }
+    catch (error) {
+        throw error instanceof SourceReadError ? error : new SourceReadError('gzip', error);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "stream"
 const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
@@ -18077,129 +13652,6 @@ class LineCursor {
     }
 }
 
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/engine/readers/sniff.ts
-
-/** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
-const SNIFF_BYTES = 8192;
-/**
- * An error while pulling bytes from a file (I/O, gzip), as opposed to one in the code that
- * reads them. Only these become an `unreadable` finding; anything else is a bug and is thrown.
- */
-class SourceReadError extends Error {
-    failure;
-    constructor(failure, cause) {
-        super(context_errorMessage(cause), { cause });
-        this.failure = failure;
-        this.name = 'SourceReadError';
-    }
-}
-/** A chunk from a byte stream as a Buffer (streams without an encoding yield Buffers). */
-function asBuffer(chunk) {
-    if (Buffer.isBuffer(chunk))
-        return chunk;
-    if (chunk instanceof Uint8Array)
-        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    return Buffer.from(String(chunk));
-}
-/**
- * The chunks of a byte stream, with the stream's own errors turned into SourceReadError.
- * Errors thrown by the consumer never pass through here: a `for await` consumer that fails
- * only calls `return()`, which closes the stream.
- */
-async function* guardedChunks(source, failure) {
-    try {
-        for await (const chunk of source)
-            yield asBuffer(chunk);
-    }
-    catch (error) {
-        throw error instanceof SourceReadError ? error : new SourceReadError(failure, error);
-    }
-}
-/** Reads the start of a stream without losing it. Throws SourceReadError if the stream fails. */
-async function peek(source, bytes, failure) {
-    const iterator = guardedChunks(source, failure);
-    const parts = [];
-    let size = 0;
-    let ended = false;
-    while (size < bytes) {
-        const next = await iterator.next();
-        if (next.done === true) {
-            ended = true;
-            break;
-        }
-        parts.push(next.value);
-        size += next.value.length;
-    }
-    const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    async function* all() {
-        if (head.length > 0)
-            yield head;
-        if (!ended)
-            yield* iterator;
-    }
-    return {
-        head,
-        ended,
-        chunks: all(),
-        cancel: async () => {
-            await iterator.return(undefined);
-        }
-    };
-}
-/** Text formats never hold NUL bytes; binary files (and UTF-16 text) almost always do early on. */
-function looksBinary(head) {
-    return head.subarray(0, SNIFF_BYTES).includes(0);
-}
-/** The UTF-8 byte order mark some editors put at the start of a file. */
-function hasBom(bytes, start = 0) {
-    return bytes.length >= start + 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
-}
-/** True when the bytes are only whitespace (after an optional byte order mark). */
-function isBlank(bytes) {
-    for (let i = hasBom(bytes) ? 3 : 0; i < bytes.length; i++) {
-        const byte = bytes[i];
-        if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09)
-            return false;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/engine/readers/gzip.ts
-
-
-
-
-
-/** Bigger output chunks than zlib's 16 KiB default: fewer, larger buffers for the line splitters. */
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
-/** True when the bytes start with the gzip magic number (the file name is not trusted for this). */
-function isGzip(head) {
-    return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
-/**
- * The decompressed chunks of a gzip stream. A truncated or corrupt stream makes the iteration
- * throw a SourceReadError('gzip') once everything before the damage has been yielded.
- */
-function gunzipChunks(compressed) {
-    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
-    // The callback only keeps the error from going unhandled: it reaches the reader through
-    // `gunzip`, which pipeline destroys with it.
-    (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, () => undefined);
-    return guardedChunks(gunzip, 'gzip');
-}
-/** Decompresses a gzip stream into a file (Parquet needs random access). */
-async function gunzipToFile(compressed, destination) {
-    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, (0,external_node_fs_namespaceObject.createWriteStream)(destination));
-    }
-    catch (error) {
-        throw error instanceof SourceReadError ? error : new SourceReadError('gzip', error);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/engine/readers/json.ts
 
 
@@ -18231,7 +13683,7 @@ async function readJson(chunks, context, recordsPath) {
 const BOM = [0xef, 0xbb, 0xbf];
 const json_LF = 0x0a;
 const json_CR = 0x0d;
-const SPACE = 0x20;
+const json_SPACE = 0x20;
 const TAB = 0x09;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -18279,7 +13731,7 @@ const OBJECT_SKIPPED = 15;
 const OBJECT_BARE = 16;
 const OBJECT_AFTER = 17;
 function isWhitespace(byte) {
-    return byte === SPACE || byte === json_LF || byte === json_CR || byte === TAB;
+    return byte === json_SPACE || byte === json_LF || byte === json_CR || byte === TAB;
 }
 /** Bytes that end a bare value (`12`, `true`). */
 function endsBareValue(byte) {
@@ -28663,6 +24115,6376 @@ function unreadableMessage(error, context) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/dedup/reread.ts
+
+
+
+
+const reread_LF = 0x0a;
+const reread_CR = 0x0d;
+/**
+ * Reads again the records of one file at `wanted` (sorted by index) and hands each one's fields
+ * to `visit` with its position in `wanted`. With `everyRecord`, every record of the file is
+ * read and passed to it as well.
+ *
+ * JSON Lines without `everyRecord` take a fast path: lines are counted on the bytes and only
+ * the wanted ones are decoded and parsed, so fetching the few thousand records an LSH index
+ * names out of a million costs a scan for line feeds rather than a million `JSON.parse` calls.
+ * Other formats are read again in full by the same reader. Bad input never throws: a record
+ * that cannot be found again is not visited.
+ */
+async function rereadRecords(source, options, wanted, visit, everyRecord) {
+    if (wanted.length === 0 && !everyRecord)
+        return;
+    const format = options.format ?? detectFormat(source.path)?.format;
+    if (format === 'jsonl' && !everyRecord) {
+        try {
+            await wantedLines(source, wanted, visit);
+        }
+        catch {
+            // An I/O or gzip error was reported by the first read already; what was found is kept.
+        }
+        return;
+    }
+    let next = 0;
+    await readDataset(source, {
+        record: (record) => {
+            everyRecord?.(record);
+            while (next < wanted.length && wanted[next].index < record.index)
+                next++;
+            if (next < wanted.length && wanted[next].index === record.index)
+                visit(next++, record.fields);
+        },
+        finding: () => undefined
+    }, options);
+}
+async function wantedLines(source, wanted, visit) {
+    const raw = await peek(source.open(), SNIFF_BYTES, 'io');
+    const chunks = isGzip(raw.head) ? gunzipChunks(raw.chunks) : raw.chunks;
+    let line = 1;
+    let next = 0;
+    let parts = [];
+    const emit = (bytes) => {
+        let start = line === 1 && hasBom(bytes) ? 3 : 0;
+        let end = bytes.length;
+        if (end > start && bytes[end - 1] === reread_CR)
+            end--;
+        if (start >= end)
+            return;
+        try {
+            const value = parseJson(bytes.toString('utf8', start, end));
+            if (isRecordFields(value))
+                visit(next, value);
+        }
+        catch {
+            start = end; // not a record on the first read either
+        }
+    };
+    for await (const chunk of chunks) {
+        let pos = 0;
+        while (pos < chunk.length && next < wanted.length) {
+            const lineFeed = chunk.indexOf(reread_LF, pos);
+            if (line === wanted[next].line) {
+                if (lineFeed === -1) {
+                    parts.push(chunk.subarray(pos));
+                    break;
+                }
+                parts.push(chunk.subarray(pos, lineFeed));
+                emit(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+                parts = [];
+                next++;
+            }
+            if (lineFeed === -1)
+                break;
+            line++;
+            pos = lineFeed + 1;
+        }
+        // Leaving the loop closes the stream: the rest of the file is not read.
+        if (next >= wanted.length)
+            return;
+    }
+    if (parts.length > 0 && next < wanted.length && line === wanted[next].line)
+        emit(Buffer.concat(parts));
+}
+
+;// CONCATENATED MODULE: ./src/engine/uniqueness.ts
+
+
+
+
+
+
+
+
+
+
+const EXACT_DUPLICATES = 'exact-duplicates';
+const NEAR_DUPLICATES = 'near-duplicates';
+const LEAKAGE = 'leakage';
+/** The stage's checks with their defaults (merged under the user's settings). */
+const UNIQUENESS_CHECKS = [
+    {
+        id: EXACT_DUPLICATES,
+        description: 'Records whose text is the same once Unicode (NFKC), case, spacing and punctuation are normalised, within a file and across the files of one split. `fields` sets the compared fields for all three uniqueness checks; records with no text are counted, not compared.',
+        defaultSeverity: 'warning',
+        defaults: {}
+    },
+    {
+        id: NEAR_DUPLICATES,
+        description: 'Records whose word 5-grams (character 5-grams under `minWords` words) have a Jaccard similarity of at least `threshold`, found with MinHash-LSH and verified exactly: no reported pair is below the threshold.',
+        defaultSeverity: 'warning',
+        defaults: {
+            /** Jaccard similarity from which two records are near duplicates. */
+            threshold: 0.8,
+            /** MinHash permutations (signature length). */
+            permutations: 128,
+            /** Words per shingle. */
+            ngram: 5,
+            /** Characters per shingle for records with fewer than `minWords` words. */
+            charNgram: 5,
+            /** Records with fewer words are shingled by characters: a handful of words makes too few word n-grams. */
+            minWords: 10,
+            /** Weights of missed similar pairs and of extra candidates when bands and rows are chosen (as datasketch). */
+            falsePositiveWeight: 0.5,
+            falseNegativeWeight: 0.5,
+            /** Seed of the permutations. */
+            seed: 1
+        }
+    },
+    {
+        id: LEAKAGE,
+        description: 'Records of a validation or test split found in a train split of the same side, exact or near (at the near-duplicate threshold), and per eval file the share of records with a word n-gram (13) that occurs in the train split, as the GPT-3 paper and lm-evaluation-harness measure contamination.',
+        defaultSeverity: 'error',
+        defaults: {
+            /** Words per n-gram for contamination. */
+            ngram: 13,
+            /** Contamination rate from which the per-file finding is a warning rather than info. */
+            warnRate: 0.01
+        }
+    }
+];
+/** Longest excerpt of a record in a finding. */
+const uniqueness_EXCERPT_CHARS = 120;
+/** Most clusters listed by size in the stats. */
+const LARGEST_CLUSTERS = 5;
+/** Flags of what a record is read again for. */
+const NEED_SET = 1;
+const NEED_EXCERPT = 2;
+/**
+ * The uniqueness checks over a whole corpus: `openFile` for each file of each side, records
+ * through the returned callback in file order, then `finish()`.
+ *
+ * Memory per record is a slot of the index (about 56 bytes at 9 bands: place, exact hash, band
+ * hashes); texts are never kept. `finish()` reads again only the records the indexes name: LSH
+ * candidates (for their shingle sets) and the records findings go on (for excerpts).
+ */
+class UniquenessStage {
+    settings;
+    hasher;
+    sides = new Map();
+    recordMs = 0;
+    /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
+    constructor(checks) {
+        this.settings = resolveSettings(checks);
+        this.hasher = new RecordHasher(this.settings.hash);
+    }
+    /** The LSH parameters in use. */
+    get lsh() {
+        return { bands: this.settings.hash.bands, rows: this.settings.hash.rows };
+    }
+    /** Called once per file and side before its records; returns the per-record callback. */
+    openFile(file) {
+        const side = this.sideState(file.side);
+        const entry = this.addFile(side, file);
+        return (record) => {
+            const started = performance.now();
+            this.addRecord(side, entry, record);
+            this.recordMs += performance.now() - started;
+        };
+    }
+    /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
+    async finish() {
+        const started = performance.now();
+        const findings = [];
+        const sides = [];
+        const timing = { rereadMs: 0 };
+        for (const name of ['base', 'head']) {
+            const side = this.sides.get(name);
+            if (side)
+                sides.push(await this.finishSide(side, findings, timing));
+        }
+        const { hash } = this.settings;
+        return {
+            findings,
+            stats: {
+                settings: {
+                    threshold: this.settings.threshold,
+                    permutations: hash.permutations,
+                    bands: hash.bands,
+                    rows: hash.rows,
+                    ngram: hash.ngram,
+                    charNgram: hash.charNgram,
+                    minWords: hash.minWords,
+                    contaminationNgram: this.settings.contaminationNgram
+                },
+                sides,
+                timings: { recordMs: Math.round(this.recordMs), finishMs: Math.round(performance.now() - started), rereadMs: Math.round(timing.rereadMs) }
+            }
+        };
+    }
+    sideState(name) {
+        let side = this.sides.get(name);
+        if (!side) {
+            side = { side: name, files: [], groups: new Map(), corpus: new CorpusArrays(this.settings.hash.bands), contamination: new ContaminationIndex() };
+            this.sides.set(name, side);
+        }
+        return side;
+    }
+    addFile(side, file) {
+        const id = side.files.length;
+        const groupName = file.split ? `split:${file.split}` : `file:${id}`;
+        let group = side.groups.get(groupName);
+        if (group === undefined)
+            side.groups.set(groupName, (group = side.groups.size));
+        const config = (check) => ({ ...this.settings.config[check], ...file.settings.checks[check] });
+        const checks = [EXACT_DUPLICATES, NEAR_DUPLICATES, LEAKAGE];
+        const reports = {};
+        const severity = {};
+        for (const check of checks) {
+            const merged = config(check);
+            reports[check] = !file.reference && this.settings.enabled[check] && merged.enabled !== false;
+            severity[check] = merged.severity ?? UNIQUENESS_CHECKS.find((c) => c.id === check).defaultSeverity;
+        }
+        const fields = config(EXACT_DUPLICATES).fields ?? file.textFields;
+        const entry = {
+            id,
+            file,
+            group,
+            kind: file.split === 'train' ? SplitKind.Train : file.split === undefined ? SplitKind.None : SplitKind.Eval,
+            fields,
+            exclude: new Set(file.settings.key),
+            readOptions: { format: file.settings.format, delimiter: file.settings.delimiter, recordsPath: file.settings.recordsPath },
+            reports,
+            severity,
+            records: 0,
+            emptyText: 0,
+            shortRecords: 0,
+            tested: 0,
+            tooShort: 0,
+            versionAtOpen: side.contamination.version
+        };
+        side.files.push(entry);
+        return entry;
+    }
+    /** The hot path: one record's hashes into the side's index. */
+    addRecord(side, entry, record) {
+        const { hasher, settings } = this;
+        const words = hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude));
+        if (words === 0) {
+            entry.emptyText++;
+            return;
+        }
+        const { corpus, contamination } = side;
+        const slot = corpus.add(entry.id, record.index, record.line);
+        entry.records++;
+        corpus.exactLow[slot] = hasher.exact[0];
+        corpus.exactHigh[slot] = hasher.exact[1];
+        if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
+            hasher.bands(corpus.bandValues, slot * corpus.bands);
+            if (hasher.byCharacters) {
+                corpus.byCharacters[slot] = 1;
+                entry.shortRecords++;
+            }
+        }
+        if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
+            return;
+        const n = settings.contaminationNgram;
+        if (entry.kind === SplitKind.Eval) {
+            if (words < n) {
+                entry.tooShort++;
+                return;
+            }
+            entry.tested++;
+            const grams = hasher.ngrams(n);
+            contamination.addEval(entry.id, record.line, grams.low, grams.high, grams.count);
+        }
+        else if (contamination.evalRecords > 0 && words >= n) {
+            const grams = hasher.ngrams(n);
+            contamination.scanTrain(entry.id, grams.low, grams.high, grams.count);
+        }
+    }
+    relations(side) {
+        const { files, corpus } = side;
+        // With leakage off, train and eval are just other groups.
+        const leakage = this.settings.enabled[LEAKAGE];
+        const isNew = (slot) => files[corpus.fileOf[slot]].file.isNew?.(corpus.indexOf[slot]) ?? false;
+        const score = (slot) => (files[corpus.fileOf[slot]].file.reference ? 0 : isNew(slot) ? 2 : 1);
+        return {
+            groupOf: (slot) => files[corpus.fileOf[slot]].group,
+            kindOf: (slot) => (leakage ? files[corpus.fileOf[slot]].kind : SplitKind.None),
+            compare: (a, b) => {
+                const fileA = files[corpus.fileOf[a]];
+                const fileB = files[corpus.fileOf[b]];
+                // What was there before the PR is the original: references, then records the PR did not bring.
+                if (fileA.file.reference !== fileB.file.reference)
+                    return fileA.file.reference ? -1 : 1;
+                const newA = isNew(a);
+                if (newA !== isNew(b))
+                    return newA ? 1 : -1;
+                if (fileA.id !== fileB.id)
+                    return fileA.id - fileB.id;
+                return corpus.indexOf[a] - corpus.indexOf[b];
+            },
+            // The train copy is the one to remove (decontaminate the training data), unless the eval
+            // copy is what the PR brought and the train copy was already there.
+            blame: (train, evalRecord) => (score(evalRecord) > score(train) ? evalRecord : train)
+        };
+    }
+    async finishSide(side, out, timing) {
+        const { corpus, files, contamination } = side;
+        const { settings, hasher } = this;
+        const relations = this.relations(side);
+        const n = corpus.count;
+        const exact = groupExact(corpus, relations);
+        const indexNear = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE];
+        let reps = new Int32Array(0);
+        const positionOf = new Int32Array(n).fill(-1);
+        let candidates = new Uint8Array(0);
+        if (indexNear) {
+            let count = 0;
+            for (let slot = 0; slot < n; slot++)
+                if (exact.repOf[slot] === slot)
+                    count++;
+            reps = new Int32Array(count);
+            count = 0;
+            for (let slot = 0; slot < n; slot++) {
+                if (exact.repOf[slot] !== slot)
+                    continue;
+                positionOf[slot] = count;
+                reps[count++] = slot;
+            }
+            candidates = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] });
+        }
+        // What to read again, per file: shingle sets of the candidates, excerpts of the records findings go on.
+        const needs = files.map(() => new Map());
+        const need = (slot, flags) => {
+            const map = needs[corpus.fileOf[slot]];
+            map.set(slot, (map.get(slot) ?? 0) | flags);
+        };
+        const reported = (slot, check) => files[corpus.fileOf[slot]].reports[check];
+        for (const { slot } of exact.duplicates)
+            if (reported(slot, EXACT_DUPLICATES))
+                need(slot, NEED_EXCERPT);
+        for (const slot of exact.leaks.keys())
+            if (reported(slot, LEAKAGE))
+                need(slot, NEED_EXCERPT);
+        for (let position = 0; position < candidates.length; position++)
+            if (candidates[position] === 1)
+                need(reps[position], NEED_SET | NEED_EXCERPT);
+        const rescans = new Set(files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id));
+        const sets = new Map();
+        const excerpts = new Map();
+        const rereadStarted = performance.now();
+        for (const entry of files) {
+            const wanted = [...needs[entry.id].keys()].sort((a, b) => corpus.indexOf[a] - corpus.indexOf[b]);
+            if (wanted.length === 0 && !rescans.has(entry.id))
+                continue;
+            const places = wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] }));
+            const visit = (position, fields) => {
+                const slot = wanted[position];
+                const parts = comparisonParts(fields, entry.fields, entry.exclude);
+                hasher.load(parts);
+                // The file changed under us (it should not): a record that is not the one indexed is left out.
+                if (hasher.exact[0] !== corpus.exactLow[slot] || hasher.exact[1] !== corpus.exactHigh[slot])
+                    return;
+                const flags = needs[entry.id].get(slot) ?? 0;
+                if (flags & NEED_SET)
+                    sets.set(positionOf[slot], hasher.shingleSet());
+                if (flags & NEED_EXCERPT)
+                    excerpts.set(slot, truncate(rawText(parts, uniqueness_EXCERPT_CHARS), uniqueness_EXCERPT_CHARS));
+            };
+            const rescan = rescans.has(entry.id)
+                ? (record) => {
+                    if (hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram)
+                        return;
+                    const grams = hasher.ngrams(settings.contaminationNgram);
+                    contamination.scanTrain(entry.id, grams.low, grams.high, grams.count);
+                }
+                : undefined;
+            await rereadRecords(entry.file.source, entry.readOptions, places, visit, rescan);
+        }
+        timing.rereadMs += performance.now() - rereadStarted;
+        const near = indexNear
+            ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, sets, settings.threshold, exact.leaks)
+            : undefined;
+        const report = new FindingWriter(side, excerpts, settings);
+        for (const { slot, first } of exact.duplicates)
+            report.exactDuplicate(slot, first);
+        const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined;
+        const leaks = new Map([...exact.leaks, ...(near?.leaks ?? [])]);
+        if (near) {
+            // The exact copies of a near-leaked record leak as well.
+            for (let slot = 0; slot < n; slot++) {
+                const rep = exact.repOf[slot];
+                if (rep === slot || leaks.has(slot))
+                    continue;
+                const pair = near.leaks.get(rep);
+                if (pair)
+                    leaks.set(slot, pair);
+            }
+        }
+        let nearLeaks = 0;
+        for (const [slot, pair] of leaks) {
+            if (!pair.exact)
+                nearLeaks++;
+            report.leak(slot, pair);
+        }
+        const contaminationStats = settings.enabled[LEAKAGE] ? this.reportContamination(side, report) : [];
+        out.push(...report.findings.map((finding) => ({ side: side.side, finding })));
+        return {
+            side: side.side,
+            files: files.length,
+            records: n,
+            emptyText: sum(files, (entry) => entry.emptyText),
+            shortRecords: sum(files, (entry) => entry.shortRecords),
+            exactDuplicates: exact.duplicates.length,
+            repeatedTexts: exact.repeatedTexts,
+            nearDuplicates: clusterStats?.nearDuplicates ?? 0,
+            clusters: clusterStats?.clusters ?? 0,
+            clusterSizes: clusterStats?.sizes ?? {},
+            largestClusters: clusterStats?.largest ?? [],
+            candidates: sets.size,
+            pairsVerified: near?.pairsVerified ?? 0,
+            pairsSimilar: near?.pairsSimilar ?? 0,
+            leakage: { exact: leaks.size - nearLeaks, near: nearLeaks },
+            contamination: contaminationStats,
+            indexBytes: corpus.bytes + contamination.table.bytes
+        };
+    }
+    /** One finding per record of a cluster but its first, naming its most similar verified partner. */
+    reportClusters(side, reps, near, report) {
+        const { corpus, files } = side;
+        const relations = this.relations(side);
+        const members = new Map();
+        for (let position = 0; position < reps.length; position++) {
+            if (near.bestAny[position] === -1)
+                continue;
+            const root = near.clusters.find(position);
+            const list = members.get(root);
+            if (list)
+                list.push(position);
+            else
+                members.set(root, [position]);
+        }
+        const sizes = {};
+        const largest = [];
+        let nearDuplicates = 0;
+        for (const list of members.values()) {
+            list.sort((a, b) => relations.compare(reps[a], reps[b]));
+            sizes[String(list.length)] = (sizes[String(list.length)] ?? 0) + 1;
+            largest.push({ size: list.length, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] });
+            for (const position of list.slice(1)) {
+                nearDuplicates++;
+                const earlier = near.bestEarlier[position] !== -1;
+                const partner = earlier ? near.bestEarlier[position] : near.bestAny[position];
+                const similarity = earlier ? near.bestEarlierJaccard[position] : near.bestAnyJaccard[position];
+                report.nearDuplicate(reps[position], reps[partner], similarity, list.length);
+            }
+        }
+        largest.sort((a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line);
+        return { clusters: members.size, nearDuplicates, sizes, largest: largest.slice(0, LARGEST_CLUSTERS) };
+    }
+    /** Per eval file: the share of its records with an n-gram in the side's train split. */
+    reportContamination(side, report) {
+        const { files, contamination } = side;
+        const trains = files.filter((entry) => entry.kind === SplitKind.Train);
+        if (trains.length === 0)
+            return [];
+        const byFile = contamination.contaminatedByFile();
+        const stats = [];
+        for (const entry of files) {
+            if (entry.kind !== SplitKind.Eval)
+                continue;
+            const found = byFile.get(entry.id);
+            const contaminated = found?.count ?? 0;
+            stats.push({
+                file: entry.file.path,
+                split: entry.file.split,
+                tested: entry.tested,
+                tooShort: entry.tooShort,
+                contaminated,
+                rate: entry.tested === 0 ? 0 : contaminated / entry.tested
+            });
+            if (!found)
+                continue;
+            if (!entry.file.reference)
+                report.contamination(entry, contaminated, found.firstLine, trains);
+            else {
+                for (const train of trains) {
+                    const hits = contamination.hitsOf(train.id, entry.id);
+                    if (hits > 0 && !train.file.reference)
+                        report.contaminationFromTrain(train, entry, hits);
+                }
+            }
+        }
+        return stats;
+    }
+}
+/** Builds the findings of one side, with their messages. */
+class FindingWriter {
+    side;
+    excerpts;
+    settings;
+    findings = [];
+    constructor(side, excerpts, settings) {
+        this.side = side;
+        this.excerpts = excerpts;
+        this.settings = settings;
+    }
+    exactDuplicate(slot, first) {
+        const entry = this.entryOf(slot);
+        this.add(EXACT_DUPLICATES, slot, first, `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`);
+    }
+    nearDuplicate(slot, partner, similarity, clusterSize) {
+        const entry = this.entryOf(slot);
+        const { hash } = this.settings;
+        const grams = this.side.corpus.byCharacters[slot] === 1 ? `character ${hash.charNgram}-grams` : `word ${hash.ngram}-grams`;
+        const cluster = clusterSize > 2 ? `; one of ${clusterSize} records in this cluster` : '';
+        this.add(NEAR_DUPLICATES, slot, partner, `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`);
+    }
+    leak(slot, pair) {
+        const entry = this.entryOf(slot);
+        const other = this.entryOf(pair.other);
+        const how = pair.exact ? 'the same text as' : `a near-duplicate (Jaccard ${pair.jaccard.toFixed(2)}) of`;
+        const split = (e) => (e.file.split === 'train' ? 'train' : (e.file.split ?? 'eval'));
+        this.add(LEAKAGE, slot, pair.other, `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`);
+    }
+    contamination(entry, contaminated, firstLine, trains) {
+        if (!entry.reports[LEAKAGE])
+            return;
+        const n = this.settings.contaminationNgram;
+        const rate = contaminated / entry.tested;
+        const names = trains.map((train) => train.file.path);
+        const short = entry.tooShort > 0 ? `; ${entry.tooShort} shorter than ${n} words were not tested` : '';
+        this.findings.push({
+            check: LEAKAGE,
+            dimension: 'uniqueness',
+            severity: rate >= this.settings.warnRate ? 'warning' : 'info',
+            file: entry.file.path,
+            message: `${contaminated} of ${entry.tested} ${entry.file.split} records (${percent(rate)}) share a ${n}-word sequence with the train split (${listNames(names)}), the first on line ${firstLine}${short}`
+        });
+    }
+    contaminationFromTrain(train, evalEntry, hits) {
+        if (!train.reports[LEAKAGE])
+            return;
+        const n = this.settings.contaminationNgram;
+        const rate = hits / evalEntry.tested;
+        this.findings.push({
+            check: LEAKAGE,
+            dimension: 'uniqueness',
+            severity: rate >= this.settings.warnRate ? 'warning' : 'info',
+            file: train.file.path,
+            message: `${hits} of ${evalEntry.tested} records of ${evalEntry.file.path} (${evalEntry.file.split} split, ${percent(rate)}) share a ${n}-word sequence with this file`,
+            duplicateOf: { file: evalEntry.file.path }
+        });
+    }
+    add(check, slot, other, message) {
+        const entry = this.entryOf(slot);
+        if (!entry.reports[check])
+            return;
+        const { corpus } = this.side;
+        const otherEntry = this.entryOf(other);
+        const excerpt = this.excerpts.get(slot);
+        const isNew = entry.file.isNew;
+        this.findings.push({
+            check,
+            dimension: 'uniqueness',
+            severity: entry.severity[check],
+            file: entry.file.path,
+            line: corpus.lineOf[slot],
+            ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
+            message,
+            ...(excerpt !== undefined ? { excerpt } : {}),
+            ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
+            duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
+        });
+    }
+    entryOf(slot) {
+        return this.side.files[this.side.corpus.fileOf[slot]];
+    }
+    /** `line 12`, or `line 12 of data/other.jsonl` when the other record is in another file. */
+    where(other, from) {
+        const entry = this.entryOf(other);
+        const line = `line ${this.side.corpus.lineOf[other]}`;
+        return entry.id === from.id ? line : `${line} of ${entry.file.path}`;
+    }
+}
+function describeFields(fields) {
+    if (fields.length === 0)
+        return 'record';
+    const names = fields.map((field) => `\`${field}\``);
+    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+function listNames(names) {
+    return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+function percent(rate) {
+    return `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`;
+}
+function sum(items, pick) {
+    return items.reduce((total, item) => total + pick(item), 0);
+}
+/** The stage's settings from the merged check configs; throws on a value that cannot work. */
+function resolveSettings(checks) {
+    const config = {};
+    const enabled = {};
+    for (const check of UNIQUENESS_CHECKS) {
+        config[check.id] = { ...check.defaults, ...checks[check.id] };
+        enabled[check.id] = config[check.id].enabled !== false;
+    }
+    const near = config[NEAR_DUPLICATES];
+    const number = (check, name, valid, rule) => {
+        const value = config[check][name];
+        if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+            throw new Error(`${check}.${name} must be ${rule} (got ${JSON.stringify(value)}).`);
+        }
+        return value;
+    };
+    const integer = (min, max) => (value) => Number.isInteger(value) && value >= min && value <= max;
+    const threshold = number(NEAR_DUPLICATES, 'threshold', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+    const permutations = number(NEAR_DUPLICATES, 'permutations', integer(16, 1024), 'an integer from 16 to 1024');
+    const weights = {
+        fp: number(NEAR_DUPLICATES, 'falsePositiveWeight', (v) => v >= 0, 'a number >= 0'),
+        fn: number(NEAR_DUPLICATES, 'falseNegativeWeight', (v) => v >= 0, 'a number >= 0')
+    };
+    const { bands, rows } = typeof near.bands === 'number' && typeof near.rows === 'number' ? { bands: near.bands, rows: near.rows } : optimalLsh(threshold, permutations, weights.fp, weights.fn);
+    if (!Number.isInteger(bands) || !Number.isInteger(rows) || bands < 1 || rows < 1 || bands * rows > permutations) {
+        throw new Error(`near-duplicates.bands x rows must be positive integers with bands x rows <= permutations (got ${bands} x ${rows}).`);
+    }
+    return {
+        config,
+        enabled,
+        threshold,
+        hash: {
+            permutations,
+            bands,
+            rows,
+            ngram: number(NEAR_DUPLICATES, 'ngram', integer(1, 64), 'an integer from 1 to 64'),
+            charNgram: number(NEAR_DUPLICATES, 'charNgram', integer(1, 64), 'an integer from 1 to 64'),
+            minWords: number(NEAR_DUPLICATES, 'minWords', integer(0, 1000), 'an integer from 0 to 1000'),
+            seed: number(NEAR_DUPLICATES, 'seed', Number.isInteger, 'an integer')
+        },
+        contaminationNgram: number(LEAKAGE, 'ngram', integer(1, 64), 'an integer from 1 to 64'),
+        warnRate: number(LEAKAGE, 'warnRate', (v) => v >= 0 && v <= 1, 'a number in [0, 1]')
+    };
+}
+/** `optimalParams` takes a fraction of a second: computed once per setting, not once per audit. */
+const lshCache = new Map();
+function optimalLsh(threshold, permutations, fp, fn) {
+    const key = `${threshold}/${permutations}/${fp}/${fn}`;
+    let params = lshCache.get(key);
+    if (!params)
+        lshCache.set(key, (params = optimalParams(threshold, permutations, fp, fn)));
+    return params;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
+/**
+ * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
+ * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
+ * item) and as pure functions over whole arrays, which feed the same tallies.
+ */
+/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+class CohenTally {
+    pairs = new Map();
+    first = new Map();
+    second = new Map();
+    agreeing = 0;
+    total = 0;
+    add(a, b) {
+        this.total++;
+        if (a === b)
+            this.agreeing++;
+        const pair = JSON.stringify([a, b]);
+        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
+        this.first.set(a, (this.first.get(a) ?? 0) + 1);
+        this.second.set(b, (this.second.get(b) ?? 0) + 1);
+    }
+    /** Distinct labels seen from either annotator. */
+    get categories() {
+        return new Set([...this.first.keys(), ...this.second.keys()]).size;
+    }
+    result() {
+        const n = this.total;
+        if (n === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        let marginalProducts = 0;
+        for (const [label, count] of this.first)
+            marginalProducts += count * (this.second.get(label) ?? 0);
+        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
+        // result matches `cohen_kappa_score` to the last digits.
+        const observedDisagreement = n - this.agreeing;
+        const expectedDisagreement = (n * n - marginalProducts) / n;
+        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
+        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
+    }
+}
+/**
+ * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
+ * item must have the same number of raters. Memory: one total per category.
+ */
+class FleissTally {
+    totals = new Map();
+    raters = 0;
+    items = 0;
+    sumAgreement = 0;
+    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
+    add(counts) {
+        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+        let raters = 0;
+        let squares = 0;
+        for (const [, count] of entries) {
+            raters += count;
+            squares += count * count;
+        }
+        if (this.items === 0)
+            this.raters = raters;
+        else if (raters !== this.raters)
+            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
+        if (raters < 2)
+            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
+        for (const [category, count] of entries)
+            if (count > 0)
+                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    /** Distinct categories chosen at least once. */
+    get categories() {
+        return this.totals.size;
+    }
+    result() {
+        if (this.items === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        const ratings = this.items * this.raters;
+        let expected = 0;
+        for (const total of this.totals.values())
+            expected += (total / ratings) ** 2;
+        const observed = this.sumAgreement / this.items;
+        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
+        return { kappa, observed, expected, items: this.items };
+    }
+}
+/**
+ * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
+ * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
+ */
+function cohenKappa(a, b) {
+    if (a.length !== b.length)
+        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
+    const tally = new CohenTally();
+    a.forEach((label, i) => tally.add(label, b[i]));
+    return tally.result().kappa;
+}
+/**
+ * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
+ * the number of raters who put item i in category j. Every row must sum to the same number of
+ * raters (at least 2).
+ */
+function fleissKappa(table) {
+    const tally = new FleissTally();
+    for (const row of table)
+        tally.add(new Map(row.map((count, j) => [String(j), count])));
+    return tally.result().kappa;
+}
+/** Landis & Koch's (1977) words for a kappa value. */
+function landisKochBand(kappa) {
+    if (Number.isNaN(kappa))
+        return 'undefined';
+    if (kappa < 0)
+        return 'poor';
+    if (kappa <= 0.2)
+        return 'slight';
+    if (kappa <= 0.4)
+        return 'fair';
+    if (kappa <= 0.6)
+        return 'moderate';
+    if (kappa <= 0.8)
+        return 'substantial';
+    return 'almost perfect';
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+/**
+ * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
+ * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
+ * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ */
+function labelsOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+/**
+ * The identity of a label once case, spacing, punctuation and Unicode width are set aside
+ * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
+ * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ */
+function labelKey(label) {
+    const text = label.normalize('NFKC').trim();
+    if (NUMBER.test(text))
+        return `#${Number(text)}`;
+    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
+    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
+}
+/**
+ * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
+ * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
+ * (full-width letters and the like).
+ */
+function spellingDifference(a, b) {
+    const x = a.normalize('NFKC');
+    const y = b.normalize('NFKC');
+    const noSpace = (text) => text.replace(/\s+/gu, '');
+    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
+    const kinds = [];
+    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
+        if (x.trim() !== y.trim())
+            kinds.push('number format');
+        if (noSpace(x) === noSpace(y) && x !== y)
+            kinds.push('spacing');
+    }
+    else {
+        // With the same key, what is left once two of the three are removed is the third.
+        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
+            kinds.push('case');
+        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
+            kinds.push('spacing');
+        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
+            kinds.push('punctuation');
+    }
+    if (kinds.length === 0)
+        return a === b ? 'nothing' : 'Unicode form';
+    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
+function labels_normaliseText(text) {
+    return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
+/**
+ * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
+ * `unknown`, so a check reads each threshold through one of these and falls back to its default
+ * when the value is missing or of the wrong type (the config validator reports the bad value).
+ */
+/** A finite number setting, else `fallback`. */
+function numberSetting(config, name, fallback) {
+    const value = config[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+/** A non-empty string setting, else undefined. */
+function stringSetting(config, name) {
+    const value = config[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** A list of non-empty strings, else undefined (an empty list counts as unset). */
+function stringListSetting(config, name) {
+    const value = config[name];
+    if (!Array.isArray(value))
+        return undefined;
+    const strings = value.filter((item) => typeof item === 'string' && item !== '');
+    return strings.length > 0 ? strings : undefined;
+}
+/**
+ * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
+ * whose key is not an integer or whose value is not a finite number are ignored.
+ */
+function numberMapSetting(config, name, fallback) {
+    const value = config[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return new Map(fallback);
+    const map = new Map();
+    for (const [key, limit] of Object.entries(value)) {
+        const n = Number(key);
+        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
+            map.set(n, limit);
+    }
+    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
+
+
+
+
+/**
+ * The annotator groups configured: `config.pairs` (several dimensions), else one group from
+ * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
+ */
+function annotatorGroups(config) {
+    const groups = [];
+    const pairs = config.pairs;
+    if (Array.isArray(pairs)) {
+        for (const entry of pairs) {
+            if (!isPlainObject(entry))
+                continue;
+            const annotators = stringListSetting(entry, 'annotators');
+            if (!annotators || annotators.length < 2)
+                continue;
+            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
+        }
+        return groups;
+    }
+    const annotators = stringListSetting(config, 'annotators');
+    if (annotators && annotators.length >= 2)
+        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
+    return groups;
+}
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * `agreement`: inter-annotator agreement for items labelled by several annotators, each
+ * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
+ * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
+ * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
+ * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
+ *
+ * Checks run on one file at a time, so the supported layout is one record per item with a column
+ * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
+ * a file first; items only one annotator labelled then have an empty column and are counted as
+ * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
+ */
+const agreementCheck = {
+    id: 'agreement',
+    dimension: 'consistency',
+    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
+        annotators: undefined,
+        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
+        pairs: undefined,
+        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
+        minKappa: 0.7,
+        /** Fewer complete items than this: too few to judge, no warning. */
+        minItems: 10,
+        /** More distinct labels than this: not a categorical rating, no kappa. */
+        maxCategories: 100
+    },
+    start(context) {
+        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
+        const minItems = numberSetting(context.config, 'minItems', 10);
+        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
+        const states = annotatorGroups(context.config).map((group) => ({
+            group,
+            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
+            excluded: 0,
+            tooManyCategories: false
+        }));
+        return {
+            record(record) {
+                for (const state of states) {
+                    if (state.tooManyCategories)
+                        continue;
+                    const labels = [];
+                    for (const field of state.group.annotators) {
+                        const values = labelsOf(valueAt(record.fields, field));
+                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
+                        if (values.length !== 1)
+                            break;
+                        labels.push(labelKey(values[0]));
+                    }
+                    if (labels.length !== state.group.annotators.length) {
+                        state.excluded++;
+                        continue;
+                    }
+                    if (state.cohen) {
+                        state.cohen.add(labels[0], labels[1]);
+                        if (state.cohen.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                    else if (state.fleiss) {
+                        const counts = new Map();
+                        for (const label of labels)
+                            counts.set(label, (counts.get(label) ?? 0) + 1);
+                        state.fleiss.add(counts);
+                        if (state.fleiss.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                }
+            },
+            finish(emit) {
+                const groups = [];
+                for (const state of states) {
+                    const method = state.cohen ? 'cohen' : 'fleiss';
+                    const result = (state.cohen ?? state.fleiss)?.result();
+                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
+                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
+                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
+                    groups.push({
+                        ...state.group,
+                        method,
+                        items: result?.items ?? 0,
+                        excluded: state.excluded,
+                        kappa,
+                        observed: computed ? result.observed : null,
+                        band,
+                        tooManyCategories: state.tooManyCategories
+                    });
+                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
+                        continue;
+                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
+                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
+                    emit({
+                        field: state.group.name,
+                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
+                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
+                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
+                    });
+                }
+                return { groups };
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
+
+
+/** Roles of OpenAI-style `messages: [{role, content}]`. */
+const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
+/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
+const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
+const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
+const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
+function isEmptyContent(content) {
+    if (content === undefined || content === null)
+        return true;
+    if (typeof content === 'string')
+        return content.trim() === '';
+    if (Array.isArray(content)) {
+        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
+        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
+    }
+    return false;
+}
+/**
+ * The problems of one chat transcript: invalid roles, a system turn after the first, user and
+ * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
+ * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
+ * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
+ * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
+ */
+function chatProblems(turns, field) {
+    const problems = [];
+    if (turns.length === 0)
+        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
+    const first = turns.find(isObject);
+    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
+    const roleKey = shareGpt ? 'from' : 'role';
+    const contentKey = shareGpt ? 'value' : 'content';
+    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
+    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
+    const assistantName = shareGpt ? 'gpt' : 'assistant';
+    let previous;
+    let toolSincePrevious = false;
+    let last;
+    let assistantTurns = 0;
+    turns.forEach((turn, index) => {
+        const at = `${field}[${index}]`;
+        if (!isObject(turn)) {
+            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
+            return;
+        }
+        const role = turn[roleKey];
+        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
+        if (typeof role !== 'string' || speaker === undefined) {
+            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
+            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
+            return;
+        }
+        const roleName = role;
+        if (speaker === 'system' && index > 0) {
+            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
+        }
+        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
+        if (!toolCall && isEmptyContent(turn[contentKey])) {
+            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
+        }
+        if (speaker === 'tool')
+            toolSincePrevious = true;
+        if (speaker === 'user' || speaker === 'assistant') {
+            // An assistant turn may follow another one when a tool result came between them.
+            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
+            if (repeats && previous) {
+                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
+            }
+            previous = { speaker, turn: index };
+            toolSincePrevious = false;
+        }
+        if (speaker === 'assistant')
+            assistantTurns++;
+        last = { speaker, role: roleName, turn: index };
+    });
+    if (assistantTurns === 0)
+        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
+    else if (last !== undefined && last.speaker !== 'assistant') {
+        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
+    }
+    return problems;
+}
+/**
+ * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
+ * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
+ * chat field are left alone.
+ */
+const chatFormatCheck = {
+    id: 'chat-format',
+    dimension: 'consistency',
+    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields holding transcripts; default `messages` and `conversations`. */
+        fields: undefined,
+        /** Findings per record; past this, one more finding counts the rest. */
+        maxFindingsPerRecord: 10
+    },
+    start(context) {
+        const fields = context.config.fields ?? ['messages', 'conversations'];
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
+        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
+        return {
+            record(record, emit) {
+                for (const field of fields) {
+                    const turns = valueAt(record.fields, field);
+                    if (!Array.isArray(turns))
+                        continue;
+                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
+                    if (turns.length > 0 && !turns.some(isObject))
+                        continue;
+                    summary.conversations++;
+                    const first = turns.find(isObject);
+                    if (first !== undefined && 'from' in first && !('role' in first))
+                        summary.styles.sharegpt++;
+                    else
+                        summary.styles.openai++;
+                    const problems = chatProblems(turns, field);
+                    if (problems.length === 0)
+                        continue;
+                    summary.withProblems++;
+                    for (const problem of problems)
+                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
+                    for (const problem of problems.slice(0, maxFindings))
+                        emit({ line: record.line, field, message: problem.message });
+                    if (problems.length > maxFindings) {
+                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
+                    }
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/hash.ts
+/**
+ * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
+ * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
+ * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
+ * many times faster than creating a node:crypto Hash per field.
+ */
+/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
+const hash_imul = Math.imul;
+function hash53(text) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = hash_imul(h1 ^ code, 2654435761);
+        h2 = hash_imul(h2 ^ code, 1597334677);
+    }
+    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+/**
+ * JSON with object keys sorted, so two records that differ only in key order serialise alike.
+ * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object')
+        return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (Array.isArray(value))
+        return '[' + value.map(canonicalJson).join(',') + ']';
+    const keys = Object.keys(value).sort();
+    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+}
+/** Combines hashes in order into one (order matters: field paths are sorted before). */
+function combineHashes(hashes) {
+    let text = '';
+    for (let i = 0; i < hashes.length; i++)
+        text += hashes[i].toString(36) + ',';
+    return hash53(text);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
+
+
+
+
+/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
+const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
+/**
+ * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
+ * a different label, or, without a label field, a different output. Memory: per distinct input,
+ * one hash, the first record's line and the first label (outputs are kept as hashes).
+ */
+const conflictingLabelsCheck = {
+    id: 'conflicting-labels',
+    dimension: 'consistency',
+    description: 'The same input with different labels (or, without a label field, different outputs).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
+        inputFields: undefined,
+        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
+        outputField: undefined,
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined
+    },
+    start(context) {
+        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const outputField = stringSetting(context.config, 'outputField');
+        // With a label, the whole record but the label is what was labelled (a response rated good or
+        // bad is part of the input); without one, the outputs are what is compared.
+        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
+        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
+        const mode = labelField ? 'label' : 'output';
+        // Per distinct input: the index of its first record in the parallel arrays.
+        const firstOf = new Map();
+        const firstLines = [];
+        const firstValues = [];
+        const firstShown = [];
+        let compared = 0;
+        let conflicts = 0;
+        /** The text of the value being compared and the field it came from. */
+        function valueOf(record) {
+            if (labelField) {
+                const labels = labelsOf(valueAt(record.fields, labelField));
+                if (labels.length === 0)
+                    return undefined;
+                const keys = [...new Set(labels.map(labelKey))].sort();
+                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
+                // Kept per distinct input for the message: cut short, in case the "label" is long text.
+                return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
+            }
+            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
+            for (const field of candidates) {
+                const value = valueAt(record.fields, field);
+                if (value === undefined)
+                    continue;
+                const text = textOrScalar(value);
+                if (text === undefined)
+                    return undefined;
+                return { field, shown: '', hash: hash53(labels_normaliseText(text)) };
+            }
+            return undefined;
+        }
+        return {
+            record(record, emit) {
+                if (inputFields.length === 0)
+                    return;
+                let input = '';
+                let excerpt = '';
+                for (const field of inputFields) {
+                    const text = textOf(valueAt(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const normalised = labels_normaliseText(text);
+                    if (normalised === '')
+                        continue;
+                    input += `${field}\u0000${normalised}\u0001`;
+                    if (excerpt === '')
+                        excerpt = text;
+                }
+                if (input === '')
+                    return;
+                const value = valueOf(record);
+                if (value === undefined)
+                    return;
+                compared++;
+                const inputHash = hash53(input);
+                const first = firstOf.get(inputHash);
+                if (first === undefined) {
+                    firstOf.set(inputHash, firstLines.length);
+                    firstLines.push(record.line);
+                    firstValues.push(value.hash);
+                    // Labels are short and kept for the message; outputs are kept only as hashes.
+                    firstShown.push(mode === 'label' ? value.shown : '');
+                    return;
+                }
+                if (firstValues[first] === value.hash)
+                    return;
+                conflicts++;
+                const firstLine = firstLines[first];
+                const message = mode === 'label'
+                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+                    : `same input as line ${firstLine} but a different \`${value.field}\``;
+                emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+            },
+            finish() {
+                return { mode, compared, distinctInputs: firstOf.size, conflicts };
+            }
+        };
+    }
+};
+function textOrScalar(value) {
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    const text = textOf(value);
+    return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
+function entriesOf(distribution) {
+    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
+}
+function normalised(distribution) {
+    const entries = entriesOf(distribution);
+    let total = 0;
+    for (const [, weight] of entries) {
+        if (!(weight >= 0) || !Number.isFinite(weight))
+            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
+        total += weight;
+    }
+    if (total === 0)
+        throw new RangeError('a distribution needs a positive total weight');
+    return new Map(entries.map(([category, weight]) => [category, weight / total]));
+}
+/**
+ * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
+ * 0 for identical distributions, 1 for distributions with no category in common. Counts are
+ * normalised first; categories missing on one side count as zero there.
+ */
+function jensenShannon(p, q) {
+    const pn = normalised(p);
+    const qn = normalised(q);
+    let divergence = 0;
+    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
+        const a = pn.get(category) ?? 0;
+        const b = qn.get(category) ?? 0;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += 0.5 * a * Math.log2(a / m);
+        if (b > 0)
+            divergence += 0.5 * b * Math.log2(b / m);
+    }
+    return Math.min(1, Math.max(0, divergence));
+}
+/**
+ * The categories whose share moved most between `before` and `after`, largest move first
+ * (ties in category order). Shares are fractions of each side's total.
+ */
+function biggestMovers(before, after, limit) {
+    const b = normalised(before);
+    const a = normalised(after);
+    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
+    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
+    return moves.slice(0, limit);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
+
+
+
+
+const label_balance_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
+ * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
+ * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
+ * `label-variants` check's business) do not show up as rare classes here.
+ */
+const labelBalanceCheck = {
+    id: 'label-balance',
+    dimension: 'diversity',
+    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
+        minShareFactor: 0.1,
+        /** Labels a side needs before balance or shift is judged. */
+        minRecords: 20,
+        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
+        maxJsd: 0.1,
+        /** Distinct labels past which the field is not a class label. */
+        maxClasses: 1000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field') ?? context.settings.labelField;
+        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
+        const maxClasses = numberSetting(config, 'maxClasses', 1000);
+        const classes = new Map();
+        let total = 0;
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined || overflow)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    const known = classes.get(key);
+                    if (known)
+                        known.count++;
+                    else if (classes.size >= maxClasses) {
+                        overflow = true;
+                        return;
+                    }
+                    else
+                        classes.set(key, { label: label.trim(), count: 1 });
+                    total++;
+                }
+            },
+            finish(emit, base) {
+                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
+                if (field === undefined || overflow || total < minRecords || classes.size < 2)
+                    return summary;
+                const limit = minShareFactor / classes.size;
+                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
+                if (rare.length > 0) {
+                    const [rarest, ...others] = rare;
+                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify(truncate(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
+                    emit({
+                        field,
+                        message: `class ${JSON.stringify(truncate(rarest.label, 40))} has ${rarest.count} of ${total} labels (${label_balance_percent(rarest.count / total)}), under ${label_balance_percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
+                    });
+                }
+                if (base === undefined || base.overflow || base.total < minRecords)
+                    return summary;
+                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
+                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
+                const divergence = jensenShannon(before, after);
+                if (divergence <= maxJsd)
+                    return summary;
+                const nameOf = (key) => JSON.stringify(truncate(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
+                const movers = biggestMovers(before, after, 3)
+                    .map((move) => `${nameOf(move.category)} ${label_balance_percent(move.before)} → ${label_balance_percent(move.after)}`)
+                    .join(', ');
+                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
+
+
+
+/**
+ * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
+ * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
+ * naming the dominant one. Needs `settings.labelField` or `config.field`.
+ */
+const labelVariantsCheck = {
+    id: 'label-variants',
+    dimension: 'consistency',
+    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
+        maxLabels: 1000,
+        /** Spellings tracked per label. */
+        maxSpellings: 50,
+        /** Findings per minority spelling; the rest are counted in one more finding. */
+        maxFindingsPerVariant: 100
+    },
+    start(context) {
+        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
+        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
+        const groups = new Map();
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined)
+                    return;
+                for (const label of labelsOf(valueAt(record.fields, field))) {
+                    const key = labelKey(label);
+                    let spellings = groups.get(key);
+                    if (spellings === undefined) {
+                        if (groups.size >= maxLabels) {
+                            overflow = true;
+                            continue;
+                        }
+                        spellings = new Map();
+                        groups.set(key, spellings);
+                    }
+                    let spelling = spellings.get(label);
+                    if (spelling === undefined) {
+                        if (spellings.size >= maxSpellings)
+                            continue;
+                        spelling = { count: 0, lines: [] };
+                        spellings.set(label, spelling);
+                    }
+                    spelling.count++;
+                    if (spelling.lines.length < maxFindings)
+                        spelling.lines.push(record.line);
+                }
+            },
+            finish(emit) {
+                const labels = {};
+                const findings = [];
+                for (const [key, spellings] of groups) {
+                    // The most used spelling wins; on a tie, the first seen.
+                    let dominant = '';
+                    let dominantCount = -1;
+                    let count = 0;
+                    for (const [spelling, { count: used }] of spellings) {
+                        count += used;
+                        if (used > dominantCount) {
+                            dominant = spelling;
+                            dominantCount = used;
+                        }
+                    }
+                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
+                    if (overflow)
+                        continue;
+                    for (const [spelling, { count: used, lines }] of spellings) {
+                        if (spelling === dominant)
+                            continue;
+                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
+                        for (const line of lines)
+                            findings.push({ line, message, excerpt: truncate(spelling, 60) });
+                        if (used > lines.length) {
+                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
+                        }
+                    }
+                }
+                findings.sort((a, b) => a.line - b.line);
+                for (const finding of findings)
+                    emit({ ...finding, field });
+                return { field, labels, overflow };
+            }
+        };
+    }
+};
+/** A label quoted so that leading and trailing spaces stay visible. */
+function show(label) {
+    return JSON.stringify(truncate(label, 40));
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
+/**
+ * A fixed-size histogram sketch for non-negative lengths (characters, words).
+ *
+ * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
+ * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
+ * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
+ * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
+ * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
+ * Kolmogorov–Smirnov statistic over the full distributions.
+ */
+/** Values below this are counted exactly, one bin each. */
+const EXACT_BINS = 1024;
+/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
+const GROWTH = 1.005;
+const LOG_GROWTH = Math.log(GROWTH);
+/** The bin a non-negative value falls in. */
+function binOf(value) {
+    if (value < EXACT_BINS)
+        return Math.max(0, Math.floor(value));
+    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
+}
+/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
+function binValue(bin) {
+    if (bin < EXACT_BINS)
+        return bin;
+    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
+}
+/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
+class Histogram {
+    counts = new Map();
+    total = 0;
+    add(value) {
+        const bin = binOf(value);
+        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
+        this.total++;
+    }
+    summary() {
+        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
+    }
+}
+/** The value at 0-based `rank` in sorted order. */
+function orderStatistic(histogram, rank) {
+    let seen = 0;
+    for (const [bin, count] of histogram.bins) {
+        seen += count;
+        if (rank < seen)
+            return binValue(bin);
+    }
+    return binValue(histogram.bins[histogram.bins.length - 1][0]);
+}
+/**
+ * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
+ * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
+ */
+function quantile(histogram, q, transform = (value) => value) {
+    if (histogram.total === 0)
+        return Number.NaN;
+    const position = q * (histogram.total - 1);
+    const low = Math.floor(position);
+    const high = Math.ceil(position);
+    const lowValue = transform(orderStatistic(histogram, low));
+    if (high === low)
+        return lowValue;
+    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
+}
+/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
+function countOutside(histogram, low, high) {
+    let below = 0;
+    let above = 0;
+    for (const [bin, count] of histogram.bins) {
+        const value = binValue(bin);
+        if (value < low)
+            below += count;
+        else if (value > high)
+            above += count;
+    }
+    return { below, above };
+}
+/**
+ * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
+ * distributions, in [0, 1]. 0 when either side is empty.
+ */
+function ksStatistic(a, b) {
+    if (a.total === 0 || b.total === 0)
+        return 0;
+    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
+    const countsA = new Map(a.bins);
+    const countsB = new Map(b.bins);
+    let cumulativeA = 0;
+    let cumulativeB = 0;
+    let largest = 0;
+    for (const bin of bins) {
+        cumulativeA += countsA.get(bin) ?? 0;
+        cumulativeB += countsB.get(bin) ?? 0;
+        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
+    }
+    return largest;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/length.ts
+
+
+
+/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
+function measureText(text) {
+    let chars = 0;
+    let words = 0;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        // A low surrogate is the second half of a character already counted.
+        if (code >= 0xdc00 && code <= 0xdfff)
+            continue;
+        chars++;
+        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+        if (space)
+            inWord = false;
+        else if (!inWord) {
+            inWord = true;
+            words++;
+        }
+    }
+    return { chars, words };
+}
+/**
+ * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
+ * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
+ * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
+ * equal), where any other length would be an outlier.
+ */
+function tukeyFences(histogram, multiplier, logScale) {
+    const transform = logScale ? Math.log1p : (value) => value;
+    const q1 = quantile(histogram, 0.25, transform);
+    const q3 = quantile(histogram, 0.75, transform);
+    const iqr = q3 - q1;
+    if (!(iqr > 0))
+        return undefined;
+    const back = logScale ? Math.expm1 : (value) => value;
+    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
+}
+/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
+class Extremes {
+    capacity;
+    largest;
+    kept = [];
+    constructor(capacity, largest) {
+        this.capacity = capacity;
+        this.largest = largest;
+    }
+    offer(value, line, text) {
+        const score = this.largest ? value : -value;
+        const kept = this.kept;
+        if (kept.length >= this.capacity) {
+            const worst = kept[kept.length - 1];
+            if (score <= (this.largest ? worst.value : -worst.value))
+                return;
+            kept.pop();
+        }
+        let at = kept.length;
+        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
+            at--;
+        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
+        kept.splice(at, 0, { value, line, excerpt: truncate(text.slice(0, 200), 80) });
+    }
+}
+const format = (value) => Math.round(value).toLocaleString('en-US');
+/**
+ * `length`: per text field, values whose length (characters or words) is far outside the field's
+ * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
+ * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
+ * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
+ * with the file and outliers are counted over every record, not a sample.
+ */
+const lengthCheck = {
+    id: 'length',
+    dimension: 'diversity',
+    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
+    defaultSeverity: 'info',
+    defaults: {
+        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
+        iqrMultiplier: 3,
+        /** Fences on log(1 + length), for right-skewed lengths. */
+        logScale: true,
+        /** Values a field needs before outliers or shifts are judged. */
+        minRecords: 20,
+        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
+        maxFindings: 20,
+        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
+        maxMedianShift: 0.5,
+        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
+        maxKs: 0.2
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
+        const logScale = config.logScale !== false;
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxFindings = numberSetting(config, 'maxFindings', 20);
+        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
+        const maxKs = numberSetting(config, 'maxKs', 0.2);
+        const states = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text === '')
+                        continue;
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        state = {
+                            chars: new Histogram(),
+                            words: new Histogram(),
+                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+                        };
+                        states.set(field, state);
+                    }
+                    const { chars, words } = measureText(text);
+                    state.chars.add(chars);
+                    state.words.add(words);
+                    for (const extremes of state.extremes.chars)
+                        extremes.offer(chars, record.line, text);
+                    for (const extremes of state.extremes.words)
+                        extremes.offer(words, record.line, text);
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, state] of states) {
+                    const chars = state.chars.summary();
+                    const words = state.words.summary();
+                    const fieldSummary = {
+                        values: chars.total,
+                        chars,
+                        words,
+                        medianChars: quantile(chars, 0.5),
+                        medianWords: quantile(words, 0.5),
+                        charOutliers: 0,
+                        wordOutliers: 0
+                    };
+                    summary.fields[field] = fieldSummary;
+                    if (chars.total < minRecords)
+                        continue;
+                    const charFences = tukeyFences(chars, multiplier, logScale);
+                    const wordFences = tukeyFences(words, multiplier, logScale);
+                    fieldSummary.charFences = charFences;
+                    fieldSummary.wordFences = wordFences;
+                    const flagged = new Map();
+                    const note = (unit, fences, extremes) => {
+                        let listed = 0;
+                        if (fences === undefined)
+                            return listed;
+                        for (const kept of extremes) {
+                            for (const { value, line, excerpt } of kept.kept) {
+                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
+                                if (side === undefined)
+                                    continue;
+                                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() };
+                                // The shortest and the longest kept can be the same record in a small file: say it once.
+                                if (entry.units.has(unit))
+                                    continue;
+                                entry.units.add(unit);
+                                listed++;
+                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
+                                const name = value === 1 ? unit.slice(0, -1) : unit;
+                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
+                                entry.sides.add(side);
+                                flagged.set(line, entry);
+                            }
+                        }
+                        return listed;
+                    };
+                    const listedChars = note('characters', charFences, state.extremes.chars);
+                    const listedWords = note('words', wordFences, state.extremes.words);
+                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
+                        const entry = flagged.get(line);
+                        if (entry === undefined)
+                            continue;
+                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
+                        emit({
+                            line,
+                            field,
+                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
+                            excerpt: entry.excerpt
+                        });
+                    }
+                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
+                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
+                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
+                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
+                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
+                        emit({
+                            field,
+                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
+                        });
+                    }
+                    const before = base?.fields[field];
+                    if (before === undefined || before.values < minRecords)
+                        continue;
+                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
+                    const ks = ksStatistic(before.chars, chars);
+                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
+                        const sign = shift >= 0 ? '+' : '−';
+                        emit({
+                            field,
+                            severity: 'warning',
+                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
+                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
+                        });
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
+/**
+ * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
+ * sample, and so the same summary, on every run: an audit must be reproducible.
+ */
+function sampling_seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** The seed every reservoir uses unless told otherwise. */
+const DEFAULT_SEED = 0x5eed;
+/**
+ * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
+ * algorithm R). Memory is bounded by the capacity whatever the stream's length.
+ */
+class Reservoir {
+    capacity;
+    items = [];
+    /** How many items were offered. */
+    seen = 0;
+    random;
+    constructor(capacity, seed = DEFAULT_SEED) {
+        this.capacity = capacity;
+        this.random = sampling_seededRandom(seed);
+    }
+    /** Offers one item; it is kept with probability capacity / seen. */
+    offer(item) {
+        this.offerWith(() => item);
+    }
+    /** Offers one item made by `make`, which is only called when the item is kept. */
+    offerWith(make) {
+        this.seen++;
+        if (this.items.length < this.capacity) {
+            this.items.push(make());
+            return;
+        }
+        const slot = Math.floor(this.random() * this.seen);
+        if (slot < this.capacity)
+            this.items[slot] = make();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
+
+
+
+/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
+const TOKEN_BUDGETS = [1000, 10000, 100000];
+/** Character budgets at which the compression ratio is measured. */
+const CHAR_BUDGETS = [10000, 100000, 1000000];
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Lower-cased words (runs of letters and digits). */
+function tokensOf(text) {
+    return text.toLowerCase().match(WORD) ?? [];
+}
+/**
+ * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
+ * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
+ * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
+ */
+function distinctN(texts, budgets = TOKEN_BUDGETS) {
+    const unigrams = new Set();
+    const bigrams = new Set();
+    let tokens = 0;
+    let bigramCount = 0;
+    const at = [];
+    let next = 0;
+    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
+    for (const text of texts) {
+        let previous;
+        for (const token of tokensOf(text)) {
+            tokens++;
+            unigrams.add(token);
+            if (previous !== undefined) {
+                bigramCount++;
+                bigrams.add(`${previous} ${token}`);
+            }
+            previous = token;
+            if (next < budgets.length && tokens === budgets[next]) {
+                at.push(snapshot());
+                next++;
+            }
+        }
+    }
+    return { all: snapshot(), at };
+}
+/**
+ * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
+ * joined by newlines, after the first `budget` characters for each budget reached, and over all.
+ */
+function compressionRatios(texts, budgets = CHAR_BUDGETS) {
+    const joined = texts.join('\n');
+    const ratio = (text) => {
+        const raw = Buffer.byteLength(text, 'utf8');
+        return raw === 0 ? 0 : raw / (0,external_node_zlib_namespaceObject.deflateSync)(Buffer.from(text, 'utf8')).length;
+    };
+    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
+    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
+}
+/** The largest budget both sides reached, with both sides' measures there. */
+function atCommonBudget(before, after, size) {
+    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
+        const b = before.find((item) => size(item) === size(after[i]));
+        if (b)
+            return [b, after[i]];
+    }
+    return undefined;
+}
+/**
+ * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
+ * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
+ * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
+ * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
+ * token or character budget both sides reached, as both measures depend on the amount of text.
+ */
+const lexicalDiversityCheck = {
+    id: 'lexical-diversity',
+    dimension: 'diversity',
+    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
+        sampleSize: 5000,
+        /** Characters kept of each sampled text. */
+        maxCharsPerText: 1000,
+        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
+        maxDrop: 0.15,
+        /** Relative rise of the compression ratio against base beyond which it is a warning. */
+        maxCompressionRise: 0.15
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const sampleSize = numberSetting(config, 'sampleSize', 5000);
+        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
+        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
+        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
+        const samples = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    let sample = samples.get(field);
+                    if (sample === undefined) {
+                        sample = new Reservoir(sampleSize);
+                        samples.set(field, sample);
+                    }
+                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
+                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, sample] of samples) {
+                    const distinct = distinctN(sample.items);
+                    const compression = compressionRatios(sample.items);
+                    const current = {
+                        texts: sample.seen,
+                        sampled: sample.items.length,
+                        distinct1: distinct.all.distinct1,
+                        distinct2: distinct.all.distinct2,
+                        compressionRatio: compression.all.ratio,
+                        distinctAt: distinct.at,
+                        compressionAt: compression.at
+                    };
+                    summary.fields[field] = current;
+                    const before = base?.fields[field];
+                    if (before === undefined)
+                        continue;
+                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
+                    if (distinctPair) {
+                        const [b, a] = distinctPair;
+                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
+                        if (drop > maxDrop) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
+                            });
+                        }
+                    }
+                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
+                    if (compressionPair) {
+                        const [b, a] = compressionPair;
+                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
+                        if (rise > maxRise) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
+                            });
+                        }
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+/**
+ * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
+ * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
+ * past that, every count is overestimated by at most (stream length / capacity).
+ */
+class SpaceSaving {
+    capacity;
+    items = [];
+    counts = [];
+    errors = [];
+    slots = new Map();
+    /** Items offered. */
+    total = 0;
+    /** True once an item had to be evicted: counts are then estimates. */
+    evicted = false;
+    constructor(capacity) {
+        this.capacity = capacity;
+        if (!(capacity >= 1))
+            throw new RangeError('capacity must be at least 1');
+    }
+    offer(item) {
+        this.total++;
+        const slot = this.slots.get(item);
+        if (slot !== undefined) {
+            this.counts[slot]++;
+            this.siftDown(slot);
+            return;
+        }
+        if (this.items.length < this.capacity) {
+            this.items.push(item);
+            this.counts.push(1);
+            this.errors.push(0);
+            this.slots.set(item, this.items.length - 1);
+            this.siftUp(this.items.length - 1);
+            return;
+        }
+        // Replace the least counted item; the newcomer inherits its count as possible error.
+        this.evicted = true;
+        this.slots.delete(this.items[0]);
+        this.items[0] = item;
+        this.errors[0] = this.counts[0];
+        this.counts[0]++;
+        this.slots.set(item, 0);
+        this.siftDown(0);
+    }
+    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
+    get size() {
+        return this.items.length;
+    }
+    /** The `limit` most frequent items, most frequent first (ties in item order). */
+    top(limit) {
+        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
+        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+        return hitters.slice(0, limit);
+    }
+    swap(i, j) {
+        ;
+        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
+        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
+        this.slots.set(this.items[i], i);
+        this.slots.set(this.items[j], j);
+    }
+    siftUp(slot) {
+        let i = slot;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (this.counts[parent] <= this.counts[i])
+                return;
+            this.swap(i, parent);
+            i = parent;
+        }
+    }
+    siftDown(slot) {
+        let i = slot;
+        const n = this.items.length;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let smallest = i;
+            if (left < n && this.counts[left] < this.counts[smallest])
+                smallest = left;
+            if (right < n && this.counts[right] < this.counts[smallest])
+                smallest = right;
+            if (smallest === i)
+                return;
+            this.swap(i, smallest);
+            i = smallest;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
+
+
+
+/** Fields read as the instruction, in this order, when `config.field` is not set. */
+const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
+/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
+const CHAT_FIELDS = ['messages', 'conversations'];
+/**
+ * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
+ * other punctuation read as a space. Empty when the text has no word.
+ */
+function prefixOf(text, words = 3) {
+    const found = [];
+    // Only the start of the text matters: look at a bounded head, enough for a few long words.
+    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
+    for (const word of head.split(/\s+/u)) {
+        if (word === '')
+            continue;
+        found.push(word);
+        if (found.length === words)
+            break;
+    }
+    return found.join(' ');
+}
+/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
+function instructionOf(fields, field) {
+    if (field !== undefined) {
+        const text = textOf(valueAt(fields, field));
+        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
+    }
+    for (const name of INSTRUCTION_FIELDS) {
+        const value = valueAt(fields, name);
+        if (typeof value === 'string' && value.trim() !== '')
+            return { field: name, text: value };
+    }
+    for (const name of CHAT_FIELDS) {
+        const turns = valueAt(fields, name);
+        if (!Array.isArray(turns))
+            continue;
+        for (const turn of turns) {
+            if (!prefix_diversity_isObject(turn))
+                continue;
+            const role = turn.role ?? turn.from;
+            const content = turn.content ?? turn.value;
+            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
+                return { field: name, text: content };
+        }
+    }
+    return undefined;
+}
+function prefix_diversity_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
+ * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
+ * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
+ * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
+ * off by at most records / sketchSize.
+ */
+const prefixDiversityCheck = {
+    id: 'prefix-diversity',
+    dimension: 'diversity',
+    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
+        field: undefined,
+        /** Words in a prefix. */
+        prefixWords: 3,
+        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
+        maxShare: 0.1,
+        /** Instructions needed before shares are judged. */
+        minRecords: 50,
+        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
+        maxGrowth: 2,
+        /** Distinct prefixes counted exactly; past this, counts are estimates. */
+        sketchSize: 10000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field');
+        const words = numberSetting(config, 'prefixWords', 3);
+        const maxShare = numberSetting(config, 'maxShare', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 50);
+        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
+        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
+        const sources = new Map();
+        return {
+            record(record) {
+                const instruction = instructionOf(record.fields, field);
+                if (instruction === undefined)
+                    return;
+                const prefix = prefixOf(instruction.text, words);
+                if (prefix === '')
+                    return;
+                sketch.offer(prefix);
+                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
+            },
+            finish(emit, base) {
+                const records = sketch.total;
+                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
+                const summary = {
+                    records,
+                    distinct: sketch.size,
+                    exact: !sketch.evicted,
+                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
+                    field: source
+                };
+                const top = summary.top[0];
+                if (top === undefined || records < minRecords || top.share <= maxShare)
+                    return summary;
+                const about = summary.exact ? '' : 'about ';
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify(truncate(top.prefix, 60))}`;
+                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
+                if (before !== undefined && top.share > maxGrowth * before.share) {
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify(truncate(before.prefix, 60))})`;
+                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                else {
+                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
+
+/** Gopher's limits. */
+const GOPHER_LIMITS = {
+    dupParaFrac: 0.3,
+    dupParaCharFrac: 0.2,
+    dupLineFrac: 0.3,
+    dupLineCharFrac: 0.2,
+    topNgramCharFrac: new Map([
+        [2, 0.2],
+        [3, 0.18],
+        [4, 0.16]
+    ]),
+    dupNgramCharFrac: new Map([
+        [5, 0.15],
+        [6, 0.14],
+        [7, 0.13],
+        [8, 0.12],
+        [9, 0.11],
+        [10, 0.1]
+    ])
+};
+/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
+function duplicates(elements) {
+    const seen = new Set();
+    let repeated = 0;
+    let chars = 0;
+    for (const element of elements) {
+        if (seen.has(element)) {
+            repeated++;
+            chars += element.length;
+        }
+        else
+            seen.add(element);
+    }
+    return { elements: repeated, chars };
+}
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
+function isWordChar(text, at) {
+    const code = text.charCodeAt(at);
+    if (code < 128)
+        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    return WORD_CHAR.test(text[at]);
+}
+/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
+function isSpace(code) {
+    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/**
+ * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
+ * needed, so that checking a text allocates no per-token memory: token i is
+ * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
+ */
+const scratch = {
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    high: new Int32Array(1024),
+    low: new Int32Array(1024),
+    prefix: new Float64Array(1025)
+};
+function growScratch() {
+    const size = scratch.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(scratch.starts);
+    ends.set(scratch.ends);
+    scratch.starts = starts;
+    scratch.ends = ends;
+    scratch.high = new Int32Array(size);
+    scratch.low = new Int32Array(size);
+    scratch.prefix = new Float64Array(size + 1);
+}
+/**
+ * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
+ * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
+ * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
+ * number of tokens.
+ */
+function scanWords(text) {
+    let count = 0;
+    const push = (from, to) => {
+        if (count === scratch.starts.length)
+            growScratch();
+        scratch.starts[count] = from;
+        scratch.ends[count] = to;
+        count++;
+    };
+    let i = 0;
+    while (i < text.length) {
+        while (i < text.length && isSpace(text.charCodeAt(i)))
+            i++;
+        if (i === text.length)
+            break;
+        const chunkStart = i;
+        while (i < text.length && !isSpace(text.charCodeAt(i)))
+            i++;
+        const chunkEnd = i;
+        let start = chunkStart;
+        let end = chunkEnd;
+        while (start < end && !isWordChar(text, start))
+            start++;
+        if (start === end) {
+            push(chunkStart, chunkEnd);
+            continue;
+        }
+        while (end > start && !isWordChar(text, end - 1))
+            end--;
+        if (start > chunkStart)
+            push(chunkStart, start);
+        push(start, end);
+        if (end < chunkEnd)
+            push(end, chunkEnd);
+    }
+    return count;
+}
+/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
+function gopherWords(text) {
+    const count = scanWords(text);
+    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
+}
+// Read once: under jest every access to the global `Math` goes through the test sandbox's global
+// object, which made the loops below a hundred times slower there than in node.
+const repetition_imul = Math.imul;
+/**
+ * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
+ * is vanishingly unlikely), with a count and the first position per window. One table serves
+ * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
+ * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
+ */
+class WindowTable {
+    first = new Int32Array(0);
+    second = new Int32Array(0);
+    generations = new Int32Array(0);
+    counts = new Int32Array(0);
+    firstAt = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    /** Empties the table and sizes it for `windows` windows. */
+    reset(windows) {
+        let capacity = 16;
+        while (capacity < windows * 2)
+            capacity *= 2;
+        if (capacity > this.counts.length) {
+            this.first = new Int32Array(capacity);
+            this.second = new Int32Array(capacity);
+            this.generations = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.firstAt = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        this.mask = capacity - 1;
+        this.generation++;
+        if (this.generation === 0x7fffffff) {
+            this.generations.fill(0);
+            this.generation = 1;
+        }
+    }
+    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
+    add(h1, h2, at) {
+        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
+        while (this.generations[slot] === this.generation) {
+            if (this.first[slot] === h1 && this.second[slot] === h2) {
+                this.counts[slot]++;
+                return slot;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        this.generations[slot] = this.generation;
+        this.first[slot] = h1;
+        this.second[slot] = h2;
+        this.counts[slot] = 1;
+        this.firstAt[slot] = at;
+        return slot;
+    }
+}
+const table = new WindowTable();
+/**
+ * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
+ * step costs the same whatever n, where hashing each window afresh cost n.
+ */
+class RollingHash {
+    high = 0;
+    low = 0;
+    powerHigh = 1;
+    powerLow = 1;
+    static BASE_HIGH = 0x01000193;
+    static BASE_LOW = 0x5bd1e995;
+    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
+    start(codesHigh, codesLow, from, n) {
+        let high = 0;
+        let low = 0;
+        let powerHigh = 1;
+        let powerLow = 1;
+        for (let k = from; k < from + n; k++) {
+            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
+            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
+            if (k > from) {
+                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
+                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
+            }
+        }
+        this.high = high;
+        this.low = low;
+        // The weight of the window's first word: BASE^(n-1).
+        this.powerHigh = powerHigh;
+        this.powerLow = powerLow;
+    }
+    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
+    roll(codesHigh, codesLow, i, n) {
+        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
+        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
+    }
+}
+/**
+ * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
+ * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
+ * for one of them to mean anything.
+ */
+function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
+    const hits = [];
+    const length = text.length;
+    if (length === 0)
+        return hits;
+    const check = (rule, name, value, limit) => {
+        if (value > limit)
+            hits.push({ rule, name, value, limit });
+    };
+    if (options.lineRules !== false) {
+        const paragraphs = text.trim().split(/\n{2,}/);
+        const paragraphRepeats = duplicates(paragraphs);
+        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
+        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
+        const lines = text.split(/\n+/);
+        const lineRepeats = duplicates(lines);
+        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
+        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
+    }
+    if (options.ngramRules === false)
+        return hits;
+    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
+    // computed from the text in place: no string per word, no Map of words.
+    const count = scanWords(text);
+    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
+    prefix[0] = 0;
+    for (let i = 0; i < count; i++) {
+        let high = 0x811c9dc5;
+        let low = 0x9747b28c;
+        for (let k = starts[i]; k < ends[i]; k++) {
+            const code = text.charCodeAt(k);
+            high = repetition_imul(high ^ code, 0x01000193);
+            low = repetition_imul(low ^ code, 0x5bd1e995);
+            low ^= low >>> 15;
+        }
+        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
+        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
+        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
+    }
+    const rolling = new RollingHash();
+    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
+    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
+    let noRepeatsFrom = Number.POSITIVE_INFINITY;
+    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
+        let best = 1;
+        let bestAt = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            rolling.start(codesHigh, codesLow, 0, n);
+            for (let i = 0; i + n <= count; i++) {
+                if (i > 0)
+                    rolling.roll(codesHigh, codesLow, i - 1, n);
+                const slot = table.add(rolling.high, rolling.low, i);
+                const seen = table.counts[slot];
+                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
+                    best = seen;
+                    bestAt = table.firstAt[slot];
+                }
+            }
+            if (best === 1)
+                noRepeatsFrom = n;
+        }
+        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+        // top n-gram seen once too).
+        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
+        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
+    }
+    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        let repeated = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            let i = 0;
+            rolling.start(codesHigh, codesLow, 0, n);
+            while (i + n <= count) {
+                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
+                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
+                    repeated += prefix[i + n] - prefix[i];
+                    i += n;
+                    if (i + n <= count)
+                        rolling.start(codesHigh, codesLow, i, n);
+                }
+                else {
+                    if (i + n + 1 <= count)
+                        rolling.roll(codesHigh, codesLow, i, n);
+                    i++;
+                }
+            }
+            if (repeated === 0)
+                noRepeatsFrom = n;
+        }
+        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
+    }
+    return hits;
+}
+/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
+function size(text) {
+    let lines = 0;
+    let words = 0;
+    let lineHasText = false;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) {
+            if (lineHasText)
+                lines++;
+            lineHasText = false;
+            inWord = false;
+            continue;
+        }
+        if (isSpace(code))
+            inWord = false;
+        else {
+            lineHasText = true;
+            if (!inWord) {
+                inWord = true;
+                words++;
+            }
+        }
+    }
+    if (lineHasText)
+        lines++;
+    return { lines, words };
+}
+/**
+ * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
+ * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
+ * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
+ * one repeated phrase is already a large share of the text.
+ */
+const repetitionCheck = {
+    id: 'repetition',
+    dimension: 'diversity',
+    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
+        minLines: 5,
+        /** ...or at least this many words. */
+        minWords: 50,
+        /** The n-gram rules apply to texts with at least this many words. */
+        minNgramWords: 100,
+        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
+        dupParaFrac: 0.3,
+        dupParaCharFrac: 0.2,
+        dupLineFrac: 0.3,
+        dupLineCharFrac: 0.2,
+        /** n → limit of the most frequent n-gram's share of the characters. */
+        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
+        /** n → limit of the share of characters in repeated n-grams. */
+        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const minLines = numberSetting(config, 'minLines', 5);
+        const minWords = numberSetting(config, 'minWords', 50);
+        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
+        const limits = {
+            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
+            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
+            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
+            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
+            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
+            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
+        };
+        const summary = { fields: {} };
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    const { lines, words } = size(text);
+                    const lineRules = lines >= minLines || words >= minWords;
+                    const ngramRules = words >= minNgramWords;
+                    if (!lineRules && !ngramRules)
+                        continue;
+                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
+                    stats.checked++;
+                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
+                    if (hits.length === 0)
+                        continue;
+                    stats.flagged++;
+                    const [first] = hits;
+                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
+                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
+                    emit({
+                        line: record.line,
+                        field,
+                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
+                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
+                        excerpt: truncate(text.trimStart().slice(0, 300).trimEnd(), 120)
+                    });
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
+
+/**
+ * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
+ * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
+ * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
+ * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
+ * Pretraining has no useful minimum.
+ */
+const SIZE_GUIDES = {
+    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
+    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
+    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
+    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
+    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
+    pretrain: { name: 'pretraining', unit: 'records' }
+};
+const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
+/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
+function sizeGuideFor(purpose, config) {
+    const guide = SIZE_GUIDES[purpose];
+    const minimum = numberSetting(config, 'minRecords', Number.NaN);
+    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
+    return {
+        ...guide,
+        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
+        sweetSpot: sweetSpot ?? guide.sweetSpot,
+        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
+    };
+}
+const dataset_size_format = (n) => n.toLocaleString('en-US');
+/**
+ * The number of records against what the file's purpose (`settings.purpose`) needs: below the
+ * minimum is a warning (an error with `severity: error`), outside the usual range is info.
+ */
+const datasetSizeCheck = {
+    id: 'dataset-size',
+    dimension: 'completeness',
+    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const purpose = context.settings.purpose;
+        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
+        let records = 0;
+        return {
+            record() {
+                records++;
+            },
+            finish(emit, base) {
+                if (!purpose || !guide)
+                    return { records };
+                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
+                // Pretraining has no minimum: the summary records the count and nothing is reported.
+                if (guide.minimum === undefined && guide.sweetSpot === undefined)
+                    return summary;
+                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
+                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
+                if (guide.minimum !== undefined && records < guide.minimum) {
+                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
+                }
+                else if (guide.sweetSpot) {
+                    const [low, high] = guide.sweetSpot;
+                    if (records < low || records > high) {
+                        const side = records < low ? 'below' : 'above';
+                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
+                    }
+                }
+                return summary;
+            },
+            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
+
+
+/** Fields that hold a chat transcript: an empty one has no turns. */
+const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
+/** How deep into nested values the check looks. */
+const MAX_DEPTH = 8;
+/** Findings per record, so one malformed record cannot flood the report. */
+const MAX_FINDINGS_PER_RECORD = 20;
+/** Distinct field paths counted in the summary. */
+const MAX_SUMMARY_PATHS = 1000;
+/** How a value is empty, in words, or undefined when it is not. */
+function emptiness(value, name) {
+    if (value === null)
+        return 'is null';
+    if (typeof value === 'string') {
+        if (value === '')
+            return 'is an empty string';
+        if (value.trim() === '')
+            return 'is whitespace only';
+        return undefined;
+    }
+    if (Array.isArray(value))
+        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0 ? undefined : 'is an empty object';
+    return undefined;
+}
+/** `instances.0.input` as `instances.*.input`: one name for the same field in every list item. */
+const pattern = (path) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
+/**
+ * Null, empty or whitespace-only strings, empty lists and objects, chat transcripts with no
+ * messages: in the configured fields, else in every field, nested values included.
+ */
+const emptyValuesCheck = {
+    id: 'empty-values',
+    dimension: 'completeness',
+    description: 'Null, empty or whitespace-only values, empty lists and objects, and chat transcripts with no messages.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Fields that may be empty, by name (`input` matches `instances.0.input` too), by dotted
+         * path, or by path with `*` for list positions. Alpaca-style `input` is empty by convention
+         * when the instruction needs none.
+         */
+        allowEmpty: ['input']
+    },
+    start(context) {
+        const configured = stringListSetting(context.config, 'fields');
+        const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
+        const counts = new Map();
+        const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
+        return {
+            record(record, emit) {
+                let emitted = 0;
+                const visit = (value, path, name, depth, report) => {
+                    if (emitted >= MAX_FINDINGS_PER_RECORD)
+                        return;
+                    const how = emptiness(value, name);
+                    if (how !== undefined) {
+                        if (isAllowed(path, name))
+                            return;
+                        const key = pattern(path);
+                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
+                            counts.set(key, (counts.get(key) ?? 0) + 1);
+                        emitted++;
+                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
+                        return;
+                    }
+                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
+                        return;
+                    if (Array.isArray(value))
+                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
+                    else
+                        for (const [key, item] of Object.entries(value))
+                            visit(item, `${path}.${key}`, key, depth + 1, report);
+                };
+                if (configured) {
+                    for (const field of configured) {
+                        const value = valueAt(record.fields, field);
+                        // A missing field is for required-fields to report.
+                        if (value !== undefined)
+                            visit(value, field, field.split('.').pop(), 0, emit);
+                    }
+                }
+                else {
+                    for (const [field, value] of Object.entries(record.fields))
+                        visit(value, field, field, 0, emit);
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
+
+// Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
+/** Appear in many contexts; sequences with them are not mojibake by themselves. */
+const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
+/** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
+const encoding_C1 = '\u0080-\u009f';
+/** Characters that are almost only ever seen in mojibake. */
+const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
+const LAW = '\u00b6\u00a7';
+const CURRENCY = '\u00a2\u00a3\u00a5\u20a7\u20ac';
+const START_PUNCTUATION = '\u00a1\u00ab\u00bf\u00a9\u0384\u0385\u2018\u201a\u201c\u201e\u2022\u2039\uf8ff';
+const END_PUNCTUATION = '\u00ae\u00bb\u02dd\u201d\u203a\u2122';
+const NUMERIC = '\u00b2\u00b3\u00b9\u00b1\u00bc\u00bd\u00be\u00d7\u00b5\u00f7\u2044\u2202\u2206\u220f\u2211\u221a\u221e\u2229\u222b\u2248\u2260\u2261\u2264\u2265\u2116';
+/** Letters used in kaomoji faces, so they get more lenient treatment. */
+const KAOMOJI = '\u00d2-\u00d6\u00d9-\u00dc\u00f2-\u00f6\u00f8-\u00fc\u0150\u014c\u016a\u0172\u00b0';
+const UPPER_ACCENTED = '\u00c0-\u00d1\u00d8\u00dc\u00dd\u0102\u0100\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0112\u0116\u011e\u0122\u0130\u012a\u0136\u0139\u013d\u0141\u013b\u0143\u0147\u0145\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0490';
+const LOWER_ACCENTED = '\u00df\u00e0-\u00f1\u0103\u0105\u0101\u0107\u010d\u010f\u0111\u0119\u011b\u0113\u0117\u011f\u0123\u012f\u012b\u0137\u013a\u013e\u0142\u013c\u0153\u0155\u015b\u015f\u0161\u0165\u00fc\u017a\u017c\u017e\u0491\ufb01\ufb02';
+const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u038f\u03aa\u03ab\u0401-\u042f';
+const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
+const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
+/** A word character in Python's Unicode sense, which the heuristic was tuned with. */
+const encoding_WORD = '[\\p{L}\\p{N}_]';
+const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
+/**
+ * Unlikely juxtapositions of the characters above: any match means the text probably holds
+ * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
+ */
+const BADNESS = new RegExp([
+    `[${encoding_C1}]`,
+    `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
+    `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
+    `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${LOWER_COMMON}${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${UPPER_ACCENTED}]`,
+    `[${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${LOWER_ACCENTED}]`,
+    `[${LOWER_ACCENTED}${BOX}${END_PUNCTUATION}][${CURRENCY}]`,
+    `\\s[${UPPER_ACCENTED}][${CURRENCY}]`,
+    `[${UPPER_ACCENTED}${BOX}][${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${CURRENCY}${END_PUNCTUATION}][${START_PUNCTUATION}][${NUMERIC}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${BOX}${LAW}][${END_PUNCTUATION}][${START_PUNCTUATION}]`,
+    `[${CURRENCY}${NUMERIC}${BOX}][${START_PUNCTUATION}]`,
+    `[a-z][${UPPER_ACCENTED}][${START_PUNCTUATION}${CURRENCY}]`,
+    `[${BOX}][${KAOMOJI}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
+    `[${BOX}][${END_PUNCTUATION}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
+    // The ligature œ not followed by an unaccented Latin letter.
+    '[\u0152\u0153][^A-Za-z]',
+    // A degree sign after an accented capital.
+    `[${UPPER_ACCENTED}]\u00b0`,
+    // Common two-character Windows-1252 mojibake the rules above miss.
+    `[\u00c2\u00c3\u00ce\u00d0][\u20ac\u0153\u0160\u0161\u00a2\u00a3\u0178\u017e\u00a0\u00ad\u00ae\u00a9\u00b0\u00b7\u00bb${START_PUNCTUATION}${END_PUNCTUATION}\u2013\u2014\u00b4]`,
+    '\u00d7[\u00b2\u00b3]',
+    // Arabic read as Windows-1252 uses common characters, so four of them are required.
+    `[\u00d8\u00d9]${ARABIC_FOLLOWER}[\u00d8\u00d9]${ARABIC_FOLLOWER}`,
+    // The start of three-byte sequences of South Asian scripts.
+    '\u00e0[\u00b2\u00b5\u00b9\u00bc\u00bd\u00be]',
+    // MacRoman.
+    '\u221a[\u00b1\u2202\u2020\u2260\u00ae\u2122\u00b4\u2264\u2265\u00a5\u00b5\u00f8]',
+    '\u2248[\u00b0\u00a2]',
+    '\u201a\u00c4[\u00ec\u00ee\u00ef\u00f2\u00f4\u00fa\u00f9\u00fb\u2020\u00b0\u00a2\u03c0]',
+    '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
+    // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
+    '\u0432\u0402',
+    `[\u0412\u0413\u0420\u0421][${encoding_C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
+    '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
+    // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
+    '\u00c3[\u00a0\u00a1]',
+    '[a-z]\\s?[\u00c3\u00c2] ',
+    '^[\u00c3\u00c2] ',
+    // `Â` before the very character it came from.
+    `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
+    // Windows-1253.
+    '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
+    `[\u0392\u0393\u039e\u039f][${encoding_C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
+    // Windows-1257.
+    '\u0101\u20ac'
+].join('|'), 'u');
+/** True when `text` holds a character sequence typical of mis-decoded UTF-8 (ftfy's `is_bad`). */
+function looksBad(text) {
+    return BADNESS.test(text);
+}
+/**
+ * What the bytes 0x80-0xFF read as in each legacy encoding (Python's codecs; bytes an encoding
+ * leaves undefined read as Latin-1, the "sloppy" way Windows programs do). Spelled out rather
+ * than taken from TextDecoder: Node's decoder reads windows-1252 as Latin-1, and builds
+ * without full ICU have none of the others.
+ */
+const UPPER_HALVES = {
+    WINDOWS_1252: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ',
+    WINDOWS_1251: 'ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u0098™љ›њќћџ\u00a0ЎўЈ¤Ґ¦§Ё©Є«¬\u00ad®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя',
+    WINDOWS_1250: '€\u0081‚\u0083„…†‡\u0088‰Š‹ŚŤŽŹ\u0090‘’“”•–—\u0098™š›śťžź\u00a0ˇ˘Ł¤Ą¦§¨©Ş«¬\u00ad®Ż°±˛ł´µ¶·¸ąş»Ľ˝ľżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    WINDOWS_1253: '€\u0081‚ƒ„…†‡\u0088‰\u008a‹\u008c\u008d\u008e\u008f\u0090‘’“”•–—\u0098™\u009a›\u009c\u009d\u009e\u009f\u00a0΅Ά£¤¥¦§¨©ª«¬\u00ad®―°±²³΄µ¶·ΈΉΊ»Ό½ΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡÒΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώÿ',
+    WINDOWS_1254: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008d\u008e\u008f\u0090‘’“”•–—˜™š›œ\u009d\u009eŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏĞÑÒÓÔÕÖ×ØÙÚÛÜİŞßàáâãäåæçèéêëìíîïğñòóôõö÷øùúûüışÿ',
+    WINDOWS_1257: '€\u0081‚\u0083„…†‡\u0088‰\u008a‹\u008c¨ˇ¸\u0090‘’“”•–—\u0098™\u009a›\u009c¯˛\u009f\u00a0¡¢£¤¥¦§Ø©Ŗ«¬\u00ad®Æ°±²³´µ¶·ø¹ŗ»¼½¾æĄĮĀĆÄÅĘĒČÉŹĖĢĶĪĻŠŃŅÓŌÕÖ×ŲŁŚŪÜŻŽßąįāćäåęēčéźėģķīļšńņóōõö÷ųłśūüżž˙',
+    ISO_8859_2: '\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0Ą˘Ł¤ĽŚ§¨ŠŞŤŹ\u00adŽŻ°ą˛ł´ľśˇ¸šşťź˝žżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    MAC_ROMAN: 'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ',
+    CP437: 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
+};
+function legacyEncoding(name, upperHalf, { sloppy, restoresA0 }) {
+    const toByte = new Map();
+    Array.from(upperHalf).forEach((char, i) => {
+        const byte = 0x80 + i;
+        if (!toByte.has(char.codePointAt(0)))
+            toByte.set(char.codePointAt(0), byte);
+    });
+    if (sloppy) {
+        // Latin-1 too: a C1 control is the byte itself (Latin-1 and Windows-1252 text mixed up).
+        for (let byte = 0x80; byte <= 0x9f; byte++)
+            if (!toByte.has(byte))
+                toByte.set(byte, byte);
+        // ftfy's sloppy codecs write U+FFFD as byte 0x1A, so lossy sequences can still be located.
+        toByte.set(0xfffd, 0x1a);
+    }
+    return { name, sloppy, restoresA0, toByte };
+}
+/** The encodings UTF-8 is most often mistaken for, in the order they are tried (ftfy's order). */
+const LEGACY_ENCODINGS = [
+    legacyEncoding('Windows-1252', UPPER_HALVES.WINDOWS_1252, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1251', UPPER_HALVES.WINDOWS_1251, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1250', UPPER_HALVES.WINDOWS_1250, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1253', UPPER_HALVES.WINDOWS_1253, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1254', UPPER_HALVES.WINDOWS_1254, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1257', UPPER_HALVES.WINDOWS_1257, { sloppy: true, restoresA0: true }),
+    legacyEncoding('ISO-8859-2', UPPER_HALVES.ISO_8859_2, { sloppy: false, restoresA0: true }),
+    // In MacRoman `– ` (en dash, space) would pass for a lost 0xA0.
+    legacyEncoding('MacRoman', UPPER_HALVES.MAC_ROMAN, { sloppy: false, restoresA0: false }),
+    legacyEncoding('code page 437', UPPER_HALVES.CP437, { sloppy: false, restoresA0: true })
+];
+/** `text` as bytes of `encoding`, or undefined when a character has no byte there. */
+function encodeLegacy(text, encoding) {
+    const bytes = [];
+    for (const char of text) {
+        const codePoint = char.codePointAt(0);
+        if (codePoint < 0x80) {
+            bytes.push(codePoint);
+            continue;
+        }
+        const byte = encoding.toByte.get(codePoint);
+        if (byte === undefined)
+            return undefined;
+        bytes.push(byte);
+    }
+    return bytes;
+}
+const isContinuation = (byte) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+/** Continuation bytes likely to sit next to a no-break space that became a space (not 0x85, 0xA0). */
+const isLikelyNearSpace = (byte) => isContinuation(byte) && byte !== 0x85 && byte !== 0xa0;
+/** Lead bytes whose sequence with 0xA0 is a likely character: U+A0, `à`, `Š`, `Π`, `Р`, `٠`. */
+const A0_LEADS = [0xc2, 0xc3, 0xc5, 0xce, 0xd0, 0xd9];
+/** Portuguese words that follow `Ã ` when it was `à` glued to them (`àquele`, `às`). */
+const GLUED_AFTER_A_GRAVE = ['quele', 'quela', 'quilo', 's '];
+/**
+ * `Ã ` (bytes C3 20) was usually `à` followed by a space whose no-break byte was lost with it,
+ * so `à` gets its 0xA0 back and the space stays, as in ftfy's `fix_a_grave`; except where the
+ * next word shows they were glued (Portuguese `às`, `àquele`).
+ */
+function keepSpaceAfterAGrave(bytes) {
+    const out = [];
+    for (let i = 0; i < bytes.length; i++) {
+        out.push(bytes[i]);
+        if (bytes[i] !== 0xc3 || bytes[i + 1] !== 0x20 || bytes[i + 2] === 0x20)
+            continue;
+        const next = String.fromCharCode(...bytes.slice(i + 2, i + 7));
+        if (!GLUED_AFTER_A_GRAVE.some((word) => next.startsWith(word)))
+            out.push(0xa0);
+    }
+    return out;
+}
+/**
+ * Puts back the 0xA0 bytes that a Windows program turned into spaces inside UTF-8 sequences
+ * (`Ã ` for `à`, `Å ` for `Š`), the way ftfy's `restore_byte_a0` does: only after lead bytes whose
+ * 0xA0 sequence is a likely character.
+ */
+function restoreByteA0(bytes) {
+    const out = keepSpaceAfterAGrave(bytes);
+    for (let i = 0; i < out.length; i++) {
+        const byte = out[i];
+        if (A0_LEADS.includes(byte) && out[i + 1] === 0x20)
+            out[i + 1] = 0xa0;
+        else if ((byte === 0xe2 || byte === 0xe3) && out[i + 1] === 0x20 && isLikelyNearSpace(out[i + 2]))
+            out[i + 1] = 0xa0;
+        else if (byte >= 0xe0 && byte <= 0xe3 && isLikelyNearSpace(out[i + 1]) && out[i + 2] === 0x20)
+            out[i + 2] = 0xa0;
+        else if (byte === 0xf0) {
+            const tail = [out[i + 1], out[i + 2], out[i + 3]];
+            const spaces = tail.filter((b) => b === 0x20).length;
+            if (spaces === 1 && tail.every((b) => b === 0x20 || isContinuation(b)))
+                out[i + 1 + tail.indexOf(0x20)] = 0xa0;
+        }
+    }
+    return out;
+}
+/**
+ * Decodes UTF-8 strictly, except for what mojibake really contains: CESU-8 surrogate pairs and
+ * Java's `C0 80`, and sequences that lost bytes to U+FFFD (`0x1A` here) or, once, to `?`, which
+ * become U+FFFD. Undefined when the bytes are not such UTF-8.
+ */
+function decodeUtf8Variant(bytes, lossy) {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+        const lead = bytes[i];
+        if (lead === 0x1a && lossy) {
+            out += '\ufffd';
+            i++;
+            continue;
+        }
+        if (lead < 0x80) {
+            out += String.fromCharCode(lead);
+            i++;
+            continue;
+        }
+        if (lead === 0xc0 && bytes[i + 1] === 0x80) {
+            out += '\u0000';
+            i += 2;
+            continue;
+        }
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return undefined;
+        const tail = bytes.slice(i + 1, i + length);
+        if (tail.length < length - 1)
+            return undefined;
+        if (tail.every(isContinuation)) {
+            let codePoint = lead & (0xff >> (length + 1));
+            for (const byte of tail)
+                codePoint = (codePoint << 6) | (byte & 0x3f);
+            const minimum = [0, 0, 0x80, 0x800, 0x10000][length];
+            if (codePoint < minimum || codePoint > 0x10ffff)
+                return undefined;
+            if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
+                // CESU-8: a high surrogate must be followed by an encoded low surrogate.
+                const next = bytes.slice(i + 3, i + 6);
+                if (next[0] !== 0xed || !isContinuation(next[1]) || !isContinuation(next[2]))
+                    return undefined;
+                const low = 0xd000 | ((next[1] & 0x3f) << 6) | (next[2] & 0x3f);
+                if (low < 0xdc00 || low > 0xdfff)
+                    return undefined;
+                out += String.fromCharCode(codePoint, low);
+                i += 6;
+                continue;
+            }
+            if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
+                return undefined;
+            out += String.fromCodePoint(codePoint);
+            i += length;
+            continue;
+        }
+        // A sequence that lost some bytes: lost bytes are 0x1A, at most one is `?` (never the last of
+        // a two-byte sequence from other leads than C2/C3, where `?` is too common).
+        const lost = tail.filter((byte) => byte === 0x1a || byte === 0x3f);
+        const questionMarks = tail.filter((byte) => byte === 0x3f).length;
+        const shapeOk = tail.every((byte) => byte === 0x1a || byte === 0x3f || isContinuation(byte));
+        const questionOk = questionMarks <= 1 && (length > 2 || questionMarks === 0 || lead === 0xc2 || lead === 0xc3);
+        if (!lossy || !shapeOk || lost.length === 0 || !questionOk)
+            return undefined;
+        out += '\ufffd';
+        i += length;
+    }
+    return out;
+}
+/** Bytes of `encoding` read as the UTF-8 they probably were. */
+function redecode(bytes, encoding) {
+    return decodeUtf8Variant(encoding.restoresA0 ? restoreByteA0(bytes) : bytes, encoding.sloppy);
+}
+/** One round of repair of a whole line: the first legacy encoding that gives back valid UTF-8. */
+function fixWholeLine(line) {
+    for (const encoding of LEGACY_ENCODINGS) {
+        const bytes = encodeLegacy(line, encoding);
+        if (!bytes)
+            continue;
+        const fixed = redecode(bytes, encoding);
+        if (fixed !== undefined && fixed !== line)
+            return { fixed, encoding: encoding.name };
+    }
+    return undefined;
+}
+/**
+ * Runs of characters that, read as bytes of `encoding`, form complete multi-byte UTF-8
+ * sequences: the parts of a mixed text that may have been mis-decoded (ftfy's
+ * `decode_inconsistent_utf8`). A run right after another continuation byte is skipped, so a few
+ * characters are never "fixed" out of a bigger garble.
+ */
+function utf8LookingRuns(chars, encoding) {
+    const byteAt = (i) => {
+        if (i < 0 || i >= chars.length)
+            return undefined;
+        const codePoint = chars[i].codePointAt(0);
+        return codePoint < 0x80 ? codePoint : encoding.toByte.get(codePoint);
+    };
+    const sequenceAt = (i) => {
+        const lead = byteAt(i);
+        if (lead === undefined)
+            return 0;
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return 0;
+        for (let k = 1; k < length; k++) {
+            const byte = byteAt(i + k);
+            // A space may stand for a lost 0xA0 byte, where restoreByteA0 would put it back.
+            const lostA0 = encoding.restoresA0 && byte === 0x20 && length === 2 && A0_LEADS.includes(lead);
+            if (!isContinuation(byte) && !lostA0)
+                return 0;
+        }
+        return length;
+    };
+    const runs = [];
+    let i = 0;
+    while (i < chars.length) {
+        let length = sequenceAt(i);
+        if (length === 0 || isContinuation(byteAt(i - 1))) {
+            i++;
+            continue;
+        }
+        const start = i;
+        while (length > 0) {
+            i += length;
+            length = sequenceAt(i);
+        }
+        runs.push({ start, end: i });
+    }
+    return runs;
+}
+/**
+ * Widens `[start, end)` of `chars` to whole words, at most `max` characters each way. Only ASCII
+ * whitespace ends a word: a no-break space is often part of the damage.
+ */
+function widenToWords(chars, start, end, max = 30) {
+    const isSpace = (char) => char === ' ' || char === '\t' || char === '\r';
+    let from = start;
+    while (from > 0 && start - from < max && !isSpace(chars[from - 1]))
+        from--;
+    let to = end;
+    while (to < chars.length && to - end < max && !isSpace(chars[to]))
+        to++;
+    return { start: from, end: to };
+}
+/** The mojibake in one line, if any: first the whole line re-decoded, then its UTF-8-looking runs. */
+function mojibakeInLine(line) {
+    if (!looksBad(line))
+        return undefined;
+    let current = line;
+    let firstEncoding;
+    let layers = 0;
+    // Text can be mis-decoded more than once (`Ã¢â‚¬â„¢`); three rounds cover what occurs.
+    while (layers < 3 && looksBad(current)) {
+        const step = fixWholeLine(current);
+        if (!step)
+            break;
+        firstEncoding ??= step.encoding;
+        current = step.fixed;
+        layers++;
+    }
+    if (firstEncoding !== undefined) {
+        const before = Array.from(line);
+        const after = Array.from(current);
+        let prefix = 0;
+        while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix])
+            prefix++;
+        let suffix = 0;
+        while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
+            suffix++;
+        const wide = widenToWords(before, prefix, before.length - suffix);
+        const grownLeft = prefix - wide.start;
+        const grownRight = wide.end - (before.length - suffix);
+        return {
+            snippet: before.slice(wide.start, wide.end).join(''),
+            fixed: after.slice(prefix - grownLeft, after.length - suffix + grownRight).join(''),
+            encoding: firstEncoding,
+            layers
+        };
+    }
+    const chars = Array.from(line);
+    for (const encoding of LEGACY_ENCODINGS) {
+        for (const run of utf8LookingRuns(chars, encoding)) {
+            const text = chars.slice(run.start, run.end).join('');
+            if (!looksBad(text))
+                continue;
+            const bytes = encodeLegacy(text, encoding);
+            const fixed = bytes && redecode(bytes, encoding);
+            if (fixed === undefined || fixed === text)
+                continue;
+            const wide = widenToWords(chars, run.start, run.end);
+            return {
+                snippet: chars.slice(wide.start, wide.end).join(''),
+                fixed: chars.slice(wide.start, run.start).join('') + fixed + chars.slice(run.end, wide.end).join(''),
+                encoding: encoding.name,
+                layers: 1
+            };
+        }
+    }
+    return undefined;
+}
+/**
+ * The first stretch of mojibake in `text` with its probable repair, or undefined. Precise by
+ * design: it needs both a badness pattern and a re-encoding that yields valid UTF-8.
+ */
+function findMojibake(text) {
+    // Nearly all text is ASCII or ordinary accented text; the pattern test rules it out quickly.
+    if (!/[\u0080-\u{10ffff}]/u.test(text) || !looksBad(text))
+        return undefined;
+    for (const line of text.split('\n')) {
+        const hit = mojibakeInLine(line);
+        if (hit)
+            return hit;
+    }
+    return undefined;
+}
+/** Names of the invisible formatting characters the check reports. */
+const INVISIBLE_NAMES = {
+    0x200b: 'zero-width space',
+    0x200c: 'zero-width non-joiner',
+    0x200d: 'zero-width joiner',
+    0x200e: 'left-to-right mark',
+    0x200f: 'right-to-left mark',
+    0x202a: 'left-to-right embedding',
+    0x202b: 'right-to-left embedding',
+    0x202c: 'pop directional formatting',
+    0x202d: 'left-to-right override',
+    0x202e: 'right-to-left override',
+    0x2066: 'left-to-right isolate',
+    0x2067: 'right-to-left isolate',
+    0x2068: 'first strong isolate',
+    0x2069: 'pop directional isolate',
+    0xfeff: 'byte-order mark'
+};
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+/** C0 controls other than tab, line feed and carriage return; DEL; C1 controls. */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
+const REPLACEMENT = /\ufffd/gu;
+/** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+/** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
+const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
+function isWantedJoiner(text, index) {
+    const before = Array.from(text.slice(Math.max(0, index - 2), index)).pop();
+    const after = Array.from(text.slice(index + 1, index + 3))[0];
+    return before !== undefined && after !== undefined && JOINABLE.test(before) && JOINABLE.test(after);
+}
+/** `U+200B`-style name of a code point. */
+function codePointName(codePoint) {
+    return 'U+' + codePoint.toString(16).toUpperCase().padStart(4, '0');
+}
+/** Shows the invisible characters of `text` as `<U+200B>`, so an excerpt can be read. */
+function makeVisible(text) {
+    // eslint-disable-next-line no-control-regex -- control characters are what it shows
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu, (char) => `<${codePointName(char.codePointAt(0))}>`);
+}
+/** A short excerpt of `text` around `index`, invisible characters shown. */
+function excerptAround(text, index) {
+    // Never cut a surrogate pair: half of one would show as damage that is not there.
+    const splitsPair = (at) => /[\ud800-\udbff]/.test(text.charAt(at - 1)) && /[\udc00-\udfff]/.test(text.charAt(at));
+    let start = Math.max(0, index - 40);
+    if (splitsPair(start))
+        start--;
+    let end = Math.min(text.length, index + 40);
+    if (splitsPair(end))
+        end++;
+    return (start > 0 ? '…' : '') + truncate(makeVisible(text.slice(start, end)), 100);
+}
+/** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
+function occurrences(text, pattern, keep = () => true) {
+    let count = 0;
+    let first = -1;
+    const codePoints = [];
+    for (const match of text.matchAll(pattern)) {
+        if (!keep(match.index))
+            continue;
+        count++;
+        if (first < 0)
+            first = match.index;
+        const codePoint = match[0].codePointAt(0);
+        if (!codePoints.includes(codePoint))
+            codePoints.push(codePoint);
+    }
+    return { count, first, codePoints };
+}
+const plural = (count, one, many = one + 's') => `${count} ${count === 1 ? one : many}`;
+/** What a C1 control most likely was: the Windows-1252 character with the same byte. */
+function c1Meaning(codePoint) {
+    if (codePoint < 0x80 || codePoint > 0x9f)
+        return undefined;
+    const char = Array.from(UPPER_HALVES.WINDOWS_1252)[codePoint - 0x80];
+    return char.codePointAt(0) === codePoint ? undefined : char;
+}
+function checkText(field, text, line, emit, counts) {
+    const mojibake = findMojibake(text);
+    if (mojibake) {
+        counts.mojibake++;
+        const how = mojibake.layers > 1 ? `decoded as ${mojibake.encoding} ${mojibake.layers} times over` : `decoded as ${mojibake.encoding}`;
+        emit({
+            line,
+            field,
+            message: `mojibake in \`${field}\`: \`${truncate(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${truncate(makeVisible(mojibake.fixed), 60)}\``,
+            excerpt: truncate(makeVisible(mojibake.snippet), 120)
+        });
+    }
+    const replacement = occurrences(text, REPLACEMENT);
+    if (replacement.count > 0) {
+        counts.replacement++;
+        emit({
+            line,
+            field,
+            message: `${plural(replacement.count, 'replacement character')} (U+FFFD, \`\ufffd\`) in \`${field}\`: the text was decoded with errors somewhere upstream and the original characters are lost`,
+            excerpt: excerptAround(text, replacement.first)
+        });
+    }
+    const surrogate = occurrences(text, LONE_SURROGATE);
+    if (surrogate.count > 0) {
+        counts.surrogate++;
+        emit({
+            line,
+            field,
+            message: `${plural(surrogate.count, 'unpaired UTF-16 surrogate')} (${surrogate.codePoints.slice(0, 3).map(codePointName).join(', ')}) in \`${field}\`: half of a character, usually an emoji cut in the middle; it cannot be written as UTF-8`,
+            excerpt: excerptAround(text, surrogate.first)
+        });
+    }
+    // C1 controls inside mojibake are part of it and already reported.
+    const control = occurrences(text, CONTROL, (index) => !(mojibake && text.charCodeAt(index) >= 0x80));
+    if (control.count > 0) {
+        counts.control++;
+        const shown = control.codePoints.slice(0, 3).map((codePoint) => {
+            const meaning = c1Meaning(codePoint);
+            return meaning ? `${codePointName(codePoint)} (probably \`${meaning}\` from Windows-1252 read as Latin-1)` : codePointName(codePoint);
+        });
+        const more = control.codePoints.length > 3 ? ` and ${control.codePoints.length - 3} more` : '';
+        emit({
+            line,
+            field,
+            message: `${plural(control.count, 'control character')} in \`${field}\`: ${shown.join(', ')}${more}`,
+            excerpt: excerptAround(text, control.first)
+        });
+    }
+    const invisible = occurrences(text, INVISIBLE, (index) => {
+        const code = text.charCodeAt(index);
+        return !((code === 0x200c || code === 0x200d) && isWantedJoiner(text, index));
+    });
+    if (invisible.count > 0) {
+        counts.invisible++;
+        const names = invisible.codePoints.slice(0, 3).map((codePoint) => `${INVISIBLE_NAMES[codePoint]} ${codePointName(codePoint)}`);
+        const more = invisible.codePoints.length > 3 ? ` and ${invisible.codePoints.length - 3} more` : '';
+        const why = invisible.codePoints.some((codePoint) => BIDI.test(String.fromCodePoint(codePoint)))
+            ? 'bidirectional controls make text display in a different order than it is stored'
+            : 'invisible characters break matching, deduplication and tokenization';
+        emit({
+            line,
+            field,
+            message: `${plural(invisible.count, 'invisible formatting character')} in \`${field}\` (${names.join(', ')}${more}): ${why}`,
+            excerpt: excerptAround(text, invisible.first)
+        });
+    }
+}
+/**
+ * Mojibake, U+FFFD, control characters, and zero-width or bidirectional formatting characters
+ * in the text fields. One finding per kind per field per record.
+ */
+const encodingCheck = {
+    id: 'encoding',
+    dimension: 'accuracy',
+    description: 'Mojibake (UTF-8 read as Latin-1, Windows-125x or MacRoman), U+FFFD replacement characters, control characters, zero-width and bidirectional formatting characters in text.',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const counts = { mojibake: 0, replacement: 0, surrogate: 0, control: 0, invisible: 0 };
+        const fields = context.config.fields ?? context.textFields;
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields))
+                    checkText(field, text, record.line, emit, counts);
+            },
+            finish() {
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/format.ts
+
+
+/**
+ * The configured patterns: `pattern` applied to each of `fields`, and `patterns`, a map of
+ * field to pattern. `flags` applies to all. Patterns that do not compile are returned as problems.
+ */
+function compilePatterns(config) {
+    const flags = (stringSetting(config, 'flags') ?? '').replace(/[gy]/g, '');
+    const wanted = [];
+    const pattern = stringSetting(config, 'pattern');
+    if (pattern !== undefined)
+        for (const field of stringListSetting(config, 'fields') ?? [])
+            wanted.push([field, pattern]);
+    const map = config.patterns;
+    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
+        for (const [field, source] of Object.entries(map))
+            if (typeof source === 'string')
+                wanted.push([field, source]);
+    }
+    const patterns = [];
+    const problems = [];
+    const seen = new Map();
+    for (const [field, source] of wanted) {
+        if (!seen.has(source)) {
+            try {
+                seen.set(source, new RegExp(source, flags));
+            }
+            catch (error) {
+                seen.set(source, undefined);
+                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
+            }
+        }
+        const regex = seen.get(source);
+        if (regex)
+            patterns.push({ field, source, regex });
+    }
+    return { patterns, problems };
+}
+/** The text a scalar value is matched as; undefined for null, missing, lists and objects. */
+function scalarText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** The start and the end of a long value: patterns often anchor at either. */
+function headAndTail(text) {
+    const chars = Array.from(text);
+    if (chars.length <= 110)
+        return text;
+    return chars.slice(0, 45).join('') + ' … ' + chars.slice(-60).join('');
+}
+/**
+ * Values that do not match the configured regular expression of their field (GSM8K answers
+ * ending in `#### <number>`, ids like `Mbpp/12`). Missing and null values are left to the
+ * completeness checks.
+ */
+const formatCheck = {
+    id: 'format',
+    dimension: 'accuracy',
+    description: 'Field values that do not match the regular expression configured for the field.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Values longer than this many characters are not matched, to bound the cost of a slow pattern. */
+        maxLength: 100000
+    },
+    start(context) {
+        const { patterns, problems } = compilePatterns(context.config);
+        const maxLength = numberSetting(context.config, 'maxLength', 100000);
+        const counts = new Map();
+        for (const { field } of patterns)
+            counts.set(field, { checked: 0, failed: 0 });
+        return {
+            record(record, emit) {
+                for (const { field, source, regex } of patterns) {
+                    const text = scalarText(valueAt(record.fields, field));
+                    if (text === undefined || text.length > maxLength)
+                        continue;
+                    const count = counts.get(field);
+                    count.checked++;
+                    if (regex.test(text))
+                        continue;
+                    count.failed++;
+                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${truncate(source, 80)}\``, excerpt: headAndTail(text) });
+                }
+            },
+            finish(emit) {
+                for (const problem of problems)
+                    emit({ message: problem, severity: 'error' });
+                return Object.fromEntries(counts);
+            },
+            applicable: () => patterns.length > 0 || problems.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/spans.ts
+/**
+ * Keeps, of any overlapping spans, the one whose kind comes first in `rank` (then the earlier
+ * one), and returns the kept spans in text order.
+ */
+function dropOverlaps(spans, rank) {
+    const ordered = [...spans].sort((a, b) => rank.indexOf(a.kind) - rank.indexOf(b.kind) || a.start - b.start);
+    const kept = [];
+    for (const span of ordered) {
+        if (!kept.some((other) => span.start < other.end && other.start < span.end))
+            kept.push(span);
+    }
+    return kept.sort((a, b) => a.start - b.start);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/pii.ts
+/**
+ * Rule-based detectors of personal data in free text: email addresses, phone numbers, payment
+ * card numbers, IBANs, US social security numbers, IPv4 and IPv6 addresses.
+ *
+ * Every detector looks for a shape with a linear-time regular expression (no nested unbounded
+ * quantifiers) and then validates the candidate in code (Luhn, mod-97, NANP and SSA rules), so
+ * a number is only reported when it could really be one. Values that are real-shaped but
+ * reserved for examples and documentation are returned with a `reserved` reason, so callers can
+ * report them as information instead of a leak.
+ */
+
+
+/** The kinds of personal data the detectors know. */
+const PII_KINDS = ['email', 'phone', 'credit-card', 'iban', 'ssn', 'ipv4', 'ipv6'];
+// ---------------------------------------------------------------------------------------------
+// Checksums and registries
+/** True when the digits pass the Luhn (mod 10) checksum used by payment card numbers. */
+function luhnValid(digits) {
+    if (!/^\d+$/.test(digits))
+        return false;
+    let sum = 0;
+    let double = false;
+    for (let i = digits.length - 1; i >= 0; i--) {
+        let digit = digits.charCodeAt(i) - 48;
+        if (double) {
+            digit *= 2;
+            if (digit > 9)
+                digit -= 9;
+        }
+        sum += digit;
+        double = !double;
+    }
+    return sum % 10 === 0;
+}
+/**
+ * IBAN length per country, from the SWIFT IBAN registry (ISO 13616), including the countries
+ * added up to 2024 (BI, DJ, FK, HN, LY, MN, NI, OM, RU, SD, SO, YE).
+ */
+const IBAN_LENGTHS = {
+    AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29,
+    BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29,
+    ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
+    HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20,
+    LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19,
+    MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
+    PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24,
+    SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+    YE: 30
+};
+/**
+ * True when `iban` (compact, upper case) has its country's registry length and passes the
+ * ISO 7064 mod-97-10 check.
+ */
+function ibanValid(iban) {
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
+        return false;
+    if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length)
+        return false;
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    // Digit by digit so the number never leaves the safe integer range.
+    let remainder = 0;
+    for (const char of rearranged) {
+        const code = char.charCodeAt(0);
+        const value = code <= 57 ? code - 48 : code - 55;
+        remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+    }
+    return remainder === 1;
+}
+/** Card brands by issuer prefix (IIN ranges) with the lengths each issues. */
+const CARD_BRANDS = [
+    { brand: 'Visa', prefixes: ['4'], lengths: [13, 16, 19] },
+    { brand: 'Mastercard', prefixes: [[51, 55], [2221, 2720]], lengths: [16] },
+    { brand: 'American Express', prefixes: ['34', '37'], lengths: [15] },
+    { brand: 'Discover', prefixes: ['6011', [644, 649], '65', [622126, 622925]], lengths: [16, 17, 18, 19] },
+    { brand: 'Diners Club', prefixes: [[300, 305], '36', '38', '39', '3095'], lengths: [14, 15, 16, 17, 18, 19] },
+    { brand: 'JCB', prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] },
+    { brand: 'UnionPay', prefixes: ['62', '81'], lengths: [16, 17, 18, 19] },
+    { brand: 'Maestro', prefixes: ['5018', '5019', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '6799'], lengths: [13, 14, 15, 16, 17, 18, 19] },
+    { brand: 'Mir', prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] },
+    { brand: 'RuPay', prefixes: ['60', '508', '652', '653'], lengths: [16] },
+    { brand: 'Troy', prefixes: ['9792'], lengths: [16] },
+    // UATP, which includes the AirPlus corporate cards (1220...).
+    { brand: 'UATP', prefixes: ['1'], lengths: [15] }
+];
+/** The card brand whose issuer prefix and length fit `digits`, if any. */
+function cardBrand(digits) {
+    for (const { brand, prefixes, lengths } of CARD_BRANDS) {
+        if (!lengths.includes(digits.length))
+            continue;
+        for (const prefix of prefixes) {
+            if (typeof prefix === 'string') {
+                if (digits.startsWith(prefix))
+                    return brand;
+            }
+            else {
+                const width = String(prefix[0]).length;
+                const head = Number(digits.slice(0, width));
+                if (head >= prefix[0] && head <= prefix[1])
+                    return brand;
+            }
+        }
+    }
+    return undefined;
+}
+/**
+ * True when `ssn` (`AAA-GG-SSSS` or nine digits) could have been issued: the SSA never issues
+ * area 000, 666 or 900-999, group 00 or serial 0000.
+ */
+function ssnValid(ssn) {
+    const digits = ssn.replace(/[- ]/g, '');
+    if (!/^\d{9}$/.test(digits))
+        return false;
+    const area = Number(digits.slice(0, 3));
+    return area !== 0 && area !== 666 && area < 900 && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+}
+// ---------------------------------------------------------------------------------------------
+// Context
+/** Words that, just before a number, say it is a phone number. */
+const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|dial|contact|whatsapp|sms|text me|reach me|hotline)\b/i;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social security|social-security|soc sec)\b/i;
+/** Words before a dotted quad that make it a version or section number, not an address. */
+const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|section|chapter|step|§)\.?\s*)$/i;
+const CONTEXT_WINDOW = 40;
+function contextBefore(text, start) {
+    return text.slice(Math.max(0, start - CONTEXT_WINDOW), start);
+}
+/** True when an arithmetic operator sits right before or after the span (`6000-600-150-1200-2000`). */
+function arithmeticAround(text, start, end) {
+    let before = start - 1;
+    while (before >= 0 && text[before] === ' ')
+        before--;
+    let after = end;
+    while (after < text.length && text[after] === ' ')
+        after++;
+    const previous = before >= 0 ? text[before] : '';
+    const next = after < text.length ? text[after] : '';
+    return /[=+*/×÷<>^]/.test(previous) || /[=+*/×÷<>^]/.test(next);
+}
+// ---------------------------------------------------------------------------------------------
+// Detectors
+const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+/** `icon@2x.png` is a file name, not an address. */
+const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'css', 'js', 'ts', 'py', 'json', 'txt', 'pdf', 'zip']);
+const EXAMPLE_DOMAINS = /(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid|localhost)$/;
+function findEmails(text, out) {
+    for (const match of text.matchAll(EMAIL)) {
+        const value = match[0];
+        const domain = value.slice(value.indexOf('@') + 1).toLowerCase();
+        const tld = domain.slice(domain.lastIndexOf('.') + 1);
+        if (FILE_EXTENSIONS.has(tld))
+            continue;
+        const start = match.index;
+        out.push({
+            kind: 'email',
+            start,
+            end: start + value.length,
+            value,
+            ...(EXAMPLE_DOMAINS.test(domain) ? { reserved: 'reserved example domain (RFC 2606)' } : {})
+        });
+    }
+}
+/**
+ * North American numbers: optional `+1`/`1`, area code bare or in parentheses, exchange, line.
+ * Separators are captured so the code can require them to be consistent.
+ */
+const NANP = /(?<![\w+.\-/])(?:(\+?1)([-. ]?))?(?:\((\d{3})\)( ?)|(\d{3})([-. ]?))(\d{3})([-. ]?)(\d{4})(?!\w|[.\-/]\d)/g;
+/** Any `+` followed by digits and separators: international numbers, validated in code. */
+const INTERNATIONAL = /(?<![\w+])\+[1-9][\d\-. ()]{6,22}\d/g;
+function nanpCodeValid(code) {
+    return code[0] >= '2' && code[0] <= '9' && code.slice(1) !== '11';
+}
+function findPhones(text, out) {
+    for (const match of text.matchAll(NANP)) {
+        const [value, country, countrySep, parenArea, parenSep, bareArea, areaSep, exchange, lineSep, line] = match;
+        const start = match.index;
+        const end = start + value.length;
+        const area = parenArea ?? bareArea;
+        if (area === undefined || exchange === undefined || line === undefined)
+            continue;
+        if (country === '1' && countrySep === '')
+            continue; // 11 digits glued: an id, not a number
+        let strong;
+        if (parenArea !== undefined) {
+            // `(425) 882-9090`, `(425)882-9090`; `(425) 8829090` needs context.
+            strong = lineSep !== '' && (lineSep !== ' ' || parenSep === ' ');
+        }
+        else {
+            if (areaSep !== lineSep && !(areaSep === ' ' && lineSep === ''))
+                continue;
+            // Dashes and dots are phone separators; spaces or nothing also fit lists of numbers.
+            strong = (areaSep === '-' || areaSep === '.') || (country !== undefined && country.startsWith('+') && areaSep !== '');
+        }
+        if (arithmeticAround(text, start, end))
+            continue;
+        const context = PHONE_CONTEXT.test(contextBefore(text, start));
+        const valid = nanpCodeValid(area) && nanpCodeValid(exchange);
+        // A labelled, phone-shaped placeholder like `Phone: (123) 456-7891` still reads as a phone.
+        if (!(valid ? strong || context : strong && context))
+            continue;
+        const fictional = exchange === '555' && line.startsWith('01');
+        out.push({
+            kind: 'phone',
+            start,
+            end,
+            value,
+            ...(fictional ? { reserved: 'fictional 555-01XX number' } : {})
+        });
+    }
+    for (const match of text.matchAll(INTERNATIONAL)) {
+        const value = match[0];
+        const start = match.index;
+        // North American numbers were read above, with their own rules.
+        if (value.startsWith('+1') || /[-. ]{2}|\(\)/.test(value))
+            continue;
+        const digits = value.replace(/\D/g, '');
+        if (digits.length < 8 || digits.length > 15)
+            continue;
+        const end = start + value.length;
+        if (/\w/.test(text[end] ?? '') || arithmeticAround(text, start, end))
+            continue;
+        // After a number, `+` is an operator (`5 +44 20`), not a country code.
+        if (/[\d)]\s*$/.test(text.slice(Math.max(0, start - 4), start)))
+            continue;
+        // A bare `+4420...` run is a number or an id unless something says it is a phone.
+        if (!/[-. ()]/.test(value) && !PHONE_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        out.push({ kind: 'phone', start, end, value });
+    }
+}
+/** 13-19 digits, optionally in groups separated by spaces or dashes. */
+const CARD = /(?<![\w.\-/+,])\d(?:[ -]?\d){12,18}(?!\w|[.,\-/]\d)/g;
+function findCards(text, out) {
+    for (const match of text.matchAll(CARD)) {
+        const separators = new Set(match[0].replace(/\d/g, ''));
+        if (separators.size > 1)
+            continue;
+        const [separator] = separators;
+        const groups = separator === undefined ? [match[0]] : match[0].split(separator);
+        if (separator !== undefined && groups.some((group) => group.length < 3 || group.length > 6))
+            continue;
+        // The greedy match may have taken a following group (`4012 8888 8888 1881 123`): drop
+        // trailing groups until a valid number is left.
+        for (let count = groups.length; count >= 1; count--) {
+            const value = groups.slice(0, count).join(separator ?? '');
+            const digits = value.replace(/\D/g, '');
+            if (digits.length < 13)
+                break;
+            if (cardBrand(digits) === undefined || !luhnValid(digits))
+                continue;
+            const start = match.index;
+            if (!arithmeticAround(text, start, start + value.length))
+                out.push({ kind: 'credit-card', start, end: start + value.length, value });
+            break;
+        }
+    }
+}
+/** A country code and check digits; the rest is read in code, by the country's length. */
+const IBAN_START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?=[ -]?[A-Z0-9])/g;
+function findIbans(text, out) {
+    for (const match of text.matchAll(IBAN_START)) {
+        const start = match.index;
+        const length = IBAN_LENGTHS[match[0].slice(0, 2)];
+        if (length === undefined)
+            continue;
+        let compact = match[0];
+        let position = start + 4;
+        const separator = text[position] === ' ' || text[position] === '-' ? text[position] : '';
+        if (separator === '') {
+            // Compact: `DE89370400440532013000`.
+            const body = text.slice(position, position + length - 4);
+            if (!/^[A-Z0-9]*$/.test(body))
+                continue;
+            compact += body;
+            position += body.length;
+        }
+        else {
+            // Printed in groups of four (`DE89 3704 0044 0532 0130 00`); only the last may be short.
+            while (compact.length < length && text[position] === separator) {
+                const group = /^[A-Z0-9]{1,4}/.exec(text.slice(position + 1, position + 5));
+                if (group === null)
+                    break;
+                compact += group[0];
+                position += 1 + group[0].length;
+                if (group[0].length < 4)
+                    break;
+            }
+        }
+        if (compact.length !== length || /[A-Za-z0-9]/.test(text[position] ?? ''))
+            continue;
+        if (!ibanValid(compact))
+            continue;
+        out.push({ kind: 'iban', start, end: position, value: text.slice(start, position) });
+    }
+}
+const SSN = /(?<![\w.\-/+])(\d{3})([- ]?)(\d{2})\2(\d{4})(?!\w|[.\-/]\d)/g;
+/** SSNs printed in advertising and examples; the SSA voided 078-05-1120 and 219-09-9999. */
+const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
+function findSsns(text, out) {
+    for (const match of text.matchAll(SSN)) {
+        const value = match[0];
+        const start = match.index;
+        if (!ssnValid(value))
+            continue;
+        // Nine bare or space-separated digits are as likely a count or an id: they need context.
+        if (match[2] !== '-' && !SSN_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        if (arithmeticAround(text, start, start + value.length))
+            continue;
+        out.push({
+            kind: 'ssn',
+            start,
+            end: start + value.length,
+            value,
+            ...(SAMPLE_SSNS.has(value.replace(/\D/g, '')) ? { reserved: 'well-known sample number' } : {})
+        });
+    }
+}
+/** A dotted quad; not one inside a longer dotted or comma-separated run of numbers (`1.2.3.4,5`). */
+const IPV4 = /(?<![\w.-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.[\d.]|,\d)/g;
+/** Public resolvers that appear in every networking tutorial (`ping 8.8.8.8`). */
+const PUBLIC_RESOLVERS = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
+/** Why an IPv4 address is not a public host address, when it is not. */
+function reservedIpv4(octets) {
+    const [a, b, c] = octets;
+    if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
+        return 'documentation range (RFC 5737)';
+    }
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+        return 'private range (RFC 1918)';
+    if (a === 127)
+        return 'loopback address';
+    if (a === 0)
+        return 'unspecified address';
+    if (a === 169 && b === 254)
+        return 'link-local address';
+    if (a >= 224)
+        return 'multicast, reserved or netmask value';
+    if (PUBLIC_RESOLVERS.has(octets.join('.')))
+        return 'well-known public DNS resolver';
+    return undefined;
+}
+function findIpv4s(text, out) {
+    for (const match of text.matchAll(IPV4)) {
+        const parts = match.slice(1, 5);
+        if (parts.some((part) => part.length > 1 && part.startsWith('0')))
+            continue;
+        const octets = parts.map(Number);
+        if (octets.some((octet) => octet > 255))
+            continue;
+        const start = match.index;
+        if (VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start)))
+            continue;
+        const reserved = reservedIpv4(octets);
+        out.push({ kind: 'ipv4', start, end: start + match[0].length, value: match[0], ...(reserved ? { reserved } : {}) });
+    }
+}
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\w)/g;
+/** Why an IPv6 address is not a public host address, when it is not. */
+function reservedIpv6(address) {
+    const lower = address.toLowerCase();
+    if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:'))
+        return 'documentation range (RFC 3849)';
+    if (/^fe[89ab]/.test(lower))
+        return 'link-local address';
+    if (/^f[cd]/.test(lower))
+        return 'unique local (private) address';
+    if (lower.startsWith('ff'))
+        return 'multicast address';
+    if (/^[0:]*1?$/.test(lower))
+        return 'loopback or unspecified address';
+    return undefined;
+}
+function findIpv6s(text, out) {
+    for (const match of text.matchAll(IPV6)) {
+        const value = match[0];
+        if (!(0,external_node_net_namespaceObject.isIPv6)(value))
+            continue;
+        const groups = value.split(':').filter((group) => group !== '');
+        // `1::2` is a Python slice and `::1` says nothing about anyone; a real address has more
+        // groups, or starts with a full four-digit prefix (`fe80::1`, `2001:db8::`).
+        const first = value.split(':')[0];
+        if (groups.length < 3 && !(value.includes('::') && groups.length >= 2 && first.length === 4 && /\d/.test(first)))
+            continue;
+        const start = match.index;
+        const reserved = reservedIpv6(value);
+        out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
+    }
+}
+const DETECTORS = [
+    ['email', findEmails, /@/],
+    ['iban', findIbans, /[A-Z]{2}\d{2}/],
+    ['credit-card', findCards, /\d{4}/],
+    ['ssn', findSsns, /\d{3}/],
+    ['phone', findPhones, /\d\d/],
+    ['ipv4', findIpv4s, /\d\.\d/],
+    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
+];
+/**
+ * The personal data in `text`, in order of position. Overlapping candidates are resolved in
+ * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
+ */
+function findPii(text, kinds = new Set(PII_KINDS)) {
+    const found = [];
+    for (const [kind, detect, hint] of DETECTORS) {
+        if (kinds.has(kind) && hint.test(text))
+            detect(text, found);
+    }
+    return dropOverlaps(found, DETECTORS.map(([kind]) => kind));
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/secrets.ts
+/**
+ * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
+ * prefix, private key blocks, JSON Web Tokens, and `password=`/`api_key=` assignments whose
+ * value looks random. Every pattern is linear-time; values are checked in code (JWT headers are
+ * decoded, generic values must have enough entropy).
+ */
+
+/** The kinds of credentials the detectors know; on overlap the earlier kind wins. */
+const SECRET_KINDS = [
+    'aws-access-key-id',
+    'aws-secret-key',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'slack-webhook',
+    'google-api-key',
+    'stripe-key',
+    'private-key',
+    'jwt',
+    'generic-secret'
+];
+/** What a report calls each kind. */
+const SECRET_LABELS = {
+    'aws-access-key-id': 'AWS access key id',
+    'aws-secret-key': 'AWS secret access key',
+    'github-token': 'GitHub token',
+    'openai-key': 'OpenAI API key',
+    'anthropic-key': 'Anthropic API key',
+    'slack-token': 'Slack token',
+    'slack-webhook': 'Slack webhook URL',
+    'google-api-key': 'Google API key',
+    'stripe-key': 'Stripe live key',
+    'private-key': 'private key block',
+    jwt: 'JSON Web Token',
+    'generic-secret': 'hard-coded password or API key'
+};
+/** Shannon entropy of `value` in bits per character. */
+function shannonEntropy(value) {
+    if (value.length === 0)
+        return 0;
+    const counts = new Map();
+    for (const char of value)
+        counts.set(char, (counts.get(char) ?? 0) + 1);
+    let entropy = 0;
+    for (const count of counts.values()) {
+        const p = count / value.length;
+        entropy -= p * Math.log2(p);
+    }
+    return entropy;
+}
+/** True when `token` is a JWT: three base64url parts whose first decodes to JSON with `alg`. */
+function isJwt(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        return false;
+    try {
+        const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+        return header !== null && typeof header === 'object' && 'alg' in header && typeof header.alg === 'string';
+    }
+    catch {
+        return false;
+    }
+}
+/** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
+function looksRandom(value) {
+    return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
+}
+const PREFIXED = [
+    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
+    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
+    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
+    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
+    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
+    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
+    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
+];
+/** The header line; the block only counts when key material follows it. */
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}/;
+/** An AWS secret key: 40 base64 characters assigned to a name that says so. */
+const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+/** `password = "..."`, `api_key: ...`, `"client_secret": "..."`: the name, then the value. */
+const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
+/** Placeholders and code that only look like values. */
+const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
+/** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
+const DEFAULT_MIN_ENTROPY = 3;
+function findPrefixed(text, out) {
+    for (const { kind, pattern, valid } of PREFIXED) {
+        for (const match of text.matchAll(pattern)) {
+            const value = match[0];
+            if (valid !== undefined && !valid(value))
+                continue;
+            out.push({
+                kind,
+                start: match.index,
+                end: match.index + value.length,
+                value,
+                ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
+            });
+        }
+    }
+}
+function findPrivateKeys(text, out) {
+    for (const match of text.matchAll(PRIVATE_KEY)) {
+        const bodyStart = match.index + match[0].length;
+        if (!KEY_MATERIAL.test(text.slice(bodyStart, bodyStart + 300).replace(/\\n|\s/g, '')))
+            continue;
+        // The block runs to its footer (a 4096-bit RSA key is about 3,200 characters).
+        const footer = /-----END [A-Z0-9 ]{0,40}-----/.exec(text.slice(bodyStart, bodyStart + 8000));
+        const end = footer !== null ? bodyStart + footer.index + footer[0].length : Math.min(text.length, bodyStart + 300);
+        out.push({ kind: 'private-key', start: match.index, end, value: text.slice(match.index, end) });
+    }
+}
+function findAssignments(text, out, minEntropy) {
+    for (const match of text.matchAll(AWS_SECRET)) {
+        const value = match[1];
+        if (!looksRandom(value))
+            continue;
+        const start = match.index + match[0].length - value.length;
+        out.push({
+            kind: 'aws-secret-key',
+            start,
+            end: start + value.length,
+            value,
+            ...(value.endsWith('EXAMPLEKEY') ? { reserved: 'AWS documentation example' } : {})
+        });
+    }
+    for (const match of text.matchAll(ASSIGNMENT)) {
+        const value = match[1].replace(/[.,;]+$/, '');
+        const start = match.index + match[0].length - match[1].length;
+        // A call (`password=input(...)`) or an attribute chain is code, not a value.
+        if (text[start + match[1].length] === '(' || PLACEHOLDER.test(value))
+            continue;
+        if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < minEntropy)
+            continue;
+        out.push({ kind: 'generic-secret', start, end: start + value.length, value });
+    }
+}
+/** Cheap test that skips texts with no credential-shaped substring at all. */
+const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
+/**
+ * The credentials in `text`, in order of position. A prefixed key inside an assignment is
+ * reported once, under its specific kind.
+ */
+function findSecrets(text, options = {}) {
+    if (!HINT.test(text))
+        return [];
+    const kinds = options.kinds ?? new Set(SECRET_KINDS);
+    const found = [];
+    findPrefixed(text, found);
+    findPrivateKeys(text, found);
+    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
+    return dropOverlaps(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/mask.ts
+/**
+ * Masking of detected personal data and credentials, so that no report, annotation or log line
+ * ever carries the value itself: only enough of it to find it again in the file.
+ */
+
+
+
+/** Credential kinds whose first four characters are a public type prefix (`ghp_`, `AKIA`, `eyJh`). */
+const PREFIXED_SECRETS = new Set([
+    'aws-access-key-id',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'google-api-key',
+    'stripe-key',
+    'jwt'
+]);
+function maskEmail(value) {
+    const at = value.lastIndexOf('@');
+    const local = value.slice(0, at);
+    const labels = value.slice(at + 1).split('.');
+    const maskedLocal = local.length > 1 ? `${local[0]}****${local[local.length - 1]}` : `${local}****`;
+    const tld = labels.length > 1 ? labels[labels.length - 1] : '';
+    return `${maskedLocal}@${labels[0][0] ?? ''}****${tld ? `.${tld}` : ''}`;
+}
+/** Every digit but the last `keep` becomes `*`; separators stay, so the shape is still readable. */
+function maskDigits(value, keep) {
+    let digitsLeft = value.replace(/\D/g, '').length;
+    let masked = '';
+    for (const char of value) {
+        if (/\d/.test(char)) {
+            masked += digitsLeft > keep ? '*' : char;
+            digitsLeft--;
+        }
+        else
+            masked += char;
+    }
+    return masked;
+}
+/**
+ * The value as a report may show it: emails `m****z@g****.com` (first and last character of
+ * the local part, first character of the domain, the TLD), cards `**** **** **** 1234`, IBANs
+ * the country and the last four, SSNs `***-**-1234`, phones all digits but the last two,
+ * IP addresses their first group. Credentials keep their 4-character public type prefix
+ * (`ghp_****`, `AKIA****`); credentials without one (generic passwords, AWS secret keys) show
+ * nothing, and private keys only their header line.
+ */
+function mask(kind, value) {
+    const digits = value.replace(/\D/g, '');
+    switch (kind) {
+        case 'email':
+            return maskEmail(value);
+        case 'phone':
+            return maskDigits(value, 2);
+        case 'credit-card':
+            return `**** **** **** ${digits.slice(-4)}`;
+        case 'iban': {
+            const compact = value.replace(/[^A-Za-z0-9]/g, '');
+            return `${compact.slice(0, 2)}** **** ${compact.slice(-4)}`;
+        }
+        case 'ssn':
+            return `***-**-${digits.slice(-4)}`;
+        case 'ipv4':
+            return `${value.split('.')[0]}.***.***.***`;
+        case 'ipv6':
+            return `${value.split(':')[0]}:****`;
+        case 'private-key':
+            return `${value.split('-----')[1] !== undefined ? `-----${value.split('-----')[1]}-----` : ''} ****`.trim();
+        case 'slack-webhook':
+            return 'https://hooks.slack.com/services/****';
+        default:
+            return PREFIXED_SECRETS.has(kind) ? `${value.slice(0, 4)}****` : '****';
+    }
+}
+/**
+ * Every piece of personal data or credential in `text`, whatever the checks' settings: an
+ * excerpt must never show a value just because its kind is not being reported.
+ */
+function sensitiveSpans(text) {
+    return [...findPii(text), ...findSecrets(text)].sort((a, b) => a.start - b.start);
+}
+/** `text` with every piece of personal data and every credential in it masked. */
+function maskAll(text) {
+    let masked = '';
+    let position = 0;
+    for (const span of sensitiveSpans(text)) {
+        if (span.start < position)
+            continue;
+        masked += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    return masked + text.slice(position);
+}
+/**
+ * A short excerpt of `text` around `focus`, with every sensitive span in the window (and the
+ * focus, unless `maskFocus` is false) replaced by its mask and whitespace collapsed, e.g.
+ * `…write to m****z@g****.com for…`.
+ */
+function maskedExcerpt(text, focus, spans, options = {}) {
+    const radius = options.radius ?? 30;
+    const others = spans.filter((span) => span.start !== focus.start || span.end !== focus.end);
+    const all = (options.maskFocus === false ? others : [...others, focus]).sort((a, b) => a.start - b.start);
+    let start = Math.max(0, focus.start - radius);
+    let end = Math.min(text.length, focus.end + radius);
+    // Widen the window to whole spans, so no value is cut in half and left partly readable.
+    for (const span of all) {
+        if (span.start < start && span.end > start)
+            start = span.start;
+        if (span.start < end && span.end > end)
+            end = span.end;
+    }
+    let excerpt = '';
+    let position = start;
+    for (const span of all) {
+        if (span.end <= position || span.start >= end)
+            continue;
+        if (span.start < position) {
+            // Overlaps a span already masked: hide the rest of it too.
+            excerpt += '****';
+        }
+        else
+            excerpt += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    excerpt += text.slice(position, end);
+    excerpt = excerpt.replace(/\s+/g, ' ').trim();
+    return truncate(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
+
+
+const DAY_MS = 86_400_000;
+/** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
+const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
+const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ZONES = { gmt: 0, ut: 0, utc: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 };
+/** Milliseconds since the epoch for a UTC calendar time, or undefined when a part is out of range. */
+function utc(year, month, day, hour = 0, minute = 0, second = 0, millis = 0) {
+    if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60)
+        return undefined;
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day > daysInMonth)
+        return undefined;
+    const time = new Date(0);
+    time.setUTCFullYear(year, month - 1, day);
+    time.setUTCHours(hour, minute, second, millis);
+    return time.getTime();
+}
+/** `Z`, `+02:00`, `-0500`, `GMT`, `PST` as minutes east of UTC; no zone means UTC. */
+function zoneOffsetMinutes(zone) {
+    if (zone === undefined || zone === '')
+        return 0;
+    const named = ZONES[zone.toLowerCase()];
+    if (named !== undefined)
+        return named * 60;
+    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (offset === null)
+        return undefined;
+    return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? '0'));
+}
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const RFC_2822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? *)?(\d{1,2}) +([a-z]{3}) +(\d{4}) +(\d{2}):(\d{2})(?::(\d{2}))? *([+-]\d{4}|[a-z]{1,3})?$/i;
+/** ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00.5+02:00`) or RFC 2822 (`Wed, 01 May 2024 12:00:00 +0000`). */
+function parseStrict(value) {
+    const iso = ISO_8601.exec(value);
+    if (iso !== null) {
+        const [, y, mo, d, h, mi, s, fraction, zone] = iso;
+        const time = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    const rfc = RFC_2822.exec(value);
+    if (rfc !== null) {
+        const [, d, monthName, y, h, mi, s, zone] = rfc;
+        const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+        const time = month === 0 ? undefined : utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    return undefined;
+}
+const SLASHED = /^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const WRITTEN = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3,9})\.?,? (\d{4}))$/i;
+/** `2024/05/01`, `05/01/2024` (day first when the first number is over 12), `May 1, 2024`, `1 May 2024`. */
+function parseWritten(value) {
+    const slashed = SLASHED.exec(value);
+    if (slashed !== null) {
+        const [, a, b, c, h, mi, s] = slashed;
+        const [y, mo, d] = a.length === 4 ? [a, b, c] : c.length === 4 ? (Number(a) > 12 ? [c, b, a] : [c, a, b]) : [];
+        return y === undefined ? undefined : utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+    }
+    const written = WRITTEN.exec(value);
+    if (written !== null) {
+        const monthName = (written[1] ?? written[5]).toLowerCase();
+        const month = MONTHS.indexOf(monthName.slice(0, 3)) + 1;
+        const fullNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+        if (month === 0 || !(monthName.length === 3 || monthName === 'sept' || fullNames[month - 1] === monthName))
+            return undefined;
+        return utc(Number(written[3] ?? written[6]), month, Number(written[2] ?? written[4]));
+    }
+    return undefined;
+}
+/** Epoch seconds or milliseconds in 1980-2100, or a `YYYYMMDD` number. */
+function parseNumber(value) {
+    if (!Number.isFinite(value) || value <= 0)
+        return undefined;
+    if (Number.isInteger(value) && value >= 19000101 && value <= 21001231) {
+        return utc(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
+    }
+    if (value >= EPOCH_MIN_S && value < EPOCH_MAX_S)
+        return Math.round(value * 1000);
+    if (value >= EPOCH_MIN_S * 1000 && value < EPOCH_MAX_S * 1000)
+        return Math.round(value);
+    return undefined;
+}
+/**
+ * A field value as milliseconds since the epoch (UTC; times without a zone are read as UTC), or
+ * undefined when it is not a date. `strict` accepts only ISO 8601 and RFC 2822 strings, the
+ * formats that identify a date field by its values alone; otherwise written dates (`May 1,
+ * 2024`, `2024/05/01`), epoch seconds or milliseconds (numbers or digit strings) and MongoDB's
+ * `{"$date": ...}` are read too.
+ */
+function parseTimestamp(value, strict = false) {
+    if (typeof value === 'string') {
+        const trimmed = value.trim();
+        const parsed = parseStrict(trimmed);
+        if (parsed !== undefined || strict)
+            return parsed;
+        if (/^\d{8,13}(?:\.\d+)?$/.test(trimmed))
+            return parseNumber(Number(trimmed));
+        return parseWritten(trimmed);
+    }
+    if (strict)
+        return undefined;
+    if (typeof value === 'number')
+        return parseNumber(value);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
+        const inner = value.$date;
+        return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? parseTimestamp(inner.$numberLong) : parseTimestamp(inner);
+    }
+    return undefined;
+}
+/** Field names that say the field holds a point in time. */
+function looksLikeTimestampName(name) {
+    return (/^(?:timestamp|date|time|datetime|created|updated|modified|published|ts)$/i.test(name) ||
+        /_(?:at|date|time|ts|timestamp|datetime)$/i.test(name) ||
+        /[a-z](?:At|Date|Time|Timestamp)$/.test(name));
+}
+function iso(ms) {
+    return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+function days(ms) {
+    const count = Math.floor(ms / DAY_MS);
+    return `${count.toLocaleString('en-US')} ${count === 1 ? 'day' : 'days'}`;
+}
+/** Days with dates, for the median; bounded to 1900-2200 so the map stays small. */
+const HISTOGRAM_MIN = Date.UTC(1900, 0, 1);
+const HISTOGRAM_MAX = Date.UTC(2200, 0, 1);
+/** At most this many fields are tracked, so a file with free-form keys cannot grow the state. */
+const MAX_FIELDS = 1000;
+/**
+ * Timestamps: dates in the future, records older than `maxAgeDays`, unparseable dates in a
+ * timestamp field. Timestamp fields are the configured `fields`, else the fields named like one
+ * (`created_at`, `date`, `*_at`, `*At`...) whose first value is a date, and the fields whose
+ * first value is an ISO 8601 or RFC 2822 string.
+ */
+const freshnessCheck = {
+    id: 'freshness',
+    dimension: 'freshness',
+    description: 'Timestamps: future dates, records older than a maximum age, unparseable dates.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Records older than this many days get a warning; unset, age is not checked. */
+        maxAgeDays: undefined,
+        /** Dates up to this many days after now are fine (clock skew, time zones). */
+        futureSlackDays: 1,
+        /** "Now" as an ISO 8601 string, for reproducible audits; unset (or not a date), the current time. */
+        now: undefined
+    },
+    start(context) {
+        const configuredNow = typeof context.config.now === 'string' ? parseTimestamp(context.config.now) : undefined;
+        const now = configuredNow ?? Date.now();
+        const maxAgeDays = typeof context.config.maxAgeDays === 'number' && context.config.maxAgeDays > 0 ? context.config.maxAgeDays : undefined;
+        const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
+        const configured = context.config.fields;
+        const states = new Map(configured?.map((field) => [field, 'configured']));
+        const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
+        const histogram = new Map();
+        let min = Infinity;
+        let max = -Infinity;
+        function use(field, state) {
+            states.set(field, state);
+            if (!summary.fields.includes(field))
+                summary.fields.push(field);
+        }
+        function check(line, field, time, emit) {
+            summary.dates++;
+            min = Math.min(min, time);
+            max = Math.max(max, time);
+            if (time >= HISTOGRAM_MIN && time < HISTOGRAM_MAX) {
+                const day = Math.floor(time / DAY_MS);
+                histogram.set(day, (histogram.get(day) ?? 0) + 1);
+            }
+            if (time > now + slackDays * DAY_MS) {
+                summary.future++;
+                emit({ line, field, message: `\`${field}\` is in the future: ${iso(time)} is ${days(time - now)} after now (${iso(now)})` });
+            }
+            else if (maxAgeDays !== undefined && now - time > maxAgeDays * DAY_MS) {
+                summary.older++;
+                emit({ line, field, message: `\`${field}\` ${iso(time)} is ${days(now - time)} old, past the ${maxAgeDays}-day limit (maxAgeDays)` });
+            }
+        }
+        function unparseable(line, field, value, emit) {
+            summary.unparseable++;
+            const shown = typeof value === 'string' ? value : JSON.stringify(value);
+            emit({ line, field, message: `\`${field}\` is not a date: \`${truncate(maskAll(shown), 40)}\`` });
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const names = configured ?? Object.keys(record.fields);
+                for (const field of names) {
+                    const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field];
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        if (states.size >= MAX_FIELDS)
+                            continue;
+                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
+                        states.set(field, state);
+                    }
+                    if (state === 'not' || value === undefined || value === null || value === '')
+                        continue;
+                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
+                    if (state === 'named-pending' || state === 'value-pending') {
+                        const time = parseTimestamp(value, state === 'value-pending');
+                        if (time === undefined) {
+                            states.set(field, 'not');
+                            continue;
+                        }
+                        use(field, state === 'named-pending' ? 'named' : 'value');
+                        check(record.line, field, time, emit);
+                        continue;
+                    }
+                    if (state === 'configured' && !summary.fields.includes(field))
+                        summary.fields.push(field);
+                    const time = parseTimestamp(value);
+                    if (time !== undefined)
+                        check(record.line, field, time, emit);
+                    // Fields found by their values alone may hold other things too: count, do not warn.
+                    else if (state === 'value')
+                        summary.unparseable++;
+                    else
+                        unparseable(record.line, field, value, emit);
+                }
+            },
+            finish() {
+                if (summary.dates > 0) {
+                    summary.min = iso(min);
+                    summary.max = iso(max);
+                    let seen = 0;
+                    const half = Array.from(histogram.values()).reduce((total, count) => total + count, 0) / 2;
+                    for (const day of [...histogram.keys()].sort((a, b) => a - b)) {
+                        seen += histogram.get(day) ?? 0;
+                        if (seen >= half) {
+                            summary.median = iso(day * DAY_MS).slice(0, 10);
+                            break;
+                        }
+                    }
+                    if (maxAgeDays !== undefined)
+                        summary.shareOlder = summary.older / summary.dates;
+                }
+                return summary;
+            },
+            applicable: () => summary.fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
+
+
+/** Distinct labels counted per file: more than this is free text, not a label set. */
+const MAX_LABELS = 10000;
+/** The label field of a check: its own `field` setting, else the file's `labelField`. */
+function labelFieldOf(config, settings) {
+    return stringSetting(config, 'field') ?? settings.labelField;
+}
+/**
+ * The labels a value holds: a string, number or boolean is one label; a list of them is a
+ * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
+ * is for the completeness checks.
+ */
+function label_values_labelsOf(value) {
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
+    return [];
+}
+/** Counts labels with a bound on distinct values. */
+class LabelCounter {
+    counts = new Map();
+    labelled = 0;
+    truncated = false;
+    /** Counts the labels of one record; returns them. */
+    add(value) {
+        const labels = [...new Set(label_values_labelsOf(value))];
+        if (labels.length > 0)
+            this.labelled++;
+        for (const label of labels) {
+            const count = this.counts.get(label);
+            if (count !== undefined)
+                this.counts.set(label, count + 1);
+            else if (this.counts.size < MAX_LABELS)
+                this.counts.set(label, 1);
+            else
+                this.truncated = true;
+        }
+        return labels;
+    }
+    summary(field) {
+        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
+    }
+}
+/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+function label_values_editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            best = Math.min(best, current[j]);
+        }
+        if (best > limit)
+            return limit + 1;
+        previous = current;
+    }
+    return previous[b.length];
+}
+const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
+/** Candidates compared per label when looking for the one it was probably meant to be. */
+const MAX_CANDIDATES = 2000;
+/**
+ * What an odd label was probably meant to be: a known label equal but for case and spacing,
+ * or one or two edits away (for labels of four characters or more).
+ */
+function likelyIntended(label, known) {
+    const normal = normalise(label);
+    let typo;
+    let compared = 0;
+    for (const candidate of known) {
+        if (candidate === label)
+            continue;
+        if (normalise(candidate) === normal)
+            return { label: candidate, how: 'case/spacing' };
+        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
+            compared++;
+            if (label_values_editDistance(normal, normalise(candidate), 2) <= 2)
+                typo = candidate;
+        }
+    }
+    return typo === undefined ? undefined : { label: typo, how: 'typo' };
+}
+const quote = (label) => `\`${truncate(label, 60)}\``;
+function hint(label, known) {
+    const intended = likelyIntended(label, known);
+    if (!intended)
+        return '';
+    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
+}
+/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
+function allowedOf(config) {
+    const value = config.allowed;
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
+    return labels.length > 0 ? labels : undefined;
+}
+/**
+ * Labels outside `config.allowed` (errors); without such a list, labels base never had that
+ * head has fewer than `minCount` times (warnings: probably typos).
+ */
+const labelValuesCheck = {
+    id: 'label-values',
+    dimension: 'accuracy',
+    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
+        minCount: 3,
+        /** Records listed per rare label. */
+        maxExamples: 20
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const allowed = allowedOf(context.config);
+        const allowedSet = new Set(allowed);
+        const minCount = numberSetting(context.config, 'minCount', 3);
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const counter = new LabelCounter();
+        // Lines of each label while it is still rare enough to be reported.
+        const rareLines = new Map();
+        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
+        return {
+            record(record, emit) {
+                if (field === undefined)
+                    return;
+                for (const label of counter.add(valueAt(record.fields, field))) {
+                    if (allowed) {
+                        if (!allowedSet.has(label)) {
+                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
+                        }
+                        continue;
+                    }
+                    const count = counter.counts.get(label);
+                    if (count === undefined || count >= minCount) {
+                        rareLines.delete(label);
+                        continue;
+                    }
+                    const lines = rareLines.get(label) ?? [];
+                    if (lines.length < maxExamples)
+                        lines.push(record.line);
+                    rareLines.set(label, lines);
+                }
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                if (!allowed && base && base.field === field && !base.truncated) {
+                    const baseLabels = new Map(Object.entries(base.labels));
+                    for (const [label, lines] of rareLines) {
+                        if (baseLabels.has(label))
+                            continue;
+                        const count = counter.counts.get(label) ?? 0;
+                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
+                        for (const line of lines)
+                            emit({ line, field, message, severity: 'warning' });
+                    }
+                }
+                return counter.summary(field);
+            },
+            applicable: () => field !== undefined
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-coverage.ts
+
+
+
+const label_coverage_quote = (label) => `\`${truncate(label, 60)}\``;
+/**
+ * Label classes of the base version that head loses: gone entirely (error) or down from at
+ * least `minCount` records to fewer (warning). The summary is the label counts.
+ */
+const labelCoverageCheck = {
+    id: 'label-coverage',
+    dimension: 'completeness',
+    description: 'Label classes present in the base version that vanish from head, or drop below a minimum number of records.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A class with at least this many base records that falls below it on head is reported. */
+        minCount: 5
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const minCount = numberSetting(context.config, 'minCount', 5);
+        const counter = new LabelCounter();
+        let compared = false;
+        return {
+            record(record) {
+                if (field !== undefined)
+                    counter.add(valueAt(record.fields, field));
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                const summary = counter.summary(field);
+                // A truncated head count cannot tell a vanished class from one it stopped counting.
+                if (!base || base.field !== field || summary.truncated)
+                    return summary;
+                compared = true;
+                for (const [label, baseCount] of Object.entries(base.labels)) {
+                    const headCount = counter.counts.get(label) ?? 0;
+                    if (headCount === 0) {
+                        const had = baseCount === 1 ? '1 base record has' : `${baseCount} base records have`;
+                        emit({ field, message: `label class ${label_coverage_quote(label)} is gone: ${had} it, no head record does`, severity: 'error' });
+                    }
+                    else if (baseCount >= minCount && headCount < minCount) {
+                        emit({
+                            field,
+                            message: `label class ${label_coverage_quote(label)} drops from ${baseCount} records in base to ${headCount}, below the minimum of ${minCount}`,
+                            severity: 'warning'
+                        });
+                    }
+                }
+                return summary;
+            },
+            // Coverage is a comparison: without a base labelled the same way there is nothing to score.
+            applicable: () => compared
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
+
+
+/** The kinds of assistant leftovers the check tells apart. */
+const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
+// Straight and curly apostrophes both occur in generated text.
+const A = "['’]";
+/**
+ * The phrases, by category. Each is anchored on words an assistant uses about itself, not on
+ * loose words: "I cannot help but reflect" and "language models like GPT-3" are ordinary prose.
+ */
+const PATTERNS = [
+    [
+        'self-identification',
+        new RegExp([
+            String.raw `\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?\b(?!-)`,
+            String.raw `\bas a (?:large )?language model\b`,
+            String.raw `\bAI language model\b`,
+            String.raw `\bI${A}?m (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\bI am (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\b(?:trained|developed|created|built) by OpenAI\b`,
+            String.raw `\bI(?:${A}m| am) ChatGPT\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:personal )?(?:opinions|feelings|emotions|beliefs|preferences|a physical body)\b(?=[,.;]| or\b| and\b| as\b| like\b)`
+        ].join('|'), 'gi')
+    ],
+    [
+        'refusal',
+        new RegExp([
+            String.raw `\bI(?:${A}?m| am) sorry,? but (?:I(?:${A}m| am)? (?:can${A}?t|cannot|unable|not able|won${A}t|do not|don${A}t|must)|as an AI)\b`,
+            String.raw `\bI apologi[sz]e,? but\b`,
+            String.raw `\bI (?:cannot|can${A}?t|am unable to|${A}m unable to) (?:fulfill|fulfil|comply with|assist with|help with that|provide assistance with)\b`,
+            String.raw `\bI (?:must|have to) (?:respectfully )?decline\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'cutoff',
+        new RegExp([
+            String.raw `\bmy (?:knowledge|training) cut-?off\b`,
+            String.raw `\bknowledge cut-?off (?:date|of)\b`,
+            String.raw `\bas of my (?:last|latest|most recent) (?:update|training|knowledge update|data update)\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:access to )?real-time\b`,
+            String.raw `\bI (?:don${A}t|do not|cannot|can${A}?t) (?:browse|access|search) the (?:internet|web)\b`,
+            String.raw `\bmy training data (?:only )?(?:goes|extends|runs) (?:up )?(?:to|until)\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'boilerplate',
+        new RegExp([
+            // Template openers, only at the very start of an output.
+            String.raw `^\s*(?:Sure|Certainly|Of course|Absolutely)(?:!|,|\.) (?:here${A}?s|here is|here are|I${A}d be (?:happy|glad) to|I would be (?:happy|glad) to)\b`,
+            String.raw `\bI hope this helps\b`
+        ].join('|'), 'gi')
+    ]
+];
+/** Every artifact phrase in `text`, in order of position. */
+function findArtifacts(text) {
+    const found = [];
+    for (const [category, pattern] of PATTERNS) {
+        for (const match of text.matchAll(pattern)) {
+            found.push({ category, phrase: match[0].trim(), start: match.index, end: match.index + match[0].length });
+        }
+    }
+    return found.sort((a, b) => a.start - b.start);
+}
+const PERSONA = /\b(you are|you're|pretend (?:to be|you are|you're|that you are)|imagine (?:you are|you're|being|that you are)|act as|role-?play as|role play as|play the role of|take the role of|assume (?:you are|you're|the role of)|envision (?:that )?you are|as)\s+(?:an?|the|your)\s+(?:[\w-]+\s+){0,4}?(AI|artificial intelligence|language model|chatbot|virtual assistant)\b(?:\s+(\w+))?/gi;
+/**
+ * True when a prompt asks the model to play an AI character ("Pretend you are an AI therapist",
+ * "Roleplay as a futuristic AI judge", "You are an AI language model that has gained
+ * self-awareness"): then "As an AI..." in the answer is in character, not a leftover. A plain
+ * assistant system prompt ("You are a helpful AI assistant", "You are a chatbot") casts no
+ * character, so it does not count: that is where leftovers come from.
+ */
+function asksForAiPersona(prompt) {
+    for (const match of prompt.matchAll(PERSONA)) {
+        const verb = match[1].toLowerCase();
+        const term = match[2].toLowerCase();
+        const next = (match[3] ?? '').toLowerCase();
+        const plainStatement = verb === 'you are' || verb === "you're" || verb === 'as';
+        const genericAssistant = term === 'chatbot' || term === 'virtual assistant' || next === 'assistant' || next === 'chatbot';
+        if (!(plainStatement && genericAssistant))
+            return true;
+    }
+    return false;
+}
+/** Field names whose values are model outputs. */
+const OUTPUT_NAMES = new Set(['output', 'outputs', 'response', 'responses', 'completion', 'completions', 'answer', 'assistant', 'chosen', 'rejected', 'generation', 'model_answer', 'model_output']);
+/** Field names that hold chat transcripts. */
+const CHAT_NAMES = new Set(['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns']);
+/** Speakers whose turns are the model's. */
+const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'model', 'bot', 'ai', 'chatgpt', 'claude', 'gemini']);
+/** The text of one chat turn (`content` as a string or as `[{type: 'text', text}]` parts). */
+function turnText(turn) {
+    const content = turn.content ?? turn.value ?? turn.text;
+    if (typeof content === 'string')
+        return content;
+    if (Array.isArray(content)) {
+        const parts = content.map((part) => (part !== null && typeof part === 'object' && !Array.isArray(part) && typeof part.text === 'string' ? part.text : ''));
+        return parts.join('\n');
+    }
+    return undefined;
+}
+/** A chat transcript's turns as `[isAssistant, text]`, or undefined when `value` is not one. */
+function chatTurns(value) {
+    if (!Array.isArray(value) || value.length === 0)
+        return undefined;
+    const turns = [];
+    for (const turn of value) {
+        if (turn === null || typeof turn !== 'object' || Array.isArray(turn))
+            return undefined;
+        const role = turn.role ?? turn.from ?? turn.speaker ?? turn.author;
+        const text = turnText(turn);
+        if (typeof role !== 'string' || text === undefined)
+            return undefined;
+        turns.push([ASSISTANT_ROLES.has(role.toLowerCase()), text]);
+    }
+    return turns;
+}
+function lastSegment(path) {
+    return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+}
+const LABELS = {
+    'self-identification': 'assistant self-identification',
+    refusal: 'refusal',
+    cutoff: 'knowledge-cutoff disclaimer',
+    boilerplate: 'template boilerplate'
+};
+/**
+ * Chat-assistant leftovers in model outputs: self-identification ("As an AI language model"),
+ * refusals ("I'm sorry, but I can't"), knowledge-cutoff disclaimers and template openers
+ * ("Sure! Here's"). Distilled data that keeps them teaches the model to say them.
+ */
+const llmArtifactsCheck = {
+    id: 'llm-artifacts',
+    dimension: 'provenance',
+    description: 'Assistant leftovers in outputs: "As an AI language model", refusals, knowledge-cutoff disclaimers, "Sure! Here\'s".',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * When the prompt (the record's other text fields and the user/system turns) asks for an AI
+         * persona, self-identification and cutoff phrases are reported as info: they are in character.
+         */
+        personaAware: true
+    },
+    start(context) {
+        const configured = context.config.fields;
+        const personaAware = context.config.personaAware !== false;
+        const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
+        const seenFields = new Set();
+        /** The fields to read: configured, else the output-like ones, else every text field. */
+        function outputFields(fields) {
+            if (configured !== undefined)
+                return configured;
+            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
+            for (const [name, value] of Object.entries(fields)) {
+                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
+                    names.add(name);
+            }
+            if (names.size > 0)
+                return [...names];
+            return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
+        }
+        /** Everything in the record that is not model output: instructions, inputs, user turns. */
+        function promptText(fields, outputs) {
+            const parts = [];
+            for (const [name, value] of Object.entries(fields)) {
+                const turns = chatTurns(value);
+                if (turns !== undefined)
+                    parts.push(...turns.filter(([assistant]) => !assistant).map(([, text]) => text));
+                else if (!outputs.includes(name) && typeof value === 'string')
+                    parts.push(value);
+            }
+            return parts.join('\n');
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const fields = outputFields(record.fields);
+                let prompt;
+                let flagged = false;
+                for (const field of fields) {
+                    const value = valueAt(record.fields, field);
+                    const turns = chatTurns(value);
+                    // In a transcript only the assistant's turns are output; each starts a reply.
+                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [textOf(value)];
+                    const byCategory = new Map();
+                    const firstTexts = new Map();
+                    for (const text of texts) {
+                        if (text === undefined)
+                            continue;
+                        for (const match of findArtifacts(text)) {
+                            const list = byCategory.get(match.category) ?? [];
+                            list.push(match);
+                            byCategory.set(match.category, list);
+                            firstTexts.set(match, text);
+                        }
+                    }
+                    if (byCategory.size === 0)
+                        continue;
+                    if (!seenFields.has(field) && seenFields.size < 50) {
+                        seenFields.add(field);
+                        summary.fields.push(field);
+                    }
+                    for (const [category, matches] of byCategory) {
+                        const [first] = matches;
+                        const aboutModel = category === 'self-identification' || category === 'cutoff';
+                        prompt ??= personaAware && aboutModel ? promptText(record.fields, fields) : undefined;
+                        const inCharacter = aboutModel && prompt !== undefined && asksForAiPersona(prompt);
+                        const info = inCharacter || category === 'boilerplate';
+                        if (inCharacter)
+                            summary.inCharacter++;
+                        else
+                            summary.categories[category] = (summary.categories[category] ?? 0) + 1;
+                        if (!info)
+                            flagged = true;
+                        const text = firstTexts.get(first) ?? '';
+                        const count = matches.length > 1 ? ` (${matches.length} in this field)` : '';
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `LLM artifact, ${LABELS[category]}: “${truncate(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
+                            // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
+                            excerpt: maskedExcerpt(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, sensitiveSpans(text), { radius: 50, maskFocus: false }),
+                            ...(info ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (flagged)
+                    summary.recordsWithArtifacts++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/settings.ts
+/**
+ * Readers of the settings the privacy checks share (`kinds`, `allow`), which arrive as
+ * `unknown` from the user's config.
+ */
+/**
+ * The enabled kinds: `kinds` may list the enabled kinds (`['email', 'phone']`) or switch kinds
+ * off and on by name (`{ phone: false }`, the others staying on). Unknown names are ignored.
+ */
+function enabledKinds(setting, all) {
+    if (Array.isArray(setting))
+        return new Set(all.filter((kind) => setting.includes(kind)));
+    if (setting !== null && typeof setting === 'object') {
+        const switches = new Map(Object.entries(setting));
+        return new Set(all.filter((kind) => switches.get(kind) !== false));
+    }
+    return new Set(all);
+}
+/**
+ * The user's allow list as a test. Entries written `/pattern/flags` are regular expressions
+ * tested against the value; other entries are literals that allow the value itself (case
+ * insensitive), any email address at that domain or a subdomain of it (`example.org`), or,
+ * written as CIDR (`10.1.0.0/16`), any IPv4 address in that block. An entry that is not a
+ * valid regular expression is read as a literal.
+ */
+function allowList(setting) {
+    const entries = Array.isArray(setting) ? setting.filter((entry) => typeof entry === 'string') : [];
+    const tests = entries.map((entry) => {
+        const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
+        if (regex !== null) {
+            try {
+                const pattern = new RegExp(regex[1], regex[2].replace(/[gy]/g, ''));
+                return (value) => pattern.test(value);
+            }
+            catch {
+                // Not a valid pattern: read it as a literal below.
+            }
+        }
+        const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
+        if (cidr !== null) {
+            const bits = Number(cidr[2]);
+            const network = ipv4ToNumber(cidr[1]);
+            const maskBits = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+            return (value) => {
+                const address = ipv4ToNumber(value);
+                return address !== undefined && network !== undefined && ((address & maskBits) >>> 0) === ((network & maskBits) >>> 0);
+            };
+        }
+        const literal = entry.toLowerCase();
+        return (value) => {
+            const lower = value.toLowerCase();
+            return lower === literal || lower.endsWith(`@${literal}`) || (lower.includes('@') && lower.endsWith(`.${literal}`));
+        };
+    });
+    return (value) => tests.some((test) => test(value));
+}
+function ipv4ToNumber(address) {
+    const octets = address.split('.').map(Number);
+    if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
+        return undefined;
+    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/pii.ts
+
+
+
+
+
+/** What a report calls each kind of personal data. */
+const PII_LABELS = {
+    email: 'email address',
+    phone: 'phone number',
+    'credit-card': 'credit card number (Luhn-valid)',
+    iban: 'IBAN (mod-97 valid)',
+    ssn: 'US social security number',
+    ipv4: 'IPv4 address',
+    ipv6: 'IPv6 address'
+};
+/**
+ * Emits one finding per field and kind, with the first value masked in context and the count:
+ * a transcript with 32 copies of one phone number is one finding, not 32.
+ */
+function emitGrouped(emit, line, field, text, matches) {
+    const groups = new Map();
+    for (const match of matches) {
+        const key = `${match.kind}\u0000${match.reserved ?? ''}`;
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [match]);
+        else
+            group.push(match);
+    }
+    let spans;
+    for (const group of groups.values()) {
+        const [first] = group;
+        spans ??= sensitiveSpans(text);
+        const count = group.length > 1 ? ` (${group.length} in this field)` : '';
+        emit({
+            line,
+            field,
+            message: `${PII_LABELS[first.kind]}${count}${first.reserved !== undefined ? `: ${first.reserved}` : ''}`,
+            excerpt: maskedExcerpt(text, first, spans),
+            ...(first.reserved !== undefined ? { severity: 'info' } : {})
+        });
+    }
+}
+/**
+ * Personal data in text fields: emails, phone numbers, Luhn-valid card numbers, mod-97-valid
+ * IBANs, US SSNs, IPv4 and IPv6 addresses. Values are always masked in the report.
+ */
+const piiCheck = {
+    id: 'pii',
+    dimension: 'privacy',
+    description: 'Personal data in text fields: emails, phone numbers, card numbers, IBANs, SSNs, IP addresses (always masked).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: email, phone, credit-card, iban, ssn, ipv4, ipv6.
+         */
+        kinds: Object.fromEntries(PII_KINDS.map((kind) => [kind, true])),
+        /**
+         * Values that are fine in this data: `/regex/flags` tested against the value, a literal
+         * value, an email domain (`example.org`, subdomains included) or an IPv4 CIDR block. Allowed
+         * values are not reported at all.
+         */
+        allow: [],
+        /**
+         * Report reserved values as info: email at example.com/.org/.net and the .test/.example/
+         * .invalid/.localhost TLDs, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+         * 2001:db8::/32), private, loopback and link-local addresses, fictional 555-01XX phone
+         * numbers, published sample SSNs. `false` skips them.
+         */
+        reportReserved: true
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, PII_KINDS);
+        const allowed = allowList(context.config.allow);
+        const reportReserved = context.config.reportReserved !== false;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithPii: 0, matches: {}, reserved: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasPii = false;
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of findPii(text, kinds)) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.reserved : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasPii = true;
+                        if (match.reserved === undefined || reportReserved)
+                            reported.push(match);
+                    }
+                    if (reported.length > 0)
+                        emitGrouped(emit, record.line, field, text, reported);
+                }
+                if (hasPii)
+                    summary.recordsWithPii++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
+
+
+/**
+ * Values that stand for "nothing here yet" when they are the whole value (after trimming,
+ * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
+ * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
+ */
+const DEFAULT_PLACEHOLDERS = [
+    'N/A',
+    'NA',
+    'TODO',
+    'TBD',
+    'FIXME',
+    '<noinput>',
+    '<no input>',
+    'No input',
+    'noinput',
+    '<No Output>',
+    'None',
+    'null',
+    '...',
+    '…',
+    '<Picture Attached>'
+];
+/** Placeholders that give themselves away anywhere in a text. */
+const ANYWHERE = [
+    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
+    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
+    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
+];
+/** How deep into nested values (chat turns, `instances`) the check looks. */
+const placeholders_MAX_DEPTH = 6;
+/** The string values inside a value, with their dotted paths. */
+function* stringsIn(value, path, depth = 0) {
+    if (typeof value === 'string')
+        yield [path, value];
+    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
+        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+        for (const [key, item] of entries)
+            yield* stringsIn(item, `${path}.${key}`, depth + 1);
+    }
+}
+/**
+ * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
+ * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
+ */
+const placeholdersCheck = {
+    id: 'placeholders',
+    dimension: 'completeness',
+    description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
+        patterns: []
+    },
+    start(context) {
+        const wholeValues = new Map();
+        for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
+            wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
+        }
+        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
+        const configured = context.config.fields;
+        let looked = false;
+        const counts = new Map();
+        const count = (kind) => {
+            counts.set(kind, (counts.get(kind) ?? 0) + 1);
+        };
+        return {
+            record(record, emit) {
+                const fields = configured ?? Object.keys(record.fields);
+                if (fields.length > 0)
+                    looked = true;
+                for (const field of fields) {
+                    const value = valueAt(record.fields, field);
+                    if (value === undefined)
+                        continue;
+                    for (const [path, text] of stringsIn(value, field)) {
+                        const trimmed = text.trim();
+                        const whole = wholeValues.get(trimmed.toLowerCase());
+                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+                            count(whole);
+                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) });
+                            continue;
+                        }
+                        for (const { kind, pattern, what } of ANYWHERE) {
+                            const match = pattern.exec(text);
+                            if (!match)
+                                continue;
+                            count(kind);
+                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) });
+                        }
+                    }
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            },
+            applicable: () => looked
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/required-fields.ts
+
+
+/**
+ * Every field of `config.fields` (dotted paths allowed) must be present and not null in every
+ * record. Empty values are left to `empty-values`.
+ */
+const requiredFieldsCheck = {
+    id: 'required-fields',
+    dimension: 'completeness',
+    description: 'Records that lack a required field (config `fields`) or have it as null.',
+    defaultSeverity: 'error',
+    defaults: {},
+    start(context) {
+        const required = stringListSetting(context.config, 'fields') ?? [];
+        const missing = new Map(required.map((field) => [field, 0]));
+        const nulls = new Map(required.map((field) => [field, 0]));
+        let records = 0;
+        return {
+            record(record, emit) {
+                records++;
+                for (const field of required) {
+                    const value = valueAt(record.fields, field);
+                    if (value === undefined) {
+                        missing.set(field, missing.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
+                    }
+                    else if (value === null) {
+                        nulls.set(field, nulls.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
+                    }
+                }
+            },
+            finish() {
+                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
+            },
+            applicable: () => required.length > 0
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
+var _2019 = __nccwpck_require__(878);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+;// CONCATENATED MODULE: ./src/engine/checks/schema.ts
+
+
+
+
+
+/** Fields followed per file: beyond this the records are not a table, and drift means little. */
+const schema_MAX_FIELDS = 500;
+/** The JSON type of a value. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    return typeof value;
+}
+/** A plain object to read JSON Schema keywords from, if the schema is one. */
+function schemaObjectOf(schema) {
+    return schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema : undefined;
+}
+/**
+ * The validator of one record. A schema whose top level is an array with one `items` schema
+ * describes the whole file (Alpaca's does): each record is checked against its `items`, through
+ * a `$ref` so that references inside the schema still resolve.
+ */
+function compileRecordValidator(schema) {
+    const root = schemaObjectOf(schema);
+    const dialect = typeof root?.$schema === 'string' ? root.$schema : '';
+    const options = { allErrors: true, strict: false, validateFormats: false };
+    // ajv-formats is not installed, so `format` is not validated.
+    const ajv = dialect.includes('2020-12') ? new _2020.Ajv2020(options) : dialect.includes('2019-09') ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
+    if (typeof schema !== 'boolean' && !root)
+        throw new Error('the schema is neither an object nor a boolean');
+    const type = root?.type;
+    const describesFile = (type === 'array' || (Array.isArray(type) && type.length === 1 && type[0] === 'array')) && schemaObjectOf(root?.items) !== undefined;
+    if (!describesFile)
+        return ajv.compile(schema);
+    const id = typeof root?.$id === 'string' ? root.$id : 'dataset-audit:file-schema';
+    ajv.addSchema(schema, typeof root?.$id === 'string' ? undefined : id);
+    return ajv.compile({ $ref: `${id.replace(/#$/, '')}#/items` });
+}
+/** `/instances/0/input` as the dotted path the rest of the report uses. */
+function dottedPath(instancePath) {
+    return instancePath
+        .split('/')
+        .slice(1)
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .join('.');
+}
+function valueAtPointer(fields, instancePath) {
+    let current = fields;
+    for (const part of instancePath.split('/').slice(1)) {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(key)] : current[key];
+    }
+    return current;
+}
+const schema_typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
+/** One ajv error in the user's terms, with the field it is about. */
+function describeSchemaError(error, fields) {
+    const at = dottedPath(error.instancePath);
+    const where = (name) => (at === '' ? name : `${at}.${name}`);
+    const params = error.params;
+    const value = valueAtPointer(fields, error.instancePath);
+    const excerpt = value === undefined ? undefined : truncate(typeof value === 'string' ? value : JSON.stringify(value), 80);
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = where(String(params.additionalProperty));
+            return { field: name, message: `field \`${name}\` is not allowed by the schema (additionalProperties is false)` };
+        }
+        case 'required': {
+            const name = where(String(params.missingProperty));
+            return { field: name, message: `required field \`${name}\` is missing` };
+        }
+        case 'type':
+            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${schema_typeName(value)}`, excerpt };
+        default:
+            return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
+    }
+}
+/**
+ * Records against the configured JSON Schema (`settings.schema`, loaded into
+ * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
+ * field types are the schema, and head records whose types drift from them are reported
+ * (warnings: a new field may well be intended).
+ */
+const schemaCheck = {
+    id: 'schema',
+    dimension: 'accuracy',
+    description: 'Records that break the configured JSON Schema; without one, fields whose type drifts from the base version (new, missing or retyped fields).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Schema errors reported per record; the rest are counted in one more finding. */
+        maxErrorsPerRecord: 10,
+        /** Records listed per kind of type drift (per field and type); the rest are counted in one file-level finding. */
+        maxExamples: 20
+    },
+    start(context) {
+        const maxErrors = Math.max(1, numberSetting(context.config, 'maxErrorsPerRecord', 10));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const configured = context.config.schemaObject;
+        let validate;
+        // The runner puts the reason here when the schema file named by the config could not be read.
+        let compileError = typeof context.config.schemaError === 'string' ? context.config.schemaError : undefined;
+        if (configured !== undefined) {
+            try {
+                validate = compileRecordValidator(configured);
+            }
+            catch (error) {
+                compileError = error instanceof Error ? error.message : String(error);
+            }
+        }
+        let records = 0;
+        let invalid = 0;
+        let compared = false;
+        const shapes = new Map();
+        // For drift against base, known only at the end: where each (field, type) and each absence occurs.
+        const typed = new Map();
+        const absent = new Map();
+        // The first records' lines, so a field first seen late can list the records before it as lacking it.
+        const firstLines = [];
+        const note = (tallies, key, line) => {
+            const tally = tallies.get(key) ?? { count: 0, lines: [] };
+            tally.count++;
+            if (tally.lines.length < maxExamples)
+                tally.lines.push(line);
+            tallies.set(key, tally);
+        };
+        const validateRecord = (fields, line, emit) => {
+            if (!validate || validate(fields))
+                return;
+            invalid++;
+            const errors = validate.errors ?? [];
+            for (const error of errors.slice(0, maxErrors))
+                emit({ line, ...describeSchemaError(error, fields) });
+            if (errors.length > maxErrors)
+                emit({ line, message: `${errors.length - maxErrors} more schema errors in this record` });
+        };
+        return {
+            record(record, emit) {
+                records++;
+                if (firstLines.length < maxExamples)
+                    firstLines.push(record.line);
+                validateRecord(record.fields, record.line, emit);
+                const seen = new Set();
+                for (const [name, value] of Object.entries(record.fields)) {
+                    let shape = shapes.get(name);
+                    if (!shape) {
+                        if (shapes.size >= schema_MAX_FIELDS)
+                            continue;
+                        shape = { present: 0, types: {} };
+                        shapes.set(name, shape);
+                        if (records > 1)
+                            absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
+                    }
+                    seen.add(name);
+                    const type = jsonType(value);
+                    shape.present++;
+                    shape.types[type] = (shape.types[type] ?? 0) + 1;
+                    note(typed, JSON.stringify([name, type]), record.line);
+                }
+                for (const name of shapes.keys())
+                    if (!seen.has(name))
+                        note(absent, name, record.line);
+            },
+            finish(emit, base) {
+                if (compileError !== undefined) {
+                    const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
+                    emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
+                }
+                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
+                if (!base || validate || base.records === 0)
+                    return summary;
+                compared = true;
+                const baseFields = new Map(Object.entries(base.fields));
+                const report = (tally, message, field) => {
+                    for (const line of tally.lines)
+                        emit({ line, field, message, severity: 'warning' });
+                    const rest = tally.count - tally.lines.length;
+                    if (rest > 0)
+                        emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
+                };
+                for (const [key, tally] of typed) {
+                    const [name, type] = JSON.parse(key);
+                    const baseShape = baseFields.get(name);
+                    if (!baseShape) {
+                        report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
+                    }
+                    else if (!baseShape.types[type]) {
+                        const before = Object.keys(baseShape.types).join(' or ');
+                        report(tally, `\`${name}\` is ${type === 'null' ? 'null' : `${/^[ao]/.test(type) ? 'an' : 'a'} ${type}`}; in base it was always ${before}`, name);
+                    }
+                }
+                for (const [name, tally] of absent) {
+                    const baseShape = baseFields.get(name);
+                    if (baseShape && baseShape.present === base.records)
+                        report(tally, `field \`${name}\` is missing; every base record has it`, name);
+                }
+                // Fields never seen on head at all are absent from every record.
+                for (const [name, baseShape] of baseFields) {
+                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
+                        continue;
+                    emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
+                }
+                return summary;
+            },
+            // Without a schema or a base to take the field types from, nothing was checked.
+            applicable: () => validate !== undefined || compileError !== undefined || compared
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
+
+
+
+
+
+/**
+ * Credentials in text fields: AWS, GitHub, OpenAI, Anthropic, Slack, Google and Stripe keys,
+ * private key blocks, JWTs and hard-coded `password=`/`api_key=` values. A model trained on them
+ * can repeat them; they are errors, always masked in the report.
+ */
+const secretsCheck = {
+    id: 'secrets',
+    dimension: 'privacy',
+    description: 'Credentials in text fields: API keys and tokens, private keys, JWTs, hard-coded passwords (always masked).',
+    defaultSeverity: 'error',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: aws-access-key-id, aws-secret-key, github-token, openai-key, anthropic-key,
+         * slack-token, slack-webhook, google-api-key, stripe-key, private-key, jwt, generic-secret.
+         */
+        kinds: Object.fromEntries(SECRET_KINDS.map((kind) => [kind, true])),
+        /** Values that are fine in this data: `/regex/flags` or literal values. Not reported. */
+        allow: [],
+        /**
+         * Smallest Shannon entropy, in bits per character, of a generic `password=`/`api_key=`
+         * value to report (values must also mix letters and digits and be 8+ characters).
+         */
+        minEntropy: DEFAULT_MIN_ENTROPY
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, SECRET_KINDS);
+        const allowed = allowList(context.config.allow);
+        const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : DEFAULT_MIN_ENTROPY;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasSecret = false;
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of findSecrets(text, { kinds, minEntropy })) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.examples : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasSecret = true;
+                        reported.push(match);
+                    }
+                    if (reported.length === 0)
+                        continue;
+                    const spans = sensitiveSpans(text);
+                    for (const match of reported) {
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `${SECRET_LABELS[match.kind]}${match.reserved !== undefined ? `: ${match.reserved}` : ''}`,
+                            excerpt: maskedExcerpt(text, match, spans),
+                            ...(match.reserved !== undefined ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (hasSecret)
+                    summary.recordsWithSecrets++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/synthetic-share.ts
+
+/** The values that mean "generated by a model" unless the config says otherwise. */
+const DEFAULT_SYNTHETIC_VALUES = ['synthetic', 'generated', 'gpt-4', 'gpt-3.5', 'llm', 'model'];
+/**
+ * True when `value` names a synthetic source: it equals one of `syntheticValues` (case
+ * insensitive), starts with one followed by a non-letter (`synthetic/v2`, `gpt-3.5-turbo`), or
+ * starts with one that ends in a digit (`gpt-4o`); `modelled` or `llms` do not count.
+ */
+function isSyntheticValue(value, syntheticValues) {
+    const lower = value.trim().toLowerCase();
+    return syntheticValues.some((candidate) => {
+        const wanted = candidate.toLowerCase();
+        if (lower === wanted)
+            return true;
+        // After a version number any suffix is a variant (`gpt-4o`); after a word only a separator is.
+        return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
+    });
+}
+function synthetic_share_percent(share) {
+    return `${Math.round(share * 1000) / 10}%`;
+}
+/**
+ * Share of synthetic records by a source field. Training mostly on model-generated data leads
+ * to model collapse, so past `maxShare` the file gets a warning; the change against the base
+ * side is reported too.
+ */
+const syntheticShareCheck = {
+    id: 'synthetic-share',
+    dimension: 'provenance',
+    description: 'Share of synthetic (model-generated) records by a source field; too much risks model collapse.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The field naming each record's source (`source`, `meta.origin`). Without it the check does nothing. */
+        field: undefined,
+        /** Source values meaning synthetic; a value also counts when it starts with one (`gpt-4-0613`). */
+        syntheticValues: DEFAULT_SYNTHETIC_VALUES,
+        /** Largest share of synthetic records (0-1) before the file gets a warning. */
+        maxShare: 0.5,
+        /** Smallest change of the share against base (0-1) that is reported. */
+        minShift: 0.05
+    },
+    start(context) {
+        const field = typeof context.config.field === 'string' && context.config.field !== '' ? context.config.field : undefined;
+        const configuredValues = context.config.syntheticValues;
+        const syntheticValues = Array.isArray(configuredValues)
+            ? configuredValues.filter((value) => typeof value === 'string')
+            : DEFAULT_SYNTHETIC_VALUES;
+        const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
+        const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
+        const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
+        return {
+            record(record) {
+                summary.records++;
+                if (field === undefined)
+                    return;
+                const value = valueAt(record.fields, field);
+                if (value === undefined || value === null || value === '')
+                    return;
+                summary.withSource++;
+                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
+                    summary.synthetic++;
+                // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
+                else if (value === true && /synthetic|generated/i.test(field))
+                    summary.synthetic++;
+            },
+            finish(emit, base) {
+                if (field === undefined || summary.withSource === 0)
+                    return summary;
+                const share = summary.synthetic / summary.withSource;
+                summary.share = share;
+                if (share > maxShare) {
+                    emit({
+                        field,
+                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
+                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
+                    });
+                }
+                if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
+                    emit({
+                        field,
+                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
+                        // A rise past the limit keeps the check's severity; any other change is information.
+                        ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
+                    });
+                }
+                return summary;
+            },
+            applicable: () => field !== undefined && summary.withSource > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/truncated.ts
+
+
+/**
+ * Lengths (in characters or UTF-8 bytes) that generation and export limits cut text at: powers
+ * of two and round numbers.
+ */
+const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 5000, 8192, 10000, 16384, 32768, 65536];
+/** A line that opens or closes a fenced code block (``` or ~~~, indented at most 3 spaces). */
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
+function unclosedFence(text) {
+    let open;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const match = FENCE_LINE.exec(lines[i]);
+        if (!match)
+            continue;
+        const [, marker, rest] = match;
+        if (!open) {
+            // ```js ... ``` on one line opens and closes nothing.
+            if (marker[0] === '`' && rest.includes('```'))
+                continue;
+            open = { marker, line: i + 1 };
+        }
+        else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === '') {
+            open = undefined;
+        }
+    }
+    return open?.line;
+}
+const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
+const CLOSERS = new Set(Object.values(OPENERS));
+/** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
+const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
+/**
+ * The bracket or curly quote left open at the very end of `text` (its index), if the text
+ * looks cut inside it: opened on the last line and the text stopping without closing
+ * punctuation. Straight quotes are ignored (apostrophes, inches, code strings), brackets inside
+ * inline code and straight-quoted strings on the same line too, and emoticons like `:(`.
+ */
+function openBracketAtEnd(text) {
+    const trimmed = text.trimEnd();
+    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
+        return undefined;
+    const lastLineStart = trimmed.lastIndexOf('\n') + 1;
+    const stack = [];
+    let quote;
+    for (let i = 0; i < trimmed.length; i++) {
+        const char = trimmed[i];
+        if (char === '\n')
+            quote = undefined;
+        if (quote !== undefined) {
+            if (char === quote)
+                quote = undefined;
+            continue;
+        }
+        if (char === '`' || (char === '"' && /\S/.test(trimmed[i + 1] ?? ''))) {
+            // Skip to the matching quote on this line, if there is one; otherwise it is prose.
+            const close = trimmed.indexOf(char, i + 1);
+            const lineEnd = trimmed.indexOf('\n', i + 1);
+            if (close !== -1 && (lineEnd === -1 || close < lineEnd))
+                quote = char;
+            continue;
+        }
+        if (char in OPENERS) {
+            if (char === '(' && /[:;=]/.test(trimmed[i - 1] ?? ''))
+                continue;
+            stack.push(i);
+        }
+        else if (CLOSERS.has(char)) {
+            const top = stack[stack.length - 1];
+            if (top !== undefined && OPENERS[trimmed[top]] === char)
+                stack.pop();
+        }
+    }
+    const innermost = stack[stack.length - 1];
+    return innermost !== undefined && innermost >= lastLineStart ? innermost : undefined;
+}
+/** The configured suspicious lengths, else the defaults. */
+function lengthsOf(config) {
+    const value = config.suspiciousLengths;
+    const lengths = Array.isArray(value) ? value.filter((item) => typeof item === 'number' && Number.isInteger(item) && item > 0) : [];
+    return new Set(lengths.length > 0 ? lengths : DEFAULT_SUSPICIOUS_LENGTHS);
+}
+/** Lengths either side of a suspicious one that show how common that length is anyway. */
+const NEIGHBOURHOOD = 16;
+/** Code points in `text` (what people and Python call its length). */
+function characterCount(text) {
+    let count = text.length;
+    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
+        count--;
+    return count;
+}
+/**
+ * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
+ * two letters) exactly there and those that stop mid-word at nearby lengths. One text at 512
+ * characters is chance; several, far more than at 505 or 519, are a cut.
+ */
+class RoundLengthTracker {
+    lengths;
+    maxExamples;
+    tallies = new Map();
+    constructor(lengths, maxExamples) {
+        this.lengths = lengths;
+        this.maxExamples = maxExamples;
+    }
+    add(text, line) {
+        if (!/\p{L}\p{L}$/u.test(text))
+            return;
+        const characters = characterCount(text);
+        this.count(characters, 'characters', line);
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (bytes !== characters)
+            this.count(bytes, 'bytes', line);
+    }
+    count(size, unit, line) {
+        for (const length of this.lengths) {
+            const distance = Math.abs(size - length);
+            if (distance > NEIGHBOURHOOD)
+                continue;
+            const key = `${unit}:${length}`;
+            const tally = this.tallies.get(key) ?? { length, unit, exact: 0, lines: [], near: 0 };
+            if (distance === 0) {
+                tally.exact++;
+                if (tally.lines.length < this.maxExamples)
+                    tally.lines.push(line);
+            }
+            else
+                tally.near++;
+            this.tallies.set(key, tally);
+        }
+    }
+    /** The lengths where at least `minSameLength` texts stop, three times more than at a typical nearby length. */
+    spikes(minSameLength) {
+        return [...this.tallies.values()].filter((tally) => tally.exact >= minSameLength && tally.exact > (3 * tally.near) / (2 * NEIGHBOURHOOD));
+    }
+}
+/**
+ * The suspicious lengths at which `texts` (one field's values, in order) stop mid-word often
+ * enough to report, with their counts and the 1-based positions of the texts.
+ */
+function cutLengthSpikesOf(texts, minSameLength, lengths = new Set(DEFAULT_SUSPICIOUS_LENGTHS)) {
+    const tracker = new RoundLengthTracker(lengths, texts.length);
+    texts.forEach((text, i) => tracker.add(text, i + 1));
+    return tracker.spikes(minSameLength);
+}
+const tail = (text) => '…' + Array.from(text.trimEnd()).slice(-50).join('');
+/**
+ * Text that looks cut off: ending inside an unclosed code fence, inside a bracket opened on
+ * its last line, or mid-word at a round length (512 characters, 1024 bytes...) where several
+ * records of the field stop. Code that deliberately ends open (a HumanEval prompt ends inside
+ * its function, after its docstring) triggers none of these.
+ */
+const truncatedCheck = {
+    id: 'truncated',
+    dimension: 'completeness',
+    description: 'Text that looks cut off: an unclosed code fence, a bracket left open at the end, or a stop mid-word at a round length such as 512 or 1024.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Lengths in characters or UTF-8 bytes at which texts ending mid-word look cut by a limit. */
+        suspiciousLengths: DEFAULT_SUSPICIOUS_LENGTHS,
+        /**
+         * Texts of a field that must stop mid-word at the same suspicious length before they are
+         * reported (and more than three times as many as at a typical nearby length). At 1, one
+         * text is enough when no nearby length is common.
+         */
+        minSameLength: 2,
+        /** Records listed per suspicious length; the rest are counted in one file-level finding. */
+        maxExamples: 20,
+        /** Whether a bracket or curly quote left open at the end counts; turn off for fields of code. */
+        brackets: true
+    },
+    start(context) {
+        const fields = context.config.fields ?? context.textFields;
+        const lengths = lengthsOf(context.config);
+        const brackets = context.config.brackets !== false;
+        const minSameLength = Math.max(1, numberSetting(context.config, 'minSameLength', 2));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const trackers = new Map();
+        const counts = { fence: 0, bracket: 0, length: 0 };
+        return {
+            record(record, emit) {
+                for (const [field, text] of textsOf(record.fields, fields)) {
+                    const fenceLine = unclosedFence(text);
+                    if (fenceLine !== undefined) {
+                        counts.fence++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside a code fence opened on its line ${fenceLine} and never closed`, excerpt: tail(text) });
+                        continue;
+                    }
+                    const open = brackets ? openBracketAtEnd(text) : undefined;
+                    if (open !== undefined) {
+                        counts.bracket++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside an open \`${text[open]}\` without closing it or finishing the sentence`, excerpt: tail(text) });
+                        continue;
+                    }
+                    let tracker = trackers.get(field);
+                    if (!tracker) {
+                        tracker = new RoundLengthTracker(lengths, maxExamples);
+                        trackers.set(field, tracker);
+                    }
+                    tracker.add(text, record.line);
+                }
+            },
+            finish(emit) {
+                for (const [field, tracker] of trackers) {
+                    for (const spike of tracker.spikes(minSameLength)) {
+                        counts.length += spike.exact;
+                        const message = `\`${field}\` stops mid-word at exactly ${spike.length} ${spike.unit}, as ${spike.exact} records do (${spike.near} stop mid-word within ${NEIGHBOURHOOD} ${spike.unit} of it): probably cut at a length limit`;
+                        for (const line of spike.lines)
+                            emit({ line, field, message });
+                        const rest = spike.exact - spike.lines.length;
+                        if (rest > 0)
+                            emit({ field, message: `${rest} more records like the ${spike.lines.length} listed: ${message}` });
+                    }
+                }
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Every check the audit runs, by dimension along the data-quality pyramid. */
+const ALL_CHECKS = [
+    // accuracy
+    schemaCheck,
+    labelValuesCheck,
+    encodingCheck,
+    formatCheck,
+    // completeness
+    requiredFieldsCheck,
+    emptyValuesCheck,
+    placeholdersCheck,
+    truncatedCheck,
+    labelCoverageCheck,
+    datasetSizeCheck,
+    // consistency
+    labelVariantsCheck,
+    conflictingLabelsCheck,
+    agreementCheck,
+    chatFormatCheck,
+    // diversity
+    lengthCheck,
+    labelBalanceCheck,
+    lexicalDiversityCheck,
+    prefixDiversityCheck,
+    repetitionCheck,
+    // freshness
+    freshnessCheck,
+    // privacy
+    piiCheck,
+    secretsCheck,
+    // provenance
+    llmArtifactsCheck,
+    syntheticShareCheck
+];
+/** The check with this id, if there is one. */
+function findCheck(id) {
+    return ALL_CHECKS.find((check) => check.id === id);
+}
+/** Findings the readers and the diff make themselves, outside the registered checks. */
+const PIPELINE_CHECKS = [
+    {
+        id: 'parse',
+        dimension: 'accuracy',
+        description: 'Every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+        defaultSeverity: 'error',
+        defaults: {}
+    },
+    {
+        id: 'duplicate-keys',
+        dimension: 'uniqueness',
+        description: 'A configured key field must identify one record: a key used by more than one record is reported on each later record',
+        defaultSeverity: 'warning',
+        defaults: {}
+    }
+];
+/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
+function checkCatalog() {
+    return [
+        ...PIPELINE_CHECKS,
+        ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults })),
+        ...UNIQUENESS_CHECKS.map(({ id, description, defaultSeverity, defaults }) => ({ id, dimension: 'uniqueness', description, defaultSeverity, defaults }))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/engine/record-index.ts
+
+/** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
+const MAX_FIELD_DEPTH = 3;
+/** The key's parts are joined with a character no sane id contains. */
+const KEY_SEPARATOR = '\u241f';
+/**
+ * A compact summary of one side of a file: per record its line, content hash and a hash per
+ * field path, in parallel number arrays rather than one object per record, so a million-record
+ * file costs tens of megabytes, not hundreds. Values themselves are not kept.
+ */
+class RecordIndex {
+    keyFieldList;
+    lines = [];
+    contentHashes = [];
+    /** The record's key when every key field is present, else undefined. */
+    keys = [];
+    shapeIds = [];
+    fieldOffsets = [];
+    fieldHashes = new Float64Array(1024);
+    fieldCount = 0;
+    shapes = [];
+    shapeIdByName = new Map();
+    constructor(keyFieldList) {
+        this.keyFieldList = keyFieldList;
+    }
+    get keyFields() {
+        return this.keyFieldList;
+    }
+    /**
+     * Drops the keys, for a key that was guessed (an `id`-like field) and turned out not to
+     * identify records: the diff then matches by content.
+     */
+    forgetKeys() {
+        this.keyFieldList = [];
+        this.keys.fill(undefined);
+    }
+    /** True when every record has a key and no key repeats. */
+    hasUniqueKeys() {
+        const seen = new Set();
+        for (const key of this.keys) {
+            if (key === undefined || seen.has(key))
+                return false;
+            seen.add(key);
+        }
+        return true;
+    }
+    get size() {
+        return this.lines.length;
+    }
+    /** Adds a record; returns its position in the index. */
+    add(record) {
+        const paths = [];
+        const hashes = [];
+        flattenFields(record.fields, '', 1, paths, hashes);
+        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+        const sortedPaths = order.map((i) => paths[i]);
+        const sortedHashes = order.map((i) => hashes[i]);
+        const shapeName = sortedPaths.join('\n');
+        let shapeId = this.shapeIdByName.get(shapeName);
+        if (shapeId === undefined) {
+            shapeId = this.shapes.length;
+            this.shapes.push(sortedPaths);
+            this.shapeIdByName.set(shapeName, shapeId);
+        }
+        this.ensureCapacity(this.fieldCount + sortedHashes.length);
+        this.fieldOffsets.push(this.fieldCount);
+        for (const h of sortedHashes)
+            this.fieldHashes[this.fieldCount++] = h;
+        const position = this.lines.length;
+        this.lines.push(record.line);
+        this.shapeIds.push(shapeId);
+        this.contentHashes.push(combineHashes([hash53(shapeName), ...sortedHashes]));
+        this.keys.push(recordKey(record.fields, this.keyFields));
+        return position;
+    }
+    /** The field paths of the record at `position` with the hash of each value. */
+    fieldsOf(position) {
+        const paths = this.shapes[this.shapeIds[position]];
+        const offset = this.fieldOffsets[position];
+        const fields = new Map();
+        for (let i = 0; i < paths.length; i++)
+            fields.set(paths[i], this.fieldHashes[offset + i]);
+        return fields;
+    }
+    ensureCapacity(needed) {
+        if (needed <= this.fieldHashes.length)
+            return;
+        let capacity = this.fieldHashes.length;
+        while (capacity < needed)
+            capacity *= 2;
+        const grown = new Float64Array(capacity);
+        grown.set(this.fieldHashes.subarray(0, this.fieldCount));
+        this.fieldHashes = grown;
+    }
+}
+/** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
+function recordKey(fields, keyFields) {
+    if (keyFields.length === 0)
+        return undefined;
+    const parts = [];
+    for (const field of keyFields) {
+        const value = fields[field];
+        if (value === undefined || value === null || value === '')
+            return undefined;
+        parts.push(typeof value === 'string' ? value : canonicalJson(value));
+    }
+    return parts.join(KEY_SEPARATOR);
+}
+/** Shows a key for people: the parts joined by `, `. */
+function displayKey(key) {
+    return key.split(KEY_SEPARATOR).join(', ');
+}
+function flattenFields(value, prefix, depth, paths, hashes) {
+    for (const name of Object.keys(value)) {
+        const child = value[name];
+        const path = prefix + name;
+        if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
+            flattenFields(child, path + '.', depth + 1, paths, hashes);
+        }
+        else {
+            paths.push(path);
+            hashes.push(hash53(canonicalJson(child)));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/diff.ts
+
+/** What happened to a head record, by its position in the head index. */
+const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 };
+/** A bucket of records sharing one field value is too common to say two records belong together. */
+const MAX_PAIRING_BUCKET = 16;
+/**
+ * Diffs two indexes of one file. Records are matched by key when the index has key fields,
+ * else (and for records lacking a key) by content hash; content-matched leftovers that share at
+ * least half of their field values are paired as modified, the way a reviewer would read an
+ * edited record rather than a removal and an addition.
+ */
+function diffRecords(base, head) {
+    const keyFields = [...head.keyFields];
+    const headStatus = new Uint8Array(head.size);
+    const matchedBaseForHead = new Int32Array(head.size).fill(-1);
+    const baseMatched = new Uint8Array(base.size);
+    const modified = [];
+    const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')];
+    const markMatch = (b, h) => {
+        baseMatched[b] = 1;
+        matchedBaseForHead[h] = b;
+        if (base.contentHashes[b] === head.contentHashes[h]) {
+            headStatus[h] = HeadStatus.Unchanged;
+        }
+        else {
+            headStatus[h] = HeadStatus.Modified;
+            modified.push({
+                key: displayKey(head.keys[h] ?? ''),
+                baseLine: base.lines[b],
+                headLine: head.lines[h],
+                changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
+            });
+        }
+    };
+    // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
+    if (keyFields.length > 0) {
+        const baseByKey = positionsBy(base.size, (b) => base.keys[b]);
+        for (let h = 0; h < head.size; h++) {
+            const key = head.keys[h];
+            if (key === undefined)
+                continue;
+            const b = baseByKey.get(key)?.shift();
+            if (b !== undefined)
+                markMatch(b, h);
+        }
+    }
+    // 2. By content, among the records no key matched and that have no key of their own.
+    const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
+    const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
+    const headLeft = [];
+    for (let h = 0; h < head.size; h++) {
+        if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
+            continue;
+        const b = baseByContent.get(head.contentHashes[h])?.shift();
+        if (b !== undefined)
+            markMatch(b, h);
+        else
+            headLeft.push(h);
+    }
+    // 3. Pair what is left by shared field values: an edit, not a removal plus an addition.
+    const baseLeft = [];
+    for (let b = 0; b < base.size; b++)
+        if (baseMatched[b] === 0 && unkeyed(base, b))
+            baseLeft.push(b);
+    pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch);
+    const added = [];
+    for (let h = 0; h < head.size; h++) {
+        if (matchedBaseForHead[h] === -1) {
+            headStatus[h] = HeadStatus.Added;
+            added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] });
+        }
+    }
+    const removed = [];
+    for (let b = 0; b < base.size; b++) {
+        if (baseMatched[b] === 0)
+            removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] });
+    }
+    modified.sort((x, y) => x.headLine - y.headLine);
+    return {
+        mode: keyFields.length > 0 ? 'key' : 'content',
+        keyFields,
+        added,
+        removed,
+        modified,
+        unchanged: head.size - added.length - modified.length,
+        headStatus,
+        duplicateKeys,
+        reordered: isReordered(matchedBaseForHead)
+    };
+}
+/** The field paths whose values differ, or that only one side has, sorted. */
+function changedFields(base, head) {
+    const changed = new Set();
+    for (const [path, hash] of head)
+        if (base.get(path) !== hash)
+            changed.add(path);
+    for (const path of base.keys())
+        if (!head.has(path))
+            changed.add(path);
+    return [...changed].sort();
+}
+function positionsBy(size, keyOf) {
+    const positions = new Map();
+    for (let i = 0; i < size; i++) {
+        const key = keyOf(i);
+        if (key === undefined)
+            continue;
+        const list = positions.get(key);
+        if (list)
+            list.push(i);
+        else
+            positions.set(key, [i]);
+    }
+    return positions;
+}
+function findDuplicateKeys(index, side) {
+    if (index.keyFields.length === 0)
+        return [];
+    const duplicates = [];
+    for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
+        if (positions.length > 1)
+            duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
+    }
+    return duplicates;
+}
+function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
+    if (baseLeft.length === 0 || headLeft.length === 0)
+        return;
+    const baseByFieldValue = new Map();
+    for (const b of baseLeft) {
+        for (const [path, hash] of base.fieldsOf(b)) {
+            const bucketKey = path + '\u0000' + hash;
+            const bucket = baseByFieldValue.get(bucketKey);
+            if (bucket)
+                bucket.push(b);
+            else
+                baseByFieldValue.set(bucketKey, [b]);
+        }
+    }
+    for (const h of headLeft) {
+        const headFields = head.fieldsOf(h);
+        const shared = new Map();
+        for (const [path, hash] of headFields) {
+            const bucket = baseByFieldValue.get(path + '\u0000' + hash);
+            if (!bucket || bucket.length > MAX_PAIRING_BUCKET)
+                continue;
+            for (const b of bucket)
+                if (baseMatched[b] === 0)
+                    shared.set(b, (shared.get(b) ?? 0) + 1);
+        }
+        let best = -1;
+        let bestShared = 0;
+        for (const [b, count] of shared) {
+            if (count > bestShared || (count === bestShared && b < best)) {
+                best = b;
+                bestShared = count;
+            }
+        }
+        if (best === -1)
+            continue;
+        const fieldCount = Math.max(headFields.size, base.fieldsOf(best).size);
+        if (bestShared * 2 >= fieldCount)
+            markMatch(best, h);
+    }
+}
+/** True when the matched records appear in head in another order than in base. */
+function isReordered(matchedBaseForHead) {
+    let previous = -1;
+    for (const b of matchedBaseForHead) {
+        if (b === -1)
+            continue;
+        if (b < previous)
+            return true;
+        previous = b;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/findings.ts
 
 /** How many findings of one check one file lists; the rest are counted, not listed. */
@@ -28886,14 +30708,16 @@ function findRegressions(files, dimensions, config, accepted = new Set()) {
                 examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
             });
         }
-        else if (entry.warnings > 0 && changedRecords > 0) {
-            const patchRate = entry.warnings / changedRecords;
+        else if (entry.warnings - fileLevelWarnings(entry.fileLevel) > 0 && changedRecords > 0) {
+            // File-level warnings (a shift, a contamination rate) are regressions of their own, below.
+            const recordWarnings = entry.warnings - fileLevelWarnings(entry.fileLevel);
+            const patchRate = recordWarnings / changedRecords;
             const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0;
             if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
                 const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3);
                 regressions.push({
-                    kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: entry.warnings,
-                    message: `${entry.warnings} ${entry.warnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${score_percent(patchRate)}), against ${score_percent(baseRate)} of the base`,
+                    kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: recordWarnings,
+                    message: `${recordWarnings} ${recordWarnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${score_percent(patchRate)}), against ${score_percent(baseRate)} of the base`,
                     examples, accepted: isAccepted || undefined
                 });
             }
@@ -28945,6 +30769,9 @@ function evaluateGate(files, regressions, score, config, accepted = new Set()) {
         reasons.push(`score ${score} is under min-score ${config.minScore}`);
     }
     return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons };
+}
+function fileLevelWarnings(findings) {
+    return findings.filter((f) => f.severity === 'warning').length;
 }
 /** The first finding of each record: examples should show different records. */
 function onePerRecord(findings) {
@@ -29045,6 +30872,7 @@ async function runSidePass(options) {
     const baseContent = base ? new Set(base.index.contentHashes) : undefined;
     let plan = options.plan;
     let index;
+    let corpusRecord;
     let runs = [];
     const held = [];
     let current;
@@ -29094,6 +30922,7 @@ async function runSidePass(options) {
             plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) };
         }
         index = new RecordIndex(plan.keyFields);
+        corpusRecord = options.corpus?.(plan, source);
         runs = checks.map((prepared) => ({
             prepared,
             run: prepared.check.start({
@@ -29115,6 +30944,7 @@ async function runSidePass(options) {
         for (const { prepared, run } of runs)
             run.record(datasetRecord, emitFor(prepared));
         current = undefined;
+        corpusRecord?.(datasetRecord);
     };
     let count = 0;
     const summary = await readDataset(source, {
@@ -29199,6 +31029,7 @@ function positionOfLine(lines, line) {
 
 
 
+
 /** How many added, removed and modified records a file report lists as examples. */
 const EXAMPLES_PER_KIND = 20;
 /**
@@ -29215,11 +31046,20 @@ async function runAudit(changes, options) {
     if (unknownOnly.length > 0)
         throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`);
     const accepted = new Set(options.accepted ?? []);
-    const files = [];
+    const stage = uniquenessStage(config, options.only);
+    const audits = [];
     for (const [fileIndex, change] of changes.entries()) {
         const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
-        files.push(await auditFile(change, options, progress));
+        audits.push(await readChange(change, options, progress, stage));
     }
+    if (stage) {
+        // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
+        for (const reference of options.references ?? [])
+            await readReference(reference, options, stage);
+        const { findings } = await stage.finish();
+        attachUniqueness(findings, audits);
+    }
+    const files = audits.map(fileReport);
     return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
 }
 /**
@@ -29258,14 +31098,28 @@ function assembleReport(files, config, accepted, labels) {
         }
     };
 }
-async function auditFile(change, options, progress) {
+async function readChange(change, options, progress, stage) {
     const settings = settingsFor(options.config, change.path);
     const checks = await prepareChecks(settings, options);
+    // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
+    const known = {};
+    const corpus = (side) => stage
+        ? (plan, source) => stage.openFile({
+            path: source.path,
+            side,
+            reference: false,
+            split: settings.split,
+            textFields: plan.textFields,
+            settings,
+            source,
+            ...(side === 'head' ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged } : {})
+        })
+        : undefined;
     const base = change.base
-        ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base') })
+        ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
         : undefined;
     const head = change.head
-        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head') })
+        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
         : undefined;
     const plan = head?.plan ?? base?.plan;
     if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
@@ -29274,8 +31128,54 @@ async function auditFile(change, options, progress) {
     }
     const emptyIndex = new RecordIndex(plan?.keyFields ?? []);
     const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex);
+    known.diff = diff;
     if (head)
         reportDuplicateKeys(diff, head, change.path);
+    return { change, settings, base, head, diff };
+}
+/**
+ * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
+ * it is the same on both), so a change can be compared with it: no findings are reported on it.
+ */
+async function readReference(source, options, stage) {
+    const settings = settingsFor(options.config, source.path);
+    await runSidePass({
+        source,
+        side: 'head',
+        settings,
+        checks: [],
+        allIntroduced: false,
+        corpus: (plan) => {
+            const file = { path: source.path, reference: true, split: settings.split, textFields: plan.textFields, settings, source };
+            const onBase = stage.openFile({ ...file, side: 'base' });
+            const onHead = stage.openFile({ ...file, side: 'head' });
+            return (record) => {
+                onBase(record);
+                onHead(record);
+            };
+        }
+    });
+}
+/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
+function attachUniqueness(findings, audits) {
+    for (const audit of audits) {
+        for (const side of [audit.base, audit.head])
+            side?.scorer.markLooked('uniqueness');
+    }
+    for (const { side, finding } of findings) {
+        const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
+        const result = side === 'head' ? audit?.head : audit?.base;
+        if (!audit || !result)
+            continue;
+        const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
+        const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
+        const key = position !== undefined ? result.index.keys[position] : undefined;
+        result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
+        result.scorer.note(finding.dimension, finding.severity, position);
+    }
+}
+function fileReport({ change, settings, base, head, diff }) {
+    const plan = head?.plan ?? base?.plan;
     const primary = head ?? base;
     if (base) {
         for (const count of base.collector.countList())
@@ -29320,6 +31220,29 @@ async function auditFile(change, options, progress) {
         duplicateKeys: diff.duplicateKeys.slice(0, EXAMPLES_PER_KIND),
         dimensions: fileDimensionScores(head?.scorer, denominator(head), base?.scorer, denominator(base), isChanged, changedCount)
     };
+}
+/**
+ * The uniqueness stage, unless every one of its checks is off (or left out by `--only`).
+ * Its settings are the global ones; path rules refine them per file inside the stage.
+ */
+function uniquenessStage(config, only) {
+    const settings = {};
+    let any = false;
+    for (const check of UNIQUENESS_CHECKS) {
+        const enabled = config.checks[check.id]?.enabled !== false && (!only || only.includes(check.id));
+        settings[check.id] = { ...config.checks[check.id], enabled };
+        any ||= enabled;
+    }
+    return any ? new UniquenessStage(settings) : undefined;
+}
+/**
+ * The unchanged dataset files a change should be compared with: those with a split (leakage
+ * crosses splits; duplicates cross the files of one split). Files without a split only matter
+ * to themselves.
+ */
+function referencePaths(allPaths, changed, config, isDataset) {
+    const changedSet = new Set(changed);
+    return allPaths.filter((path) => !changedSet.has(path) && isDataset(path) && settingsFor(config, path).split !== undefined);
 }
 /** The registered checks this file runs, with their settings merged and schemas loaded. */
 async function prepareChecks(settings, options) {
@@ -29538,7 +31461,7 @@ function regressionList(regressions, baseName, detail) {
         const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
         const accepted = regression.accepted ? ' _(accepted)_' : '';
         const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
-        const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : '';
+        const shownExamples = regression.kind === 'shift' ? (regression.file ? ` (${codeSpan(regression.file, { max: 90 })})` : '') : examples.length > 0 ? ` (e.g. ${examples.join('; ')})` : '';
         lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
     });
     if (regressions.length > detail.regressionsListed)
@@ -29687,9 +31610,44 @@ function lfsAwareSource(source, gitDir) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/sources/spill.ts
+
+
+
+
+let spillDirectory;
+let spilledFiles = 0;
+/** One folder per process for bytes that must be on disk, removed when the process exits. */
+function spillDir() {
+    if (!spillDirectory) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'dataset-audit-'));
+        spillDirectory = dir;
+        process.once('exit', () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }));
+    }
+    return spillDirectory;
+}
+/**
+ * A source that lives in a stream (a git object, an API download, memory): `open` streams it,
+ * and `localFile` writes it to a temporary file once, for formats that need random access
+ * (Parquet reads its footer first).
+ */
+function streamSource(path, open) {
+    let spilled;
+    return {
+        path,
+        open,
+        localFile: () => {
+            spilled ??= (async () => {
+                const file = (0,external_node_path_namespaceObject.join)(spillDir(), `${++spilledFiles}-${path.replace(/[^\w.-]+/g, '_')}`);
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(open(), (0,external_node_fs_namespaceObject.createWriteStream)(file));
+                return file;
+            })();
+            return spilled;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sources/git.ts
-
-
 
 
 
@@ -29743,6 +31701,10 @@ async function changedPaths(repo, from, to) {
     }
     return changes;
 }
+/** Every file path in a commit's tree. */
+async function listFilesAt(repo, commit) {
+    return (await git(repo, ['ls-tree', '-r', '-z', '--name-only', commit])).split('\0').filter(Boolean);
+}
 /** The text of a file at a commit, or undefined when the commit has no such file. */
 async function readTextAt(repo, commit, path) {
     try {
@@ -29751,16 +31713,6 @@ async function readTextAt(repo, commit, path) {
     catch {
         return undefined;
     }
-}
-let spillDirectory;
-/** A folder for blobs that must be on disk (Parquet), removed when the process exits. */
-function spillDir() {
-    if (!spillDirectory) {
-        spillDirectory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'dataset-audit-'));
-        const dir = spillDirectory;
-        process.once('exit', () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }));
-    }
-    return spillDirectory;
 }
 /**
  * A file as stored in a commit, streamed from `git cat-file`: no checkout needed, and the
@@ -29786,19 +31738,7 @@ function gitBlobSource(repo, commit, path) {
         });
         return output;
     };
-    let spilled;
-    return {
-        path,
-        open,
-        localFile: () => {
-            spilled ??= (async () => {
-                const file = (0,external_node_path_namespaceObject.join)(spillDir(), `${commit.slice(0, 12)}-${path.replace(/[^\w.-]+/g, '_')}`);
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(open(), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-                return file;
-            })();
-            return spilled;
-        }
-    };
+    return streamSource(path, open);
 }
 /**
  * A file at a commit from the repository's objects, following Git LFS pointers into the local
@@ -30043,8 +31983,11 @@ async function prepareDiff(paths, configFile, io) {
     if (oldInfo.isDirectory() && newInfo.isDirectory()) {
         // Two snapshots of a dataset repository: the config comes from the old one, as a PR's comes from its base.
         const { config, loadSchema } = await localConfig(configFile ?? (await existing((0,external_node_path_namespaceObject.join)(oldPath, DEFAULT_CONFIG_PATH))), io);
-        const changes = await folderChanges(oldPath, newPath, (path) => isDatasetPath(config, path));
-        return { changes, config, options: { loadSchema, ...labels } };
+        const isDataset = (path) => isDatasetPath(config, path);
+        const changes = await folderChanges(oldPath, newPath, isDataset);
+        const newFiles = (await walk(newPath)).map((f) => (0,external_node_path_namespaceObject.relative)(newPath, f).split(external_node_path_namespaceObject.sep).join('/'));
+        const references = referencePaths(newFiles, changes.map((c) => c.path), config, isDataset).map((path) => fileSource((0,external_node_path_namespaceObject.join)(newPath, path), path));
+        return { changes, config, options: { loadSchema, references, ...labels } };
     }
     if (!oldInfo.isFile() || !newInfo.isFile())
         throw new UsageError('diff takes two files or two folders, not one of each');
@@ -30124,8 +32067,10 @@ async function preparePr(repo, base, head, configFile, io) {
                 throw new Error(`the schema ${path} named by the config is not in the base commit ${baseSha.slice(0, 12)}`);
             return JSON.parse(text);
         });
-    const changes = await gitFileChanges(repoDir, baseSha, headSha, (path) => isDatasetPath(config, path));
-    return { changes, config, options: { loadSchema, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } };
+    const isDataset = (path) => isDatasetPath(config, path);
+    const changes = await gitFileChanges(repoDir, baseSha, headSha, isDataset);
+    const references = referencePaths(await listFilesAt(repoDir, headSha), changes.map((c) => c.path), config, isDataset).map((path) => repoFileSource(repoDir, headSha, path));
+    return { changes, config, options: { loadSchema, references, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } };
 }
 /** Every file below a folder, skipping VCS and dependency folders. */
 async function walk(dir) {

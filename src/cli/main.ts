@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util'
 import { ConfigError, DEFAULT_CONFIG_PATH, defaultConfig, loadConfigFile, parseConfig } from '../config/load.js'
 import { isDatasetPath } from '../config/paths.js'
 import { FAIL_ON, type AuditConfig, type FailOn } from '../config/types.js'
-import { runAudit, type AuditOptions, type FileChange } from '../engine/audit.js'
+import { referencePaths, runAudit, type AuditOptions, type FileChange } from '../engine/audit.js'
 import { fileSource } from '../engine/readers/index.js'
 import type { AuditReport } from '../engine/report.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
-import { gitFileChanges, pullRequestRange, readTextAt } from '../sources/git.js'
+import { gitFileChanges, listFilesAt, pullRequestRange, readTextAt, repoFileSource } from '../sources/git.js'
 import { checkCatalog } from '../engine/checks/registry.js'
 import { DIMENSIONS } from '../engine/types.js'
 import { TOOL_VERSION } from '../version.js'
@@ -182,8 +182,11 @@ async function prepareDiff(paths: string[], configFile: string | undefined, io: 
   if (oldInfo.isDirectory() && newInfo.isDirectory()) {
     // Two snapshots of a dataset repository: the config comes from the old one, as a PR's comes from its base.
     const { config, loadSchema } = await localConfig(configFile ?? (await existing(join(oldPath, DEFAULT_CONFIG_PATH))), io)
-    const changes = await folderChanges(oldPath, newPath, (path) => isDatasetPath(config, path))
-    return { changes, config, options: { loadSchema, ...labels } }
+    const isDataset = (path: string) => isDatasetPath(config, path)
+    const changes = await folderChanges(oldPath, newPath, isDataset)
+    const newFiles = (await walk(newPath)).map((f) => relative(newPath, f).split(sep).join('/'))
+    const references = referencePaths(newFiles, changes.map((c) => c.path), config, isDataset).map((path) => fileSource(join(newPath, path), path))
+    return { changes, config, options: { loadSchema, references, ...labels } }
   }
   if (!oldInfo.isFile() || !newInfo.isFile()) throw new UsageError('diff takes two files or two folders, not one of each')
   const { config, loadSchema } = await localConfig(configFile, io)
@@ -261,8 +264,10 @@ async function preparePr(repo: string | undefined, base: string | undefined, hea
       if (text === undefined) throw new Error(`the schema ${path} named by the config is not in the base commit ${baseSha.slice(0, 12)}`)
       return JSON.parse(text) as unknown
     })
-  const changes = await gitFileChanges(repoDir, baseSha, headSha, (path) => isDatasetPath(config, path))
-  return { changes, config, options: { loadSchema, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } }
+  const isDataset = (path: string) => isDatasetPath(config, path)
+  const changes = await gitFileChanges(repoDir, baseSha, headSha, isDataset)
+  const references = referencePaths(await listFilesAt(repoDir, headSha), changes.map((c) => c.path), config, isDataset).map((path) => repoFileSource(repoDir, headSha, path))
+  return { changes, config, options: { loadSchema, references, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } }
 }
 
 /** Every file below a folder, skipping VCS and dependency folders. */

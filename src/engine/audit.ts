@@ -1,16 +1,17 @@
 import { ConfigError, unknownCheckIds } from '../config/load.js'
 import { settingsFor } from '../config/paths.js'
-import type { AuditConfig, FileSettings } from '../config/types.js'
+import type { AuditConfig, CheckConfig, FileSettings } from '../config/types.js'
 import { TOOL_VERSION } from '../version.js'
 import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
 import { detectFormat } from './readers/index.js'
 import type { ByteSource } from './readers/types.js'
-import { RecordIndex } from './record-index.js'
 import type { AuditReport, FileReport } from './report.js'
 import { aggregateDimensions, evaluateGate, fileDimensionScores, findRegressions, overallScore } from './score.js'
-import { runSidePass, type PreparedCheck, type SideResult } from './side-pass.js'
+import { positionOfLine, runSidePass, type FieldPlan, type PreparedCheck, type SideResult } from './side-pass.js'
+import { UNIQUENESS_CHECKS, UniquenessStage, type SideFinding } from './uniqueness.js'
+import { displayKey, RecordIndex } from './record-index.js'
 import type { FileStatus, Finding } from './types.js'
 
 /** One dataset file to audit: its base and head bytes, either of which may be missing. */
@@ -45,6 +46,11 @@ export interface AuditOptions {
   baseLabel?: string
   headLabel?: string
   onProgress?: (progress: AuditProgress) => void
+  /**
+   * Unchanged dataset files at head to compare the change with (leakage into an unchanged eval
+   * set, duplicates of an unchanged file of the same split); see `referencePaths`.
+   */
+  references?: readonly ByteSource[]
   /** Where the config came from, for error messages (`.github/dataset-audit.yml at 1a2b3c`). */
   configSource?: string
   /** Notes for the report's reader from whoever gathered the files. */
@@ -66,13 +72,20 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   const unknownOnly = (options.only ?? []).filter((id) => !known.includes(id))
   if (unknownOnly.length > 0) throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`)
   const accepted = new Set(options.accepted ?? [])
-  const files: FileReport[] = []
+  const stage = uniquenessStage(config, options.only)
+  const audits: FileAudit[] = []
   for (const [fileIndex, change] of changes.entries()) {
     const progress = (side: 'base' | 'head') => (records: number) =>
       options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records })
-    files.push(await auditFile(change, options, progress))
+    audits.push(await readChange(change, options, progress, stage))
   }
-
+  if (stage) {
+    // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
+    for (const reference of options.references ?? []) await readReference(reference, options, stage)
+    const { findings } = await stage.finish()
+    attachUniqueness(findings, audits)
+  }
+  const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
 }
 
@@ -118,19 +131,45 @@ export function assembleReport(
   }
 }
 
-async function auditFile(
+/** One changed file, read on both sides and diffed, before its report is written. */
+interface FileAudit {
+  change: FileChange
+  settings: FileSettings
+  base?: SideResult
+  head?: SideResult
+  diff: RecordDiff
+}
+
+async function readChange(
   change: FileChange,
   options: AuditOptions,
-  progress: (side: 'base' | 'head') => (records: number) => void
-): Promise<FileReport> {
+  progress: (side: 'base' | 'head') => (records: number) => void,
+  stage: UniquenessStage | undefined
+): Promise<FileAudit> {
   const settings = settingsFor(options.config, change.path)
   const checks = await prepareChecks(settings, options)
+  // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
+  const known: { diff?: RecordDiff } = {}
+  const corpus = (side: 'base' | 'head') =>
+    stage
+      ? (plan: FieldPlan, source: ByteSource) =>
+          stage.openFile({
+            path: source.path,
+            side,
+            reference: false,
+            split: settings.split,
+            textFields: plan.textFields,
+            settings,
+            source,
+            ...(side === 'head' ? { isNew: (index: number) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged } : {})
+          })
+      : undefined
 
   const base = change.base
-    ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base') })
+    ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
     : undefined
   const head = change.head
-    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head') })
+    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
     : undefined
 
   const plan = head?.plan ?? base?.plan
@@ -140,8 +179,55 @@ async function auditFile(
   }
   const emptyIndex = new RecordIndex(plan?.keyFields ?? [])
   const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex)
+  known.diff = diff
   if (head) reportDuplicateKeys(diff, head, change.path)
+  return { change, settings, base, head, diff }
+}
 
+/**
+ * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
+ * it is the same on both), so a change can be compared with it: no findings are reported on it.
+ */
+async function readReference(source: ByteSource, options: AuditOptions, stage: UniquenessStage): Promise<void> {
+  const settings = settingsFor(options.config, source.path)
+  await runSidePass({
+    source,
+    side: 'head',
+    settings,
+    checks: [],
+    allIntroduced: false,
+    corpus: (plan) => {
+      const file = { path: source.path, reference: true, split: settings.split, textFields: plan.textFields, settings, source }
+      const onBase = stage.openFile({ ...file, side: 'base' })
+      const onHead = stage.openFile({ ...file, side: 'head' })
+      return (record) => {
+        onBase(record)
+        onHead(record)
+      }
+    }
+  })
+}
+
+/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
+function attachUniqueness(findings: readonly SideFinding[], audits: readonly FileAudit[]): void {
+  for (const audit of audits) {
+    for (const side of [audit.base, audit.head]) side?.scorer.markLooked('uniqueness')
+  }
+  for (const { side, finding } of findings) {
+    const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file)
+    const result = side === 'head' ? audit?.head : audit?.base
+    if (!audit || !result) continue
+    const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined
+    const introduced =
+      side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))
+    const key = position !== undefined ? result.index.keys[position] : undefined
+    result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) })
+    result.scorer.note(finding.dimension, finding.severity, position)
+  }
+}
+
+function fileReport({ change, settings, base, head, diff }: FileAudit): FileReport {
+  const plan = head?.plan ?? base?.plan
   const primary = head ?? base!
   if (base) {
     for (const count of base.collector.countList()) primary.collector.addBaseCount(count.check, count.dimension, count.total)
@@ -187,6 +273,31 @@ async function auditFile(
     duplicateKeys: diff.duplicateKeys.slice(0, EXAMPLES_PER_KIND),
     dimensions: fileDimensionScores(head?.scorer, denominator(head), base?.scorer, denominator(base), isChanged, changedCount)
   }
+}
+
+/**
+ * The uniqueness stage, unless every one of its checks is off (or left out by `--only`).
+ * Its settings are the global ones; path rules refine them per file inside the stage.
+ */
+function uniquenessStage(config: AuditConfig, only: readonly string[] | undefined): UniquenessStage | undefined {
+  const settings: Record<string, CheckConfig> = {}
+  let any = false
+  for (const check of UNIQUENESS_CHECKS) {
+    const enabled = config.checks[check.id]?.enabled !== false && (!only || only.includes(check.id))
+    settings[check.id] = { ...config.checks[check.id], enabled }
+    any ||= enabled
+  }
+  return any ? new UniquenessStage(settings) : undefined
+}
+
+/**
+ * The unchanged dataset files a change should be compared with: those with a split (leakage
+ * crosses splits; duplicates cross the files of one split). Files without a split only matter
+ * to themselves.
+ */
+export function referencePaths(allPaths: readonly string[], changed: readonly string[], config: AuditConfig, isDataset: (path: string) => boolean): string[] {
+  const changedSet = new Set(changed)
+  return allPaths.filter((path) => !changedSet.has(path) && isDataset(path) && settingsFor(config, path).split !== undefined)
 }
 
 /** The registered checks this file runs, with their settings merged and schemas loaded. */

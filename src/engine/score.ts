@@ -165,14 +165,16 @@ export function findRegressions(
         message: `${total} new ${total === 1 ? 'error' : 'errors'} in records this PR added or modified`,
         examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
       })
-    } else if (entry.warnings > 0 && changedRecords > 0) {
-      const patchRate = entry.warnings / changedRecords
+    } else if (entry.warnings - fileLevelWarnings(entry.fileLevel) > 0 && changedRecords > 0) {
+      // File-level warnings (a shift, a contamination rate) are regressions of their own, below.
+      const recordWarnings = entry.warnings - fileLevelWarnings(entry.fileLevel)
+      const patchRate = recordWarnings / changedRecords
       const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0
       if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
         const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3)
         regressions.push({
-          kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: entry.warnings,
-          message: `${entry.warnings} ${entry.warnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${percent(patchRate)}), against ${percent(baseRate)} of the base`,
+          kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: recordWarnings,
+          message: `${recordWarnings} ${recordWarnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${percent(patchRate)}), against ${percent(baseRate)} of the base`,
           examples, accepted: isAccepted || undefined
         })
       }
@@ -228,6 +230,10 @@ export function evaluateGate(
     reasons.push(`score ${score} is under min-score ${config.minScore}`)
   }
   return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons }
+}
+
+function fileLevelWarnings(findings: readonly Finding[]): number {
+  return findings.filter((f) => f.severity === 'warning').length
 }
 
 /** The first finding of each record: examples should show different records. */

@@ -57,6 +57,11 @@ export interface SidePassOptions {
   /** True when the whole file is new to the PR (added file, or a scan with no base). */
   allIntroduced: boolean
   onRecords?: (records: number) => void
+  /**
+   * Corpus-wide consumers (the uniqueness stage): told the field plan and the source when
+   * reading starts, they return a callback that sees every record too.
+   */
+  corpus?: (plan: FieldPlan, source: ByteSource) => ((record: DatasetRecord) => void) | undefined
 }
 
 /**
@@ -76,6 +81,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const baseContent = base ? new Set(base.index.contentHashes) : undefined
   let plan = options.plan
   let index: RecordIndex | undefined
+  let corpusRecord: ((record: DatasetRecord) => void) | undefined
   let runs: Array<{ prepared: PreparedCheck; run: CheckRun }> = []
   const held: DatasetRecord[] = []
   let current: { record: DatasetRecord; position: number; introduced: boolean } | undefined
@@ -124,6 +130,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) }
     }
     index = new RecordIndex(plan.keyFields)
+    corpusRecord = options.corpus?.(plan, source)
     runs = checks.map((prepared) => ({
       prepared,
       run: prepared.check.start({
@@ -144,6 +151,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     current = { record: datasetRecord, position, introduced }
     for (const { prepared, run } of runs) run.record(datasetRecord, emitFor(prepared))
     current = undefined
+    corpusRecord?.(datasetRecord)
   }
 
   let count = 0
@@ -200,7 +208,7 @@ function readerSignature(finding: Finding): string {
 }
 
 /** Binary search: the position of the record starting at `line`, or of the record containing it. */
-function positionOfLine(lines: readonly number[], line: number): number | undefined {
+export function positionOfLine(lines: readonly number[], line: number): number | undefined {
   let low = 0
   let high = lines.length - 1
   let found: number | undefined

@@ -1,12 +1,12 @@
 import { defaultConfig, parseConfig } from '../config/load.js'
 import { isDatasetPath } from '../config/paths.js'
 import type { AuditConfig } from '../config/types.js'
-import { runAudit, type FileChange } from '../engine/audit.js'
+import { referencePaths, runAudit, type FileChange } from '../engine/audit.js'
 import type { ByteSource } from '../engine/readers/types.js'
 import type { AuditReport } from '../engine/report.js'
-import { changedPaths, repoFileSource, mergeBase, readTextAt, type ChangedPath } from '../sources/git.js'
+import { changedPaths, listFilesAt, repoFileSource, mergeBase, readTextAt, type ChangedPath } from '../sources/git.js'
 import { apiFileSource, readTextViaApi } from './api/contents.js'
-import { diffTreesViaApi, listPullFiles, mergeBaseViaApi, PULL_FILES_LIMIT } from './api/pull-files.js'
+import { diffTreesViaApi, listPullFiles, listTreeViaApi, mergeBaseViaApi, PULL_FILES_LIMIT } from './api/pull-files.js'
 import type { GitHubClient, RepoRef } from './client.js'
 import type { ActionInputs } from './inputs.js'
 import { ensureCommits } from './workspace.js'
@@ -25,6 +25,8 @@ export interface PullRequestTarget {
 /** Reads a repository's files at commits, through local git or the API. */
 interface CommitReader {
   mergeBase(base: string, head: string): Promise<string>
+  /** Every file path at a commit. */
+  files(commit: string): Promise<string[]>
   text(commit: string, path: string): Promise<string | undefined>
   source(commit: string, path: string): ByteSource
 }
@@ -32,6 +34,7 @@ interface CommitReader {
 function gitReader(workspace: string): CommitReader {
   return {
     mergeBase: (base, head) => mergeBase(workspace, base, head),
+    files: (commit) => listFilesAt(workspace, commit),
     text: (commit, path) => readTextAt(workspace, commit, path),
     // A checkout with `lfs: true` has the objects behind LFS pointers: read those, not the pointers.
     source: (commit, path) => repoFileSource(workspace, commit, path)
@@ -42,6 +45,7 @@ function commitReader(mode: ReadMode, client: GitHubClient, repo: RepoRef): Comm
   if (mode.kind === 'git') return gitReader(mode.workspace)
   return {
     mergeBase: (base, head) => mergeBaseViaApi(client, repo, base, head),
+    files: (commit) => listTreeViaApi(client, repo, commit),
     text: (commit, path) => readTextViaApi(client, repo, commit, path),
     source: (commit, path) => apiFileSource(client, repo, commit, path)
   }
@@ -84,6 +88,7 @@ export async function auditPullRequest(
   return runAudit(changes, {
     config,
     accepted,
+    references: await referencesFor(reader, pull.headSha, changes, config),
     notes,
     baseLabel: pull.baseRef ?? base.slice(0, 7),
     headLabel: pull.headSha.slice(0, 7),
@@ -113,11 +118,18 @@ export async function auditRange(workspace: string, baseSha: string, headSha: st
   const changes = changesFrom(await changedPaths(workspace, baseSha, headSha), config, reader, baseSha, headSha)
   const report = await runAudit(changes, {
     config,
+    references: await referencesFor(reader, headSha, changes, config),
     baseLabel,
     headLabel: headSha.slice(0, 7),
     loadSchema: async (path) => JSON.parse((await reader.text(baseSha, path)) ?? 'null') as unknown
   })
   return { report, config }
+}
+
+/** The unchanged dataset files of a split at head, for leakage and duplicates across files. */
+async function referencesFor(reader: CommitReader, head: string, changes: readonly FileChange[], config: AuditConfig): Promise<ByteSource[]> {
+  const paths = referencePaths(await reader.files(head), changes.map((c) => c.path), config, (path) => isDatasetPath(config, path))
+  return paths.map((path) => reader.source(head, path))
 }
 
 function changesFrom(changed: readonly ChangedPath[], config: AuditConfig, reader: CommitReader, base: string, head: string): FileChange[] {

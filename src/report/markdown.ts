@@ -114,7 +114,8 @@ function regressionList(regressions: readonly Regression[], baseName: string, de
     const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension
     const accepted = regression.accepted ? ' _(accepted)_' : ''
     const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean)
-    const shownExamples = examples.length > 0 && regression.kind !== 'shift' ? ` (e.g. ${examples.join('; ')})` : ''
+    const shownExamples =
+      regression.kind === 'shift' ? (regression.file ? ` (${codeSpan(regression.file, { max: 90 })})` : '') : examples.length > 0 ? ` (e.g. ${examples.join('; ')})` : ''
     lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`)
   })
   if (regressions.length > detail.regressionsListed) lines.push(`- … and ${formatCount(regressions.length - detail.regressionsListed)} more regressions`)

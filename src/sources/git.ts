@@ -1,13 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import type { FileChange } from '../engine/audit.js'
 import type { ByteSource } from '../engine/readers/types.js'
 import { lfsAwareSource } from './lfs.js'
+import { streamSource } from './spill.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -66,6 +64,11 @@ export async function changedPaths(repo: string, from: string, to: string): Prom
   return changes
 }
 
+/** Every file path in a commit's tree. */
+export async function listFilesAt(repo: string, commit: string): Promise<string[]> {
+  return (await git(repo, ['ls-tree', '-r', '-z', '--name-only', commit])).split('\0').filter(Boolean)
+}
+
 /** The text of a file at a commit, or undefined when the commit has no such file. */
 export async function readTextAt(repo: string, commit: string, path: string): Promise<string | undefined> {
   try {
@@ -73,18 +76,6 @@ export async function readTextAt(repo: string, commit: string, path: string): Pr
   } catch {
     return undefined
   }
-}
-
-let spillDirectory: string | undefined
-
-/** A folder for blobs that must be on disk (Parquet), removed when the process exits. */
-function spillDir(): string {
-  if (!spillDirectory) {
-    spillDirectory = mkdtempSync(join(tmpdir(), 'dataset-audit-'))
-    const dir = spillDirectory
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
-  }
-  return spillDirectory
 }
 
 /**
@@ -108,19 +99,7 @@ export function gitBlobSource(repo: string, commit: string, path: string): ByteS
     })
     return output
   }
-  let spilled: Promise<string> | undefined
-  return {
-    path,
-    open,
-    localFile: () => {
-      spilled ??= (async () => {
-        const file = join(spillDir(), `${commit.slice(0, 12)}-${path.replace(/[^\w.-]+/g, '_')}`)
-        await pipeline(open(), createWriteStream(file))
-        return file
-      })()
-      return spilled
-    }
-  }
+  return streamSource(path, open)
 }
 
 /**

@@ -1,19 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { parse } from 'csv-parse/sync'
 import { agreementCheck, annotatorGroups } from '../../../src/engine/checks/agreement.js'
 import { cohenKappa } from '../../../src/engine/stats/kappa.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-/** Rows of a CSV file as objects keyed by header (multi-line quoted cells included). */
-function readCsv(file: string): Array<Record<string, string>> {
-  return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, relax_column_count: true })
-}
+import { itReal, readCsv } from '../../helpers/realdata.js'
 
 /** sklearn's cohen_kappa_score, from truthfulqa-multi/SOURCES.md and report_iaa.txt. */
 const SKLEARN: Record<string, { truthfulness: number; informativeness: number }> = {
@@ -30,8 +19,8 @@ const SKLEARN: Record<string, { truthfulness: number; informativeness: number }>
  * (iaa/, 50 rows) on `id`: a left join, so 250 items lack the second label.
  */
 function joinedRecords(lang: string): RecordFields[] {
-  const second = new Map(readCsv(real(`truthfulqa-multi/iaa/${lang}.csv`)).map((row) => [row.id, row]))
-  return readCsv(real(`truthfulqa-multi/evaluated/${lang}.csv`)).map((row) => {
+  const second = new Map(readCsv(`truthfulqa-multi/iaa/${lang}.csv`).map((row) => [row.id, row]))
+  return readCsv(`truthfulqa-multi/evaluated/${lang}.csv`).map((row) => {
     const other = second.get(row.id)
     // gl's second annotator wrote `truthfulness_PAULO`, `informativeness_PAULO`.
     const pick = (name: string) => other?.[name] ?? other?.[`${name}_PAULO`] ?? ''

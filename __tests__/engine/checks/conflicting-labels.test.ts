@@ -1,12 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { conflictingLabelsCheck } from '../../../src/engine/checks/conflicting-labels.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
+import { itReal, readJson } from '../../helpers/realdata.js'
 
 describe('conflicting-labels check', () => {
   it('flags the same normalised input with a different label, pointing at the first record', () => {
@@ -78,7 +73,7 @@ describe('conflicting-labels check', () => {
   })
 
   itReal('finds 18 conflicting outputs among the instruction duplicates of AlpacaDataCleaned toolformer', () => {
-    const rows: RecordFields[] = JSON.parse(fs.readFileSync(real('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'), 'utf8'))
+    const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { textFields: ['instruction', 'input', 'output'] })
     // 7,673 records; 20 repeat an earlier (instruction, input) once normalised, 18 of them with another output.
     expect(summary).toEqual({ mode: 'output', compared: 7673, distinctInputs: 7653, conflicts: 18 })

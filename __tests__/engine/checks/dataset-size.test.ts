@@ -1,21 +1,11 @@
 import { datasetSizeCheck, sizeGuideFor } from '../../../src/engine/checks/dataset-size.js'
 import type { Purpose } from '../../../src/config/types.js'
 import type { DatasetRecord } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
 
 const records = (count: number): DatasetRecord[] => recordsOf(Array.from({ length: count }, (_, i) => ({ id: i })))
 const messagesFor = (purpose: Purpose | undefined, count: number, config = {}): Array<[string, string | undefined]> =>
   runCheck(datasetSizeCheck, records(count), { settings: { purpose }, config }).findings.map((finding) => [finding.message, finding.severity])
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
 
 describe('dataset-size', () => {
   it('warns below the minimum of the purpose, saying the numbers and where they come from', () => {
@@ -62,7 +52,7 @@ describe('dataset-size', () => {
 
   it('is applicable only for a purpose with a minimum or a range', () => {
     const withPurpose = (purpose?: Purpose): boolean | undefined =>
-      datasetSizeCheck.start(contextOf({ settings: { path: 'x', key: [], checks: {}, purpose } })).applicable?.()
+      datasetSizeCheck.start(checkContext({ settings: { path: 'x', key: [], checks: {}, purpose } })).applicable?.()
     expect([withPurpose(undefined), withPurpose('pretrain'), withPurpose('lora')]).toEqual([false, false, true])
   })
 })

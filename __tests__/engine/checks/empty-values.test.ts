@@ -1,19 +1,6 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { emptiness, emptyValuesCheck } from '../../../src/engine/checks/empty-values.js'
-import { fileSource, readDataset } from '../../../src/engine/readers/index.js'
-import type { DatasetRecord, RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-async function readRecords(file: string): Promise<DatasetRecord[]> {
-  const records: DatasetRecord[] = []
-  await readDataset(fileSource(real(file)), { record: (record) => records.push(record), finding: () => undefined })
-  return records
-}
+import { itReal, readDatasetRecords, readJsonl } from '../../helpers/realdata.js'
 
 describe('empty-values', () => {
   it('says how a value is empty', () => {
@@ -59,7 +46,7 @@ describe('empty-values', () => {
   })
 
   itReal('finds the 50 empty seed-task inputs only when `input` is not allowed to be empty', () => {
-    const rows = fs.readFileSync(real('stanford_alpaca/seed_tasks.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
+    const rows = readJsonl('stanford_alpaca/seed_tasks.jsonl')
     expect(runCheck(emptyValuesCheck, recordsOf(rows)).findings).toEqual([])
     const strict = runCheck(emptyValuesCheck, recordsOf(rows), { config: { allowEmpty: [] } })
     expect(strict.findings).toHaveLength(50)
@@ -68,7 +55,7 @@ describe('empty-values', () => {
 
   itReal('finds the 2 blank TruthfulQA-es judgements (4 cells) that the upstream fix filled', async () => {
     const fields = ['truthfulness', 'informativeness']
-    const before = runCheck(emptyValuesCheck, await readRecords('truthfulqa-multi/es.before.csv'), { config: { fields } })
+    const before = runCheck(emptyValuesCheck, await readDatasetRecords('truthfulqa-multi/es.before.csv'), { config: { fields } })
     // Rows 188 and 189 (question 545, two models) start on lines 1818 and 1826: the cells hold line breaks.
     expect(before.findings.map((finding) => [finding.line, finding.field])).toEqual([
       [1818, 'truthfulness'],
@@ -77,6 +64,6 @@ describe('empty-values', () => {
       [1826, 'informativeness']
     ])
     expect(before.summary).toEqual({ truthfulness: 2, informativeness: 2 })
-    expect(runCheck(emptyValuesCheck, await readRecords('truthfulqa-multi/es.after.csv'), { config: { fields } }).findings).toEqual([])
+    expect(runCheck(emptyValuesCheck, await readDatasetRecords('truthfulqa-multi/es.after.csv'), { config: { fields } }).findings).toEqual([])
   })
 })

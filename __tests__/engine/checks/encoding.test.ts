@@ -1,14 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { encodingCheck, findMojibake, looksBad, makeVisible } from '../../../src/engine/checks/encoding.js'
 import type { FindingDraft } from '../../../src/engine/checks/types.js'
 import type { RecordFields } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
+import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
 interface FtfyCase {
   label: string
@@ -17,7 +11,7 @@ interface FtfyCase {
   expect: 'pass' | 'fail'
 }
 
-const ftfyCases = (file: string): FtfyCase[] => JSON.parse(fs.readFileSync(real(`ftfy/${file}`), 'utf8')) as FtfyCase[]
+const ftfyCases = (file: string): FtfyCase[] => readJson<FtfyCase[]>(`ftfy/${file}`)
 
 /** Runs the check over texts as records `{text}`; returns the findings by 0-based record index. */
 function findingsByIndex(texts: string[]): Map<number, FindingDraft[]> {
@@ -33,15 +27,6 @@ function findingsByIndex(texts: string[]): Map<number, FindingDraft[]> {
 const isMojibake = (finding: FindingDraft): boolean => finding.message.startsWith('mojibake')
 
 const check = (rows: RecordFields[], textFields = ['text']) => runCheck(encodingCheck, recordsOf(rows), { textFields })
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
 
 describe('mojibake detection', () => {
   it('reports the damaged words with the encoding and the likely repair', () => {
@@ -144,7 +129,7 @@ describe('mojibake detection', () => {
   })
 
   itReal('finds the 20 `Â`-damaged fields (17 records) of the toolformer similarity file and none in the dedupe-only file', () => {
-    const read = (file: string): RecordFields[] => JSON.parse(fs.readFileSync(real(`AlpacaDataCleaned/${file}`), 'utf8')) as RecordFields[]
+    const read = (file: string): RecordFields[] => readJson<RecordFields[]>(`AlpacaDataCleaned/${file}`)
     const fields = ['instruction', 'input', 'output']
     const similar = runCheck(encodingCheck, recordsOf(read('toolformer-similarity-0.9-dataset.json')), { textFields: fields })
     expect(similar.findings).toHaveLength(20)
@@ -230,13 +215,11 @@ describe('other encoding damage', () => {
   })
 
   itReal('finds the one zero-width space in GSM8K test (record 394) and nothing else there or in HumanEval', () => {
-    const rows = (file: string): RecordFields[] =>
-      fs.readFileSync(real(file), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
-    const gsm = runCheck(encodingCheck, recordsOf(rows('grade-school-math/test.jsonl')), { textFields: ['question', 'answer'] })
+    const gsm = runCheck(encodingCheck, recordsOf(readJsonl('grade-school-math/test.jsonl')), { textFields: ['question', 'answer'] })
     expect(gsm.findings.map((finding) => [finding.line, finding.field, finding.excerpt])).toEqual([
       [394, 'answer', '…es + 90 minutes = <<240+120+90=450>>450 <U+200B>minutes\nThen divide her editing time by']
     ])
-    const humanEval = runCheck(encodingCheck, recordsOf(rows('human-eval/HumanEval.jsonl')), { textFields: ['prompt', 'canonical_solution', 'test'] })
+    const humanEval = runCheck(encodingCheck, recordsOf(readJsonl('human-eval/HumanEval.jsonl')), { textFields: ['prompt', 'canonical_solution', 'test'] })
     expect(humanEval.findings).toEqual([])
   })
 
@@ -245,7 +228,7 @@ describe('other encoding damage', () => {
   })
 
   it('is applicable only with text fields to read', () => {
-    expect(encodingCheck.start(contextOf()).applicable?.()).toBe(false)
-    expect(encodingCheck.start(contextOf({ textFields: ['text'] })).applicable?.()).toBe(true)
+    expect(encodingCheck.start(checkContext()).applicable?.()).toBe(false)
+    expect(encodingCheck.start(checkContext({ textFields: ['text'] })).applicable?.()).toBe(true)
   })
 })

@@ -1,18 +1,12 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { compilePatterns, formatCheck } from '../../../src/engine/checks/format.js'
-import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
+import { itReal, readJsonl } from '../../helpers/realdata.js'
 
 const GSM8K_ANSWER = '####\\s*-?[\\d,.]+\\s*$'
 
 describe('format', () => {
   itReal('finds every one of the 1319 GSM8K test answers ending in `#### <number>`', () => {
-    const rows = fs.readFileSync(real('grade-school-math/test.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
+    const rows = readJsonl('grade-school-math/test.jsonl')
     const { findings, summary } = runCheck(formatCheck, recordsOf(rows), { config: { fields: ['answer'], pattern: GSM8K_ANSWER } })
     expect(findings).toEqual([])
     expect(summary).toEqual({ answer: { checked: 1319, failed: 0 } })

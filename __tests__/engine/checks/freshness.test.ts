@@ -1,8 +1,7 @@
-import fs from 'node:fs'
 import { freshnessCheck, looksLikeTimestampName, parseTimestamp } from '../../../src/engine/checks/freshness.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import { itReal, real, realRecords } from './realdata-records.js'
+import { itReal, readJson, realRecords } from '../../helpers/realdata.js'
 
 const NOW = '2024-06-01T00:00:00Z'
 const check = (rows: RecordFields[], config: Record<string, unknown> = {}) => runCheck(freshnessCheck, recordsOf(rows), { config: { now: NOW, ...config } })
@@ -121,7 +120,7 @@ describe('freshness check', () => {
 
 describe('real data', () => {
   itReal('reads the Synthea patient record of Presidio: updated 2018, over five years before now', () => {
-    const patient = JSON.parse(fs.readFileSync(real('presidio/synthetic.json'), 'utf8')) as RecordFields
+    const patient = readJson<RecordFields>('presidio/synthetic.json')
     const { findings, summary } = check([patient], { fields: ['meta.lastUpdated', 'birthDate'], maxAgeDays: 365 * 5 })
     expect(findings.map((finding) => finding.field)).toEqual(['meta.lastUpdated', 'birthDate'])
     expect(findings[0].message).toBe('`meta.lastUpdated` 2018-10-02T13:22:28.747Z is 2,068 days old, past the 1825-day limit (maxAgeDays)')

@@ -1,13 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { parse } from 'csv-parse/sync'
 import { labelBalanceCheck } from '../../../src/engine/checks/label-balance.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
+import { itReal, readCsv } from '../../helpers/realdata.js'
 
 /** Records with `label` repeated as counted: `{pos: 3, neg: 1}` → pos, pos, pos, neg. */
 const labelled = (counts: Record<string, number>): RecordFields[] => Object.entries(counts).flatMap(([label, count]) => Array.from({ length: count }, () => ({ label })))
@@ -56,15 +50,15 @@ describe('label-balance check', () => {
   })
 
   itReal('on truthfulqa-multi informativeness: ca has 14 of 300 "no" (4.7%, warned), en exactly 15 (5.0%, not warned)', () => {
-    const rows = (lang: string): RecordFields[] => parse(fs.readFileSync(real(`truthfulqa-multi/evaluated/${lang}.csv`), 'utf8'), { columns: true })
+    const rows = (lang: string): RecordFields[] => readCsv(`truthfulqa-multi/evaluated/${lang}.csv`)
     const informativeness = { labelField: 'informativeness' }
     expect(runCheck(labelBalanceCheck, recordsOf(rows('ca')), { settings: informativeness }).findings).toEqual([
       { field: 'informativeness', message: 'class "no" has 14 of 300 labels (4.7%), under 5.0% (0.1 / 2 classes)' }
     ])
     expect(runCheck(labelBalanceCheck, recordsOf(rows('en')), { settings: informativeness }).findings).toEqual([])
     // The real es fix (2 empty labels filled with no/yes) barely moves the distribution.
-    const before: RecordFields[] = parse(fs.readFileSync(real('truthfulqa-multi/es.before.csv'), 'utf8'), { columns: true })
-    const after: RecordFields[] = parse(fs.readFileSync(real('truthfulqa-multi/es.after.csv'), 'utf8'), { columns: true })
+    const before: RecordFields[] = readCsv('truthfulqa-multi/es.before.csv')
+    const after: RecordFields[] = readCsv('truthfulqa-multi/es.after.csv')
     const truthfulness = { labelField: 'truthfulness' }
     const base = runCheck(labelBalanceCheck, recordsOf(before), { settings: truthfulness }).summary
     expect(base.total).toBe(298)

@@ -1,35 +1,13 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { labelCoverageCheck } from '../../../src/engine/checks/label-coverage.js'
 import type { LabelCounts } from '../../../src/engine/checks/label-values.js'
-import { fileSource, readDataset } from '../../../src/engine/readers/index.js'
 import type { DatasetRecord } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-async function readRecords(file: string): Promise<DatasetRecord[]> {
-  const records: DatasetRecord[] = []
-  await readDataset(fileSource(real(file)), { record: (record) => records.push(record), finding: () => undefined })
-  return records
-}
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
+import { itReal, readDatasetRecords } from '../../helpers/realdata.js'
 
 const labelled = (counts: Record<string, number>): DatasetRecord[] =>
   recordsOf(Object.entries(counts).flatMap(([label, count]) => Array.from({ length: count }, () => ({ label }))))
 const settings = { labelField: 'label' }
 const baseOf = (counts: Record<string, number>): LabelCounts | undefined => runCheck(labelCoverageCheck, labelled(counts), { side: 'base', settings }).summary
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
 
 describe('label-coverage', () => {
   it('summarises the label counts of a side', () => {
@@ -60,16 +38,16 @@ describe('label-coverage', () => {
 
   itReal('counts the TruthfulQA-en judgements before and after the fix of its 5 blank labels, and no class is lost', async () => {
     const truth = { labelField: 'truthfulness' }
-    const base = runCheck(labelCoverageCheck, await readRecords('truthfulqa-multi/en.before.csv'), { side: 'base', settings: truth }).summary
+    const base = runCheck(labelCoverageCheck, await readDatasetRecords('truthfulqa-multi/en.before.csv'), { side: 'base', settings: truth }).summary
     expect(base).toEqual({ field: 'truthfulness', labels: { yes: 205, no: 90 }, labelled: 295, truncated: false })
-    const head = runCheck(labelCoverageCheck, await readRecords('truthfulqa-multi/en.after.csv'), { settings: truth, base })
+    const head = runCheck(labelCoverageCheck, await readDatasetRecords('truthfulqa-multi/en.after.csv'), { settings: truth, base })
     expect(head.findings).toEqual([])
     expect(head.summary).toEqual({ field: 'truthfulness', labels: { yes: 207, no: 93 }, labelled: 300, truncated: false })
   })
 
   itReal('reports the `no` class as gone when head keeps only the GSM8K records the 6B fine-tuned model got right', async () => {
     const settings6b = { labelField: '6b_finetuning.is_correct' }
-    const records = await readRecords('grade-school-math/example_model_solutions.after.jsonl')
+    const records = await readDatasetRecords('grade-school-math/example_model_solutions.after.jsonl')
     const base = runCheck(labelCoverageCheck, records, { side: 'base', settings: settings6b }).summary
     expect(base?.labels).toEqual({ false: 1033, true: 286 })
     const right = records.filter((record) => JSON.stringify(record.fields['6b_finetuning']).includes('"is_correct":true'))
@@ -79,7 +57,7 @@ describe('label-coverage', () => {
   })
 
   it('is applicable only once compared with a base labelled the same way', () => {
-    const labelled = contextOf({ settings: { path: 'x', key: [], checks: {}, labelField: 'label' } })
+    const labelled = checkContext({ settings: { path: 'x', key: [], checks: {}, labelField: 'label' } })
     const alone = labelCoverageCheck.start(labelled)
     alone.finish(() => undefined)
     expect(alone.applicable?.()).toBe(false)

@@ -1,33 +1,11 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { editDistance, labelsOf, labelValuesCheck, likelyIntended, type LabelCounts } from '../../../src/engine/checks/label-values.js'
-import { fileSource, readDataset } from '../../../src/engine/readers/index.js'
-import type { DatasetRecord, RecordFields } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-async function readRecords(file: string): Promise<DatasetRecord[]> {
-  const records: DatasetRecord[] = []
-  await readDataset(fileSource(real(file)), { record: (record) => records.push(record), finding: () => undefined })
-  return records
-}
+import type { RecordFields } from '../../../src/engine/types.js'
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
+import { itReal, readDatasetRecords } from '../../helpers/realdata.js'
 
 const rows = (labels: Array<RecordFields['x']>): RecordFields[] => labels.map((label) => ({ text: 't', label }))
 const baseOf = (labels: Array<RecordFields['x']>): LabelCounts | undefined =>
   runCheck(labelValuesCheck, recordsOf(rows(labels)), { side: 'base', settings: { labelField: 'label' } }).summary
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
 
 describe('labelsOf', () => {
   it('reads scalars and lists of scalars as labels, blanks and objects as none', () => {
@@ -77,7 +55,7 @@ describe('with an allowed list', () => {
 
   itReal('finds no label outside yes/no in the TruthfulQA-es judgements, before or after the fix of its 2 blank labels', async () => {
     for (const file of ['truthfulqa-multi/es.before.csv', 'truthfulqa-multi/es.after.csv']) {
-      const { findings, summary } = runCheck(labelValuesCheck, await readRecords(file), { settings: { labelField: 'truthfulness' }, config: { allowed: ['yes', 'no'] } })
+      const { findings, summary } = runCheck(labelValuesCheck, await readDatasetRecords(file), { settings: { labelField: 'truthfulness' }, config: { allowed: ['yes', 'no'] } })
       expect(findings).toEqual([])
       expect(summary?.labelled).toBe(file.includes('before') ? 298 : 300)
     }
@@ -113,15 +91,15 @@ describe('without an allowed list', () => {
 
   itReal('reports no rare new label across the GSM8K model-solution label fix (booleans only)', async () => {
     const settings = { labelField: '175b_verification.is_correct' }
-    const base = runCheck(labelValuesCheck, await readRecords('grade-school-math/example_model_solutions.before.jsonl'), { side: 'base', settings }).summary
+    const base = runCheck(labelValuesCheck, await readDatasetRecords('grade-school-math/example_model_solutions.before.jsonl'), { side: 'base', settings }).summary
     expect(base?.labels).toEqual({ true: 737, false: 582 })
-    const head = runCheck(labelValuesCheck, await readRecords('grade-school-math/example_model_solutions.after.jsonl'), { settings, base })
+    const head = runCheck(labelValuesCheck, await readDatasetRecords('grade-school-math/example_model_solutions.after.jsonl'), { settings, base })
     expect(head.findings).toEqual([])
     expect(head.summary?.labels).toEqual({ true: 742, false: 577 })
   })
 
   it('is applicable only with a label field', () => {
-    expect(labelValuesCheck.start(contextOf()).applicable?.()).toBe(false)
-    expect(labelValuesCheck.start(contextOf({ settings: { path: 'x', key: [], checks: {}, labelField: 'label' } })).applicable?.()).toBe(true)
+    expect(labelValuesCheck.start(checkContext()).applicable?.()).toBe(false)
+    expect(labelValuesCheck.start(checkContext({ settings: { path: 'x', key: [], checks: {}, labelField: 'label' } })).applicable?.()).toBe(true)
   })
 })

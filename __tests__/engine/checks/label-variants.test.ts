@@ -1,13 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { parse } from 'csv-parse/sync'
 import { labelVariantsCheck } from '../../../src/engine/checks/label-variants.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
+import { itReal, readCsv } from '../../helpers/realdata.js'
 
 const labels = (values: Array<string | number | null>): RecordFields[] => values.map((label, i) => ({ text: `item ${i}`, label }))
 
@@ -53,7 +47,7 @@ describe('label-variants check', () => {
   })
 
   itReal('finds no variants in the yes/no labels of truthfulqa-multi (a real negative control)', () => {
-    const rows: RecordFields[] = parse(fs.readFileSync(real('truthfulqa-multi/evaluated/es.csv'), 'utf8'), { columns: true })
+    const rows: RecordFields[] = readCsv('truthfulqa-multi/evaluated/es.csv')
     const { findings, summary } = runCheck(labelVariantsCheck, recordsOf(rows), { settings: { labelField: 'truthfulness' } })
     expect(findings).toEqual([])
     expect(summary.labels).toEqual({ yes: { label: 'yes', count: 204, variants: { yes: 204 } }, no: { label: 'no', count: 96, variants: { no: 96 } } })

@@ -1,19 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { lengthCheck, measureText, tukeyFences } from '../../../src/engine/checks/length.js'
 import { Histogram } from '../../../src/engine/stats/histogram.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-const readJsonl = (file: string): RecordFields[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line))
+import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
 /** `count` texts of `words` words each ("w w w ..."), lengths 2·words − 1. */
 const texts = (count: number, words: number): RecordFields[] => Array.from({ length: count }, () => ({ text: Array(words).fill('w').join(' ') }))
@@ -89,8 +78,8 @@ describe('length check', () => {
   })
 
   itReal('sees the degenerate davinci responses as a length shift from text-davinci-003 on the same 252 prompts', () => {
-    const clean = readJsonl(real('self-instruct/text-davinci-003_predictions.jsonl'))
-    const degenerate = readJsonl(real('self-instruct/davinci_predictions.jsonl'))
+    const clean = readJsonl('self-instruct/text-davinci-003_predictions.jsonl')
+    const degenerate = readJsonl('self-instruct/davinci_predictions.jsonl')
     const base = runCheck(lengthCheck, recordsOf(clean), { textFields: ['response'] })
     const head = runCheck(lengthCheck, recordsOf(degenerate), { textFields: ['response'], base: base.summary })
     const shift = head.findings.filter((f) => f.line === undefined && f.severity === 'warning')
@@ -106,7 +95,7 @@ describe('length check', () => {
   })
 
   itReal('finds a handful of far-out lengths in AlpacaDataCleaned toolformer (7,673 records) and none in GSM8K train', () => {
-    const toolformer: RecordFields[] = JSON.parse(fs.readFileSync(real('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'), 'utf8'))
+    const toolformer = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings, summary } = runCheck(lengthCheck, recordsOf(toolformer), { textFields: ['instruction', 'input', 'output'] })
     const perField = (field: string) => findings.filter((f) => f.field === field && f.line !== undefined).length
     // The same counts as numpy on the exact lengths (log1p, Tukey k = 3): instruction 6 by
@@ -118,7 +107,7 @@ describe('length check', () => {
     expect(findings.filter((f) => f.line === undefined).map((f) => f.message)).toEqual([
       '`output` has about 20 outliers by characters and 32 by words in all; only the 20 most extreme each way are listed'
     ])
-    const gsm = readJsonl(real('grade-school-math/train.jsonl'))
+    const gsm = readJsonl('grade-school-math/train.jsonl')
     expect(runCheck(lengthCheck, recordsOf(gsm), { textFields: ['question', 'answer'] }).findings).toEqual([])
   })
 })

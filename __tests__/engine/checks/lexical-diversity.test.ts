@@ -1,19 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { compressionRatios, distinctN, lexicalDiversityCheck, tokensOf } from '../../../src/engine/checks/lexical-diversity.js'
 import { seededRandom } from '../../../src/engine/stats/sampling.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-const readJsonl = (file: string): RecordFields[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line))
+import { itReal, readJsonl } from '../../helpers/realdata.js'
 
 /** `count` texts of 20 words drawn from a vocabulary of `vocabulary` made-up words. */
 function texts(count: number, vocabulary: number, seed: number): RecordFields[] {
@@ -84,8 +73,8 @@ describe('lexical-diversity check', () => {
   })
 
   itReal('sees davinci responses as far less varied than text-davinci-003 ones for the same prompts', () => {
-    const base = runCheck(lexicalDiversityCheck, recordsOf(readJsonl(real('self-instruct/text-davinci-003_predictions.jsonl'))), { textFields: ['response'] }).summary
-    const head = runCheck(lexicalDiversityCheck, recordsOf(readJsonl(real('self-instruct/davinci_predictions.jsonl'))), { textFields: ['response'], base })
+    const base = runCheck(lexicalDiversityCheck, recordsOf(readJsonl('self-instruct/text-davinci-003_predictions.jsonl')), { textFields: ['response'] }).summary
+    const head = runCheck(lexicalDiversityCheck, recordsOf(readJsonl('self-instruct/davinci_predictions.jsonl')), { textFields: ['response'], base })
     const b = base.fields.response
     const h = head.summary.fields.response
     expect([b.texts, b.sampled, h.texts, h.sampled]).toEqual([252, 252, 252, 252])

@@ -1,7 +1,7 @@
 import { asksForAiPersona, findArtifacts, llmArtifactsCheck } from '../../../src/engine/checks/llm-artifacts.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import { itReal, realRecords, stringFields } from './realdata-records.js'
+import { itReal, realRecords, stringFields } from '../../helpers/realdata.js'
 
 const categories = (text: string): string[] => findArtifacts(text).map((match) => `${match.category}: ${match.phrase}`)
 const check = (rows: RecordFields[], textFields: string[], config = {}) => runCheck(llmArtifactsCheck, recordsOf(rows), { textFields, config })

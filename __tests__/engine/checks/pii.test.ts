@@ -1,9 +1,8 @@
-import fs from 'node:fs'
 import { cardBrand, findPii, ibanValid, luhnValid, ssnValid, type PiiKind } from '../../../src/engine/checks/detectors/pii.js'
 import { mask, piiCheck } from '../../../src/engine/checks/pii.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import { itReal, real, realRecords, stringFields } from './realdata-records.js'
+import { itReal, readJson, readText, realRecords, stringFields } from '../../helpers/realdata.js'
 
 const kindsIn = (text: string): string[] => findPii(text).map((match) => `${match.kind}${match.reserved !== undefined ? '*' : ''}:${match.value}`)
 const check = (rows: RecordFields[], config = {}) => runCheck(piiCheck, recordsOf(rows), { textFields: ['text'], config })
@@ -218,7 +217,7 @@ const PRESIDIO_KINDS: Record<PresidioCase['entity'], PiiKind> = {
 
 describe('real data', () => {
   itReal('matches every span of the 329 Presidio test vectors: precision and recall 1 for each entity', () => {
-    const { cases } = JSON.parse(fs.readFileSync(real('presidio/pii_test_vectors.json'), 'utf8')) as { cases: PresidioCase[] }
+    const { cases } = readJson<{ cases: PresidioCase[] }>('presidio/pii_test_vectors.json')
     expect(cases).toHaveLength(329)
     const scores: Record<string, { truePositives: number; falsePositives: number; falseNegatives: number }> = {}
     for (const testCase of cases) {
@@ -241,7 +240,7 @@ describe('real data', () => {
   })
 
   itReal("finds what Presidio's demo text and context sentences hold, except the formats it leaves out", () => {
-    const demo = fs.readFileSync(real('presidio/demo.txt'), 'utf8')
+    const demo = readText('presidio/demo.txt')
     expect(kindsIn(demo)).toEqual([
       'credit-card:4012-8888-8888-1881',
       'email:test@presidio.site',
@@ -253,7 +252,7 @@ describe('real data', () => {
     ])
     // Not found by design: ITIN 911-70-1234 (area 9xx), the passport, bank account and driver
     // licence numbers (no reliable shape), the crypto wallet.
-    const sentences = fs.readFileSync(real('presidio/context_sentences_tests.txt'), 'utf8')
+    const sentences = readText('presidio/context_sentences_tests.txt')
     expect(kindsIn(sentences)).toEqual([
       'ipv4*:192.168.0.1',
       'ssn*:078051120',
@@ -327,7 +326,7 @@ describe('real data', () => {
   })
 
   itReal("finds the Synthea patient's phone but not its SSN 999-90-5728, which the SSA never issues", () => {
-    const patient = fs.readFileSync(real('presidio/synthetic.json'), 'utf8')
+    const patient = readText('presidio/synthetic.json')
     expect(kindsIn(patient).filter((kind) => kind.startsWith('phone') || kind.startsWith('ssn'))).toEqual(['phone:555-780-8673'])
   })
 })

@@ -1,16 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { placeholdersCheck } from '../../../src/engine/checks/placeholders.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-const readJson = (p: string): RecordFields[] => JSON.parse(fs.readFileSync(real(p), 'utf8')) as RecordFields[]
-const readJsonl = (p: string): RecordFields[] =>
-  fs.readFileSync(real(p), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
+import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
 describe('placeholders', () => {
   it('reports whole-value placeholders in any case and spacing, and leaves longer text that contains them alone', () => {
@@ -58,7 +49,7 @@ describe('placeholders', () => {
   })
 
   itReal('finds the lorem ipsum filler in 6 fields of 4 toolformer records', () => {
-    const { findings, summary } = runCheck(placeholdersCheck, recordsOf(readJson('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')), {
+    const { findings, summary } = runCheck(placeholdersCheck, recordsOf(readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')), {
       textFields: ['instruction', 'input', 'output']
     })
     expect(findings.map((finding) => [finding.line, finding.field])).toEqual([
@@ -73,7 +64,7 @@ describe('placeholders', () => {
   })
 
   itReal('finds the 3 `noinput` inputs of the roleplay set (upstream\'s known issue 7)', () => {
-    const { findings } = runCheck(placeholdersCheck, recordsOf(readJson('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json')), {
+    const { findings } = runCheck(placeholdersCheck, recordsOf(readJson<RecordFields[]>('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json')), {
       textFields: ['instruction', 'input', 'output']
     })
     expect(findings.map((finding) => [finding.field, finding.message])).toEqual(Array(3).fill(['input', '`input` is a placeholder: `noinput`']))

@@ -1,19 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { instructionOf, prefixDiversityCheck, prefixOf } from '../../../src/engine/checks/prefix-diversity.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-const readJsonl = (file: string): RecordFields[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line))
-const readJson = (file: string): RecordFields[] => JSON.parse(fs.readFileSync(file, 'utf8'))
+import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
 /** `count` instructions starting with `opening`, each then made unique. */
 const opening = (prefix: string, count: number, from = 0): RecordFields[] => Array.from({ length: count }, (_, i) => ({ instruction: `${prefix} ${from + i}` }))
@@ -74,28 +62,28 @@ describe('prefix-diversity check', () => {
   })
 
   itReal('measures the real instruction sets: self-instruct and Alpaca seeds are varied, roleplay and toolformer are not', () => {
-    const userOriented = runCheck(prefixDiversityCheck, recordsOf(readJsonl(real('self-instruct/user_oriented_instructions.jsonl'))))
+    const userOriented = runCheck(prefixDiversityCheck, recordsOf(readJsonl('self-instruct/user_oriented_instructions.jsonl')))
     expect(userOriented.findings).toEqual([])
     expect(userOriented.summary).toMatchObject({ records: 252, distinct: 213, exact: true, field: 'instruction' })
     expect(userOriented.summary.top.slice(0, 2)).toEqual([
       { prefix: 'you are given', count: 12, share: 12 / 252 },
       { prefix: 'make a list', count: 9, share: 9 / 252 }
     ])
-    const seeds = runCheck(prefixDiversityCheck, recordsOf(readJsonl(real('stanford_alpaca/seed_tasks.jsonl'))))
+    const seeds = runCheck(prefixDiversityCheck, recordsOf(readJsonl('stanford_alpaca/seed_tasks.jsonl')))
     expect(seeds.findings).toEqual([])
     expect(seeds.summary).toMatchObject({ records: 175, distinct: 155 })
     expect(seeds.summary.top[0]).toEqual({ prefix: 'given a sentence', count: 4, share: 4 / 175 })
 
-    const roleplay = runCheck(prefixDiversityCheck, recordsOf(readJson(real('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json'))))
+    const roleplay = runCheck(prefixDiversityCheck, recordsOf(readJson<RecordFields[]>('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json')))
     expect(roleplay.findings.map((f) => f.message)).toEqual(['30.5% of instructions (959 of 3146) begin with "imagine you are", the most common opening; maxShare 10.0%'])
     expect(roleplay.summary.top[1]).toEqual({ prefix: 'you are a', count: 733, share: 733 / 3146 })
     // Every toolformer instruction starts with the same tool preamble.
-    const toolformer = runCheck(prefixDiversityCheck, recordsOf(readJson(real('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'))))
+    const toolformer = runCheck(prefixDiversityCheck, recordsOf(readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')))
     expect(toolformer.summary.top).toEqual([{ prefix: 'toolformer enabled toolformer', count: 7673, share: 1 }])
 
     // A PR appending roleplay instructions to the 175 seed tasks (top share 2.3% in base).
-    const seedRows = readJsonl(real('stanford_alpaca/seed_tasks.jsonl'))
-    const roleplayRows = readJson(real('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json'))
+    const seedRows = readJsonl('stanford_alpaca/seed_tasks.jsonl')
+    const roleplayRows = readJson<RecordFields[]>('AlpacaDataCleaned/roleplay-simple-deduped-roleplay-dataset.json')
     const withRoleplay = (n: number) => runCheck(prefixDiversityCheck, recordsOf([...seedRows, ...roleplayRows.slice(0, n)]), { base: seeds.summary })
     // 100 more: "imagine you are" leads with 27 of 275 (9.8%): four times base, but under maxShare.
     expect(withRoleplay(100).findings).toEqual([])

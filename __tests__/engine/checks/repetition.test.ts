@@ -1,18 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { GOPHER_LIMITS, gopherRepetition, gopherWords, repetitionCheck } from '../../../src/engine/checks/repetition.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string) => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-const readJsonl = (file: string): RecordFields[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line))
+import { itReal, readJsonl } from '../../helpers/realdata.js'
 
 /** SOURCES.md's definition of a degenerate response: more than 5 lines, under 50% of them unique. */
 const degenerate = (text: string): boolean => {
@@ -89,7 +78,7 @@ describe('repetition check', () => {
   })
 
   itReal('flags all 227 degenerate davinci responses of SOURCES.md, and few text-davinci-003 ones', () => {
-    const davinci = readJsonl(real('self-instruct/davinci_predictions.jsonl'))
+    const davinci = readJsonl('self-instruct/davinci_predictions.jsonl')
     const { findings, summary } = runCheck(repetitionCheck, recordsOf(davinci), { textFields: ['response'] })
     const flagged = new Set(findings.map((f) => f.line))
     const truth = davinci.flatMap((row, i) => (degenerate(String(row.response)) ? [i + 1] : []))
@@ -103,7 +92,7 @@ describe('repetition check', () => {
       byRule: { dup_para_frac: 190, dup_line_frac: 37, dup_line_char_frac: 1, top_2_gram: 9, top_3_gram: 7, top_4_gram: 2, duplicated_5_n_grams: 3 }
     })
     expect(findings.find((f) => f.line === 5)?.message).toBe('`response` repeats itself: top 2-gram character fraction 1.00 > 0.20 (Gopher); 8 more repetition rules broken')
-    const clean = readJsonl(real('self-instruct/text-davinci-003_predictions.jsonl'))
+    const clean = readJsonl('self-instruct/text-davinci-003_predictions.jsonl')
     const cleanRun = runCheck(repetitionCheck, recordsOf(clean), { textFields: ['response'] })
     // 12 of 252: numbered lists and tables with a repeated phrase ("How would you rate the ..."),
     // mostly by the n-gram rules, which only apply from 100 words.

@@ -1,21 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { requiredFieldsCheck } from '../../../src/engine/checks/required-fields.js'
 import type { RecordFields } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
+import { itReal, readJson } from '../../helpers/realdata.js'
 
 describe('required-fields', () => {
   it('reports each required field that is missing or null, dotted paths included; empty values pass', () => {
@@ -38,14 +24,14 @@ describe('required-fields', () => {
   })
 
   itReal('finds every Alpaca toolformer record complete', () => {
-    const rows = JSON.parse(fs.readFileSync(path.join(REALDATA, 'AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'), 'utf8')) as RecordFields[]
+    const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings, summary } = runCheck(requiredFieldsCheck, recordsOf(rows), { config: { fields: ['instruction', 'input', 'output'] } })
     expect(findings).toEqual([])
     expect(summary.records).toBe(7673)
   })
 
   it('is applicable only with fields to require', () => {
-    expect(requiredFieldsCheck.start(contextOf()).applicable?.()).toBe(false)
-    expect(requiredFieldsCheck.start(contextOf({ config: { fields: ['q'] } })).applicable?.()).toBe(true)
+    expect(requiredFieldsCheck.start(checkContext()).applicable?.()).toBe(false)
+    expect(requiredFieldsCheck.start(checkContext({ config: { fields: ['q'] } })).applicable?.()).toBe(true)
   })
 })

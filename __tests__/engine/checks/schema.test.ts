@@ -1,15 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { compileRecordValidator, schemaCheck, type SchemaSummary } from '../../../src/engine/checks/schema.js'
 import type { RecordFields } from '../../../src/engine/types.js'
-import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import type { CheckContext } from '../../../src/engine/checks/types.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-const readJson = (p: string): unknown => JSON.parse(fs.readFileSync(real(p), 'utf8'))
+import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
+import { itReal, readJson } from '../../helpers/realdata.js'
 
 const recordSchema = {
   type: 'object',
@@ -22,15 +14,6 @@ const recordSchema = {
   required: ['question', 'answer'],
   additionalProperties: false
 }
-
-const contextOf = (overrides: Partial<CheckContext> = {}): CheckContext => ({
-  file: 'data/train.jsonl',
-  side: 'head',
-  settings: { path: 'data/train.jsonl', key: [], checks: {} },
-  config: {},
-  textFields: [],
-  ...overrides
-})
 
 describe('with a JSON Schema', () => {
   it('reports every error of a record with its path, in the user\'s terms', () => {
@@ -88,7 +71,7 @@ describe('with a JSON Schema', () => {
     const schema = readJson('AlpacaDataCleaned/schema.json')
     // The schema describes the file: an array of objects with exactly instruction, input and output.
     expect(schema).toMatchObject({ type: 'array', items: { additionalProperties: false } })
-    const rows = readJson('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json') as RecordFields[]
+    const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings, summary } = runCheck(schemaCheck, recordsOf(rows), { config: { schemaObject: schema }, settings: { schema: 'schema.json' } })
     expect(findings).toEqual([
       { line: 4070, field: 'example_input', message: 'field `example_input` is not allowed by the schema (additionalProperties is false)' }
@@ -147,7 +130,7 @@ describe('without a schema: type drift against base', () => {
   })
 
   itReal('finds the one Alpaca record with an extra field when the first half of the file is the base', () => {
-    const rows = readJson('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json') as RecordFields[]
+    const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const half = Math.floor(rows.length / 2)
     const records = recordsOf(rows)
     const baseSummary = runCheck(schemaCheck, records.slice(0, half), { side: 'base' }).summary
@@ -163,11 +146,11 @@ describe('without a schema: type drift against base', () => {
 
 describe('applicability', () => {
   it('is applicable with a schema, or without one once compared with a base', () => {
-    expect(schemaCheck.start(contextOf({ config: { schemaObject: { type: 'object' } } })).applicable?.()).toBe(true)
-    const alone = schemaCheck.start(contextOf())
+    expect(schemaCheck.start(checkContext({ config: { schemaObject: { type: 'object' } } })).applicable?.()).toBe(true)
+    const alone = schemaCheck.start(checkContext())
     alone.finish(() => undefined)
     expect(alone.applicable?.()).toBe(false)
-    const compared = schemaCheck.start(contextOf())
+    const compared = schemaCheck.start(checkContext())
     compared.finish(() => undefined, { records: 1, invalid: 0, fields: {} })
     expect(compared.applicable?.()).toBe(true)
   })

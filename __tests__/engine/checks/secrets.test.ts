@@ -2,7 +2,7 @@ import { findSecrets, isJwt, shannonEntropy } from '../../../src/engine/checks/d
 import { mask, secretsCheck } from '../../../src/engine/checks/secrets.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-import { itReal, realRecords, stringFields } from './realdata-records.js'
+import { itReal, realRecords, stringFields } from '../../helpers/realdata.js'
 
 // Fake credentials are assembled at run time, so the source file holds no string that a secret
 // scanner (or GitHub push protection) would take for a real key.

@@ -1,15 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { cutLengthSpikesOf, openBracketAtEnd, truncatedCheck, unclosedFence } from '../../../src/engine/checks/truncated.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
-
-const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
-const real = (p: string): string => path.join(REALDATA, p)
-const itReal = fs.existsSync(REALDATA) ? it : it.skip
-
-const readJsonl = (p: string): RecordFields[] =>
-  fs.readFileSync(real(p), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RecordFields)
+import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
 /** A text of exactly `length` characters that stops on letters. */
 const cutAt = (length: number, seed: string): string => (seed + 'lorem ipsum dolor sit amet, consectetur '.repeat(300)).slice(0, length - 2) + 'ab'
@@ -103,7 +95,7 @@ describe('truncated', () => {
   })
 
   itReal('does not mistake the 3 toolformer instructions that happen to be 256 characters for a cut (209 more stop within 16 of it)', () => {
-    const rows = JSON.parse(fs.readFileSync(real('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json'), 'utf8')) as RecordFields[]
+    const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings } = runCheck(truncatedCheck, recordsOf(rows), { textFields: ['instruction', 'input', 'output'] })
     expect(findings).toEqual([])
     expect(cutLengthSpikesOf(rows.map((row) => String(row.instruction)), 1)).toEqual([])

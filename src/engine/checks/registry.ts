@@ -1,3 +1,4 @@
+import { UNIQUENESS_CHECKS } from '../uniqueness.js'
 import { agreementCheck } from './agreement.js'
 import { chatFormatCheck } from './chat-format.js'
 import { conflictingLabelsCheck } from './conflicting-labels.js'
@@ -93,5 +94,9 @@ const PIPELINE_CHECKS: readonly CheckInfo[] = [
 
 /** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
 export function checkCatalog(): CheckInfo[] {
-  return [...PIPELINE_CHECKS, ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults }))]
+  return [
+    ...PIPELINE_CHECKS,
+    ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults })),
+    ...UNIQUENESS_CHECKS.map(({ id, description, defaultSeverity, defaults }) => ({ id, dimension: 'uniqueness' as const, description, defaultSeverity, defaults }))
+  ]
 }

@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { createWriteStream } from 'node:fs'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { ByteSource } from '../../engine/readers/types.js'
+import { streamSource } from '../../sources/spill.js'
 import type { GitHubClient, RepoRef } from '../client.js'
 
 /**
@@ -27,19 +23,7 @@ export function apiFileSource(client: GitHubClient, repo: RepoRef, ref: string, 
       .catch((error: Error) => output.destroy(new Error(`could not download ${path} at ${ref.slice(0, 12)}: ${error.message}`)))
     return output
   }
-  let spilled: Promise<string> | undefined
-  return {
-    path,
-    open,
-    localFile: () => {
-      spilled ??= (async () => {
-        const file = join(mkdtempSync(join(tmpdir(), 'dataset-audit-api-')), path.replace(/[^\w.-]+/g, '_'))
-        await pipeline(open(), createWriteStream(file))
-        return file
-      })()
-      return spilled
-    }
-  }
+  return streamSource(path, open)
 }
 
 /** A small text file at a commit (the config, a schema), or undefined when there is none. */

@@ -28,12 +28,7 @@ export async function mergeBaseViaApi(client: GitHubClient, repo: RepoRef, base:
  * as a removal and an addition.
  */
 export async function diffTreesViaApi(client: GitHubClient, repo: RepoRef, baseSha: string, headSha: string): Promise<ChangedPath[]> {
-  const tree = async (sha: string): Promise<Map<string, string>> => {
-    const { data } = await client.rest.git.getTree({ ...repo, tree_sha: sha, recursive: 'true' })
-    if (data.truncated) throw new Error(`the tree of ${sha.slice(0, 12)} is too large for the API; check out with fetch-depth: 0 so local git can be used`)
-    return new Map(data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => [e.path!, e.sha!]))
-  }
-  const [base, head] = await Promise.all([tree(baseSha), tree(headSha)])
+  const [base, head] = await Promise.all([treeBlobs(client, repo, baseSha), treeBlobs(client, repo, headSha)])
   const changes: ChangedPath[] = []
   for (const [path, sha] of head) {
     const baseBlob = base.get(path)
@@ -42,4 +37,16 @@ export async function diffTreesViaApi(client: GitHubClient, repo: RepoRef, baseS
   }
   for (const path of base.keys()) if (!head.has(path)) changes.push({ status: 'removed', path })
   return changes.sort((a, b) => a.path.localeCompare(b.path))
+}
+
+/** A commit's files and their blob ids, from the recursive trees API. */
+async function treeBlobs(client: GitHubClient, repo: RepoRef, sha: string): Promise<Map<string, string>> {
+  const { data } = await client.rest.git.getTree({ ...repo, tree_sha: sha, recursive: 'true' })
+  if (data.truncated) throw new Error(`the tree of ${sha.slice(0, 12)} is too large for the API; check out with fetch-depth: 0 so local git can be used`)
+  return new Map(data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => [e.path!, e.sha!]))
+}
+
+/** Every file path at a commit, through the API. */
+export async function listTreeViaApi(client: GitHubClient, repo: RepoRef, sha: string): Promise<string[]> {
+  return [...(await treeBlobs(client, repo, sha)).keys()]
 }

@@ -1,0 +1,125 @@
+import { joinNormalised } from '../../../src/engine/dedup/normalise.js'
+import { hashRange, jaccard, Shingler, shingleSet, Tokens, to53 } from '../../../src/engine/dedup/shingles.js'
+
+/** The hashes of the words of `joinNormalised(parts)`, computed the slow way: split the string. */
+function slowTokenHashes(parts: string[]): number[] {
+  const joined = joinNormalised(parts)
+  const out = new Int32Array(2)
+  return joined === ''
+    ? []
+    : joined.split(' ').flatMap((word) => {
+        hashRange(word, 0, word.length, out, 0)
+        return [out[0], out[1]]
+      })
+}
+
+function tokenHashes(parts: string[]): { hashes: number[]; words: number } {
+  const tokens = new Tokens()
+  tokens.load(parts)
+  return { hashes: Array.from(tokens.hashes.subarray(0, 2 * tokens.count)), words: tokens.words }
+}
+
+/** Naive word n-gram set of a normalised text, as strings. */
+function naiveShingles(parts: string[], n: number): Set<string> {
+  const words = joinNormalised(parts).split(' ')
+  const set = new Set<string>()
+  if (words.length < n) set.add(words.join(' '))
+  for (let i = 0; i + n <= words.length; i++) set.add(words.slice(i, i + n).join(' '))
+  return set
+}
+
+function naiveJaccard(a: Set<string>, b: Set<string>): number {
+  let shared = 0
+  for (const item of a) if (b.has(item)) shared++
+  return shared / (a.size + b.size - shared)
+}
+
+describe('Tokens', () => {
+  it.each([
+    [['Hello, World! How are-you?']],
+    [['ＨＥＬＬＯ wörld — «ça va?»', 'plain ASCII part', '']],
+    [['', 'x y'], ['a b', '', 'c']],
+    [['tab\tand\r\nnewline', '  spaced   out  ']]
+  ])('hashes the words of %j as the normalised string split on spaces would', (...cases: string[][]) => {
+    for (const parts of cases) expect(tokenHashes(parts).hashes).toEqual(slowTokenHashes(parts))
+  })
+
+  it('counts words, not part separators', () => {
+    expect(tokenHashes(['one two', '', 'three']).words).toBe(3)
+    expect(tokenHashes(['', '...']).words).toBe(0)
+  })
+
+  it('digests equal token sequences alike and different ones apart', () => {
+    const digest = (parts: string[]): number[] => {
+      const tokens = new Tokens()
+      tokens.load(parts)
+      const out = new Int32Array(2)
+      tokens.digest(out)
+      return Array.from(out)
+    }
+    expect(digest(['The cat, sat.'])).toEqual(digest(['the cat sat']))
+    expect(digest(['a b', 'c'])).not.toEqual(digest(['a', 'b c']))
+    expect(digest(['a b c'])).not.toEqual(digest(['a c b']))
+  })
+})
+
+describe('Shingler', () => {
+  it('makes one word n-gram per position, or one of all the words when there are fewer than n', () => {
+    const tokens = new Tokens()
+    const shingler = new Shingler()
+    tokens.load(['one two three four five six seven'])
+    expect(shingler.words(tokens, 5)).toBe(3)
+    tokens.load(['one two'])
+    expect(shingler.words(tokens, 5)).toBe(1)
+  })
+
+  it('makes character n-grams, one for a text shorter than n', () => {
+    const shingler = new Shingler()
+    expect(shingler.characters('hello world', 5)).toBe(7)
+    expect(shingler.characters('hi', 5)).toBe(1)
+  })
+
+  it('gives word shingle sets whose Jaccard equals the naive string computation', () => {
+    const texts = [
+      'the quick brown fox jumps over the lazy dog and runs far away into the forest',
+      'the quick brown fox jumps over the lazy cat and runs far away into the forest',
+      'The quick brown fox, jumps over the lazy dog and runs FAR away into the forest!',
+      'a completely different sentence about nothing at all in particular today'
+    ]
+    const tokens = new Tokens()
+    const shingler = new Shingler()
+    const sets = texts.map((text) => {
+      tokens.load([text])
+      shingler.words(tokens, 5)
+      return shingleSet(shingler)
+    })
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < texts.length; j++) {
+        expect(jaccard(sets[i], sets[j])).toBeCloseTo(naiveJaccard(naiveShingles([texts[i]], 5), naiveShingles([texts[j]], 5)), 12)
+      }
+    }
+    expect(jaccard(sets[0], sets[2])).toBe(1)
+  })
+})
+
+describe('jaccard and shingleSet', () => {
+  it('computes |A ∩ B| / |A ∪ B| on sorted distinct sets', () => {
+    expect(jaccard(new Float64Array([1, 2, 3, 4]), new Float64Array([3, 4, 5]))).toBe(2 / 5)
+    expect(jaccard(new Float64Array([]), new Float64Array([]))).toBe(1)
+  })
+
+  it('sorts and de-duplicates the shingles of a text that repeats itself', () => {
+    const tokens = new Tokens()
+    const shingler = new Shingler()
+    tokens.load(['a b c d e a b c d e a b c d e'])
+    shingler.words(tokens, 5)
+    const set = shingleSet(shingler)
+    expect(set.length).toBe(5)
+    expect(Array.from(set)).toEqual(Array.from(set).sort((x, y) => x - y))
+  })
+
+  it('keeps 53 bits of a 64-bit hash exactly', () => {
+    expect(to53(-1, -1)).toBe(2 ** 53 - 1)
+    expect(to53(0, 0x200000)).toBe(0)
+  })
+})

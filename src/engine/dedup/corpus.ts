@@ -1,0 +1,57 @@
+/**
+ * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
+ * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
+ * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
+ * out to matter.
+ */
+export class CorpusArrays {
+  /** Records stored. */
+  count = 0
+  fileOf = new Int32Array(1024)
+  indexOf = new Int32Array(1024)
+  lineOf = new Int32Array(1024)
+  exactLow = new Int32Array(1024)
+  exactHigh = new Int32Array(1024)
+  /** `bands` values per record, record after record. */
+  bandValues: Int32Array
+  /** 1 when the record was shingled by characters. */
+  byCharacters = new Uint8Array(1024)
+
+  constructor(readonly bands: number) {
+    this.bandValues = new Int32Array(1024 * bands)
+  }
+
+  /** Stores one record's place and returns its slot; the caller fills in its hashes. */
+  add(file: number, index: number, line: number): number {
+    if (this.count === this.fileOf.length) this.grow()
+    const slot = this.count++
+    this.fileOf[slot] = file
+    this.indexOf[slot] = index
+    this.lineOf[slot] = line
+    return slot
+  }
+
+  /** Bytes held, for the stats. */
+  get bytes(): number {
+    return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands)
+  }
+
+  private grow(): void {
+    const size = this.fileOf.length * 2
+    this.fileOf = grownInt(this.fileOf, size)
+    this.indexOf = grownInt(this.indexOf, size)
+    this.lineOf = grownInt(this.lineOf, size)
+    this.exactLow = grownInt(this.exactLow, size)
+    this.exactHigh = grownInt(this.exactHigh, size)
+    this.bandValues = grownInt(this.bandValues, size * this.bands)
+    const flags = new Uint8Array(size)
+    flags.set(this.byCharacters)
+    this.byCharacters = flags
+  }
+}
+
+function grownInt(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(size)
+  bigger.set(array)
+  return bigger
+}

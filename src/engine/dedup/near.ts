@@ -1,0 +1,160 @@
+import type { CorpusArrays } from './corpus.js'
+import { forEachRun, radixOrder } from './lsh.js'
+import { SplitKind, type LeakPair, type SlotRelations } from './relations.js'
+import { jaccard } from './shingles.js'
+import { UnionFind } from './union-find.js'
+
+/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
+const NONE = 0
+const SAME_GROUP = 1
+const TRAIN_EVAL = 2
+
+/** Buckets larger than this have every member marked, rather than pair by pair. */
+const PAIRWISE_MARKING_LIMIT = 64
+
+/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
+const EPSILON = 1e-12
+
+/**
+ * The records of the near-duplicate index (the first of each exact group: `reps`, by slot) and
+ * what they need from the rest of the side.
+ */
+export interface NearIndex {
+  corpus: CorpusArrays
+  reps: Int32Array
+  relations: SlotRelations
+  /** Compare records of one group (near duplicates); false when only leakage is looked for. */
+  withinGroups: boolean
+}
+
+/** What verifying the LSH candidates found. */
+export interface NearResult {
+  /** Clusters over positions in `reps`: records linked by verified pairs of one group. */
+  clusters: UnionFind
+  /** Per position: the most similar verified partner that is its original, or -1. */
+  bestEarlier: Int32Array
+  bestEarlierJaccard: Float64Array
+  /** Per position: the most similar verified partner, or -1. */
+  bestAny: Int32Array
+  bestAnyJaccard: Float64Array
+  /** Near leakage, by the slot the finding goes on. */
+  leaks: Map<number, LeakPair>
+  pairsVerified: number
+  pairsSimilar: number
+}
+
+function relation(index: NearIndex, a: number, b: number): number {
+  const { corpus, relations } = index
+  if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b]) return NONE
+  if (relations.groupOf(a) === relations.groupOf(b)) return index.withinGroups ? SAME_GROUP : NONE
+  const kinds = relations.kindOf(a) | relations.kindOf(b)
+  return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE
+}
+
+/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
+function forEachBucket(index: NearIndex, visit: (order: Uint32Array, start: number, end: number) => void): void {
+  const { corpus, reps } = index
+  const bands = corpus.bands
+  const keys = new Int32Array(reps.length)
+  for (let band = 0; band < bands; band++) {
+    for (let i = 0; i < reps.length; i++) keys[i] = corpus.bandValues[reps[i] * bands + band]
+    const order = radixOrder(reps.length, [keys])
+    forEachRun(order, keys, (start, end) => visit(order, start, end))
+  }
+}
+
+/**
+ * The LSH candidates: 1 per position of a record that shares a band with a record it may be
+ * compared with (same group, or train against eval). Only these are read again.
+ */
+export function lshCandidates(index: NearIndex): Uint8Array {
+  const marks = new Uint8Array(index.reps.length)
+  forEachBucket(index, (order, start, end) => {
+    if (end - start > PAIRWISE_MARKING_LIMIT) {
+      for (let i = start; i < end; i++) marks[order[i]] = 1
+      return
+    }
+    for (let i = start; i < end; i++) {
+      for (let j = i + 1; j < end; j++) {
+        if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
+          marks[order[i]] = 1
+          marks[order[j]] = 1
+        }
+      }
+    }
+  })
+  return marks
+}
+
+/**
+ * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
+ * no reported pair is below `threshold`. Pairs already in one cluster, and train records
+ * already reported as leaked, are not verified again: that keeps a bucket of a thousand
+ * near-identical records from costing half a million comparisons.
+ */
+export function verifyCandidates(
+  index: NearIndex,
+  sets: ReadonlyMap<number, Float64Array>,
+  threshold: number,
+  exactLeaks: ReadonlyMap<number, LeakPair>
+): NearResult {
+  const { reps, relations } = index
+  const size = reps.length
+  const clusters = new UnionFind(size)
+  const bestEarlier = new Int32Array(size).fill(-1)
+  const bestEarlierJaccard = new Float64Array(size)
+  const bestAny = new Int32Array(size).fill(-1)
+  const bestAnyJaccard = new Float64Array(size)
+  const leaks = new Map<number, LeakPair>()
+  const tried = new Set<number>()
+  let pairsVerified = 0
+  let pairsSimilar = 0
+
+  const noteEdge = (from: number, to: number, similarity: number): void => {
+    if (similarity > bestAnyJaccard[from]) {
+      bestAny[from] = to
+      bestAnyJaccard[from] = similarity
+    }
+    if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
+      bestEarlier[from] = to
+      bestEarlierJaccard[from] = similarity
+    }
+  }
+
+  const members: number[] = []
+  forEachBucket(index, (order, start, end) => {
+    members.length = 0
+    for (let i = start; i < end; i++) if (sets.has(order[i])) members.push(order[i])
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i]
+        const b = members[j]
+        const slotA = reps[a]
+        const slotB = reps[b]
+        const kind = relation(index, slotA, slotB)
+        if (kind === NONE) continue
+        let blamed = -1
+        if (kind === SAME_GROUP) {
+          if (clusters.find(a) === clusters.find(b)) continue
+        } else {
+          const train = relations.kindOf(slotA) === SplitKind.Train ? slotA : slotB
+          blamed = relations.blame(train, train === slotA ? slotB : slotA)
+          if (exactLeaks.has(blamed) || leaks.has(blamed)) continue
+        }
+        const key = a < b ? a * size + b : b * size + a
+        if (tried.has(key)) continue
+        tried.add(key)
+        pairsVerified++
+        const similarity = jaccard(sets.get(a)!, sets.get(b)!)
+        if (similarity < threshold - EPSILON) continue
+        pairsSimilar++
+        if (kind === SAME_GROUP) {
+          clusters.union(a, b)
+          noteEdge(a, b, similarity)
+          noteEdge(b, a, similarity)
+        } else leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false })
+      }
+    }
+  })
+  return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar }
+}

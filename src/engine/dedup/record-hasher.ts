@@ -1,0 +1,79 @@
+import { bandHashes, MinHasher } from './minhash.js'
+import { joinNormalised } from './normalise.js'
+import { Shingler, shingleSet, Tokens, type ShingleOptions } from './shingles.js'
+
+/** Everything that decides a record's hashes: two runs with equal settings give equal hashes. */
+export interface HashSettings extends ShingleOptions {
+  permutations: number
+  bands: number
+  rows: number
+  /** Seed of the MinHash permutations. */
+  seed: number
+}
+
+/**
+ * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
+ * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
+ * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
+ */
+export class RecordHasher {
+  private readonly tokens = new Tokens()
+  private readonly shingler = new Shingler()
+  private readonly minHasher: MinHasher
+  private readonly signature: Int32Array
+  private parts: readonly string[] = []
+  /** The two halves of the loaded record's exact hash. */
+  readonly exact = new Int32Array(2)
+
+  constructor(readonly settings: HashSettings) {
+    this.minHasher = new MinHasher(settings.permutations, settings.seed)
+    this.signature = new Int32Array(settings.permutations)
+  }
+
+  /**
+   * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
+   * count; 0 means it has no text to compare.
+   */
+  load(parts: readonly string[]): number {
+    this.parts = parts
+    this.tokens.load(parts)
+    this.tokens.digest(this.exact)
+    return this.tokens.words
+  }
+
+  /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
+  get byCharacters(): boolean {
+    return this.tokens.words < this.settings.minWords
+  }
+
+  /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
+  bands(out: Int32Array, at: number): void {
+    const count = this.shingle(false)
+    this.minHasher.signature(this.shingler.low, count, this.signature)
+    bandHashes(this.signature, this.settings.bands, this.settings.rows, out, at)
+  }
+
+  /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
+  ngrams(n: number): { low: Int32Array; high: Int32Array; count: number } {
+    const count = this.shingler.words(this.tokens, n)
+    return { low: this.shingler.low, high: this.shingler.high, count }
+  }
+
+  /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
+  shingleSet(): Float64Array {
+    this.shingle()
+    return shingleSet(this.shingler)
+  }
+
+  /** The loaded record's MinHash signature (a copy), for tests and estimates. */
+  signatureOf(): Int32Array {
+    this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature)
+    return this.signature.slice()
+  }
+
+  private shingle(highHalves = true): number {
+    return this.byCharacters
+      ? this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
+      : this.shingler.words(this.tokens, this.settings.ngram, highHalves)
+  }
+}

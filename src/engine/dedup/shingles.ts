@@ -1,0 +1,249 @@
+/**
+ * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
+ * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
+ * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
+ * shingles.
+ */
+import { ASCII_BREAK_CODES, normaliseText, PART_SEPARATOR } from './normalise.js'
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul
+
+const C1 = 0xcc9e2d51
+const C2 = 0x1b873593
+const SPACE = 0x20
+const K1 = 0x9e3779b1
+const K2 = 0x85ebca77
+const K3 = 0x27d4eb2f
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16
+  h = imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = imul(h, 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
+export function mixBlock(h: number, block: number): number {
+  let k = imul(block, C1)
+  k = (k << 15) | (k >>> 17)
+  h ^= imul(k, C2)
+  h = (h << 13) | (h >>> 19)
+  return (imul(h, 5) + 0xe6546b64) | 0
+}
+
+/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
+export function to53(low: number, high: number): number {
+  return (high & 0x1fffff) * 4294967296 + (low >>> 0)
+}
+
+/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
+export function hashRange(text: string, start: number, end: number, out: Int32Array, at: number): void {
+  let h1 = 0x9747b28c
+  let h2 = 0x5bd1e995
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    h1 = imul(h1 ^ code, K1)
+    h2 = imul(h2 ^ code, K2)
+  }
+  const length = end - start
+  out[at] = fmix32(h1 ^ length)
+  out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1)
+}
+
+/**
+ * The words of one record's normalised parts, hashed, without building the normalised text:
+ * ASCII is lower-cased and split on the normalisation's break characters as it is read;
+ * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
+ * word in the normalised text, and parts are divided by a separator token, so the tokens are
+ * exactly those of `joinNormalised(parts)` split on spaces.
+ */
+export class Tokens {
+  /** Per token: the two halves of its hash, interleaved. */
+  hashes = new Int32Array(2048)
+  /** Tokens: words and part separators. */
+  count = 0
+  /** Words, separators not counted. */
+  words = 0
+  private readonly separator = new Int32Array(2)
+
+  constructor() {
+    hashRange(PART_SEPARATOR, 0, 1, this.separator, 0)
+  }
+
+  /** Tokenises the parts of one record, a separator between each two. */
+  load(parts: readonly string[]): void {
+    this.count = 0
+    this.words = 0
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) this.push(this.separator[0], this.separator[1])
+      this.addPart(parts[i])
+    }
+  }
+
+  /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
+  digest(out: Int32Array): void {
+    let h1 = 0x243f6a88
+    let h2 = 0x13198a2e
+    const hashes = this.hashes
+    for (let t = 0; t < this.count; t++) {
+      h1 = mixBlock(h1, hashes[2 * t])
+      h2 = mixBlock(h2, hashes[2 * t + 1])
+    }
+    out[0] = fmix32(h1 ^ this.count)
+    out[1] = fmix32(h2 ^ imul(this.count, K3))
+  }
+
+  private addPart(text: string): void {
+    if (!this.addWords(text, false)) this.addWords(normaliseText(text), true)
+  }
+
+  /**
+   * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
+   * must be ASCII: at its first other character nothing is added and the answer is false, as
+   * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
+   * (only letters, digits, marks, symbols and single spaces left) is read whole.
+   */
+  private addWords(text: string, normalised: boolean): boolean {
+    const start = this.count
+    const startWords = this.words
+    let h1 = 0x9747b28c
+    let h2 = 0x5bd1e995
+    let length = 0
+    for (let i = 0; i <= text.length; i++) {
+      let code = i === text.length ? SPACE : text.charCodeAt(i)
+      if (code < 128 && ASCII_BREAK_CODES[code] === 1) {
+        if (length > 0) {
+          this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1))
+          this.words++
+          h1 = 0x9747b28c
+          h2 = 0x5bd1e995
+          length = 0
+        }
+        continue
+      }
+      if (code >= 128 && !normalised) {
+        this.count = start
+        this.words = startWords
+        return false
+      }
+      if (code >= 65 && code <= 90) code += 32
+      h1 = imul(h1 ^ code, K1)
+      h2 = imul(h2 ^ code, K2)
+      length++
+    }
+    return true
+  }
+
+  private push(low: number, high: number): void {
+    if (2 * this.count + 2 > this.hashes.length) {
+      const bigger = new Int32Array(this.hashes.length * 2)
+      bigger.set(this.hashes)
+      this.hashes = bigger
+    }
+    this.hashes[2 * this.count] = low
+    this.hashes[2 * this.count + 1] = high
+    this.count++
+  }
+}
+
+/** How a record is cut into shingles. */
+export interface ShingleOptions {
+  /** Words per shingle (5). */
+  ngram: number
+  /** Characters per shingle for short records (5). */
+  charNgram: number
+  /** Records with fewer words than this are shingled by characters: a few words make too few word n-grams to compare. */
+  minWords: number
+}
+
+/** Shingle hashes of one record, in buffers reused from one record to the next. */
+export class Shingler {
+  /** Per shingle of the last record: low half of its hash. */
+  low = new Int32Array(1024)
+  /** Per shingle of the last record: high half. */
+  high = new Int32Array(1024)
+  /** Shingles of the last record. */
+  count = 0
+  private readonly scratch = new Int32Array(2)
+
+  /**
+   * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
+   * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
+   */
+  words(tokens: Tokens, n: number, highHalves = true): number {
+    const size = tokens.count < n ? tokens.count : n
+    const count = tokens.count < n ? 1 : tokens.count - n + 1
+    this.ensure(count)
+    const hashes = tokens.hashes
+    for (let s = 0; s < count; s++) {
+      let h1 = 0x3c6ef372
+      for (let j = 0; j < size; j++) h1 = mixBlock(h1, hashes[2 * (s + j)])
+      this.low[s] = fmix32(h1 ^ size)
+    }
+    if (highHalves) {
+      for (let s = 0; s < count; s++) {
+        let h2 = 0x7f4a7c15
+        for (let j = 0; j < size; j++) h2 = mixBlock(h2, hashes[2 * (s + j) + 1])
+        this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647))
+      }
+    }
+    this.count = count
+    return count
+  }
+
+  /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
+  characters(normalised: string, n: number): number {
+    const length = normalised.length
+    const count = length <= n ? 1 : length - n + 1
+    const size = length <= n ? length : n
+    this.ensure(count)
+    for (let s = 0; s < count; s++) {
+      hashRange(normalised, s, s + size, this.scratch, 0)
+      // Another seed than word shingles: a short text and a long one never share shingles by accident.
+      this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491)
+      this.high[s] = this.scratch[1]
+    }
+    this.count = count
+    return count
+  }
+
+  private ensure(count: number): void {
+    if (this.low.length < count) {
+      this.low = new Int32Array(Math.ceil(count * 1.5))
+      this.high = new Int32Array(this.low.length)
+    }
+  }
+}
+
+/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
+export function shingleSet(shingler: Shingler): Float64Array {
+  const values = new Float64Array(shingler.count)
+  for (let i = 0; i < shingler.count; i++) values[i] = to53(shingler.low[i], shingler.high[i])
+  values.sort()
+  let distinct = 0
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[distinct - 1]) values[distinct++] = values[i]
+  return values.slice(0, distinct)
+}
+
+/** Jaccard similarity of two sets given as sorted, distinct numbers. */
+export function jaccard(a: Float64Array, b: Float64Array): number {
+  let i = 0
+  let j = 0
+  let shared = 0
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      shared++
+      i++
+      j++
+    } else if (a[i] < b[j]) i++
+    else j++
+  }
+  const union = a.length + b.length - shared
+  return union === 0 ? 1 : shared / union
+}

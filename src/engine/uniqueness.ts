@@ -1,0 +1,720 @@
+/**
+ * The uniqueness dimension at corpus scale: exact duplicates, near duplicates (MinHash-LSH,
+ * every pair verified by exact Jaccard) and train/eval leakage with n-gram contamination,
+ * within a file and across the files of a split. A stage of its own rather than a `Check`:
+ * its findings need every file of a side before any can be reported.
+ */
+import type { CheckConfig, FileSettings, Split } from '../config/types.js'
+import { ContaminationIndex } from './dedup/contamination.js'
+import { CorpusArrays } from './dedup/corpus.js'
+import { groupExact } from './dedup/exact.js'
+import { optimalParams } from './dedup/lsh.js'
+import { lshCandidates, verifyCandidates, type NearResult } from './dedup/near.js'
+import { comparisonParts, rawText } from './dedup/normalise.js'
+import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
+import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
+import { rereadRecords, type RecordPlace } from './dedup/reread.js'
+import type { ByteSource, ReadOptions } from './readers/types.js'
+import { truncate } from './text.js'
+import type { DatasetRecord, Finding, Severity } from './types.js'
+
+/** One file of the corpus on one side. */
+export interface CorpusFile {
+  path: string
+  side: 'base' | 'head'
+  /** Unchanged by the PR: read only so added records can be compared with it; no findings are reported on it. */
+  reference: boolean
+  split?: Split
+  /** The fields to compare (empty: the whole record but its key fields, canonically). */
+  textFields: string[]
+  settings: FileSettings
+  /** Re-openable: read again in `finish()` for the few records the indexes name. */
+  source: ByteSource
+  /**
+   * True when the PR brought the record at this 0-based position (added or modified); asked
+   * in `finish()`. Of two equal records, the one that was already there is the original, so a
+   * finding lands on the PR's copy; also sets `introduced` on the findings. Absent: file order
+   * decides and `introduced` is left to the caller.
+   */
+  isNew?: (index: number) => boolean
+}
+
+/** A finding and the side it was found on. */
+export interface SideFinding {
+  side: 'base' | 'head'
+  finding: Finding
+}
+
+export const EXACT_DUPLICATES = 'exact-duplicates'
+export const NEAR_DUPLICATES = 'near-duplicates'
+export const LEAKAGE = 'leakage'
+type UniquenessCheckId = typeof EXACT_DUPLICATES | typeof NEAR_DUPLICATES | typeof LEAKAGE
+
+/** What `/audit explain` and the config docs say about each check of the stage. */
+export interface UniquenessCheck {
+  id: UniquenessCheckId
+  description: string
+  defaultSeverity: Severity
+  defaults: CheckConfig
+}
+
+/** The stage's checks with their defaults (merged under the user's settings). */
+export const UNIQUENESS_CHECKS: readonly UniquenessCheck[] = [
+  {
+    id: EXACT_DUPLICATES,
+    description:
+      'Records whose text is the same once Unicode (NFKC), case, spacing and punctuation are normalised, within a file and across the files of one split. `fields` sets the compared fields for all three uniqueness checks; records with no text are counted, not compared.',
+    defaultSeverity: 'warning',
+    defaults: {}
+  },
+  {
+    id: NEAR_DUPLICATES,
+    description:
+      'Records whose word 5-grams (character 5-grams under `minWords` words) have a Jaccard similarity of at least `threshold`, found with MinHash-LSH and verified exactly: no reported pair is below the threshold.',
+    defaultSeverity: 'warning',
+    defaults: {
+      /** Jaccard similarity from which two records are near duplicates. */
+      threshold: 0.8,
+      /** MinHash permutations (signature length). */
+      permutations: 128,
+      /** Words per shingle. */
+      ngram: 5,
+      /** Characters per shingle for records with fewer than `minWords` words. */
+      charNgram: 5,
+      /** Records with fewer words are shingled by characters: a handful of words makes too few word n-grams. */
+      minWords: 10,
+      /** Weights of missed similar pairs and of extra candidates when bands and rows are chosen (as datasketch). */
+      falsePositiveWeight: 0.5,
+      falseNegativeWeight: 0.5,
+      /** Seed of the permutations. */
+      seed: 1
+    }
+  },
+  {
+    id: LEAKAGE,
+    description:
+      'Records of a validation or test split found in a train split of the same side, exact or near (at the near-duplicate threshold), and per eval file the share of records with a word n-gram (13) that occurs in the train split, as the GPT-3 paper and lm-evaluation-harness measure contamination.',
+    defaultSeverity: 'error',
+    defaults: {
+      /** Words per n-gram for contamination. */
+      ngram: 13,
+      /** Contamination rate from which the per-file finding is a warning rather than info. */
+      warnRate: 0.01
+    }
+  }
+]
+
+/** Numbers about one side: what was compared and what was found (every file, references included). */
+export interface UniquenessSideStats {
+  side: 'base' | 'head'
+  files: number
+  /** Records compared (with some text). */
+  records: number
+  /** Records with no text in the compared fields: counted here, never compared, never duplicates of each other. */
+  emptyText: number
+  /** Records shingled by characters (fewer than `minWords` words). */
+  shortRecords: number
+  /** Records that repeat an earlier record of their group exactly (after normalisation). */
+  exactDuplicates: number
+  /** Distinct texts that occur more than once in a group. */
+  repeatedTexts: number
+  /** Records in a near-duplicate cluster other than its first. */
+  nearDuplicates: number
+  clusters: number
+  /** Cluster size -> how many clusters have it. */
+  clusterSizes: Record<string, number>
+  largestClusters: Array<{ size: number; file: string; line: number }>
+  /** Records the LSH index named as candidates (read again). */
+  candidates: number
+  pairsVerified: number
+  /** Verified pairs at or above the threshold. */
+  pairsSimilar: number
+  leakage: { exact: number; near: number }
+  contamination: ContaminationStats[]
+  /** Bytes of the per-record index. */
+  indexBytes: number
+}
+
+/** N-gram contamination of one eval file by the train split of its side. */
+export interface ContaminationStats {
+  file: string
+  split: Split
+  /** Records with at least `ngram` words. */
+  tested: number
+  /** Records too short to hold one n-gram. */
+  tooShort: number
+  contaminated: number
+  /** contaminated / tested (0 when nothing was tested). */
+  rate: number
+}
+
+export interface UniquenessStats {
+  settings: { threshold: number; permutations: number; bands: number; rows: number; ngram: number; charNgram: number; minWords: number; contaminationNgram: number }
+  sides: UniquenessSideStats[]
+  /** Time in the per-record callbacks, in `finish()`, and of `finish()` in reading files again. */
+  timings: { recordMs: number; finishMs: number; rereadMs: number }
+}
+
+/** Longest excerpt of a record in a finding. */
+const EXCERPT_CHARS = 120
+
+/** Most clusters listed by size in the stats. */
+const LARGEST_CLUSTERS = 5
+
+/** Flags of what a record is read again for. */
+const NEED_SET = 1
+const NEED_EXCERPT = 2
+
+interface StageSettings {
+  config: Record<UniquenessCheckId, CheckConfig>
+  enabled: Record<UniquenessCheckId, boolean>
+  threshold: number
+  hash: HashSettings
+  contaminationNgram: number
+  warnRate: number
+}
+
+interface FileEntry {
+  id: number
+  file: CorpusFile
+  group: number
+  kind: SplitKind
+  fields: string[]
+  exclude: ReadonlySet<string>
+  readOptions: ReadOptions
+  /** Findings of each check are reported on this file. */
+  reports: Record<UniquenessCheckId, boolean>
+  severity: Record<UniquenessCheckId, Severity>
+  records: number
+  emptyText: number
+  shortRecords: number
+  tested: number
+  tooShort: number
+  /** The contamination index's version when this train file was opened. */
+  versionAtOpen: number
+}
+
+interface SideState {
+  side: 'base' | 'head'
+  files: FileEntry[]
+  groups: Map<string, number>
+  corpus: CorpusArrays
+  contamination: ContaminationIndex
+}
+
+/**
+ * The uniqueness checks over a whole corpus: `openFile` for each file of each side, records
+ * through the returned callback in file order, then `finish()`.
+ *
+ * Memory per record is a slot of the index (about 56 bytes at 9 bands: place, exact hash, band
+ * hashes); texts are never kept. `finish()` reads again only the records the indexes name: LSH
+ * candidates (for their shingle sets) and the records findings go on (for excerpts).
+ */
+export class UniquenessStage {
+  private readonly settings: StageSettings
+  private readonly hasher: RecordHasher
+  private readonly sides = new Map<'base' | 'head', SideState>()
+  private recordMs = 0
+
+  /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
+  constructor(checks: Record<string, CheckConfig>) {
+    this.settings = resolveSettings(checks)
+    this.hasher = new RecordHasher(this.settings.hash)
+  }
+
+  /** The LSH parameters in use. */
+  get lsh(): { bands: number; rows: number } {
+    return { bands: this.settings.hash.bands, rows: this.settings.hash.rows }
+  }
+
+  /** Called once per file and side before its records; returns the per-record callback. */
+  openFile(file: CorpusFile): (record: DatasetRecord) => void {
+    const side = this.sideState(file.side)
+    const entry = this.addFile(side, file)
+    return (record) => {
+      const started = performance.now()
+      this.addRecord(side, entry, record)
+      this.recordMs += performance.now() - started
+    }
+  }
+
+  /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
+  async finish(): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
+    const started = performance.now()
+    const findings: SideFinding[] = []
+    const sides: UniquenessSideStats[] = []
+    const timing = { rereadMs: 0 }
+    for (const name of ['base', 'head'] as const) {
+      const side = this.sides.get(name)
+      if (side) sides.push(await this.finishSide(side, findings, timing))
+    }
+    const { hash } = this.settings
+    return {
+      findings,
+      stats: {
+        settings: {
+          threshold: this.settings.threshold,
+          permutations: hash.permutations,
+          bands: hash.bands,
+          rows: hash.rows,
+          ngram: hash.ngram,
+          charNgram: hash.charNgram,
+          minWords: hash.minWords,
+          contaminationNgram: this.settings.contaminationNgram
+        },
+        sides,
+        timings: { recordMs: Math.round(this.recordMs), finishMs: Math.round(performance.now() - started), rereadMs: Math.round(timing.rereadMs) }
+      }
+    }
+  }
+
+  private sideState(name: 'base' | 'head'): SideState {
+    let side = this.sides.get(name)
+    if (!side) {
+      side = { side: name, files: [], groups: new Map(), corpus: new CorpusArrays(this.settings.hash.bands), contamination: new ContaminationIndex() }
+      this.sides.set(name, side)
+    }
+    return side
+  }
+
+  private addFile(side: SideState, file: CorpusFile): FileEntry {
+    const id = side.files.length
+    const groupName = file.split ? `split:${file.split}` : `file:${id}`
+    let group = side.groups.get(groupName)
+    if (group === undefined) side.groups.set(groupName, (group = side.groups.size))
+    const config = (check: UniquenessCheckId): CheckConfig => ({ ...this.settings.config[check], ...file.settings.checks[check] })
+    const checks = [EXACT_DUPLICATES, NEAR_DUPLICATES, LEAKAGE] as const
+    const reports = {} as Record<UniquenessCheckId, boolean>
+    const severity = {} as Record<UniquenessCheckId, Severity>
+    for (const check of checks) {
+      const merged = config(check)
+      reports[check] = !file.reference && this.settings.enabled[check] && merged.enabled !== false
+      severity[check] = merged.severity ?? UNIQUENESS_CHECKS.find((c) => c.id === check)!.defaultSeverity
+    }
+    const fields = config(EXACT_DUPLICATES).fields ?? file.textFields
+    const entry: FileEntry = {
+      id,
+      file,
+      group,
+      kind: file.split === 'train' ? SplitKind.Train : file.split === undefined ? SplitKind.None : SplitKind.Eval,
+      fields,
+      exclude: new Set(file.settings.key),
+      readOptions: { format: file.settings.format, delimiter: file.settings.delimiter, recordsPath: file.settings.recordsPath },
+      reports,
+      severity,
+      records: 0,
+      emptyText: 0,
+      shortRecords: 0,
+      tested: 0,
+      tooShort: 0,
+      versionAtOpen: side.contamination.version
+    }
+    side.files.push(entry)
+    return entry
+  }
+
+  /** The hot path: one record's hashes into the side's index. */
+  private addRecord(side: SideState, entry: FileEntry, record: DatasetRecord): void {
+    const { hasher, settings } = this
+    const words = hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+    if (words === 0) {
+      entry.emptyText++
+      return
+    }
+    const { corpus, contamination } = side
+    const slot = corpus.add(entry.id, record.index, record.line)
+    entry.records++
+    corpus.exactLow[slot] = hasher.exact[0]
+    corpus.exactHigh[slot] = hasher.exact[1]
+    if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
+      hasher.bands(corpus.bandValues, slot * corpus.bands)
+      if (hasher.byCharacters) {
+        corpus.byCharacters[slot] = 1
+        entry.shortRecords++
+      }
+    }
+    if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return
+    const n = settings.contaminationNgram
+    if (entry.kind === SplitKind.Eval) {
+      if (words < n) {
+        entry.tooShort++
+        return
+      }
+      entry.tested++
+      const grams = hasher.ngrams(n)
+      contamination.addEval(entry.id, record.line, grams.low, grams.high, grams.count)
+    } else if (contamination.evalRecords > 0 && words >= n) {
+      const grams = hasher.ngrams(n)
+      contamination.scanTrain(entry.id, grams.low, grams.high, grams.count)
+    }
+  }
+
+  private relations(side: SideState): SlotRelations {
+    const { files, corpus } = side
+    // With leakage off, train and eval are just other groups.
+    const leakage = this.settings.enabled[LEAKAGE]
+    const isNew = (slot: number): boolean => files[corpus.fileOf[slot]].file.isNew?.(corpus.indexOf[slot]) ?? false
+    const score = (slot: number): number => (files[corpus.fileOf[slot]].file.reference ? 0 : isNew(slot) ? 2 : 1)
+    return {
+      groupOf: (slot) => files[corpus.fileOf[slot]].group,
+      kindOf: (slot) => (leakage ? files[corpus.fileOf[slot]].kind : SplitKind.None),
+      compare: (a, b) => {
+        const fileA = files[corpus.fileOf[a]]
+        const fileB = files[corpus.fileOf[b]]
+        // What was there before the PR is the original: references, then records the PR did not bring.
+        if (fileA.file.reference !== fileB.file.reference) return fileA.file.reference ? -1 : 1
+        const newA = isNew(a)
+        if (newA !== isNew(b)) return newA ? 1 : -1
+        if (fileA.id !== fileB.id) return fileA.id - fileB.id
+        return corpus.indexOf[a] - corpus.indexOf[b]
+      },
+      // The train copy is the one to remove (decontaminate the training data), unless the eval
+      // copy is what the PR brought and the train copy was already there.
+      blame: (train, evalRecord) => (score(evalRecord) > score(train) ? evalRecord : train)
+    }
+  }
+
+  private async finishSide(side: SideState, out: SideFinding[], timing: { rereadMs: number }): Promise<UniquenessSideStats> {
+    const { corpus, files, contamination } = side
+    const { settings, hasher } = this
+    const relations = this.relations(side)
+    const n = corpus.count
+    const exact = groupExact(corpus, relations)
+
+    const indexNear = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]
+    let reps = new Int32Array(0)
+    const positionOf = new Int32Array(n).fill(-1)
+    let candidates: Uint8Array = new Uint8Array(0)
+    if (indexNear) {
+      let count = 0
+      for (let slot = 0; slot < n; slot++) if (exact.repOf[slot] === slot) count++
+      reps = new Int32Array(count)
+      count = 0
+      for (let slot = 0; slot < n; slot++) {
+        if (exact.repOf[slot] !== slot) continue
+        positionOf[slot] = count
+        reps[count++] = slot
+      }
+      candidates = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] })
+    }
+
+    // What to read again, per file: shingle sets of the candidates, excerpts of the records findings go on.
+    const needs = files.map(() => new Map<number, number>())
+    const need = (slot: number, flags: number): void => {
+      const map = needs[corpus.fileOf[slot]]
+      map.set(slot, (map.get(slot) ?? 0) | flags)
+    }
+    const reported = (slot: number, check: UniquenessCheckId): boolean => files[corpus.fileOf[slot]].reports[check]
+    for (const { slot } of exact.duplicates) if (reported(slot, EXACT_DUPLICATES)) need(slot, NEED_EXCERPT)
+    for (const slot of exact.leaks.keys()) if (reported(slot, LEAKAGE)) need(slot, NEED_EXCERPT)
+    for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) need(reps[position], NEED_SET | NEED_EXCERPT)
+    const rescans = new Set(
+      files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id)
+    )
+
+    const sets = new Map<number, Float64Array>()
+    const excerpts = new Map<number, string>()
+    const rereadStarted = performance.now()
+    for (const entry of files) {
+      const wanted = [...needs[entry.id].keys()].sort((a, b) => corpus.indexOf[a] - corpus.indexOf[b])
+      if (wanted.length === 0 && !rescans.has(entry.id)) continue
+      const places: RecordPlace[] = wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] }))
+      const visit = (position: number, fields: DatasetRecord['fields']): void => {
+        const slot = wanted[position]
+        const parts = comparisonParts(fields, entry.fields, entry.exclude)
+        hasher.load(parts)
+        // The file changed under us (it should not): a record that is not the one indexed is left out.
+        if (hasher.exact[0] !== corpus.exactLow[slot] || hasher.exact[1] !== corpus.exactHigh[slot]) return
+        const flags = needs[entry.id].get(slot) ?? 0
+        if (flags & NEED_SET) sets.set(positionOf[slot], hasher.shingleSet())
+        if (flags & NEED_EXCERPT) excerpts.set(slot, truncate(rawText(parts, EXCERPT_CHARS), EXCERPT_CHARS))
+      }
+      const rescan = rescans.has(entry.id)
+        ? (record: DatasetRecord): void => {
+            if (hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram) return
+            const grams = hasher.ngrams(settings.contaminationNgram)
+            contamination.scanTrain(entry.id, grams.low, grams.high, grams.count)
+          }
+        : undefined
+      await rereadRecords(entry.file.source, entry.readOptions, places, visit, rescan)
+    }
+    timing.rereadMs += performance.now() - rereadStarted
+
+    const near = indexNear
+      ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, sets, settings.threshold, exact.leaks)
+      : undefined
+    const report = new FindingWriter(side, excerpts, settings)
+    for (const { slot, first } of exact.duplicates) report.exactDuplicate(slot, first)
+    const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined
+    const leaks = new Map<number, LeakPair>([...exact.leaks, ...(near?.leaks ?? [])])
+    if (near) {
+      // The exact copies of a near-leaked record leak as well.
+      for (let slot = 0; slot < n; slot++) {
+        const rep = exact.repOf[slot]
+        if (rep === slot || leaks.has(slot)) continue
+        const pair = near.leaks.get(rep)
+        if (pair) leaks.set(slot, pair)
+      }
+    }
+    let nearLeaks = 0
+    for (const [slot, pair] of leaks) {
+      if (!pair.exact) nearLeaks++
+      report.leak(slot, pair)
+    }
+    const contaminationStats = settings.enabled[LEAKAGE] ? this.reportContamination(side, report) : []
+    out.push(...report.findings.map((finding) => ({ side: side.side, finding })))
+
+    return {
+      side: side.side,
+      files: files.length,
+      records: n,
+      emptyText: sum(files, (entry) => entry.emptyText),
+      shortRecords: sum(files, (entry) => entry.shortRecords),
+      exactDuplicates: exact.duplicates.length,
+      repeatedTexts: exact.repeatedTexts,
+      nearDuplicates: clusterStats?.nearDuplicates ?? 0,
+      clusters: clusterStats?.clusters ?? 0,
+      clusterSizes: clusterStats?.sizes ?? {},
+      largestClusters: clusterStats?.largest ?? [],
+      candidates: sets.size,
+      pairsVerified: near?.pairsVerified ?? 0,
+      pairsSimilar: near?.pairsSimilar ?? 0,
+      leakage: { exact: leaks.size - nearLeaks, near: nearLeaks },
+      contamination: contaminationStats,
+      indexBytes: corpus.bytes + contamination.table.bytes
+    }
+  }
+
+  /** One finding per record of a cluster but its first, naming its most similar verified partner. */
+  private reportClusters(side: SideState, reps: Int32Array, near: NearResult, report: FindingWriter) {
+    const { corpus, files } = side
+    const relations = this.relations(side)
+    const members = new Map<number, number[]>()
+    for (let position = 0; position < reps.length; position++) {
+      if (near.bestAny[position] === -1) continue
+      const root = near.clusters.find(position)
+      const list = members.get(root)
+      if (list) list.push(position)
+      else members.set(root, [position])
+    }
+    const sizes: Record<string, number> = {}
+    const largest: Array<{ size: number; file: string; line: number }> = []
+    let nearDuplicates = 0
+    for (const list of members.values()) {
+      list.sort((a, b) => relations.compare(reps[a], reps[b]))
+      sizes[String(list.length)] = (sizes[String(list.length)] ?? 0) + 1
+      largest.push({ size: list.length, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] })
+      for (const position of list.slice(1)) {
+        nearDuplicates++
+        const earlier = near.bestEarlier[position] !== -1
+        const partner = earlier ? near.bestEarlier[position] : near.bestAny[position]
+        const similarity = earlier ? near.bestEarlierJaccard[position] : near.bestAnyJaccard[position]
+        report.nearDuplicate(reps[position], reps[partner], similarity, list.length)
+      }
+    }
+    largest.sort((a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line)
+    return { clusters: members.size, nearDuplicates, sizes, largest: largest.slice(0, LARGEST_CLUSTERS) }
+  }
+
+  /** Per eval file: the share of its records with an n-gram in the side's train split. */
+  private reportContamination(side: SideState, report: FindingWriter): ContaminationStats[] {
+    const { files, contamination } = side
+    const trains = files.filter((entry) => entry.kind === SplitKind.Train)
+    if (trains.length === 0) return []
+    const byFile = contamination.contaminatedByFile()
+    const stats: ContaminationStats[] = []
+    for (const entry of files) {
+      if (entry.kind !== SplitKind.Eval) continue
+      const found = byFile.get(entry.id)
+      const contaminated = found?.count ?? 0
+      stats.push({
+        file: entry.file.path,
+        split: entry.file.split!,
+        tested: entry.tested,
+        tooShort: entry.tooShort,
+        contaminated,
+        rate: entry.tested === 0 ? 0 : contaminated / entry.tested
+      })
+      if (!found) continue
+      if (!entry.file.reference) report.contamination(entry, contaminated, found.firstLine, trains)
+      else {
+        for (const train of trains) {
+          const hits = contamination.hitsOf(train.id, entry.id)
+          if (hits > 0 && !train.file.reference) report.contaminationFromTrain(train, entry, hits)
+        }
+      }
+    }
+    return stats
+  }
+}
+
+/** Builds the findings of one side, with their messages. */
+class FindingWriter {
+  readonly findings: Finding[] = []
+
+  constructor(
+    private readonly side: SideState,
+    private readonly excerpts: ReadonlyMap<number, string>,
+    private readonly settings: StageSettings
+  ) {}
+
+  exactDuplicate(slot: number, first: number): void {
+    const entry = this.entryOf(slot)
+    this.add(EXACT_DUPLICATES, slot, first, `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`)
+  }
+
+  nearDuplicate(slot: number, partner: number, similarity: number, clusterSize: number): void {
+    const entry = this.entryOf(slot)
+    const { hash } = this.settings
+    const grams = this.side.corpus.byCharacters[slot] === 1 ? `character ${hash.charNgram}-grams` : `word ${hash.ngram}-grams`
+    const cluster = clusterSize > 2 ? `; one of ${clusterSize} records in this cluster` : ''
+    this.add(
+      NEAR_DUPLICATES,
+      slot,
+      partner,
+      `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`
+    )
+  }
+
+  leak(slot: number, pair: LeakPair): void {
+    const entry = this.entryOf(slot)
+    const other = this.entryOf(pair.other)
+    const how = pair.exact ? 'the same text as' : `a near-duplicate (Jaccard ${pair.jaccard.toFixed(2)}) of`
+    const split = (e: FileEntry): string => (e.file.split === 'train' ? 'train' : (e.file.split ?? 'eval'))
+    this.add(LEAKAGE, slot, pair.other, `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`)
+  }
+
+  contamination(entry: FileEntry, contaminated: number, firstLine: number, trains: readonly FileEntry[]): void {
+    if (!entry.reports[LEAKAGE]) return
+    const n = this.settings.contaminationNgram
+    const rate = contaminated / entry.tested
+    const names = trains.map((train) => train.file.path)
+    const short = entry.tooShort > 0 ? `; ${entry.tooShort} shorter than ${n} words were not tested` : ''
+    this.findings.push({
+      check: LEAKAGE,
+      dimension: 'uniqueness',
+      severity: rate >= this.settings.warnRate ? 'warning' : 'info',
+      file: entry.file.path,
+      message: `${contaminated} of ${entry.tested} ${entry.file.split} records (${percent(rate)}) share a ${n}-word sequence with the train split (${listNames(names)}), the first on line ${firstLine}${short}`
+    })
+  }
+
+  contaminationFromTrain(train: FileEntry, evalEntry: FileEntry, hits: number): void {
+    if (!train.reports[LEAKAGE]) return
+    const n = this.settings.contaminationNgram
+    const rate = hits / evalEntry.tested
+    this.findings.push({
+      check: LEAKAGE,
+      dimension: 'uniqueness',
+      severity: rate >= this.settings.warnRate ? 'warning' : 'info',
+      file: train.file.path,
+      message: `${hits} of ${evalEntry.tested} records of ${evalEntry.file.path} (${evalEntry.file.split} split, ${percent(rate)}) share a ${n}-word sequence with this file`,
+      duplicateOf: { file: evalEntry.file.path }
+    })
+  }
+
+  private add(check: UniquenessCheckId, slot: number, other: number, message: string): void {
+    const entry = this.entryOf(slot)
+    if (!entry.reports[check]) return
+    const { corpus } = this.side
+    const otherEntry = this.entryOf(other)
+    const excerpt = this.excerpts.get(slot)
+    const isNew = entry.file.isNew
+    this.findings.push({
+      check,
+      dimension: 'uniqueness',
+      severity: entry.severity[check],
+      file: entry.file.path,
+      line: corpus.lineOf[slot],
+      ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
+      message,
+      ...(excerpt !== undefined ? { excerpt } : {}),
+      ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
+      duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
+    })
+  }
+
+  private entryOf(slot: number): FileEntry {
+    return this.side.files[this.side.corpus.fileOf[slot]]
+  }
+
+  /** `line 12`, or `line 12 of data/other.jsonl` when the other record is in another file. */
+  private where(other: number, from: FileEntry): string {
+    const entry = this.entryOf(other)
+    const line = `line ${this.side.corpus.lineOf[other]}`
+    return entry.id === from.id ? line : `${line} of ${entry.file.path}`
+  }
+}
+
+function describeFields(fields: readonly string[]): string {
+  if (fields.length === 0) return 'record'
+  const names = fields.map((field) => `\`${field}\``)
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+}
+
+function listNames(names: readonly string[]): string {
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`
+}
+
+function sum<T>(items: readonly T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0)
+}
+
+/** The stage's settings from the merged check configs; throws on a value that cannot work. */
+function resolveSettings(checks: Record<string, CheckConfig>): StageSettings {
+  const config = {} as Record<UniquenessCheckId, CheckConfig>
+  const enabled = {} as Record<UniquenessCheckId, boolean>
+  for (const check of UNIQUENESS_CHECKS) {
+    config[check.id] = { ...check.defaults, ...checks[check.id] }
+    enabled[check.id] = config[check.id].enabled !== false
+  }
+  const near = config[NEAR_DUPLICATES]
+  const number = (check: UniquenessCheckId, name: string, valid: (value: number) => boolean, rule: string): number => {
+    const value = config[check][name]
+    if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+      throw new Error(`${check}.${name} must be ${rule} (got ${JSON.stringify(value)}).`)
+    }
+    return value
+  }
+  const integer = (min: number, max: number) => (value: number) => Number.isInteger(value) && value >= min && value <= max
+  const threshold = number(NEAR_DUPLICATES, 'threshold', (v) => v > 0 && v <= 1, 'a number in (0, 1]')
+  const permutations = number(NEAR_DUPLICATES, 'permutations', integer(16, 1024), 'an integer from 16 to 1024')
+  const weights = {
+    fp: number(NEAR_DUPLICATES, 'falsePositiveWeight', (v) => v >= 0, 'a number >= 0'),
+    fn: number(NEAR_DUPLICATES, 'falseNegativeWeight', (v) => v >= 0, 'a number >= 0')
+  }
+  const { bands, rows } = typeof near.bands === 'number' && typeof near.rows === 'number' ? { bands: near.bands, rows: near.rows } : optimalLsh(threshold, permutations, weights.fp, weights.fn)
+  if (!Number.isInteger(bands) || !Number.isInteger(rows) || bands < 1 || rows < 1 || bands * rows > permutations) {
+    throw new Error(`near-duplicates.bands x rows must be positive integers with bands x rows <= permutations (got ${bands} x ${rows}).`)
+  }
+  return {
+    config,
+    enabled,
+    threshold,
+    hash: {
+      permutations,
+      bands,
+      rows,
+      ngram: number(NEAR_DUPLICATES, 'ngram', integer(1, 64), 'an integer from 1 to 64'),
+      charNgram: number(NEAR_DUPLICATES, 'charNgram', integer(1, 64), 'an integer from 1 to 64'),
+      minWords: number(NEAR_DUPLICATES, 'minWords', integer(0, 1000), 'an integer from 0 to 1000'),
+      seed: number(NEAR_DUPLICATES, 'seed', Number.isInteger, 'an integer')
+    },
+    contaminationNgram: number(LEAKAGE, 'ngram', integer(1, 64), 'an integer from 1 to 64'),
+    warnRate: number(LEAKAGE, 'warnRate', (v) => v >= 0 && v <= 1, 'a number in [0, 1]')
+  }
+}
+
+/** `optimalParams` takes a fraction of a second: computed once per setting, not once per audit. */
+const lshCache = new Map<string, { bands: number; rows: number }>()
+
+function optimalLsh(threshold: number, permutations: number, fp: number, fn: number): { bands: number; rows: number } {
+  const key = `${threshold}/${permutations}/${fp}/${fn}`
+  let params = lshCache.get(key)
+  if (!params) lshCache.set(key, (params = optimalParams(threshold, permutations, fp, fn)))
+  return params
+}
