@@ -42280,8 +42280,17 @@ function textsOf(fields, names) {
 }
 /** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
 function truncate(text, max = 120) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+    // A string has at least as many UTF-16 units as characters: short ones need no counting.
+    if (text.length <= max)
+        return text;
+    let end = 0;
+    let kept = 0;
+    const limit = Math.max(1, max - 1);
+    while (end < text.length && kept < limit) {
+        end += text.codePointAt(end) > 0xffff ? 2 : 1;
+        kept++;
+    }
+    return end >= text.length ? text : text.slice(0, end) + '…';
 }
 
 ;// CONCATENATED MODULE: ./src/engine/dedup/normalise.ts
@@ -57396,9 +57405,9 @@ const chatFormatCheck = {
  */
 /** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
 const hash_imul = Math.imul;
-function hash53(text) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
+function hash53(text, seed = 0) {
+    let h1 = 0xdeadbeef ^ seed;
+    let h2 = 0x41c6ce57 ^ seed;
     for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
         h1 = hash_imul(h1 ^ code, 2654435761);
@@ -57420,12 +57429,45 @@ function canonicalJson(value) {
     const keys = Object.keys(value).sort();
     return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
 }
-/** Combines hashes in order into one (order matters: field paths are sorted before). */
+/**
+ * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
+ * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
+ * canonically.
+ */
+function valueHash(value) {
+    switch (typeof value) {
+        case 'string':
+            return hash53(value, 1);
+        case 'number':
+            return hash53(String(value), 2);
+        case 'boolean':
+            return value ? 1 : 2;
+        case 'undefined':
+            return 3;
+        default:
+            return value === null ? 4 : hash53(canonicalJson(value), 3);
+    }
+}
+const TWO_POW_32 = 4294967296;
+/**
+ * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
+ * matters: callers sort field paths first).
+ */
 function combineHashes(hashes) {
-    let text = '';
-    for (let i = 0; i < hashes.length; i++)
-        text += hashes[i].toString(36) + ',';
-    return hash53(text);
+    let h1 = 0x9e3779b9;
+    let h2 = 0x85ebca6b;
+    for (let i = 0; i < hashes.length; i++) {
+        const value = hashes[i];
+        const low = value >>> 0;
+        const high = Math.floor(value / TWO_POW_32) >>> 0;
+        h1 = hash_imul(h1 ^ low, 2654435761);
+        h1 = hash_imul(h1 ^ high, 1597334677);
+        h2 = hash_imul(h2 ^ high, 2246822507);
+        h2 = hash_imul(h2 ^ low, 3266489909);
+    }
+    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
@@ -62267,6 +62309,7 @@ function checkCatalog() {
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
+
 /**
  * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
  * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
@@ -62276,11 +62319,6 @@ function checkCatalog() {
 /** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const escape_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/** At most `max` characters (code points), with an ellipsis when cut. */
-function truncateText(text, max) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…';
-}
 /** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
 function visible(text) {
     return text
@@ -62294,7 +62332,7 @@ function visible(text) {
  * code spans).
  */
 function codeSpan(text, options = {}) {
-    let shown = truncateText(visible(text), options.max ?? 80);
+    let shown = truncate(visible(text), options.max ?? 80);
     if (options.inTable)
         shown = shown.replace(/\|/g, '\\|');
     const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
@@ -62307,7 +62345,7 @@ function codeSpan(text, options = {}) {
  * metacharacters escaped, mentions and issue references defused, URLs not linked.
  */
 function escapeMarkdown(text, max = 300) {
-    return truncateText(visible(text), max)
+    return truncate(visible(text), max)
         .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
         .replace(/&/g, '&amp;')
         .replace(/@/g, '@\u200b')
@@ -67726,6 +67764,7 @@ function statusOf(error) {
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
+
 /** More annotations than this help nobody; the report has the rest. */
 const ANNOTATION_LIMIT = 500;
 const LEVEL = { error: 'failure', warning: 'warning', info: 'notice' };
@@ -67745,7 +67784,7 @@ function annotationsFor(report, limit = ANNOTATION_LIMIT) {
         end_line: finding.line,
         annotation_level: LEVEL[finding.severity],
         title: `dataset-audit · ${finding.dimension} · ${finding.check}${finding.introduced ? '' : ' (already in base)'}`,
-        message: truncateText(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
+        message: truncate(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
     }));
 }
 
@@ -68922,26 +68961,42 @@ class RecordIndex {
         const paths = [];
         const hashes = [];
         flattenFields(record.fields, '', 1, paths, hashes);
-        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
-        const sortedPaths = order.map((i) => paths[i]);
-        const sortedHashes = order.map((i) => hashes[i]);
-        const shapeName = sortedPaths.join('\n');
-        let shapeId = this.shapeIdByName.get(shapeName);
-        if (shapeId === undefined) {
-            shapeId = this.shapes.length;
-            this.shapes.push(sortedPaths);
-            this.shapeIdByName.set(shapeName, shapeId);
-        }
-        this.ensureCapacity(this.fieldCount + sortedHashes.length);
+        // Records of a file nearly always share one shape: reuse the last sort when the paths match.
+        const shape = this.shapeFor(paths);
+        const order = shape.order;
+        this.ensureCapacity(this.fieldCount + hashes.length);
         this.fieldOffsets.push(this.fieldCount);
-        for (const h of sortedHashes)
+        const sortedHashes = new Array(order.length + 1);
+        sortedHashes[0] = shape.hash;
+        for (let i = 0; i < order.length; i++) {
+            const h = hashes[order[i]];
+            sortedHashes[i + 1] = h;
             this.fieldHashes[this.fieldCount++] = h;
+        }
         const position = this.lines.length;
         this.lines.push(record.line);
-        this.shapeIds.push(shapeId);
-        this.contentHashes.push(combineHashes([hash53(shapeName), ...sortedHashes]));
+        this.shapeIds.push(shape.id);
+        this.contentHashes.push(combineHashes(sortedHashes));
         this.keys.push(recordKey(record.fields, this.keyFields));
         return position;
+    }
+    lastShape;
+    /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
+    shapeFor(paths) {
+        const last = this.lastShape;
+        if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i]))
+            return last;
+        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+        const sortedPaths = order.map((i) => paths[i]);
+        const name = sortedPaths.join('\n');
+        let id = this.shapeIdByName.get(name);
+        if (id === undefined) {
+            id = this.shapes.length;
+            this.shapes.push(sortedPaths);
+            this.shapeIdByName.set(name, id);
+        }
+        this.lastShape = { paths, id, order, hash: hash53(name) };
+        return this.lastShape;
     }
     /** The field paths of the record at `position` with the hash of each value. */
     fieldsOf(position) {
@@ -68989,7 +69044,7 @@ function flattenFields(value, prefix, depth, paths, hashes) {
         }
         else {
             paths.push(path);
-            hashes.push(hash53(canonicalJson(child)));
+            hashes.push(valueHash(child));
         }
     }
 }

@@ -9,9 +9,9 @@ import type { FieldValue } from './types.js'
 /** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
 const imul = Math.imul
 
-export function hash53(text: string): number {
-  let h1 = 0xdeadbeef
-  let h2 = 0x41c6ce57
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed
+  let h2 = 0x41c6ce57 ^ seed
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     h1 = imul(h1 ^ code, 2654435761)
@@ -33,9 +33,45 @@ export function canonicalJson(value: FieldValue | undefined): string {
   return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}'
 }
 
-/** Combines hashes in order into one (order matters: field paths are sorted before). */
+/**
+ * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
+ * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
+ * canonically.
+ */
+export function valueHash(value: FieldValue | undefined): number {
+  switch (typeof value) {
+    case 'string':
+      return hash53(value, 1)
+    case 'number':
+      return hash53(String(value), 2)
+    case 'boolean':
+      return value ? 1 : 2
+    case 'undefined':
+      return 3
+    default:
+      return value === null ? 4 : hash53(canonicalJson(value), 3)
+  }
+}
+
+const TWO_POW_32 = 4294967296
+
+/**
+ * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
+ * matters: callers sort field paths first).
+ */
 export function combineHashes(hashes: ArrayLike<number>): number {
-  let text = ''
-  for (let i = 0; i < hashes.length; i++) text += hashes[i].toString(36) + ','
-  return hash53(text)
+  let h1 = 0x9e3779b9
+  let h2 = 0x85ebca6b
+  for (let i = 0; i < hashes.length; i++) {
+    const value = hashes[i]
+    const low = value >>> 0
+    const high = Math.floor(value / TWO_POW_32) >>> 0
+    h1 = imul(h1 ^ low, 2654435761)
+    h1 = imul(h1 ^ high, 1597334677)
+    h2 = imul(h2 ^ high, 2246822507)
+    h2 = imul(h2 ^ low, 3266489909)
+  }
+  h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909)
+  return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0)
 }

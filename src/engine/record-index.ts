@@ -1,4 +1,4 @@
-import { canonicalJson, combineHashes, hash53 } from './hash.js'
+import { canonicalJson, combineHashes, hash53, valueHash } from './hash.js'
 import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
@@ -58,27 +58,44 @@ export class RecordIndex {
     const paths: string[] = []
     const hashes: number[] = []
     flattenFields(record.fields, '', 1, paths, hashes)
-    const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0))
-    const sortedPaths = order.map((i) => paths[i])
-    const sortedHashes = order.map((i) => hashes[i])
-
-    const shapeName = sortedPaths.join('\n')
-    let shapeId = this.shapeIdByName.get(shapeName)
-    if (shapeId === undefined) {
-      shapeId = this.shapes.length
-      this.shapes.push(sortedPaths)
-      this.shapeIdByName.set(shapeName, shapeId)
-    }
-    this.ensureCapacity(this.fieldCount + sortedHashes.length)
+    // Records of a file nearly always share one shape: reuse the last sort when the paths match.
+    const shape = this.shapeFor(paths)
+    const order = shape.order
+    this.ensureCapacity(this.fieldCount + hashes.length)
     this.fieldOffsets.push(this.fieldCount)
-    for (const h of sortedHashes) this.fieldHashes[this.fieldCount++] = h
+    const sortedHashes = new Array<number>(order.length + 1)
+    sortedHashes[0] = shape.hash
+    for (let i = 0; i < order.length; i++) {
+      const h = hashes[order[i]]
+      sortedHashes[i + 1] = h
+      this.fieldHashes[this.fieldCount++] = h
+    }
 
     const position = this.lines.length
     this.lines.push(record.line)
-    this.shapeIds.push(shapeId)
-    this.contentHashes.push(combineHashes([hash53(shapeName), ...sortedHashes]))
+    this.shapeIds.push(shape.id)
+    this.contentHashes.push(combineHashes(sortedHashes))
     this.keys.push(recordKey(record.fields, this.keyFields))
     return position
+  }
+
+  private lastShape?: { paths: string[]; id: number; order: number[]; hash: number }
+
+  /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
+  private shapeFor(paths: string[]): { id: number; order: number[]; hash: number } {
+    const last = this.lastShape
+    if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i])) return last
+    const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0))
+    const sortedPaths = order.map((i) => paths[i])
+    const name = sortedPaths.join('\n')
+    let id = this.shapeIdByName.get(name)
+    if (id === undefined) {
+      id = this.shapes.length
+      this.shapes.push(sortedPaths)
+      this.shapeIdByName.set(name, id)
+    }
+    this.lastShape = { paths, id, order, hash: hash53(name) }
+    return this.lastShape
   }
 
   /** The field paths of the record at `position` with the hash of each value. */
@@ -125,7 +142,7 @@ function flattenFields(value: RecordFields, prefix: string, depth: number, paths
       flattenFields(child, path + '.', depth + 1, paths, hashes)
     } else {
       paths.push(path)
-      hashes.push(hash53(canonicalJson(child)))
+      hashes.push(valueHash(child))
     }
   }
 }

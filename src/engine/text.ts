@@ -47,6 +47,14 @@ export function textsOf(fields: RecordFields, names: readonly string[]): Array<[
 
 /** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
 export function truncate(text: string, max = 120): string {
-  const chars = Array.from(text)
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…'
+  // A string has at least as many UTF-16 units as characters: short ones need no counting.
+  if (text.length <= max) return text
+  let end = 0
+  let kept = 0
+  const limit = Math.max(1, max - 1)
+  while (end < text.length && kept < limit) {
+    end += text.codePointAt(end)! > 0xffff ? 2 : 1
+    kept++
+  }
+  return end >= text.length ? text : text.slice(0, end) + '…'
 }

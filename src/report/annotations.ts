@@ -1,6 +1,7 @@
 import type { AuditReport } from '../engine/report.js'
 import type { Severity } from '../engine/types.js'
-import { truncateText, visible } from './escape.js'
+import { truncate } from '../engine/text.js'
+import { visible } from './escape.js'
 
 /** A line annotation as the checks API takes it. */
 export interface Annotation {
@@ -33,6 +34,6 @@ export function annotationsFor(report: AuditReport, limit = ANNOTATION_LIMIT): A
     end_line: finding.line!,
     annotation_level: LEVEL[finding.severity],
     title: `dataset-audit · ${finding.dimension} · ${finding.check}${finding.introduced ? '' : ' (already in base)'}`,
-    message: truncateText(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
+    message: truncate(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
   }))
 }

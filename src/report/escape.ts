@@ -1,3 +1,5 @@
+import { truncate } from '../engine/text.js'
+
 /**
  * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
  * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
@@ -9,11 +11,6 @@
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
 
-/** At most `max` characters (code points), with an ellipsis when cut. */
-export function truncateText(text: string, max: number): string {
-  const chars = Array.from(text)
-  return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…'
-}
 
 /** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
 export function visible(text: string): string {
@@ -29,7 +26,7 @@ export function visible(text: string): string {
  * code spans).
  */
 export function codeSpan(text: string, options: { max?: number; inTable?: boolean } = {}): string {
-  let shown = truncateText(visible(text), options.max ?? 80)
+  let shown = truncate(visible(text), options.max ?? 80)
   if (options.inTable) shown = shown.replace(/\|/g, '\\|')
   const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length))
   const fence = '`'.repeat(longestRun + 1)
@@ -42,7 +39,7 @@ export function codeSpan(text: string, options: { max?: number; inTable?: boolea
  * metacharacters escaped, mentions and issue references defused, URLs not linked.
  */
 export function escapeMarkdown(text: string, max = 300): string {
-  return truncateText(visible(text), max)
+  return truncate(visible(text), max)
     .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
     .replace(/&/g, '&amp;')
     .replace(/@/g, '@\u200b')
