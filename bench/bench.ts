@@ -1,0 +1,187 @@
+/**
+ * The benchmark's measuring child: `scripts/bench.mjs` bundles this file with ncc and runs one
+ * command per process, so each process's peak RSS is its own. Every command prints one line of
+ * JSON on stdout.
+ *
+ *   gen FILE RECORDS            write the synthetic corpus
+ *   floor FILE                  bare read + JSON.parse of every line: no audit can beat it
+ *   read FILE                   the engine's reader alone
+ *   stage FILE EDGES [b r]      reader + uniqueness stage; writes the findings' pairs to EDGES
+ *   truth FILE EDGES N SAMPLE   brute-force exact Jaccard of SAMPLE records against all N: recall, precision
+ */
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
+import { comparisonParts } from '../src/engine/dedup/normalise.js'
+import { seededRandom } from '../src/engine/dedup/minhash.js'
+import { RecordHasher } from '../src/engine/dedup/record-hasher.js'
+import { jaccard } from '../src/engine/dedup/shingles.js'
+import { UnionFind } from '../src/engine/dedup/union-find.js'
+import { fileSource, readDataset } from '../src/engine/readers/index.js'
+import type { RecordFields } from '../src/engine/types.js'
+import { UniquenessStage } from '../src/engine/uniqueness.js'
+import { writeCorpus } from './corpus.js'
+
+const TEXT_FIELDS = ['instruction', 'output']
+const THRESHOLD = 0.8
+
+type Edge = [check: string, line: number, otherLine: number]
+
+function print(result: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n')
+}
+
+/** Calls `visit` with each line's parsed JSON, reading as the JSONL reader does (Buffer lines, one toString each). */
+async function eachLine(file: string, visit: (value: RecordFields, line: number) => void): Promise<void> {
+  let partial: Buffer | undefined
+  let line = 0
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let start = 0
+    let end = chunk.indexOf(10)
+    if (partial && end !== -1) {
+      const joined = Buffer.concat([partial, chunk.subarray(0, end)])
+      partial = undefined
+      visit(JSON.parse(joined.toString('utf8')) as RecordFields, ++line)
+      start = end + 1
+      end = chunk.indexOf(10, start)
+    }
+    while (end !== -1) {
+      visit(JSON.parse(chunk.toString('utf8', start, end)) as RecordFields, ++line)
+      start = end + 1
+      end = chunk.indexOf(10, start)
+    }
+    if (start < chunk.length) partial = partial ? Buffer.concat([partial, chunk.subarray(start)]) : chunk.subarray(start)
+  }
+  if (partial && partial.length > 0) visit(JSON.parse(partial.toString('utf8')) as RecordFields, ++line)
+}
+
+async function floor(file: string): Promise<void> {
+  const started = performance.now()
+  let records = 0
+  await eachLine(file, () => records++)
+  print({ records, ms: Math.round(performance.now() - started) })
+}
+
+async function read(file: string): Promise<void> {
+  const started = performance.now()
+  const summary = await readDataset(fileSource(file, 'corpus.jsonl'), { record: () => undefined, finding: () => undefined })
+  print({ records: summary.records, ms: Math.round(performance.now() - started) })
+}
+
+async function stage(file: string, edgesFile: string, bands?: number, rows?: number): Promise<void> {
+  const started = performance.now()
+  const uniqueness = new UniquenessStage(bands && rows ? { 'near-duplicates': { bands, rows } } : {})
+  const source = fileSource(file, 'corpus.jsonl')
+  const callback = uniqueness.openFile({
+    path: 'corpus.jsonl',
+    side: 'head',
+    reference: false,
+    textFields: TEXT_FIELDS,
+    settings: { path: 'corpus.jsonl', key: ['id'], checks: {} },
+    source
+  })
+  const summary = await readDataset(source, { record: callback, finding: () => undefined })
+  const readMs = performance.now() - started
+  const { findings, stats } = await uniqueness.finish()
+  const ms = performance.now() - started
+  const edges: Edge[] = findings.map(({ finding }) => [finding.check, finding.line!, finding.duplicateOf!.line!])
+  writeFileSync(edgesFile, JSON.stringify(edges))
+  const { clusterSizes: _sizes, largestClusters: _largest, ...side } = stats.sides[0]
+  print({ records: summary.records, ms: Math.round(ms), readAndRecordMs: Math.round(readMs), lsh: uniqueness.lsh, timings: stats.timings, side })
+}
+
+/**
+ * Ground truth by brute force: every pair (sampled record, any record) with exact Jaccard at or
+ * above the threshold, found through an inverted index of the sample's shingles (a pair with
+ * Jaccard above 0 shares a shingle, so none is missed). A pair is found when the findings' pairs
+ * (exact and near) connect its two records.
+ */
+async function truth(file: string, edgesFile: string, records: number, sampleSize: number): Promise<void> {
+  const started = performance.now()
+  const edges = JSON.parse(readFileSync(edgesFile, 'utf8')) as Edge[]
+  const hasher = new RecordHasher({ permutations: 128, bands: 9, rows: 13, ngram: 5, charNgram: 5, minWords: 10, seed: 1 })
+  const random = seededRandom(2024)
+  const sampleLines = new Set<number>()
+  while (sampleLines.size < Math.min(sampleSize, records)) sampleLines.add(1 + ((random() >>> 0) % records))
+  // Precision: the near pairs reported, up to 3,000 of them, recomputed from the texts.
+  const nearEdges = edges.filter(([check]) => check === 'near-duplicates').slice(0, 3000)
+  const wantedLines = new Set<number>([...sampleLines, ...nearEdges.flatMap(([, a, b]) => [a, b])])
+  const sets = new Map<number, { set: Float64Array; exact: string }>()
+  const setOf = (fields: RecordFields): { set: Float64Array; exact: string } => {
+    hasher.load(comparisonParts(fields, TEXT_FIELDS))
+    return { set: hasher.shingleSet(), exact: `${hasher.exact[0]},${hasher.exact[1]}` }
+  }
+  await eachLine(file, (fields, line) => {
+    if (wantedLines.has(line)) sets.set(line, setOf(fields))
+  })
+  const postings = new Map<number, number[]>()
+  for (const line of sampleLines) {
+    for (const shingle of sets.get(line)!.set) {
+      const list = postings.get(shingle)
+      if (list) list.push(line)
+      else postings.set(shingle, [line])
+    }
+  }
+  const pairs: Array<{ a: number; b: number; similarity: number; exact: boolean }> = []
+  const seenPair = new Set<string>()
+  await eachLine(file, (fields, line) => {
+    const record = setOf(fields)
+    const shared = new Map<number, number>()
+    for (const shingle of record.set) for (const sample of postings.get(shingle) ?? []) shared.set(sample, (shared.get(sample) ?? 0) + 1)
+    for (const [sample, count] of shared) {
+      if (sample === line) continue
+      const other = sets.get(sample)!
+      const similarity = count / (other.set.length + record.set.length - count)
+      const key = sample < line ? `${sample}-${line}` : `${line}-${sample}`
+      if (similarity >= THRESHOLD && !seenPair.has(key)) {
+        seenPair.add(key)
+        pairs.push({ a: sample, b: line, similarity, exact: other.exact === record.exact })
+      }
+    }
+  })
+  const clusters = new UnionFind(records + 1)
+  for (const [, a, b] of edges) clusters.union(a, b)
+  const buckets = [
+    [0.8, 0.85],
+    [0.85, 0.9],
+    [0.9, 0.95],
+    [0.95, 1.0001]
+  ]
+  const recall = (list: typeof pairs) => ({ pairs: list.length, found: list.filter((p) => clusters.find(p.a) === clusters.find(p.b)).length })
+  const near = pairs.filter((p) => !p.exact)
+  const precisionChecked = nearEdges.map(([, a, b]) => jaccard(sets.get(a)!.set, sets.get(b)!.set))
+  print({
+    sample: sampleLines.size,
+    exact: recall(pairs.filter((p) => p.exact)),
+    near: recall(near),
+    nearByJaccard: buckets.map(([low, high]) => ({ from: low, to: Math.min(high, 1), ...recall(near.filter((p) => p.similarity >= low && p.similarity < high)) })),
+    precision: { checked: precisionChecked.length, atOrAboveThreshold: precisionChecked.filter((similarity) => similarity >= THRESHOLD - 1e-12).length },
+    ms: Math.round(performance.now() - started)
+  })
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2)
+  switch (command) {
+    case 'gen':
+      print({ ...(await writeCorpus(args[0], Number(args[1]))) })
+      break
+    case 'floor':
+      await floor(args[0])
+      break
+    case 'read':
+      await read(args[0])
+      break
+    case 'stage':
+      await stage(args[0], args[1], args[2] ? Number(args[2]) : undefined, args[3] ? Number(args[3]) : undefined)
+      break
+    case 'truth':
+      await truth(args[0], args[1], Number(args[2]), Number(args[3]))
+      break
+    default:
+      throw new Error(`unknown bench command ${command}`)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,147 @@
+// `npm run bench`: the engine's speed, memory and near-duplicate accuracy on a deterministic
+// synthetic corpus with planted duplicates. Never a timed unit test: numbers depend on the machine.
+//
+//   npm run bench                      10k and 100k records (about 2 minutes on 2 cores)
+//   npm run bench -- --1m              and 1M records (several minutes more, ~0.9 GB on disk)
+//   npm run bench -- --sizes 20000     other sizes
+//   npm run bench -- --no-cli          skip the whole-audit runs through the CLI
+//
+// Corpora are cached in $TMPDIR/dataset-audit-bench (the generator is deterministic).
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+/** datasketch's speed on one core here on 100-word records, as quoted in issue 4 (PyPI is unreachable: not measured). */
+const DATASKETCH_QUOTED_RECORDS_PER_S = 1500
+/** Records sampled for the brute-force ground truth. */
+const TRUTH_SAMPLE = 2000
+/** Bumped when the generator changes, so cached corpora are made again. */
+const CORPUS_VERSION = 1
+
+const args = process.argv.slice(2)
+const option = (name) => {
+  const at = args.indexOf(name)
+  return at === -1 ? undefined : args[at + 1]
+}
+const sizes = option('--sizes')?.split(',').map(Number) ?? [10000, 100000, ...(args.includes('--1m') ? [1000000] : [])]
+const withCli = !args.includes('--no-cli')
+
+const work = join(tmpdir(), 'dataset-audit-bench')
+mkdirSync(work, { recursive: true })
+const ncc = (entry, out, transpileOnly) =>
+  execFileSync(
+    process.execPath,
+    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', out, '--quiet', '--target', 'es2022', ...(transpileOnly ? ['--transpile-only'] : [])],
+    { stdio: ['ignore', 'ignore', 'pipe'] }
+  )
+
+console.log(`Bundling the benchmark (ncc) into ${work} ...`)
+ncc('bench/bench.ts', join(work, 'bench'), true)
+const benchBundle = join(work, 'bench', 'index.js')
+
+/** The CLI from the current sources; the committed dist/ when the tree does not type-check. */
+let cliBundle
+if (withCli) {
+  try {
+    ncc('src/cli.ts', join(work, 'cli'), false)
+    cliBundle = join(work, 'cli', 'index.js')
+  } catch {
+    if (existsSync('dist/cli/index.js')) {
+      cliBundle = 'dist/cli/index.js'
+      console.log('The sources do not build; the whole audit runs the committed dist/cli/index.js.')
+    } else console.log('The sources do not build and there is no dist/cli/index.js: no whole-audit numbers.')
+  }
+}
+
+/** Runs one bench command in its own process; its last stdout line is JSON. */
+function bench(...commandArgs) {
+  const child = spawnSync(process.execPath, ['--max-old-space-size=4096', benchBundle, ...commandArgs.map(String)], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  if (child.status !== 0) {
+    process.stderr.write(child.stderr)
+    throw new Error(`bench ${commandArgs[0]} failed`)
+  }
+  return JSON.parse(child.stdout.trim().split('\n').pop())
+}
+
+/** Peak RSS of a child we do not write: a preloaded module prints it at exit. */
+const PRELOAD = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nBENCH_MAXRSS_KB '+process.resourceUsage().maxRSS+'\\n'))`
+
+function wholeAudit(file) {
+  const started = performance.now()
+  const child = spawnSync(process.execPath, ['--import', PRELOAD, cliBundle, 'scan', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  const ms = performance.now() - started
+  if (child.status !== 0 && child.status !== 1) {
+    process.stderr.write(child.stderr.slice(-2000))
+    return undefined
+  }
+  const rss = /BENCH_MAXRSS_KB (\d+)/.exec(child.stderr)
+  let counts = {}
+  try {
+    const report = JSON.parse(child.stdout)
+    for (const file of report.files ?? []) for (const count of file.counts ?? []) counts[count.check] = count.total
+  } catch {
+    counts = {}
+  }
+  return { ms, maxRssMB: rss ? Math.round(Number(rss[1]) / 1024) : undefined, counts }
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const rate = (records, ms) => fmt((records / ms) * 1000)
+const ratio = (found, total) => (total === 0 ? 'n/a' : `${fmt(found / total, 3)} (${found}/${total})`)
+
+const rows = []
+for (const records of sizes) {
+  const file = join(work, `corpus-v${CORPUS_VERSION}-${records}.jsonl`)
+  if (!existsSync(file)) {
+    console.log(`\nGenerating ${fmt(records)} records ...`)
+    bench('gen', file, records)
+  }
+  const megabytes = statSync(file).size / 1e6
+  console.log(`\n== ${fmt(records)} records, ${fmt(megabytes, 1)} MB (${file})`)
+  const floor = bench('floor', file)
+  console.log(`floor (read + JSON.parse)   ${fmt(floor.ms)} ms  ${rate(records, floor.ms)} records/s  ${fmt(megabytes / (floor.ms / 1000), 1)} MB/s  peak RSS ${floor.maxRssMB} MB`)
+  const read = bench('read', file)
+  console.log(`engine reader alone         ${fmt(read.ms)} ms  ${rate(records, read.ms)} records/s  ${fmt(read.ms / floor.ms, 2)}x floor  peak RSS ${read.maxRssMB} MB`)
+
+  const edges = join(work, `edges-${records}.json`)
+  const stage = bench('stage', file, edges)
+  const stageOnlyMs = stage.timings.recordMs + stage.timings.finishMs
+  console.log(
+    `reader + uniqueness stage   ${fmt(stage.ms)} ms  ${rate(records, stage.ms)} records/s  ${fmt(megabytes / (stage.ms / 1000), 1)} MB/s  ${fmt(stage.ms / floor.ms, 2)}x floor  peak RSS ${stage.maxRssMB} MB`
+  )
+  console.log(
+    `  stage alone (hashing ${fmt(stage.timings.recordMs)} ms + finish ${fmt(stage.timings.finishMs)} ms, of which re-reading ${fmt(stage.timings.rereadMs)} ms): ${rate(records, stageOnlyMs)} records/s = ${fmt(records / (stageOnlyMs / 1000) / DATASKETCH_QUOTED_RECORDS_PER_S, 1)}x datasketch's quoted ${fmt(DATASKETCH_QUOTED_RECORDS_PER_S)} records/s (quoted in issue 4, not measured here)`
+  )
+  console.log(
+    `  LSH ${stage.lsh.bands} bands x ${stage.lsh.rows} rows; ${fmt(stage.side.exactDuplicates)} exact and ${fmt(stage.side.nearDuplicates)} near duplicates in ${fmt(stage.side.clusters)} clusters; ${fmt(stage.side.candidates)} candidates, ${fmt(stage.side.pairsVerified)} pairs verified, ${fmt(stage.side.pairsSimilar)} similar; index ${fmt(stage.side.indexBytes / 1e6, 1)} MB`
+  )
+  const truth = bench('truth', file, edges, records, TRUTH_SAMPLE)
+  console.log(
+    `  ground truth (brute-force exact Jaccard, ${truth.sample} sampled records against all): near recall ${ratio(truth.near.found, truth.near.pairs)}, exact recall ${ratio(truth.exact.found, truth.exact.pairs)}, precision ${ratio(truth.precision.atOrAboveThreshold, truth.precision.checked)}`
+  )
+  console.log(`  near recall by Jaccard: ${truth.nearByJaccard.map((b) => `[${b.from}, ${b.to}) ${ratio(b.found, b.pairs)}`).join('  ')}`)
+
+  // The same stage with recall-heavy LSH (falseNegativeWeight 0.9 picks 14 x 9): verification keeps precision at 1.
+  const heavyEdges = join(work, `edges-${records}-14x9.json`)
+  const heavy = bench('stage', file, heavyEdges, 14, 9)
+  const heavyTruth = bench('truth', file, heavyEdges, records, TRUTH_SAMPLE)
+  console.log(
+    `  with 14 x 9 (falseNegativeWeight 0.9): stage alone ${rate(records, heavy.timings.recordMs + heavy.timings.finishMs)} records/s, near recall ${ratio(heavyTruth.near.found, heavyTruth.near.pairs)}, precision ${ratio(heavyTruth.precision.atOrAboveThreshold, heavyTruth.precision.checked)}`
+  )
+
+  let audit
+  if (cliBundle) {
+    audit = wholeAudit(file)
+    if (audit) {
+      const wired = ['exact-duplicates', 'near-duplicates'].some((check) => check in audit.counts)
+      console.log(
+        `whole audit (CLI scan)      ${fmt(audit.ms)} ms  ${rate(records, audit.ms)} records/s  ${fmt(megabytes / (audit.ms / 1000), 1)} MB/s  ${fmt(audit.ms / floor.ms, 2)}x floor  peak RSS ${audit.maxRssMB} MB  (uniqueness stage ${wired ? 'wired in' : 'NOT wired into runAudit yet'})`
+      )
+    }
+  }
+  rows.push({ records, floor, stage, truth, audit })
+}
+
+console.log('\nGoals (issue 4): near recall >= 0.97 of pairs with Jaccard >= 0.8, precision 1.0; whole audit of 1M records within 6x the floor, peak RSS < 1 GB; near-duplicate stage >= 30x datasketch.')
