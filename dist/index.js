@@ -70636,6 +70636,7 @@ function runContext(inputs, env) {
 ;// CONCATENATED MODULE: ./src/github/untrusted-report.ts
 
 
+
 /**
  * A report read from another workflow's artifact (a fork PR's `pull_request` run) is untrusted:
  * the fork controlled that workflow. Only known fields of the right types are kept, strings are
@@ -70723,20 +70724,11 @@ function fileFrom(value) {
  */
 function reconcileCounts(counts, findings) {
     const byCheck = new Map(counts.map((c) => [c.check, c]));
-    const listed = new Map();
-    for (const f of findings) {
-        const c = listed.get(f.check) ?? { check: f.check, dimension: f.dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 };
-        c.total++;
-        c[f.severity]++;
-        if (f.introduced) {
-            c.introduced++;
-            if (f.severity === 'error')
-                c.introducedErrors++;
-            if (f.severity === 'warning')
-                c.introducedWarnings++;
-        }
-        listed.set(f.check, c);
-    }
+    // Counted the way the audit counts them.
+    const collector = new FindingCollector();
+    for (const finding of findings)
+        collector.add(finding);
+    const listed = new Map(collector.countList().map((c) => [c.check, c]));
     for (const [check, seen] of listed) {
         const claimed = byCheck.get(check);
         if (!claimed) {

@@ -1,5 +1,6 @@
 import type { AuditConfig } from '../config/types.js'
 import { assembleReport } from '../engine/audit.js'
+import { FindingCollector } from '../engine/findings.js'
 import type { AuditReport, DimensionScore, FileReport, FindingCount } from '../engine/report.js'
 import { DIMENSIONS, FORMATS, SEVERITIES, type Dimension, type Finding, type ModifiedRecord, type RecordRef } from '../engine/types.js'
 
@@ -99,18 +100,10 @@ function fileFrom(value: unknown): FileReport | undefined {
  */
 function reconcileCounts(counts: FindingCount[], findings: readonly Finding[]): FindingCount[] {
   const byCheck = new Map(counts.map((c) => [c.check, c]))
-  const listed = new Map<string, FindingCount>()
-  for (const f of findings) {
-    const c = listed.get(f.check) ?? { check: f.check, dimension: f.dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 }
-    c.total++
-    c[f.severity]++
-    if (f.introduced) {
-      c.introduced++
-      if (f.severity === 'error') c.introducedErrors++
-      if (f.severity === 'warning') c.introducedWarnings++
-    }
-    listed.set(f.check, c)
-  }
+  // Counted the way the audit counts them.
+  const collector = new FindingCollector()
+  for (const finding of findings) collector.add(finding)
+  const listed = new Map(collector.countList().map((c) => [c.check, c]))
   for (const [check, seen] of listed) {
     const claimed = byCheck.get(check)
     if (!claimed) {
