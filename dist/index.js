@@ -57014,7 +57014,91 @@ function landisKochBand(kappa) {
     return 'almost perfect';
 }
 
+;// CONCATENATED MODULE: ./src/engine/hash.ts
+/**
+ * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
+ * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
+ * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
+ * many times faster than creating a node:crypto Hash per field.
+ */
+/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
+const hash_imul = Math.imul;
+function hash53(text, seed = 0) {
+    let h1 = HASH_SEED_1 ^ seed;
+    let h2 = HASH_SEED_2 ^ seed;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = hash_imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = hash_imul(h2 ^ code, HASH_MULTIPLIER_2);
+    }
+    return finishHash(h1, h2);
+}
+/** hash53's two lanes as they start, for hashes built character by character elsewhere. */
+const HASH_SEED_1 = 0xdeadbeef;
+const HASH_SEED_2 = 0x41c6ce57;
+const HASH_MULTIPLIER_1 = 2654435761;
+const HASH_MULTIPLIER_2 = 1597334677;
+/** hash53's final mix of its two lanes into one 53-bit number. */
+function finishHash(h1, h2) {
+    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+/**
+ * JSON with object keys sorted, so two records that differ only in key order serialise alike.
+ * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object')
+        return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (Array.isArray(value))
+        return '[' + value.map(canonicalJson).join(',') + ']';
+    const keys = Object.keys(value).sort();
+    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+}
+/**
+ * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
+ * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
+ * canonically.
+ */
+function valueHash(value) {
+    switch (typeof value) {
+        case 'string':
+            return hash53(value, 1);
+        case 'number':
+            return hash53(String(value), 2);
+        case 'boolean':
+            return value ? 1 : 2;
+        case 'undefined':
+            return 3;
+        default:
+            return value === null ? 4 : hash53(canonicalJson(value), 3);
+    }
+}
+const TWO_POW_32 = 4294967296;
+/**
+ * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
+ * matters: callers sort field paths first).
+ */
+function combineHashes(hashes) {
+    let h1 = 0x9e3779b9;
+    let h2 = 0x85ebca6b;
+    for (let i = 0; i < hashes.length; i++) {
+        const value = hashes[i];
+        const low = value >>> 0;
+        const high = Math.floor(value / TWO_POW_32) >>> 0;
+        h1 = hash_imul(h1 ^ low, 2654435761);
+        h1 = hash_imul(h1 ^ high, 1597334677);
+        h2 = hash_imul(h2 ^ high, 2246822507);
+        h2 = hash_imul(h2 ^ low, 3266489909);
+    }
+    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+
 /**
  * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
  * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
@@ -57077,7 +57161,45 @@ function spellingDifference(a, b) {
 }
 /** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
 function labels_normaliseText(text) {
-    return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+    // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
+    const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+    return composed.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const NON_ASCII = /[^\x00-\x7f]/;
+const labels_imul = Math.imul;
+/**
+ * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
+ * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
+ * conflicting-labels check hashes every input and output of a file.
+ */
+function normalisedHash(text) {
+    if (NON_ASCII.test(text)) {
+        const normalised = labels_normaliseText(text);
+        return normalised === '' ? undefined : hash53(normalised);
+    }
+    let h1 = HASH_SEED_1;
+    let h2 = HASH_SEED_2;
+    let started = false;
+    let pendingSpace = false;
+    for (let i = 0; i < text.length; i++) {
+        let code = text.charCodeAt(i);
+        if (code === 32 || (code >= 9 && code <= 13)) {
+            pendingSpace = started;
+            continue;
+        }
+        if (pendingSpace) {
+            h1 = labels_imul(h1 ^ 32, HASH_MULTIPLIER_1);
+            h2 = labels_imul(h2 ^ 32, HASH_MULTIPLIER_2);
+            pendingSpace = false;
+        }
+        if (code >= 65 && code <= 90)
+            code += 32;
+        h1 = labels_imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = labels_imul(h2 ^ code, HASH_MULTIPLIER_2);
+        started = true;
+    }
+    return started ? finishHash(h1, h2) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
@@ -57402,80 +57524,6 @@ const chatFormatCheck = {
     }
 };
 
-;// CONCATENATED MODULE: ./src/engine/hash.ts
-/**
- * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
- * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
- * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
- * many times faster than creating a node:crypto Hash per field.
- */
-/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
-const hash_imul = Math.imul;
-function hash53(text, seed = 0) {
-    let h1 = 0xdeadbeef ^ seed;
-    let h2 = 0x41c6ce57 ^ seed;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        h1 = hash_imul(h1 ^ code, 2654435761);
-        h2 = hash_imul(h2 ^ code, 1597334677);
-    }
-    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-/**
- * JSON with object keys sorted, so two records that differ only in key order serialise alike.
- * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
- */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object')
-        return value === undefined ? 'undefined' : JSON.stringify(value);
-    if (Array.isArray(value))
-        return '[' + value.map(canonicalJson).join(',') + ']';
-    const keys = Object.keys(value).sort();
-    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
-}
-/**
- * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
- * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
- * canonically.
- */
-function valueHash(value) {
-    switch (typeof value) {
-        case 'string':
-            return hash53(value, 1);
-        case 'number':
-            return hash53(String(value), 2);
-        case 'boolean':
-            return value ? 1 : 2;
-        case 'undefined':
-            return 3;
-        default:
-            return value === null ? 4 : hash53(canonicalJson(value), 3);
-    }
-}
-const TWO_POW_32 = 4294967296;
-/**
- * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
- * matters: callers sort field paths first).
- */
-function combineHashes(hashes) {
-    let h1 = 0x9e3779b9;
-    let h2 = 0x85ebca6b;
-    for (let i = 0; i < hashes.length; i++) {
-        const value = hashes[i];
-        const low = value >>> 0;
-        const high = Math.floor(value / TWO_POW_32) >>> 0;
-        h1 = hash_imul(h1 ^ low, 2654435761);
-        h1 = hash_imul(h1 ^ high, 1597334677);
-        h2 = hash_imul(h2 ^ high, 2246822507);
-        h2 = hash_imul(h2 ^ low, 3266489909);
-    }
-    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
-    return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
-}
-
 ;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
 
 
@@ -57535,7 +57583,7 @@ const conflictingLabelsCheck = {
                 const text = textOrScalar(value);
                 if (text === undefined)
                     return undefined;
-                return { field, shown: '', hash: hash53(labels_normaliseText(text)) };
+                return { field, shown: '', hash: normalisedHash(text) ?? 0 };
             }
             return undefined;
         }
@@ -57543,26 +57591,26 @@ const conflictingLabelsCheck = {
             record(record, emit) {
                 if (inputFields.length === 0)
                     return;
-                let input = '';
+                const parts = [];
                 let excerpt = '';
                 for (const field of inputFields) {
                     const text = textOf(valueAt(record.fields, field));
                     if (text === undefined)
                         continue;
-                    const normalised = labels_normaliseText(text);
-                    if (normalised === '')
+                    const textHash = normalisedHash(text);
+                    if (textHash === undefined)
                         continue;
-                    input += `${field}\u0000${normalised}\u0001`;
+                    parts.push(hash53(field), textHash);
                     if (excerpt === '')
                         excerpt = text;
                 }
-                if (input === '')
+                if (parts.length === 0)
                     return;
                 const value = valueOf(record);
                 if (value === undefined)
                     return;
                 compared++;
-                const inputHash = hash53(input);
+                const inputHash = combineHashes(parts);
                 const first = firstOf.get(inputHash);
                 if (first === undefined) {
                     firstOf.set(inputHash, firstLines.length);
@@ -61111,8 +61159,17 @@ const PATTERNS = [
         ].join('|'), 'gi')
     ]
 ];
+/**
+ * Words at least one of which every pattern above needs (case aside), and the openers the
+ * boilerplate pattern takes at the start: a text with none of them cannot match, and most
+ * texts have none, so one cheap scan spares the long alternations.
+ */
+const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i;
+const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i;
 /** Every artifact phrase in `text`, in order of position. */
 function findArtifacts(text) {
+    if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text))
+        return [];
     const found = [];
     for (const [category, pattern] of PATTERNS) {
         for (const match of text.matchAll(pattern)) {
@@ -63400,8 +63457,8 @@ const OWS = 2;
 const SEMI_FLAG = 4;
 const COMMA_FLAG = 8;
 const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+const dist_NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | dist_NON_ASCII;
 /**
  * Character flags used to normalize HTTP field values while scanning.
  * Out-of-range reads intentionally coerce to zero in bitwise expressions.
@@ -63544,7 +63601,7 @@ function dist_parse(header, options) {
         else {
             whitespace = -1;
         }
-        typeFlags |= (code & NON_ASCII) | flags;
+        typeFlags |= (code & dist_NON_ASCII) | flags;
         index++;
     }
     const valueEnd = whitespace === -1 ? index : whitespace;
@@ -63654,7 +63711,7 @@ function parseParameters(header, type, index, len, stopFlags) {
             else {
                 keyWhitespace = -1;
             }
-            keyFlags |= (code & NON_ASCII) | flags;
+            keyFlags |= (code & dist_NON_ASCII) | flags;
             index++;
         }
     }
@@ -67965,8 +68022,11 @@ function groupedFindings(findings, report, detail, introduced) {
         const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck);
         const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? '';
         lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`);
-        for (const finding of examples)
-            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${finding.excerpt ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : ''}`);
+        for (const finding of examples) {
+            // An excerpt the message already quotes whole would only say it twice.
+            const excerpt = finding.excerpt && !finding.message.includes(finding.excerpt) ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : '';
+            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${excerpt}`);
+        }
         if (total > examples.length && examples.length > 0)
             lines.push(`- … ${formatCount(total - examples.length)} more`);
         lines.push('');
@@ -69674,6 +69734,8 @@ async function runSidePass(options) {
         corpusRecord = options.corpus?.(plan, source);
         runs = checks.map((prepared) => ({
             prepared,
+            // One emitter per check for the whole file: it reads the current record from the pass.
+            emit: emitFor(prepared),
             run: prepared.check.start({
                 file: source.path,
                 side,
@@ -69690,8 +69752,8 @@ async function runSidePass(options) {
         const position = index.add(datasetRecord);
         const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
         current = { record: datasetRecord, position, introduced };
-        for (const { prepared, run } of runs)
-            run.record(datasetRecord, emitFor(prepared));
+        for (const { run, emit } of runs)
+            run.record(datasetRecord, emit);
         current = undefined;
         corpusRecord?.(datasetRecord);
     };
@@ -69728,9 +69790,9 @@ async function runSidePass(options) {
         scorer.fail('accuracy');
     if (!index)
         start();
-    for (const { prepared, run } of runs) {
+    for (const { prepared, run, emit } of runs) {
         const baseSummary = base?.checkSummaries.get(prepared.check.id);
-        checkSummaries.set(prepared.check.id, run.finish(emitFor(prepared), baseSummary));
+        checkSummaries.set(prepared.check.id, run.finish(emit, baseSummary));
         if (run.applicable?.() ?? true)
             scorer.markLooked(prepared.check.dimension);
     }

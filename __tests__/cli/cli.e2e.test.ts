@@ -111,6 +111,28 @@ describe('leakage into an evaluation set the PR did not touch', () => {
   })
 })
 
+describe('renamed and removed files', () => {
+  it('diffs a renamed file against its old path, and counts a removed file\'s records as removed', () => {
+    const repo = new TempGitRepo()
+    try {
+      const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `What is ${i} plus ${i + 1}, written out in words?`, answer: String(2 * i + 1) }))
+      repo.write('data/old-name.jsonl', rows.join('\n') + '\n')
+      repo.write('data/legacy.jsonl', rows.slice(0, 5).join('\n') + '\n')
+      repo.commit('base')
+      repo.git('mv', 'data/old-name.jsonl', 'data/new-name.jsonl')
+      repo.git('rm', '--quiet', 'data/legacy.jsonl')
+      repo.write('data/new-name.jsonl', [...rows.slice(0, 29), JSON.stringify({ id: 'q29', question: 'What is 29 plus 30, written out in words?', answer: 'fifty-nine' })].join('\n') + '\n')
+      repo.commit('rename, fix one answer, drop the legacy file')
+      const report = JSON.parse(runCliProcess(['pr', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json']).stdout) as AuditReport
+      expect(fileOf(report, 'data/new-name.jsonl')).toMatchObject({ status: 'renamed', previousPath: 'data/old-name.jsonl', records: 30, added: 0, removed: 0, modified: 1 })
+      expect(fileOf(report, 'data/new-name.jsonl').examples.modified[0]).toMatchObject({ key: 'q29', changedFields: ['answer'] })
+      expect(fileOf(report, 'data/legacy.jsonl')).toMatchObject({ status: 'removed', removed: 5, findings: [] })
+    } finally {
+      repo.remove()
+    }
+  })
+})
+
 describe('Git LFS pointers in a repository', () => {
   it('reads the object behind a pointer when the LFS store has it, and reports the pointer when not', () => {
     const repo = new TempGitRepo()

@@ -10,13 +10,24 @@ import type { FieldValue } from './types.js'
 const imul = Math.imul
 
 export function hash53(text: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed
-  let h2 = 0x41c6ce57 ^ seed
+  let h1 = HASH_SEED_1 ^ seed
+  let h2 = HASH_SEED_2 ^ seed
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    h1 = imul(h1 ^ code, 2654435761)
-    h2 = imul(h2 ^ code, 1597334677)
+    h1 = imul(h1 ^ code, HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ code, HASH_MULTIPLIER_2)
   }
+  return finishHash(h1, h2)
+}
+
+/** hash53's two lanes as they start, for hashes built character by character elsewhere. */
+export const HASH_SEED_1 = 0xdeadbeef
+export const HASH_SEED_2 = 0x41c6ce57
+export const HASH_MULTIPLIER_1 = 2654435761
+export const HASH_MULTIPLIER_2 = 1597334677
+
+/** hash53's final mix of its two lanes into one 53-bit number. */
+export function finishHash(h1: number, h2: number): number {
   h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909)
   h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909)
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)

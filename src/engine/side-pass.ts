@@ -82,7 +82,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   let plan = options.plan
   let index: RecordIndex | undefined
   let corpusRecord: ((record: DatasetRecord) => void) | undefined
-  let runs: Array<{ prepared: PreparedCheck; run: CheckRun }> = []
+  let runs: Array<{ prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }> = []
   const held: DatasetRecord[] = []
   let current: { record: DatasetRecord; position: number; introduced: boolean } | undefined
 
@@ -133,6 +133,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     corpusRecord = options.corpus?.(plan, source)
     runs = checks.map((prepared) => ({
       prepared,
+      // One emitter per check for the whole file: it reads the current record from the pass.
+      emit: emitFor(prepared),
       run: prepared.check.start({
         file: source.path,
         side,
@@ -149,7 +151,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     const position = index!.add(datasetRecord)
     const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
     current = { record: datasetRecord, position, introduced }
-    for (const { prepared, run } of runs) run.record(datasetRecord, emitFor(prepared))
+    for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
     corpusRecord?.(datasetRecord)
   }
@@ -184,9 +186,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   // A file that could not be read has no accuracy to speak of.
   if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
   if (!index) start()
-  for (const { prepared, run } of runs) {
+  for (const { prepared, run, emit } of runs) {
     const baseSummary = base?.checkSummaries.get(prepared.check.id)
-    checkSummaries.set(prepared.check.id, run.finish(emitFor(prepared), baseSummary))
+    checkSummaries.set(prepared.check.id, run.finish(emit, baseSummary))
     if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
   }
   options.onRecords?.(count)

@@ -162,7 +162,11 @@ function groupedFindings(findings: readonly Finding[], report: AuditReport, deta
     const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck)
     const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? ''
     lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`)
-    for (const finding of examples) lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${finding.excerpt ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : ''}`)
+    for (const finding of examples) {
+      // An excerpt the message already quotes whole would only say it twice.
+      const excerpt = finding.excerpt && !finding.message.includes(finding.excerpt) ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : ''
+      lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${excerpt}`)
+    }
     if (total > examples.length && examples.length > 0) lines.push(`- … ${formatCount(total - examples.length)} more`)
     lines.push('')
   }

@@ -1,4 +1,5 @@
-import { labelKey, labelsOf, normaliseText, spellingDifference } from '../../../src/engine/stats/labels.js'
+import { hash53 } from '../../../src/engine/hash.js'
+import { labelKey, labelsOf, normalisedHash, normaliseText, spellingDifference } from '../../../src/engine/stats/labels.js'
 
 describe('label helpers', () => {
   it('reads labels from strings, numbers, booleans and lists, and none from blanks', () => {
@@ -31,5 +32,16 @@ describe('label helpers', () => {
 
   it('normalises inputs for comparison', () => {
     expect(normaliseText('  What IS\n\tthe ｃapital?  ')).toBe('what is the capital?')
+  })
+})
+
+describe('normalisedHash', () => {
+  it('equals hashing the normalised text, for ASCII and non-ASCII text alike', () => {
+    for (const text of ['  Hello   World\t\n', 'hello world', 'HELLO\u00a0world', 'Ｈｅｌｌｏ world', 'a', '', ' \n\t ', 'Crème  Brûlée']) {
+      const normalised = normaliseText(text)
+      expect(normalisedHash(text)).toBe(normalised === '' ? undefined : hash53(normalised))
+    }
+    expect(normalisedHash('Hello  World')).toBe(normalisedHash('hello world'))
+    expect(normalisedHash('Ｈｅｌｌｏ world')).toBe(normalisedHash('hello world'))
   })
 })

@@ -1,8 +1,8 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord, FieldValue } from '../types.js'
 import { textOf, truncate, valueAt } from '../text.js'
-import { hash53 } from '../hash.js'
-import { labelKey, labelsOf, normaliseText } from '../stats/labels.js'
+import { combineHashes, hash53 } from '../hash.js'
+import { labelKey, labelsOf, normalisedHash } from '../stats/labels.js'
 import { stringListSetting, stringSetting } from '../stats/settings.js'
 
 /** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
@@ -71,7 +71,7 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
         if (value === undefined) continue
         const text = textOrScalar(value)
         if (text === undefined) return undefined
-        return { field, shown: '', hash: hash53(normaliseText(text)) }
+        return { field, shown: '', hash: normalisedHash(text) ?? 0 }
       }
       return undefined
     }
@@ -79,21 +79,21 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
     return {
       record(record: DatasetRecord, emit: Emit): void {
         if (inputFields.length === 0) return
-        let input = ''
+        const parts: number[] = []
         let excerpt = ''
         for (const field of inputFields) {
           const text = textOf(valueAt(record.fields, field))
           if (text === undefined) continue
-          const normalised = normaliseText(text)
-          if (normalised === '') continue
-          input += `${field}\u0000${normalised}\u0001`
+          const textHash = normalisedHash(text)
+          if (textHash === undefined) continue
+          parts.push(hash53(field), textHash)
           if (excerpt === '') excerpt = text
         }
-        if (input === '') return
+        if (parts.length === 0) return
         const value = valueOf(record)
         if (value === undefined) return
         compared++
-        const inputHash = hash53(input)
+        const inputHash = combineHashes(parts)
         const first = firstOf.get(inputHash)
         if (first === undefined) {
           firstOf.set(inputHash, firstLines.length)

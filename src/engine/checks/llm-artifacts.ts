@@ -80,8 +80,17 @@ const PATTERNS: ReadonlyArray<[ArtifactCategory, RegExp]> = [
   ]
 ]
 
+/**
+ * Words at least one of which every pattern above needs (case aside), and the openers the
+ * boilerplate pattern takes at the start: a text with none of them cannot match, and most
+ * texts have none, so one cheap scan spares the long alternations.
+ */
+const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i
+const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i
+
 /** Every artifact phrase in `text`, in order of position. */
 export function findArtifacts(text: string): ArtifactMatch[] {
+  if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text)) return []
   const found: ArtifactMatch[] = []
   for (const [category, pattern] of PATTERNS) {
     for (const match of text.matchAll(pattern)) {

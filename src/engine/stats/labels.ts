@@ -1,3 +1,4 @@
+import { finishHash, hash53, HASH_MULTIPLIER_1, HASH_MULTIPLIER_2, HASH_SEED_1, HASH_SEED_2 } from '../hash.js'
 import type { FieldValue } from '../types.js'
 
 /**
@@ -54,5 +55,45 @@ export function spellingDifference(a: string, b: string): string {
 
 /** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()
+  // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
+  const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text
+  return composed.toLowerCase().replace(/\s+/g, ' ').trim()
+}
+
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const NON_ASCII = /[^\x00-\x7f]/
+
+const imul = Math.imul
+
+/**
+ * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
+ * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
+ * conflicting-labels check hashes every input and output of a file.
+ */
+export function normalisedHash(text: string): number | undefined {
+  if (NON_ASCII.test(text)) {
+    const normalised = normaliseText(text)
+    return normalised === '' ? undefined : hash53(normalised)
+  }
+  let h1 = HASH_SEED_1
+  let h2 = HASH_SEED_2
+  let started = false
+  let pendingSpace = false
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i)
+    if (code === 32 || (code >= 9 && code <= 13)) {
+      pendingSpace = started
+      continue
+    }
+    if (pendingSpace) {
+      h1 = imul(h1 ^ 32, HASH_MULTIPLIER_1)
+      h2 = imul(h2 ^ 32, HASH_MULTIPLIER_2)
+      pendingSpace = false
+    }
+    if (code >= 65 && code <= 90) code += 32
+    h1 = imul(h1 ^ code, HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ code, HASH_MULTIPLIER_2)
+    started = true
+  }
+  return started ? finishHash(h1, h2) : undefined
 }
