@@ -67877,6 +67877,8 @@ const FORMATS = ['jsonl', 'json', 'csv', 'tsv', 'parquet'];
 /** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
 const COMMENT_BUDGET = 60_000;
 const DETAIL_STEPS = [
+    // Everything the report lists: the job summary (1 MiB) usually has room for it.
+    { examplesPerCheck: 100, listFindings: true, filesListed: 3000, notesListed: 3000, regressionsListed: 500 },
     { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
     { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
     { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },

@@ -25,6 +25,8 @@ interface Detail {
 }
 
 const DETAIL_STEPS: Detail[] = [
+  // Everything the report lists: the job summary (1 MiB) usually has room for it.
+  { examplesPerCheck: 100, listFindings: true, filesListed: 3000, notesListed: 3000, regressionsListed: 500 },
   { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
   { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
   { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },
