@@ -13,7 +13,6 @@ export interface RunCheckOptions<S> {
   settings?: Partial<FileSettings>
   config?: CheckConfig
   textFields?: string[]
-  columns?: string[]
   /** The summary of the same check over the base side. */
   base?: S
 }
@@ -50,8 +49,7 @@ export function runCheck<S>(check: Check<S>, records: DatasetRecord[], options: 
     side: options.side ?? 'head',
     settings,
     config: { ...check.defaults, ...options.config },
-    textFields: options.textFields ?? settings.textFields ?? [],
-    columns: options.columns
+    textFields: options.textFields ?? settings.textFields ?? []
   })
   const findings: FindingDraft[] = []
   const emit = (finding: FindingDraft): void => {

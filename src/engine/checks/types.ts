@@ -18,8 +18,6 @@ export interface CheckContext {
   config: CheckConfig
   /** The string fields worth reading as text: configured, else inferred from the first records. */
   textFields: string[]
-  /** Every field name seen in the file so far is not known up front; the columns are, for tables. */
-  columns?: string[]
 }
 
 /** One pass of a check over one side of one file. */
