@@ -56477,25 +56477,56 @@ class UniquenessStage {
         return entry;
     }
     /** The hot path: one record's hashes into the side's index. */
-    addRecord(side, entry, record) {
+    /**
+     * Called once per file before its records, for a reference file (unchanged by the PR, so the
+     * same on both sides): each record is hashed once and indexed on both sides.
+     */
+    openReference(file) {
+        const base = this.sideState('base');
+        const head = this.sideState('head');
+        const baseEntry = this.addFile(base, { ...file, side: 'base', reference: true });
+        const headEntry = this.addFile(head, { ...file, side: 'head', reference: true });
+        return (record) => {
+            const started = performance.now();
+            const hashed = this.addRecord(base, baseEntry, record);
+            this.addRecord(head, headEntry, record, hashed);
+            this.recordMs += performance.now() - started;
+        };
+    }
+    /**
+     * Indexes one record on one side. `hashed` is the same record already indexed on the other
+     * side, whose hashes are copied rather than computed again (the hasher still holds it).
+     * Returns where the record went, or undefined when it has no text.
+     */
+    addRecord(side, entry, record, hashed) {
         const { hasher, settings } = this;
-        const words = hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude));
+        const words = hashed ? hashed.words : hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude));
         if (words === 0) {
             entry.emptyText++;
-            return;
+            return undefined;
         }
         const { corpus, contamination } = side;
         const slot = corpus.add(entry.id, record.index, record.line);
         entry.records++;
-        corpus.exactLow[slot] = hasher.exact[0];
-        corpus.exactHigh[slot] = hasher.exact[1];
+        corpus.exactLow[slot] = hashed ? hashed.corpus.exactLow[hashed.slot] : hasher.exact[0];
+        corpus.exactHigh[slot] = hashed ? hashed.corpus.exactHigh[hashed.slot] : hasher.exact[1];
         if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
-            hasher.bands(corpus.bandValues, slot * corpus.bands);
-            if (hasher.byCharacters) {
+            const at = slot * corpus.bands;
+            if (hashed)
+                corpus.bandValues.set(hashed.corpus.bandValues.subarray(hashed.slot * corpus.bands, (hashed.slot + 1) * corpus.bands), at);
+            else
+                hasher.bands(corpus.bandValues, at);
+            if (hashed ? hashed.corpus.byCharacters[hashed.slot] === 1 : hasher.byCharacters) {
                 corpus.byCharacters[slot] = 1;
                 entry.shortRecords++;
             }
         }
+        this.addContamination(entry, contamination, words, record.line);
+        return { words, corpus, slot };
+    }
+    /** Eval records' n-grams into the contamination index; train records scanned against it. */
+    addContamination(entry, contamination, words, line) {
+        const { hasher, settings } = this;
         if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
             return;
         const n = settings.contaminationNgram;
@@ -56506,7 +56537,7 @@ class UniquenessStage {
             }
             entry.tested++;
             const grams = hasher.ngrams(n);
-            contamination.addEval(entry.id, record.line, grams.low, grams.high, grams.count);
+            contamination.addEval(entry.id, line, grams.low, grams.high, grams.count);
         }
         else if (contamination.evalRecords > 0 && words >= n) {
             const grams = hasher.ngrams(n);
@@ -69958,15 +69989,7 @@ async function readReference(source, options, stage) {
         settings,
         checks: [],
         allIntroduced: false,
-        corpus: (plan) => {
-            const file = { path: source.path, reference: true, split: settings.split, textFields: plan.textFields, settings, source };
-            const onBase = stage.openFile({ ...file, side: 'base' });
-            const onHead = stage.openFile({ ...file, side: 'head' });
-            return (record) => {
-                onBase(record);
-                onHead(record);
-            };
-        }
+        corpus: (plan) => stage.openReference({ path: source.path, split: settings.split, textFields: plan.textFields, settings, source })
     });
 }
 /** Puts each uniqueness finding on its file and side, where it counts like any other finding. */

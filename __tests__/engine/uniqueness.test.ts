@@ -493,3 +493,32 @@ describe('UniquenessStage on real data', () => {
     expect(clean.findings).toEqual([])
   })
 })
+
+describe('UniquenessStage: reference files', () => {
+  it('indexes a reference once for both sides, with the same findings as opening it on each side', async () => {
+    const words = (i: number) => `record ${i} tells how the river bends past the old mill and the stone bridge near the village green today`
+    const evalRows: RecordFields[] = Array.from({ length: 12 }, (_, i) => ({ q: words(i) }))
+    const trainRows: RecordFields[] = [...Array.from({ length: 12 }, (_, i) => ({ q: words(100 + i) })), { q: words(3) }, { q: words(7) + ' again' }]
+    const settings = (file: string) => ({ path: file, key: [], checks: {} })
+    const run = async (shared: boolean) => {
+      const stage = new UniquenessStage({})
+      const evalSource = bufferSource('eval.jsonl', evalRows.map((r) => JSON.stringify(r)).join('\n'))
+      const reference = { path: 'eval.jsonl', split: 'test' as Split, textFields: ['q'], settings: settings('eval.jsonl'), source: evalSource }
+      const onReference = shared
+        ? stage.openReference(reference)
+        : ((base, head) => (record: DatasetRecord) => {
+            base(record)
+            head(record)
+          })(stage.openFile({ ...reference, side: 'base', reference: true }), stage.openFile({ ...reference, side: 'head', reference: true }))
+      evalRows.forEach((fields, index) => onReference({ fields, index, line: index + 1 }))
+      const trainSource = bufferSource('train.jsonl', trainRows.map((r) => JSON.stringify(r)).join('\n'))
+      const onTrain = stage.openFile({ path: 'train.jsonl', side: 'head', reference: false, split: 'train', textFields: ['q'], settings: settings('train.jsonl'), source: trainSource })
+      trainRows.forEach((fields, index) => onTrain({ fields, index, line: index + 1 }))
+      const { findings, stats } = await stage.finish()
+      return { findings: findings.map(({ side, finding }) => [side, finding.check, finding.file, finding.line, finding.message]), sides: stats.sides.map((s) => s.records) }
+    }
+    const shared = await run(true)
+    expect(shared).toEqual(await run(false))
+    expect(shared.findings.filter((f) => f[1] === 'leakage' && f[3] !== undefined).map((f) => f[3])).toEqual([13, 14])
+  })
+})

@@ -196,15 +196,7 @@ async function readReference(source: ByteSource, options: AuditOptions, stage: U
     settings,
     checks: [],
     allIntroduced: false,
-    corpus: (plan) => {
-      const file = { path: source.path, reference: true, split: settings.split, textFields: plan.textFields, settings, source }
-      const onBase = stage.openFile({ ...file, side: 'base' })
-      const onHead = stage.openFile({ ...file, side: 'head' })
-      return (record) => {
-        onBase(record)
-        onHead(record)
-      }
-    }
+    corpus: (plan) => stage.openReference({ path: source.path, split: settings.split, textFields: plan.textFields, settings, source })
   })
 }
 

@@ -39,6 +39,13 @@ export interface CorpusFile {
   isNew?: (index: number) => boolean
 }
 
+/** Where one record's hashes are in a side's index, with its word count, to copy to the other side. */
+interface HashedRecord {
+  words: number
+  corpus: CorpusArrays
+  slot: number
+}
+
 /** A finding and the side it was found on. */
 export interface SideFinding {
   side: 'base' | 'head'
@@ -320,25 +327,56 @@ export class UniquenessStage {
   }
 
   /** The hot path: one record's hashes into the side's index. */
-  private addRecord(side: SideState, entry: FileEntry, record: DatasetRecord): void {
+  /**
+   * Called once per file before its records, for a reference file (unchanged by the PR, so the
+   * same on both sides): each record is hashed once and indexed on both sides.
+   */
+  openReference(file: Omit<CorpusFile, 'side' | 'reference'>): (record: DatasetRecord) => void {
+    const base = this.sideState('base')
+    const head = this.sideState('head')
+    const baseEntry = this.addFile(base, { ...file, side: 'base', reference: true })
+    const headEntry = this.addFile(head, { ...file, side: 'head', reference: true })
+    return (record) => {
+      const started = performance.now()
+      const hashed = this.addRecord(base, baseEntry, record)
+      this.addRecord(head, headEntry, record, hashed)
+      this.recordMs += performance.now() - started
+    }
+  }
+
+  /**
+   * Indexes one record on one side. `hashed` is the same record already indexed on the other
+   * side, whose hashes are copied rather than computed again (the hasher still holds it).
+   * Returns where the record went, or undefined when it has no text.
+   */
+  private addRecord(side: SideState, entry: FileEntry, record: DatasetRecord, hashed?: HashedRecord): HashedRecord | undefined {
     const { hasher, settings } = this
-    const words = hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+    const words = hashed ? hashed.words : hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
     if (words === 0) {
       entry.emptyText++
-      return
+      return undefined
     }
     const { corpus, contamination } = side
     const slot = corpus.add(entry.id, record.index, record.line)
     entry.records++
-    corpus.exactLow[slot] = hasher.exact[0]
-    corpus.exactHigh[slot] = hasher.exact[1]
+    corpus.exactLow[slot] = hashed ? hashed.corpus.exactLow[hashed.slot] : hasher.exact[0]
+    corpus.exactHigh[slot] = hashed ? hashed.corpus.exactHigh[hashed.slot] : hasher.exact[1]
     if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
-      hasher.bands(corpus.bandValues, slot * corpus.bands)
-      if (hasher.byCharacters) {
+      const at = slot * corpus.bands
+      if (hashed) corpus.bandValues.set(hashed.corpus.bandValues.subarray(hashed.slot * corpus.bands, (hashed.slot + 1) * corpus.bands), at)
+      else hasher.bands(corpus.bandValues, at)
+      if (hashed ? hashed.corpus.byCharacters[hashed.slot] === 1 : hasher.byCharacters) {
         corpus.byCharacters[slot] = 1
         entry.shortRecords++
       }
     }
+    this.addContamination(entry, contamination, words, record.line)
+    return { words, corpus, slot }
+  }
+
+  /** Eval records' n-grams into the contamination index; train records scanned against it. */
+  private addContamination(entry: FileEntry, contamination: ContaminationIndex, words: number, line: number): void {
+    const { hasher, settings } = this
     if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return
     const n = settings.contaminationNgram
     if (entry.kind === SplitKind.Eval) {
@@ -348,7 +386,7 @@ export class UniquenessStage {
       }
       entry.tested++
       const grams = hasher.ngrams(n)
-      contamination.addEval(entry.id, record.line, grams.low, grams.high, grams.count)
+      contamination.addEval(entry.id, line, grams.low, grams.high, grams.count)
     } else if (contamination.evalRecords > 0 && words >= n) {
       const grams = hasher.ngrams(n)
       contamination.scanTrain(entry.id, grams.low, grams.high, grams.count)
