@@ -69735,18 +69735,10 @@ async function runSidePass(options) {
         if (current && (draft.line === undefined || draft.line === current.record.line)) {
             position = current.position;
             finding.line ??= current.record.line;
-            if (finding.key === undefined && index && index.keyFields.length > 0) {
-                const key = recordKey(current.record.fields, index.keyFields);
-                if (key !== undefined)
-                    finding.key = displayKey(key);
-            }
             finding.introduced = current.introduced;
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
-            const key = position !== undefined ? index.keys[position] : undefined;
-            if (finding.key === undefined && key !== undefined)
-                finding.key = displayKey(key);
             finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
         }
         else {
@@ -69754,6 +69746,10 @@ async function runSidePass(options) {
             fileLevelKeys.add(fileKey);
             finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey));
         }
+        // The index already holds every record's key: the finding's record's is looked up there.
+        const key = position !== undefined ? index?.keys[position] : undefined;
+        if (finding.key === undefined && key !== undefined)
+            finding.key = displayKey(key);
         record(finding, position);
     };
     const start = () => {

@@ -4,7 +4,7 @@ import { inferKeyFields, inferTextFields } from './fields.js'
 import { FindingCollector } from './findings.js'
 import { readDataset } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
-import { displayKey, RecordIndex, recordKey } from './record-index.js'
+import { displayKey, RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 
@@ -104,21 +104,18 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (current && (draft.line === undefined || draft.line === current.record.line)) {
       position = current.position
       finding.line ??= current.record.line
-      if (finding.key === undefined && index && index.keyFields.length > 0) {
-        const key = recordKey(current.record.fields, index.keyFields)
-        if (key !== undefined) finding.key = displayKey(key)
-      }
       finding.introduced = current.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
-      const key = position !== undefined ? index.keys[position] : undefined
-      if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
       finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
     } else {
       const fileKey = `${check.id}/${draft.field ?? ''}`
       fileLevelKeys.add(fileKey)
       finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey))
     }
+    // The index already holds every record's key: the finding's record's is looked up there.
+    const key = position !== undefined ? index?.keys[position] : undefined
+    if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
     record(finding, position)
   }
 
