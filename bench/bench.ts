@@ -17,6 +17,7 @@ import { jaccard } from '../src/engine/dedup/shingles.js'
 import { UnionFind } from '../src/engine/dedup/union-find.js'
 import { fileSource, readDataset } from '../src/engine/readers/index.js'
 import type { RecordFields } from '../src/engine/types.js'
+import { serveIfWorker, useWorkerEntry } from '../src/engine/threads.js'
 import { UniquenessStage } from '../src/engine/uniqueness.js'
 import { writeCorpus } from './corpus.js'
 
@@ -159,6 +160,9 @@ async function truth(file: string, edgesFile: string, records: number, sampleSiz
 }
 
 async function main(): Promise<void> {
+  // This bundle also runs the stage's worker threads.
+  if (serveIfWorker()) return
+  useWorkerEntry(new URL(import.meta.url))
   const [command, ...args] = process.argv.slice(2)
   switch (command) {
     case 'gen':

@@ -38779,21 +38779,903 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3101:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ bandHashes),
+/* harmony export */   k3: () => (/* binding */ MinHasher)
+/* harmony export */ });
+/* unused harmony exports seededRandom, estimateJaccard */
+/* harmony import */ var _shingles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3506);
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul;
+/** A small seeded generator (mulberry32): the same permutations on every run and machine. */
+function seededRandom(seed) {
+    let state = seed | 0;
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = imul(state ^ (state >>> 15), 1 | state);
+        t = (t + imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return (t ^ (t >>> 14)) | 0;
+    };
+}
+/**
+ * MinHash over 32-bit shingle hashes with `permutations` random permutations of the 32-bit
+ * integers, each `x -> a*x + b (mod 2^32)` with `a` odd (so it is a bijection), computed with
+ * `Math.imul` and compared as signed integers (a fixed re-labelling of the same order, so still
+ * a permutation). No float and no BigInt: datasketch's `(a*x + b) mod p` over 61-bit primes
+ * needs 64-bit products, which JavaScript numbers cannot hold exactly.
+ */
+class MinHasher {
+    permutations;
+    multipliers;
+    offsets;
+    constructor(permutations, seed = 1) {
+        this.permutations = permutations;
+        const random = seededRandom(seed);
+        this.multipliers = new Int32Array(permutations);
+        this.offsets = new Int32Array(permutations);
+        for (let p = 0; p < permutations; p++) {
+            this.multipliers[p] = random() | 1;
+            this.offsets[p] = random();
+        }
+    }
+    /**
+     * The signature of the first `count` shingles into `out` (length `permutations`). Eight
+     * permutations a pass over the shingles, their minimums in registers: about twice as fast as
+     * one a pass, and this loop is most of the near-duplicate check's time. `from`: where the
+     * shingles start in `shingles` (a batch holds many records' shingles end to end).
+     */
+    signature(shingles, count, out, from = 0) {
+        const multipliers = this.multipliers;
+        const offsets = this.offsets;
+        const unrolled = this.permutations - (this.permutations % 8);
+        for (let p = 0; p < unrolled; p += 8) {
+            const a0 = multipliers[p], a1 = multipliers[p + 1], a2 = multipliers[p + 2], a3 = multipliers[p + 3];
+            const a4 = multipliers[p + 4], a5 = multipliers[p + 5], a6 = multipliers[p + 6], a7 = multipliers[p + 7];
+            const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3];
+            const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7];
+            let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
+            for (let s = from, end = from + count; s < end; s++) {
+                const x = shingles[s];
+                let v = (imul(a0, x) + b0) | 0;
+                if (v < m0)
+                    m0 = v;
+                v = (imul(a1, x) + b1) | 0;
+                if (v < m1)
+                    m1 = v;
+                v = (imul(a2, x) + b2) | 0;
+                if (v < m2)
+                    m2 = v;
+                v = (imul(a3, x) + b3) | 0;
+                if (v < m3)
+                    m3 = v;
+                v = (imul(a4, x) + b4) | 0;
+                if (v < m4)
+                    m4 = v;
+                v = (imul(a5, x) + b5) | 0;
+                if (v < m5)
+                    m5 = v;
+                v = (imul(a6, x) + b6) | 0;
+                if (v < m6)
+                    m6 = v;
+                v = (imul(a7, x) + b7) | 0;
+                if (v < m7)
+                    m7 = v;
+            }
+            out[p] = m0;
+            out[p + 1] = m1;
+            out[p + 2] = m2;
+            out[p + 3] = m3;
+            out[p + 4] = m4;
+            out[p + 5] = m5;
+            out[p + 6] = m6;
+            out[p + 7] = m7;
+        }
+        for (let p = unrolled; p < this.permutations; p++)
+            out[p] = this.minimum(p, shingles.subarray(from, from + count), count);
+    }
+    /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */
+    minimum(permutation, shingles, count) {
+        const a = this.multipliers[permutation];
+        const b = this.offsets[permutation];
+        let min = 0x7fffffff;
+        for (let s = 0; s < count; s++) {
+            const value = (imul(a, shingles[s]) + b) | 0;
+            if (value < min)
+                min = value;
+        }
+        return min;
+    }
+}
+/**
+ * One 32-bit hash per band of `rows` signature values, written to `out[at + band]`. Two records
+ * share a band hash when all its rows agree (or, once in 2^32, by chance: the verification
+ * with exact Jaccard drops those).
+ */
+function bandHashes(signature, bands, rows, out, at) {
+    for (let band = 0; band < bands; band++) {
+        let h = imul(band + 1, 0x9e3779b1);
+        const start = band * rows;
+        for (let r = 0; r < rows; r++)
+            h = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .mixBlock */ .wk)(h, signature[start + r]);
+        out[at + band] = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .sT)(h ^ rows);
+    }
+}
+/** The share of agreeing signature values: an estimate of the Jaccard similarity. */
+function estimateJaccard(a, b) {
+    let same = 0;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] === b[i])
+            same++;
+    return same / a.length;
+}
+
+
+/***/ }),
+
+/***/ 4687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QC: () => (/* binding */ comparisonParts),
+/* harmony export */   X5: () => (/* binding */ ASCII_BREAK_CODES),
+/* harmony export */   af: () => (/* binding */ normaliseText),
+/* harmony export */   eo: () => (/* binding */ PART_SEPARATOR),
+/* harmony export */   iL: () => (/* binding */ rawText),
+/* harmony export */   zK: () => (/* binding */ joinNormalised)
+/* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1655);
+
+/**
+ * Joins the normalised parts of one record (one part per text field). Normalisation turns every
+ * control character into a space, so it can never occur inside a part: the same words in
+ * another field, or moved across a field boundary, make another record.
+ */
+const PART_SEPARATOR = '\u0001';
+/** Only ASCII: NFKC leaves it as it is, and the cheaper pattern below is enough. */
+// eslint-disable-next-line no-control-regex -- control characters are what these patterns match
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** ASCII punctuation (Unicode category P), controls and spaces: each run becomes one space. */
+// eslint-disable-next-line no-control-regex -- as above
+const ASCII_BREAKS = /[\x00-\x20\x7f!"#%&'()*,\-./:;?@[\\\]_{}]+/g;
+/**
+ * Per ASCII code: 1 when normalisation turns it into a space (the characters of ASCII_BREAKS).
+ * The tokeniser reads ASCII text with it instead of building the normalised string.
+ */
+const ASCII_BREAK_CODES = (() => {
+    const table = new Uint8Array(128);
+    for (let code = 0; code <= 0x20; code++)
+        table[code] = 1;
+    table[0x7f] = 1;
+    for (const char of '!"#%&\'()*,-./:;?@[\\]_{}')
+        table[char.charCodeAt(0)] = 1;
+    return table;
+})();
+/** Any punctuation, control character or space, in any script. */
+const UNICODE_BREAKS = /[\p{P}\p{Cc}\p{Z}\s]+/gu;
+/** Format characters (zero-width space, soft hyphen, BOM): invisible, so they join what they split. */
+const FORMAT_CHARACTERS = /\p{Cf}+/gu;
+/**
+ * The text two records are compared on: Unicode NFKC (full-width and ligature forms folded),
+ * lower case, punctuation stripped and whitespace collapsed to single spaces, trimmed.
+ * Punctuation becomes a space rather than nothing, so `don't` and `don t` agree, and so do
+ * `end.Start` and `end. Start`. Symbols (`+ = $ <`) are kept: `2+2` and `2=2` stay apart.
+ */
+function normaliseText(text) {
+    if (ASCII_ONLY.test(text))
+        return text.toLowerCase().replace(ASCII_BREAKS, ' ').trim();
+    return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').toLowerCase().replace(UNICODE_BREAKS, ' ').trim();
+}
+/**
+ * The texts one record is compared on, one per field: `fields` in `record` (a chat
+ * transcript's contents joined), or, with no fields, the whole record but its `exclude`d
+ * top-level fields (the key: records that differ only by id are duplicates): every scalar leaf
+ * as `path value`, paths sorted, so key order does not matter but the field a value sits in
+ * does. A missing field counts as an empty one.
+ */
+function comparisonParts(record, fields, exclude) {
+    const parts = [];
+    if (fields.length === 0) {
+        for (const key of Object.keys(record).sort())
+            if (!exclude?.has(key))
+                collectLeaves(record[key], key, parts);
+    }
+    else
+        for (const field of fields)
+            parts.push((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .textOf */ .b6)((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .valueAt */ .fK)(record, field)) ?? '');
+    return parts;
+}
+/**
+ * The normalised parts joined by ` \u0001 `, as one string: empty when every part is empty.
+ * (The hot path never builds it: it hashes the words of the parts directly.)
+ */
+function joinNormalised(parts) {
+    let joined = '';
+    let any = false;
+    for (let i = 0; i < parts.length; i++) {
+        const part = normaliseText(parts[i]);
+        if (i > 0)
+            joined += (joined === '' ? '' : ' ') + PART_SEPARATOR;
+        if (part !== '') {
+            any = true;
+            joined += (i > 0 ? ' ' : '') + part;
+        }
+    }
+    return any ? joined : '';
+}
+/**
+ * The start of the original text of the non-empty parts, spaces collapsed, joined by ` | `:
+ * at least `length` characters when there are that many (an excerpt is cut from it; the rest
+ * of a long record is never copied).
+ */
+function rawText(parts, length = Infinity) {
+    let text = '';
+    for (const part of parts) {
+        if (text.length >= length)
+            break;
+        // Twice the length (and a margin for spaces that collapse) before collapsing, so the cut falls after it.
+        const start = part.length > 2 * length + 64 ? part.slice(0, 2 * length + 64).replace(/[\uD800-\uDBFF]$/, '') : part;
+        const piece = start.replace(/\s+/g, ' ').trim();
+        if (piece !== '')
+            text += (text === '' ? '' : ' | ') + piece;
+    }
+    return text;
+}
+function collectLeaves(value, path, parts) {
+    if (value === null)
+        return;
+    if (typeof value !== 'object') {
+        parts.push(path === '' ? String(value) : `${path} ${String(value)}`);
+        return;
+    }
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => collectLeaves(item, path === '' ? String(i) : `${path}.${i}`, parts));
+        return;
+    }
+    for (const key of Object.keys(value).sort())
+        collectLeaves(value[key], path === '' ? key : `${path}.${key}`, parts);
+}
+
+
+/***/ }),
+
+/***/ 3506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DQ: () => (/* binding */ Tokens),
+/* harmony export */   T2: () => (/* binding */ shingleSet),
+/* harmony export */   jn: () => (/* binding */ Shingler),
+/* harmony export */   sT: () => (/* binding */ fmix32),
+/* harmony export */   wk: () => (/* binding */ mixBlock),
+/* harmony export */   xX: () => (/* binding */ jaccard)
+/* harmony export */ });
+/* unused harmony exports to53, hashRange */
+/* harmony import */ var _normalise_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4687);
+/**
+ * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
+ * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
+ * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
+ * shingles.
+ */
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const SPACE = 0x20;
+const K1 = 0x9e3779b1;
+const K2 = 0x85ebca77;
+const K3 = 0x27d4eb2f;
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
+function mixBlock(h, block) {
+    let k = imul(block, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    return (imul(h, 5) + 0xe6546b64) | 0;
+}
+/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
+function to53(low, high) {
+    return (high & 0x1fffff) * 4294967296 + (low >>> 0);
+}
+/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
+function hashRange(text, start, end, out, at) {
+    let h1 = 0x9747b28c;
+    let h2 = 0x5bd1e995;
+    for (let i = start; i < end; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, K1);
+        h2 = imul(h2 ^ code, K2);
+    }
+    const length = end - start;
+    out[at] = fmix32(h1 ^ length);
+    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
+}
+/**
+ * The words of one record's normalised parts, hashed, without building the normalised text:
+ * ASCII is lower-cased and split on the normalisation's break characters as it is read;
+ * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
+ * word in the normalised text, and parts are divided by a separator token, so the tokens are
+ * exactly those of `joinNormalised(parts)` split on spaces.
+ */
+class Tokens {
+    /** Per token: the two halves of its hash, interleaved. */
+    hashes = new Int32Array(2048);
+    /** Tokens: words and part separators. */
+    count = 0;
+    /** Words, separators not counted. */
+    words = 0;
+    separator = new Int32Array(2);
+    constructor() {
+        hashRange(_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .PART_SEPARATOR */ .eo, 0, 1, this.separator, 0);
+    }
+    /** Tokenises the parts of one record, a separator between each two. */
+    load(parts) {
+        this.count = 0;
+        this.words = 0;
+        for (let i = 0; i < parts.length; i++) {
+            if (i > 0)
+                this.push(this.separator[0], this.separator[1]);
+            this.addPart(parts[i]);
+        }
+    }
+    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
+    digest(out) {
+        let h1 = 0x243f6a88;
+        let h2 = 0x13198a2e;
+        const hashes = this.hashes;
+        for (let t = 0; t < this.count; t++) {
+            h1 = mixBlock(h1, hashes[2 * t]);
+            h2 = mixBlock(h2, hashes[2 * t + 1]);
+        }
+        out[0] = fmix32(h1 ^ this.count);
+        out[1] = fmix32(h2 ^ imul(this.count, K3));
+    }
+    addPart(text) {
+        if (!this.addWords(text, false))
+            this.addWords((0,_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseText */ .af)(text), true);
+    }
+    /**
+     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
+     * must be ASCII: at its first other character nothing is added and the answer is false, as
+     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
+     * (only letters, digits, marks, symbols and single spaces left) is read whole.
+     */
+    addWords(text, normalised) {
+        const start = this.count;
+        const startWords = this.words;
+        let h1 = 0x9747b28c;
+        let h2 = 0x5bd1e995;
+        let length = 0;
+        for (let i = 0; i <= text.length; i++) {
+            let code = i === text.length ? SPACE : text.charCodeAt(i);
+            if (code < 128 && _normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .ASCII_BREAK_CODES */ .X5[code] === 1) {
+                if (length > 0) {
+                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
+                    this.words++;
+                    h1 = 0x9747b28c;
+                    h2 = 0x5bd1e995;
+                    length = 0;
+                }
+                continue;
+            }
+            if (code >= 128 && !normalised) {
+                this.count = start;
+                this.words = startWords;
+                return false;
+            }
+            if (code >= 65 && code <= 90)
+                code += 32;
+            h1 = imul(h1 ^ code, K1);
+            h2 = imul(h2 ^ code, K2);
+            length++;
+        }
+        return true;
+    }
+    push(low, high) {
+        if (2 * this.count + 2 > this.hashes.length) {
+            const bigger = new Int32Array(this.hashes.length * 2);
+            bigger.set(this.hashes);
+            this.hashes = bigger;
+        }
+        this.hashes[2 * this.count] = low;
+        this.hashes[2 * this.count + 1] = high;
+        this.count++;
+    }
+}
+/** Shingle hashes of one record, in buffers reused from one record to the next. */
+class Shingler {
+    /** Per shingle of the last record: low half of its hash. */
+    low = new Int32Array(1024);
+    /** Per shingle of the last record: high half. */
+    high = new Int32Array(1024);
+    /** Shingles of the last record. */
+    count = 0;
+    scratch = new Int32Array(2);
+    /**
+     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
+     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
+     */
+    words(tokens, n, highHalves = true) {
+        const size = tokens.count < n ? tokens.count : n;
+        const count = tokens.count < n ? 1 : tokens.count - n + 1;
+        this.ensure(count);
+        const hashes = tokens.hashes;
+        for (let s = 0; s < count; s++) {
+            let h1 = 0x3c6ef372;
+            for (let j = 0; j < size; j++)
+                h1 = mixBlock(h1, hashes[2 * (s + j)]);
+            this.low[s] = fmix32(h1 ^ size);
+        }
+        if (highHalves) {
+            for (let s = 0; s < count; s++) {
+                let h2 = 0x7f4a7c15;
+                for (let j = 0; j < size; j++)
+                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
+                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
+            }
+        }
+        this.count = count;
+        return count;
+    }
+    /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
+    characters(normalised, n) {
+        const length = normalised.length;
+        const count = length <= n ? 1 : length - n + 1;
+        const size = length <= n ? length : n;
+        this.ensure(count);
+        for (let s = 0; s < count; s++) {
+            hashRange(normalised, s, s + size, this.scratch, 0);
+            // Another seed than word shingles: a short text and a long one never share shingles by accident.
+            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
+            this.high[s] = this.scratch[1];
+        }
+        this.count = count;
+        return count;
+    }
+    ensure(count) {
+        if (this.low.length < count) {
+            this.low = new Int32Array(Math.ceil(count * 1.5));
+            this.high = new Int32Array(this.low.length);
+        }
+    }
+}
+/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
+function shingleSet(shingler) {
+    const values = new Float64Array(shingler.count);
+    for (let i = 0; i < shingler.count; i++)
+        values[i] = to53(shingler.low[i], shingler.high[i]);
+    values.sort();
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++)
+        if (i === 0 || values[i] !== values[distinct - 1])
+            values[distinct++] = values[i];
+    return values.slice(0, distinct);
+}
+/** Jaccard similarity of two sets given as sorted, distinct numbers. */
+function jaccard(a, b) {
+    let i = 0;
+    let j = 0;
+    let shared = 0;
+    while (i < a.length && j < b.length) {
+        if (a[i] === b[j]) {
+            shared++;
+            i++;
+            j++;
+        }
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    const union = a.length + b.length - shared;
+    return union === 0 ? 1 : shared / union;
+}
+
+
+/***/ }),
+
+/***/ 1402:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FB: () => (/* binding */ SignaturePool),
+/* harmony export */   SY: () => (/* binding */ SIGNATURE_WORKER),
+/* harmony export */   cT: () => (/* binding */ SignatureQueue),
+/* harmony export */   f4: () => (/* binding */ serveSignatures)
+/* harmony export */ });
+/* unused harmony export BatchSigner */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3101);
+/**
+ * MinHash signatures on worker threads. Signing (128 permutations over every shingle) is most
+ * of the uniqueness stage's time and needs nothing but the shingle hashes, so the main thread
+ * tokenises and shingles, hands batches of shingles to workers and stores the band hashes
+ * they send back. When every worker is busy the main thread
+ * signs the batch itself: the queue never grows without bound and both cores stay busy.
+ */
+
+
+/** `workerData.role` of a signing worker. */
+const SIGNATURE_WORKER = 'dataset-audit:signatures';
+/** Records per batch: small enough to share work evenly, large enough that messages cost little. */
+const BATCH_RECORDS = 256;
+/**
+ * Batches a worker may hold. Its answers are only seen when the main thread's reading pauses
+ * (between chunks of a file, about a thousand records), so a worker must be able to take a
+ * whole chunk's batches or it idles while the main thread signs; about 1.2 MB of shingles.
+ */
+const IN_FLIGHT_PER_WORKER = 8;
+/** Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main thread use the same one. */
+class BatchSigner {
+    settings;
+    minHasher;
+    signature;
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .MinHasher */ .k3(settings.permutations, settings.seed);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    sign({ shingles, offsets, count }) {
+        const { bands, rows } = this.settings;
+        const out = new Int32Array(count * bands);
+        for (let i = 0; i < count; i++) {
+            this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
+            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
+        }
+        return out;
+    }
+}
+/** A signing worker's side: answers each batch with its band hashes. */
+function serveSignatures(port, data) {
+    const signer = new BatchSigner(data.settings);
+    port.on('message', (job) => {
+        const bands = signer.sign(job);
+        port.postMessage({ id: job.id, bands }, [bands.buffer]);
+    });
+}
+/**
+ * Workers started on first use from `entry` (the bundle the process runs). A worker that fails
+ * (it could not start, or died) is dropped and its batches are signed here: a result is never
+ * lost, only slower.
+ */
+class SignaturePool {
+    entry;
+    threads;
+    signer;
+    slots = [];
+    jobs = new Map();
+    nextId = 0;
+    cannotStart = false;
+    /** Batches signed by workers and here, for the benchmark. */
+    signed = { workers: 0, inline: 0 };
+    constructor(settings, entry, threads) {
+        this.entry = entry;
+        this.threads = threads;
+        this.signer = new BatchSigner(settings);
+    }
+    /** The batch's band hashes: now when every worker is busy, later from a worker otherwise. */
+    sign(batch) {
+        const slot = this.freeWorker();
+        if (!slot) {
+            this.signed.inline++;
+            return this.signer.sign(batch);
+        }
+        const id = this.nextId++;
+        slot.inFlight++;
+        slot.worker.ref();
+        return new Promise((resolve) => {
+            // The worker gets a copy (a batch is about 150 KB): the batch stays
+            // here until answered, so a worker that dies loses nothing.
+            this.jobs.set(id, { batch, worker: slot, resolve });
+            slot.worker.postMessage({ id, ...batch });
+        });
+    }
+    /** Stops the workers; call once every promise from `sign` has settled. */
+    async close() {
+        await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+        this.slots.length = 0;
+    }
+    freeWorker() {
+        if (!this.cannotStart && this.slots.length < this.threads)
+            this.start();
+        let best;
+        for (const slot of this.slots) {
+            if (slot.failed || slot.inFlight >= IN_FLIGHT_PER_WORKER)
+                continue;
+            if (!best || slot.inFlight < best.inFlight)
+                best = slot;
+        }
+        return best;
+    }
+    start() {
+        let worker;
+        try {
+            worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(this.entry, { workerData: { role: SIGNATURE_WORKER, settings: this.signer.settings } });
+        }
+        catch {
+            // No worker can start here (a sandbox without threads): every batch is signed inline.
+            this.cannotStart = true;
+            return;
+        }
+        const slot = { worker, inFlight: 0, failed: false };
+        worker.on('message', ({ id, bands }) => {
+            const job = this.jobs.get(id);
+            if (!job)
+                return;
+            this.jobs.delete(id);
+            this.signed.workers++;
+            slot.inFlight--;
+            if (slot.inFlight === 0)
+                worker.unref();
+            job.resolve(bands);
+        });
+        worker.on('error', () => this.fail(slot));
+        worker.on('exit', () => this.fail(slot));
+        this.slots.push(slot);
+    }
+    /** A worker is gone: its batches are signed here instead. */
+    fail(slot) {
+        slot.failed = true;
+        for (const [id, job] of this.jobs) {
+            if (job.worker !== slot)
+                continue;
+            this.jobs.delete(id);
+            this.signed.inline++;
+            job.resolve(this.signer.sign(job.batch));
+        }
+        slot.inFlight = 0;
+    }
+}
+/**
+ * Collects records' shingles into batches for the pool and writes the band hashes back into
+ * the index when they arrive. The index's arrays may have grown (been replaced) meanwhile, so
+ * the write goes through `corpus.bandValues` at that moment.
+ */
+class SignatureQueue {
+    pool;
+    bands;
+    shingles = new Int32Array(1 << 16);
+    offsets = new Int32Array(BATCH_RECORDS + 1);
+    targets = [];
+    waiting = [];
+    constructor(pool, bands) {
+        this.pool = pool;
+        this.bands = bands;
+    }
+    /** Queues one record's shingles (copied: the caller's buffer is reused for the next record). */
+    push(low, count, targets) {
+        const at = this.targets.length;
+        const start = this.offsets[at];
+        if (start + count > this.shingles.length) {
+            const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count));
+            bigger.set(this.shingles.subarray(0, start));
+            this.shingles = bigger;
+        }
+        this.shingles.set(low.subarray(0, count), start);
+        this.offsets[at + 1] = start + count;
+        this.targets.push(targets);
+        if (this.targets.length === BATCH_RECORDS)
+            this.flush();
+    }
+    /** Signs what is queued and waits for every batch sent out. */
+    async drain() {
+        this.flush();
+        await Promise.all(this.waiting);
+        this.waiting.length = 0;
+        await this.pool.close();
+    }
+    flush() {
+        const count = this.targets.length;
+        if (count === 0)
+            return;
+        const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count };
+        const targets = this.targets;
+        this.targets = [];
+        this.offsets[0] = 0;
+        const result = this.pool.sign(batch);
+        if (result instanceof Promise)
+            this.waiting.push(result.then((bands) => this.write(bands, targets)));
+        else
+            this.write(result, targets);
+    }
+    write(bands, targets) {
+        const width = this.bands;
+        for (let i = 0; i < targets.length; i++) {
+            const values = bands.subarray(i * width, (i + 1) * width);
+            for (const { corpus, slot } of targets[i])
+                corpus.bandValues.set(values, slot * width);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 1655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CB: () => (/* binding */ textsOf),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   fK: () => (/* binding */ valueAt),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+/**
+ * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
+ * itself contains dots wins over the path reading.
+ */
+function valueAt(fields, path) {
+    if (path in fields)
+        return fields[path];
+    let current = fields;
+    for (const part of path.split('.')) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(part)] : current[part];
+        if (current === undefined)
+            return undefined;
+    }
+    return current;
+}
+/**
+ * The text of a field for text checks: strings as they are, chat transcripts
+ * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
+ */
+function textOf(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value)) {
+        const parts = [];
+        for (const item of value) {
+            if (typeof item === 'string')
+                parts.push(item);
+            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+                const content = item.content ?? item.value ?? item.text;
+                if (typeof content === 'string')
+                    parts.push(content);
+            }
+        }
+        return parts.length > 0 ? parts.join('\n') : undefined;
+    }
+    return undefined;
+}
+/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
+function textsOf(fields, names) {
+    const texts = [];
+    for (const name of names) {
+        const text = textOf(valueAt(fields, name));
+        if (text !== undefined)
+            texts.push([name, text]);
+    }
+    return texts;
+}
+/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
+function truncate(text, max = 120) {
+    // A string has at least as many UTF-16 units as characters: short ones need no counting.
+    if (text.length <= max)
+        return text;
+    let end = 0;
+    let kept = 0;
+    const limit = Math.max(1, max - 1);
+    while (end < text.length && kept < limit) {
+        end += text.codePointAt(end) > 0xffff ? 2 : 1;
+        kept++;
+    }
+    return end >= text.length ? text : text.slice(0, end) + '…';
+}
+
+
+/***/ }),
+
+/***/ 799:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QH: () => (/* binding */ workerPlan),
+/* harmony export */   Xx: () => (/* binding */ serveIfWorker),
+/* harmony export */   mx: () => (/* binding */ useWorkerEntry)
+/* harmony export */ });
+/* unused harmony exports workerThreads, setWorkerThreads */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
+/**
+ * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
+ * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
+ * nothing else), so each entry point first asks `serveIfWorker()` and, on the main thread, names
+ * its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
+ * engine computes everything on the calling thread, with the same results.
+ */
+
+
+
+let entry;
+let threads;
+/**
+ * Worker threads besides the main one: `DATASET_AUDIT_THREADS` when set (0 turns workers off),
+ * else one per core but the main thread's, at most 3 (the main thread reads and checks while
+ * they hash; more rarely pays).
+ */
+function workerThreads() {
+    if (threads !== undefined)
+        return threads;
+    const configured = process.env.DATASET_AUDIT_THREADS;
+    if (configured !== undefined && configured.trim() !== '') {
+        const value = Number(configured);
+        if (Number.isInteger(value) && value >= 0)
+            return value;
+    }
+    return Math.min(3, Math.max(1, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() - 1));
+}
+/** Sets the worker threads for this process (the CLI's `--threads`); undefined goes back to the default. */
+function setWorkerThreads(count) {
+    threads = count;
+}
+/** Names the bundled file workers are started from; called by each entry point on the main thread. */
+function useWorkerEntry(file) {
+    entry = file;
+}
+/** The file to start workers from and how many, or undefined when work stays on this thread. */
+function workerPlan() {
+    const count = workerThreads();
+    return entry !== undefined && count > 0 ? { entry, threads: count } : undefined;
+}
+/** On a worker thread started by the engine: serves it and returns true. The entry point then does nothing else. */
+function serveIfWorker() {
+    if (node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.isMainThread || !node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort)
+        return false;
+    const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData;
+    if (data?.role !== _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .SIGNATURE_WORKER */ .SY)
+        return false;
+    (0,_dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSignatures */ .f4)(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData);
+    return true;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2118);
+/* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(799);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3254);
 
-// The Action's entry: everything happens in run().
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+// The Action's entry: everything happens in run(). The same file runs the engine's worker threads.
+if (!(0,_engine_threads_js__WEBPACK_IMPORTED_MODULE_0__/* .serveIfWorker */ .Xx)()) {
+    (0,_engine_threads_js__WEBPACK_IMPORTED_MODULE_0__/* .useWorkerEntry */ .mx)(new URL(import.meta.url));
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2118:
+/***/ 3254:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42228,416 +43110,8 @@ function groupExact(corpus, relations) {
     return { repOf, duplicates, leaks, repeatedTexts };
 }
 
-;// CONCATENATED MODULE: ./src/engine/text.ts
-/**
- * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
- * itself contains dots wins over the path reading.
- */
-function valueAt(fields, path) {
-    if (path in fields)
-        return fields[path];
-    let current = fields;
-    for (const part of path.split('.')) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current) ? current[Number(part)] : current[part];
-        if (current === undefined)
-            return undefined;
-    }
-    return current;
-}
-/**
- * The text of a field for text checks: strings as they are, chat transcripts
- * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
- */
-function textOf(value) {
-    if (typeof value === 'string')
-        return value;
-    if (Array.isArray(value)) {
-        const parts = [];
-        for (const item of value) {
-            if (typeof item === 'string')
-                parts.push(item);
-            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-                const content = item.content ?? item.value ?? item.text;
-                if (typeof content === 'string')
-                    parts.push(content);
-            }
-        }
-        return parts.length > 0 ? parts.join('\n') : undefined;
-    }
-    return undefined;
-}
-/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
-function textsOf(fields, names) {
-    const texts = [];
-    for (const name of names) {
-        const text = textOf(valueAt(fields, name));
-        if (text !== undefined)
-            texts.push([name, text]);
-    }
-    return texts;
-}
-/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
-function truncate(text, max = 120) {
-    // A string has at least as many UTF-16 units as characters: short ones need no counting.
-    if (text.length <= max)
-        return text;
-    let end = 0;
-    let kept = 0;
-    const limit = Math.max(1, max - 1);
-    while (end < text.length && kept < limit) {
-        end += text.codePointAt(end) > 0xffff ? 2 : 1;
-        kept++;
-    }
-    return end >= text.length ? text : text.slice(0, end) + '…';
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/normalise.ts
-
-/**
- * Joins the normalised parts of one record (one part per text field). Normalisation turns every
- * control character into a space, so it can never occur inside a part: the same words in
- * another field, or moved across a field boundary, make another record.
- */
-const PART_SEPARATOR = '\u0001';
-/** Only ASCII: NFKC leaves it as it is, and the cheaper pattern below is enough. */
-// eslint-disable-next-line no-control-regex -- control characters are what these patterns match
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-/** ASCII punctuation (Unicode category P), controls and spaces: each run becomes one space. */
-// eslint-disable-next-line no-control-regex -- as above
-const ASCII_BREAKS = /[\x00-\x20\x7f!"#%&'()*,\-./:;?@[\\\]_{}]+/g;
-/**
- * Per ASCII code: 1 when normalisation turns it into a space (the characters of ASCII_BREAKS).
- * The tokeniser reads ASCII text with it instead of building the normalised string.
- */
-const ASCII_BREAK_CODES = (() => {
-    const table = new Uint8Array(128);
-    for (let code = 0; code <= 0x20; code++)
-        table[code] = 1;
-    table[0x7f] = 1;
-    for (const char of '!"#%&\'()*,-./:;?@[\\]_{}')
-        table[char.charCodeAt(0)] = 1;
-    return table;
-})();
-/** Any punctuation, control character or space, in any script. */
-const UNICODE_BREAKS = /[\p{P}\p{Cc}\p{Z}\s]+/gu;
-/** Format characters (zero-width space, soft hyphen, BOM): invisible, so they join what they split. */
-const FORMAT_CHARACTERS = /\p{Cf}+/gu;
-/**
- * The text two records are compared on: Unicode NFKC (full-width and ligature forms folded),
- * lower case, punctuation stripped and whitespace collapsed to single spaces, trimmed.
- * Punctuation becomes a space rather than nothing, so `don't` and `don t` agree, and so do
- * `end.Start` and `end. Start`. Symbols (`+ = $ <`) are kept: `2+2` and `2=2` stay apart.
- */
-function normaliseText(text) {
-    if (ASCII_ONLY.test(text))
-        return text.toLowerCase().replace(ASCII_BREAKS, ' ').trim();
-    return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').toLowerCase().replace(UNICODE_BREAKS, ' ').trim();
-}
-/**
- * The texts one record is compared on, one per field: `fields` in `record` (a chat
- * transcript's contents joined), or, with no fields, the whole record but its `exclude`d
- * top-level fields (the key: records that differ only by id are duplicates): every scalar leaf
- * as `path value`, paths sorted, so key order does not matter but the field a value sits in
- * does. A missing field counts as an empty one.
- */
-function comparisonParts(record, fields, exclude) {
-    const parts = [];
-    if (fields.length === 0) {
-        for (const key of Object.keys(record).sort())
-            if (!exclude?.has(key))
-                collectLeaves(record[key], key, parts);
-    }
-    else
-        for (const field of fields)
-            parts.push(textOf(valueAt(record, field)) ?? '');
-    return parts;
-}
-/**
- * The normalised parts joined by ` \u0001 `, as one string: empty when every part is empty.
- * (The hot path never builds it: it hashes the words of the parts directly.)
- */
-function joinNormalised(parts) {
-    let joined = '';
-    let any = false;
-    for (let i = 0; i < parts.length; i++) {
-        const part = normaliseText(parts[i]);
-        if (i > 0)
-            joined += (joined === '' ? '' : ' ') + PART_SEPARATOR;
-        if (part !== '') {
-            any = true;
-            joined += (i > 0 ? ' ' : '') + part;
-        }
-    }
-    return any ? joined : '';
-}
-/**
- * The start of the original text of the non-empty parts, spaces collapsed, joined by ` | `:
- * at least `length` characters when there are that many (an excerpt is cut from it; the rest
- * of a long record is never copied).
- */
-function rawText(parts, length = Infinity) {
-    let text = '';
-    for (const part of parts) {
-        if (text.length >= length)
-            break;
-        // Twice the length (and a margin for spaces that collapse) before collapsing, so the cut falls after it.
-        const start = part.length > 2 * length + 64 ? part.slice(0, 2 * length + 64).replace(/[\uD800-\uDBFF]$/, '') : part;
-        const piece = start.replace(/\s+/g, ' ').trim();
-        if (piece !== '')
-            text += (text === '' ? '' : ' | ') + piece;
-    }
-    return text;
-}
-function collectLeaves(value, path, parts) {
-    if (value === null)
-        return;
-    if (typeof value !== 'object') {
-        parts.push(path === '' ? String(value) : `${path} ${String(value)}`);
-        return;
-    }
-    if (Array.isArray(value)) {
-        value.forEach((item, i) => collectLeaves(item, path === '' ? String(i) : `${path}.${i}`, parts));
-        return;
-    }
-    for (const key of Object.keys(value).sort())
-        collectLeaves(value[key], path === '' ? key : `${path}.${key}`, parts);
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/shingles.ts
-/**
- * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
- * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
- * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
- * shingles.
- */
-
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
-const imul = Math.imul;
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-const SPACE = 0x20;
-const K1 = 0x9e3779b1;
-const K2 = 0x85ebca77;
-const K3 = 0x27d4eb2f;
-/** MurmurHash3's finaliser: every input bit reaches every output bit. */
-function fmix32(h) {
-    h ^= h >>> 16;
-    h = imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = imul(h, 0xc2b2ae35);
-    return h ^ (h >>> 16);
-}
-/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
-function mixBlock(h, block) {
-    let k = imul(block, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    return (imul(h, 5) + 0xe6546b64) | 0;
-}
-/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
-function to53(low, high) {
-    return (high & 0x1fffff) * 4294967296 + (low >>> 0);
-}
-/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
-function hashRange(text, start, end, out, at) {
-    let h1 = 0x9747b28c;
-    let h2 = 0x5bd1e995;
-    for (let i = start; i < end; i++) {
-        const code = text.charCodeAt(i);
-        h1 = imul(h1 ^ code, K1);
-        h2 = imul(h2 ^ code, K2);
-    }
-    const length = end - start;
-    out[at] = fmix32(h1 ^ length);
-    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
-}
-/**
- * The words of one record's normalised parts, hashed, without building the normalised text:
- * ASCII is lower-cased and split on the normalisation's break characters as it is read;
- * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
- * word in the normalised text, and parts are divided by a separator token, so the tokens are
- * exactly those of `joinNormalised(parts)` split on spaces.
- */
-class Tokens {
-    /** Per token: the two halves of its hash, interleaved. */
-    hashes = new Int32Array(2048);
-    /** Tokens: words and part separators. */
-    count = 0;
-    /** Words, separators not counted. */
-    words = 0;
-    separator = new Int32Array(2);
-    constructor() {
-        hashRange(PART_SEPARATOR, 0, 1, this.separator, 0);
-    }
-    /** Tokenises the parts of one record, a separator between each two. */
-    load(parts) {
-        this.count = 0;
-        this.words = 0;
-        for (let i = 0; i < parts.length; i++) {
-            if (i > 0)
-                this.push(this.separator[0], this.separator[1]);
-            this.addPart(parts[i]);
-        }
-    }
-    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
-    digest(out) {
-        let h1 = 0x243f6a88;
-        let h2 = 0x13198a2e;
-        const hashes = this.hashes;
-        for (let t = 0; t < this.count; t++) {
-            h1 = mixBlock(h1, hashes[2 * t]);
-            h2 = mixBlock(h2, hashes[2 * t + 1]);
-        }
-        out[0] = fmix32(h1 ^ this.count);
-        out[1] = fmix32(h2 ^ imul(this.count, K3));
-    }
-    addPart(text) {
-        if (!this.addWords(text, false))
-            this.addWords(normaliseText(text), true);
-    }
-    /**
-     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
-     * must be ASCII: at its first other character nothing is added and the answer is false, as
-     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
-     * (only letters, digits, marks, symbols and single spaces left) is read whole.
-     */
-    addWords(text, normalised) {
-        const start = this.count;
-        const startWords = this.words;
-        let h1 = 0x9747b28c;
-        let h2 = 0x5bd1e995;
-        let length = 0;
-        for (let i = 0; i <= text.length; i++) {
-            let code = i === text.length ? SPACE : text.charCodeAt(i);
-            if (code < 128 && ASCII_BREAK_CODES[code] === 1) {
-                if (length > 0) {
-                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
-                    this.words++;
-                    h1 = 0x9747b28c;
-                    h2 = 0x5bd1e995;
-                    length = 0;
-                }
-                continue;
-            }
-            if (code >= 128 && !normalised) {
-                this.count = start;
-                this.words = startWords;
-                return false;
-            }
-            if (code >= 65 && code <= 90)
-                code += 32;
-            h1 = imul(h1 ^ code, K1);
-            h2 = imul(h2 ^ code, K2);
-            length++;
-        }
-        return true;
-    }
-    push(low, high) {
-        if (2 * this.count + 2 > this.hashes.length) {
-            const bigger = new Int32Array(this.hashes.length * 2);
-            bigger.set(this.hashes);
-            this.hashes = bigger;
-        }
-        this.hashes[2 * this.count] = low;
-        this.hashes[2 * this.count + 1] = high;
-        this.count++;
-    }
-}
-/** Shingle hashes of one record, in buffers reused from one record to the next. */
-class Shingler {
-    /** Per shingle of the last record: low half of its hash. */
-    low = new Int32Array(1024);
-    /** Per shingle of the last record: high half. */
-    high = new Int32Array(1024);
-    /** Shingles of the last record. */
-    count = 0;
-    scratch = new Int32Array(2);
-    /**
-     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
-     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
-     */
-    words(tokens, n, highHalves = true) {
-        const size = tokens.count < n ? tokens.count : n;
-        const count = tokens.count < n ? 1 : tokens.count - n + 1;
-        this.ensure(count);
-        const hashes = tokens.hashes;
-        for (let s = 0; s < count; s++) {
-            let h1 = 0x3c6ef372;
-            for (let j = 0; j < size; j++)
-                h1 = mixBlock(h1, hashes[2 * (s + j)]);
-            this.low[s] = fmix32(h1 ^ size);
-        }
-        if (highHalves) {
-            for (let s = 0; s < count; s++) {
-                let h2 = 0x7f4a7c15;
-                for (let j = 0; j < size; j++)
-                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
-                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
-            }
-        }
-        this.count = count;
-        return count;
-    }
-    /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
-    characters(normalised, n) {
-        const length = normalised.length;
-        const count = length <= n ? 1 : length - n + 1;
-        const size = length <= n ? length : n;
-        this.ensure(count);
-        for (let s = 0; s < count; s++) {
-            hashRange(normalised, s, s + size, this.scratch, 0);
-            // Another seed than word shingles: a short text and a long one never share shingles by accident.
-            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
-            this.high[s] = this.scratch[1];
-        }
-        this.count = count;
-        return count;
-    }
-    ensure(count) {
-        if (this.low.length < count) {
-            this.low = new Int32Array(Math.ceil(count * 1.5));
-            this.high = new Int32Array(this.low.length);
-        }
-    }
-}
-/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
-function shingleSet(shingler) {
-    const values = new Float64Array(shingler.count);
-    for (let i = 0; i < shingler.count; i++)
-        values[i] = to53(shingler.low[i], shingler.high[i]);
-    values.sort();
-    let distinct = 0;
-    for (let i = 0; i < values.length; i++)
-        if (i === 0 || values[i] !== values[distinct - 1])
-            values[distinct++] = values[i];
-    return values.slice(0, distinct);
-}
-/** Jaccard similarity of two sets given as sorted, distinct numbers. */
-function jaccard(a, b) {
-    let i = 0;
-    let j = 0;
-    let shared = 0;
-    while (i < a.length && j < b.length) {
-        if (a[i] === b[j]) {
-            shared++;
-            i++;
-            j++;
-        }
-        else if (a[i] < b[j])
-            i++;
-        else
-            j++;
-    }
-    const union = a.length + b.length - shared;
-    return union === 0 ? 1 : shared / union;
-}
-
+// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
+var shingles = __nccwpck_require__(3506);
 ;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
 /** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
 class UnionFind {
@@ -42792,7 +43266,7 @@ function verifyCandidates(index, sets, threshold, exactLeaks) {
                     continue;
                 tried.add(key);
                 pairsVerified++;
-                const similarity = jaccard(sets.get(a), sets.get(b));
+                const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
                 if (similarity < threshold - EPSILON)
                     continue;
                 pairsSimilar++;
@@ -42809,134 +43283,10 @@ function verifyCandidates(index, sets, threshold, exactLeaks) {
     return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar };
 }
 
-;// CONCATENATED MODULE: ./src/engine/dedup/minhash.ts
-
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
-const minhash_imul = Math.imul;
-/** A small seeded generator (mulberry32): the same permutations on every run and machine. */
-function seededRandom(seed) {
-    let state = seed | 0;
-    return () => {
-        state = (state + 0x6d2b79f5) | 0;
-        let t = minhash_imul(state ^ (state >>> 15), 1 | state);
-        t = (t + minhash_imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return (t ^ (t >>> 14)) | 0;
-    };
-}
-/**
- * MinHash over 32-bit shingle hashes with `permutations` random permutations of the 32-bit
- * integers, each `x -> a*x + b (mod 2^32)` with `a` odd (so it is a bijection), computed with
- * `Math.imul` and compared as signed integers (a fixed re-labelling of the same order, so still
- * a permutation). No float and no BigInt: datasketch's `(a*x + b) mod p` over 61-bit primes
- * needs 64-bit products, which JavaScript numbers cannot hold exactly.
- */
-class MinHasher {
-    permutations;
-    multipliers;
-    offsets;
-    constructor(permutations, seed = 1) {
-        this.permutations = permutations;
-        const random = seededRandom(seed);
-        this.multipliers = new Int32Array(permutations);
-        this.offsets = new Int32Array(permutations);
-        for (let p = 0; p < permutations; p++) {
-            this.multipliers[p] = random() | 1;
-            this.offsets[p] = random();
-        }
-    }
-    /**
-     * The signature of the first `count` shingles into `out` (length `permutations`). Eight
-     * permutations a pass over the shingles, their minimums in registers: about twice as fast as
-     * one a pass, and this loop is most of the near-duplicate check's time.
-     */
-    signature(shingles, count, out) {
-        const multipliers = this.multipliers;
-        const offsets = this.offsets;
-        const unrolled = this.permutations - (this.permutations % 8);
-        for (let p = 0; p < unrolled; p += 8) {
-            const a0 = multipliers[p], a1 = multipliers[p + 1], a2 = multipliers[p + 2], a3 = multipliers[p + 3];
-            const a4 = multipliers[p + 4], a5 = multipliers[p + 5], a6 = multipliers[p + 6], a7 = multipliers[p + 7];
-            const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3];
-            const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7];
-            let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
-            for (let s = 0; s < count; s++) {
-                const x = shingles[s];
-                let v = (minhash_imul(a0, x) + b0) | 0;
-                if (v < m0)
-                    m0 = v;
-                v = (minhash_imul(a1, x) + b1) | 0;
-                if (v < m1)
-                    m1 = v;
-                v = (minhash_imul(a2, x) + b2) | 0;
-                if (v < m2)
-                    m2 = v;
-                v = (minhash_imul(a3, x) + b3) | 0;
-                if (v < m3)
-                    m3 = v;
-                v = (minhash_imul(a4, x) + b4) | 0;
-                if (v < m4)
-                    m4 = v;
-                v = (minhash_imul(a5, x) + b5) | 0;
-                if (v < m5)
-                    m5 = v;
-                v = (minhash_imul(a6, x) + b6) | 0;
-                if (v < m6)
-                    m6 = v;
-                v = (minhash_imul(a7, x) + b7) | 0;
-                if (v < m7)
-                    m7 = v;
-            }
-            out[p] = m0;
-            out[p + 1] = m1;
-            out[p + 2] = m2;
-            out[p + 3] = m3;
-            out[p + 4] = m4;
-            out[p + 5] = m5;
-            out[p + 6] = m6;
-            out[p + 7] = m7;
-        }
-        for (let p = unrolled; p < this.permutations; p++)
-            out[p] = this.minimum(p, shingles, count);
-    }
-    /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */
-    minimum(permutation, shingles, count) {
-        const a = this.multipliers[permutation];
-        const b = this.offsets[permutation];
-        let min = 0x7fffffff;
-        for (let s = 0; s < count; s++) {
-            const value = (minhash_imul(a, shingles[s]) + b) | 0;
-            if (value < min)
-                min = value;
-        }
-        return min;
-    }
-}
-/**
- * One 32-bit hash per band of `rows` signature values, written to `out[at + band]`. Two records
- * share a band hash when all its rows agree (or, once in 2^32, by chance: the verification
- * with exact Jaccard drops those).
- */
-function bandHashes(signature, bands, rows, out, at) {
-    for (let band = 0; band < bands; band++) {
-        let h = minhash_imul(band + 1, 0x9e3779b1);
-        const start = band * rows;
-        for (let r = 0; r < rows; r++)
-            h = mixBlock(h, signature[start + r]);
-        out[at + band] = fmix32(h ^ rows);
-    }
-}
-/** The share of agreeing signature values: an estimate of the Jaccard similarity. */
-function estimateJaccard(a, b) {
-    let same = 0;
-    for (let i = 0; i < a.length; i++)
-        if (a[i] === b[i])
-            same++;
-    return same / a.length;
-}
-
+// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
+var normalise = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
+var minhash = __nccwpck_require__(3101);
 ;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
 
 
@@ -42948,8 +43298,8 @@ function estimateJaccard(a, b) {
  */
 class RecordHasher {
     settings;
-    tokens = new Tokens();
-    shingler = new Shingler();
+    tokens = new shingles/* Tokens */.DQ();
+    shingler = new shingles/* Shingler */.jn();
     minHasher;
     signature;
     parts = [];
@@ -42957,7 +43307,7 @@ class RecordHasher {
     exact = new Int32Array(2);
     constructor(settings) {
         this.settings = settings;
-        this.minHasher = new MinHasher(settings.permutations, settings.seed);
+        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
         this.signature = new Int32Array(settings.permutations);
     }
     /**
@@ -42978,7 +43328,12 @@ class RecordHasher {
     bands(out, at) {
         const count = this.shingle(false);
         this.minHasher.signature(this.shingler.low, count, this.signature);
-        bandHashes(this.signature, this.settings.bands, this.settings.rows, out, at);
+        (0,minhash/* bandHashes */.G1)(this.signature, this.settings.bands, this.settings.rows, out, at);
+    }
+    /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
+    minHashShingles() {
+        const count = this.shingle(false);
+        return { low: this.shingler.low, count };
     }
     /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
     ngrams(n) {
@@ -42988,7 +43343,7 @@ class RecordHasher {
     /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
     shingleSet() {
         this.shingle();
-        return shingleSet(this.shingler);
+        return (0,shingles/* shingleSet */.T2)(this.shingler);
     }
     /** The loaded record's MinHash signature (a copy), for tests and estimates. */
     signatureOf() {
@@ -42997,11 +43352,13 @@ class RecordHasher {
     }
     shingle(highHalves = true) {
         return this.byCharacters
-            ? this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
+            ? this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram)
             : this.shingler.words(this.tokens, this.settings.ngram, highHalves);
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
+var signature_pool = __nccwpck_require__(1402);
 ;// CONCATENATED MODULE: ./src/engine/readers/context.ts
 /** Longest excerpt of offending text a reader puts in a finding. */
 const EXCERPT_CHARS = 100;
@@ -43225,8 +43582,8 @@ async function gunzipToFile(compressed, destination) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "stream"
@@ -45777,7 +46134,7 @@ async function readJson(chunks, context, recordsPath) {
 const BOM = [0xef, 0xbb, 0xbf];
 const json_LF = 0x0a;
 const json_CR = 0x0d;
-const json_SPACE = 0x20;
+const SPACE = 0x20;
 const TAB = 0x09;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -45825,7 +46182,7 @@ const OBJECT_SKIPPED = 15;
 const OBJECT_BARE = 16;
 const OBJECT_AFTER = 17;
 function isWhitespace(byte) {
-    return byte === json_SPACE || byte === json_LF || byte === json_CR || byte === TAB;
+    return byte === SPACE || byte === json_LF || byte === json_CR || byte === TAB;
 }
 /** Bytes that end a bare value (`12`, `true`). */
 function endsBareValue(byte) {
@@ -56187,7 +56544,7 @@ async function readParquetSource(source, raw, context, compressed) {
         await readParquet(path, context);
         return;
     }
-    const directory = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'dataset-audit-parquet-'));
+    const directory = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-parquet-'));
     try {
         const file = (0,external_node_path_namespaceObject.join)(directory, 'data.parquet');
         await gunzipToFile(raw.chunks, file);
@@ -56301,7 +56658,13 @@ async function wantedLines(source, wanted, visit) {
         emit(Buffer.concat(parts));
 }
 
+// EXTERNAL MODULE: ./src/engine/text.ts
+var engine_text = __nccwpck_require__(1655);
+// EXTERNAL MODULE: ./src/engine/threads.ts
+var engine_threads = __nccwpck_require__(799);
 ;// CONCATENATED MODULE: ./src/engine/uniqueness.ts
+
+
 
 
 
@@ -56381,12 +56744,20 @@ const NEED_EXCERPT = 2;
 class UniquenessStage {
     settings;
     hasher;
+    /** Band hashes signed on worker threads, when the process has them. */
+    queue;
     sides = new Map();
     recordMs = 0;
     /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
     constructor(checks) {
         this.settings = resolveSettings(checks);
         this.hasher = new RecordHasher(this.settings.hash);
+        const threads = (0,engine_threads/* workerPlan */.QH)();
+        const { enabled, hash } = this.settings;
+        if (threads && (enabled[NEAR_DUPLICATES] || enabled[LEAKAGE])) {
+            const pool = new signature_pool/* SignaturePool */.FB({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads);
+            this.queue = new signature_pool/* SignatureQueue */.cT(pool, hash.bands);
+        }
     }
     /** The LSH parameters in use. */
     get lsh() {
@@ -56395,16 +56766,18 @@ class UniquenessStage {
     /** Called once per file and side before its records; returns the per-record callback. */
     openFile(file) {
         const side = this.sideState(file.side);
-        const entry = this.addFile(side, file);
+        const targets = [{ side, entry: this.addFile(side, file) }];
         return (record) => {
             const started = performance.now();
-            this.addRecord(side, entry, record);
+            this.addRecord(record, targets);
             this.recordMs += performance.now() - started;
         };
     }
     /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
     async finish() {
         const started = performance.now();
+        // Band hashes still being signed on worker threads land before anything reads them.
+        await this.queue?.drain();
         const findings = [];
         const sides = [];
         const timing = { rereadMs: 0 };
@@ -56476,7 +56849,6 @@ class UniquenessStage {
         side.files.push(entry);
         return entry;
     }
-    /** The hot path: one record's hashes into the side's index. */
     /**
      * Called once per file before its records, for a reference file (unchanged by the PR, so the
      * same on both sides): each record is hashed once and indexed on both sides.
@@ -56484,45 +56856,62 @@ class UniquenessStage {
     openReference(file) {
         const base = this.sideState('base');
         const head = this.sideState('head');
-        const baseEntry = this.addFile(base, { ...file, side: 'base', reference: true });
-        const headEntry = this.addFile(head, { ...file, side: 'head', reference: true });
+        const targets = [
+            { side: base, entry: this.addFile(base, { ...file, side: 'base', reference: true }) },
+            { side: head, entry: this.addFile(head, { ...file, side: 'head', reference: true }) }
+        ];
         return (record) => {
             const started = performance.now();
-            const hashed = this.addRecord(base, baseEntry, record);
-            this.addRecord(head, headEntry, record, hashed);
+            this.addRecord(record, targets);
             this.recordMs += performance.now() - started;
         };
     }
     /**
-     * Indexes one record on one side. `hashed` is the same record already indexed on the other
-     * side, whose hashes are copied rather than computed again (the hasher still holds it).
-     * Returns where the record went, or undefined when it has no text.
+     * The hot path: hashes one record once and indexes it in each target (one side, or both for
+     * a reference file). Band hashes are signed here, or queued for the worker threads.
      */
-    addRecord(side, entry, record, hashed) {
+    addRecord(record, targets) {
         const { hasher, settings } = this;
-        const words = hashed ? hashed.words : hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude));
+        const { fields, exclude } = targets[0].entry;
+        const words = hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, fields, exclude));
         if (words === 0) {
-            entry.emptyText++;
-            return undefined;
+            for (const { entry } of targets)
+                entry.emptyText++;
+            return;
         }
-        const { corpus, contamination } = side;
-        const slot = corpus.add(entry.id, record.index, record.line);
-        entry.records++;
-        corpus.exactLow[slot] = hashed ? hashed.corpus.exactLow[hashed.slot] : hasher.exact[0];
-        corpus.exactHigh[slot] = hashed ? hashed.corpus.exactHigh[hashed.slot] : hasher.exact[1];
-        if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
-            const at = slot * corpus.bands;
-            if (hashed)
-                corpus.bandValues.set(hashed.corpus.bandValues.subarray(hashed.slot * corpus.bands, (hashed.slot + 1) * corpus.bands), at);
-            else
-                hasher.bands(corpus.bandValues, at);
-            if (hashed ? hashed.corpus.byCharacters[hashed.slot] === 1 : hasher.byCharacters) {
+        const near = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE];
+        const bandTargets = [];
+        for (const { side, entry } of targets) {
+            const { corpus } = side;
+            const slot = corpus.add(entry.id, record.index, record.line);
+            entry.records++;
+            corpus.exactLow[slot] = hasher.exact[0];
+            corpus.exactHigh[slot] = hasher.exact[1];
+            if (!near)
+                continue;
+            bandTargets.push({ corpus, slot });
+            if (hasher.byCharacters) {
                 corpus.byCharacters[slot] = 1;
                 entry.shortRecords++;
             }
         }
-        this.addContamination(entry, contamination, words, record.line);
-        return { words, corpus, slot };
+        if (near) {
+            if (this.queue) {
+                const { low, count } = hasher.minHashShingles();
+                this.queue.push(low, count, bandTargets);
+            }
+            else {
+                const [first, ...others] = bandTargets;
+                const width = first.corpus.bands;
+                hasher.bands(first.corpus.bandValues, first.slot * width);
+                const values = first.corpus.bandValues.subarray(first.slot * width, (first.slot + 1) * width);
+                for (const { corpus, slot } of others)
+                    corpus.bandValues.set(values, slot * width);
+            }
+        }
+        // After the shingles were taken: the n-grams reuse the hasher's buffers.
+        for (const { side, entry } of targets)
+            this.addContamination(entry, side.contamination, words, record.line);
     }
     /** Eval records' n-grams into the contamination index; train records scanned against it. */
     addContamination(entry, contamination, words, line) {
@@ -56623,7 +57012,7 @@ class UniquenessStage {
             const places = wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] }));
             const visit = (position, fields) => {
                 const slot = wanted[position];
-                const parts = comparisonParts(fields, entry.fields, entry.exclude);
+                const parts = (0,normalise/* comparisonParts */.QC)(fields, entry.fields, entry.exclude);
                 hasher.load(parts);
                 // The file changed under us (it should not): a record that is not the one indexed is left out.
                 if (hasher.exact[0] !== corpus.exactLow[slot] || hasher.exact[1] !== corpus.exactHigh[slot])
@@ -56632,11 +57021,11 @@ class UniquenessStage {
                 if (flags & NEED_SET)
                     sets.set(positionOf[slot], hasher.shingleSet());
                 if (flags & NEED_EXCERPT)
-                    excerpts.set(slot, truncate(rawText(parts, uniqueness_EXCERPT_CHARS), uniqueness_EXCERPT_CHARS));
+                    excerpts.set(slot, (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, uniqueness_EXCERPT_CHARS), uniqueness_EXCERPT_CHARS));
             };
             const rescan = rescans.has(entry.id)
                 ? (record) => {
-                    if (hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram)
+                    if (hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram)
                         return;
                     const grams = hasher.ngrams(settings.contaminationNgram);
                     contamination.scanTrain(entry.id, grams.low, grams.high, grams.count);
@@ -57053,14 +57442,14 @@ function landisKochBand(kappa) {
  * many times faster than creating a node:crypto Hash per field.
  */
 /** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
-const hash_imul = Math.imul;
+const imul = Math.imul;
 function hash53(text, seed = 0) {
     let h1 = HASH_SEED_1 ^ seed;
     let h2 = HASH_SEED_2 ^ seed;
     for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        h1 = hash_imul(h1 ^ code, HASH_MULTIPLIER_1);
-        h2 = hash_imul(h2 ^ code, HASH_MULTIPLIER_2);
+        h1 = imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
     }
     return finishHash(h1, h2);
 }
@@ -57071,8 +57460,8 @@ const HASH_MULTIPLIER_1 = 2654435761;
 const HASH_MULTIPLIER_2 = 1597334677;
 /** hash53's final mix of its two lanes into one 53-bit number. */
 function finishHash(h1, h2) {
-    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
     return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 /**
@@ -57118,13 +57507,13 @@ function combineHashes(hashes) {
         const value = hashes[i];
         const low = value >>> 0;
         const high = Math.floor(value / TWO_POW_32) >>> 0;
-        h1 = hash_imul(h1 ^ low, 2654435761);
-        h1 = hash_imul(h1 ^ high, 1597334677);
-        h2 = hash_imul(h2 ^ high, 2246822507);
-        h2 = hash_imul(h2 ^ low, 3266489909);
+        h1 = imul(h1 ^ low, 2654435761);
+        h1 = imul(h1 ^ high, 1597334677);
+        h2 = imul(h2 ^ high, 2246822507);
+        h2 = imul(h2 ^ low, 3266489909);
     }
-    h1 = hash_imul(h1 ^ (h1 >>> 16), 2246822507) ^ hash_imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = hash_imul(h2 ^ (h2 >>> 16), 2246822507) ^ hash_imul(h1 ^ (h1 >>> 13), 3266489909);
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
     return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
 }
 
@@ -57191,7 +57580,7 @@ function spellingDifference(a, b) {
     return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
 }
 /** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
-function labels_normaliseText(text) {
+function normaliseText(text) {
     // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
     const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
     return composed.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -57206,7 +57595,7 @@ const labels_imul = Math.imul;
  */
 function normalisedHash(text) {
     if (NON_ASCII.test(text)) {
-        const normalised = labels_normaliseText(text);
+        const normalised = normaliseText(text);
         return normalised === '' ? undefined : hash53(normalised);
     }
     let h1 = HASH_SEED_1;
@@ -57351,7 +57740,7 @@ const agreementCheck = {
                         continue;
                     const labels = [];
                     for (const field of state.group.annotators) {
-                        const values = labelsOf(valueAt(record.fields, field));
+                        const values = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field));
                         // One label per annotator per item; a missing or multi-valued one leaves the item out.
                         if (values.length !== 1)
                             break;
@@ -57523,7 +57912,7 @@ const chatFormatCheck = {
         return {
             record(record, emit) {
                 for (const field of fields) {
-                    const turns = valueAt(record.fields, field);
+                    const turns = (0,engine_text/* valueAt */.fK)(record.fields, field);
                     if (!Array.isArray(turns))
                         continue;
                     // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
@@ -57598,17 +57987,17 @@ const conflictingLabelsCheck = {
         /** The text of the value being compared and the field it came from. */
         function valueOf(record) {
             if (labelField) {
-                const labels = labelsOf(valueAt(record.fields, labelField));
+                const labels = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, labelField));
                 if (labels.length === 0)
                     return undefined;
                 const keys = [...new Set(labels.map(labelKey))].sort();
                 const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
                 // Kept per distinct input for the message: cut short, in case the "label" is long text.
-                return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
+                return { field: labelField, shown: (0,engine_text/* truncate */.xv)(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
             }
             const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
             for (const field of candidates) {
-                const value = valueAt(record.fields, field);
+                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                 if (value === undefined)
                     continue;
                 const text = textOrScalar(value);
@@ -57625,7 +58014,7 @@ const conflictingLabelsCheck = {
                 const parts = [];
                 let excerpt = '';
                 for (const field of inputFields) {
-                    const text = textOf(valueAt(record.fields, field));
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
                     if (text === undefined)
                         continue;
                     const textHash = normalisedHash(text);
@@ -57658,7 +58047,7 @@ const conflictingLabelsCheck = {
                 const message = mode === 'label'
                     ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
                     : `same input as line ${firstLine} but a different \`${value.field}\``;
-                emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+                emit({ line: record.line, field: value.field, message, excerpt: (0,engine_text/* truncate */.xv)(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
             },
             finish() {
                 return { mode, compared, distinctInputs: firstOf.size, conflicts };
@@ -57669,7 +58058,7 @@ const conflictingLabelsCheck = {
 function textOrScalar(value) {
     if (typeof value === 'number' || typeof value === 'boolean')
         return String(value);
-    const text = textOf(value);
+    const text = (0,engine_text/* textOf */.b6)(value);
     return text === undefined || text.trim() === '' ? undefined : text;
 }
 
@@ -57764,7 +58153,7 @@ const labelBalanceCheck = {
             record(record) {
                 if (field === undefined || overflow)
                     return;
-                for (const label of labelsOf(valueAt(record.fields, field))) {
+                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
                     const key = labelKey(label);
                     const known = classes.get(key);
                     if (known)
@@ -57786,10 +58175,10 @@ const labelBalanceCheck = {
                 const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
                 if (rare.length > 0) {
                     const [rarest, ...others] = rare;
-                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify(truncate(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
+                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify((0,engine_text/* truncate */.xv)(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
                     emit({
                         field,
-                        message: `class ${JSON.stringify(truncate(rarest.label, 40))} has ${rarest.count} of ${total} labels (${label_balance_percent(rarest.count / total)}), under ${label_balance_percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
+                        message: `class ${JSON.stringify((0,engine_text/* truncate */.xv)(rarest.label, 40))} has ${rarest.count} of ${total} labels (${label_balance_percent(rarest.count / total)}), under ${label_balance_percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
                     });
                 }
                 if (base === undefined || base.overflow || base.total < minRecords)
@@ -57799,7 +58188,7 @@ const labelBalanceCheck = {
                 const divergence = jensenShannon(before, after);
                 if (divergence <= maxJsd)
                     return summary;
-                const nameOf = (key) => JSON.stringify(truncate(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
+                const nameOf = (key) => JSON.stringify((0,engine_text/* truncate */.xv)(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
                 const movers = biggestMovers(before, after, 3)
                     .map((move) => `${nameOf(move.category)} ${label_balance_percent(move.before)} → ${label_balance_percent(move.after)}`)
                     .join(', ');
@@ -57845,7 +58234,7 @@ const labelVariantsCheck = {
             record(record) {
                 if (field === undefined)
                     return;
-                for (const label of labelsOf(valueAt(record.fields, field))) {
+                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
                     const key = labelKey(label);
                     let spellings = groups.get(key);
                     if (spellings === undefined) {
@@ -57891,7 +58280,7 @@ const labelVariantsCheck = {
                             continue;
                         const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
                         for (const line of lines)
-                            findings.push({ line, message, excerpt: truncate(spelling, 60) });
+                            findings.push({ line, message, excerpt: (0,engine_text/* truncate */.xv)(spelling, 60) });
                         if (used > lines.length) {
                             emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
                         }
@@ -57907,7 +58296,7 @@ const labelVariantsCheck = {
 };
 /** A label quoted so that leading and trailing spaces stay visible. */
 function show(label) {
-    return JSON.stringify(truncate(label, 40));
+    return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
 }
 
 ;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
@@ -58073,7 +58462,7 @@ class Extremes {
         while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
             at--;
         // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
-        kept.splice(at, 0, { value, line, excerpt: truncate(text.slice(0, 200), 80) });
+        kept.splice(at, 0, { value, line, excerpt: (0,engine_text/* truncate */.xv)(text.slice(0, 200), 80) });
     }
 }
 const format = (value) => Math.round(value).toLocaleString('en-US');
@@ -58115,7 +58504,7 @@ const lengthCheck = {
         const states = new Map();
         return {
             record(record) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     if (text === '')
                         continue;
                     let state = states.get(field);
@@ -58232,7 +58621,7 @@ const lengthCheck = {
  * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
  * sample, and so the same summary, on every run: an audit must be reproducible.
  */
-function sampling_seededRandom(seed) {
+function seededRandom(seed) {
     let state = seed >>> 0;
     return () => {
         state = (state + 0x6d2b79f5) >>> 0;
@@ -58256,7 +58645,7 @@ class Reservoir {
     random;
     constructor(capacity, seed = DEFAULT_SEED) {
         this.capacity = capacity;
-        this.random = sampling_seededRandom(seed);
+        this.random = seededRandom(seed);
     }
     /** Offers one item; it is kept with probability capacity / seen. */
     offer(item) {
@@ -58374,7 +58763,7 @@ const lexicalDiversityCheck = {
         const samples = new Map();
         return {
             record(record) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     if (text.trim() === '')
                         continue;
                     let sample = samples.get(field);
@@ -58554,16 +58943,16 @@ function prefixOf(text, words = 3) {
 /** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
 function instructionOf(fields, field) {
     if (field !== undefined) {
-        const text = textOf(valueAt(fields, field));
+        const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(fields, field));
         return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
     }
     for (const name of INSTRUCTION_FIELDS) {
-        const value = valueAt(fields, name);
+        const value = (0,engine_text/* valueAt */.fK)(fields, name);
         if (typeof value === 'string' && value.trim() !== '')
             return { field: name, text: value };
     }
     for (const name of CHAT_FIELDS) {
-        const turns = valueAt(fields, name);
+        const turns = (0,engine_text/* valueAt */.fK)(fields, name);
         if (!Array.isArray(turns))
             continue;
         for (const turn of turns) {
@@ -58641,10 +59030,10 @@ const prefixDiversityCheck = {
                 if (top === undefined || records < minRecords || top.share <= maxShare)
                     return summary;
                 const about = summary.exact ? '' : 'about ';
-                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify(truncate(top.prefix, 60))}`;
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify((0,engine_text/* truncate */.xv)(top.prefix, 60))}`;
                 const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
                 if (before !== undefined && top.share > maxGrowth * before.share) {
-                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify(truncate(before.prefix, 60))})`;
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify((0,engine_text/* truncate */.xv)(before.prefix, 60))})`;
                     emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
                 }
                 else {
@@ -59049,7 +59438,7 @@ const repetitionCheck = {
         const summary = { fields: {} };
         return {
             record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     if (text.trim() === '')
                         continue;
                     const { lines, words } = size(text);
@@ -59071,7 +59460,7 @@ const repetitionCheck = {
                         field,
                         message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
                         // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
-                        excerpt: truncate(text.trimStart().slice(0, 300).trimEnd(), 120)
+                        excerpt: (0,engine_text/* truncate */.xv)(text.trimStart().slice(0, 300).trimEnd(), 120)
                     });
                 }
             },
@@ -59236,7 +59625,7 @@ const emptyValuesCheck = {
                 };
                 if (configured) {
                     for (const field of configured) {
-                        const value = valueAt(record.fields, field);
+                        const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                         // A missing field is for required-fields to report.
                         if (value !== undefined)
                             visit(value, field, field.split('.').pop(), 0, emit);
@@ -59260,7 +59649,7 @@ const emptyValuesCheck = {
 /** Appear in many contexts; sequences with them are not mojibake by themselves. */
 const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
 /** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
-const encoding_C1 = '\u0080-\u009f';
+const C1 = '\u0080-\u009f';
 /** Characters that are almost only ever seen in mojibake. */
 const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
 const LAW = '\u00b6\u00a7';
@@ -59283,7 +59672,7 @@ const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATIO
  * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
  */
 const BADNESS = new RegExp([
-    `[${encoding_C1}]`,
+    `[${C1}]`,
     `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
     `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
     `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
@@ -59318,7 +59707,7 @@ const BADNESS = new RegExp([
     '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
     // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
     '\u0432\u0402',
-    `[\u0412\u0413\u0420\u0421][${encoding_C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
+    `[\u0412\u0413\u0420\u0421][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
     '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
     // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
     '\u00c3[\u00a0\u00a1]',
@@ -59328,7 +59717,7 @@ const BADNESS = new RegExp([
     `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
     // Windows-1253.
     '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
-    `[\u0392\u0393\u039e\u039f][${encoding_C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
+    `[\u0392\u0393\u039e\u039f][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
     // Windows-1257.
     '\u0101\u20ac'
 ].join('|'), 'u');
@@ -59715,7 +60104,7 @@ function excerptAround(text, index) {
     let end = Math.min(text.length, index + 40);
     if (splitsPair(end))
         end++;
-    return (start > 0 ? '…' : '') + truncate(makeVisible(text.slice(start, end)), 100);
+    return (start > 0 ? '…' : '') + (0,engine_text/* truncate */.xv)(makeVisible(text.slice(start, end)), 100);
 }
 /** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
 function occurrences(text, pattern, keep = () => true) {
@@ -59750,8 +60139,8 @@ function checkText(field, text, line, emit, counts) {
         emit({
             line,
             field,
-            message: `mojibake in \`${field}\`: \`${truncate(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${truncate(makeVisible(mojibake.fixed), 60)}\``,
-            excerpt: truncate(makeVisible(mojibake.snippet), 120)
+            message: `mojibake in \`${field}\`: \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.fixed), 60)}\``,
+            excerpt: (0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 120)
         });
     }
     const replacement = occurrences(text, REPLACEMENT);
@@ -59824,7 +60213,7 @@ const encodingCheck = {
         const fields = context.config.fields ?? context.textFields;
         return {
             record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields))
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields))
                     checkText(field, text, record.line, emit, counts);
             },
             finish() {
@@ -59912,7 +60301,7 @@ const formatCheck = {
         return {
             record(record, emit) {
                 for (const { field, source, regex } of patterns) {
-                    const text = scalarText(valueAt(record.fields, field));
+                    const text = scalarText((0,engine_text/* valueAt */.fK)(record.fields, field));
                     if (text === undefined || text.length > maxLength)
                         continue;
                     const count = counts.get(field);
@@ -59920,7 +60309,7 @@ const formatCheck = {
                     if (regex.test(text))
                         continue;
                     count.failed++;
-                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${truncate(source, 80)}\``, excerpt: headAndTail(text) });
+                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${(0,engine_text/* truncate */.xv)(source, 80)}\``, excerpt: headAndTail(text) });
                 }
             },
             finish(emit) {
@@ -60651,7 +61040,7 @@ function maskedExcerpt(text, focus, spans, options = {}) {
     }
     excerpt += text.slice(position, end);
     excerpt = excerpt.replace(/\s+/g, ' ').trim();
-    return truncate(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
+    return (0,engine_text/* truncate */.xv)(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
@@ -60842,14 +61231,14 @@ const freshnessCheck = {
         function unparseable(line, field, value, emit) {
             summary.unparseable++;
             const shown = typeof value === 'string' ? value : JSON.stringify(value);
-            emit({ line, field, message: `\`${field}\` is not a date: \`${truncate(maskAll(shown), 40)}\`` });
+            emit({ line, field, message: `\`${field}\` is not a date: \`${(0,engine_text/* truncate */.xv)(maskAll(shown), 40)}\`` });
         }
         return {
             record(record, emit) {
                 summary.records++;
                 const names = configured ?? Object.keys(record.fields);
                 for (const field of names) {
-                    const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field];
+                    const value = configured !== undefined ? (0,engine_text/* valueAt */.fK)(record.fields, field) : record.fields[field];
                     let state = states.get(field);
                     if (state === undefined) {
                         if (states.size >= MAX_FIELDS)
@@ -60971,7 +61360,7 @@ function editDistance(a, b, limit) {
     }
     return previous[b.length];
 }
-const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
+const label_values_normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
 /** Candidates compared per label when looking for the one it was probably meant to be. */
 const MAX_CANDIDATES = 2000;
 /**
@@ -60979,23 +61368,23 @@ const MAX_CANDIDATES = 2000;
  * or one or two edits away (for labels of four characters or more).
  */
 function likelyIntended(label, known) {
-    const normal = normalise(label);
+    const normal = label_values_normalise(label);
     let typo;
     let compared = 0;
     for (const candidate of known) {
         if (candidate === label)
             continue;
-        if (normalise(candidate) === normal)
+        if (label_values_normalise(candidate) === normal)
             return { label: candidate, how: 'case/spacing' };
         if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
             compared++;
-            if (editDistance(normal, normalise(candidate), 2) <= 2)
+            if (editDistance(normal, label_values_normalise(candidate), 2) <= 2)
                 typo = candidate;
         }
     }
     return typo === undefined ? undefined : { label: typo, how: 'typo' };
 }
-const quote = (label) => `\`${truncate(label, 60)}\``;
+const quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
 function hint(label, known) {
     const intended = likelyIntended(label, known);
     if (!intended)
@@ -61039,7 +61428,7 @@ const labelValuesCheck = {
             record(record, emit) {
                 if (field === undefined)
                     return;
-                for (const label of counter.add(valueAt(record.fields, field))) {
+                for (const label of counter.add((0,engine_text/* valueAt */.fK)(record.fields, field))) {
                     if (allowed) {
                         if (!allowedSet.has(label)) {
                             emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
@@ -61082,7 +61471,7 @@ const labelValuesCheck = {
 
 
 
-const label_coverage_quote = (label) => `\`${truncate(label, 60)}\``;
+const label_coverage_quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
 /**
  * Label classes of the base version that head loses: gone entirely (error) or down from at
  * least `minCount` records to fewer (warning). The summary is the label counts.
@@ -61104,7 +61493,7 @@ const labelCoverageCheck = {
         return {
             record(record) {
                 if (field !== undefined)
-                    counter.add(valueAt(record.fields, field));
+                    counter.add((0,engine_text/* valueAt */.fK)(record.fields, field));
             },
             finish(emit, base) {
                 if (field === undefined)
@@ -61325,10 +61714,10 @@ const llmArtifactsCheck = {
                 let prompt;
                 let flagged = false;
                 for (const field of fields) {
-                    const value = valueAt(record.fields, field);
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                     const turns = chatTurns(value);
                     // In a transcript only the assistant's turns are output; each starts a reply.
-                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [textOf(value)];
+                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [(0,engine_text/* textOf */.b6)(value)];
                     const byCategory = new Map();
                     const firstTexts = new Map();
                     for (const text of texts) {
@@ -61364,7 +61753,7 @@ const llmArtifactsCheck = {
                         emit({
                             line: record.line,
                             field,
-                            message: `LLM artifact, ${LABELS[category]}: “${truncate(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
+                            message: `LLM artifact, ${LABELS[category]}: “${(0,engine_text/* truncate */.xv)(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
                             // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
                             excerpt: maskedExcerpt(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, sensitiveSpans(text), { radius: 50, maskFocus: false }),
                             ...(info ? { severity: 'info' } : {})
@@ -61527,7 +61916,7 @@ const piiCheck = {
             record(record, emit) {
                 summary.records++;
                 let hasPii = false;
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     const reported = [];
                     for (const match of findPii(text, kinds)) {
                         if (allowed(match.value)) {
@@ -61628,7 +62017,7 @@ const placeholdersCheck = {
                 if (fields.length > 0)
                     looked = true;
                 for (const field of fields) {
-                    const value = valueAt(record.fields, field);
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                     if (value === undefined)
                         continue;
                     for (const [path, text] of stringsIn(value, field)) {
@@ -61637,7 +62026,7 @@ const placeholdersCheck = {
                         // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
                         if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
                             count(whole);
-                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) });
+                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${(0,engine_text/* truncate */.xv)(trimmed, 40)}\``, excerpt: (0,engine_text/* truncate */.xv)(text, 60) });
                             continue;
                         }
                         for (const { kind, pattern, what } of ANYWHERE) {
@@ -61645,7 +62034,7 @@ const placeholdersCheck = {
                             if (!match)
                                 continue;
                             count(kind);
-                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) });
+                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${(0,engine_text/* truncate */.xv)(match[0], 60)}\``, excerpt: (0,engine_text/* truncate */.xv)(text.slice(Math.max(0, match.index - 20)), 100) });
                         }
                     }
                 }
@@ -61680,7 +62069,7 @@ const requiredFieldsCheck = {
             record(record, emit) {
                 records++;
                 for (const field of required) {
-                    const value = valueAt(record.fields, field);
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                     if (value === undefined) {
                         missing.set(field, missing.get(field) + 1);
                         emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
@@ -61771,7 +62160,7 @@ function describeSchemaError(error, fields) {
     const where = (name) => (at === '' ? name : `${at}.${name}`);
     const params = error.params;
     const value = valueAtPointer(fields, error.instancePath);
-    const excerpt = value === undefined ? undefined : truncate(typeof value === 'string' ? value : JSON.stringify(value), 80);
+    const excerpt = value === undefined ? undefined : (0,engine_text/* truncate */.xv)(typeof value === 'string' ? value : JSON.stringify(value), 80);
     switch (error.keyword) {
         case 'additionalProperties': {
             const name = where(String(params.additionalProperty));
@@ -61960,7 +62349,7 @@ const secretsCheck = {
             record(record, emit) {
                 summary.records++;
                 let hasSecret = false;
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     const reported = [];
                     for (const match of findSecrets(text, { kinds, minEntropy })) {
                         if (allowed(match.value)) {
@@ -62052,7 +62441,7 @@ const syntheticShareCheck = {
                 summary.records++;
                 if (field === undefined)
                     return;
-                const value = valueAt(record.fields, field);
+                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                 if (value === undefined || value === null || value === '')
                     return;
                 summary.withSource++;
@@ -62272,7 +62661,7 @@ const truncatedCheck = {
         const counts = { fence: 0, bracket: 0, length: 0 };
         return {
             record(record, emit) {
-                for (const [field, text] of textsOf(record.fields, fields)) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
                     const fenceLine = unclosedFence(text);
                     if (fenceLine !== undefined) {
                         counts.fence++;
@@ -62426,7 +62815,7 @@ function visible(text) {
  * code spans).
  */
 function codeSpan(text, options = {}) {
-    let shown = truncate(visible(text), options.max ?? 80);
+    let shown = (0,engine_text/* truncate */.xv)(visible(text), options.max ?? 80);
     if (options.inTable)
         shown = shown.replace(/\|/g, '\\|');
     const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
@@ -62439,7 +62828,7 @@ function codeSpan(text, options = {}) {
  * metacharacters escaped, mentions and issue references defused, URLs not linked.
  */
 function escapeMarkdown(text, max = 300) {
-    return truncate(visible(text), max)
+    return (0,engine_text/* truncate */.xv)(visible(text), max)
         .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
         .replace(/&/g, '&amp;')
         .replace(/@/g, '@\u200b')
@@ -67878,7 +68267,7 @@ function annotationsFor(report, limit = ANNOTATION_LIMIT) {
         end_line: finding.line,
         annotation_level: LEVEL[finding.severity],
         title: `dataset-audit · ${finding.dimension} · ${finding.check}${finding.introduced ? '' : ' (already in base)'}`,
-        message: truncate(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
+        message: (0,engine_text/* truncate */.xv)(visible(finding.message + (finding.excerpt ? `\n${finding.excerpt}` : '')), 1000)
     }));
 }
 
@@ -69665,7 +70054,7 @@ function inferTextFields(sample, exclude) {
         for (const [name, value] of Object.entries(record.fields)) {
             if (exclude.has(name) || ID_FIELD_NAMES.includes(name))
                 continue;
-            const text = textOf(value);
+            const text = (0,engine_text/* textOf */.b6)(value);
             if (text === undefined)
                 continue;
             const stat = stats.get(name) ?? { present: 0, length: 0, spaced: 0 };
@@ -70194,7 +70583,7 @@ let spilledFiles = 0;
 /** One folder per process for bytes that must be on disk, removed when the process exits. */
 function spillDir() {
     if (!spillDirectory) {
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'dataset-audit-'));
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-'));
         spillDirectory = dir;
         process.once('exit', () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }));
     }
@@ -71174,6 +71563,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 

@@ -1,4 +1,8 @@
+import { serveIfWorker, useWorkerEntry } from './engine/threads.js'
 import { run } from './main.js'
 
-// The Action's entry: everything happens in run().
-await run()
+// The Action's entry: everything happens in run(). The same file runs the engine's worker threads.
+if (!serveIfWorker()) {
+  useWorkerEntry(new URL(import.meta.url))
+  await run()
+}

@@ -252,3 +252,44 @@ describe('dataset-audit checks', () => {
     expect(new Set(catalog.map((c) => c.dimension)).size).toBeGreaterThanOrEqual(7)
   })
 })
+
+describe('worker threads', () => {
+  it('finds the same duplicates and leaks with hashing on worker threads as on one thread', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-threads-'))
+    // The splits come from the file names. Deterministic words; every 50th record repeats an earlier
+    // one with one word changed (Jaccard >= 45/55 at 50 words and more), every 97th exactly.
+    let state = 17
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0)
+    const vocabulary = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`)
+    const sentence = (words: number): string[] => Array.from({ length: words }, () => vocabulary[next() % vocabulary.length])
+    const texts: string[][] = []
+    for (let i = 0; i < 3000; i++) {
+      if (i > 0 && i % 50 === 0) {
+        const copy = [...texts[next() % i]]
+        copy[next() % copy.length] = 'changed'
+        texts.push(copy)
+      } else if (i > 0 && i % 97 === 0) texts.push(texts[next() % i])
+      else texts.push(sentence(50 + (next() % 40)))
+    }
+    const line = (text: string[], i: number): string => JSON.stringify({ id: `r${i}`, text: text.join(' '), label: 'a' })
+    writeFileSync(join(dir, 'train.jsonl'), texts.map(line).join('\n') + '\n')
+    writeFileSync(join(dir, 'test.jsonl'), [texts[10], texts[2000], sentence(60)].map((text, i) => line(text, 9000 + i)).join('\n') + '\n')
+    const scan = (threads: string) =>
+      runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', threads])
+    const oneThread = scan('0')
+    const threaded = scan('2')
+    expect(threaded.stderr).not.toMatch(/could not audit/)
+    expect(threaded.stdout).toBe(oneThread.stdout)
+    const report = JSON.parse(threaded.stdout) as AuditReport
+    const counts = Object.fromEntries(report.files.flatMap((f) => f.counts.map((c) => [`${f.path.split('/').pop()}:${c.check}`, c.total])))
+    expect(counts['train.jsonl:near-duplicates']).toBeGreaterThanOrEqual(55)
+    expect(counts['train.jsonl:exact-duplicates']).toBeGreaterThanOrEqual(30)
+    expect(counts['train.jsonl:leakage']).toBeGreaterThanOrEqual(2)
+  })
+
+  it('refuses a thread count that is not a small whole number', () => {
+    const result = runCliProcess(['scan', 'examples/pr/head', '--threads', 'many'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/--threads must be an integer/)
+  })
+})

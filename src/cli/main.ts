@@ -14,6 +14,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import { gitFileChanges, listFilesAt, pullRequestRange, readTextAt, repoFileSource } from '../sources/git.js'
 import { checkCatalog } from '../engine/checks/registry.js'
 import { DIMENSIONS } from '../engine/types.js'
+import { setWorkerThreads } from '../engine/threads.js'
 import { TOOL_VERSION } from '../version.js'
 import { ProgressBar } from './progress.js'
 
@@ -45,6 +46,8 @@ Options:
   --fail-on LEVEL          error | regression | warning | never (overrides the config)
   --min-score N            fail when the score is under N (overrides the config)
   --no-progress            no progress bar on a terminal
+  --threads N              worker threads for hashing (default: cores - 1, at most 3;
+                           0 keeps everything on one thread)
   -h, --help               this help
   -v, --version            the version
 
@@ -61,6 +64,7 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   'no-progress': { type: 'boolean' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 } as const
@@ -114,6 +118,11 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
     return 0
   }
   const format = values.format ?? 'markdown'
+  if (values.threads !== undefined) {
+    const threads = Number(values.threads)
+    if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new UsageError(`--threads must be an integer from 0 to 64, not ${values.threads}`)
+    setWorkerThreads(threads)
+  }
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not ${format}`)
 
   let prepared: { changes: FileChange[]; config: AuditConfig; options: Partial<AuditOptions> }

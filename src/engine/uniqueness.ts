@@ -12,10 +12,12 @@ import { optimalParams } from './dedup/lsh.js'
 import { lshCandidates, verifyCandidates, type NearResult } from './dedup/near.js'
 import { comparisonParts, rawText } from './dedup/normalise.js'
 import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
+import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import { rereadRecords, type RecordPlace } from './dedup/reread.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
 import { truncate } from './text.js'
+import { workerPlan } from './threads.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 
 /** One file of the corpus on one side. */
@@ -37,13 +39,6 @@ export interface CorpusFile {
    * decides and `introduced` is left to the caller.
    */
   isNew?: (index: number) => boolean
-}
-
-/** Where one record's hashes are in a side's index, with its word count, to copy to the other side. */
-interface HashedRecord {
-  words: number
-  corpus: CorpusArrays
-  slot: number
 }
 
 /** A finding and the side it was found on. */
@@ -226,6 +221,8 @@ interface SideState {
 export class UniquenessStage {
   private readonly settings: StageSettings
   private readonly hasher: RecordHasher
+  /** Band hashes signed on worker threads, when the process has them. */
+  private readonly queue: SignatureQueue | undefined
   private readonly sides = new Map<'base' | 'head', SideState>()
   private recordMs = 0
 
@@ -233,6 +230,12 @@ export class UniquenessStage {
   constructor(checks: Record<string, CheckConfig>) {
     this.settings = resolveSettings(checks)
     this.hasher = new RecordHasher(this.settings.hash)
+    const threads = workerPlan()
+    const { enabled, hash } = this.settings
+    if (threads && (enabled[NEAR_DUPLICATES] || enabled[LEAKAGE])) {
+      const pool = new SignaturePool({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads)
+      this.queue = new SignatureQueue(pool, hash.bands)
+    }
   }
 
   /** The LSH parameters in use. */
@@ -243,10 +246,10 @@ export class UniquenessStage {
   /** Called once per file and side before its records; returns the per-record callback. */
   openFile(file: CorpusFile): (record: DatasetRecord) => void {
     const side = this.sideState(file.side)
-    const entry = this.addFile(side, file)
+    const targets = [{ side, entry: this.addFile(side, file) }]
     return (record) => {
       const started = performance.now()
-      this.addRecord(side, entry, record)
+      this.addRecord(record, targets)
       this.recordMs += performance.now() - started
     }
   }
@@ -254,6 +257,8 @@ export class UniquenessStage {
   /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
   async finish(): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
     const started = performance.now()
+    // Band hashes still being signed on worker threads land before anything reads them.
+    await this.queue?.drain()
     const findings: SideFinding[] = []
     const sides: UniquenessSideStats[] = []
     const timing = { rereadMs: 0 }
@@ -326,7 +331,6 @@ export class UniquenessStage {
     return entry
   }
 
-  /** The hot path: one record's hashes into the side's index. */
   /**
    * Called once per file before its records, for a reference file (unchanged by the PR, so the
    * same on both sides): each record is hashed once and indexed on both sides.
@@ -334,44 +338,58 @@ export class UniquenessStage {
   openReference(file: Omit<CorpusFile, 'side' | 'reference'>): (record: DatasetRecord) => void {
     const base = this.sideState('base')
     const head = this.sideState('head')
-    const baseEntry = this.addFile(base, { ...file, side: 'base', reference: true })
-    const headEntry = this.addFile(head, { ...file, side: 'head', reference: true })
+    const targets = [
+      { side: base, entry: this.addFile(base, { ...file, side: 'base', reference: true }) },
+      { side: head, entry: this.addFile(head, { ...file, side: 'head', reference: true }) }
+    ]
     return (record) => {
       const started = performance.now()
-      const hashed = this.addRecord(base, baseEntry, record)
-      this.addRecord(head, headEntry, record, hashed)
+      this.addRecord(record, targets)
       this.recordMs += performance.now() - started
     }
   }
 
   /**
-   * Indexes one record on one side. `hashed` is the same record already indexed on the other
-   * side, whose hashes are copied rather than computed again (the hasher still holds it).
-   * Returns where the record went, or undefined when it has no text.
+   * The hot path: hashes one record once and indexes it in each target (one side, or both for
+   * a reference file). Band hashes are signed here, or queued for the worker threads.
    */
-  private addRecord(side: SideState, entry: FileEntry, record: DatasetRecord, hashed?: HashedRecord): HashedRecord | undefined {
+  private addRecord(record: DatasetRecord, targets: ReadonlyArray<{ side: SideState; entry: FileEntry }>): void {
     const { hasher, settings } = this
-    const words = hashed ? hashed.words : hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+    const { fields, exclude } = targets[0].entry
+    const words = hasher.load(comparisonParts(record.fields, fields, exclude))
     if (words === 0) {
-      entry.emptyText++
-      return undefined
+      for (const { entry } of targets) entry.emptyText++
+      return
     }
-    const { corpus, contamination } = side
-    const slot = corpus.add(entry.id, record.index, record.line)
-    entry.records++
-    corpus.exactLow[slot] = hashed ? hashed.corpus.exactLow[hashed.slot] : hasher.exact[0]
-    corpus.exactHigh[slot] = hashed ? hashed.corpus.exactHigh[hashed.slot] : hasher.exact[1]
-    if (settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]) {
-      const at = slot * corpus.bands
-      if (hashed) corpus.bandValues.set(hashed.corpus.bandValues.subarray(hashed.slot * corpus.bands, (hashed.slot + 1) * corpus.bands), at)
-      else hasher.bands(corpus.bandValues, at)
-      if (hashed ? hashed.corpus.byCharacters[hashed.slot] === 1 : hasher.byCharacters) {
+    const near = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]
+    const bandTargets: BandTarget[] = []
+    for (const { side, entry } of targets) {
+      const { corpus } = side
+      const slot = corpus.add(entry.id, record.index, record.line)
+      entry.records++
+      corpus.exactLow[slot] = hasher.exact[0]
+      corpus.exactHigh[slot] = hasher.exact[1]
+      if (!near) continue
+      bandTargets.push({ corpus, slot })
+      if (hasher.byCharacters) {
         corpus.byCharacters[slot] = 1
         entry.shortRecords++
       }
     }
-    this.addContamination(entry, contamination, words, record.line)
-    return { words, corpus, slot }
+    if (near) {
+      if (this.queue) {
+        const { low, count } = hasher.minHashShingles()
+        this.queue.push(low, count, bandTargets)
+      } else {
+        const [first, ...others] = bandTargets
+        const width = first.corpus.bands
+        hasher.bands(first.corpus.bandValues, first.slot * width)
+        const values = first.corpus.bandValues.subarray(first.slot * width, (first.slot + 1) * width)
+        for (const { corpus, slot } of others) corpus.bandValues.set(values, slot * width)
+      }
+    }
+    // After the shingles were taken: the n-grams reuse the hasher's buffers.
+    for (const { side, entry } of targets) this.addContamination(entry, side.contamination, words, record.line)
   }
 
   /** Eval records' n-grams into the contamination index; train records scanned against it. */

@@ -44,9 +44,10 @@ export class MinHasher {
   /**
    * The signature of the first `count` shingles into `out` (length `permutations`). Eight
    * permutations a pass over the shingles, their minimums in registers: about twice as fast as
-   * one a pass, and this loop is most of the near-duplicate check's time.
+   * one a pass, and this loop is most of the near-duplicate check's time. `from`: where the
+   * shingles start in `shingles` (a batch holds many records' shingles end to end).
    */
-  signature(shingles: Int32Array, count: number, out: Int32Array): void {
+  signature(shingles: Int32Array, count: number, out: Int32Array, from = 0): void {
     const multipliers = this.multipliers
     const offsets = this.offsets
     const unrolled = this.permutations - (this.permutations % 8)
@@ -56,7 +57,7 @@ export class MinHasher {
       const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3]
       const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7]
       let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-      for (let s = 0; s < count; s++) {
+      for (let s = from, end = from + count; s < end; s++) {
         const x = shingles[s]
         let v = (imul(a0, x) + b0) | 0
         if (v < m0) m0 = v
@@ -84,7 +85,7 @@ export class MinHasher {
       out[p + 6] = m6
       out[p + 7] = m7
     }
-    for (let p = unrolled; p < this.permutations; p++) out[p] = this.minimum(p, shingles, count)
+    for (let p = unrolled; p < this.permutations; p++) out[p] = this.minimum(p, shingles.subarray(from, from + count), count)
   }
 
   /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */

@@ -53,6 +53,12 @@ export class RecordHasher {
     bandHashes(this.signature, this.settings.bands, this.settings.rows, out, at)
   }
 
+  /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
+  minHashShingles(): { low: Int32Array; count: number } {
+    const count = this.shingle(false)
+    return { low: this.shingler.low, count }
+  }
+
   /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
   ngrams(n: number): { low: Int32Array; high: Int32Array; count: number } {
     const count = this.shingler.words(this.tokens, n)

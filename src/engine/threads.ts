@@ -1,0 +1,53 @@
+/**
+ * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
+ * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
+ * nothing else), so each entry point first asks `serveIfWorker()` and, on the main thread, names
+ * its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
+ * engine computes everything on the calling thread, with the same results.
+ */
+import { availableParallelism } from 'node:os'
+import { isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { serveSignatures, SIGNATURE_WORKER } from './dedup/signature-pool.js'
+
+let entry: string | URL | undefined
+let threads: number | undefined
+
+/**
+ * Worker threads besides the main one: `DATASET_AUDIT_THREADS` when set (0 turns workers off),
+ * else one per core but the main thread's, at most 3 (the main thread reads and checks while
+ * they hash; more rarely pays).
+ */
+export function workerThreads(): number {
+  if (threads !== undefined) return threads
+  const configured = process.env.DATASET_AUDIT_THREADS
+  if (configured !== undefined && configured.trim() !== '') {
+    const value = Number(configured)
+    if (Number.isInteger(value) && value >= 0) return value
+  }
+  return Math.min(3, Math.max(1, availableParallelism() - 1))
+}
+
+/** Sets the worker threads for this process (the CLI's `--threads`); undefined goes back to the default. */
+export function setWorkerThreads(count: number | undefined): void {
+  threads = count
+}
+
+/** Names the bundled file workers are started from; called by each entry point on the main thread. */
+export function useWorkerEntry(file: string | URL): void {
+  entry = file
+}
+
+/** The file to start workers from and how many, or undefined when work stays on this thread. */
+export function workerPlan(): { entry: string | URL; threads: number } | undefined {
+  const count = workerThreads()
+  return entry !== undefined && count > 0 ? { entry, threads: count } : undefined
+}
+
+/** On a worker thread started by the engine: serves it and returns true. The entry point then does nothing else. */
+export function serveIfWorker(): boolean {
+  if (isMainThread || !parentPort) return false
+  const data = workerData as { role?: string } | undefined
+  if (data?.role !== SIGNATURE_WORKER) return false
+  serveSignatures(parentPort, workerData)
+  return true
+}
