@@ -1,6 +1,9 @@
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AuditReport } from '../../src/engine/report.js'
 import { runAction, TEST_TOKEN, webhookExample, type ActionRun } from '../helpers/action-runner.js'
+import { FakeActionsCache } from '../helpers/fake-actions-cache.js'
 import { FakeGitHub } from '../helpers/fake-github.js'
 import { TempGitRepo } from '../helpers/git-repo.js'
 
@@ -136,5 +139,57 @@ describe('the Action when no dataset changed', () => {
       await github.stop()
       repo.remove()
     }
+  })
+})
+
+describe('the Action with the Actions cache service', () => {
+  let repo: TempGitRepo
+  let github: FakeGitHub
+  let cache: FakeActionsCache
+  let apiUrl: string
+  let env: Record<string, string>
+  let baseSha: string
+  let headSha: string
+
+  beforeAll(async () => {
+    ;({ repo, baseSha, headSha } = examplePrRepo())
+    github = new FakeGitHub(repo.dir)
+    apiUrl = await github.start()
+    cache = new FakeActionsCache()
+    // The cache folder is part of an entry's version, so it is the same every run (as RUNNER_TEMP is on a runner).
+    env = { ACTIONS_CACHE_URL: await cache.start(), ACTIONS_RUNTIME_TOKEN: 'runtime-token', DATASET_AUDIT_CACHE: join(tmpdir(), `dataset-audit-cache-e2e-${process.pid}`) }
+    github.addPull(8, { ref: 'main', sha: baseSha }, { ref: 'dataset-update', sha: headSha })
+  })
+  afterAll(async () => {
+    await github.stop()
+    await cache.stop()
+    repo.remove()
+    rmSync(env.DATASET_AUDIT_CACHE, { recursive: true, force: true })
+  })
+
+  const run = (inputs: Record<string, string> = {}) =>
+    runAction({ event: 'pull_request', payload: pullRequestEvent(github, 8, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: headSha, inputs, env })
+
+  it('stores each base file on the first run and reads it back on the next, on a fresh runner, with the same report', async () => {
+    const first = await run()
+    expect(first.stdout).toMatch(/base files from the cache: 0, read and stored: 2/)
+    expect(cache.saved).toHaveLength(2)
+    expect(cache.saved.every((key) => /^dataset-audit-[0-9a-f]{40}$/.test(key))).toBe(true)
+
+    // A fresh runner: the folder is gone, what comes back came through the service.
+    rmSync(env.DATASET_AUDIT_CACHE, { recursive: true, force: true })
+    const second = await run()
+    expect(second.stdout).toMatch(/base files from the cache: 2, read and stored: 0/)
+    expect(cache.saved).toHaveLength(2)
+    expect(second.outputs.conclusion).toBe(first.outputs.conclusion)
+    expect(second.report).toEqual(first.report)
+  })
+
+  it('neither reads nor writes the cache with cache: false', async () => {
+    const lookups = cache.lookups.length
+    const off = await run({ cache: 'false' })
+    expect(off.stdout).not.toMatch(/from the cache/)
+    expect(cache.lookups).toHaveLength(lookups)
+    expect(off.outputs.conclusion).toBe('failure')
   })
 })

@@ -75,6 +75,19 @@ describe('dataset-audit pr on a real git repository', () => {
     expect((JSON.parse(same.stdout) as AuditReport).files).toEqual([])
   })
 
+  it('reads the base files from the cache on the next run, by blob id, with the same report', () => {
+    const env = { DATASET_AUDIT_CACHE: mkdtempSync(join(tmpdir(), 'dataset-audit-cli-cache-')) }
+    const args = ['pr', '--repo', repo.dir, '--base', 'main', '--head', 'dataset-update', '--format', 'json']
+    const first = runCliProcess(args, { env })
+    expect(first.stderr).not.toMatch(/from the cache/)
+    const second = runCliProcess(args, { env })
+    expect(second.stderr).toMatch(/2 base files read from the cache/)
+    expect(second.stdout).toBe(first.stdout)
+    const uncached = runCliProcess([...args, '--no-cache'], { env })
+    expect(uncached.stderr).not.toMatch(/from the cache/)
+    expect(uncached.stdout).toBe(first.stdout)
+  })
+
   it('exits 2 with a one-line reason for an unknown ref', () => {
     const result = runCliProcess(['pr', '--repo', repo.dir, '--base', 'main', '--head', 'no-such-branch'])
     expect(result.status).toBe(2)

@@ -522,3 +522,91 @@ describe('UniquenessStage: reference files', () => {
     expect(shared.findings.filter((f) => f[1] === 'leakage' && f[3] !== undefined).map((f) => f[3])).toEqual([13, 14])
   })
 })
+
+describe('UniquenessStage: hashing only what a PR changed', () => {
+  const sentence = (i: number) => `entry ${i} says the harbour lights came on one by one while the ferry from the island was still far out at sea`
+  const baseRows: RecordFields[] = [
+    ...Array.from({ length: 30 }, (_, i) => ({ text: sentence(i) })),
+    { text: sentence(4) },
+    { text: sentence(5) + ' tonight' },
+    { text: '' },
+    { text: 'short one' }
+  ]
+  // Head: two records edited, three added (one a near copy of an unchanged record), the rest unchanged.
+  const headRows: RecordFields[] = [...baseRows.map((row, i) => (i === 7 ? { text: sentence(7) + ' edited' } : i === 12 ? { text: 'rewritten entirely by the pull request' } : row)), { text: sentence(20) + ' again' }, { text: 'short one' }, { text: sentence(999) }]
+  const contentIds = new Map<string, number>()
+  const contentHash = (fields: RecordFields): number => {
+    const key = JSON.stringify(fields)
+    if (!contentIds.has(key)) contentIds.set(key, contentIds.size)
+    return contentIds.get(key)!
+  }
+  const basePositions = new Map<number, number>()
+  baseRows.forEach((row, i) => {
+    if (!basePositions.has(contentHash(row))) basePositions.set(contentHash(row), i)
+  })
+  const file = (side: 'base' | 'head', split?: Split) => ({
+    path: split ? `${split}.jsonl` : 'data.jsonl',
+    side,
+    reference: false,
+    split,
+    textFields: ['text'],
+    settings: { path: 'data.jsonl', key: [], checks: {} },
+    source: bufferSource('data.jsonl', jsonl(side === 'base' ? baseRows : headRows))
+  })
+  const feed = (callback: (record: DatasetRecord, hash?: number) => void, rows: RecordFields[], withHash: boolean) =>
+    rows.forEach((fields, index) => callback({ fields, index, line: index + 1 }, withHash ? contentHash(fields) : undefined))
+  const summary = async (stage: UniquenessStage) => {
+    const { findings, stats } = await stage.finish()
+    return {
+      findings: findings.map(({ side, finding }) => [side, finding.check, finding.file, finding.line, finding.message, finding.duplicateOf?.line]),
+      sides: stats.sides.map(({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }) => ({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }))
+    }
+  }
+
+  it('copies the hashes of unchanged head records from base, with the same findings as hashing them', async () => {
+    const run = async (reuse: boolean) => {
+      const stage = new UniquenessStage({})
+      feed(stage.openFile(file('base')), baseRows, false)
+      const previous = reuse ? { path: 'data.jsonl', positionOf: (hash: number) => basePositions.get(hash) } : undefined
+      feed(stage.openFile({ ...file('head'), ...(previous ? { previous } : {}) }), headRows, reuse)
+      return { stage, result: await summary(stage) }
+    }
+    const hashed = await run(false)
+    const reused = await run(true)
+    expect(reused.result).toEqual(hashed.result)
+    expect(hashed.result.findings.filter((f) => f[0] === 'head').length).toBeGreaterThanOrEqual(4)
+    // 34 base records, 2 edited: 32 unchanged, 31 with text; the added 'short one' equals a base record too.
+    // Only the 2 edited and 2 other added records are hashed.
+    expect(reused.stage.reused.fromBase).toBe(32)
+    expect(hashed.stage.reused.fromBase).toBe(0)
+  })
+
+  it('restores a cached base file instead of hashing it, with the same findings, n-gram contamination included', async () => {
+    const evalRows: RecordFields[] = [{ text: sentence(3) }, { text: 'a question nobody asked about harbour lights and the ferry from the island far out' }]
+    const run = async (cached?: ReturnType<UniquenessStage['exportFile']>) => {
+      const stage = new UniquenessStage({})
+      const base = file('base', 'train')
+      if (cached) {
+        // A train file's n-grams are not cached: the stage takes its records for contamination alone.
+        const contamination = stage.restoreFile(base, cached)
+        expect(contamination).toBeDefined()
+        feed(contamination!, baseRows, false)
+      } else feed(stage.openFile(base), baseRows, false)
+      const testFile = { ...file('base', 'test'), source: bufferSource('test.jsonl', jsonl(evalRows)) }
+      feed(stage.openFile(testFile), evalRows, false)
+      feed(stage.openFile({ ...file('head', 'train'), previous: { path: 'train.jsonl', positionOf: (hash: number) => basePositions.get(hash) } }), headRows, true)
+      feed(stage.openFile({ ...testFile, side: 'head' }), evalRows, false)
+      const result = await summary(stage)
+      return { stage, result, exported: stage.exportFile('base', 'train.jsonl') }
+    }
+    const fresh = await run()
+    expect(fresh.exported!.indexOf).toHaveLength(33)
+    const restored = await run(fresh.exported)
+    expect(restored.result).toEqual(fresh.result)
+    expect(restored.stage.reused.fromCache).toBe(33)
+    expect(fresh.result.sides[0].contamination[0].contaminated).toBe(1)
+    expect(fresh.result.findings.some((f) => f[0] === 'base' && f[1] === 'leakage')).toBe(true)
+    // Without a split there is nothing to read: the cached part is all the stage needs.
+    expect(new UniquenessStage({}).restoreFile(file('base'), fresh.exported!)).toBeUndefined()
+  })
+})

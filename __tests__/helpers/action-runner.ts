@@ -43,6 +43,8 @@ export async function runAction(options: {
   repository: string
   sha: string
   inputs?: Record<string, string>
+  /** More runner environment (the cache service's URL and token). */
+  env?: Record<string, string>
 }): Promise<ActionRun> {
   const runnerDir = mkdtempSync(join(tmpdir(), 'dataset-audit-runner-'))
   const eventPath = join(runnerDir, 'event.json')
@@ -65,6 +67,7 @@ export async function runAction(options: {
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
     RUNNER_TEMP: runnerDir,
+    ...options.env,
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
   }
   const child = spawn(process.execPath, [ACTION_BUNDLE], { cwd: options.workspace, env })

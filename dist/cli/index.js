@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6067);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
 
 
@@ -8901,7 +8901,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3676:
+/***/ 6067:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8918,6 +8918,8 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -10623,8 +10625,6 @@ async function gunzipToFile(compressed, destination) {
     }
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "stream"
 const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
@@ -23434,6 +23434,8 @@ function bytesToText(bytes) {
 
 ;// CONCATENATED MODULE: ./src/engine/readers/file-source.ts
 
+
+
 /** Large reads: fewer chunks for the line splitters to stitch together. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 /**
@@ -23444,8 +23446,20 @@ function fileSource(absPath, repoPath = absPath) {
     return {
         path: repoPath,
         open: () => (0,external_node_fs_namespaceObject.createReadStream)(absPath, { highWaterMark: READ_CHUNK_BYTES }),
-        localFile: () => Promise.resolve(absPath)
+        localFile: () => Promise.resolve(absPath),
+        contentId: () => gitBlobId(absPath)
     };
+}
+/**
+ * The id git gives these bytes as a blob (`git hash-object`), so a file and the same file in a
+ * commit share cache entries. A streamed SHA-1: a fraction of the time an audit takes to read.
+ */
+async function gitBlobId(path) {
+    const { size } = await (0,promises_namespaceObject.stat)(path);
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(`blob ${size}\0`);
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_CHUNK_BYTES }))
+        hash.update(chunk);
+    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/readers/index.ts
@@ -23787,6 +23801,8 @@ class UniquenessStage {
     queue;
     sides = new Map();
     recordMs = 0;
+    reusedRecords = 0;
+    restoredRecords = 0;
     /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
     constructor(checks) {
         this.settings = resolveSettings(checks);
@@ -23798,6 +23814,11 @@ class UniquenessStage {
             this.queue = new signature_pool/* SignatureQueue */.cT(pool, hash.bands);
         }
     }
+    /** Everything in the stage's settings that shapes a file's part of the index, for cache keys. */
+    get fingerprint() {
+        const { config, enabled, threshold, hash, contaminationNgram, warnRate } = this.settings;
+        return JSON.stringify({ config, enabled, threshold, hash, contaminationNgram, warnRate });
+    }
     /** The LSH parameters in use. */
     get lsh() {
         return { bands: this.settings.hash.bands, rows: this.settings.hash.rows };
@@ -23806,11 +23827,134 @@ class UniquenessStage {
     openFile(file) {
         const side = this.sideState(file.side);
         const targets = [{ side, entry: this.addFile(side, file) }];
-        return (record) => {
+        const previous = file.previous ? this.previousOf(file.previous) : undefined;
+        return (record, contentHash) => {
             const started = performance.now();
-            this.addRecord(record, targets);
+            if (!previous || contentHash === undefined || !this.reuseRecord(record, targets[0], previous, contentHash))
+                this.addRecord(record, targets);
             this.recordMs += performance.now() - started;
         };
+    }
+    /**
+     * Puts a file's part of the index back from a cache instead of reading it. Leakage's
+     * n-gram contamination is not cached (n-grams are many times the index): for a file of a
+     * split, the returned callback takes the file's records for that alone (no MinHash).
+     */
+    restoreFile(file, cached) {
+        const side = this.sideState(file.side);
+        const entry = this.addFile(side, file);
+        const { corpus } = side;
+        const width = corpus.bands;
+        entry.records = cached.records;
+        entry.emptyText = cached.emptyText;
+        entry.shortRecords = cached.shortRecords;
+        for (let i = 0; i < cached.indexOf.length; i++) {
+            const slot = corpus.add(entry.id, cached.indexOf[i], cached.lineOf[i]);
+            corpus.exactLow[slot] = cached.exactLow[i];
+            corpus.exactHigh[slot] = cached.exactHigh[i];
+            corpus.byCharacters[slot] = cached.byCharacters[i];
+            if (cached.bandValues.length > 0)
+                corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width);
+        }
+        this.restoredRecords += cached.indexOf.length;
+        if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
+            return undefined;
+        return (record) => {
+            const words = this.hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude));
+            if (words > 0)
+                this.addContamination(entry, side.contamination, words, record.line);
+        };
+    }
+    /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
+    exportFile(sideName, path) {
+        const side = this.sides.get(sideName);
+        const entry = side?.files.find((candidate) => candidate.file.path === path && !candidate.file.reference);
+        if (!side || !entry)
+            return undefined;
+        const { corpus } = side;
+        const width = corpus.bands;
+        const slots = [];
+        for (let slot = 0; slot < corpus.count; slot++)
+            if (corpus.fileOf[slot] === entry.id)
+                slots.push(slot);
+        const pick = (array) => Int32Array.from(slots, (slot) => array[slot]);
+        const withBands = this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE];
+        const bandValues = new Int32Array(withBands ? slots.length * width : 0);
+        if (withBands)
+            slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width));
+        return {
+            records: entry.records,
+            emptyText: entry.emptyText,
+            shortRecords: entry.shortRecords,
+            indexOf: pick(corpus.indexOf),
+            lineOf: pick(corpus.lineOf),
+            exactLow: pick(corpus.exactLow),
+            exactHigh: pick(corpus.exactHigh),
+            bandValues,
+            byCharacters: Uint8Array.from(slots, (slot) => corpus.byCharacters[slot])
+        };
+    }
+    /** Records whose hashes came from the base index or a cache rather than from hashing. */
+    get reused() {
+        return { fromBase: this.reusedRecords, fromCache: this.restoredRecords };
+    }
+    /** The base file's slots by record position, to copy hashes from; undefined when base has no such file. */
+    previousOf(previous) {
+        const side = this.sides.get('base');
+        const entry = side?.files.find((candidate) => candidate.file.path === previous.path && !candidate.file.reference);
+        if (!side || !entry)
+            return undefined;
+        const { corpus } = side;
+        let last = -1;
+        for (let slot = 0; slot < corpus.count; slot++)
+            if (corpus.fileOf[slot] === entry.id && corpus.indexOf[slot] > last)
+                last = corpus.indexOf[slot];
+        const slotOf = new Int32Array(last + 1).fill(-1);
+        for (let slot = 0; slot < corpus.count; slot++)
+            if (corpus.fileOf[slot] === entry.id)
+                slotOf[corpus.indexOf[slot]] = slot;
+        return { corpus, slotOf, positionOf: previous.positionOf };
+    }
+    /**
+     * A head record equal to a base record: its hashes are copied from the base index (which
+     * must be settled: see `settle`). Returns false when the record must be hashed.
+     */
+    reuseRecord(record, target, previous, contentHash) {
+        const position = previous.positionOf(contentHash);
+        if (position === undefined)
+            return false;
+        const { side, entry } = target;
+        const from = position < previous.slotOf.length ? previous.slotOf[position] : -1;
+        if (from === -1) {
+            // The equal base record had no text to compare: neither has this one.
+            entry.emptyText++;
+            return true;
+        }
+        const source = previous.corpus;
+        const { corpus } = side;
+        const slot = corpus.add(entry.id, record.index, record.line);
+        entry.records++;
+        corpus.exactLow[slot] = source.exactLow[from];
+        corpus.exactHigh[slot] = source.exactHigh[from];
+        if (this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]) {
+            const width = corpus.bands;
+            corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width);
+            if (source.byCharacters[from] === 1) {
+                corpus.byCharacters[slot] = 1;
+                entry.shortRecords++;
+            }
+        }
+        this.reusedRecords++;
+        // Contamination needs the record's n-grams: tokenised, but not signed.
+        if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) {
+            const words = this.hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude));
+            this.addContamination(entry, side.contamination, words, record.line);
+        }
+        return true;
+    }
+    /** Waits for the band hashes still being signed on worker threads: before a head file copies from base. */
+    async settle() {
+        await this.queue?.settle();
     }
     /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
     async finish() {
@@ -30150,6 +30294,8 @@ function isReordered(matchedBaseForHead) {
     return false;
 }
 
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/engine/findings.ts
 
 /** How many findings of one check one file lists; the rest are counted, not listed. */
@@ -30453,6 +30599,128 @@ function score_percent(rate) {
     return `${(rate * 100).toFixed(1)}%`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/side-cache.ts
+/**
+ * The base side of a changed file, kept between runs. A PR's base is usually the same blob run
+ * after run (every push to the PR, every PR against the same main), so what reading, checking
+ * and hashing it gave is stored under a key made of its git blob id and everything else that
+ * decides the result: the settings, the checks with theirs, and the code. A hit skips the base
+ * pass; only the head is read.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Bumped whenever what is stored changes shape: older entries then simply miss. */
+const FORMAT = 1;
+/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
+function folderCache(dir) {
+    return {
+        async get(key) {
+            try {
+                return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, `${key}.bin`));
+            }
+            catch {
+                return undefined;
+            }
+        },
+        async set(key, data) {
+            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+            const temporary = (0,external_node_path_namespaceObject.join)(dir, `${key}.${process.pid}.tmp`);
+            await (0,promises_namespaceObject.writeFile)(temporary, data);
+            await (0,promises_namespaceObject.rename)(temporary, (0,external_node_path_namespaceObject.join)(dir, `${key}.bin`));
+        }
+    };
+}
+/**
+ * The key of one base side: its content (`blob`, a git blob id) and every input that shapes
+ * the result. `code` names the code itself (the bundle's hash): a changed check must never be
+ * answered from an older one's results.
+ */
+function sideCacheKey(parts) {
+    const text = JSON.stringify({ format: FORMAT, version: TOOL_VERSION, ...parts });
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex').slice(0, 40);
+}
+let codeId;
+/**
+ * The running code's id: the hash of the bundle the process runs (dist/index.js, dist/cli/index.js),
+ * or undefined when it runs from sources (tests), where a cache could answer for older code.
+ */
+function runningCodeId() {
+    const file = (0,engine_threads/* entryFile */.$B)();
+    if (!file)
+        return undefined;
+    if (codeId === undefined) {
+        try {
+            codeId = (0,external_node_crypto_namespaceObject.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(file)).digest('hex').slice(0, 16);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return codeId;
+}
+/**
+ * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
+ * later belong to this run's corpus, not to the file). Undefined when something in it cannot
+ * be stored (a check kept a function in its summary): then the side is simply not cached.
+ */
+function packSide(side) {
+    // A summary the head's checks read must come back as it was: class instances would come back without their methods.
+    if (![...side.checkSummaries.values()].every((summary) => isPlainData(summary)))
+        return undefined;
+    try {
+        return (0,external_node_v8_namespaceObject.serialize)(side);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** True for values structured clone gives back unchanged: primitives, plain objects, arrays, maps, sets, typed arrays. */
+function isPlainData(value, depth = 0) {
+    if (value === null || typeof value !== 'object')
+        return typeof value !== 'function' && typeof value !== 'symbol';
+    if (depth > 8 || ArrayBuffer.isView(value))
+        return depth <= 8;
+    if (Array.isArray(value))
+        return value.every((item) => isPlainData(item, depth + 1));
+    if (value instanceof Map)
+        return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1));
+    if (value instanceof Set)
+        return [...value].every((item) => isPlainData(item, depth + 1));
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
+        return false;
+    return Object.values(value).every((item) => isPlainData(item, depth + 1));
+}
+/** One cache entry: the packed side and the file's part of the uniqueness index. */
+function packEntry(side, corpus) {
+    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side, corpus });
+}
+/** A cache entry back as objects, or undefined when it is not one this code wrote. */
+function unpackEntry(data) {
+    try {
+        const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
+        if (entry.format !== FORMAT || !entry.side)
+            return undefined;
+        const side = (0,external_node_v8_namespaceObject.deserialize)(entry.side);
+        // Structured clone keeps the fields, not the classes: give the objects their methods back.
+        Object.setPrototypeOf(side.index, RecordIndex.prototype);
+        Object.setPrototypeOf(side.collector, FindingCollector.prototype);
+        Object.setPrototypeOf(side.scorer, SideScorer.prototype);
+        return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/fields.ts
 
 /** Field names that identify a record, most telling first, for files with no configured key. */
@@ -30607,7 +30875,7 @@ async function runSidePass(options) {
         for (const { run, emit } of runs)
             run.record(datasetRecord, emit);
         current = undefined;
-        corpusRecord?.(datasetRecord);
+        corpusRecord?.(datasetRecord, index.contentHashes[position]);
     };
     let count = 0;
     const summary = await readDataset(source, {
@@ -30693,6 +30961,7 @@ function positionOfLine(lines, line) {
 
 
 
+
 /** How many added, removed and modified records a file report lists as examples. */
 const EXAMPLES_PER_KIND = 20;
 /**
@@ -30711,9 +30980,10 @@ async function runAudit(changes, options) {
     const accepted = new Set(options.accepted ?? []);
     const stage = uniquenessStage(config, options.only);
     const audits = [];
+    const pendingStores = [];
     for (const [fileIndex, change] of changes.entries()) {
         const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
-        audits.push(await readChange(change, options, progress, stage));
+        audits.push(await readChange(change, options, progress, stage, pendingStores));
     }
     if (stage) {
         // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
@@ -30722,6 +30992,7 @@ async function runAudit(changes, options) {
         const { findings } = await stage.finish();
         attachUniqueness(findings, audits);
     }
+    await storeBases(pendingStores, stage, options);
     const files = audits.map(fileReport);
     return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
 }
@@ -30761,26 +31032,43 @@ function assembleReport(files, config, accepted, labels) {
         }
     };
 }
-async function readChange(change, options, progress, stage) {
+async function readChange(change, options, progress, stage, pendingStores) {
     const settings = settingsFor(options.config, change.path);
     const checks = await prepareChecks(settings, options);
     // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
     const known = {};
-    const corpus = (side) => stage
-        ? (plan, source) => stage.openFile({
-            path: source.path,
-            side,
-            reference: false,
-            split: settings.split,
-            textFields: plan.textFields,
-            settings,
-            source,
-            ...(side === 'head' ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged } : {})
-        })
-        : undefined;
-    const base = change.base
-        ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
-        : undefined;
+    const corpusFile = (side, plan, source) => ({
+        path: source.path,
+        side,
+        reference: false,
+        split: settings.split,
+        textFields: plan.textFields,
+        settings,
+        source,
+        ...(side === 'head'
+            ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
+            : {})
+    });
+    const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
+    let base;
+    if (change.base) {
+        const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options);
+        const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined;
+        if (cached)
+            base = cached;
+        else {
+            base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') });
+            const packed = cacheKey ? packSide(base) : undefined;
+            // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
+            if (cacheKey && packed)
+                pendingStores.push({ key: cacheKey, path: change.base.path, packed });
+        }
+    }
+    if (base && stage) {
+        // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
+        await stage.settle();
+        known.previous = { path: change.base.path, positionOf: firstPositionOf(base.index.contentHashes) };
+    }
     const head = change.head
         ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
         : undefined;
@@ -30795,6 +31083,87 @@ async function readChange(change, options, progress, stage) {
     if (head)
         reportDuplicateKeys(diff, head, change.path);
     return { change, settings, base, head, diff };
+}
+/** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
+async function baseCacheKey(source, settings, checks, stage, options) {
+    if (!options.cache || !source.contentId)
+        return undefined;
+    let blob;
+    try {
+        blob = await source.contentId();
+    }
+    catch {
+        blob = undefined;
+    }
+    if (!blob)
+        return undefined;
+    const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null };
+    return sideCacheKey({ blob, path: source.path, code: options.cache.code, inputs });
+}
+/**
+ * A base side from the cache, its part of the uniqueness index put back; undefined on a miss.
+ * A file of a split is read once more for leakage's n-grams alone (see `restoreFile`).
+ */
+async function restoreBase(source, key, settings, stage, options, corpusFile) {
+    const cache = options.cache;
+    const stats = cache.stats;
+    let entry;
+    try {
+        const data = await cache.store.get(key);
+        entry = data ? unpackEntry(data) : undefined;
+    }
+    catch {
+        if (stats)
+            stats.failures++;
+        entry = undefined;
+    }
+    if (!entry || (stage && !entry.corpus)) {
+        if (stats)
+            stats.misses++;
+        return undefined;
+    }
+    if (stats)
+        stats.hits++;
+    if (stage && entry.corpus) {
+        const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus);
+        if (contamination) {
+            const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
+            await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions);
+        }
+    }
+    return entry.side;
+}
+/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
+async function storeBases(pending, stage, options) {
+    const cache = options.cache;
+    if (!cache)
+        return;
+    for (const { key, path, packed } of pending) {
+        const corpus = stage?.exportFile('base', path);
+        if (stage && !corpus)
+            continue;
+        try {
+            await cache.store.set(key, packEntry(packed, corpus));
+            if (cache.stats)
+                cache.stats.stored++;
+        }
+        catch {
+            if (cache.stats)
+                cache.stats.failures++;
+        }
+    }
+}
+/** Content hash -> the position of the first record with it, built on first use. */
+function firstPositionOf(contentHashes) {
+    let positions;
+    return (contentHash) => {
+        if (!positions) {
+            positions = new Map();
+            for (let position = contentHashes.length - 1; position >= 0; position--)
+                positions.set(contentHashes[position], position);
+        }
+        return positions.get(contentHash);
+    };
 }
 /**
  * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
@@ -31252,6 +31621,8 @@ function lfsAwareSource(source, gitDir) {
     const object = () => (resolved ??= resolveObject());
     return {
         path: source.path,
+        // The pointer's blob id names the object too: a pointer changes whenever its object does.
+        ...(source.contentId ? { contentId: source.contentId } : {}),
         open: () => {
             const output = new external_node_stream_namespaceObject.PassThrough();
             object()
@@ -31394,7 +31765,8 @@ function gitBlobSource(repo, commit, path) {
         });
         return output;
     };
-    return streamSource(path, open);
+    // The blob id names the bytes: `git rev-parse` answers from the tree without reading the blob.
+    return { ...streamSource(path, open), contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim() };
 }
 /**
  * A file at a commit from the repository's objects, following Git LFS pointers into the local
@@ -31478,6 +31850,8 @@ class ProgressBar {
 
 
 
+
+
 /** A mistake in how the command was called: exit code 2 with a one-line reason. */
 class UsageError extends Error {
 }
@@ -31499,6 +31873,10 @@ Options:
   --fail-on LEVEL          error | regression | warning | never (overrides the config)
   --min-score N            fail when the score is under N (overrides the config)
   --no-progress            no progress bar on a terminal
+  --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
+                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
+                           the next audit against the same base reads only the head
+  --no-cache               neither read nor write the cache
   --threads N              worker threads for hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
   -h, --help               this help
@@ -31517,6 +31895,8 @@ const OPTIONS = {
     head: { type: 'string' },
     'no-progress': { type: 'boolean' },
     threads: { type: 'string' },
+    cache: { type: 'string' },
+    'no-cache': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' }
 };
@@ -31600,13 +31980,21 @@ async function dispatch(args, io) {
     const config = applyOverrides(prepared.config, values['fail-on'], values['min-score']);
     const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
     const progress = io.stderr.isTTY && !values['no-progress'] ? new ProgressBar(io.stderr) : undefined;
+    const cacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 };
+    // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
+    const code = runningCodeId();
+    const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats };
     let report;
     try {
-        report = await runAudit(prepared.changes, { ...prepared.options, config, only, onProgress: (p) => progress?.update(p) });
+        report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) });
     }
     finally {
         progress?.clear();
     }
+    if (cacheStats.hits > 0)
+        io.stderr.write(`dataset-audit: ${main_plural(cacheStats.hits, 'base file')} read from the cache (${cacheDir(values.cache, io)})\n`);
+    if (cacheStats.failures > 0)
+        io.stderr.write(`dataset-audit: the cache could not be used for ${main_plural(cacheStats.failures, 'file')}; the audit read them instead\n`);
     const output = format === 'json' ? renderJson(report) : renderMarkdown(report, { budget: Number.POSITIVE_INFINITY }) + '\n';
     if (values.out) {
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values.out), output);
@@ -31617,6 +32005,16 @@ async function dispatch(args, io) {
     if (!report.gate.passed)
         io.stderr.write(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}\n`);
     return report.gate.passed ? 0 : 1;
+}
+/** The cache folder: --cache, else $DATASET_AUDIT_CACHE, else the user's cache folder. */
+function cacheDir(option, io) {
+    const configured = option ?? process.env.DATASET_AUDIT_CACHE;
+    if (configured)
+        return (0,external_node_path_namespaceObject.resolve)(io.cwd, configured);
+    return (0,external_node_path_namespaceObject.join)(process.env.XDG_CACHE_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache'), 'dataset-audit');
+}
+function main_plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 function applyOverrides(config, failOn, minScore) {
     const result = { ...config };
@@ -32459,11 +32857,15 @@ class SignatureQueue {
         if (this.targets.length === BATCH_RECORDS)
             this.flush();
     }
-    /** Signs what is queued and waits for every batch sent out. */
-    async drain() {
+    /** Signs what is queued and waits until every band hash is in the index. */
+    async settle() {
         this.flush();
-        await Promise.all(this.waiting);
-        this.waiting.length = 0;
+        const waiting = this.waiting.splice(0);
+        await Promise.all(waiting);
+    }
+    /** Settles and stops the workers. */
+    async drain() {
+        await this.settle();
         await this.pool.close();
     }
     flush() {
@@ -32573,6 +32975,7 @@ function truncate(text, max = 120) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ entryFile),
 /* harmony export */   O5: () => (/* binding */ setWorkerThreads),
 /* harmony export */   QH: () => (/* binding */ workerPlan),
 /* harmony export */   Xx: () => (/* binding */ serveIfWorker),
@@ -32619,6 +33022,10 @@ function setWorkerThreads(count) {
 /** Names the bundled file workers are started from; called by each entry point on the main thread. */
 function useWorkerEntry(file) {
     entry = file;
+}
+/** The bundled file this process runs, when its entry point named it. */
+function entryFile() {
+    return entry;
 }
 /** The file to start workers from and how many, or undefined when work stays on this thread. */
 function workerPlan() {

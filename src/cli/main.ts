@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, DEFAULT_CONFIG_PATH, defaultConfig, loadConfigFile, parseConfig } from '../config/load.js'
 import { isDatasetPath } from '../config/paths.js'
 import { FAIL_ON, type AuditConfig, type FailOn } from '../config/types.js'
-import { referencePaths, runAudit, type AuditOptions, type FileChange } from '../engine/audit.js'
+import { referencePaths, runAudit, type AuditOptions, type CacheStats, type FileChange } from '../engine/audit.js'
+import { folderCache, runningCodeId } from '../engine/side-cache.js'
 import { fileSource } from '../engine/readers/index.js'
 import type { AuditReport } from '../engine/report.js'
 import { renderJson } from '../report/json.js'
@@ -46,6 +48,10 @@ Options:
   --fail-on LEVEL          error | regression | warning | never (overrides the config)
   --min-score N            fail when the score is under N (overrides the config)
   --no-progress            no progress bar on a terminal
+  --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
+                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
+                           the next audit against the same base reads only the head
+  --no-cache               neither read nor write the cache
   --threads N              worker threads for hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
   -h, --help               this help
@@ -65,6 +71,8 @@ const OPTIONS = {
   head: { type: 'string' },
   'no-progress': { type: 'boolean' },
   threads: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 } as const
@@ -146,12 +154,18 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
   const config = applyOverrides(prepared.config, values['fail-on'], values['min-score'])
   const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean)
   const progress = io.stderr.isTTY && !values['no-progress'] ? new ProgressBar(io.stderr) : undefined
+  const cacheStats: CacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 }
+  // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
+  const code = runningCodeId()
+  const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats }
   let report: AuditReport
   try {
-    report = await runAudit(prepared.changes, { ...prepared.options, config, only, onProgress: (p) => progress?.update(p) })
+    report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) })
   } finally {
     progress?.clear()
   }
+  if (cacheStats.hits > 0) io.stderr.write(`dataset-audit: ${plural(cacheStats.hits, 'base file')} read from the cache (${cacheDir(values.cache, io)})\n`)
+  if (cacheStats.failures > 0) io.stderr.write(`dataset-audit: the cache could not be used for ${plural(cacheStats.failures, 'file')}; the audit read them instead\n`)
 
   const output = format === 'json' ? renderJson(report) : renderMarkdown(report, { budget: Number.POSITIVE_INFINITY }) + '\n'
   if (values.out) {
@@ -160,6 +174,17 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
   } else io.stdout.write(output)
   if (!report.gate.passed) io.stderr.write(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}\n`)
   return report.gate.passed ? 0 : 1
+}
+
+/** The cache folder: --cache, else $DATASET_AUDIT_CACHE, else the user's cache folder. */
+function cacheDir(option: string | undefined, io: CliIO): string {
+  const configured = option ?? process.env.DATASET_AUDIT_CACHE
+  if (configured) return resolve(io.cwd, configured)
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dataset-audit')
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
 function applyOverrides(config: AuditConfig, failOn: string | undefined, minScore: string | undefined): AuditConfig {

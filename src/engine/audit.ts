@@ -5,12 +5,13 @@ import { TOOL_VERSION } from '../version.js'
 import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
-import { detectFormat } from './readers/index.js'
+import { detectFormat, readDataset } from './readers/index.js'
+import { packEntry, packSide, sideCacheKey, unpackEntry, type SideCache } from './side-cache.js'
 import type { ByteSource } from './readers/types.js'
 import type { AuditReport, FileReport } from './report.js'
 import { aggregateDimensions, evaluateGate, fileDimensionScores, findRegressions, overallScore } from './score.js'
 import { positionOfLine, runSidePass, type FieldPlan, type PreparedCheck, type SideResult } from './side-pass.js'
-import { UNIQUENESS_CHECKS, UniquenessStage, type SideFinding } from './uniqueness.js'
+import { UNIQUENESS_CHECKS, UniquenessStage, type CorpusFile, type SideFinding } from './uniqueness.js'
 import { displayKey, RecordIndex } from './record-index.js'
 import type { FileStatus, Finding } from './types.js'
 
@@ -55,6 +56,27 @@ export interface AuditOptions {
   configSource?: string
   /** Notes for the report's reader from whoever gathered the files. */
   notes?: readonly string[]
+  /**
+   * Base sides kept between runs, for sources that name their content (git blobs). `code`
+   * names the running code (the bundle's hash); `stats` is filled in as the audit goes.
+   */
+  cache?: { store: SideCache; code: string; stats?: CacheStats }
+}
+
+/** What the base-side cache did in one audit. */
+export interface CacheStats {
+  hits: number
+  misses: number
+  stored: number
+  /** Entries that could not be read or written (a full disk, an unreachable cache service): the audit went on without. */
+  failures: number
+}
+
+/** A base side read in this audit, to store once the audit is over. */
+interface PendingStore {
+  key: string
+  path: string
+  packed: Uint8Array
 }
 
 /** How many added, removed and modified records a file report lists as examples. */
@@ -74,10 +96,11 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   const accepted = new Set(options.accepted ?? [])
   const stage = uniquenessStage(config, options.only)
   const audits: FileAudit[] = []
+  const pendingStores: PendingStore[] = []
   for (const [fileIndex, change] of changes.entries()) {
     const progress = (side: 'base' | 'head') => (records: number) =>
       options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records })
-    audits.push(await readChange(change, options, progress, stage))
+    audits.push(await readChange(change, options, progress, stage, pendingStores))
   }
   if (stage) {
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
@@ -85,6 +108,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
     const { findings } = await stage.finish()
     attachUniqueness(findings, audits)
   }
+  await storeBases(pendingStores, stage, options)
   const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
 }
@@ -144,30 +168,44 @@ async function readChange(
   change: FileChange,
   options: AuditOptions,
   progress: (side: 'base' | 'head') => (records: number) => void,
-  stage: UniquenessStage | undefined
+  stage: UniquenessStage | undefined,
+  pendingStores: PendingStore[]
 ): Promise<FileAudit> {
   const settings = settingsFor(options.config, change.path)
   const checks = await prepareChecks(settings, options)
   // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
-  const known: { diff?: RecordDiff } = {}
-  const corpus = (side: 'base' | 'head') =>
-    stage
-      ? (plan: FieldPlan, source: ByteSource) =>
-          stage.openFile({
-            path: source.path,
-            side,
-            reference: false,
-            split: settings.split,
-            textFields: plan.textFields,
-            settings,
-            source,
-            ...(side === 'head' ? { isNew: (index: number) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged } : {})
-          })
-      : undefined
+  const known: { diff?: RecordDiff; previous?: CorpusFile['previous'] } = {}
+  const corpusFile = (side: 'base' | 'head', plan: FieldPlan, source: ByteSource): CorpusFile => ({
+    path: source.path,
+    side,
+    reference: false,
+    split: settings.split,
+    textFields: plan.textFields,
+    settings,
+    source,
+    ...(side === 'head'
+      ? { isNew: (index: number) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
+      : {})
+  })
+  const corpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openFile(corpusFile(side, plan, source)) : undefined)
 
-  const base = change.base
-    ? await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
-    : undefined
+  let base: SideResult | undefined
+  if (change.base) {
+    const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options)
+    const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined
+    if (cached) base = cached
+    else {
+      base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
+      const packed = cacheKey ? packSide(base) : undefined
+      // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
+      if (cacheKey && packed) pendingStores.push({ key: cacheKey, path: change.base.path, packed })
+    }
+  }
+  if (base && stage) {
+    // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
+    await stage.settle()
+    known.previous = { path: change.base!.path, positionOf: firstPositionOf(base.index.contentHashes) }
+  }
   const head = change.head
     ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
     : undefined
@@ -182,6 +220,91 @@ async function readChange(
   known.diff = diff
   if (head) reportDuplicateKeys(diff, head, change.path)
   return { change, settings, base, head, diff }
+}
+
+/** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
+async function baseCacheKey(
+  source: ByteSource,
+  settings: FileSettings,
+  checks: readonly PreparedCheck[],
+  stage: UniquenessStage | undefined,
+  options: AuditOptions
+): Promise<string | undefined> {
+  if (!options.cache || !source.contentId) return undefined
+  let blob: string | undefined
+  try {
+    blob = await source.contentId()
+  } catch {
+    blob = undefined
+  }
+  if (!blob) return undefined
+  const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null }
+  return sideCacheKey({ blob, path: source.path, code: options.cache.code, inputs })
+}
+
+/**
+ * A base side from the cache, its part of the uniqueness index put back; undefined on a miss.
+ * A file of a split is read once more for leakage's n-grams alone (see `restoreFile`).
+ */
+async function restoreBase(
+  source: ByteSource,
+  key: string,
+  settings: FileSettings,
+  stage: UniquenessStage | undefined,
+  options: AuditOptions,
+  corpusFile: (side: 'base', plan: FieldPlan, source: ByteSource) => CorpusFile
+): Promise<SideResult | undefined> {
+  const cache = options.cache!
+  const stats = cache.stats
+  let entry: ReturnType<typeof unpackEntry>
+  try {
+    const data = await cache.store.get(key)
+    entry = data ? unpackEntry(data) : undefined
+  } catch {
+    if (stats) stats.failures++
+    entry = undefined
+  }
+  if (!entry || (stage && !entry.corpus)) {
+    if (stats) stats.misses++
+    return undefined
+  }
+  if (stats) stats.hits++
+  if (stage && entry.corpus) {
+    const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus)
+    if (contamination) {
+      const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
+      await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions)
+    }
+  }
+  return entry.side
+}
+
+/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
+async function storeBases(pending: readonly PendingStore[], stage: UniquenessStage | undefined, options: AuditOptions): Promise<void> {
+  const cache = options.cache
+  if (!cache) return
+  for (const { key, path, packed } of pending) {
+    const corpus = stage?.exportFile('base', path)
+    if (stage && !corpus) continue
+    try {
+      await cache.store.set(key, packEntry(packed, corpus))
+      if (cache.stats) cache.stats.stored++
+    } catch {
+      if (cache.stats) cache.stats.failures++
+    }
+  }
+}
+
+/** Content hash -> the position of the first record with it, built on first use. */
+function firstPositionOf(contentHashes: readonly number[]): (contentHash: number) => number | undefined {
+  let positions: Map<number, number> | undefined
+  return (contentHash) => {
+    if (!positions) {
+      positions = new Map()
+      for (let position = contentHashes.length - 1; position >= 0; position--) positions.set(contentHashes[position], position)
+    }
+    return positions.get(contentHash)
+  }
 }
 
 /**

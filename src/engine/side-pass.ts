@@ -61,7 +61,7 @@ export interface SidePassOptions {
    * Corpus-wide consumers (the uniqueness stage): told the field plan and the source when
    * reading starts, they return a callback that sees every record too.
    */
-  corpus?: (plan: FieldPlan, source: ByteSource) => ((record: DatasetRecord) => void) | undefined
+  corpus?: (plan: FieldPlan, source: ByteSource) => ((record: DatasetRecord, contentHash: number) => void) | undefined
 }
 
 /**
@@ -81,7 +81,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const baseContent = base ? new Set(base.index.contentHashes) : undefined
   let plan = options.plan
   let index: RecordIndex | undefined
-  let corpusRecord: ((record: DatasetRecord) => void) | undefined
+  let corpusRecord: ((record: DatasetRecord, contentHash: number) => void) | undefined
   let runs: Array<{ prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }> = []
   const held: DatasetRecord[] = []
   let current: { record: DatasetRecord; position: number; introduced: boolean } | undefined
@@ -150,7 +150,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     current = { record: datasetRecord, position, introduced }
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
-    corpusRecord?.(datasetRecord)
+    corpusRecord?.(datasetRecord, index!.contentHashes[position])
   }
 
   let count = 0

@@ -37,6 +37,11 @@ export function useWorkerEntry(file: string | URL): void {
   entry = file
 }
 
+/** The bundled file this process runs, when its entry point named it. */
+export function entryFile(): string | URL | undefined {
+  return entry
+}
+
 /** The file to start workers from and how many, or undefined when work stays on this thread. */
 export function workerPlan(): { entry: string | URL; threads: number } | undefined {
   const count = workerThreads()

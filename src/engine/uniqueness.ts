@@ -39,6 +39,40 @@ export interface CorpusFile {
    * decides and `introduced` is left to the caller.
    */
   isNew?: (index: number) => boolean
+  /**
+   * The same file on base, for head: a record whose content equals a base record's (by the
+   * record index's content hash) takes its hashes from the base index instead of being hashed
+   * again, so a PR is hashed for what it changed. `positionOf` gives the base record's position.
+   */
+  previous?: { path: string; positionOf: (contentHash: number) => number | undefined }
+}
+
+/** Called with each record of a file, and its content hash when the caller knows it. */
+export type CorpusRecordCallback = (record: DatasetRecord, contentHash?: number) => void
+
+/**
+ * One file's part of a side's index, kept in a cache and put back (`restoreFile`) instead of
+ * hashing the file again. Slot `i` of the file: record `indexOf[i]` on line `lineOf[i]`.
+ */
+export interface CachedCorpusFile {
+  records: number
+  emptyText: number
+  shortRecords: number
+  indexOf: Int32Array
+  lineOf: Int32Array
+  exactLow: Int32Array
+  exactHigh: Int32Array
+  /** `bands` values per slot; empty when the near-duplicate index was off. */
+  bandValues: Int32Array
+  byCharacters: Uint8Array
+}
+
+/** The base file a head file copies hashes from. */
+interface PreviousFile {
+  corpus: CorpusArrays
+  /** Base record position -> its slot, -1 when it had no text. */
+  slotOf: Int32Array
+  positionOf: (contentHash: number) => number | undefined
 }
 
 /** A finding and the side it was found on. */
@@ -225,6 +259,8 @@ export class UniquenessStage {
   private readonly queue: SignatureQueue | undefined
   private readonly sides = new Map<'base' | 'head', SideState>()
   private recordMs = 0
+  private reusedRecords = 0
+  private restoredRecords = 0
 
   /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
   constructor(checks: Record<string, CheckConfig>) {
@@ -238,20 +274,141 @@ export class UniquenessStage {
     }
   }
 
+  /** Everything in the stage's settings that shapes a file's part of the index, for cache keys. */
+  get fingerprint(): string {
+    const { config, enabled, threshold, hash, contaminationNgram, warnRate } = this.settings
+    return JSON.stringify({ config, enabled, threshold, hash, contaminationNgram, warnRate })
+  }
+
   /** The LSH parameters in use. */
   get lsh(): { bands: number; rows: number } {
     return { bands: this.settings.hash.bands, rows: this.settings.hash.rows }
   }
 
   /** Called once per file and side before its records; returns the per-record callback. */
-  openFile(file: CorpusFile): (record: DatasetRecord) => void {
+  openFile(file: CorpusFile): CorpusRecordCallback {
     const side = this.sideState(file.side)
     const targets = [{ side, entry: this.addFile(side, file) }]
-    return (record) => {
+    const previous = file.previous ? this.previousOf(file.previous) : undefined
+    return (record, contentHash) => {
       const started = performance.now()
-      this.addRecord(record, targets)
+      if (!previous || contentHash === undefined || !this.reuseRecord(record, targets[0], previous, contentHash)) this.addRecord(record, targets)
       this.recordMs += performance.now() - started
     }
+  }
+
+  /**
+   * Puts a file's part of the index back from a cache instead of reading it. Leakage's
+   * n-gram contamination is not cached (n-grams are many times the index): for a file of a
+   * split, the returned callback takes the file's records for that alone (no MinHash).
+   */
+  restoreFile(file: CorpusFile, cached: CachedCorpusFile): CorpusRecordCallback | undefined {
+    const side = this.sideState(file.side)
+    const entry = this.addFile(side, file)
+    const { corpus } = side
+    const width = corpus.bands
+    entry.records = cached.records
+    entry.emptyText = cached.emptyText
+    entry.shortRecords = cached.shortRecords
+    for (let i = 0; i < cached.indexOf.length; i++) {
+      const slot = corpus.add(entry.id, cached.indexOf[i], cached.lineOf[i])
+      corpus.exactLow[slot] = cached.exactLow[i]
+      corpus.exactHigh[slot] = cached.exactHigh[i]
+      corpus.byCharacters[slot] = cached.byCharacters[i]
+      if (cached.bandValues.length > 0) corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width)
+    }
+    this.restoredRecords += cached.indexOf.length
+    if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return undefined
+    return (record) => {
+      const words = this.hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+      if (words > 0) this.addContamination(entry, side.contamination, words, record.line)
+    }
+  }
+
+  /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
+  exportFile(sideName: 'base' | 'head', path: string): CachedCorpusFile | undefined {
+    const side = this.sides.get(sideName)
+    const entry = side?.files.find((candidate) => candidate.file.path === path && !candidate.file.reference)
+    if (!side || !entry) return undefined
+    const { corpus } = side
+    const width = corpus.bands
+    const slots: number[] = []
+    for (let slot = 0; slot < corpus.count; slot++) if (corpus.fileOf[slot] === entry.id) slots.push(slot)
+    const pick = (array: Int32Array) => Int32Array.from(slots, (slot) => array[slot])
+    const withBands = this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]
+    const bandValues = new Int32Array(withBands ? slots.length * width : 0)
+    if (withBands) slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width))
+    return {
+      records: entry.records,
+      emptyText: entry.emptyText,
+      shortRecords: entry.shortRecords,
+      indexOf: pick(corpus.indexOf),
+      lineOf: pick(corpus.lineOf),
+      exactLow: pick(corpus.exactLow),
+      exactHigh: pick(corpus.exactHigh),
+      bandValues,
+      byCharacters: Uint8Array.from(slots, (slot) => corpus.byCharacters[slot])
+    }
+  }
+
+  /** Records whose hashes came from the base index or a cache rather than from hashing. */
+  get reused(): { fromBase: number; fromCache: number } {
+    return { fromBase: this.reusedRecords, fromCache: this.restoredRecords }
+  }
+
+  /** The base file's slots by record position, to copy hashes from; undefined when base has no such file. */
+  private previousOf(previous: NonNullable<CorpusFile['previous']>): PreviousFile | undefined {
+    const side = this.sides.get('base')
+    const entry = side?.files.find((candidate) => candidate.file.path === previous.path && !candidate.file.reference)
+    if (!side || !entry) return undefined
+    const { corpus } = side
+    let last = -1
+    for (let slot = 0; slot < corpus.count; slot++) if (corpus.fileOf[slot] === entry.id && corpus.indexOf[slot] > last) last = corpus.indexOf[slot]
+    const slotOf = new Int32Array(last + 1).fill(-1)
+    for (let slot = 0; slot < corpus.count; slot++) if (corpus.fileOf[slot] === entry.id) slotOf[corpus.indexOf[slot]] = slot
+    return { corpus, slotOf, positionOf: previous.positionOf }
+  }
+
+  /**
+   * A head record equal to a base record: its hashes are copied from the base index (which
+   * must be settled: see `settle`). Returns false when the record must be hashed.
+   */
+  private reuseRecord(record: DatasetRecord, target: { side: SideState; entry: FileEntry }, previous: PreviousFile, contentHash: number): boolean {
+    const position = previous.positionOf(contentHash)
+    if (position === undefined) return false
+    const { side, entry } = target
+    const from = position < previous.slotOf.length ? previous.slotOf[position] : -1
+    if (from === -1) {
+      // The equal base record had no text to compare: neither has this one.
+      entry.emptyText++
+      return true
+    }
+    const source = previous.corpus
+    const { corpus } = side
+    const slot = corpus.add(entry.id, record.index, record.line)
+    entry.records++
+    corpus.exactLow[slot] = source.exactLow[from]
+    corpus.exactHigh[slot] = source.exactHigh[from]
+    if (this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]) {
+      const width = corpus.bands
+      corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width)
+      if (source.byCharacters[from] === 1) {
+        corpus.byCharacters[slot] = 1
+        entry.shortRecords++
+      }
+    }
+    this.reusedRecords++
+    // Contamination needs the record's n-grams: tokenised, but not signed.
+    if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) {
+      const words = this.hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+      this.addContamination(entry, side.contamination, words, record.line)
+    }
+    return true
+  }
+
+  /** Waits for the band hashes still being signed on worker threads: before a head file copies from base. */
+  async settle(): Promise<void> {
+    await this.queue?.settle()
   }
 
   /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */

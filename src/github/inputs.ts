@@ -23,6 +23,8 @@ export interface ActionInputs {
   mode: 'audit' | 'publish'
   /** In publish mode: the JSON report downloaded from the auditing workflow's artifact. */
   reportFile?: string
+  /** Keep what reading a base file gave in the Actions cache, by blob id, for the next run. */
+  cache: boolean
 }
 
 /** Reads and validates the inputs; a bad value is an error naming the input. */
@@ -38,6 +40,8 @@ export function readInputs(): ActionInputs {
   if (comment !== 'update' && comment !== 'new' && comment !== 'off') throw new Error(`input comment must be update, new or off, got "${comment}"`)
   const annotations = (core.getInput('annotations') || 'true').toLowerCase()
   if (annotations !== 'true' && annotations !== 'false') throw new Error(`input annotations must be true or false, got "${annotations}"`)
+  const cache = (core.getInput('cache') || 'true').toLowerCase()
+  if (cache !== 'true' && cache !== 'false') throw new Error(`input cache must be true or false, got "${cache}"`)
   const mode = core.getInput('mode') || 'audit'
   if (mode !== 'audit' && mode !== 'publish') throw new Error(`input mode must be audit or publish, got "${mode}"`)
   const reportFile = core.getInput('report-file') || undefined
@@ -51,6 +55,7 @@ export function readInputs(): ActionInputs {
     minScore,
     comment,
     annotations: annotations === 'true',
+    cache: cache === 'true',
     paths: core.getMultilineInput('paths').flatMap((line) => line.split(',')).map((p) => p.trim()).filter(Boolean),
     base: core.getInput('base') || undefined
   }

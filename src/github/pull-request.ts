@@ -1,7 +1,7 @@
 import { defaultConfig, parseConfig } from '../config/load.js'
 import { isDatasetPath } from '../config/paths.js'
 import type { AuditConfig } from '../config/types.js'
-import { referencePaths, runAudit, type FileChange } from '../engine/audit.js'
+import { referencePaths, runAudit, type AuditOptions, type FileChange } from '../engine/audit.js'
 import type { ByteSource } from '../engine/readers/types.js'
 import type { AuditReport } from '../engine/report.js'
 import { changedPaths, listFilesAt, repoFileSource, mergeBase, readTextAt, type ChangedPath } from '../sources/git.js'
@@ -70,7 +70,8 @@ export async function auditPullRequest(
   pull: PullRequestTarget,
   config: AuditConfig,
   mode: ReadMode,
-  accepted: readonly string[]
+  accepted: readonly string[],
+  cache?: AuditOptions['cache']
 ): Promise<AuditReport> {
   const reader = commitReader(mode, client, repo)
   const base = await reader.mergeBase(pull.baseSha, pull.headSha)
@@ -88,6 +89,7 @@ export async function auditPullRequest(
   return runAudit(changes, {
     config,
     accepted,
+    cache,
     references: await referencesFor(reader, pull.headSha, changes, config),
     notes,
     baseLabel: pull.baseRef ?? base.slice(0, 7),
@@ -111,13 +113,21 @@ export async function loadPullConfig(client: GitHubClient, repo: RepoRef, pull: 
 }
 
 /** Audits the commits of a push, merge group or dispatch: local git only, the workspace is the repository. */
-export async function auditRange(workspace: string, baseSha: string, headSha: string, inputs: ActionInputs, baseLabel: string): Promise<{ report: AuditReport; config: AuditConfig }> {
+export async function auditRange(
+  workspace: string,
+  baseSha: string,
+  headSha: string,
+  inputs: ActionInputs,
+  baseLabel: string,
+  cache?: AuditOptions['cache']
+): Promise<{ report: AuditReport; config: AuditConfig }> {
   await ensureCommits(workspace, [baseSha, headSha])
   const reader = gitReader(workspace)
   const config = applyInputs(await reader.text(baseSha, inputs.configPath), inputs.configPath, inputs)
   const changes = changesFrom(await changedPaths(workspace, baseSha, headSha), config, reader, baseSha, headSha)
   const report = await runAudit(changes, {
     config,
+    cache,
     references: await referencesFor(reader, headSha, changes, config),
     baseLabel,
     headLabel: headSha.slice(0, 7),

@@ -99,7 +99,8 @@ export function gitBlobSource(repo: string, commit: string, path: string): ByteS
     })
     return output
   }
-  return streamSource(path, open)
+  // The blob id names the bytes: `git rev-parse` answers from the tree without reading the blob.
+  return { ...streamSource(path, open), contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim() }
 }
 
 /**

@@ -39,6 +39,8 @@ export function lfsAwareSource(source: ByteSource, gitDir: string): ByteSource {
 
   return {
     path: source.path,
+    // The pointer's blob id names the object too: a pointer changes whenever its object does.
+    ...(source.contentId ? { contentId: source.contentId } : {}),
     open: (): Readable => {
       const output = new PassThrough()
       object()

@@ -207,11 +207,16 @@ export class SignatureQueue {
     if (this.targets.length === BATCH_RECORDS) this.flush()
   }
 
-  /** Signs what is queued and waits for every batch sent out. */
-  async drain(): Promise<void> {
+  /** Signs what is queued and waits until every band hash is in the index. */
+  async settle(): Promise<void> {
     this.flush()
-    await Promise.all(this.waiting)
-    this.waiting.length = 0
+    const waiting = this.waiting.splice(0)
+    await Promise.all(waiting)
+  }
+
+  /** Settles and stops the workers. */
+  async drain(): Promise<void> {
+    await this.settle()
     await this.pool.close()
   }
 

@@ -15,6 +15,11 @@ export interface ByteSource {
    * (Parquet reads its footer first). Sources not on disk spill to a temporary file.
    */
   localFile(): Promise<string>
+  /**
+   * What names these exact bytes (a git blob id), for caching what reading them gave; absent
+   * or undefined when the source cannot say cheaply.
+   */
+  contentId?(): Promise<string | undefined>
 }
 
 /** Where a reader delivers what it reads; called synchronously, in file order. */

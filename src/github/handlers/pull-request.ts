@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { AuditReport } from '../../engine/report.js'
+import { actionCacheOption, logCacheStats, newCacheStats } from '../cache.js'
 import { findSticky, listComments, stickyMarker, type IssueComment } from '../api/comments.js'
 import { statusOf } from '../client.js'
 import { publishReport } from '../publish.js'
@@ -31,7 +32,9 @@ export async function auditAndPublishPull(
     core.warning(`dataset-audit could not read the PR's comments (HTTP ${statusOf(error) ?? '?'}): earlier waivers are not known to this run`)
   }
   const state = changeState(decodeState(comments ? findSticky(comments, marker)[0]?.body : undefined))
-  const report = await auditPullRequest(ctx.client, ctx.repo, pull, config, mode, state.waivers.map((w) => w.check))
+  const cacheStats = newCacheStats()
+  const report = await auditPullRequest(ctx.client, ctx.repo, pull, config, mode, state.waivers.map((w) => w.check), actionCacheOption(ctx.inputs.cache, cacheStats))
+  logCacheStats(cacheStats)
   report.pullRequest = { number: pull.number, headSha: pull.headSha }
   const conclusion = await publishReport(report, {
     client: ctx.client,

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { AuditReport } from '../../engine/report.js'
 import { resolveRef } from '../../sources/git.js'
 import { stickyMarker } from '../api/comments.js'
+import { actionCacheOption, logCacheStats, newCacheStats } from '../cache.js'
 import { publishReport, type Conclusion } from '../publish.js'
 import { auditRange } from '../pull-request.js'
 import type { AuditTarget } from '../target.js'
@@ -17,7 +18,9 @@ import { checkName } from './pull-request.js'
 export async function onRange(ctx: RunContext, target: AuditTarget): Promise<{ report: AuditReport; conclusion: Conclusion }> {
   if (!ctx.workspace) throw new Error('the workspace is not a git repository: run actions/checkout (with fetch-depth: 0) before dataset-audit')
   const baseSha = target.baseSha ?? (await resolveRef(ctx.workspace, target.baseRef!))
-  const { report, config } = await auditRange(ctx.workspace, baseSha, target.headSha, ctx.inputs, baseSha.slice(0, 7))
+  const cacheStats = newCacheStats()
+  const { report, config } = await auditRange(ctx.workspace, baseSha, target.headSha, ctx.inputs, baseSha.slice(0, 7), actionCacheOption(ctx.inputs.cache, cacheStats))
+  logCacheStats(cacheStats)
   core.info(`dataset-audit: ${report.files.length} dataset files changed between ${baseSha.slice(0, 7)} and ${target.headSha.slice(0, 7)}`)
   const conclusion = await publishReport(report, {
     client: ctx.client,

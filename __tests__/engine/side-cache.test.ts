@@ -1,0 +1,103 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultConfig } from '../../src/config/load.js'
+import { runAudit, type CacheStats, type FileChange } from '../../src/engine/audit.js'
+import type { ByteSource } from '../../src/engine/readers/types.js'
+import { folderCache, type SideCache } from '../../src/engine/side-cache.js'
+import { bufferSource } from '../../src/sources/memory.js'
+
+/** Records with a bit of everything the checks and the uniqueness stage look at: every 25th repeats the one before. */
+function rows(count: number, edit: (i: number) => string | undefined = () => undefined): string {
+  const lines: string[] = []
+  for (let i = 0; i < count; i++) {
+    const n = i % 25 === 24 ? i - 1 : i
+    const text = edit(i) ?? `record ${n} repeats what the lighthouse keeper wrote about the storm that night over the bay`
+    lines.push(JSON.stringify({ id: `r${i}`, instruction: `Summarise note ${n % 7}`, output: text, label: i % 3 === 0 ? 'pos' : i % 3 === 1 ? 'neg' : 'Pos', email: i === 5 ? 'jane.doe@example.com' : '' }))
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** An in-memory source that names its content, as git blobs do. */
+function named(path: string, text: string, id: string): ByteSource {
+  return { ...bufferSource(path, text), contentId: async () => id }
+}
+
+const baseText = rows(120)
+// Head: one record edited, five added that repeat base records.
+const headText = rows(125, (i) => (i === 3 ? 'an edited record now says something else entirely, about the harbour' : i >= 120 ? `record ${i - 100} repeats what the lighthouse keeper wrote about the storm that night over the bay` : undefined))
+
+function change(blob = 'blob-1'): FileChange[] {
+  return [{ path: 'data/train.jsonl', status: 'modified', base: named('data/train.jsonl', baseText, blob), head: named('data/train.jsonl', headText, 'blob-2') }]
+}
+
+function memoryCache(): SideCache & { entries: Map<string, Uint8Array> } {
+  const entries = new Map<string, Uint8Array>()
+  return { entries, get: async (key) => entries.get(key), set: async (key, data) => void entries.set(key, data) }
+}
+
+const stats = (): CacheStats => ({ hits: 0, misses: 0, stored: 0, failures: 0 })
+
+describe('the base-side cache', () => {
+  it('gives the same report from a cached base as from reading it, and reads base only once', async () => {
+    const config = defaultConfig()
+    const uncached = await runAudit(change(), { config })
+    const store = memoryCache()
+    const first = stats()
+    const filled = await runAudit(change(), { config, cache: { store, code: 'test', stats: first } })
+    expect(first).toEqual({ hits: 0, misses: 1, stored: 1, failures: 0 })
+    const second = stats()
+    const fromCache = await runAudit(change(), { config, cache: { store, code: 'test', stats: second } })
+    expect(second).toEqual({ hits: 1, misses: 0, stored: 0, failures: 0 })
+    expect(filled).toEqual(uncached)
+    expect(fromCache).toEqual(uncached)
+    // The report has something to lose: base findings and counts, duplicates, the PR's own findings.
+    const file = uncached.files[0]
+    expect(file.counts.find((c) => c.check === 'exact-duplicates')?.base).toBeGreaterThan(0)
+    expect(file.modified + file.added).toBe(6)
+    expect(uncached.totals.introduced).toBeGreaterThan(0)
+  })
+
+  it('misses when the blob, the settings or the code differ, and when the source cannot name its content', async () => {
+    const store = memoryCache()
+    const config = defaultConfig()
+    await runAudit(change(), { config, cache: { store, code: 'test' } })
+    const missWith = async (changes: FileChange[], code = 'test', configured = config) => {
+      const counts = stats()
+      await runAudit(changes, { config: configured, cache: { store, code, stats: counts } })
+      return counts.hits
+    }
+    expect(await missWith(change('blob-other'))).toBe(0)
+    expect(await missWith(change(), 'newer-code')).toBe(0)
+    const stricter = defaultConfig()
+    stricter.checks['near-duplicates'] = { threshold: 0.9 }
+    expect(await missWith(change(), 'test', stricter)).toBe(0)
+    const unnamed: FileChange[] = [{ ...change()[0], base: bufferSource('data/train.jsonl', baseText) }]
+    expect(await missWith(unnamed)).toBe(0)
+    expect(await missWith(change())).toBe(1)
+  })
+
+  it('reads the file when an entry is damaged or the store fails, and says so in the stats', async () => {
+    const config = defaultConfig()
+    const uncached = await runAudit(change(), { config })
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-cache-test-'))
+    await runAudit(change(), { config, cache: { store: folderCache(dir), code: 'test' } })
+    const [entry] = readdirSync(dir)
+    writeFileSync(join(dir, entry), 'not a cache entry')
+    const damaged = stats()
+    expect(await runAudit(change(), { config, cache: { store: folderCache(dir), code: 'test', stats: damaged } })).toEqual(uncached)
+    expect(damaged).toMatchObject({ hits: 0, misses: 1, stored: 1 })
+
+    const failing: SideCache = {
+      get: async () => {
+        throw new Error('cache service unreachable')
+      },
+      set: async () => {
+        throw new Error('disk full')
+      }
+    }
+    const failed = stats()
+    expect(await runAudit(change(), { config, cache: { store: failing, code: 'test', stats: failed } })).toEqual(uncached)
+    expect(failed).toEqual({ hits: 0, misses: 1, stored: 0, failures: 2 })
+  })
+})

@@ -1,0 +1,130 @@
+/**
+ * The base side of a changed file, kept between runs. A PR's base is usually the same blob run
+ * after run (every push to the PR, every PR against the same main), so what reading, checking
+ * and hashing it gave is stored under a key made of its git blob id and everything else that
+ * decides the result: the settings, the checks with theirs, and the code. A hit skips the base
+ * pass; only the head is read.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { deserialize, serialize } from 'node:v8'
+import { TOOL_VERSION } from '../version.js'
+import { FindingCollector } from './findings.js'
+import { RecordIndex } from './record-index.js'
+import { SideScorer } from './score.js'
+import type { SideResult } from './side-pass.js'
+import { entryFile } from './threads.js'
+import type { CachedCorpusFile } from './uniqueness.js'
+
+/** Bumped whenever what is stored changes shape: older entries then simply miss. */
+const FORMAT = 1
+
+/** Where cached sides live: a folder for the CLI, the Actions cache service for the Action. */
+export interface SideCache {
+  get(key: string): Promise<Uint8Array | undefined>
+  set(key: string, data: Uint8Array): Promise<void>
+}
+
+/** A cached base side: the side pass's result and, when the uniqueness stage ran, the file's part of its index. */
+export interface CachedSide {
+  side: SideResult
+  corpus?: CachedCorpusFile
+}
+
+/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
+export function folderCache(dir: string): SideCache {
+  return {
+    async get(key) {
+      try {
+        return await readFile(join(dir, `${key}.bin`))
+      } catch {
+        return undefined
+      }
+    },
+    async set(key, data) {
+      await mkdir(dir, { recursive: true })
+      const temporary = join(dir, `${key}.${process.pid}.tmp`)
+      await writeFile(temporary, data)
+      await rename(temporary, join(dir, `${key}.bin`))
+    }
+  }
+}
+
+/**
+ * The key of one base side: its content (`blob`, a git blob id) and every input that shapes
+ * the result. `code` names the code itself (the bundle's hash): a changed check must never be
+ * answered from an older one's results.
+ */
+export function sideCacheKey(parts: { blob: string; path: string; code: string; inputs: unknown }): string {
+  const text = JSON.stringify({ format: FORMAT, version: TOOL_VERSION, ...parts })
+  return createHash('sha256').update(text).digest('hex').slice(0, 40)
+}
+
+let codeId: string | undefined
+
+/**
+ * The running code's id: the hash of the bundle the process runs (dist/index.js, dist/cli/index.js),
+ * or undefined when it runs from sources (tests), where a cache could answer for older code.
+ */
+export function runningCodeId(): string | undefined {
+  const file = entryFile()
+  if (!file) return undefined
+  if (codeId === undefined) {
+    try {
+      codeId = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16)
+    } catch {
+      return undefined
+    }
+  }
+  return codeId
+}
+
+/**
+ * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
+ * later belong to this run's corpus, not to the file). Undefined when something in it cannot
+ * be stored (a check kept a function in its summary): then the side is simply not cached.
+ */
+export function packSide(side: SideResult): Uint8Array | undefined {
+  // A summary the head's checks read must come back as it was: class instances would come back without their methods.
+  if (![...side.checkSummaries.values()].every((summary) => isPlainData(summary))) return undefined
+  try {
+    return serialize(side)
+  } catch {
+    return undefined
+  }
+}
+
+/** True for values structured clone gives back unchanged: primitives, plain objects, arrays, maps, sets, typed arrays. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol'
+  if (depth > 8 || ArrayBuffer.isView(value)) return depth <= 8
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1))
+  if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1))
+  if (value instanceof Set) return [...value].every((item) => isPlainData(item, depth + 1))
+  const prototype = Object.getPrototypeOf(value) as unknown
+  if (prototype !== Object.prototype && prototype !== null) return false
+  return Object.values(value).every((item) => isPlainData(item, depth + 1))
+}
+
+/** One cache entry: the packed side and the file's part of the uniqueness index. */
+export function packEntry(side: Uint8Array, corpus: CachedCorpusFile | undefined): Uint8Array {
+  return serialize({ format: FORMAT, side, corpus })
+}
+
+/** A cache entry back as objects, or undefined when it is not one this code wrote. */
+export function unpackEntry(data: Uint8Array): CachedSide | undefined {
+  try {
+    const entry = deserialize(data) as { format?: number; side?: Uint8Array; corpus?: CachedCorpusFile }
+    if (entry.format !== FORMAT || !entry.side) return undefined
+    const side = deserialize(entry.side) as SideResult
+    // Structured clone keeps the fields, not the classes: give the objects their methods back.
+    Object.setPrototypeOf(side.index, RecordIndex.prototype)
+    Object.setPrototypeOf(side.collector, FindingCollector.prototype)
+    Object.setPrototypeOf(side.scorer, SideScorer.prototype)
+    return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) }
+  } catch {
+    return undefined
+  }
+}
