@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './cli/main.js'
-import { serveIfWorker, useWorkerEntry } from './engine/threads.js'
+import { useWorkerEntry } from './engine/threads.js'
+import { serveIfWorker } from './engine/worker-entry.js'
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well. The
 // same file runs the engine's worker threads.

@@ -1,4 +1,5 @@
-import { serveIfWorker, useWorkerEntry } from './engine/threads.js'
+import { useWorkerEntry } from './engine/threads.js'
+import { serveIfWorker } from './engine/worker-entry.js'
 import { run } from './main.js'
 
 // The Action's entry: everything happens in run(). The same file runs the engine's worker threads.

@@ -291,13 +291,29 @@ describe('worker threads', () => {
       runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', threads])
     const oneThread = scan('0')
     const threaded = scan('2')
+    // Checks on a second thread too, whatever the file's size.
+    const offloaded = runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', '1'], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0' } })
     expect(threaded.stderr).not.toMatch(/could not audit/)
     expect(threaded.stdout).toBe(oneThread.stdout)
+    expect(offloaded.stdout).toBe(oneThread.stdout)
     const report = JSON.parse(threaded.stdout) as AuditReport
     const counts = Object.fromEntries(report.files.flatMap((f) => f.counts.map((c) => [`${f.path.split('/').pop()}:${c.check}`, c.total])))
     expect(counts['train.jsonl:near-duplicates']).toBeGreaterThanOrEqual(55)
     expect(counts['train.jsonl:exact-duplicates']).toBeGreaterThanOrEqual(30)
     expect(counts['train.jsonl:leakage']).toBeGreaterThanOrEqual(2)
+  })
+
+  it('gives the same PR report when the costliest checks run on a worker thread, new findings and shifts included', () => {
+    const diff = (threads: string) =>
+      runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--format', 'json', '--threads', threads], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0' } })
+    const here = diff('0')
+    const offloaded = diff('1')
+    expect(offloaded.status).toBe(1)
+    expect(offloaded.stdout).toBe(here.stdout)
+    const report = JSON.parse(offloaded.stdout) as AuditReport
+    const train = fileOf(report, 'data/sft/train.jsonl')
+    // Two of the offloaded checks found something the PR brought.
+    expect(train.findings.filter((f) => (f.check === 'secrets' || f.check === 'llm-artifacts') && f.introduced)).toHaveLength(2)
   })
 
   it('refuses a thread count that is not a small whole number', () => {

@@ -8885,13 +8885,15 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6067);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(855);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
+/* harmony import */ var _engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(783);
+
 
 
 // The CLI's entry: everything else lives in cli/, so tests can run it in-process as well. The
 // same file runs the engine's worker threads.
-if (!(0,_engine_threads_js__WEBPACK_IMPORTED_MODULE_1__/* .serveIfWorker */ .Xx)()) {
+if (!(0,_engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__/* .serveIfWorker */ .X)()) {
     (0,_engine_threads_js__WEBPACK_IMPORTED_MODULE_1__/* .useWorkerEntry */ .mx)(new URL(import.meta.url));
     process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
 }
@@ -8901,7 +8903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6067:
+/***/ 855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8912,21 +8914,21 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: UsageError, checksMarkdown
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
+var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/engine/types.ts
@@ -9217,7 +9219,7 @@ function defaultWeights() {
 let compiledValidator;
 function validator() {
     // verbose: the messages quote the bad value and suggest option names from the schema.
-    compiledValidator ??= new dist_ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
+    compiledValidator ??= new ajv.Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
     return compiledValidator;
 }
 // Positions of the options of each parsed config, so `unknownCheckIds` can give lines too.
@@ -9290,7 +9292,7 @@ async function loadConfigFile(file, root = process.cwd()) {
 }
 async function readIfPresent(absolute, source) {
     try {
-        return await (0,promises_namespaceObject.readFile)(absolute, 'utf8');
+        return await (0,promises_.readFile)(absolute, 'utf8');
     }
     catch (error) {
         // Duck-typed: errors from node: built-ins are not always `instanceof Error` (jest's VM realms).
@@ -9722,691 +9724,8792 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./src/engine/dedup/ngram-table.ts
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 32 modules
+var registry = __nccwpck_require__(393);
+// EXTERNAL MODULE: ./src/engine/hash.ts
+var hash = __nccwpck_require__(5448);
+;// CONCATENATED MODULE: ./src/engine/record-index.ts
+
+/** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
+const MAX_FIELD_DEPTH = 3;
+/** The key's parts are joined with a character no sane id contains. */
+const KEY_SEPARATOR = '\u241f';
 /**
- * A multimap from 64-bit n-gram hashes (two 32-bit halves) to record numbers, in typed arrays
- * with open addressing: the eval records' 13-grams, looked up once per n-gram of every train
- * record. A JavaScript Map of a few million number keys costs several times the memory. Each
- * distinct n-gram has one slot and a chain of the records holding it, so an n-gram shared by
- * many eval records (a prompt template) does not lengthen every other lookup.
+ * A compact summary of one side of a file: per record its line, content hash and a hash per
+ * field path, in parallel number arrays rather than one object per record, so a million-record
+ * file costs tens of megabytes, not hundreds. Values themselves are not kept.
  */
-class NgramTable {
-    lows;
-    highs;
-    /** Per slot: the first entry of its chain + 1; 0 marks an empty slot. */
-    heads;
-    /** Per slot: the stamp of the last `firstUnvisited` that walked its chain, 0 when it grew since. */
-    stamps;
-    mask;
-    records = new Int32Array(1024);
-    nexts = new Int32Array(1024);
-    /** Distinct n-grams stored. */
-    keys = 0;
-    /** (n-gram, record) entries stored. */
-    entries = 0;
-    constructor() {
-        this.lows = new Int32Array(1024);
-        this.highs = new Int32Array(1024);
-        this.heads = new Int32Array(1024);
-        this.stamps = new Int32Array(1024);
-        this.mask = 1023;
+class RecordIndex {
+    keyFieldList;
+    lines = [];
+    contentHashes = [];
+    /** The record's key when every key field is present, else undefined. */
+    keys = [];
+    shapeIds = [];
+    fieldOffsets = [];
+    fieldHashes = new Float64Array(1024);
+    fieldCount = 0;
+    shapes = [];
+    shapeIdByName = new Map();
+    constructor(keyFieldList) {
+        this.keyFieldList = keyFieldList;
     }
-    /** Bytes held by the table's arrays. */
-    get bytes() {
-        return this.heads.length * 16 + this.records.length * 8;
+    get keyFields() {
+        return this.keyFieldList;
     }
     /**
-     * Adds one (n-gram, record) entry; the same n-gram may be added for many records. A record's
-     * n-grams are added one after the other.
+     * Drops the keys, for a key that was guessed (an `id`-like field) and turned out not to
+     * identify records: the diff then matches by content.
      */
-    add(low, high, record) {
-        if ((this.keys + 1) * 2 > this.heads.length)
-            this.grow();
-        if (this.entries === this.records.length) {
-            this.records = grown(this.records);
-            this.nexts = grown(this.nexts);
+    forgetKeys() {
+        this.keyFieldList = [];
+        this.keys.fill(undefined);
+    }
+    /** True when every record has a key and no key repeats. */
+    hasUniqueKeys() {
+        const seen = new Set();
+        for (const key of this.keys) {
+            if (key === undefined || seen.has(key))
+                return false;
+            seen.add(key);
         }
-        let slot = low & this.mask;
-        while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high))
-            slot = (slot + 1) & this.mask;
-        if (this.heads[slot] === 0) {
-            this.lows[slot] = low;
-            this.highs[slot] = high;
-            this.keys++;
-        }
-        else if (this.records[this.heads[slot] - 1] === record)
-            return; // a record's entries come together: an n-gram it repeats is kept once
-        const entry = this.entries++;
-        this.records[entry] = record;
-        this.nexts[entry] = this.heads[slot] - 1;
-        this.heads[slot] = entry + 1;
-        this.stamps[slot] = 0;
-    }
-    /**
-     * The first entry of the n-gram's chain, or -1: walk it with `recordAt` and `nextAfter`.
-     * (Not a callback per record: this runs once per n-gram of every train record.)
-     */
-    first(low, high) {
-        const heads = this.heads;
-        let slot = low & this.mask;
-        while (heads[slot] !== 0) {
-            if (this.lows[slot] === low && this.highs[slot] === high)
-                return heads[slot] - 1;
-            slot = (slot + 1) & this.mask;
-        }
-        return -1;
-    }
-    /**
-     * Like `first`, but -1 as well when the chain was walked under the same `stamp` (non-zero)
-     * and has not grown since: a train file walks the chain of a prompt template's n-gram once,
-     * not once per record.
-     */
-    firstUnvisited(low, high, stamp) {
-        const heads = this.heads;
-        let slot = low & this.mask;
-        while (heads[slot] !== 0) {
-            if (this.lows[slot] === low && this.highs[slot] === high) {
-                if (this.stamps[slot] === stamp)
-                    return -1;
-                this.stamps[slot] = stamp;
-                return heads[slot] - 1;
-            }
-            slot = (slot + 1) & this.mask;
-        }
-        return -1;
-    }
-    /** The record of an entry. */
-    recordAt(entry) {
-        return this.records[entry];
-    }
-    /** The next entry of the same n-gram, or -1. */
-    nextAfter(entry) {
-        return this.nexts[entry];
-    }
-    grow() {
-        const { lows, highs, heads, stamps } = this;
-        const slots = heads.length * 2;
-        this.lows = new Int32Array(slots);
-        this.highs = new Int32Array(slots);
-        this.heads = new Int32Array(slots);
-        this.stamps = new Int32Array(slots);
-        this.mask = slots - 1;
-        for (let i = 0; i < heads.length; i++) {
-            if (heads[i] === 0)
-                continue;
-            let slot = lows[i] & this.mask;
-            while (this.heads[slot] !== 0)
-                slot = (slot + 1) & this.mask;
-            this.lows[slot] = lows[i];
-            this.highs[slot] = highs[i];
-            this.heads[slot] = heads[i];
-            this.stamps[slot] = stamps[i];
-        }
-    }
-}
-function grown(array) {
-    const bigger = new Int32Array(array.length * 2);
-    bigger.set(array);
-    return bigger;
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/contamination.ts
-
-/**
- * N-gram contamination of eval records by train records, as the GPT-3 paper and
- * lm-evaluation-harness measure it: an eval record is contaminated when any of its word
- * n-grams (13 by default) also occurs in a train record. The eval side's n-grams are kept
- * (eval sets are the small side); train records are streamed past them.
- */
-class ContaminationIndex {
-    table = new NgramTable();
-    /** Per eval record: the file it is in (the caller's file id). */
-    evalFiles = new Int32Array(256);
-    /** Per eval record: its line. */
-    evalLines = new Int32Array(256);
-    /** Per eval record: 1 once a train n-gram matched it. */
-    marks = new Uint8Array(256);
-    /** Eval records registered. */
-    evalRecords = 0;
-    /** Grows with every eval record added: a train file scanned before the last change is scanned again. */
-    version = 0;
-    /** Per train file: the eval records it matched (to name the train files when the eval file is not reported on). */
-    hitsByTrainFile = new Map();
-    /** Registers one eval record of `file` with `count` n-grams. */
-    addEval(file, line, low, high, count) {
-        if (this.evalRecords === this.evalFiles.length)
-            this.grow();
-        const record = this.evalRecords++;
-        this.evalFiles[record] = file;
-        this.evalLines[record] = line;
-        for (let i = 0; i < count; i++)
-            this.table.add(low[i], high[i], record);
-        this.version++;
-    }
-    /** Looks the n-grams of one record of train file `file` up; marks the eval records they match. */
-    scanTrain(file, low, high, count) {
-        const table = this.table;
-        let hits;
-        for (let i = 0; i < count; i++) {
-            let entry = table.firstUnvisited(low[i], high[i], file + 1);
-            while (entry !== -1) {
-                const record = table.recordAt(entry);
-                this.marks[record] = 1;
-                if (!hits) {
-                    hits = this.hitsByTrainFile.get(file);
-                    if (!hits)
-                        this.hitsByTrainFile.set(file, (hits = new Set()));
-                }
-                hits.add(record);
-                entry = table.nextAfter(entry);
-            }
-        }
-    }
-    /** Per eval file: its contaminated records and the line of the first one. */
-    contaminatedByFile() {
-        const result = new Map();
-        for (let r = 0; r < this.evalRecords; r++) {
-            if (this.marks[r] !== 1)
-                continue;
-            const entry = result.get(this.evalFiles[r]);
-            if (entry)
-                entry.count++;
-            else
-                result.set(this.evalFiles[r], { count: 1, firstLine: this.evalLines[r] });
-        }
-        return result;
-    }
-    /** How many records of `evalFile` train file `trainFile` matched. */
-    hitsOf(trainFile, evalFile) {
-        let hits = 0;
-        for (const record of this.hitsByTrainFile.get(trainFile) ?? [])
-            if (this.evalFiles[record] === evalFile)
-                hits++;
-        return hits;
-    }
-    grow() {
-        const size = this.evalFiles.length * 2;
-        const files = new Int32Array(size);
-        files.set(this.evalFiles);
-        this.evalFiles = files;
-        const lines = new Int32Array(size);
-        lines.set(this.evalLines);
-        this.evalLines = lines;
-        const marks = new Uint8Array(size);
-        marks.set(this.marks);
-        this.marks = marks;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/corpus.ts
-/**
- * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
- * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
- * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
- * out to matter.
- */
-class CorpusArrays {
-    bands;
-    /** Records stored. */
-    count = 0;
-    fileOf = new Int32Array(1024);
-    indexOf = new Int32Array(1024);
-    lineOf = new Int32Array(1024);
-    exactLow = new Int32Array(1024);
-    exactHigh = new Int32Array(1024);
-    /** `bands` values per record, record after record. */
-    bandValues;
-    /** 1 when the record was shingled by characters. */
-    byCharacters = new Uint8Array(1024);
-    constructor(bands) {
-        this.bands = bands;
-        this.bandValues = new Int32Array(1024 * bands);
-    }
-    /** Stores one record's place and returns its slot; the caller fills in its hashes. */
-    add(file, index, line) {
-        if (this.count === this.fileOf.length)
-            this.grow();
-        const slot = this.count++;
-        this.fileOf[slot] = file;
-        this.indexOf[slot] = index;
-        this.lineOf[slot] = line;
-        return slot;
-    }
-    /** Bytes held, for the stats. */
-    get bytes() {
-        return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
-    }
-    grow() {
-        const size = this.fileOf.length * 2;
-        this.fileOf = grownInt(this.fileOf, size);
-        this.indexOf = grownInt(this.indexOf, size);
-        this.lineOf = grownInt(this.lineOf, size);
-        this.exactLow = grownInt(this.exactLow, size);
-        this.exactHigh = grownInt(this.exactHigh, size);
-        this.bandValues = grownInt(this.bandValues, size * this.bands);
-        const flags = new Uint8Array(size);
-        flags.set(this.byCharacters);
-        this.byCharacters = flags;
-    }
-}
-function grownInt(array, size) {
-    const bigger = new Int32Array(size);
-    bigger.set(array);
-    return bigger;
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/lsh.ts
-/** The chance that two records with Jaccard similarity `s` share at least one band. */
-function candidateProbability(s, bands, rows) {
-    return 1 - Math.pow(1 - Math.pow(s, rows), bands);
-}
-/**
- * Composite Simpson integration. The curves are smooth: 200 intervals pick the same bands and
- * rows as 4,000 for every threshold from 0.5 to 0.95 at 64, 128 and 256 permutations, and the
- * whole search then takes about 30 ms instead of half a second.
- */
-function integrate(f, from, to, intervals = 200) {
-    if (to <= from)
-        return 0;
-    const step = (to - from) / intervals;
-    let sum = f(from) + f(to);
-    for (let i = 1; i < intervals; i++)
-        sum += f(from + i * step) * (i % 2 === 1 ? 4 : 2);
-    return (sum * step) / 3;
-}
-/**
- * The area under the candidate curve below the threshold: pairs that are not similar enough
- * but become candidates (false positives, which the exact check then drops).
- */
-function falsePositiveArea(threshold, bands, rows) {
-    return integrate((s) => candidateProbability(s, bands, rows), 0, threshold);
-}
-/** The area above the curve from the threshold up: similar pairs that are never candidates. */
-function falseNegativeArea(threshold, bands, rows) {
-    return integrate((s) => 1 - candidateProbability(s, bands, rows), threshold, 1);
-}
-/**
- * Bands and rows for a threshold, as datasketch's `MinHashLSH._optimal_param` picks them: of
- * every `bands x rows <= permutations`, the one with the least weighted sum of the false
- * positive and false negative areas. At 0.8 and 128 permutations, equal weights: 9 x 13.
- */
-function optimalParams(threshold, permutations, falsePositiveWeight = 0.5, falseNegativeWeight = 0.5) {
-    let best = { bands: 1, rows: 1 };
-    let bestError = Infinity;
-    for (let bands = 1; bands <= permutations; bands++) {
-        const maxRows = Math.floor(permutations / bands);
-        for (let rows = 1; rows <= maxRows; rows++) {
-            const error = falsePositiveArea(threshold, bands, rows) * falsePositiveWeight + falseNegativeArea(threshold, bands, rows) * falseNegativeWeight;
-            if (error < bestError) {
-                bestError = error;
-                best = { bands, rows };
-            }
-        }
-    }
-    return best;
-}
-/**
- * The positions `0..n-1` ordered by their keys as unsigned 32-bit numbers (`keys[0]` the least
- * significant, then `keys[1]`...), stable. LSD radix sort, 16 bits a pass: linear in n, where a
- * comparison sort of a million ids through a callback takes seconds.
- */
-function radixOrder(n, keys) {
-    let order = new Uint32Array(n);
-    for (let i = 0; i < n; i++)
-        order[i] = i;
-    let scratch = new Uint32Array(n);
-    const counts = new Uint32Array(65536);
-    for (const key of keys) {
-        for (const shift of [0, 16]) {
-            counts.fill(0);
-            for (let i = 0; i < n; i++)
-                counts[(key[order[i]] >>> shift) & 0xffff]++;
-            let total = 0;
-            for (let d = 0; d < 65536; d++) {
-                const c = counts[d];
-                counts[d] = total;
-                total += c;
-            }
-            for (let i = 0; i < n; i++) {
-                const id = order[i];
-                scratch[counts[(key[id] >>> shift) & 0xffff]++] = id;
-            }
-            const swap = order;
-            order = scratch;
-            scratch = swap;
-        }
-    }
-    return order;
-}
-/**
- * Calls `visit(start, end)` for each run of two or more positions of `order` whose `key`
- * values are equal: the buckets of one band.
- */
-function forEachRun(order, key, visit) {
-    let start = 0;
-    for (let i = 1; i <= order.length; i++) {
-        if (i === order.length || key[order[i]] !== key[order[start]]) {
-            if (i - start > 1)
-                visit(start, i);
-            start = i;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/relations.ts
-/** The part a record's file plays in a leakage comparison: no split, train, or eval (validation or test). */
-const SplitKind = { None: 0, Train: 1, Eval: 2 };
-
-;// CONCATENATED MODULE: ./src/engine/dedup/exact.ts
-
-
-/**
- * Groups the side's records by exact hash. Within a group, every record after the original
- * (by `relations.compare`) is a duplicate of it; across a train and an eval group, each train
- * record is paired with the eval original and each eval record with the train original, and
- * the finding goes where `relations.blame` says.
- */
-function groupExact(corpus, relations) {
-    const n = corpus.count;
-    const repOf = new Int32Array(n);
-    const duplicates = [];
-    const leaks = new Map();
-    let repeatedTexts = 0;
-    const order = radixOrder(n, [corpus.exactLow.subarray(0, n), corpus.exactHigh.subarray(0, n)]);
-    const { exactLow, exactHigh } = corpus;
-    let start = 0;
-    for (let i = 1; i <= n; i++) {
-        if (i < n && exactLow[order[i]] === exactLow[order[start]] && exactHigh[order[i]] === exactHigh[order[start]])
-            continue;
-        if (i - start === 1)
-            repOf[order[start]] = order[start];
-        else {
-            const members = Array.from(order.subarray(start, i)).sort((a, b) => relations.compare(a, b));
-            const firsts = new Map();
-            const repeated = new Set();
-            for (const slot of members) {
-                const group = relations.groupOf(slot);
-                const first = firsts.get(group);
-                if (first === undefined) {
-                    firsts.set(group, slot);
-                    repOf[slot] = slot;
-                }
-                else {
-                    repOf[slot] = first;
-                    duplicates.push({ slot, first });
-                    repeated.add(group);
-                }
-            }
-            repeatedTexts += repeated.size;
-            const trains = members.filter((slot) => relations.kindOf(slot) === SplitKind.Train);
-            const evals = members.filter((slot) => relations.kindOf(slot) === SplitKind.Eval);
-            if (trains.length > 0 && evals.length > 0) {
-                const addLeak = (train, evalRecord) => {
-                    const blamed = relations.blame(train, evalRecord);
-                    if (!leaks.has(blamed))
-                        leaks.set(blamed, { other: blamed === train ? evalRecord : train, jaccard: 1, exact: true });
-                };
-                for (const train of trains)
-                    addLeak(train, evals[0]);
-                for (const evalRecord of evals)
-                    addLeak(trains[0], evalRecord);
-            }
-        }
-        start = i;
-    }
-    return { repOf, duplicates, leaks, repeatedTexts };
-}
-
-// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
-var shingles = __nccwpck_require__(3506);
-;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
-/** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
-class UnionFind {
-    parent;
-    sizes;
-    constructor(size) {
-        this.parent = new Int32Array(size);
-        this.sizes = new Int32Array(size).fill(1);
-        for (let i = 0; i < size; i++)
-            this.parent[i] = i;
-    }
-    /** The representative of the set holding `x`. */
-    find(x) {
-        const parent = this.parent;
-        while (parent[x] !== x) {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    }
-    /** Merges the sets of `a` and `b`; false when they were one set already. */
-    union(a, b) {
-        let rootA = this.find(a);
-        let rootB = this.find(b);
-        if (rootA === rootB)
-            return false;
-        if (this.sizes[rootA] < this.sizes[rootB])
-            [rootA, rootB] = [rootB, rootA];
-        this.parent[rootB] = rootA;
-        this.sizes[rootA] += this.sizes[rootB];
         return true;
     }
-    /** The size of the set holding `x`. */
-    sizeOf(x) {
-        return this.sizes[this.find(x)];
+    get size() {
+        return this.lines.length;
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/near.ts
-
-
-
-
-/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
-const NONE = 0;
-const SAME_GROUP = 1;
-const TRAIN_EVAL = 2;
-/** Buckets larger than this have every member marked, rather than pair by pair. */
-const PAIRWISE_MARKING_LIMIT = 64;
-/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
-const EPSILON = 1e-12;
-function relation(index, a, b) {
-    const { corpus, relations } = index;
-    if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b])
-        return NONE;
-    if (relations.groupOf(a) === relations.groupOf(b))
-        return index.withinGroups ? SAME_GROUP : NONE;
-    const kinds = relations.kindOf(a) | relations.kindOf(b);
-    return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE;
-}
-/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
-function forEachBucket(index, visit) {
-    const { corpus, reps } = index;
-    const bands = corpus.bands;
-    const keys = new Int32Array(reps.length);
-    for (let band = 0; band < bands; band++) {
-        for (let i = 0; i < reps.length; i++)
-            keys[i] = corpus.bandValues[reps[i] * bands + band];
-        const order = radixOrder(reps.length, [keys]);
-        forEachRun(order, keys, (start, end) => visit(order, start, end));
+    /** Adds a record; returns its position in the index. */
+    add(record) {
+        const paths = [];
+        const hashes = [];
+        flattenFields(record.fields, '', 1, paths, hashes);
+        // Records of a file nearly always share one shape: reuse the last sort when the paths match.
+        const shape = this.shapeFor(paths);
+        const order = shape.order;
+        this.ensureCapacity(this.fieldCount + hashes.length);
+        this.fieldOffsets.push(this.fieldCount);
+        const sortedHashes = new Array(order.length + 1);
+        sortedHashes[0] = shape.hash;
+        for (let i = 0; i < order.length; i++) {
+            const h = hashes[order[i]];
+            sortedHashes[i + 1] = h;
+            this.fieldHashes[this.fieldCount++] = h;
+        }
+        const position = this.lines.length;
+        this.lines.push(record.line);
+        this.shapeIds.push(shape.id);
+        this.contentHashes.push((0,hash/* combineHashes */.K1)(sortedHashes));
+        this.keys.push(recordKey(record.fields, this.keyFields));
+        return position;
     }
-}
-/**
- * The LSH candidates: 1 per position of a record that shares a band with a record it may be
- * compared with (same group, or train against eval). Only these are read again.
- */
-function lshCandidates(index) {
-    const marks = new Uint8Array(index.reps.length);
-    forEachBucket(index, (order, start, end) => {
-        if (end - start > PAIRWISE_MARKING_LIMIT) {
-            for (let i = start; i < end; i++)
-                marks[order[i]] = 1;
+    lastShape;
+    /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
+    shapeFor(paths) {
+        const last = this.lastShape;
+        if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i]))
+            return last;
+        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+        const sortedPaths = order.map((i) => paths[i]);
+        const name = sortedPaths.join('\n');
+        let id = this.shapeIdByName.get(name);
+        if (id === undefined) {
+            id = this.shapes.length;
+            this.shapes.push(sortedPaths);
+            this.shapeIdByName.set(name, id);
+        }
+        this.lastShape = { paths, id, order, hash: (0,hash/* hash53 */.$l)(name) };
+        return this.lastShape;
+    }
+    /** The field paths of the record at `position` with the hash of each value. */
+    fieldsOf(position) {
+        const paths = this.shapes[this.shapeIds[position]];
+        const offset = this.fieldOffsets[position];
+        const fields = new Map();
+        for (let i = 0; i < paths.length; i++)
+            fields.set(paths[i], this.fieldHashes[offset + i]);
+        return fields;
+    }
+    ensureCapacity(needed) {
+        if (needed <= this.fieldHashes.length)
             return;
-        }
-        for (let i = start; i < end; i++) {
-            for (let j = i + 1; j < end; j++) {
-                if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
-                    marks[order[i]] = 1;
-                    marks[order[j]] = 1;
-                }
-            }
-        }
-    });
-    return marks;
+        let capacity = this.fieldHashes.length;
+        while (capacity < needed)
+            capacity *= 2;
+        const grown = new Float64Array(capacity);
+        grown.set(this.fieldHashes.subarray(0, this.fieldCount));
+        this.fieldHashes = grown;
+    }
 }
-/**
- * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
- * no reported pair is below `threshold`. Pairs already in one cluster, and train records
- * already reported as leaked, are not verified again: that keeps a bucket of a thousand
- * near-identical records from costing half a million comparisons.
- */
-function verifyCandidates(index, sets, threshold, exactLeaks) {
-    const { reps, relations } = index;
-    const size = reps.length;
-    const clusters = new UnionFind(size);
-    const bestEarlier = new Int32Array(size).fill(-1);
-    const bestEarlierJaccard = new Float64Array(size);
-    const bestAny = new Int32Array(size).fill(-1);
-    const bestAnyJaccard = new Float64Array(size);
-    const leaks = new Map();
-    const tried = new Set();
-    let pairsVerified = 0;
-    let pairsSimilar = 0;
-    const noteEdge = (from, to, similarity) => {
-        if (similarity > bestAnyJaccard[from]) {
-            bestAny[from] = to;
-            bestAnyJaccard[from] = similarity;
+/** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
+function recordKey(fields, keyFields) {
+    if (keyFields.length === 0)
+        return undefined;
+    const parts = [];
+    for (const field of keyFields) {
+        const value = fields[field];
+        if (value === undefined || value === null || value === '')
+            return undefined;
+        parts.push(typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value));
+    }
+    return parts.join(KEY_SEPARATOR);
+}
+/** Shows a key for people: the parts joined by `, `. */
+function displayKey(key) {
+    return key.split(KEY_SEPARATOR).join(', ');
+}
+function flattenFields(value, prefix, depth, paths, hashes) {
+    for (const name of Object.keys(value)) {
+        const child = value[name];
+        const path = prefix + name;
+        if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
+            flattenFields(child, path + '.', depth + 1, paths, hashes);
         }
-        if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
-            bestEarlier[from] = to;
-            bestEarlierJaccard[from] = similarity;
+        else {
+            paths.push(path);
+            hashes.push((0,hash/* valueHash */.K5)(child));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/diff.ts
+
+/** What happened to a head record, by its position in the head index. */
+const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 };
+/** A bucket of records sharing one field value is too common to say two records belong together. */
+const MAX_PAIRING_BUCKET = 16;
+/**
+ * Diffs two indexes of one file. Records are matched by key when the index has key fields,
+ * else (and for records lacking a key) by content hash; content-matched leftovers that share at
+ * least half of their field values are paired as modified, the way a reviewer would read an
+ * edited record rather than a removal and an addition.
+ */
+function diffRecords(base, head) {
+    const keyFields = [...head.keyFields];
+    const headStatus = new Uint8Array(head.size);
+    const matchedBaseForHead = new Int32Array(head.size).fill(-1);
+    const baseMatched = new Uint8Array(base.size);
+    const modified = [];
+    const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')];
+    const markMatch = (b, h) => {
+        baseMatched[b] = 1;
+        matchedBaseForHead[h] = b;
+        if (base.contentHashes[b] === head.contentHashes[h]) {
+            headStatus[h] = HeadStatus.Unchanged;
+        }
+        else {
+            headStatus[h] = HeadStatus.Modified;
+            modified.push({
+                key: displayKey(head.keys[h] ?? ''),
+                baseLine: base.lines[b],
+                headLine: head.lines[h],
+                changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
+            });
         }
     };
-    const members = [];
-    forEachBucket(index, (order, start, end) => {
-        members.length = 0;
-        for (let i = start; i < end; i++)
-            if (sets.has(order[i]))
-                members.push(order[i]);
-        for (let i = 0; i < members.length; i++) {
-            for (let j = i + 1; j < members.length; j++) {
-                const a = members[i];
-                const b = members[j];
-                const slotA = reps[a];
-                const slotB = reps[b];
-                const kind = relation(index, slotA, slotB);
-                if (kind === NONE)
-                    continue;
-                let blamed = -1;
-                if (kind === SAME_GROUP) {
-                    if (clusters.find(a) === clusters.find(b))
-                        continue;
-                }
-                else {
-                    const train = relations.kindOf(slotA) === SplitKind.Train ? slotA : slotB;
-                    blamed = relations.blame(train, train === slotA ? slotB : slotA);
-                    if (exactLeaks.has(blamed) || leaks.has(blamed))
-                        continue;
-                }
-                const key = a < b ? a * size + b : b * size + a;
-                if (tried.has(key))
-                    continue;
-                tried.add(key);
-                pairsVerified++;
-                const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
-                if (similarity < threshold - EPSILON)
-                    continue;
-                pairsSimilar++;
-                if (kind === SAME_GROUP) {
-                    clusters.union(a, b);
-                    noteEdge(a, b, similarity);
-                    noteEdge(b, a, similarity);
-                }
-                else
-                    leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
+    // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
+    if (keyFields.length > 0) {
+        const baseByKey = positionsBy(base.size, (b) => base.keys[b]);
+        for (let h = 0; h < head.size; h++) {
+            const key = head.keys[h];
+            if (key === undefined)
+                continue;
+            const b = baseByKey.get(key)?.shift();
+            if (b !== undefined)
+                markMatch(b, h);
+        }
+    }
+    // 2. By content, among the records no key matched and that have no key of their own.
+    const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
+    const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
+    const headLeft = [];
+    for (let h = 0; h < head.size; h++) {
+        if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
+            continue;
+        const b = baseByContent.get(head.contentHashes[h])?.shift();
+        if (b !== undefined)
+            markMatch(b, h);
+        else
+            headLeft.push(h);
+    }
+    // 3. Pair what is left by shared field values: an edit, not a removal plus an addition.
+    const baseLeft = [];
+    for (let b = 0; b < base.size; b++)
+        if (baseMatched[b] === 0 && unkeyed(base, b))
+            baseLeft.push(b);
+    pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch);
+    const added = [];
+    for (let h = 0; h < head.size; h++) {
+        if (matchedBaseForHead[h] === -1) {
+            headStatus[h] = HeadStatus.Added;
+            added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] });
+        }
+    }
+    const removed = [];
+    for (let b = 0; b < base.size; b++) {
+        if (baseMatched[b] === 0)
+            removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] });
+    }
+    modified.sort((x, y) => x.headLine - y.headLine);
+    return {
+        mode: keyFields.length > 0 ? 'key' : 'content',
+        keyFields,
+        added,
+        removed,
+        modified,
+        unchanged: head.size - added.length - modified.length,
+        headStatus,
+        duplicateKeys,
+        reordered: isReordered(matchedBaseForHead)
+    };
+}
+/** The field paths whose values differ, or that only one side has, sorted. */
+function changedFields(base, head) {
+    const changed = new Set();
+    for (const [path, hash] of head)
+        if (base.get(path) !== hash)
+            changed.add(path);
+    for (const path of base.keys())
+        if (!head.has(path))
+            changed.add(path);
+    return [...changed].sort();
+}
+function positionsBy(size, keyOf) {
+    const positions = new Map();
+    for (let i = 0; i < size; i++) {
+        const key = keyOf(i);
+        if (key === undefined)
+            continue;
+        const list = positions.get(key);
+        if (list)
+            list.push(i);
+        else
+            positions.set(key, [i]);
+    }
+    return positions;
+}
+function findDuplicateKeys(index, side) {
+    if (index.keyFields.length === 0)
+        return [];
+    const duplicates = [];
+    for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
+        if (positions.length > 1)
+            duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
+    }
+    return duplicates;
+}
+function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
+    if (baseLeft.length === 0 || headLeft.length === 0)
+        return;
+    const baseByFieldValue = new Map();
+    for (const b of baseLeft) {
+        for (const [path, hash] of base.fieldsOf(b)) {
+            const bucketKey = path + '\u0000' + hash;
+            const bucket = baseByFieldValue.get(bucketKey);
+            if (bucket)
+                bucket.push(b);
+            else
+                baseByFieldValue.set(bucketKey, [b]);
+        }
+    }
+    for (const h of headLeft) {
+        const headFields = head.fieldsOf(h);
+        const shared = new Map();
+        for (const [path, hash] of headFields) {
+            const bucket = baseByFieldValue.get(path + '\u0000' + hash);
+            if (!bucket || bucket.length > MAX_PAIRING_BUCKET)
+                continue;
+            for (const b of bucket)
+                if (baseMatched[b] === 0)
+                    shared.set(b, (shared.get(b) ?? 0) + 1);
+        }
+        let best = -1;
+        let bestShared = 0;
+        for (const [b, count] of shared) {
+            if (count > bestShared || (count === bestShared && b < best)) {
+                best = b;
+                bestShared = count;
             }
         }
-    });
-    return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar };
+        if (best === -1)
+            continue;
+        const fieldCount = Math.max(headFields.size, base.fieldsOf(best).size);
+        if (bestShared * 2 >= fieldCount)
+            markMatch(best, h);
+    }
+}
+/** True when the matched records appear in head in another order than in base. */
+function isReordered(matchedBaseForHead) {
+    let previous = -1;
+    for (const b of matchedBaseForHead) {
+        if (b === -1)
+            continue;
+        if (b < previous)
+            return true;
+        previous = b;
+    }
+    return false;
 }
 
-// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
-var normalise = __nccwpck_require__(4687);
-// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
-var minhash = __nccwpck_require__(3101);
-;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 60 modules
+var readers = __nccwpck_require__(8523);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+// EXTERNAL MODULE: ./src/engine/checks/detectors/mask.ts
+var mask = __nccwpck_require__(808);
+;// CONCATENATED MODULE: ./src/engine/findings.ts
+
+/** How many findings of one check one file lists; the rest are counted, not listed. */
+const FINDINGS_LISTED_PER_CHECK = 100;
+/** Severity as a number, higher is worse; 0 is no finding. */
+const SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
+/**
+ * A report never prints personal data or a secret, whichever check quoted it: every listed
+ * finding's message and excerpt are masked here, the one door findings pass to the report.
+ */
+function masked(finding) {
+    return { ...finding, message: (0,mask/* maskAll */.gh)(finding.message), ...(finding.excerpt !== undefined ? { excerpt: (0,mask/* maskAll */.gh)(finding.excerpt) } : {}) };
+}
+/**
+ * Keeps the findings of one side of one file: every one counted, at most
+ * FINDINGS_LISTED_PER_CHECK per check listed, those the PR brought first.
+ */
+class FindingCollector {
+    counts = new Map();
+    introducedListed = new Map();
+    otherListed = new Map();
+    add(finding) {
+        const count = this.countFor(finding.check, finding.dimension);
+        count.total++;
+        count[finding.severity]++;
+        if (finding.introduced) {
+            count.introduced++;
+            if (finding.severity === 'error')
+                count.introducedErrors++;
+            if (finding.severity === 'warning')
+                count.introducedWarnings++;
+        }
+        const lists = finding.introduced ? this.introducedListed : this.otherListed;
+        const list = lists.get(finding.check) ?? [];
+        if (list.length < FINDINGS_LISTED_PER_CHECK) {
+            list.push(masked(finding));
+            lists.set(finding.check, list);
+        }
+    }
+    /** Records how many findings the same check had on the base side. */
+    addBaseCount(check, dimension, total) {
+        this.countFor(check, dimension).base += total;
+    }
+    countList() {
+        return [...this.counts.values()].sort((a, b) => a.check.localeCompare(b.check));
+    }
+    /** The listed findings, per check the introduced ones first, in line order within each. */
+    listed() {
+        const findings = [];
+        let omitted = 0;
+        for (const count of this.countList()) {
+            const introduced = this.introducedListed.get(count.check) ?? [];
+            const other = this.otherListed.get(count.check) ?? [];
+            const kept = [...introduced, ...other].slice(0, FINDINGS_LISTED_PER_CHECK);
+            kept.sort((a, b) => Number(b.introduced ?? false) - Number(a.introduced ?? false) || (a.line ?? 0) - (b.line ?? 0));
+            findings.push(...kept);
+            omitted += count.total - kept.length;
+        }
+        return { findings, omitted };
+    }
+    countFor(check, dimension) {
+        let count = this.counts.get(check);
+        if (!count) {
+            count = { check, dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 };
+            this.counts.set(check, count);
+        }
+        return count;
+    }
+}
+
+// EXTERNAL MODULE: ./src/engine/plain-data.ts
+var plain_data = __nccwpck_require__(1175);
+;// CONCATENATED MODULE: ./src/engine/score.ts
+
+
+/** What a record with a finding of this severity costs its dimension (1 = the whole record). */
+const RECORD_PENALTY = { 0: 0, 1: 0, 2: 0.5, 3: 1 };
+/** What a file-level finding (a shift, a size, an agreement) costs its dimension, in points. */
+const FILE_PENALTY = { error: 10, warning: 5, info: 0 };
+/**
+ * Scores one side of one file. Each dimension is 100 minus the share of records with findings
+ * in it (a record counts once, at its worst severity), minus points for file-level findings.
+ * A dimension no check looked at has no score.
+ */
+class SideScorer {
+    worst = new Map();
+    filePenalty = new Map();
+    looked = new Set();
+    failed = new Set();
+    /** The dimension scores 0 whatever else is found (a file that could not be read). */
+    fail(dimension) {
+        this.looked.add(dimension);
+        this.failed.add(dimension);
+    }
+    /** A check of this dimension ran and had something to look at. */
+    markLooked(dimension) {
+        this.looked.add(dimension);
+    }
+    /** Notes a finding: on the record at `position`, or on the file when position is undefined. */
+    note(dimension, severity, position) {
+        this.looked.add(dimension);
+        if (position === undefined) {
+            this.filePenalty.set(dimension, (this.filePenalty.get(dimension) ?? 0) + FILE_PENALTY[severity]);
+            return;
+        }
+        let byRecord = this.worst.get(dimension);
+        if (!byRecord)
+            this.worst.set(dimension, (byRecord = new Map()));
+        const rank = SEVERITY_RANK[severity];
+        if ((byRecord.get(position) ?? 0) < rank)
+            byRecord.set(position, rank);
+    }
+    /**
+     * The dimension's score over `records` records; with `include`, over only the records it
+     * accepts (the patch), and without file-level penalties, which belong to the whole file.
+     */
+    score(dimension, records, include, includedCount) {
+        if (!this.looked.has(dimension))
+            return null;
+        if (this.failed.has(dimension))
+            return 0;
+        const count = include ? (includedCount ?? 0) : records;
+        const filePoints = include ? 0 : (this.filePenalty.get(dimension) ?? 0);
+        if (count === 0)
+            return include ? null : clampScore(100 - filePoints);
+        let penalty = 0;
+        for (const [position, rank] of this.worst.get(dimension) ?? []) {
+            if (!include || include(position))
+                penalty += RECORD_PENALTY[rank];
+        }
+        return clampScore(100 * (1 - penalty / count) - filePoints);
+    }
+}
+function clampScore(value) {
+    return Math.round(Math.max(0, Math.min(100, value)) * 10) / 10;
+}
+/** Per-dimension scores of one file from the scorers of its sides. */
+function fileDimensionScores(head, headRecords, base, baseRecords, isChanged, changedCount) {
+    const scores = {};
+    for (const dimension of DIMENSIONS) {
+        scores[dimension] = {
+            score: head ? head.score(dimension, headRecords) : null,
+            baseScore: base ? base.score(dimension, baseRecords) : null,
+            patchScore: head ? head.score(dimension, headRecords, isChanged, changedCount) : null
+        };
+    }
+    return scores;
+}
+/** Record-weighted mean of the files' scores of each dimension. */
+function aggregateDimensions(files) {
+    const result = {};
+    for (const dimension of DIMENSIONS) {
+        result[dimension] = {
+            score: weightedMean(files.map((f) => [f.dimensions[dimension].score, Math.max(1, f.status === 'removed' ? 0 : f.records)])),
+            baseScore: weightedMean(files.map((f) => [f.dimensions[dimension].baseScore, Math.max(1, f.baseRecords)])),
+            patchScore: weightedMean(files.map((f) => [f.dimensions[dimension].patchScore, f.added + f.modified]))
+        };
+    }
+    return result;
+}
+/** The overall score: the dimensions' scores averaged with the configured weights. */
+function overallScore(dimensions, weights, which) {
+    return weightedMean(DIMENSIONS.map((d) => [dimensions[d][which], weights[d]]));
+}
+function weightedMean(pairs) {
+    let total = 0;
+    let weight = 0;
+    for (const [score, w] of pairs) {
+        if (score === null || w <= 0)
+            continue;
+        total += score * w;
+        weight += w;
+    }
+    return weight === 0 ? null : Math.round((total / weight) * 10) / 10;
+}
+/** A rise in the rate of a warning this many times the base rate (and by a point) is a regression. */
+const RATE_RISE_FACTOR = 2;
+const RATE_RISE_MIN_POINTS = 0.01;
+/**
+ * The regressions the PR brings: new errors in changed records; warnings whose rate among the
+ * changed records rose well above the base rate; file-level findings the change brought (a
+ * shift, a size under the minimum); a dimension that dropped by more than the tolerance while
+ * the PR brought findings in it. Removing bad records is never a regression.
+ */
+function findRegressions(files, dimensions, config, accepted = new Set()) {
+    const regressions = [];
+    const byCheck = new Map();
+    for (const file of files) {
+        for (const count of file.counts) {
+            const entry = byCheck.get(count.check) ?? { dimension: count.dimension, errors: [], errorCount: 0, warnings: 0, changed: 0, base: 0, baseRecords: 0, fileLevel: [] };
+            entry.base += count.base;
+            byCheck.set(count.check, entry);
+        }
+        for (const finding of file.findings) {
+            if (!finding.introduced)
+                continue;
+            const entry = byCheck.get(finding.check);
+            if (!entry)
+                continue;
+            if (finding.line === undefined && finding.severity !== 'info')
+                entry.fileLevel.push(finding);
+            else if (finding.severity === 'error')
+                entry.errors.push(finding);
+        }
+        for (const count of file.counts) {
+            const entry = byCheck.get(count.check);
+            if (!entry)
+                continue;
+            entry.errorCount += count.introducedErrors;
+            entry.warnings += count.introducedWarnings;
+        }
+    }
+    const changedRecords = files.reduce((n, f) => n + f.added + f.modified, 0);
+    const baseRecords = files.reduce((n, f) => n + f.baseRecords, 0);
+    for (const [check, entry] of byCheck) {
+        const isAccepted = accepted.has(check);
+        const recordErrors = entry.errors.filter((f) => f.line !== undefined);
+        if (recordErrors.length > 0) {
+            const total = Math.max(recordErrors.length, entry.errorCount - entry.fileLevel.filter((f) => f.severity === 'error').length);
+            regressions.push({
+                kind: 'new-findings', check, dimension: entry.dimension, severity: 'error', count: total,
+                message: `${total} new ${total === 1 ? 'error' : 'errors'} in records this PR added or modified`,
+                examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
+            });
+        }
+        else if (entry.warnings - fileLevelWarnings(entry.fileLevel) > 0 && changedRecords > 0) {
+            // File-level warnings (a shift, a contamination rate) are regressions of their own, below.
+            const recordWarnings = entry.warnings - fileLevelWarnings(entry.fileLevel);
+            const patchRate = recordWarnings / changedRecords;
+            const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0;
+            if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
+                const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3);
+                regressions.push({
+                    kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: recordWarnings,
+                    message: `${recordWarnings} ${recordWarnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${percent(patchRate)}), against ${percent(baseRate)} of the base`,
+                    examples, accepted: isAccepted || undefined
+                });
+            }
+        }
+        for (const finding of entry.fileLevel) {
+            regressions.push({
+                kind: 'shift', check, dimension: entry.dimension, severity: finding.severity, count: 1, file: finding.file,
+                message: finding.message, examples: [finding], accepted: isAccepted || undefined
+            });
+        }
+    }
+    // A drop already explained by a check's regression is not said twice.
+    const explained = new Set(regressions.map((r) => r.dimension));
+    const dimensionsWithNewFindings = new Set(files.flatMap((f) => f.counts.filter((c) => c.introduced > 0).map((c) => c.dimension)));
+    for (const dimension of DIMENSIONS) {
+        const { score, baseScore } = dimensions[dimension];
+        if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension) || explained.has(dimension))
+            continue;
+        const drop = baseScore - score;
+        if (drop > config.tolerance) {
+            regressions.push({
+                kind: 'score-drop', dimension, severity: 'warning', count: 1,
+                message: `${dimension} dropped ${drop.toFixed(1)} points (${baseScore} to ${score}), more than the tolerance of ${config.tolerance}`,
+                examples: []
+            });
+        }
+    }
+    const severityOrder = (r) => -SEVERITY_RANK[r.severity];
+    return regressions.sort((a, b) => severityOrder(a) - severityOrder(b) || b.count - a.count);
+}
+/** Applies the configured policy: `fail-on` and `min-score`; accepted checks never fail it. */
+function evaluateGate(files, regressions, score, config, accepted = new Set()) {
+    const reasons = [];
+    const introducedOf = (severity) => files.reduce((n, f) => n + f.counts.filter((c) => !accepted.has(c.check)).reduce((m, c) => m + (severity === 'error' ? c.introducedErrors : c.introducedWarnings), 0), 0);
+    if (config.failOn === 'regression') {
+        const open = regressions.filter((r) => !r.accepted && !(r.check && accepted.has(r.check)));
+        if (open.length > 0)
+            reasons.push(`${open.length} ${open.length === 1 ? 'regression' : 'regressions'} (fail-on: regression)`);
+    }
+    else if (config.failOn === 'error' || config.failOn === 'warning') {
+        const errors = introducedOf('error');
+        const warnings = config.failOn === 'warning' ? introducedOf('warning') : 0;
+        if (errors > 0)
+            reasons.push(`${errors} new ${errors === 1 ? 'error' : 'errors'} (fail-on: ${config.failOn})`);
+        if (warnings > 0)
+            reasons.push(`${warnings} new ${warnings === 1 ? 'warning' : 'warnings'} (fail-on: warning)`);
+    }
+    if (config.minScore !== undefined && score !== null && score < config.minScore) {
+        reasons.push(`score ${score} is under min-score ${config.minScore}`);
+    }
+    return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons };
+}
+function fileLevelWarnings(findings) {
+    return findings.filter((f) => f.severity === 'warning').length;
+}
+/** The first finding of each record: examples should show different records. */
+function onePerRecord(findings) {
+    const seen = new Set();
+    return findings.filter((f) => {
+        const place = `${f.file}:${f.line}`;
+        if (seen.has(place))
+            return false;
+        seen.add(place);
+        return true;
+    });
+}
+function percent(rate) {
+    return `${(rate * 100).toFixed(1)}%`;
+}
+
+// EXTERNAL MODULE: ./src/engine/threads.ts
+var engine_threads = __nccwpck_require__(799);
+;// CONCATENATED MODULE: ./src/engine/side-cache.ts
+/**
+ * The base side of a changed file, kept between runs. A PR's base is usually the same blob run
+ * after run (every push to the PR, every PR against the same main), so what reading, checking
+ * and hashing it gave is stored under a key made of its git blob id and everything else that
+ * decides the result: the settings, the checks with theirs, and the code. A hit skips the base
+ * pass; only the head is read.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Bumped whenever what is stored changes shape: older entries then simply miss. */
+const FORMAT = 1;
+/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
+function folderCache(dir) {
+    return {
+        async get(key) {
+            try {
+                return await (0,promises_.readFile)((0,external_node_path_.join)(dir, `${key}.bin`));
+            }
+            catch {
+                return undefined;
+            }
+        },
+        async set(key, data) {
+            await (0,promises_.mkdir)(dir, { recursive: true });
+            const temporary = (0,external_node_path_.join)(dir, `${key}.${process.pid}.tmp`);
+            await (0,promises_.writeFile)(temporary, data);
+            await (0,promises_.rename)(temporary, (0,external_node_path_.join)(dir, `${key}.bin`));
+        }
+    };
+}
+/**
+ * The key of one base side: its content (`blob`, a git blob id) and every input that shapes
+ * the result. `code` names the code itself (the bundle's hash): a changed check must never be
+ * answered from an older one's results.
+ */
+function sideCacheKey(parts) {
+    const text = JSON.stringify({ format: FORMAT, version: TOOL_VERSION, ...parts });
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex').slice(0, 40);
+}
+let codeId;
+/**
+ * The running code's id: the hash of the bundle the process runs (dist/index.js, dist/cli/index.js),
+ * or undefined when it runs from sources (tests), where a cache could answer for older code.
+ */
+function runningCodeId() {
+    const file = (0,engine_threads/* entryFile */.$B)();
+    if (!file)
+        return undefined;
+    if (codeId === undefined) {
+        try {
+            codeId = (0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_.readFileSync)(file)).digest('hex').slice(0, 16);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return codeId;
+}
+/**
+ * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
+ * later belong to this run's corpus, not to the file). Undefined when something in it cannot
+ * be stored (a check kept a function in its summary): then the side is simply not cached.
+ */
+function packSide(side) {
+    // A summary the head's checks read must come back as it was: class instances would come back without their methods.
+    if (![...side.checkSummaries.values()].every((summary) => (0,plain_data/* isPlainData */.v)(summary)))
+        return undefined;
+    try {
+        return (0,external_node_v8_namespaceObject.serialize)(side);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One cache entry: the packed side and the file's part of the uniqueness index. */
+function packEntry(side, corpus) {
+    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side, corpus });
+}
+/** A cache entry back as objects, or undefined when it is not one this code wrote. */
+function unpackEntry(data) {
+    try {
+        const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
+        if (entry.format !== FORMAT || !entry.side)
+            return undefined;
+        const side = (0,external_node_v8_namespaceObject.deserialize)(entry.side);
+        // Structured clone keeps the fields, not the classes: give the objects their methods back.
+        Object.setPrototypeOf(side.index, RecordIndex.prototype);
+        Object.setPrototypeOf(side.collector, FindingCollector.prototype);
+        Object.setPrototypeOf(side.scorer, SideScorer.prototype);
+        return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/engine/text.ts
+var engine_text = __nccwpck_require__(1655);
+;// CONCATENATED MODULE: ./src/engine/fields.ts
+
+/** Field names that identify a record, most telling first, for files with no configured key. */
+const ID_FIELD_NAMES = ['id', '_id', 'uuid', 'guid', 'uid', 'task_id', 'example_id', 'sample_id', 'question_id', 'qid', 'doc_id', 'item_id'];
+/** A field this short on average, with no spaces, is a label or a code rather than text. */
+const MIN_TEXT_LENGTH = 16;
+/**
+ * Guesses the key of a file with none configured: the first id-like field that every sampled
+ * record carries as a string or a number. The guess is checked once the whole file is read; a
+ * key that repeats is dropped and records are matched by content instead.
+ */
+function inferKeyFields(sample) {
+    if (sample.length === 0)
+        return [];
+    for (const name of ID_FIELD_NAMES) {
+        const everyRecordHasIt = sample.every((record) => {
+            const value = record.fields[name];
+            return (typeof value === 'string' && value !== '') || typeof value === 'number';
+        });
+        if (everyRecordHasIt)
+            return [name];
+    }
+    return [];
+}
+/**
+ * Guesses which fields hold text worth checking: fields present in at least half the sample
+ * whose values are strings (or chat transcripts) long enough or spaced enough to be prose,
+ * leaving out keys, labels and short codes.
+ */
+function inferTextFields(sample, exclude) {
+    const stats = new Map();
+    for (const record of sample) {
+        for (const [name, value] of Object.entries(record.fields)) {
+            if (exclude.has(name) || ID_FIELD_NAMES.includes(name))
+                continue;
+            const text = (0,engine_text/* textOf */.b6)(value);
+            if (text === undefined)
+                continue;
+            const stat = stats.get(name) ?? { present: 0, length: 0, spaced: 0 };
+            stat.present++;
+            stat.length += text.length;
+            if (/\s/.test(text.trim()))
+                stat.spaced++;
+            stats.set(name, stat);
+        }
+    }
+    const fields = [];
+    for (const [name, stat] of stats) {
+        if (stat.present * 2 < sample.length)
+            continue;
+        const proseLike = stat.length / stat.present >= MIN_TEXT_LENGTH || stat.spaced * 2 >= stat.present;
+        if (proseLike)
+            fields.push(name);
+    }
+    return fields;
+}
+
+// EXTERNAL MODULE: ./src/engine/check-worker.ts
+var check_worker = __nccwpck_require__(1937);
+;// CONCATENATED MODULE: ./src/engine/side-pass.ts
+
+
+
+
+
+
+
+
+/** Distinct reader problems remembered per side: enough to tell old from new. */
+const MAX_READER_SIGNATURES = 10000;
+/** Records read before the key and text fields are guessed and the checks start. */
+const SAMPLE_SIZE = 200;
+/**
+ * Reads one side of one file once, streaming: indexes each record for the diff and runs every
+ * check on it. The first records are held back until the key and the text fields are known.
+ */
+async function runSidePass(options) {
+    const { source, side, settings, checks, base } = options;
+    const collector = new FindingCollector();
+    const scorer = new SideScorer();
+    // Reading the file is itself an accuracy check: every record parsed or reported.
+    scorer.markLooked('accuracy');
+    const checkSummaries = new Map();
+    const fileLevelKeys = new Set();
+    const readerSignatures = new Set();
+    const introducedSkipped = new Set();
+    const baseContent = base ? new Set(base.index.contentHashes) : undefined;
+    let plan = options.plan;
+    let index;
+    let corpusRecord;
+    let runs = [];
+    // A large file gives its costliest checks to a worker thread that reads the file too.
+    const offloaded = await checksToOffload(source, checks);
+    const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared));
+    let job;
+    const held = [];
+    let current;
+    const record = (finding, position) => {
+        collector.add(finding);
+        scorer.note(finding.dimension, finding.severity, position);
+    };
+    /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
+    const emitWith = (prepared, draft, at) => {
+        const { check, config } = prepared;
+        const finding = {
+            ...draft,
+            check: check.id,
+            dimension: check.dimension,
+            file: source.path,
+            severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
+        };
+        let position;
+        if (at && (draft.line === undefined || draft.line === at.line)) {
+            position = at.position;
+            finding.line ??= at.line;
+            finding.introduced = at.introduced;
+        }
+        else if (draft.line !== undefined && index) {
+            position = positionOfLine(index.lines, draft.line);
+            finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
+        }
+        else {
+            const fileKey = `${check.id}/${draft.field ?? ''}`;
+            fileLevelKeys.add(fileKey);
+            finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey));
+        }
+        // The index already holds every record's key: the finding's record's is looked up there.
+        const key = position !== undefined ? index?.keys[position] : undefined;
+        if (finding.key === undefined && key !== undefined)
+            finding.key = displayKey(key);
+        record(finding, position);
+    };
+    const emitFor = (prepared) => (draft) => emitWith(prepared, draft, current);
+    /** Where the record at `position` (read on another thread or pass) stands. */
+    const recordAt = (position, line) => ({
+        line,
+        position,
+        introduced: options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
+    });
+    const start = () => {
+        if (!plan) {
+            const configuredKey = settings.key.length > 0;
+            const keyFields = configuredKey ? settings.key : inferKeyFields(held);
+            const exclude = new Set([...keyFields, ...(settings.labelField ? [settings.labelField] : [])]);
+            plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) };
+        }
+        index = new RecordIndex(plan.keyFields);
+        corpusRecord = options.corpus?.(plan, source);
+        if (offloaded.length > 0)
+            job = startCheckJob(offloaded, plan, source, side, settings, base);
+        runs = ownChecks.map((prepared) => ({
+            prepared,
+            // One emitter per check for the whole file: it reads the current record from the pass.
+            emit: emitFor(prepared),
+            run: prepared.check.start({
+                file: source.path,
+                side,
+                settings,
+                config: prepared.config,
+                textFields: prepared.config.fields ?? plan.textFields
+            })
+        }));
+        for (const heldRecord of held)
+            processRecord(heldRecord);
+        held.length = 0;
+    };
+    const processRecord = (datasetRecord) => {
+        const position = index.add(datasetRecord);
+        const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
+        current = { line: datasetRecord.line, position, introduced };
+        for (const { run, emit } of runs)
+            run.record(datasetRecord, emit);
+        current = undefined;
+        corpusRecord?.(datasetRecord, index.contentHashes[position]);
+    };
+    const summaries = new Map();
+    /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
+    const runChecksAgain = async (again) => {
+        let at;
+        let position = 0;
+        const rerun = again.map((prepared) => {
+            const emit = (draft) => emitWith(prepared, draft, at);
+            const run = prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan.textFields });
+            return { prepared, run, emit };
+        });
+        await (0,readers/* readDataset */.JP)(source, {
+            record: (datasetRecord) => {
+                at = recordAt(position++, datasetRecord.line);
+                for (const { run, emit } of rerun)
+                    run.record(datasetRecord, emit);
+            },
+            finding: () => undefined
+        }, readOptions);
+        at = undefined;
+        for (const { prepared, run, emit } of rerun) {
+            summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)));
+            if (run.applicable?.() ?? true)
+                scorer.markLooked(prepared.check.dimension);
+        }
+    };
+    const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
+    let count = 0;
+    const summary = await (0,readers/* readDataset */.JP)(source, {
+        record: (datasetRecord) => {
+            count++;
+            if (options.onRecords && count % 10000 === 0)
+                options.onRecords(count);
+            if (index)
+                processRecord(datasetRecord);
+            else {
+                held.push(datasetRecord);
+                if (held.length >= SAMPLE_SIZE)
+                    start();
+            }
+        },
+        finding: (finding) => {
+            // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
+            const signature = readerSignature(finding);
+            if (readerSignatures.size < MAX_READER_SIGNATURES)
+                readerSignatures.add(signature);
+            const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature));
+            // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
+            const position = finding.line !== undefined ? -finding.line : undefined;
+            if (position !== undefined && introduced)
+                introducedSkipped.add(position);
+            collector.add({ ...finding, introduced });
+            scorer.note(finding.dimension, finding.severity, position);
+        }
+    }, readOptions);
+    // A file that could not be read has no accuracy to speak of.
+    if (summary.unreadable || summary.lfsPointer)
+        scorer.fail('accuracy');
+    if (!index)
+        start();
+    for (const { prepared, run, emit } of runs) {
+        const baseSummary = base?.checkSummaries.get(prepared.check.id);
+        summaries.set(prepared.check.id, run.finish(emit, baseSummary));
+        if (run.applicable?.() ?? true)
+            scorer.markLooked(prepared.check.dimension);
+    }
+    if (job) {
+        const result = await job;
+        // A worker that failed, or read another number of records than this thread: its checks run here instead.
+        const usable = result !== undefined && result.records === count;
+        if (usable) {
+            for (const { check, position, recordLine, draft } of result.findings) {
+                emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined);
+            }
+            offloaded.forEach((prepared, i) => {
+                if (result.failed.includes(i))
+                    return;
+                summaries.set(prepared.check.id, result.summaries[i]);
+                if (result.applicable[i])
+                    scorer.markLooked(prepared.check.dimension);
+            });
+        }
+        const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded;
+        if (usable)
+            offloadStats.files++;
+        if (again.length > 0) {
+            offloadStats.rerun++;
+            await runChecksAgain(again);
+        }
+    }
+    // Summaries in the checks' order, whichever thread ran them.
+    for (const { check } of checks)
+        if (summaries.has(check.id))
+            checkSummaries.set(check.id, summaries.get(check.id));
+    options.onRecords?.(count);
+    return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
+}
+/** Side passes that gave checks to a worker, and those that ran some of them here after all (for tests and the benchmark). */
+const offloadStats = { files: 0, rerun: 0 };
+/**
+ * Files from this size on give checks to a worker: below it, starting one costs more than it
+ * saves. `DATASET_AUDIT_OFFLOAD_BYTES` changes it (tests use small files).
+ */
+function offloadMinBytes() {
+    const configured = Number(process.env.DATASET_AUDIT_OFFLOAD_BYTES);
+    return process.env.DATASET_AUDIT_OFFLOAD_BYTES && Number.isFinite(configured) && configured >= 0 ? configured : 16 * 1024 * 1024;
+}
+/** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */
+async function checksToOffload(source, checks) {
+    if (!(0,engine_threads/* workerPlan */.QH)() || !source.size)
+        return [];
+    let size;
+    try {
+        size = await source.size();
+    }
+    catch {
+        size = undefined;
+    }
+    if (size === undefined || size < offloadMinBytes())
+        return [];
+    return checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config));
+}
+/** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
+function startCheckJob(offloaded, plan, source, side, settings, base) {
+    const threads = (0,engine_threads/* workerPlan */.QH)();
+    return (async () => {
+        try {
+            return await (0,check_worker/* runCheckJobInWorker */.mc)(threads.entry, {
+                localFile: await source.localFile(),
+                path: source.path,
+                readOptions: { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath },
+                side,
+                settings,
+                textFields: plan.textFields,
+                checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
+                baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
+            });
+        }
+        catch {
+            return undefined;
+        }
+    })();
+}
+/**
+ * A configured severity replaces the check's own, except for what the check itself calls
+ * information (a size in the sweet spot's margin, a rare label): raising those would be noise.
+ */
+function severityOf(emitted, configured, fallback) {
+    if (emitted === 'info')
+        return 'info';
+    if (configured === 'error' || configured === 'warning' || configured === 'info')
+        return configured;
+    return emitted ?? fallback;
+}
+function readerSignature(finding) {
+    return finding.check + ':' + finding.message.replace(/\d+/g, '#');
+}
+/** Binary search: the position of the record starting at `line`, or of the record containing it. */
+function positionOfLine(lines, line) {
+    let low = 0;
+    let high = lines.length - 1;
+    let found;
+    while (low <= high) {
+        const mid = (low + high) >> 1;
+        if (lines[mid] <= line) {
+            found = mid;
+            low = mid + 1;
+        }
+        else
+            high = mid - 1;
+    }
+    return found;
+}
+
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
+var uniqueness = __nccwpck_require__(6848);
+;// CONCATENATED MODULE: ./src/engine/audit.ts
+
+
+
+
+
+
+
+
+
+
+
+/** How many added, removed and modified records a file report lists as examples. */
+const EXAMPLES_PER_KIND = 20;
+/**
+ * The engine's one public door: reads every file's base and head, diffs them record by record,
+ * runs the checks on both sides, scores them, names the regressions and applies the gate.
+ */
+async function runAudit(changes, options) {
+    const { config } = options;
+    const known = (0,registry/* checkCatalog */.kE)().map((c) => c.id);
+    const unknown = unknownCheckIds(config, known);
+    if (unknown.length > 0)
+        throw new ConfigError(options.configSource ?? 'the configuration', unknown);
+    const unknownOnly = (options.only ?? []).filter((id) => !known.includes(id));
+    if (unknownOnly.length > 0)
+        throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`);
+    const accepted = new Set(options.accepted ?? []);
+    const stage = uniquenessStage(config, options.only);
+    const audits = [];
+    const pendingStores = [];
+    for (const [fileIndex, change] of changes.entries()) {
+        const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
+        audits.push(await readChange(change, options, progress, stage, pendingStores));
+    }
+    if (stage) {
+        // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
+        for (const reference of options.references ?? [])
+            await readReference(reference, options, stage);
+        const { findings } = await stage.finish();
+        attachUniqueness(findings, audits);
+    }
+    await storeBases(pendingStores, stage, options);
+    const files = audits.map(fileReport);
+    return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
+}
+/**
+ * The whole report from the files' reports: dimension scores, overall scores, regressions, the
+ * gate and the totals. Pure, so a report made elsewhere (a fork's artifact) can be judged again
+ * by trusted code from its files alone.
+ */
+function assembleReport(files, config, accepted, labels) {
+    const dimensions = aggregateDimensions(files);
+    const score = overallScore(dimensions, config.weights, 'score');
+    const regressions = findRegressions(files, dimensions, config, accepted);
+    const sum = (pick) => files.reduce((n, f) => n + pick(f), 0);
+    return {
+        schemaVersion: 1,
+        tool: { name: 'dataset-audit', version: TOOL_VERSION },
+        base: labels.base,
+        head: labels.head,
+        score,
+        baseScore: overallScore(dimensions, config.weights, 'baseScore'),
+        patchScore: overallScore(dimensions, config.weights, 'patchScore'),
+        dimensions,
+        files,
+        regressions,
+        gate: evaluateGate(files, regressions, score, config, accepted),
+        notes: [...(labels.notes ?? [])],
+        totals: {
+            files: files.length,
+            records: sum((f) => (f.status === 'removed' ? 0 : f.records)),
+            added: sum((f) => f.added),
+            removed: sum((f) => f.removed),
+            modified: sum((f) => f.modified),
+            findings: sum((f) => f.counts.reduce((n, c) => n + c.total, 0)),
+            introduced: sum((f) => f.counts.reduce((n, c) => n + c.introduced, 0)),
+            errors: sum((f) => f.counts.reduce((n, c) => n + c.error, 0)),
+            warnings: sum((f) => f.counts.reduce((n, c) => n + c.warning, 0))
+        }
+    };
+}
+async function readChange(change, options, progress, stage, pendingStores) {
+    const settings = settingsFor(options.config, change.path);
+    const checks = await prepareChecks(settings, options);
+    // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
+    const known = {};
+    const corpusFile = (side, plan, source) => ({
+        path: source.path,
+        side,
+        reference: false,
+        split: settings.split,
+        textFields: plan.textFields,
+        settings,
+        source,
+        ...(side === 'head'
+            ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
+            : {})
+    });
+    const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
+    let base;
+    if (change.base) {
+        const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options);
+        const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined;
+        if (cached)
+            base = cached;
+        else {
+            base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') });
+            const packed = cacheKey ? packSide(base) : undefined;
+            // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
+            if (cacheKey && packed)
+                pendingStores.push({ key: cacheKey, path: change.base.path, packed });
+        }
+    }
+    if (base && stage) {
+        // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
+        await stage.settle();
+        known.previous = { path: change.base.path, positionOf: firstPositionOf(base.index.contentHashes) };
+    }
+    const head = change.head
+        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
+        : undefined;
+    const plan = head?.plan ?? base?.plan;
+    if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
+        base?.index.forgetKeys();
+        head?.index.forgetKeys();
+    }
+    const emptyIndex = new RecordIndex(plan?.keyFields ?? []);
+    const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex);
+    known.diff = diff;
+    if (head)
+        reportDuplicateKeys(diff, head, change.path);
+    return { change, settings, base, head, diff };
+}
+/** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
+async function baseCacheKey(source, settings, checks, stage, options) {
+    if (!options.cache || !source.contentId)
+        return undefined;
+    let blob;
+    try {
+        blob = await source.contentId();
+    }
+    catch {
+        blob = undefined;
+    }
+    if (!blob)
+        return undefined;
+    const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null };
+    return sideCacheKey({ blob, path: source.path, code: options.cache.code, inputs });
+}
+/**
+ * A base side from the cache, its part of the uniqueness index put back; undefined on a miss.
+ * A file of a split is read once more for leakage's n-grams alone (see `restoreFile`).
+ */
+async function restoreBase(source, key, settings, stage, options, corpusFile) {
+    const cache = options.cache;
+    const stats = cache.stats;
+    let entry;
+    try {
+        const data = await cache.store.get(key);
+        entry = data ? unpackEntry(data) : undefined;
+    }
+    catch {
+        if (stats)
+            stats.failures++;
+        entry = undefined;
+    }
+    if (!entry || (stage && !entry.corpus)) {
+        if (stats)
+            stats.misses++;
+        return undefined;
+    }
+    if (stats)
+        stats.hits++;
+    if (stage && entry.corpus) {
+        const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus);
+        if (contamination) {
+            const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
+            await (0,readers/* readDataset */.JP)(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions);
+        }
+    }
+    return entry.side;
+}
+/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
+async function storeBases(pending, stage, options) {
+    const cache = options.cache;
+    if (!cache)
+        return;
+    for (const { key, path, packed } of pending) {
+        const corpus = stage?.exportFile('base', path);
+        if (stage && !corpus)
+            continue;
+        try {
+            await cache.store.set(key, packEntry(packed, corpus));
+            if (cache.stats)
+                cache.stats.stored++;
+        }
+        catch {
+            if (cache.stats)
+                cache.stats.failures++;
+        }
+    }
+}
+/** Content hash -> the position of the first record with it, built on first use. */
+function firstPositionOf(contentHashes) {
+    let positions;
+    return (contentHash) => {
+        if (!positions) {
+            positions = new Map();
+            for (let position = contentHashes.length - 1; position >= 0; position--)
+                positions.set(contentHashes[position], position);
+        }
+        return positions.get(contentHash);
+    };
+}
+/**
+ * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
+ * it is the same on both), so a change can be compared with it: no findings are reported on it.
+ */
+async function readReference(source, options, stage) {
+    const settings = settingsFor(options.config, source.path);
+    await runSidePass({
+        source,
+        side: 'head',
+        settings,
+        checks: [],
+        allIntroduced: false,
+        corpus: (plan) => stage.openReference({ path: source.path, split: settings.split, textFields: plan.textFields, settings, source })
+    });
+}
+/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
+function attachUniqueness(findings, audits) {
+    for (const audit of audits) {
+        for (const side of [audit.base, audit.head])
+            side?.scorer.markLooked('uniqueness');
+    }
+    for (const { side, finding } of findings) {
+        const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
+        const result = side === 'head' ? audit?.head : audit?.base;
+        if (!audit || !result)
+            continue;
+        const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
+        const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
+        const key = position !== undefined ? result.index.keys[position] : undefined;
+        result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
+        result.scorer.note(finding.dimension, finding.severity, position);
+    }
+}
+function fileReport({ change, settings, base, head, diff }) {
+    const plan = head?.plan ?? base?.plan;
+    const primary = head ?? base;
+    if (base) {
+        for (const count of base.collector.countList())
+            primary.collector.addBaseCount(count.check, count.dimension, count.total);
+    }
+    const { findings, omitted } = head ? head.collector.listed() : { findings: [], omitted: 0 };
+    const detected = (0,readers/* detectFormat */.Tz)(change.path);
+    const isChanged = (position) => position < 0 ? head.introducedSkipped.has(position) : diff.headStatus[position] !== HeadStatus.Unchanged;
+    const changedCount = diff.added.length + diff.modified.length + (head?.introducedSkipped.size ?? 0);
+    const denominator = (side) => (side ? side.summary.records + side.summary.skipped : 0);
+    return {
+        path: change.path,
+        ...(change.previousPath ? { previousPath: change.previousPath } : {}),
+        status: change.status,
+        format: primary.summary.format ?? detected?.format ?? 'jsonl',
+        compressed: primary.summary.compressed,
+        records: primary.summary.records,
+        baseRecords: base?.summary.records ?? 0,
+        added: diff.added.length,
+        removed: diff.removed.length,
+        modified: diff.modified.length,
+        unchanged: head ? diff.unchanged : 0,
+        skipped: head?.summary.skipped ?? 0,
+        baseSkipped: base?.summary.skipped ?? 0,
+        keyFields: diff.keyFields,
+        diffMode: diff.mode,
+        reordered: diff.reordered,
+        lfsPointer: primary.summary.lfsPointer,
+        unreadable: primary.summary.unreadable,
+        ...(primary.summary.columns ? { columns: primary.summary.columns } : {}),
+        textFields: plan?.textFields ?? [],
+        ...(settings.split ? { split: settings.split } : {}),
+        ...(settings.purpose ? { purpose: settings.purpose } : {}),
+        findings,
+        counts: primary.collector.countList(),
+        findingsOmitted: omitted,
+        examples: {
+            added: diff.added.slice(0, EXAMPLES_PER_KIND),
+            removed: diff.removed.slice(0, EXAMPLES_PER_KIND),
+            modified: diff.modified.slice(0, EXAMPLES_PER_KIND)
+        },
+        duplicateKeys: diff.duplicateKeys.slice(0, EXAMPLES_PER_KIND),
+        dimensions: fileDimensionScores(head?.scorer, denominator(head), base?.scorer, denominator(base), isChanged, changedCount)
+    };
+}
+/**
+ * The uniqueness stage, unless every one of its checks is off (or left out by `--only`).
+ * Its settings are the global ones; path rules refine them per file inside the stage.
+ */
+function uniquenessStage(config, only) {
+    const settings = {};
+    let any = false;
+    for (const check of uniqueness/* UNIQUENESS_CHECKS */.dp) {
+        const enabled = config.checks[check.id]?.enabled !== false && (!only || only.includes(check.id));
+        settings[check.id] = { ...config.checks[check.id], enabled };
+        any ||= enabled;
+    }
+    return any ? new uniqueness/* UniquenessStage */.Nu(settings) : undefined;
+}
+/**
+ * The unchanged dataset files a change should be compared with: those with a split (leakage
+ * crosses splits; duplicates cross the files of one split). Files without a split only matter
+ * to themselves.
+ */
+function referencePaths(allPaths, changed, config, isDataset) {
+    const changedSet = new Set(changed);
+    return allPaths.filter((path) => !changedSet.has(path) && isDataset(path) && settingsFor(config, path).split !== undefined);
+}
+/** The registered checks this file runs, with their settings merged and schemas loaded. */
+async function prepareChecks(settings, options) {
+    const only = options.only ? new Set(options.only) : undefined;
+    const prepared = [];
+    for (const check of options.checks ?? registry/* ALL_CHECKS */.c9) {
+        if (only && !only.has(check.id))
+            continue;
+        const config = { ...check.defaults, ...settings.checks[check.id] };
+        if (config.enabled === false)
+            continue;
+        if (check.id === 'schema' && settings.schema && options.loadSchema) {
+            try {
+                config.schemaObject = await options.loadSchema(settings.schema);
+            }
+            catch (error) {
+                // A schema that cannot be read is the config's problem, reported on the file; the audit goes on.
+                config.schemaError = error.message;
+            }
+        }
+        prepared.push({ check, config });
+    }
+    return prepared;
+}
+/**
+ * A key that repeats on head: every record after the first that carries it is a finding, the
+ * PR's when that record is one it added or modified.
+ */
+function reportDuplicateKeys(diff, head, file) {
+    const headDuplicates = diff.duplicateKeys.filter((duplicate) => duplicate.side === 'head');
+    if (headDuplicates.length === 0)
+        return;
+    const positionOfLine = new Map(head.index.lines.map((line, position) => [line, position]));
+    for (const duplicate of headDuplicates) {
+        const [first, ...rest] = duplicate.lines;
+        for (const line of rest) {
+            const position = positionOfLine.get(line);
+            const finding = {
+                check: 'duplicate-keys',
+                dimension: 'uniqueness',
+                severity: 'warning',
+                file,
+                line,
+                key: duplicate.key,
+                message: `key \`${duplicate.key}\` is also used by the record on line ${first}`,
+                duplicateOf: { file, line: first },
+                introduced: position !== undefined && diff.headStatus[position] !== HeadStatus.Unchanged
+            };
+            head.collector.add(finding);
+            head.scorer.note('uniqueness', 'warning', position);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+/** The JSON report: the report type as it is, which other tools read (`score`, `files[]`, ...). */
+function renderJson(report) {
+    return JSON.stringify(report, null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+
+/**
+ * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
+ * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
+ * shows all of it literally; what a code span cannot hold (newlines, backticks, pipes inside a
+ * table, invisible characters) is made visible first.
+ */
+/** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
+function visible(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, '⏎')
+        .replace(/\t/g, '→')
+        .replace(INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+/**
+ * Dataset text as an inline code span: truncated, on one line, with a backtick fence longer
+ * than any run inside it. In a table cell, pipes are escaped (GFM splits cells on them even in
+ * code spans).
+ */
+function codeSpan(text, options = {}) {
+    let shown = (0,engine_text/* truncate */.xv)(visible(text), options.max ?? 80);
+    if (options.inTable)
+        shown = shown.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = shown.startsWith('`') || shown.endsWith('`') || shown === '' ? ' ' : '';
+    return fence + pad + shown + pad + fence;
+}
+/**
+ * Plain text of ours that may contain dataset text (a check's message): markdown and HTML
+ * metacharacters escaped, mentions and issue references defused, URLs not linked.
+ */
+function escapeMarkdown(text, max = 300) {
+    return (0,engine_text/* truncate */.xv)(visible(text), max)
+        .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
+        .replace(/&/g, '&amp;')
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, ':/\u200b/');
+}
+/** A message of ours in which `backticked` parts are dataset text: those become safe code spans. */
+function renderMessage(message, options = {}) {
+    const parts = message.split(/(`[^`\n]*`)/g);
+    return parts
+        .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? codeSpan(part.slice(1, -1), { max: 80, inTable: options.inTable }) : escapeMarkdown(part, 400)))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+/** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
+const COMMENT_BUDGET = 60_000;
+const DETAIL_STEPS = [
+    // Everything the report lists: the job summary (1 MiB) usually has room for it.
+    { examplesPerCheck: 100, listFindings: true, filesListed: 3000, notesListed: 3000, regressionsListed: 500 },
+    { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
+    { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
+    { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 20, notesListed: 5, regressionsListed: 10 },
+    { examplesPerCheck: 0, listFindings: false, filesListed: 5, notesListed: 0, regressionsListed: 5 }
+];
+/**
+ * The report as markdown, for the PR comment, the job summary and the CLI: the verdict and score
+ * first, then what the PR changed, the regressions, the dimensions, and the findings folded.
+ * Stays within the budget whatever the input, stepping down detail and saying so.
+ */
+function renderMarkdown(report, options = {}) {
+    const budget = options.budget ?? COMMENT_BUDGET;
+    for (const [step, detail] of DETAIL_STEPS.entries()) {
+        const note = step === 0 ? undefined : '_Some detail was left out to fit GitHub\'s comment size limit: the job summary and the JSON report have everything._';
+        const body = render(report, options, detail, note);
+        if (body.length <= budget)
+            return body;
+    }
+    const note = '_The report was cut to fit GitHub\'s comment size limit: see the job summary or the JSON report._';
+    const cut = render(report, options, DETAIL_STEPS[DETAIL_STEPS.length - 1], note);
+    return cut.slice(0, budget - note.length - 2) + '\n\n' + note;
+}
+function render(report, options, detail, note) {
+    const baseName = options.baseName ?? report.base ?? 'base';
+    const lines = [];
+    lines.push(headline(report, baseName), '');
+    for (const reportNote of report.notes)
+        lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '');
+    if (report.files.length === 0) {
+        lines.push('No dataset file changed.');
+        if (options.footer)
+            lines.push('', `<sub>${options.footer}</sub>`);
+        return lines.join('\n');
+    }
+    lines.push(...filesTable(report.files, detail.filesListed), '');
+    const notes = fileNotes(report.files);
+    if (notes.length > 0) {
+        lines.push(...notes.slice(0, detail.notesListed));
+        if (notes.length > detail.notesListed)
+            lines.push(`- … and ${formatCount(notes.length - detail.notesListed)} more notes on files`);
+        lines.push('');
+    }
+    if (report.regressions.length > 0)
+        lines.push(...regressionList(report.regressions, baseName, detail), '');
+    lines.push(...dimensionTable(report, baseName), '');
+    if (detail.listFindings)
+        lines.push(...findingSections(report, detail, baseName));
+    else
+        lines.push(...findingCounts(report), '');
+    if (note)
+        lines.push(note, '');
+    lines.push(`<sub>${gateLine(report)}${options.footer ? ' ' + options.footer : ''}</sub>`);
+    return lines.join('\n');
+}
+function headline(report, baseName) {
+    const icon = report.gate.passed ? (report.totals.warnings > 0 && report.totals.introduced > 0 ? '⚠️' : '✅') : '❌';
+    const score = report.score === null ? 'no score' : `${formatScore(report.score)} / 100`;
+    const delta = report.score !== null && report.baseScore !== null ? ` (${formatDelta(report.score - report.baseScore)} against ${codeSpan(baseName, { max: 40 })})` : '';
+    const open = report.regressions.filter((r) => !r.accepted).length;
+    const regressions = open > 0 ? ` · ${open} ${open === 1 ? 'regression' : 'regressions'}` : '';
+    return `### ${icon} Dataset audit: ${score}${delta}${regressions}`;
+}
+function filesTable(files, limit) {
+    const rows = ['| | records | added | removed | modified |', '|---|---:|---:|---:|---:|'];
+    for (const file of files.slice(0, limit)) {
+        const name = codeSpan(file.path, { max: 70, inTable: true }) + (file.status === 'added' ? ' (new)' : file.status === 'removed' ? ' (deleted)' : file.status === 'renamed' ? ' (renamed)' : '');
+        rows.push(`| ${name} | ${formatCount(file.records)} | ${formatCount(file.added)} | ${formatCount(file.removed)} | ${formatCount(file.modified)} |`);
+    }
+    if (files.length > limit)
+        rows.push(`| … and ${formatCount(files.length - limit)} more files | | | | |`);
+    return rows;
+}
+/** What a reviewer should know about reading the files: unreadable, LFS, skipped lines, renames. */
+function fileNotes(files) {
+    const notes = [];
+    for (const file of files) {
+        const name = codeSpan(file.path, { max: 70 });
+        if (file.lfsPointer)
+            notes.push(`- ${name} is a Git LFS pointer, not the data: check out with \`lfs: true\` (actions/checkout) or run \`git lfs pull\`.`);
+        else if (file.unreadable)
+            notes.push(`- ${name} could not be read: see the \`parse\` finding.`);
+        if (file.skipped > 0)
+            notes.push(`- ${name}: ${formatCount(file.skipped)} ${file.skipped === 1 ? 'line' : 'lines'} could not be read as records (reported as \`parse\` findings); the rest was audited.`);
+        if (file.previousPath)
+            notes.push(`- ${name} was renamed from ${codeSpan(file.previousPath, { max: 70 })}.`);
+        if (file.reordered)
+            notes.push(`- ${name}: records were reordered (not counted as changes).`);
+    }
+    return notes;
+}
+function regressionList(regressions, baseName, detail) {
+    const lines = ['**Regressions brought by this PR**'];
+    regressions.slice(0, detail.regressionsListed).forEach((regression, i) => {
+        const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
+        const accepted = regression.accepted ? ' _(accepted)_' : '';
+        const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
+        const shownExamples = regression.kind === 'shift' ? (regression.file ? ` (${codeSpan(regression.file, { max: 90 })})` : '') : examples.length > 0 ? ` (e.g. ${examples.join('; ')})` : '';
+        lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
+    });
+    if (regressions.length > detail.regressionsListed)
+        lines.push(`- … and ${formatCount(regressions.length - detail.regressionsListed)} more regressions`);
+    return lines;
+}
+function dimensionTable(report, baseName) {
+    const rows = [`| dimension | ${escapeMarkdown(baseName, 40)} | this PR | Δ | changed records |`, '|---|---:|---:|---:|---:|'];
+    for (const dimension of DIMENSIONS) {
+        const { score, baseScore, patchScore } = report.dimensions[dimension];
+        const delta = score !== null && baseScore !== null ? formatDelta(score - baseScore) : '';
+        rows.push(`| ${dimension} | ${formatScore(baseScore)} | ${formatScore(score)} | ${delta} | ${formatScore(patchScore)} |`);
+    }
+    return rows;
+}
+function findingSections(report, detail, baseName) {
+    const introduced = report.files.flatMap((f) => f.findings.filter((x) => x.introduced));
+    const introducedTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.introduced, 0), 0);
+    const existingTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.total - c.introduced, 0), 0);
+    const lines = [];
+    if (introducedTotal > 0) {
+        lines.push(`<details><summary>Findings in changed records (${formatCount(introducedTotal)})</summary>`, '');
+        lines.push(...groupedFindings(introduced, report, detail, true), '</details>', '');
+    }
+    if (existingTotal > 0) {
+        const existing = report.files.flatMap((f) => f.findings.filter((x) => !x.introduced));
+        lines.push(`<details><summary>Findings already in ${escapeMarkdown(baseName, 40)} or untouched records (${formatCount(existingTotal)})</summary>`, '');
+        lines.push(...groupedFindings(existing, report, detail, false), '</details>', '');
+    }
+    return lines;
+}
+function groupedFindings(findings, report, detail, introduced) {
+    const lines = [];
+    const byCheck = new Map();
+    for (const finding of findings)
+        byCheck.set(finding.check, [...(byCheck.get(finding.check) ?? []), finding]);
+    const totals = new Map();
+    for (const file of report.files) {
+        for (const count of file.counts)
+            totals.set(count.check, (totals.get(count.check) ?? 0) + (introduced ? count.introduced : count.total - count.introduced));
+    }
+    for (const [check, total] of [...totals].sort((a, b) => b[1] - a[1])) {
+        if (total === 0)
+            continue;
+        const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck);
+        const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? '';
+        lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`);
+        for (const finding of examples) {
+            // An excerpt the message already quotes whole would only say it twice.
+            const excerpt = finding.excerpt && !finding.message.includes(finding.excerpt) ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : '';
+            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${excerpt}`);
+        }
+        if (total > examples.length && examples.length > 0)
+            lines.push(`- … ${formatCount(total - examples.length)} more`);
+        lines.push('');
+    }
+    return lines;
+}
+function findingCounts(report) {
+    const lines = ['| check | dimension | new | total |', '|---|---|---:|---:|'];
+    const merged = new Map();
+    for (const count of report.files.flatMap((f) => f.counts)) {
+        const entry = merged.get(count.check) ?? { dimension: count.dimension, introduced: 0, total: 0 };
+        entry.introduced += count.introduced;
+        entry.total += count.total;
+        merged.set(count.check, entry);
+    }
+    for (const [check, entry] of merged)
+        lines.push(`| ${escapeMarkdown(check, 60)} | ${entry.dimension} | ${formatCount(entry.introduced)} | ${formatCount(entry.total)} |`);
+    return lines;
+}
+/** `file:line` (or just the file), with the record's key when it has one. */
+function exampleText(finding) {
+    const place = finding.line !== undefined ? `${finding.file}:${finding.line}` : finding.file;
+    const key = finding.key ? ` key ${codeSpan(finding.key, { max: 30 })}` : '';
+    return codeSpan(place, { max: 90 }) + key;
+}
+function gateLine(report) {
+    if (!report.gate.passed)
+        return `Fails the gate: ${report.gate.reasons.map((r) => escapeMarkdown(r)).join('; ')}.`;
+    return `Passes the gate (\`fail-on: ${report.gate.failOn}\`${report.gate.minScore !== undefined ? `, \`min-score: ${report.gate.minScore}\`` : ''}).`;
+}
+/** A score with one decimal, or an en dash where there is none. */
+function formatScore(score) {
+    return score === null ? '–' : Number.isInteger(score) ? String(score) : score.toFixed(1);
+}
+/** ▲ / ▼ with the size of the change, or `=`. */
+function formatDelta(delta) {
+    const rounded = Math.round(delta * 10) / 10;
+    if (rounded === 0)
+        return '=';
+    return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
+}
+/** Thousands separated the way reviewers read them: 10,412. */
+function formatCount(count) {
+    return count.toLocaleString('en-US');
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/engine/readers/lfs.ts
+var lfs = __nccwpck_require__(1542);
+;// CONCATENATED MODULE: ./src/sources/lfs.ts
+
+
+
+
+
+/** Git LFS never stores a pointer over 1 KiB; reading this much tells a pointer from data. */
+const POINTER_PEEK = 1025;
+/**
+ * A source that follows Git LFS pointers into the checkout's LFS store: a blob that is a
+ * pointer whose object `.git/lfs/objects/ab/cd/abcd…` is on disk (checked out with `lfs: true`)
+ * reads as the real file. A pointer with no object stays a pointer, which the readers report
+ * with how to fetch it.
+ */
+function lfsAwareSource(source, gitDir) {
+    const objectPath = (oid) => (0,external_node_path_.join)(gitDir, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+    /** The LFS object behind the source, when the source is a pointer and the object is here. */
+    const resolveObject = async () => {
+        const chunks = [];
+        let length = 0;
+        let complete = true;
+        const stream = source.open();
+        for await (const chunk of stream) {
+            chunks.push(chunk);
+            length += chunk.length;
+            if (length >= POINTER_PEEK) {
+                complete = false;
+                stream.destroy();
+                break;
+            }
+        }
+        const pointer = (0,lfs/* parseLfsPointer */.y)(Buffer.concat(chunks), complete);
+        return pointer && (0,external_node_fs_.existsSync)(objectPath(pointer.oid)) ? objectPath(pointer.oid) : undefined;
+    };
+    let resolved;
+    const object = () => (resolved ??= resolveObject());
+    return {
+        path: source.path,
+        // The pointer's blob id names the object too: a pointer changes whenever its object does.
+        ...(source.contentId ? { contentId: source.contentId } : {}),
+        // The object's size when it is here: the pointer's is a hundred bytes.
+        size: async () => {
+            const file = await object();
+            if (file)
+                return (await (0,promises_.stat)(file)).size;
+            return source.size ? source.size() : 0;
+        },
+        open: () => {
+            const output = new external_node_stream_.PassThrough();
+            object()
+                .then((file) => {
+                const input = file ? (0,external_node_fs_.createReadStream)(file) : source.open();
+                input.on('error', (error) => output.destroy(error)).pipe(output);
+            })
+                .catch((error) => output.destroy(error));
+            return output;
+        },
+        localFile: async () => (await object()) ?? source.localFile()
+    };
+}
+
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+;// CONCATENATED MODULE: ./src/sources/spill.ts
+
+
+
+
+let spillDirectory;
+let spilledFiles = 0;
+/** One folder per process for bytes that must be on disk, removed when the process exits. */
+function spillDir() {
+    if (!spillDirectory) {
+        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-'));
+        spillDirectory = dir;
+        process.once('exit', () => (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true }));
+    }
+    return spillDirectory;
+}
+/**
+ * A source that lives in a stream (a git object, an API download, memory): `open` streams it,
+ * and `localFile` writes it to a temporary file once, for formats that need random access
+ * (Parquet reads its footer first).
+ */
+function streamSource(path, open) {
+    let spilled;
+    return {
+        path,
+        open,
+        localFile: () => {
+            spilled ??= (async () => {
+                const file = (0,external_node_path_.join)(spillDir(), `${++spilledFiles}-${path.replace(/[^\w.-]+/g, '_')}`);
+                await (0,external_node_stream_promises_.pipeline)(open(), (0,external_node_fs_.createWriteStream)(file));
+                return file;
+            })();
+            return spilled;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sources/git.ts
+
+
+
+
+
+
+const execFileAsync = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Git's output can be large (a 3,000-file diff); the default 1 MiB buffer is not enough. */
+const GIT_MAX_BUFFER = 256 * 1024 * 1024;
+/** An operational failure of git (a missing ref, not a repository): not a data problem. */
+class GitError extends Error {
+}
+/** Runs git in `repo` and returns its standard output. */
+async function git(repo, args) {
+    try {
+        const { stdout } = await execFileAsync('git', ['-C', repo, ...args], { maxBuffer: GIT_MAX_BUFFER, encoding: 'utf8' });
+        return stdout;
+    }
+    catch (error) {
+        const stderr = error.stderr?.trim();
+        throw new GitError(`git ${args.join(' ')} failed: ${stderr || error.message}`);
+    }
+}
+/** The full SHA a ref names, or a GitError. */
+async function resolveRef(repo, ref) {
+    return (await git(repo, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+}
+/** The best common ancestor of two commits: what a pull request is compared against. */
+async function mergeBase(repo, base, head) {
+    return (await git(repo, ['merge-base', base, head])).trim();
+}
+/** The files that differ between two commits, renames detected (`git diff -M`). */
+async function changedPaths(repo, from, to) {
+    const output = await git(repo, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, to, '--']);
+    const parts = output.split('\0');
+    const changes = [];
+    for (let i = 0; i < parts.length - 1;) {
+        const code = parts[i++];
+        if (code.startsWith('R')) {
+            const previousPath = parts[i++];
+            changes.push({ status: 'renamed', path: parts[i++], previousPath });
+        }
+        else if (code.startsWith('C')) {
+            i++;
+            changes.push({ status: 'added', path: parts[i++] });
+        }
+        else {
+            const path = parts[i++];
+            changes.push({ status: code === 'A' ? 'added' : code === 'D' ? 'removed' : 'modified', path });
+        }
+    }
+    return changes;
+}
+/** Every file path in a commit's tree. */
+async function listFilesAt(repo, commit) {
+    return (await git(repo, ['ls-tree', '-r', '-z', '--name-only', commit])).split('\0').filter(Boolean);
+}
+/** The text of a file at a commit, or undefined when the commit has no such file. */
+async function readTextAt(repo, commit, path) {
+    try {
+        return await git(repo, ['show', `${commit}:${path}`]);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A file as stored in a commit, streamed from `git cat-file`: no checkout needed, and the
+ * file is never held in memory whole. A git failure surfaces as a stream error.
+ */
+function gitBlobSource(repo, commit, path) {
+    const open = () => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', repo, 'cat-file', 'blob', `${commit}:${path}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const output = new external_node_stream_.PassThrough();
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        child.stdout.pipe(output, { end: false });
+        child.on('error', (error) => output.destroy(new GitError(`could not run git: ${error.message}`)));
+        child.on('close', (code) => {
+            if (code === 0)
+                output.end();
+            else
+                output.destroy(new GitError(`git could not read ${path} at ${commit.slice(0, 12)}: ${stderr.trim()}`));
+        });
+        output.on('close', () => {
+            if (child.exitCode === null)
+                child.kill();
+        });
+        return output;
+    };
+    // The blob id names the bytes: `git rev-parse` answers from the tree without reading the blob.
+    return {
+        ...streamSource(path, open),
+        contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim(),
+        size: async () => Number((await git(repo, ['cat-file', '-s', `${commit}:${path}`])).trim())
+    };
+}
+/**
+ * A file at a commit from the repository's objects, following Git LFS pointers into the local
+ * LFS store when the objects were fetched.
+ */
+function repoFileSource(repo, commit, path) {
+    return lfsAwareSource(gitBlobSource(repo, commit, path), (0,external_node_path_.join)(repo, '.git'));
+}
+/** What a pull request compares: the merge base of `base` and `head`, and `head`, as SHAs. */
+async function pullRequestRange(repo, baseRef, headRef) {
+    const headSha = await resolveRef(repo, headRef);
+    const baseSha = await mergeBase(repo, await resolveRef(repo, baseRef), headSha);
+    return { baseSha, headSha };
+}
+/** The dataset files that differ between two commits, as audit input read from git objects. */
+async function gitFileChanges(repo, baseSha, headSha, isDataset) {
+    const changes = [];
+    for (const changed of await changedPaths(repo, baseSha, headSha)) {
+        const basePath = changed.previousPath ?? changed.path;
+        if (!isDataset(changed.path) && !isDataset(basePath))
+            continue;
+        changes.push({
+            path: changed.path,
+            status: changed.status,
+            ...(changed.previousPath ? { previousPath: changed.previousPath } : {}),
+            ...(changed.status !== 'added' ? { base: repoFileSource(repo, baseSha, basePath) } : {}),
+            ...(changed.status !== 'removed' ? { head: repoFileSource(repo, headSha, changed.path) } : {})
+        });
+    }
+    return changes;
+}
+
+;// CONCATENATED MODULE: ./src/cli/progress.ts
+const BAR_WIDTH = 20;
+/**
+ * A one-line progress bar on a terminal's stderr: files done, the file being read and the
+ * records read so far. Redrawn at most ten times a second; cleared at the end.
+ */
+class ProgressBar {
+    stream;
+    lastDraw = 0;
+    drawn = false;
+    constructor(stream) {
+        this.stream = stream;
+    }
+    update(progress) {
+        const now = Date.now();
+        if (now - this.lastDraw < 100)
+            return;
+        this.lastDraw = now;
+        const done = Math.round((progress.fileIndex / Math.max(1, progress.fileCount)) * BAR_WIDTH);
+        const bar = '█'.repeat(done) + '░'.repeat(BAR_WIDTH - done);
+        const text = `${bar} ${progress.fileIndex + 1}/${progress.fileCount} ${progress.file} (${progress.side}) ${progress.records.toLocaleString('en-US')} records`;
+        const width = this.stream.columns ?? 100;
+        this.stream.write('\r\x1b[2K' + text.slice(0, width - 1));
+        this.drawn = true;
+    }
+    clear() {
+        if (this.drawn)
+            this.stream.write('\r\x1b[2K');
+        this.drawn = false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A mistake in how the command was called: exit code 2 with a one-line reason. */
+class UsageError extends Error {
+}
+const USAGE = `dataset-audit ${TOOL_VERSION}: audits dataset files record by record.
+
+Usage:
+  dataset-audit diff OLD NEW              two versions of one dataset file
+  dataset-audit scan PATH...              dataset files or folders, with no base
+  dataset-audit pr --repo DIR --base REF --head REF
+                                          the dataset files changed between the merge
+                                          base of REF and head, read from git objects
+  dataset-audit checks                    the checks, their dimensions and settings
+
+Options:
+  --format markdown|json   report format (default: markdown)
+  --out FILE               write the report to FILE instead of standard output
+  --config FILE            configuration (default: ${DEFAULT_CONFIG_PATH}; for pr, read from the base commit)
+  --only CHECK[,CHECK...]  run only these checks
+  --fail-on LEVEL          error | regression | warning | never (overrides the config)
+  --min-score N            fail when the score is under N (overrides the config)
+  --no-progress            no progress bar on a terminal
+  --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
+                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
+                           the next audit against the same base reads only the head
+  --no-cache               neither read nor write the cache
+  --threads N              worker threads for hashing (default: cores - 1, at most 3;
+                           0 keeps everything on one thread)
+  -h, --help               this help
+  -v, --version            the version
+
+Exit status: 0 the gate passes, 1 it fails, 2 usage or operational error.`;
+const OPTIONS = {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    config: { type: 'string' },
+    only: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'min-score': { type: 'string' },
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    'no-progress': { type: 'boolean' },
+    threads: { type: 'string' },
+    cache: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' }
+};
+/** Runs the CLI with `args` (without node and the script) and returns the exit code. */
+async function runCli(args, io) {
+    try {
+        return await dispatch(args, io);
+    }
+    catch (error) {
+        const reason = error instanceof ConfigError ? error.message.replace(/\s*\n\s*/g, '; ') : error.message;
+        io.stderr.write(`dataset-audit: ${error instanceof UsageError ? '' : 'could not audit: '}${reason}\n`);
+        return 2;
+    }
+}
+/** The catalog of checks as a markdown page (docs/checks.md is this output). */
+function checksMarkdown() {
+    const lines = ['# The checks', '', 'Generated by `dataset-audit checks`. Set any of these under `checks:` in the config, globally or per path rule; `enabled: false` turns a check off, `severity` changes its level, `fields` names the fields it reads.', ''];
+    for (const dimension of DIMENSIONS) {
+        const checks = (0,registry/* checkCatalog */.kE)().filter((c) => c.dimension === dimension);
+        if (checks.length === 0)
+            continue;
+        lines.push(`## ${dimension}`, '');
+        for (const check of checks) {
+            lines.push(`### \`${check.id}\` (${check.defaultSeverity})`, '', check.description.endsWith('.') ? check.description : check.description + '.', '');
+            const settings = Object.entries(check.defaults);
+            if (settings.length > 0)
+                lines.push('| setting | default |', '|---|---|', ...settings.map(([key, value]) => `| \`${key}\` | \`${JSON.stringify(value)}\` |`), '');
+        }
+    }
+    return lines.join('\n');
+}
+async function dispatch(args, io) {
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        throw new UsageError(`${error.message} (see --help)`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+        io.stdout.write(USAGE + '\n');
+        return 0;
+    }
+    if (values.version) {
+        io.stdout.write(TOOL_VERSION + '\n');
+        return 0;
+    }
+    const [command, ...paths] = positionals;
+    if (command === 'checks') {
+        io.stdout.write(values.format === 'json' ? JSON.stringify((0,registry/* checkCatalog */.kE)(), null, 2) + '\n' : checksMarkdown());
+        return 0;
+    }
+    const format = values.format ?? 'markdown';
+    if (values.threads !== undefined) {
+        const threads = Number(values.threads);
+        if (!Number.isInteger(threads) || threads < 0 || threads > 64)
+            throw new UsageError(`--threads must be an integer from 0 to 64, not ${values.threads}`);
+        (0,engine_threads/* setWorkerThreads */.O5)(threads);
+    }
+    if (format !== 'markdown' && format !== 'json')
+        throw new UsageError(`--format must be markdown or json, not ${format}`);
+    let prepared;
+    switch (command) {
+        case 'diff':
+            prepared = await prepareDiff(paths, values.config, io);
+            break;
+        case 'scan':
+            prepared = await prepareScan(paths, values.config, io);
+            break;
+        case 'pr':
+            if (paths.length > 0)
+                throw new UsageError(`pr takes no paths (got ${paths[0]}); use --repo, --base and --head`);
+            prepared = await preparePr(values.repo, values.base, values.head, values.config, io);
+            break;
+        case undefined:
+            throw new UsageError('a command is needed: diff, scan or pr (see --help)');
+        default:
+            throw new UsageError(`unknown command ${command}: use diff, scan or pr (see --help)`);
+    }
+    const config = applyOverrides(prepared.config, values['fail-on'], values['min-score']);
+    const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
+    const progress = io.stderr.isTTY && !values['no-progress'] ? new ProgressBar(io.stderr) : undefined;
+    const cacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 };
+    // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
+    const code = runningCodeId();
+    const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats };
+    let report;
+    try {
+        report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) });
+    }
+    finally {
+        progress?.clear();
+    }
+    if (cacheStats.hits > 0)
+        io.stderr.write(`dataset-audit: ${plural(cacheStats.hits, 'base file')} read from the cache (${cacheDir(values.cache, io)})\n`);
+    if (cacheStats.failures > 0)
+        io.stderr.write(`dataset-audit: the cache could not be used for ${plural(cacheStats.failures, 'file')}; the audit read them instead\n`);
+    const output = format === 'json' ? renderJson(report) : renderMarkdown(report, { budget: Number.POSITIVE_INFINITY }) + '\n';
+    if (values.out) {
+        await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, values.out), output);
+        io.stderr.write(`dataset-audit: report written to ${values.out}\n`);
+    }
+    else
+        io.stdout.write(output);
+    if (!report.gate.passed)
+        io.stderr.write(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}\n`);
+    return report.gate.passed ? 0 : 1;
+}
+/** The cache folder: --cache, else $DATASET_AUDIT_CACHE, else the user's cache folder. */
+function cacheDir(option, io) {
+    const configured = option ?? process.env.DATASET_AUDIT_CACHE;
+    if (configured)
+        return (0,external_node_path_.resolve)(io.cwd, configured);
+    return (0,external_node_path_.join)(process.env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'dataset-audit');
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function applyOverrides(config, failOn, minScore) {
+    const result = { ...config };
+    if (failOn !== undefined) {
+        if (!FAIL_ON.includes(failOn))
+            throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not ${failOn}`);
+        result.failOn = failOn;
+    }
+    if (minScore !== undefined) {
+        const value = Number(minScore);
+        if (!Number.isFinite(value) || value < 0 || value > 100)
+            throw new UsageError(`--min-score must be a number from 0 to 100, not ${minScore}`);
+        result.minScore = value;
+    }
+    return result;
+}
+/** A config file from the working tree (the CLI's own files are trusted). */
+async function localConfig(file, io) {
+    const config = await loadConfigFile(file, io.cwd);
+    return { config, loadSchema: async (path) => JSON.parse(await (0,promises_.readFile)((0,external_node_path_.resolve)(io.cwd, path), 'utf8')) };
+}
+async function prepareDiff(paths, configFile, io) {
+    if (paths.length !== 2)
+        throw new UsageError('diff takes two files or two folders: OLD NEW');
+    const [oldPath, newPath] = paths.map((p) => (0,external_node_path_.resolve)(io.cwd, p));
+    const [oldInfo, newInfo] = await Promise.all([oldPath, newPath].map((p) => (0,promises_.stat)(p).catch(() => undefined)));
+    if (!oldInfo || !newInfo)
+        throw new UsageError(`no such file or folder: ${!oldInfo ? paths[0] : paths[1]}`);
+    const labels = { baseLabel: displayPath(oldPath, io.cwd), headLabel: displayPath(newPath, io.cwd) };
+    if (oldInfo.isDirectory() && newInfo.isDirectory()) {
+        // Two snapshots of a dataset repository: the config comes from the old one, as a PR's comes from its base.
+        const { config, loadSchema } = await localConfig(configFile ?? (await existing((0,external_node_path_.join)(oldPath, DEFAULT_CONFIG_PATH))), io);
+        const isDataset = (path) => isDatasetPath(config, path);
+        const changes = await folderChanges(oldPath, newPath, isDataset);
+        const newFiles = (await walk(newPath)).map((f) => (0,external_node_path_.relative)(newPath, f).split(external_node_path_.sep).join('/'));
+        const references = referencePaths(newFiles, changes.map((c) => c.path), config, isDataset).map((path) => (0,readers/* fileSource */.IO)((0,external_node_path_.join)(newPath, path), path));
+        return { changes, config, options: { loadSchema, references, ...labels } };
+    }
+    if (!oldInfo.isFile() || !newInfo.isFile())
+        throw new UsageError('diff takes two files or two folders, not one of each');
+    const { config, loadSchema } = await localConfig(configFile, io);
+    const display = displayPath(newPath, io.cwd);
+    const change = { path: display, status: 'modified', base: (0,readers/* fileSource */.IO)(oldPath, display), head: (0,readers/* fileSource */.IO)(newPath, display) };
+    return { changes: [change], config, options: { loadSchema, ...labels } };
+}
+/** The dataset files that differ between two folders, paired by relative path. */
+async function folderChanges(oldDir, newDir, isDataset) {
+    const relativeFiles = async (dir) => new Set((await walk(dir)).map((f) => (0,external_node_path_.relative)(dir, f).split(external_node_path_.sep).join('/')).filter(isDataset));
+    const [oldFiles, newFiles] = await Promise.all([relativeFiles(oldDir), relativeFiles(newDir)]);
+    const changes = [];
+    for (const path of [...new Set([...oldFiles, ...newFiles])].sort()) {
+        const oldFile = (0,external_node_path_.join)(oldDir, path);
+        const newFile = (0,external_node_path_.join)(newDir, path);
+        if (!newFiles.has(path))
+            changes.push({ path, status: 'removed', base: (0,readers/* fileSource */.IO)(oldFile, path) });
+        else if (!oldFiles.has(path))
+            changes.push({ path, status: 'added', head: (0,readers/* fileSource */.IO)(newFile, path) });
+        else if (!(await sameBytes(oldFile, newFile)))
+            changes.push({ path, status: 'modified', base: (0,readers/* fileSource */.IO)(oldFile, path), head: (0,readers/* fileSource */.IO)(newFile, path) });
+    }
+    return changes;
+}
+async function sameBytes(a, b) {
+    const [sa, sb] = await Promise.all([(0,promises_.stat)(a), (0,promises_.stat)(b)]);
+    if (sa.size !== sb.size)
+        return false;
+    const [ha, hb] = await Promise.all([a, b].map(sha256File));
+    return ha === hb;
+}
+function sha256File(path) {
+    return new Promise((resolvePromise, reject) => {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        (0,external_node_fs_.createReadStream)(path)
+            .on('data', (chunk) => hash.update(chunk))
+            .on('error', reject)
+            .on('end', () => resolvePromise(hash.digest('hex')));
+    });
+}
+async function existing(path) {
+    return (await (0,promises_.stat)(path).catch(() => undefined))?.isFile() ? path : undefined;
+}
+async function prepareScan(paths, configFile, io) {
+    if (paths.length === 0)
+        throw new UsageError('scan takes at least one file or folder');
+    const { config, loadSchema } = await localConfig(configFile, io);
+    const changes = [];
+    for (const path of paths) {
+        const absolute = (0,external_node_path_.resolve)(io.cwd, path);
+        const info = await (0,promises_.stat)(absolute).catch(() => undefined);
+        if (!info)
+            throw new UsageError(`no such file or folder: ${path}`);
+        // A file named on the command line is scanned whatever its name; a folder's files when they are datasets.
+        const files = info.isDirectory() ? (await walk(absolute)).filter((f) => isDatasetPath(config, displayPath(f, io.cwd))) : [absolute];
+        for (const file of files) {
+            const display = displayPath(file, io.cwd);
+            changes.push({ path: display, status: 'scanned', head: (0,readers/* fileSource */.IO)(file, display) });
+        }
+    }
+    return { changes, config, options: { loadSchema } };
+}
+async function preparePr(repo, base, head, configFile, io) {
+    if (!repo || !base || !head)
+        throw new UsageError('pr needs --repo DIR, --base REF and --head REF');
+    const repoDir = (0,external_node_path_.resolve)(io.cwd, repo);
+    const { baseSha, headSha } = await pullRequestRange(repoDir, base, head);
+    // The config and schemas come from the base commit: the head is what is under review.
+    const local = configFile ? await localConfig(configFile, io) : undefined;
+    const configText = local ? undefined : await readTextAt(repoDir, baseSha, DEFAULT_CONFIG_PATH);
+    const config = local?.config ?? (configText === undefined ? defaultConfig() : parseConfig(configText, `${DEFAULT_CONFIG_PATH} at ${baseSha.slice(0, 12)}`));
+    const loadSchema = local?.loadSchema ??
+        (async (path) => {
+            const text = await readTextAt(repoDir, baseSha, path);
+            if (text === undefined)
+                throw new Error(`the schema ${path} named by the config is not in the base commit ${baseSha.slice(0, 12)}`);
+            return JSON.parse(text);
+        });
+    const isDataset = (path) => isDatasetPath(config, path);
+    const changes = await gitFileChanges(repoDir, baseSha, headSha, isDataset);
+    const references = referencePaths(await listFilesAt(repoDir, headSha), changes.map((c) => c.path), config, isDataset).map((path) => repoFileSource(repoDir, headSha, path));
+    return { changes, config, options: { loadSchema, references, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } };
+}
+/** Every file below a folder, skipping VCS and dependency folders. */
+async function walk(dir) {
+    const files = [];
+    for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
+        if (entry.name === '.git' || entry.name === 'node_modules')
+            continue;
+        const full = (0,external_node_path_.join)(dir, entry.name);
+        if (entry.isDirectory())
+            files.push(...(await walk(full)));
+        else if (entry.isFile())
+            files.push(full);
+    }
+    return files.sort();
+}
+/** A path as the user thinks of it: relative to where they ran the command, with forward slashes. */
+function displayPath(absolute, cwd) {
+    const rel = (0,external_node_path_.relative)(cwd, absolute);
+    return (rel.startsWith('..') ? absolute : rel).split(external_node_path_.sep).join('/');
+}
+
+
+/***/ }),
+
+/***/ 1937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dx: () => (/* binding */ serveChecks),
+/* harmony export */   jp: () => (/* binding */ WORKER_CHECK_IDS),
+/* harmony export */   k0: () => (/* binding */ CHECK_WORKER),
+/* harmony export */   mc: () => (/* binding */ runCheckJobInWorker)
+/* harmony export */ });
+/* unused harmony export runCheckJob */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(393);
+/* harmony import */ var _plain_data_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1175);
+/* harmony import */ var _readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
+/* harmony import */ var _readers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8523);
+/**
+ * Checks on a second thread. A large file's side pass gives some of its checks to a worker
+ * that reads the same file itself (reading is the cheap part: about a tenth of what the checks
+ * cost) and sends back what they found, each finding with the position of the record it was
+ * found on; the main thread places them exactly as if it had run the checks itself.
+ */
+
+
+
+
+
+/** `workerData.role` of a check worker. */
+const CHECK_WORKER = 'dataset-audit:checks';
+/**
+ * The checks a worker takes: the costliest per record (about half of all check time on the
+ * benchmark), with summaries of plain data. The rest, with reading, the record index and the
+ * uniqueness hashing, keep the main thread about as busy.
+ */
+const WORKER_CHECK_IDS = new Set(['repetition', 'lexical-diversity', 'llm-artifacts', 'secrets', 'prefix-diversity']);
+/** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
+async function runCheckJob(job) {
+    const findings = [];
+    let position = -1;
+    let recordLine = 0;
+    const runs = job.checks.map(({ id, config }, check) => {
+        const definition = _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_CHECKS */ .c9.find((candidate) => candidate.id === id);
+        if (!definition)
+            throw new Error(`no check ${id} in this build`);
+        const emit = (draft) => void findings.push({ check, position, recordLine, draft });
+        const run = definition.start({ file: job.path, side: job.side, settings: job.settings, config, textFields: config.fields ?? job.textFields });
+        return { run, emit, check };
+    });
+    let records = 0;
+    await (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readDataset */ .JP)((0,_readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__/* .fileSource */ .I)(job.localFile, job.path), {
+        record: (record) => {
+            position = records++;
+            recordLine = record.line;
+            for (const { run, emit } of runs)
+                run.record(record, emit);
+        },
+        // Reading problems are the main thread's: it reads the same bytes.
+        finding: () => undefined
+    }, job.readOptions);
+    position = -1;
+    recordLine = 0;
+    const summaries = [];
+    const applicable = [];
+    const failed = [];
+    for (const { run, emit, check } of runs) {
+        const summary = run.finish(emit, job.baseSummaries[check]);
+        if ((0,_plain_data_js__WEBPACK_IMPORTED_MODULE_4__/* .isPlainData */ .v)(summary))
+            summaries.push(summary);
+        else {
+            summaries.push(undefined);
+            failed.push(check);
+        }
+        applicable.push(run.applicable?.() ?? true);
+    }
+    return { records, findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings, summaries, applicable, failed };
+}
+/** A check worker's side: runs the job it was started with and posts the result. */
+function serveChecks(port, data) {
+    runCheckJob(data.job).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
+}
+/** Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the caller can run the checks itself. */
+function runCheckJobInWorker(entry, job) {
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(entry, { workerData: { role: CHECK_WORKER, job } });
+        const settle = (action) => {
+            if (settled)
+                return;
+            settled = true;
+            action();
+            void worker.terminate();
+        };
+        worker.on('message', (message) => settle(() => (message.result ? resolve(message.result) : reject(new Error(message.error ?? 'the check worker failed')))));
+        worker.on('error', (error) => settle(() => reject(error)));
+        worker.on('exit', (code) => settle(() => reject(new Error(`the check worker exited (${code}) before it answered`))));
+    });
+}
+
+
+/***/ }),
+
+/***/ 808:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   eE: () => (/* binding */ sensitiveSpans),
+/* harmony export */   gh: () => (/* binding */ maskAll),
+/* harmony export */   hQ: () => (/* binding */ maskedExcerpt)
+/* harmony export */ });
+/* unused harmony export mask */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1655);
+/* harmony import */ var _pii_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9160);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4455);
+/**
+ * Masking of detected personal data and credentials, so that no report, annotation or log line
+ * ever carries the value itself: only enough of it to find it again in the file.
+ */
+
+
+
+/** Credential kinds whose first four characters are a public type prefix (`ghp_`, `AKIA`, `eyJh`). */
+const PREFIXED_SECRETS = new Set([
+    'aws-access-key-id',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'google-api-key',
+    'stripe-key',
+    'jwt'
+]);
+function maskEmail(value) {
+    const at = value.lastIndexOf('@');
+    const local = value.slice(0, at);
+    const labels = value.slice(at + 1).split('.');
+    const maskedLocal = local.length > 1 ? `${local[0]}****${local[local.length - 1]}` : `${local}****`;
+    const tld = labels.length > 1 ? labels[labels.length - 1] : '';
+    return `${maskedLocal}@${labels[0][0] ?? ''}****${tld ? `.${tld}` : ''}`;
+}
+/** Every digit but the last `keep` becomes `*`; separators stay, so the shape is still readable. */
+function maskDigits(value, keep) {
+    let digitsLeft = value.replace(/\D/g, '').length;
+    let masked = '';
+    for (const char of value) {
+        if (/\d/.test(char)) {
+            masked += digitsLeft > keep ? '*' : char;
+            digitsLeft--;
+        }
+        else
+            masked += char;
+    }
+    return masked;
+}
+/**
+ * The value as a report may show it: emails `m****z@g****.com` (first and last character of
+ * the local part, first character of the domain, the TLD), cards `**** **** **** 1234`, IBANs
+ * the country and the last four, SSNs `***-**-1234`, phones all digits but the last two,
+ * IP addresses their first group. Credentials keep their 4-character public type prefix
+ * (`ghp_****`, `AKIA****`); credentials without one (generic passwords, AWS secret keys) show
+ * nothing, and private keys only their header line.
+ */
+function mask(kind, value) {
+    const digits = value.replace(/\D/g, '');
+    switch (kind) {
+        case 'email':
+            return maskEmail(value);
+        case 'phone':
+            return maskDigits(value, 2);
+        case 'credit-card':
+            return `**** **** **** ${digits.slice(-4)}`;
+        case 'iban': {
+            const compact = value.replace(/[^A-Za-z0-9]/g, '');
+            return `${compact.slice(0, 2)}** **** ${compact.slice(-4)}`;
+        }
+        case 'ssn':
+            return `***-**-${digits.slice(-4)}`;
+        case 'ipv4':
+            return `${value.split('.')[0]}.***.***.***`;
+        case 'ipv6':
+            return `${value.split(':')[0]}:****`;
+        case 'private-key':
+            return `${value.split('-----')[1] !== undefined ? `-----${value.split('-----')[1]}-----` : ''} ****`.trim();
+        case 'slack-webhook':
+            return 'https://hooks.slack.com/services/****';
+        default:
+            return PREFIXED_SECRETS.has(kind) ? `${value.slice(0, 4)}****` : '****';
+    }
+}
+/**
+ * Every piece of personal data or credential in `text`, whatever the checks' settings: an
+ * excerpt must never show a value just because its kind is not being reported.
+ */
+function sensitiveSpans(text) {
+    return [...(0,_pii_js__WEBPACK_IMPORTED_MODULE_0__/* .findPii */ .IF)(text), ...(0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .findSecrets */ .dL)(text)].sort((a, b) => a.start - b.start);
+}
+/** `text` with every piece of personal data and every credential in it masked. */
+function maskAll(text) {
+    let masked = '';
+    let position = 0;
+    for (const span of sensitiveSpans(text)) {
+        if (span.start < position)
+            continue;
+        masked += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    return masked + text.slice(position);
+}
+/**
+ * A short excerpt of `text` around `focus`, with every sensitive span in the window (and the
+ * focus, unless `maskFocus` is false) replaced by its mask and whitespace collapsed, e.g.
+ * `…write to m****z@g****.com for…`.
+ */
+function maskedExcerpt(text, focus, spans, options = {}) {
+    const radius = options.radius ?? 30;
+    const others = spans.filter((span) => span.start !== focus.start || span.end !== focus.end);
+    const all = (options.maskFocus === false ? others : [...others, focus]).sort((a, b) => a.start - b.start);
+    let start = Math.max(0, focus.start - radius);
+    let end = Math.min(text.length, focus.end + radius);
+    // Widen the window to whole spans, so no value is cut in half and left partly readable.
+    for (const span of all) {
+        if (span.start < start && span.end > start)
+            start = span.start;
+        if (span.start < end && span.end > end)
+            end = span.end;
+    }
+    let excerpt = '';
+    let position = start;
+    for (const span of all) {
+        if (span.end <= position || span.start >= end)
+            continue;
+        if (span.start < position) {
+            // Overlaps a span already masked: hide the rest of it too.
+            excerpt += '****';
+        }
+        else
+            excerpt += text.slice(position, span.start) + mask(span.kind, span.value);
+        position = span.end;
+    }
+    excerpt += text.slice(position, end);
+    excerpt = excerpt.replace(/\s+/g, ' ').trim();
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .truncate */ .xv)(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
+}
+
+
+/***/ }),
+
+/***/ 9160:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tw: () => (/* binding */ PII_KINDS),
+  IF: () => (/* binding */ findPii)
+});
+
+// UNUSED EXPORTS: IBAN_LENGTHS, cardBrand, ibanValid, luhnValid, reservedIpv4, reservedIpv6, ssnValid
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+// EXTERNAL MODULE: ./src/engine/checks/detectors/spans.ts
+var spans = __nccwpck_require__(6775);
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/pii.ts
+/**
+ * Rule-based detectors of personal data in free text: email addresses, phone numbers, payment
+ * card numbers, IBANs, US social security numbers, IPv4 and IPv6 addresses.
+ *
+ * Every detector looks for a shape with a linear-time regular expression (no nested unbounded
+ * quantifiers) and then validates the candidate in code (Luhn, mod-97, NANP and SSA rules), so
+ * a number is only reported when it could really be one. Values that are real-shaped but
+ * reserved for examples and documentation are returned with a `reserved` reason, so callers can
+ * report them as information instead of a leak.
+ */
+
+
+/** The kinds of personal data the detectors know. */
+const PII_KINDS = ['email', 'phone', 'credit-card', 'iban', 'ssn', 'ipv4', 'ipv6'];
+// ---------------------------------------------------------------------------------------------
+// Checksums and registries
+/** True when the digits pass the Luhn (mod 10) checksum used by payment card numbers. */
+function luhnValid(digits) {
+    if (!/^\d+$/.test(digits))
+        return false;
+    let sum = 0;
+    let double = false;
+    for (let i = digits.length - 1; i >= 0; i--) {
+        let digit = digits.charCodeAt(i) - 48;
+        if (double) {
+            digit *= 2;
+            if (digit > 9)
+                digit -= 9;
+        }
+        sum += digit;
+        double = !double;
+    }
+    return sum % 10 === 0;
+}
+/**
+ * IBAN length per country, from the SWIFT IBAN registry (ISO 13616), including the countries
+ * added up to 2024 (BI, DJ, FK, HN, LY, MN, NI, OM, RU, SD, SO, YE).
+ */
+const IBAN_LENGTHS = {
+    AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29,
+    BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29,
+    ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
+    HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20,
+    LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19,
+    MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
+    PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24,
+    SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+    YE: 30
+};
+/**
+ * True when `iban` (compact, upper case) has its country's registry length and passes the
+ * ISO 7064 mod-97-10 check.
+ */
+function ibanValid(iban) {
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
+        return false;
+    if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length)
+        return false;
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    // Digit by digit so the number never leaves the safe integer range.
+    let remainder = 0;
+    for (const char of rearranged) {
+        const code = char.charCodeAt(0);
+        const value = code <= 57 ? code - 48 : code - 55;
+        remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+    }
+    return remainder === 1;
+}
+/** Card brands by issuer prefix (IIN ranges) with the lengths each issues. */
+const CARD_BRANDS = [
+    { brand: 'Visa', prefixes: ['4'], lengths: [13, 16, 19] },
+    { brand: 'Mastercard', prefixes: [[51, 55], [2221, 2720]], lengths: [16] },
+    { brand: 'American Express', prefixes: ['34', '37'], lengths: [15] },
+    { brand: 'Discover', prefixes: ['6011', [644, 649], '65', [622126, 622925]], lengths: [16, 17, 18, 19] },
+    { brand: 'Diners Club', prefixes: [[300, 305], '36', '38', '39', '3095'], lengths: [14, 15, 16, 17, 18, 19] },
+    { brand: 'JCB', prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] },
+    { brand: 'UnionPay', prefixes: ['62', '81'], lengths: [16, 17, 18, 19] },
+    { brand: 'Maestro', prefixes: ['5018', '5019', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '6799'], lengths: [13, 14, 15, 16, 17, 18, 19] },
+    { brand: 'Mir', prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] },
+    { brand: 'RuPay', prefixes: ['60', '508', '652', '653'], lengths: [16] },
+    { brand: 'Troy', prefixes: ['9792'], lengths: [16] },
+    // UATP, which includes the AirPlus corporate cards (1220...).
+    { brand: 'UATP', prefixes: ['1'], lengths: [15] }
+];
+/** The card brand whose issuer prefix and length fit `digits`, if any. */
+function cardBrand(digits) {
+    for (const { brand, prefixes, lengths } of CARD_BRANDS) {
+        if (!lengths.includes(digits.length))
+            continue;
+        for (const prefix of prefixes) {
+            if (typeof prefix === 'string') {
+                if (digits.startsWith(prefix))
+                    return brand;
+            }
+            else {
+                const width = String(prefix[0]).length;
+                const head = Number(digits.slice(0, width));
+                if (head >= prefix[0] && head <= prefix[1])
+                    return brand;
+            }
+        }
+    }
+    return undefined;
+}
+/**
+ * True when `ssn` (`AAA-GG-SSSS` or nine digits) could have been issued: the SSA never issues
+ * area 000, 666 or 900-999, group 00 or serial 0000.
+ */
+function ssnValid(ssn) {
+    const digits = ssn.replace(/[- ]/g, '');
+    if (!/^\d{9}$/.test(digits))
+        return false;
+    const area = Number(digits.slice(0, 3));
+    return area !== 0 && area !== 666 && area < 900 && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+}
+// ---------------------------------------------------------------------------------------------
+// Context
+/** Words that, just before a number, say it is a phone number. */
+const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|dial|contact|whatsapp|sms|text me|reach me|hotline)\b/i;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social security|social-security|soc sec)\b/i;
+/** Words before a dotted quad that make it a version or section number, not an address. */
+const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|section|chapter|step|§)\.?\s*)$/i;
+const CONTEXT_WINDOW = 40;
+function contextBefore(text, start) {
+    return text.slice(Math.max(0, start - CONTEXT_WINDOW), start);
+}
+/** True when an arithmetic operator sits right before or after the span (`6000-600-150-1200-2000`). */
+function arithmeticAround(text, start, end) {
+    let before = start - 1;
+    while (before >= 0 && text[before] === ' ')
+        before--;
+    let after = end;
+    while (after < text.length && text[after] === ' ')
+        after++;
+    const previous = before >= 0 ? text[before] : '';
+    const next = after < text.length ? text[after] : '';
+    return /[=+*/×÷<>^]/.test(previous) || /[=+*/×÷<>^]/.test(next);
+}
+// ---------------------------------------------------------------------------------------------
+// Detectors
+const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+/** `icon@2x.png` is a file name, not an address. */
+const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'css', 'js', 'ts', 'py', 'json', 'txt', 'pdf', 'zip']);
+const EXAMPLE_DOMAINS = /(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid|localhost)$/;
+function findEmails(text, out) {
+    for (const match of text.matchAll(EMAIL)) {
+        const value = match[0];
+        const domain = value.slice(value.indexOf('@') + 1).toLowerCase();
+        const tld = domain.slice(domain.lastIndexOf('.') + 1);
+        if (FILE_EXTENSIONS.has(tld))
+            continue;
+        const start = match.index;
+        out.push({
+            kind: 'email',
+            start,
+            end: start + value.length,
+            value,
+            ...(EXAMPLE_DOMAINS.test(domain) ? { reserved: 'reserved example domain (RFC 2606)' } : {})
+        });
+    }
+}
+/**
+ * North American numbers: optional `+1`/`1`, area code bare or in parentheses, exchange, line.
+ * Separators are captured so the code can require them to be consistent.
+ */
+const NANP = /(?<![\w+.\-/])(?:(\+?1)([-. ]?))?(?:\((\d{3})\)( ?)|(\d{3})([-. ]?))(\d{3})([-. ]?)(\d{4})(?!\w|[.\-/]\d)/g;
+/** Any `+` followed by digits and separators: international numbers, validated in code. */
+const INTERNATIONAL = /(?<![\w+])\+[1-9][\d\-. ()]{6,22}\d/g;
+function nanpCodeValid(code) {
+    return code[0] >= '2' && code[0] <= '9' && code.slice(1) !== '11';
+}
+function findPhones(text, out) {
+    for (const match of text.matchAll(NANP)) {
+        const [value, country, countrySep, parenArea, parenSep, bareArea, areaSep, exchange, lineSep, line] = match;
+        const start = match.index;
+        const end = start + value.length;
+        const area = parenArea ?? bareArea;
+        if (area === undefined || exchange === undefined || line === undefined)
+            continue;
+        if (country === '1' && countrySep === '')
+            continue; // 11 digits glued: an id, not a number
+        let strong;
+        if (parenArea !== undefined) {
+            // `(425) 882-9090`, `(425)882-9090`; `(425) 8829090` needs context.
+            strong = lineSep !== '' && (lineSep !== ' ' || parenSep === ' ');
+        }
+        else {
+            if (areaSep !== lineSep && !(areaSep === ' ' && lineSep === ''))
+                continue;
+            // Dashes and dots are phone separators; spaces or nothing also fit lists of numbers.
+            strong = (areaSep === '-' || areaSep === '.') || (country !== undefined && country.startsWith('+') && areaSep !== '');
+        }
+        if (arithmeticAround(text, start, end))
+            continue;
+        const context = PHONE_CONTEXT.test(contextBefore(text, start));
+        const valid = nanpCodeValid(area) && nanpCodeValid(exchange);
+        // A labelled, phone-shaped placeholder like `Phone: (123) 456-7891` still reads as a phone.
+        if (!(valid ? strong || context : strong && context))
+            continue;
+        const fictional = exchange === '555' && line.startsWith('01');
+        out.push({
+            kind: 'phone',
+            start,
+            end,
+            value,
+            ...(fictional ? { reserved: 'fictional 555-01XX number' } : {})
+        });
+    }
+    for (const match of text.matchAll(INTERNATIONAL)) {
+        const value = match[0];
+        const start = match.index;
+        // North American numbers were read above, with their own rules.
+        if (value.startsWith('+1') || /[-. ]{2}|\(\)/.test(value))
+            continue;
+        const digits = value.replace(/\D/g, '');
+        if (digits.length < 8 || digits.length > 15)
+            continue;
+        const end = start + value.length;
+        if (/\w/.test(text[end] ?? '') || arithmeticAround(text, start, end))
+            continue;
+        // After a number, `+` is an operator (`5 +44 20`), not a country code.
+        if (/[\d)]\s*$/.test(text.slice(Math.max(0, start - 4), start)))
+            continue;
+        // A bare `+4420...` run is a number or an id unless something says it is a phone.
+        if (!/[-. ()]/.test(value) && !PHONE_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        out.push({ kind: 'phone', start, end, value });
+    }
+}
+/** 13-19 digits, optionally in groups separated by spaces or dashes. */
+const CARD = /(?<![\w.\-/+,])\d(?:[ -]?\d){12,18}(?!\w|[.,\-/]\d)/g;
+function findCards(text, out) {
+    for (const match of text.matchAll(CARD)) {
+        const separators = new Set(match[0].replace(/\d/g, ''));
+        if (separators.size > 1)
+            continue;
+        const [separator] = separators;
+        const groups = separator === undefined ? [match[0]] : match[0].split(separator);
+        if (separator !== undefined && groups.some((group) => group.length < 3 || group.length > 6))
+            continue;
+        // The greedy match may have taken a following group (`4012 8888 8888 1881 123`): drop
+        // trailing groups until a valid number is left.
+        for (let count = groups.length; count >= 1; count--) {
+            const value = groups.slice(0, count).join(separator ?? '');
+            const digits = value.replace(/\D/g, '');
+            if (digits.length < 13)
+                break;
+            if (cardBrand(digits) === undefined || !luhnValid(digits))
+                continue;
+            const start = match.index;
+            if (!arithmeticAround(text, start, start + value.length))
+                out.push({ kind: 'credit-card', start, end: start + value.length, value });
+            break;
+        }
+    }
+}
+/** A country code and check digits; the rest is read in code, by the country's length. */
+const IBAN_START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?=[ -]?[A-Z0-9])/g;
+function findIbans(text, out) {
+    for (const match of text.matchAll(IBAN_START)) {
+        const start = match.index;
+        const length = IBAN_LENGTHS[match[0].slice(0, 2)];
+        if (length === undefined)
+            continue;
+        let compact = match[0];
+        let position = start + 4;
+        const separator = text[position] === ' ' || text[position] === '-' ? text[position] : '';
+        if (separator === '') {
+            // Compact: `DE89370400440532013000`.
+            const body = text.slice(position, position + length - 4);
+            if (!/^[A-Z0-9]*$/.test(body))
+                continue;
+            compact += body;
+            position += body.length;
+        }
+        else {
+            // Printed in groups of four (`DE89 3704 0044 0532 0130 00`); only the last may be short.
+            while (compact.length < length && text[position] === separator) {
+                const group = /^[A-Z0-9]{1,4}/.exec(text.slice(position + 1, position + 5));
+                if (group === null)
+                    break;
+                compact += group[0];
+                position += 1 + group[0].length;
+                if (group[0].length < 4)
+                    break;
+            }
+        }
+        if (compact.length !== length || /[A-Za-z0-9]/.test(text[position] ?? ''))
+            continue;
+        if (!ibanValid(compact))
+            continue;
+        out.push({ kind: 'iban', start, end: position, value: text.slice(start, position) });
+    }
+}
+const SSN = /(?<![\w.\-/+])(\d{3})([- ]?)(\d{2})\2(\d{4})(?!\w|[.\-/]\d)/g;
+/** SSNs printed in advertising and examples; the SSA voided 078-05-1120 and 219-09-9999. */
+const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
+function findSsns(text, out) {
+    for (const match of text.matchAll(SSN)) {
+        const value = match[0];
+        const start = match.index;
+        if (!ssnValid(value))
+            continue;
+        // Nine bare or space-separated digits are as likely a count or an id: they need context.
+        if (match[2] !== '-' && !SSN_CONTEXT.test(contextBefore(text, start)))
+            continue;
+        if (arithmeticAround(text, start, start + value.length))
+            continue;
+        out.push({
+            kind: 'ssn',
+            start,
+            end: start + value.length,
+            value,
+            ...(SAMPLE_SSNS.has(value.replace(/\D/g, '')) ? { reserved: 'well-known sample number' } : {})
+        });
+    }
+}
+/** A dotted quad; not one inside a longer dotted or comma-separated run of numbers (`1.2.3.4,5`). */
+const IPV4 = /(?<![\w.-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.[\d.]|,\d)/g;
+/** Public resolvers that appear in every networking tutorial (`ping 8.8.8.8`). */
+const PUBLIC_RESOLVERS = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
+/** Why an IPv4 address is not a public host address, when it is not. */
+function reservedIpv4(octets) {
+    const [a, b, c] = octets;
+    if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
+        return 'documentation range (RFC 5737)';
+    }
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+        return 'private range (RFC 1918)';
+    if (a === 127)
+        return 'loopback address';
+    if (a === 0)
+        return 'unspecified address';
+    if (a === 169 && b === 254)
+        return 'link-local address';
+    if (a >= 224)
+        return 'multicast, reserved or netmask value';
+    if (PUBLIC_RESOLVERS.has(octets.join('.')))
+        return 'well-known public DNS resolver';
+    return undefined;
+}
+function findIpv4s(text, out) {
+    for (const match of text.matchAll(IPV4)) {
+        const parts = match.slice(1, 5);
+        if (parts.some((part) => part.length > 1 && part.startsWith('0')))
+            continue;
+        const octets = parts.map(Number);
+        if (octets.some((octet) => octet > 255))
+            continue;
+        const start = match.index;
+        if (VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start)))
+            continue;
+        const reserved = reservedIpv4(octets);
+        out.push({ kind: 'ipv4', start, end: start + match[0].length, value: match[0], ...(reserved ? { reserved } : {}) });
+    }
+}
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\w)/g;
+/** Why an IPv6 address is not a public host address, when it is not. */
+function reservedIpv6(address) {
+    const lower = address.toLowerCase();
+    if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:'))
+        return 'documentation range (RFC 3849)';
+    if (/^fe[89ab]/.test(lower))
+        return 'link-local address';
+    if (/^f[cd]/.test(lower))
+        return 'unique local (private) address';
+    if (lower.startsWith('ff'))
+        return 'multicast address';
+    if (/^[0:]*1?$/.test(lower))
+        return 'loopback or unspecified address';
+    return undefined;
+}
+function findIpv6s(text, out) {
+    for (const match of text.matchAll(IPV6)) {
+        const value = match[0];
+        if (!(0,external_node_net_namespaceObject.isIPv6)(value))
+            continue;
+        const groups = value.split(':').filter((group) => group !== '');
+        // `1::2` is a Python slice and `::1` says nothing about anyone; a real address has more
+        // groups, or starts with a full four-digit prefix (`fe80::1`, `2001:db8::`).
+        const first = value.split(':')[0];
+        if (groups.length < 3 && !(value.includes('::') && groups.length >= 2 && first.length === 4 && /\d/.test(first)))
+            continue;
+        const start = match.index;
+        const reserved = reservedIpv6(value);
+        out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
+    }
+}
+const DETECTORS = [
+    ['email', findEmails, /@/],
+    ['iban', findIbans, /[A-Z]{2}\d{2}/],
+    ['credit-card', findCards, /\d{4}/],
+    ['ssn', findSsns, /\d{3}/],
+    ['phone', findPhones, /\d\d/],
+    ['ipv4', findIpv4s, /\d\.\d/],
+    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
+];
+/**
+ * The personal data in `text`, in order of position. Overlapping candidates are resolved in
+ * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
+ */
+function findPii(text, kinds = new Set(PII_KINDS)) {
+    const found = [];
+    for (const [kind, detect, hint] of DETECTORS) {
+        if (kinds.has(kind) && hint.test(text))
+            detect(text, found);
+    }
+    return (0,spans/* dropOverlaps */.u)(found, DETECTORS.map(([kind]) => kind));
+}
+
+
+/***/ }),
+
+/***/ 4455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   XU: () => (/* binding */ DEFAULT_MIN_ENTROPY),
+/* harmony export */   d2: () => (/* binding */ SECRET_KINDS),
+/* harmony export */   dL: () => (/* binding */ findSecrets),
+/* harmony export */   pk: () => (/* binding */ SECRET_LABELS)
+/* harmony export */ });
+/* unused harmony exports shannonEntropy, isJwt */
+/* harmony import */ var _spans_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6775);
+/**
+ * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
+ * prefix, private key blocks, JSON Web Tokens, and `password=`/`api_key=` assignments whose
+ * value looks random. Every pattern is linear-time; values are checked in code (JWT headers are
+ * decoded, generic values must have enough entropy).
+ */
+
+/** The kinds of credentials the detectors know; on overlap the earlier kind wins. */
+const SECRET_KINDS = [
+    'aws-access-key-id',
+    'aws-secret-key',
+    'github-token',
+    'openai-key',
+    'anthropic-key',
+    'slack-token',
+    'slack-webhook',
+    'google-api-key',
+    'stripe-key',
+    'private-key',
+    'jwt',
+    'generic-secret'
+];
+/** What a report calls each kind. */
+const SECRET_LABELS = {
+    'aws-access-key-id': 'AWS access key id',
+    'aws-secret-key': 'AWS secret access key',
+    'github-token': 'GitHub token',
+    'openai-key': 'OpenAI API key',
+    'anthropic-key': 'Anthropic API key',
+    'slack-token': 'Slack token',
+    'slack-webhook': 'Slack webhook URL',
+    'google-api-key': 'Google API key',
+    'stripe-key': 'Stripe live key',
+    'private-key': 'private key block',
+    jwt: 'JSON Web Token',
+    'generic-secret': 'hard-coded password or API key'
+};
+/** Shannon entropy of `value` in bits per character. */
+function shannonEntropy(value) {
+    if (value.length === 0)
+        return 0;
+    const counts = new Map();
+    for (const char of value)
+        counts.set(char, (counts.get(char) ?? 0) + 1);
+    let entropy = 0;
+    for (const count of counts.values()) {
+        const p = count / value.length;
+        entropy -= p * Math.log2(p);
+    }
+    return entropy;
+}
+/** True when `token` is a JWT: three base64url parts whose first decodes to JSON with `alg`. */
+function isJwt(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        return false;
+    try {
+        const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+        return header !== null && typeof header === 'object' && 'alg' in header && typeof header.alg === 'string';
+    }
+    catch {
+        return false;
+    }
+}
+/** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
+function looksRandom(value) {
+    return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
+}
+const PREFIXED = [
+    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
+    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
+    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
+    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
+    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
+    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
+    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
+];
+/** The header line; the block only counts when key material follows it. */
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}/;
+/** An AWS secret key: 40 base64 characters assigned to a name that says so. */
+const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+/** `password = "..."`, `api_key: ...`, `"client_secret": "..."`: the name, then the value. */
+const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
+/** Placeholders and code that only look like values. */
+const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
+/** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
+const DEFAULT_MIN_ENTROPY = 3;
+function findPrefixed(text, out) {
+    for (const { kind, pattern, valid } of PREFIXED) {
+        for (const match of text.matchAll(pattern)) {
+            const value = match[0];
+            if (valid !== undefined && !valid(value))
+                continue;
+            out.push({
+                kind,
+                start: match.index,
+                end: match.index + value.length,
+                value,
+                ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
+            });
+        }
+    }
+}
+function findPrivateKeys(text, out) {
+    for (const match of text.matchAll(PRIVATE_KEY)) {
+        const bodyStart = match.index + match[0].length;
+        if (!KEY_MATERIAL.test(text.slice(bodyStart, bodyStart + 300).replace(/\\n|\s/g, '')))
+            continue;
+        // The block runs to its footer (a 4096-bit RSA key is about 3,200 characters).
+        const footer = /-----END [A-Z0-9 ]{0,40}-----/.exec(text.slice(bodyStart, bodyStart + 8000));
+        const end = footer !== null ? bodyStart + footer.index + footer[0].length : Math.min(text.length, bodyStart + 300);
+        out.push({ kind: 'private-key', start: match.index, end, value: text.slice(match.index, end) });
+    }
+}
+function findAssignments(text, out, minEntropy) {
+    for (const match of text.matchAll(AWS_SECRET)) {
+        const value = match[1];
+        if (!looksRandom(value))
+            continue;
+        const start = match.index + match[0].length - value.length;
+        out.push({
+            kind: 'aws-secret-key',
+            start,
+            end: start + value.length,
+            value,
+            ...(value.endsWith('EXAMPLEKEY') ? { reserved: 'AWS documentation example' } : {})
+        });
+    }
+    for (const match of text.matchAll(ASSIGNMENT)) {
+        const value = match[1].replace(/[.,;]+$/, '');
+        const start = match.index + match[0].length - match[1].length;
+        // A call (`password=input(...)`) or an attribute chain is code, not a value.
+        if (text[start + match[1].length] === '(' || PLACEHOLDER.test(value))
+            continue;
+        if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < minEntropy)
+            continue;
+        out.push({ kind: 'generic-secret', start, end: start + value.length, value });
+    }
+}
+/** Cheap test that skips texts with no credential-shaped substring at all. */
+const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
+/**
+ * The credentials in `text`, in order of position. A prefixed key inside an assignment is
+ * reported once, under its specific kind.
+ */
+function findSecrets(text, options = {}) {
+    if (!HINT.test(text))
+        return [];
+    const kinds = options.kinds ?? new Set(SECRET_KINDS);
+    const found = [];
+    findPrefixed(text, found);
+    findPrivateKeys(text, found);
+    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
+    return (0,_spans_js__WEBPACK_IMPORTED_MODULE_0__/* .dropOverlaps */ .u)(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
+}
+
+
+/***/ }),
+
+/***/ 6775:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ dropOverlaps)
+/* harmony export */ });
+/**
+ * Keeps, of any overlapping spans, the one whose kind comes first in `rank` (then the earlier
+ * one), and returns the kept spans in text order.
+ */
+function dropOverlaps(spans, rank) {
+    const ordered = [...spans].sort((a, b) => rank.indexOf(a.kind) - rank.indexOf(b.kind) || a.start - b.start);
+    const kept = [];
+    for (const span of ordered) {
+        if (!kept.some((other) => span.start < other.end && other.start < span.end))
+            kept.push(span);
+    }
+    return kept.sort((a, b) => a.start - b.start);
+}
+
+
+/***/ }),
+
+/***/ 393:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  c9: () => (/* binding */ ALL_CHECKS),
+  kE: () => (/* binding */ checkCatalog)
+});
+
+// UNUSED EXPORTS: findCheck
+
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
+var uniqueness = __nccwpck_require__(6848);
+// EXTERNAL MODULE: ./src/engine/text.ts
+var engine_text = __nccwpck_require__(1655);
+;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
+/**
+ * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
+ * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
+ * item) and as pure functions over whole arrays, which feed the same tallies.
+ */
+/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+class CohenTally {
+    pairs = new Map();
+    first = new Map();
+    second = new Map();
+    agreeing = 0;
+    total = 0;
+    add(a, b) {
+        this.total++;
+        if (a === b)
+            this.agreeing++;
+        const pair = JSON.stringify([a, b]);
+        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
+        this.first.set(a, (this.first.get(a) ?? 0) + 1);
+        this.second.set(b, (this.second.get(b) ?? 0) + 1);
+    }
+    /** Distinct labels seen from either annotator. */
+    get categories() {
+        return new Set([...this.first.keys(), ...this.second.keys()]).size;
+    }
+    result() {
+        const n = this.total;
+        if (n === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        let marginalProducts = 0;
+        for (const [label, count] of this.first)
+            marginalProducts += count * (this.second.get(label) ?? 0);
+        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
+        // result matches `cohen_kappa_score` to the last digits.
+        const observedDisagreement = n - this.agreeing;
+        const expectedDisagreement = (n * n - marginalProducts) / n;
+        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
+        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
+    }
+}
+/**
+ * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
+ * item must have the same number of raters. Memory: one total per category.
+ */
+class FleissTally {
+    totals = new Map();
+    raters = 0;
+    items = 0;
+    sumAgreement = 0;
+    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
+    add(counts) {
+        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+        let raters = 0;
+        let squares = 0;
+        for (const [, count] of entries) {
+            raters += count;
+            squares += count * count;
+        }
+        if (this.items === 0)
+            this.raters = raters;
+        else if (raters !== this.raters)
+            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
+        if (raters < 2)
+            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
+        for (const [category, count] of entries)
+            if (count > 0)
+                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    /** Distinct categories chosen at least once. */
+    get categories() {
+        return this.totals.size;
+    }
+    result() {
+        if (this.items === 0)
+            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
+        const ratings = this.items * this.raters;
+        let expected = 0;
+        for (const total of this.totals.values())
+            expected += (total / ratings) ** 2;
+        const observed = this.sumAgreement / this.items;
+        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
+        return { kappa, observed, expected, items: this.items };
+    }
+}
+/**
+ * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
+ * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
+ */
+function cohenKappa(a, b) {
+    if (a.length !== b.length)
+        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
+    const tally = new CohenTally();
+    a.forEach((label, i) => tally.add(label, b[i]));
+    return tally.result().kappa;
+}
+/**
+ * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
+ * the number of raters who put item i in category j. Every row must sum to the same number of
+ * raters (at least 2).
+ */
+function fleissKappa(table) {
+    const tally = new FleissTally();
+    for (const row of table)
+        tally.add(new Map(row.map((count, j) => [String(j), count])));
+    return tally.result().kappa;
+}
+/** Landis & Koch's (1977) words for a kappa value. */
+function landisKochBand(kappa) {
+    if (Number.isNaN(kappa))
+        return 'undefined';
+    if (kappa < 0)
+        return 'poor';
+    if (kappa <= 0.2)
+        return 'slight';
+    if (kappa <= 0.4)
+        return 'fair';
+    if (kappa <= 0.6)
+        return 'moderate';
+    if (kappa <= 0.8)
+        return 'substantial';
+    return 'almost perfect';
+}
+
+// EXTERNAL MODULE: ./src/engine/hash.ts
+var hash = __nccwpck_require__(5448);
+;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+
+/**
+ * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
+ * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
+ * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ */
+function labelsOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+/**
+ * The identity of a label once case, spacing, punctuation and Unicode width are set aside
+ * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
+ * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ */
+function labelKey(label) {
+    const text = label.normalize('NFKC').trim();
+    if (NUMBER.test(text))
+        return `#${Number(text)}`;
+    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
+    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
+}
+/**
+ * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
+ * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
+ * (full-width letters and the like).
+ */
+function spellingDifference(a, b) {
+    const x = a.normalize('NFKC');
+    const y = b.normalize('NFKC');
+    const noSpace = (text) => text.replace(/\s+/gu, '');
+    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
+    const kinds = [];
+    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
+        if (x.trim() !== y.trim())
+            kinds.push('number format');
+        if (noSpace(x) === noSpace(y) && x !== y)
+            kinds.push('spacing');
+    }
+    else {
+        // With the same key, what is left once two of the three are removed is the third.
+        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
+            kinds.push('case');
+        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
+            kinds.push('spacing');
+        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
+            kinds.push('punctuation');
+    }
+    if (kinds.length === 0)
+        return a === b ? 'nothing' : 'Unicode form';
+    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
+function normaliseText(text) {
+    // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
+    const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+    return composed.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const NON_ASCII = /[^\x00-\x7f]/;
+const imul = Math.imul;
+/**
+ * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
+ * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
+ * conflicting-labels check hashes every input and output of a file.
+ */
+function normalisedHash(text) {
+    if (NON_ASCII.test(text)) {
+        const normalised = normaliseText(text);
+        return normalised === '' ? undefined : (0,hash/* hash53 */.$l)(normalised);
+    }
+    let h1 = hash/* HASH_SEED_1 */.TK;
+    let h2 = hash/* HASH_SEED_2 */._3;
+    let started = false;
+    let pendingSpace = false;
+    for (let i = 0; i < text.length; i++) {
+        let code = text.charCodeAt(i);
+        if (code === 32 || (code >= 9 && code <= 13)) {
+            pendingSpace = started;
+            continue;
+        }
+        if (pendingSpace) {
+            h1 = imul(h1 ^ 32, hash/* HASH_MULTIPLIER_1 */.hS);
+            h2 = imul(h2 ^ 32, hash/* HASH_MULTIPLIER_2 */.a_);
+            pendingSpace = false;
+        }
+        if (code >= 65 && code <= 90)
+            code += 32;
+        h1 = imul(h1 ^ code, hash/* HASH_MULTIPLIER_1 */.hS);
+        h2 = imul(h2 ^ code, hash/* HASH_MULTIPLIER_2 */.a_);
+        started = true;
+    }
+    return started ? (0,hash/* finishHash */.uf)(h1, h2) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
+/**
+ * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
+ * `unknown`, so a check reads each threshold through one of these and falls back to its default
+ * when the value is missing or of the wrong type (the config validator reports the bad value).
+ */
+/** A finite number setting, else `fallback`. */
+function numberSetting(config, name, fallback) {
+    const value = config[name];
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+/** A non-empty string setting, else undefined. */
+function stringSetting(config, name) {
+    const value = config[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** A list of non-empty strings, else undefined (an empty list counts as unset). */
+function stringListSetting(config, name) {
+    const value = config[name];
+    if (!Array.isArray(value))
+        return undefined;
+    const strings = value.filter((item) => typeof item === 'string' && item !== '');
+    return strings.length > 0 ? strings : undefined;
+}
+/**
+ * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
+ * whose key is not an integer or whose value is not a finite number are ignored.
+ */
+function numberMapSetting(config, name, fallback) {
+    const value = config[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return new Map(fallback);
+    const map = new Map();
+    for (const [key, limit] of Object.entries(value)) {
+        const n = Number(key);
+        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
+            map.set(n, limit);
+    }
+    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
+
 
 
 
 /**
- * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
- * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
- * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
+ * The annotator groups configured: `config.pairs` (several dimensions), else one group from
+ * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
  */
-class RecordHasher {
-    settings;
-    tokens = new shingles/* Tokens */.DQ();
-    shingler = new shingles/* Shingler */.jn();
-    minHasher;
-    signature;
-    parts = [];
-    /** The two halves of the loaded record's exact hash. */
-    exact = new Int32Array(2);
-    constructor(settings) {
-        this.settings = settings;
-        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
-        this.signature = new Int32Array(settings.permutations);
+function annotatorGroups(config) {
+    const groups = [];
+    const pairs = config.pairs;
+    if (Array.isArray(pairs)) {
+        for (const entry of pairs) {
+            if (!isPlainObject(entry))
+                continue;
+            const annotators = stringListSetting(entry, 'annotators');
+            if (!annotators || annotators.length < 2)
+                continue;
+            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
+        }
+        return groups;
     }
-    /**
-     * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
-     * count; 0 means it has no text to compare.
-     */
-    load(parts) {
-        this.parts = parts;
-        this.tokens.load(parts);
-        this.tokens.digest(this.exact);
-        return this.tokens.words;
+    const annotators = stringListSetting(config, 'annotators');
+    if (annotators && annotators.length >= 2)
+        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
+    return groups;
+}
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * `agreement`: inter-annotator agreement for items labelled by several annotators, each
+ * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
+ * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
+ * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
+ * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
+ *
+ * Checks run on one file at a time, so the supported layout is one record per item with a column
+ * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
+ * a file first; items only one annotator labelled then have an empty column and are counted as
+ * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
+ */
+const agreementCheck = {
+    id: 'agreement',
+    dimension: 'consistency',
+    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
+        annotators: undefined,
+        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
+        pairs: undefined,
+        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
+        minKappa: 0.7,
+        /** Fewer complete items than this: too few to judge, no warning. */
+        minItems: 10,
+        /** More distinct labels than this: not a categorical rating, no kappa. */
+        maxCategories: 100
+    },
+    start(context) {
+        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
+        const minItems = numberSetting(context.config, 'minItems', 10);
+        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
+        const states = annotatorGroups(context.config).map((group) => ({
+            group,
+            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
+            excluded: 0,
+            tooManyCategories: false
+        }));
+        return {
+            record(record) {
+                for (const state of states) {
+                    if (state.tooManyCategories)
+                        continue;
+                    const labels = [];
+                    for (const field of state.group.annotators) {
+                        const values = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field));
+                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
+                        if (values.length !== 1)
+                            break;
+                        labels.push(labelKey(values[0]));
+                    }
+                    if (labels.length !== state.group.annotators.length) {
+                        state.excluded++;
+                        continue;
+                    }
+                    if (state.cohen) {
+                        state.cohen.add(labels[0], labels[1]);
+                        if (state.cohen.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                    else if (state.fleiss) {
+                        const counts = new Map();
+                        for (const label of labels)
+                            counts.set(label, (counts.get(label) ?? 0) + 1);
+                        state.fleiss.add(counts);
+                        if (state.fleiss.categories > maxCategories)
+                            state.tooManyCategories = true;
+                    }
+                }
+            },
+            finish(emit) {
+                const groups = [];
+                for (const state of states) {
+                    const method = state.cohen ? 'cohen' : 'fleiss';
+                    const result = (state.cohen ?? state.fleiss)?.result();
+                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
+                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
+                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
+                    groups.push({
+                        ...state.group,
+                        method,
+                        items: result?.items ?? 0,
+                        excluded: state.excluded,
+                        kappa,
+                        observed: computed ? result.observed : null,
+                        band,
+                        tooManyCategories: state.tooManyCategories
+                    });
+                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
+                        continue;
+                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
+                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
+                    emit({
+                        field: state.group.name,
+                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
+                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
+                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
+                    });
+                }
+                return { groups };
+            }
+        };
     }
-    /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
-    get byCharacters() {
-        return this.tokens.words < this.settings.minWords;
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
+
+
+/** Roles of OpenAI-style `messages: [{role, content}]`. */
+const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
+/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
+const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
+const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
+const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
+function isEmptyContent(content) {
+    if (content === undefined || content === null)
+        return true;
+    if (typeof content === 'string')
+        return content.trim() === '';
+    if (Array.isArray(content)) {
+        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
+        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
     }
-    /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
-    bands(out, at) {
-        const count = this.shingle(false);
-        this.minHasher.signature(this.shingler.low, count, this.signature);
-        (0,minhash/* bandHashes */.G1)(this.signature, this.settings.bands, this.settings.rows, out, at);
+    return false;
+}
+/**
+ * The problems of one chat transcript: invalid roles, a system turn after the first, user and
+ * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
+ * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
+ * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
+ * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
+ */
+function chatProblems(turns, field) {
+    const problems = [];
+    if (turns.length === 0)
+        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
+    const first = turns.find(isObject);
+    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
+    const roleKey = shareGpt ? 'from' : 'role';
+    const contentKey = shareGpt ? 'value' : 'content';
+    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
+    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
+    const assistantName = shareGpt ? 'gpt' : 'assistant';
+    let previous;
+    let toolSincePrevious = false;
+    let last;
+    let assistantTurns = 0;
+    turns.forEach((turn, index) => {
+        const at = `${field}[${index}]`;
+        if (!isObject(turn)) {
+            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
+            return;
+        }
+        const role = turn[roleKey];
+        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
+        if (typeof role !== 'string' || speaker === undefined) {
+            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
+            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
+            return;
+        }
+        const roleName = role;
+        if (speaker === 'system' && index > 0) {
+            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
+        }
+        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
+        if (!toolCall && isEmptyContent(turn[contentKey])) {
+            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
+        }
+        if (speaker === 'tool')
+            toolSincePrevious = true;
+        if (speaker === 'user' || speaker === 'assistant') {
+            // An assistant turn may follow another one when a tool result came between them.
+            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
+            if (repeats && previous) {
+                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
+            }
+            previous = { speaker, turn: index };
+            toolSincePrevious = false;
+        }
+        if (speaker === 'assistant')
+            assistantTurns++;
+        last = { speaker, role: roleName, turn: index };
+    });
+    if (assistantTurns === 0)
+        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
+    else if (last !== undefined && last.speaker !== 'assistant') {
+        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
     }
-    /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
-    minHashShingles() {
-        const count = this.shingle(false);
-        return { low: this.shingler.low, count };
+    return problems;
+}
+/**
+ * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
+ * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
+ * chat field are left alone.
+ */
+const chatFormatCheck = {
+    id: 'chat-format',
+    dimension: 'consistency',
+    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields holding transcripts; default `messages` and `conversations`. */
+        fields: undefined,
+        /** Findings per record; past this, one more finding counts the rest. */
+        maxFindingsPerRecord: 10
+    },
+    start(context) {
+        const fields = context.config.fields ?? ['messages', 'conversations'];
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
+        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
+        return {
+            record(record, emit) {
+                for (const field of fields) {
+                    const turns = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                    if (!Array.isArray(turns))
+                        continue;
+                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
+                    if (turns.length > 0 && !turns.some(isObject))
+                        continue;
+                    summary.conversations++;
+                    const first = turns.find(isObject);
+                    if (first !== undefined && 'from' in first && !('role' in first))
+                        summary.styles.sharegpt++;
+                    else
+                        summary.styles.openai++;
+                    const problems = chatProblems(turns, field);
+                    if (problems.length === 0)
+                        continue;
+                    summary.withProblems++;
+                    for (const problem of problems)
+                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
+                    for (const problem of problems.slice(0, maxFindings))
+                        emit({ line: record.line, field, message: problem.message });
+                    if (problems.length > maxFindings) {
+                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
+                    }
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
     }
-    /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
-    ngrams(n) {
-        const count = this.shingler.words(this.tokens, n);
-        return { low: this.shingler.low, high: this.shingler.high, count };
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
+
+
+
+
+/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
+const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
+/**
+ * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
+ * a different label, or, without a label field, a different output. Memory: per distinct input,
+ * one hash, the first record's line and the first label (outputs are kept as hashes).
+ */
+const conflictingLabelsCheck = {
+    id: 'conflicting-labels',
+    dimension: 'consistency',
+    description: 'The same input with different labels (or, without a label field, different outputs).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
+        inputFields: undefined,
+        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
+        outputField: undefined,
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined
+    },
+    start(context) {
+        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const outputField = stringSetting(context.config, 'outputField');
+        // With a label, the whole record but the label is what was labelled (a response rated good or
+        // bad is part of the input); without one, the outputs are what is compared.
+        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
+        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
+        const mode = labelField ? 'label' : 'output';
+        // Per distinct input: the index of its first record in the parallel arrays.
+        const firstOf = new Map();
+        const firstLines = [];
+        const firstValues = [];
+        const firstShown = [];
+        let compared = 0;
+        let conflicts = 0;
+        /** The text of the value being compared and the field it came from. */
+        function valueOf(record) {
+            if (labelField) {
+                const labels = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, labelField));
+                if (labels.length === 0)
+                    return undefined;
+                const keys = [...new Set(labels.map(labelKey))].sort();
+                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
+                // Kept per distinct input for the message: cut short, in case the "label" is long text.
+                return { field: labelField, shown: (0,engine_text/* truncate */.xv)(display.slice(0, 100), 40), hash: (0,hash/* hash53 */.$l)(keys.join('\u0000')) };
+            }
+            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
+            for (const field of candidates) {
+                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                if (value === undefined)
+                    continue;
+                const text = textOrScalar(value);
+                if (text === undefined)
+                    return undefined;
+                return { field, shown: '', hash: normalisedHash(text) ?? 0 };
+            }
+            return undefined;
+        }
+        return {
+            record(record, emit) {
+                if (inputFields.length === 0)
+                    return;
+                const parts = [];
+                let excerpt = '';
+                for (const field of inputFields) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const textHash = normalisedHash(text);
+                    if (textHash === undefined)
+                        continue;
+                    parts.push((0,hash/* hash53 */.$l)(field), textHash);
+                    if (excerpt === '')
+                        excerpt = text;
+                }
+                if (parts.length === 0)
+                    return;
+                const value = valueOf(record);
+                if (value === undefined)
+                    return;
+                compared++;
+                const inputHash = (0,hash/* combineHashes */.K1)(parts);
+                const first = firstOf.get(inputHash);
+                if (first === undefined) {
+                    firstOf.set(inputHash, firstLines.length);
+                    firstLines.push(record.line);
+                    firstValues.push(value.hash);
+                    // Labels are short and kept for the message; outputs are kept only as hashes.
+                    firstShown.push(mode === 'label' ? value.shown : '');
+                    return;
+                }
+                if (firstValues[first] === value.hash)
+                    return;
+                conflicts++;
+                const firstLine = firstLines[first];
+                const message = mode === 'label'
+                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+                    : `same input as line ${firstLine} but a different \`${value.field}\``;
+                emit({ line: record.line, field: value.field, message, excerpt: (0,engine_text/* truncate */.xv)(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+            },
+            finish() {
+                return { mode, compared, distinctInputs: firstOf.size, conflicts };
+            }
+        };
     }
-    /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
-    shingleSet() {
-        this.shingle();
-        return (0,shingles/* shingleSet */.T2)(this.shingler);
+};
+function textOrScalar(value) {
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    const text = (0,engine_text/* textOf */.b6)(value);
+    return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
+function entriesOf(distribution) {
+    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
+}
+function normalised(distribution) {
+    const entries = entriesOf(distribution);
+    let total = 0;
+    for (const [, weight] of entries) {
+        if (!(weight >= 0) || !Number.isFinite(weight))
+            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
+        total += weight;
     }
-    /** The loaded record's MinHash signature (a copy), for tests and estimates. */
-    signatureOf() {
-        this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature);
-        return this.signature.slice();
+    if (total === 0)
+        throw new RangeError('a distribution needs a positive total weight');
+    return new Map(entries.map(([category, weight]) => [category, weight / total]));
+}
+/**
+ * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
+ * 0 for identical distributions, 1 for distributions with no category in common. Counts are
+ * normalised first; categories missing on one side count as zero there.
+ */
+function jensenShannon(p, q) {
+    const pn = normalised(p);
+    const qn = normalised(q);
+    let divergence = 0;
+    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
+        const a = pn.get(category) ?? 0;
+        const b = qn.get(category) ?? 0;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += 0.5 * a * Math.log2(a / m);
+        if (b > 0)
+            divergence += 0.5 * b * Math.log2(b / m);
     }
-    shingle(highHalves = true) {
-        return this.byCharacters
-            ? this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram)
-            : this.shingler.words(this.tokens, this.settings.ngram, highHalves);
+    return Math.min(1, Math.max(0, divergence));
+}
+/**
+ * The categories whose share moved most between `before` and `after`, largest move first
+ * (ties in category order). Shares are fractions of each side's total.
+ */
+function biggestMovers(before, after, limit) {
+    const b = normalised(before);
+    const a = normalised(after);
+    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
+    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
+    return moves.slice(0, limit);
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
+
+
+
+
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
+ * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
+ * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
+ * `label-variants` check's business) do not show up as rare classes here.
+ */
+const labelBalanceCheck = {
+    id: 'label-balance',
+    dimension: 'diversity',
+    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
+        minShareFactor: 0.1,
+        /** Labels a side needs before balance or shift is judged. */
+        minRecords: 20,
+        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
+        maxJsd: 0.1,
+        /** Distinct labels past which the field is not a class label. */
+        maxClasses: 1000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field') ?? context.settings.labelField;
+        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
+        const maxClasses = numberSetting(config, 'maxClasses', 1000);
+        const classes = new Map();
+        let total = 0;
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined || overflow)
+                    return;
+                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
+                    const key = labelKey(label);
+                    const known = classes.get(key);
+                    if (known)
+                        known.count++;
+                    else if (classes.size >= maxClasses) {
+                        overflow = true;
+                        return;
+                    }
+                    else
+                        classes.set(key, { label: label.trim(), count: 1 });
+                    total++;
+                }
+            },
+            finish(emit, base) {
+                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
+                if (field === undefined || overflow || total < minRecords || classes.size < 2)
+                    return summary;
+                const limit = minShareFactor / classes.size;
+                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
+                if (rare.length > 0) {
+                    const [rarest, ...others] = rare;
+                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify((0,engine_text/* truncate */.xv)(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
+                    emit({
+                        field,
+                        message: `class ${JSON.stringify((0,engine_text/* truncate */.xv)(rarest.label, 40))} has ${rarest.count} of ${total} labels (${percent(rarest.count / total)}), under ${percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
+                    });
+                }
+                if (base === undefined || base.overflow || base.total < minRecords)
+                    return summary;
+                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
+                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
+                const divergence = jensenShannon(before, after);
+                if (divergence <= maxJsd)
+                    return summary;
+                const nameOf = (key) => JSON.stringify((0,engine_text/* truncate */.xv)(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
+                const movers = biggestMovers(before, after, 3)
+                    .map((move) => `${nameOf(move.category)} ${percent(move.before)} → ${percent(move.after)}`)
+                    .join(', ');
+                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
+
+
+
+/**
+ * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
+ * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
+ * naming the dominant one. Needs `settings.labelField` or `config.field`.
+ */
+const labelVariantsCheck = {
+    id: 'label-variants',
+    dimension: 'consistency',
+    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The label field; defaults to the file's `labelField`. */
+        field: undefined,
+        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
+        maxLabels: 1000,
+        /** Spellings tracked per label. */
+        maxSpellings: 50,
+        /** Findings per minority spelling; the rest are counted in one more finding. */
+        maxFindingsPerVariant: 100
+    },
+    start(context) {
+        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
+        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
+        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
+        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
+        const groups = new Map();
+        let overflow = false;
+        return {
+            record(record) {
+                if (field === undefined)
+                    return;
+                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
+                    const key = labelKey(label);
+                    let spellings = groups.get(key);
+                    if (spellings === undefined) {
+                        if (groups.size >= maxLabels) {
+                            overflow = true;
+                            continue;
+                        }
+                        spellings = new Map();
+                        groups.set(key, spellings);
+                    }
+                    let spelling = spellings.get(label);
+                    if (spelling === undefined) {
+                        if (spellings.size >= maxSpellings)
+                            continue;
+                        spelling = { count: 0, lines: [] };
+                        spellings.set(label, spelling);
+                    }
+                    spelling.count++;
+                    if (spelling.lines.length < maxFindings)
+                        spelling.lines.push(record.line);
+                }
+            },
+            finish(emit) {
+                const labels = {};
+                const findings = [];
+                for (const [key, spellings] of groups) {
+                    // The most used spelling wins; on a tie, the first seen.
+                    let dominant = '';
+                    let dominantCount = -1;
+                    let count = 0;
+                    for (const [spelling, { count: used }] of spellings) {
+                        count += used;
+                        if (used > dominantCount) {
+                            dominant = spelling;
+                            dominantCount = used;
+                        }
+                    }
+                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
+                    if (overflow)
+                        continue;
+                    for (const [spelling, { count: used, lines }] of spellings) {
+                        if (spelling === dominant)
+                            continue;
+                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
+                        for (const line of lines)
+                            findings.push({ line, message, excerpt: (0,engine_text/* truncate */.xv)(spelling, 60) });
+                        if (used > lines.length) {
+                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
+                        }
+                    }
+                }
+                findings.sort((a, b) => a.line - b.line);
+                for (const finding of findings)
+                    emit({ ...finding, field });
+                return { field, labels, overflow };
+            }
+        };
+    }
+};
+/** A label quoted so that leading and trailing spaces stay visible. */
+function show(label) {
+    return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
+}
+
+;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
+/**
+ * A fixed-size histogram sketch for non-negative lengths (characters, words).
+ *
+ * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
+ * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
+ * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
+ * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
+ * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
+ * Kolmogorov–Smirnov statistic over the full distributions.
+ */
+/** Values below this are counted exactly, one bin each. */
+const EXACT_BINS = 1024;
+/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
+const GROWTH = 1.005;
+const LOG_GROWTH = Math.log(GROWTH);
+/** The bin a non-negative value falls in. */
+function binOf(value) {
+    if (value < EXACT_BINS)
+        return Math.max(0, Math.floor(value));
+    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
+}
+/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
+function binValue(bin) {
+    if (bin < EXACT_BINS)
+        return bin;
+    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
+}
+/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
+class Histogram {
+    counts = new Map();
+    total = 0;
+    add(value) {
+        const bin = binOf(value);
+        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
+        this.total++;
+    }
+    summary() {
+        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
+    }
+}
+/** The value at 0-based `rank` in sorted order. */
+function orderStatistic(histogram, rank) {
+    let seen = 0;
+    for (const [bin, count] of histogram.bins) {
+        seen += count;
+        if (rank < seen)
+            return binValue(bin);
+    }
+    return binValue(histogram.bins[histogram.bins.length - 1][0]);
+}
+/**
+ * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
+ * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
+ */
+function quantile(histogram, q, transform = (value) => value) {
+    if (histogram.total === 0)
+        return Number.NaN;
+    const position = q * (histogram.total - 1);
+    const low = Math.floor(position);
+    const high = Math.ceil(position);
+    const lowValue = transform(orderStatistic(histogram, low));
+    if (high === low)
+        return lowValue;
+    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
+}
+/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
+function countOutside(histogram, low, high) {
+    let below = 0;
+    let above = 0;
+    for (const [bin, count] of histogram.bins) {
+        const value = binValue(bin);
+        if (value < low)
+            below += count;
+        else if (value > high)
+            above += count;
+    }
+    return { below, above };
+}
+/**
+ * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
+ * distributions, in [0, 1]. 0 when either side is empty.
+ */
+function ksStatistic(a, b) {
+    if (a.total === 0 || b.total === 0)
+        return 0;
+    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
+    const countsA = new Map(a.bins);
+    const countsB = new Map(b.bins);
+    let cumulativeA = 0;
+    let cumulativeB = 0;
+    let largest = 0;
+    for (const bin of bins) {
+        cumulativeA += countsA.get(bin) ?? 0;
+        cumulativeB += countsB.get(bin) ?? 0;
+        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
+    }
+    return largest;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/length.ts
+
+
+
+/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
+function measureText(text) {
+    let chars = 0;
+    let words = 0;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        // A low surrogate is the second half of a character already counted.
+        if (code >= 0xdc00 && code <= 0xdfff)
+            continue;
+        chars++;
+        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+        if (space)
+            inWord = false;
+        else if (!inWord) {
+            inWord = true;
+            words++;
+        }
+    }
+    return { chars, words };
+}
+/**
+ * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
+ * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
+ * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
+ * equal), where any other length would be an outlier.
+ */
+function tukeyFences(histogram, multiplier, logScale) {
+    const transform = logScale ? Math.log1p : (value) => value;
+    const q1 = quantile(histogram, 0.25, transform);
+    const q3 = quantile(histogram, 0.75, transform);
+    const iqr = q3 - q1;
+    if (!(iqr > 0))
+        return undefined;
+    const back = logScale ? Math.expm1 : (value) => value;
+    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
+}
+/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
+class Extremes {
+    capacity;
+    largest;
+    kept = [];
+    constructor(capacity, largest) {
+        this.capacity = capacity;
+        this.largest = largest;
+    }
+    offer(value, line, text) {
+        const score = this.largest ? value : -value;
+        const kept = this.kept;
+        if (kept.length >= this.capacity) {
+            const worst = kept[kept.length - 1];
+            if (score <= (this.largest ? worst.value : -worst.value))
+                return;
+            kept.pop();
+        }
+        let at = kept.length;
+        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
+            at--;
+        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
+        kept.splice(at, 0, { value, line, excerpt: (0,engine_text/* truncate */.xv)(text.slice(0, 200), 80) });
+    }
+}
+const format = (value) => Math.round(value).toLocaleString('en-US');
+/**
+ * `length`: per text field, values whose length (characters or words) is far outside the field's
+ * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
+ * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
+ * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
+ * with the file and outliers are counted over every record, not a sample.
+ */
+const lengthCheck = {
+    id: 'length',
+    dimension: 'diversity',
+    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
+    defaultSeverity: 'info',
+    defaults: {
+        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
+        iqrMultiplier: 3,
+        /** Fences on log(1 + length), for right-skewed lengths. */
+        logScale: true,
+        /** Values a field needs before outliers or shifts are judged. */
+        minRecords: 20,
+        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
+        maxFindings: 20,
+        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
+        maxMedianShift: 0.5,
+        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
+        maxKs: 0.2
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
+        const logScale = config.logScale !== false;
+        const minRecords = numberSetting(config, 'minRecords', 20);
+        const maxFindings = numberSetting(config, 'maxFindings', 20);
+        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
+        const maxKs = numberSetting(config, 'maxKs', 0.2);
+        const states = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    if (text === '')
+                        continue;
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        state = {
+                            chars: new Histogram(),
+                            words: new Histogram(),
+                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+                        };
+                        states.set(field, state);
+                    }
+                    const { chars, words } = measureText(text);
+                    state.chars.add(chars);
+                    state.words.add(words);
+                    for (const extremes of state.extremes.chars)
+                        extremes.offer(chars, record.line, text);
+                    for (const extremes of state.extremes.words)
+                        extremes.offer(words, record.line, text);
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, state] of states) {
+                    const chars = state.chars.summary();
+                    const words = state.words.summary();
+                    const fieldSummary = {
+                        values: chars.total,
+                        chars,
+                        words,
+                        medianChars: quantile(chars, 0.5),
+                        medianWords: quantile(words, 0.5),
+                        charOutliers: 0,
+                        wordOutliers: 0
+                    };
+                    summary.fields[field] = fieldSummary;
+                    if (chars.total < minRecords)
+                        continue;
+                    const charFences = tukeyFences(chars, multiplier, logScale);
+                    const wordFences = tukeyFences(words, multiplier, logScale);
+                    fieldSummary.charFences = charFences;
+                    fieldSummary.wordFences = wordFences;
+                    const flagged = new Map();
+                    const note = (unit, fences, extremes) => {
+                        let listed = 0;
+                        if (fences === undefined)
+                            return listed;
+                        for (const kept of extremes) {
+                            for (const { value, line, excerpt } of kept.kept) {
+                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
+                                if (side === undefined)
+                                    continue;
+                                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() };
+                                // The shortest and the longest kept can be the same record in a small file: say it once.
+                                if (entry.units.has(unit))
+                                    continue;
+                                entry.units.add(unit);
+                                listed++;
+                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
+                                const name = value === 1 ? unit.slice(0, -1) : unit;
+                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
+                                entry.sides.add(side);
+                                flagged.set(line, entry);
+                            }
+                        }
+                        return listed;
+                    };
+                    const listedChars = note('characters', charFences, state.extremes.chars);
+                    const listedWords = note('words', wordFences, state.extremes.words);
+                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
+                        const entry = flagged.get(line);
+                        if (entry === undefined)
+                            continue;
+                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
+                        emit({
+                            line,
+                            field,
+                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
+                            excerpt: entry.excerpt
+                        });
+                    }
+                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
+                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
+                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
+                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
+                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
+                        emit({
+                            field,
+                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
+                        });
+                    }
+                    const before = base?.fields[field];
+                    if (before === undefined || before.values < minRecords)
+                        continue;
+                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
+                    const ks = ksStatistic(before.chars, chars);
+                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
+                        const sign = shift >= 0 ? '+' : '−';
+                        emit({
+                            field,
+                            severity: 'warning',
+                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
+                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
+                        });
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
+/**
+ * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
+ * sample, and so the same summary, on every run: an audit must be reproducible.
+ */
+function seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** The seed every reservoir uses unless told otherwise. */
+const DEFAULT_SEED = 0x5eed;
+/**
+ * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
+ * algorithm R). Memory is bounded by the capacity whatever the stream's length.
+ */
+class Reservoir {
+    capacity;
+    items = [];
+    /** How many items were offered. */
+    seen = 0;
+    random;
+    constructor(capacity, seed = DEFAULT_SEED) {
+        this.capacity = capacity;
+        this.random = seededRandom(seed);
+    }
+    /** Offers one item; it is kept with probability capacity / seen. */
+    offer(item) {
+        this.offerWith(() => item);
+    }
+    /** Offers one item made by `make`, which is only called when the item is kept. */
+    offerWith(make) {
+        this.seen++;
+        if (this.items.length < this.capacity) {
+            this.items.push(make());
+            return;
+        }
+        const slot = Math.floor(this.random() * this.seen);
+        if (slot < this.capacity)
+            this.items[slot] = make();
     }
 }
 
-// EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
-var signature_pool = __nccwpck_require__(1402);
-;// CONCATENATED MODULE: ./src/engine/readers/context.ts
+;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
+
+
+
+/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
+const TOKEN_BUDGETS = [1000, 10000, 100000];
+/** Character budgets at which the compression ratio is measured. */
+const CHAR_BUDGETS = [10000, 100000, 1000000];
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Lower-cased words (runs of letters and digits). */
+function tokensOf(text) {
+    return text.toLowerCase().match(WORD) ?? [];
+}
+/**
+ * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
+ * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
+ * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
+ */
+function distinctN(texts, budgets = TOKEN_BUDGETS) {
+    const unigrams = new Set();
+    const bigrams = new Set();
+    let tokens = 0;
+    let bigramCount = 0;
+    const at = [];
+    let next = 0;
+    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
+    for (const text of texts) {
+        let previous;
+        for (const token of tokensOf(text)) {
+            tokens++;
+            unigrams.add(token);
+            if (previous !== undefined) {
+                bigramCount++;
+                bigrams.add(`${previous} ${token}`);
+            }
+            previous = token;
+            if (next < budgets.length && tokens === budgets[next]) {
+                at.push(snapshot());
+                next++;
+            }
+        }
+    }
+    return { all: snapshot(), at };
+}
+/**
+ * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
+ * joined by newlines, after the first `budget` characters for each budget reached, and over all.
+ */
+function compressionRatios(texts, budgets = CHAR_BUDGETS) {
+    const joined = texts.join('\n');
+    const ratio = (text) => {
+        const raw = Buffer.byteLength(text, 'utf8');
+        return raw === 0 ? 0 : raw / (0,external_node_zlib_.deflateSync)(Buffer.from(text, 'utf8')).length;
+    };
+    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
+    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
+}
+/** The largest budget both sides reached, with both sides' measures there. */
+function atCommonBudget(before, after, size) {
+    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
+        const b = before.find((item) => size(item) === size(after[i]));
+        if (b)
+            return [b, after[i]];
+    }
+    return undefined;
+}
+/**
+ * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
+ * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
+ * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
+ * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
+ * token or character budget both sides reached, as both measures depend on the amount of text.
+ */
+const lexicalDiversityCheck = {
+    id: 'lexical-diversity',
+    dimension: 'diversity',
+    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
+        sampleSize: 5000,
+        /** Characters kept of each sampled text. */
+        maxCharsPerText: 1000,
+        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
+        maxDrop: 0.15,
+        /** Relative rise of the compression ratio against base beyond which it is a warning. */
+        maxCompressionRise: 0.15
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const sampleSize = numberSetting(config, 'sampleSize', 5000);
+        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
+        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
+        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
+        const samples = new Map();
+        return {
+            record(record) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    let sample = samples.get(field);
+                    if (sample === undefined) {
+                        sample = new Reservoir(sampleSize);
+                        samples.set(field, sample);
+                    }
+                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
+                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
+                }
+            },
+            finish(emit, base) {
+                const summary = { fields: {} };
+                for (const [field, sample] of samples) {
+                    const distinct = distinctN(sample.items);
+                    const compression = compressionRatios(sample.items);
+                    const current = {
+                        texts: sample.seen,
+                        sampled: sample.items.length,
+                        distinct1: distinct.all.distinct1,
+                        distinct2: distinct.all.distinct2,
+                        compressionRatio: compression.all.ratio,
+                        distinctAt: distinct.at,
+                        compressionAt: compression.at
+                    };
+                    summary.fields[field] = current;
+                    const before = base?.fields[field];
+                    if (before === undefined)
+                        continue;
+                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
+                    if (distinctPair) {
+                        const [b, a] = distinctPair;
+                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
+                        if (drop > maxDrop) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
+                            });
+                        }
+                    }
+                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
+                    if (compressionPair) {
+                        const [b, a] = compressionPair;
+                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
+                        if (rise > maxRise) {
+                            emit({
+                                field,
+                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
+                            });
+                        }
+                    }
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+/**
+ * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
+ * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
+ * past that, every count is overestimated by at most (stream length / capacity).
+ */
+class SpaceSaving {
+    capacity;
+    items = [];
+    counts = [];
+    errors = [];
+    slots = new Map();
+    /** Items offered. */
+    total = 0;
+    /** True once an item had to be evicted: counts are then estimates. */
+    evicted = false;
+    constructor(capacity) {
+        this.capacity = capacity;
+        if (!(capacity >= 1))
+            throw new RangeError('capacity must be at least 1');
+    }
+    offer(item) {
+        this.total++;
+        const slot = this.slots.get(item);
+        if (slot !== undefined) {
+            this.counts[slot]++;
+            this.siftDown(slot);
+            return;
+        }
+        if (this.items.length < this.capacity) {
+            this.items.push(item);
+            this.counts.push(1);
+            this.errors.push(0);
+            this.slots.set(item, this.items.length - 1);
+            this.siftUp(this.items.length - 1);
+            return;
+        }
+        // Replace the least counted item; the newcomer inherits its count as possible error.
+        this.evicted = true;
+        this.slots.delete(this.items[0]);
+        this.items[0] = item;
+        this.errors[0] = this.counts[0];
+        this.counts[0]++;
+        this.slots.set(item, 0);
+        this.siftDown(0);
+    }
+    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
+    get size() {
+        return this.items.length;
+    }
+    /** The `limit` most frequent items, most frequent first (ties in item order). */
+    top(limit) {
+        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
+        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+        return hitters.slice(0, limit);
+    }
+    swap(i, j) {
+        ;
+        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
+        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
+        this.slots.set(this.items[i], i);
+        this.slots.set(this.items[j], j);
+    }
+    siftUp(slot) {
+        let i = slot;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (this.counts[parent] <= this.counts[i])
+                return;
+            this.swap(i, parent);
+            i = parent;
+        }
+    }
+    siftDown(slot) {
+        let i = slot;
+        const n = this.items.length;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let smallest = i;
+            if (left < n && this.counts[left] < this.counts[smallest])
+                smallest = left;
+            if (right < n && this.counts[right] < this.counts[smallest])
+                smallest = right;
+            if (smallest === i)
+                return;
+            this.swap(i, smallest);
+            i = smallest;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
+
+
+
+/** Fields read as the instruction, in this order, when `config.field` is not set. */
+const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
+/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
+const CHAT_FIELDS = ['messages', 'conversations'];
+/**
+ * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
+ * other punctuation read as a space. Empty when the text has no word.
+ */
+function prefixOf(text, words = 3) {
+    const found = [];
+    // Only the start of the text matters: look at a bounded head, enough for a few long words.
+    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
+    for (const word of head.split(/\s+/u)) {
+        if (word === '')
+            continue;
+        found.push(word);
+        if (found.length === words)
+            break;
+    }
+    return found.join(' ');
+}
+/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
+function instructionOf(fields, field) {
+    if (field !== undefined) {
+        const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(fields, field));
+        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
+    }
+    for (const name of INSTRUCTION_FIELDS) {
+        const value = (0,engine_text/* valueAt */.fK)(fields, name);
+        if (typeof value === 'string' && value.trim() !== '')
+            return { field: name, text: value };
+    }
+    for (const name of CHAT_FIELDS) {
+        const turns = (0,engine_text/* valueAt */.fK)(fields, name);
+        if (!Array.isArray(turns))
+            continue;
+        for (const turn of turns) {
+            if (!prefix_diversity_isObject(turn))
+                continue;
+            const role = turn.role ?? turn.from;
+            const content = turn.content ?? turn.value;
+            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
+                return { field: name, text: content };
+        }
+    }
+    return undefined;
+}
+function prefix_diversity_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
+ * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
+ * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
+ * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
+ * off by at most records / sketchSize.
+ */
+const prefixDiversityCheck = {
+    id: 'prefix-diversity',
+    dimension: 'diversity',
+    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
+        field: undefined,
+        /** Words in a prefix. */
+        prefixWords: 3,
+        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
+        maxShare: 0.1,
+        /** Instructions needed before shares are judged. */
+        minRecords: 50,
+        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
+        maxGrowth: 2,
+        /** Distinct prefixes counted exactly; past this, counts are estimates. */
+        sketchSize: 10000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field');
+        const words = numberSetting(config, 'prefixWords', 3);
+        const maxShare = numberSetting(config, 'maxShare', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 50);
+        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
+        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
+        const sources = new Map();
+        return {
+            record(record) {
+                const instruction = instructionOf(record.fields, field);
+                if (instruction === undefined)
+                    return;
+                const prefix = prefixOf(instruction.text, words);
+                if (prefix === '')
+                    return;
+                sketch.offer(prefix);
+                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
+            },
+            finish(emit, base) {
+                const records = sketch.total;
+                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
+                const summary = {
+                    records,
+                    distinct: sketch.size,
+                    exact: !sketch.evicted,
+                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
+                    field: source
+                };
+                const top = summary.top[0];
+                if (top === undefined || records < minRecords || top.share <= maxShare)
+                    return summary;
+                const about = summary.exact ? '' : 'about ';
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify((0,engine_text/* truncate */.xv)(top.prefix, 60))}`;
+                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
+                if (before !== undefined && top.share > maxGrowth * before.share) {
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify((0,engine_text/* truncate */.xv)(before.prefix, 60))})`;
+                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                else {
+                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
+
+/** Gopher's limits. */
+const GOPHER_LIMITS = {
+    dupParaFrac: 0.3,
+    dupParaCharFrac: 0.2,
+    dupLineFrac: 0.3,
+    dupLineCharFrac: 0.2,
+    topNgramCharFrac: new Map([
+        [2, 0.2],
+        [3, 0.18],
+        [4, 0.16]
+    ]),
+    dupNgramCharFrac: new Map([
+        [5, 0.15],
+        [6, 0.14],
+        [7, 0.13],
+        [8, 0.12],
+        [9, 0.11],
+        [10, 0.1]
+    ])
+};
+/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
+function duplicates(elements) {
+    const seen = new Set();
+    let repeated = 0;
+    let chars = 0;
+    for (const element of elements) {
+        if (seen.has(element)) {
+            repeated++;
+            chars += element.length;
+        }
+        else
+            seen.add(element);
+    }
+    return { elements: repeated, chars };
+}
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
+function isWordChar(text, at) {
+    const code = text.charCodeAt(at);
+    if (code < 128)
+        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    return WORD_CHAR.test(text[at]);
+}
+/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
+function isSpace(code) {
+    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/**
+ * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
+ * needed, so that checking a text allocates no per-token memory: token i is
+ * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
+ */
+const scratch = {
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    high: new Int32Array(1024),
+    low: new Int32Array(1024),
+    prefix: new Float64Array(1025)
+};
+function growScratch() {
+    const size = scratch.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(scratch.starts);
+    ends.set(scratch.ends);
+    scratch.starts = starts;
+    scratch.ends = ends;
+    scratch.high = new Int32Array(size);
+    scratch.low = new Int32Array(size);
+    scratch.prefix = new Float64Array(size + 1);
+}
+/**
+ * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
+ * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
+ * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
+ * number of tokens.
+ */
+function scanWords(text) {
+    let count = 0;
+    const push = (from, to) => {
+        if (count === scratch.starts.length)
+            growScratch();
+        scratch.starts[count] = from;
+        scratch.ends[count] = to;
+        count++;
+    };
+    let i = 0;
+    while (i < text.length) {
+        while (i < text.length && isSpace(text.charCodeAt(i)))
+            i++;
+        if (i === text.length)
+            break;
+        const chunkStart = i;
+        while (i < text.length && !isSpace(text.charCodeAt(i)))
+            i++;
+        const chunkEnd = i;
+        let start = chunkStart;
+        let end = chunkEnd;
+        while (start < end && !isWordChar(text, start))
+            start++;
+        if (start === end) {
+            push(chunkStart, chunkEnd);
+            continue;
+        }
+        while (end > start && !isWordChar(text, end - 1))
+            end--;
+        if (start > chunkStart)
+            push(chunkStart, start);
+        push(start, end);
+        if (end < chunkEnd)
+            push(end, chunkEnd);
+    }
+    return count;
+}
+/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
+function gopherWords(text) {
+    const count = scanWords(text);
+    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
+}
+// Read once: under jest every access to the global `Math` goes through the test sandbox's global
+// object, which made the loops below a hundred times slower there than in node.
+const repetition_imul = Math.imul;
+/**
+ * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
+ * is vanishingly unlikely), with a count and the first position per window. One table serves
+ * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
+ * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
+ */
+class WindowTable {
+    first = new Int32Array(0);
+    second = new Int32Array(0);
+    generations = new Int32Array(0);
+    counts = new Int32Array(0);
+    firstAt = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    /** Empties the table and sizes it for `windows` windows. */
+    reset(windows) {
+        let capacity = 16;
+        while (capacity < windows * 2)
+            capacity *= 2;
+        if (capacity > this.counts.length) {
+            this.first = new Int32Array(capacity);
+            this.second = new Int32Array(capacity);
+            this.generations = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.firstAt = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        this.mask = capacity - 1;
+        this.generation++;
+        if (this.generation === 0x7fffffff) {
+            this.generations.fill(0);
+            this.generation = 1;
+        }
+    }
+    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
+    add(h1, h2, at) {
+        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
+        while (this.generations[slot] === this.generation) {
+            if (this.first[slot] === h1 && this.second[slot] === h2) {
+                this.counts[slot]++;
+                return slot;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        this.generations[slot] = this.generation;
+        this.first[slot] = h1;
+        this.second[slot] = h2;
+        this.counts[slot] = 1;
+        this.firstAt[slot] = at;
+        return slot;
+    }
+}
+const table = new WindowTable();
+/**
+ * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
+ * step costs the same whatever n, where hashing each window afresh cost n.
+ */
+class RollingHash {
+    high = 0;
+    low = 0;
+    powerHigh = 1;
+    powerLow = 1;
+    static BASE_HIGH = 0x01000193;
+    static BASE_LOW = 0x5bd1e995;
+    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
+    start(codesHigh, codesLow, from, n) {
+        let high = 0;
+        let low = 0;
+        let powerHigh = 1;
+        let powerLow = 1;
+        for (let k = from; k < from + n; k++) {
+            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
+            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
+            if (k > from) {
+                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
+                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
+            }
+        }
+        this.high = high;
+        this.low = low;
+        // The weight of the window's first word: BASE^(n-1).
+        this.powerHigh = powerHigh;
+        this.powerLow = powerLow;
+    }
+    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
+    roll(codesHigh, codesLow, i, n) {
+        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
+        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
+    }
+}
+/**
+ * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
+ * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
+ * for one of them to mean anything.
+ */
+function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
+    const hits = [];
+    const length = text.length;
+    if (length === 0)
+        return hits;
+    const check = (rule, name, value, limit) => {
+        if (value > limit)
+            hits.push({ rule, name, value, limit });
+    };
+    if (options.lineRules !== false) {
+        const paragraphs = text.trim().split(/\n{2,}/);
+        const paragraphRepeats = duplicates(paragraphs);
+        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
+        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
+        const lines = text.split(/\n+/);
+        const lineRepeats = duplicates(lines);
+        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
+        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
+    }
+    if (options.ngramRules === false)
+        return hits;
+    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
+    // computed from the text in place: no string per word, no Map of words.
+    const count = scanWords(text);
+    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
+    prefix[0] = 0;
+    for (let i = 0; i < count; i++) {
+        let high = 0x811c9dc5;
+        let low = 0x9747b28c;
+        for (let k = starts[i]; k < ends[i]; k++) {
+            const code = text.charCodeAt(k);
+            high = repetition_imul(high ^ code, 0x01000193);
+            low = repetition_imul(low ^ code, 0x5bd1e995);
+            low ^= low >>> 15;
+        }
+        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
+        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
+        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
+    }
+    const rolling = new RollingHash();
+    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
+    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
+    let noRepeatsFrom = Number.POSITIVE_INFINITY;
+    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
+        let best = 1;
+        let bestAt = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            rolling.start(codesHigh, codesLow, 0, n);
+            for (let i = 0; i + n <= count; i++) {
+                if (i > 0)
+                    rolling.roll(codesHigh, codesLow, i - 1, n);
+                const slot = table.add(rolling.high, rolling.low, i);
+                const seen = table.counts[slot];
+                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
+                    best = seen;
+                    bestAt = table.firstAt[slot];
+                }
+            }
+            if (best === 1)
+                noRepeatsFrom = n;
+        }
+        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+        // top n-gram seen once too).
+        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
+        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
+    }
+    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
+        if (count < n)
+            continue;
+        let repeated = 0;
+        if (n < noRepeatsFrom) {
+            table.reset(count - n + 1);
+            let i = 0;
+            rolling.start(codesHigh, codesLow, 0, n);
+            while (i + n <= count) {
+                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
+                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
+                    repeated += prefix[i + n] - prefix[i];
+                    i += n;
+                    if (i + n <= count)
+                        rolling.start(codesHigh, codesLow, i, n);
+                }
+                else {
+                    if (i + n + 1 <= count)
+                        rolling.roll(codesHigh, codesLow, i, n);
+                    i++;
+                }
+            }
+            if (repeated === 0)
+                noRepeatsFrom = n;
+        }
+        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
+    }
+    return hits;
+}
+/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
+function size(text) {
+    let lines = 0;
+    let words = 0;
+    let lineHasText = false;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) {
+            if (lineHasText)
+                lines++;
+            lineHasText = false;
+            inWord = false;
+            continue;
+        }
+        if (isSpace(code))
+            inWord = false;
+        else {
+            lineHasText = true;
+            if (!inWord) {
+                inWord = true;
+                words++;
+            }
+        }
+    }
+    if (lineHasText)
+        lines++;
+    return { lines, words };
+}
+/**
+ * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
+ * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
+ * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
+ * one repeated phrase is already a large share of the text.
+ */
+const repetitionCheck = {
+    id: 'repetition',
+    dimension: 'diversity',
+    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
+        minLines: 5,
+        /** ...or at least this many words. */
+        minWords: 50,
+        /** The n-gram rules apply to texts with at least this many words. */
+        minNgramWords: 100,
+        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
+        dupParaFrac: 0.3,
+        dupParaCharFrac: 0.2,
+        dupLineFrac: 0.3,
+        dupLineCharFrac: 0.2,
+        /** n → limit of the most frequent n-gram's share of the characters. */
+        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
+        /** n → limit of the share of characters in repeated n-grams. */
+        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
+    },
+    start(context) {
+        const config = context.config;
+        const fields = config.fields ?? context.textFields;
+        const minLines = numberSetting(config, 'minLines', 5);
+        const minWords = numberSetting(config, 'minWords', 50);
+        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
+        const limits = {
+            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
+            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
+            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
+            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
+            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
+            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
+        };
+        const summary = { fields: {} };
+        return {
+            record(record, emit) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    if (text.trim() === '')
+                        continue;
+                    const { lines, words } = size(text);
+                    const lineRules = lines >= minLines || words >= minWords;
+                    const ngramRules = words >= minNgramWords;
+                    if (!lineRules && !ngramRules)
+                        continue;
+                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
+                    stats.checked++;
+                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
+                    if (hits.length === 0)
+                        continue;
+                    stats.flagged++;
+                    const [first] = hits;
+                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
+                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
+                    emit({
+                        line: record.line,
+                        field,
+                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
+                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
+                        excerpt: (0,engine_text/* truncate */.xv)(text.trimStart().slice(0, 300).trimEnd(), 120)
+                    });
+                }
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
+
+/**
+ * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
+ * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
+ * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
+ * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
+ * Pretraining has no useful minimum.
+ */
+const SIZE_GUIDES = {
+    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
+    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
+    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
+    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
+    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
+    pretrain: { name: 'pretraining', unit: 'records' }
+};
+const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
+/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
+function sizeGuideFor(purpose, config) {
+    const guide = SIZE_GUIDES[purpose];
+    const minimum = numberSetting(config, 'minRecords', Number.NaN);
+    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
+    return {
+        ...guide,
+        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
+        sweetSpot: sweetSpot ?? guide.sweetSpot,
+        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
+    };
+}
+const dataset_size_format = (n) => n.toLocaleString('en-US');
+/**
+ * The number of records against what the file's purpose (`settings.purpose`) needs: below the
+ * minimum is a warning (an error with `severity: error`), outside the usual range is info.
+ */
+const datasetSizeCheck = {
+    id: 'dataset-size',
+    dimension: 'completeness',
+    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const purpose = context.settings.purpose;
+        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
+        let records = 0;
+        return {
+            record() {
+                records++;
+            },
+            finish(emit, base) {
+                if (!purpose || !guide)
+                    return { records };
+                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
+                // Pretraining has no minimum: the summary records the count and nothing is reported.
+                if (guide.minimum === undefined && guide.sweetSpot === undefined)
+                    return summary;
+                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
+                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
+                if (guide.minimum !== undefined && records < guide.minimum) {
+                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
+                }
+                else if (guide.sweetSpot) {
+                    const [low, high] = guide.sweetSpot;
+                    if (records < low || records > high) {
+                        const side = records < low ? 'below' : 'above';
+                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
+                    }
+                }
+                return summary;
+            },
+            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
+
+
+/** Fields that hold a chat transcript: an empty one has no turns. */
+const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
+/** How deep into nested values the check looks. */
+const MAX_DEPTH = 8;
+/** Findings per record, so one malformed record cannot flood the report. */
+const MAX_FINDINGS_PER_RECORD = 20;
+/** Distinct field paths counted in the summary. */
+const MAX_SUMMARY_PATHS = 1000;
+/** How a value is empty, in words, or undefined when it is not. */
+function emptiness(value, name) {
+    if (value === null)
+        return 'is null';
+    if (typeof value === 'string') {
+        if (value === '')
+            return 'is an empty string';
+        if (value.trim() === '')
+            return 'is whitespace only';
+        return undefined;
+    }
+    if (Array.isArray(value))
+        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0 ? undefined : 'is an empty object';
+    return undefined;
+}
+/** `instances.0.input` as `instances.*.input`: one name for the same field in every list item. */
+const pattern = (path) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
+/**
+ * Null, empty or whitespace-only strings, empty lists and objects, chat transcripts with no
+ * messages: in the configured fields, else in every field, nested values included.
+ */
+const emptyValuesCheck = {
+    id: 'empty-values',
+    dimension: 'completeness',
+    description: 'Null, empty or whitespace-only values, empty lists and objects, and chat transcripts with no messages.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Fields that may be empty, by name (`input` matches `instances.0.input` too), by dotted
+         * path, or by path with `*` for list positions. Alpaca-style `input` is empty by convention
+         * when the instruction needs none.
+         */
+        allowEmpty: ['input']
+    },
+    start(context) {
+        const configured = stringListSetting(context.config, 'fields');
+        const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
+        const counts = new Map();
+        const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
+        return {
+            record(record, emit) {
+                let emitted = 0;
+                const visit = (value, path, name, depth, report) => {
+                    if (emitted >= MAX_FINDINGS_PER_RECORD)
+                        return;
+                    const how = emptiness(value, name);
+                    if (how !== undefined) {
+                        if (isAllowed(path, name))
+                            return;
+                        const key = pattern(path);
+                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
+                            counts.set(key, (counts.get(key) ?? 0) + 1);
+                        emitted++;
+                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
+                        return;
+                    }
+                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
+                        return;
+                    if (Array.isArray(value))
+                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
+                    else
+                        for (const [key, item] of Object.entries(value))
+                            visit(item, `${path}.${key}`, key, depth + 1, report);
+                };
+                if (configured) {
+                    for (const field of configured) {
+                        const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                        // A missing field is for required-fields to report.
+                        if (value !== undefined)
+                            visit(value, field, field.split('.').pop(), 0, emit);
+                    }
+                }
+                else {
+                    for (const [field, value] of Object.entries(record.fields))
+                        visit(value, field, field, 0, emit);
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
+
+// Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
+/** Appear in many contexts; sequences with them are not mojibake by themselves. */
+const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
+/** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
+const C1 = '\u0080-\u009f';
+/** Characters that are almost only ever seen in mojibake. */
+const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
+const LAW = '\u00b6\u00a7';
+const CURRENCY = '\u00a2\u00a3\u00a5\u20a7\u20ac';
+const START_PUNCTUATION = '\u00a1\u00ab\u00bf\u00a9\u0384\u0385\u2018\u201a\u201c\u201e\u2022\u2039\uf8ff';
+const END_PUNCTUATION = '\u00ae\u00bb\u02dd\u201d\u203a\u2122';
+const NUMERIC = '\u00b2\u00b3\u00b9\u00b1\u00bc\u00bd\u00be\u00d7\u00b5\u00f7\u2044\u2202\u2206\u220f\u2211\u221a\u221e\u2229\u222b\u2248\u2260\u2261\u2264\u2265\u2116';
+/** Letters used in kaomoji faces, so they get more lenient treatment. */
+const KAOMOJI = '\u00d2-\u00d6\u00d9-\u00dc\u00f2-\u00f6\u00f8-\u00fc\u0150\u014c\u016a\u0172\u00b0';
+const UPPER_ACCENTED = '\u00c0-\u00d1\u00d8\u00dc\u00dd\u0102\u0100\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0112\u0116\u011e\u0122\u0130\u012a\u0136\u0139\u013d\u0141\u013b\u0143\u0147\u0145\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0490';
+const LOWER_ACCENTED = '\u00df\u00e0-\u00f1\u0103\u0105\u0101\u0107\u010d\u010f\u0111\u0119\u011b\u0113\u0117\u011f\u0123\u012f\u012b\u0137\u013a\u013e\u0142\u013c\u0153\u0155\u015b\u015f\u0161\u0165\u00fc\u017a\u017c\u017e\u0491\ufb01\ufb02';
+const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u038f\u03aa\u03ab\u0401-\u042f';
+const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
+const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
+/** A word character in Python's Unicode sense, which the heuristic was tuned with. */
+const encoding_WORD = '[\\p{L}\\p{N}_]';
+const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
+/**
+ * Unlikely juxtapositions of the characters above: any match means the text probably holds
+ * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
+ */
+const BADNESS = new RegExp([
+    `[${C1}]`,
+    `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
+    `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
+    `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${LOWER_COMMON}${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${UPPER_ACCENTED}]`,
+    `[${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${LOWER_ACCENTED}]`,
+    `[${LOWER_ACCENTED}${BOX}${END_PUNCTUATION}][${CURRENCY}]`,
+    `\\s[${UPPER_ACCENTED}][${CURRENCY}]`,
+    `[${UPPER_ACCENTED}${BOX}][${NUMERIC}${LAW}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${CURRENCY}${END_PUNCTUATION}][${START_PUNCTUATION}][${NUMERIC}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${BOX}${LAW}][${END_PUNCTUATION}][${START_PUNCTUATION}]`,
+    `[${CURRENCY}${NUMERIC}${BOX}][${START_PUNCTUATION}]`,
+    `[a-z][${UPPER_ACCENTED}][${START_PUNCTUATION}${CURRENCY}]`,
+    `[${BOX}][${KAOMOJI}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
+    `[${BOX}][${END_PUNCTUATION}]`,
+    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
+    // The ligature œ not followed by an unaccented Latin letter.
+    '[\u0152\u0153][^A-Za-z]',
+    // A degree sign after an accented capital.
+    `[${UPPER_ACCENTED}]\u00b0`,
+    // Common two-character Windows-1252 mojibake the rules above miss.
+    `[\u00c2\u00c3\u00ce\u00d0][\u20ac\u0153\u0160\u0161\u00a2\u00a3\u0178\u017e\u00a0\u00ad\u00ae\u00a9\u00b0\u00b7\u00bb${START_PUNCTUATION}${END_PUNCTUATION}\u2013\u2014\u00b4]`,
+    '\u00d7[\u00b2\u00b3]',
+    // Arabic read as Windows-1252 uses common characters, so four of them are required.
+    `[\u00d8\u00d9]${ARABIC_FOLLOWER}[\u00d8\u00d9]${ARABIC_FOLLOWER}`,
+    // The start of three-byte sequences of South Asian scripts.
+    '\u00e0[\u00b2\u00b5\u00b9\u00bc\u00bd\u00be]',
+    // MacRoman.
+    '\u221a[\u00b1\u2202\u2020\u2260\u00ae\u2122\u00b4\u2264\u2265\u00a5\u00b5\u00f8]',
+    '\u2248[\u00b0\u00a2]',
+    '\u201a\u00c4[\u00ec\u00ee\u00ef\u00f2\u00f4\u00fa\u00f9\u00fb\u2020\u00b0\u00a2\u03c0]',
+    '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
+    // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
+    '\u0432\u0402',
+    `[\u0412\u0413\u0420\u0421][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
+    '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
+    // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
+    '\u00c3[\u00a0\u00a1]',
+    '[a-z]\\s?[\u00c3\u00c2] ',
+    '^[\u00c3\u00c2] ',
+    // `Â` before the very character it came from.
+    `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
+    // Windows-1253.
+    '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
+    `[\u0392\u0393\u039e\u039f][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
+    // Windows-1257.
+    '\u0101\u20ac'
+].join('|'), 'u');
+/** True when `text` holds a character sequence typical of mis-decoded UTF-8 (ftfy's `is_bad`). */
+function looksBad(text) {
+    return BADNESS.test(text);
+}
+/**
+ * What the bytes 0x80-0xFF read as in each legacy encoding (Python's codecs; bytes an encoding
+ * leaves undefined read as Latin-1, the "sloppy" way Windows programs do). Spelled out rather
+ * than taken from TextDecoder: Node's decoder reads windows-1252 as Latin-1, and builds
+ * without full ICU have none of the others.
+ */
+const UPPER_HALVES = {
+    WINDOWS_1252: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ',
+    WINDOWS_1251: 'ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u0098™љ›њќћџ\u00a0ЎўЈ¤Ґ¦§Ё©Є«¬\u00ad®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя',
+    WINDOWS_1250: '€\u0081‚\u0083„…†‡\u0088‰Š‹ŚŤŽŹ\u0090‘’“”•–—\u0098™š›śťžź\u00a0ˇ˘Ł¤Ą¦§¨©Ş«¬\u00ad®Ż°±˛ł´µ¶·¸ąş»Ľ˝ľżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    WINDOWS_1253: '€\u0081‚ƒ„…†‡\u0088‰\u008a‹\u008c\u008d\u008e\u008f\u0090‘’“”•–—\u0098™\u009a›\u009c\u009d\u009e\u009f\u00a0΅Ά£¤¥¦§¨©ª«¬\u00ad®―°±²³΄µ¶·ΈΉΊ»Ό½ΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡÒΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώÿ',
+    WINDOWS_1254: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008d\u008e\u008f\u0090‘’“”•–—˜™š›œ\u009d\u009eŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏĞÑÒÓÔÕÖ×ØÙÚÛÜİŞßàáâãäåæçèéêëìíîïğñòóôõö÷øùúûüışÿ',
+    WINDOWS_1257: '€\u0081‚\u0083„…†‡\u0088‰\u008a‹\u008c¨ˇ¸\u0090‘’“”•–—\u0098™\u009a›\u009c¯˛\u009f\u00a0¡¢£¤¥¦§Ø©Ŗ«¬\u00ad®Æ°±²³´µ¶·ø¹ŗ»¼½¾æĄĮĀĆÄÅĘĒČÉŹĖĢĶĪĻŠŃŅÓŌÕÖ×ŲŁŚŪÜŻŽßąįāćäåęēčéźėģķīļšńņóōõö÷ųłśūüżž˙',
+    ISO_8859_2: '\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0Ą˘Ł¤ĽŚ§¨ŠŞŤŹ\u00adŽŻ°ą˛ł´ľśˇ¸šşťź˝žżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
+    MAC_ROMAN: 'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ',
+    CP437: 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
+};
+function legacyEncoding(name, upperHalf, { sloppy, restoresA0 }) {
+    const toByte = new Map();
+    Array.from(upperHalf).forEach((char, i) => {
+        const byte = 0x80 + i;
+        if (!toByte.has(char.codePointAt(0)))
+            toByte.set(char.codePointAt(0), byte);
+    });
+    if (sloppy) {
+        // Latin-1 too: a C1 control is the byte itself (Latin-1 and Windows-1252 text mixed up).
+        for (let byte = 0x80; byte <= 0x9f; byte++)
+            if (!toByte.has(byte))
+                toByte.set(byte, byte);
+        // ftfy's sloppy codecs write U+FFFD as byte 0x1A, so lossy sequences can still be located.
+        toByte.set(0xfffd, 0x1a);
+    }
+    return { name, sloppy, restoresA0, toByte };
+}
+/** The encodings UTF-8 is most often mistaken for, in the order they are tried (ftfy's order). */
+const LEGACY_ENCODINGS = [
+    legacyEncoding('Windows-1252', UPPER_HALVES.WINDOWS_1252, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1251', UPPER_HALVES.WINDOWS_1251, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1250', UPPER_HALVES.WINDOWS_1250, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1253', UPPER_HALVES.WINDOWS_1253, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1254', UPPER_HALVES.WINDOWS_1254, { sloppy: true, restoresA0: true }),
+    legacyEncoding('Windows-1257', UPPER_HALVES.WINDOWS_1257, { sloppy: true, restoresA0: true }),
+    legacyEncoding('ISO-8859-2', UPPER_HALVES.ISO_8859_2, { sloppy: false, restoresA0: true }),
+    // In MacRoman `– ` (en dash, space) would pass for a lost 0xA0.
+    legacyEncoding('MacRoman', UPPER_HALVES.MAC_ROMAN, { sloppy: false, restoresA0: false }),
+    legacyEncoding('code page 437', UPPER_HALVES.CP437, { sloppy: false, restoresA0: true })
+];
+/** `text` as bytes of `encoding`, or undefined when a character has no byte there. */
+function encodeLegacy(text, encoding) {
+    const bytes = [];
+    for (const char of text) {
+        const codePoint = char.codePointAt(0);
+        if (codePoint < 0x80) {
+            bytes.push(codePoint);
+            continue;
+        }
+        const byte = encoding.toByte.get(codePoint);
+        if (byte === undefined)
+            return undefined;
+        bytes.push(byte);
+    }
+    return bytes;
+}
+const isContinuation = (byte) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+/** Continuation bytes likely to sit next to a no-break space that became a space (not 0x85, 0xA0). */
+const isLikelyNearSpace = (byte) => isContinuation(byte) && byte !== 0x85 && byte !== 0xa0;
+/** Lead bytes whose sequence with 0xA0 is a likely character: U+A0, `à`, `Š`, `Π`, `Р`, `٠`. */
+const A0_LEADS = [0xc2, 0xc3, 0xc5, 0xce, 0xd0, 0xd9];
+/** Portuguese words that follow `Ã ` when it was `à` glued to them (`àquele`, `às`). */
+const GLUED_AFTER_A_GRAVE = ['quele', 'quela', 'quilo', 's '];
+/**
+ * `Ã ` (bytes C3 20) was usually `à` followed by a space whose no-break byte was lost with it,
+ * so `à` gets its 0xA0 back and the space stays, as in ftfy's `fix_a_grave`; except where the
+ * next word shows they were glued (Portuguese `às`, `àquele`).
+ */
+function keepSpaceAfterAGrave(bytes) {
+    const out = [];
+    for (let i = 0; i < bytes.length; i++) {
+        out.push(bytes[i]);
+        if (bytes[i] !== 0xc3 || bytes[i + 1] !== 0x20 || bytes[i + 2] === 0x20)
+            continue;
+        const next = String.fromCharCode(...bytes.slice(i + 2, i + 7));
+        if (!GLUED_AFTER_A_GRAVE.some((word) => next.startsWith(word)))
+            out.push(0xa0);
+    }
+    return out;
+}
+/**
+ * Puts back the 0xA0 bytes that a Windows program turned into spaces inside UTF-8 sequences
+ * (`Ã ` for `à`, `Å ` for `Š`), the way ftfy's `restore_byte_a0` does: only after lead bytes whose
+ * 0xA0 sequence is a likely character.
+ */
+function restoreByteA0(bytes) {
+    const out = keepSpaceAfterAGrave(bytes);
+    for (let i = 0; i < out.length; i++) {
+        const byte = out[i];
+        if (A0_LEADS.includes(byte) && out[i + 1] === 0x20)
+            out[i + 1] = 0xa0;
+        else if ((byte === 0xe2 || byte === 0xe3) && out[i + 1] === 0x20 && isLikelyNearSpace(out[i + 2]))
+            out[i + 1] = 0xa0;
+        else if (byte >= 0xe0 && byte <= 0xe3 && isLikelyNearSpace(out[i + 1]) && out[i + 2] === 0x20)
+            out[i + 2] = 0xa0;
+        else if (byte === 0xf0) {
+            const tail = [out[i + 1], out[i + 2], out[i + 3]];
+            const spaces = tail.filter((b) => b === 0x20).length;
+            if (spaces === 1 && tail.every((b) => b === 0x20 || isContinuation(b)))
+                out[i + 1 + tail.indexOf(0x20)] = 0xa0;
+        }
+    }
+    return out;
+}
+/**
+ * Decodes UTF-8 strictly, except for what mojibake really contains: CESU-8 surrogate pairs and
+ * Java's `C0 80`, and sequences that lost bytes to U+FFFD (`0x1A` here) or, once, to `?`, which
+ * become U+FFFD. Undefined when the bytes are not such UTF-8.
+ */
+function decodeUtf8Variant(bytes, lossy) {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+        const lead = bytes[i];
+        if (lead === 0x1a && lossy) {
+            out += '\ufffd';
+            i++;
+            continue;
+        }
+        if (lead < 0x80) {
+            out += String.fromCharCode(lead);
+            i++;
+            continue;
+        }
+        if (lead === 0xc0 && bytes[i + 1] === 0x80) {
+            out += '\u0000';
+            i += 2;
+            continue;
+        }
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return undefined;
+        const tail = bytes.slice(i + 1, i + length);
+        if (tail.length < length - 1)
+            return undefined;
+        if (tail.every(isContinuation)) {
+            let codePoint = lead & (0xff >> (length + 1));
+            for (const byte of tail)
+                codePoint = (codePoint << 6) | (byte & 0x3f);
+            const minimum = [0, 0, 0x80, 0x800, 0x10000][length];
+            if (codePoint < minimum || codePoint > 0x10ffff)
+                return undefined;
+            if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
+                // CESU-8: a high surrogate must be followed by an encoded low surrogate.
+                const next = bytes.slice(i + 3, i + 6);
+                if (next[0] !== 0xed || !isContinuation(next[1]) || !isContinuation(next[2]))
+                    return undefined;
+                const low = 0xd000 | ((next[1] & 0x3f) << 6) | (next[2] & 0x3f);
+                if (low < 0xdc00 || low > 0xdfff)
+                    return undefined;
+                out += String.fromCharCode(codePoint, low);
+                i += 6;
+                continue;
+            }
+            if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
+                return undefined;
+            out += String.fromCodePoint(codePoint);
+            i += length;
+            continue;
+        }
+        // A sequence that lost some bytes: lost bytes are 0x1A, at most one is `?` (never the last of
+        // a two-byte sequence from other leads than C2/C3, where `?` is too common).
+        const lost = tail.filter((byte) => byte === 0x1a || byte === 0x3f);
+        const questionMarks = tail.filter((byte) => byte === 0x3f).length;
+        const shapeOk = tail.every((byte) => byte === 0x1a || byte === 0x3f || isContinuation(byte));
+        const questionOk = questionMarks <= 1 && (length > 2 || questionMarks === 0 || lead === 0xc2 || lead === 0xc3);
+        if (!lossy || !shapeOk || lost.length === 0 || !questionOk)
+            return undefined;
+        out += '\ufffd';
+        i += length;
+    }
+    return out;
+}
+/** Bytes of `encoding` read as the UTF-8 they probably were. */
+function redecode(bytes, encoding) {
+    return decodeUtf8Variant(encoding.restoresA0 ? restoreByteA0(bytes) : bytes, encoding.sloppy);
+}
+/** One round of repair of a whole line: the first legacy encoding that gives back valid UTF-8. */
+function fixWholeLine(line) {
+    for (const encoding of LEGACY_ENCODINGS) {
+        const bytes = encodeLegacy(line, encoding);
+        if (!bytes)
+            continue;
+        const fixed = redecode(bytes, encoding);
+        if (fixed !== undefined && fixed !== line)
+            return { fixed, encoding: encoding.name };
+    }
+    return undefined;
+}
+/**
+ * Runs of characters that, read as bytes of `encoding`, form complete multi-byte UTF-8
+ * sequences: the parts of a mixed text that may have been mis-decoded (ftfy's
+ * `decode_inconsistent_utf8`). A run right after another continuation byte is skipped, so a few
+ * characters are never "fixed" out of a bigger garble.
+ */
+function utf8LookingRuns(chars, encoding) {
+    const byteAt = (i) => {
+        if (i < 0 || i >= chars.length)
+            return undefined;
+        const codePoint = chars[i].codePointAt(0);
+        return codePoint < 0x80 ? codePoint : encoding.toByte.get(codePoint);
+    };
+    const sequenceAt = (i) => {
+        const lead = byteAt(i);
+        if (lead === undefined)
+            return 0;
+        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return 0;
+        for (let k = 1; k < length; k++) {
+            const byte = byteAt(i + k);
+            // A space may stand for a lost 0xA0 byte, where restoreByteA0 would put it back.
+            const lostA0 = encoding.restoresA0 && byte === 0x20 && length === 2 && A0_LEADS.includes(lead);
+            if (!isContinuation(byte) && !lostA0)
+                return 0;
+        }
+        return length;
+    };
+    const runs = [];
+    let i = 0;
+    while (i < chars.length) {
+        let length = sequenceAt(i);
+        if (length === 0 || isContinuation(byteAt(i - 1))) {
+            i++;
+            continue;
+        }
+        const start = i;
+        while (length > 0) {
+            i += length;
+            length = sequenceAt(i);
+        }
+        runs.push({ start, end: i });
+    }
+    return runs;
+}
+/**
+ * Widens `[start, end)` of `chars` to whole words, at most `max` characters each way. Only ASCII
+ * whitespace ends a word: a no-break space is often part of the damage.
+ */
+function widenToWords(chars, start, end, max = 30) {
+    const isSpace = (char) => char === ' ' || char === '\t' || char === '\r';
+    let from = start;
+    while (from > 0 && start - from < max && !isSpace(chars[from - 1]))
+        from--;
+    let to = end;
+    while (to < chars.length && to - end < max && !isSpace(chars[to]))
+        to++;
+    return { start: from, end: to };
+}
+/** The mojibake in one line, if any: first the whole line re-decoded, then its UTF-8-looking runs. */
+function mojibakeInLine(line) {
+    if (!looksBad(line))
+        return undefined;
+    let current = line;
+    let firstEncoding;
+    let layers = 0;
+    // Text can be mis-decoded more than once (`Ã¢â‚¬â„¢`); three rounds cover what occurs.
+    while (layers < 3 && looksBad(current)) {
+        const step = fixWholeLine(current);
+        if (!step)
+            break;
+        firstEncoding ??= step.encoding;
+        current = step.fixed;
+        layers++;
+    }
+    if (firstEncoding !== undefined) {
+        const before = Array.from(line);
+        const after = Array.from(current);
+        let prefix = 0;
+        while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix])
+            prefix++;
+        let suffix = 0;
+        while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
+            suffix++;
+        const wide = widenToWords(before, prefix, before.length - suffix);
+        const grownLeft = prefix - wide.start;
+        const grownRight = wide.end - (before.length - suffix);
+        return {
+            snippet: before.slice(wide.start, wide.end).join(''),
+            fixed: after.slice(prefix - grownLeft, after.length - suffix + grownRight).join(''),
+            encoding: firstEncoding,
+            layers
+        };
+    }
+    const chars = Array.from(line);
+    for (const encoding of LEGACY_ENCODINGS) {
+        for (const run of utf8LookingRuns(chars, encoding)) {
+            const text = chars.slice(run.start, run.end).join('');
+            if (!looksBad(text))
+                continue;
+            const bytes = encodeLegacy(text, encoding);
+            const fixed = bytes && redecode(bytes, encoding);
+            if (fixed === undefined || fixed === text)
+                continue;
+            const wide = widenToWords(chars, run.start, run.end);
+            return {
+                snippet: chars.slice(wide.start, wide.end).join(''),
+                fixed: chars.slice(wide.start, run.start).join('') + fixed + chars.slice(run.end, wide.end).join(''),
+                encoding: encoding.name,
+                layers: 1
+            };
+        }
+    }
+    return undefined;
+}
+/**
+ * The first stretch of mojibake in `text` with its probable repair, or undefined. Precise by
+ * design: it needs both a badness pattern and a re-encoding that yields valid UTF-8.
+ */
+function findMojibake(text) {
+    // Nearly all text is ASCII or ordinary accented text; the pattern test rules it out quickly.
+    if (!/[\u0080-\u{10ffff}]/u.test(text) || !looksBad(text))
+        return undefined;
+    for (const line of text.split('\n')) {
+        const hit = mojibakeInLine(line);
+        if (hit)
+            return hit;
+    }
+    return undefined;
+}
+/** Names of the invisible formatting characters the check reports. */
+const INVISIBLE_NAMES = {
+    0x200b: 'zero-width space',
+    0x200c: 'zero-width non-joiner',
+    0x200d: 'zero-width joiner',
+    0x200e: 'left-to-right mark',
+    0x200f: 'right-to-left mark',
+    0x202a: 'left-to-right embedding',
+    0x202b: 'right-to-left embedding',
+    0x202c: 'pop directional formatting',
+    0x202d: 'left-to-right override',
+    0x202e: 'right-to-left override',
+    0x2066: 'left-to-right isolate',
+    0x2067: 'right-to-left isolate',
+    0x2068: 'first strong isolate',
+    0x2069: 'pop directional isolate',
+    0xfeff: 'byte-order mark'
+};
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+/** C0 controls other than tab, line feed and carriage return; DEL; C1 controls. */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
+const REPLACEMENT = /\ufffd/gu;
+/** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+/** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
+const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
+function isWantedJoiner(text, index) {
+    const before = Array.from(text.slice(Math.max(0, index - 2), index)).pop();
+    const after = Array.from(text.slice(index + 1, index + 3))[0];
+    return before !== undefined && after !== undefined && JOINABLE.test(before) && JOINABLE.test(after);
+}
+/** `U+200B`-style name of a code point. */
+function codePointName(codePoint) {
+    return 'U+' + codePoint.toString(16).toUpperCase().padStart(4, '0');
+}
+/** Shows the invisible characters of `text` as `<U+200B>`, so an excerpt can be read. */
+function makeVisible(text) {
+    // eslint-disable-next-line no-control-regex -- control characters are what it shows
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu, (char) => `<${codePointName(char.codePointAt(0))}>`);
+}
+/** A short excerpt of `text` around `index`, invisible characters shown. */
+function excerptAround(text, index) {
+    // Never cut a surrogate pair: half of one would show as damage that is not there.
+    const splitsPair = (at) => /[\ud800-\udbff]/.test(text.charAt(at - 1)) && /[\udc00-\udfff]/.test(text.charAt(at));
+    let start = Math.max(0, index - 40);
+    if (splitsPair(start))
+        start--;
+    let end = Math.min(text.length, index + 40);
+    if (splitsPair(end))
+        end++;
+    return (start > 0 ? '…' : '') + (0,engine_text/* truncate */.xv)(makeVisible(text.slice(start, end)), 100);
+}
+/** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
+function occurrences(text, pattern, keep = () => true) {
+    let count = 0;
+    let first = -1;
+    const codePoints = [];
+    for (const match of text.matchAll(pattern)) {
+        if (!keep(match.index))
+            continue;
+        count++;
+        if (first < 0)
+            first = match.index;
+        const codePoint = match[0].codePointAt(0);
+        if (!codePoints.includes(codePoint))
+            codePoints.push(codePoint);
+    }
+    return { count, first, codePoints };
+}
+const plural = (count, one, many = one + 's') => `${count} ${count === 1 ? one : many}`;
+/** What a C1 control most likely was: the Windows-1252 character with the same byte. */
+function c1Meaning(codePoint) {
+    if (codePoint < 0x80 || codePoint > 0x9f)
+        return undefined;
+    const char = Array.from(UPPER_HALVES.WINDOWS_1252)[codePoint - 0x80];
+    return char.codePointAt(0) === codePoint ? undefined : char;
+}
+function checkText(field, text, line, emit, counts) {
+    const mojibake = findMojibake(text);
+    if (mojibake) {
+        counts.mojibake++;
+        const how = mojibake.layers > 1 ? `decoded as ${mojibake.encoding} ${mojibake.layers} times over` : `decoded as ${mojibake.encoding}`;
+        emit({
+            line,
+            field,
+            message: `mojibake in \`${field}\`: \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.fixed), 60)}\``,
+            excerpt: (0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 120)
+        });
+    }
+    const replacement = occurrences(text, REPLACEMENT);
+    if (replacement.count > 0) {
+        counts.replacement++;
+        emit({
+            line,
+            field,
+            message: `${plural(replacement.count, 'replacement character')} (U+FFFD, \`\ufffd\`) in \`${field}\`: the text was decoded with errors somewhere upstream and the original characters are lost`,
+            excerpt: excerptAround(text, replacement.first)
+        });
+    }
+    const surrogate = occurrences(text, LONE_SURROGATE);
+    if (surrogate.count > 0) {
+        counts.surrogate++;
+        emit({
+            line,
+            field,
+            message: `${plural(surrogate.count, 'unpaired UTF-16 surrogate')} (${surrogate.codePoints.slice(0, 3).map(codePointName).join(', ')}) in \`${field}\`: half of a character, usually an emoji cut in the middle; it cannot be written as UTF-8`,
+            excerpt: excerptAround(text, surrogate.first)
+        });
+    }
+    // C1 controls inside mojibake are part of it and already reported.
+    const control = occurrences(text, CONTROL, (index) => !(mojibake && text.charCodeAt(index) >= 0x80));
+    if (control.count > 0) {
+        counts.control++;
+        const shown = control.codePoints.slice(0, 3).map((codePoint) => {
+            const meaning = c1Meaning(codePoint);
+            return meaning ? `${codePointName(codePoint)} (probably \`${meaning}\` from Windows-1252 read as Latin-1)` : codePointName(codePoint);
+        });
+        const more = control.codePoints.length > 3 ? ` and ${control.codePoints.length - 3} more` : '';
+        emit({
+            line,
+            field,
+            message: `${plural(control.count, 'control character')} in \`${field}\`: ${shown.join(', ')}${more}`,
+            excerpt: excerptAround(text, control.first)
+        });
+    }
+    const invisible = occurrences(text, INVISIBLE, (index) => {
+        const code = text.charCodeAt(index);
+        return !((code === 0x200c || code === 0x200d) && isWantedJoiner(text, index));
+    });
+    if (invisible.count > 0) {
+        counts.invisible++;
+        const names = invisible.codePoints.slice(0, 3).map((codePoint) => `${INVISIBLE_NAMES[codePoint]} ${codePointName(codePoint)}`);
+        const more = invisible.codePoints.length > 3 ? ` and ${invisible.codePoints.length - 3} more` : '';
+        const why = invisible.codePoints.some((codePoint) => BIDI.test(String.fromCodePoint(codePoint)))
+            ? 'bidirectional controls make text display in a different order than it is stored'
+            : 'invisible characters break matching, deduplication and tokenization';
+        emit({
+            line,
+            field,
+            message: `${plural(invisible.count, 'invisible formatting character')} in \`${field}\` (${names.join(', ')}${more}): ${why}`,
+            excerpt: excerptAround(text, invisible.first)
+        });
+    }
+}
+/**
+ * Mojibake, U+FFFD, control characters, and zero-width or bidirectional formatting characters
+ * in the text fields. One finding per kind per field per record.
+ */
+const encodingCheck = {
+    id: 'encoding',
+    dimension: 'accuracy',
+    description: 'Mojibake (UTF-8 read as Latin-1, Windows-125x or MacRoman), U+FFFD replacement characters, control characters, zero-width and bidirectional formatting characters in text.',
+    defaultSeverity: 'warning',
+    defaults: {},
+    start(context) {
+        const counts = { mojibake: 0, replacement: 0, surrogate: 0, control: 0, invisible: 0 };
+        const fields = context.config.fields ?? context.textFields;
+        return {
+            record(record, emit) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields))
+                    checkText(field, text, record.line, emit, counts);
+            },
+            finish() {
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/format.ts
+
+
+/**
+ * The configured patterns: `pattern` applied to each of `fields`, and `patterns`, a map of
+ * field to pattern. `flags` applies to all. Patterns that do not compile are returned as problems.
+ */
+function compilePatterns(config) {
+    const flags = (stringSetting(config, 'flags') ?? '').replace(/[gy]/g, '');
+    const wanted = [];
+    const pattern = stringSetting(config, 'pattern');
+    if (pattern !== undefined)
+        for (const field of stringListSetting(config, 'fields') ?? [])
+            wanted.push([field, pattern]);
+    const map = config.patterns;
+    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
+        for (const [field, source] of Object.entries(map))
+            if (typeof source === 'string')
+                wanted.push([field, source]);
+    }
+    const patterns = [];
+    const problems = [];
+    const seen = new Map();
+    for (const [field, source] of wanted) {
+        if (!seen.has(source)) {
+            try {
+                seen.set(source, new RegExp(source, flags));
+            }
+            catch (error) {
+                seen.set(source, undefined);
+                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
+            }
+        }
+        const regex = seen.get(source);
+        if (regex)
+            patterns.push({ field, source, regex });
+    }
+    return { patterns, problems };
+}
+/** The text a scalar value is matched as; undefined for null, missing, lists and objects. */
+function scalarText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** The start and the end of a long value: patterns often anchor at either. */
+function headAndTail(text) {
+    const chars = Array.from(text);
+    if (chars.length <= 110)
+        return text;
+    return chars.slice(0, 45).join('') + ' … ' + chars.slice(-60).join('');
+}
+/**
+ * Values that do not match the configured regular expression of their field (GSM8K answers
+ * ending in `#### <number>`, ids like `Mbpp/12`). Missing and null values are left to the
+ * completeness checks.
+ */
+const formatCheck = {
+    id: 'format',
+    dimension: 'accuracy',
+    description: 'Field values that do not match the regular expression configured for the field.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Values longer than this many characters are not matched, to bound the cost of a slow pattern. */
+        maxLength: 100000
+    },
+    start(context) {
+        const { patterns, problems } = compilePatterns(context.config);
+        const maxLength = numberSetting(context.config, 'maxLength', 100000);
+        const counts = new Map();
+        for (const { field } of patterns)
+            counts.set(field, { checked: 0, failed: 0 });
+        return {
+            record(record, emit) {
+                for (const { field, source, regex } of patterns) {
+                    const text = scalarText((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text === undefined || text.length > maxLength)
+                        continue;
+                    const count = counts.get(field);
+                    count.checked++;
+                    if (regex.test(text))
+                        continue;
+                    count.failed++;
+                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${(0,engine_text/* truncate */.xv)(source, 80)}\``, excerpt: headAndTail(text) });
+                }
+            },
+            finish(emit) {
+                for (const problem of problems)
+                    emit({ message: problem, severity: 'error' });
+                return Object.fromEntries(counts);
+            },
+            applicable: () => patterns.length > 0 || problems.length > 0
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./src/engine/checks/detectors/mask.ts
+var mask = __nccwpck_require__(808);
+;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
+
+
+const DAY_MS = 86_400_000;
+/** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
+const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
+const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ZONES = { gmt: 0, ut: 0, utc: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 };
+/** Milliseconds since the epoch for a UTC calendar time, or undefined when a part is out of range. */
+function utc(year, month, day, hour = 0, minute = 0, second = 0, millis = 0) {
+    if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60)
+        return undefined;
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day > daysInMonth)
+        return undefined;
+    const time = new Date(0);
+    time.setUTCFullYear(year, month - 1, day);
+    time.setUTCHours(hour, minute, second, millis);
+    return time.getTime();
+}
+/** `Z`, `+02:00`, `-0500`, `GMT`, `PST` as minutes east of UTC; no zone means UTC. */
+function zoneOffsetMinutes(zone) {
+    if (zone === undefined || zone === '')
+        return 0;
+    const named = ZONES[zone.toLowerCase()];
+    if (named !== undefined)
+        return named * 60;
+    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (offset === null)
+        return undefined;
+    return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? '0'));
+}
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const RFC_2822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? *)?(\d{1,2}) +([a-z]{3}) +(\d{4}) +(\d{2}):(\d{2})(?::(\d{2}))? *([+-]\d{4}|[a-z]{1,3})?$/i;
+/** ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00.5+02:00`) or RFC 2822 (`Wed, 01 May 2024 12:00:00 +0000`). */
+function parseStrict(value) {
+    const iso = ISO_8601.exec(value);
+    if (iso !== null) {
+        const [, y, mo, d, h, mi, s, fraction, zone] = iso;
+        const time = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    const rfc = RFC_2822.exec(value);
+    if (rfc !== null) {
+        const [, d, monthName, y, h, mi, s, zone] = rfc;
+        const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+        const time = month === 0 ? undefined : utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0));
+        const offset = zoneOffsetMinutes(zone);
+        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
+    }
+    return undefined;
+}
+const SLASHED = /^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const WRITTEN = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3,9})\.?,? (\d{4}))$/i;
+/** `2024/05/01`, `05/01/2024` (day first when the first number is over 12), `May 1, 2024`, `1 May 2024`. */
+function parseWritten(value) {
+    const slashed = SLASHED.exec(value);
+    if (slashed !== null) {
+        const [, a, b, c, h, mi, s] = slashed;
+        const [y, mo, d] = a.length === 4 ? [a, b, c] : c.length === 4 ? (Number(a) > 12 ? [c, b, a] : [c, a, b]) : [];
+        return y === undefined ? undefined : utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+    }
+    const written = WRITTEN.exec(value);
+    if (written !== null) {
+        const monthName = (written[1] ?? written[5]).toLowerCase();
+        const month = MONTHS.indexOf(monthName.slice(0, 3)) + 1;
+        const fullNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+        if (month === 0 || !(monthName.length === 3 || monthName === 'sept' || fullNames[month - 1] === monthName))
+            return undefined;
+        return utc(Number(written[3] ?? written[6]), month, Number(written[2] ?? written[4]));
+    }
+    return undefined;
+}
+/** Epoch seconds or milliseconds in 1980-2100, or a `YYYYMMDD` number. */
+function parseNumber(value) {
+    if (!Number.isFinite(value) || value <= 0)
+        return undefined;
+    if (Number.isInteger(value) && value >= 19000101 && value <= 21001231) {
+        return utc(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
+    }
+    if (value >= EPOCH_MIN_S && value < EPOCH_MAX_S)
+        return Math.round(value * 1000);
+    if (value >= EPOCH_MIN_S * 1000 && value < EPOCH_MAX_S * 1000)
+        return Math.round(value);
+    return undefined;
+}
+/**
+ * A field value as milliseconds since the epoch (UTC; times without a zone are read as UTC), or
+ * undefined when it is not a date. `strict` accepts only ISO 8601 and RFC 2822 strings, the
+ * formats that identify a date field by its values alone; otherwise written dates (`May 1,
+ * 2024`, `2024/05/01`), epoch seconds or milliseconds (numbers or digit strings) and MongoDB's
+ * `{"$date": ...}` are read too.
+ */
+function parseTimestamp(value, strict = false) {
+    if (typeof value === 'string') {
+        const trimmed = value.trim();
+        const parsed = parseStrict(trimmed);
+        if (parsed !== undefined || strict)
+            return parsed;
+        if (/^\d{8,13}(?:\.\d+)?$/.test(trimmed))
+            return parseNumber(Number(trimmed));
+        return parseWritten(trimmed);
+    }
+    if (strict)
+        return undefined;
+    if (typeof value === 'number')
+        return parseNumber(value);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
+        const inner = value.$date;
+        return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? parseTimestamp(inner.$numberLong) : parseTimestamp(inner);
+    }
+    return undefined;
+}
+/** Field names that say the field holds a point in time. */
+function looksLikeTimestampName(name) {
+    return (/^(?:timestamp|date|time|datetime|created|updated|modified|published|ts)$/i.test(name) ||
+        /_(?:at|date|time|ts|timestamp|datetime)$/i.test(name) ||
+        /[a-z](?:At|Date|Time|Timestamp)$/.test(name));
+}
+function iso(ms) {
+    return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+function days(ms) {
+    const count = Math.floor(ms / DAY_MS);
+    return `${count.toLocaleString('en-US')} ${count === 1 ? 'day' : 'days'}`;
+}
+/** Days with dates, for the median; bounded to 1900-2200 so the map stays small. */
+const HISTOGRAM_MIN = Date.UTC(1900, 0, 1);
+const HISTOGRAM_MAX = Date.UTC(2200, 0, 1);
+/** At most this many fields are tracked, so a file with free-form keys cannot grow the state. */
+const MAX_FIELDS = 1000;
+/**
+ * Timestamps: dates in the future, records older than `maxAgeDays`, unparseable dates in a
+ * timestamp field. Timestamp fields are the configured `fields`, else the fields named like one
+ * (`created_at`, `date`, `*_at`, `*At`...) whose first value is a date, and the fields whose
+ * first value is an ISO 8601 or RFC 2822 string.
+ */
+const freshnessCheck = {
+    id: 'freshness',
+    dimension: 'freshness',
+    description: 'Timestamps: future dates, records older than a maximum age, unparseable dates.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Records older than this many days get a warning; unset, age is not checked. */
+        maxAgeDays: undefined,
+        /** Dates up to this many days after now are fine (clock skew, time zones). */
+        futureSlackDays: 1,
+        /** "Now" as an ISO 8601 string, for reproducible audits; unset (or not a date), the current time. */
+        now: undefined
+    },
+    start(context) {
+        const configuredNow = typeof context.config.now === 'string' ? parseTimestamp(context.config.now) : undefined;
+        const now = configuredNow ?? Date.now();
+        const maxAgeDays = typeof context.config.maxAgeDays === 'number' && context.config.maxAgeDays > 0 ? context.config.maxAgeDays : undefined;
+        const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
+        const configured = context.config.fields;
+        const states = new Map(configured?.map((field) => [field, 'configured']));
+        const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
+        const histogram = new Map();
+        let min = Infinity;
+        let max = -Infinity;
+        function use(field, state) {
+            states.set(field, state);
+            if (!summary.fields.includes(field))
+                summary.fields.push(field);
+        }
+        function check(line, field, time, emit) {
+            summary.dates++;
+            min = Math.min(min, time);
+            max = Math.max(max, time);
+            if (time >= HISTOGRAM_MIN && time < HISTOGRAM_MAX) {
+                const day = Math.floor(time / DAY_MS);
+                histogram.set(day, (histogram.get(day) ?? 0) + 1);
+            }
+            if (time > now + slackDays * DAY_MS) {
+                summary.future++;
+                emit({ line, field, message: `\`${field}\` is in the future: ${iso(time)} is ${days(time - now)} after now (${iso(now)})` });
+            }
+            else if (maxAgeDays !== undefined && now - time > maxAgeDays * DAY_MS) {
+                summary.older++;
+                emit({ line, field, message: `\`${field}\` ${iso(time)} is ${days(now - time)} old, past the ${maxAgeDays}-day limit (maxAgeDays)` });
+            }
+        }
+        function unparseable(line, field, value, emit) {
+            summary.unparseable++;
+            const shown = typeof value === 'string' ? value : JSON.stringify(value);
+            emit({ line, field, message: `\`${field}\` is not a date: \`${(0,engine_text/* truncate */.xv)((0,mask/* maskAll */.gh)(shown), 40)}\`` });
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const names = configured ?? Object.keys(record.fields);
+                for (const field of names) {
+                    const value = configured !== undefined ? (0,engine_text/* valueAt */.fK)(record.fields, field) : record.fields[field];
+                    let state = states.get(field);
+                    if (state === undefined) {
+                        if (states.size >= MAX_FIELDS)
+                            continue;
+                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
+                        states.set(field, state);
+                    }
+                    if (state === 'not' || value === undefined || value === null || value === '')
+                        continue;
+                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
+                    if (state === 'named-pending' || state === 'value-pending') {
+                        const time = parseTimestamp(value, state === 'value-pending');
+                        if (time === undefined) {
+                            states.set(field, 'not');
+                            continue;
+                        }
+                        use(field, state === 'named-pending' ? 'named' : 'value');
+                        check(record.line, field, time, emit);
+                        continue;
+                    }
+                    if (state === 'configured' && !summary.fields.includes(field))
+                        summary.fields.push(field);
+                    const time = parseTimestamp(value);
+                    if (time !== undefined)
+                        check(record.line, field, time, emit);
+                    // Fields found by their values alone may hold other things too: count, do not warn.
+                    else if (state === 'value')
+                        summary.unparseable++;
+                    else
+                        unparseable(record.line, field, value, emit);
+                }
+            },
+            finish() {
+                if (summary.dates > 0) {
+                    summary.min = iso(min);
+                    summary.max = iso(max);
+                    let seen = 0;
+                    const half = Array.from(histogram.values()).reduce((total, count) => total + count, 0) / 2;
+                    for (const day of [...histogram.keys()].sort((a, b) => a - b)) {
+                        seen += histogram.get(day) ?? 0;
+                        if (seen >= half) {
+                            summary.median = iso(day * DAY_MS).slice(0, 10);
+                            break;
+                        }
+                    }
+                    if (maxAgeDays !== undefined)
+                        summary.shareOlder = summary.older / summary.dates;
+                }
+                return summary;
+            },
+            applicable: () => summary.fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
+
+
+/** Distinct labels counted per file: more than this is free text, not a label set. */
+const MAX_LABELS = 10000;
+/** The label field of a check: its own `field` setting, else the file's `labelField`. */
+function labelFieldOf(config, settings) {
+    return stringSetting(config, 'field') ?? settings.labelField;
+}
+/**
+ * The labels a value holds: a string, number or boolean is one label; a list of them is a
+ * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
+ * is for the completeness checks.
+ */
+function label_values_labelsOf(value) {
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
+    return [];
+}
+/** Counts labels with a bound on distinct values. */
+class LabelCounter {
+    counts = new Map();
+    labelled = 0;
+    truncated = false;
+    /** Counts the labels of one record; returns them. */
+    add(value) {
+        const labels = [...new Set(label_values_labelsOf(value))];
+        if (labels.length > 0)
+            this.labelled++;
+        for (const label of labels) {
+            const count = this.counts.get(label);
+            if (count !== undefined)
+                this.counts.set(label, count + 1);
+            else if (this.counts.size < MAX_LABELS)
+                this.counts.set(label, 1);
+            else
+                this.truncated = true;
+        }
+        return labels;
+    }
+    summary(field) {
+        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
+    }
+}
+/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            best = Math.min(best, current[j]);
+        }
+        if (best > limit)
+            return limit + 1;
+        previous = current;
+    }
+    return previous[b.length];
+}
+const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
+/** Candidates compared per label when looking for the one it was probably meant to be. */
+const MAX_CANDIDATES = 2000;
+/**
+ * What an odd label was probably meant to be: a known label equal but for case and spacing,
+ * or one or two edits away (for labels of four characters or more).
+ */
+function likelyIntended(label, known) {
+    const normal = normalise(label);
+    let typo;
+    let compared = 0;
+    for (const candidate of known) {
+        if (candidate === label)
+            continue;
+        if (normalise(candidate) === normal)
+            return { label: candidate, how: 'case/spacing' };
+        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
+            compared++;
+            if (editDistance(normal, normalise(candidate), 2) <= 2)
+                typo = candidate;
+        }
+    }
+    return typo === undefined ? undefined : { label: typo, how: 'typo' };
+}
+const quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
+function hint(label, known) {
+    const intended = likelyIntended(label, known);
+    if (!intended)
+        return '';
+    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
+}
+/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
+function allowedOf(config) {
+    const value = config.allowed;
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
+    return labels.length > 0 ? labels : undefined;
+}
+/**
+ * Labels outside `config.allowed` (errors); without such a list, labels base never had that
+ * head has fewer than `minCount` times (warnings: probably typos).
+ */
+const labelValuesCheck = {
+    id: 'label-values',
+    dimension: 'accuracy',
+    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
+        minCount: 3,
+        /** Records listed per rare label. */
+        maxExamples: 20
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const allowed = allowedOf(context.config);
+        const allowedSet = new Set(allowed);
+        const minCount = numberSetting(context.config, 'minCount', 3);
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const counter = new LabelCounter();
+        // Lines of each label while it is still rare enough to be reported.
+        const rareLines = new Map();
+        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
+        return {
+            record(record, emit) {
+                if (field === undefined)
+                    return;
+                for (const label of counter.add((0,engine_text/* valueAt */.fK)(record.fields, field))) {
+                    if (allowed) {
+                        if (!allowedSet.has(label)) {
+                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
+                        }
+                        continue;
+                    }
+                    const count = counter.counts.get(label);
+                    if (count === undefined || count >= minCount) {
+                        rareLines.delete(label);
+                        continue;
+                    }
+                    const lines = rareLines.get(label) ?? [];
+                    if (lines.length < maxExamples)
+                        lines.push(record.line);
+                    rareLines.set(label, lines);
+                }
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                if (!allowed && base && base.field === field && !base.truncated) {
+                    const baseLabels = new Map(Object.entries(base.labels));
+                    for (const [label, lines] of rareLines) {
+                        if (baseLabels.has(label))
+                            continue;
+                        const count = counter.counts.get(label) ?? 0;
+                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
+                        for (const line of lines)
+                            emit({ line, field, message, severity: 'warning' });
+                    }
+                }
+                return counter.summary(field);
+            },
+            applicable: () => field !== undefined
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/label-coverage.ts
+
+
+
+const label_coverage_quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
+/**
+ * Label classes of the base version that head loses: gone entirely (error) or down from at
+ * least `minCount` records to fewer (warning). The summary is the label counts.
+ */
+const labelCoverageCheck = {
+    id: 'label-coverage',
+    dimension: 'completeness',
+    description: 'Label classes present in the base version that vanish from head, or drop below a minimum number of records.',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A class with at least this many base records that falls below it on head is reported. */
+        minCount: 5
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const minCount = numberSetting(context.config, 'minCount', 5);
+        const counter = new LabelCounter();
+        let compared = false;
+        return {
+            record(record) {
+                if (field !== undefined)
+                    counter.add((0,engine_text/* valueAt */.fK)(record.fields, field));
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                const summary = counter.summary(field);
+                // A truncated head count cannot tell a vanished class from one it stopped counting.
+                if (!base || base.field !== field || summary.truncated)
+                    return summary;
+                compared = true;
+                for (const [label, baseCount] of Object.entries(base.labels)) {
+                    const headCount = counter.counts.get(label) ?? 0;
+                    if (headCount === 0) {
+                        const had = baseCount === 1 ? '1 base record has' : `${baseCount} base records have`;
+                        emit({ field, message: `label class ${label_coverage_quote(label)} is gone: ${had} it, no head record does`, severity: 'error' });
+                    }
+                    else if (baseCount >= minCount && headCount < minCount) {
+                        emit({
+                            field,
+                            message: `label class ${label_coverage_quote(label)} drops from ${baseCount} records in base to ${headCount}, below the minimum of ${minCount}`,
+                            severity: 'warning'
+                        });
+                    }
+                }
+                return summary;
+            },
+            // Coverage is a comparison: without a base labelled the same way there is nothing to score.
+            applicable: () => compared
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
+
+
+/** The kinds of assistant leftovers the check tells apart. */
+const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
+// Straight and curly apostrophes both occur in generated text.
+const A = "['’]";
+/**
+ * The phrases, by category. Each is anchored on words an assistant uses about itself, not on
+ * loose words: "I cannot help but reflect" and "language models like GPT-3" are ordinary prose.
+ */
+const PATTERNS = [
+    [
+        'self-identification',
+        new RegExp([
+            String.raw `\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?\b(?!-)`,
+            String.raw `\bas a (?:large )?language model\b`,
+            String.raw `\bAI language model\b`,
+            String.raw `\bI${A}?m (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\bI am (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
+            String.raw `\b(?:trained|developed|created|built) by OpenAI\b`,
+            String.raw `\bI(?:${A}m| am) ChatGPT\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:personal )?(?:opinions|feelings|emotions|beliefs|preferences|a physical body)\b(?=[,.;]| or\b| and\b| as\b| like\b)`
+        ].join('|'), 'gi')
+    ],
+    [
+        'refusal',
+        new RegExp([
+            String.raw `\bI(?:${A}?m| am) sorry,? but (?:I(?:${A}m| am)? (?:can${A}?t|cannot|unable|not able|won${A}t|do not|don${A}t|must)|as an AI)\b`,
+            String.raw `\bI apologi[sz]e,? but\b`,
+            String.raw `\bI (?:cannot|can${A}?t|am unable to|${A}m unable to) (?:fulfill|fulfil|comply with|assist with|help with that|provide assistance with)\b`,
+            String.raw `\bI (?:must|have to) (?:respectfully )?decline\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'cutoff',
+        new RegExp([
+            String.raw `\bmy (?:knowledge|training) cut-?off\b`,
+            String.raw `\bknowledge cut-?off (?:date|of)\b`,
+            String.raw `\bas of my (?:last|latest|most recent) (?:update|training|knowledge update|data update)\b`,
+            String.raw `\bI (?:don${A}t|do not) have (?:access to )?real-time\b`,
+            String.raw `\bI (?:don${A}t|do not|cannot|can${A}?t) (?:browse|access|search) the (?:internet|web)\b`,
+            String.raw `\bmy training data (?:only )?(?:goes|extends|runs) (?:up )?(?:to|until)\b`
+        ].join('|'), 'gi')
+    ],
+    [
+        'boilerplate',
+        new RegExp([
+            // Template openers, only at the very start of an output.
+            String.raw `^\s*(?:Sure|Certainly|Of course|Absolutely)(?:!|,|\.) (?:here${A}?s|here is|here are|I${A}d be (?:happy|glad) to|I would be (?:happy|glad) to)\b`,
+            String.raw `\bI hope this helps\b`
+        ].join('|'), 'gi')
+    ]
+];
+/**
+ * Words at least one of which every pattern above needs (case aside), and the openers the
+ * boilerplate pattern takes at the start: a text with none of them cannot match, and most
+ * texts have none, so one cheap scan spares the long alternations.
+ */
+const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i;
+const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i;
+/** Every artifact phrase in `text`, in order of position. */
+function findArtifacts(text) {
+    if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text))
+        return [];
+    const found = [];
+    for (const [category, pattern] of PATTERNS) {
+        for (const match of text.matchAll(pattern)) {
+            found.push({ category, phrase: match[0].trim(), start: match.index, end: match.index + match[0].length });
+        }
+    }
+    return found.sort((a, b) => a.start - b.start);
+}
+const PERSONA = /\b(you are|you're|pretend (?:to be|you are|you're|that you are)|imagine (?:you are|you're|being|that you are)|act as|role-?play as|role play as|play the role of|take the role of|assume (?:you are|you're|the role of)|envision (?:that )?you are|as)\s+(?:an?|the|your)\s+(?:[\w-]+\s+){0,4}?(AI|artificial intelligence|language model|chatbot|virtual assistant)\b(?:\s+(\w+))?/gi;
+/**
+ * True when a prompt asks the model to play an AI character ("Pretend you are an AI therapist",
+ * "Roleplay as a futuristic AI judge", "You are an AI language model that has gained
+ * self-awareness"): then "As an AI..." in the answer is in character, not a leftover. A plain
+ * assistant system prompt ("You are a helpful AI assistant", "You are a chatbot") casts no
+ * character, so it does not count: that is where leftovers come from.
+ */
+function asksForAiPersona(prompt) {
+    for (const match of prompt.matchAll(PERSONA)) {
+        const verb = match[1].toLowerCase();
+        const term = match[2].toLowerCase();
+        const next = (match[3] ?? '').toLowerCase();
+        const plainStatement = verb === 'you are' || verb === "you're" || verb === 'as';
+        const genericAssistant = term === 'chatbot' || term === 'virtual assistant' || next === 'assistant' || next === 'chatbot';
+        if (!(plainStatement && genericAssistant))
+            return true;
+    }
+    return false;
+}
+/** Field names whose values are model outputs. */
+const OUTPUT_NAMES = new Set(['output', 'outputs', 'response', 'responses', 'completion', 'completions', 'answer', 'assistant', 'chosen', 'rejected', 'generation', 'model_answer', 'model_output']);
+/** Field names that hold chat transcripts. */
+const CHAT_NAMES = new Set(['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns']);
+/** Speakers whose turns are the model's. */
+const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'model', 'bot', 'ai', 'chatgpt', 'claude', 'gemini']);
+/** The text of one chat turn (`content` as a string or as `[{type: 'text', text}]` parts). */
+function turnText(turn) {
+    const content = turn.content ?? turn.value ?? turn.text;
+    if (typeof content === 'string')
+        return content;
+    if (Array.isArray(content)) {
+        const parts = content.map((part) => (part !== null && typeof part === 'object' && !Array.isArray(part) && typeof part.text === 'string' ? part.text : ''));
+        return parts.join('\n');
+    }
+    return undefined;
+}
+/** A chat transcript's turns as `[isAssistant, text]`, or undefined when `value` is not one. */
+function chatTurns(value) {
+    if (!Array.isArray(value) || value.length === 0)
+        return undefined;
+    const turns = [];
+    for (const turn of value) {
+        if (turn === null || typeof turn !== 'object' || Array.isArray(turn))
+            return undefined;
+        const role = turn.role ?? turn.from ?? turn.speaker ?? turn.author;
+        const text = turnText(turn);
+        if (typeof role !== 'string' || text === undefined)
+            return undefined;
+        turns.push([ASSISTANT_ROLES.has(role.toLowerCase()), text]);
+    }
+    return turns;
+}
+function lastSegment(path) {
+    return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+}
+const LABELS = {
+    'self-identification': 'assistant self-identification',
+    refusal: 'refusal',
+    cutoff: 'knowledge-cutoff disclaimer',
+    boilerplate: 'template boilerplate'
+};
+/**
+ * Chat-assistant leftovers in model outputs: self-identification ("As an AI language model"),
+ * refusals ("I'm sorry, but I can't"), knowledge-cutoff disclaimers and template openers
+ * ("Sure! Here's"). Distilled data that keeps them teaches the model to say them.
+ */
+const llmArtifactsCheck = {
+    id: 'llm-artifacts',
+    dimension: 'provenance',
+    description: 'Assistant leftovers in outputs: "As an AI language model", refusals, knowledge-cutoff disclaimers, "Sure! Here\'s".',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * When the prompt (the record's other text fields and the user/system turns) asks for an AI
+         * persona, self-identification and cutoff phrases are reported as info: they are in character.
+         */
+        personaAware: true
+    },
+    start(context) {
+        const configured = context.config.fields;
+        const personaAware = context.config.personaAware !== false;
+        const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
+        const seenFields = new Set();
+        /** The fields to read: configured, else the output-like ones, else every text field. */
+        function outputFields(fields) {
+            if (configured !== undefined)
+                return configured;
+            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
+            for (const [name, value] of Object.entries(fields)) {
+                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
+                    names.add(name);
+            }
+            if (names.size > 0)
+                return [...names];
+            return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
+        }
+        /** Everything in the record that is not model output: instructions, inputs, user turns. */
+        function promptText(fields, outputs) {
+            const parts = [];
+            for (const [name, value] of Object.entries(fields)) {
+                const turns = chatTurns(value);
+                if (turns !== undefined)
+                    parts.push(...turns.filter(([assistant]) => !assistant).map(([, text]) => text));
+                else if (!outputs.includes(name) && typeof value === 'string')
+                    parts.push(value);
+            }
+            return parts.join('\n');
+        }
+        return {
+            record(record, emit) {
+                summary.records++;
+                const fields = outputFields(record.fields);
+                let prompt;
+                let flagged = false;
+                for (const field of fields) {
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                    const turns = chatTurns(value);
+                    // In a transcript only the assistant's turns are output; each starts a reply.
+                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [(0,engine_text/* textOf */.b6)(value)];
+                    const byCategory = new Map();
+                    const firstTexts = new Map();
+                    for (const text of texts) {
+                        if (text === undefined)
+                            continue;
+                        for (const match of findArtifacts(text)) {
+                            const list = byCategory.get(match.category) ?? [];
+                            list.push(match);
+                            byCategory.set(match.category, list);
+                            firstTexts.set(match, text);
+                        }
+                    }
+                    if (byCategory.size === 0)
+                        continue;
+                    if (!seenFields.has(field) && seenFields.size < 50) {
+                        seenFields.add(field);
+                        summary.fields.push(field);
+                    }
+                    for (const [category, matches] of byCategory) {
+                        const [first] = matches;
+                        const aboutModel = category === 'self-identification' || category === 'cutoff';
+                        prompt ??= personaAware && aboutModel ? promptText(record.fields, fields) : undefined;
+                        const inCharacter = aboutModel && prompt !== undefined && asksForAiPersona(prompt);
+                        const info = inCharacter || category === 'boilerplate';
+                        if (inCharacter)
+                            summary.inCharacter++;
+                        else
+                            summary.categories[category] = (summary.categories[category] ?? 0) + 1;
+                        if (!info)
+                            flagged = true;
+                        const text = firstTexts.get(first) ?? '';
+                        const count = matches.length > 1 ? ` (${matches.length} in this field)` : '';
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `LLM artifact, ${LABELS[category]}: “${(0,engine_text/* truncate */.xv)(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
+                            // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
+                            excerpt: (0,mask/* maskedExcerpt */.hQ)(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, (0,mask/* sensitiveSpans */.eE)(text), { radius: 50, maskFocus: false }),
+                            ...(info ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (flagged)
+                    summary.recordsWithArtifacts++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./src/engine/checks/detectors/pii.ts + 1 modules
+var pii = __nccwpck_require__(9160);
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/settings.ts
+/**
+ * Readers of the settings the privacy checks share (`kinds`, `allow`), which arrive as
+ * `unknown` from the user's config.
+ */
+/**
+ * The enabled kinds: `kinds` may list the enabled kinds (`['email', 'phone']`) or switch kinds
+ * off and on by name (`{ phone: false }`, the others staying on). Unknown names are ignored.
+ */
+function enabledKinds(setting, all) {
+    if (Array.isArray(setting))
+        return new Set(all.filter((kind) => setting.includes(kind)));
+    if (setting !== null && typeof setting === 'object') {
+        const switches = new Map(Object.entries(setting));
+        return new Set(all.filter((kind) => switches.get(kind) !== false));
+    }
+    return new Set(all);
+}
+/**
+ * The user's allow list as a test. Entries written `/pattern/flags` are regular expressions
+ * tested against the value; other entries are literals that allow the value itself (case
+ * insensitive), any email address at that domain or a subdomain of it (`example.org`), or,
+ * written as CIDR (`10.1.0.0/16`), any IPv4 address in that block. An entry that is not a
+ * valid regular expression is read as a literal.
+ */
+function allowList(setting) {
+    const entries = Array.isArray(setting) ? setting.filter((entry) => typeof entry === 'string') : [];
+    const tests = entries.map((entry) => {
+        const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
+        if (regex !== null) {
+            try {
+                const pattern = new RegExp(regex[1], regex[2].replace(/[gy]/g, ''));
+                return (value) => pattern.test(value);
+            }
+            catch {
+                // Not a valid pattern: read it as a literal below.
+            }
+        }
+        const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
+        if (cidr !== null) {
+            const bits = Number(cidr[2]);
+            const network = ipv4ToNumber(cidr[1]);
+            const maskBits = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+            return (value) => {
+                const address = ipv4ToNumber(value);
+                return address !== undefined && network !== undefined && ((address & maskBits) >>> 0) === ((network & maskBits) >>> 0);
+            };
+        }
+        const literal = entry.toLowerCase();
+        return (value) => {
+            const lower = value.toLowerCase();
+            return lower === literal || lower.endsWith(`@${literal}`) || (lower.includes('@') && lower.endsWith(`.${literal}`));
+        };
+    });
+    return (value) => tests.some((test) => test(value));
+}
+function ipv4ToNumber(address) {
+    const octets = address.split('.').map(Number);
+    if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
+        return undefined;
+    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/pii.ts
+
+
+
+
+
+/** What a report calls each kind of personal data. */
+const PII_LABELS = {
+    email: 'email address',
+    phone: 'phone number',
+    'credit-card': 'credit card number (Luhn-valid)',
+    iban: 'IBAN (mod-97 valid)',
+    ssn: 'US social security number',
+    ipv4: 'IPv4 address',
+    ipv6: 'IPv6 address'
+};
+/**
+ * Emits one finding per field and kind, with the first value masked in context and the count:
+ * a transcript with 32 copies of one phone number is one finding, not 32.
+ */
+function emitGrouped(emit, line, field, text, matches) {
+    const groups = new Map();
+    for (const match of matches) {
+        const key = `${match.kind}\u0000${match.reserved ?? ''}`;
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [match]);
+        else
+            group.push(match);
+    }
+    let spans;
+    for (const group of groups.values()) {
+        const [first] = group;
+        spans ??= (0,mask/* sensitiveSpans */.eE)(text);
+        const count = group.length > 1 ? ` (${group.length} in this field)` : '';
+        emit({
+            line,
+            field,
+            message: `${PII_LABELS[first.kind]}${count}${first.reserved !== undefined ? `: ${first.reserved}` : ''}`,
+            excerpt: (0,mask/* maskedExcerpt */.hQ)(text, first, spans),
+            ...(first.reserved !== undefined ? { severity: 'info' } : {})
+        });
+    }
+}
+/**
+ * Personal data in text fields: emails, phone numbers, Luhn-valid card numbers, mod-97-valid
+ * IBANs, US SSNs, IPv4 and IPv6 addresses. Values are always masked in the report.
+ */
+const piiCheck = {
+    id: 'pii',
+    dimension: 'privacy',
+    description: 'Personal data in text fields: emails, phone numbers, card numbers, IBANs, SSNs, IP addresses (always masked).',
+    defaultSeverity: 'warning',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: email, phone, credit-card, iban, ssn, ipv4, ipv6.
+         */
+        kinds: Object.fromEntries(pii/* PII_KINDS */.tw.map((kind) => [kind, true])),
+        /**
+         * Values that are fine in this data: `/regex/flags` tested against the value, a literal
+         * value, an email domain (`example.org`, subdomains included) or an IPv4 CIDR block. Allowed
+         * values are not reported at all.
+         */
+        allow: [],
+        /**
+         * Report reserved values as info: email at example.com/.org/.net and the .test/.example/
+         * .invalid/.localhost TLDs, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+         * 2001:db8::/32), private, loopback and link-local addresses, fictional 555-01XX phone
+         * numbers, published sample SSNs. `false` skips them.
+         */
+        reportReserved: true
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, pii/* PII_KINDS */.tw);
+        const allowed = allowList(context.config.allow);
+        const reportReserved = context.config.reportReserved !== false;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithPii: 0, matches: {}, reserved: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasPii = false;
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of (0,pii/* findPii */.IF)(text, kinds)) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.reserved : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasPii = true;
+                        if (match.reserved === undefined || reportReserved)
+                            reported.push(match);
+                    }
+                    if (reported.length > 0)
+                        emitGrouped(emit, record.line, field, text, reported);
+                }
+                if (hasPii)
+                    summary.recordsWithPii++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
+
+
+/**
+ * Values that stand for "nothing here yet" when they are the whole value (after trimming,
+ * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
+ * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
+ */
+const DEFAULT_PLACEHOLDERS = [
+    'N/A',
+    'NA',
+    'TODO',
+    'TBD',
+    'FIXME',
+    '<noinput>',
+    '<no input>',
+    'No input',
+    'noinput',
+    '<No Output>',
+    'None',
+    'null',
+    '...',
+    '…',
+    '<Picture Attached>'
+];
+/** Placeholders that give themselves away anywhere in a text. */
+const ANYWHERE = [
+    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
+    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
+    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
+];
+/** How deep into nested values (chat turns, `instances`) the check looks. */
+const placeholders_MAX_DEPTH = 6;
+/** The string values inside a value, with their dotted paths. */
+function* stringsIn(value, path, depth = 0) {
+    if (typeof value === 'string')
+        yield [path, value];
+    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
+        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+        for (const [key, item] of entries)
+            yield* stringsIn(item, `${path}.${key}`, depth + 1);
+    }
+}
+/**
+ * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
+ * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
+ */
+const placeholdersCheck = {
+    id: 'placeholders',
+    dimension: 'completeness',
+    description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
+        patterns: []
+    },
+    start(context) {
+        const wholeValues = new Map();
+        for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
+            wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
+        }
+        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
+        const configured = context.config.fields;
+        let looked = false;
+        const counts = new Map();
+        const count = (kind) => {
+            counts.set(kind, (counts.get(kind) ?? 0) + 1);
+        };
+        return {
+            record(record, emit) {
+                const fields = configured ?? Object.keys(record.fields);
+                if (fields.length > 0)
+                    looked = true;
+                for (const field of fields) {
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                    if (value === undefined)
+                        continue;
+                    for (const [path, text] of stringsIn(value, field)) {
+                        const trimmed = text.trim();
+                        const whole = wholeValues.get(trimmed.toLowerCase());
+                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+                            count(whole);
+                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${(0,engine_text/* truncate */.xv)(trimmed, 40)}\``, excerpt: (0,engine_text/* truncate */.xv)(text, 60) });
+                            continue;
+                        }
+                        for (const { kind, pattern, what } of ANYWHERE) {
+                            const match = pattern.exec(text);
+                            if (!match)
+                                continue;
+                            count(kind);
+                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${(0,engine_text/* truncate */.xv)(match[0], 60)}\``, excerpt: (0,engine_text/* truncate */.xv)(text.slice(Math.max(0, match.index - 20)), 100) });
+                        }
+                    }
+                }
+            },
+            finish() {
+                return Object.fromEntries(counts);
+            },
+            applicable: () => looked
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/required-fields.ts
+
+
+/**
+ * Every field of `config.fields` (dotted paths allowed) must be present and not null in every
+ * record. Empty values are left to `empty-values`.
+ */
+const requiredFieldsCheck = {
+    id: 'required-fields',
+    dimension: 'completeness',
+    description: 'Records that lack a required field (config `fields`) or have it as null.',
+    defaultSeverity: 'error',
+    defaults: {},
+    start(context) {
+        const required = stringListSetting(context.config, 'fields') ?? [];
+        const missing = new Map(required.map((field) => [field, 0]));
+        const nulls = new Map(required.map((field) => [field, 0]));
+        let records = 0;
+        return {
+            record(record, emit) {
+                records++;
+                for (const field of required) {
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                    if (value === undefined) {
+                        missing.set(field, missing.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
+                    }
+                    else if (value === null) {
+                        nulls.set(field, nulls.get(field) + 1);
+                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
+                    }
+                }
+            },
+            finish() {
+                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
+            },
+            applicable: () => required.length > 0
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
+var _2019 = __nccwpck_require__(878);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+;// CONCATENATED MODULE: ./src/engine/checks/schema.ts
+
+
+
+
+
+/** Fields followed per file: beyond this the records are not a table, and drift means little. */
+const schema_MAX_FIELDS = 500;
+/** The JSON type of a value. */
+function jsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    return typeof value;
+}
+/** A plain object to read JSON Schema keywords from, if the schema is one. */
+function schemaObjectOf(schema) {
+    return schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema : undefined;
+}
+/**
+ * The validator of one record. A schema whose top level is an array with one `items` schema
+ * describes the whole file (Alpaca's does): each record is checked against its `items`, through
+ * a `$ref` so that references inside the schema still resolve.
+ */
+function compileRecordValidator(schema) {
+    const root = schemaObjectOf(schema);
+    const dialect = typeof root?.$schema === 'string' ? root.$schema : '';
+    const options = { allErrors: true, strict: false, validateFormats: false };
+    // ajv-formats is not installed, so `format` is not validated.
+    const ajv = dialect.includes('2020-12') ? new _2020.Ajv2020(options) : dialect.includes('2019-09') ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
+    if (typeof schema !== 'boolean' && !root)
+        throw new Error('the schema is neither an object nor a boolean');
+    const type = root?.type;
+    const describesFile = (type === 'array' || (Array.isArray(type) && type.length === 1 && type[0] === 'array')) && schemaObjectOf(root?.items) !== undefined;
+    if (!describesFile)
+        return ajv.compile(schema);
+    const id = typeof root?.$id === 'string' ? root.$id : 'dataset-audit:file-schema';
+    ajv.addSchema(schema, typeof root?.$id === 'string' ? undefined : id);
+    return ajv.compile({ $ref: `${id.replace(/#$/, '')}#/items` });
+}
+/** `/instances/0/input` as the dotted path the rest of the report uses. */
+function dottedPath(instancePath) {
+    return instancePath
+        .split('/')
+        .slice(1)
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .join('.');
+}
+function valueAtPointer(fields, instancePath) {
+    let current = fields;
+    for (const part of instancePath.split('/').slice(1)) {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(key)] : current[key];
+    }
+    return current;
+}
+const typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
+/** One ajv error in the user's terms, with the field it is about. */
+function describeSchemaError(error, fields) {
+    const at = dottedPath(error.instancePath);
+    const where = (name) => (at === '' ? name : `${at}.${name}`);
+    const params = error.params;
+    const value = valueAtPointer(fields, error.instancePath);
+    const excerpt = value === undefined ? undefined : (0,engine_text/* truncate */.xv)(typeof value === 'string' ? value : JSON.stringify(value), 80);
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = where(String(params.additionalProperty));
+            return { field: name, message: `field \`${name}\` is not allowed by the schema (additionalProperties is false)` };
+        }
+        case 'required': {
+            const name = where(String(params.missingProperty));
+            return { field: name, message: `required field \`${name}\` is missing` };
+        }
+        case 'type':
+            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${typeName(value)}`, excerpt };
+        default:
+            return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
+    }
+}
+/**
+ * Records against the configured JSON Schema (`settings.schema`, loaded into
+ * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
+ * field types are the schema, and head records whose types drift from them are reported
+ * (warnings: a new field may well be intended).
+ */
+const schemaCheck = {
+    id: 'schema',
+    dimension: 'accuracy',
+    description: 'Records that break the configured JSON Schema; without one, fields whose type drifts from the base version (new, missing or retyped fields).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** Schema errors reported per record; the rest are counted in one more finding. */
+        maxErrorsPerRecord: 10,
+        /** Records listed per kind of type drift (per field and type); the rest are counted in one file-level finding. */
+        maxExamples: 20
+    },
+    start(context) {
+        const maxErrors = Math.max(1, numberSetting(context.config, 'maxErrorsPerRecord', 10));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const configured = context.config.schemaObject;
+        let validate;
+        // The runner puts the reason here when the schema file named by the config could not be read.
+        let compileError = typeof context.config.schemaError === 'string' ? context.config.schemaError : undefined;
+        if (configured !== undefined) {
+            try {
+                validate = compileRecordValidator(configured);
+            }
+            catch (error) {
+                compileError = error instanceof Error ? error.message : String(error);
+            }
+        }
+        let records = 0;
+        let invalid = 0;
+        let compared = false;
+        const shapes = new Map();
+        // For drift against base, known only at the end: where each (field, type) and each absence occurs.
+        const typed = new Map();
+        const absent = new Map();
+        // The first records' lines, so a field first seen late can list the records before it as lacking it.
+        const firstLines = [];
+        const note = (tallies, key, line) => {
+            const tally = tallies.get(key) ?? { count: 0, lines: [] };
+            tally.count++;
+            if (tally.lines.length < maxExamples)
+                tally.lines.push(line);
+            tallies.set(key, tally);
+        };
+        const validateRecord = (fields, line, emit) => {
+            if (!validate || validate(fields))
+                return;
+            invalid++;
+            const errors = validate.errors ?? [];
+            for (const error of errors.slice(0, maxErrors))
+                emit({ line, ...describeSchemaError(error, fields) });
+            if (errors.length > maxErrors)
+                emit({ line, message: `${errors.length - maxErrors} more schema errors in this record` });
+        };
+        return {
+            record(record, emit) {
+                records++;
+                if (firstLines.length < maxExamples)
+                    firstLines.push(record.line);
+                validateRecord(record.fields, record.line, emit);
+                const seen = new Set();
+                for (const [name, value] of Object.entries(record.fields)) {
+                    let shape = shapes.get(name);
+                    if (!shape) {
+                        if (shapes.size >= schema_MAX_FIELDS)
+                            continue;
+                        shape = { present: 0, types: {} };
+                        shapes.set(name, shape);
+                        if (records > 1)
+                            absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
+                    }
+                    seen.add(name);
+                    const type = jsonType(value);
+                    shape.present++;
+                    shape.types[type] = (shape.types[type] ?? 0) + 1;
+                    note(typed, JSON.stringify([name, type]), record.line);
+                }
+                for (const name of shapes.keys())
+                    if (!seen.has(name))
+                        note(absent, name, record.line);
+            },
+            finish(emit, base) {
+                if (compileError !== undefined) {
+                    const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
+                    emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
+                }
+                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
+                if (!base || validate || base.records === 0)
+                    return summary;
+                compared = true;
+                const baseFields = new Map(Object.entries(base.fields));
+                const report = (tally, message, field) => {
+                    for (const line of tally.lines)
+                        emit({ line, field, message, severity: 'warning' });
+                    const rest = tally.count - tally.lines.length;
+                    if (rest > 0)
+                        emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
+                };
+                for (const [key, tally] of typed) {
+                    const [name, type] = JSON.parse(key);
+                    const baseShape = baseFields.get(name);
+                    if (!baseShape) {
+                        report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
+                    }
+                    else if (!baseShape.types[type]) {
+                        const before = Object.keys(baseShape.types).join(' or ');
+                        report(tally, `\`${name}\` is ${type === 'null' ? 'null' : `${/^[ao]/.test(type) ? 'an' : 'a'} ${type}`}; in base it was always ${before}`, name);
+                    }
+                }
+                for (const [name, tally] of absent) {
+                    const baseShape = baseFields.get(name);
+                    if (baseShape && baseShape.present === base.records)
+                        report(tally, `field \`${name}\` is missing; every base record has it`, name);
+                }
+                // Fields never seen on head at all are absent from every record.
+                for (const [name, baseShape] of baseFields) {
+                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
+                        continue;
+                    emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
+                }
+                return summary;
+            },
+            // Without a schema or a base to take the field types from, nothing was checked.
+            applicable: () => validate !== undefined || compileError !== undefined || compared
+        };
+    }
+};
+
+// EXTERNAL MODULE: ./src/engine/checks/detectors/secrets.ts
+var secrets = __nccwpck_require__(4455);
+;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
+
+
+
+
+
+/**
+ * Credentials in text fields: AWS, GitHub, OpenAI, Anthropic, Slack, Google and Stripe keys,
+ * private key blocks, JWTs and hard-coded `password=`/`api_key=` values. A model trained on them
+ * can repeat them; they are errors, always masked in the report.
+ */
+const secretsCheck = {
+    id: 'secrets',
+    dimension: 'privacy',
+    description: 'Credentials in text fields: API keys and tokens, private keys, JWTs, hard-coded passwords (always masked).',
+    defaultSeverity: 'error',
+    defaults: {
+        /**
+         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
+         * Kinds: aws-access-key-id, aws-secret-key, github-token, openai-key, anthropic-key,
+         * slack-token, slack-webhook, google-api-key, stripe-key, private-key, jwt, generic-secret.
+         */
+        kinds: Object.fromEntries(secrets/* SECRET_KINDS */.d2.map((kind) => [kind, true])),
+        /** Values that are fine in this data: `/regex/flags` or literal values. Not reported. */
+        allow: [],
+        /**
+         * Smallest Shannon entropy, in bits per character, of a generic `password=`/`api_key=`
+         * value to report (values must also mix letters and digits and be 8+ characters).
+         */
+        minEntropy: secrets/* DEFAULT_MIN_ENTROPY */.XU
+    },
+    start(context) {
+        const kinds = enabledKinds(context.config.kinds, secrets/* SECRET_KINDS */.d2);
+        const allowed = allowList(context.config.allow);
+        const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : secrets/* DEFAULT_MIN_ENTROPY */.XU;
+        const fields = context.config.fields ?? context.textFields;
+        const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
+        return {
+            record(record, emit) {
+                summary.records++;
+                let hasSecret = false;
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    const reported = [];
+                    for (const match of (0,secrets/* findSecrets */.dL)(text, { kinds, minEntropy })) {
+                        if (allowed(match.value)) {
+                            summary.allowed++;
+                            continue;
+                        }
+                        const counts = match.reserved !== undefined ? summary.examples : summary.matches;
+                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
+                        if (match.reserved === undefined)
+                            hasSecret = true;
+                        reported.push(match);
+                    }
+                    if (reported.length === 0)
+                        continue;
+                    const spans = (0,mask/* sensitiveSpans */.eE)(text);
+                    for (const match of reported) {
+                        emit({
+                            line: record.line,
+                            field,
+                            message: `${secrets/* SECRET_LABELS */.pk[match.kind]}${match.reserved !== undefined ? `: ${match.reserved}` : ''}`,
+                            excerpt: (0,mask/* maskedExcerpt */.hQ)(text, match, spans),
+                            ...(match.reserved !== undefined ? { severity: 'info' } : {})
+                        });
+                    }
+                }
+                if (hasSecret)
+                    summary.recordsWithSecrets++;
+            },
+            finish() {
+                return summary;
+            }
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/synthetic-share.ts
+
+/** The values that mean "generated by a model" unless the config says otherwise. */
+const DEFAULT_SYNTHETIC_VALUES = ['synthetic', 'generated', 'gpt-4', 'gpt-3.5', 'llm', 'model'];
+/**
+ * True when `value` names a synthetic source: it equals one of `syntheticValues` (case
+ * insensitive), starts with one followed by a non-letter (`synthetic/v2`, `gpt-3.5-turbo`), or
+ * starts with one that ends in a digit (`gpt-4o`); `modelled` or `llms` do not count.
+ */
+function isSyntheticValue(value, syntheticValues) {
+    const lower = value.trim().toLowerCase();
+    return syntheticValues.some((candidate) => {
+        const wanted = candidate.toLowerCase();
+        if (lower === wanted)
+            return true;
+        // After a version number any suffix is a variant (`gpt-4o`); after a word only a separator is.
+        return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
+    });
+}
+function synthetic_share_percent(share) {
+    return `${Math.round(share * 1000) / 10}%`;
+}
+/**
+ * Share of synthetic records by a source field. Training mostly on model-generated data leads
+ * to model collapse, so past `maxShare` the file gets a warning; the change against the base
+ * side is reported too.
+ */
+const syntheticShareCheck = {
+    id: 'synthetic-share',
+    dimension: 'provenance',
+    description: 'Share of synthetic (model-generated) records by a source field; too much risks model collapse.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The field naming each record's source (`source`, `meta.origin`). Without it the check does nothing. */
+        field: undefined,
+        /** Source values meaning synthetic; a value also counts when it starts with one (`gpt-4-0613`). */
+        syntheticValues: DEFAULT_SYNTHETIC_VALUES,
+        /** Largest share of synthetic records (0-1) before the file gets a warning. */
+        maxShare: 0.5,
+        /** Smallest change of the share against base (0-1) that is reported. */
+        minShift: 0.05
+    },
+    start(context) {
+        const field = typeof context.config.field === 'string' && context.config.field !== '' ? context.config.field : undefined;
+        const configuredValues = context.config.syntheticValues;
+        const syntheticValues = Array.isArray(configuredValues)
+            ? configuredValues.filter((value) => typeof value === 'string')
+            : DEFAULT_SYNTHETIC_VALUES;
+        const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
+        const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
+        const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
+        return {
+            record(record) {
+                summary.records++;
+                if (field === undefined)
+                    return;
+                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                if (value === undefined || value === null || value === '')
+                    return;
+                summary.withSource++;
+                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
+                    summary.synthetic++;
+                // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
+                else if (value === true && /synthetic|generated/i.test(field))
+                    summary.synthetic++;
+            },
+            finish(emit, base) {
+                if (field === undefined || summary.withSource === 0)
+                    return summary;
+                const share = summary.synthetic / summary.withSource;
+                summary.share = share;
+                if (share > maxShare) {
+                    emit({
+                        field,
+                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
+                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
+                    });
+                }
+                if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
+                    emit({
+                        field,
+                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
+                        // A rise past the limit keeps the check's severity; any other change is information.
+                        ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
+                    });
+                }
+                return summary;
+            },
+            applicable: () => field !== undefined && summary.withSource > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/truncated.ts
+
+
+/**
+ * Lengths (in characters or UTF-8 bytes) that generation and export limits cut text at: powers
+ * of two and round numbers.
+ */
+const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 5000, 8192, 10000, 16384, 32768, 65536];
+/** A line that opens or closes a fenced code block (``` or ~~~, indented at most 3 spaces). */
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
+function unclosedFence(text) {
+    let open;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const match = FENCE_LINE.exec(lines[i]);
+        if (!match)
+            continue;
+        const [, marker, rest] = match;
+        if (!open) {
+            // ```js ... ``` on one line opens and closes nothing.
+            if (marker[0] === '`' && rest.includes('```'))
+                continue;
+            open = { marker, line: i + 1 };
+        }
+        else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === '') {
+            open = undefined;
+        }
+    }
+    return open?.line;
+}
+const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
+const CLOSERS = new Set(Object.values(OPENERS));
+/** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
+const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
+/**
+ * The bracket or curly quote left open at the very end of `text` (its index), if the text
+ * looks cut inside it: opened on the last line and the text stopping without closing
+ * punctuation. Straight quotes are ignored (apostrophes, inches, code strings), brackets inside
+ * inline code and straight-quoted strings on the same line too, and emoticons like `:(`.
+ */
+function openBracketAtEnd(text) {
+    const trimmed = text.trimEnd();
+    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
+        return undefined;
+    const lastLineStart = trimmed.lastIndexOf('\n') + 1;
+    const stack = [];
+    let quote;
+    for (let i = 0; i < trimmed.length; i++) {
+        const char = trimmed[i];
+        if (char === '\n')
+            quote = undefined;
+        if (quote !== undefined) {
+            if (char === quote)
+                quote = undefined;
+            continue;
+        }
+        if (char === '`' || (char === '"' && /\S/.test(trimmed[i + 1] ?? ''))) {
+            // Skip to the matching quote on this line, if there is one; otherwise it is prose.
+            const close = trimmed.indexOf(char, i + 1);
+            const lineEnd = trimmed.indexOf('\n', i + 1);
+            if (close !== -1 && (lineEnd === -1 || close < lineEnd))
+                quote = char;
+            continue;
+        }
+        if (char in OPENERS) {
+            if (char === '(' && /[:;=]/.test(trimmed[i - 1] ?? ''))
+                continue;
+            stack.push(i);
+        }
+        else if (CLOSERS.has(char)) {
+            const top = stack[stack.length - 1];
+            if (top !== undefined && OPENERS[trimmed[top]] === char)
+                stack.pop();
+        }
+    }
+    const innermost = stack[stack.length - 1];
+    return innermost !== undefined && innermost >= lastLineStart ? innermost : undefined;
+}
+/** The configured suspicious lengths, else the defaults. */
+function lengthsOf(config) {
+    const value = config.suspiciousLengths;
+    const lengths = Array.isArray(value) ? value.filter((item) => typeof item === 'number' && Number.isInteger(item) && item > 0) : [];
+    return new Set(lengths.length > 0 ? lengths : DEFAULT_SUSPICIOUS_LENGTHS);
+}
+/** Lengths either side of a suspicious one that show how common that length is anyway. */
+const NEIGHBOURHOOD = 16;
+/** Code points in `text` (what people and Python call its length). */
+function characterCount(text) {
+    let count = text.length;
+    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
+        count--;
+    return count;
+}
+/**
+ * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
+ * two letters) exactly there and those that stop mid-word at nearby lengths. One text at 512
+ * characters is chance; several, far more than at 505 or 519, are a cut.
+ */
+class RoundLengthTracker {
+    lengths;
+    maxExamples;
+    tallies = new Map();
+    constructor(lengths, maxExamples) {
+        this.lengths = lengths;
+        this.maxExamples = maxExamples;
+    }
+    add(text, line) {
+        if (!/\p{L}\p{L}$/u.test(text))
+            return;
+        const characters = characterCount(text);
+        this.count(characters, 'characters', line);
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (bytes !== characters)
+            this.count(bytes, 'bytes', line);
+    }
+    count(size, unit, line) {
+        for (const length of this.lengths) {
+            const distance = Math.abs(size - length);
+            if (distance > NEIGHBOURHOOD)
+                continue;
+            const key = `${unit}:${length}`;
+            const tally = this.tallies.get(key) ?? { length, unit, exact: 0, lines: [], near: 0 };
+            if (distance === 0) {
+                tally.exact++;
+                if (tally.lines.length < this.maxExamples)
+                    tally.lines.push(line);
+            }
+            else
+                tally.near++;
+            this.tallies.set(key, tally);
+        }
+    }
+    /** The lengths where at least `minSameLength` texts stop, three times more than at a typical nearby length. */
+    spikes(minSameLength) {
+        return [...this.tallies.values()].filter((tally) => tally.exact >= minSameLength && tally.exact > (3 * tally.near) / (2 * NEIGHBOURHOOD));
+    }
+}
+/**
+ * The suspicious lengths at which `texts` (one field's values, in order) stop mid-word often
+ * enough to report, with their counts and the 1-based positions of the texts.
+ */
+function cutLengthSpikesOf(texts, minSameLength, lengths = new Set(DEFAULT_SUSPICIOUS_LENGTHS)) {
+    const tracker = new RoundLengthTracker(lengths, texts.length);
+    texts.forEach((text, i) => tracker.add(text, i + 1));
+    return tracker.spikes(minSameLength);
+}
+const tail = (text) => '…' + Array.from(text.trimEnd()).slice(-50).join('');
+/**
+ * Text that looks cut off: ending inside an unclosed code fence, inside a bracket opened on
+ * its last line, or mid-word at a round length (512 characters, 1024 bytes...) where several
+ * records of the field stop. Code that deliberately ends open (a HumanEval prompt ends inside
+ * its function, after its docstring) triggers none of these.
+ */
+const truncatedCheck = {
+    id: 'truncated',
+    dimension: 'completeness',
+    description: 'Text that looks cut off: an unclosed code fence, a bracket left open at the end, or a stop mid-word at a round length such as 512 or 1024.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** Lengths in characters or UTF-8 bytes at which texts ending mid-word look cut by a limit. */
+        suspiciousLengths: DEFAULT_SUSPICIOUS_LENGTHS,
+        /**
+         * Texts of a field that must stop mid-word at the same suspicious length before they are
+         * reported (and more than three times as many as at a typical nearby length). At 1, one
+         * text is enough when no nearby length is common.
+         */
+        minSameLength: 2,
+        /** Records listed per suspicious length; the rest are counted in one file-level finding. */
+        maxExamples: 20,
+        /** Whether a bracket or curly quote left open at the end counts; turn off for fields of code. */
+        brackets: true
+    },
+    start(context) {
+        const fields = context.config.fields ?? context.textFields;
+        const lengths = lengthsOf(context.config);
+        const brackets = context.config.brackets !== false;
+        const minSameLength = Math.max(1, numberSetting(context.config, 'minSameLength', 2));
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const trackers = new Map();
+        const counts = { fence: 0, bracket: 0, length: 0 };
+        return {
+            record(record, emit) {
+                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                    const fenceLine = unclosedFence(text);
+                    if (fenceLine !== undefined) {
+                        counts.fence++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside a code fence opened on its line ${fenceLine} and never closed`, excerpt: tail(text) });
+                        continue;
+                    }
+                    const open = brackets ? openBracketAtEnd(text) : undefined;
+                    if (open !== undefined) {
+                        counts.bracket++;
+                        emit({ line: record.line, field, message: `\`${field}\` ends inside an open \`${text[open]}\` without closing it or finishing the sentence`, excerpt: tail(text) });
+                        continue;
+                    }
+                    let tracker = trackers.get(field);
+                    if (!tracker) {
+                        tracker = new RoundLengthTracker(lengths, maxExamples);
+                        trackers.set(field, tracker);
+                    }
+                    tracker.add(text, record.line);
+                }
+            },
+            finish(emit) {
+                for (const [field, tracker] of trackers) {
+                    for (const spike of tracker.spikes(minSameLength)) {
+                        counts.length += spike.exact;
+                        const message = `\`${field}\` stops mid-word at exactly ${spike.length} ${spike.unit}, as ${spike.exact} records do (${spike.near} stop mid-word within ${NEIGHBOURHOOD} ${spike.unit} of it): probably cut at a length limit`;
+                        for (const line of spike.lines)
+                            emit({ line, field, message });
+                        const rest = spike.exact - spike.lines.length;
+                        if (rest > 0)
+                            emit({ field, message: `${rest} more records like the ${spike.lines.length} listed: ${message}` });
+                    }
+                }
+                return counts;
+            },
+            applicable: () => fields.length > 0
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Every check the audit runs, by dimension along the data-quality pyramid. */
+const ALL_CHECKS = [
+    // accuracy
+    schemaCheck,
+    labelValuesCheck,
+    encodingCheck,
+    formatCheck,
+    // completeness
+    requiredFieldsCheck,
+    emptyValuesCheck,
+    placeholdersCheck,
+    truncatedCheck,
+    labelCoverageCheck,
+    datasetSizeCheck,
+    // consistency
+    labelVariantsCheck,
+    conflictingLabelsCheck,
+    agreementCheck,
+    chatFormatCheck,
+    // diversity
+    lengthCheck,
+    labelBalanceCheck,
+    lexicalDiversityCheck,
+    prefixDiversityCheck,
+    repetitionCheck,
+    // freshness
+    freshnessCheck,
+    // privacy
+    piiCheck,
+    secretsCheck,
+    // provenance
+    llmArtifactsCheck,
+    syntheticShareCheck
+];
+/** The check with this id, if there is one. */
+function findCheck(id) {
+    return ALL_CHECKS.find((check) => check.id === id);
+}
+/** Findings the readers and the diff make themselves, outside the registered checks. */
+const PIPELINE_CHECKS = [
+    {
+        id: 'parse',
+        dimension: 'accuracy',
+        description: 'Every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
+        defaultSeverity: 'error',
+        defaults: {}
+    },
+    {
+        id: 'duplicate-keys',
+        dimension: 'uniqueness',
+        description: 'A configured key field must identify one record: a key used by more than one record is reported on each later record',
+        defaultSeverity: 'warning',
+        defaults: {}
+    }
+];
+/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
+function checkCatalog() {
+    return [
+        ...PIPELINE_CHECKS,
+        ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults })),
+        ...uniqueness/* UNIQUENESS_CHECKS */.dp.map(({ id, description, defaultSeverity, defaults }) => ({ id, dimension: 'uniqueness', description, defaultSeverity, defaults }))
+    ];
+}
+
+
+/***/ }),
+
+/***/ 3101:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ bandHashes),
+/* harmony export */   k3: () => (/* binding */ MinHasher)
+/* harmony export */ });
+/* unused harmony exports seededRandom, estimateJaccard */
+/* harmony import */ var _shingles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3506);
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul;
+/** A small seeded generator (mulberry32): the same permutations on every run and machine. */
+function seededRandom(seed) {
+    let state = seed | 0;
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = imul(state ^ (state >>> 15), 1 | state);
+        t = (t + imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return (t ^ (t >>> 14)) | 0;
+    };
+}
+/**
+ * MinHash over 32-bit shingle hashes with `permutations` random permutations of the 32-bit
+ * integers, each `x -> a*x + b (mod 2^32)` with `a` odd (so it is a bijection), computed with
+ * `Math.imul` and compared as signed integers (a fixed re-labelling of the same order, so still
+ * a permutation). No float and no BigInt: datasketch's `(a*x + b) mod p` over 61-bit primes
+ * needs 64-bit products, which JavaScript numbers cannot hold exactly.
+ */
+class MinHasher {
+    permutations;
+    multipliers;
+    offsets;
+    constructor(permutations, seed = 1) {
+        this.permutations = permutations;
+        const random = seededRandom(seed);
+        this.multipliers = new Int32Array(permutations);
+        this.offsets = new Int32Array(permutations);
+        for (let p = 0; p < permutations; p++) {
+            this.multipliers[p] = random() | 1;
+            this.offsets[p] = random();
+        }
+    }
+    /**
+     * The signature of the first `count` shingles into `out` (length `permutations`). Eight
+     * permutations a pass over the shingles, their minimums in registers: about twice as fast as
+     * one a pass, and this loop is most of the near-duplicate check's time. `from`: where the
+     * shingles start in `shingles` (a batch holds many records' shingles end to end).
+     */
+    signature(shingles, count, out, from = 0) {
+        const multipliers = this.multipliers;
+        const offsets = this.offsets;
+        const unrolled = this.permutations - (this.permutations % 8);
+        for (let p = 0; p < unrolled; p += 8) {
+            const a0 = multipliers[p], a1 = multipliers[p + 1], a2 = multipliers[p + 2], a3 = multipliers[p + 3];
+            const a4 = multipliers[p + 4], a5 = multipliers[p + 5], a6 = multipliers[p + 6], a7 = multipliers[p + 7];
+            const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3];
+            const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7];
+            let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
+            for (let s = from, end = from + count; s < end; s++) {
+                const x = shingles[s];
+                let v = (imul(a0, x) + b0) | 0;
+                if (v < m0)
+                    m0 = v;
+                v = (imul(a1, x) + b1) | 0;
+                if (v < m1)
+                    m1 = v;
+                v = (imul(a2, x) + b2) | 0;
+                if (v < m2)
+                    m2 = v;
+                v = (imul(a3, x) + b3) | 0;
+                if (v < m3)
+                    m3 = v;
+                v = (imul(a4, x) + b4) | 0;
+                if (v < m4)
+                    m4 = v;
+                v = (imul(a5, x) + b5) | 0;
+                if (v < m5)
+                    m5 = v;
+                v = (imul(a6, x) + b6) | 0;
+                if (v < m6)
+                    m6 = v;
+                v = (imul(a7, x) + b7) | 0;
+                if (v < m7)
+                    m7 = v;
+            }
+            out[p] = m0;
+            out[p + 1] = m1;
+            out[p + 2] = m2;
+            out[p + 3] = m3;
+            out[p + 4] = m4;
+            out[p + 5] = m5;
+            out[p + 6] = m6;
+            out[p + 7] = m7;
+        }
+        for (let p = unrolled; p < this.permutations; p++)
+            out[p] = this.minimum(p, shingles.subarray(from, from + count), count);
+    }
+    /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */
+    minimum(permutation, shingles, count) {
+        const a = this.multipliers[permutation];
+        const b = this.offsets[permutation];
+        let min = 0x7fffffff;
+        for (let s = 0; s < count; s++) {
+            const value = (imul(a, shingles[s]) + b) | 0;
+            if (value < min)
+                min = value;
+        }
+        return min;
+    }
+}
+/**
+ * One 32-bit hash per band of `rows` signature values, written to `out[at + band]`. Two records
+ * share a band hash when all its rows agree (or, once in 2^32, by chance: the verification
+ * with exact Jaccard drops those).
+ */
+function bandHashes(signature, bands, rows, out, at) {
+    for (let band = 0; band < bands; band++) {
+        let h = imul(band + 1, 0x9e3779b1);
+        const start = band * rows;
+        for (let r = 0; r < rows; r++)
+            h = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .mixBlock */ .wk)(h, signature[start + r]);
+        out[at + band] = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .sT)(h ^ rows);
+    }
+}
+/** The share of agreeing signature values: an estimate of the Jaccard similarity. */
+function estimateJaccard(a, b) {
+    let same = 0;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] === b[i])
+            same++;
+    return same / a.length;
+}
+
+
+/***/ }),
+
+/***/ 4687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QC: () => (/* binding */ comparisonParts),
+/* harmony export */   X5: () => (/* binding */ ASCII_BREAK_CODES),
+/* harmony export */   af: () => (/* binding */ normaliseText),
+/* harmony export */   eo: () => (/* binding */ PART_SEPARATOR),
+/* harmony export */   iL: () => (/* binding */ rawText),
+/* harmony export */   zK: () => (/* binding */ joinNormalised)
+/* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1655);
+
+/**
+ * Joins the normalised parts of one record (one part per text field). Normalisation turns every
+ * control character into a space, so it can never occur inside a part: the same words in
+ * another field, or moved across a field boundary, make another record.
+ */
+const PART_SEPARATOR = '\u0001';
+/** Only ASCII: NFKC leaves it as it is, and the cheaper pattern below is enough. */
+// eslint-disable-next-line no-control-regex -- control characters are what these patterns match
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** ASCII punctuation (Unicode category P), controls and spaces: each run becomes one space. */
+// eslint-disable-next-line no-control-regex -- as above
+const ASCII_BREAKS = /[\x00-\x20\x7f!"#%&'()*,\-./:;?@[\\\]_{}]+/g;
+/**
+ * Per ASCII code: 1 when normalisation turns it into a space (the characters of ASCII_BREAKS).
+ * The tokeniser reads ASCII text with it instead of building the normalised string.
+ */
+const ASCII_BREAK_CODES = (() => {
+    const table = new Uint8Array(128);
+    for (let code = 0; code <= 0x20; code++)
+        table[code] = 1;
+    table[0x7f] = 1;
+    for (const char of '!"#%&\'()*,-./:;?@[\\]_{}')
+        table[char.charCodeAt(0)] = 1;
+    return table;
+})();
+/** Any punctuation, control character or space, in any script. */
+const UNICODE_BREAKS = /[\p{P}\p{Cc}\p{Z}\s]+/gu;
+/** Format characters (zero-width space, soft hyphen, BOM): invisible, so they join what they split. */
+const FORMAT_CHARACTERS = /\p{Cf}+/gu;
+/**
+ * The text two records are compared on: Unicode NFKC (full-width and ligature forms folded),
+ * lower case, punctuation stripped and whitespace collapsed to single spaces, trimmed.
+ * Punctuation becomes a space rather than nothing, so `don't` and `don t` agree, and so do
+ * `end.Start` and `end. Start`. Symbols (`+ = $ <`) are kept: `2+2` and `2=2` stay apart.
+ */
+function normaliseText(text) {
+    if (ASCII_ONLY.test(text))
+        return text.toLowerCase().replace(ASCII_BREAKS, ' ').trim();
+    return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').toLowerCase().replace(UNICODE_BREAKS, ' ').trim();
+}
+/**
+ * The texts one record is compared on, one per field: `fields` in `record` (a chat
+ * transcript's contents joined), or, with no fields, the whole record but its `exclude`d
+ * top-level fields (the key: records that differ only by id are duplicates): every scalar leaf
+ * as `path value`, paths sorted, so key order does not matter but the field a value sits in
+ * does. A missing field counts as an empty one.
+ */
+function comparisonParts(record, fields, exclude) {
+    const parts = [];
+    if (fields.length === 0) {
+        for (const key of Object.keys(record).sort())
+            if (!exclude?.has(key))
+                collectLeaves(record[key], key, parts);
+    }
+    else
+        for (const field of fields)
+            parts.push((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .textOf */ .b6)((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .valueAt */ .fK)(record, field)) ?? '');
+    return parts;
+}
+/**
+ * The normalised parts joined by ` \u0001 `, as one string: empty when every part is empty.
+ * (The hot path never builds it: it hashes the words of the parts directly.)
+ */
+function joinNormalised(parts) {
+    let joined = '';
+    let any = false;
+    for (let i = 0; i < parts.length; i++) {
+        const part = normaliseText(parts[i]);
+        if (i > 0)
+            joined += (joined === '' ? '' : ' ') + PART_SEPARATOR;
+        if (part !== '') {
+            any = true;
+            joined += (i > 0 ? ' ' : '') + part;
+        }
+    }
+    return any ? joined : '';
+}
+/**
+ * The start of the original text of the non-empty parts, spaces collapsed, joined by ` | `:
+ * at least `length` characters when there are that many (an excerpt is cut from it; the rest
+ * of a long record is never copied).
+ */
+function rawText(parts, length = Infinity) {
+    let text = '';
+    for (const part of parts) {
+        if (text.length >= length)
+            break;
+        // Twice the length (and a margin for spaces that collapse) before collapsing, so the cut falls after it.
+        const start = part.length > 2 * length + 64 ? part.slice(0, 2 * length + 64).replace(/[\uD800-\uDBFF]$/, '') : part;
+        const piece = start.replace(/\s+/g, ' ').trim();
+        if (piece !== '')
+            text += (text === '' ? '' : ' | ') + piece;
+    }
+    return text;
+}
+function collectLeaves(value, path, parts) {
+    if (value === null)
+        return;
+    if (typeof value !== 'object') {
+        parts.push(path === '' ? String(value) : `${path} ${String(value)}`);
+        return;
+    }
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => collectLeaves(item, path === '' ? String(i) : `${path}.${i}`, parts));
+        return;
+    }
+    for (const key of Object.keys(value).sort())
+        collectLeaves(value[key], path === '' ? key : `${path}.${key}`, parts);
+}
+
+
+/***/ }),
+
+/***/ 3506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DQ: () => (/* binding */ Tokens),
+/* harmony export */   T2: () => (/* binding */ shingleSet),
+/* harmony export */   jn: () => (/* binding */ Shingler),
+/* harmony export */   sT: () => (/* binding */ fmix32),
+/* harmony export */   wk: () => (/* binding */ mixBlock),
+/* harmony export */   xX: () => (/* binding */ jaccard)
+/* harmony export */ });
+/* unused harmony exports to53, hashRange */
+/* harmony import */ var _normalise_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4687);
+/**
+ * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
+ * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
+ * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
+ * shingles.
+ */
+
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const SPACE = 0x20;
+const K1 = 0x9e3779b1;
+const K2 = 0x85ebca77;
+const K3 = 0x27d4eb2f;
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
+function mixBlock(h, block) {
+    let k = imul(block, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    return (imul(h, 5) + 0xe6546b64) | 0;
+}
+/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
+function to53(low, high) {
+    return (high & 0x1fffff) * 4294967296 + (low >>> 0);
+}
+/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
+function hashRange(text, start, end, out, at) {
+    let h1 = 0x9747b28c;
+    let h2 = 0x5bd1e995;
+    for (let i = start; i < end; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, K1);
+        h2 = imul(h2 ^ code, K2);
+    }
+    const length = end - start;
+    out[at] = fmix32(h1 ^ length);
+    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
+}
+/**
+ * The words of one record's normalised parts, hashed, without building the normalised text:
+ * ASCII is lower-cased and split on the normalisation's break characters as it is read;
+ * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
+ * word in the normalised text, and parts are divided by a separator token, so the tokens are
+ * exactly those of `joinNormalised(parts)` split on spaces.
+ */
+class Tokens {
+    /** Per token: the two halves of its hash, interleaved. */
+    hashes = new Int32Array(2048);
+    /** Tokens: words and part separators. */
+    count = 0;
+    /** Words, separators not counted. */
+    words = 0;
+    separator = new Int32Array(2);
+    constructor() {
+        hashRange(_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .PART_SEPARATOR */ .eo, 0, 1, this.separator, 0);
+    }
+    /** Tokenises the parts of one record, a separator between each two. */
+    load(parts) {
+        this.count = 0;
+        this.words = 0;
+        for (let i = 0; i < parts.length; i++) {
+            if (i > 0)
+                this.push(this.separator[0], this.separator[1]);
+            this.addPart(parts[i]);
+        }
+    }
+    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
+    digest(out) {
+        let h1 = 0x243f6a88;
+        let h2 = 0x13198a2e;
+        const hashes = this.hashes;
+        for (let t = 0; t < this.count; t++) {
+            h1 = mixBlock(h1, hashes[2 * t]);
+            h2 = mixBlock(h2, hashes[2 * t + 1]);
+        }
+        out[0] = fmix32(h1 ^ this.count);
+        out[1] = fmix32(h2 ^ imul(this.count, K3));
+    }
+    addPart(text) {
+        if (!this.addWords(text, false))
+            this.addWords((0,_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseText */ .af)(text), true);
+    }
+    /**
+     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
+     * must be ASCII: at its first other character nothing is added and the answer is false, as
+     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
+     * (only letters, digits, marks, symbols and single spaces left) is read whole.
+     */
+    addWords(text, normalised) {
+        const start = this.count;
+        const startWords = this.words;
+        let h1 = 0x9747b28c;
+        let h2 = 0x5bd1e995;
+        let length = 0;
+        for (let i = 0; i <= text.length; i++) {
+            let code = i === text.length ? SPACE : text.charCodeAt(i);
+            if (code < 128 && _normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .ASCII_BREAK_CODES */ .X5[code] === 1) {
+                if (length > 0) {
+                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
+                    this.words++;
+                    h1 = 0x9747b28c;
+                    h2 = 0x5bd1e995;
+                    length = 0;
+                }
+                continue;
+            }
+            if (code >= 128 && !normalised) {
+                this.count = start;
+                this.words = startWords;
+                return false;
+            }
+            if (code >= 65 && code <= 90)
+                code += 32;
+            h1 = imul(h1 ^ code, K1);
+            h2 = imul(h2 ^ code, K2);
+            length++;
+        }
+        return true;
+    }
+    push(low, high) {
+        if (2 * this.count + 2 > this.hashes.length) {
+            const bigger = new Int32Array(this.hashes.length * 2);
+            bigger.set(this.hashes);
+            this.hashes = bigger;
+        }
+        this.hashes[2 * this.count] = low;
+        this.hashes[2 * this.count + 1] = high;
+        this.count++;
+    }
+}
+/** Shingle hashes of one record, in buffers reused from one record to the next. */
+class Shingler {
+    /** Per shingle of the last record: low half of its hash. */
+    low = new Int32Array(1024);
+    /** Per shingle of the last record: high half. */
+    high = new Int32Array(1024);
+    /** Shingles of the last record. */
+    count = 0;
+    scratch = new Int32Array(2);
+    /**
+     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
+     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
+     */
+    words(tokens, n, highHalves = true) {
+        const size = tokens.count < n ? tokens.count : n;
+        const count = tokens.count < n ? 1 : tokens.count - n + 1;
+        this.ensure(count);
+        const hashes = tokens.hashes;
+        for (let s = 0; s < count; s++) {
+            let h1 = 0x3c6ef372;
+            for (let j = 0; j < size; j++)
+                h1 = mixBlock(h1, hashes[2 * (s + j)]);
+            this.low[s] = fmix32(h1 ^ size);
+        }
+        if (highHalves) {
+            for (let s = 0; s < count; s++) {
+                let h2 = 0x7f4a7c15;
+                for (let j = 0; j < size; j++)
+                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
+                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
+            }
+        }
+        this.count = count;
+        return count;
+    }
+    /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
+    characters(normalised, n) {
+        const length = normalised.length;
+        const count = length <= n ? 1 : length - n + 1;
+        const size = length <= n ? length : n;
+        this.ensure(count);
+        for (let s = 0; s < count; s++) {
+            hashRange(normalised, s, s + size, this.scratch, 0);
+            // Another seed than word shingles: a short text and a long one never share shingles by accident.
+            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
+            this.high[s] = this.scratch[1];
+        }
+        this.count = count;
+        return count;
+    }
+    ensure(count) {
+        if (this.low.length < count) {
+            this.low = new Int32Array(Math.ceil(count * 1.5));
+            this.high = new Int32Array(this.low.length);
+        }
+    }
+}
+/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
+function shingleSet(shingler) {
+    const values = new Float64Array(shingler.count);
+    for (let i = 0; i < shingler.count; i++)
+        values[i] = to53(shingler.low[i], shingler.high[i]);
+    values.sort();
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++)
+        if (i === 0 || values[i] !== values[distinct - 1])
+            values[distinct++] = values[i];
+    return values.slice(0, distinct);
+}
+/** Jaccard similarity of two sets given as sorted, distinct numbers. */
+function jaccard(a, b) {
+    let i = 0;
+    let j = 0;
+    let shared = 0;
+    while (i < a.length && j < b.length) {
+        if (a[i] === b[j]) {
+            shared++;
+            i++;
+            j++;
+        }
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    const union = a.length + b.length - shared;
+    return union === 0 ? 1 : shared / union;
+}
+
+
+/***/ }),
+
+/***/ 1402:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FB: () => (/* binding */ SignaturePool),
+/* harmony export */   SY: () => (/* binding */ SIGNATURE_WORKER),
+/* harmony export */   cT: () => (/* binding */ SignatureQueue),
+/* harmony export */   f4: () => (/* binding */ serveSignatures)
+/* harmony export */ });
+/* unused harmony export BatchSigner */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3101);
+/**
+ * MinHash signatures on worker threads. Signing (128 permutations over every shingle) is most
+ * of the uniqueness stage's time and needs nothing but the shingle hashes, so the main thread
+ * tokenises and shingles, hands batches of shingles to workers and stores the band hashes
+ * they send back. When every worker is busy the main thread
+ * signs the batch itself: the queue never grows without bound and both cores stay busy.
+ */
+
+
+/** `workerData.role` of a signing worker. */
+const SIGNATURE_WORKER = 'dataset-audit:signatures';
+/** Records per batch: small enough to share work evenly, large enough that messages cost little. */
+const BATCH_RECORDS = 256;
+/**
+ * Batches a worker may hold. Its answers are only seen when the main thread's reading pauses
+ * (between chunks of a file, about a thousand records), so a worker must be able to take a
+ * whole chunk's batches or it idles while the main thread signs; about 1.2 MB of shingles.
+ */
+const IN_FLIGHT_PER_WORKER = 8;
+/** Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main thread use the same one. */
+class BatchSigner {
+    settings;
+    minHasher;
+    signature;
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .MinHasher */ .k3(settings.permutations, settings.seed);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    sign({ shingles, offsets, count }) {
+        const { bands, rows } = this.settings;
+        const out = new Int32Array(count * bands);
+        for (let i = 0; i < count; i++) {
+            this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
+            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
+        }
+        return out;
+    }
+}
+/** A signing worker's side: answers each batch with its band hashes. */
+function serveSignatures(port, data) {
+    const signer = new BatchSigner(data.settings);
+    port.on('message', (job) => {
+        const bands = signer.sign(job);
+        port.postMessage({ id: job.id, bands }, [bands.buffer]);
+    });
+}
+/**
+ * Workers started on first use from `entry` (the bundle the process runs). A worker that fails
+ * (it could not start, or died) is dropped and its batches are signed here: a result is never
+ * lost, only slower.
+ */
+class SignaturePool {
+    entry;
+    threads;
+    signer;
+    slots = [];
+    jobs = new Map();
+    nextId = 0;
+    cannotStart = false;
+    /** Batches signed by workers and here, for the benchmark. */
+    signed = { workers: 0, inline: 0 };
+    constructor(settings, entry, threads) {
+        this.entry = entry;
+        this.threads = threads;
+        this.signer = new BatchSigner(settings);
+    }
+    /** The batch's band hashes: now when every worker is busy, later from a worker otherwise. */
+    sign(batch) {
+        const slot = this.freeWorker();
+        if (!slot) {
+            this.signed.inline++;
+            return this.signer.sign(batch);
+        }
+        const id = this.nextId++;
+        slot.inFlight++;
+        slot.worker.ref();
+        return new Promise((resolve) => {
+            // The worker gets the buffers (moved: cloning them cost the main thread more than signing
+            // saved); a copy stays here until answered, so a worker that dies loses nothing.
+            this.jobs.set(id, { batch: { shingles: batch.shingles.slice(), offsets: batch.offsets.slice(), count: batch.count }, worker: slot, resolve });
+            slot.worker.postMessage({ id, ...batch }, [batch.shingles.buffer, batch.offsets.buffer]);
+        });
+    }
+    /** Stops the workers; call once every promise from `sign` has settled. */
+    async close() {
+        await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+        this.slots.length = 0;
+    }
+    freeWorker() {
+        if (!this.cannotStart && this.slots.length < this.threads)
+            this.start();
+        let best;
+        for (const slot of this.slots) {
+            if (slot.failed || slot.inFlight >= IN_FLIGHT_PER_WORKER)
+                continue;
+            if (!best || slot.inFlight < best.inFlight)
+                best = slot;
+        }
+        return best;
+    }
+    start() {
+        let worker;
+        try {
+            worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(this.entry, { workerData: { role: SIGNATURE_WORKER, settings: this.signer.settings } });
+        }
+        catch {
+            // No worker can start here (a sandbox without threads): every batch is signed inline.
+            this.cannotStart = true;
+            return;
+        }
+        const slot = { worker, inFlight: 0, failed: false };
+        worker.on('message', ({ id, bands }) => {
+            const job = this.jobs.get(id);
+            if (!job)
+                return;
+            this.jobs.delete(id);
+            this.signed.workers++;
+            slot.inFlight--;
+            if (slot.inFlight === 0)
+                worker.unref();
+            job.resolve(bands);
+        });
+        worker.on('error', () => this.fail(slot));
+        worker.on('exit', () => this.fail(slot));
+        this.slots.push(slot);
+    }
+    /** A worker is gone: its batches are signed here instead. */
+    fail(slot) {
+        slot.failed = true;
+        for (const [id, job] of this.jobs) {
+            if (job.worker !== slot)
+                continue;
+            this.jobs.delete(id);
+            this.signed.inline++;
+            job.resolve(this.signer.sign(job.batch));
+        }
+        slot.inFlight = 0;
+    }
+}
+/**
+ * Collects records' shingles into batches for the pool and writes the band hashes back into
+ * the index when they arrive. The index's arrays may have grown (been replaced) meanwhile, so
+ * the write goes through `corpus.bandValues` at that moment.
+ */
+class SignatureQueue {
+    pool;
+    bands;
+    shingles = new Int32Array(1 << 16);
+    offsets = new Int32Array(BATCH_RECORDS + 1);
+    targets = [];
+    waiting = [];
+    constructor(pool, bands) {
+        this.pool = pool;
+        this.bands = bands;
+    }
+    /** Queues one record's shingles (copied: the caller's buffer is reused for the next record). */
+    push(low, count, targets) {
+        const at = this.targets.length;
+        const start = this.offsets[at];
+        if (start + count > this.shingles.length) {
+            const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count));
+            bigger.set(this.shingles.subarray(0, start));
+            this.shingles = bigger;
+        }
+        this.shingles.set(low.subarray(0, count), start);
+        this.offsets[at + 1] = start + count;
+        this.targets.push(targets);
+        if (this.targets.length === BATCH_RECORDS)
+            this.flush();
+    }
+    /** Signs what is queued and waits until every band hash is in the index. */
+    async settle() {
+        this.flush();
+        const waiting = this.waiting.splice(0);
+        await Promise.all(waiting);
+    }
+    /** Settles and stops the workers. */
+    async drain() {
+        await this.settle();
+        await this.pool.close();
+    }
+    flush() {
+        const count = this.targets.length;
+        if (count === 0)
+            return;
+        const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count };
+        const targets = this.targets;
+        this.targets = [];
+        this.offsets[0] = 0;
+        const result = this.pool.sign(batch);
+        if (result instanceof Promise)
+            this.waiting.push(result.then((bands) => this.write(bands, targets)));
+        else
+            this.write(result, targets);
+    }
+    write(bands, targets) {
+        const width = this.bands;
+        for (let i = 0; i < targets.length; i++) {
+            const values = bands.subarray(i * width, (i + 1) * width);
+            for (const { corpus, slot } of targets[i])
+                corpus.bandValues.set(values, slot * width);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 5448:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ hash53),
+/* harmony export */   K1: () => (/* binding */ combineHashes),
+/* harmony export */   K5: () => (/* binding */ valueHash),
+/* harmony export */   TK: () => (/* binding */ HASH_SEED_1),
+/* harmony export */   _3: () => (/* binding */ HASH_SEED_2),
+/* harmony export */   a_: () => (/* binding */ HASH_MULTIPLIER_2),
+/* harmony export */   dj: () => (/* binding */ canonicalJson),
+/* harmony export */   hS: () => (/* binding */ HASH_MULTIPLIER_1),
+/* harmony export */   uf: () => (/* binding */ finishHash)
+/* harmony export */ });
+/**
+ * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
+ * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
+ * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
+ * many times faster than creating a node:crypto Hash per field.
+ */
+/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
+const imul = Math.imul;
+function hash53(text, seed = 0) {
+    let h1 = HASH_SEED_1 ^ seed;
+    let h2 = HASH_SEED_2 ^ seed;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
+    }
+    return finishHash(h1, h2);
+}
+/** hash53's two lanes as they start, for hashes built character by character elsewhere. */
+const HASH_SEED_1 = 0xdeadbeef;
+const HASH_SEED_2 = 0x41c6ce57;
+const HASH_MULTIPLIER_1 = 2654435761;
+const HASH_MULTIPLIER_2 = 1597334677;
+/** hash53's final mix of its two lanes into one 53-bit number. */
+function finishHash(h1, h2) {
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+/**
+ * JSON with object keys sorted, so two records that differ only in key order serialise alike.
+ * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
+ */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object')
+        return value === undefined ? 'undefined' : JSON.stringify(value);
+    if (Array.isArray(value))
+        return '[' + value.map(canonicalJson).join(',') + ']';
+    const keys = Object.keys(value).sort();
+    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
+}
+/**
+ * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
+ * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
+ * canonically.
+ */
+function valueHash(value) {
+    switch (typeof value) {
+        case 'string':
+            return hash53(value, 1);
+        case 'number':
+            return hash53(String(value), 2);
+        case 'boolean':
+            return value ? 1 : 2;
+        case 'undefined':
+            return 3;
+        default:
+            return value === null ? 4 : hash53(canonicalJson(value), 3);
+    }
+}
+const TWO_POW_32 = 4294967296;
+/**
+ * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
+ * matters: callers sort field paths first).
+ */
+function combineHashes(hashes) {
+    let h1 = 0x9e3779b9;
+    let h2 = 0x85ebca6b;
+    for (let i = 0; i < hashes.length; i++) {
+        const value = hashes[i];
+        const low = value >>> 0;
+        const high = Math.floor(value / TWO_POW_32) >>> 0;
+        h1 = imul(h1 ^ low, 2654435761);
+        h1 = imul(h1 ^ high, 1597334677);
+        h2 = imul(h2 ^ high, 2246822507);
+        h2 = imul(h2 ^ low, 3266489909);
+    }
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
+    return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
+}
+
+
+/***/ }),
+
+/***/ 1175:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ isPlainData)
+/* harmony export */ });
+/**
+ * True for values that structured clone (worker messages, `v8.serialize`) gives back
+ * unchanged: primitives, plain objects, arrays, maps, sets and typed arrays. A class instance
+ * would come back without its methods, so a check summary that is one stays where it was made.
+ */
+function isPlainData(value, depth = 0) {
+    if (value === null || typeof value !== 'object')
+        return typeof value !== 'function' && typeof value !== 'symbol';
+    if (depth > 8)
+        return false;
+    if (ArrayBuffer.isView(value))
+        return true;
+    if (Array.isArray(value))
+        return value.every((item) => isPlainData(item, depth + 1));
+    if (value instanceof Map)
+        return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1));
+    if (value instanceof Set)
+        return [...value].every((item) => isPlainData(item, depth + 1));
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
+        return false;
+    return Object.values(value).every((item) => isPlainData(item, depth + 1));
+}
+
+
+/***/ }),
+
+/***/ 5834:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aw: () => (/* binding */ ReadContext),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pY: () => (/* binding */ isRecordFields),
+/* harmony export */   qF: () => (/* binding */ parseJson),
+/* harmony export */   uk: () => (/* binding */ jsonTypeName),
+/* harmony export */   x: () => (/* binding */ setField)
+/* harmony export */ });
+/* unused harmony export excerpt */
 /** Longest excerpt of offending text a reader puts in a finding. */
 const EXCERPT_CHARS = 100;
 /**
@@ -10492,106 +18595,78 @@ function parseJson(text) {
  * The message of an unknown thrown value. Duck-typed rather than `instanceof Error`: errors made
  * by Node's internals (zlib, fs) come from another realm when the code runs in a VM context.
  */
-function context_errorMessage(error) {
+function errorMessage(error) {
     if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
         return error.message;
     return String(error);
 }
 
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/engine/readers/sniff.ts
 
-/** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
-const SNIFF_BYTES = 8192;
+/***/ }),
+
+/***/ 9757:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ fileSource)
+/* harmony export */ });
+/* unused harmony export gitBlobId */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+/** Large reads: fewer chunks for the line splitters to stitch together. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 /**
- * An error while pulling bytes from a file (I/O, gzip), as opposed to one in the code that
- * reads them. Only these become an `unreadable` finding; anything else is a bug and is thrown.
+ * A dataset file on local disk. `repoPath` is the repository-relative path that findings name
+ * (defaults to `absPath`).
  */
-class SourceReadError extends Error {
-    failure;
-    constructor(failure, cause) {
-        super(context_errorMessage(cause), { cause });
-        this.failure = failure;
-        this.name = 'SourceReadError';
-    }
-}
-/** A chunk from a byte stream as a Buffer (streams without an encoding yield Buffers). */
-function asBuffer(chunk) {
-    if (Buffer.isBuffer(chunk))
-        return chunk;
-    if (chunk instanceof Uint8Array)
-        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    return Buffer.from(String(chunk));
-}
-/**
- * The chunks of a byte stream, with the stream's own errors turned into SourceReadError.
- * Errors thrown by the consumer never pass through here: a `for await` consumer that fails
- * only calls `return()`, which closes the stream.
- */
-async function* guardedChunks(source, failure) {
-    try {
-        for await (const chunk of source)
-            yield asBuffer(chunk);
-    }
-    catch (error) {
-        throw error instanceof SourceReadError ? error : new SourceReadError(failure, error);
-    }
-}
-/** Reads the start of a stream without losing it. Throws SourceReadError if the stream fails. */
-async function peek(source, bytes, failure) {
-    const iterator = guardedChunks(source, failure);
-    const parts = [];
-    let size = 0;
-    let ended = false;
-    while (size < bytes) {
-        const next = await iterator.next();
-        if (next.done === true) {
-            ended = true;
-            break;
-        }
-        parts.push(next.value);
-        size += next.value.length;
-    }
-    const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    async function* all() {
-        if (head.length > 0)
-            yield head;
-        if (!ended)
-            yield* iterator;
-    }
+function fileSource(absPath, repoPath = absPath) {
     return {
-        head,
-        ended,
-        chunks: all(),
-        cancel: async () => {
-            await iterator.return(undefined);
-        }
+        path: repoPath,
+        open: () => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(absPath, { highWaterMark: READ_CHUNK_BYTES }),
+        localFile: () => Promise.resolve(absPath),
+        contentId: () => gitBlobId(absPath),
+        size: async () => (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(absPath)).size
     };
 }
-/** Text formats never hold NUL bytes; binary files (and UTF-16 text) almost always do early on. */
-function looksBinary(head) {
-    return head.subarray(0, SNIFF_BYTES).includes(0);
-}
-/** The UTF-8 byte order mark some editors put at the start of a file. */
-function hasBom(bytes, start = 0) {
-    return bytes.length >= start + 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
-}
-/** True when the bytes are only whitespace (after an optional byte order mark). */
-function isBlank(bytes) {
-    for (let i = hasBom(bytes) ? 3 : 0; i < bytes.length; i++) {
-        const byte = bytes[i];
-        if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09)
-            return false;
-    }
-    return true;
+/**
+ * The id git gives these bytes as a blob (`git hash-object`), so a file and the same file in a
+ * commit share cache entries. A streamed SHA-1: a fraction of the time an audit takes to read.
+ */
+async function gitBlobId(path) {
+    const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path);
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha1').update(`blob ${size}\0`);
+    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path, { highWaterMark: READ_CHUNK_BYTES }))
+        hash.update(chunk);
+    return hash.digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/engine/readers/gzip.ts
+
+/***/ }),
+
+/***/ 5269:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ai: () => (/* binding */ gunzipChunks),
+/* harmony export */   Z9: () => (/* binding */ gunzipToFile),
+/* harmony export */   bf: () => (/* binding */ isGzip)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _sniff_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4257);
 
 
 
@@ -10608,23 +18683,47 @@ function isGzip(head) {
  * throw a SourceReadError('gzip') once everything before the damage has been yielded.
  */
 function gunzipChunks(compressed) {
-    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
+    const gunzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_3__.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
     // The callback only keeps the error from going unhandled: it reaches the reader through
     // `gunzip`, which pipeline destroys with it.
-    (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, () => undefined);
-    return guardedChunks(gunzip, 'gzip');
+    (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(compressed), gunzip, () => undefined);
+    return (0,_sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .guardedChunks */ .nZ)(gunzip, 'gzip');
 }
 /** Decompresses a gzip stream into a file (Parquet needs random access). */
 async function gunzipToFile(compressed, destination) {
-    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
+    const gunzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_3__.createGunzip)({ chunkSize: GUNZIP_CHUNK_BYTES });
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(compressed), gunzip, (0,external_node_fs_namespaceObject.createWriteStream)(destination));
+        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_2__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(compressed), gunzip, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(destination));
     }
     catch (error) {
-        throw error instanceof SourceReadError ? error : new SourceReadError('gzip', error);
+        throw error instanceof _sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceReadError */ .Ct ? error : new _sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .SourceReadError */ .Ct('gzip', error);
     }
 }
 
+
+/***/ }),
+
+/***/ 8523:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Tz: () => (/* binding */ detectFormat),
+  IO: () => (/* reexport */ file_source/* fileSource */.I),
+  JP: () => (/* binding */ readDataset)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/engine/readers/context.ts
+var readers_context = __nccwpck_require__(5834);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "stream"
 const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
@@ -12985,7 +21084,7 @@ async function readCsv(chunks, context, delimiter, maxRowBytes = MAX_ROW_BYTES) 
         utf8.end();
     }
     // The callback only keeps the error from going unhandled: it reaches the loop through `parser`.
-    (0,external_node_stream_namespaceObject.pipeline)(external_node_stream_namespaceObject.Readable.from(observed()), parser, () => undefined);
+    (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(observed()), parser, () => undefined);
     let columns;
     /** Rows (with the header) consumed so far: csv-parse numbers its skips by it. */
     let rowsSeen = 0;
@@ -13034,7 +21133,7 @@ async function readCsv(chunks, context, delimiter, maxRowBytes = MAX_ROW_BYTES) 
         }
         const fields = {};
         for (let i = 0; i < columns.length; i++)
-            setField(fields, columns[i], values[i]);
+            (0,readers_context/* setField */.x)(fields, columns[i], values[i]);
         context.record(line, fields);
     }
     if (failure !== undefined) {
@@ -13142,6 +21241,8 @@ class LineCursor {
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/readers/gzip.ts
+var gzip = __nccwpck_require__(5269);
 ;// CONCATENATED MODULE: ./src/engine/readers/json.ts
 
 
@@ -13662,19 +21763,19 @@ class JsonScanner {
         const text = bytes.toString('utf8');
         let value;
         try {
-            value = parseJson(text);
+            value = (0,readers_context/* parseJson */.qF)(text);
         }
         catch (error) {
             const message = `The element at line ${line} is not valid JSON: ${describeParseError(error, text, line)}`;
             this.defer(() => this.context.reject(line, message, text));
             return;
         }
-        if (isRecordFields(value)) {
+        if ((0,readers_context/* isRecordFields */.pY)(value)) {
             const fields = value;
             this.defer(() => this.context.record(line, fields));
         }
         else {
-            const message = `The element at line ${line} is valid JSON but ${jsonTypeName(value)}, not an object.`;
+            const message = `The element at line ${line} is valid JSON but ${(0,readers_context/* jsonTypeName */.uk)(value)}, not an object.`;
             this.defer(() => this.context.reject(line, message, text));
         }
     }
@@ -13685,8 +21786,8 @@ class JsonScanner {
         const text = bytes.toString('utf8');
         let message;
         try {
-            const value = parseJson(text);
-            message = `The file holds ${jsonTypeName(value)}, not an array or object of records.`;
+            const value = (0,readers_context/* parseJson */.qF)(text);
+            message = `The file holds ${(0,readers_context/* jsonTypeName */.uk)(value)}, not an array or object of records.`;
         }
         catch (error) {
             message = `The file is not valid JSON: ${describeParseError(error, text, line)}`;
@@ -13720,7 +21821,7 @@ class JsonScanner {
 function fieldNameOf(bytes) {
     const text = bytes.toString('utf8');
     try {
-        const value = parseJson(text);
+        const value = (0,readers_context/* parseJson */.qF)(text);
         return typeof value === 'string' ? value : text;
     }
     catch {
@@ -13732,7 +21833,7 @@ function fieldNameOf(bytes) {
  * of the element, which the reader of a finding can't see.
  */
 function describeParseError(error, text, firstLine) {
-    const message = context_errorMessage(error);
+    const message = (0,readers_context/* errorMessage */.gJ)(error);
     const position = /at position (\d+)/.exec(message);
     if (position === null)
         return message;
@@ -13743,6 +21844,8 @@ function describeParseError(error, text, firstLine) {
     return line === firstLine ? message : `${message} (line ${line})`;
 }
 
+// EXTERNAL MODULE: ./src/engine/readers/sniff.ts
+var sniff = __nccwpck_require__(4257);
 ;// CONCATENATED MODULE: ./src/engine/readers/jsonl.ts
 
 
@@ -13809,7 +21912,7 @@ class JsonlLineReader {
     }
     handleLine(bytes, start, end, checkUtf8) {
         const line = ++this.line;
-        if (line === 1 && hasBom(bytes, start))
+        if (line === 1 && (0,sniff/* hasBom */.BH)(bytes, start))
             start += 3;
         if (end > start && bytes[end - 1] === jsonl_CR)
             end--;
@@ -13822,48 +21925,26 @@ class JsonlLineReader {
         const text = bytes.toString('utf8', start, end);
         let value;
         try {
-            value = parseJson(text);
+            value = (0,readers_context/* parseJson */.qF)(text);
         }
         catch (error) {
             // Whitespace-only lines are blank lines too; checked only here, off the hot path.
             if (text.trim() === '')
                 return;
-            this.context.reject(line, `Line ${line} is not valid JSON: ${context_errorMessage(error)}`, text);
+            this.context.reject(line, `Line ${line} is not valid JSON: ${(0,readers_context/* errorMessage */.gJ)(error)}`, text);
             return;
         }
-        if (isRecordFields(value))
+        if ((0,readers_context/* isRecordFields */.pY)(value))
             this.context.record(line, value);
         else
-            this.context.reject(line, `Line ${line} is valid JSON but ${jsonTypeName(value)}, not an object.`, text);
+            this.context.reject(line, `Line ${line} is valid JSON but ${(0,readers_context/* jsonTypeName */.uk)(value)}, not an object.`, text);
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/readers/lfs.ts
-const LFS_PREFIX = Buffer.from('version https://git-lfs');
-/** Git LFS itself never treats a blob over 1 KiB as a pointer. */
-const MAX_POINTER_BYTES = 1024;
-/**
- * Recognises an LFS pointer from a file's first bytes (`wholeFile` says whether `head` is all of
- * it), before any parser sees it and reports it as malformed data.
- */
-function parseLfsPointer(head, wholeFile) {
-    if (!wholeFile || head.length > MAX_POINTER_BYTES)
-        return undefined;
-    if (!head.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX))
-        return undefined;
-    const text = head.toString('utf8');
-    const oid = /^oid sha256:([0-9a-f]{64})\r?$/m.exec(text);
-    const size = /^size (\d+)\r?$/m.exec(text);
-    if (oid === null || size === null)
-        return undefined;
-    return { oid: oid[1], size: Number(size[1]) };
-}
-/** The finding's message: what the file is, and how to get the data instead. */
-function lfsPointerMessage(file, pointer) {
-    return (`${file} is a Git LFS pointer, not the data (oid sha256:${pointer.oid}, size ${pointer.size} bytes). ` +
-        'Check the file out with LFS: `lfs: true` on actions/checkout, or `git lfs pull`.');
-}
-
+// EXTERNAL MODULE: ./src/engine/readers/lfs.ts
+var lfs = __nccwpck_require__(1542);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/hyparquet/src/node.js
@@ -23358,7 +31439,7 @@ async function readParquet(localPath, context) {
         context.columns = metadata_parquetSchema(metadata).children.map((child) => child.element.name);
     }
     catch (error) {
-        throw new SourceReadError('parquet', error);
+        throw new sniff/* SourceReadError */.Ct('parquet', error);
     }
     let rowStart = 0;
     for (const [group, rowGroup] of metadata.row_groups.entries()) {
@@ -23371,7 +31452,7 @@ async function readParquet(localPath, context) {
             rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors: compressors, utf8: false });
         }
         catch (error) {
-            context.rejectRows(rowStart + 1, rowEnd - rowStart, `Row group ${group + 1} (rows ${rowStart + 1}–${rowEnd}) could not be decoded and is skipped: ${context_errorMessage(error)}`);
+            context.rejectRows(rowStart + 1, rowEnd - rowStart, `Row group ${group + 1} (rows ${rowStart + 1}–${rowEnd}) could not be decoded and is skipped: ${(0,readers_context/* errorMessage */.gJ)(error)}`);
             rowStart = rowEnd;
             continue;
         }
@@ -23383,7 +31464,7 @@ async function readParquet(localPath, context) {
 function toRecordFields(row) {
     const fields = {};
     for (const [name, value] of Object.entries(row))
-        setField(fields, name, toFieldValue(value));
+        (0,readers_context/* setField */.x)(fields, name, toFieldValue(value));
     return fields;
 }
 function isArrayLike(value) {
@@ -23420,7 +31501,7 @@ function toFieldValue(value) {
     if (value instanceof Map) {
         const fields = {};
         for (const [key, entry] of value)
-            setField(fields, String(key), toFieldValue(entry));
+            (0,readers_context/* setField */.x)(fields, String(key), toFieldValue(entry));
         return fields;
     }
     return toRecordFields(value);
@@ -23428,40 +31509,12 @@ function toFieldValue(value) {
 function bytesToText(bytes) {
     if (bytes.byteLength <= MAX_BASE64_BYTES)
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex');
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
     return `<${bytes.byteLength} bytes, sha256 ${digest}>`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/readers/file-source.ts
-
-
-
-/** Large reads: fewer chunks for the line splitters to stitch together. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * A dataset file on local disk. `repoPath` is the repository-relative path that findings name
- * (defaults to `absPath`).
- */
-function fileSource(absPath, repoPath = absPath) {
-    return {
-        path: repoPath,
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(absPath, { highWaterMark: READ_CHUNK_BYTES }),
-        localFile: () => Promise.resolve(absPath),
-        contentId: () => gitBlobId(absPath)
-    };
-}
-/**
- * The id git gives these bytes as a blob (`git hash-object`), so a file and the same file in a
- * commit share cache entries. A streamed SHA-1: a fraction of the time an audit takes to read.
- */
-async function gitBlobId(path) {
-    const { size } = await (0,promises_namespaceObject.stat)(path);
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(`blob ${size}\0`);
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_CHUNK_BYTES }))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
+// EXTERNAL MODULE: ./src/engine/readers/file-source.ts
+var file_source = __nccwpck_require__(9757);
 ;// CONCATENATED MODULE: ./src/engine/readers/index.ts
 
 
@@ -23510,14 +31563,14 @@ async function readDataset(source, sink, options = {}) {
     const format = options.format ?? detectFormat(source.path)?.format;
     if (format === undefined)
         throw new Error(`Can't tell the format of ${source.path} from its name; pass options.format.`);
-    const context = new ReadContext(source.path, sink);
+    const context = new readers_context/* ReadContext */.aw(source.path, sink);
     const state = { format, compressed: false, lfsPointer: false };
     let unreadable = false;
     try {
         unreadable = !(await readInto(source, options, context, state));
     }
     catch (error) {
-        if (!(error instanceof SourceReadError))
+        if (!(error instanceof sniff/* SourceReadError */.Ct))
             throw error;
         unreadable = true;
         context.report('error', unreadableMessage(error, context));
@@ -23534,30 +31587,30 @@ async function readDataset(source, sink, options = {}) {
 }
 /** Reads the file into the context; false when it turned out unreadable (already reported). */
 async function readInto(source, options, context, state) {
-    const raw = await peek(source.open(), SNIFF_BYTES, 'io');
-    const pointer = parseLfsPointer(raw.head, raw.ended);
+    const raw = await (0,sniff/* peek */.se)(source.open(), sniff/* SNIFF_BYTES */.dD, 'io');
+    const pointer = (0,lfs/* parseLfsPointer */.y)(raw.head, raw.ended);
     if (pointer !== undefined) {
         await raw.cancel();
         state.lfsPointer = true;
-        context.report('error', lfsPointerMessage(source.path, pointer));
+        context.report('error', (0,lfs/* lfsPointerMessage */.I)(source.path, pointer));
         return true;
     }
     if (raw.ended && raw.head.length === 0) {
         context.report('info', 'The file is empty: no records.');
         return true;
     }
-    state.compressed = isGzip(raw.head);
+    state.compressed = (0,gzip/* isGzip */.bf)(raw.head);
     if (state.format === 'parquet') {
         await readParquetSource(source, raw, context, state.compressed);
         return true;
     }
     const text = await decompressed(raw);
-    if (looksBinary(text.head)) {
+    if ((0,sniff/* looksBinary */.Wb)(text.head)) {
         await text.cancel();
-        context.report('error', `The file holds binary data (NUL bytes in its first ${SNIFF_BYTES / 1024} KiB), not ${state.format.toUpperCase()} text (UTF-16 text looks like this too); it was not read.`);
+        context.report('error', `The file holds binary data (NUL bytes in its first ${sniff/* SNIFF_BYTES */.dD / 1024} KiB), not ${state.format.toUpperCase()} text (UTF-16 text looks like this too); it was not read.`);
         return false;
     }
-    if (text.ended && isBlank(text.head)) {
+    if (text.ended && (0,sniff/* isBlank */.z3)(text.head)) {
         context.report('info', 'The file is empty: no records.');
         return true;
     }
@@ -23569,7 +31622,7 @@ async function readInto(source, options, context, state) {
             if ((await readJson(text.chunks, context, options.recordsPath)) === 'jsonLines') {
                 state.format = 'jsonl';
                 context.report('info', 'The file holds JSON Lines (one JSON value per line), not one JSON document; it is read as JSON Lines.');
-                await readJsonl((await decompressed(await peek(source.open(), SNIFF_BYTES, 'io'))).chunks, context);
+                await readJsonl((await decompressed(await (0,sniff/* peek */.se)(source.open(), sniff/* SNIFF_BYTES */.dD, 'io'))).chunks, context);
             }
             break;
         case 'csv':
@@ -23581,7 +31634,7 @@ async function readInto(source, options, context, state) {
 }
 /** The text of a file whose first bytes were peeked at: gunzipped when they say gzip. */
 async function decompressed(raw) {
-    return isGzip(raw.head) ? peek(gunzipChunks(raw.chunks), SNIFF_BYTES, 'gzip') : raw;
+    return (0,gzip/* isGzip */.bf)(raw.head) ? (0,sniff/* peek */.se)((0,gzip/* gunzipChunks */.Ai)(raw.chunks), sniff/* SNIFF_BYTES */.dD, 'gzip') : raw;
 }
 /** Parquet needs random access: read the file on disk, or a gunzipped copy of it. */
 async function readParquetSource(source, raw, context, compressed) {
@@ -23592,19 +31645,19 @@ async function readParquetSource(source, raw, context, compressed) {
             path = await source.localFile();
         }
         catch (error) {
-            throw new SourceReadError('io', error);
+            throw new sniff/* SourceReadError */.Ct('io', error);
         }
         await readParquet(path, context);
         return;
     }
-    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-parquet-'));
+    const directory = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-parquet-'));
     try {
-        const file = (0,external_node_path_namespaceObject.join)(directory, 'data.parquet');
-        await gunzipToFile(raw.chunks, file);
+        const file = (0,external_node_path_.join)(directory, 'data.parquet');
+        await (0,gzip/* gunzipToFile */.Z9)(raw.chunks, file);
         await readParquet(file, context);
     }
     finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+        await (0,promises_.rm)(directory, { recursive: true, force: true });
     }
 }
 function unreadableMessage(error, context) {
@@ -23619,13 +31672,992 @@ function unreadableMessage(error, context) {
     }
 }
 
+
+/***/ }),
+
+/***/ 1542:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ lfsPointerMessage),
+/* harmony export */   y: () => (/* binding */ parseLfsPointer)
+/* harmony export */ });
+const LFS_PREFIX = Buffer.from('version https://git-lfs');
+/** Git LFS itself never treats a blob over 1 KiB as a pointer. */
+const MAX_POINTER_BYTES = 1024;
+/**
+ * Recognises an LFS pointer from a file's first bytes (`wholeFile` says whether `head` is all of
+ * it), before any parser sees it and reports it as malformed data.
+ */
+function parseLfsPointer(head, wholeFile) {
+    if (!wholeFile || head.length > MAX_POINTER_BYTES)
+        return undefined;
+    if (!head.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX))
+        return undefined;
+    const text = head.toString('utf8');
+    const oid = /^oid sha256:([0-9a-f]{64})\r?$/m.exec(text);
+    const size = /^size (\d+)\r?$/m.exec(text);
+    if (oid === null || size === null)
+        return undefined;
+    return { oid: oid[1], size: Number(size[1]) };
+}
+/** The finding's message: what the file is, and how to get the data instead. */
+function lfsPointerMessage(file, pointer) {
+    return (`${file} is a Git LFS pointer, not the data (oid sha256:${pointer.oid}, size ${pointer.size} bytes). ` +
+        'Check the file out with LFS: `lfs: true` on actions/checkout, or `git lfs pull`.');
+}
+
+
+/***/ }),
+
+/***/ 4257:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BH: () => (/* binding */ hasBom),
+/* harmony export */   Ct: () => (/* binding */ SourceReadError),
+/* harmony export */   Wb: () => (/* binding */ looksBinary),
+/* harmony export */   dD: () => (/* binding */ SNIFF_BYTES),
+/* harmony export */   nZ: () => (/* binding */ guardedChunks),
+/* harmony export */   se: () => (/* binding */ peek),
+/* harmony export */   z3: () => (/* binding */ isBlank)
+/* harmony export */ });
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5834);
+
+/** How many leading bytes are looked at before a file is read: binary check, LFS pointer. */
+const SNIFF_BYTES = 8192;
+/**
+ * An error while pulling bytes from a file (I/O, gzip), as opposed to one in the code that
+ * reads them. Only these become an `unreadable` finding; anything else is a bug and is thrown.
+ */
+class SourceReadError extends Error {
+    failure;
+    constructor(failure, cause) {
+        super((0,_context_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(cause), { cause });
+        this.failure = failure;
+        this.name = 'SourceReadError';
+    }
+}
+/** A chunk from a byte stream as a Buffer (streams without an encoding yield Buffers). */
+function asBuffer(chunk) {
+    if (Buffer.isBuffer(chunk))
+        return chunk;
+    if (chunk instanceof Uint8Array)
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return Buffer.from(String(chunk));
+}
+/**
+ * The chunks of a byte stream, with the stream's own errors turned into SourceReadError.
+ * Errors thrown by the consumer never pass through here: a `for await` consumer that fails
+ * only calls `return()`, which closes the stream.
+ */
+async function* guardedChunks(source, failure) {
+    try {
+        for await (const chunk of source)
+            yield asBuffer(chunk);
+    }
+    catch (error) {
+        throw error instanceof SourceReadError ? error : new SourceReadError(failure, error);
+    }
+}
+/** Reads the start of a stream without losing it. Throws SourceReadError if the stream fails. */
+async function peek(source, bytes, failure) {
+    const iterator = guardedChunks(source, failure);
+    const parts = [];
+    let size = 0;
+    let ended = false;
+    while (size < bytes) {
+        const next = await iterator.next();
+        if (next.done === true) {
+            ended = true;
+            break;
+        }
+        parts.push(next.value);
+        size += next.value.length;
+    }
+    const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    async function* all() {
+        if (head.length > 0)
+            yield head;
+        if (!ended)
+            yield* iterator;
+    }
+    return {
+        head,
+        ended,
+        chunks: all(),
+        cancel: async () => {
+            await iterator.return(undefined);
+        }
+    };
+}
+/** Text formats never hold NUL bytes; binary files (and UTF-16 text) almost always do early on. */
+function looksBinary(head) {
+    return head.subarray(0, SNIFF_BYTES).includes(0);
+}
+/** The UTF-8 byte order mark some editors put at the start of a file. */
+function hasBom(bytes, start = 0) {
+    return bytes.length >= start + 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+}
+/** True when the bytes are only whitespace (after an optional byte order mark). */
+function isBlank(bytes) {
+    for (let i = hasBom(bytes) ? 3 : 0; i < bytes.length; i++) {
+        const byte = bytes[i];
+        if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09)
+            return false;
+    }
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 1655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CB: () => (/* binding */ textsOf),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   fK: () => (/* binding */ valueAt),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+/**
+ * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
+ * itself contains dots wins over the path reading.
+ */
+function valueAt(fields, path) {
+    if (path in fields)
+        return fields[path];
+    let current = fields;
+    for (const part of path.split('.')) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current) ? current[Number(part)] : current[part];
+        if (current === undefined)
+            return undefined;
+    }
+    return current;
+}
+/**
+ * The text of a field for text checks: strings as they are, chat transcripts
+ * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
+ */
+function textOf(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value)) {
+        const parts = [];
+        for (const item of value) {
+            if (typeof item === 'string')
+                parts.push(item);
+            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+                const content = item.content ?? item.value ?? item.text;
+                if (typeof content === 'string')
+                    parts.push(content);
+            }
+        }
+        return parts.length > 0 ? parts.join('\n') : undefined;
+    }
+    return undefined;
+}
+/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
+function textsOf(fields, names) {
+    const texts = [];
+    for (const name of names) {
+        const text = textOf(valueAt(fields, name));
+        if (text !== undefined)
+            texts.push([name, text]);
+    }
+    return texts;
+}
+/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
+function truncate(text, max = 120) {
+    // A string has at least as many UTF-16 units as characters: short ones need no counting.
+    if (text.length <= max)
+        return text;
+    let end = 0;
+    let kept = 0;
+    const limit = Math.max(1, max - 1);
+    while (end < text.length && kept < limit) {
+        end += text.codePointAt(end) > 0xffff ? 2 : 1;
+        kept++;
+    }
+    return end >= text.length ? text : text.slice(0, end) + '…';
+}
+
+
+/***/ }),
+
+/***/ 799:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ entryFile),
+/* harmony export */   O5: () => (/* binding */ setWorkerThreads),
+/* harmony export */   QH: () => (/* binding */ workerPlan),
+/* harmony export */   mx: () => (/* binding */ useWorkerEntry)
+/* harmony export */ });
+/* unused harmony export workerThreads */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
+ * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
+ * nothing else), so each entry point first asks `serveIfWorker()` (worker-entry.ts) and, on the
+ * main thread, names its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
+ * engine computes everything on the calling thread, with the same results.
+ */
+
+let entry;
+let threads;
+/**
+ * Worker threads besides the main one: `DATASET_AUDIT_THREADS` when set (0 turns workers off),
+ * else one per core but the main thread's, at most 3 (the main thread reads and checks while
+ * they hash; more rarely pays).
+ */
+function workerThreads() {
+    if (threads !== undefined)
+        return threads;
+    const configured = process.env.DATASET_AUDIT_THREADS;
+    if (configured !== undefined && configured.trim() !== '') {
+        const value = Number(configured);
+        if (Number.isInteger(value) && value >= 0)
+            return value;
+    }
+    return Math.min(3, Math.max(1, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() - 1));
+}
+/** Sets the worker threads for this process (the CLI's `--threads`); undefined goes back to the default. */
+function setWorkerThreads(count) {
+    threads = count;
+}
+/** Names the bundled file workers are started from; called by each entry point on the main thread. */
+function useWorkerEntry(file) {
+    entry = file;
+}
+/** The bundled file this process runs, when its entry point named it. */
+function entryFile() {
+    return entry;
+}
+/** The file to start workers from and how many, or undefined when work stays on this thread. */
+function workerPlan() {
+    const count = workerThreads();
+    return entry !== undefined && count > 0 ? { entry, threads: count } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 6848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dp: () => (/* binding */ UNIQUENESS_CHECKS),
+  Nu: () => (/* binding */ UniquenessStage)
+});
+
+// UNUSED EXPORTS: EXACT_DUPLICATES, LEAKAGE, NEAR_DUPLICATES
+
+;// CONCATENATED MODULE: ./src/engine/dedup/ngram-table.ts
+/**
+ * A multimap from 64-bit n-gram hashes (two 32-bit halves) to record numbers, in typed arrays
+ * with open addressing: the eval records' 13-grams, looked up once per n-gram of every train
+ * record. A JavaScript Map of a few million number keys costs several times the memory. Each
+ * distinct n-gram has one slot and a chain of the records holding it, so an n-gram shared by
+ * many eval records (a prompt template) does not lengthen every other lookup.
+ */
+class NgramTable {
+    lows;
+    highs;
+    /** Per slot: the first entry of its chain + 1; 0 marks an empty slot. */
+    heads;
+    /** Per slot: the stamp of the last `firstUnvisited` that walked its chain, 0 when it grew since. */
+    stamps;
+    mask;
+    records = new Int32Array(1024);
+    nexts = new Int32Array(1024);
+    /** Distinct n-grams stored. */
+    keys = 0;
+    /** (n-gram, record) entries stored. */
+    entries = 0;
+    constructor() {
+        this.lows = new Int32Array(1024);
+        this.highs = new Int32Array(1024);
+        this.heads = new Int32Array(1024);
+        this.stamps = new Int32Array(1024);
+        this.mask = 1023;
+    }
+    /** Bytes held by the table's arrays. */
+    get bytes() {
+        return this.heads.length * 16 + this.records.length * 8;
+    }
+    /**
+     * Adds one (n-gram, record) entry; the same n-gram may be added for many records. A record's
+     * n-grams are added one after the other.
+     */
+    add(low, high, record) {
+        if ((this.keys + 1) * 2 > this.heads.length)
+            this.grow();
+        if (this.entries === this.records.length) {
+            this.records = grown(this.records);
+            this.nexts = grown(this.nexts);
+        }
+        let slot = low & this.mask;
+        while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high))
+            slot = (slot + 1) & this.mask;
+        if (this.heads[slot] === 0) {
+            this.lows[slot] = low;
+            this.highs[slot] = high;
+            this.keys++;
+        }
+        else if (this.records[this.heads[slot] - 1] === record)
+            return; // a record's entries come together: an n-gram it repeats is kept once
+        const entry = this.entries++;
+        this.records[entry] = record;
+        this.nexts[entry] = this.heads[slot] - 1;
+        this.heads[slot] = entry + 1;
+        this.stamps[slot] = 0;
+    }
+    /**
+     * The first entry of the n-gram's chain, or -1: walk it with `recordAt` and `nextAfter`.
+     * (Not a callback per record: this runs once per n-gram of every train record.)
+     */
+    first(low, high) {
+        const heads = this.heads;
+        let slot = low & this.mask;
+        while (heads[slot] !== 0) {
+            if (this.lows[slot] === low && this.highs[slot] === high)
+                return heads[slot] - 1;
+            slot = (slot + 1) & this.mask;
+        }
+        return -1;
+    }
+    /**
+     * Like `first`, but -1 as well when the chain was walked under the same `stamp` (non-zero)
+     * and has not grown since: a train file walks the chain of a prompt template's n-gram once,
+     * not once per record.
+     */
+    firstUnvisited(low, high, stamp) {
+        const heads = this.heads;
+        let slot = low & this.mask;
+        while (heads[slot] !== 0) {
+            if (this.lows[slot] === low && this.highs[slot] === high) {
+                if (this.stamps[slot] === stamp)
+                    return -1;
+                this.stamps[slot] = stamp;
+                return heads[slot] - 1;
+            }
+            slot = (slot + 1) & this.mask;
+        }
+        return -1;
+    }
+    /** The record of an entry. */
+    recordAt(entry) {
+        return this.records[entry];
+    }
+    /** The next entry of the same n-gram, or -1. */
+    nextAfter(entry) {
+        return this.nexts[entry];
+    }
+    grow() {
+        const { lows, highs, heads, stamps } = this;
+        const slots = heads.length * 2;
+        this.lows = new Int32Array(slots);
+        this.highs = new Int32Array(slots);
+        this.heads = new Int32Array(slots);
+        this.stamps = new Int32Array(slots);
+        this.mask = slots - 1;
+        for (let i = 0; i < heads.length; i++) {
+            if (heads[i] === 0)
+                continue;
+            let slot = lows[i] & this.mask;
+            while (this.heads[slot] !== 0)
+                slot = (slot + 1) & this.mask;
+            this.lows[slot] = lows[i];
+            this.highs[slot] = highs[i];
+            this.heads[slot] = heads[i];
+            this.stamps[slot] = stamps[i];
+        }
+    }
+}
+function grown(array) {
+    const bigger = new Int32Array(array.length * 2);
+    bigger.set(array);
+    return bigger;
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/contamination.ts
+
+/**
+ * N-gram contamination of eval records by train records, as the GPT-3 paper and
+ * lm-evaluation-harness measure it: an eval record is contaminated when any of its word
+ * n-grams (13 by default) also occurs in a train record. The eval side's n-grams are kept
+ * (eval sets are the small side); train records are streamed past them.
+ */
+class ContaminationIndex {
+    table = new NgramTable();
+    /** Per eval record: the file it is in (the caller's file id). */
+    evalFiles = new Int32Array(256);
+    /** Per eval record: its line. */
+    evalLines = new Int32Array(256);
+    /** Per eval record: 1 once a train n-gram matched it. */
+    marks = new Uint8Array(256);
+    /** Eval records registered. */
+    evalRecords = 0;
+    /** Grows with every eval record added: a train file scanned before the last change is scanned again. */
+    version = 0;
+    /** Per train file: the eval records it matched (to name the train files when the eval file is not reported on). */
+    hitsByTrainFile = new Map();
+    /** Registers one eval record of `file` with `count` n-grams. */
+    addEval(file, line, low, high, count) {
+        if (this.evalRecords === this.evalFiles.length)
+            this.grow();
+        const record = this.evalRecords++;
+        this.evalFiles[record] = file;
+        this.evalLines[record] = line;
+        for (let i = 0; i < count; i++)
+            this.table.add(low[i], high[i], record);
+        this.version++;
+    }
+    /** Looks the n-grams of one record of train file `file` up; marks the eval records they match. */
+    scanTrain(file, low, high, count) {
+        const table = this.table;
+        let hits;
+        for (let i = 0; i < count; i++) {
+            let entry = table.firstUnvisited(low[i], high[i], file + 1);
+            while (entry !== -1) {
+                const record = table.recordAt(entry);
+                this.marks[record] = 1;
+                if (!hits) {
+                    hits = this.hitsByTrainFile.get(file);
+                    if (!hits)
+                        this.hitsByTrainFile.set(file, (hits = new Set()));
+                }
+                hits.add(record);
+                entry = table.nextAfter(entry);
+            }
+        }
+    }
+    /** Per eval file: its contaminated records and the line of the first one. */
+    contaminatedByFile() {
+        const result = new Map();
+        for (let r = 0; r < this.evalRecords; r++) {
+            if (this.marks[r] !== 1)
+                continue;
+            const entry = result.get(this.evalFiles[r]);
+            if (entry)
+                entry.count++;
+            else
+                result.set(this.evalFiles[r], { count: 1, firstLine: this.evalLines[r] });
+        }
+        return result;
+    }
+    /** How many records of `evalFile` train file `trainFile` matched. */
+    hitsOf(trainFile, evalFile) {
+        let hits = 0;
+        for (const record of this.hitsByTrainFile.get(trainFile) ?? [])
+            if (this.evalFiles[record] === evalFile)
+                hits++;
+        return hits;
+    }
+    grow() {
+        const size = this.evalFiles.length * 2;
+        const files = new Int32Array(size);
+        files.set(this.evalFiles);
+        this.evalFiles = files;
+        const lines = new Int32Array(size);
+        lines.set(this.evalLines);
+        this.evalLines = lines;
+        const marks = new Uint8Array(size);
+        marks.set(this.marks);
+        this.marks = marks;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/corpus.ts
+/**
+ * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
+ * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
+ * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
+ * out to matter.
+ */
+class CorpusArrays {
+    bands;
+    /** Records stored. */
+    count = 0;
+    fileOf = new Int32Array(1024);
+    indexOf = new Int32Array(1024);
+    lineOf = new Int32Array(1024);
+    exactLow = new Int32Array(1024);
+    exactHigh = new Int32Array(1024);
+    /** `bands` values per record, record after record. */
+    bandValues;
+    /** 1 when the record was shingled by characters. */
+    byCharacters = new Uint8Array(1024);
+    constructor(bands) {
+        this.bands = bands;
+        this.bandValues = new Int32Array(1024 * bands);
+    }
+    /** Stores one record's place and returns its slot; the caller fills in its hashes. */
+    add(file, index, line) {
+        if (this.count === this.fileOf.length)
+            this.grow();
+        const slot = this.count++;
+        this.fileOf[slot] = file;
+        this.indexOf[slot] = index;
+        this.lineOf[slot] = line;
+        return slot;
+    }
+    /** Bytes held, for the stats. */
+    get bytes() {
+        return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
+    }
+    grow() {
+        const size = this.fileOf.length * 2;
+        this.fileOf = grownInt(this.fileOf, size);
+        this.indexOf = grownInt(this.indexOf, size);
+        this.lineOf = grownInt(this.lineOf, size);
+        this.exactLow = grownInt(this.exactLow, size);
+        this.exactHigh = grownInt(this.exactHigh, size);
+        this.bandValues = grownInt(this.bandValues, size * this.bands);
+        const flags = new Uint8Array(size);
+        flags.set(this.byCharacters);
+        this.byCharacters = flags;
+    }
+}
+function grownInt(array, size) {
+    const bigger = new Int32Array(size);
+    bigger.set(array);
+    return bigger;
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/lsh.ts
+/** The chance that two records with Jaccard similarity `s` share at least one band. */
+function candidateProbability(s, bands, rows) {
+    return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+}
+/**
+ * Composite Simpson integration. The curves are smooth: 200 intervals pick the same bands and
+ * rows as 4,000 for every threshold from 0.5 to 0.95 at 64, 128 and 256 permutations, and the
+ * whole search then takes about 30 ms instead of half a second.
+ */
+function integrate(f, from, to, intervals = 200) {
+    if (to <= from)
+        return 0;
+    const step = (to - from) / intervals;
+    let sum = f(from) + f(to);
+    for (let i = 1; i < intervals; i++)
+        sum += f(from + i * step) * (i % 2 === 1 ? 4 : 2);
+    return (sum * step) / 3;
+}
+/**
+ * The area under the candidate curve below the threshold: pairs that are not similar enough
+ * but become candidates (false positives, which the exact check then drops).
+ */
+function falsePositiveArea(threshold, bands, rows) {
+    return integrate((s) => candidateProbability(s, bands, rows), 0, threshold);
+}
+/** The area above the curve from the threshold up: similar pairs that are never candidates. */
+function falseNegativeArea(threshold, bands, rows) {
+    return integrate((s) => 1 - candidateProbability(s, bands, rows), threshold, 1);
+}
+/**
+ * Bands and rows for a threshold, as datasketch's `MinHashLSH._optimal_param` picks them: of
+ * every `bands x rows <= permutations`, the one with the least weighted sum of the false
+ * positive and false negative areas. At 0.8 and 128 permutations, equal weights: 9 x 13.
+ */
+function optimalParams(threshold, permutations, falsePositiveWeight = 0.5, falseNegativeWeight = 0.5) {
+    let best = { bands: 1, rows: 1 };
+    let bestError = Infinity;
+    for (let bands = 1; bands <= permutations; bands++) {
+        const maxRows = Math.floor(permutations / bands);
+        for (let rows = 1; rows <= maxRows; rows++) {
+            const error = falsePositiveArea(threshold, bands, rows) * falsePositiveWeight + falseNegativeArea(threshold, bands, rows) * falseNegativeWeight;
+            if (error < bestError) {
+                bestError = error;
+                best = { bands, rows };
+            }
+        }
+    }
+    return best;
+}
+/**
+ * The positions `0..n-1` ordered by their keys as unsigned 32-bit numbers (`keys[0]` the least
+ * significant, then `keys[1]`...), stable. LSD radix sort, 16 bits a pass: linear in n, where a
+ * comparison sort of a million ids through a callback takes seconds.
+ */
+function radixOrder(n, keys) {
+    let order = new Uint32Array(n);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    let scratch = new Uint32Array(n);
+    const counts = new Uint32Array(65536);
+    for (const key of keys) {
+        for (const shift of [0, 16]) {
+            counts.fill(0);
+            for (let i = 0; i < n; i++)
+                counts[(key[order[i]] >>> shift) & 0xffff]++;
+            let total = 0;
+            for (let d = 0; d < 65536; d++) {
+                const c = counts[d];
+                counts[d] = total;
+                total += c;
+            }
+            for (let i = 0; i < n; i++) {
+                const id = order[i];
+                scratch[counts[(key[id] >>> shift) & 0xffff]++] = id;
+            }
+            const swap = order;
+            order = scratch;
+            scratch = swap;
+        }
+    }
+    return order;
+}
+/**
+ * Calls `visit(start, end)` for each run of two or more positions of `order` whose `key`
+ * values are equal: the buckets of one band.
+ */
+function forEachRun(order, key, visit) {
+    let start = 0;
+    for (let i = 1; i <= order.length; i++) {
+        if (i === order.length || key[order[i]] !== key[order[start]]) {
+            if (i - start > 1)
+                visit(start, i);
+            start = i;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/relations.ts
+/** The part a record's file plays in a leakage comparison: no split, train, or eval (validation or test). */
+const SplitKind = { None: 0, Train: 1, Eval: 2 };
+
+;// CONCATENATED MODULE: ./src/engine/dedup/exact.ts
+
+
+/**
+ * Groups the side's records by exact hash. Within a group, every record after the original
+ * (by `relations.compare`) is a duplicate of it; across a train and an eval group, each train
+ * record is paired with the eval original and each eval record with the train original, and
+ * the finding goes where `relations.blame` says.
+ */
+function groupExact(corpus, relations) {
+    const n = corpus.count;
+    const repOf = new Int32Array(n);
+    const duplicates = [];
+    const leaks = new Map();
+    let repeatedTexts = 0;
+    const order = radixOrder(n, [corpus.exactLow.subarray(0, n), corpus.exactHigh.subarray(0, n)]);
+    const { exactLow, exactHigh } = corpus;
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+        if (i < n && exactLow[order[i]] === exactLow[order[start]] && exactHigh[order[i]] === exactHigh[order[start]])
+            continue;
+        if (i - start === 1)
+            repOf[order[start]] = order[start];
+        else {
+            const members = Array.from(order.subarray(start, i)).sort((a, b) => relations.compare(a, b));
+            const firsts = new Map();
+            const repeated = new Set();
+            for (const slot of members) {
+                const group = relations.groupOf(slot);
+                const first = firsts.get(group);
+                if (first === undefined) {
+                    firsts.set(group, slot);
+                    repOf[slot] = slot;
+                }
+                else {
+                    repOf[slot] = first;
+                    duplicates.push({ slot, first });
+                    repeated.add(group);
+                }
+            }
+            repeatedTexts += repeated.size;
+            const trains = members.filter((slot) => relations.kindOf(slot) === SplitKind.Train);
+            const evals = members.filter((slot) => relations.kindOf(slot) === SplitKind.Eval);
+            if (trains.length > 0 && evals.length > 0) {
+                const addLeak = (train, evalRecord) => {
+                    const blamed = relations.blame(train, evalRecord);
+                    if (!leaks.has(blamed))
+                        leaks.set(blamed, { other: blamed === train ? evalRecord : train, jaccard: 1, exact: true });
+                };
+                for (const train of trains)
+                    addLeak(train, evals[0]);
+                for (const evalRecord of evals)
+                    addLeak(trains[0], evalRecord);
+            }
+        }
+        start = i;
+    }
+    return { repOf, duplicates, leaks, repeatedTexts };
+}
+
+// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
+var shingles = __nccwpck_require__(3506);
+;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
+/** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
+class UnionFind {
+    parent;
+    sizes;
+    constructor(size) {
+        this.parent = new Int32Array(size);
+        this.sizes = new Int32Array(size).fill(1);
+        for (let i = 0; i < size; i++)
+            this.parent[i] = i;
+    }
+    /** The representative of the set holding `x`. */
+    find(x) {
+        const parent = this.parent;
+        while (parent[x] !== x) {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+    /** Merges the sets of `a` and `b`; false when they were one set already. */
+    union(a, b) {
+        let rootA = this.find(a);
+        let rootB = this.find(b);
+        if (rootA === rootB)
+            return false;
+        if (this.sizes[rootA] < this.sizes[rootB])
+            [rootA, rootB] = [rootB, rootA];
+        this.parent[rootB] = rootA;
+        this.sizes[rootA] += this.sizes[rootB];
+        return true;
+    }
+    /** The size of the set holding `x`. */
+    sizeOf(x) {
+        return this.sizes[this.find(x)];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/near.ts
+
+
+
+
+/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
+const NONE = 0;
+const SAME_GROUP = 1;
+const TRAIN_EVAL = 2;
+/** Buckets larger than this have every member marked, rather than pair by pair. */
+const PAIRWISE_MARKING_LIMIT = 64;
+/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
+const EPSILON = 1e-12;
+function relation(index, a, b) {
+    const { corpus, relations } = index;
+    if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b])
+        return NONE;
+    if (relations.groupOf(a) === relations.groupOf(b))
+        return index.withinGroups ? SAME_GROUP : NONE;
+    const kinds = relations.kindOf(a) | relations.kindOf(b);
+    return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE;
+}
+/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
+function forEachBucket(index, visit) {
+    const { corpus, reps } = index;
+    const bands = corpus.bands;
+    const keys = new Int32Array(reps.length);
+    for (let band = 0; band < bands; band++) {
+        for (let i = 0; i < reps.length; i++)
+            keys[i] = corpus.bandValues[reps[i] * bands + band];
+        const order = radixOrder(reps.length, [keys]);
+        forEachRun(order, keys, (start, end) => visit(order, start, end));
+    }
+}
+/**
+ * The LSH candidates: 1 per position of a record that shares a band with a record it may be
+ * compared with (same group, or train against eval). Only these are read again.
+ */
+function lshCandidates(index) {
+    const marks = new Uint8Array(index.reps.length);
+    forEachBucket(index, (order, start, end) => {
+        if (end - start > PAIRWISE_MARKING_LIMIT) {
+            for (let i = start; i < end; i++)
+                marks[order[i]] = 1;
+            return;
+        }
+        for (let i = start; i < end; i++) {
+            for (let j = i + 1; j < end; j++) {
+                if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
+                    marks[order[i]] = 1;
+                    marks[order[j]] = 1;
+                }
+            }
+        }
+    });
+    return marks;
+}
+/**
+ * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
+ * no reported pair is below `threshold`. Pairs already in one cluster, and train records
+ * already reported as leaked, are not verified again: that keeps a bucket of a thousand
+ * near-identical records from costing half a million comparisons.
+ */
+function verifyCandidates(index, sets, threshold, exactLeaks) {
+    const { reps, relations } = index;
+    const size = reps.length;
+    const clusters = new UnionFind(size);
+    const bestEarlier = new Int32Array(size).fill(-1);
+    const bestEarlierJaccard = new Float64Array(size);
+    const bestAny = new Int32Array(size).fill(-1);
+    const bestAnyJaccard = new Float64Array(size);
+    const leaks = new Map();
+    const tried = new Set();
+    let pairsVerified = 0;
+    let pairsSimilar = 0;
+    const noteEdge = (from, to, similarity) => {
+        if (similarity > bestAnyJaccard[from]) {
+            bestAny[from] = to;
+            bestAnyJaccard[from] = similarity;
+        }
+        if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
+            bestEarlier[from] = to;
+            bestEarlierJaccard[from] = similarity;
+        }
+    };
+    const members = [];
+    forEachBucket(index, (order, start, end) => {
+        members.length = 0;
+        for (let i = start; i < end; i++)
+            if (sets.has(order[i]))
+                members.push(order[i]);
+        for (let i = 0; i < members.length; i++) {
+            for (let j = i + 1; j < members.length; j++) {
+                const a = members[i];
+                const b = members[j];
+                const slotA = reps[a];
+                const slotB = reps[b];
+                const kind = relation(index, slotA, slotB);
+                if (kind === NONE)
+                    continue;
+                let blamed = -1;
+                if (kind === SAME_GROUP) {
+                    if (clusters.find(a) === clusters.find(b))
+                        continue;
+                }
+                else {
+                    const train = relations.kindOf(slotA) === SplitKind.Train ? slotA : slotB;
+                    blamed = relations.blame(train, train === slotA ? slotB : slotA);
+                    if (exactLeaks.has(blamed) || leaks.has(blamed))
+                        continue;
+                }
+                const key = a < b ? a * size + b : b * size + a;
+                if (tried.has(key))
+                    continue;
+                tried.add(key);
+                pairsVerified++;
+                const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
+                if (similarity < threshold - EPSILON)
+                    continue;
+                pairsSimilar++;
+                if (kind === SAME_GROUP) {
+                    clusters.union(a, b);
+                    noteEdge(a, b, similarity);
+                    noteEdge(b, a, similarity);
+                }
+                else
+                    leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
+            }
+        }
+    });
+    return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar };
+}
+
+// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
+var normalise = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
+var minhash = __nccwpck_require__(3101);
+;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
+
+
+
+/**
+ * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
+ * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
+ * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
+ */
+class RecordHasher {
+    settings;
+    tokens = new shingles/* Tokens */.DQ();
+    shingler = new shingles/* Shingler */.jn();
+    minHasher;
+    signature;
+    parts = [];
+    /** The two halves of the loaded record's exact hash. */
+    exact = new Int32Array(2);
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    /**
+     * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
+     * count; 0 means it has no text to compare.
+     */
+    load(parts) {
+        this.parts = parts;
+        this.tokens.load(parts);
+        this.tokens.digest(this.exact);
+        return this.tokens.words;
+    }
+    /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
+    get byCharacters() {
+        return this.tokens.words < this.settings.minWords;
+    }
+    /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
+    bands(out, at) {
+        const count = this.shingle(false);
+        this.minHasher.signature(this.shingler.low, count, this.signature);
+        (0,minhash/* bandHashes */.G1)(this.signature, this.settings.bands, this.settings.rows, out, at);
+    }
+    /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
+    minHashShingles() {
+        const count = this.shingle(false);
+        return { low: this.shingler.low, count };
+    }
+    /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
+    ngrams(n) {
+        const count = this.shingler.words(this.tokens, n);
+        return { low: this.shingler.low, high: this.shingler.high, count };
+    }
+    /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
+    shingleSet() {
+        this.shingle();
+        return (0,shingles/* shingleSet */.T2)(this.shingler);
+    }
+    /** The loaded record's MinHash signature (a copy), for tests and estimates. */
+    signatureOf() {
+        this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature);
+        return this.signature.slice();
+    }
+    shingle(highHalves = true) {
+        return this.byCharacters
+            ? this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram)
+            : this.shingler.words(this.tokens, this.settings.ngram, highHalves);
+    }
+}
+
+// EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
+var signature_pool = __nccwpck_require__(1402);
+// EXTERNAL MODULE: ./src/engine/readers/context.ts
+var context = __nccwpck_require__(5834);
+// EXTERNAL MODULE: ./src/engine/readers/gzip.ts
+var gzip = __nccwpck_require__(5269);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 60 modules
+var readers = __nccwpck_require__(8523);
+// EXTERNAL MODULE: ./src/engine/readers/sniff.ts
+var sniff = __nccwpck_require__(4257);
 ;// CONCATENATED MODULE: ./src/engine/dedup/reread.ts
 
 
 
 
-const reread_LF = 0x0a;
-const reread_CR = 0x0d;
+const LF = 0x0a;
+const CR = 0x0d;
 /**
  * Reads again the records of one file at `wanted` (sorted by index) and hands each one's fields
  * to `visit` with its position in `wanted`. With `everyRecord`, every record of the file is
@@ -23640,7 +32672,7 @@ const reread_CR = 0x0d;
 async function rereadRecords(source, options, wanted, visit, everyRecord) {
     if (wanted.length === 0 && !everyRecord)
         return;
-    const format = options.format ?? detectFormat(source.path)?.format;
+    const format = options.format ?? (0,readers/* detectFormat */.Tz)(source.path)?.format;
     if (format === 'jsonl' && !everyRecord) {
         try {
             await wantedLines(source, wanted, visit);
@@ -23651,7 +32683,7 @@ async function rereadRecords(source, options, wanted, visit, everyRecord) {
         return;
     }
     let next = 0;
-    await readDataset(source, {
+    await (0,readers/* readDataset */.JP)(source, {
         record: (record) => {
             everyRecord?.(record);
             while (next < wanted.length && wanted[next].index < record.index)
@@ -23663,21 +32695,21 @@ async function rereadRecords(source, options, wanted, visit, everyRecord) {
     }, options);
 }
 async function wantedLines(source, wanted, visit) {
-    const raw = await peek(source.open(), SNIFF_BYTES, 'io');
-    const chunks = isGzip(raw.head) ? gunzipChunks(raw.chunks) : raw.chunks;
+    const raw = await (0,sniff/* peek */.se)(source.open(), sniff/* SNIFF_BYTES */.dD, 'io');
+    const chunks = (0,gzip/* isGzip */.bf)(raw.head) ? (0,gzip/* gunzipChunks */.Ai)(raw.chunks) : raw.chunks;
     let line = 1;
     let next = 0;
     let parts = [];
     const emit = (bytes) => {
-        let start = line === 1 && hasBom(bytes) ? 3 : 0;
+        let start = line === 1 && (0,sniff/* hasBom */.BH)(bytes) ? 3 : 0;
         let end = bytes.length;
-        if (end > start && bytes[end - 1] === reread_CR)
+        if (end > start && bytes[end - 1] === CR)
             end--;
         if (start >= end)
             return;
         try {
-            const value = parseJson(bytes.toString('utf8', start, end));
-            if (isRecordFields(value))
+            const value = (0,context/* parseJson */.qF)(bytes.toString('utf8', start, end));
+            if ((0,context/* isRecordFields */.pY)(value))
                 visit(next, value);
         }
         catch {
@@ -23687,7 +32719,7 @@ async function wantedLines(source, wanted, visit) {
     for await (const chunk of chunks) {
         let pos = 0;
         while (pos < chunk.length && next < wanted.length) {
-            const lineFeed = chunk.indexOf(reread_LF, pos);
+            const lineFeed = chunk.indexOf(LF, pos);
             if (line === wanted[next].line) {
                 if (lineFeed === -1) {
                     parts.push(chunk.subarray(pos));
@@ -23780,7 +32812,7 @@ const UNIQUENESS_CHECKS = [
     }
 ];
 /** Longest excerpt of a record in a finding. */
-const uniqueness_EXCERPT_CHARS = 120;
+const EXCERPT_CHARS = 120;
 /** Most clusters listed by size in the stats. */
 const LARGEST_CLUSTERS = 5;
 /** Flags of what a record is read again for. */
@@ -24204,7 +33236,7 @@ class UniquenessStage {
                 if (flags & NEED_SET)
                     sets.set(positionOf[slot], hasher.shingleSet());
                 if (flags & NEED_EXCERPT)
-                    excerpts.set(slot, (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, uniqueness_EXCERPT_CHARS), uniqueness_EXCERPT_CHARS));
+                    excerpts.set(slot, (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS));
             };
             const rescan = rescans.has(entry.id)
                 ? (record) => {
@@ -24491,8555 +33523,36 @@ function optimalLsh(threshold, permutations, fp, fn) {
     return params;
 }
 
-;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
-/**
- * Chance-corrected agreement between annotators: Cohen's kappa for two, Fleiss' kappa for
- * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
- * item) and as pure functions over whole arrays, which feed the same tallies.
- */
-/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
-class CohenTally {
-    pairs = new Map();
-    first = new Map();
-    second = new Map();
-    agreeing = 0;
-    total = 0;
-    add(a, b) {
-        this.total++;
-        if (a === b)
-            this.agreeing++;
-        const pair = JSON.stringify([a, b]);
-        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
-        this.first.set(a, (this.first.get(a) ?? 0) + 1);
-        this.second.set(b, (this.second.get(b) ?? 0) + 1);
-    }
-    /** Distinct labels seen from either annotator. */
-    get categories() {
-        return new Set([...this.first.keys(), ...this.second.keys()]).size;
-    }
-    result() {
-        const n = this.total;
-        if (n === 0)
-            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
-        let marginalProducts = 0;
-        for (const [label, count] of this.first)
-            marginalProducts += count * (this.second.get(label) ?? 0);
-        // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
-        // result matches `cohen_kappa_score` to the last digits.
-        const observedDisagreement = n - this.agreeing;
-        const expectedDisagreement = (n * n - marginalProducts) / n;
-        const kappa = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
-        return { kappa, observed: this.agreeing / n, expected: marginalProducts / (n * n), items: n };
-    }
-}
-/**
- * Fleiss' kappa over a stream of items, each given as the count of raters per category. Every
- * item must have the same number of raters. Memory: one total per category.
- */
-class FleissTally {
-    totals = new Map();
-    raters = 0;
-    items = 0;
-    sumAgreement = 0;
-    /** Adds one item: `counts` maps a category to the number of raters who chose it. */
-    add(counts) {
-        const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
-        let raters = 0;
-        let squares = 0;
-        for (const [, count] of entries) {
-            raters += count;
-            squares += count * count;
-        }
-        if (this.items === 0)
-            this.raters = raters;
-        else if (raters !== this.raters)
-            throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
-        if (raters < 2)
-            throw new RangeError('Fleiss kappa needs at least 2 raters per item');
-        for (const [category, count] of entries)
-            if (count > 0)
-                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
-        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
-        this.items++;
-    }
-    /** Distinct categories chosen at least once. */
-    get categories() {
-        return this.totals.size;
-    }
-    result() {
-        if (this.items === 0)
-            return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
-        const ratings = this.items * this.raters;
-        let expected = 0;
-        for (const total of this.totals.values())
-            expected += (total / ratings) ** 2;
-        const observed = this.sumAgreement / this.items;
-        const kappa = expected === 1 ? Number.NaN : (observed - expected) / (1 - expected);
-        return { kappa, observed, expected, items: this.items };
-    }
-}
-/**
- * Cohen's kappa of two annotators' labels for the same items (`a[i]` and `b[i]` label item i).
- * Same value as scikit-learn's `cohen_kappa_score(a, b)`; NaN when both use one label throughout.
- */
-function cohenKappa(a, b) {
-    if (a.length !== b.length)
-        throw new RangeError(`cohenKappa needs as many labels on each side (${a.length} vs ${b.length})`);
-    const tally = new CohenTally();
-    a.forEach((label, i) => tally.add(label, b[i]));
-    return tally.result().kappa;
-}
-/**
- * Fleiss' kappa (Fleiss 1971) of an items × categories table of rating counts: `table[i][j]` is
- * the number of raters who put item i in category j. Every row must sum to the same number of
- * raters (at least 2).
- */
-function fleissKappa(table) {
-    const tally = new FleissTally();
-    for (const row of table)
-        tally.add(new Map(row.map((count, j) => [String(j), count])));
-    return tally.result().kappa;
-}
-/** Landis & Koch's (1977) words for a kappa value. */
-function landisKochBand(kappa) {
-    if (Number.isNaN(kappa))
-        return 'undefined';
-    if (kappa < 0)
-        return 'poor';
-    if (kappa <= 0.2)
-        return 'slight';
-    if (kappa <= 0.4)
-        return 'fair';
-    if (kappa <= 0.6)
-        return 'moderate';
-    if (kappa <= 0.8)
-        return 'substantial';
-    return 'almost perfect';
-}
-
-;// CONCATENATED MODULE: ./src/engine/hash.ts
-/**
- * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
- * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
- * chance of any collision among a million records is about 1 in 10^5, and a non-crypto hash is
- * many times faster than creating a node:crypto Hash per field.
- */
-/** A local alias: property lookups on the global Math in a hot loop are slow under some module loaders (jest's VM). */
-const imul = Math.imul;
-function hash53(text, seed = 0) {
-    let h1 = HASH_SEED_1 ^ seed;
-    let h2 = HASH_SEED_2 ^ seed;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        h1 = imul(h1 ^ code, HASH_MULTIPLIER_1);
-        h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
-    }
-    return finishHash(h1, h2);
-}
-/** hash53's two lanes as they start, for hashes built character by character elsewhere. */
-const HASH_SEED_1 = 0xdeadbeef;
-const HASH_SEED_2 = 0x41c6ce57;
-const HASH_MULTIPLIER_1 = 2654435761;
-const HASH_MULTIPLIER_2 = 1597334677;
-/** hash53's final mix of its two lanes into one 53-bit number. */
-function finishHash(h1, h2) {
-    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-/**
- * JSON with object keys sorted, so two records that differ only in key order serialise alike.
- * Numbers keep JSON's own formatting (`1` and `1.0` from a JSON source are the same number).
- */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object')
-        return value === undefined ? 'undefined' : JSON.stringify(value);
-    if (Array.isArray(value))
-        return '[' + value.map(canonicalJson).join(',') + ']';
-    const keys = Object.keys(value).sort();
-    return '{' + keys.map((key) => JSON.stringify(key) + ':' + canonicalJson(value[key])).join(',') + '}';
-}
-/**
- * The hash of one field value, by type: strings are hashed as they are (no JSON escaping to
- * pay for), seeded by type so that the string "1" and the number 1 differ; nested values
- * canonically.
- */
-function valueHash(value) {
-    switch (typeof value) {
-        case 'string':
-            return hash53(value, 1);
-        case 'number':
-            return hash53(String(value), 2);
-        case 'boolean':
-            return value ? 1 : 2;
-        case 'undefined':
-            return 3;
-        default:
-            return value === null ? 4 : hash53(canonicalJson(value), 3);
-    }
-}
-const TWO_POW_32 = 4294967296;
-/**
- * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
- * matters: callers sort field paths first).
- */
-function combineHashes(hashes) {
-    let h1 = 0x9e3779b9;
-    let h2 = 0x85ebca6b;
-    for (let i = 0; i < hashes.length; i++) {
-        const value = hashes[i];
-        const low = value >>> 0;
-        const high = Math.floor(value / TWO_POW_32) >>> 0;
-        h1 = imul(h1 ^ low, 2654435761);
-        h1 = imul(h1 ^ high, 1597334677);
-        h2 = imul(h2 ^ high, 2246822507);
-        h2 = imul(h2 ^ low, 3266489909);
-    }
-    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
-    return TWO_POW_32 * (2097151 & h2) + (h1 >>> 0);
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
-
-/**
- * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
- * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
- * Strings are returned as written, spaces included, so that spelling variants stay visible.
- */
-function labelsOf(value) {
-    if (value === undefined || value === null)
-        return [];
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
-    return [];
-}
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
-/**
- * The identity of a label once case, spacing, punctuation and Unicode width are set aside
- * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
- * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
- */
-function labelKey(label) {
-    const text = label.normalize('NFKC').trim();
-    if (NUMBER.test(text))
-        return `#${Number(text)}`;
-    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
-    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
-}
-/**
- * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
- * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
- * (full-width letters and the like).
- */
-function spellingDifference(a, b) {
-    const x = a.normalize('NFKC');
-    const y = b.normalize('NFKC');
-    const noSpace = (text) => text.replace(/\s+/gu, '');
-    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
-    const kinds = [];
-    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
-        if (x.trim() !== y.trim())
-            kinds.push('number format');
-        if (noSpace(x) === noSpace(y) && x !== y)
-            kinds.push('spacing');
-    }
-    else {
-        // With the same key, what is left once two of the three are removed is the third.
-        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
-            kinds.push('case');
-        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
-            kinds.push('spacing');
-        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
-            kinds.push('punctuation');
-    }
-    if (kinds.length === 0)
-        return a === b ? 'nothing' : 'Unicode form';
-    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
-}
-/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
-function normaliseText(text) {
-    // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
-    const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
-    return composed.toLowerCase().replace(/\s+/g, ' ').trim();
-}
-// eslint-disable-next-line no-control-regex -- the ASCII range is the point
-const NON_ASCII = /[^\x00-\x7f]/;
-const labels_imul = Math.imul;
-/**
- * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
- * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
- * conflicting-labels check hashes every input and output of a file.
- */
-function normalisedHash(text) {
-    if (NON_ASCII.test(text)) {
-        const normalised = normaliseText(text);
-        return normalised === '' ? undefined : hash53(normalised);
-    }
-    let h1 = HASH_SEED_1;
-    let h2 = HASH_SEED_2;
-    let started = false;
-    let pendingSpace = false;
-    for (let i = 0; i < text.length; i++) {
-        let code = text.charCodeAt(i);
-        if (code === 32 || (code >= 9 && code <= 13)) {
-            pendingSpace = started;
-            continue;
-        }
-        if (pendingSpace) {
-            h1 = labels_imul(h1 ^ 32, HASH_MULTIPLIER_1);
-            h2 = labels_imul(h2 ^ 32, HASH_MULTIPLIER_2);
-            pendingSpace = false;
-        }
-        if (code >= 65 && code <= 90)
-            code += 32;
-        h1 = labels_imul(h1 ^ code, HASH_MULTIPLIER_1);
-        h2 = labels_imul(h2 ^ code, HASH_MULTIPLIER_2);
-        started = true;
-    }
-    return started ? finishHash(h1, h2) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
-/**
- * Typed readers for a check's merged settings. `CheckConfig` holds user-written values as
- * `unknown`, so a check reads each threshold through one of these and falls back to its default
- * when the value is missing or of the wrong type (the config validator reports the bad value).
- */
-/** A finite number setting, else `fallback`. */
-function numberSetting(config, name, fallback) {
-    const value = config[name];
-    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-/** A non-empty string setting, else undefined. */
-function stringSetting(config, name) {
-    const value = config[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** A list of non-empty strings, else undefined (an empty list counts as unset). */
-function stringListSetting(config, name) {
-    const value = config[name];
-    if (!Array.isArray(value))
-        return undefined;
-    const strings = value.filter((item) => typeof item === 'string' && item !== '');
-    return strings.length > 0 ? strings : undefined;
-}
-/**
- * A map of numbers keyed by small integers (`{"2": 0.2, "3": 0.18}`), else `fallback`. Entries
- * whose key is not an integer or whose value is not a finite number are ignored.
- */
-function numberMapSetting(config, name, fallback) {
-    const value = config[name];
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return new Map(fallback);
-    const map = new Map();
-    for (const [key, limit] of Object.entries(value)) {
-        const n = Number(key);
-        if (Number.isInteger(n) && n > 0 && typeof limit === 'number' && Number.isFinite(limit))
-            map.set(n, limit);
-    }
-    return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
-
-
-
-
-/**
- * The annotator groups configured: `config.pairs` (several dimensions), else one group from
- * `config.annotators` named by `config.name` (default `labels`). Malformed entries are skipped.
- */
-function annotatorGroups(config) {
-    const groups = [];
-    const pairs = config.pairs;
-    if (Array.isArray(pairs)) {
-        for (const entry of pairs) {
-            if (!isPlainObject(entry))
-                continue;
-            const annotators = stringListSetting(entry, 'annotators');
-            if (!annotators || annotators.length < 2)
-                continue;
-            groups.push({ name: stringSetting(entry, 'name') ?? annotators.join(' / '), annotators });
-        }
-        return groups;
-    }
-    const annotators = stringListSetting(config, 'annotators');
-    if (annotators && annotators.length >= 2)
-        groups.push({ name: stringSetting(config, 'name') ?? 'labels', annotators });
-    return groups;
-}
-function isPlainObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/**
- * `agreement`: inter-annotator agreement for items labelled by several annotators, each
- * annotator's label in its own field of the same record (`truthfulness_a`, `truthfulness_b`).
- * Two annotators: Cohen's kappa; three or more: Fleiss' kappa. Below `minKappa` is a file-level
- * warning with the kappa, its Landis–Koch band, the items and the observed agreement.
- * Labels are compared by `labelKey`, so `Yes` and `yes ` are one category.
- *
- * Checks run on one file at a time, so the supported layout is one record per item with a column
- * per annotator. Labels kept in one file per annotator (joined on an id) must be joined into such
- * a file first; items only one annotator labelled then have an empty column and are counted as
- * left out, which is how the truthfulqa-multi test reproduces sklearn's kappas.
- */
-const agreementCheck = {
-    id: 'agreement',
-    dimension: 'consistency',
-    description: "Inter-annotator agreement (Cohen's kappa for two annotators, Fleiss' for more) below a minimum.",
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Fields holding each annotator's label for the same item (2: Cohen, 3+: Fleiss). */
-        annotators: undefined,
-        /** Several label dimensions: `[{name, annotators: [...]}]`; overrides `annotators`. */
-        pairs: undefined,
-        /** Kappa below this is a warning (0.7: "substantial" agreement and up). */
-        minKappa: 0.7,
-        /** Fewer complete items than this: too few to judge, no warning. */
-        minItems: 10,
-        /** More distinct labels than this: not a categorical rating, no kappa. */
-        maxCategories: 100
-    },
-    start(context) {
-        const minKappa = numberSetting(context.config, 'minKappa', 0.7);
-        const minItems = numberSetting(context.config, 'minItems', 10);
-        const maxCategories = numberSetting(context.config, 'maxCategories', 100);
-        const states = annotatorGroups(context.config).map((group) => ({
-            group,
-            ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
-            excluded: 0,
-            tooManyCategories: false
-        }));
-        return {
-            record(record) {
-                for (const state of states) {
-                    if (state.tooManyCategories)
-                        continue;
-                    const labels = [];
-                    for (const field of state.group.annotators) {
-                        const values = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field));
-                        // One label per annotator per item; a missing or multi-valued one leaves the item out.
-                        if (values.length !== 1)
-                            break;
-                        labels.push(labelKey(values[0]));
-                    }
-                    if (labels.length !== state.group.annotators.length) {
-                        state.excluded++;
-                        continue;
-                    }
-                    if (state.cohen) {
-                        state.cohen.add(labels[0], labels[1]);
-                        if (state.cohen.categories > maxCategories)
-                            state.tooManyCategories = true;
-                    }
-                    else if (state.fleiss) {
-                        const counts = new Map();
-                        for (const label of labels)
-                            counts.set(label, (counts.get(label) ?? 0) + 1);
-                        state.fleiss.add(counts);
-                        if (state.fleiss.categories > maxCategories)
-                            state.tooManyCategories = true;
-                    }
-                }
-            },
-            finish(emit) {
-                const groups = [];
-                for (const state of states) {
-                    const method = state.cohen ? 'cohen' : 'fleiss';
-                    const result = (state.cohen ?? state.fleiss)?.result();
-                    const computed = result !== undefined && !state.tooManyCategories && result.items > 0;
-                    const kappa = computed && !Number.isNaN(result.kappa) ? result.kappa : null;
-                    const band = kappa === null ? 'undefined' : landisKochBand(kappa);
-                    groups.push({
-                        ...state.group,
-                        method,
-                        items: result?.items ?? 0,
-                        excluded: state.excluded,
-                        kappa,
-                        observed: computed ? result.observed : null,
-                        band,
-                        tooManyCategories: state.tooManyCategories
-                    });
-                    if (kappa === null || !computed || result.items < minItems || kappa >= minKappa)
-                        continue;
-                    const who = method === 'cohen' ? "Cohen's" : `Fleiss' (${state.group.annotators.length} annotators)`;
-                    const left = state.excluded > 0 ? `; ${state.excluded} items left out for a missing label` : '';
-                    emit({
-                        field: state.group.name,
-                        message: `low annotator agreement on \`${state.group.name}\` (${state.group.annotators.join(', ')}): ` +
-                            `${who} κ = ${kappa.toFixed(3)} (${band} agreement, Landis–Koch), below minKappa ${minKappa}, ` +
-                            `over ${result.items} items with ${(result.observed * 100).toFixed(1)}% observed agreement${left}`
-                    });
-                }
-                return { groups };
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/chat-format.ts
-
-
-/** Roles of OpenAI-style `messages: [{role, content}]`. */
-const OPENAI_ROLES = ['system', 'user', 'assistant', 'tool', 'function'];
-/** Roles of ShareGPT-style `conversations: [{from, value}]`. */
-const SHAREGPT_ROLES = ['system', 'human', 'gpt', 'tool'];
-const OPENAI_SPEAKERS = new Map([['system', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
-const SHAREGPT_SPEAKERS = new Map([['system', 'system'], ['human', 'user'], ['gpt', 'assistant'], ['tool', 'tool']]);
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/** True when a content value holds nothing: missing, blank, or a list of blank text parts. */
-function isEmptyContent(content) {
-    if (content === undefined || content === null)
-        return true;
-    if (typeof content === 'string')
-        return content.trim() === '';
-    if (Array.isArray(content)) {
-        // Multimodal parts: `{type: 'text', text}` counts when not blank; any other part (an image) counts.
-        return !content.some((part) => (isObject(part) ? (typeof part.text === 'string' ? part.text.trim() !== '' : part.type !== undefined && part.type !== 'text') : typeof part === 'string' && part.trim() !== ''));
-    }
-    return false;
-}
-/**
- * The problems of one chat transcript: invalid roles, a system turn after the first, user and
- * assistant turns that do not alternate (an assistant turn may follow a tool result), empty
- * content (an OpenAI assistant turn carrying `tool_calls` or `function_call` may have none), a
- * last turn that is not the assistant's, no assistant turn at all. The style (OpenAI or
- * ShareGPT) is read from the first turn: `from` means ShareGPT. `field` names the turns in messages.
- */
-function chatProblems(turns, field) {
-    const problems = [];
-    if (turns.length === 0)
-        return [{ kind: 'no-turns', message: `\`${field}\` has no turns` }];
-    const first = turns.find(isObject);
-    const shareGpt = first !== undefined && 'from' in first && !('role' in first);
-    const roleKey = shareGpt ? 'from' : 'role';
-    const contentKey = shareGpt ? 'value' : 'content';
-    const speakers = shareGpt ? SHAREGPT_SPEAKERS : OPENAI_SPEAKERS;
-    const validRoles = shareGpt ? SHAREGPT_ROLES : OPENAI_ROLES;
-    const assistantName = shareGpt ? 'gpt' : 'assistant';
-    let previous;
-    let toolSincePrevious = false;
-    let last;
-    let assistantTurns = 0;
-    turns.forEach((turn, index) => {
-        const at = `${field}[${index}]`;
-        if (!isObject(turn)) {
-            problems.push({ kind: 'not-a-turn', turn: index, message: `${at} is not a {${roleKey}, ${contentKey}} object` });
-            return;
-        }
-        const role = turn[roleKey];
-        const speaker = typeof role === 'string' ? speakers.get(role) : undefined;
-        if (typeof role !== 'string' || speaker === undefined) {
-            const said = typeof role === 'string' ? `role ${JSON.stringify(role)}` : `no \`${roleKey}\``;
-            problems.push({ kind: 'bad-role', turn: index, message: `${at} has ${said}; expected one of ${validRoles.join(', ')}` });
-            return;
-        }
-        const roleName = role;
-        if (speaker === 'system' && index > 0) {
-            problems.push({ kind: 'late-system', turn: index, message: `${at} is a system turn after the first turn` });
-        }
-        const toolCall = !shareGpt && speaker === 'assistant' && (turn.tool_calls !== undefined || turn.function_call !== undefined);
-        if (!toolCall && isEmptyContent(turn[contentKey])) {
-            problems.push({ kind: 'empty-content', turn: index, message: `${at} (${roleName}) has empty \`${contentKey}\`` });
-        }
-        if (speaker === 'tool')
-            toolSincePrevious = true;
-        if (speaker === 'user' || speaker === 'assistant') {
-            // An assistant turn may follow another one when a tool result came between them.
-            const repeats = previous !== undefined && previous.speaker === speaker && !(speaker === 'assistant' && toolSincePrevious);
-            if (repeats && previous) {
-                problems.push({ kind: 'no-alternation', turn: index, message: `${at} is a second ${roleName} turn in a row (after ${field}[${previous.turn}]): user and assistant turns should alternate` });
-            }
-            previous = { speaker, turn: index };
-            toolSincePrevious = false;
-        }
-        if (speaker === 'assistant')
-            assistantTurns++;
-        last = { speaker, role: roleName, turn: index };
-    });
-    if (assistantTurns === 0)
-        problems.push({ kind: 'no-assistant', message: `\`${field}\` has no ${assistantName} turn` });
-    else if (last !== undefined && last.speaker !== 'assistant') {
-        problems.push({ kind: 'last-not-assistant', turn: last.turn, message: `the last turn, ${field}[${last.turn}], is ${last.role}'s, not the ${assistantName}'s` });
-    }
-    return problems;
-}
-/**
- * `chat-format`: the structure of chat records, OpenAI `messages: [{role, content}]` or ShareGPT
- * `conversations: [{from, value}]`. One finding per problem, naming the turn. Records without a
- * chat field are left alone.
- */
-const chatFormatCheck = {
-    id: 'chat-format',
-    dimension: 'consistency',
-    description: 'Chat transcripts with invalid roles, misplaced system turns, turns that do not alternate, empty turns, or no final assistant turn.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The fields holding transcripts; default `messages` and `conversations`. */
-        fields: undefined,
-        /** Findings per record; past this, one more finding counts the rest. */
-        maxFindingsPerRecord: 10
-    },
-    start(context) {
-        const fields = context.config.fields ?? ['messages', 'conversations'];
-        const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
-        const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
-        return {
-            record(record, emit) {
-                for (const field of fields) {
-                    const turns = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                    if (!Array.isArray(turns))
-                        continue;
-                    // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
-                    if (turns.length > 0 && !turns.some(isObject))
-                        continue;
-                    summary.conversations++;
-                    const first = turns.find(isObject);
-                    if (first !== undefined && 'from' in first && !('role' in first))
-                        summary.styles.sharegpt++;
-                    else
-                        summary.styles.openai++;
-                    const problems = chatProblems(turns, field);
-                    if (problems.length === 0)
-                        continue;
-                    summary.withProblems++;
-                    for (const problem of problems)
-                        summary.problems[problem.kind] = (summary.problems[problem.kind] ?? 0) + 1;
-                    for (const problem of problems.slice(0, maxFindings))
-                        emit({ line: record.line, field, message: problem.message });
-                    if (problems.length > maxFindings) {
-                        emit({ line: record.line, field, message: `\`${field}\` has ${problems.length - maxFindings} more chat-format problems not listed` });
-                    }
-                }
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
-
-
-
-
-/** Fields taken for the output, in this order, when no label field and no `outputField` is set. */
-const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
-/**
- * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
- * a different label, or, without a label field, a different output. Memory: per distinct input,
- * one hash, the first record's line and the first label (outputs are kept as hashes).
- */
-const conflictingLabelsCheck = {
-    id: 'conflicting-labels',
-    dimension: 'consistency',
-    description: 'The same input with different labels (or, without a label field, different outputs).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The fields that make up the input; default: the text fields but the label field, or, without one, but the output fields. */
-        inputFields: undefined,
-        /** Compared when there is no label field; default: the first of output, response, completion, answer. */
-        outputField: undefined,
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined
-    },
-    start(context) {
-        const labelField = stringSetting(context.config, 'field') ?? context.settings.labelField;
-        const outputField = stringSetting(context.config, 'outputField');
-        // With a label, the whole record but the label is what was labelled (a response rated good or
-        // bad is part of the input); without one, the outputs are what is compared.
-        const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
-        const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
-        const mode = labelField ? 'label' : 'output';
-        // Per distinct input: the index of its first record in the parallel arrays.
-        const firstOf = new Map();
-        const firstLines = [];
-        const firstValues = [];
-        const firstShown = [];
-        let compared = 0;
-        let conflicts = 0;
-        /** The text of the value being compared and the field it came from. */
-        function valueOf(record) {
-            if (labelField) {
-                const labels = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, labelField));
-                if (labels.length === 0)
-                    return undefined;
-                const keys = [...new Set(labels.map(labelKey))].sort();
-                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
-                // Kept per distinct input for the message: cut short, in case the "label" is long text.
-                return { field: labelField, shown: (0,engine_text/* truncate */.xv)(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) };
-            }
-            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
-            for (const field of candidates) {
-                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                if (value === undefined)
-                    continue;
-                const text = textOrScalar(value);
-                if (text === undefined)
-                    return undefined;
-                return { field, shown: '', hash: normalisedHash(text) ?? 0 };
-            }
-            return undefined;
-        }
-        return {
-            record(record, emit) {
-                if (inputFields.length === 0)
-                    return;
-                const parts = [];
-                let excerpt = '';
-                for (const field of inputFields) {
-                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
-                    if (text === undefined)
-                        continue;
-                    const textHash = normalisedHash(text);
-                    if (textHash === undefined)
-                        continue;
-                    parts.push(hash53(field), textHash);
-                    if (excerpt === '')
-                        excerpt = text;
-                }
-                if (parts.length === 0)
-                    return;
-                const value = valueOf(record);
-                if (value === undefined)
-                    return;
-                compared++;
-                const inputHash = combineHashes(parts);
-                const first = firstOf.get(inputHash);
-                if (first === undefined) {
-                    firstOf.set(inputHash, firstLines.length);
-                    firstLines.push(record.line);
-                    firstValues.push(value.hash);
-                    // Labels are short and kept for the message; outputs are kept only as hashes.
-                    firstShown.push(mode === 'label' ? value.shown : '');
-                    return;
-                }
-                if (firstValues[first] === value.hash)
-                    return;
-                conflicts++;
-                const firstLine = firstLines[first];
-                const message = mode === 'label'
-                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
-                    : `same input as line ${firstLine} but a different \`${value.field}\``;
-                emit({ line: record.line, field: value.field, message, excerpt: (0,engine_text/* truncate */.xv)(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
-            },
-            finish() {
-                return { mode, compared, distinctInputs: firstOf.size, conflicts };
-            }
-        };
-    }
-};
-function textOrScalar(value) {
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    const text = (0,engine_text/* textOf */.b6)(value);
-    return text === undefined || text.trim() === '' ? undefined : text;
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/divergence.ts
-function entriesOf(distribution) {
-    return distribution instanceof Map ? [...distribution] : Object.entries(distribution);
-}
-function normalised(distribution) {
-    const entries = entriesOf(distribution);
-    let total = 0;
-    for (const [, weight] of entries) {
-        if (!(weight >= 0) || !Number.isFinite(weight))
-            throw new RangeError(`weights must be finite and non-negative, got ${weight}`);
-        total += weight;
-    }
-    if (total === 0)
-        throw new RangeError('a distribution needs a positive total weight');
-    return new Map(entries.map(([category, weight]) => [category, weight / total]));
-}
-/**
- * Jensen–Shannon divergence of two distributions, in bits (log base 2), so always in [0, 1]:
- * 0 for identical distributions, 1 for distributions with no category in common. Counts are
- * normalised first; categories missing on one side count as zero there.
- */
-function jensenShannon(p, q) {
-    const pn = normalised(p);
-    const qn = normalised(q);
-    let divergence = 0;
-    for (const category of new Set([...pn.keys(), ...qn.keys()])) {
-        const a = pn.get(category) ?? 0;
-        const b = qn.get(category) ?? 0;
-        const m = (a + b) / 2;
-        if (a > 0)
-            divergence += 0.5 * a * Math.log2(a / m);
-        if (b > 0)
-            divergence += 0.5 * b * Math.log2(b / m);
-    }
-    return Math.min(1, Math.max(0, divergence));
-}
-/**
- * The categories whose share moved most between `before` and `after`, largest move first
- * (ties in category order). Shares are fractions of each side's total.
- */
-function biggestMovers(before, after, limit) {
-    const b = normalised(before);
-    const a = normalised(after);
-    const moves = [...new Set([...b.keys(), ...a.keys()])].map((category) => ({ category, before: b.get(category) ?? 0, after: a.get(category) ?? 0 }));
-    moves.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || (x.category < y.category ? -1 : x.category > y.category ? 1 : 0));
-    return moves.slice(0, limit);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-balance.ts
-
-
-
-
-const label_balance_percent = (share) => `${(share * 100).toFixed(1)}%`;
-/**
- * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
- * labels, K classes), and, against base, a shift of the label distribution by Jensen–Shannon
- * divergence (bits, 0..1). Labels are grouped by `labelKey`, so spelling variants (the
- * `label-variants` check's business) do not show up as rare classes here.
- */
-const labelBalanceCheck = {
-    id: 'label-balance',
-    dimension: 'diversity',
-    description: 'Classes far rarer than the rest, and label distribution shifts against base (Jensen–Shannon divergence).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined,
-        /** A class under minShareFactor / K of the labels (K classes) is too rare (0.1: under 5% of two classes). */
-        minShareFactor: 0.1,
-        /** Labels a side needs before balance or shift is judged. */
-        minRecords: 20,
-        /** Jensen–Shannon divergence (base 2) against base beyond which the distribution has shifted. */
-        maxJsd: 0.1,
-        /** Distinct labels past which the field is not a class label. */
-        maxClasses: 1000
-    },
-    start(context) {
-        const config = context.config;
-        const field = stringSetting(config, 'field') ?? context.settings.labelField;
-        const minShareFactor = numberSetting(config, 'minShareFactor', 0.1);
-        const minRecords = numberSetting(config, 'minRecords', 20);
-        const maxJsd = numberSetting(config, 'maxJsd', 0.1);
-        const maxClasses = numberSetting(config, 'maxClasses', 1000);
-        const classes = new Map();
-        let total = 0;
-        let overflow = false;
-        return {
-            record(record) {
-                if (field === undefined || overflow)
-                    return;
-                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    const key = labelKey(label);
-                    const known = classes.get(key);
-                    if (known)
-                        known.count++;
-                    else if (classes.size >= maxClasses) {
-                        overflow = true;
-                        return;
-                    }
-                    else
-                        classes.set(key, { label: label.trim(), count: 1 });
-                    total++;
-                }
-            },
-            finish(emit, base) {
-                const summary = { field, total, classes: Object.fromEntries(classes), overflow };
-                if (field === undefined || overflow || total < minRecords || classes.size < 2)
-                    return summary;
-                const limit = minShareFactor / classes.size;
-                const rare = [...classes.values()].filter((c) => c.count / total < limit).sort((a, b) => a.count - b.count);
-                if (rare.length > 0) {
-                    const [rarest, ...others] = rare;
-                    const more = others.length > 0 ? `; also rare: ${others.slice(0, 4).map((c) => `${JSON.stringify((0,engine_text/* truncate */.xv)(c.label, 30))} (${c.count})`).join(', ')}${others.length > 4 ? ` and ${others.length - 4} more` : ''}` : '';
-                    emit({
-                        field,
-                        message: `class ${JSON.stringify((0,engine_text/* truncate */.xv)(rarest.label, 40))} has ${rarest.count} of ${total} labels (${label_balance_percent(rarest.count / total)}), under ${label_balance_percent(limit)} (${minShareFactor} / ${classes.size} classes)${more}`
-                    });
-                }
-                if (base === undefined || base.overflow || base.total < minRecords)
-                    return summary;
-                const before = Object.fromEntries(Object.entries(base.classes).map(([key, c]) => [key, c.count]));
-                const after = Object.fromEntries([...classes].map(([key, c]) => [key, c.count]));
-                const divergence = jensenShannon(before, after);
-                if (divergence <= maxJsd)
-                    return summary;
-                const nameOf = (key) => JSON.stringify((0,engine_text/* truncate */.xv)(classes.get(key)?.label ?? base.classes[key]?.label ?? key, 30));
-                const movers = biggestMovers(before, after, 3)
-                    .map((move) => `${nameOf(move.category)} ${label_balance_percent(move.before)} → ${label_balance_percent(move.after)}`)
-                    .join(', ');
-                emit({ field, message: `label distribution moved from base (Jensen–Shannon divergence ${divergence.toFixed(3)} > ${maxJsd}): ${movers}` });
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-variants.ts
-
-
-
-/**
- * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
- * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
- * naming the dominant one. Needs `settings.labelField` or `config.field`.
- */
-const labelVariantsCheck = {
-    id: 'label-variants',
-    dimension: 'consistency',
-    description: 'Labels that differ only by case, spacing or punctuation (`Positive`, `positive `, `POSITIVE.`).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The label field; defaults to the file's `labelField`. */
-        field: undefined,
-        /** Distinct normalised labels tracked; past this the field is not categorical and is left alone. */
-        maxLabels: 1000,
-        /** Spellings tracked per label. */
-        maxSpellings: 50,
-        /** Findings per minority spelling; the rest are counted in one more finding. */
-        maxFindingsPerVariant: 100
-    },
-    start(context) {
-        const field = stringSetting(context.config, 'field') ?? context.settings.labelField;
-        const maxLabels = numberSetting(context.config, 'maxLabels', 1000);
-        const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
-        const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
-        const groups = new Map();
-        let overflow = false;
-        return {
-            record(record) {
-                if (field === undefined)
-                    return;
-                for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    const key = labelKey(label);
-                    let spellings = groups.get(key);
-                    if (spellings === undefined) {
-                        if (groups.size >= maxLabels) {
-                            overflow = true;
-                            continue;
-                        }
-                        spellings = new Map();
-                        groups.set(key, spellings);
-                    }
-                    let spelling = spellings.get(label);
-                    if (spelling === undefined) {
-                        if (spellings.size >= maxSpellings)
-                            continue;
-                        spelling = { count: 0, lines: [] };
-                        spellings.set(label, spelling);
-                    }
-                    spelling.count++;
-                    if (spelling.lines.length < maxFindings)
-                        spelling.lines.push(record.line);
-                }
-            },
-            finish(emit) {
-                const labels = {};
-                const findings = [];
-                for (const [key, spellings] of groups) {
-                    // The most used spelling wins; on a tie, the first seen.
-                    let dominant = '';
-                    let dominantCount = -1;
-                    let count = 0;
-                    for (const [spelling, { count: used }] of spellings) {
-                        count += used;
-                        if (used > dominantCount) {
-                            dominant = spelling;
-                            dominantCount = used;
-                        }
-                    }
-                    labels[key] = { label: dominant, count, variants: Object.fromEntries([...spellings].map(([spelling, s]) => [spelling, s.count])) };
-                    if (overflow)
-                        continue;
-                    for (const [spelling, { count: used, lines }] of spellings) {
-                        if (spelling === dominant)
-                            continue;
-                        const message = `label ${show(spelling)} differs from ${show(dominant)} (${dominantCount} ${dominantCount === 1 ? 'record' : 'records'}) only by ${spellingDifference(spelling, dominant)}`;
-                        for (const line of lines)
-                            findings.push({ line, message, excerpt: (0,engine_text/* truncate */.xv)(spelling, 60) });
-                        if (used > lines.length) {
-                            emit({ field, message: `${used - lines.length} more ${used - lines.length === 1 ? 'record spells' : 'records spell'} label ${show(dominant)} as ${show(spelling)} (only the first ${lines.length} are listed)` });
-                        }
-                    }
-                }
-                findings.sort((a, b) => a.line - b.line);
-                for (const finding of findings)
-                    emit({ ...finding, field });
-                return { field, labels, overflow };
-            }
-        };
-    }
-};
-/** A label quoted so that leading and trailing spaces stay visible. */
-function show(label) {
-    return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
-}
-
-;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
-/**
- * A fixed-size histogram sketch for non-negative lengths (characters, words).
- *
- * Why not a reservoir: a sample answers quantiles only approximately and cannot say how many
- * values in the whole file lie beyond a fence found at the end. This histogram keeps every value:
- * exact below 1024 (most instructions and answers), then in bins 0.5% wide (geometric), so a
- * quantile read from it is within 0.25% of the true one, its size is at most ~3,000 bins up to
- * 10^7 whatever the file's length, and two sides binned the same way give a two-sample
- * Kolmogorov–Smirnov statistic over the full distributions.
- */
-/** Values below this are counted exactly, one bin each. */
-const EXACT_BINS = 1024;
-/** Width of the geometric bins above EXACT_BINS: each is 0.5% wider than the last. */
-const GROWTH = 1.005;
-const LOG_GROWTH = Math.log(GROWTH);
-/** The bin a non-negative value falls in. */
-function binOf(value) {
-    if (value < EXACT_BINS)
-        return Math.max(0, Math.floor(value));
-    return EXACT_BINS + Math.floor(Math.log(value / EXACT_BINS) / LOG_GROWTH);
-}
-/** The value a bin stands for: itself below EXACT_BINS, the geometric centre of the bin above. */
-function binValue(bin) {
-    if (bin < EXACT_BINS)
-        return bin;
-    return EXACT_BINS * GROWTH ** (bin - EXACT_BINS + 0.5);
-}
-/** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
-class Histogram {
-    counts = new Map();
-    total = 0;
-    add(value) {
-        const bin = binOf(value);
-        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
-        this.total++;
-    }
-    summary() {
-        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
-    }
-}
-/** The value at 0-based `rank` in sorted order. */
-function orderStatistic(histogram, rank) {
-    let seen = 0;
-    for (const [bin, count] of histogram.bins) {
-        seen += count;
-        if (rank < seen)
-            return binValue(bin);
-    }
-    return binValue(histogram.bins[histogram.bins.length - 1][0]);
-}
-/**
- * The q-quantile (0 ≤ q ≤ 1), interpolated between order statistics as numpy's default does;
- * `transform` (monotonic, e.g. `Math.log1p`) applies before the interpolation. NaN when empty.
- */
-function quantile(histogram, q, transform = (value) => value) {
-    if (histogram.total === 0)
-        return Number.NaN;
-    const position = q * (histogram.total - 1);
-    const low = Math.floor(position);
-    const high = Math.ceil(position);
-    const lowValue = transform(orderStatistic(histogram, low));
-    if (high === low)
-        return lowValue;
-    return lowValue + (transform(orderStatistic(histogram, high)) - lowValue) * (position - low);
-}
-/** How many values lie strictly below `low` or strictly above `high` (by bin value). */
-function countOutside(histogram, low, high) {
-    let below = 0;
-    let above = 0;
-    for (const [bin, count] of histogram.bins) {
-        const value = binValue(bin);
-        if (value < low)
-            below += count;
-        else if (value > high)
-            above += count;
-    }
-    return { below, above };
-}
-/**
- * The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two cumulative
- * distributions, in [0, 1]. 0 when either side is empty.
- */
-function ksStatistic(a, b) {
-    if (a.total === 0 || b.total === 0)
-        return 0;
-    const bins = [...new Set([...a.bins.map(([bin]) => bin), ...b.bins.map(([bin]) => bin)])].sort((x, y) => x - y);
-    const countsA = new Map(a.bins);
-    const countsB = new Map(b.bins);
-    let cumulativeA = 0;
-    let cumulativeB = 0;
-    let largest = 0;
-    for (const bin of bins) {
-        cumulativeA += countsA.get(bin) ?? 0;
-        cumulativeB += countsB.get(bin) ?? 0;
-        largest = Math.max(largest, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
-    }
-    return largest;
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/length.ts
-
-
-
-/** Characters (code points) and words (runs of non-space) of a text, in one pass. */
-function measureText(text) {
-    let chars = 0;
-    let words = 0;
-    let inWord = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        // A low surrogate is the second half of a character already counted.
-        if (code >= 0xdc00 && code <= 0xdfff)
-            continue;
-        chars++;
-        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-        if (space)
-            inWord = false;
-        else if (!inWord) {
-            inWord = true;
-            words++;
-        }
-    }
-    return { chars, words };
-}
-/**
- * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
- * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
- * many times the usual one is), given back as lengths. Undefined when the IQR is 0 (most values
- * equal), where any other length would be an outlier.
- */
-function tukeyFences(histogram, multiplier, logScale) {
-    const transform = logScale ? Math.log1p : (value) => value;
-    const q1 = quantile(histogram, 0.25, transform);
-    const q3 = quantile(histogram, 0.75, transform);
-    const iqr = q3 - q1;
-    if (!(iqr > 0))
-        return undefined;
-    const back = logScale ? Math.expm1 : (value) => value;
-    return { low: Math.max(0, back(q1 - multiplier * iqr)), high: back(q3 + multiplier * iqr) };
-}
-/** The K largest values seen, each with its line and excerpt; ties keep the earliest. */
-class Extremes {
-    capacity;
-    largest;
-    kept = [];
-    constructor(capacity, largest) {
-        this.capacity = capacity;
-        this.largest = largest;
-    }
-    offer(value, line, text) {
-        const score = this.largest ? value : -value;
-        const kept = this.kept;
-        if (kept.length >= this.capacity) {
-            const worst = kept[kept.length - 1];
-            if (score <= (this.largest ? worst.value : -worst.value))
-                return;
-            kept.pop();
-        }
-        let at = kept.length;
-        while (at > 0 && (this.largest ? kept[at - 1].value : -kept[at - 1].value) < score)
-            at--;
-        // truncate() reads the whole string; 200 UTF-16 units always hold more than 80 characters.
-        kept.splice(at, 0, { value, line, excerpt: (0,engine_text/* truncate */.xv)(text.slice(0, 200), 80) });
-    }
-}
-const format = (value) => Math.round(value).toLocaleString('en-US');
-/**
- * `length`: per text field, values whose length (characters or words) is far outside the field's
- * usual range (Tukey's far-out fences on the log scale), and, against base, a shift of the length
- * distribution (median change or Kolmogorov–Smirnov statistic). Lengths are kept in a histogram
- * sketch, exact below 1,024 and within 0.25% above (see stats/histogram.ts), so memory does not grow
- * with the file and outliers are counted over every record, not a sample.
- */
-const lengthCheck = {
-    id: 'length',
-    dimension: 'diversity',
-    description: 'Texts far longer or shorter than the rest of their field, and shifts of the length distribution against base.',
-    defaultSeverity: 'info',
-    defaults: {
-        /** k of Tukey's fences Q1 − k·IQR, Q3 + k·IQR (3: "far out"). */
-        iqrMultiplier: 3,
-        /** Fences on log(1 + length), for right-skewed lengths. */
-        logScale: true,
-        /** Values a field needs before outliers or shifts are judged. */
-        minRecords: 20,
-        /** Outlier findings per field and direction (longest, shortest); the rest are counted. */
-        maxFindings: 20,
-        /** Relative change of the median character length against base beyond which it is a shift (0.5 = 50%). */
-        maxMedianShift: 0.5,
-        /** Two-sample Kolmogorov–Smirnov statistic of character lengths against base beyond which it is a shift. */
-        maxKs: 0.2
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const multiplier = numberSetting(config, 'iqrMultiplier', 3);
-        const logScale = config.logScale !== false;
-        const minRecords = numberSetting(config, 'minRecords', 20);
-        const maxFindings = numberSetting(config, 'maxFindings', 20);
-        const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
-        const maxKs = numberSetting(config, 'maxKs', 0.2);
-        const states = new Map();
-        return {
-            record(record) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text === '')
-                        continue;
-                    let state = states.get(field);
-                    if (state === undefined) {
-                        state = {
-                            chars: new Histogram(),
-                            words: new Histogram(),
-                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
-                        };
-                        states.set(field, state);
-                    }
-                    const { chars, words } = measureText(text);
-                    state.chars.add(chars);
-                    state.words.add(words);
-                    for (const extremes of state.extremes.chars)
-                        extremes.offer(chars, record.line, text);
-                    for (const extremes of state.extremes.words)
-                        extremes.offer(words, record.line, text);
-                }
-            },
-            finish(emit, base) {
-                const summary = { fields: {} };
-                for (const [field, state] of states) {
-                    const chars = state.chars.summary();
-                    const words = state.words.summary();
-                    const fieldSummary = {
-                        values: chars.total,
-                        chars,
-                        words,
-                        medianChars: quantile(chars, 0.5),
-                        medianWords: quantile(words, 0.5),
-                        charOutliers: 0,
-                        wordOutliers: 0
-                    };
-                    summary.fields[field] = fieldSummary;
-                    if (chars.total < minRecords)
-                        continue;
-                    const charFences = tukeyFences(chars, multiplier, logScale);
-                    const wordFences = tukeyFences(words, multiplier, logScale);
-                    fieldSummary.charFences = charFences;
-                    fieldSummary.wordFences = wordFences;
-                    const flagged = new Map();
-                    const note = (unit, fences, extremes) => {
-                        let listed = 0;
-                        if (fences === undefined)
-                            return listed;
-                        for (const kept of extremes) {
-                            for (const { value, line, excerpt } of kept.kept) {
-                                const side = value > fences.high ? 'longer' : value < fences.low ? 'shorter' : undefined;
-                                if (side === undefined)
-                                    continue;
-                                const entry = flagged.get(line) ?? { excerpt, parts: [], units: new Set(), sides: new Set() };
-                                // The shortest and the longest kept can be the same record in a small file: say it once.
-                                if (entry.units.has(unit))
-                                    continue;
-                                entry.units.add(unit);
-                                listed++;
-                                // Lengths are whole numbers: the usual range is ⌈low⌉..⌊high⌋.
-                                const name = value === 1 ? unit.slice(0, -1) : unit;
-                                entry.parts.push(`${format(value)} ${name} (usual range ${format(Math.ceil(fences.low - 1e-9))}–${format(Math.floor(fences.high + 1e-9))})`);
-                                entry.sides.add(side);
-                                flagged.set(line, entry);
-                            }
-                        }
-                        return listed;
-                    };
-                    const listedChars = note('characters', charFences, state.extremes.chars);
-                    const listedWords = note('words', wordFences, state.extremes.words);
-                    for (const line of [...flagged.keys()].sort((a, b) => a - b)) {
-                        const entry = flagged.get(line);
-                        if (entry === undefined)
-                            continue;
-                        const how = entry.sides.size === 1 ? `far ${[...entry.sides][0]} than` : 'far outside';
-                        emit({
-                            line,
-                            field,
-                            message: `\`${field}\` is ${how} this field's usual lengths: ${entry.parts.join(', ')}; median ${format(fieldSummary.medianChars)} characters, ${format(fieldSummary.medianWords)} words`,
-                            excerpt: entry.excerpt
-                        });
-                    }
-                    const charOutliers = charFences ? countOutside(chars, charFences.low, charFences.high) : { below: 0, above: 0 };
-                    const wordOutliers = wordFences ? countOutside(words, wordFences.low, wordFences.high) : { below: 0, above: 0 };
-                    fieldSummary.charOutliers = charOutliers.below + charOutliers.above;
-                    fieldSummary.wordOutliers = wordOutliers.below + wordOutliers.above;
-                    if (fieldSummary.charOutliers > listedChars || fieldSummary.wordOutliers > listedWords) {
-                        emit({
-                            field,
-                            message: `\`${field}\` has about ${fieldSummary.charOutliers} outliers by characters and ${fieldSummary.wordOutliers} by words in all; only the ${maxFindings} most extreme each way are listed`
-                        });
-                    }
-                    const before = base?.fields[field];
-                    if (before === undefined || before.values < minRecords)
-                        continue;
-                    const shift = before.medianChars > 0 ? (fieldSummary.medianChars - before.medianChars) / before.medianChars : 0;
-                    const ks = ksStatistic(before.chars, chars);
-                    if (Math.abs(shift) > maxMedianShift || ks > maxKs) {
-                        const sign = shift >= 0 ? '+' : '−';
-                        emit({
-                            field,
-                            severity: 'warning',
-                            message: `\`${field}\` lengths moved from base: median ${format(before.medianChars)} → ${format(fieldSummary.medianChars)} characters (${sign}${Math.abs(shift * 100).toFixed(0)}%), ` +
-                                `median ${format(before.medianWords)} → ${format(fieldSummary.medianWords)} words, KS statistic ${ks.toFixed(2)} (limits: median shift ${(maxMedianShift * 100).toFixed(0)}%, KS ${maxKs})`
-                        });
-                    }
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
-/**
- * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
- * sample, and so the same summary, on every run: an audit must be reproducible.
- */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** The seed every reservoir uses unless told otherwise. */
-const DEFAULT_SEED = 0x5eed;
-/**
- * A uniform sample of at most `capacity` items from a stream of unknown length (Vitter's
- * algorithm R). Memory is bounded by the capacity whatever the stream's length.
- */
-class Reservoir {
-    capacity;
-    items = [];
-    /** How many items were offered. */
-    seen = 0;
-    random;
-    constructor(capacity, seed = DEFAULT_SEED) {
-        this.capacity = capacity;
-        this.random = seededRandom(seed);
-    }
-    /** Offers one item; it is kept with probability capacity / seen. */
-    offer(item) {
-        this.offerWith(() => item);
-    }
-    /** Offers one item made by `make`, which is only called when the item is kept. */
-    offerWith(make) {
-        this.seen++;
-        if (this.items.length < this.capacity) {
-            this.items.push(make());
-            return;
-        }
-        const slot = Math.floor(this.random() * this.seen);
-        if (slot < this.capacity)
-            this.items[slot] = make();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
-
-
-
-
-/** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
-const TOKEN_BUDGETS = [1000, 10000, 100000];
-/** Character budgets at which the compression ratio is measured. */
-const CHAR_BUDGETS = [10000, 100000, 1000000];
-const WORD = /[\p{L}\p{N}]+/gu;
-/** Lower-cased words (runs of letters and digits). */
-function tokensOf(text) {
-    return text.toLowerCase().match(WORD) ?? [];
-}
-/**
- * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
- * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
- * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
- */
-function distinctN(texts, budgets = TOKEN_BUDGETS) {
-    const unigrams = new Set();
-    const bigrams = new Set();
-    let tokens = 0;
-    let bigramCount = 0;
-    const at = [];
-    let next = 0;
-    const snapshot = () => ({ tokens, distinct1: tokens === 0 ? 0 : unigrams.size / tokens, distinct2: bigramCount === 0 ? 0 : bigrams.size / bigramCount });
-    for (const text of texts) {
-        let previous;
-        for (const token of tokensOf(text)) {
-            tokens++;
-            unigrams.add(token);
-            if (previous !== undefined) {
-                bigramCount++;
-                bigrams.add(`${previous} ${token}`);
-            }
-            previous = token;
-            if (next < budgets.length && tokens === budgets[next]) {
-                at.push(snapshot());
-                next++;
-            }
-        }
-    }
-    return { all: snapshot(), at };
-}
-/**
- * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
- * joined by newlines, after the first `budget` characters for each budget reached, and over all.
- */
-function compressionRatios(texts, budgets = CHAR_BUDGETS) {
-    const joined = texts.join('\n');
-    const ratio = (text) => {
-        const raw = Buffer.byteLength(text, 'utf8');
-        return raw === 0 ? 0 : raw / (0,external_node_zlib_namespaceObject.deflateSync)(Buffer.from(text, 'utf8')).length;
-    };
-    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
-    return { all: { chars: joined.length, ratio: ratio(joined) }, at };
-}
-/** The largest budget both sides reached, with both sides' measures there. */
-function atCommonBudget(before, after, size) {
-    for (let i = Math.min(before.length, after.length) - 1; i >= 0; i--) {
-        const b = before.find((item) => size(item) === size(after[i]));
-        if (b)
-            return [b, after[i]];
-    }
-    return undefined;
-}
-/**
- * `lexical-diversity`: distinct-1, distinct-2 and the zlib compression ratio of each text field,
- * on a reservoir sample of `sampleSize` texts (each cut at `maxCharsPerText`), so memory is
- * bounded. Against base, a relative drop of distinct-2 beyond `maxDrop` or a rise of the
- * compression ratio beyond `maxCompressionRise` is a warning; both are compared at the largest
- * token or character budget both sides reached, as both measures depend on the amount of text.
- */
-const lexicalDiversityCheck = {
-    id: 'lexical-diversity',
-    dimension: 'diversity',
-    description: 'Drops of lexical diversity (distinct-n) and rises of redundancy (compression ratio) against base.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Texts sampled per field (reservoir sampling, seeded so runs repeat). */
-        sampleSize: 5000,
-        /** Characters kept of each sampled text. */
-        maxCharsPerText: 1000,
-        /** Relative drop of distinct-2 against base beyond which it is a warning (0.15 = 15%). */
-        maxDrop: 0.15,
-        /** Relative rise of the compression ratio against base beyond which it is a warning. */
-        maxCompressionRise: 0.15
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const sampleSize = numberSetting(config, 'sampleSize', 5000);
-        const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
-        const maxDrop = numberSetting(config, 'maxDrop', 0.15);
-        const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
-        const samples = new Map();
-        return {
-            record(record) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text.trim() === '')
-                        continue;
-                    let sample = samples.get(field);
-                    if (sample === undefined) {
-                        sample = new Reservoir(sampleSize);
-                        samples.set(field, sample);
-                    }
-                    // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
-                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
-                }
-            },
-            finish(emit, base) {
-                const summary = { fields: {} };
-                for (const [field, sample] of samples) {
-                    const distinct = distinctN(sample.items);
-                    const compression = compressionRatios(sample.items);
-                    const current = {
-                        texts: sample.seen,
-                        sampled: sample.items.length,
-                        distinct1: distinct.all.distinct1,
-                        distinct2: distinct.all.distinct2,
-                        compressionRatio: compression.all.ratio,
-                        distinctAt: distinct.at,
-                        compressionAt: compression.at
-                    };
-                    summary.fields[field] = current;
-                    const before = base?.fields[field];
-                    if (before === undefined)
-                        continue;
-                    const distinctPair = atCommonBudget(before.distinctAt, current.distinctAt, (item) => item.tokens);
-                    if (distinctPair) {
-                        const [b, a] = distinctPair;
-                        const drop = b.distinct2 > 0 ? (b.distinct2 - a.distinct2) / b.distinct2 : 0;
-                        if (drop > maxDrop) {
-                            emit({
-                                field,
-                                message: `\`${field}\` is less varied than in base: distinct-2 ${b.distinct2.toFixed(3)} → ${a.distinct2.toFixed(3)} (−${(drop * 100).toFixed(0)}%, limit ${(maxDrop * 100).toFixed(0)}%), distinct-1 ${b.distinct1.toFixed(3)} → ${a.distinct1.toFixed(3)}, over the first ${a.tokens.toLocaleString('en-US')} sampled words`
-                            });
-                        }
-                    }
-                    const compressionPair = atCommonBudget(before.compressionAt, current.compressionAt, (item) => item.chars);
-                    if (compressionPair) {
-                        const [b, a] = compressionPair;
-                        const rise = b.ratio > 0 ? (a.ratio - b.ratio) / b.ratio : 0;
-                        if (rise > maxRise) {
-                            emit({
-                                field,
-                                message: `\`${field}\` is more repetitive than in base: compression ratio ${b.ratio.toFixed(2)} → ${a.ratio.toFixed(2)} (+${(rise * 100).toFixed(0)}%, limit ${(maxRise * 100).toFixed(0)}%), over the first ${a.chars.toLocaleString('en-US')} sampled characters`
-                            });
-                        }
-                    }
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
-/**
- * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
- * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
- * past that, every count is overestimated by at most (stream length / capacity).
- */
-class SpaceSaving {
-    capacity;
-    items = [];
-    counts = [];
-    errors = [];
-    slots = new Map();
-    /** Items offered. */
-    total = 0;
-    /** True once an item had to be evicted: counts are then estimates. */
-    evicted = false;
-    constructor(capacity) {
-        this.capacity = capacity;
-        if (!(capacity >= 1))
-            throw new RangeError('capacity must be at least 1');
-    }
-    offer(item) {
-        this.total++;
-        const slot = this.slots.get(item);
-        if (slot !== undefined) {
-            this.counts[slot]++;
-            this.siftDown(slot);
-            return;
-        }
-        if (this.items.length < this.capacity) {
-            this.items.push(item);
-            this.counts.push(1);
-            this.errors.push(0);
-            this.slots.set(item, this.items.length - 1);
-            this.siftUp(this.items.length - 1);
-            return;
-        }
-        // Replace the least counted item; the newcomer inherits its count as possible error.
-        this.evicted = true;
-        this.slots.delete(this.items[0]);
-        this.items[0] = item;
-        this.errors[0] = this.counts[0];
-        this.counts[0]++;
-        this.slots.set(item, 0);
-        this.siftDown(0);
-    }
-    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
-    get size() {
-        return this.items.length;
-    }
-    /** The `limit` most frequent items, most frequent first (ties in item order). */
-    top(limit) {
-        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
-        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-        return hitters.slice(0, limit);
-    }
-    swap(i, j) {
-        ;
-        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
-        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
-        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
-        this.slots.set(this.items[i], i);
-        this.slots.set(this.items[j], j);
-    }
-    siftUp(slot) {
-        let i = slot;
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (this.counts[parent] <= this.counts[i])
-                return;
-            this.swap(i, parent);
-            i = parent;
-        }
-    }
-    siftDown(slot) {
-        let i = slot;
-        const n = this.items.length;
-        for (;;) {
-            const left = 2 * i + 1;
-            const right = left + 1;
-            let smallest = i;
-            if (left < n && this.counts[left] < this.counts[smallest])
-                smallest = left;
-            if (right < n && this.counts[right] < this.counts[smallest])
-                smallest = right;
-            if (smallest === i)
-                return;
-            this.swap(i, smallest);
-            i = smallest;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
-
-
-
-/** Fields read as the instruction, in this order, when `config.field` is not set. */
-const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
-/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
-const CHAT_FIELDS = ['messages', 'conversations'];
-/**
- * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
- * other punctuation read as a space. Empty when the text has no word.
- */
-function prefixOf(text, words = 3) {
-    const found = [];
-    // Only the start of the text matters: look at a bounded head, enough for a few long words.
-    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
-    for (const word of head.split(/\s+/u)) {
-        if (word === '')
-            continue;
-        found.push(word);
-        if (found.length === words)
-            break;
-    }
-    return found.join(' ');
-}
-/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
-function instructionOf(fields, field) {
-    if (field !== undefined) {
-        const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(fields, field));
-        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
-    }
-    for (const name of INSTRUCTION_FIELDS) {
-        const value = (0,engine_text/* valueAt */.fK)(fields, name);
-        if (typeof value === 'string' && value.trim() !== '')
-            return { field: name, text: value };
-    }
-    for (const name of CHAT_FIELDS) {
-        const turns = (0,engine_text/* valueAt */.fK)(fields, name);
-        if (!Array.isArray(turns))
-            continue;
-        for (const turn of turns) {
-            if (!prefix_diversity_isObject(turn))
-                continue;
-            const role = turn.role ?? turn.from;
-            const content = turn.content ?? turn.value;
-            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
-                return { field: name, text: content };
-        }
-    }
-    return undefined;
-}
-function prefix_diversity_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
-/**
- * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
- * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
- * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
- * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
- * off by at most records / sketchSize.
- */
-const prefixDiversityCheck = {
-    id: 'prefix-diversity',
-    dimension: 'diversity',
-    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
-        field: undefined,
-        /** Words in a prefix. */
-        prefixWords: 3,
-        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
-        maxShare: 0.1,
-        /** Instructions needed before shares are judged. */
-        minRecords: 50,
-        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
-        maxGrowth: 2,
-        /** Distinct prefixes counted exactly; past this, counts are estimates. */
-        sketchSize: 10000
-    },
-    start(context) {
-        const config = context.config;
-        const field = stringSetting(config, 'field');
-        const words = numberSetting(config, 'prefixWords', 3);
-        const maxShare = numberSetting(config, 'maxShare', 0.1);
-        const minRecords = numberSetting(config, 'minRecords', 50);
-        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
-        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
-        const sources = new Map();
-        return {
-            record(record) {
-                const instruction = instructionOf(record.fields, field);
-                if (instruction === undefined)
-                    return;
-                const prefix = prefixOf(instruction.text, words);
-                if (prefix === '')
-                    return;
-                sketch.offer(prefix);
-                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
-            },
-            finish(emit, base) {
-                const records = sketch.total;
-                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
-                const summary = {
-                    records,
-                    distinct: sketch.size,
-                    exact: !sketch.evicted,
-                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
-                    field: source
-                };
-                const top = summary.top[0];
-                if (top === undefined || records < minRecords || top.share <= maxShare)
-                    return summary;
-                const about = summary.exact ? '' : 'about ';
-                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify((0,engine_text/* truncate */.xv)(top.prefix, 60))}`;
-                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
-                if (before !== undefined && top.share > maxGrowth * before.share) {
-                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify((0,engine_text/* truncate */.xv)(before.prefix, 60))})`;
-                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                else {
-                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
-
-
-/** Gopher's limits. */
-const GOPHER_LIMITS = {
-    dupParaFrac: 0.3,
-    dupParaCharFrac: 0.2,
-    dupLineFrac: 0.3,
-    dupLineCharFrac: 0.2,
-    topNgramCharFrac: new Map([
-        [2, 0.2],
-        [3, 0.18],
-        [4, 0.16]
-    ]),
-    dupNgramCharFrac: new Map([
-        [5, 0.15],
-        [6, 0.14],
-        [7, 0.13],
-        [8, 0.12],
-        [9, 0.11],
-        [10, 0.1]
-    ])
-};
-/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
-function duplicates(elements) {
-    const seen = new Set();
-    let repeated = 0;
-    let chars = 0;
-    for (const element of elements) {
-        if (seen.has(element)) {
-            repeated++;
-            chars += element.length;
-        }
-        else
-            seen.add(element);
-    }
-    return { elements: repeated, chars };
-}
-const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
-/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
-function isWordChar(text, at) {
-    const code = text.charCodeAt(at);
-    if (code < 128)
-        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-    return WORD_CHAR.test(text[at]);
-}
-/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
-function isSpace(code) {
-    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}
-/**
- * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
- * needed, so that checking a text allocates no per-token memory: token i is
- * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
- */
-const scratch = {
-    starts: new Int32Array(1024),
-    ends: new Int32Array(1024),
-    high: new Int32Array(1024),
-    low: new Int32Array(1024),
-    prefix: new Float64Array(1025)
-};
-function growScratch() {
-    const size = scratch.starts.length * 2;
-    const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
-    starts.set(scratch.starts);
-    ends.set(scratch.ends);
-    scratch.starts = starts;
-    scratch.ends = ends;
-    scratch.high = new Int32Array(size);
-    scratch.low = new Int32Array(size);
-    scratch.prefix = new Float64Array(size + 1);
-}
-/**
- * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
- * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
- * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
- * number of tokens.
- */
-function scanWords(text) {
-    let count = 0;
-    const push = (from, to) => {
-        if (count === scratch.starts.length)
-            growScratch();
-        scratch.starts[count] = from;
-        scratch.ends[count] = to;
-        count++;
-    };
-    let i = 0;
-    while (i < text.length) {
-        while (i < text.length && isSpace(text.charCodeAt(i)))
-            i++;
-        if (i === text.length)
-            break;
-        const chunkStart = i;
-        while (i < text.length && !isSpace(text.charCodeAt(i)))
-            i++;
-        const chunkEnd = i;
-        let start = chunkStart;
-        let end = chunkEnd;
-        while (start < end && !isWordChar(text, start))
-            start++;
-        if (start === end) {
-            push(chunkStart, chunkEnd);
-            continue;
-        }
-        while (end > start && !isWordChar(text, end - 1))
-            end--;
-        if (start > chunkStart)
-            push(chunkStart, start);
-        push(start, end);
-        if (end < chunkEnd)
-            push(end, chunkEnd);
-    }
-    return count;
-}
-/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
-function gopherWords(text) {
-    const count = scanWords(text);
-    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
-}
-// Read once: under jest every access to the global `Math` goes through the test sandbox's global
-// object, which made the loops below a hundred times slower there than in node.
-const repetition_imul = Math.imul;
-/**
- * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
- * is vanishingly unlikely), with a count and the first position per window. One table serves
- * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
- * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
- */
-class WindowTable {
-    first = new Int32Array(0);
-    second = new Int32Array(0);
-    generations = new Int32Array(0);
-    counts = new Int32Array(0);
-    firstAt = new Int32Array(0);
-    mask = 0;
-    generation = 0;
-    /** Empties the table and sizes it for `windows` windows. */
-    reset(windows) {
-        let capacity = 16;
-        while (capacity < windows * 2)
-            capacity *= 2;
-        if (capacity > this.counts.length) {
-            this.first = new Int32Array(capacity);
-            this.second = new Int32Array(capacity);
-            this.generations = new Int32Array(capacity);
-            this.counts = new Int32Array(capacity);
-            this.firstAt = new Int32Array(capacity);
-            this.generation = 0;
-        }
-        this.mask = capacity - 1;
-        this.generation++;
-        if (this.generation === 0x7fffffff) {
-            this.generations.fill(0);
-            this.generation = 1;
-        }
-    }
-    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
-    add(h1, h2, at) {
-        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
-        while (this.generations[slot] === this.generation) {
-            if (this.first[slot] === h1 && this.second[slot] === h2) {
-                this.counts[slot]++;
-                return slot;
-            }
-            slot = (slot + 1) & this.mask;
-        }
-        this.generations[slot] = this.generation;
-        this.first[slot] = h1;
-        this.second[slot] = h2;
-        this.counts[slot] = 1;
-        this.firstAt[slot] = at;
-        return slot;
-    }
-}
-const table = new WindowTable();
-/**
- * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
- * step costs the same whatever n, where hashing each window afresh cost n.
- */
-class RollingHash {
-    high = 0;
-    low = 0;
-    powerHigh = 1;
-    powerLow = 1;
-    static BASE_HIGH = 0x01000193;
-    static BASE_LOW = 0x5bd1e995;
-    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
-    start(codesHigh, codesLow, from, n) {
-        let high = 0;
-        let low = 0;
-        let powerHigh = 1;
-        let powerLow = 1;
-        for (let k = from; k < from + n; k++) {
-            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
-            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
-            if (k > from) {
-                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
-                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
-            }
-        }
-        this.high = high;
-        this.low = low;
-        // The weight of the window's first word: BASE^(n-1).
-        this.powerHigh = powerHigh;
-        this.powerLow = powerLow;
-    }
-    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
-    roll(codesHigh, codesLow, i, n) {
-        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
-        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
-    }
-}
-/**
- * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
- * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
- * for one of them to mean anything.
- */
-function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
-    const hits = [];
-    const length = text.length;
-    if (length === 0)
-        return hits;
-    const check = (rule, name, value, limit) => {
-        if (value > limit)
-            hits.push({ rule, name, value, limit });
-    };
-    if (options.lineRules !== false) {
-        const paragraphs = text.trim().split(/\n{2,}/);
-        const paragraphRepeats = duplicates(paragraphs);
-        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
-        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
-        const lines = text.split(/\n+/);
-        const lineRepeats = duplicates(lines);
-        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
-        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
-    }
-    if (options.ngramRules === false)
-        return hits;
-    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
-    // computed from the text in place: no string per word, no Map of words.
-    const count = scanWords(text);
-    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
-    prefix[0] = 0;
-    for (let i = 0; i < count; i++) {
-        let high = 0x811c9dc5;
-        let low = 0x9747b28c;
-        for (let k = starts[i]; k < ends[i]; k++) {
-            const code = text.charCodeAt(k);
-            high = repetition_imul(high ^ code, 0x01000193);
-            low = repetition_imul(low ^ code, 0x5bd1e995);
-            low ^= low >>> 15;
-        }
-        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
-        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
-        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
-    }
-    const rolling = new RollingHash();
-    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
-    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
-    let noRepeatsFrom = Number.POSITIVE_INFINITY;
-    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
-        let best = 1;
-        let bestAt = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            rolling.start(codesHigh, codesLow, 0, n);
-            for (let i = 0; i + n <= count; i++) {
-                if (i > 0)
-                    rolling.roll(codesHigh, codesLow, i - 1, n);
-                const slot = table.add(rolling.high, rolling.low, i);
-                const seen = table.counts[slot];
-                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
-                    best = seen;
-                    bestAt = table.firstAt[slot];
-                }
-            }
-            if (best === 1)
-                noRepeatsFrom = n;
-        }
-        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
-        // top n-gram seen once too).
-        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
-        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
-    }
-    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        let repeated = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            let i = 0;
-            rolling.start(codesHigh, codesLow, 0, n);
-            while (i + n <= count) {
-                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
-                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
-                    repeated += prefix[i + n] - prefix[i];
-                    i += n;
-                    if (i + n <= count)
-                        rolling.start(codesHigh, codesLow, i, n);
-                }
-                else {
-                    if (i + n + 1 <= count)
-                        rolling.roll(codesHigh, codesLow, i, n);
-                    i++;
-                }
-            }
-            if (repeated === 0)
-                noRepeatsFrom = n;
-        }
-        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
-    }
-    return hits;
-}
-/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
-function size(text) {
-    let lines = 0;
-    let words = 0;
-    let lineHasText = false;
-    let inWord = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === 10) {
-            if (lineHasText)
-                lines++;
-            lineHasText = false;
-            inWord = false;
-            continue;
-        }
-        if (isSpace(code))
-            inWord = false;
-        else {
-            lineHasText = true;
-            if (!inWord) {
-                inWord = true;
-                words++;
-            }
-        }
-    }
-    if (lineHasText)
-        lines++;
-    return { lines, words };
-}
-/**
- * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
- * by Gopher's repetition rules. Line and paragraph rules apply from `minLines` non-empty lines
- * or `minWords` words; the n-gram rules only from `minNgramWords` words, because in a short list
- * one repeated phrase is already a large share of the text.
- */
-const repetitionCheck = {
-    id: 'repetition',
-    dimension: 'diversity',
-    description: "Texts that repeat themselves (Gopher's repetition rules: duplicate lines, paragraphs and n-grams).",
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Line and paragraph rules apply to texts with at least this many non-empty lines... */
-        minLines: 5,
-        /** ...or at least this many words. */
-        minWords: 50,
-        /** The n-gram rules apply to texts with at least this many words. */
-        minNgramWords: 100,
-        /** Limits (Gopher's): duplicate paragraph and line fractions, by count and by characters. */
-        dupParaFrac: 0.3,
-        dupParaCharFrac: 0.2,
-        dupLineFrac: 0.3,
-        dupLineCharFrac: 0.2,
-        /** n → limit of the most frequent n-gram's share of the characters. */
-        topNgramCharFrac: { 2: 0.2, 3: 0.18, 4: 0.16 },
-        /** n → limit of the share of characters in repeated n-grams. */
-        dupNgramCharFrac: { 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }
-    },
-    start(context) {
-        const config = context.config;
-        const fields = config.fields ?? context.textFields;
-        const minLines = numberSetting(config, 'minLines', 5);
-        const minWords = numberSetting(config, 'minWords', 50);
-        const minNgramWords = numberSetting(config, 'minNgramWords', 100);
-        const limits = {
-            dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
-            dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
-            dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
-            dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
-            topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
-            dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
-        };
-        const summary = { fields: {} };
-        return {
-            record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text.trim() === '')
-                        continue;
-                    const { lines, words } = size(text);
-                    const lineRules = lines >= minLines || words >= minWords;
-                    const ngramRules = words >= minNgramWords;
-                    if (!lineRules && !ngramRules)
-                        continue;
-                    const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
-                    stats.checked++;
-                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
-                    if (hits.length === 0)
-                        continue;
-                    stats.flagged++;
-                    const [first] = hits;
-                    stats.byRule[first.rule] = (stats.byRule[first.rule] ?? 0) + 1;
-                    const others = hits.length > 1 ? `; ${hits.length - 1} more repetition rule${hits.length > 2 ? 's' : ''} broken` : '';
-                    emit({
-                        line: record.line,
-                        field,
-                        message: `\`${field}\` repeats itself: ${first.name} ${first.value.toFixed(2)} > ${first.limit.toFixed(2)} (Gopher)${others}`,
-                        // truncate() reads the whole string; 300 UTF-16 units always hold more than 120 characters.
-                        excerpt: (0,engine_text/* truncate */.xv)(text.trimStart().slice(0, 300).trimEnd(), 120)
-                    });
-                }
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/dataset-size.ts
-
-/**
- * Rules of thumb per purpose. Common fine-tuning guidance: LoRA adapters learn a format from a
- * few hundred examples and do best with one to ten thousand; full fine-tuning needs thousands
- * and benefits up to hundreds of thousands; an evaluation set under 50 items gives scores too
- * noisy to compare; few-shot prompts use a handful of examples; retrieval needs a corpus.
- * Pretraining has no useful minimum.
- */
-const SIZE_GUIDES = {
-    lora: { name: 'LoRA fine-tuning', minimum: 200, sweetSpot: [1000, 10000], unit: 'records' },
-    finetune: { name: 'full fine-tuning', minimum: 5000, sweetSpot: [50000, 500000], unit: 'records' },
-    rag: { name: 'a RAG corpus', minimum: 10, unit: 'documents' },
-    eval: { name: 'an evaluation set', minimum: 50, sweetSpot: [200, 500], unit: 'items' },
-    'few-shot': { name: 'few-shot prompting', minimum: 2, sweetSpot: [3, 5], unit: 'examples' },
-    pretrain: { name: 'pretraining', unit: 'records' }
-};
-const isRange = (value) => Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) && value[0] <= value[1];
-/** The guide for `purpose` with `minRecords` and `sweetSpot` from the config taking precedence. */
-function sizeGuideFor(purpose, config) {
-    const guide = SIZE_GUIDES[purpose];
-    const minimum = numberSetting(config, 'minRecords', Number.NaN);
-    const sweetSpot = isRange(config.sweetSpot) ? config.sweetSpot : undefined;
-    return {
-        ...guide,
-        minimum: Number.isNaN(minimum) ? guide.minimum : minimum,
-        sweetSpot: sweetSpot ?? guide.sweetSpot,
-        configured: !Number.isNaN(minimum) || sweetSpot !== undefined
-    };
-}
-const dataset_size_format = (n) => n.toLocaleString('en-US');
-/**
- * The number of records against what the file's purpose (`settings.purpose`) needs: below the
- * minimum is a warning (an error with `severity: error`), outside the usual range is info.
- */
-const datasetSizeCheck = {
-    id: 'dataset-size',
-    dimension: 'completeness',
-    description: 'The number of records against the minimum and the usual range for the purpose of the file (LoRA, fine-tuning, RAG, evaluation, few-shot).',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const purpose = context.settings.purpose;
-        const guide = purpose ? sizeGuideFor(purpose, context.config) : undefined;
-        let records = 0;
-        return {
-            record() {
-                records++;
-            },
-            finish(emit, base) {
-                if (!purpose || !guide)
-                    return { records };
-                const summary = { records, purpose, minimum: guide.minimum, sweetSpot: guide.sweetSpot };
-                // Pretraining has no minimum: the summary records the count and nothing is reported.
-                if (guide.minimum === undefined && guide.sweetSpot === undefined)
-                    return summary;
-                const source = guide.configured ? `configured for purpose \`${purpose}\`` : `the rule of thumb for purpose \`${purpose}\`; set \`minRecords\` and \`sweetSpot\` to change it`;
-                const counted = `${dataset_size_format(records)} ${records === 1 ? guide.unit.replace(/s$/, '') : guide.unit}${base && base.records !== records ? ` (${dataset_size_format(base.records)} in base)` : ''}`;
-                if (guide.minimum !== undefined && records < guide.minimum) {
-                    emit({ message: `${counted} is below the minimum of ${dataset_size_format(guide.minimum)} for ${guide.name} (${source})` });
-                }
-                else if (guide.sweetSpot) {
-                    const [low, high] = guide.sweetSpot;
-                    if (records < low || records > high) {
-                        const side = records < low ? 'below' : 'above';
-                        emit({ message: `${counted} is ${side} the usual ${dataset_size_format(low)}–${dataset_size_format(high)} for ${guide.name} (${source})`, severity: 'info' });
-                    }
-                }
-                return summary;
-            },
-            applicable: () => guide !== undefined && (guide.minimum !== undefined || guide.sweetSpot !== undefined)
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
-
-
-/** Fields that hold a chat transcript: an empty one has no turns. */
-const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
-/** How deep into nested values the check looks. */
-const MAX_DEPTH = 8;
-/** Findings per record, so one malformed record cannot flood the report. */
-const MAX_FINDINGS_PER_RECORD = 20;
-/** Distinct field paths counted in the summary. */
-const MAX_SUMMARY_PATHS = 1000;
-/** How a value is empty, in words, or undefined when it is not. */
-function emptiness(value, name) {
-    if (value === null)
-        return 'is null';
-    if (typeof value === 'string') {
-        if (value === '')
-            return 'is an empty string';
-        if (value.trim() === '')
-            return 'is whitespace only';
-        return undefined;
-    }
-    if (Array.isArray(value))
-        return value.length > 0 ? undefined : empty_values_CHAT_FIELDS.has(name.toLowerCase()) ? 'has no messages' : 'is an empty list';
-    if (typeof value === 'object')
-        return Object.keys(value).length > 0 ? undefined : 'is an empty object';
-    return undefined;
-}
-/** `instances.0.input` as `instances.*.input`: one name for the same field in every list item. */
-const pattern = (path) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
-/**
- * Null, empty or whitespace-only strings, empty lists and objects, chat transcripts with no
- * messages: in the configured fields, else in every field, nested values included.
- */
-const emptyValuesCheck = {
-    id: 'empty-values',
-    dimension: 'completeness',
-    description: 'Null, empty or whitespace-only values, empty lists and objects, and chat transcripts with no messages.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * Fields that may be empty, by name (`input` matches `instances.0.input` too), by dotted
-         * path, or by path with `*` for list positions. Alpaca-style `input` is empty by convention
-         * when the instruction needs none.
-         */
-        allowEmpty: ['input']
-    },
-    start(context) {
-        const configured = stringListSetting(context.config, 'fields');
-        const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
-        const counts = new Map();
-        const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
-        return {
-            record(record, emit) {
-                let emitted = 0;
-                const visit = (value, path, name, depth, report) => {
-                    if (emitted >= MAX_FINDINGS_PER_RECORD)
-                        return;
-                    const how = emptiness(value, name);
-                    if (how !== undefined) {
-                        if (isAllowed(path, name))
-                            return;
-                        const key = pattern(path);
-                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
-                            counts.set(key, (counts.get(key) ?? 0) + 1);
-                        emitted++;
-                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
-                        return;
-                    }
-                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
-                        return;
-                    if (Array.isArray(value))
-                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
-                    else
-                        for (const [key, item] of Object.entries(value))
-                            visit(item, `${path}.${key}`, key, depth + 1, report);
-                };
-                if (configured) {
-                    for (const field of configured) {
-                        const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                        // A missing field is for required-fields to report.
-                        if (value !== undefined)
-                            visit(value, field, field.split('.').pop(), 0, emit);
-                    }
-                }
-                else {
-                    for (const [field, value] of Object.entries(record.fields))
-                        visit(value, field, field, 0, emit);
-                }
-            },
-            finish() {
-                return Object.fromEntries(counts);
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
-
-// Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
-/** Appear in many contexts; sequences with them are not mojibake by themselves. */
-const COMMON = '\u00a0\u00ad\u00b7\u00b4\u2013\u2014\u2015\u2026\u2019';
-/** C1 controls: nothing produces them any more except Latin-1 decoding of Windows-1252 bytes. */
-const C1 = '\u0080-\u009f';
-/** Characters that are almost only ever seen in mojibake. */
-const BAD = '\u00a6\u00a4\u00a8\u00ac\u00af\u00b8\u0192\u02c6\u02c7\u02d8\u02db\u02dc\u2020\u2021\u2030\u2310\u25ca\ufffd\u00aa\u00ba';
-const LAW = '\u00b6\u00a7';
-const CURRENCY = '\u00a2\u00a3\u00a5\u20a7\u20ac';
-const START_PUNCTUATION = '\u00a1\u00ab\u00bf\u00a9\u0384\u0385\u2018\u201a\u201c\u201e\u2022\u2039\uf8ff';
-const END_PUNCTUATION = '\u00ae\u00bb\u02dd\u201d\u203a\u2122';
-const NUMERIC = '\u00b2\u00b3\u00b9\u00b1\u00bc\u00bd\u00be\u00d7\u00b5\u00f7\u2044\u2202\u2206\u220f\u2211\u221a\u221e\u2229\u222b\u2248\u2260\u2261\u2264\u2265\u2116';
-/** Letters used in kaomoji faces, so they get more lenient treatment. */
-const KAOMOJI = '\u00d2-\u00d6\u00d9-\u00dc\u00f2-\u00f6\u00f8-\u00fc\u0150\u014c\u016a\u0172\u00b0';
-const UPPER_ACCENTED = '\u00c0-\u00d1\u00d8\u00dc\u00dd\u0102\u0100\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0112\u0116\u011e\u0122\u0130\u012a\u0136\u0139\u013d\u0141\u013b\u0143\u0147\u0145\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0490';
-const LOWER_ACCENTED = '\u00df\u00e0-\u00f1\u0103\u0105\u0101\u0107\u010d\u010f\u0111\u0119\u011b\u0113\u0117\u011f\u0123\u012f\u012b\u0137\u013a\u013e\u0142\u013c\u0153\u0155\u015b\u015f\u0161\u0165\u00fc\u017a\u017c\u017e\u0491\ufb01\ufb02';
-const UPPER_COMMON = '\u00de\u0391-\u03a9\u0386\u0388\u0389\u038a\u038c\u038e\u038f\u03aa\u03ab\u0401-\u042f';
-const LOWER_COMMON = '\u03b1-\u03c9\u03ac\u03ad\u03ae\u03af\u03b0\u0430-\u045f';
-const BOX = '\u2502\u250c\u2510\u2518\u251c\u2524\u252c\u253c\u2550-\u256c\u2580\u2584\u2588\u258c\u2590\u2591\u2592\u2593';
-/** A word character in Python's Unicode sense, which the heuristic was tuned with. */
-const encoding_WORD = '[\\p{L}\\p{N}_]';
-const ARABIC_FOLLOWER = `[${COMMON}${CURRENCY}${BAD}${NUMERIC}${START_PUNCTUATION}\u0178\u0160\u00ae\u00b0\u00b5\u00bb]`;
-/**
- * Unlikely juxtapositions of the characters above: any match means the text probably holds
- * mojibake. Every alternative is a fixed-length run of character classes, so matching is linear.
- */
-const BADNESS = new RegExp([
-    `[${C1}]`,
-    `[${BAD}${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}][${BAD}]`,
-    `[a-zA-Z][${LOWER_COMMON}${UPPER_COMMON}][${BAD}]`,
-    `[${BAD}][${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}${NUMERIC}${LAW}]`,
-    `[${LOWER_ACCENTED}${LOWER_COMMON}${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${UPPER_ACCENTED}]`,
-    `[${BOX}${END_PUNCTUATION}${CURRENCY}${NUMERIC}][${LOWER_ACCENTED}]`,
-    `[${LOWER_ACCENTED}${BOX}${END_PUNCTUATION}][${CURRENCY}]`,
-    `\\s[${UPPER_ACCENTED}][${CURRENCY}]`,
-    `[${UPPER_ACCENTED}${BOX}][${NUMERIC}${LAW}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${BOX}${CURRENCY}${END_PUNCTUATION}][${START_PUNCTUATION}][${NUMERIC}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${BOX}${LAW}][${END_PUNCTUATION}][${START_PUNCTUATION}]`,
-    `[${CURRENCY}${NUMERIC}${BOX}][${START_PUNCTUATION}]`,
-    `[a-z][${UPPER_ACCENTED}][${START_PUNCTUATION}${CURRENCY}]`,
-    `[${BOX}][${KAOMOJI}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}${CURRENCY}${NUMERIC}${START_PUNCTUATION}${END_PUNCTUATION}${LAW}][${BOX}]`,
-    `[${BOX}][${END_PUNCTUATION}]`,
-    `[${LOWER_ACCENTED}${UPPER_ACCENTED}][${START_PUNCTUATION}${END_PUNCTUATION}]${encoding_WORD}`,
-    // The ligature œ not followed by an unaccented Latin letter.
-    '[\u0152\u0153][^A-Za-z]',
-    // A degree sign after an accented capital.
-    `[${UPPER_ACCENTED}]\u00b0`,
-    // Common two-character Windows-1252 mojibake the rules above miss.
-    `[\u00c2\u00c3\u00ce\u00d0][\u20ac\u0153\u0160\u0161\u00a2\u00a3\u0178\u017e\u00a0\u00ad\u00ae\u00a9\u00b0\u00b7\u00bb${START_PUNCTUATION}${END_PUNCTUATION}\u2013\u2014\u00b4]`,
-    '\u00d7[\u00b2\u00b3]',
-    // Arabic read as Windows-1252 uses common characters, so four of them are required.
-    `[\u00d8\u00d9]${ARABIC_FOLLOWER}[\u00d8\u00d9]${ARABIC_FOLLOWER}`,
-    // The start of three-byte sequences of South Asian scripts.
-    '\u00e0[\u00b2\u00b5\u00b9\u00bc\u00bd\u00be]',
-    // MacRoman.
-    '\u221a[\u00b1\u2202\u2020\u2260\u00ae\u2122\u00b4\u2264\u2265\u00a5\u00b5\u00f8]',
-    '\u2248[\u00b0\u00a2]',
-    '\u201a\u00c4[\u00ec\u00ee\u00ef\u00f2\u00f4\u00fa\u00f9\u00fb\u2020\u00b0\u00a2\u03c0]',
-    '\u201a[\u00e2\u00f3][\u00e0\u00e4\u00b0\u00ea]',
-    // Windows-1251: punctuation of the U+2000 block, and three-character Cyrillic runs.
-    '\u0432\u0402',
-    `[\u0412\u0413\u0420\u0421][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0\u00b5][\u0412\u0413\u0420\u0421]`,
-    '\u0413\u045e\u0412\u0402\u0412.[A-Za-z ]',
-    // `à`, `á` and the no-break space itself in Windows-1252, including the no-break space lost to a space.
-    '\u00c3[\u00a0\u00a1]',
-    '[a-z]\\s?[\u00c3\u00c2] ',
-    '^[\u00c3\u00c2] ',
-    // `Â` before the very character it came from.
-    `[a-z.,?!${END_PUNCTUATION}]\u00c2[ ${START_PUNCTUATION}${END_PUNCTUATION}]`,
-    // Windows-1253.
-    '\u03b2\u20ac[\u2122\u00a0\u0386\u00ad\u00ae\u00b0]',
-    `[\u0392\u0393\u039e\u039f][${C1}${BAD}${START_PUNCTUATION}${END_PUNCTUATION}${CURRENCY}\u00b0][\u0392\u0393\u039e\u039f]`,
-    // Windows-1257.
-    '\u0101\u20ac'
-].join('|'), 'u');
-/** True when `text` holds a character sequence typical of mis-decoded UTF-8 (ftfy's `is_bad`). */
-function looksBad(text) {
-    return BADNESS.test(text);
-}
-/**
- * What the bytes 0x80-0xFF read as in each legacy encoding (Python's codecs; bytes an encoding
- * leaves undefined read as Latin-1, the "sloppy" way Windows programs do). Spelled out rather
- * than taken from TextDecoder: Node's decoder reads windows-1252 as Latin-1, and builds
- * without full ICU have none of the others.
- */
-const UPPER_HALVES = {
-    WINDOWS_1252: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ',
-    WINDOWS_1251: 'ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u0098™љ›њќћџ\u00a0ЎўЈ¤Ґ¦§Ё©Є«¬\u00ad®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя',
-    WINDOWS_1250: '€\u0081‚\u0083„…†‡\u0088‰Š‹ŚŤŽŹ\u0090‘’“”•–—\u0098™š›śťžź\u00a0ˇ˘Ł¤Ą¦§¨©Ş«¬\u00ad®Ż°±˛ł´µ¶·¸ąş»Ľ˝ľżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
-    WINDOWS_1253: '€\u0081‚ƒ„…†‡\u0088‰\u008a‹\u008c\u008d\u008e\u008f\u0090‘’“”•–—\u0098™\u009a›\u009c\u009d\u009e\u009f\u00a0΅Ά£¤¥¦§¨©ª«¬\u00ad®―°±²³΄µ¶·ΈΉΊ»Ό½ΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡÒΣΤΥΦΧΨΩΪΫάέήίΰαβγδεζηθικλμνξοπρςστυφχψωϊϋόύώÿ',
-    WINDOWS_1254: '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008d\u008e\u008f\u0090‘’“”•–—˜™š›œ\u009d\u009eŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏĞÑÒÓÔÕÖ×ØÙÚÛÜİŞßàáâãäåæçèéêëìíîïğñòóôõö÷øùúûüışÿ',
-    WINDOWS_1257: '€\u0081‚\u0083„…†‡\u0088‰\u008a‹\u008c¨ˇ¸\u0090‘’“”•–—\u0098™\u009a›\u009c¯˛\u009f\u00a0¡¢£¤¥¦§Ø©Ŗ«¬\u00ad®Æ°±²³´µ¶·ø¹ŗ»¼½¾æĄĮĀĆÄÅĘĒČÉŹĖĢĶĪĻŠŃŅÓŌÕÖ×ŲŁŚŪÜŻŽßąįāćäåęēčéźėģķīļšńņóōõö÷ųłśūüżž˙',
-    ISO_8859_2: '\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0Ą˘Ł¤ĽŚ§¨ŠŞŤŹ\u00adŽŻ°ą˛ł´ľśˇ¸šşťź˝žżŔÁÂĂÄĹĆÇČÉĘËĚÍÎĎĐŃŇÓÔŐÖ×ŘŮÚŰÜÝŢßŕáâăäĺćçčéęëěíîďđńňóôőö÷řůúűüýţ˙',
-    MAC_ROMAN: 'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ',
-    CP437: 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
-};
-function legacyEncoding(name, upperHalf, { sloppy, restoresA0 }) {
-    const toByte = new Map();
-    Array.from(upperHalf).forEach((char, i) => {
-        const byte = 0x80 + i;
-        if (!toByte.has(char.codePointAt(0)))
-            toByte.set(char.codePointAt(0), byte);
-    });
-    if (sloppy) {
-        // Latin-1 too: a C1 control is the byte itself (Latin-1 and Windows-1252 text mixed up).
-        for (let byte = 0x80; byte <= 0x9f; byte++)
-            if (!toByte.has(byte))
-                toByte.set(byte, byte);
-        // ftfy's sloppy codecs write U+FFFD as byte 0x1A, so lossy sequences can still be located.
-        toByte.set(0xfffd, 0x1a);
-    }
-    return { name, sloppy, restoresA0, toByte };
-}
-/** The encodings UTF-8 is most often mistaken for, in the order they are tried (ftfy's order). */
-const LEGACY_ENCODINGS = [
-    legacyEncoding('Windows-1252', UPPER_HALVES.WINDOWS_1252, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1251', UPPER_HALVES.WINDOWS_1251, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1250', UPPER_HALVES.WINDOWS_1250, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1253', UPPER_HALVES.WINDOWS_1253, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1254', UPPER_HALVES.WINDOWS_1254, { sloppy: true, restoresA0: true }),
-    legacyEncoding('Windows-1257', UPPER_HALVES.WINDOWS_1257, { sloppy: true, restoresA0: true }),
-    legacyEncoding('ISO-8859-2', UPPER_HALVES.ISO_8859_2, { sloppy: false, restoresA0: true }),
-    // In MacRoman `– ` (en dash, space) would pass for a lost 0xA0.
-    legacyEncoding('MacRoman', UPPER_HALVES.MAC_ROMAN, { sloppy: false, restoresA0: false }),
-    legacyEncoding('code page 437', UPPER_HALVES.CP437, { sloppy: false, restoresA0: true })
-];
-/** `text` as bytes of `encoding`, or undefined when a character has no byte there. */
-function encodeLegacy(text, encoding) {
-    const bytes = [];
-    for (const char of text) {
-        const codePoint = char.codePointAt(0);
-        if (codePoint < 0x80) {
-            bytes.push(codePoint);
-            continue;
-        }
-        const byte = encoding.toByte.get(codePoint);
-        if (byte === undefined)
-            return undefined;
-        bytes.push(byte);
-    }
-    return bytes;
-}
-const isContinuation = (byte) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
-/** Continuation bytes likely to sit next to a no-break space that became a space (not 0x85, 0xA0). */
-const isLikelyNearSpace = (byte) => isContinuation(byte) && byte !== 0x85 && byte !== 0xa0;
-/** Lead bytes whose sequence with 0xA0 is a likely character: U+A0, `à`, `Š`, `Π`, `Р`, `٠`. */
-const A0_LEADS = [0xc2, 0xc3, 0xc5, 0xce, 0xd0, 0xd9];
-/** Portuguese words that follow `Ã ` when it was `à` glued to them (`àquele`, `às`). */
-const GLUED_AFTER_A_GRAVE = ['quele', 'quela', 'quilo', 's '];
-/**
- * `Ã ` (bytes C3 20) was usually `à` followed by a space whose no-break byte was lost with it,
- * so `à` gets its 0xA0 back and the space stays, as in ftfy's `fix_a_grave`; except where the
- * next word shows they were glued (Portuguese `às`, `àquele`).
- */
-function keepSpaceAfterAGrave(bytes) {
-    const out = [];
-    for (let i = 0; i < bytes.length; i++) {
-        out.push(bytes[i]);
-        if (bytes[i] !== 0xc3 || bytes[i + 1] !== 0x20 || bytes[i + 2] === 0x20)
-            continue;
-        const next = String.fromCharCode(...bytes.slice(i + 2, i + 7));
-        if (!GLUED_AFTER_A_GRAVE.some((word) => next.startsWith(word)))
-            out.push(0xa0);
-    }
-    return out;
-}
-/**
- * Puts back the 0xA0 bytes that a Windows program turned into spaces inside UTF-8 sequences
- * (`Ã ` for `à`, `Å ` for `Š`), the way ftfy's `restore_byte_a0` does: only after lead bytes whose
- * 0xA0 sequence is a likely character.
- */
-function restoreByteA0(bytes) {
-    const out = keepSpaceAfterAGrave(bytes);
-    for (let i = 0; i < out.length; i++) {
-        const byte = out[i];
-        if (A0_LEADS.includes(byte) && out[i + 1] === 0x20)
-            out[i + 1] = 0xa0;
-        else if ((byte === 0xe2 || byte === 0xe3) && out[i + 1] === 0x20 && isLikelyNearSpace(out[i + 2]))
-            out[i + 1] = 0xa0;
-        else if (byte >= 0xe0 && byte <= 0xe3 && isLikelyNearSpace(out[i + 1]) && out[i + 2] === 0x20)
-            out[i + 2] = 0xa0;
-        else if (byte === 0xf0) {
-            const tail = [out[i + 1], out[i + 2], out[i + 3]];
-            const spaces = tail.filter((b) => b === 0x20).length;
-            if (spaces === 1 && tail.every((b) => b === 0x20 || isContinuation(b)))
-                out[i + 1 + tail.indexOf(0x20)] = 0xa0;
-        }
-    }
-    return out;
-}
-/**
- * Decodes UTF-8 strictly, except for what mojibake really contains: CESU-8 surrogate pairs and
- * Java's `C0 80`, and sequences that lost bytes to U+FFFD (`0x1A` here) or, once, to `?`, which
- * become U+FFFD. Undefined when the bytes are not such UTF-8.
- */
-function decodeUtf8Variant(bytes, lossy) {
-    let out = '';
-    let i = 0;
-    while (i < bytes.length) {
-        const lead = bytes[i];
-        if (lead === 0x1a && lossy) {
-            out += '\ufffd';
-            i++;
-            continue;
-        }
-        if (lead < 0x80) {
-            out += String.fromCharCode(lead);
-            i++;
-            continue;
-        }
-        if (lead === 0xc0 && bytes[i + 1] === 0x80) {
-            out += '\u0000';
-            i += 2;
-            continue;
-        }
-        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-        if (length === 0)
-            return undefined;
-        const tail = bytes.slice(i + 1, i + length);
-        if (tail.length < length - 1)
-            return undefined;
-        if (tail.every(isContinuation)) {
-            let codePoint = lead & (0xff >> (length + 1));
-            for (const byte of tail)
-                codePoint = (codePoint << 6) | (byte & 0x3f);
-            const minimum = [0, 0, 0x80, 0x800, 0x10000][length];
-            if (codePoint < minimum || codePoint > 0x10ffff)
-                return undefined;
-            if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
-                // CESU-8: a high surrogate must be followed by an encoded low surrogate.
-                const next = bytes.slice(i + 3, i + 6);
-                if (next[0] !== 0xed || !isContinuation(next[1]) || !isContinuation(next[2]))
-                    return undefined;
-                const low = 0xd000 | ((next[1] & 0x3f) << 6) | (next[2] & 0x3f);
-                if (low < 0xdc00 || low > 0xdfff)
-                    return undefined;
-                out += String.fromCharCode(codePoint, low);
-                i += 6;
-                continue;
-            }
-            if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
-                return undefined;
-            out += String.fromCodePoint(codePoint);
-            i += length;
-            continue;
-        }
-        // A sequence that lost some bytes: lost bytes are 0x1A, at most one is `?` (never the last of
-        // a two-byte sequence from other leads than C2/C3, where `?` is too common).
-        const lost = tail.filter((byte) => byte === 0x1a || byte === 0x3f);
-        const questionMarks = tail.filter((byte) => byte === 0x3f).length;
-        const shapeOk = tail.every((byte) => byte === 0x1a || byte === 0x3f || isContinuation(byte));
-        const questionOk = questionMarks <= 1 && (length > 2 || questionMarks === 0 || lead === 0xc2 || lead === 0xc3);
-        if (!lossy || !shapeOk || lost.length === 0 || !questionOk)
-            return undefined;
-        out += '\ufffd';
-        i += length;
-    }
-    return out;
-}
-/** Bytes of `encoding` read as the UTF-8 they probably were. */
-function redecode(bytes, encoding) {
-    return decodeUtf8Variant(encoding.restoresA0 ? restoreByteA0(bytes) : bytes, encoding.sloppy);
-}
-/** One round of repair of a whole line: the first legacy encoding that gives back valid UTF-8. */
-function fixWholeLine(line) {
-    for (const encoding of LEGACY_ENCODINGS) {
-        const bytes = encodeLegacy(line, encoding);
-        if (!bytes)
-            continue;
-        const fixed = redecode(bytes, encoding);
-        if (fixed !== undefined && fixed !== line)
-            return { fixed, encoding: encoding.name };
-    }
-    return undefined;
-}
-/**
- * Runs of characters that, read as bytes of `encoding`, form complete multi-byte UTF-8
- * sequences: the parts of a mixed text that may have been mis-decoded (ftfy's
- * `decode_inconsistent_utf8`). A run right after another continuation byte is skipped, so a few
- * characters are never "fixed" out of a bigger garble.
- */
-function utf8LookingRuns(chars, encoding) {
-    const byteAt = (i) => {
-        if (i < 0 || i >= chars.length)
-            return undefined;
-        const codePoint = chars[i].codePointAt(0);
-        return codePoint < 0x80 ? codePoint : encoding.toByte.get(codePoint);
-    };
-    const sequenceAt = (i) => {
-        const lead = byteAt(i);
-        if (lead === undefined)
-            return 0;
-        const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-        if (length === 0)
-            return 0;
-        for (let k = 1; k < length; k++) {
-            const byte = byteAt(i + k);
-            // A space may stand for a lost 0xA0 byte, where restoreByteA0 would put it back.
-            const lostA0 = encoding.restoresA0 && byte === 0x20 && length === 2 && A0_LEADS.includes(lead);
-            if (!isContinuation(byte) && !lostA0)
-                return 0;
-        }
-        return length;
-    };
-    const runs = [];
-    let i = 0;
-    while (i < chars.length) {
-        let length = sequenceAt(i);
-        if (length === 0 || isContinuation(byteAt(i - 1))) {
-            i++;
-            continue;
-        }
-        const start = i;
-        while (length > 0) {
-            i += length;
-            length = sequenceAt(i);
-        }
-        runs.push({ start, end: i });
-    }
-    return runs;
-}
-/**
- * Widens `[start, end)` of `chars` to whole words, at most `max` characters each way. Only ASCII
- * whitespace ends a word: a no-break space is often part of the damage.
- */
-function widenToWords(chars, start, end, max = 30) {
-    const isSpace = (char) => char === ' ' || char === '\t' || char === '\r';
-    let from = start;
-    while (from > 0 && start - from < max && !isSpace(chars[from - 1]))
-        from--;
-    let to = end;
-    while (to < chars.length && to - end < max && !isSpace(chars[to]))
-        to++;
-    return { start: from, end: to };
-}
-/** The mojibake in one line, if any: first the whole line re-decoded, then its UTF-8-looking runs. */
-function mojibakeInLine(line) {
-    if (!looksBad(line))
-        return undefined;
-    let current = line;
-    let firstEncoding;
-    let layers = 0;
-    // Text can be mis-decoded more than once (`Ã¢â‚¬â„¢`); three rounds cover what occurs.
-    while (layers < 3 && looksBad(current)) {
-        const step = fixWholeLine(current);
-        if (!step)
-            break;
-        firstEncoding ??= step.encoding;
-        current = step.fixed;
-        layers++;
-    }
-    if (firstEncoding !== undefined) {
-        const before = Array.from(line);
-        const after = Array.from(current);
-        let prefix = 0;
-        while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix])
-            prefix++;
-        let suffix = 0;
-        while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
-            suffix++;
-        const wide = widenToWords(before, prefix, before.length - suffix);
-        const grownLeft = prefix - wide.start;
-        const grownRight = wide.end - (before.length - suffix);
-        return {
-            snippet: before.slice(wide.start, wide.end).join(''),
-            fixed: after.slice(prefix - grownLeft, after.length - suffix + grownRight).join(''),
-            encoding: firstEncoding,
-            layers
-        };
-    }
-    const chars = Array.from(line);
-    for (const encoding of LEGACY_ENCODINGS) {
-        for (const run of utf8LookingRuns(chars, encoding)) {
-            const text = chars.slice(run.start, run.end).join('');
-            if (!looksBad(text))
-                continue;
-            const bytes = encodeLegacy(text, encoding);
-            const fixed = bytes && redecode(bytes, encoding);
-            if (fixed === undefined || fixed === text)
-                continue;
-            const wide = widenToWords(chars, run.start, run.end);
-            return {
-                snippet: chars.slice(wide.start, wide.end).join(''),
-                fixed: chars.slice(wide.start, run.start).join('') + fixed + chars.slice(run.end, wide.end).join(''),
-                encoding: encoding.name,
-                layers: 1
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * The first stretch of mojibake in `text` with its probable repair, or undefined. Precise by
- * design: it needs both a badness pattern and a re-encoding that yields valid UTF-8.
- */
-function findMojibake(text) {
-    // Nearly all text is ASCII or ordinary accented text; the pattern test rules it out quickly.
-    if (!/[\u0080-\u{10ffff}]/u.test(text) || !looksBad(text))
-        return undefined;
-    for (const line of text.split('\n')) {
-        const hit = mojibakeInLine(line);
-        if (hit)
-            return hit;
-    }
-    return undefined;
-}
-/** Names of the invisible formatting characters the check reports. */
-const INVISIBLE_NAMES = {
-    0x200b: 'zero-width space',
-    0x200c: 'zero-width non-joiner',
-    0x200d: 'zero-width joiner',
-    0x200e: 'left-to-right mark',
-    0x200f: 'right-to-left mark',
-    0x202a: 'left-to-right embedding',
-    0x202b: 'right-to-left embedding',
-    0x202c: 'pop directional formatting',
-    0x202d: 'left-to-right override',
-    0x202e: 'right-to-left override',
-    0x2066: 'left-to-right isolate',
-    0x2067: 'right-to-left isolate',
-    0x2068: 'first strong isolate',
-    0x2069: 'pop directional isolate',
-    0xfeff: 'byte-order mark'
-};
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
-/** C0 controls other than tab, line feed and carriage return; DEL; C1 controls. */
-// eslint-disable-next-line no-control-regex -- control characters are what this looks for
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
-const REPLACEMENT = /\ufffd/gu;
-/** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
-const LONE_SURROGATE = /\p{Cs}/gu;
-/** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
-const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
-function isWantedJoiner(text, index) {
-    const before = Array.from(text.slice(Math.max(0, index - 2), index)).pop();
-    const after = Array.from(text.slice(index + 1, index + 3))[0];
-    return before !== undefined && after !== undefined && JOINABLE.test(before) && JOINABLE.test(after);
-}
-/** `U+200B`-style name of a code point. */
-function codePointName(codePoint) {
-    return 'U+' + codePoint.toString(16).toUpperCase().padStart(4, '0');
-}
-/** Shows the invisible characters of `text` as `<U+200B>`, so an excerpt can be read. */
-function makeVisible(text) {
-    // eslint-disable-next-line no-control-regex -- control characters are what it shows
-    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu, (char) => `<${codePointName(char.codePointAt(0))}>`);
-}
-/** A short excerpt of `text` around `index`, invisible characters shown. */
-function excerptAround(text, index) {
-    // Never cut a surrogate pair: half of one would show as damage that is not there.
-    const splitsPair = (at) => /[\ud800-\udbff]/.test(text.charAt(at - 1)) && /[\udc00-\udfff]/.test(text.charAt(at));
-    let start = Math.max(0, index - 40);
-    if (splitsPair(start))
-        start--;
-    let end = Math.min(text.length, index + 40);
-    if (splitsPair(end))
-        end++;
-    return (start > 0 ? '…' : '') + (0,engine_text/* truncate */.xv)(makeVisible(text.slice(start, end)), 100);
-}
-/** Distinct code points of the matches of `pattern` in `text`, with the count and the first index. */
-function occurrences(text, pattern, keep = () => true) {
-    let count = 0;
-    let first = -1;
-    const codePoints = [];
-    for (const match of text.matchAll(pattern)) {
-        if (!keep(match.index))
-            continue;
-        count++;
-        if (first < 0)
-            first = match.index;
-        const codePoint = match[0].codePointAt(0);
-        if (!codePoints.includes(codePoint))
-            codePoints.push(codePoint);
-    }
-    return { count, first, codePoints };
-}
-const plural = (count, one, many = one + 's') => `${count} ${count === 1 ? one : many}`;
-/** What a C1 control most likely was: the Windows-1252 character with the same byte. */
-function c1Meaning(codePoint) {
-    if (codePoint < 0x80 || codePoint > 0x9f)
-        return undefined;
-    const char = Array.from(UPPER_HALVES.WINDOWS_1252)[codePoint - 0x80];
-    return char.codePointAt(0) === codePoint ? undefined : char;
-}
-function checkText(field, text, line, emit, counts) {
-    const mojibake = findMojibake(text);
-    if (mojibake) {
-        counts.mojibake++;
-        const how = mojibake.layers > 1 ? `decoded as ${mojibake.encoding} ${mojibake.layers} times over` : `decoded as ${mojibake.encoding}`;
-        emit({
-            line,
-            field,
-            message: `mojibake in \`${field}\`: \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 60)}\` looks like UTF-8 ${how}; it probably should read \`${(0,engine_text/* truncate */.xv)(makeVisible(mojibake.fixed), 60)}\``,
-            excerpt: (0,engine_text/* truncate */.xv)(makeVisible(mojibake.snippet), 120)
-        });
-    }
-    const replacement = occurrences(text, REPLACEMENT);
-    if (replacement.count > 0) {
-        counts.replacement++;
-        emit({
-            line,
-            field,
-            message: `${plural(replacement.count, 'replacement character')} (U+FFFD, \`\ufffd\`) in \`${field}\`: the text was decoded with errors somewhere upstream and the original characters are lost`,
-            excerpt: excerptAround(text, replacement.first)
-        });
-    }
-    const surrogate = occurrences(text, LONE_SURROGATE);
-    if (surrogate.count > 0) {
-        counts.surrogate++;
-        emit({
-            line,
-            field,
-            message: `${plural(surrogate.count, 'unpaired UTF-16 surrogate')} (${surrogate.codePoints.slice(0, 3).map(codePointName).join(', ')}) in \`${field}\`: half of a character, usually an emoji cut in the middle; it cannot be written as UTF-8`,
-            excerpt: excerptAround(text, surrogate.first)
-        });
-    }
-    // C1 controls inside mojibake are part of it and already reported.
-    const control = occurrences(text, CONTROL, (index) => !(mojibake && text.charCodeAt(index) >= 0x80));
-    if (control.count > 0) {
-        counts.control++;
-        const shown = control.codePoints.slice(0, 3).map((codePoint) => {
-            const meaning = c1Meaning(codePoint);
-            return meaning ? `${codePointName(codePoint)} (probably \`${meaning}\` from Windows-1252 read as Latin-1)` : codePointName(codePoint);
-        });
-        const more = control.codePoints.length > 3 ? ` and ${control.codePoints.length - 3} more` : '';
-        emit({
-            line,
-            field,
-            message: `${plural(control.count, 'control character')} in \`${field}\`: ${shown.join(', ')}${more}`,
-            excerpt: excerptAround(text, control.first)
-        });
-    }
-    const invisible = occurrences(text, INVISIBLE, (index) => {
-        const code = text.charCodeAt(index);
-        return !((code === 0x200c || code === 0x200d) && isWantedJoiner(text, index));
-    });
-    if (invisible.count > 0) {
-        counts.invisible++;
-        const names = invisible.codePoints.slice(0, 3).map((codePoint) => `${INVISIBLE_NAMES[codePoint]} ${codePointName(codePoint)}`);
-        const more = invisible.codePoints.length > 3 ? ` and ${invisible.codePoints.length - 3} more` : '';
-        const why = invisible.codePoints.some((codePoint) => BIDI.test(String.fromCodePoint(codePoint)))
-            ? 'bidirectional controls make text display in a different order than it is stored'
-            : 'invisible characters break matching, deduplication and tokenization';
-        emit({
-            line,
-            field,
-            message: `${plural(invisible.count, 'invisible formatting character')} in \`${field}\` (${names.join(', ')}${more}): ${why}`,
-            excerpt: excerptAround(text, invisible.first)
-        });
-    }
-}
-/**
- * Mojibake, U+FFFD, control characters, and zero-width or bidirectional formatting characters
- * in the text fields. One finding per kind per field per record.
- */
-const encodingCheck = {
-    id: 'encoding',
-    dimension: 'accuracy',
-    description: 'Mojibake (UTF-8 read as Latin-1, Windows-125x or MacRoman), U+FFFD replacement characters, control characters, zero-width and bidirectional formatting characters in text.',
-    defaultSeverity: 'warning',
-    defaults: {},
-    start(context) {
-        const counts = { mojibake: 0, replacement: 0, surrogate: 0, control: 0, invisible: 0 };
-        const fields = context.config.fields ?? context.textFields;
-        return {
-            record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields))
-                    checkText(field, text, record.line, emit, counts);
-            },
-            finish() {
-                return counts;
-            },
-            applicable: () => fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/format.ts
-
-
-/**
- * The configured patterns: `pattern` applied to each of `fields`, and `patterns`, a map of
- * field to pattern. `flags` applies to all. Patterns that do not compile are returned as problems.
- */
-function compilePatterns(config) {
-    const flags = (stringSetting(config, 'flags') ?? '').replace(/[gy]/g, '');
-    const wanted = [];
-    const pattern = stringSetting(config, 'pattern');
-    if (pattern !== undefined)
-        for (const field of stringListSetting(config, 'fields') ?? [])
-            wanted.push([field, pattern]);
-    const map = config.patterns;
-    if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
-        for (const [field, source] of Object.entries(map))
-            if (typeof source === 'string')
-                wanted.push([field, source]);
-    }
-    const patterns = [];
-    const problems = [];
-    const seen = new Map();
-    for (const [field, source] of wanted) {
-        if (!seen.has(source)) {
-            try {
-                seen.set(source, new RegExp(source, flags));
-            }
-            catch (error) {
-                seen.set(source, undefined);
-                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
-            }
-        }
-        const regex = seen.get(source);
-        if (regex)
-            patterns.push({ field, source, regex });
-    }
-    return { patterns, problems };
-}
-/** The text a scalar value is matched as; undefined for null, missing, lists and objects. */
-function scalarText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return undefined;
-}
-/** The start and the end of a long value: patterns often anchor at either. */
-function headAndTail(text) {
-    const chars = Array.from(text);
-    if (chars.length <= 110)
-        return text;
-    return chars.slice(0, 45).join('') + ' … ' + chars.slice(-60).join('');
-}
-/**
- * Values that do not match the configured regular expression of their field (GSM8K answers
- * ending in `#### <number>`, ids like `Mbpp/12`). Missing and null values are left to the
- * completeness checks.
- */
-const formatCheck = {
-    id: 'format',
-    dimension: 'accuracy',
-    description: 'Field values that do not match the regular expression configured for the field.',
-    defaultSeverity: 'error',
-    defaults: {
-        /** Values longer than this many characters are not matched, to bound the cost of a slow pattern. */
-        maxLength: 100000
-    },
-    start(context) {
-        const { patterns, problems } = compilePatterns(context.config);
-        const maxLength = numberSetting(context.config, 'maxLength', 100000);
-        const counts = new Map();
-        for (const { field } of patterns)
-            counts.set(field, { checked: 0, failed: 0 });
-        return {
-            record(record, emit) {
-                for (const { field, source, regex } of patterns) {
-                    const text = scalarText((0,engine_text/* valueAt */.fK)(record.fields, field));
-                    if (text === undefined || text.length > maxLength)
-                        continue;
-                    const count = counts.get(field);
-                    count.checked++;
-                    if (regex.test(text))
-                        continue;
-                    count.failed++;
-                    emit({ line: record.line, field, message: `\`${field}\` does not match the pattern \`${(0,engine_text/* truncate */.xv)(source, 80)}\``, excerpt: headAndTail(text) });
-                }
-            },
-            finish(emit) {
-                for (const problem of problems)
-                    emit({ message: problem, severity: 'error' });
-                return Object.fromEntries(counts);
-            },
-            applicable: () => patterns.length > 0 || problems.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/spans.ts
-/**
- * Keeps, of any overlapping spans, the one whose kind comes first in `rank` (then the earlier
- * one), and returns the kept spans in text order.
- */
-function dropOverlaps(spans, rank) {
-    const ordered = [...spans].sort((a, b) => rank.indexOf(a.kind) - rank.indexOf(b.kind) || a.start - b.start);
-    const kept = [];
-    for (const span of ordered) {
-        if (!kept.some((other) => span.start < other.end && other.start < span.end))
-            kept.push(span);
-    }
-    return kept.sort((a, b) => a.start - b.start);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/pii.ts
-/**
- * Rule-based detectors of personal data in free text: email addresses, phone numbers, payment
- * card numbers, IBANs, US social security numbers, IPv4 and IPv6 addresses.
- *
- * Every detector looks for a shape with a linear-time regular expression (no nested unbounded
- * quantifiers) and then validates the candidate in code (Luhn, mod-97, NANP and SSA rules), so
- * a number is only reported when it could really be one. Values that are real-shaped but
- * reserved for examples and documentation are returned with a `reserved` reason, so callers can
- * report them as information instead of a leak.
- */
-
-
-/** The kinds of personal data the detectors know. */
-const PII_KINDS = ['email', 'phone', 'credit-card', 'iban', 'ssn', 'ipv4', 'ipv6'];
-// ---------------------------------------------------------------------------------------------
-// Checksums and registries
-/** True when the digits pass the Luhn (mod 10) checksum used by payment card numbers. */
-function luhnValid(digits) {
-    if (!/^\d+$/.test(digits))
-        return false;
-    let sum = 0;
-    let double = false;
-    for (let i = digits.length - 1; i >= 0; i--) {
-        let digit = digits.charCodeAt(i) - 48;
-        if (double) {
-            digit *= 2;
-            if (digit > 9)
-                digit -= 9;
-        }
-        sum += digit;
-        double = !double;
-    }
-    return sum % 10 === 0;
-}
-/**
- * IBAN length per country, from the SWIFT IBAN registry (ISO 13616), including the countries
- * added up to 2024 (BI, DJ, FK, HN, LY, MN, NI, OM, RU, SD, SO, YE).
- */
-const IBAN_LENGTHS = {
-    AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29,
-    BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29,
-    ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
-    HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20,
-    LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19,
-    MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
-    PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24,
-    SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
-    YE: 30
-};
-/**
- * True when `iban` (compact, upper case) has its country's registry length and passes the
- * ISO 7064 mod-97-10 check.
- */
-function ibanValid(iban) {
-    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
-        return false;
-    if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length)
-        return false;
-    const rearranged = iban.slice(4) + iban.slice(0, 4);
-    // Digit by digit so the number never leaves the safe integer range.
-    let remainder = 0;
-    for (const char of rearranged) {
-        const code = char.charCodeAt(0);
-        const value = code <= 57 ? code - 48 : code - 55;
-        remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
-    }
-    return remainder === 1;
-}
-/** Card brands by issuer prefix (IIN ranges) with the lengths each issues. */
-const CARD_BRANDS = [
-    { brand: 'Visa', prefixes: ['4'], lengths: [13, 16, 19] },
-    { brand: 'Mastercard', prefixes: [[51, 55], [2221, 2720]], lengths: [16] },
-    { brand: 'American Express', prefixes: ['34', '37'], lengths: [15] },
-    { brand: 'Discover', prefixes: ['6011', [644, 649], '65', [622126, 622925]], lengths: [16, 17, 18, 19] },
-    { brand: 'Diners Club', prefixes: [[300, 305], '36', '38', '39', '3095'], lengths: [14, 15, 16, 17, 18, 19] },
-    { brand: 'JCB', prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] },
-    { brand: 'UnionPay', prefixes: ['62', '81'], lengths: [16, 17, 18, 19] },
-    { brand: 'Maestro', prefixes: ['5018', '5019', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '6799'], lengths: [13, 14, 15, 16, 17, 18, 19] },
-    { brand: 'Mir', prefixes: [[2200, 2204]], lengths: [16, 17, 18, 19] },
-    { brand: 'RuPay', prefixes: ['60', '508', '652', '653'], lengths: [16] },
-    { brand: 'Troy', prefixes: ['9792'], lengths: [16] },
-    // UATP, which includes the AirPlus corporate cards (1220...).
-    { brand: 'UATP', prefixes: ['1'], lengths: [15] }
-];
-/** The card brand whose issuer prefix and length fit `digits`, if any. */
-function cardBrand(digits) {
-    for (const { brand, prefixes, lengths } of CARD_BRANDS) {
-        if (!lengths.includes(digits.length))
-            continue;
-        for (const prefix of prefixes) {
-            if (typeof prefix === 'string') {
-                if (digits.startsWith(prefix))
-                    return brand;
-            }
-            else {
-                const width = String(prefix[0]).length;
-                const head = Number(digits.slice(0, width));
-                if (head >= prefix[0] && head <= prefix[1])
-                    return brand;
-            }
-        }
-    }
-    return undefined;
-}
-/**
- * True when `ssn` (`AAA-GG-SSSS` or nine digits) could have been issued: the SSA never issues
- * area 000, 666 or 900-999, group 00 or serial 0000.
- */
-function ssnValid(ssn) {
-    const digits = ssn.replace(/[- ]/g, '');
-    if (!/^\d{9}$/.test(digits))
-        return false;
-    const area = Number(digits.slice(0, 3));
-    return area !== 0 && area !== 666 && area < 900 && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
-}
-// ---------------------------------------------------------------------------------------------
-// Context
-/** Words that, just before a number, say it is a phone number. */
-const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|dial|contact|whatsapp|sms|text me|reach me|hotline)\b/i;
-const SSN_CONTEXT = /\b(?:ssn|ss#|social security|social-security|soc sec)\b/i;
-/** Words before a dotted quad that make it a version or section number, not an address. */
-const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|section|chapter|step|§)\.?\s*)$/i;
-const CONTEXT_WINDOW = 40;
-function contextBefore(text, start) {
-    return text.slice(Math.max(0, start - CONTEXT_WINDOW), start);
-}
-/** True when an arithmetic operator sits right before or after the span (`6000-600-150-1200-2000`). */
-function arithmeticAround(text, start, end) {
-    let before = start - 1;
-    while (before >= 0 && text[before] === ' ')
-        before--;
-    let after = end;
-    while (after < text.length && text[after] === ' ')
-        after++;
-    const previous = before >= 0 ? text[before] : '';
-    const next = after < text.length ? text[after] : '';
-    return /[=+*/×÷<>^]/.test(previous) || /[=+*/×÷<>^]/.test(next);
-}
-// ---------------------------------------------------------------------------------------------
-// Detectors
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
-/** `icon@2x.png` is a file name, not an address. */
-const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'css', 'js', 'ts', 'py', 'json', 'txt', 'pdf', 'zip']);
-const EXAMPLE_DOMAINS = /(?:^|\.)example\.(?:com|org|net)$|\.(?:example|test|invalid|localhost)$/;
-function findEmails(text, out) {
-    for (const match of text.matchAll(EMAIL)) {
-        const value = match[0];
-        const domain = value.slice(value.indexOf('@') + 1).toLowerCase();
-        const tld = domain.slice(domain.lastIndexOf('.') + 1);
-        if (FILE_EXTENSIONS.has(tld))
-            continue;
-        const start = match.index;
-        out.push({
-            kind: 'email',
-            start,
-            end: start + value.length,
-            value,
-            ...(EXAMPLE_DOMAINS.test(domain) ? { reserved: 'reserved example domain (RFC 2606)' } : {})
-        });
-    }
-}
-/**
- * North American numbers: optional `+1`/`1`, area code bare or in parentheses, exchange, line.
- * Separators are captured so the code can require them to be consistent.
- */
-const NANP = /(?<![\w+.\-/])(?:(\+?1)([-. ]?))?(?:\((\d{3})\)( ?)|(\d{3})([-. ]?))(\d{3})([-. ]?)(\d{4})(?!\w|[.\-/]\d)/g;
-/** Any `+` followed by digits and separators: international numbers, validated in code. */
-const INTERNATIONAL = /(?<![\w+])\+[1-9][\d\-. ()]{6,22}\d/g;
-function nanpCodeValid(code) {
-    return code[0] >= '2' && code[0] <= '9' && code.slice(1) !== '11';
-}
-function findPhones(text, out) {
-    for (const match of text.matchAll(NANP)) {
-        const [value, country, countrySep, parenArea, parenSep, bareArea, areaSep, exchange, lineSep, line] = match;
-        const start = match.index;
-        const end = start + value.length;
-        const area = parenArea ?? bareArea;
-        if (area === undefined || exchange === undefined || line === undefined)
-            continue;
-        if (country === '1' && countrySep === '')
-            continue; // 11 digits glued: an id, not a number
-        let strong;
-        if (parenArea !== undefined) {
-            // `(425) 882-9090`, `(425)882-9090`; `(425) 8829090` needs context.
-            strong = lineSep !== '' && (lineSep !== ' ' || parenSep === ' ');
-        }
-        else {
-            if (areaSep !== lineSep && !(areaSep === ' ' && lineSep === ''))
-                continue;
-            // Dashes and dots are phone separators; spaces or nothing also fit lists of numbers.
-            strong = (areaSep === '-' || areaSep === '.') || (country !== undefined && country.startsWith('+') && areaSep !== '');
-        }
-        if (arithmeticAround(text, start, end))
-            continue;
-        const context = PHONE_CONTEXT.test(contextBefore(text, start));
-        const valid = nanpCodeValid(area) && nanpCodeValid(exchange);
-        // A labelled, phone-shaped placeholder like `Phone: (123) 456-7891` still reads as a phone.
-        if (!(valid ? strong || context : strong && context))
-            continue;
-        const fictional = exchange === '555' && line.startsWith('01');
-        out.push({
-            kind: 'phone',
-            start,
-            end,
-            value,
-            ...(fictional ? { reserved: 'fictional 555-01XX number' } : {})
-        });
-    }
-    for (const match of text.matchAll(INTERNATIONAL)) {
-        const value = match[0];
-        const start = match.index;
-        // North American numbers were read above, with their own rules.
-        if (value.startsWith('+1') || /[-. ]{2}|\(\)/.test(value))
-            continue;
-        const digits = value.replace(/\D/g, '');
-        if (digits.length < 8 || digits.length > 15)
-            continue;
-        const end = start + value.length;
-        if (/\w/.test(text[end] ?? '') || arithmeticAround(text, start, end))
-            continue;
-        // After a number, `+` is an operator (`5 +44 20`), not a country code.
-        if (/[\d)]\s*$/.test(text.slice(Math.max(0, start - 4), start)))
-            continue;
-        // A bare `+4420...` run is a number or an id unless something says it is a phone.
-        if (!/[-. ()]/.test(value) && !PHONE_CONTEXT.test(contextBefore(text, start)))
-            continue;
-        out.push({ kind: 'phone', start, end, value });
-    }
-}
-/** 13-19 digits, optionally in groups separated by spaces or dashes. */
-const CARD = /(?<![\w.\-/+,])\d(?:[ -]?\d){12,18}(?!\w|[.,\-/]\d)/g;
-function findCards(text, out) {
-    for (const match of text.matchAll(CARD)) {
-        const separators = new Set(match[0].replace(/\d/g, ''));
-        if (separators.size > 1)
-            continue;
-        const [separator] = separators;
-        const groups = separator === undefined ? [match[0]] : match[0].split(separator);
-        if (separator !== undefined && groups.some((group) => group.length < 3 || group.length > 6))
-            continue;
-        // The greedy match may have taken a following group (`4012 8888 8888 1881 123`): drop
-        // trailing groups until a valid number is left.
-        for (let count = groups.length; count >= 1; count--) {
-            const value = groups.slice(0, count).join(separator ?? '');
-            const digits = value.replace(/\D/g, '');
-            if (digits.length < 13)
-                break;
-            if (cardBrand(digits) === undefined || !luhnValid(digits))
-                continue;
-            const start = match.index;
-            if (!arithmeticAround(text, start, start + value.length))
-                out.push({ kind: 'credit-card', start, end: start + value.length, value });
-            break;
-        }
-    }
-}
-/** A country code and check digits; the rest is read in code, by the country's length. */
-const IBAN_START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?=[ -]?[A-Z0-9])/g;
-function findIbans(text, out) {
-    for (const match of text.matchAll(IBAN_START)) {
-        const start = match.index;
-        const length = IBAN_LENGTHS[match[0].slice(0, 2)];
-        if (length === undefined)
-            continue;
-        let compact = match[0];
-        let position = start + 4;
-        const separator = text[position] === ' ' || text[position] === '-' ? text[position] : '';
-        if (separator === '') {
-            // Compact: `DE89370400440532013000`.
-            const body = text.slice(position, position + length - 4);
-            if (!/^[A-Z0-9]*$/.test(body))
-                continue;
-            compact += body;
-            position += body.length;
-        }
-        else {
-            // Printed in groups of four (`DE89 3704 0044 0532 0130 00`); only the last may be short.
-            while (compact.length < length && text[position] === separator) {
-                const group = /^[A-Z0-9]{1,4}/.exec(text.slice(position + 1, position + 5));
-                if (group === null)
-                    break;
-                compact += group[0];
-                position += 1 + group[0].length;
-                if (group[0].length < 4)
-                    break;
-            }
-        }
-        if (compact.length !== length || /[A-Za-z0-9]/.test(text[position] ?? ''))
-            continue;
-        if (!ibanValid(compact))
-            continue;
-        out.push({ kind: 'iban', start, end: position, value: text.slice(start, position) });
-    }
-}
-const SSN = /(?<![\w.\-/+])(\d{3})([- ]?)(\d{2})\2(\d{4})(?!\w|[.\-/]\d)/g;
-/** SSNs printed in advertising and examples; the SSA voided 078-05-1120 and 219-09-9999. */
-const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
-function findSsns(text, out) {
-    for (const match of text.matchAll(SSN)) {
-        const value = match[0];
-        const start = match.index;
-        if (!ssnValid(value))
-            continue;
-        // Nine bare or space-separated digits are as likely a count or an id: they need context.
-        if (match[2] !== '-' && !SSN_CONTEXT.test(contextBefore(text, start)))
-            continue;
-        if (arithmeticAround(text, start, start + value.length))
-            continue;
-        out.push({
-            kind: 'ssn',
-            start,
-            end: start + value.length,
-            value,
-            ...(SAMPLE_SSNS.has(value.replace(/\D/g, '')) ? { reserved: 'well-known sample number' } : {})
-        });
-    }
-}
-/** A dotted quad; not one inside a longer dotted or comma-separated run of numbers (`1.2.3.4,5`). */
-const IPV4 = /(?<![\w.-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w-]|\.[\d.]|,\d)/g;
-/** Public resolvers that appear in every networking tutorial (`ping 8.8.8.8`). */
-const PUBLIC_RESOLVERS = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
-/** Why an IPv4 address is not a public host address, when it is not. */
-function reservedIpv4(octets) {
-    const [a, b, c] = octets;
-    if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
-        return 'documentation range (RFC 5737)';
-    }
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
-        return 'private range (RFC 1918)';
-    if (a === 127)
-        return 'loopback address';
-    if (a === 0)
-        return 'unspecified address';
-    if (a === 169 && b === 254)
-        return 'link-local address';
-    if (a >= 224)
-        return 'multicast, reserved or netmask value';
-    if (PUBLIC_RESOLVERS.has(octets.join('.')))
-        return 'well-known public DNS resolver';
-    return undefined;
-}
-function findIpv4s(text, out) {
-    for (const match of text.matchAll(IPV4)) {
-        const parts = match.slice(1, 5);
-        if (parts.some((part) => part.length > 1 && part.startsWith('0')))
-            continue;
-        const octets = parts.map(Number);
-        if (octets.some((octet) => octet > 255))
-            continue;
-        const start = match.index;
-        if (VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start)))
-            continue;
-        const reserved = reservedIpv4(octets);
-        out.push({ kind: 'ipv4', start, end: start + match[0].length, value: match[0], ...(reserved ? { reserved } : {}) });
-    }
-}
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\w)/g;
-/** Why an IPv6 address is not a public host address, when it is not. */
-function reservedIpv6(address) {
-    const lower = address.toLowerCase();
-    if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:'))
-        return 'documentation range (RFC 3849)';
-    if (/^fe[89ab]/.test(lower))
-        return 'link-local address';
-    if (/^f[cd]/.test(lower))
-        return 'unique local (private) address';
-    if (lower.startsWith('ff'))
-        return 'multicast address';
-    if (/^[0:]*1?$/.test(lower))
-        return 'loopback or unspecified address';
-    return undefined;
-}
-function findIpv6s(text, out) {
-    for (const match of text.matchAll(IPV6)) {
-        const value = match[0];
-        if (!(0,external_node_net_namespaceObject.isIPv6)(value))
-            continue;
-        const groups = value.split(':').filter((group) => group !== '');
-        // `1::2` is a Python slice and `::1` says nothing about anyone; a real address has more
-        // groups, or starts with a full four-digit prefix (`fe80::1`, `2001:db8::`).
-        const first = value.split(':')[0];
-        if (groups.length < 3 && !(value.includes('::') && groups.length >= 2 && first.length === 4 && /\d/.test(first)))
-            continue;
-        const start = match.index;
-        const reserved = reservedIpv6(value);
-        out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
-    }
-}
-const DETECTORS = [
-    ['email', findEmails, /@/],
-    ['iban', findIbans, /[A-Z]{2}\d{2}/],
-    ['credit-card', findCards, /\d{4}/],
-    ['ssn', findSsns, /\d{3}/],
-    ['phone', findPhones, /\d\d/],
-    ['ipv4', findIpv4s, /\d\.\d/],
-    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
-];
-/**
- * The personal data in `text`, in order of position. Overlapping candidates are resolved in
- * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
- */
-function findPii(text, kinds = new Set(PII_KINDS)) {
-    const found = [];
-    for (const [kind, detect, hint] of DETECTORS) {
-        if (kinds.has(kind) && hint.test(text))
-            detect(text, found);
-    }
-    return dropOverlaps(found, DETECTORS.map(([kind]) => kind));
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/secrets.ts
-/**
- * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
- * prefix, private key blocks, JSON Web Tokens, and `password=`/`api_key=` assignments whose
- * value looks random. Every pattern is linear-time; values are checked in code (JWT headers are
- * decoded, generic values must have enough entropy).
- */
-
-/** The kinds of credentials the detectors know; on overlap the earlier kind wins. */
-const SECRET_KINDS = [
-    'aws-access-key-id',
-    'aws-secret-key',
-    'github-token',
-    'openai-key',
-    'anthropic-key',
-    'slack-token',
-    'slack-webhook',
-    'google-api-key',
-    'stripe-key',
-    'private-key',
-    'jwt',
-    'generic-secret'
-];
-/** What a report calls each kind. */
-const SECRET_LABELS = {
-    'aws-access-key-id': 'AWS access key id',
-    'aws-secret-key': 'AWS secret access key',
-    'github-token': 'GitHub token',
-    'openai-key': 'OpenAI API key',
-    'anthropic-key': 'Anthropic API key',
-    'slack-token': 'Slack token',
-    'slack-webhook': 'Slack webhook URL',
-    'google-api-key': 'Google API key',
-    'stripe-key': 'Stripe live key',
-    'private-key': 'private key block',
-    jwt: 'JSON Web Token',
-    'generic-secret': 'hard-coded password or API key'
-};
-/** Shannon entropy of `value` in bits per character. */
-function shannonEntropy(value) {
-    if (value.length === 0)
-        return 0;
-    const counts = new Map();
-    for (const char of value)
-        counts.set(char, (counts.get(char) ?? 0) + 1);
-    let entropy = 0;
-    for (const count of counts.values()) {
-        const p = count / value.length;
-        entropy -= p * Math.log2(p);
-    }
-    return entropy;
-}
-/** True when `token` is a JWT: three base64url parts whose first decodes to JSON with `alg`. */
-function isJwt(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3)
-        return false;
-    try {
-        const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-        return header !== null && typeof header === 'object' && 'alg' in header && typeof header.alg === 'string';
-    }
-    catch {
-        return false;
-    }
-}
-/** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
-function looksRandom(value) {
-    return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
-}
-const PREFIXED = [
-    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
-    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-    // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
-    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
-    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
-    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
-    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
-    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
-];
-/** The header line; the block only counts when key material follows it. */
-const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
-const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}/;
-/** An AWS secret key: 40 base64 characters assigned to a name that says so. */
-const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
-/** `password = "..."`, `api_key: ...`, `"client_secret": "..."`: the name, then the value. */
-const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
-/** Placeholders and code that only look like values. */
-const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
-/** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
-const DEFAULT_MIN_ENTROPY = 3;
-function findPrefixed(text, out) {
-    for (const { kind, pattern, valid } of PREFIXED) {
-        for (const match of text.matchAll(pattern)) {
-            const value = match[0];
-            if (valid !== undefined && !valid(value))
-                continue;
-            out.push({
-                kind,
-                start: match.index,
-                end: match.index + value.length,
-                value,
-                ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
-            });
-        }
-    }
-}
-function findPrivateKeys(text, out) {
-    for (const match of text.matchAll(PRIVATE_KEY)) {
-        const bodyStart = match.index + match[0].length;
-        if (!KEY_MATERIAL.test(text.slice(bodyStart, bodyStart + 300).replace(/\\n|\s/g, '')))
-            continue;
-        // The block runs to its footer (a 4096-bit RSA key is about 3,200 characters).
-        const footer = /-----END [A-Z0-9 ]{0,40}-----/.exec(text.slice(bodyStart, bodyStart + 8000));
-        const end = footer !== null ? bodyStart + footer.index + footer[0].length : Math.min(text.length, bodyStart + 300);
-        out.push({ kind: 'private-key', start: match.index, end, value: text.slice(match.index, end) });
-    }
-}
-function findAssignments(text, out, minEntropy) {
-    for (const match of text.matchAll(AWS_SECRET)) {
-        const value = match[1];
-        if (!looksRandom(value))
-            continue;
-        const start = match.index + match[0].length - value.length;
-        out.push({
-            kind: 'aws-secret-key',
-            start,
-            end: start + value.length,
-            value,
-            ...(value.endsWith('EXAMPLEKEY') ? { reserved: 'AWS documentation example' } : {})
-        });
-    }
-    for (const match of text.matchAll(ASSIGNMENT)) {
-        const value = match[1].replace(/[.,;]+$/, '');
-        const start = match.index + match[0].length - match[1].length;
-        // A call (`password=input(...)`) or an attribute chain is code, not a value.
-        if (text[start + match[1].length] === '(' || PLACEHOLDER.test(value))
-            continue;
-        if (!/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < minEntropy)
-            continue;
-        out.push({ kind: 'generic-secret', start, end: start + value.length, value });
-    }
-}
-/** Cheap test that skips texts with no credential-shaped substring at all. */
-const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
-/**
- * The credentials in `text`, in order of position. A prefixed key inside an assignment is
- * reported once, under its specific kind.
- */
-function findSecrets(text, options = {}) {
-    if (!HINT.test(text))
-        return [];
-    const kinds = options.kinds ?? new Set(SECRET_KINDS);
-    const found = [];
-    findPrefixed(text, found);
-    findPrivateKeys(text, found);
-    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
-    return dropOverlaps(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/mask.ts
-/**
- * Masking of detected personal data and credentials, so that no report, annotation or log line
- * ever carries the value itself: only enough of it to find it again in the file.
- */
-
-
-
-/** Credential kinds whose first four characters are a public type prefix (`ghp_`, `AKIA`, `eyJh`). */
-const PREFIXED_SECRETS = new Set([
-    'aws-access-key-id',
-    'github-token',
-    'openai-key',
-    'anthropic-key',
-    'slack-token',
-    'google-api-key',
-    'stripe-key',
-    'jwt'
-]);
-function maskEmail(value) {
-    const at = value.lastIndexOf('@');
-    const local = value.slice(0, at);
-    const labels = value.slice(at + 1).split('.');
-    const maskedLocal = local.length > 1 ? `${local[0]}****${local[local.length - 1]}` : `${local}****`;
-    const tld = labels.length > 1 ? labels[labels.length - 1] : '';
-    return `${maskedLocal}@${labels[0][0] ?? ''}****${tld ? `.${tld}` : ''}`;
-}
-/** Every digit but the last `keep` becomes `*`; separators stay, so the shape is still readable. */
-function maskDigits(value, keep) {
-    let digitsLeft = value.replace(/\D/g, '').length;
-    let masked = '';
-    for (const char of value) {
-        if (/\d/.test(char)) {
-            masked += digitsLeft > keep ? '*' : char;
-            digitsLeft--;
-        }
-        else
-            masked += char;
-    }
-    return masked;
-}
-/**
- * The value as a report may show it: emails `m****z@g****.com` (first and last character of
- * the local part, first character of the domain, the TLD), cards `**** **** **** 1234`, IBANs
- * the country and the last four, SSNs `***-**-1234`, phones all digits but the last two,
- * IP addresses their first group. Credentials keep their 4-character public type prefix
- * (`ghp_****`, `AKIA****`); credentials without one (generic passwords, AWS secret keys) show
- * nothing, and private keys only their header line.
- */
-function mask(kind, value) {
-    const digits = value.replace(/\D/g, '');
-    switch (kind) {
-        case 'email':
-            return maskEmail(value);
-        case 'phone':
-            return maskDigits(value, 2);
-        case 'credit-card':
-            return `**** **** **** ${digits.slice(-4)}`;
-        case 'iban': {
-            const compact = value.replace(/[^A-Za-z0-9]/g, '');
-            return `${compact.slice(0, 2)}** **** ${compact.slice(-4)}`;
-        }
-        case 'ssn':
-            return `***-**-${digits.slice(-4)}`;
-        case 'ipv4':
-            return `${value.split('.')[0]}.***.***.***`;
-        case 'ipv6':
-            return `${value.split(':')[0]}:****`;
-        case 'private-key':
-            return `${value.split('-----')[1] !== undefined ? `-----${value.split('-----')[1]}-----` : ''} ****`.trim();
-        case 'slack-webhook':
-            return 'https://hooks.slack.com/services/****';
-        default:
-            return PREFIXED_SECRETS.has(kind) ? `${value.slice(0, 4)}****` : '****';
-    }
-}
-/**
- * Every piece of personal data or credential in `text`, whatever the checks' settings: an
- * excerpt must never show a value just because its kind is not being reported.
- */
-function sensitiveSpans(text) {
-    return [...findPii(text), ...findSecrets(text)].sort((a, b) => a.start - b.start);
-}
-/** `text` with every piece of personal data and every credential in it masked. */
-function maskAll(text) {
-    let masked = '';
-    let position = 0;
-    for (const span of sensitiveSpans(text)) {
-        if (span.start < position)
-            continue;
-        masked += text.slice(position, span.start) + mask(span.kind, span.value);
-        position = span.end;
-    }
-    return masked + text.slice(position);
-}
-/**
- * A short excerpt of `text` around `focus`, with every sensitive span in the window (and the
- * focus, unless `maskFocus` is false) replaced by its mask and whitespace collapsed, e.g.
- * `…write to m****z@g****.com for…`.
- */
-function maskedExcerpt(text, focus, spans, options = {}) {
-    const radius = options.radius ?? 30;
-    const others = spans.filter((span) => span.start !== focus.start || span.end !== focus.end);
-    const all = (options.maskFocus === false ? others : [...others, focus]).sort((a, b) => a.start - b.start);
-    let start = Math.max(0, focus.start - radius);
-    let end = Math.min(text.length, focus.end + radius);
-    // Widen the window to whole spans, so no value is cut in half and left partly readable.
-    for (const span of all) {
-        if (span.start < start && span.end > start)
-            start = span.start;
-        if (span.start < end && span.end > end)
-            end = span.end;
-    }
-    let excerpt = '';
-    let position = start;
-    for (const span of all) {
-        if (span.end <= position || span.start >= end)
-            continue;
-        if (span.start < position) {
-            // Overlaps a span already masked: hide the rest of it too.
-            excerpt += '****';
-        }
-        else
-            excerpt += text.slice(position, span.start) + mask(span.kind, span.value);
-        position = span.end;
-    }
-    excerpt += text.slice(position, end);
-    excerpt = excerpt.replace(/\s+/g, ' ').trim();
-    return (0,engine_text/* truncate */.xv)(`${start > 0 ? '…' : ''}${excerpt}${end < text.length ? '…' : ''}`, 160);
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/freshness.ts
-
-
-const DAY_MS = 86_400_000;
-/** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
-const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
-const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const ZONES = { gmt: 0, ut: 0, utc: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 };
-/** Milliseconds since the epoch for a UTC calendar time, or undefined when a part is out of range. */
-function utc(year, month, day, hour = 0, minute = 0, second = 0, millis = 0) {
-    if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60)
-        return undefined;
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (day > daysInMonth)
-        return undefined;
-    const time = new Date(0);
-    time.setUTCFullYear(year, month - 1, day);
-    time.setUTCHours(hour, minute, second, millis);
-    return time.getTime();
-}
-/** `Z`, `+02:00`, `-0500`, `GMT`, `PST` as minutes east of UTC; no zone means UTC. */
-function zoneOffsetMinutes(zone) {
-    if (zone === undefined || zone === '')
-        return 0;
-    const named = ZONES[zone.toLowerCase()];
-    if (named !== undefined)
-        return named * 60;
-    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-    if (offset === null)
-        return undefined;
-    return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? '0'));
-}
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const RFC_2822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? *)?(\d{1,2}) +([a-z]{3}) +(\d{4}) +(\d{2}):(\d{2})(?::(\d{2}))? *([+-]\d{4}|[a-z]{1,3})?$/i;
-/** ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00.5+02:00`) or RFC 2822 (`Wed, 01 May 2024 12:00:00 +0000`). */
-function parseStrict(value) {
-    const iso = ISO_8601.exec(value);
-    if (iso !== null) {
-        const [, y, mo, d, h, mi, s, fraction, zone] = iso;
-        const time = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
-        const offset = zoneOffsetMinutes(zone);
-        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
-    }
-    const rfc = RFC_2822.exec(value);
-    if (rfc !== null) {
-        const [, d, monthName, y, h, mi, s, zone] = rfc;
-        const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
-        const time = month === 0 ? undefined : utc(Number(y), month, Number(d), Number(h), Number(mi), Number(s ?? 0));
-        const offset = zoneOffsetMinutes(zone);
-        return time === undefined || offset === undefined ? undefined : time - offset * 60_000;
-    }
-    return undefined;
-}
-const SLASHED = /^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const WRITTEN = /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ([a-z]{3,9})\.?,? (\d{4}))$/i;
-/** `2024/05/01`, `05/01/2024` (day first when the first number is over 12), `May 1, 2024`, `1 May 2024`. */
-function parseWritten(value) {
-    const slashed = SLASHED.exec(value);
-    if (slashed !== null) {
-        const [, a, b, c, h, mi, s] = slashed;
-        const [y, mo, d] = a.length === 4 ? [a, b, c] : c.length === 4 ? (Number(a) > 12 ? [c, b, a] : [c, a, b]) : [];
-        return y === undefined ? undefined : utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
-    }
-    const written = WRITTEN.exec(value);
-    if (written !== null) {
-        const monthName = (written[1] ?? written[5]).toLowerCase();
-        const month = MONTHS.indexOf(monthName.slice(0, 3)) + 1;
-        const fullNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-        if (month === 0 || !(monthName.length === 3 || monthName === 'sept' || fullNames[month - 1] === monthName))
-            return undefined;
-        return utc(Number(written[3] ?? written[6]), month, Number(written[2] ?? written[4]));
-    }
-    return undefined;
-}
-/** Epoch seconds or milliseconds in 1980-2100, or a `YYYYMMDD` number. */
-function parseNumber(value) {
-    if (!Number.isFinite(value) || value <= 0)
-        return undefined;
-    if (Number.isInteger(value) && value >= 19000101 && value <= 21001231) {
-        return utc(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
-    }
-    if (value >= EPOCH_MIN_S && value < EPOCH_MAX_S)
-        return Math.round(value * 1000);
-    if (value >= EPOCH_MIN_S * 1000 && value < EPOCH_MAX_S * 1000)
-        return Math.round(value);
-    return undefined;
-}
-/**
- * A field value as milliseconds since the epoch (UTC; times without a zone are read as UTC), or
- * undefined when it is not a date. `strict` accepts only ISO 8601 and RFC 2822 strings, the
- * formats that identify a date field by its values alone; otherwise written dates (`May 1,
- * 2024`, `2024/05/01`), epoch seconds or milliseconds (numbers or digit strings) and MongoDB's
- * `{"$date": ...}` are read too.
- */
-function parseTimestamp(value, strict = false) {
-    if (typeof value === 'string') {
-        const trimmed = value.trim();
-        const parsed = parseStrict(trimmed);
-        if (parsed !== undefined || strict)
-            return parsed;
-        if (/^\d{8,13}(?:\.\d+)?$/.test(trimmed))
-            return parseNumber(Number(trimmed));
-        return parseWritten(trimmed);
-    }
-    if (strict)
-        return undefined;
-    if (typeof value === 'number')
-        return parseNumber(value);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$date' in value) {
-        const inner = value.$date;
-        return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? parseTimestamp(inner.$numberLong) : parseTimestamp(inner);
-    }
-    return undefined;
-}
-/** Field names that say the field holds a point in time. */
-function looksLikeTimestampName(name) {
-    return (/^(?:timestamp|date|time|datetime|created|updated|modified|published|ts)$/i.test(name) ||
-        /_(?:at|date|time|ts|timestamp|datetime)$/i.test(name) ||
-        /[a-z](?:At|Date|Time|Timestamp)$/.test(name));
-}
-function iso(ms) {
-    return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-function days(ms) {
-    const count = Math.floor(ms / DAY_MS);
-    return `${count.toLocaleString('en-US')} ${count === 1 ? 'day' : 'days'}`;
-}
-/** Days with dates, for the median; bounded to 1900-2200 so the map stays small. */
-const HISTOGRAM_MIN = Date.UTC(1900, 0, 1);
-const HISTOGRAM_MAX = Date.UTC(2200, 0, 1);
-/** At most this many fields are tracked, so a file with free-form keys cannot grow the state. */
-const MAX_FIELDS = 1000;
-/**
- * Timestamps: dates in the future, records older than `maxAgeDays`, unparseable dates in a
- * timestamp field. Timestamp fields are the configured `fields`, else the fields named like one
- * (`created_at`, `date`, `*_at`, `*At`...) whose first value is a date, and the fields whose
- * first value is an ISO 8601 or RFC 2822 string.
- */
-const freshnessCheck = {
-    id: 'freshness',
-    dimension: 'freshness',
-    description: 'Timestamps: future dates, records older than a maximum age, unparseable dates.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Records older than this many days get a warning; unset, age is not checked. */
-        maxAgeDays: undefined,
-        /** Dates up to this many days after now are fine (clock skew, time zones). */
-        futureSlackDays: 1,
-        /** "Now" as an ISO 8601 string, for reproducible audits; unset (or not a date), the current time. */
-        now: undefined
-    },
-    start(context) {
-        const configuredNow = typeof context.config.now === 'string' ? parseTimestamp(context.config.now) : undefined;
-        const now = configuredNow ?? Date.now();
-        const maxAgeDays = typeof context.config.maxAgeDays === 'number' && context.config.maxAgeDays > 0 ? context.config.maxAgeDays : undefined;
-        const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
-        const configured = context.config.fields;
-        const states = new Map(configured?.map((field) => [field, 'configured']));
-        const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
-        const histogram = new Map();
-        let min = Infinity;
-        let max = -Infinity;
-        function use(field, state) {
-            states.set(field, state);
-            if (!summary.fields.includes(field))
-                summary.fields.push(field);
-        }
-        function check(line, field, time, emit) {
-            summary.dates++;
-            min = Math.min(min, time);
-            max = Math.max(max, time);
-            if (time >= HISTOGRAM_MIN && time < HISTOGRAM_MAX) {
-                const day = Math.floor(time / DAY_MS);
-                histogram.set(day, (histogram.get(day) ?? 0) + 1);
-            }
-            if (time > now + slackDays * DAY_MS) {
-                summary.future++;
-                emit({ line, field, message: `\`${field}\` is in the future: ${iso(time)} is ${days(time - now)} after now (${iso(now)})` });
-            }
-            else if (maxAgeDays !== undefined && now - time > maxAgeDays * DAY_MS) {
-                summary.older++;
-                emit({ line, field, message: `\`${field}\` ${iso(time)} is ${days(now - time)} old, past the ${maxAgeDays}-day limit (maxAgeDays)` });
-            }
-        }
-        function unparseable(line, field, value, emit) {
-            summary.unparseable++;
-            const shown = typeof value === 'string' ? value : JSON.stringify(value);
-            emit({ line, field, message: `\`${field}\` is not a date: \`${(0,engine_text/* truncate */.xv)(maskAll(shown), 40)}\`` });
-        }
-        return {
-            record(record, emit) {
-                summary.records++;
-                const names = configured ?? Object.keys(record.fields);
-                for (const field of names) {
-                    const value = configured !== undefined ? (0,engine_text/* valueAt */.fK)(record.fields, field) : record.fields[field];
-                    let state = states.get(field);
-                    if (state === undefined) {
-                        if (states.size >= MAX_FIELDS)
-                            continue;
-                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
-                        states.set(field, state);
-                    }
-                    if (state === 'not' || value === undefined || value === null || value === '')
-                        continue;
-                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
-                    if (state === 'named-pending' || state === 'value-pending') {
-                        const time = parseTimestamp(value, state === 'value-pending');
-                        if (time === undefined) {
-                            states.set(field, 'not');
-                            continue;
-                        }
-                        use(field, state === 'named-pending' ? 'named' : 'value');
-                        check(record.line, field, time, emit);
-                        continue;
-                    }
-                    if (state === 'configured' && !summary.fields.includes(field))
-                        summary.fields.push(field);
-                    const time = parseTimestamp(value);
-                    if (time !== undefined)
-                        check(record.line, field, time, emit);
-                    // Fields found by their values alone may hold other things too: count, do not warn.
-                    else if (state === 'value')
-                        summary.unparseable++;
-                    else
-                        unparseable(record.line, field, value, emit);
-                }
-            },
-            finish() {
-                if (summary.dates > 0) {
-                    summary.min = iso(min);
-                    summary.max = iso(max);
-                    let seen = 0;
-                    const half = Array.from(histogram.values()).reduce((total, count) => total + count, 0) / 2;
-                    for (const day of [...histogram.keys()].sort((a, b) => a - b)) {
-                        seen += histogram.get(day) ?? 0;
-                        if (seen >= half) {
-                            summary.median = iso(day * DAY_MS).slice(0, 10);
-                            break;
-                        }
-                    }
-                    if (maxAgeDays !== undefined)
-                        summary.shareOlder = summary.older / summary.dates;
-                }
-                return summary;
-            },
-            applicable: () => summary.fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
-
-
-/** Distinct labels counted per file: more than this is free text, not a label set. */
-const MAX_LABELS = 10000;
-/** The label field of a check: its own `field` setting, else the file's `labelField`. */
-function labelFieldOf(config, settings) {
-    return stringSetting(config, 'field') ?? settings.labelField;
-}
-/**
- * The labels a value holds: a string, number or boolean is one label; a list of them is a
- * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
- * is for the completeness checks.
- */
-function label_values_labelsOf(value) {
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
-    return [];
-}
-/** Counts labels with a bound on distinct values. */
-class LabelCounter {
-    counts = new Map();
-    labelled = 0;
-    truncated = false;
-    /** Counts the labels of one record; returns them. */
-    add(value) {
-        const labels = [...new Set(label_values_labelsOf(value))];
-        if (labels.length > 0)
-            this.labelled++;
-        for (const label of labels) {
-            const count = this.counts.get(label);
-            if (count !== undefined)
-                this.counts.set(label, count + 1);
-            else if (this.counts.size < MAX_LABELS)
-                this.counts.set(label, 1);
-            else
-                this.truncated = true;
-        }
-        return labels;
-    }
-    summary(field) {
-        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
-    }
-}
-/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
-function label_values_editDistance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit)
-        return limit + 1;
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        let best = i;
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            best = Math.min(best, current[j]);
-        }
-        if (best > limit)
-            return limit + 1;
-        previous = current;
-    }
-    return previous[b.length];
-}
-const label_values_normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
-/** Candidates compared per label when looking for the one it was probably meant to be. */
-const MAX_CANDIDATES = 2000;
-/**
- * What an odd label was probably meant to be: a known label equal but for case and spacing,
- * or one or two edits away (for labels of four characters or more).
- */
-function likelyIntended(label, known) {
-    const normal = label_values_normalise(label);
-    let typo;
-    let compared = 0;
-    for (const candidate of known) {
-        if (candidate === label)
-            continue;
-        if (label_values_normalise(candidate) === normal)
-            return { label: candidate, how: 'case/spacing' };
-        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
-            compared++;
-            if (label_values_editDistance(normal, label_values_normalise(candidate), 2) <= 2)
-                typo = candidate;
-        }
-    }
-    return typo === undefined ? undefined : { label: typo, how: 'typo' };
-}
-const quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
-function hint(label, known) {
-    const intended = likelyIntended(label, known);
-    if (!intended)
-        return '';
-    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
-}
-/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
-function allowedOf(config) {
-    const value = config.allowed;
-    if (!Array.isArray(value))
-        return undefined;
-    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
-    return labels.length > 0 ? labels : undefined;
-}
-/**
- * Labels outside `config.allowed` (errors); without such a list, labels base never had that
- * head has fewer than `minCount` times (warnings: probably typos).
- */
-const labelValuesCheck = {
-    id: 'label-values',
-    dimension: 'accuracy',
-    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
-    defaultSeverity: 'error',
-    defaults: {
-        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
-        minCount: 3,
-        /** Records listed per rare label. */
-        maxExamples: 20
-    },
-    start(context) {
-        const field = labelFieldOf(context.config, context.settings);
-        const allowed = allowedOf(context.config);
-        const allowedSet = new Set(allowed);
-        const minCount = numberSetting(context.config, 'minCount', 3);
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const counter = new LabelCounter();
-        // Lines of each label while it is still rare enough to be reported.
-        const rareLines = new Map();
-        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
-        return {
-            record(record, emit) {
-                if (field === undefined)
-                    return;
-                for (const label of counter.add((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    if (allowed) {
-                        if (!allowedSet.has(label)) {
-                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
-                        }
-                        continue;
-                    }
-                    const count = counter.counts.get(label);
-                    if (count === undefined || count >= minCount) {
-                        rareLines.delete(label);
-                        continue;
-                    }
-                    const lines = rareLines.get(label) ?? [];
-                    if (lines.length < maxExamples)
-                        lines.push(record.line);
-                    rareLines.set(label, lines);
-                }
-            },
-            finish(emit, base) {
-                if (field === undefined)
-                    return undefined;
-                if (!allowed && base && base.field === field && !base.truncated) {
-                    const baseLabels = new Map(Object.entries(base.labels));
-                    for (const [label, lines] of rareLines) {
-                        if (baseLabels.has(label))
-                            continue;
-                        const count = counter.counts.get(label) ?? 0;
-                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
-                        for (const line of lines)
-                            emit({ line, field, message, severity: 'warning' });
-                    }
-                }
-                return counter.summary(field);
-            },
-            applicable: () => field !== undefined
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-coverage.ts
-
-
-
-const label_coverage_quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
-/**
- * Label classes of the base version that head loses: gone entirely (error) or down from at
- * least `minCount` records to fewer (warning). The summary is the label counts.
- */
-const labelCoverageCheck = {
-    id: 'label-coverage',
-    dimension: 'completeness',
-    description: 'Label classes present in the base version that vanish from head, or drop below a minimum number of records.',
-    defaultSeverity: 'error',
-    defaults: {
-        /** A class with at least this many base records that falls below it on head is reported. */
-        minCount: 5
-    },
-    start(context) {
-        const field = labelFieldOf(context.config, context.settings);
-        const minCount = numberSetting(context.config, 'minCount', 5);
-        const counter = new LabelCounter();
-        let compared = false;
-        return {
-            record(record) {
-                if (field !== undefined)
-                    counter.add((0,engine_text/* valueAt */.fK)(record.fields, field));
-            },
-            finish(emit, base) {
-                if (field === undefined)
-                    return undefined;
-                const summary = counter.summary(field);
-                // A truncated head count cannot tell a vanished class from one it stopped counting.
-                if (!base || base.field !== field || summary.truncated)
-                    return summary;
-                compared = true;
-                for (const [label, baseCount] of Object.entries(base.labels)) {
-                    const headCount = counter.counts.get(label) ?? 0;
-                    if (headCount === 0) {
-                        const had = baseCount === 1 ? '1 base record has' : `${baseCount} base records have`;
-                        emit({ field, message: `label class ${label_coverage_quote(label)} is gone: ${had} it, no head record does`, severity: 'error' });
-                    }
-                    else if (baseCount >= minCount && headCount < minCount) {
-                        emit({
-                            field,
-                            message: `label class ${label_coverage_quote(label)} drops from ${baseCount} records in base to ${headCount}, below the minimum of ${minCount}`,
-                            severity: 'warning'
-                        });
-                    }
-                }
-                return summary;
-            },
-            // Coverage is a comparison: without a base labelled the same way there is nothing to score.
-            applicable: () => compared
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
-
-
-/** The kinds of assistant leftovers the check tells apart. */
-const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
-// Straight and curly apostrophes both occur in generated text.
-const A = "['’]";
-/**
- * The phrases, by category. Each is anchored on words an assistant uses about itself, not on
- * loose words: "I cannot help but reflect" and "language models like GPT-3" are ordinary prose.
- */
-const PATTERNS = [
-    [
-        'self-identification',
-        new RegExp([
-            String.raw `\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?\b(?!-)`,
-            String.raw `\bas a (?:large )?language model\b`,
-            String.raw `\bAI language model\b`,
-            String.raw `\bI${A}?m (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
-            String.raw `\bI am (?:just |only |merely |simply )?(?:an AI|a (?:large )?language model|an artificial intelligence|a chatbot|a virtual assistant)\b`,
-            String.raw `\b(?:trained|developed|created|built) by OpenAI\b`,
-            String.raw `\bI(?:${A}m| am) ChatGPT\b`,
-            String.raw `\bI (?:don${A}t|do not) have (?:personal )?(?:opinions|feelings|emotions|beliefs|preferences|a physical body)\b(?=[,.;]| or\b| and\b| as\b| like\b)`
-        ].join('|'), 'gi')
-    ],
-    [
-        'refusal',
-        new RegExp([
-            String.raw `\bI(?:${A}?m| am) sorry,? but (?:I(?:${A}m| am)? (?:can${A}?t|cannot|unable|not able|won${A}t|do not|don${A}t|must)|as an AI)\b`,
-            String.raw `\bI apologi[sz]e,? but\b`,
-            String.raw `\bI (?:cannot|can${A}?t|am unable to|${A}m unable to) (?:fulfill|fulfil|comply with|assist with|help with that|provide assistance with)\b`,
-            String.raw `\bI (?:must|have to) (?:respectfully )?decline\b`
-        ].join('|'), 'gi')
-    ],
-    [
-        'cutoff',
-        new RegExp([
-            String.raw `\bmy (?:knowledge|training) cut-?off\b`,
-            String.raw `\bknowledge cut-?off (?:date|of)\b`,
-            String.raw `\bas of my (?:last|latest|most recent) (?:update|training|knowledge update|data update)\b`,
-            String.raw `\bI (?:don${A}t|do not) have (?:access to )?real-time\b`,
-            String.raw `\bI (?:don${A}t|do not|cannot|can${A}?t) (?:browse|access|search) the (?:internet|web)\b`,
-            String.raw `\bmy training data (?:only )?(?:goes|extends|runs) (?:up )?(?:to|until)\b`
-        ].join('|'), 'gi')
-    ],
-    [
-        'boilerplate',
-        new RegExp([
-            // Template openers, only at the very start of an output.
-            String.raw `^\s*(?:Sure|Certainly|Of course|Absolutely)(?:!|,|\.) (?:here${A}?s|here is|here are|I${A}d be (?:happy|glad) to|I would be (?:happy|glad) to)\b`,
-            String.raw `\bI hope this helps\b`
-        ].join('|'), 'gi')
-    ]
-];
-/**
- * Words at least one of which every pattern above needs (case aside), and the openers the
- * boilerplate pattern takes at the start: a text with none of them cannot match, and most
- * texts have none, so one cheap scan spares the long alternations.
- */
-const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i;
-const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i;
-/** Every artifact phrase in `text`, in order of position. */
-function findArtifacts(text) {
-    if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text))
-        return [];
-    const found = [];
-    for (const [category, pattern] of PATTERNS) {
-        for (const match of text.matchAll(pattern)) {
-            found.push({ category, phrase: match[0].trim(), start: match.index, end: match.index + match[0].length });
-        }
-    }
-    return found.sort((a, b) => a.start - b.start);
-}
-const PERSONA = /\b(you are|you're|pretend (?:to be|you are|you're|that you are)|imagine (?:you are|you're|being|that you are)|act as|role-?play as|role play as|play the role of|take the role of|assume (?:you are|you're|the role of)|envision (?:that )?you are|as)\s+(?:an?|the|your)\s+(?:[\w-]+\s+){0,4}?(AI|artificial intelligence|language model|chatbot|virtual assistant)\b(?:\s+(\w+))?/gi;
-/**
- * True when a prompt asks the model to play an AI character ("Pretend you are an AI therapist",
- * "Roleplay as a futuristic AI judge", "You are an AI language model that has gained
- * self-awareness"): then "As an AI..." in the answer is in character, not a leftover. A plain
- * assistant system prompt ("You are a helpful AI assistant", "You are a chatbot") casts no
- * character, so it does not count: that is where leftovers come from.
- */
-function asksForAiPersona(prompt) {
-    for (const match of prompt.matchAll(PERSONA)) {
-        const verb = match[1].toLowerCase();
-        const term = match[2].toLowerCase();
-        const next = (match[3] ?? '').toLowerCase();
-        const plainStatement = verb === 'you are' || verb === "you're" || verb === 'as';
-        const genericAssistant = term === 'chatbot' || term === 'virtual assistant' || next === 'assistant' || next === 'chatbot';
-        if (!(plainStatement && genericAssistant))
-            return true;
-    }
-    return false;
-}
-/** Field names whose values are model outputs. */
-const OUTPUT_NAMES = new Set(['output', 'outputs', 'response', 'responses', 'completion', 'completions', 'answer', 'assistant', 'chosen', 'rejected', 'generation', 'model_answer', 'model_output']);
-/** Field names that hold chat transcripts. */
-const CHAT_NAMES = new Set(['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns']);
-/** Speakers whose turns are the model's. */
-const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'model', 'bot', 'ai', 'chatgpt', 'claude', 'gemini']);
-/** The text of one chat turn (`content` as a string or as `[{type: 'text', text}]` parts). */
-function turnText(turn) {
-    const content = turn.content ?? turn.value ?? turn.text;
-    if (typeof content === 'string')
-        return content;
-    if (Array.isArray(content)) {
-        const parts = content.map((part) => (part !== null && typeof part === 'object' && !Array.isArray(part) && typeof part.text === 'string' ? part.text : ''));
-        return parts.join('\n');
-    }
-    return undefined;
-}
-/** A chat transcript's turns as `[isAssistant, text]`, or undefined when `value` is not one. */
-function chatTurns(value) {
-    if (!Array.isArray(value) || value.length === 0)
-        return undefined;
-    const turns = [];
-    for (const turn of value) {
-        if (turn === null || typeof turn !== 'object' || Array.isArray(turn))
-            return undefined;
-        const role = turn.role ?? turn.from ?? turn.speaker ?? turn.author;
-        const text = turnText(turn);
-        if (typeof role !== 'string' || text === undefined)
-            return undefined;
-        turns.push([ASSISTANT_ROLES.has(role.toLowerCase()), text]);
-    }
-    return turns;
-}
-function lastSegment(path) {
-    return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-}
-const LABELS = {
-    'self-identification': 'assistant self-identification',
-    refusal: 'refusal',
-    cutoff: 'knowledge-cutoff disclaimer',
-    boilerplate: 'template boilerplate'
-};
-/**
- * Chat-assistant leftovers in model outputs: self-identification ("As an AI language model"),
- * refusals ("I'm sorry, but I can't"), knowledge-cutoff disclaimers and template openers
- * ("Sure! Here's"). Distilled data that keeps them teaches the model to say them.
- */
-const llmArtifactsCheck = {
-    id: 'llm-artifacts',
-    dimension: 'provenance',
-    description: 'Assistant leftovers in outputs: "As an AI language model", refusals, knowledge-cutoff disclaimers, "Sure! Here\'s".',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * When the prompt (the record's other text fields and the user/system turns) asks for an AI
-         * persona, self-identification and cutoff phrases are reported as info: they are in character.
-         */
-        personaAware: true
-    },
-    start(context) {
-        const configured = context.config.fields;
-        const personaAware = context.config.personaAware !== false;
-        const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
-        const seenFields = new Set();
-        /** The fields to read: configured, else the output-like ones, else every text field. */
-        function outputFields(fields) {
-            if (configured !== undefined)
-                return configured;
-            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
-            for (const [name, value] of Object.entries(fields)) {
-                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
-                    names.add(name);
-            }
-            if (names.size > 0)
-                return [...names];
-            return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
-        }
-        /** Everything in the record that is not model output: instructions, inputs, user turns. */
-        function promptText(fields, outputs) {
-            const parts = [];
-            for (const [name, value] of Object.entries(fields)) {
-                const turns = chatTurns(value);
-                if (turns !== undefined)
-                    parts.push(...turns.filter(([assistant]) => !assistant).map(([, text]) => text));
-                else if (!outputs.includes(name) && typeof value === 'string')
-                    parts.push(value);
-            }
-            return parts.join('\n');
-        }
-        return {
-            record(record, emit) {
-                summary.records++;
-                const fields = outputFields(record.fields);
-                let prompt;
-                let flagged = false;
-                for (const field of fields) {
-                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                    const turns = chatTurns(value);
-                    // In a transcript only the assistant's turns are output; each starts a reply.
-                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [(0,engine_text/* textOf */.b6)(value)];
-                    const byCategory = new Map();
-                    const firstTexts = new Map();
-                    for (const text of texts) {
-                        if (text === undefined)
-                            continue;
-                        for (const match of findArtifacts(text)) {
-                            const list = byCategory.get(match.category) ?? [];
-                            list.push(match);
-                            byCategory.set(match.category, list);
-                            firstTexts.set(match, text);
-                        }
-                    }
-                    if (byCategory.size === 0)
-                        continue;
-                    if (!seenFields.has(field) && seenFields.size < 50) {
-                        seenFields.add(field);
-                        summary.fields.push(field);
-                    }
-                    for (const [category, matches] of byCategory) {
-                        const [first] = matches;
-                        const aboutModel = category === 'self-identification' || category === 'cutoff';
-                        prompt ??= personaAware && aboutModel ? promptText(record.fields, fields) : undefined;
-                        const inCharacter = aboutModel && prompt !== undefined && asksForAiPersona(prompt);
-                        const info = inCharacter || category === 'boilerplate';
-                        if (inCharacter)
-                            summary.inCharacter++;
-                        else
-                            summary.categories[category] = (summary.categories[category] ?? 0) + 1;
-                        if (!info)
-                            flagged = true;
-                        const text = firstTexts.get(first) ?? '';
-                        const count = matches.length > 1 ? ` (${matches.length} in this field)` : '';
-                        emit({
-                            line: record.line,
-                            field,
-                            message: `LLM artifact, ${LABELS[category]}: “${(0,engine_text/* truncate */.xv)(first.phrase, 60)}”${count}${inCharacter ? '; the prompt asks for an AI persona, so it may be in character' : ''}`,
-                            // Outputs can hold personal data too: the excerpt masks it like the privacy checks do.
-                            excerpt: maskedExcerpt(text, { kind: category, value: first.phrase, start: first.start, end: first.end }, sensitiveSpans(text), { radius: 50, maskFocus: false }),
-                            ...(info ? { severity: 'info' } : {})
-                        });
-                    }
-                }
-                if (flagged)
-                    summary.recordsWithArtifacts++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/detectors/settings.ts
-/**
- * Readers of the settings the privacy checks share (`kinds`, `allow`), which arrive as
- * `unknown` from the user's config.
- */
-/**
- * The enabled kinds: `kinds` may list the enabled kinds (`['email', 'phone']`) or switch kinds
- * off and on by name (`{ phone: false }`, the others staying on). Unknown names are ignored.
- */
-function enabledKinds(setting, all) {
-    if (Array.isArray(setting))
-        return new Set(all.filter((kind) => setting.includes(kind)));
-    if (setting !== null && typeof setting === 'object') {
-        const switches = new Map(Object.entries(setting));
-        return new Set(all.filter((kind) => switches.get(kind) !== false));
-    }
-    return new Set(all);
-}
-/**
- * The user's allow list as a test. Entries written `/pattern/flags` are regular expressions
- * tested against the value; other entries are literals that allow the value itself (case
- * insensitive), any email address at that domain or a subdomain of it (`example.org`), or,
- * written as CIDR (`10.1.0.0/16`), any IPv4 address in that block. An entry that is not a
- * valid regular expression is read as a literal.
- */
-function allowList(setting) {
-    const entries = Array.isArray(setting) ? setting.filter((entry) => typeof entry === 'string') : [];
-    const tests = entries.map((entry) => {
-        const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
-        if (regex !== null) {
-            try {
-                const pattern = new RegExp(regex[1], regex[2].replace(/[gy]/g, ''));
-                return (value) => pattern.test(value);
-            }
-            catch {
-                // Not a valid pattern: read it as a literal below.
-            }
-        }
-        const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
-        if (cidr !== null) {
-            const bits = Number(cidr[2]);
-            const network = ipv4ToNumber(cidr[1]);
-            const maskBits = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-            return (value) => {
-                const address = ipv4ToNumber(value);
-                return address !== undefined && network !== undefined && ((address & maskBits) >>> 0) === ((network & maskBits) >>> 0);
-            };
-        }
-        const literal = entry.toLowerCase();
-        return (value) => {
-            const lower = value.toLowerCase();
-            return lower === literal || lower.endsWith(`@${literal}`) || (lower.includes('@') && lower.endsWith(`.${literal}`));
-        };
-    });
-    return (value) => tests.some((test) => test(value));
-}
-function ipv4ToNumber(address) {
-    const octets = address.split('.').map(Number);
-    if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255))
-        return undefined;
-    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/pii.ts
-
-
-
-
-
-/** What a report calls each kind of personal data. */
-const PII_LABELS = {
-    email: 'email address',
-    phone: 'phone number',
-    'credit-card': 'credit card number (Luhn-valid)',
-    iban: 'IBAN (mod-97 valid)',
-    ssn: 'US social security number',
-    ipv4: 'IPv4 address',
-    ipv6: 'IPv6 address'
-};
-/**
- * Emits one finding per field and kind, with the first value masked in context and the count:
- * a transcript with 32 copies of one phone number is one finding, not 32.
- */
-function emitGrouped(emit, line, field, text, matches) {
-    const groups = new Map();
-    for (const match of matches) {
-        const key = `${match.kind}\u0000${match.reserved ?? ''}`;
-        const group = groups.get(key);
-        if (group === undefined)
-            groups.set(key, [match]);
-        else
-            group.push(match);
-    }
-    let spans;
-    for (const group of groups.values()) {
-        const [first] = group;
-        spans ??= sensitiveSpans(text);
-        const count = group.length > 1 ? ` (${group.length} in this field)` : '';
-        emit({
-            line,
-            field,
-            message: `${PII_LABELS[first.kind]}${count}${first.reserved !== undefined ? `: ${first.reserved}` : ''}`,
-            excerpt: maskedExcerpt(text, first, spans),
-            ...(first.reserved !== undefined ? { severity: 'info' } : {})
-        });
-    }
-}
-/**
- * Personal data in text fields: emails, phone numbers, Luhn-valid card numbers, mod-97-valid
- * IBANs, US SSNs, IPv4 and IPv6 addresses. Values are always masked in the report.
- */
-const piiCheck = {
-    id: 'pii',
-    dimension: 'privacy',
-    description: 'Personal data in text fields: emails, phone numbers, card numbers, IBANs, SSNs, IP addresses (always masked).',
-    defaultSeverity: 'warning',
-    defaults: {
-        /**
-         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
-         * Kinds: email, phone, credit-card, iban, ssn, ipv4, ipv6.
-         */
-        kinds: Object.fromEntries(PII_KINDS.map((kind) => [kind, true])),
-        /**
-         * Values that are fine in this data: `/regex/flags` tested against the value, a literal
-         * value, an email domain (`example.org`, subdomains included) or an IPv4 CIDR block. Allowed
-         * values are not reported at all.
-         */
-        allow: [],
-        /**
-         * Report reserved values as info: email at example.com/.org/.net and the .test/.example/
-         * .invalid/.localhost TLDs, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
-         * 2001:db8::/32), private, loopback and link-local addresses, fictional 555-01XX phone
-         * numbers, published sample SSNs. `false` skips them.
-         */
-        reportReserved: true
-    },
-    start(context) {
-        const kinds = enabledKinds(context.config.kinds, PII_KINDS);
-        const allowed = allowList(context.config.allow);
-        const reportReserved = context.config.reportReserved !== false;
-        const fields = context.config.fields ?? context.textFields;
-        const summary = { records: 0, recordsWithPii: 0, matches: {}, reserved: {}, allowed: 0 };
-        return {
-            record(record, emit) {
-                summary.records++;
-                let hasPii = false;
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    const reported = [];
-                    for (const match of findPii(text, kinds)) {
-                        if (allowed(match.value)) {
-                            summary.allowed++;
-                            continue;
-                        }
-                        const counts = match.reserved !== undefined ? summary.reserved : summary.matches;
-                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
-                        if (match.reserved === undefined)
-                            hasPii = true;
-                        if (match.reserved === undefined || reportReserved)
-                            reported.push(match);
-                    }
-                    if (reported.length > 0)
-                        emitGrouped(emit, record.line, field, text, reported);
-                }
-                if (hasPii)
-                    summary.recordsWithPii++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
-
-
-/**
- * Values that stand for "nothing here yet" when they are the whole value (after trimming,
- * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
- * `<No Output>`, `N/A`, `<Picture Attached>`) and the usual suspects.
- */
-const DEFAULT_PLACEHOLDERS = [
-    'N/A',
-    'NA',
-    'TODO',
-    'TBD',
-    'FIXME',
-    '<noinput>',
-    '<no input>',
-    'No input',
-    'noinput',
-    '<No Output>',
-    'None',
-    'null',
-    '...',
-    '…',
-    '<Picture Attached>'
-];
-/** Placeholders that give themselves away anywhere in a text. */
-const ANYWHERE = [
-    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
-    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
-    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
-];
-/** How deep into nested values (chat turns, `instances`) the check looks. */
-const placeholders_MAX_DEPTH = 6;
-/** The string values inside a value, with their dotted paths. */
-function* stringsIn(value, path, depth = 0) {
-    if (typeof value === 'string')
-        yield [path, value];
-    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
-        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
-        for (const [key, item] of entries)
-            yield* stringsIn(item, `${path}.${key}`, depth + 1);
-    }
-}
-/**
- * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
- * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
- */
-const placeholdersCheck = {
-    id: 'placeholders',
-    dimension: 'completeness',
-    description: 'Placeholder values (N/A, TODO, <noinput>, None, ...) standing in for real content, lorem ipsum, and unfilled [insert ...] slots.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** More whole values to treat as placeholders (compared trimmed, in any case), added to the built-in list. */
-        patterns: []
-    },
-    start(context) {
-        const wholeValues = new Map();
-        for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
-            wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
-        }
-        // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
-        const configured = context.config.fields;
-        let looked = false;
-        const counts = new Map();
-        const count = (kind) => {
-            counts.set(kind, (counts.get(kind) ?? 0) + 1);
-        };
-        return {
-            record(record, emit) {
-                const fields = configured ?? Object.keys(record.fields);
-                if (fields.length > 0)
-                    looked = true;
-                for (const field of fields) {
-                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                    if (value === undefined)
-                        continue;
-                    for (const [path, text] of stringsIn(value, field)) {
-                        const trimmed = text.trim();
-                        const whole = wholeValues.get(trimmed.toLowerCase());
-                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
-                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
-                            count(whole);
-                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${(0,engine_text/* truncate */.xv)(trimmed, 40)}\``, excerpt: (0,engine_text/* truncate */.xv)(text, 60) });
-                            continue;
-                        }
-                        for (const { kind, pattern, what } of ANYWHERE) {
-                            const match = pattern.exec(text);
-                            if (!match)
-                                continue;
-                            count(kind);
-                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${(0,engine_text/* truncate */.xv)(match[0], 60)}\``, excerpt: (0,engine_text/* truncate */.xv)(text.slice(Math.max(0, match.index - 20)), 100) });
-                        }
-                    }
-                }
-            },
-            finish() {
-                return Object.fromEntries(counts);
-            },
-            applicable: () => looked
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/required-fields.ts
-
-
-/**
- * Every field of `config.fields` (dotted paths allowed) must be present and not null in every
- * record. Empty values are left to `empty-values`.
- */
-const requiredFieldsCheck = {
-    id: 'required-fields',
-    dimension: 'completeness',
-    description: 'Records that lack a required field (config `fields`) or have it as null.',
-    defaultSeverity: 'error',
-    defaults: {},
-    start(context) {
-        const required = stringListSetting(context.config, 'fields') ?? [];
-        const missing = new Map(required.map((field) => [field, 0]));
-        const nulls = new Map(required.map((field) => [field, 0]));
-        let records = 0;
-        return {
-            record(record, emit) {
-                records++;
-                for (const field of required) {
-                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                    if (value === undefined) {
-                        missing.set(field, missing.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
-                    }
-                    else if (value === null) {
-                        nulls.set(field, nulls.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
-                    }
-                }
-            },
-            finish() {
-                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
-            },
-            applicable: () => required.length > 0
-        };
-    }
-};
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
-var _2019 = __nccwpck_require__(878);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
-;// CONCATENATED MODULE: ./src/engine/checks/schema.ts
-
-
-
-
-
-/** Fields followed per file: beyond this the records are not a table, and drift means little. */
-const schema_MAX_FIELDS = 500;
-/** The JSON type of a value. */
-function jsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    return typeof value;
-}
-/** A plain object to read JSON Schema keywords from, if the schema is one. */
-function schemaObjectOf(schema) {
-    return schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema : undefined;
-}
-/**
- * The validator of one record. A schema whose top level is an array with one `items` schema
- * describes the whole file (Alpaca's does): each record is checked against its `items`, through
- * a `$ref` so that references inside the schema still resolve.
- */
-function compileRecordValidator(schema) {
-    const root = schemaObjectOf(schema);
-    const dialect = typeof root?.$schema === 'string' ? root.$schema : '';
-    const options = { allErrors: true, strict: false, validateFormats: false };
-    // ajv-formats is not installed, so `format` is not validated.
-    const ajv = dialect.includes('2020-12') ? new _2020.Ajv2020(options) : dialect.includes('2019-09') ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
-    if (typeof schema !== 'boolean' && !root)
-        throw new Error('the schema is neither an object nor a boolean');
-    const type = root?.type;
-    const describesFile = (type === 'array' || (Array.isArray(type) && type.length === 1 && type[0] === 'array')) && schemaObjectOf(root?.items) !== undefined;
-    if (!describesFile)
-        return ajv.compile(schema);
-    const id = typeof root?.$id === 'string' ? root.$id : 'dataset-audit:file-schema';
-    ajv.addSchema(schema, typeof root?.$id === 'string' ? undefined : id);
-    return ajv.compile({ $ref: `${id.replace(/#$/, '')}#/items` });
-}
-/** `/instances/0/input` as the dotted path the rest of the report uses. */
-function dottedPath(instancePath) {
-    return instancePath
-        .split('/')
-        .slice(1)
-        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .join('.');
-}
-function valueAtPointer(fields, instancePath) {
-    let current = fields;
-    for (const part of instancePath.split('/').slice(1)) {
-        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current) ? current[Number(key)] : current[key];
-    }
-    return current;
-}
-const schema_typeName = (value) => (value === undefined ? 'missing' : jsonType(value));
-/** One ajv error in the user's terms, with the field it is about. */
-function describeSchemaError(error, fields) {
-    const at = dottedPath(error.instancePath);
-    const where = (name) => (at === '' ? name : `${at}.${name}`);
-    const params = error.params;
-    const value = valueAtPointer(fields, error.instancePath);
-    const excerpt = value === undefined ? undefined : (0,engine_text/* truncate */.xv)(typeof value === 'string' ? value : JSON.stringify(value), 80);
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const name = where(String(params.additionalProperty));
-            return { field: name, message: `field \`${name}\` is not allowed by the schema (additionalProperties is false)` };
-        }
-        case 'required': {
-            const name = where(String(params.missingProperty));
-            return { field: name, message: `required field \`${name}\` is missing` };
-        }
-        case 'type':
-            return { field: at || undefined, message: `\`${at || '(record)'}\` must be ${[params.type].flat().join(' or ')}, not ${schema_typeName(value)}`, excerpt };
-        default:
-            return { field: at || undefined, message: `\`${at || '(record)'}\` ${error.message ?? 'does not match the schema'} (${error.keyword})`, excerpt };
-    }
-}
-/**
- * Records against the configured JSON Schema (`settings.schema`, loaded into
- * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
- * field types are the schema, and head records whose types drift from them are reported
- * (warnings: a new field may well be intended).
- */
-const schemaCheck = {
-    id: 'schema',
-    dimension: 'accuracy',
-    description: 'Records that break the configured JSON Schema; without one, fields whose type drifts from the base version (new, missing or retyped fields).',
-    defaultSeverity: 'error',
-    defaults: {
-        /** Schema errors reported per record; the rest are counted in one more finding. */
-        maxErrorsPerRecord: 10,
-        /** Records listed per kind of type drift (per field and type); the rest are counted in one file-level finding. */
-        maxExamples: 20
-    },
-    start(context) {
-        const maxErrors = Math.max(1, numberSetting(context.config, 'maxErrorsPerRecord', 10));
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const configured = context.config.schemaObject;
-        let validate;
-        // The runner puts the reason here when the schema file named by the config could not be read.
-        let compileError = typeof context.config.schemaError === 'string' ? context.config.schemaError : undefined;
-        if (configured !== undefined) {
-            try {
-                validate = compileRecordValidator(configured);
-            }
-            catch (error) {
-                compileError = error instanceof Error ? error.message : String(error);
-            }
-        }
-        let records = 0;
-        let invalid = 0;
-        let compared = false;
-        const shapes = new Map();
-        // For drift against base, known only at the end: where each (field, type) and each absence occurs.
-        const typed = new Map();
-        const absent = new Map();
-        // The first records' lines, so a field first seen late can list the records before it as lacking it.
-        const firstLines = [];
-        const note = (tallies, key, line) => {
-            const tally = tallies.get(key) ?? { count: 0, lines: [] };
-            tally.count++;
-            if (tally.lines.length < maxExamples)
-                tally.lines.push(line);
-            tallies.set(key, tally);
-        };
-        const validateRecord = (fields, line, emit) => {
-            if (!validate || validate(fields))
-                return;
-            invalid++;
-            const errors = validate.errors ?? [];
-            for (const error of errors.slice(0, maxErrors))
-                emit({ line, ...describeSchemaError(error, fields) });
-            if (errors.length > maxErrors)
-                emit({ line, message: `${errors.length - maxErrors} more schema errors in this record` });
-        };
-        return {
-            record(record, emit) {
-                records++;
-                if (firstLines.length < maxExamples)
-                    firstLines.push(record.line);
-                validateRecord(record.fields, record.line, emit);
-                const seen = new Set();
-                for (const [name, value] of Object.entries(record.fields)) {
-                    let shape = shapes.get(name);
-                    if (!shape) {
-                        if (shapes.size >= schema_MAX_FIELDS)
-                            continue;
-                        shape = { present: 0, types: {} };
-                        shapes.set(name, shape);
-                        if (records > 1)
-                            absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
-                    }
-                    seen.add(name);
-                    const type = jsonType(value);
-                    shape.present++;
-                    shape.types[type] = (shape.types[type] ?? 0) + 1;
-                    note(typed, JSON.stringify([name, type]), record.line);
-                }
-                for (const name of shapes.keys())
-                    if (!seen.has(name))
-                        note(absent, name, record.line);
-            },
-            finish(emit, base) {
-                if (compileError !== undefined) {
-                    const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
-                    emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
-                }
-                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
-                if (!base || validate || base.records === 0)
-                    return summary;
-                compared = true;
-                const baseFields = new Map(Object.entries(base.fields));
-                const report = (tally, message, field) => {
-                    for (const line of tally.lines)
-                        emit({ line, field, message, severity: 'warning' });
-                    const rest = tally.count - tally.lines.length;
-                    if (rest > 0)
-                        emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
-                };
-                for (const [key, tally] of typed) {
-                    const [name, type] = JSON.parse(key);
-                    const baseShape = baseFields.get(name);
-                    if (!baseShape) {
-                        report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
-                    }
-                    else if (!baseShape.types[type]) {
-                        const before = Object.keys(baseShape.types).join(' or ');
-                        report(tally, `\`${name}\` is ${type === 'null' ? 'null' : `${/^[ao]/.test(type) ? 'an' : 'a'} ${type}`}; in base it was always ${before}`, name);
-                    }
-                }
-                for (const [name, tally] of absent) {
-                    const baseShape = baseFields.get(name);
-                    if (baseShape && baseShape.present === base.records)
-                        report(tally, `field \`${name}\` is missing; every base record has it`, name);
-                }
-                // Fields never seen on head at all are absent from every record.
-                for (const [name, baseShape] of baseFields) {
-                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
-                        continue;
-                    emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
-                }
-                return summary;
-            },
-            // Without a schema or a base to take the field types from, nothing was checked.
-            applicable: () => validate !== undefined || compileError !== undefined || compared
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/secrets.ts
-
-
-
-
-
-/**
- * Credentials in text fields: AWS, GitHub, OpenAI, Anthropic, Slack, Google and Stripe keys,
- * private key blocks, JWTs and hard-coded `password=`/`api_key=` values. A model trained on them
- * can repeat them; they are errors, always masked in the report.
- */
-const secretsCheck = {
-    id: 'secrets',
-    dimension: 'privacy',
-    description: 'Credentials in text fields: API keys and tokens, private keys, JWTs, hard-coded passwords (always masked).',
-    defaultSeverity: 'error',
-    defaults: {
-        /**
-         * Kinds to look for: a list of the enabled kinds, or `{ kind: false }` to switch one off.
-         * Kinds: aws-access-key-id, aws-secret-key, github-token, openai-key, anthropic-key,
-         * slack-token, slack-webhook, google-api-key, stripe-key, private-key, jwt, generic-secret.
-         */
-        kinds: Object.fromEntries(SECRET_KINDS.map((kind) => [kind, true])),
-        /** Values that are fine in this data: `/regex/flags` or literal values. Not reported. */
-        allow: [],
-        /**
-         * Smallest Shannon entropy, in bits per character, of a generic `password=`/`api_key=`
-         * value to report (values must also mix letters and digits and be 8+ characters).
-         */
-        minEntropy: DEFAULT_MIN_ENTROPY
-    },
-    start(context) {
-        const kinds = enabledKinds(context.config.kinds, SECRET_KINDS);
-        const allowed = allowList(context.config.allow);
-        const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : DEFAULT_MIN_ENTROPY;
-        const fields = context.config.fields ?? context.textFields;
-        const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
-        return {
-            record(record, emit) {
-                summary.records++;
-                let hasSecret = false;
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    const reported = [];
-                    for (const match of findSecrets(text, { kinds, minEntropy })) {
-                        if (allowed(match.value)) {
-                            summary.allowed++;
-                            continue;
-                        }
-                        const counts = match.reserved !== undefined ? summary.examples : summary.matches;
-                        counts[match.kind] = (counts[match.kind] ?? 0) + 1;
-                        if (match.reserved === undefined)
-                            hasSecret = true;
-                        reported.push(match);
-                    }
-                    if (reported.length === 0)
-                        continue;
-                    const spans = sensitiveSpans(text);
-                    for (const match of reported) {
-                        emit({
-                            line: record.line,
-                            field,
-                            message: `${SECRET_LABELS[match.kind]}${match.reserved !== undefined ? `: ${match.reserved}` : ''}`,
-                            excerpt: maskedExcerpt(text, match, spans),
-                            ...(match.reserved !== undefined ? { severity: 'info' } : {})
-                        });
-                    }
-                }
-                if (hasSecret)
-                    summary.recordsWithSecrets++;
-            },
-            finish() {
-                return summary;
-            }
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/synthetic-share.ts
-
-/** The values that mean "generated by a model" unless the config says otherwise. */
-const DEFAULT_SYNTHETIC_VALUES = ['synthetic', 'generated', 'gpt-4', 'gpt-3.5', 'llm', 'model'];
-/**
- * True when `value` names a synthetic source: it equals one of `syntheticValues` (case
- * insensitive), starts with one followed by a non-letter (`synthetic/v2`, `gpt-3.5-turbo`), or
- * starts with one that ends in a digit (`gpt-4o`); `modelled` or `llms` do not count.
- */
-function isSyntheticValue(value, syntheticValues) {
-    const lower = value.trim().toLowerCase();
-    return syntheticValues.some((candidate) => {
-        const wanted = candidate.toLowerCase();
-        if (lower === wanted)
-            return true;
-        // After a version number any suffix is a variant (`gpt-4o`); after a word only a separator is.
-        return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
-    });
-}
-function synthetic_share_percent(share) {
-    return `${Math.round(share * 1000) / 10}%`;
-}
-/**
- * Share of synthetic records by a source field. Training mostly on model-generated data leads
- * to model collapse, so past `maxShare` the file gets a warning; the change against the base
- * side is reported too.
- */
-const syntheticShareCheck = {
-    id: 'synthetic-share',
-    dimension: 'provenance',
-    description: 'Share of synthetic (model-generated) records by a source field; too much risks model collapse.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The field naming each record's source (`source`, `meta.origin`). Without it the check does nothing. */
-        field: undefined,
-        /** Source values meaning synthetic; a value also counts when it starts with one (`gpt-4-0613`). */
-        syntheticValues: DEFAULT_SYNTHETIC_VALUES,
-        /** Largest share of synthetic records (0-1) before the file gets a warning. */
-        maxShare: 0.5,
-        /** Smallest change of the share against base (0-1) that is reported. */
-        minShift: 0.05
-    },
-    start(context) {
-        const field = typeof context.config.field === 'string' && context.config.field !== '' ? context.config.field : undefined;
-        const configuredValues = context.config.syntheticValues;
-        const syntheticValues = Array.isArray(configuredValues)
-            ? configuredValues.filter((value) => typeof value === 'string')
-            : DEFAULT_SYNTHETIC_VALUES;
-        const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
-        const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
-        const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
-        return {
-            record(record) {
-                summary.records++;
-                if (field === undefined)
-                    return;
-                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                if (value === undefined || value === null || value === '')
-                    return;
-                summary.withSource++;
-                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
-                    summary.synthetic++;
-                // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
-                else if (value === true && /synthetic|generated/i.test(field))
-                    summary.synthetic++;
-            },
-            finish(emit, base) {
-                if (field === undefined || summary.withSource === 0)
-                    return summary;
-                const share = summary.synthetic / summary.withSource;
-                summary.share = share;
-                if (share > maxShare) {
-                    emit({
-                        field,
-                        message: `${synthetic_share_percent(share)} of records (${summary.synthetic}/${summary.withSource}) are synthetic by \`${field}\`, above the ` +
-                            `${synthetic_share_percent(maxShare)} limit: always mix synthetic with real data, as training mostly on generated data leads to model collapse`
-                    });
-                }
-                if (base?.share !== undefined && Math.abs(share - base.share) >= minShift) {
-                    emit({
-                        field,
-                        message: `synthetic share ${share > base.share ? 'rose' : 'fell'} from ${synthetic_share_percent(base.share)} to ${synthetic_share_percent(share)} (\`${field}\`)`,
-                        // A rise past the limit keeps the check's severity; any other change is information.
-                        ...(share > base.share && share > maxShare ? {} : { severity: 'info' })
-                    });
-                }
-                return summary;
-            },
-            applicable: () => field !== undefined && summary.withSource > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/truncated.ts
-
-
-/**
- * Lengths (in characters or UTF-8 bytes) that generation and export limits cut text at: powers
- * of two and round numbers.
- */
-const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000, 4096, 5000, 8192, 10000, 16384, 32768, 65536];
-/** A line that opens or closes a fenced code block (``` or ~~~, indented at most 3 spaces). */
-const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-/** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
-function unclosedFence(text) {
-    let open;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const match = FENCE_LINE.exec(lines[i]);
-        if (!match)
-            continue;
-        const [, marker, rest] = match;
-        if (!open) {
-            // ```js ... ``` on one line opens and closes nothing.
-            if (marker[0] === '`' && rest.includes('```'))
-                continue;
-            open = { marker, line: i + 1 };
-        }
-        else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === '') {
-            open = undefined;
-        }
-    }
-    return open?.line;
-}
-const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
-const CLOSERS = new Set(Object.values(OPENERS));
-/** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
-const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
-/**
- * The bracket or curly quote left open at the very end of `text` (its index), if the text
- * looks cut inside it: opened on the last line and the text stopping without closing
- * punctuation. Straight quotes are ignored (apostrophes, inches, code strings), brackets inside
- * inline code and straight-quoted strings on the same line too, and emoticons like `:(`.
- */
-function openBracketAtEnd(text) {
-    const trimmed = text.trimEnd();
-    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
-        return undefined;
-    const lastLineStart = trimmed.lastIndexOf('\n') + 1;
-    const stack = [];
-    let quote;
-    for (let i = 0; i < trimmed.length; i++) {
-        const char = trimmed[i];
-        if (char === '\n')
-            quote = undefined;
-        if (quote !== undefined) {
-            if (char === quote)
-                quote = undefined;
-            continue;
-        }
-        if (char === '`' || (char === '"' && /\S/.test(trimmed[i + 1] ?? ''))) {
-            // Skip to the matching quote on this line, if there is one; otherwise it is prose.
-            const close = trimmed.indexOf(char, i + 1);
-            const lineEnd = trimmed.indexOf('\n', i + 1);
-            if (close !== -1 && (lineEnd === -1 || close < lineEnd))
-                quote = char;
-            continue;
-        }
-        if (char in OPENERS) {
-            if (char === '(' && /[:;=]/.test(trimmed[i - 1] ?? ''))
-                continue;
-            stack.push(i);
-        }
-        else if (CLOSERS.has(char)) {
-            const top = stack[stack.length - 1];
-            if (top !== undefined && OPENERS[trimmed[top]] === char)
-                stack.pop();
-        }
-    }
-    const innermost = stack[stack.length - 1];
-    return innermost !== undefined && innermost >= lastLineStart ? innermost : undefined;
-}
-/** The configured suspicious lengths, else the defaults. */
-function lengthsOf(config) {
-    const value = config.suspiciousLengths;
-    const lengths = Array.isArray(value) ? value.filter((item) => typeof item === 'number' && Number.isInteger(item) && item > 0) : [];
-    return new Set(lengths.length > 0 ? lengths : DEFAULT_SUSPICIOUS_LENGTHS);
-}
-/** Lengths either side of a suspicious one that show how common that length is anyway. */
-const NEIGHBOURHOOD = 16;
-/** Code points in `text` (what people and Python call its length). */
-function characterCount(text) {
-    let count = text.length;
-    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
-        count--;
-    return count;
-}
-/**
- * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
- * two letters) exactly there and those that stop mid-word at nearby lengths. One text at 512
- * characters is chance; several, far more than at 505 or 519, are a cut.
- */
-class RoundLengthTracker {
-    lengths;
-    maxExamples;
-    tallies = new Map();
-    constructor(lengths, maxExamples) {
-        this.lengths = lengths;
-        this.maxExamples = maxExamples;
-    }
-    add(text, line) {
-        if (!/\p{L}\p{L}$/u.test(text))
-            return;
-        const characters = characterCount(text);
-        this.count(characters, 'characters', line);
-        const bytes = Buffer.byteLength(text, 'utf8');
-        if (bytes !== characters)
-            this.count(bytes, 'bytes', line);
-    }
-    count(size, unit, line) {
-        for (const length of this.lengths) {
-            const distance = Math.abs(size - length);
-            if (distance > NEIGHBOURHOOD)
-                continue;
-            const key = `${unit}:${length}`;
-            const tally = this.tallies.get(key) ?? { length, unit, exact: 0, lines: [], near: 0 };
-            if (distance === 0) {
-                tally.exact++;
-                if (tally.lines.length < this.maxExamples)
-                    tally.lines.push(line);
-            }
-            else
-                tally.near++;
-            this.tallies.set(key, tally);
-        }
-    }
-    /** The lengths where at least `minSameLength` texts stop, three times more than at a typical nearby length. */
-    spikes(minSameLength) {
-        return [...this.tallies.values()].filter((tally) => tally.exact >= minSameLength && tally.exact > (3 * tally.near) / (2 * NEIGHBOURHOOD));
-    }
-}
-/**
- * The suspicious lengths at which `texts` (one field's values, in order) stop mid-word often
- * enough to report, with their counts and the 1-based positions of the texts.
- */
-function cutLengthSpikesOf(texts, minSameLength, lengths = new Set(DEFAULT_SUSPICIOUS_LENGTHS)) {
-    const tracker = new RoundLengthTracker(lengths, texts.length);
-    texts.forEach((text, i) => tracker.add(text, i + 1));
-    return tracker.spikes(minSameLength);
-}
-const tail = (text) => '…' + Array.from(text.trimEnd()).slice(-50).join('');
-/**
- * Text that looks cut off: ending inside an unclosed code fence, inside a bracket opened on
- * its last line, or mid-word at a round length (512 characters, 1024 bytes...) where several
- * records of the field stop. Code that deliberately ends open (a HumanEval prompt ends inside
- * its function, after its docstring) triggers none of these.
- */
-const truncatedCheck = {
-    id: 'truncated',
-    dimension: 'completeness',
-    description: 'Text that looks cut off: an unclosed code fence, a bracket left open at the end, or a stop mid-word at a round length such as 512 or 1024.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** Lengths in characters or UTF-8 bytes at which texts ending mid-word look cut by a limit. */
-        suspiciousLengths: DEFAULT_SUSPICIOUS_LENGTHS,
-        /**
-         * Texts of a field that must stop mid-word at the same suspicious length before they are
-         * reported (and more than three times as many as at a typical nearby length). At 1, one
-         * text is enough when no nearby length is common.
-         */
-        minSameLength: 2,
-        /** Records listed per suspicious length; the rest are counted in one file-level finding. */
-        maxExamples: 20,
-        /** Whether a bracket or curly quote left open at the end counts; turn off for fields of code. */
-        brackets: true
-    },
-    start(context) {
-        const fields = context.config.fields ?? context.textFields;
-        const lengths = lengthsOf(context.config);
-        const brackets = context.config.brackets !== false;
-        const minSameLength = Math.max(1, numberSetting(context.config, 'minSameLength', 2));
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const trackers = new Map();
-        const counts = { fence: 0, bracket: 0, length: 0 };
-        return {
-            record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    const fenceLine = unclosedFence(text);
-                    if (fenceLine !== undefined) {
-                        counts.fence++;
-                        emit({ line: record.line, field, message: `\`${field}\` ends inside a code fence opened on its line ${fenceLine} and never closed`, excerpt: tail(text) });
-                        continue;
-                    }
-                    const open = brackets ? openBracketAtEnd(text) : undefined;
-                    if (open !== undefined) {
-                        counts.bracket++;
-                        emit({ line: record.line, field, message: `\`${field}\` ends inside an open \`${text[open]}\` without closing it or finishing the sentence`, excerpt: tail(text) });
-                        continue;
-                    }
-                    let tracker = trackers.get(field);
-                    if (!tracker) {
-                        tracker = new RoundLengthTracker(lengths, maxExamples);
-                        trackers.set(field, tracker);
-                    }
-                    tracker.add(text, record.line);
-                }
-            },
-            finish(emit) {
-                for (const [field, tracker] of trackers) {
-                    for (const spike of tracker.spikes(minSameLength)) {
-                        counts.length += spike.exact;
-                        const message = `\`${field}\` stops mid-word at exactly ${spike.length} ${spike.unit}, as ${spike.exact} records do (${spike.near} stop mid-word within ${NEIGHBOURHOOD} ${spike.unit} of it): probably cut at a length limit`;
-                        for (const line of spike.lines)
-                            emit({ line, field, message });
-                        const rest = spike.exact - spike.lines.length;
-                        if (rest > 0)
-                            emit({ field, message: `${rest} more records like the ${spike.lines.length} listed: ${message}` });
-                    }
-                }
-                return counts;
-            },
-            applicable: () => fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/registry.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Every check the audit runs, by dimension along the data-quality pyramid. */
-const ALL_CHECKS = [
-    // accuracy
-    schemaCheck,
-    labelValuesCheck,
-    encodingCheck,
-    formatCheck,
-    // completeness
-    requiredFieldsCheck,
-    emptyValuesCheck,
-    placeholdersCheck,
-    truncatedCheck,
-    labelCoverageCheck,
-    datasetSizeCheck,
-    // consistency
-    labelVariantsCheck,
-    conflictingLabelsCheck,
-    agreementCheck,
-    chatFormatCheck,
-    // diversity
-    lengthCheck,
-    labelBalanceCheck,
-    lexicalDiversityCheck,
-    prefixDiversityCheck,
-    repetitionCheck,
-    // freshness
-    freshnessCheck,
-    // privacy
-    piiCheck,
-    secretsCheck,
-    // provenance
-    llmArtifactsCheck,
-    syntheticShareCheck
-];
-/** The check with this id, if there is one. */
-function findCheck(id) {
-    return ALL_CHECKS.find((check) => check.id === id);
-}
-/** Findings the readers and the diff make themselves, outside the registered checks. */
-const PIPELINE_CHECKS = [
-    {
-        id: 'parse',
-        dimension: 'accuracy',
-        description: 'Every line or row must read as a record: malformed JSON, ragged CSV rows, invalid UTF-8, binary or truncated files and Git LFS pointers are reported with their line',
-        defaultSeverity: 'error',
-        defaults: {}
-    },
-    {
-        id: 'duplicate-keys',
-        dimension: 'uniqueness',
-        description: 'A configured key field must identify one record: a key used by more than one record is reported on each later record',
-        defaultSeverity: 'warning',
-        defaults: {}
-    }
-];
-/** Every check id a user may name (in `--only`, `checks:`, `/audit explain` or `/audit accept`). */
-function checkCatalog() {
-    return [
-        ...PIPELINE_CHECKS,
-        ...ALL_CHECKS.map(({ id, dimension, description, defaultSeverity, defaults }) => ({ id, dimension, description, defaultSeverity, defaults })),
-        ...UNIQUENESS_CHECKS.map(({ id, description, defaultSeverity, defaults }) => ({ id, dimension: 'uniqueness', description, defaultSeverity, defaults }))
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/engine/record-index.ts
-
-/** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
-const MAX_FIELD_DEPTH = 3;
-/** The key's parts are joined with a character no sane id contains. */
-const KEY_SEPARATOR = '\u241f';
-/**
- * A compact summary of one side of a file: per record its line, content hash and a hash per
- * field path, in parallel number arrays rather than one object per record, so a million-record
- * file costs tens of megabytes, not hundreds. Values themselves are not kept.
- */
-class RecordIndex {
-    keyFieldList;
-    lines = [];
-    contentHashes = [];
-    /** The record's key when every key field is present, else undefined. */
-    keys = [];
-    shapeIds = [];
-    fieldOffsets = [];
-    fieldHashes = new Float64Array(1024);
-    fieldCount = 0;
-    shapes = [];
-    shapeIdByName = new Map();
-    constructor(keyFieldList) {
-        this.keyFieldList = keyFieldList;
-    }
-    get keyFields() {
-        return this.keyFieldList;
-    }
-    /**
-     * Drops the keys, for a key that was guessed (an `id`-like field) and turned out not to
-     * identify records: the diff then matches by content.
-     */
-    forgetKeys() {
-        this.keyFieldList = [];
-        this.keys.fill(undefined);
-    }
-    /** True when every record has a key and no key repeats. */
-    hasUniqueKeys() {
-        const seen = new Set();
-        for (const key of this.keys) {
-            if (key === undefined || seen.has(key))
-                return false;
-            seen.add(key);
-        }
-        return true;
-    }
-    get size() {
-        return this.lines.length;
-    }
-    /** Adds a record; returns its position in the index. */
-    add(record) {
-        const paths = [];
-        const hashes = [];
-        flattenFields(record.fields, '', 1, paths, hashes);
-        // Records of a file nearly always share one shape: reuse the last sort when the paths match.
-        const shape = this.shapeFor(paths);
-        const order = shape.order;
-        this.ensureCapacity(this.fieldCount + hashes.length);
-        this.fieldOffsets.push(this.fieldCount);
-        const sortedHashes = new Array(order.length + 1);
-        sortedHashes[0] = shape.hash;
-        for (let i = 0; i < order.length; i++) {
-            const h = hashes[order[i]];
-            sortedHashes[i + 1] = h;
-            this.fieldHashes[this.fieldCount++] = h;
-        }
-        const position = this.lines.length;
-        this.lines.push(record.line);
-        this.shapeIds.push(shape.id);
-        this.contentHashes.push(combineHashes(sortedHashes));
-        this.keys.push(recordKey(record.fields, this.keyFields));
-        return position;
-    }
-    lastShape;
-    /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
-    shapeFor(paths) {
-        const last = this.lastShape;
-        if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i]))
-            return last;
-        const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
-        const sortedPaths = order.map((i) => paths[i]);
-        const name = sortedPaths.join('\n');
-        let id = this.shapeIdByName.get(name);
-        if (id === undefined) {
-            id = this.shapes.length;
-            this.shapes.push(sortedPaths);
-            this.shapeIdByName.set(name, id);
-        }
-        this.lastShape = { paths, id, order, hash: hash53(name) };
-        return this.lastShape;
-    }
-    /** The field paths of the record at `position` with the hash of each value. */
-    fieldsOf(position) {
-        const paths = this.shapes[this.shapeIds[position]];
-        const offset = this.fieldOffsets[position];
-        const fields = new Map();
-        for (let i = 0; i < paths.length; i++)
-            fields.set(paths[i], this.fieldHashes[offset + i]);
-        return fields;
-    }
-    ensureCapacity(needed) {
-        if (needed <= this.fieldHashes.length)
-            return;
-        let capacity = this.fieldHashes.length;
-        while (capacity < needed)
-            capacity *= 2;
-        const grown = new Float64Array(capacity);
-        grown.set(this.fieldHashes.subarray(0, this.fieldCount));
-        this.fieldHashes = grown;
-    }
-}
-/** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
-function recordKey(fields, keyFields) {
-    if (keyFields.length === 0)
-        return undefined;
-    const parts = [];
-    for (const field of keyFields) {
-        const value = fields[field];
-        if (value === undefined || value === null || value === '')
-            return undefined;
-        parts.push(typeof value === 'string' ? value : canonicalJson(value));
-    }
-    return parts.join(KEY_SEPARATOR);
-}
-/** Shows a key for people: the parts joined by `, `. */
-function displayKey(key) {
-    return key.split(KEY_SEPARATOR).join(', ');
-}
-function flattenFields(value, prefix, depth, paths, hashes) {
-    for (const name of Object.keys(value)) {
-        const child = value[name];
-        const path = prefix + name;
-        if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
-            flattenFields(child, path + '.', depth + 1, paths, hashes);
-        }
-        else {
-            paths.push(path);
-            hashes.push(valueHash(child));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/diff.ts
-
-/** What happened to a head record, by its position in the head index. */
-const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 };
-/** A bucket of records sharing one field value is too common to say two records belong together. */
-const MAX_PAIRING_BUCKET = 16;
-/**
- * Diffs two indexes of one file. Records are matched by key when the index has key fields,
- * else (and for records lacking a key) by content hash; content-matched leftovers that share at
- * least half of their field values are paired as modified, the way a reviewer would read an
- * edited record rather than a removal and an addition.
- */
-function diffRecords(base, head) {
-    const keyFields = [...head.keyFields];
-    const headStatus = new Uint8Array(head.size);
-    const matchedBaseForHead = new Int32Array(head.size).fill(-1);
-    const baseMatched = new Uint8Array(base.size);
-    const modified = [];
-    const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')];
-    const markMatch = (b, h) => {
-        baseMatched[b] = 1;
-        matchedBaseForHead[h] = b;
-        if (base.contentHashes[b] === head.contentHashes[h]) {
-            headStatus[h] = HeadStatus.Unchanged;
-        }
-        else {
-            headStatus[h] = HeadStatus.Modified;
-            modified.push({
-                key: displayKey(head.keys[h] ?? ''),
-                baseLine: base.lines[b],
-                headLine: head.lines[h],
-                changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
-            });
-        }
-    };
-    // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
-    if (keyFields.length > 0) {
-        const baseByKey = positionsBy(base.size, (b) => base.keys[b]);
-        for (let h = 0; h < head.size; h++) {
-            const key = head.keys[h];
-            if (key === undefined)
-                continue;
-            const b = baseByKey.get(key)?.shift();
-            if (b !== undefined)
-                markMatch(b, h);
-        }
-    }
-    // 2. By content, among the records no key matched and that have no key of their own.
-    const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
-    const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
-    const headLeft = [];
-    for (let h = 0; h < head.size; h++) {
-        if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
-            continue;
-        const b = baseByContent.get(head.contentHashes[h])?.shift();
-        if (b !== undefined)
-            markMatch(b, h);
-        else
-            headLeft.push(h);
-    }
-    // 3. Pair what is left by shared field values: an edit, not a removal plus an addition.
-    const baseLeft = [];
-    for (let b = 0; b < base.size; b++)
-        if (baseMatched[b] === 0 && unkeyed(base, b))
-            baseLeft.push(b);
-    pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch);
-    const added = [];
-    for (let h = 0; h < head.size; h++) {
-        if (matchedBaseForHead[h] === -1) {
-            headStatus[h] = HeadStatus.Added;
-            added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] });
-        }
-    }
-    const removed = [];
-    for (let b = 0; b < base.size; b++) {
-        if (baseMatched[b] === 0)
-            removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] });
-    }
-    modified.sort((x, y) => x.headLine - y.headLine);
-    return {
-        mode: keyFields.length > 0 ? 'key' : 'content',
-        keyFields,
-        added,
-        removed,
-        modified,
-        unchanged: head.size - added.length - modified.length,
-        headStatus,
-        duplicateKeys,
-        reordered: isReordered(matchedBaseForHead)
-    };
-}
-/** The field paths whose values differ, or that only one side has, sorted. */
-function changedFields(base, head) {
-    const changed = new Set();
-    for (const [path, hash] of head)
-        if (base.get(path) !== hash)
-            changed.add(path);
-    for (const path of base.keys())
-        if (!head.has(path))
-            changed.add(path);
-    return [...changed].sort();
-}
-function positionsBy(size, keyOf) {
-    const positions = new Map();
-    for (let i = 0; i < size; i++) {
-        const key = keyOf(i);
-        if (key === undefined)
-            continue;
-        const list = positions.get(key);
-        if (list)
-            list.push(i);
-        else
-            positions.set(key, [i]);
-    }
-    return positions;
-}
-function findDuplicateKeys(index, side) {
-    if (index.keyFields.length === 0)
-        return [];
-    const duplicates = [];
-    for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
-        if (positions.length > 1)
-            duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
-    }
-    return duplicates;
-}
-function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
-    if (baseLeft.length === 0 || headLeft.length === 0)
-        return;
-    const baseByFieldValue = new Map();
-    for (const b of baseLeft) {
-        for (const [path, hash] of base.fieldsOf(b)) {
-            const bucketKey = path + '\u0000' + hash;
-            const bucket = baseByFieldValue.get(bucketKey);
-            if (bucket)
-                bucket.push(b);
-            else
-                baseByFieldValue.set(bucketKey, [b]);
-        }
-    }
-    for (const h of headLeft) {
-        const headFields = head.fieldsOf(h);
-        const shared = new Map();
-        for (const [path, hash] of headFields) {
-            const bucket = baseByFieldValue.get(path + '\u0000' + hash);
-            if (!bucket || bucket.length > MAX_PAIRING_BUCKET)
-                continue;
-            for (const b of bucket)
-                if (baseMatched[b] === 0)
-                    shared.set(b, (shared.get(b) ?? 0) + 1);
-        }
-        let best = -1;
-        let bestShared = 0;
-        for (const [b, count] of shared) {
-            if (count > bestShared || (count === bestShared && b < best)) {
-                best = b;
-                bestShared = count;
-            }
-        }
-        if (best === -1)
-            continue;
-        const fieldCount = Math.max(headFields.size, base.fieldsOf(best).size);
-        if (bestShared * 2 >= fieldCount)
-            markMatch(best, h);
-    }
-}
-/** True when the matched records appear in head in another order than in base. */
-function isReordered(matchedBaseForHead) {
-    let previous = -1;
-    for (const b of matchedBaseForHead) {
-        if (b === -1)
-            continue;
-        if (b < previous)
-            return true;
-        previous = b;
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./src/engine/findings.ts
-
-/** How many findings of one check one file lists; the rest are counted, not listed. */
-const FINDINGS_LISTED_PER_CHECK = 100;
-/** Severity as a number, higher is worse; 0 is no finding. */
-const SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
-/**
- * A report never prints personal data or a secret, whichever check quoted it: every listed
- * finding's message and excerpt are masked here, the one door findings pass to the report.
- */
-function masked(finding) {
-    return { ...finding, message: maskAll(finding.message), ...(finding.excerpt !== undefined ? { excerpt: maskAll(finding.excerpt) } : {}) };
-}
-/**
- * Keeps the findings of one side of one file: every one counted, at most
- * FINDINGS_LISTED_PER_CHECK per check listed, those the PR brought first.
- */
-class FindingCollector {
-    counts = new Map();
-    introducedListed = new Map();
-    otherListed = new Map();
-    add(finding) {
-        const count = this.countFor(finding.check, finding.dimension);
-        count.total++;
-        count[finding.severity]++;
-        if (finding.introduced) {
-            count.introduced++;
-            if (finding.severity === 'error')
-                count.introducedErrors++;
-            if (finding.severity === 'warning')
-                count.introducedWarnings++;
-        }
-        const lists = finding.introduced ? this.introducedListed : this.otherListed;
-        const list = lists.get(finding.check) ?? [];
-        if (list.length < FINDINGS_LISTED_PER_CHECK) {
-            list.push(masked(finding));
-            lists.set(finding.check, list);
-        }
-    }
-    /** Records how many findings the same check had on the base side. */
-    addBaseCount(check, dimension, total) {
-        this.countFor(check, dimension).base += total;
-    }
-    countList() {
-        return [...this.counts.values()].sort((a, b) => a.check.localeCompare(b.check));
-    }
-    /** The listed findings, per check the introduced ones first, in line order within each. */
-    listed() {
-        const findings = [];
-        let omitted = 0;
-        for (const count of this.countList()) {
-            const introduced = this.introducedListed.get(count.check) ?? [];
-            const other = this.otherListed.get(count.check) ?? [];
-            const kept = [...introduced, ...other].slice(0, FINDINGS_LISTED_PER_CHECK);
-            kept.sort((a, b) => Number(b.introduced ?? false) - Number(a.introduced ?? false) || (a.line ?? 0) - (b.line ?? 0));
-            findings.push(...kept);
-            omitted += count.total - kept.length;
-        }
-        return { findings, omitted };
-    }
-    countFor(check, dimension) {
-        let count = this.counts.get(check);
-        if (!count) {
-            count = { check, dimension, total: 0, introduced: 0, error: 0, warning: 0, info: 0, introducedErrors: 0, introducedWarnings: 0, base: 0 };
-            this.counts.set(check, count);
-        }
-        return count;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/score.ts
-
-
-/** What a record with a finding of this severity costs its dimension (1 = the whole record). */
-const RECORD_PENALTY = { 0: 0, 1: 0, 2: 0.5, 3: 1 };
-/** What a file-level finding (a shift, a size, an agreement) costs its dimension, in points. */
-const FILE_PENALTY = { error: 10, warning: 5, info: 0 };
-/**
- * Scores one side of one file. Each dimension is 100 minus the share of records with findings
- * in it (a record counts once, at its worst severity), minus points for file-level findings.
- * A dimension no check looked at has no score.
- */
-class SideScorer {
-    worst = new Map();
-    filePenalty = new Map();
-    looked = new Set();
-    failed = new Set();
-    /** The dimension scores 0 whatever else is found (a file that could not be read). */
-    fail(dimension) {
-        this.looked.add(dimension);
-        this.failed.add(dimension);
-    }
-    /** A check of this dimension ran and had something to look at. */
-    markLooked(dimension) {
-        this.looked.add(dimension);
-    }
-    /** Notes a finding: on the record at `position`, or on the file when position is undefined. */
-    note(dimension, severity, position) {
-        this.looked.add(dimension);
-        if (position === undefined) {
-            this.filePenalty.set(dimension, (this.filePenalty.get(dimension) ?? 0) + FILE_PENALTY[severity]);
-            return;
-        }
-        let byRecord = this.worst.get(dimension);
-        if (!byRecord)
-            this.worst.set(dimension, (byRecord = new Map()));
-        const rank = SEVERITY_RANK[severity];
-        if ((byRecord.get(position) ?? 0) < rank)
-            byRecord.set(position, rank);
-    }
-    /**
-     * The dimension's score over `records` records; with `include`, over only the records it
-     * accepts (the patch), and without file-level penalties, which belong to the whole file.
-     */
-    score(dimension, records, include, includedCount) {
-        if (!this.looked.has(dimension))
-            return null;
-        if (this.failed.has(dimension))
-            return 0;
-        const count = include ? (includedCount ?? 0) : records;
-        const filePoints = include ? 0 : (this.filePenalty.get(dimension) ?? 0);
-        if (count === 0)
-            return include ? null : clampScore(100 - filePoints);
-        let penalty = 0;
-        for (const [position, rank] of this.worst.get(dimension) ?? []) {
-            if (!include || include(position))
-                penalty += RECORD_PENALTY[rank];
-        }
-        return clampScore(100 * (1 - penalty / count) - filePoints);
-    }
-}
-function clampScore(value) {
-    return Math.round(Math.max(0, Math.min(100, value)) * 10) / 10;
-}
-/** Per-dimension scores of one file from the scorers of its sides. */
-function fileDimensionScores(head, headRecords, base, baseRecords, isChanged, changedCount) {
-    const scores = {};
-    for (const dimension of DIMENSIONS) {
-        scores[dimension] = {
-            score: head ? head.score(dimension, headRecords) : null,
-            baseScore: base ? base.score(dimension, baseRecords) : null,
-            patchScore: head ? head.score(dimension, headRecords, isChanged, changedCount) : null
-        };
-    }
-    return scores;
-}
-/** Record-weighted mean of the files' scores of each dimension. */
-function aggregateDimensions(files) {
-    const result = {};
-    for (const dimension of DIMENSIONS) {
-        result[dimension] = {
-            score: weightedMean(files.map((f) => [f.dimensions[dimension].score, Math.max(1, f.status === 'removed' ? 0 : f.records)])),
-            baseScore: weightedMean(files.map((f) => [f.dimensions[dimension].baseScore, Math.max(1, f.baseRecords)])),
-            patchScore: weightedMean(files.map((f) => [f.dimensions[dimension].patchScore, f.added + f.modified]))
-        };
-    }
-    return result;
-}
-/** The overall score: the dimensions' scores averaged with the configured weights. */
-function overallScore(dimensions, weights, which) {
-    return weightedMean(DIMENSIONS.map((d) => [dimensions[d][which], weights[d]]));
-}
-function weightedMean(pairs) {
-    let total = 0;
-    let weight = 0;
-    for (const [score, w] of pairs) {
-        if (score === null || w <= 0)
-            continue;
-        total += score * w;
-        weight += w;
-    }
-    return weight === 0 ? null : Math.round((total / weight) * 10) / 10;
-}
-/** A rise in the rate of a warning this many times the base rate (and by a point) is a regression. */
-const RATE_RISE_FACTOR = 2;
-const RATE_RISE_MIN_POINTS = 0.01;
-/**
- * The regressions the PR brings: new errors in changed records; warnings whose rate among the
- * changed records rose well above the base rate; file-level findings the change brought (a
- * shift, a size under the minimum); a dimension that dropped by more than the tolerance while
- * the PR brought findings in it. Removing bad records is never a regression.
- */
-function findRegressions(files, dimensions, config, accepted = new Set()) {
-    const regressions = [];
-    const byCheck = new Map();
-    for (const file of files) {
-        for (const count of file.counts) {
-            const entry = byCheck.get(count.check) ?? { dimension: count.dimension, errors: [], errorCount: 0, warnings: 0, changed: 0, base: 0, baseRecords: 0, fileLevel: [] };
-            entry.base += count.base;
-            byCheck.set(count.check, entry);
-        }
-        for (const finding of file.findings) {
-            if (!finding.introduced)
-                continue;
-            const entry = byCheck.get(finding.check);
-            if (!entry)
-                continue;
-            if (finding.line === undefined && finding.severity !== 'info')
-                entry.fileLevel.push(finding);
-            else if (finding.severity === 'error')
-                entry.errors.push(finding);
-        }
-        for (const count of file.counts) {
-            const entry = byCheck.get(count.check);
-            if (!entry)
-                continue;
-            entry.errorCount += count.introducedErrors;
-            entry.warnings += count.introducedWarnings;
-        }
-    }
-    const changedRecords = files.reduce((n, f) => n + f.added + f.modified, 0);
-    const baseRecords = files.reduce((n, f) => n + f.baseRecords, 0);
-    for (const [check, entry] of byCheck) {
-        const isAccepted = accepted.has(check);
-        const recordErrors = entry.errors.filter((f) => f.line !== undefined);
-        if (recordErrors.length > 0) {
-            const total = Math.max(recordErrors.length, entry.errorCount - entry.fileLevel.filter((f) => f.severity === 'error').length);
-            regressions.push({
-                kind: 'new-findings', check, dimension: entry.dimension, severity: 'error', count: total,
-                message: `${total} new ${total === 1 ? 'error' : 'errors'} in records this PR added or modified`,
-                examples: onePerRecord(recordErrors).slice(0, 3), accepted: isAccepted || undefined
-            });
-        }
-        else if (entry.warnings - fileLevelWarnings(entry.fileLevel) > 0 && changedRecords > 0) {
-            // File-level warnings (a shift, a contamination rate) are regressions of their own, below.
-            const recordWarnings = entry.warnings - fileLevelWarnings(entry.fileLevel);
-            const patchRate = recordWarnings / changedRecords;
-            const baseRate = baseRecords > 0 ? entry.base / baseRecords : 0;
-            if (patchRate > baseRate * RATE_RISE_FACTOR && patchRate - baseRate >= RATE_RISE_MIN_POINTS) {
-                const examples = onePerRecord(files.flatMap((f) => f.findings.filter((x) => x.check === check && x.introduced && x.line !== undefined))).slice(0, 3);
-                regressions.push({
-                    kind: 'new-findings', check, dimension: entry.dimension, severity: 'warning', count: recordWarnings,
-                    message: `${recordWarnings} ${recordWarnings === 1 ? 'finding' : 'findings'} in the ${changedRecords} added or modified records (${score_percent(patchRate)}), against ${score_percent(baseRate)} of the base`,
-                    examples, accepted: isAccepted || undefined
-                });
-            }
-        }
-        for (const finding of entry.fileLevel) {
-            regressions.push({
-                kind: 'shift', check, dimension: entry.dimension, severity: finding.severity, count: 1, file: finding.file,
-                message: finding.message, examples: [finding], accepted: isAccepted || undefined
-            });
-        }
-    }
-    // A drop already explained by a check's regression is not said twice.
-    const explained = new Set(regressions.map((r) => r.dimension));
-    const dimensionsWithNewFindings = new Set(files.flatMap((f) => f.counts.filter((c) => c.introduced > 0).map((c) => c.dimension)));
-    for (const dimension of DIMENSIONS) {
-        const { score, baseScore } = dimensions[dimension];
-        if (score === null || baseScore === null || !dimensionsWithNewFindings.has(dimension) || explained.has(dimension))
-            continue;
-        const drop = baseScore - score;
-        if (drop > config.tolerance) {
-            regressions.push({
-                kind: 'score-drop', dimension, severity: 'warning', count: 1,
-                message: `${dimension} dropped ${drop.toFixed(1)} points (${baseScore} to ${score}), more than the tolerance of ${config.tolerance}`,
-                examples: []
-            });
-        }
-    }
-    const severityOrder = (r) => -SEVERITY_RANK[r.severity];
-    return regressions.sort((a, b) => severityOrder(a) - severityOrder(b) || b.count - a.count);
-}
-/** Applies the configured policy: `fail-on` and `min-score`; accepted checks never fail it. */
-function evaluateGate(files, regressions, score, config, accepted = new Set()) {
-    const reasons = [];
-    const introducedOf = (severity) => files.reduce((n, f) => n + f.counts.filter((c) => !accepted.has(c.check)).reduce((m, c) => m + (severity === 'error' ? c.introducedErrors : c.introducedWarnings), 0), 0);
-    if (config.failOn === 'regression') {
-        const open = regressions.filter((r) => !r.accepted && !(r.check && accepted.has(r.check)));
-        if (open.length > 0)
-            reasons.push(`${open.length} ${open.length === 1 ? 'regression' : 'regressions'} (fail-on: regression)`);
-    }
-    else if (config.failOn === 'error' || config.failOn === 'warning') {
-        const errors = introducedOf('error');
-        const warnings = config.failOn === 'warning' ? introducedOf('warning') : 0;
-        if (errors > 0)
-            reasons.push(`${errors} new ${errors === 1 ? 'error' : 'errors'} (fail-on: ${config.failOn})`);
-        if (warnings > 0)
-            reasons.push(`${warnings} new ${warnings === 1 ? 'warning' : 'warnings'} (fail-on: warning)`);
-    }
-    if (config.minScore !== undefined && score !== null && score < config.minScore) {
-        reasons.push(`score ${score} is under min-score ${config.minScore}`);
-    }
-    return { passed: reasons.length === 0, failOn: config.failOn, minScore: config.minScore, reasons };
-}
-function fileLevelWarnings(findings) {
-    return findings.filter((f) => f.severity === 'warning').length;
-}
-/** The first finding of each record: examples should show different records. */
-function onePerRecord(findings) {
-    const seen = new Set();
-    return findings.filter((f) => {
-        const place = `${f.file}:${f.line}`;
-        if (seen.has(place))
-            return false;
-        seen.add(place);
-        return true;
-    });
-}
-function score_percent(rate) {
-    return `${(rate * 100).toFixed(1)}%`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/side-cache.ts
-/**
- * The base side of a changed file, kept between runs. A PR's base is usually the same blob run
- * after run (every push to the PR, every PR against the same main), so what reading, checking
- * and hashing it gave is stored under a key made of its git blob id and everything else that
- * decides the result: the settings, the checks with theirs, and the code. A hit skips the base
- * pass; only the head is read.
- */
-
-
-
-
-
-
-
-
-
-
-/** Bumped whenever what is stored changes shape: older entries then simply miss. */
-const FORMAT = 1;
-/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
-function folderCache(dir) {
-    return {
-        async get(key) {
-            try {
-                return await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, `${key}.bin`));
-            }
-            catch {
-                return undefined;
-            }
-        },
-        async set(key, data) {
-            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-            const temporary = (0,external_node_path_namespaceObject.join)(dir, `${key}.${process.pid}.tmp`);
-            await (0,promises_namespaceObject.writeFile)(temporary, data);
-            await (0,promises_namespaceObject.rename)(temporary, (0,external_node_path_namespaceObject.join)(dir, `${key}.bin`));
-        }
-    };
-}
-/**
- * The key of one base side: its content (`blob`, a git blob id) and every input that shapes
- * the result. `code` names the code itself (the bundle's hash): a changed check must never be
- * answered from an older one's results.
- */
-function sideCacheKey(parts) {
-    const text = JSON.stringify({ format: FORMAT, version: TOOL_VERSION, ...parts });
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex').slice(0, 40);
-}
-let codeId;
-/**
- * The running code's id: the hash of the bundle the process runs (dist/index.js, dist/cli/index.js),
- * or undefined when it runs from sources (tests), where a cache could answer for older code.
- */
-function runningCodeId() {
-    const file = (0,engine_threads/* entryFile */.$B)();
-    if (!file)
-        return undefined;
-    if (codeId === undefined) {
-        try {
-            codeId = (0,external_node_crypto_namespaceObject.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(file)).digest('hex').slice(0, 16);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return codeId;
-}
-/**
- * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
- * later belong to this run's corpus, not to the file). Undefined when something in it cannot
- * be stored (a check kept a function in its summary): then the side is simply not cached.
- */
-function packSide(side) {
-    // A summary the head's checks read must come back as it was: class instances would come back without their methods.
-    if (![...side.checkSummaries.values()].every((summary) => isPlainData(summary)))
-        return undefined;
-    try {
-        return (0,external_node_v8_namespaceObject.serialize)(side);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** True for values structured clone gives back unchanged: primitives, plain objects, arrays, maps, sets, typed arrays. */
-function isPlainData(value, depth = 0) {
-    if (value === null || typeof value !== 'object')
-        return typeof value !== 'function' && typeof value !== 'symbol';
-    if (depth > 8 || ArrayBuffer.isView(value))
-        return depth <= 8;
-    if (Array.isArray(value))
-        return value.every((item) => isPlainData(item, depth + 1));
-    if (value instanceof Map)
-        return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1));
-    if (value instanceof Set)
-        return [...value].every((item) => isPlainData(item, depth + 1));
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null)
-        return false;
-    return Object.values(value).every((item) => isPlainData(item, depth + 1));
-}
-/** One cache entry: the packed side and the file's part of the uniqueness index. */
-function packEntry(side, corpus) {
-    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side, corpus });
-}
-/** A cache entry back as objects, or undefined when it is not one this code wrote. */
-function unpackEntry(data) {
-    try {
-        const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
-        if (entry.format !== FORMAT || !entry.side)
-            return undefined;
-        const side = (0,external_node_v8_namespaceObject.deserialize)(entry.side);
-        // Structured clone keeps the fields, not the classes: give the objects their methods back.
-        Object.setPrototypeOf(side.index, RecordIndex.prototype);
-        Object.setPrototypeOf(side.collector, FindingCollector.prototype);
-        Object.setPrototypeOf(side.scorer, SideScorer.prototype);
-        return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/fields.ts
-
-/** Field names that identify a record, most telling first, for files with no configured key. */
-const ID_FIELD_NAMES = ['id', '_id', 'uuid', 'guid', 'uid', 'task_id', 'example_id', 'sample_id', 'question_id', 'qid', 'doc_id', 'item_id'];
-/** A field this short on average, with no spaces, is a label or a code rather than text. */
-const MIN_TEXT_LENGTH = 16;
-/**
- * Guesses the key of a file with none configured: the first id-like field that every sampled
- * record carries as a string or a number. The guess is checked once the whole file is read; a
- * key that repeats is dropped and records are matched by content instead.
- */
-function inferKeyFields(sample) {
-    if (sample.length === 0)
-        return [];
-    for (const name of ID_FIELD_NAMES) {
-        const everyRecordHasIt = sample.every((record) => {
-            const value = record.fields[name];
-            return (typeof value === 'string' && value !== '') || typeof value === 'number';
-        });
-        if (everyRecordHasIt)
-            return [name];
-    }
-    return [];
-}
-/**
- * Guesses which fields hold text worth checking: fields present in at least half the sample
- * whose values are strings (or chat transcripts) long enough or spaced enough to be prose,
- * leaving out keys, labels and short codes.
- */
-function inferTextFields(sample, exclude) {
-    const stats = new Map();
-    for (const record of sample) {
-        for (const [name, value] of Object.entries(record.fields)) {
-            if (exclude.has(name) || ID_FIELD_NAMES.includes(name))
-                continue;
-            const text = (0,engine_text/* textOf */.b6)(value);
-            if (text === undefined)
-                continue;
-            const stat = stats.get(name) ?? { present: 0, length: 0, spaced: 0 };
-            stat.present++;
-            stat.length += text.length;
-            if (/\s/.test(text.trim()))
-                stat.spaced++;
-            stats.set(name, stat);
-        }
-    }
-    const fields = [];
-    for (const [name, stat] of stats) {
-        if (stat.present * 2 < sample.length)
-            continue;
-        const proseLike = stat.length / stat.present >= MIN_TEXT_LENGTH || stat.spaced * 2 >= stat.present;
-        if (proseLike)
-            fields.push(name);
-    }
-    return fields;
-}
-
-;// CONCATENATED MODULE: ./src/engine/side-pass.ts
-
-
-
-
-
-/** Distinct reader problems remembered per side: enough to tell old from new. */
-const MAX_READER_SIGNATURES = 10000;
-/** Records read before the key and text fields are guessed and the checks start. */
-const SAMPLE_SIZE = 200;
-/**
- * Reads one side of one file once, streaming: indexes each record for the diff and runs every
- * check on it. The first records are held back until the key and the text fields are known.
- */
-async function runSidePass(options) {
-    const { source, side, settings, checks, base } = options;
-    const collector = new FindingCollector();
-    const scorer = new SideScorer();
-    // Reading the file is itself an accuracy check: every record parsed or reported.
-    scorer.markLooked('accuracy');
-    const checkSummaries = new Map();
-    const fileLevelKeys = new Set();
-    const readerSignatures = new Set();
-    const introducedSkipped = new Set();
-    const baseContent = base ? new Set(base.index.contentHashes) : undefined;
-    let plan = options.plan;
-    let index;
-    let corpusRecord;
-    let runs = [];
-    const held = [];
-    let current;
-    const record = (finding, position) => {
-        collector.add(finding);
-        scorer.note(finding.dimension, finding.severity, position);
-    };
-    const emitFor = (prepared) => (draft) => {
-        const { check, config } = prepared;
-        const finding = {
-            ...draft,
-            check: check.id,
-            dimension: check.dimension,
-            file: source.path,
-            severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
-        };
-        let position;
-        if (current && (draft.line === undefined || draft.line === current.record.line)) {
-            position = current.position;
-            finding.line ??= current.record.line;
-            finding.introduced = current.introduced;
-        }
-        else if (draft.line !== undefined && index) {
-            position = positionOfLine(index.lines, draft.line);
-            finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
-        }
-        else {
-            const fileKey = `${check.id}/${draft.field ?? ''}`;
-            fileLevelKeys.add(fileKey);
-            finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey));
-        }
-        // The index already holds every record's key: the finding's record's is looked up there.
-        const key = position !== undefined ? index?.keys[position] : undefined;
-        if (finding.key === undefined && key !== undefined)
-            finding.key = displayKey(key);
-        record(finding, position);
-    };
-    const start = () => {
-        if (!plan) {
-            const configuredKey = settings.key.length > 0;
-            const keyFields = configuredKey ? settings.key : inferKeyFields(held);
-            const exclude = new Set([...keyFields, ...(settings.labelField ? [settings.labelField] : [])]);
-            plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) };
-        }
-        index = new RecordIndex(plan.keyFields);
-        corpusRecord = options.corpus?.(plan, source);
-        runs = checks.map((prepared) => ({
-            prepared,
-            // One emitter per check for the whole file: it reads the current record from the pass.
-            emit: emitFor(prepared),
-            run: prepared.check.start({
-                file: source.path,
-                side,
-                settings,
-                config: prepared.config,
-                textFields: prepared.config.fields ?? plan.textFields
-            })
-        }));
-        for (const heldRecord of held)
-            processRecord(heldRecord);
-        held.length = 0;
-    };
-    const processRecord = (datasetRecord) => {
-        const position = index.add(datasetRecord);
-        const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
-        current = { record: datasetRecord, position, introduced };
-        for (const { run, emit } of runs)
-            run.record(datasetRecord, emit);
-        current = undefined;
-        corpusRecord?.(datasetRecord, index.contentHashes[position]);
-    };
-    let count = 0;
-    const summary = await readDataset(source, {
-        record: (datasetRecord) => {
-            count++;
-            if (options.onRecords && count % 10000 === 0)
-                options.onRecords(count);
-            if (index)
-                processRecord(datasetRecord);
-            else {
-                held.push(datasetRecord);
-                if (held.length >= SAMPLE_SIZE)
-                    start();
-            }
-        },
-        finding: (finding) => {
-            // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
-            const signature = readerSignature(finding);
-            if (readerSignatures.size < MAX_READER_SIGNATURES)
-                readerSignatures.add(signature);
-            const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature));
-            // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
-            const position = finding.line !== undefined ? -finding.line : undefined;
-            if (position !== undefined && introduced)
-                introducedSkipped.add(position);
-            collector.add({ ...finding, introduced });
-            scorer.note(finding.dimension, finding.severity, position);
-        }
-    }, { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath });
-    // A file that could not be read has no accuracy to speak of.
-    if (summary.unreadable || summary.lfsPointer)
-        scorer.fail('accuracy');
-    if (!index)
-        start();
-    for (const { prepared, run, emit } of runs) {
-        const baseSummary = base?.checkSummaries.get(prepared.check.id);
-        checkSummaries.set(prepared.check.id, run.finish(emit, baseSummary));
-        if (run.applicable?.() ?? true)
-            scorer.markLooked(prepared.check.dimension);
-    }
-    options.onRecords?.(count);
-    return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
-}
-/**
- * A configured severity replaces the check's own, except for what the check itself calls
- * information (a size in the sweet spot's margin, a rare label): raising those would be noise.
- */
-function severityOf(emitted, configured, fallback) {
-    if (emitted === 'info')
-        return 'info';
-    if (configured === 'error' || configured === 'warning' || configured === 'info')
-        return configured;
-    return emitted ?? fallback;
-}
-function readerSignature(finding) {
-    return finding.check + ':' + finding.message.replace(/\d+/g, '#');
-}
-/** Binary search: the position of the record starting at `line`, or of the record containing it. */
-function positionOfLine(lines, line) {
-    let low = 0;
-    let high = lines.length - 1;
-    let found;
-    while (low <= high) {
-        const mid = (low + high) >> 1;
-        if (lines[mid] <= line) {
-            found = mid;
-            low = mid + 1;
-        }
-        else
-            high = mid - 1;
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./src/engine/audit.ts
-
-
-
-
-
-
-
-
-
-
-
-/** How many added, removed and modified records a file report lists as examples. */
-const EXAMPLES_PER_KIND = 20;
-/**
- * The engine's one public door: reads every file's base and head, diffs them record by record,
- * runs the checks on both sides, scores them, names the regressions and applies the gate.
- */
-async function runAudit(changes, options) {
-    const { config } = options;
-    const known = checkCatalog().map((c) => c.id);
-    const unknown = unknownCheckIds(config, known);
-    if (unknown.length > 0)
-        throw new ConfigError(options.configSource ?? 'the configuration', unknown);
-    const unknownOnly = (options.only ?? []).filter((id) => !known.includes(id));
-    if (unknownOnly.length > 0)
-        throw new Error(`unknown check ${unknownOnly.map((id) => `\`${id}\``).join(', ')} in --only; the checks are ${known.join(', ')}`);
-    const accepted = new Set(options.accepted ?? []);
-    const stage = uniquenessStage(config, options.only);
-    const audits = [];
-    const pendingStores = [];
-    for (const [fileIndex, change] of changes.entries()) {
-        const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
-        audits.push(await readChange(change, options, progress, stage, pendingStores));
-    }
-    if (stage) {
-        // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
-        for (const reference of options.references ?? [])
-            await readReference(reference, options, stage);
-        const { findings } = await stage.finish();
-        attachUniqueness(findings, audits);
-    }
-    await storeBases(pendingStores, stage, options);
-    const files = audits.map(fileReport);
-    return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
-}
-/**
- * The whole report from the files' reports: dimension scores, overall scores, regressions, the
- * gate and the totals. Pure, so a report made elsewhere (a fork's artifact) can be judged again
- * by trusted code from its files alone.
- */
-function assembleReport(files, config, accepted, labels) {
-    const dimensions = aggregateDimensions(files);
-    const score = overallScore(dimensions, config.weights, 'score');
-    const regressions = findRegressions(files, dimensions, config, accepted);
-    const sum = (pick) => files.reduce((n, f) => n + pick(f), 0);
-    return {
-        schemaVersion: 1,
-        tool: { name: 'dataset-audit', version: TOOL_VERSION },
-        base: labels.base,
-        head: labels.head,
-        score,
-        baseScore: overallScore(dimensions, config.weights, 'baseScore'),
-        patchScore: overallScore(dimensions, config.weights, 'patchScore'),
-        dimensions,
-        files,
-        regressions,
-        gate: evaluateGate(files, regressions, score, config, accepted),
-        notes: [...(labels.notes ?? [])],
-        totals: {
-            files: files.length,
-            records: sum((f) => (f.status === 'removed' ? 0 : f.records)),
-            added: sum((f) => f.added),
-            removed: sum((f) => f.removed),
-            modified: sum((f) => f.modified),
-            findings: sum((f) => f.counts.reduce((n, c) => n + c.total, 0)),
-            introduced: sum((f) => f.counts.reduce((n, c) => n + c.introduced, 0)),
-            errors: sum((f) => f.counts.reduce((n, c) => n + c.error, 0)),
-            warnings: sum((f) => f.counts.reduce((n, c) => n + c.warning, 0))
-        }
-    };
-}
-async function readChange(change, options, progress, stage, pendingStores) {
-    const settings = settingsFor(options.config, change.path);
-    const checks = await prepareChecks(settings, options);
-    // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
-    const known = {};
-    const corpusFile = (side, plan, source) => ({
-        path: source.path,
-        side,
-        reference: false,
-        split: settings.split,
-        textFields: plan.textFields,
-        settings,
-        source,
-        ...(side === 'head'
-            ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
-            : {})
-    });
-    const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
-    let base;
-    if (change.base) {
-        const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options);
-        const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined;
-        if (cached)
-            base = cached;
-        else {
-            base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') });
-            const packed = cacheKey ? packSide(base) : undefined;
-            // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
-            if (cacheKey && packed)
-                pendingStores.push({ key: cacheKey, path: change.base.path, packed });
-        }
-    }
-    if (base && stage) {
-        // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
-        await stage.settle();
-        known.previous = { path: change.base.path, positionOf: firstPositionOf(base.index.contentHashes) };
-    }
-    const head = change.head
-        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
-        : undefined;
-    const plan = head?.plan ?? base?.plan;
-    if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
-        base?.index.forgetKeys();
-        head?.index.forgetKeys();
-    }
-    const emptyIndex = new RecordIndex(plan?.keyFields ?? []);
-    const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex);
-    known.diff = diff;
-    if (head)
-        reportDuplicateKeys(diff, head, change.path);
-    return { change, settings, base, head, diff };
-}
-/** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
-async function baseCacheKey(source, settings, checks, stage, options) {
-    if (!options.cache || !source.contentId)
-        return undefined;
-    let blob;
-    try {
-        blob = await source.contentId();
-    }
-    catch {
-        blob = undefined;
-    }
-    if (!blob)
-        return undefined;
-    const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null };
-    return sideCacheKey({ blob, path: source.path, code: options.cache.code, inputs });
-}
-/**
- * A base side from the cache, its part of the uniqueness index put back; undefined on a miss.
- * A file of a split is read once more for leakage's n-grams alone (see `restoreFile`).
- */
-async function restoreBase(source, key, settings, stage, options, corpusFile) {
-    const cache = options.cache;
-    const stats = cache.stats;
-    let entry;
-    try {
-        const data = await cache.store.get(key);
-        entry = data ? unpackEntry(data) : undefined;
-    }
-    catch {
-        if (stats)
-            stats.failures++;
-        entry = undefined;
-    }
-    if (!entry || (stage && !entry.corpus)) {
-        if (stats)
-            stats.misses++;
-        return undefined;
-    }
-    if (stats)
-        stats.hits++;
-    if (stage && entry.corpus) {
-        const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus);
-        if (contamination) {
-            const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
-            await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions);
-        }
-    }
-    return entry.side;
-}
-/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
-async function storeBases(pending, stage, options) {
-    const cache = options.cache;
-    if (!cache)
-        return;
-    for (const { key, path, packed } of pending) {
-        const corpus = stage?.exportFile('base', path);
-        if (stage && !corpus)
-            continue;
-        try {
-            await cache.store.set(key, packEntry(packed, corpus));
-            if (cache.stats)
-                cache.stats.stored++;
-        }
-        catch {
-            if (cache.stats)
-                cache.stats.failures++;
-        }
-    }
-}
-/** Content hash -> the position of the first record with it, built on first use. */
-function firstPositionOf(contentHashes) {
-    let positions;
-    return (contentHash) => {
-        if (!positions) {
-            positions = new Map();
-            for (let position = contentHashes.length - 1; position >= 0; position--)
-                positions.set(contentHashes[position], position);
-        }
-        return positions.get(contentHash);
-    };
-}
-/**
- * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
- * it is the same on both), so a change can be compared with it: no findings are reported on it.
- */
-async function readReference(source, options, stage) {
-    const settings = settingsFor(options.config, source.path);
-    await runSidePass({
-        source,
-        side: 'head',
-        settings,
-        checks: [],
-        allIntroduced: false,
-        corpus: (plan) => stage.openReference({ path: source.path, split: settings.split, textFields: plan.textFields, settings, source })
-    });
-}
-/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
-function attachUniqueness(findings, audits) {
-    for (const audit of audits) {
-        for (const side of [audit.base, audit.head])
-            side?.scorer.markLooked('uniqueness');
-    }
-    for (const { side, finding } of findings) {
-        const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
-        const result = side === 'head' ? audit?.head : audit?.base;
-        if (!audit || !result)
-            continue;
-        const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
-        const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
-        const key = position !== undefined ? result.index.keys[position] : undefined;
-        result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
-        result.scorer.note(finding.dimension, finding.severity, position);
-    }
-}
-function fileReport({ change, settings, base, head, diff }) {
-    const plan = head?.plan ?? base?.plan;
-    const primary = head ?? base;
-    if (base) {
-        for (const count of base.collector.countList())
-            primary.collector.addBaseCount(count.check, count.dimension, count.total);
-    }
-    const { findings, omitted } = head ? head.collector.listed() : { findings: [], omitted: 0 };
-    const detected = detectFormat(change.path);
-    const isChanged = (position) => position < 0 ? head.introducedSkipped.has(position) : diff.headStatus[position] !== HeadStatus.Unchanged;
-    const changedCount = diff.added.length + diff.modified.length + (head?.introducedSkipped.size ?? 0);
-    const denominator = (side) => (side ? side.summary.records + side.summary.skipped : 0);
-    return {
-        path: change.path,
-        ...(change.previousPath ? { previousPath: change.previousPath } : {}),
-        status: change.status,
-        format: primary.summary.format ?? detected?.format ?? 'jsonl',
-        compressed: primary.summary.compressed,
-        records: primary.summary.records,
-        baseRecords: base?.summary.records ?? 0,
-        added: diff.added.length,
-        removed: diff.removed.length,
-        modified: diff.modified.length,
-        unchanged: head ? diff.unchanged : 0,
-        skipped: head?.summary.skipped ?? 0,
-        baseSkipped: base?.summary.skipped ?? 0,
-        keyFields: diff.keyFields,
-        diffMode: diff.mode,
-        reordered: diff.reordered,
-        lfsPointer: primary.summary.lfsPointer,
-        unreadable: primary.summary.unreadable,
-        ...(primary.summary.columns ? { columns: primary.summary.columns } : {}),
-        textFields: plan?.textFields ?? [],
-        ...(settings.split ? { split: settings.split } : {}),
-        ...(settings.purpose ? { purpose: settings.purpose } : {}),
-        findings,
-        counts: primary.collector.countList(),
-        findingsOmitted: omitted,
-        examples: {
-            added: diff.added.slice(0, EXAMPLES_PER_KIND),
-            removed: diff.removed.slice(0, EXAMPLES_PER_KIND),
-            modified: diff.modified.slice(0, EXAMPLES_PER_KIND)
-        },
-        duplicateKeys: diff.duplicateKeys.slice(0, EXAMPLES_PER_KIND),
-        dimensions: fileDimensionScores(head?.scorer, denominator(head), base?.scorer, denominator(base), isChanged, changedCount)
-    };
-}
-/**
- * The uniqueness stage, unless every one of its checks is off (or left out by `--only`).
- * Its settings are the global ones; path rules refine them per file inside the stage.
- */
-function uniquenessStage(config, only) {
-    const settings = {};
-    let any = false;
-    for (const check of UNIQUENESS_CHECKS) {
-        const enabled = config.checks[check.id]?.enabled !== false && (!only || only.includes(check.id));
-        settings[check.id] = { ...config.checks[check.id], enabled };
-        any ||= enabled;
-    }
-    return any ? new UniquenessStage(settings) : undefined;
-}
-/**
- * The unchanged dataset files a change should be compared with: those with a split (leakage
- * crosses splits; duplicates cross the files of one split). Files without a split only matter
- * to themselves.
- */
-function referencePaths(allPaths, changed, config, isDataset) {
-    const changedSet = new Set(changed);
-    return allPaths.filter((path) => !changedSet.has(path) && isDataset(path) && settingsFor(config, path).split !== undefined);
-}
-/** The registered checks this file runs, with their settings merged and schemas loaded. */
-async function prepareChecks(settings, options) {
-    const only = options.only ? new Set(options.only) : undefined;
-    const prepared = [];
-    for (const check of options.checks ?? ALL_CHECKS) {
-        if (only && !only.has(check.id))
-            continue;
-        const config = { ...check.defaults, ...settings.checks[check.id] };
-        if (config.enabled === false)
-            continue;
-        if (check.id === 'schema' && settings.schema && options.loadSchema) {
-            try {
-                config.schemaObject = await options.loadSchema(settings.schema);
-            }
-            catch (error) {
-                // A schema that cannot be read is the config's problem, reported on the file; the audit goes on.
-                config.schemaError = error.message;
-            }
-        }
-        prepared.push({ check, config });
-    }
-    return prepared;
-}
-/**
- * A key that repeats on head: every record after the first that carries it is a finding, the
- * PR's when that record is one it added or modified.
- */
-function reportDuplicateKeys(diff, head, file) {
-    const headDuplicates = diff.duplicateKeys.filter((duplicate) => duplicate.side === 'head');
-    if (headDuplicates.length === 0)
-        return;
-    const positionOfLine = new Map(head.index.lines.map((line, position) => [line, position]));
-    for (const duplicate of headDuplicates) {
-        const [first, ...rest] = duplicate.lines;
-        for (const line of rest) {
-            const position = positionOfLine.get(line);
-            const finding = {
-                check: 'duplicate-keys',
-                dimension: 'uniqueness',
-                severity: 'warning',
-                file,
-                line,
-                key: duplicate.key,
-                message: `key \`${duplicate.key}\` is also used by the record on line ${first}`,
-                duplicateOf: { file, line: first },
-                introduced: position !== undefined && diff.headStatus[position] !== HeadStatus.Unchanged
-            };
-            head.collector.add(finding);
-            head.scorer.note('uniqueness', 'warning', position);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-/** The JSON report: the report type as it is, which other tools read (`score`, `files[]`, ...). */
-function renderJson(report) {
-    return JSON.stringify(report, null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-
-/**
- * Quoting dataset text into markdown safely. Dataset text is untrusted: it may hold @mentions,
- * HTML, image links, table pipes or fences that would break or hijack a PR comment. A code span
- * shows all of it literally; what a code span cannot hold (newlines, backticks, pipes inside a
- * table, invisible characters) is made visible first.
- */
-/** Characters that hide or reorder text (bidi controls, zero-width), shown as escapes. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const escape_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/** Makes control, zero-width and bidi characters visible as `\uXXXX`; newlines as `⏎`, tabs as `→`. */
-function visible(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, '⏎')
-        .replace(/\t/g, '→')
-        .replace(escape_INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-/**
- * Dataset text as an inline code span: truncated, on one line, with a backtick fence longer
- * than any run inside it. In a table cell, pipes are escaped (GFM splits cells on them even in
- * code spans).
- */
-function codeSpan(text, options = {}) {
-    let shown = (0,engine_text/* truncate */.xv)(visible(text), options.max ?? 80);
-    if (options.inTable)
-        shown = shown.replace(/\|/g, '\\|');
-    const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = shown.startsWith('`') || shown.endsWith('`') || shown === '' ? ' ' : '';
-    return fence + pad + shown + pad + fence;
-}
-/**
- * Plain text of ours that may contain dataset text (a check's message): markdown and HTML
- * metacharacters escaped, mentions and issue references defused, URLs not linked.
- */
-function escapeMarkdown(text, max = 300) {
-    return (0,engine_text/* truncate */.xv)(visible(text), max)
-        .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => '\\' + c)
-        .replace(/&/g, '&amp;')
-        .replace(/@/g, '@\u200b')
-        .replace(/:\/\//g, ':/\u200b/');
-}
-/** A message of ours in which `backticked` parts are dataset text: those become safe code spans. */
-function renderMessage(message, options = {}) {
-    const parts = message.split(/(`[^`\n]*`)/g);
-    return parts
-        .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? codeSpan(part.slice(1, -1), { max: 80, inTable: options.inTable }) : escapeMarkdown(part, 400)))
-        .join('');
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-/** GitHub rejects comments over 65,536 characters; this leaves room for the marker and state. */
-const COMMENT_BUDGET = 60_000;
-const DETAIL_STEPS = [
-    // Everything the report lists: the job summary (1 MiB) usually has room for it.
-    { examplesPerCheck: 100, listFindings: true, filesListed: 3000, notesListed: 3000, regressionsListed: 500 },
-    { examplesPerCheck: 5, listFindings: true, filesListed: 50, notesListed: 50, regressionsListed: 50 },
-    { examplesPerCheck: 2, listFindings: true, filesListed: 50, notesListed: 20, regressionsListed: 25 },
-    { examplesPerCheck: 0, listFindings: true, filesListed: 30, notesListed: 10, regressionsListed: 15 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 20, notesListed: 5, regressionsListed: 10 },
-    { examplesPerCheck: 0, listFindings: false, filesListed: 5, notesListed: 0, regressionsListed: 5 }
-];
-/**
- * The report as markdown, for the PR comment, the job summary and the CLI: the verdict and score
- * first, then what the PR changed, the regressions, the dimensions, and the findings folded.
- * Stays within the budget whatever the input, stepping down detail and saying so.
- */
-function renderMarkdown(report, options = {}) {
-    const budget = options.budget ?? COMMENT_BUDGET;
-    for (const [step, detail] of DETAIL_STEPS.entries()) {
-        const note = step === 0 ? undefined : '_Some detail was left out to fit GitHub\'s comment size limit: the job summary and the JSON report have everything._';
-        const body = render(report, options, detail, note);
-        if (body.length <= budget)
-            return body;
-    }
-    const note = '_The report was cut to fit GitHub\'s comment size limit: see the job summary or the JSON report._';
-    const cut = render(report, options, DETAIL_STEPS[DETAIL_STEPS.length - 1], note);
-    return cut.slice(0, budget - note.length - 2) + '\n\n' + note;
-}
-function render(report, options, detail, note) {
-    const baseName = options.baseName ?? report.base ?? 'base';
-    const lines = [];
-    lines.push(headline(report, baseName), '');
-    for (const reportNote of report.notes)
-        lines.push(`> ${escapeMarkdown(reportNote, 500)}`, '');
-    if (report.files.length === 0) {
-        lines.push('No dataset file changed.');
-        if (options.footer)
-            lines.push('', `<sub>${options.footer}</sub>`);
-        return lines.join('\n');
-    }
-    lines.push(...filesTable(report.files, detail.filesListed), '');
-    const notes = fileNotes(report.files);
-    if (notes.length > 0) {
-        lines.push(...notes.slice(0, detail.notesListed));
-        if (notes.length > detail.notesListed)
-            lines.push(`- … and ${formatCount(notes.length - detail.notesListed)} more notes on files`);
-        lines.push('');
-    }
-    if (report.regressions.length > 0)
-        lines.push(...regressionList(report.regressions, baseName, detail), '');
-    lines.push(...dimensionTable(report, baseName), '');
-    if (detail.listFindings)
-        lines.push(...findingSections(report, detail, baseName));
-    else
-        lines.push(...findingCounts(report), '');
-    if (note)
-        lines.push(note, '');
-    lines.push(`<sub>${gateLine(report)}${options.footer ? ' ' + options.footer : ''}</sub>`);
-    return lines.join('\n');
-}
-function headline(report, baseName) {
-    const icon = report.gate.passed ? (report.totals.warnings > 0 && report.totals.introduced > 0 ? '⚠️' : '✅') : '❌';
-    const score = report.score === null ? 'no score' : `${formatScore(report.score)} / 100`;
-    const delta = report.score !== null && report.baseScore !== null ? ` (${formatDelta(report.score - report.baseScore)} against ${codeSpan(baseName, { max: 40 })})` : '';
-    const open = report.regressions.filter((r) => !r.accepted).length;
-    const regressions = open > 0 ? ` · ${open} ${open === 1 ? 'regression' : 'regressions'}` : '';
-    return `### ${icon} Dataset audit: ${score}${delta}${regressions}`;
-}
-function filesTable(files, limit) {
-    const rows = ['| | records | added | removed | modified |', '|---|---:|---:|---:|---:|'];
-    for (const file of files.slice(0, limit)) {
-        const name = codeSpan(file.path, { max: 70, inTable: true }) + (file.status === 'added' ? ' (new)' : file.status === 'removed' ? ' (deleted)' : file.status === 'renamed' ? ' (renamed)' : '');
-        rows.push(`| ${name} | ${formatCount(file.records)} | ${formatCount(file.added)} | ${formatCount(file.removed)} | ${formatCount(file.modified)} |`);
-    }
-    if (files.length > limit)
-        rows.push(`| … and ${formatCount(files.length - limit)} more files | | | | |`);
-    return rows;
-}
-/** What a reviewer should know about reading the files: unreadable, LFS, skipped lines, renames. */
-function fileNotes(files) {
-    const notes = [];
-    for (const file of files) {
-        const name = codeSpan(file.path, { max: 70 });
-        if (file.lfsPointer)
-            notes.push(`- ${name} is a Git LFS pointer, not the data: check out with \`lfs: true\` (actions/checkout) or run \`git lfs pull\`.`);
-        else if (file.unreadable)
-            notes.push(`- ${name} could not be read: see the \`parse\` finding.`);
-        if (file.skipped > 0)
-            notes.push(`- ${name}: ${formatCount(file.skipped)} ${file.skipped === 1 ? 'line' : 'lines'} could not be read as records (reported as \`parse\` findings); the rest was audited.`);
-        if (file.previousPath)
-            notes.push(`- ${name} was renamed from ${codeSpan(file.previousPath, { max: 70 })}.`);
-        if (file.reordered)
-            notes.push(`- ${name}: records were reordered (not counted as changes).`);
-    }
-    return notes;
-}
-function regressionList(regressions, baseName, detail) {
-    const lines = ['**Regressions brought by this PR**'];
-    regressions.slice(0, detail.regressionsListed).forEach((regression, i) => {
-        const label = regression.check ? `${regression.dimension} · ${regression.check}` : regression.dimension;
-        const accepted = regression.accepted ? ' _(accepted)_' : '';
-        const examples = regression.examples.slice(0, Math.max(1, detail.examplesPerCheck)).map((f) => exampleText(f)).filter(Boolean);
-        const shownExamples = regression.kind === 'shift' ? (regression.file ? ` (${codeSpan(regression.file, { max: 90 })})` : '') : examples.length > 0 ? ` (e.g. ${examples.join('; ')})` : '';
-        lines.push(`${i + 1}. **${label}**${accepted}: ${renderMessage(regression.message.replace(/\bthe base\b/, baseName))}${shownExamples}`);
-    });
-    if (regressions.length > detail.regressionsListed)
-        lines.push(`- … and ${formatCount(regressions.length - detail.regressionsListed)} more regressions`);
-    return lines;
-}
-function dimensionTable(report, baseName) {
-    const rows = [`| dimension | ${escapeMarkdown(baseName, 40)} | this PR | Δ | changed records |`, '|---|---:|---:|---:|---:|'];
-    for (const dimension of DIMENSIONS) {
-        const { score, baseScore, patchScore } = report.dimensions[dimension];
-        const delta = score !== null && baseScore !== null ? formatDelta(score - baseScore) : '';
-        rows.push(`| ${dimension} | ${formatScore(baseScore)} | ${formatScore(score)} | ${delta} | ${formatScore(patchScore)} |`);
-    }
-    return rows;
-}
-function findingSections(report, detail, baseName) {
-    const introduced = report.files.flatMap((f) => f.findings.filter((x) => x.introduced));
-    const introducedTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.introduced, 0), 0);
-    const existingTotal = report.files.reduce((n, f) => n + f.counts.reduce((m, c) => m + c.total - c.introduced, 0), 0);
-    const lines = [];
-    if (introducedTotal > 0) {
-        lines.push(`<details><summary>Findings in changed records (${formatCount(introducedTotal)})</summary>`, '');
-        lines.push(...groupedFindings(introduced, report, detail, true), '</details>', '');
-    }
-    if (existingTotal > 0) {
-        const existing = report.files.flatMap((f) => f.findings.filter((x) => !x.introduced));
-        lines.push(`<details><summary>Findings already in ${escapeMarkdown(baseName, 40)} or untouched records (${formatCount(existingTotal)})</summary>`, '');
-        lines.push(...groupedFindings(existing, report, detail, false), '</details>', '');
-    }
-    return lines;
-}
-function groupedFindings(findings, report, detail, introduced) {
-    const lines = [];
-    const byCheck = new Map();
-    for (const finding of findings)
-        byCheck.set(finding.check, [...(byCheck.get(finding.check) ?? []), finding]);
-    const totals = new Map();
-    for (const file of report.files) {
-        for (const count of file.counts)
-            totals.set(count.check, (totals.get(count.check) ?? 0) + (introduced ? count.introduced : count.total - count.introduced));
-    }
-    for (const [check, total] of [...totals].sort((a, b) => b[1] - a[1])) {
-        if (total === 0)
-            continue;
-        const examples = (byCheck.get(check) ?? []).slice(0, detail.examplesPerCheck);
-        const dimension = report.files.flatMap((f) => f.counts).find((c) => c.check === check)?.dimension ?? '';
-        lines.push(`**${escapeMarkdown(check, 60)}** · ${dimension} (${formatCount(total)})`);
-        for (const finding of examples) {
-            // An excerpt the message already quotes whole would only say it twice.
-            const excerpt = finding.excerpt && !finding.message.includes(finding.excerpt) ? ' ' + codeSpan(finding.excerpt, { max: 100 }) : '';
-            lines.push(`- ${exampleText(finding)}: ${renderMessage(finding.message)}${excerpt}`);
-        }
-        if (total > examples.length && examples.length > 0)
-            lines.push(`- … ${formatCount(total - examples.length)} more`);
-        lines.push('');
-    }
-    return lines;
-}
-function findingCounts(report) {
-    const lines = ['| check | dimension | new | total |', '|---|---|---:|---:|'];
-    const merged = new Map();
-    for (const count of report.files.flatMap((f) => f.counts)) {
-        const entry = merged.get(count.check) ?? { dimension: count.dimension, introduced: 0, total: 0 };
-        entry.introduced += count.introduced;
-        entry.total += count.total;
-        merged.set(count.check, entry);
-    }
-    for (const [check, entry] of merged)
-        lines.push(`| ${escapeMarkdown(check, 60)} | ${entry.dimension} | ${formatCount(entry.introduced)} | ${formatCount(entry.total)} |`);
-    return lines;
-}
-/** `file:line` (or just the file), with the record's key when it has one. */
-function exampleText(finding) {
-    const place = finding.line !== undefined ? `${finding.file}:${finding.line}` : finding.file;
-    const key = finding.key ? ` key ${codeSpan(finding.key, { max: 30 })}` : '';
-    return codeSpan(place, { max: 90 }) + key;
-}
-function gateLine(report) {
-    if (!report.gate.passed)
-        return `Fails the gate: ${report.gate.reasons.map((r) => escapeMarkdown(r)).join('; ')}.`;
-    return `Passes the gate (\`fail-on: ${report.gate.failOn}\`${report.gate.minScore !== undefined ? `, \`min-score: ${report.gate.minScore}\`` : ''}).`;
-}
-/** A score with one decimal, or an en dash where there is none. */
-function formatScore(score) {
-    return score === null ? '–' : Number.isInteger(score) ? String(score) : score.toFixed(1);
-}
-/** ▲ / ▼ with the size of the change, or `=`. */
-function formatDelta(delta) {
-    const rounded = Math.round(delta * 10) / 10;
-    if (rounded === 0)
-        return '=';
-    return `${rounded > 0 ? '▲' : '▼'} ${Math.abs(rounded).toFixed(1)}`;
-}
-/** Thousands separated the way reviewers read them: 10,412. */
-function formatCount(count) {
-    return count.toLocaleString('en-US');
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/sources/lfs.ts
-
-
-
-
-/** Git LFS never stores a pointer over 1 KiB; reading this much tells a pointer from data. */
-const POINTER_PEEK = 1025;
-/**
- * A source that follows Git LFS pointers into the checkout's LFS store: a blob that is a
- * pointer whose object `.git/lfs/objects/ab/cd/abcd…` is on disk (checked out with `lfs: true`)
- * reads as the real file. A pointer with no object stays a pointer, which the readers report
- * with how to fetch it.
- */
-function lfsAwareSource(source, gitDir) {
-    const objectPath = (oid) => (0,external_node_path_namespaceObject.join)(gitDir, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
-    /** The LFS object behind the source, when the source is a pointer and the object is here. */
-    const resolveObject = async () => {
-        const chunks = [];
-        let length = 0;
-        let complete = true;
-        const stream = source.open();
-        for await (const chunk of stream) {
-            chunks.push(chunk);
-            length += chunk.length;
-            if (length >= POINTER_PEEK) {
-                complete = false;
-                stream.destroy();
-                break;
-            }
-        }
-        const pointer = parseLfsPointer(Buffer.concat(chunks), complete);
-        return pointer && (0,external_node_fs_namespaceObject.existsSync)(objectPath(pointer.oid)) ? objectPath(pointer.oid) : undefined;
-    };
-    let resolved;
-    const object = () => (resolved ??= resolveObject());
-    return {
-        path: source.path,
-        // The pointer's blob id names the object too: a pointer changes whenever its object does.
-        ...(source.contentId ? { contentId: source.contentId } : {}),
-        open: () => {
-            const output = new external_node_stream_namespaceObject.PassThrough();
-            object()
-                .then((file) => {
-                const input = file ? (0,external_node_fs_namespaceObject.createReadStream)(file) : source.open();
-                input.on('error', (error) => output.destroy(error)).pipe(output);
-            })
-                .catch((error) => output.destroy(error));
-            return output;
-        },
-        localFile: async () => (await object()) ?? source.localFile()
-    };
-}
-
-;// CONCATENATED MODULE: ./src/sources/spill.ts
-
-
-
-
-let spillDirectory;
-let spilledFiles = 0;
-/** One folder per process for bytes that must be on disk, removed when the process exits. */
-function spillDir() {
-    if (!spillDirectory) {
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_.tmpdir)(), 'dataset-audit-'));
-        spillDirectory = dir;
-        process.once('exit', () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }));
-    }
-    return spillDirectory;
-}
-/**
- * A source that lives in a stream (a git object, an API download, memory): `open` streams it,
- * and `localFile` writes it to a temporary file once, for formats that need random access
- * (Parquet reads its footer first).
- */
-function streamSource(path, open) {
-    let spilled;
-    return {
-        path,
-        open,
-        localFile: () => {
-            spilled ??= (async () => {
-                const file = (0,external_node_path_namespaceObject.join)(spillDir(), `${++spilledFiles}-${path.replace(/[^\w.-]+/g, '_')}`);
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(open(), (0,external_node_fs_namespaceObject.createWriteStream)(file));
-                return file;
-            })();
-            return spilled;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/sources/git.ts
-
-
-
-
-
-
-const execFileAsync = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Git's output can be large (a 3,000-file diff); the default 1 MiB buffer is not enough. */
-const GIT_MAX_BUFFER = 256 * 1024 * 1024;
-/** An operational failure of git (a missing ref, not a repository): not a data problem. */
-class GitError extends Error {
-}
-/** Runs git in `repo` and returns its standard output. */
-async function git(repo, args) {
-    try {
-        const { stdout } = await execFileAsync('git', ['-C', repo, ...args], { maxBuffer: GIT_MAX_BUFFER, encoding: 'utf8' });
-        return stdout;
-    }
-    catch (error) {
-        const stderr = error.stderr?.trim();
-        throw new GitError(`git ${args.join(' ')} failed: ${stderr || error.message}`);
-    }
-}
-/** The full SHA a ref names, or a GitError. */
-async function resolveRef(repo, ref) {
-    return (await git(repo, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
-}
-/** The best common ancestor of two commits: what a pull request is compared against. */
-async function mergeBase(repo, base, head) {
-    return (await git(repo, ['merge-base', base, head])).trim();
-}
-/** The files that differ between two commits, renames detected (`git diff -M`). */
-async function changedPaths(repo, from, to) {
-    const output = await git(repo, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, to, '--']);
-    const parts = output.split('\0');
-    const changes = [];
-    for (let i = 0; i < parts.length - 1;) {
-        const code = parts[i++];
-        if (code.startsWith('R')) {
-            const previousPath = parts[i++];
-            changes.push({ status: 'renamed', path: parts[i++], previousPath });
-        }
-        else if (code.startsWith('C')) {
-            i++;
-            changes.push({ status: 'added', path: parts[i++] });
-        }
-        else {
-            const path = parts[i++];
-            changes.push({ status: code === 'A' ? 'added' : code === 'D' ? 'removed' : 'modified', path });
-        }
-    }
-    return changes;
-}
-/** Every file path in a commit's tree. */
-async function listFilesAt(repo, commit) {
-    return (await git(repo, ['ls-tree', '-r', '-z', '--name-only', commit])).split('\0').filter(Boolean);
-}
-/** The text of a file at a commit, or undefined when the commit has no such file. */
-async function readTextAt(repo, commit, path) {
-    try {
-        return await git(repo, ['show', `${commit}:${path}`]);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * A file as stored in a commit, streamed from `git cat-file`: no checkout needed, and the
- * file is never held in memory whole. A git failure surfaces as a stream error.
- */
-function gitBlobSource(repo, commit, path) {
-    const open = () => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-C', repo, 'cat-file', 'blob', `${commit}:${path}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const output = new external_node_stream_namespaceObject.PassThrough();
-        let stderr = '';
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-        child.stdout.pipe(output, { end: false });
-        child.on('error', (error) => output.destroy(new GitError(`could not run git: ${error.message}`)));
-        child.on('close', (code) => {
-            if (code === 0)
-                output.end();
-            else
-                output.destroy(new GitError(`git could not read ${path} at ${commit.slice(0, 12)}: ${stderr.trim()}`));
-        });
-        output.on('close', () => {
-            if (child.exitCode === null)
-                child.kill();
-        });
-        return output;
-    };
-    // The blob id names the bytes: `git rev-parse` answers from the tree without reading the blob.
-    return { ...streamSource(path, open), contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim() };
-}
-/**
- * A file at a commit from the repository's objects, following Git LFS pointers into the local
- * LFS store when the objects were fetched.
- */
-function repoFileSource(repo, commit, path) {
-    return lfsAwareSource(gitBlobSource(repo, commit, path), (0,external_node_path_namespaceObject.join)(repo, '.git'));
-}
-/** What a pull request compares: the merge base of `base` and `head`, and `head`, as SHAs. */
-async function pullRequestRange(repo, baseRef, headRef) {
-    const headSha = await resolveRef(repo, headRef);
-    const baseSha = await mergeBase(repo, await resolveRef(repo, baseRef), headSha);
-    return { baseSha, headSha };
-}
-/** The dataset files that differ between two commits, as audit input read from git objects. */
-async function gitFileChanges(repo, baseSha, headSha, isDataset) {
-    const changes = [];
-    for (const changed of await changedPaths(repo, baseSha, headSha)) {
-        const basePath = changed.previousPath ?? changed.path;
-        if (!isDataset(changed.path) && !isDataset(basePath))
-            continue;
-        changes.push({
-            path: changed.path,
-            status: changed.status,
-            ...(changed.previousPath ? { previousPath: changed.previousPath } : {}),
-            ...(changed.status !== 'added' ? { base: repoFileSource(repo, baseSha, basePath) } : {}),
-            ...(changed.status !== 'removed' ? { head: repoFileSource(repo, headSha, changed.path) } : {})
-        });
-    }
-    return changes;
-}
-
-;// CONCATENATED MODULE: ./src/cli/progress.ts
-const BAR_WIDTH = 20;
-/**
- * A one-line progress bar on a terminal's stderr: files done, the file being read and the
- * records read so far. Redrawn at most ten times a second; cleared at the end.
- */
-class ProgressBar {
-    stream;
-    lastDraw = 0;
-    drawn = false;
-    constructor(stream) {
-        this.stream = stream;
-    }
-    update(progress) {
-        const now = Date.now();
-        if (now - this.lastDraw < 100)
-            return;
-        this.lastDraw = now;
-        const done = Math.round((progress.fileIndex / Math.max(1, progress.fileCount)) * BAR_WIDTH);
-        const bar = '█'.repeat(done) + '░'.repeat(BAR_WIDTH - done);
-        const text = `${bar} ${progress.fileIndex + 1}/${progress.fileCount} ${progress.file} (${progress.side}) ${progress.records.toLocaleString('en-US')} records`;
-        const width = this.stream.columns ?? 100;
-        this.stream.write('\r\x1b[2K' + text.slice(0, width - 1));
-        this.drawn = true;
-    }
-    clear() {
-        if (this.drawn)
-            this.stream.write('\r\x1b[2K');
-        this.drawn = false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cli/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** A mistake in how the command was called: exit code 2 with a one-line reason. */
-class UsageError extends Error {
-}
-const USAGE = `dataset-audit ${TOOL_VERSION}: audits dataset files record by record.
-
-Usage:
-  dataset-audit diff OLD NEW              two versions of one dataset file
-  dataset-audit scan PATH...              dataset files or folders, with no base
-  dataset-audit pr --repo DIR --base REF --head REF
-                                          the dataset files changed between the merge
-                                          base of REF and head, read from git objects
-  dataset-audit checks                    the checks, their dimensions and settings
-
-Options:
-  --format markdown|json   report format (default: markdown)
-  --out FILE               write the report to FILE instead of standard output
-  --config FILE            configuration (default: ${DEFAULT_CONFIG_PATH}; for pr, read from the base commit)
-  --only CHECK[,CHECK...]  run only these checks
-  --fail-on LEVEL          error | regression | warning | never (overrides the config)
-  --min-score N            fail when the score is under N (overrides the config)
-  --no-progress            no progress bar on a terminal
-  --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
-                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
-                           the next audit against the same base reads only the head
-  --no-cache               neither read nor write the cache
-  --threads N              worker threads for hashing (default: cores - 1, at most 3;
-                           0 keeps everything on one thread)
-  -h, --help               this help
-  -v, --version            the version
-
-Exit status: 0 the gate passes, 1 it fails, 2 usage or operational error.`;
-const OPTIONS = {
-    format: { type: 'string' },
-    out: { type: 'string' },
-    config: { type: 'string' },
-    only: { type: 'string' },
-    'fail-on': { type: 'string' },
-    'min-score': { type: 'string' },
-    repo: { type: 'string' },
-    base: { type: 'string' },
-    head: { type: 'string' },
-    'no-progress': { type: 'boolean' },
-    threads: { type: 'string' },
-    cache: { type: 'string' },
-    'no-cache': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'v' }
-};
-/** Runs the CLI with `args` (without node and the script) and returns the exit code. */
-async function runCli(args, io) {
-    try {
-        return await dispatch(args, io);
-    }
-    catch (error) {
-        const reason = error instanceof ConfigError ? error.message.replace(/\s*\n\s*/g, '; ') : error.message;
-        io.stderr.write(`dataset-audit: ${error instanceof UsageError ? '' : 'could not audit: '}${reason}\n`);
-        return 2;
-    }
-}
-/** The catalog of checks as a markdown page (docs/checks.md is this output). */
-function checksMarkdown() {
-    const lines = ['# The checks', '', 'Generated by `dataset-audit checks`. Set any of these under `checks:` in the config, globally or per path rule; `enabled: false` turns a check off, `severity` changes its level, `fields` names the fields it reads.', ''];
-    for (const dimension of DIMENSIONS) {
-        const checks = checkCatalog().filter((c) => c.dimension === dimension);
-        if (checks.length === 0)
-            continue;
-        lines.push(`## ${dimension}`, '');
-        for (const check of checks) {
-            lines.push(`### \`${check.id}\` (${check.defaultSeverity})`, '', check.description.endsWith('.') ? check.description : check.description + '.', '');
-            const settings = Object.entries(check.defaults);
-            if (settings.length > 0)
-                lines.push('| setting | default |', '|---|---|', ...settings.map(([key, value]) => `| \`${key}\` | \`${JSON.stringify(value)}\` |`), '');
-        }
-    }
-    return lines.join('\n');
-}
-async function dispatch(args, io) {
-    let parsed;
-    try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
-    }
-    catch (error) {
-        throw new UsageError(`${error.message} (see --help)`);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-        io.stdout.write(USAGE + '\n');
-        return 0;
-    }
-    if (values.version) {
-        io.stdout.write(TOOL_VERSION + '\n');
-        return 0;
-    }
-    const [command, ...paths] = positionals;
-    if (command === 'checks') {
-        io.stdout.write(values.format === 'json' ? JSON.stringify(checkCatalog(), null, 2) + '\n' : checksMarkdown());
-        return 0;
-    }
-    const format = values.format ?? 'markdown';
-    if (values.threads !== undefined) {
-        const threads = Number(values.threads);
-        if (!Number.isInteger(threads) || threads < 0 || threads > 64)
-            throw new UsageError(`--threads must be an integer from 0 to 64, not ${values.threads}`);
-        (0,engine_threads/* setWorkerThreads */.O5)(threads);
-    }
-    if (format !== 'markdown' && format !== 'json')
-        throw new UsageError(`--format must be markdown or json, not ${format}`);
-    let prepared;
-    switch (command) {
-        case 'diff':
-            prepared = await prepareDiff(paths, values.config, io);
-            break;
-        case 'scan':
-            prepared = await prepareScan(paths, values.config, io);
-            break;
-        case 'pr':
-            if (paths.length > 0)
-                throw new UsageError(`pr takes no paths (got ${paths[0]}); use --repo, --base and --head`);
-            prepared = await preparePr(values.repo, values.base, values.head, values.config, io);
-            break;
-        case undefined:
-            throw new UsageError('a command is needed: diff, scan or pr (see --help)');
-        default:
-            throw new UsageError(`unknown command ${command}: use diff, scan or pr (see --help)`);
-    }
-    const config = applyOverrides(prepared.config, values['fail-on'], values['min-score']);
-    const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
-    const progress = io.stderr.isTTY && !values['no-progress'] ? new ProgressBar(io.stderr) : undefined;
-    const cacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 };
-    // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
-    const code = runningCodeId();
-    const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats };
-    let report;
-    try {
-        report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) });
-    }
-    finally {
-        progress?.clear();
-    }
-    if (cacheStats.hits > 0)
-        io.stderr.write(`dataset-audit: ${main_plural(cacheStats.hits, 'base file')} read from the cache (${cacheDir(values.cache, io)})\n`);
-    if (cacheStats.failures > 0)
-        io.stderr.write(`dataset-audit: the cache could not be used for ${main_plural(cacheStats.failures, 'file')}; the audit read them instead\n`);
-    const output = format === 'json' ? renderJson(report) : renderMarkdown(report, { budget: Number.POSITIVE_INFINITY }) + '\n';
-    if (values.out) {
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values.out), output);
-        io.stderr.write(`dataset-audit: report written to ${values.out}\n`);
-    }
-    else
-        io.stdout.write(output);
-    if (!report.gate.passed)
-        io.stderr.write(`dataset-audit: the gate fails: ${report.gate.reasons.join('; ')}\n`);
-    return report.gate.passed ? 0 : 1;
-}
-/** The cache folder: --cache, else $DATASET_AUDIT_CACHE, else the user's cache folder. */
-function cacheDir(option, io) {
-    const configured = option ?? process.env.DATASET_AUDIT_CACHE;
-    if (configured)
-        return (0,external_node_path_namespaceObject.resolve)(io.cwd, configured);
-    return (0,external_node_path_namespaceObject.join)(process.env.XDG_CACHE_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_.homedir)(), '.cache'), 'dataset-audit');
-}
-function main_plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-function applyOverrides(config, failOn, minScore) {
-    const result = { ...config };
-    if (failOn !== undefined) {
-        if (!FAIL_ON.includes(failOn))
-            throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not ${failOn}`);
-        result.failOn = failOn;
-    }
-    if (minScore !== undefined) {
-        const value = Number(minScore);
-        if (!Number.isFinite(value) || value < 0 || value > 100)
-            throw new UsageError(`--min-score must be a number from 0 to 100, not ${minScore}`);
-        result.minScore = value;
-    }
-    return result;
-}
-/** A config file from the working tree (the CLI's own files are trusted). */
-async function localConfig(file, io) {
-    const config = await loadConfigFile(file, io.cwd);
-    return { config, loadSchema: async (path) => JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), 'utf8')) };
-}
-async function prepareDiff(paths, configFile, io) {
-    if (paths.length !== 2)
-        throw new UsageError('diff takes two files or two folders: OLD NEW');
-    const [oldPath, newPath] = paths.map((p) => (0,external_node_path_namespaceObject.resolve)(io.cwd, p));
-    const [oldInfo, newInfo] = await Promise.all([oldPath, newPath].map((p) => (0,promises_namespaceObject.stat)(p).catch(() => undefined)));
-    if (!oldInfo || !newInfo)
-        throw new UsageError(`no such file or folder: ${!oldInfo ? paths[0] : paths[1]}`);
-    const labels = { baseLabel: displayPath(oldPath, io.cwd), headLabel: displayPath(newPath, io.cwd) };
-    if (oldInfo.isDirectory() && newInfo.isDirectory()) {
-        // Two snapshots of a dataset repository: the config comes from the old one, as a PR's comes from its base.
-        const { config, loadSchema } = await localConfig(configFile ?? (await existing((0,external_node_path_namespaceObject.join)(oldPath, DEFAULT_CONFIG_PATH))), io);
-        const isDataset = (path) => isDatasetPath(config, path);
-        const changes = await folderChanges(oldPath, newPath, isDataset);
-        const newFiles = (await walk(newPath)).map((f) => (0,external_node_path_namespaceObject.relative)(newPath, f).split(external_node_path_namespaceObject.sep).join('/'));
-        const references = referencePaths(newFiles, changes.map((c) => c.path), config, isDataset).map((path) => fileSource((0,external_node_path_namespaceObject.join)(newPath, path), path));
-        return { changes, config, options: { loadSchema, references, ...labels } };
-    }
-    if (!oldInfo.isFile() || !newInfo.isFile())
-        throw new UsageError('diff takes two files or two folders, not one of each');
-    const { config, loadSchema } = await localConfig(configFile, io);
-    const display = displayPath(newPath, io.cwd);
-    const change = { path: display, status: 'modified', base: fileSource(oldPath, display), head: fileSource(newPath, display) };
-    return { changes: [change], config, options: { loadSchema, ...labels } };
-}
-/** The dataset files that differ between two folders, paired by relative path. */
-async function folderChanges(oldDir, newDir, isDataset) {
-    const relativeFiles = async (dir) => new Set((await walk(dir)).map((f) => (0,external_node_path_namespaceObject.relative)(dir, f).split(external_node_path_namespaceObject.sep).join('/')).filter(isDataset));
-    const [oldFiles, newFiles] = await Promise.all([relativeFiles(oldDir), relativeFiles(newDir)]);
-    const changes = [];
-    for (const path of [...new Set([...oldFiles, ...newFiles])].sort()) {
-        const oldFile = (0,external_node_path_namespaceObject.join)(oldDir, path);
-        const newFile = (0,external_node_path_namespaceObject.join)(newDir, path);
-        if (!newFiles.has(path))
-            changes.push({ path, status: 'removed', base: fileSource(oldFile, path) });
-        else if (!oldFiles.has(path))
-            changes.push({ path, status: 'added', head: fileSource(newFile, path) });
-        else if (!(await sameBytes(oldFile, newFile)))
-            changes.push({ path, status: 'modified', base: fileSource(oldFile, path), head: fileSource(newFile, path) });
-    }
-    return changes;
-}
-async function sameBytes(a, b) {
-    const [sa, sb] = await Promise.all([(0,promises_namespaceObject.stat)(a), (0,promises_namespaceObject.stat)(b)]);
-    if (sa.size !== sb.size)
-        return false;
-    const [ha, hb] = await Promise.all([a, b].map(sha256File));
-    return ha === hb;
-}
-function sha256File(path) {
-    return new Promise((resolvePromise, reject) => {
-        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-        (0,external_node_fs_namespaceObject.createReadStream)(path)
-            .on('data', (chunk) => hash.update(chunk))
-            .on('error', reject)
-            .on('end', () => resolvePromise(hash.digest('hex')));
-    });
-}
-async function existing(path) {
-    return (await (0,promises_namespaceObject.stat)(path).catch(() => undefined))?.isFile() ? path : undefined;
-}
-async function prepareScan(paths, configFile, io) {
-    if (paths.length === 0)
-        throw new UsageError('scan takes at least one file or folder');
-    const { config, loadSchema } = await localConfig(configFile, io);
-    const changes = [];
-    for (const path of paths) {
-        const absolute = (0,external_node_path_namespaceObject.resolve)(io.cwd, path);
-        const info = await (0,promises_namespaceObject.stat)(absolute).catch(() => undefined);
-        if (!info)
-            throw new UsageError(`no such file or folder: ${path}`);
-        // A file named on the command line is scanned whatever its name; a folder's files when they are datasets.
-        const files = info.isDirectory() ? (await walk(absolute)).filter((f) => isDatasetPath(config, displayPath(f, io.cwd))) : [absolute];
-        for (const file of files) {
-            const display = displayPath(file, io.cwd);
-            changes.push({ path: display, status: 'scanned', head: fileSource(file, display) });
-        }
-    }
-    return { changes, config, options: { loadSchema } };
-}
-async function preparePr(repo, base, head, configFile, io) {
-    if (!repo || !base || !head)
-        throw new UsageError('pr needs --repo DIR, --base REF and --head REF');
-    const repoDir = (0,external_node_path_namespaceObject.resolve)(io.cwd, repo);
-    const { baseSha, headSha } = await pullRequestRange(repoDir, base, head);
-    // The config and schemas come from the base commit: the head is what is under review.
-    const local = configFile ? await localConfig(configFile, io) : undefined;
-    const configText = local ? undefined : await readTextAt(repoDir, baseSha, DEFAULT_CONFIG_PATH);
-    const config = local?.config ?? (configText === undefined ? defaultConfig() : parseConfig(configText, `${DEFAULT_CONFIG_PATH} at ${baseSha.slice(0, 12)}`));
-    const loadSchema = local?.loadSchema ??
-        (async (path) => {
-            const text = await readTextAt(repoDir, baseSha, path);
-            if (text === undefined)
-                throw new Error(`the schema ${path} named by the config is not in the base commit ${baseSha.slice(0, 12)}`);
-            return JSON.parse(text);
-        });
-    const isDataset = (path) => isDatasetPath(config, path);
-    const changes = await gitFileChanges(repoDir, baseSha, headSha, isDataset);
-    const references = referencePaths(await listFilesAt(repoDir, headSha), changes.map((c) => c.path), config, isDataset).map((path) => repoFileSource(repoDir, headSha, path));
-    return { changes, config, options: { loadSchema, references, baseLabel: base, headLabel: `${head} (${headSha.slice(0, 7)})` } };
-}
-/** Every file below a folder, skipping VCS and dependency folders. */
-async function walk(dir) {
-    const files = [];
-    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
-        if (entry.name === '.git' || entry.name === 'node_modules')
-            continue;
-        const full = (0,external_node_path_namespaceObject.join)(dir, entry.name);
-        if (entry.isDirectory())
-            files.push(...(await walk(full)));
-        else if (entry.isFile())
-            files.push(full);
-    }
-    return files.sort();
-}
-/** A path as the user thinks of it: relative to where they ran the command, with forward slashes. */
-function displayPath(absolute, cwd) {
-    const rel = (0,external_node_path_namespaceObject.relative)(cwd, absolute);
-    return (rel.startsWith('..') ? absolute : rel).split(external_node_path_namespaceObject.sep).join('/');
-}
-
 
 /***/ }),
 
-/***/ 3101:
+/***/ 783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G1: () => (/* binding */ bandHashes),
-/* harmony export */   k3: () => (/* binding */ MinHasher)
+/* harmony export */   X: () => (/* binding */ serveIfWorker)
 /* harmony export */ });
-/* unused harmony exports seededRandom, estimateJaccard */
-/* harmony import */ var _shingles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3506);
-
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
-const imul = Math.imul;
-/** A small seeded generator (mulberry32): the same permutations on every run and machine. */
-function seededRandom(seed) {
-    let state = seed | 0;
-    return () => {
-        state = (state + 0x6d2b79f5) | 0;
-        let t = imul(state ^ (state >>> 15), 1 | state);
-        t = (t + imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return (t ^ (t >>> 14)) | 0;
-    };
-}
-/**
- * MinHash over 32-bit shingle hashes with `permutations` random permutations of the 32-bit
- * integers, each `x -> a*x + b (mod 2^32)` with `a` odd (so it is a bijection), computed with
- * `Math.imul` and compared as signed integers (a fixed re-labelling of the same order, so still
- * a permutation). No float and no BigInt: datasketch's `(a*x + b) mod p` over 61-bit primes
- * needs 64-bit products, which JavaScript numbers cannot hold exactly.
- */
-class MinHasher {
-    permutations;
-    multipliers;
-    offsets;
-    constructor(permutations, seed = 1) {
-        this.permutations = permutations;
-        const random = seededRandom(seed);
-        this.multipliers = new Int32Array(permutations);
-        this.offsets = new Int32Array(permutations);
-        for (let p = 0; p < permutations; p++) {
-            this.multipliers[p] = random() | 1;
-            this.offsets[p] = random();
-        }
-    }
-    /**
-     * The signature of the first `count` shingles into `out` (length `permutations`). Eight
-     * permutations a pass over the shingles, their minimums in registers: about twice as fast as
-     * one a pass, and this loop is most of the near-duplicate check's time. `from`: where the
-     * shingles start in `shingles` (a batch holds many records' shingles end to end).
-     */
-    signature(shingles, count, out, from = 0) {
-        const multipliers = this.multipliers;
-        const offsets = this.offsets;
-        const unrolled = this.permutations - (this.permutations % 8);
-        for (let p = 0; p < unrolled; p += 8) {
-            const a0 = multipliers[p], a1 = multipliers[p + 1], a2 = multipliers[p + 2], a3 = multipliers[p + 3];
-            const a4 = multipliers[p + 4], a5 = multipliers[p + 5], a6 = multipliers[p + 6], a7 = multipliers[p + 7];
-            const b0 = offsets[p], b1 = offsets[p + 1], b2 = offsets[p + 2], b3 = offsets[p + 3];
-            const b4 = offsets[p + 4], b5 = offsets[p + 5], b6 = offsets[p + 6], b7 = offsets[p + 7];
-            let m0 = 0x7fffffff, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
-            for (let s = from, end = from + count; s < end; s++) {
-                const x = shingles[s];
-                let v = (imul(a0, x) + b0) | 0;
-                if (v < m0)
-                    m0 = v;
-                v = (imul(a1, x) + b1) | 0;
-                if (v < m1)
-                    m1 = v;
-                v = (imul(a2, x) + b2) | 0;
-                if (v < m2)
-                    m2 = v;
-                v = (imul(a3, x) + b3) | 0;
-                if (v < m3)
-                    m3 = v;
-                v = (imul(a4, x) + b4) | 0;
-                if (v < m4)
-                    m4 = v;
-                v = (imul(a5, x) + b5) | 0;
-                if (v < m5)
-                    m5 = v;
-                v = (imul(a6, x) + b6) | 0;
-                if (v < m6)
-                    m6 = v;
-                v = (imul(a7, x) + b7) | 0;
-                if (v < m7)
-                    m7 = v;
-            }
-            out[p] = m0;
-            out[p + 1] = m1;
-            out[p + 2] = m2;
-            out[p + 3] = m3;
-            out[p + 4] = m4;
-            out[p + 5] = m5;
-            out[p + 6] = m6;
-            out[p + 7] = m7;
-        }
-        for (let p = unrolled; p < this.permutations; p++)
-            out[p] = this.minimum(p, shingles.subarray(from, from + count), count);
-    }
-    /** One permutation's minimum over the shingles: the plain definition, for the remainder and for tests. */
-    minimum(permutation, shingles, count) {
-        const a = this.multipliers[permutation];
-        const b = this.offsets[permutation];
-        let min = 0x7fffffff;
-        for (let s = 0; s < count; s++) {
-            const value = (imul(a, shingles[s]) + b) | 0;
-            if (value < min)
-                min = value;
-        }
-        return min;
-    }
-}
-/**
- * One 32-bit hash per band of `rows` signature values, written to `out[at + band]`. Two records
- * share a band hash when all its rows agree (or, once in 2^32, by chance: the verification
- * with exact Jaccard drops those).
- */
-function bandHashes(signature, bands, rows, out, at) {
-    for (let band = 0; band < bands; band++) {
-        let h = imul(band + 1, 0x9e3779b1);
-        const start = band * rows;
-        for (let r = 0; r < rows; r++)
-            h = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .mixBlock */ .wk)(h, signature[start + r]);
-        out[at + band] = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .sT)(h ^ rows);
-    }
-}
-/** The share of agreeing signature values: an estimate of the Jaccard similarity. */
-function estimateJaccard(a, b) {
-    let same = 0;
-    for (let i = 0; i < a.length; i++)
-        if (a[i] === b[i])
-            same++;
-    return same / a.length;
-}
-
-
-/***/ }),
-
-/***/ 4687:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QC: () => (/* binding */ comparisonParts),
-/* harmony export */   X5: () => (/* binding */ ASCII_BREAK_CODES),
-/* harmony export */   af: () => (/* binding */ normaliseText),
-/* harmony export */   eo: () => (/* binding */ PART_SEPARATOR),
-/* harmony export */   iL: () => (/* binding */ rawText),
-/* harmony export */   zK: () => (/* binding */ joinNormalised)
-/* harmony export */ });
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1655);
-
-/**
- * Joins the normalised parts of one record (one part per text field). Normalisation turns every
- * control character into a space, so it can never occur inside a part: the same words in
- * another field, or moved across a field boundary, make another record.
- */
-const PART_SEPARATOR = '\u0001';
-/** Only ASCII: NFKC leaves it as it is, and the cheaper pattern below is enough. */
-// eslint-disable-next-line no-control-regex -- control characters are what these patterns match
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-/** ASCII punctuation (Unicode category P), controls and spaces: each run becomes one space. */
-// eslint-disable-next-line no-control-regex -- as above
-const ASCII_BREAKS = /[\x00-\x20\x7f!"#%&'()*,\-./:;?@[\\\]_{}]+/g;
-/**
- * Per ASCII code: 1 when normalisation turns it into a space (the characters of ASCII_BREAKS).
- * The tokeniser reads ASCII text with it instead of building the normalised string.
- */
-const ASCII_BREAK_CODES = (() => {
-    const table = new Uint8Array(128);
-    for (let code = 0; code <= 0x20; code++)
-        table[code] = 1;
-    table[0x7f] = 1;
-    for (const char of '!"#%&\'()*,-./:;?@[\\]_{}')
-        table[char.charCodeAt(0)] = 1;
-    return table;
-})();
-/** Any punctuation, control character or space, in any script. */
-const UNICODE_BREAKS = /[\p{P}\p{Cc}\p{Z}\s]+/gu;
-/** Format characters (zero-width space, soft hyphen, BOM): invisible, so they join what they split. */
-const FORMAT_CHARACTERS = /\p{Cf}+/gu;
-/**
- * The text two records are compared on: Unicode NFKC (full-width and ligature forms folded),
- * lower case, punctuation stripped and whitespace collapsed to single spaces, trimmed.
- * Punctuation becomes a space rather than nothing, so `don't` and `don t` agree, and so do
- * `end.Start` and `end. Start`. Symbols (`+ = $ <`) are kept: `2+2` and `2=2` stay apart.
- */
-function normaliseText(text) {
-    if (ASCII_ONLY.test(text))
-        return text.toLowerCase().replace(ASCII_BREAKS, ' ').trim();
-    return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '').toLowerCase().replace(UNICODE_BREAKS, ' ').trim();
-}
-/**
- * The texts one record is compared on, one per field: `fields` in `record` (a chat
- * transcript's contents joined), or, with no fields, the whole record but its `exclude`d
- * top-level fields (the key: records that differ only by id are duplicates): every scalar leaf
- * as `path value`, paths sorted, so key order does not matter but the field a value sits in
- * does. A missing field counts as an empty one.
- */
-function comparisonParts(record, fields, exclude) {
-    const parts = [];
-    if (fields.length === 0) {
-        for (const key of Object.keys(record).sort())
-            if (!exclude?.has(key))
-                collectLeaves(record[key], key, parts);
-    }
-    else
-        for (const field of fields)
-            parts.push((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .textOf */ .b6)((0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .valueAt */ .fK)(record, field)) ?? '');
-    return parts;
-}
-/**
- * The normalised parts joined by ` \u0001 `, as one string: empty when every part is empty.
- * (The hot path never builds it: it hashes the words of the parts directly.)
- */
-function joinNormalised(parts) {
-    let joined = '';
-    let any = false;
-    for (let i = 0; i < parts.length; i++) {
-        const part = normaliseText(parts[i]);
-        if (i > 0)
-            joined += (joined === '' ? '' : ' ') + PART_SEPARATOR;
-        if (part !== '') {
-            any = true;
-            joined += (i > 0 ? ' ' : '') + part;
-        }
-    }
-    return any ? joined : '';
-}
-/**
- * The start of the original text of the non-empty parts, spaces collapsed, joined by ` | `:
- * at least `length` characters when there are that many (an excerpt is cut from it; the rest
- * of a long record is never copied).
- */
-function rawText(parts, length = Infinity) {
-    let text = '';
-    for (const part of parts) {
-        if (text.length >= length)
-            break;
-        // Twice the length (and a margin for spaces that collapse) before collapsing, so the cut falls after it.
-        const start = part.length > 2 * length + 64 ? part.slice(0, 2 * length + 64).replace(/[\uD800-\uDBFF]$/, '') : part;
-        const piece = start.replace(/\s+/g, ' ').trim();
-        if (piece !== '')
-            text += (text === '' ? '' : ' | ') + piece;
-    }
-    return text;
-}
-function collectLeaves(value, path, parts) {
-    if (value === null)
-        return;
-    if (typeof value !== 'object') {
-        parts.push(path === '' ? String(value) : `${path} ${String(value)}`);
-        return;
-    }
-    if (Array.isArray(value)) {
-        value.forEach((item, i) => collectLeaves(item, path === '' ? String(i) : `${path}.${i}`, parts));
-        return;
-    }
-    for (const key of Object.keys(value).sort())
-        collectLeaves(value[key], path === '' ? key : `${path}.${key}`, parts);
-}
-
-
-/***/ }),
-
-/***/ 3506:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DQ: () => (/* binding */ Tokens),
-/* harmony export */   T2: () => (/* binding */ shingleSet),
-/* harmony export */   jn: () => (/* binding */ Shingler),
-/* harmony export */   sT: () => (/* binding */ fmix32),
-/* harmony export */   wk: () => (/* binding */ mixBlock),
-/* harmony export */   xX: () => (/* binding */ jaccard)
-/* harmony export */ });
-/* unused harmony exports to53, hashRange */
-/* harmony import */ var _normalise_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4687);
-/**
- * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
- * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
- * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
- * shingles.
- */
-
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
-const imul = Math.imul;
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-const SPACE = 0x20;
-const K1 = 0x9e3779b1;
-const K2 = 0x85ebca77;
-const K3 = 0x27d4eb2f;
-/** MurmurHash3's finaliser: every input bit reaches every output bit. */
-function fmix32(h) {
-    h ^= h >>> 16;
-    h = imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = imul(h, 0xc2b2ae35);
-    return h ^ (h >>> 16);
-}
-/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
-function mixBlock(h, block) {
-    let k = imul(block, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    return (imul(h, 5) + 0xe6546b64) | 0;
-}
-/** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
-function to53(low, high) {
-    return (high & 0x1fffff) * 4294967296 + (low >>> 0);
-}
-/** Two independent 32-bit hashes of `text[start, end)`, written to `out[at]` and `out[at + 1]`. */
-function hashRange(text, start, end, out, at) {
-    let h1 = 0x9747b28c;
-    let h2 = 0x5bd1e995;
-    for (let i = start; i < end; i++) {
-        const code = text.charCodeAt(i);
-        h1 = imul(h1 ^ code, K1);
-        h2 = imul(h2 ^ code, K2);
-    }
-    const length = end - start;
-    out[at] = fmix32(h1 ^ length);
-    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
-}
-/**
- * The words of one record's normalised parts, hashed, without building the normalised text:
- * ASCII is lower-cased and split on the normalisation's break characters as it is read;
- * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
- * word in the normalised text, and parts are divided by a separator token, so the tokens are
- * exactly those of `joinNormalised(parts)` split on spaces.
- */
-class Tokens {
-    /** Per token: the two halves of its hash, interleaved. */
-    hashes = new Int32Array(2048);
-    /** Tokens: words and part separators. */
-    count = 0;
-    /** Words, separators not counted. */
-    words = 0;
-    separator = new Int32Array(2);
-    constructor() {
-        hashRange(_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .PART_SEPARATOR */ .eo, 0, 1, this.separator, 0);
-    }
-    /** Tokenises the parts of one record, a separator between each two. */
-    load(parts) {
-        this.count = 0;
-        this.words = 0;
-        for (let i = 0; i < parts.length; i++) {
-            if (i > 0)
-                this.push(this.separator[0], this.separator[1]);
-            this.addPart(parts[i]);
-        }
-    }
-    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
-    digest(out) {
-        let h1 = 0x243f6a88;
-        let h2 = 0x13198a2e;
-        const hashes = this.hashes;
-        for (let t = 0; t < this.count; t++) {
-            h1 = mixBlock(h1, hashes[2 * t]);
-            h2 = mixBlock(h2, hashes[2 * t + 1]);
-        }
-        out[0] = fmix32(h1 ^ this.count);
-        out[1] = fmix32(h2 ^ imul(this.count, K3));
-    }
-    addPart(text) {
-        if (!this.addWords(text, false))
-            this.addWords((0,_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseText */ .af)(text), true);
-    }
-    /**
-     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
-     * must be ASCII: at its first other character nothing is added and the answer is false, as
-     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
-     * (only letters, digits, marks, symbols and single spaces left) is read whole.
-     */
-    addWords(text, normalised) {
-        const start = this.count;
-        const startWords = this.words;
-        let h1 = 0x9747b28c;
-        let h2 = 0x5bd1e995;
-        let length = 0;
-        for (let i = 0; i <= text.length; i++) {
-            let code = i === text.length ? SPACE : text.charCodeAt(i);
-            if (code < 128 && _normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .ASCII_BREAK_CODES */ .X5[code] === 1) {
-                if (length > 0) {
-                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
-                    this.words++;
-                    h1 = 0x9747b28c;
-                    h2 = 0x5bd1e995;
-                    length = 0;
-                }
-                continue;
-            }
-            if (code >= 128 && !normalised) {
-                this.count = start;
-                this.words = startWords;
-                return false;
-            }
-            if (code >= 65 && code <= 90)
-                code += 32;
-            h1 = imul(h1 ^ code, K1);
-            h2 = imul(h2 ^ code, K2);
-            length++;
-        }
-        return true;
-    }
-    push(low, high) {
-        if (2 * this.count + 2 > this.hashes.length) {
-            const bigger = new Int32Array(this.hashes.length * 2);
-            bigger.set(this.hashes);
-            this.hashes = bigger;
-        }
-        this.hashes[2 * this.count] = low;
-        this.hashes[2 * this.count + 1] = high;
-        this.count++;
-    }
-}
-/** Shingle hashes of one record, in buffers reused from one record to the next. */
-class Shingler {
-    /** Per shingle of the last record: low half of its hash. */
-    low = new Int32Array(1024);
-    /** Per shingle of the last record: high half. */
-    high = new Int32Array(1024);
-    /** Shingles of the last record. */
-    count = 0;
-    scratch = new Int32Array(2);
-    /**
-     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
-     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
-     */
-    words(tokens, n, highHalves = true) {
-        const size = tokens.count < n ? tokens.count : n;
-        const count = tokens.count < n ? 1 : tokens.count - n + 1;
-        this.ensure(count);
-        const hashes = tokens.hashes;
-        for (let s = 0; s < count; s++) {
-            let h1 = 0x3c6ef372;
-            for (let j = 0; j < size; j++)
-                h1 = mixBlock(h1, hashes[2 * (s + j)]);
-            this.low[s] = fmix32(h1 ^ size);
-        }
-        if (highHalves) {
-            for (let s = 0; s < count; s++) {
-                let h2 = 0x7f4a7c15;
-                for (let j = 0; j < size; j++)
-                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
-                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
-            }
-        }
-        this.count = count;
-        return count;
-    }
-    /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
-    characters(normalised, n) {
-        const length = normalised.length;
-        const count = length <= n ? 1 : length - n + 1;
-        const size = length <= n ? length : n;
-        this.ensure(count);
-        for (let s = 0; s < count; s++) {
-            hashRange(normalised, s, s + size, this.scratch, 0);
-            // Another seed than word shingles: a short text and a long one never share shingles by accident.
-            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
-            this.high[s] = this.scratch[1];
-        }
-        this.count = count;
-        return count;
-    }
-    ensure(count) {
-        if (this.low.length < count) {
-            this.low = new Int32Array(Math.ceil(count * 1.5));
-            this.high = new Int32Array(this.low.length);
-        }
-    }
-}
-/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
-function shingleSet(shingler) {
-    const values = new Float64Array(shingler.count);
-    for (let i = 0; i < shingler.count; i++)
-        values[i] = to53(shingler.low[i], shingler.high[i]);
-    values.sort();
-    let distinct = 0;
-    for (let i = 0; i < values.length; i++)
-        if (i === 0 || values[i] !== values[distinct - 1])
-            values[distinct++] = values[i];
-    return values.slice(0, distinct);
-}
-/** Jaccard similarity of two sets given as sorted, distinct numbers. */
-function jaccard(a, b) {
-    let i = 0;
-    let j = 0;
-    let shared = 0;
-    while (i < a.length && j < b.length) {
-        if (a[i] === b[j]) {
-            shared++;
-            i++;
-            j++;
-        }
-        else if (a[i] < b[j])
-            i++;
-        else
-            j++;
-    }
-    const union = a.length + b.length - shared;
-    return union === 0 ? 1 : shared / union;
-}
-
-
-/***/ }),
-
-/***/ 1402:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FB: () => (/* binding */ SignaturePool),
-/* harmony export */   SY: () => (/* binding */ SIGNATURE_WORKER),
-/* harmony export */   cT: () => (/* binding */ SignatureQueue),
-/* harmony export */   f4: () => (/* binding */ serveSignatures)
-/* harmony export */ });
-/* unused harmony export BatchSigner */
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3101);
-/**
- * MinHash signatures on worker threads. Signing (128 permutations over every shingle) is most
- * of the uniqueness stage's time and needs nothing but the shingle hashes, so the main thread
- * tokenises and shingles, hands batches of shingles to workers and stores the band hashes
- * they send back. When every worker is busy the main thread
- * signs the batch itself: the queue never grows without bound and both cores stay busy.
- */
-
-
-/** `workerData.role` of a signing worker. */
-const SIGNATURE_WORKER = 'dataset-audit:signatures';
-/** Records per batch: small enough to share work evenly, large enough that messages cost little. */
-const BATCH_RECORDS = 256;
-/**
- * Batches a worker may hold. Its answers are only seen when the main thread's reading pauses
- * (between chunks of a file, about a thousand records), so a worker must be able to take a
- * whole chunk's batches or it idles while the main thread signs; about 1.2 MB of shingles.
- */
-const IN_FLIGHT_PER_WORKER = 8;
-/** Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main thread use the same one. */
-class BatchSigner {
-    settings;
-    minHasher;
-    signature;
-    constructor(settings) {
-        this.settings = settings;
-        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .MinHasher */ .k3(settings.permutations, settings.seed);
-        this.signature = new Int32Array(settings.permutations);
-    }
-    sign({ shingles, offsets, count }) {
-        const { bands, rows } = this.settings;
-        const out = new Int32Array(count * bands);
-        for (let i = 0; i < count; i++) {
-            this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
-            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
-        }
-        return out;
-    }
-}
-/** A signing worker's side: answers each batch with its band hashes. */
-function serveSignatures(port, data) {
-    const signer = new BatchSigner(data.settings);
-    port.on('message', (job) => {
-        const bands = signer.sign(job);
-        port.postMessage({ id: job.id, bands }, [bands.buffer]);
-    });
-}
-/**
- * Workers started on first use from `entry` (the bundle the process runs). A worker that fails
- * (it could not start, or died) is dropped and its batches are signed here: a result is never
- * lost, only slower.
- */
-class SignaturePool {
-    entry;
-    threads;
-    signer;
-    slots = [];
-    jobs = new Map();
-    nextId = 0;
-    cannotStart = false;
-    /** Batches signed by workers and here, for the benchmark. */
-    signed = { workers: 0, inline: 0 };
-    constructor(settings, entry, threads) {
-        this.entry = entry;
-        this.threads = threads;
-        this.signer = new BatchSigner(settings);
-    }
-    /** The batch's band hashes: now when every worker is busy, later from a worker otherwise. */
-    sign(batch) {
-        const slot = this.freeWorker();
-        if (!slot) {
-            this.signed.inline++;
-            return this.signer.sign(batch);
-        }
-        const id = this.nextId++;
-        slot.inFlight++;
-        slot.worker.ref();
-        return new Promise((resolve) => {
-            // The worker gets a copy (a batch is about 150 KB): the batch stays
-            // here until answered, so a worker that dies loses nothing.
-            this.jobs.set(id, { batch, worker: slot, resolve });
-            slot.worker.postMessage({ id, ...batch });
-        });
-    }
-    /** Stops the workers; call once every promise from `sign` has settled. */
-    async close() {
-        await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
-        this.slots.length = 0;
-    }
-    freeWorker() {
-        if (!this.cannotStart && this.slots.length < this.threads)
-            this.start();
-        let best;
-        for (const slot of this.slots) {
-            if (slot.failed || slot.inFlight >= IN_FLIGHT_PER_WORKER)
-                continue;
-            if (!best || slot.inFlight < best.inFlight)
-                best = slot;
-        }
-        return best;
-    }
-    start() {
-        let worker;
-        try {
-            worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(this.entry, { workerData: { role: SIGNATURE_WORKER, settings: this.signer.settings } });
-        }
-        catch {
-            // No worker can start here (a sandbox without threads): every batch is signed inline.
-            this.cannotStart = true;
-            return;
-        }
-        const slot = { worker, inFlight: 0, failed: false };
-        worker.on('message', ({ id, bands }) => {
-            const job = this.jobs.get(id);
-            if (!job)
-                return;
-            this.jobs.delete(id);
-            this.signed.workers++;
-            slot.inFlight--;
-            if (slot.inFlight === 0)
-                worker.unref();
-            job.resolve(bands);
-        });
-        worker.on('error', () => this.fail(slot));
-        worker.on('exit', () => this.fail(slot));
-        this.slots.push(slot);
-    }
-    /** A worker is gone: its batches are signed here instead. */
-    fail(slot) {
-        slot.failed = true;
-        for (const [id, job] of this.jobs) {
-            if (job.worker !== slot)
-                continue;
-            this.jobs.delete(id);
-            this.signed.inline++;
-            job.resolve(this.signer.sign(job.batch));
-        }
-        slot.inFlight = 0;
-    }
-}
-/**
- * Collects records' shingles into batches for the pool and writes the band hashes back into
- * the index when they arrive. The index's arrays may have grown (been replaced) meanwhile, so
- * the write goes through `corpus.bandValues` at that moment.
- */
-class SignatureQueue {
-    pool;
-    bands;
-    shingles = new Int32Array(1 << 16);
-    offsets = new Int32Array(BATCH_RECORDS + 1);
-    targets = [];
-    waiting = [];
-    constructor(pool, bands) {
-        this.pool = pool;
-        this.bands = bands;
-    }
-    /** Queues one record's shingles (copied: the caller's buffer is reused for the next record). */
-    push(low, count, targets) {
-        const at = this.targets.length;
-        const start = this.offsets[at];
-        if (start + count > this.shingles.length) {
-            const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count));
-            bigger.set(this.shingles.subarray(0, start));
-            this.shingles = bigger;
-        }
-        this.shingles.set(low.subarray(0, count), start);
-        this.offsets[at + 1] = start + count;
-        this.targets.push(targets);
-        if (this.targets.length === BATCH_RECORDS)
-            this.flush();
-    }
-    /** Signs what is queued and waits until every band hash is in the index. */
-    async settle() {
-        this.flush();
-        const waiting = this.waiting.splice(0);
-        await Promise.all(waiting);
-    }
-    /** Settles and stops the workers. */
-    async drain() {
-        await this.settle();
-        await this.pool.close();
-    }
-    flush() {
-        const count = this.targets.length;
-        if (count === 0)
-            return;
-        const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count };
-        const targets = this.targets;
-        this.targets = [];
-        this.offsets[0] = 0;
-        const result = this.pool.sign(batch);
-        if (result instanceof Promise)
-            this.waiting.push(result.then((bands) => this.write(bands, targets)));
-        else
-            this.write(result, targets);
-    }
-    write(bands, targets) {
-        const width = this.bands;
-        for (let i = 0; i < targets.length; i++) {
-            const values = bands.subarray(i * width, (i + 1) * width);
-            for (const { corpus, slot } of targets[i])
-                corpus.bandValues.set(values, slot * width);
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 1655:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CB: () => (/* binding */ textsOf),
-/* harmony export */   b6: () => (/* binding */ textOf),
-/* harmony export */   fK: () => (/* binding */ valueAt),
-/* harmony export */   xv: () => (/* binding */ truncate)
-/* harmony export */ });
-/**
- * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
- * itself contains dots wins over the path reading.
- */
-function valueAt(fields, path) {
-    if (path in fields)
-        return fields[path];
-    let current = fields;
-    for (const part of path.split('.')) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current) ? current[Number(part)] : current[part];
-        if (current === undefined)
-            return undefined;
-    }
-    return current;
-}
-/**
- * The text of a field for text checks: strings as they are, chat transcripts
- * (`[{role, content}]`) as their contents joined by newlines, other values as undefined.
- */
-function textOf(value) {
-    if (typeof value === 'string')
-        return value;
-    if (Array.isArray(value)) {
-        const parts = [];
-        for (const item of value) {
-            if (typeof item === 'string')
-                parts.push(item);
-            else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-                const content = item.content ?? item.value ?? item.text;
-                if (typeof content === 'string')
-                    parts.push(content);
-            }
-        }
-        return parts.length > 0 ? parts.join('\n') : undefined;
-    }
-    return undefined;
-}
-/** The text of each of `fields` that the record has, as `[field, text]` pairs. */
-function textsOf(fields, names) {
-    const texts = [];
-    for (const name of names) {
-        const text = textOf(valueAt(fields, name));
-        if (text !== undefined)
-            texts.push([name, text]);
-    }
-    return texts;
-}
-/** At most `max` characters of `text`, cut on a character boundary, with an ellipsis when cut. */
-function truncate(text, max = 120) {
-    // A string has at least as many UTF-16 units as characters: short ones need no counting.
-    if (text.length <= max)
-        return text;
-    let end = 0;
-    let kept = 0;
-    const limit = Math.max(1, max - 1);
-    while (end < text.length && kept < limit) {
-        end += text.codePointAt(end) > 0xffff ? 2 : 1;
-        kept++;
-    }
-    return end >= text.length ? text : text.slice(0, end) + '…';
-}
-
-
-/***/ }),
-
-/***/ 799:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $B: () => (/* binding */ entryFile),
-/* harmony export */   O5: () => (/* binding */ setWorkerThreads),
-/* harmony export */   QH: () => (/* binding */ workerPlan),
-/* harmony export */   Xx: () => (/* binding */ serveIfWorker),
-/* harmony export */   mx: () => (/* binding */ useWorkerEntry)
-/* harmony export */ });
-/* unused harmony export workerThreads */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _check_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1937);
 /* harmony import */ var _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
+
+
+
 /**
- * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
- * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
- * nothing else), so each entry point first asks `serveIfWorker()` and, on the main thread, names
- * its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
- * engine computes everything on the calling thread, with the same results.
+ * On a worker thread the engine started (see threads.ts): serves it and returns true, and the
+ * entry point does nothing else. On the main thread, or a worker of someone else's: false.
  */
-
-
-
-let entry;
-let threads;
-/**
- * Worker threads besides the main one: `DATASET_AUDIT_THREADS` when set (0 turns workers off),
- * else one per core but the main thread's, at most 3 (the main thread reads and checks while
- * they hash; more rarely pays).
- */
-function workerThreads() {
-    if (threads !== undefined)
-        return threads;
-    const configured = process.env.DATASET_AUDIT_THREADS;
-    if (configured !== undefined && configured.trim() !== '') {
-        const value = Number(configured);
-        if (Number.isInteger(value) && value >= 0)
-            return value;
-    }
-    return Math.min(3, Math.max(1, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() - 1));
-}
-/** Sets the worker threads for this process (the CLI's `--threads`); undefined goes back to the default. */
-function setWorkerThreads(count) {
-    threads = count;
-}
-/** Names the bundled file workers are started from; called by each entry point on the main thread. */
-function useWorkerEntry(file) {
-    entry = file;
-}
-/** The bundled file this process runs, when its entry point named it. */
-function entryFile() {
-    return entry;
-}
-/** The file to start workers from and how many, or undefined when work stays on this thread. */
-function workerPlan() {
-    const count = workerThreads();
-    return entry !== undefined && count > 0 ? { entry, threads: count } : undefined;
-}
-/** On a worker thread started by the engine: serves it and returns true. The entry point then does nothing else. */
 function serveIfWorker() {
-    if (node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.isMainThread || !node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort)
+    if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread || !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort)
         return false;
-    const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData;
-    if (data?.role !== _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .SIGNATURE_WORKER */ .SY)
+    const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
+    if (data?.role === _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .SIGNATURE_WORKER */ .SY)
+        (0,_dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSignatures */ .f4)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData);
+    else if (data?.role === _check_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .CHECK_WORKER */ .k0)
+        (0,_check_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .serveChecks */ .Dx)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData);
+    else
         return false;
-    (0,_dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSignatures */ .f4)(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData);
     return true;
 }
 
@@ -33053,6 +33566,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 8161:
 /***/ ((module) => {
 
@@ -33060,10 +33594,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
 /***/ 5919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
 import { TOOL_VERSION } from '../version.js'
 import { FindingCollector } from './findings.js'
+import { isPlainData } from './plain-data.js'
 import { RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
 import type { SideResult } from './side-pass.js'
@@ -94,18 +95,6 @@ export function packSide(side: SideResult): Uint8Array | undefined {
   } catch {
     return undefined
   }
-}
-
-/** True for values structured clone gives back unchanged: primitives, plain objects, arrays, maps, sets, typed arrays. */
-function isPlainData(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol'
-  if (depth > 8 || ArrayBuffer.isView(value)) return depth <= 8
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1))
-  if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1))
-  if (value instanceof Set) return [...value].every((item) => isPlainData(item, depth + 1))
-  const prototype = Object.getPrototypeOf(value) as unknown
-  if (prototype !== Object.prototype && prototype !== null) return false
-  return Object.values(value).every((item) => isPlainData(item, depth + 1))
 }
 
 /** One cache entry: the packed side and the file's part of the uniqueness index. */

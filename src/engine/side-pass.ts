@@ -1,7 +1,10 @@
 import type { CheckConfig, FileSettings } from '../config/types.js'
 import type { Check, CheckRun, FindingDraft } from './checks/types.js'
 import { inferKeyFields, inferTextFields } from './fields.js'
+import { runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJobResult } from './check-worker.js'
 import { FindingCollector } from './findings.js'
+import { isPlainData } from './plain-data.js'
+import { workerPlan } from './threads.js'
 import { readDataset } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex } from './record-index.js'
@@ -83,15 +86,20 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   let index: RecordIndex | undefined
   let corpusRecord: ((record: DatasetRecord, contentHash: number) => void) | undefined
   let runs: Array<{ prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }> = []
+  // A large file gives its costliest checks to a worker thread that reads the file too.
+  const offloaded = await checksToOffload(source, checks)
+  const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
+  let job: Promise<CheckJobResult | undefined> | undefined
   const held: DatasetRecord[] = []
-  let current: { record: DatasetRecord; position: number; introduced: boolean } | undefined
+  let current: RecordAt | undefined
 
   const record = (finding: Finding, position: number | undefined): void => {
     collector.add(finding)
     scorer.note(finding.dimension, finding.severity, position)
   }
 
-  const emitFor = (prepared: PreparedCheck) => (draft: FindingDraft): void => {
+  /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
+  const emitWith = (prepared: PreparedCheck, draft: FindingDraft, at: RecordAt | undefined): void => {
     const { check, config } = prepared
     const finding: Finding = {
       ...draft,
@@ -101,10 +109,10 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
     }
     let position: number | undefined
-    if (current && (draft.line === undefined || draft.line === current.record.line)) {
-      position = current.position
-      finding.line ??= current.record.line
-      finding.introduced = current.introduced
+    if (at && (draft.line === undefined || draft.line === at.line)) {
+      position = at.position
+      finding.line ??= at.line
+      finding.introduced = at.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
       finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
@@ -118,6 +126,13 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
     record(finding, position)
   }
+  const emitFor = (prepared: PreparedCheck) => (draft: FindingDraft): void => emitWith(prepared, draft, current)
+  /** Where the record at `position` (read on another thread or pass) stands. */
+  const recordAt = (position: number, line: number): RecordAt => ({
+    line,
+    position,
+    introduced: options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
+  })
 
   const start = (): void => {
     if (!plan) {
@@ -128,7 +143,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     }
     index = new RecordIndex(plan.keyFields)
     corpusRecord = options.corpus?.(plan, source)
-    runs = checks.map((prepared) => ({
+    if (offloaded.length > 0) job = startCheckJob(offloaded, plan, source, side, settings, base)
+    runs = ownChecks.map((prepared) => ({
       prepared,
       // One emitter per check for the whole file: it reads the current record from the pass.
       emit: emitFor(prepared),
@@ -147,11 +163,40 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const processRecord = (datasetRecord: DatasetRecord): void => {
     const position = index!.add(datasetRecord)
     const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
-    current = { record: datasetRecord, position, introduced }
+    current = { line: datasetRecord.line, position, introduced }
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
     corpusRecord?.(datasetRecord, index!.contentHashes[position])
   }
+
+  const summaries = new Map<string, unknown>()
+  /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
+  const runChecksAgain = async (again: readonly PreparedCheck[]): Promise<void> => {
+    let at: RecordAt | undefined
+    let position = 0
+    const rerun = again.map((prepared) => {
+      const emit = (draft: FindingDraft): void => emitWith(prepared, draft, at)
+      const run = prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan!.textFields })
+      return { prepared, run, emit }
+    })
+    await readDataset(
+      source,
+      {
+        record: (datasetRecord) => {
+          at = recordAt(position++, datasetRecord.line)
+          for (const { run, emit } of rerun) run.record(datasetRecord, emit)
+        },
+        finding: () => undefined
+      },
+      readOptions
+    )
+    at = undefined
+    for (const { prepared, run, emit } of rerun) {
+      summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)))
+      if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
+    }
+  }
+  const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
 
   let count = 0
   const summary = await readDataset(
@@ -178,18 +223,101 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
         scorer.note(finding.dimension, finding.severity, position)
       }
     },
-    { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
+    readOptions
   )
   // A file that could not be read has no accuracy to speak of.
   if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
   if (!index) start()
   for (const { prepared, run, emit } of runs) {
     const baseSummary = base?.checkSummaries.get(prepared.check.id)
-    checkSummaries.set(prepared.check.id, run.finish(emit, baseSummary))
+    summaries.set(prepared.check.id, run.finish(emit, baseSummary))
     if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
   }
+  if (job) {
+    const result = await job
+    // A worker that failed, or read another number of records than this thread: its checks run here instead.
+    const usable = result !== undefined && result.records === count
+    if (usable) {
+      for (const { check, position, recordLine, draft } of result.findings) {
+        emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
+      }
+      offloaded.forEach((prepared, i) => {
+        if (result.failed.includes(i)) return
+        summaries.set(prepared.check.id, result.summaries[i])
+        if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
+      })
+    }
+    const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
+    if (usable) offloadStats.files++
+    if (again.length > 0) {
+      offloadStats.rerun++
+      await runChecksAgain(again)
+    }
+  }
+  // Summaries in the checks' order, whichever thread ran them.
+  for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
   options.onRecords?.(count)
   return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
+}
+
+/** The record a finding is on: its line, position in the index, and whether the PR brought it. */
+interface RecordAt {
+  line: number
+  position: number
+  introduced: boolean
+}
+
+/** Side passes that gave checks to a worker, and those that ran some of them here after all (for tests and the benchmark). */
+export const offloadStats = { files: 0, rerun: 0 }
+
+/**
+ * Files from this size on give checks to a worker: below it, starting one costs more than it
+ * saves. `DATASET_AUDIT_OFFLOAD_BYTES` changes it (tests use small files).
+ */
+function offloadMinBytes(): number {
+  const configured = Number(process.env.DATASET_AUDIT_OFFLOAD_BYTES)
+  return process.env.DATASET_AUDIT_OFFLOAD_BYTES && Number.isFinite(configured) && configured >= 0 ? configured : 16 * 1024 * 1024
+}
+
+/** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */
+async function checksToOffload(source: ByteSource, checks: readonly PreparedCheck[]): Promise<PreparedCheck[]> {
+  if (!workerPlan() || !source.size) return []
+  let size: number | undefined
+  try {
+    size = await source.size()
+  } catch {
+    size = undefined
+  }
+  if (size === undefined || size < offloadMinBytes()) return []
+  return checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config))
+}
+
+/** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
+function startCheckJob(
+  offloaded: readonly PreparedCheck[],
+  plan: FieldPlan,
+  source: ByteSource,
+  side: 'base' | 'head',
+  settings: FileSettings,
+  base: SideResult | undefined
+): Promise<CheckJobResult | undefined> {
+  const threads = workerPlan()!
+  return (async () => {
+    try {
+      return await runCheckJobInWorker(threads.entry, {
+        localFile: await source.localFile(),
+        path: source.path,
+        readOptions: { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath },
+        side,
+        settings,
+        textFields: plan.textFields,
+        checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
+        baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
+      })
+    } catch {
+      return undefined
+    }
+  })()
 }
 
 /**

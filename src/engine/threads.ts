@@ -1,13 +1,11 @@
 /**
  * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
  * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
- * nothing else), so each entry point first asks `serveIfWorker()` and, on the main thread, names
- * its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
+ * nothing else), so each entry point first asks `serveIfWorker()` (worker-entry.ts) and, on the
+ * main thread, names its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
  * engine computes everything on the calling thread, with the same results.
  */
 import { availableParallelism } from 'node:os'
-import { isMainThread, parentPort, workerData } from 'node:worker_threads'
-import { serveSignatures, SIGNATURE_WORKER } from './dedup/signature-pool.js'
 
 let entry: string | URL | undefined
 let threads: number | undefined
@@ -33,7 +31,7 @@ export function setWorkerThreads(count: number | undefined): void {
 }
 
 /** Names the bundled file workers are started from; called by each entry point on the main thread. */
-export function useWorkerEntry(file: string | URL): void {
+export function useWorkerEntry(file: string | URL | undefined): void {
   entry = file
 }
 
@@ -46,13 +44,4 @@ export function entryFile(): string | URL | undefined {
 export function workerPlan(): { entry: string | URL; threads: number } | undefined {
   const count = workerThreads()
   return entry !== undefined && count > 0 ? { entry, threads: count } : undefined
-}
-
-/** On a worker thread started by the engine: serves it and returns true. The entry point then does nothing else. */
-export function serveIfWorker(): boolean {
-  if (isMainThread || !parentPort) return false
-  const data = workerData as { role?: string } | undefined
-  if (data?.role !== SIGNATURE_WORKER) return false
-  serveSignatures(parentPort, workerData)
-  return true
 }

@@ -100,7 +100,11 @@ export function gitBlobSource(repo: string, commit: string, path: string): ByteS
     return output
   }
   // The blob id names the bytes: `git rev-parse` answers from the tree without reading the blob.
-  return { ...streamSource(path, open), contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim() }
+  return {
+    ...streamSource(path, open),
+    contentId: async () => (await git(repo, ['rev-parse', `${commit}:${path}`])).trim(),
+    size: async () => Number((await git(repo, ['cat-file', '-s', `${commit}:${path}`])).trim())
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { createReadStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
@@ -41,6 +42,12 @@ export function lfsAwareSource(source: ByteSource, gitDir: string): ByteSource {
     path: source.path,
     // The pointer's blob id names the object too: a pointer changes whenever its object does.
     ...(source.contentId ? { contentId: source.contentId } : {}),
+    // The object's size when it is here: the pointer's is a hundred bytes.
+    size: async () => {
+      const file = await object()
+      if (file) return (await stat(file)).size
+      return source.size ? source.size() : 0
+    },
     open: (): Readable => {
       const output = new PassThrough()
       object()

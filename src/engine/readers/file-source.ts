@@ -15,7 +15,8 @@ export function fileSource(absPath: string, repoPath: string = absPath): ByteSou
     path: repoPath,
     open: () => createReadStream(absPath, { highWaterMark: READ_CHUNK_BYTES }),
     localFile: () => Promise.resolve(absPath),
-    contentId: () => gitBlobId(absPath)
+    contentId: () => gitBlobId(absPath),
+    size: async () => (await stat(absPath)).size
   }
 }
 

@@ -20,6 +20,8 @@ export interface ByteSource {
    * or undefined when the source cannot say cheaply.
    */
   contentId?(): Promise<string | undefined>
+  /** The size in bytes, when the source can tell without reading (large files read on two threads). */
+  size?(): Promise<number>
 }
 
 /** Where a reader delivers what it reads; called synchronously, in file order. */

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path'
+import { defaultConfig } from '../../src/config/load.js'
+import { runAudit, type FileChange } from '../../src/engine/audit.js'
+import { runCheckJob, WORKER_CHECK_IDS } from '../../src/engine/check-worker.js'
+import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
+import { fileSource } from '../../src/engine/readers/index.js'
+import { offloadStats } from '../../src/engine/side-pass.js'
+import { setWorkerThreads, useWorkerEntry } from '../../src/engine/threads.js'
+
+const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
+const HEAD = resolve('examples/pr/head/data/sft/train.jsonl')
+const changes = (): FileChange[] => [{ path: 'data/sft/train.jsonl', status: 'modified', base: fileSource(BASE, 'data/sft/train.jsonl'), head: fileSource(HEAD, 'data/sft/train.jsonl') }]
+
+describe('checks on a worker thread', () => {
+  const previous = process.env.DATASET_AUDIT_OFFLOAD_BYTES
+  beforeAll(() => (process.env.DATASET_AUDIT_OFFLOAD_BYTES = '0'))
+  afterAll(() => {
+    if (previous === undefined) delete process.env.DATASET_AUDIT_OFFLOAD_BYTES
+    else process.env.DATASET_AUDIT_OFFLOAD_BYTES = previous
+    useWorkerEntry(undefined)
+    setWorkerThreads(undefined)
+  })
+
+  it('runs a job the way the side pass would: each finding with the position and line of its record', async () => {
+    const checks = ALL_CHECKS.filter((check) => WORKER_CHECK_IDS.has(check.id)).map((check) => ({ id: check.id, config: { ...check.defaults } }))
+    const result = await runCheckJob({
+      localFile: HEAD,
+      path: 'data/sft/train.jsonl',
+      readOptions: {},
+      side: 'head',
+      settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} },
+      textFields: ['instruction', 'output'],
+      checks,
+      baseSummaries: checks.map(() => undefined)
+    })
+    expect(result.records).toBe(31)
+    expect(result.failed).toEqual([])
+    const secrets = result.findings.filter((finding) => checks[finding.check].id === 'secrets')
+    expect(secrets).toHaveLength(1)
+    // Line 28 does not parse: from there on a record's position is one less than its line.
+    expect(secrets[0].recordLine).toBeGreaterThan(0)
+    expect(secrets[0].position).toBe(secrets[0].recordLine < 28 ? secrets[0].recordLine - 1 : secrets[0].recordLine - 2)
+  })
+
+  it('runs the checks on the main thread instead when the worker cannot start, with the same report', async () => {
+    // Both sides give their checks to a worker that never starts: both run them here.
+    setWorkerThreads(0)
+    const alone = await runAudit(changes(), { config: defaultConfig() })
+    setWorkerThreads(1)
+    useWorkerEntry(resolve('no-such-bundle.js'))
+    const rerunBefore = offloadStats.rerun
+    const fallback = await runAudit(changes(), { config: defaultConfig() })
+    expect(offloadStats.rerun - rerunBefore).toBe(2)
+    expect(fallback).toEqual(alone)
+    expect(alone.files[0].counts.find((count) => count.check === 'secrets')?.introduced).toBe(1)
+  })
+})

@@ -1,0 +1,127 @@
+/**
+ * Checks on a second thread. A large file's side pass gives some of its checks to a worker
+ * that reads the same file itself (reading is the cheap part: about a tenth of what the checks
+ * cost) and sends back what they found, each finding with the position of the record it was
+ * found on; the main thread places them exactly as if it had run the checks itself.
+ */
+import { Worker, type MessagePort } from 'node:worker_threads'
+import type { CheckConfig, FileSettings } from '../config/types.js'
+import { ALL_CHECKS } from './checks/registry.js'
+import type { FindingDraft } from './checks/types.js'
+import { isPlainData } from './plain-data.js'
+import { fileSource } from './readers/file-source.js'
+import { readDataset } from './readers/index.js'
+import type { ReadOptions } from './readers/types.js'
+
+/** `workerData.role` of a check worker. */
+export const CHECK_WORKER = 'dataset-audit:checks'
+
+/**
+ * The checks a worker takes: the costliest per record (about half of all check time on the
+ * benchmark), with summaries of plain data. The rest, with reading, the record index and the
+ * uniqueness hashing, keep the main thread about as busy.
+ */
+export const WORKER_CHECK_IDS: ReadonlySet<string> = new Set(['repetition', 'lexical-diversity', 'llm-artifacts', 'secrets', 'prefix-diversity'])
+
+export interface CheckJob {
+  /** A path on local disk with the file's bytes. */
+  localFile: string
+  /** The repository path findings name. */
+  path: string
+  readOptions: ReadOptions
+  side: 'base' | 'head'
+  settings: FileSettings
+  /** The text fields of the file's field plan, for checks without `fields` of their own. */
+  textFields: string[]
+  checks: Array<{ id: string; config: CheckConfig }>
+  /** Per check: its summary of the base side, for the head's comparison. */
+  baseSummaries: unknown[]
+}
+
+/** A finding from the worker: the check's index in the job, and the record it was found on (-1: at the end). */
+export interface WorkerFinding {
+  check: number
+  position: number
+  recordLine: number
+  draft: FindingDraft
+}
+
+export interface CheckJobResult {
+  records: number
+  findings: WorkerFinding[]
+  /** Per check: its summary, or undefined when it could not travel back (see `failed`). */
+  summaries: unknown[]
+  applicable: boolean[]
+  /** Checks whose results cannot travel back (a summary that is not plain data): the main thread runs them. */
+  failed: number[]
+}
+
+/** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
+export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
+  const findings: WorkerFinding[] = []
+  let position = -1
+  let recordLine = 0
+  const runs = job.checks.map(({ id, config }, check) => {
+    const definition = ALL_CHECKS.find((candidate) => candidate.id === id)
+    if (!definition) throw new Error(`no check ${id} in this build`)
+    const emit = (draft: FindingDraft): void => void findings.push({ check, position, recordLine, draft })
+    const run = definition.start({ file: job.path, side: job.side, settings: job.settings, config, textFields: (config.fields as string[] | undefined) ?? job.textFields })
+    return { run, emit, check }
+  })
+  let records = 0
+  await readDataset(
+    fileSource(job.localFile, job.path),
+    {
+      record: (record) => {
+        position = records++
+        recordLine = record.line
+        for (const { run, emit } of runs) run.record(record, emit)
+      },
+      // Reading problems are the main thread's: it reads the same bytes.
+      finding: () => undefined
+    },
+    job.readOptions
+  )
+  position = -1
+  recordLine = 0
+  const summaries: unknown[] = []
+  const applicable: boolean[] = []
+  const failed: number[] = []
+  for (const { run, emit, check } of runs) {
+    const summary = run.finish(emit, job.baseSummaries[check])
+    if (isPlainData(summary)) summaries.push(summary)
+    else {
+      summaries.push(undefined)
+      failed.push(check)
+    }
+    applicable.push(run.applicable?.() ?? true)
+  }
+  return { records, findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings, summaries, applicable, failed }
+}
+
+/** A check worker's side: runs the job it was started with and posts the result. */
+export function serveChecks(port: MessagePort, data: { job: CheckJob }): void {
+  runCheckJob(data.job).then(
+    (result) => port.postMessage({ result }),
+    (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
+  )
+}
+
+/** Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the caller can run the checks itself. */
+export function runCheckJobInWorker(entry: string | URL, job: CheckJob): Promise<CheckJobResult> {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const worker = new Worker(entry, { workerData: { role: CHECK_WORKER, job } })
+    const settle = (action: () => void): void => {
+      if (settled) return
+      settled = true
+      action()
+      void worker.terminate()
+    }
+    worker.on('message', (message: { result?: CheckJobResult; error?: string }) =>
+      settle(() => (message.result ? resolve(message.result) : reject(new Error(message.error ?? 'the check worker failed'))))
+    )
+    worker.on('error', (error) => settle(() => reject(error)))
+    worker.on('exit', (code) => settle(() => reject(new Error(`the check worker exited (${code}) before it answered`))))
+  })
+}
