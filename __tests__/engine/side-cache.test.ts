@@ -101,3 +101,24 @@ describe('the base-side cache', () => {
     expect(failed).toEqual({ hits: 0, misses: 1, stored: 0, failures: 2 })
   })
 })
+
+describe('folderCache', () => {
+  it('keeps the folder under its budget, dropping the least recently used entries first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-cache-budget-'))
+    const cache = folderCache(dir, 2500)
+    const kilobyte = (fill: number) => new Uint8Array(1000).fill(fill)
+    await cache.set('a', kilobyte(1))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await cache.set('b', kilobyte(2))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Reading `a` makes it the most recently used: `b` is the one to go when `c` arrives.
+    expect((await cache.get('a'))?.[0]).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await cache.set('c', kilobyte(3))
+    expect(readdirSync(dir).sort()).toEqual(['a.bin', 'c.bin'])
+    expect(await cache.get('b')).toBeUndefined()
+    // An entry larger than the whole budget is still kept until the next write.
+    await cache.set('big', new Uint8Array(5000))
+    expect(readdirSync(dir)).toEqual(['big.bin'])
+  })
+})

@@ -10384,12 +10384,22 @@ var engine_threads = __nccwpck_require__(799);
 
 /** Bumped whenever what is stored changes shape: older entries then simply miss. */
 const FORMAT = 1;
-/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
-function folderCache(dir) {
+/** The folder cache's default budget: the least recently used entries go beyond it. */
+const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+/**
+ * Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem
+ * is a miss. A hit marks its entry used; a write drops the least recently used entries beyond
+ * `maxBytes` (a 1M-record base is about 140 MB), so the folder never grows without bound.
+ */
+function folderCache(dir, maxBytes = DEFAULT_CACHE_MAX_BYTES) {
     return {
         async get(key) {
+            const file = (0,external_node_path_.join)(dir, `${key}.bin`);
             try {
-                return await (0,promises_.readFile)((0,external_node_path_.join)(dir, `${key}.bin`));
+                const data = await (0,promises_.readFile)(file);
+                const now = new Date();
+                await (0,promises_.utimes)(file, now, now).catch(() => undefined);
+                return data;
             }
             catch {
                 return undefined;
@@ -10400,8 +10410,32 @@ function folderCache(dir) {
             const temporary = (0,external_node_path_.join)(dir, `${key}.${process.pid}.tmp`);
             await (0,promises_.writeFile)(temporary, data);
             await (0,promises_.rename)(temporary, (0,external_node_path_.join)(dir, `${key}.bin`));
+            await pruneFolder(dir, maxBytes, `${key}.bin`);
         }
     };
+}
+/** Deletes the least recently used entries beyond `maxBytes` (never `keep`), and temporary files a crashed run left. */
+async function pruneFolder(dir, maxBytes, keep) {
+    const entries = [];
+    for (const name of await (0,promises_.readdir)(dir)) {
+        try {
+            const info = await (0,promises_.stat)((0,external_node_path_.join)(dir, name));
+            if (name.endsWith('.tmp') && Date.now() - info.mtimeMs > 3600_000)
+                await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
+            else if (name.endsWith('.bin'))
+                entries.push({ name, size: info.size, used: info.mtimeMs });
+        }
+        catch {
+            // Deleted meanwhile by another run: nothing to do.
+        }
+    }
+    entries.sort((a, b) => (a.name === keep ? -1 : b.name === keep ? 1 : b.used - a.used));
+    let total = 0;
+    for (const entry of entries) {
+        total += entry.size;
+        if (total > maxBytes && entry.name !== keep)
+            await (0,promises_.rm)((0,external_node_path_.join)(dir, entry.name), { force: true });
+    }
 }
 /**
  * The key of one base side: its content (`blob`, a git blob id) and every input that shapes
@@ -11763,8 +11797,10 @@ Options:
   --min-score N            fail when the score is under N (overrides the config)
   --no-progress            no progress bar on a terminal
   --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
-                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
-                           the next audit against the same base reads only the head
+                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit;
+                           at most $DATASET_AUDIT_CACHE_MAX_MB, default 2048, least
+                           recently used out first): the next audit against the same
+                           base reads only the head
   --no-cache               neither read nor write the cache
   --threads N              worker threads for hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
@@ -11872,7 +11908,7 @@ async function dispatch(args, io) {
     const cacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 };
     // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
     const code = runningCodeId();
-    const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats };
+    const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io), cacheMaxBytes()), code, stats: cacheStats };
     let report;
     try {
         report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) });
@@ -11901,6 +11937,11 @@ function cacheDir(option, io) {
     if (configured)
         return (0,external_node_path_.resolve)(io.cwd, configured);
     return (0,external_node_path_.join)(process.env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'dataset-audit');
+}
+/** The cache folder's budget: $DATASET_AUDIT_CACHE_MAX_MB, else 2 GB. */
+function cacheMaxBytes() {
+    const megabytes = Number(process.env.DATASET_AUDIT_CACHE_MAX_MB);
+    return process.env.DATASET_AUDIT_CACHE_MAX_MB && Number.isFinite(megabytes) && megabytes >= 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES;
 }
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -8,7 +8,7 @@ import { ConfigError, DEFAULT_CONFIG_PATH, defaultConfig, loadConfigFile, parseC
 import { isDatasetPath } from '../config/paths.js'
 import { FAIL_ON, type AuditConfig, type FailOn } from '../config/types.js'
 import { referencePaths, runAudit, type AuditOptions, type CacheStats, type FileChange } from '../engine/audit.js'
-import { folderCache, runningCodeId } from '../engine/side-cache.js'
+import { DEFAULT_CACHE_MAX_BYTES, folderCache, runningCodeId } from '../engine/side-cache.js'
 import { fileSource } from '../engine/readers/index.js'
 import type { AuditReport } from '../engine/report.js'
 import { renderJson } from '../report/json.js'
@@ -49,8 +49,10 @@ Options:
   --min-score N            fail when the score is under N (overrides the config)
   --no-progress            no progress bar on a terminal
   --cache DIR              keep what reading a base file gave, by its git blob id, in DIR
-                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit):
-                           the next audit against the same base reads only the head
+                           (default: $DATASET_AUDIT_CACHE, else ~/.cache/dataset-audit;
+                           at most $DATASET_AUDIT_CACHE_MAX_MB, default 2048, least
+                           recently used out first): the next audit against the same
+                           base reads only the head
   --no-cache               neither read nor write the cache
   --threads N              worker threads for hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
@@ -157,7 +159,7 @@ async function dispatch(args: readonly string[], io: CliIO): Promise<number> {
   const cacheStats: CacheStats = { hits: 0, misses: 0, stored: 0, failures: 0 }
   // Code that cannot be identified (run from sources) never caches: an entry could answer for older code.
   const code = runningCodeId()
-  const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io)), code, stats: cacheStats }
+  const cache = values['no-cache'] || !code ? undefined : { store: folderCache(cacheDir(values.cache, io), cacheMaxBytes()), code, stats: cacheStats }
   let report: AuditReport
   try {
     report = await runAudit(prepared.changes, { ...prepared.options, config, only, cache, onProgress: (p) => progress?.update(p) })
@@ -181,6 +183,12 @@ function cacheDir(option: string | undefined, io: CliIO): string {
   const configured = option ?? process.env.DATASET_AUDIT_CACHE
   if (configured) return resolve(io.cwd, configured)
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dataset-audit')
+}
+
+/** The cache folder's budget: $DATASET_AUDIT_CACHE_MAX_MB, else 2 GB. */
+function cacheMaxBytes(): number {
+  const megabytes = Number(process.env.DATASET_AUDIT_CACHE_MAX_MB)
+  return process.env.DATASET_AUDIT_CACHE_MAX_MB && Number.isFinite(megabytes) && megabytes >= 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES
 }
 
 function plural(count: number, noun: string): string {

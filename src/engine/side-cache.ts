@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
 import { TOOL_VERSION } from '../version.js'
@@ -34,12 +34,23 @@ export interface CachedSide {
   corpus?: CachedCorpusFile
 }
 
-/** Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem is a miss. */
-export function folderCache(dir: string): SideCache {
+/** The folder cache's default budget: the least recently used entries go beyond it. */
+export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3
+
+/**
+ * Entries as `<key>.bin` files in `dir`, written whole or not at all (rename). Any read problem
+ * is a miss. A hit marks its entry used; a write drops the least recently used entries beyond
+ * `maxBytes` (a 1M-record base is about 140 MB), so the folder never grows without bound.
+ */
+export function folderCache(dir: string, maxBytes = DEFAULT_CACHE_MAX_BYTES): SideCache {
   return {
     async get(key) {
+      const file = join(dir, `${key}.bin`)
       try {
-        return await readFile(join(dir, `${key}.bin`))
+        const data = await readFile(file)
+        const now = new Date()
+        await utimes(file, now, now).catch(() => undefined)
+        return data
       } catch {
         return undefined
       }
@@ -49,7 +60,28 @@ export function folderCache(dir: string): SideCache {
       const temporary = join(dir, `${key}.${process.pid}.tmp`)
       await writeFile(temporary, data)
       await rename(temporary, join(dir, `${key}.bin`))
+      await pruneFolder(dir, maxBytes, `${key}.bin`)
     }
+  }
+}
+
+/** Deletes the least recently used entries beyond `maxBytes` (never `keep`), and temporary files a crashed run left. */
+async function pruneFolder(dir: string, maxBytes: number, keep: string): Promise<void> {
+  const entries: Array<{ name: string; size: number; used: number }> = []
+  for (const name of await readdir(dir)) {
+    try {
+      const info = await stat(join(dir, name))
+      if (name.endsWith('.tmp') && Date.now() - info.mtimeMs > 3600_000) await rm(join(dir, name), { force: true })
+      else if (name.endsWith('.bin')) entries.push({ name, size: info.size, used: info.mtimeMs })
+    } catch {
+      // Deleted meanwhile by another run: nothing to do.
+    }
+  }
+  entries.sort((a, b) => (a.name === keep ? -1 : b.name === keep ? 1 : b.used - a.used))
+  let total = 0
+  for (const entry of entries) {
+    total += entry.size
+    if (total > maxBytes && entry.name !== keep) await rm(join(dir, entry.name), { force: true })
   }
 }
 
