@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { threadStats } from './engine/threads.js'
 import { readInputs } from './github/inputs.js'
 import { onComment, type CommentEvent } from './github/handlers/comment.js'
 import { runContext } from './github/handlers/context.js'
@@ -44,5 +45,14 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setOutput('conclusion', 'failure')
     core.setFailed(`dataset-audit could not audit: ${(error as Error).message}`)
+  } finally {
+    logThreads()
   }
+}
+
+/** Where the work ran: a debug line, and a warning when a worker failed and the main thread did its work. */
+function logThreads(): void {
+  const { signedBatches, offloadedPasses, rerunPasses } = threadStats
+  if (signedBatches + offloadedPasses > 0) core.debug(`dataset-audit: worker threads signed ${signedBatches} batches and checked ${offloadedPasses} file sides`)
+  if (rerunPasses > 0) core.warning(`dataset-audit: a worker thread failed; the main thread ran its checks on ${rerunPasses} file sides instead (same results, more time)`)
 }

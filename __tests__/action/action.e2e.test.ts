@@ -193,3 +193,50 @@ describe('the Action with the Actions cache service', () => {
     expect(off.outputs.conclusion).toBe('failure')
   })
 })
+
+describe('the Action on a larger pull request, with worker threads', () => {
+  let repo: TempGitRepo
+  let github: FakeGitHub
+  let apiUrl: string
+  let baseSha: string
+  let headSha: string
+
+  beforeAll(async () => {
+    repo = new TempGitRepo()
+    const record = (i: number, extra = '') =>
+      JSON.stringify({ id: `r${i}`, instruction: `Describe harbour ${i % 40}`, output: `The harbour ${i} keeps its lights on through the night while the ferries come and go${extra}`, label: i % 2 ? 'calm' : 'busy' })
+    const lines = Array.from({ length: 600 }, (_, i) => record(i))
+    repo.write('data/train.jsonl', lines.join('\n') + '\n')
+    baseSha = repo.commit('base')
+    repo.git('checkout', '--quiet', '-b', 'dataset-update')
+    // 40 near copies of earlier records and an API key: findings from the stage's workers and from the offloaded checks.
+    const added = Array.from({ length: 40 }, (_, i) => record(i * 7, ' again').replace(`"r${i * 7}"`, `"r${1000 + i}"`))
+    added.push(record(2000, ' and the key is AKIAIOSFODNN7EXAMPLE'))
+    repo.write('data/train.jsonl', [...lines, ...added].join('\n') + '\n')
+    headSha = repo.commit('more records')
+    repo.git('checkout', '--quiet', 'main')
+    github = new FakeGitHub(repo.dir)
+    apiUrl = await github.start()
+    github.addPull(9, { ref: 'main', sha: baseSha }, { ref: 'dataset-update', sha: headSha })
+  })
+  afterAll(async () => {
+    await github.stop()
+    repo.remove()
+  })
+
+  it('gives the report of a single-threaded run when hashing and checks run on workers started from dist/index.js', async () => {
+    const run = (env: Record<string, string>) =>
+      runAction({ event: 'pull_request', payload: pullRequestEvent(github, 9, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: headSha, inputs: { cache: 'false' }, env })
+    const single = await run({ DATASET_AUDIT_THREADS: '0' })
+    const threaded = await run({ DATASET_AUDIT_THREADS: '2', DATASET_AUDIT_OFFLOAD_BYTES: '0' })
+    expect(threaded.stderr).toBe('')
+    expect(threaded.stdout).toMatch(/::debug::dataset-audit: worker threads signed [1-9]\d* batches and checked 2 file sides/)
+    expect(threaded.stdout).not.toMatch(/a worker thread failed/)
+    expect(single.stdout).not.toMatch(/worker threads signed/)
+    expect(threaded.report).toEqual(single.report)
+    const report = threaded.report as AuditReport
+    const counts = Object.fromEntries(report.files[0].counts.map((count) => [count.check, count.introduced]))
+    expect(counts['near-duplicates']).toBeGreaterThanOrEqual(40)
+    expect(counts.secrets).toBe(1)
+  })
+})

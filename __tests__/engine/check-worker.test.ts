@@ -4,8 +4,7 @@ import { runAudit, type FileChange } from '../../src/engine/audit.js'
 import { runCheckJob, WORKER_CHECK_IDS } from '../../src/engine/check-worker.js'
 import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
 import { fileSource } from '../../src/engine/readers/index.js'
-import { offloadStats } from '../../src/engine/side-pass.js'
-import { setWorkerThreads, useWorkerEntry } from '../../src/engine/threads.js'
+import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
 
 const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
 const HEAD = resolve('examples/pr/head/data/sft/train.jsonl')
@@ -48,9 +47,9 @@ describe('checks on a worker thread', () => {
     const alone = await runAudit(changes(), { config: defaultConfig() })
     setWorkerThreads(1)
     useWorkerEntry(resolve('no-such-bundle.js'))
-    const rerunBefore = offloadStats.rerun
+    const rerunBefore = threadStats.rerunPasses
     const fallback = await runAudit(changes(), { config: defaultConfig() })
-    expect(offloadStats.rerun - rerunBefore).toBe(2)
+    expect(threadStats.rerunPasses - rerunBefore).toBe(2)
     expect(fallback).toEqual(alone)
     expect(alone.files[0].counts.find((count) => count.check === 'secrets')?.introduced).toBe(1)
   })

@@ -10763,9 +10763,9 @@ async function runSidePass(options) {
         }
         const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded;
         if (usable)
-            offloadStats.files++;
+            engine_threads/* threadStats */.Qz.offloadedPasses++;
         if (again.length > 0) {
-            offloadStats.rerun++;
+            engine_threads/* threadStats */.Qz.rerunPasses++;
             await runChecksAgain(again);
         }
     }
@@ -10776,8 +10776,6 @@ async function runSidePass(options) {
     options.onRecords?.(count);
     return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
 }
-/** Side passes that gave checks to a worker, and those that ran some of them here after all (for tests and the benchmark). */
-const offloadStats = { files: 0, rerun: 0 };
 /**
  * Files from this size on give checks to a worker: below it, starting one costs more than it
  * saves. `DATASET_AUDIT_OFFLOAD_BYTES` changes it (tests use small files).
@@ -18197,7 +18195,8 @@ function jaccard(a, b) {
 /* unused harmony export BatchSigner */
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3101);
+/* harmony import */ var _threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
+/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3101);
 /**
  * MinHash signatures on worker threads. Signing (128 permutations over every shingle) is most
  * of the uniqueness stage's time and needs nothing but the shingle hashes, so the main thread
@@ -18205,6 +18204,7 @@ function jaccard(a, b) {
  * they send back. When every worker is busy the main thread
  * signs the batch itself: the queue never grows without bound and both cores stay busy.
  */
+
 
 
 /** `workerData.role` of a signing worker. */
@@ -18224,7 +18224,7 @@ class BatchSigner {
     signature;
     constructor(settings) {
         this.settings = settings;
-        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .MinHasher */ .k3(settings.permutations, settings.seed);
+        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_2__/* .MinHasher */ .k3(settings.permutations, settings.seed);
         this.signature = new Int32Array(settings.permutations);
     }
     sign({ shingles, offsets, count }) {
@@ -18232,7 +18232,7 @@ class BatchSigner {
         const out = new Int32Array(count * bands);
         for (let i = 0; i < count; i++) {
             this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
-            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_1__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
+            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_2__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
         }
         return out;
     }
@@ -18265,9 +18265,13 @@ class SignaturePool {
         this.threads = threads;
         this.signer = new BatchSigner(settings);
     }
-    /** The batch's band hashes: now when every worker is busy, later from a worker otherwise. */
-    sign(batch) {
-        const slot = this.freeWorker();
+    /**
+     * The batch's band hashes: now when every worker is busy, later from a worker otherwise.
+     * `startWorkers` false signs here unless a worker is already running (the last, partial
+     * batch of a small audit is not worth starting a thread for).
+     */
+    sign(batch, startWorkers = true) {
+        const slot = startWorkers || this.slots.length > 0 ? this.freeWorker() : undefined;
         if (!slot) {
             this.signed.inline++;
             return this.signer.sign(batch);
@@ -18316,6 +18320,7 @@ class SignaturePool {
                 return;
             this.jobs.delete(id);
             this.signed.workers++;
+            _threads_js__WEBPACK_IMPORTED_MODULE_1__/* .threadStats */ .Qz.signedBatches++;
             slot.inFlight--;
             if (slot.inFlight === 0)
                 worker.unref();
@@ -18371,7 +18376,7 @@ class SignatureQueue {
     }
     /** Signs what is queued and waits until every band hash is in the index. */
     async settle() {
-        this.flush();
+        this.flush(false);
         const waiting = this.waiting.splice(0);
         await Promise.all(waiting);
     }
@@ -18380,7 +18385,7 @@ class SignatureQueue {
         await this.settle();
         await this.pool.close();
     }
-    flush() {
+    flush(startWorkers = true) {
         const count = this.targets.length;
         if (count === 0)
             return;
@@ -18388,7 +18393,7 @@ class SignatureQueue {
         const targets = this.targets;
         this.targets = [];
         this.offsets[0] = 0;
-        const result = this.pool.sign(batch);
+        const result = this.pool.sign(batch, startWorkers);
         if (result instanceof Promise)
             this.waiting.push(result.then((bands) => this.write(bands, targets)));
         else
@@ -31936,6 +31941,7 @@ function truncate(text, max = 120) {
 /* harmony export */   $B: () => (/* binding */ entryFile),
 /* harmony export */   O5: () => (/* binding */ setWorkerThreads),
 /* harmony export */   QH: () => (/* binding */ workerPlan),
+/* harmony export */   Qz: () => (/* binding */ threadStats),
 /* harmony export */   mx: () => (/* binding */ useWorkerEntry)
 /* harmony export */ });
 /* unused harmony export workerThreads */
@@ -31984,6 +31990,15 @@ function workerPlan() {
     const count = workerThreads();
     return entry !== undefined && count > 0 ? { entry, threads: count } : undefined;
 }
+/** What the worker threads did in this process, for the logs: the work is the same either way, only where it ran differs. */
+const threadStats = {
+    /** Batches of MinHash signatures signed on a worker. */
+    signedBatches: 0,
+    /** Side passes whose costliest checks ran on a worker. */
+    offloadedPasses: 0,
+    /** Side passes that ran those checks on the main thread after all (the worker failed). */
+    rerunPasses: 0
+};
 
 
 /***/ }),

@@ -4,7 +4,7 @@ import { inferKeyFields, inferTextFields } from './fields.js'
 import { runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJobResult } from './check-worker.js'
 import { FindingCollector } from './findings.js'
 import { isPlainData } from './plain-data.js'
-import { workerPlan } from './threads.js'
+import { threadStats, workerPlan } from './threads.js'
 import { readDataset } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex } from './record-index.js'
@@ -248,9 +248,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       })
     }
     const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
-    if (usable) offloadStats.files++
+    if (usable) threadStats.offloadedPasses++
     if (again.length > 0) {
-      offloadStats.rerun++
+      threadStats.rerunPasses++
       await runChecksAgain(again)
     }
   }
@@ -266,9 +266,6 @@ interface RecordAt {
   position: number
   introduced: boolean
 }
-
-/** Side passes that gave checks to a worker, and those that ran some of them here after all (for tests and the benchmark). */
-export const offloadStats = { files: 0, rerun: 0 }
 
 /**
  * Files from this size on give checks to a worker: below it, starting one costs more than it

@@ -45,3 +45,13 @@ export function workerPlan(): { entry: string | URL; threads: number } | undefin
   const count = workerThreads()
   return entry !== undefined && count > 0 ? { entry, threads: count } : undefined
 }
+
+/** What the worker threads did in this process, for the logs: the work is the same either way, only where it ran differs. */
+export const threadStats = {
+  /** Batches of MinHash signatures signed on a worker. */
+  signedBatches: 0,
+  /** Side passes whose costliest checks ran on a worker. */
+  offloadedPasses: 0,
+  /** Side passes that ran those checks on the main thread after all (the worker failed). */
+  rerunPasses: 0
+}

@@ -7,6 +7,7 @@
  */
 import { Worker, type MessagePort } from 'node:worker_threads'
 import type { CorpusArrays } from './corpus.js'
+import { threadStats } from '../threads.js'
 import { bandHashes, MinHasher } from './minhash.js'
 
 /** `workerData.role` of a signing worker. */
@@ -99,9 +100,13 @@ export class SignaturePool {
     this.signer = new BatchSigner(settings)
   }
 
-  /** The batch's band hashes: now when every worker is busy, later from a worker otherwise. */
-  sign(batch: Batch): Int32Array | Promise<Int32Array> {
-    const slot = this.freeWorker()
+  /**
+   * The batch's band hashes: now when every worker is busy, later from a worker otherwise.
+   * `startWorkers` false signs here unless a worker is already running (the last, partial
+   * batch of a small audit is not worth starting a thread for).
+   */
+  sign(batch: Batch, startWorkers = true): Int32Array | Promise<Int32Array> {
+    const slot = startWorkers || this.slots.length > 0 ? this.freeWorker() : undefined
     if (!slot) {
       this.signed.inline++
       return this.signer.sign(batch)
@@ -148,6 +153,7 @@ export class SignaturePool {
       if (!job) return
       this.jobs.delete(id)
       this.signed.workers++
+      threadStats.signedBatches++
       slot.inFlight--
       if (slot.inFlight === 0) worker.unref()
       job.resolve(bands)
@@ -209,7 +215,7 @@ export class SignatureQueue {
 
   /** Signs what is queued and waits until every band hash is in the index. */
   async settle(): Promise<void> {
-    this.flush()
+    this.flush(false)
     const waiting = this.waiting.splice(0)
     await Promise.all(waiting)
   }
@@ -220,14 +226,14 @@ export class SignatureQueue {
     await this.pool.close()
   }
 
-  private flush(): void {
+  private flush(startWorkers = true): void {
     const count = this.targets.length
     if (count === 0) return
     const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count }
     const targets = this.targets
     this.targets = []
     this.offsets[0] = 0
-    const result = this.pool.sign(batch)
+    const result = this.pool.sign(batch, startWorkers)
     if (result instanceof Promise) this.waiting.push(result.then((bands) => this.write(bands, targets)))
     else this.write(result, targets)
   }
