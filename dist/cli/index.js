@@ -14864,7 +14864,10 @@ function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
         if (value > limit)
             hits.push({ rule, name, value, limit });
     };
-    if (options.lineRules !== false) {
+    // One line is one paragraph: nothing repeats, every line and paragraph fraction is 0 and
+    // breaks no limit (limits are not negative): the splits and their sets are skipped.
+    const oneLine = text.indexOf('\n') === -1 && Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0;
+    if (options.lineRules !== false && !oneLine) {
         const paragraphs = text.trim().split(/\n{2,}/);
         const paragraphRepeats = duplicates(paragraphs);
         check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
