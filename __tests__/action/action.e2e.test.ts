@@ -185,6 +185,18 @@ describe('the Action with the Actions cache service', () => {
     expect(second.report).toEqual(first.report)
   })
 
+  it('finds the same entries for a pull_request_target run, which reads through the API: blob ids are the same', async () => {
+    // A pull_request run (local git) leaves the entries in the service, if the test above has not.
+    const viaGit = await run()
+    rmSync(env.DATASET_AUDIT_CACHE, { recursive: true, force: true })
+    const target = await runAction({ event: 'pull_request_target', payload: pullRequestEvent(github, 8, baseSha, headSha), apiUrl, workspace: repo.dir, repository: github.fullName, sha: baseSha, env })
+    expect(target.stdout).toMatch(/base files from the cache: 2, read and stored: 0/)
+    // Read through the API, the config and the files are the same: so is the verdict.
+    expect((target.report as AuditReport).regressions).toEqual((viaGit.report as AuditReport).regressions)
+    expect(github.callsTo('GET', /\/contents\/data\/sft\/train\.jsonl$/).length).toBeGreaterThan(0)
+    expect(target.outputs.conclusion).toBe('failure')
+  })
+
   it('neither reads nor writes the cache with cache: false', async () => {
     const lookups = cache.lookups.length
     const off = await run({ cache: 'false' })

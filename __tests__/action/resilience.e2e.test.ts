@@ -139,7 +139,10 @@ describe('the Action under refusals, failures and size', () => {
       // Nothing of the PR was fetched into the workspace either.
       expect(() => execFileSync('git', ['-C', workspace, 'cat-file', '-e', headSha], { stdio: 'ignore' })).toThrow()
       expect((run.report as AuditReport).files[0]).toMatchObject({ path: 'data/train.jsonl', added: 5, removed: 0, modified: 0 })
-      expect(github.callsTo('GET', /\/contents\/data\/train\.jsonl$/).map((c) => c.query.get('ref')).sort()).toEqual([baseSha, headSha].sort())
+      const contents = github.callsTo('GET', /\/contents\/data\/train\.jsonl$/)
+      expect(contents.filter((c) => c.accept?.includes('raw')).map((c) => c.query.get('ref')).sort()).toEqual([baseSha, headSha].sort())
+      // The base file's blob id, for the cache: asked once, of the base.
+      expect(contents.filter((c) => !c.accept?.includes('raw')).map((c) => c.query.get('ref'))).toEqual([baseSha])
     } finally {
       await cleanUp()
     }

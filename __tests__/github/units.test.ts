@@ -1,3 +1,4 @@
+import { rawText } from '../../src/github/api/contents.js'
 import { findSticky, stickyMarker, type IssueComment } from '../../src/github/api/comments.js'
 import { parseComment } from '../../src/github/commands/parse.js'
 import { decodeState, encodeState, withWaiver } from '../../src/github/state.js'
@@ -62,5 +63,17 @@ describe('the sticky comment', () => {
     expect(decodeState(`<!-- dataset-audit -->\n${line}\nbody`)).toEqual(state)
     expect(decodeState('<!-- dataset-audit-state:not base64 json -->')).toEqual({ waivers: [] })
     expect(withWaiver(state, { check: 'pii', by: 'wes', reason: 'again', at: 'x' }).waivers).toHaveLength(1)
+  })
+})
+
+describe('rawText', () => {
+  it('reads a raw contents answer whether octokit made it a string, bytes, or the JSON object', () => {
+    const text = 'checks:\n  pii: { severity: error }\n'
+    expect(rawText(text)).toBe(text)
+    const bytes = new TextEncoder().encode(text)
+    expect(rawText(bytes.buffer)).toBe(text)
+    expect(rawText(Buffer.from(text))).toBe(text)
+    expect(rawText({ type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') })).toBe(text)
+    expect(() => rawText([{ type: 'dir' }])).toThrow(/not a file/)
   })
 })

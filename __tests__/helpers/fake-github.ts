@@ -9,6 +9,8 @@ export interface RecordedCall {
   query: URLSearchParams
   body: unknown
   authorization?: string
+  /** The Accept header: `application/vnd.github.raw` for raw file contents. */
+  accept?: string
 }
 
 /** A canned answer that replaces the next matching request's real one (failures, refusals). */
@@ -136,7 +138,7 @@ export class FakeGitHub {
     const body: unknown = text ? JSON.parse(text) : undefined
     const method = req.method ?? 'GET'
     const path = decodeURIComponent(url.pathname)
-    this.calls.push({ method, path, query: url.searchParams, body, authorization: req.headers.authorization })
+    this.calls.push({ method, path, query: url.searchParams, body, authorization: req.headers.authorization, accept: req.headers.accept })
 
     const injected = this.injected.find((i) => i.method === method && i.path.test(path) && i.times > 0)
     if (injected) {
@@ -268,7 +270,8 @@ export class FakeGitHub {
       res.end(content)
       return
     }
-    this.send(res, 200, { type: 'file', path, encoding: 'base64', content: content.toString('base64'), size: content.length })
+    const sha = this.git(['rev-parse', `${ref}:${path}`]).trim()
+    this.send(res, 200, { type: 'file', path, sha, encoding: 'base64', content: content.toString('base64'), size: content.length })
   }
 
   private sendTree(res: ServerResponse, sha: string): void {

@@ -23,14 +23,35 @@ export function apiFileSource(client: GitHubClient, repo: RepoRef, ref: string, 
       .catch((error: Error) => output.destroy(new Error(`could not download ${path} at ${ref.slice(0, 12)}: ${error.message}`)))
     return output
   }
-  return streamSource(path, open)
+  return {
+    ...streamSource(path, open),
+    // The blob id, so the base side can be cached in API mode too (pull_request_target).
+    contentId: async () => {
+      const { data } = await client.rest.repos.getContent({ ...repo, path, ref })
+      return !Array.isArray(data) && typeof data.sha === 'string' ? data.sha : undefined
+    }
+  }
+}
+
+/**
+ * The text of a raw contents response. Octokit gives a string when the media type says
+ * `charset=utf-8` (as github.com's does), bytes otherwise (octokit/request.js#751); a server
+ * that ignores the raw media type answers with the JSON object and its base64 content.
+ */
+export function rawText(data: unknown): string {
+  if (typeof data === 'string') return data
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
+  const file = data as { content?: unknown; encoding?: unknown }
+  if (typeof file?.content === 'string') return Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8')
+  throw new Error('the contents API answered with something that is not a file')
 }
 
 /** A small text file at a commit (the config, a schema), or undefined when there is none. */
 export async function readTextViaApi(client: GitHubClient, repo: RepoRef, ref: string, path: string): Promise<string | undefined> {
   try {
     const { data } = await client.rest.repos.getContent({ ...repo, path, ref, mediaType: { format: 'raw' } })
-    return typeof data === 'string' ? data : JSON.stringify(data)
+    return rawText(data)
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined
     throw error
