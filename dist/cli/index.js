@@ -32899,8 +32899,8 @@ class UniquenessStage {
         this.settings = resolveSettings(checks);
         this.hasher = new RecordHasher(this.settings.hash);
         const threads = (0,engine_threads/* workerPlan */.QH)();
-        const { enabled, hash } = this.settings;
-        if (threads && (enabled[NEAR_DUPLICATES] || enabled[LEAKAGE])) {
+        const { hash } = this.settings;
+        if (threads && this.settings.bands) {
             const pool = new signature_pool/* SignaturePool */.FB({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads);
             this.queue = new signature_pool/* SignatureQueue */.cT(pool, hash.bands);
         }
@@ -32950,16 +32950,18 @@ class UniquenessStage {
         this.restoredRecords += cached.indexOf.length;
         if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
             return undefined;
-        return (record) => {
-            const words = this.hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude));
-            if (words > 0)
-                this.addContamination(entry, side.contamination, words, record.line);
-        };
+        return (record) => this.contaminateOnly(side, entry, record);
+    }
+    /** A record seen for leakage's n-grams alone: tokenised, never signed. */
+    contaminateOnly(side, entry, record) {
+        const words = this.hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude));
+        if (words > 0)
+            this.addContamination(entry, side.contamination, words, record.line);
     }
     /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
     exportFile(sideName, path) {
         const side = this.sides.get(sideName);
-        const entry = side?.files.find((candidate) => candidate.file.path === path && !candidate.file.reference);
+        const entry = side && changedFile(side, path);
         if (!side || !entry)
             return undefined;
         const { corpus } = side;
@@ -32969,7 +32971,7 @@ class UniquenessStage {
             if (corpus.fileOf[slot] === entry.id)
                 slots.push(slot);
         const pick = (array) => Int32Array.from(slots, (slot) => array[slot]);
-        const withBands = this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE];
+        const withBands = this.settings.bands;
         const bandValues = new Int32Array(withBands ? slots.length * width : 0);
         if (withBands)
             slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width));
@@ -32992,7 +32994,7 @@ class UniquenessStage {
     /** The base file's slots by record position, to copy hashes from; undefined when base has no such file. */
     previousOf(previous) {
         const side = this.sides.get('base');
-        const entry = side?.files.find((candidate) => candidate.file.path === previous.path && !candidate.file.reference);
+        const entry = side && changedFile(side, previous.path);
         if (!side || !entry)
             return undefined;
         const { corpus } = side;
@@ -33027,7 +33029,7 @@ class UniquenessStage {
         entry.records++;
         corpus.exactLow[slot] = source.exactLow[from];
         corpus.exactHigh[slot] = source.exactHigh[from];
-        if (this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]) {
+        if (this.settings.bands) {
             const width = corpus.bands;
             corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width);
             if (source.byCharacters[from] === 1) {
@@ -33037,10 +33039,8 @@ class UniquenessStage {
         }
         this.reusedRecords++;
         // Contamination needs the record's n-grams: tokenised, but not signed.
-        if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) {
-            const words = this.hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude));
-            this.addContamination(entry, side.contamination, words, record.line);
-        }
+        if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None)
+            this.contaminateOnly(side, entry, record);
         return true;
     }
     /** Waits for the band hashes still being signed on worker threads: before a head file copies from base. */
@@ -33153,7 +33153,7 @@ class UniquenessStage {
                 entry.emptyText++;
             return;
         }
-        const near = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE];
+        const near = settings.bands;
         const bandTargets = [];
         for (const { side, entry } of targets) {
             const { corpus } = side;
@@ -33240,7 +33240,7 @@ class UniquenessStage {
         const relations = this.relations(side);
         const n = corpus.count;
         const exact = groupExact(corpus, relations);
-        const indexNear = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE];
+        const indexNear = settings.bands;
         let reps = new Int32Array(0);
         const positionOf = new Int32Array(n).fill(-1);
         let candidates = new Uint8Array(0);
@@ -33513,6 +33513,10 @@ class FindingWriter {
         return entry.id === from.id ? line : `${line} of ${entry.file.path}`;
     }
 }
+/** The entry of a file the PR changed (not a reference) on one side, by path. */
+function changedFile(side, path) {
+    return side.files.find((candidate) => candidate.file.path === path && !candidate.file.reference);
+}
 function describeFields(fields) {
     if (fields.length === 0)
         return 'record';
@@ -33558,6 +33562,7 @@ function resolveSettings(checks) {
     return {
         config,
         enabled,
+        bands: enabled[NEAR_DUPLICATES] || enabled[LEAKAGE],
         threshold,
         hash: {
             permutations,

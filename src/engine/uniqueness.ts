@@ -210,6 +210,8 @@ const NEED_EXCERPT = 2
 interface StageSettings {
   config: Record<UniquenessCheckId, CheckConfig>
   enabled: Record<UniquenessCheckId, boolean>
+  /** Near duplicates or leakage is on: records get LSH band hashes. */
+  bands: boolean
   threshold: number
   hash: HashSettings
   contaminationNgram: number
@@ -267,8 +269,8 @@ export class UniquenessStage {
     this.settings = resolveSettings(checks)
     this.hasher = new RecordHasher(this.settings.hash)
     const threads = workerPlan()
-    const { enabled, hash } = this.settings
-    if (threads && (enabled[NEAR_DUPLICATES] || enabled[LEAKAGE])) {
+    const { hash } = this.settings
+    if (threads && this.settings.bands) {
       const pool = new SignaturePool({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads)
       this.queue = new SignatureQueue(pool, hash.bands)
     }
@@ -319,23 +321,26 @@ export class UniquenessStage {
     }
     this.restoredRecords += cached.indexOf.length
     if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return undefined
-    return (record) => {
-      const words = this.hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
-      if (words > 0) this.addContamination(entry, side.contamination, words, record.line)
-    }
+    return (record) => this.contaminateOnly(side, entry, record)
+  }
+
+  /** A record seen for leakage's n-grams alone: tokenised, never signed. */
+  private contaminateOnly(side: SideState, entry: FileEntry, record: DatasetRecord): void {
+    const words = this.hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
+    if (words > 0) this.addContamination(entry, side.contamination, words, record.line)
   }
 
   /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
   exportFile(sideName: 'base' | 'head', path: string): CachedCorpusFile | undefined {
     const side = this.sides.get(sideName)
-    const entry = side?.files.find((candidate) => candidate.file.path === path && !candidate.file.reference)
+    const entry = side && changedFile(side, path)
     if (!side || !entry) return undefined
     const { corpus } = side
     const width = corpus.bands
     const slots: number[] = []
     for (let slot = 0; slot < corpus.count; slot++) if (corpus.fileOf[slot] === entry.id) slots.push(slot)
     const pick = (array: Int32Array) => Int32Array.from(slots, (slot) => array[slot])
-    const withBands = this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]
+    const withBands = this.settings.bands
     const bandValues = new Int32Array(withBands ? slots.length * width : 0)
     if (withBands) slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width))
     return {
@@ -359,7 +364,7 @@ export class UniquenessStage {
   /** The base file's slots by record position, to copy hashes from; undefined when base has no such file. */
   private previousOf(previous: NonNullable<CorpusFile['previous']>): PreviousFile | undefined {
     const side = this.sides.get('base')
-    const entry = side?.files.find((candidate) => candidate.file.path === previous.path && !candidate.file.reference)
+    const entry = side && changedFile(side, previous.path)
     if (!side || !entry) return undefined
     const { corpus } = side
     let last = -1
@@ -389,7 +394,7 @@ export class UniquenessStage {
     entry.records++
     corpus.exactLow[slot] = source.exactLow[from]
     corpus.exactHigh[slot] = source.exactHigh[from]
-    if (this.settings.enabled[NEAR_DUPLICATES] || this.settings.enabled[LEAKAGE]) {
+    if (this.settings.bands) {
       const width = corpus.bands
       corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width)
       if (source.byCharacters[from] === 1) {
@@ -399,10 +404,7 @@ export class UniquenessStage {
     }
     this.reusedRecords++
     // Contamination needs the record's n-grams: tokenised, but not signed.
-    if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) {
-      const words = this.hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude))
-      this.addContamination(entry, side.contamination, words, record.line)
-    }
+    if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) this.contaminateOnly(side, entry, record)
     return true
   }
 
@@ -518,7 +520,7 @@ export class UniquenessStage {
       for (const { entry } of targets) entry.emptyText++
       return
     }
-    const near = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]
+    const near = settings.bands
     const bandTargets: BandTarget[] = []
     for (const { side, entry } of targets) {
       const { corpus } = side
@@ -600,7 +602,7 @@ export class UniquenessStage {
     const n = corpus.count
     const exact = groupExact(corpus, relations)
 
-    const indexNear = settings.enabled[NEAR_DUPLICATES] || settings.enabled[LEAKAGE]
+    const indexNear = settings.bands
     let reps = new Int32Array(0)
     const positionOf = new Int32Array(n).fill(-1)
     let candidates: Uint8Array = new Uint8Array(0)
@@ -865,6 +867,11 @@ class FindingWriter {
   }
 }
 
+/** The entry of a file the PR changed (not a reference) on one side, by path. */
+function changedFile(side: SideState, path: string): FileEntry | undefined {
+  return side.files.find((candidate) => candidate.file.path === path && !candidate.file.reference)
+}
+
 function describeFields(fields: readonly string[]): string {
   if (fields.length === 0) return 'record'
   const names = fields.map((field) => `\`${field}\``)
@@ -913,6 +920,7 @@ function resolveSettings(checks: Record<string, CheckConfig>): StageSettings {
   return {
     config,
     enabled,
+    bands: enabled[NEAR_DUPLICATES] || enabled[LEAKAGE],
     threshold,
     hash: {
       permutations,
