@@ -1,8 +1,9 @@
 import { resolve } from 'node:path'
 import { defaultConfig } from '../../src/config/load.js'
 import { runAudit, type FileChange } from '../../src/engine/audit.js'
-import { runCheckJob, WORKER_CHECK_IDS } from '../../src/engine/check-worker.js'
+import { runCheckJob, runCheckJobInWorker, WORKER_CHECK_IDS } from '../../src/engine/check-worker.js'
 import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
+import type { Check } from '../../src/engine/checks/types.js'
 import { fileSource } from '../../src/engine/readers/index.js'
 import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
 
@@ -52,5 +53,50 @@ describe('checks on a worker thread', () => {
     expect(threadStats.rerunPasses - rerunBefore).toBe(2)
     expect(fallback).toEqual(alone)
     expect(alone.files[0].counts.find((count) => count.check === 'secrets')?.introduced).toBe(1)
+  })
+})
+
+describe('a side pass that fails while its worker runs', () => {
+  afterAll(() => {
+    useWorkerEntry(undefined)
+    setWorkerThreads(undefined)
+    delete process.env.DATASET_AUDIT_OFFLOAD_BYTES
+  })
+
+  it('stops the worker and fails with the check\'s error', async () => {
+    process.env.DATASET_AUDIT_OFFLOAD_BYTES = '0'
+    setWorkerThreads(1)
+    useWorkerEntry(resolve('dist/cli/index.js'))
+    const repetition = ALL_CHECKS.find((check) => check.id === 'repetition')!
+    const broken: Check = {
+      id: 'broken',
+      dimension: 'accuracy',
+      description: 'throws on the tenth record',
+      defaultSeverity: 'error',
+      defaults: {},
+      start: () => ({
+        record: (record) => {
+          if (record.line === 10) throw new Error('broken check')
+        },
+        finish: () => undefined
+      })
+    }
+    await expect(runAudit(changes(), { config: defaultConfig(), checks: [repetition, broken] })).rejects.toThrow('broken check')
+  })
+
+  it('stops a worker when asked, instead of waiting for its answer', async () => {
+    const stop = new AbortController()
+    const job = runCheckJobInWorker(resolve('dist/cli/index.js'), {
+      localFile: HEAD,
+      path: 'data/sft/train.jsonl',
+      readOptions: {},
+      side: 'head',
+      settings: { path: 'data/sft/train.jsonl', key: [], checks: {} },
+      textFields: ['output'],
+      checks: [{ id: 'repetition', config: {} }],
+      baseSummaries: [undefined]
+    }, stop.signal)
+    stop.abort()
+    await expect(job).rejects.toThrow(/stopped/)
   })
 })

@@ -10600,6 +10600,7 @@ async function runSidePass(options) {
     const offloaded = await checksToOffload(source, checks);
     const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared));
     let job;
+    const stopWorker = new AbortController();
     const held = [];
     let current;
     const record = (finding, position) => {
@@ -10654,7 +10655,7 @@ async function runSidePass(options) {
         index = new RecordIndex(plan.keyFields);
         corpusRecord = options.corpus?.(plan, source);
         if (offloaded.length > 0)
-            job = startCheckJob(offloaded, plan, source, side, settings, base);
+            job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal);
         runs = ownChecks.map((prepared) => ({
             prepared,
             // One emitter per check for the whole file: it reads the current record from the pass.
@@ -10706,75 +10707,82 @@ async function runSidePass(options) {
         }
     };
     const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
-    let count = 0;
-    const summary = await (0,readers/* readDataset */.JP)(source, {
-        record: (datasetRecord) => {
-            count++;
-            if (options.onRecords && count % 10000 === 0)
-                options.onRecords(count);
-            if (index)
-                processRecord(datasetRecord);
-            else {
-                held.push(datasetRecord);
-                if (held.length >= SAMPLE_SIZE)
-                    start();
+    try {
+        let count = 0;
+        const summary = await (0,readers/* readDataset */.JP)(source, {
+            record: (datasetRecord) => {
+                count++;
+                if (options.onRecords && count % 10000 === 0)
+                    options.onRecords(count);
+                if (index)
+                    processRecord(datasetRecord);
+                else {
+                    held.push(datasetRecord);
+                    if (held.length >= SAMPLE_SIZE)
+                        start();
+                }
+            },
+            finding: (finding) => {
+                // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
+                const signature = readerSignature(finding);
+                if (readerSignatures.size < MAX_READER_SIGNATURES)
+                    readerSignatures.add(signature);
+                const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature));
+                // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
+                const position = finding.line !== undefined ? -finding.line : undefined;
+                if (position !== undefined && introduced)
+                    introducedSkipped.add(position);
+                collector.add({ ...finding, introduced });
+                scorer.note(finding.dimension, finding.severity, position);
             }
-        },
-        finding: (finding) => {
-            // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
-            const signature = readerSignature(finding);
-            if (readerSignatures.size < MAX_READER_SIGNATURES)
-                readerSignatures.add(signature);
-            const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature));
-            // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
-            const position = finding.line !== undefined ? -finding.line : undefined;
-            if (position !== undefined && introduced)
-                introducedSkipped.add(position);
-            collector.add({ ...finding, introduced });
-            scorer.note(finding.dimension, finding.severity, position);
+        }, readOptions);
+        // A file that could not be read has no accuracy to speak of.
+        if (summary.unreadable || summary.lfsPointer)
+            scorer.fail('accuracy');
+        if (!index)
+            start();
+        for (const { prepared, run, emit } of runs) {
+            const baseSummary = base?.checkSummaries.get(prepared.check.id);
+            summaries.set(prepared.check.id, run.finish(emit, baseSummary));
+            if (run.applicable?.() ?? true)
+                scorer.markLooked(prepared.check.dimension);
         }
-    }, readOptions);
-    // A file that could not be read has no accuracy to speak of.
-    if (summary.unreadable || summary.lfsPointer)
-        scorer.fail('accuracy');
-    if (!index)
-        start();
-    for (const { prepared, run, emit } of runs) {
-        const baseSummary = base?.checkSummaries.get(prepared.check.id);
-        summaries.set(prepared.check.id, run.finish(emit, baseSummary));
-        if (run.applicable?.() ?? true)
-            scorer.markLooked(prepared.check.dimension);
-    }
-    if (job) {
-        const result = await job;
-        // A worker that failed, or read another number of records than this thread: its checks run here instead.
-        const usable = result !== undefined && result.records === count;
-        if (usable) {
-            for (const { check, position, recordLine, draft } of result.findings) {
-                emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined);
+        if (job) {
+            const result = await job;
+            // A worker that failed, or read another number of records than this thread: its checks run here instead.
+            const usable = result !== undefined && result.records === count;
+            if (usable) {
+                for (const { check, position, recordLine, draft } of result.findings) {
+                    emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined);
+                }
+                offloaded.forEach((prepared, i) => {
+                    if (result.failed.includes(i))
+                        return;
+                    summaries.set(prepared.check.id, result.summaries[i]);
+                    if (result.applicable[i])
+                        scorer.markLooked(prepared.check.dimension);
+                });
             }
-            offloaded.forEach((prepared, i) => {
-                if (result.failed.includes(i))
-                    return;
-                summaries.set(prepared.check.id, result.summaries[i]);
-                if (result.applicable[i])
-                    scorer.markLooked(prepared.check.dimension);
-            });
+            const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded;
+            if (usable)
+                engine_threads/* threadStats */.Qz.offloadedPasses++;
+            if (again.length > 0) {
+                engine_threads/* threadStats */.Qz.rerunPasses++;
+                await runChecksAgain(again);
+            }
         }
-        const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded;
-        if (usable)
-            engine_threads/* threadStats */.Qz.offloadedPasses++;
-        if (again.length > 0) {
-            engine_threads/* threadStats */.Qz.rerunPasses++;
-            await runChecksAgain(again);
-        }
+        // Summaries in the checks' order, whichever thread ran them.
+        for (const { check } of checks)
+            if (summaries.has(check.id))
+                checkSummaries.set(check.id, summaries.get(check.id));
+        options.onRecords?.(count);
+        return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
     }
-    // Summaries in the checks' order, whichever thread ran them.
-    for (const { check } of checks)
-        if (summaries.has(check.id))
-            checkSummaries.set(check.id, summaries.get(check.id));
-    options.onRecords?.(count);
-    return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
+    catch (error) {
+        // Nothing will wait for the worker now: stop it rather than let it hold the process.
+        stopWorker.abort();
+        throw error;
+    }
 }
 /**
  * Files from this size on give checks to a worker: below it, starting one costs more than it
@@ -10800,7 +10808,7 @@ async function checksToOffload(source, checks) {
     return checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config));
 }
 /** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
-function startCheckJob(offloaded, plan, source, side, settings, base) {
+function startCheckJob(offloaded, plan, source, side, settings, base, signal) {
     const threads = (0,engine_threads/* workerPlan */.QH)();
     return (async () => {
         try {
@@ -10813,7 +10821,7 @@ function startCheckJob(offloaded, plan, source, side, settings, base) {
                 textFields: plan.textFields,
                 checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
                 baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
-            });
+            }, signal);
         }
         catch {
             return undefined;
@@ -12167,11 +12175,16 @@ async function runCheckJob(job) {
 function serveChecks(port, data) {
     runCheckJob(data.job).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
 }
-/** Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the caller can run the checks itself. */
-function runCheckJobInWorker(entry, job) {
+/**
+ * Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the
+ * caller can run the checks itself. `signal` stops the worker (the caller failed: nothing waits
+ * for the answer, and the process should not wait for the worker either).
+ */
+function runCheckJobInWorker(entry, job, signal) {
     return new Promise((resolve, reject) => {
         let settled = false;
         const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(entry, { workerData: { role: CHECK_WORKER, job } });
+        signal?.addEventListener('abort', () => settle(() => reject(new Error('the check worker was stopped'))), { once: true });
         const settle = (action) => {
             if (settled)
                 return;

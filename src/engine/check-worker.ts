@@ -107,11 +107,16 @@ export function serveChecks(port: MessagePort, data: { job: CheckJob }): void {
   )
 }
 
-/** Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the caller can run the checks itself. */
-export function runCheckJobInWorker(entry: string | URL, job: CheckJob): Promise<CheckJobResult> {
+/**
+ * Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the
+ * caller can run the checks itself. `signal` stops the worker (the caller failed: nothing waits
+ * for the answer, and the process should not wait for the worker either).
+ */
+export function runCheckJobInWorker(entry: string | URL, job: CheckJob, signal?: AbortSignal): Promise<CheckJobResult> {
   return new Promise((resolve, reject) => {
     let settled = false
     const worker = new Worker(entry, { workerData: { role: CHECK_WORKER, job } })
+    signal?.addEventListener('abort', () => settle(() => reject(new Error('the check worker was stopped'))), { once: true })
     const settle = (action: () => void): void => {
       if (settled) return
       settled = true

@@ -90,6 +90,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const offloaded = await checksToOffload(source, checks)
   const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
   let job: Promise<CheckJobResult | undefined> | undefined
+  const stopWorker = new AbortController()
   const held: DatasetRecord[] = []
   let current: RecordAt | undefined
 
@@ -143,7 +144,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     }
     index = new RecordIndex(plan.keyFields)
     corpusRecord = options.corpus?.(plan, source)
-    if (offloaded.length > 0) job = startCheckJob(offloaded, plan, source, side, settings, base)
+    if (offloaded.length > 0) job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal)
     runs = ownChecks.map((prepared) => ({
       prepared,
       // One emitter per check for the whole file: it reads the current record from the pass.
@@ -198,66 +199,72 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   }
   const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
 
-  let count = 0
-  const summary = await readDataset(
-    source,
-    {
-      record: (datasetRecord) => {
-        count++
-        if (options.onRecords && count % 10000 === 0) options.onRecords(count)
-        if (index) processRecord(datasetRecord)
-        else {
-          held.push(datasetRecord)
-          if (held.length >= SAMPLE_SIZE) start()
+  try {
+    let count = 0
+    const summary = await readDataset(
+      source,
+      {
+        record: (datasetRecord) => {
+          count++
+          if (options.onRecords && count % 10000 === 0) options.onRecords(count)
+          if (index) processRecord(datasetRecord)
+          else {
+            held.push(datasetRecord)
+            if (held.length >= SAMPLE_SIZE) start()
+          }
+        },
+        finding: (finding) => {
+          // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
+          const signature = readerSignature(finding)
+          if (readerSignatures.size < MAX_READER_SIGNATURES) readerSignatures.add(signature)
+          const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature))
+          // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
+          const position = finding.line !== undefined ? -finding.line : undefined
+          if (position !== undefined && introduced) introducedSkipped.add(position)
+          collector.add({ ...finding, introduced })
+          scorer.note(finding.dimension, finding.severity, position)
         }
       },
-      finding: (finding) => {
-        // A line that could not be read has no content to compare: it is the PR's unless base had the same problem.
-        const signature = readerSignature(finding)
-        if (readerSignatures.size < MAX_READER_SIGNATURES) readerSignatures.add(signature)
-        const introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.readerSignatures.has(signature))
-        // A line that is not a record still counts against accuracy: it takes a position of its own, below zero.
-        const position = finding.line !== undefined ? -finding.line : undefined
-        if (position !== undefined && introduced) introducedSkipped.add(position)
-        collector.add({ ...finding, introduced })
-        scorer.note(finding.dimension, finding.severity, position)
-      }
-    },
-    readOptions
-  )
-  // A file that could not be read has no accuracy to speak of.
-  if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
-  if (!index) start()
-  for (const { prepared, run, emit } of runs) {
-    const baseSummary = base?.checkSummaries.get(prepared.check.id)
-    summaries.set(prepared.check.id, run.finish(emit, baseSummary))
-    if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
-  }
-  if (job) {
-    const result = await job
-    // A worker that failed, or read another number of records than this thread: its checks run here instead.
-    const usable = result !== undefined && result.records === count
-    if (usable) {
-      for (const { check, position, recordLine, draft } of result.findings) {
-        emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
-      }
-      offloaded.forEach((prepared, i) => {
-        if (result.failed.includes(i)) return
-        summaries.set(prepared.check.id, result.summaries[i])
-        if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
-      })
+      readOptions
+    )
+    // A file that could not be read has no accuracy to speak of.
+    if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
+    if (!index) start()
+    for (const { prepared, run, emit } of runs) {
+      const baseSummary = base?.checkSummaries.get(prepared.check.id)
+      summaries.set(prepared.check.id, run.finish(emit, baseSummary))
+      if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
     }
-    const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
-    if (usable) threadStats.offloadedPasses++
-    if (again.length > 0) {
-      threadStats.rerunPasses++
-      await runChecksAgain(again)
+    if (job) {
+      const result = await job
+      // A worker that failed, or read another number of records than this thread: its checks run here instead.
+      const usable = result !== undefined && result.records === count
+      if (usable) {
+        for (const { check, position, recordLine, draft } of result.findings) {
+          emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
+        }
+        offloaded.forEach((prepared, i) => {
+          if (result.failed.includes(i)) return
+          summaries.set(prepared.check.id, result.summaries[i])
+          if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
+        })
+      }
+      const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
+      if (usable) threadStats.offloadedPasses++
+      if (again.length > 0) {
+        threadStats.rerunPasses++
+        await runChecksAgain(again)
+      }
     }
+    // Summaries in the checks' order, whichever thread ran them.
+    for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
+    options.onRecords?.(count)
+    return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
+  } catch (error) {
+    // Nothing will wait for the worker now: stop it rather than let it hold the process.
+    stopWorker.abort()
+    throw error
   }
-  // Summaries in the checks' order, whichever thread ran them.
-  for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
-  options.onRecords?.(count)
-  return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
 }
 
 /** The record a finding is on: its line, position in the index, and whether the PR brought it. */
@@ -296,7 +303,8 @@ function startCheckJob(
   source: ByteSource,
   side: 'base' | 'head',
   settings: FileSettings,
-  base: SideResult | undefined
+  base: SideResult | undefined,
+  signal: AbortSignal
 ): Promise<CheckJobResult | undefined> {
   const threads = workerPlan()!
   return (async () => {
@@ -310,7 +318,7 @@ function startCheckJob(
         textFields: plan.textFields,
         checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
         baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
-      })
+      }, signal)
     } catch {
       return undefined
     }
