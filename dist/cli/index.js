@@ -9778,6 +9778,21 @@ class RecordIndex {
     get size() {
         return this.lines.length;
     }
+    contentPositions;
+    /**
+     * The position of the first record with this content hash, or undefined: whether the other
+     * side has a record, and where. Built on first use, once per index (a million entries is
+     * tens of megabytes: one map serves every question).
+     */
+    positionOfContent(contentHash) {
+        if (!this.contentPositions) {
+            const positions = new Map();
+            for (let position = this.contentHashes.length - 1; position >= 0; position--)
+                positions.set(this.contentHashes[position], position);
+            this.contentPositions = positions;
+        }
+        return this.contentPositions.get(contentHash);
+    }
     /** Adds a record; returns its position in the index. */
     add(record) {
         const paths = [];
@@ -10591,7 +10606,8 @@ async function runSidePass(options) {
     const fileLevelKeys = new Set();
     const readerSignatures = new Set();
     const introducedSkipped = new Set();
-    const baseContent = base ? new Set(base.index.contentHashes) : undefined;
+    // Whether base has a record with the same content: the PR did not bring it.
+    const inBase = (contentHash) => base !== undefined && base.index.positionOfContent(contentHash) !== undefined;
     let plan = options.plan;
     let index;
     let corpusRecord;
@@ -10625,7 +10641,7 @@ async function runSidePass(options) {
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
-            finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
+            finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashes[position]));
         }
         else {
             const fileKey = `${check.id}/${draft.field ?? ''}`;
@@ -10643,7 +10659,7 @@ async function runSidePass(options) {
     const recordAt = (position, line) => ({
         line,
         position,
-        introduced: options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
+        introduced: options.allIntroduced || (base !== undefined && !inBase(index.contentHashes[position]))
     });
     const start = () => {
         if (!plan) {
@@ -10674,7 +10690,7 @@ async function runSidePass(options) {
     };
     const processRecord = (datasetRecord) => {
         const position = index.add(datasetRecord);
-        const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index.contentHashes[position]));
+        const introduced = options.allIntroduced || (base !== undefined && !inBase(index.contentHashes[position]));
         current = { line: datasetRecord.line, position, introduced };
         for (const { run, emit } of runs)
             run.record(datasetRecord, emit);
@@ -10978,7 +10994,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
     if (base && stage) {
         // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
         await stage.settle();
-        known.previous = { path: change.base.path, positionOf: firstPositionOf(base.index.contentHashes) };
+        known.previous = { path: change.base.path, positionOf: (contentHash) => base.index.positionOfContent(contentHash) };
     }
     const head = change.head
         ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
@@ -11063,18 +11079,6 @@ async function storeBases(pending, stage, options) {
                 cache.stats.failures++;
         }
     }
-}
-/** Content hash -> the position of the first record with it, built on first use. */
-function firstPositionOf(contentHashes) {
-    let positions;
-    return (contentHash) => {
-        if (!positions) {
-            positions = new Map();
-            for (let position = contentHashes.length - 1; position >= 0; position--)
-                positions.set(contentHashes[position], position);
-        }
-        return positions.get(contentHash);
-    };
 }
 /**
  * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since

@@ -204,7 +204,7 @@ async function readChange(
   if (base && stage) {
     // Head records equal to base ones take their hashes from the base index: only what the PR changed is hashed.
     await stage.settle()
-    known.previous = { path: change.base!.path, positionOf: firstPositionOf(base.index.contentHashes) }
+    known.previous = { path: change.base!.path, positionOf: (contentHash) => base!.index.positionOfContent(contentHash) }
   }
   const head = change.head
     ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
@@ -292,18 +292,6 @@ async function storeBases(pending: readonly PendingStore[], stage: UniquenessSta
     } catch {
       if (cache.stats) cache.stats.failures++
     }
-  }
-}
-
-/** Content hash -> the position of the first record with it, built on first use. */
-function firstPositionOf(contentHashes: readonly number[]): (contentHash: number) => number | undefined {
-  let positions: Map<number, number> | undefined
-  return (contentHash) => {
-    if (!positions) {
-      positions = new Map()
-      for (let position = contentHashes.length - 1; position >= 0; position--) positions.set(contentHashes[position], position)
-    }
-    return positions.get(contentHash)
   }
 }
 

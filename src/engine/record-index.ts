@@ -53,6 +53,22 @@ export class RecordIndex {
     return this.lines.length
   }
 
+  private contentPositions?: Map<number, number>
+
+  /**
+   * The position of the first record with this content hash, or undefined: whether the other
+   * side has a record, and where. Built on first use, once per index (a million entries is
+   * tens of megabytes: one map serves every question).
+   */
+  positionOfContent(contentHash: number): number | undefined {
+    if (!this.contentPositions) {
+      const positions = new Map<number, number>()
+      for (let position = this.contentHashes.length - 1; position >= 0; position--) positions.set(this.contentHashes[position], position)
+      this.contentPositions = positions
+    }
+    return this.contentPositions.get(contentHash)
+  }
+
   /** Adds a record; returns its position in the index. */
   add(record: DatasetRecord): number {
     const paths: string[] = []

@@ -81,7 +81,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const fileLevelKeys = new Set<string>()
   const readerSignatures = new Set<string>()
   const introducedSkipped = new Set<number>()
-  const baseContent = base ? new Set(base.index.contentHashes) : undefined
+  // Whether base has a record with the same content: the PR did not bring it.
+  const inBase = (contentHash: number): boolean => base !== undefined && base.index.positionOfContent(contentHash) !== undefined
   let plan = options.plan
   let index: RecordIndex | undefined
   let corpusRecord: ((record: DatasetRecord, contentHash: number) => void) | undefined
@@ -116,7 +117,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       finding.introduced = at.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
-      finding.introduced = options.allIntroduced || (position !== undefined && baseContent !== undefined && !baseContent.has(index.contentHashes[position]))
+      finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashes[position]))
     } else {
       const fileKey = `${check.id}/${draft.field ?? ''}`
       fileLevelKeys.add(fileKey)
@@ -132,7 +133,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const recordAt = (position: number, line: number): RecordAt => ({
     line,
     position,
-    introduced: options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
+    introduced: options.allIntroduced || (base !== undefined && !inBase(index!.contentHashes[position]))
   })
 
   const start = (): void => {
@@ -163,7 +164,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
 
   const processRecord = (datasetRecord: DatasetRecord): void => {
     const position = index!.add(datasetRecord)
-    const introduced = options.allIntroduced || (baseContent !== undefined && !baseContent.has(index!.contentHashes[position]))
+    const introduced = options.allIntroduced || (base !== undefined && !inBase(index!.contentHashes[position]))
     current = { line: datasetRecord.line, position, introduced }
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
