@@ -81,7 +81,8 @@ function cliRun(...cliArgs) {
     process.stderr.write(child.stderr.slice(-2000))
     return undefined
   }
-  const rss = /BENCH_MAXRSS_KB (\d+)/.exec(child.stderr)
+  // Worker threads run the preload too and print the process's peak at their own exit: the last and largest is the process's.
+  const peaks = [...child.stderr.matchAll(/BENCH_MAXRSS_KB (\d+)/g)].map((match) => Number(match[1]))
   let counts = {}
   try {
     const report = JSON.parse(child.stdout)
@@ -89,7 +90,7 @@ function cliRun(...cliArgs) {
   } catch {
     counts = {}
   }
-  return { ms, maxRssMB: rss ? Math.round(Number(rss[1]) / 1024) : undefined, counts, stdout: child.stdout, stderr: child.stderr }
+  return { ms, maxRssMB: peaks.length > 0 ? Math.round(Math.max(...peaks) / 1024) : undefined, counts, stdout: child.stdout, stderr: child.stderr }
 }
 
 const wholeAudit = (file) => cliRun('scan', file)

@@ -173,14 +173,15 @@ describe('the Action with the Actions cache service', () => {
   it('stores each base file on the first run and reads it back on the next, on a fresh runner, with the same report', async () => {
     const first = await run()
     expect(first.stdout).toMatch(/base files from the cache: 0, read and stored: 2/)
-    expect(cache.saved).toHaveLength(2)
-    expect(cache.saved.every((key) => /^dataset-audit-[0-9a-f]{40}$/.test(key))).toBe(true)
+    // Per base file, its side and its part of the uniqueness index.
+    expect(cache.saved).toHaveLength(4)
+    expect(cache.saved.every((key) => /^dataset-audit-[0-9a-f]{40}-(side|index)$/.test(key))).toBe(true)
 
     // A fresh runner: the folder is gone, what comes back came through the service.
     rmSync(env.DATASET_AUDIT_CACHE, { recursive: true, force: true })
     const second = await run()
     expect(second.stdout).toMatch(/base files from the cache: 2, read and stored: 0/)
-    expect(cache.saved).toHaveLength(2)
+    expect(cache.saved).toHaveLength(4)
     expect(second.outputs.conclusion).toBe(first.outputs.conclusion)
     expect(second.report).toEqual(first.report)
   })

@@ -10481,42 +10481,54 @@ function runningCodeId() {
     return codeId;
 }
 /**
- * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
- * later belong to this run's corpus, not to the file). Undefined when something in it cannot
- * be stored (a check kept a function in its summary): then the side is simply not cached.
+ * The side pass's result as bytes, stored as soon as the pass ends (the uniqueness findings
+ * added later belong to this run's corpus, not to the file). Undefined when something in it
+ * cannot be stored (a check kept a function in its summary): then the side is not cached.
  */
 function packSide(side) {
     // A summary the head's checks read must come back as it was: class instances would come back without their methods.
     if (![...side.checkSummaries.values()].every((summary) => (0,plain_data/* isPlainData */.v)(summary)))
         return undefined;
     try {
-        return (0,external_node_v8_namespaceObject.serialize)(side);
+        return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side });
     }
     catch {
         return undefined;
     }
 }
-/** One cache entry: the packed side and the file's part of the uniqueness index. */
-function packEntry(side, corpus) {
-    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side, corpus });
-}
-/** A cache entry back as objects, or undefined when it is not one this code wrote. */
-function unpackEntry(data) {
+/** A packed side back as objects, or undefined when it is not one this code wrote. */
+function unpackSide(data) {
     try {
         const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
         if (entry.format !== FORMAT || !entry.side)
             return undefined;
-        const side = (0,external_node_v8_namespaceObject.deserialize)(entry.side);
+        const side = entry.side;
         // Structured clone keeps the fields, not the classes: give the objects their methods back.
         Object.setPrototypeOf(side.index, RecordIndex.prototype);
         Object.setPrototypeOf(side.collector, FindingCollector.prototype);
         Object.setPrototypeOf(side.scorer, SideScorer.prototype);
-        return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) };
+        return side;
     }
     catch {
         return undefined;
     }
 }
+/** The file's part of the uniqueness index as bytes, stored once the audit is over (it is complete only then). */
+function packCorpus(corpus) {
+    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, corpus });
+}
+function unpackCorpus(data) {
+    try {
+        const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
+        return entry.format === FORMAT ? entry.corpus : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A side and its part of the index are two entries: neither waits in memory for the other. */
+const sideEntry = (key) => `${key}-side`;
+const corpusEntry = (key) => `${key}-index`;
 
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
@@ -10985,10 +10997,10 @@ async function readChange(change, options, progress, stage, pendingStores) {
             base = cached;
         else {
             base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') });
-            const packed = cacheKey ? packSide(base) : undefined;
-            // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
-            if (cacheKey && packed)
-                pendingStores.push({ key: cacheKey, path: change.base.path, packed });
+            if (cacheKey && (await storeSide(cacheKey, base, options))) {
+                if (stage)
+                    pendingStores.push({ key: cacheKey, path: change.base.path });
+            }
         }
     }
     if (base && stage) {
@@ -11034,45 +11046,64 @@ async function baseCacheKey(source, settings, checks, stage, options) {
 async function restoreBase(source, key, settings, stage, options, corpusFile) {
     const cache = options.cache;
     const stats = cache.stats;
-    let entry;
+    let side;
+    let corpus;
     try {
-        const data = await cache.store.get(key);
-        entry = data ? unpackEntry(data) : undefined;
+        const sideData = await cache.store.get(sideEntry(key));
+        side = sideData ? unpackSide(sideData) : undefined;
+        const corpusData = side && stage ? await cache.store.get(corpusEntry(key)) : undefined;
+        corpus = corpusData ? unpackCorpus(corpusData) : undefined;
     }
     catch {
         if (stats)
             stats.failures++;
-        entry = undefined;
+        side = undefined;
     }
-    if (!entry || (stage && !entry.corpus)) {
+    if (!side || (stage && !corpus)) {
         if (stats)
             stats.misses++;
         return undefined;
     }
     if (stats)
         stats.hits++;
-    if (stage && entry.corpus) {
-        const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus);
+    if (stage && corpus) {
+        const contamination = stage.restoreFile(corpusFile('base', side.plan, source), corpus);
         if (contamination) {
             const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
             await (0,readers/* readDataset */.JP)(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions);
         }
     }
-    return entry.side;
+    return side;
 }
-/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
+/** Stores a base side as soon as its pass ends; true when it was stored. A failure costs the next run time, never this one its report. */
+async function storeSide(key, side, options) {
+    const cache = options.cache;
+    const packed = packSide(side);
+    if (!packed)
+        return false;
+    try {
+        await cache.store.set(sideEntry(key), packed);
+        if (cache.stats)
+            cache.stats.stored++;
+        return true;
+    }
+    catch {
+        if (cache.stats)
+            cache.stats.failures++;
+        return false;
+    }
+}
+/** Stores the uniqueness-index part of the base sides stored in this audit, now complete. */
 async function storeBases(pending, stage, options) {
     const cache = options.cache;
-    if (!cache)
+    if (!cache || !stage)
         return;
-    for (const { key, path, packed } of pending) {
-        const corpus = stage?.exportFile('base', path);
-        if (stage && !corpus)
+    for (const { key, path } of pending) {
+        const corpus = stage.exportFile('base', path);
+        if (!corpus)
             continue;
         try {
-            await cache.store.set(key, packEntry(packed, corpus));
-            if (cache.stats)
-                cache.stats.stored++;
+            await cache.store.set(corpusEntry(key), packCorpus(corpus));
         }
         catch {
             if (cache.stats)

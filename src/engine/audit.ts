@@ -6,12 +6,12 @@ import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
 import { detectFormat, readDataset } from './readers/index.js'
-import { packEntry, packSide, sideCacheKey, unpackEntry, type SideCache } from './side-cache.js'
+import { corpusEntry, packCorpus, packSide, sideCacheKey, sideEntry, unpackCorpus, unpackSide, type SideCache } from './side-cache.js'
 import type { ByteSource } from './readers/types.js'
 import type { AuditReport, FileReport } from './report.js'
 import { aggregateDimensions, evaluateGate, fileDimensionScores, findRegressions, overallScore } from './score.js'
 import { positionOfLine, runSidePass, type FieldPlan, type PreparedCheck, type SideResult } from './side-pass.js'
-import { UNIQUENESS_CHECKS, UniquenessStage, type CorpusFile, type SideFinding } from './uniqueness.js'
+import { UNIQUENESS_CHECKS, UniquenessStage, type CachedCorpusFile, type CorpusFile, type SideFinding } from './uniqueness.js'
 import { displayKey, RecordIndex } from './record-index.js'
 import type { FileStatus, Finding } from './types.js'
 
@@ -72,11 +72,10 @@ export interface CacheStats {
   failures: number
 }
 
-/** A base side read in this audit, to store once the audit is over. */
+/** A base side read and stored in this audit, whose part of the uniqueness index is stored once the audit is over. */
 interface PendingStore {
   key: string
   path: string
-  packed: Uint8Array
 }
 
 /** How many added, removed and modified records a file report lists as examples. */
@@ -196,9 +195,9 @@ async function readChange(
     if (cached) base = cached
     else {
       base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
-      const packed = cacheKey ? packSide(base) : undefined
-      // Stored once the audit is over: the file's part of the uniqueness index is complete only then.
-      if (cacheKey && packed) pendingStores.push({ key: cacheKey, path: change.base.path, packed })
+      if (cacheKey && (await storeSide(cacheKey, base, options))) {
+        if (stage) pendingStores.push({ key: cacheKey, path: change.base.path })
+      }
     }
   }
   if (base && stage) {
@@ -256,39 +255,56 @@ async function restoreBase(
 ): Promise<SideResult | undefined> {
   const cache = options.cache!
   const stats = cache.stats
-  let entry: ReturnType<typeof unpackEntry>
+  let side: SideResult | undefined
+  let corpus: CachedCorpusFile | undefined
   try {
-    const data = await cache.store.get(key)
-    entry = data ? unpackEntry(data) : undefined
+    const sideData = await cache.store.get(sideEntry(key))
+    side = sideData ? unpackSide(sideData) : undefined
+    const corpusData = side && stage ? await cache.store.get(corpusEntry(key)) : undefined
+    corpus = corpusData ? unpackCorpus(corpusData) : undefined
   } catch {
     if (stats) stats.failures++
-    entry = undefined
+    side = undefined
   }
-  if (!entry || (stage && !entry.corpus)) {
+  if (!side || (stage && !corpus)) {
     if (stats) stats.misses++
     return undefined
   }
   if (stats) stats.hits++
-  if (stage && entry.corpus) {
-    const contamination = stage.restoreFile(corpusFile('base', entry.side.plan, source), entry.corpus)
+  if (stage && corpus) {
+    const contamination = stage.restoreFile(corpusFile('base', side.plan, source), corpus)
     if (contamination) {
       const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
       await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions)
     }
   }
-  return entry.side
+  return side
 }
 
-/** Stores the base sides read in this audit; a failure costs the next run time, never this one its report. */
+/** Stores a base side as soon as its pass ends; true when it was stored. A failure costs the next run time, never this one its report. */
+async function storeSide(key: string, side: SideResult, options: AuditOptions): Promise<boolean> {
+  const cache = options.cache!
+  const packed = packSide(side)
+  if (!packed) return false
+  try {
+    await cache.store.set(sideEntry(key), packed)
+    if (cache.stats) cache.stats.stored++
+    return true
+  } catch {
+    if (cache.stats) cache.stats.failures++
+    return false
+  }
+}
+
+/** Stores the uniqueness-index part of the base sides stored in this audit, now complete. */
 async function storeBases(pending: readonly PendingStore[], stage: UniquenessStage | undefined, options: AuditOptions): Promise<void> {
   const cache = options.cache
-  if (!cache) return
-  for (const { key, path, packed } of pending) {
-    const corpus = stage?.exportFile('base', path)
-    if (stage && !corpus) continue
+  if (!cache || !stage) return
+  for (const { key, path } of pending) {
+    const corpus = stage.exportFile('base', path)
+    if (!corpus) continue
     try {
-      await cache.store.set(key, packEntry(packed, corpus))
-      if (cache.stats) cache.stats.stored++
+      await cache.store.set(corpusEntry(key), packCorpus(corpus))
     } catch {
       if (cache.stats) cache.stats.failures++
     }

@@ -28,12 +28,6 @@ export interface SideCache {
   set(key: string, data: Uint8Array): Promise<void>
 }
 
-/** A cached base side: the side pass's result and, when the uniqueness stage ran, the file's part of its index. */
-export interface CachedSide {
-  side: SideResult
-  corpus?: CachedCorpusFile
-}
-
 /** The folder cache's default budget: the least recently used entries go beyond it. */
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3
 
@@ -115,37 +109,50 @@ export function runningCodeId(): string | undefined {
 }
 
 /**
- * The side pass's result as bytes, taken when the pass ends (the uniqueness findings added
- * later belong to this run's corpus, not to the file). Undefined when something in it cannot
- * be stored (a check kept a function in its summary): then the side is simply not cached.
+ * The side pass's result as bytes, stored as soon as the pass ends (the uniqueness findings
+ * added later belong to this run's corpus, not to the file). Undefined when something in it
+ * cannot be stored (a check kept a function in its summary): then the side is not cached.
  */
 export function packSide(side: SideResult): Uint8Array | undefined {
   // A summary the head's checks read must come back as it was: class instances would come back without their methods.
   if (![...side.checkSummaries.values()].every((summary) => isPlainData(summary))) return undefined
   try {
-    return serialize(side)
+    return serialize({ format: FORMAT, side })
   } catch {
     return undefined
   }
 }
 
-/** One cache entry: the packed side and the file's part of the uniqueness index. */
-export function packEntry(side: Uint8Array, corpus: CachedCorpusFile | undefined): Uint8Array {
-  return serialize({ format: FORMAT, side, corpus })
-}
-
-/** A cache entry back as objects, or undefined when it is not one this code wrote. */
-export function unpackEntry(data: Uint8Array): CachedSide | undefined {
+/** A packed side back as objects, or undefined when it is not one this code wrote. */
+export function unpackSide(data: Uint8Array): SideResult | undefined {
   try {
-    const entry = deserialize(data) as { format?: number; side?: Uint8Array; corpus?: CachedCorpusFile }
+    const entry = deserialize(data) as { format?: number; side?: SideResult }
     if (entry.format !== FORMAT || !entry.side) return undefined
-    const side = deserialize(entry.side) as SideResult
+    const side = entry.side
     // Structured clone keeps the fields, not the classes: give the objects their methods back.
     Object.setPrototypeOf(side.index, RecordIndex.prototype)
     Object.setPrototypeOf(side.collector, FindingCollector.prototype)
     Object.setPrototypeOf(side.scorer, SideScorer.prototype)
-    return { side, ...(entry.corpus ? { corpus: entry.corpus } : {}) }
+    return side
   } catch {
     return undefined
   }
 }
+
+/** The file's part of the uniqueness index as bytes, stored once the audit is over (it is complete only then). */
+export function packCorpus(corpus: CachedCorpusFile): Uint8Array {
+  return serialize({ format: FORMAT, corpus })
+}
+
+export function unpackCorpus(data: Uint8Array): CachedCorpusFile | undefined {
+  try {
+    const entry = deserialize(data) as { format?: number; corpus?: CachedCorpusFile }
+    return entry.format === FORMAT ? entry.corpus : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A side and its part of the index are two entries: neither waits in memory for the other. */
+export const sideEntry = (key: string): string => `${key}-side`
+export const corpusEntry = (key: string): string => `${key}-index`
