@@ -10684,18 +10684,8 @@ async function runSidePass(options) {
         corpusRecord = options.corpus?.(plan, source);
         if (offloaded.length > 0)
             job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal);
-        runs = ownChecks.map((prepared) => ({
-            prepared,
-            // One emitter per check for the whole file: it reads the current record from the pass.
-            emit: emitFor(prepared),
-            run: prepared.check.start({
-                file: source.path,
-                side,
-                settings,
-                config: prepared.config,
-                textFields: prepared.config.fields ?? plan.textFields
-            })
-        }));
+        // One emitter per check for the whole file: it reads the current record from the pass.
+        runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }));
         for (const heldRecord of held)
             processRecord(heldRecord);
         held.length = 0;
@@ -10709,16 +10699,19 @@ async function runSidePass(options) {
         current = undefined;
         corpusRecord?.(datasetRecord, index.contentHashes[position]);
     };
+    const startRun = (prepared) => prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan.textFields });
     const summaries = new Map();
+    /** A check's summary of this side, compared with base's; its dimension scored when it had something to look at. */
+    const finishRun = ({ prepared, run, emit }) => {
+        summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)));
+        if (run.applicable?.() ?? true)
+            scorer.markLooked(prepared.check.dimension);
+    };
     /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
     const runChecksAgain = async (again) => {
         let at;
         let position = 0;
-        const rerun = again.map((prepared) => {
-            const emit = (draft) => emitWith(prepared, draft, at);
-            const run = prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan.textFields });
-            return { prepared, run, emit };
-        });
+        const rerun = again.map((prepared) => ({ prepared, emit: (draft) => emitWith(prepared, draft, at), run: startRun(prepared) }));
         await (0,readers/* readDataset */.JP)(source, {
             record: (datasetRecord) => {
                 at = recordAt(position++, datasetRecord.line);
@@ -10728,13 +10721,10 @@ async function runSidePass(options) {
             finding: () => undefined
         }, readOptions);
         at = undefined;
-        for (const { prepared, run, emit } of rerun) {
-            summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)));
-            if (run.applicable?.() ?? true)
-                scorer.markLooked(prepared.check.dimension);
-        }
+        for (const started of rerun)
+            finishRun(started);
     };
-    const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
+    const readOptions = (0,readers/* readOptionsFor */.o7)(settings);
     try {
         let count = 0;
         const summary = await (0,readers/* readDataset */.JP)(source, {
@@ -10769,12 +10759,8 @@ async function runSidePass(options) {
             scorer.fail('accuracy');
         if (!index)
             start();
-        for (const { prepared, run, emit } of runs) {
-            const baseSummary = base?.checkSummaries.get(prepared.check.id);
-            summaries.set(prepared.check.id, run.finish(emit, baseSummary));
-            if (run.applicable?.() ?? true)
-                scorer.markLooked(prepared.check.dimension);
-        }
+        for (const started of runs)
+            finishRun(started);
         if (job) {
             const result = await job;
             // A worker that failed, or read another number of records than this thread: its checks run here instead.
@@ -10843,7 +10829,7 @@ function startCheckJob(offloaded, plan, source, side, settings, base, signal) {
             return await (0,check_worker/* runCheckJobInWorker */.mc)(threads.entry, {
                 localFile: await source.localFile(),
                 path: source.path,
-                readOptions: { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath },
+                readOptions: (0,readers/* readOptionsFor */.o7)(settings),
                 side,
                 settings,
                 textFields: plan.textFields,
@@ -11068,10 +11054,8 @@ async function restoreBase(source, key, settings, stage, options, corpusFile) {
         stats.hits++;
     if (stage && corpus) {
         const contamination = stage.restoreFile(corpusFile('base', side.plan, source), corpus);
-        if (contamination) {
-            const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
-            await (0,readers/* readDataset */.JP)(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions);
-        }
+        if (contamination)
+            await (0,readers/* readDataset */.JP)(source, { record: (record) => contamination(record), finding: () => undefined }, (0,readers/* readOptionsFor */.o7)(settings));
     }
     return side;
 }
@@ -18808,7 +18792,8 @@ async function gunzipToFile(compressed, destination) {
 __nccwpck_require__.d(__webpack_exports__, {
   Tz: () => (/* binding */ detectFormat),
   IO: () => (/* reexport */ file_source/* fileSource */.I),
-  JP: () => (/* binding */ readDataset)
+  JP: () => (/* binding */ readDataset),
+  o7: () => (/* binding */ readOptionsFor)
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -31637,6 +31622,10 @@ const FORMAT_BY_EXTENSION = {
  * The format a file's name says it has, and whether the name ends in `.gz`; undefined for
  * files that are not datasets. (Reading trusts the bytes, not the name, for compression.)
  */
+/** How a file's path settings say to read it: the format, the CSV delimiter and the JSON records field, when set. */
+function readOptionsFor(settings) {
+    return { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath };
+}
 function detectFormat(path) {
     const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
     const compressed = name.endsWith('.gz');
@@ -32867,6 +32856,7 @@ var engine_threads = __nccwpck_require__(799);
 
 
 
+
 const EXACT_DUPLICATES = 'exact-duplicates';
 const NEAR_DUPLICATES = 'near-duplicates';
 const LEAKAGE = 'leakage';
@@ -32982,21 +32972,15 @@ class UniquenessStage {
     restoreFile(file, cached) {
         const side = this.sideState(file.side);
         const entry = this.addFile(side, file);
-        const { corpus } = side;
-        const width = corpus.bands;
-        entry.records = cached.records;
+        const width = side.corpus.bands;
         entry.emptyText = cached.emptyText;
-        entry.shortRecords = cached.shortRecords;
         for (let i = 0; i < cached.indexOf.length; i++) {
-            const slot = corpus.add(entry.id, cached.indexOf[i], cached.lineOf[i]);
-            corpus.exactLow[slot] = cached.exactLow[i];
-            corpus.exactHigh[slot] = cached.exactHigh[i];
-            corpus.byCharacters[slot] = cached.byCharacters[i];
+            const slot = this.placeRecord(side, entry, cached.indexOf[i], cached.lineOf[i], cached.exactLow[i], cached.exactHigh[i], cached.byCharacters[i] === 1);
             if (cached.bandValues.length > 0)
-                corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width);
+                side.corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width);
         }
         this.restoredRecords += cached.indexOf.length;
-        if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
+        if (!this.needsNgrams(entry))
             return undefined;
         return (record) => this.contaminateOnly(side, entry, record);
     }
@@ -33024,9 +33008,7 @@ class UniquenessStage {
         if (withBands)
             slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width));
         return {
-            records: entry.records,
             emptyText: entry.emptyText,
-            shortRecords: entry.shortRecords,
             indexOf: pick(corpus.indexOf),
             lineOf: pick(corpus.lineOf),
             exactLow: pick(corpus.exactLow),
@@ -33072,22 +33054,14 @@ class UniquenessStage {
             return true;
         }
         const source = previous.corpus;
-        const { corpus } = side;
-        const slot = corpus.add(entry.id, record.index, record.line);
-        entry.records++;
-        corpus.exactLow[slot] = source.exactLow[from];
-        corpus.exactHigh[slot] = source.exactHigh[from];
+        const slot = this.placeRecord(side, entry, record.index, record.line, source.exactLow[from], source.exactHigh[from], source.byCharacters[from] === 1);
         if (this.settings.bands) {
-            const width = corpus.bands;
-            corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width);
-            if (source.byCharacters[from] === 1) {
-                corpus.byCharacters[slot] = 1;
-                entry.shortRecords++;
-            }
+            const width = side.corpus.bands;
+            side.corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width);
         }
         this.reusedRecords++;
         // Contamination needs the record's n-grams: tokenised, but not signed.
-        if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None)
+        if (this.needsNgrams(entry))
             this.contaminateOnly(side, entry, record);
         return true;
     }
@@ -33158,7 +33132,7 @@ class UniquenessStage {
             kind: file.split === 'train' ? SplitKind.Train : file.split === undefined ? SplitKind.None : SplitKind.Eval,
             fields,
             exclude: new Set(file.settings.key),
-            readOptions: { format: file.settings.format, delimiter: file.settings.delimiter, recordsPath: file.settings.recordsPath },
+            readOptions: (0,readers/* readOptionsFor */.o7)(file.settings),
             reports,
             severity,
             records: 0,
@@ -33189,6 +33163,26 @@ class UniquenessStage {
         };
     }
     /**
+     * A slot of the side's index for a record of `entry`, with its exact hash; shingled by
+     * characters is kept (and counted) only where band hashes are. The band hashes are the caller's.
+     */
+    placeRecord(side, entry, index, line, exactLow, exactHigh, byCharacters) {
+        const { corpus } = side;
+        const slot = corpus.add(entry.id, index, line);
+        entry.records++;
+        corpus.exactLow[slot] = exactLow;
+        corpus.exactHigh[slot] = exactHigh;
+        if (this.settings.bands && byCharacters) {
+            corpus.byCharacters[slot] = 1;
+            entry.shortRecords++;
+        }
+        return slot;
+    }
+    /** Leakage is on and the file has a split: its records' n-grams go into (or are scanned against) the contamination index. */
+    needsNgrams(entry) {
+        return this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None;
+    }
+    /**
      * The hot path: hashes one record once and indexes it in each target (one side, or both for
      * a reference file). Band hashes are signed here, or queued for the worker threads.
      */
@@ -33204,18 +33198,9 @@ class UniquenessStage {
         const near = settings.bands;
         const bandTargets = [];
         for (const { side, entry } of targets) {
-            const { corpus } = side;
-            const slot = corpus.add(entry.id, record.index, record.line);
-            entry.records++;
-            corpus.exactLow[slot] = hasher.exact[0];
-            corpus.exactHigh[slot] = hasher.exact[1];
-            if (!near)
-                continue;
-            bandTargets.push({ corpus, slot });
-            if (hasher.byCharacters) {
-                corpus.byCharacters[slot] = 1;
-                entry.shortRecords++;
-            }
+            const slot = this.placeRecord(side, entry, record.index, record.line, hasher.exact[0], hasher.exact[1], hasher.byCharacters);
+            if (near)
+                bandTargets.push({ corpus: side.corpus, slot });
         }
         if (near) {
             if (this.queue) {
@@ -33238,7 +33223,7 @@ class UniquenessStage {
     /** Eval records' n-grams into the contamination index; train records scanned against it. */
     addContamination(entry, contamination, words, line) {
         const { hasher, settings } = this;
-        if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None)
+        if (!this.needsNgrams(entry))
             return;
         const n = settings.contaminationNgram;
         if (entry.kind === SplitKind.Eval) {

@@ -5,7 +5,7 @@ import { TOOL_VERSION } from '../version.js'
 import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
-import { detectFormat, readDataset } from './readers/index.js'
+import { detectFormat, readDataset, readOptionsFor } from './readers/index.js'
 import { corpusEntry, packCorpus, packSide, sideCacheKey, sideEntry, unpackCorpus, unpackSide, type SideCache } from './side-cache.js'
 import type { ByteSource } from './readers/types.js'
 import type { AuditReport, FileReport } from './report.js'
@@ -273,10 +273,7 @@ async function restoreBase(
   if (stats) stats.hits++
   if (stage && corpus) {
     const contamination = stage.restoreFile(corpusFile('base', side.plan, source), corpus)
-    if (contamination) {
-      const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
-      await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptions)
-    }
+    if (contamination) await readDataset(source, { record: (record) => contamination(record), finding: () => undefined }, readOptionsFor(settings))
   }
   return side
 }

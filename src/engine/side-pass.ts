@@ -5,7 +5,7 @@ import { runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJobResult } from './ch
 import { FindingCollector } from './findings.js'
 import { isPlainData } from './plain-data.js'
 import { threadStats, workerPlan } from './threads.js'
-import { readDataset } from './readers/index.js'
+import { readDataset, readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
@@ -146,18 +146,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     index = new RecordIndex(plan.keyFields)
     corpusRecord = options.corpus?.(plan, source)
     if (offloaded.length > 0) job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal)
-    runs = ownChecks.map((prepared) => ({
-      prepared,
-      // One emitter per check for the whole file: it reads the current record from the pass.
-      emit: emitFor(prepared),
-      run: prepared.check.start({
-        file: source.path,
-        side,
-        settings,
-        config: prepared.config,
-        textFields: prepared.config.fields ?? plan!.textFields
-      })
-    }))
+    // One emitter per check for the whole file: it reads the current record from the pass.
+    runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }))
     for (const heldRecord of held) processRecord(heldRecord)
     held.length = 0
   }
@@ -171,16 +161,19 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     corpusRecord?.(datasetRecord, index!.contentHashes[position])
   }
 
+  const startRun = (prepared: PreparedCheck): CheckRun =>
+    prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan!.textFields })
   const summaries = new Map<string, unknown>()
+  /** A check's summary of this side, compared with base's; its dimension scored when it had something to look at. */
+  const finishRun = ({ prepared, run, emit }: { prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }): void => {
+    summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)))
+    if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
+  }
   /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
   const runChecksAgain = async (again: readonly PreparedCheck[]): Promise<void> => {
     let at: RecordAt | undefined
     let position = 0
-    const rerun = again.map((prepared) => {
-      const emit = (draft: FindingDraft): void => emitWith(prepared, draft, at)
-      const run = prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan!.textFields })
-      return { prepared, run, emit }
-    })
+    const rerun = again.map((prepared) => ({ prepared, emit: (draft: FindingDraft): void => emitWith(prepared, draft, at), run: startRun(prepared) }))
     await readDataset(
       source,
       {
@@ -193,12 +186,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       readOptions
     )
     at = undefined
-    for (const { prepared, run, emit } of rerun) {
-      summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)))
-      if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
-    }
+    for (const started of rerun) finishRun(started)
   }
-  const readOptions = { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
+  const readOptions = readOptionsFor(settings)
 
   try {
     let count = 0
@@ -231,11 +221,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     // A file that could not be read has no accuracy to speak of.
     if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
     if (!index) start()
-    for (const { prepared, run, emit } of runs) {
-      const baseSummary = base?.checkSummaries.get(prepared.check.id)
-      summaries.set(prepared.check.id, run.finish(emit, baseSummary))
-      if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
-    }
+    for (const started of runs) finishRun(started)
     if (job) {
       const result = await job
       // A worker that failed, or read another number of records than this thread: its checks run here instead.
@@ -313,7 +299,7 @@ function startCheckJob(
       return await runCheckJobInWorker(threads.entry, {
         localFile: await source.localFile(),
         path: source.path,
-        readOptions: { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath },
+        readOptions: readOptionsFor(settings),
         side,
         settings,
         textFields: plan.textFields,

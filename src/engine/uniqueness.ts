@@ -15,6 +15,7 @@ import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import { rereadRecords, type RecordPlace } from './dedup/reread.js'
+import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
 import { truncate } from './text.js'
 import { workerPlan } from './threads.js'
@@ -55,9 +56,8 @@ export type CorpusRecordCallback = (record: DatasetRecord, contentHash?: number)
  * hashing the file again. Slot `i` of the file: record `indexOf[i]` on line `lineOf[i]`.
  */
 export interface CachedCorpusFile {
-  records: number
+  /** Records with no text to compare (they have no slot; the rest are counted from the slots). */
   emptyText: number
-  shortRecords: number
   indexOf: Int32Array
   lineOf: Int32Array
   exactLow: Int32Array
@@ -307,20 +307,14 @@ export class UniquenessStage {
   restoreFile(file: CorpusFile, cached: CachedCorpusFile): CorpusRecordCallback | undefined {
     const side = this.sideState(file.side)
     const entry = this.addFile(side, file)
-    const { corpus } = side
-    const width = corpus.bands
-    entry.records = cached.records
+    const width = side.corpus.bands
     entry.emptyText = cached.emptyText
-    entry.shortRecords = cached.shortRecords
     for (let i = 0; i < cached.indexOf.length; i++) {
-      const slot = corpus.add(entry.id, cached.indexOf[i], cached.lineOf[i])
-      corpus.exactLow[slot] = cached.exactLow[i]
-      corpus.exactHigh[slot] = cached.exactHigh[i]
-      corpus.byCharacters[slot] = cached.byCharacters[i]
-      if (cached.bandValues.length > 0) corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width)
+      const slot = this.placeRecord(side, entry, cached.indexOf[i], cached.lineOf[i], cached.exactLow[i], cached.exactHigh[i], cached.byCharacters[i] === 1)
+      if (cached.bandValues.length > 0) side.corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width)
     }
     this.restoredRecords += cached.indexOf.length
-    if (!this.settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return undefined
+    if (!this.needsNgrams(entry)) return undefined
     return (record) => this.contaminateOnly(side, entry, record)
   }
 
@@ -344,9 +338,7 @@ export class UniquenessStage {
     const bandValues = new Int32Array(withBands ? slots.length * width : 0)
     if (withBands) slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width))
     return {
-      records: entry.records,
       emptyText: entry.emptyText,
-      shortRecords: entry.shortRecords,
       indexOf: pick(corpus.indexOf),
       lineOf: pick(corpus.lineOf),
       exactLow: pick(corpus.exactLow),
@@ -389,22 +381,14 @@ export class UniquenessStage {
       return true
     }
     const source = previous.corpus
-    const { corpus } = side
-    const slot = corpus.add(entry.id, record.index, record.line)
-    entry.records++
-    corpus.exactLow[slot] = source.exactLow[from]
-    corpus.exactHigh[slot] = source.exactHigh[from]
+    const slot = this.placeRecord(side, entry, record.index, record.line, source.exactLow[from], source.exactHigh[from], source.byCharacters[from] === 1)
     if (this.settings.bands) {
-      const width = corpus.bands
-      corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width)
-      if (source.byCharacters[from] === 1) {
-        corpus.byCharacters[slot] = 1
-        entry.shortRecords++
-      }
+      const width = side.corpus.bands
+      side.corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width)
     }
     this.reusedRecords++
     // Contamination needs the record's n-grams: tokenised, but not signed.
-    if (this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None) this.contaminateOnly(side, entry, record)
+    if (this.needsNgrams(entry)) this.contaminateOnly(side, entry, record)
     return true
   }
 
@@ -476,7 +460,7 @@ export class UniquenessStage {
       kind: file.split === 'train' ? SplitKind.Train : file.split === undefined ? SplitKind.None : SplitKind.Eval,
       fields,
       exclude: new Set(file.settings.key),
-      readOptions: { format: file.settings.format, delimiter: file.settings.delimiter, recordsPath: file.settings.recordsPath },
+      readOptions: readOptionsFor(file.settings),
       reports,
       severity,
       records: 0,
@@ -509,6 +493,28 @@ export class UniquenessStage {
   }
 
   /**
+   * A slot of the side's index for a record of `entry`, with its exact hash; shingled by
+   * characters is kept (and counted) only where band hashes are. The band hashes are the caller's.
+   */
+  private placeRecord(side: SideState, entry: FileEntry, index: number, line: number, exactLow: number, exactHigh: number, byCharacters: boolean): number {
+    const { corpus } = side
+    const slot = corpus.add(entry.id, index, line)
+    entry.records++
+    corpus.exactLow[slot] = exactLow
+    corpus.exactHigh[slot] = exactHigh
+    if (this.settings.bands && byCharacters) {
+      corpus.byCharacters[slot] = 1
+      entry.shortRecords++
+    }
+    return slot
+  }
+
+  /** Leakage is on and the file has a split: its records' n-grams go into (or are scanned against) the contamination index. */
+  private needsNgrams(entry: FileEntry): boolean {
+    return this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None
+  }
+
+  /**
    * The hot path: hashes one record once and indexes it in each target (one side, or both for
    * a reference file). Band hashes are signed here, or queued for the worker threads.
    */
@@ -523,17 +529,8 @@ export class UniquenessStage {
     const near = settings.bands
     const bandTargets: BandTarget[] = []
     for (const { side, entry } of targets) {
-      const { corpus } = side
-      const slot = corpus.add(entry.id, record.index, record.line)
-      entry.records++
-      corpus.exactLow[slot] = hasher.exact[0]
-      corpus.exactHigh[slot] = hasher.exact[1]
-      if (!near) continue
-      bandTargets.push({ corpus, slot })
-      if (hasher.byCharacters) {
-        corpus.byCharacters[slot] = 1
-        entry.shortRecords++
-      }
+      const slot = this.placeRecord(side, entry, record.index, record.line, hasher.exact[0], hasher.exact[1], hasher.byCharacters)
+      if (near) bandTargets.push({ corpus: side.corpus, slot })
     }
     if (near) {
       if (this.queue) {
@@ -554,7 +551,7 @@ export class UniquenessStage {
   /** Eval records' n-grams into the contamination index; train records scanned against it. */
   private addContamination(entry: FileEntry, contamination: ContaminationIndex, words: number, line: number): void {
     const { hasher, settings } = this
-    if (!settings.enabled[LEAKAGE] || entry.kind === SplitKind.None) return
+    if (!this.needsNgrams(entry)) return
     const n = settings.contaminationNgram
     if (entry.kind === SplitKind.Eval) {
       if (words < n) {

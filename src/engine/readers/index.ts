@@ -28,6 +28,11 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, DatasetFormat>> = {
  * The format a file's name says it has, and whether the name ends in `.gz`; undefined for
  * files that are not datasets. (Reading trusts the bytes, not the name, for compression.)
  */
+/** How a file's path settings say to read it: the format, the CSV delimiter and the JSON records field, when set. */
+export function readOptionsFor(settings: ReadOptions): ReadOptions {
+  return { format: settings.format, delimiter: settings.delimiter, recordsPath: settings.recordsPath }
+}
+
 export function detectFormat(path: string): { format: DatasetFormat; compressed: boolean } | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
   const compressed = name.endsWith('.gz')
