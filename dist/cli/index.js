@@ -10591,7 +10591,10 @@ function inferTextFields(sample, exclude) {
 
 // EXTERNAL MODULE: ./src/engine/check-worker.ts
 var check_worker = __nccwpck_require__(1937);
+// EXTERNAL MODULE: ./src/engine/env.ts
+var env = __nccwpck_require__(8725);
 ;// CONCATENATED MODULE: ./src/engine/side-pass.ts
+
 
 
 
@@ -10803,8 +10806,7 @@ async function runSidePass(options) {
  * saves. `DATASET_AUDIT_OFFLOAD_BYTES` changes it (tests use small files).
  */
 function offloadMinBytes() {
-    const configured = Number(process.env.DATASET_AUDIT_OFFLOAD_BYTES);
-    return process.env.DATASET_AUDIT_OFFLOAD_BYTES && Number.isFinite(configured) && configured >= 0 ? configured : 16 * 1024 * 1024;
+    return (0,env/* numberFromEnv */.b)('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024;
 }
 /** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */
 async function checksToOffload(source, checks) {
@@ -11800,6 +11802,7 @@ class ProgressBar {
 
 
 
+
 /** A mistake in how the command was called: exit code 2 with a one-line reason. */
 class UsageError extends Error {
 }
@@ -11965,8 +11968,8 @@ function cacheDir(option, io) {
 }
 /** The cache folder's budget: $DATASET_AUDIT_CACHE_MAX_MB, else 2 GB. */
 function cacheMaxBytes() {
-    const megabytes = Number(process.env.DATASET_AUDIT_CACHE_MAX_MB);
-    return process.env.DATASET_AUDIT_CACHE_MAX_MB && Number.isFinite(megabytes) && megabytes >= 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES;
+    const megabytes = (0,env/* numberFromEnv */.b)('DATASET_AUDIT_CACHE_MAX_MB');
+    return megabytes !== undefined ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES;
 }
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -18442,6 +18445,28 @@ class SignatureQueue {
                 corpus.bandValues.set(values, slot * width);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 8725:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ numberFromEnv)
+/* harmony export */ });
+/**
+ * A non-negative number from an environment variable (an integer when `integer`), or
+ * undefined when it is unset, blank or not such a number: the tuning knobs fall back to their
+ * defaults rather than to a surprising 0.
+ */
+function numberFromEnv(name, integer = false) {
+    const text = process.env[name];
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) && value >= 0 && (!integer || Number.isInteger(value)) ? value : undefined;
 }
 
 
@@ -31987,6 +32012,7 @@ function truncate(text, max = 120) {
 /* unused harmony export workerThreads */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _env_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8725);
 /**
  * Worker threads for the engine's hot loops. A worker runs the same bundled file as the main
  * thread (dist/index.js or dist/cli/index.js: ncc makes one file, and a JavaScript action ships
@@ -31994,6 +32020,7 @@ function truncate(text, max = 120) {
  * main thread, names its own file with `useWorkerEntry(import.meta.url)`. Without that (tests run from sources) the
  * engine computes everything on the calling thread, with the same results.
  */
+
 
 let entry;
 let threads;
@@ -32005,12 +32032,9 @@ let threads;
 function workerThreads() {
     if (threads !== undefined)
         return threads;
-    const configured = process.env.DATASET_AUDIT_THREADS;
-    if (configured !== undefined && configured.trim() !== '') {
-        const value = Number(configured);
-        if (Number.isInteger(value) && value >= 0)
-            return value;
-    }
+    const configured = (0,_env_js__WEBPACK_IMPORTED_MODULE_1__/* .numberFromEnv */ .b)('DATASET_AUDIT_THREADS', true);
+    if (configured !== undefined)
+        return configured;
     return Math.min(3, Math.max(1, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)() - 1));
 }
 /** Sets the worker threads for this process (the CLI's `--threads`); undefined goes back to the default. */

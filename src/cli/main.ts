@@ -16,6 +16,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import { gitFileChanges, listFilesAt, pullRequestRange, readTextAt, repoFileSource } from '../sources/git.js'
 import { checkCatalog } from '../engine/checks/registry.js'
 import { DIMENSIONS } from '../engine/types.js'
+import { numberFromEnv } from '../engine/env.js'
 import { setWorkerThreads } from '../engine/threads.js'
 import { TOOL_VERSION } from '../version.js'
 import { ProgressBar } from './progress.js'
@@ -187,8 +188,8 @@ function cacheDir(option: string | undefined, io: CliIO): string {
 
 /** The cache folder's budget: $DATASET_AUDIT_CACHE_MAX_MB, else 2 GB. */
 function cacheMaxBytes(): number {
-  const megabytes = Number(process.env.DATASET_AUDIT_CACHE_MAX_MB)
-  return process.env.DATASET_AUDIT_CACHE_MAX_MB && Number.isFinite(megabytes) && megabytes >= 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES
+  const megabytes = numberFromEnv('DATASET_AUDIT_CACHE_MAX_MB')
+  return megabytes !== undefined ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES
 }
 
 function plural(count: number, noun: string): string {

@@ -2,6 +2,7 @@ import type { CheckConfig, FileSettings } from '../config/types.js'
 import type { Check, CheckRun, FindingDraft } from './checks/types.js'
 import { inferKeyFields, inferTextFields } from './fields.js'
 import { runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJobResult } from './check-worker.js'
+import { numberFromEnv } from './env.js'
 import { FindingCollector } from './findings.js'
 import { isPlainData } from './plain-data.js'
 import { threadStats, workerPlan } from './threads.js'
@@ -266,8 +267,7 @@ interface RecordAt {
  * saves. `DATASET_AUDIT_OFFLOAD_BYTES` changes it (tests use small files).
  */
 function offloadMinBytes(): number {
-  const configured = Number(process.env.DATASET_AUDIT_OFFLOAD_BYTES)
-  return process.env.DATASET_AUDIT_OFFLOAD_BYTES && Number.isFinite(configured) && configured >= 0 ? configured : 16 * 1024 * 1024
+  return numberFromEnv('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024
 }
 
 /** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */

@@ -6,6 +6,7 @@
  * engine computes everything on the calling thread, with the same results.
  */
 import { availableParallelism } from 'node:os'
+import { numberFromEnv } from './env.js'
 
 let entry: string | URL | undefined
 let threads: number | undefined
@@ -17,11 +18,8 @@ let threads: number | undefined
  */
 export function workerThreads(): number {
   if (threads !== undefined) return threads
-  const configured = process.env.DATASET_AUDIT_THREADS
-  if (configured !== undefined && configured.trim() !== '') {
-    const value = Number(configured)
-    if (Number.isInteger(value) && value >= 0) return value
-  }
+  const configured = numberFromEnv('DATASET_AUDIT_THREADS', true)
+  if (configured !== undefined) return configured
   return Math.min(3, Math.max(1, availableParallelism() - 1))
 }
 
