@@ -8,15 +8,23 @@
  *   read FILE                   the engine's reader alone
  *   stage FILE EDGES [b r]      reader + uniqueness stage; writes the findings' pairs to EDGES
  *   truth FILE EDGES N SAMPLE   brute-force exact Jaccard of SAMPLE records against all N: recall, precision
+ *   checks FILE [N [IDS]]       each check (or those of IDS, comma-separated) alone over the first N records in
+ *                               memory, against their JSON.parse: where the audit's time goes
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
+import { createReadStream, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { comparisonParts } from '../src/engine/dedup/normalise.js'
 import { seededRandom } from '../src/engine/dedup/minhash.js'
 import { RecordHasher } from '../src/engine/dedup/record-hasher.js'
 import { jaccard } from '../src/engine/dedup/shingles.js'
 import { UnionFind } from '../src/engine/dedup/union-find.js'
 import { fileSource, readDataset } from '../src/engine/readers/index.js'
-import type { RecordFields } from '../src/engine/types.js'
+import { ALL_CHECKS } from '../src/engine/checks/registry.js'
+import { inferTextFields } from '../src/engine/fields.js'
+import { RecordIndex } from '../src/engine/record-index.js'
+import type { DatasetRecord, RecordFields } from '../src/engine/types.js'
+import type { FileSettings } from '../src/config/types.js'
 import { useWorkerEntry } from '../src/engine/threads.js'
 import { serveIfWorker } from '../src/engine/worker-entry.js'
 import { UniquenessStage } from '../src/engine/uniqueness.js'
@@ -160,6 +168,94 @@ async function truth(file: string, edgesFile: string, records: number, sampleSiz
   })
 }
 
+function time(work: () => void): number {
+  const started = performance.now()
+  work()
+  return performance.now() - started
+}
+
+/** Twice, the faster kept: the first pass also pays for compiling. */
+function best(work: () => void): number {
+  return Math.min(time(work), time(work))
+}
+
+/**
+ * Where the audit's time goes: each registered check, the record index and the uniqueness
+ * stage, each run alone over the same records held in memory, timed against parsing those
+ * records' lines (the floor). The sum is the audit's CPU cost on one thread, in floors.
+ */
+async function checks(file: string, limit: number, only?: Set<string>): Promise<void> {
+  const lines: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    let partial = ''
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })
+    stream.on('data', (chunk) => {
+      const parts = (partial + chunk).split('\n')
+      partial = parts.pop()!
+      for (const part of parts) if (lines.length < limit) lines.push(part)
+      if (lines.length >= limit) stream.destroy()
+    })
+    stream.on('close', resolve)
+    stream.on('error', reject)
+  })
+  // Lines parsed as the floor does, so the floor and the stages see the same records.
+  let records: DatasetRecord[] = []
+  const floorMs = best(() => {
+    records = lines.map((line, index) => ({ line: index + 1, index, fields: JSON.parse(line) as RecordFields }))
+  })
+  const textFields = inferTextFields(records.slice(0, 200), new Set(['id']))
+  const settings = { path: 'corpus.jsonl', key: ['id'], checks: {} }
+  // Per stage: the per-record part and the end-of-file part apart, since only the first grows with the file.
+  const rows: Array<{ stage: string; recordMs: number; finishMs: number; findings: number }> = []
+  const wanted = (id: string): boolean => only === undefined || only.has(id)
+  for (const check of ALL_CHECKS.filter((each) => wanted(each.id))) {
+    let findings = 0
+    const emit = (): void => void findings++
+    let recordMs = Infinity
+    let finishMs = Infinity
+    for (let pass = 0; pass < 2; pass++) {
+      findings = 0
+      const run = check.start({ file: 'corpus.jsonl', side: 'head', settings, config: { ...check.defaults }, textFields })
+      recordMs = Math.min(recordMs, time(() => records.forEach((record) => run.record(record, emit))))
+      finishMs = Math.min(finishMs, time(() => void run.finish(emit)))
+    }
+    rows.push({ stage: check.id, recordMs, finishMs, findings })
+  }
+  if (wanted('index')) {
+    const recordMs = best(() => {
+      const index = new RecordIndex(['id'])
+      for (const record of records) index.add(record)
+    })
+    rows.push({ stage: '(record index)', recordMs, finishMs: 0, findings: 0 })
+  }
+  if (wanted('uniqueness')) {
+    // The stage reads its file again for the texts of candidate pairs: it gets exactly the records in memory.
+    const head = join(tmpdir(), `dataset-audit-checks-${process.pid}.jsonl`)
+    writeFileSync(head, lines.join('\n') + '\n')
+    try {
+      rows.push(await uniquenessCost(head, records, textFields, settings))
+    } finally {
+      rmSync(head, { force: true })
+    }
+  }
+  print({ records: records.length, floorMs, textFields, rows })
+}
+
+/** The uniqueness stage over records in memory: hashing per record, then finding pairs (which re-reads the file). */
+async function uniquenessCost(file: string, records: readonly DatasetRecord[], textFields: string[], settings: FileSettings): Promise<{ stage: string; recordMs: number; finishMs: number; findings: number; rereadMs: number }> {
+  let stageRow = { stage: '(uniqueness stage)', recordMs: Infinity, finishMs: Infinity, findings: 0, rereadMs: 0 }
+  for (let pass = 0; pass < 2; pass++) {
+    const uniqueness = new UniquenessStage({})
+    const record = uniqueness.openFile({ path: 'corpus.jsonl', side: 'head', reference: false, textFields, settings, source: fileSource(file, 'corpus.jsonl') })!
+    const recordMs = time(() => records.forEach((each) => record(each, 0)))
+    const started = performance.now()
+    const { findings, stats } = await uniqueness.finish()
+    const finishMs = performance.now() - started
+    if (recordMs + finishMs < stageRow.recordMs + stageRow.finishMs) stageRow = { stage: '(uniqueness stage)', recordMs, finishMs, findings: findings.length, rereadMs: stats.timings.rereadMs }
+  }
+  return stageRow
+}
+
 async function main(): Promise<void> {
   // This bundle also runs the stage's worker threads.
   if (serveIfWorker()) return
@@ -177,6 +273,9 @@ async function main(): Promise<void> {
       break
     case 'stage':
       await stage(args[0], args[1], args[2] ? Number(args[2]) : undefined, args[3] ? Number(args[3]) : undefined)
+      break
+    case 'checks':
+      await checks(args[0], args[1] ? Number(args[1]) : 200000, args[2] ? new Set(args[2].split(',')) : undefined)
       break
     case 'truth':
       await truth(args[0], args[1], Number(args[2]), Number(args[3]))
