@@ -69,19 +69,28 @@ export class RecordIndex {
     return this.contentPositions.get(contentHash)
   }
 
+  /** Per record, reused: its field paths and their value hashes in record order, `flatCount` of them. */
+  private readonly flatPaths: string[] = []
+  private readonly flatHashes: number[] = []
+  private flatCount = 0
+  /** The shape's hash, then the value hashes in sorted path order: what the content hash is made of. */
+  private sortedHashes = new Float64Array(64)
+
   /** Adds a record; returns its position in the index. */
   add(record: DatasetRecord): number {
-    const paths: string[] = []
-    const hashes: number[] = []
-    flattenFields(record.fields, '', 1, paths, hashes)
+    this.flatCount = 0
+    this.flatten(record.fields, '', 1)
     // Records of a file nearly always share one shape: reuse the last sort when the paths match.
-    const shape = this.shapeFor(paths)
+    const shape = this.shapeFor()
     const order = shape.order
-    this.ensureCapacity(this.fieldCount + hashes.length)
+    const count = order.length
+    this.ensureCapacity(this.fieldCount + count)
     this.fieldOffsets.push(this.fieldCount)
-    const sortedHashes = new Array<number>(order.length + 1)
+    if (this.sortedHashes.length < count + 1) this.sortedHashes = new Float64Array(2 * (count + 1))
+    const sortedHashes = this.sortedHashes
+    const hashes = this.flatHashes
     sortedHashes[0] = shape.hash
-    for (let i = 0; i < order.length; i++) {
+    for (let i = 0; i < count; i++) {
       const h = hashes[order[i]]
       sortedHashes[i + 1] = h
       this.fieldHashes[this.fieldCount++] = h
@@ -90,17 +99,40 @@ export class RecordIndex {
     const position = this.lines.length
     this.lines.push(record.line)
     this.shapeIds.push(shape.id)
-    this.contentHashes.push(combineHashes(sortedHashes))
+    this.contentHashes.push(combineHashes(sortedHashes, count + 1))
     this.keys.push(recordKey(record.fields, this.keyFields))
     return position
   }
 
+  /** Field paths and value hashes into the scratch arrays, objects opened down to MAX_FIELD_DEPTH. */
+  private flatten(value: RecordFields, prefix: string, depth: number): void {
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue
+      const child: FieldValue = value[name]
+      const path = prefix === '' ? name : prefix + name
+      if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && hasKeys(child)) {
+        this.flatten(child, path + '.', depth + 1)
+      } else {
+        this.flatPaths[this.flatCount] = path
+        this.flatHashes[this.flatCount] = valueHash(child)
+        this.flatCount++
+      }
+    }
+  }
+
   private lastShape?: { paths: string[]; id: number; order: number[]; hash: number }
 
-  /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
-  private shapeFor(paths: string[]): { id: number; order: number[]; hash: number } {
+  /** The shape of the record in the scratch arrays (paths in record order): its id, sort order and hash. */
+  private shapeFor(): { id: number; order: number[]; hash: number } {
     const last = this.lastShape
-    if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i])) return last
+    const count = this.flatCount
+    const current = this.flatPaths
+    if (last && last.paths.length === count) {
+      let same = true
+      for (let i = 0; i < count && same; i++) same = last.paths[i] === current[i]
+      if (same) return last
+    }
+    const paths = current.slice(0, count)
     const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0))
     const sortedPaths = order.map((i) => paths[i])
     const name = sortedPaths.join('\n')
@@ -136,6 +168,11 @@ export class RecordIndex {
 /** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
 export function recordKey(fields: RecordFields, keyFields: readonly string[]): string | undefined {
   if (keyFields.length === 0) return undefined
+  if (keyFields.length === 1) {
+    const value = fields[keyFields[0]]
+    if (value === undefined || value === null || value === '') return undefined
+    return typeof value === 'string' ? value : canonicalJson(value)
+  }
   const parts: string[] = []
   for (const field of keyFields) {
     const value = fields[field]
@@ -150,15 +187,8 @@ export function displayKey(key: string): string {
   return key.split(KEY_SEPARATOR).join(', ')
 }
 
-function flattenFields(value: RecordFields, prefix: string, depth: number, paths: string[], hashes: number[]): void {
-  for (const name of Object.keys(value)) {
-    const child: FieldValue = value[name]
-    const path = prefix + name
-    if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
-      flattenFields(child, path + '.', depth + 1, paths, hashes)
-    } else {
-      paths.push(path)
-      hashes.push(valueHash(child))
-    }
-  }
+/** True when the object has an own enumerable key (without building the list of keys). */
+function hasKeys(value: object): boolean {
+  for (const name in value) if (Object.hasOwn(value, name)) return true
+  return false
 }
