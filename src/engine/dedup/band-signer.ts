@@ -104,7 +104,8 @@ export function simdAvailable(): boolean {
 }
 
 /**
- * Signing in WebAssembly SIMD, four permutations a vector: about 5 times as fast as JavaScript.
+ * Signing in WebAssembly SIMD, four permutations a vector: about 7 times as fast as JavaScript
+ * (bench `sign`: 1.5 µs a record of 121 shingles against 11; i32x4.mul's throughput bounds it).
  * Each signer has its own instance and memory, laid out as minhash.wat describes: the
  * permutations' multipliers and offsets (padded to whole vectors), a signature's scratch, then
  * the batch in hand (record offsets, shingles, band hashes), which the memory grows to hold.
