@@ -10,6 +10,8 @@
  *   truth FILE EDGES N SAMPLE   brute-force exact Jaccard of SAMPLE records against all N: recall, precision
  *   checks FILE [N [IDS]]       each check (or those of IDS, comma-separated) alone over the first N records in
  *                               memory, against their JSON.parse: where the audit's time goes
+ *   sign FILE [N]               MinHash signing + band hashing of the first N records' shingles, JavaScript
+ *                               against WebAssembly SIMD, a batch at a time and a record at a time
  */
 import { createReadStream, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +19,7 @@ import { join } from 'node:path'
 import { comparisonParts } from '../src/engine/dedup/normalise.js'
 import { seededRandom } from '../src/engine/dedup/minhash.js'
 import { RecordHasher } from '../src/engine/dedup/record-hasher.js'
+import { ScalarBandSigner, SimdBandSigner, type BandSigner } from '../src/engine/dedup/band-signer.js'
 import { jaccard } from '../src/engine/dedup/shingles.js'
 import { UnionFind } from '../src/engine/dedup/union-find.js'
 import { fileSource, readDataset } from '../src/engine/readers/index.js'
@@ -256,6 +259,66 @@ async function uniquenessCost(file: string, records: readonly DatasetRecord[], t
   return stageRow
 }
 
+/**
+ * Signing alone: the first `limit` records' MinHash shingles (as the uniqueness stage makes
+ * them) signed to band hashes by each signer, in batches of 256 as the signature pool sends
+ * them and one record at a time as `RecordHasher.bands` does. Best of five runs each; the band
+ * hashes of all four ways must agree.
+ */
+async function sign(file: string, limit: number): Promise<void> {
+  const settings = { permutations: 128, seed: 1, bands: 9, rows: 13, ngram: 5, charNgram: 5, minWords: 10 }
+  const hasher = new RecordHasher(settings)
+  const records: Int32Array[] = []
+  await eachLine(file, (fields) => {
+    if (records.length >= limit || hasher.load(comparisonParts(fields, TEXT_FIELDS)) === 0) return
+    const { low, count } = hasher.minHashShingles()
+    records.push(low.slice(0, count))
+  })
+  const batches: Array<{ shingles: Int32Array; offsets: Int32Array; count: number }> = []
+  for (let start = 0; start < records.length; start += 256) {
+    const part = records.slice(start, start + 256)
+    const offsets = new Int32Array(part.length + 1)
+    part.forEach((record, i) => (offsets[i + 1] = offsets[i] + record.length))
+    const shingles = new Int32Array(offsets[part.length])
+    part.forEach((record, i) => shingles.set(record, offsets[i]))
+    batches.push({ shingles, offsets, count: part.length })
+  }
+  const shingleCount = records.reduce((sum, record) => sum + record.length, 0)
+  // The two signers take turns, five runs each way, so that a busy spell on the machine falls on both.
+  const signers: Record<'javascript' | 'simd', BandSigner> = { javascript: new ScalarBandSigner(settings), simd: new SimdBandSigner(settings) }
+  const fastest = { javascript: { batchMs: Infinity, recordMs: Infinity }, simd: { batchMs: Infinity, recordMs: Infinity } }
+  const outputs: Int32Array[] = []
+  for (let run = 0; run < 5; run++) {
+    for (const name of ['javascript', 'simd'] as const) {
+      const signer = signers[name]
+      const batched = new Int32Array(records.length * settings.bands)
+      fastest[name].batchMs = Math.min(fastest[name].batchMs, time(() => {
+        let at = 0
+        for (const { shingles, offsets, count } of batches) {
+          signer.batch(shingles, offsets, count, batched.subarray(at, at + count * settings.bands))
+          at += count * settings.bands
+        }
+      }))
+      const single = new Int32Array(records.length * settings.bands)
+      fastest[name].recordMs = Math.min(fastest[name].recordMs, time(() => records.forEach((record, i) => signer.record(record, record.length, single, i * settings.bands))))
+      if (run === 0) outputs.push(batched, single)
+    }
+  }
+  const same = outputs.every((bands) => bands.every((value, i) => value === outputs[0][i]))
+  const scalar = fastest.javascript
+  const simd = fastest.simd
+  const perSecond = (ms: number): number => Math.round((records.length / ms) * 1000)
+  const perRecordUs = (ms: number): number => Math.round((ms / records.length) * 1e4) / 10
+  print({
+    records: records.length,
+    shinglesPerRecord: Math.round((shingleCount / records.length) * 10) / 10,
+    sameBandHashes: same,
+    javascript: { batchRecordsPerS: perSecond(scalar.batchMs), batchUsPerRecord: perRecordUs(scalar.batchMs), recordRecordsPerS: perSecond(scalar.recordMs), recordUsPerRecord: perRecordUs(scalar.recordMs) },
+    simd: { batchRecordsPerS: perSecond(simd.batchMs), batchUsPerRecord: perRecordUs(simd.batchMs), recordRecordsPerS: perSecond(simd.recordMs), recordUsPerRecord: perRecordUs(simd.recordMs) },
+    ratio: { batch: Math.round((scalar.batchMs / simd.batchMs) * 100) / 100, record: Math.round((scalar.recordMs / simd.recordMs) * 100) / 100 }
+  })
+}
+
 async function main(): Promise<void> {
   // This bundle also runs the stage's worker threads.
   if (serveIfWorker()) return
@@ -276,6 +339,9 @@ async function main(): Promise<void> {
       break
     case 'checks':
       await checks(args[0], args[1] ? Number(args[1]) : 200000, args[2] ? new Set(args[2].split(',')) : undefined)
+      break
+    case 'sign':
+      await sign(args[0], args[1] ? Number(args[1]) : 200000)
       break
     case 'truth':
       await truth(args[0], args[1], Number(args[2]), Number(args[3]))

@@ -8,6 +8,8 @@ const ncc = (entry, out) =>
     stdio: 'inherit'
   })
 
+// The WebAssembly module first: the bundles import its generated TypeScript.
+execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' })
 rmSync('dist', { recursive: true, force: true })
 ncc('src/index.ts', 'dist')
 ncc('src/cli.ts', 'dist/cli')

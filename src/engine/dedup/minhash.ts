@@ -25,8 +25,9 @@ export function seededRandom(seed: number): () => number {
  * needs 64-bit products, which JavaScript numbers cannot hold exactly.
  */
 export class MinHasher {
-  private readonly multipliers: Int32Array
-  private readonly offsets: Int32Array
+  /** Each permutation's `a` (odd) and `b`: band-signer.ts copies them into its WebAssembly memory. */
+  readonly multipliers: Int32Array
+  readonly offsets: Int32Array
 
   constructor(
     readonly permutations: number,

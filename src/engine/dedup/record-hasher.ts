@@ -1,4 +1,5 @@
-import { bandHashes, MinHasher } from './minhash.js'
+import { createBandSigner, type BandSigner } from './band-signer.js'
+import { MinHasher } from './minhash.js'
 import { joinNormalised } from './normalise.js'
 import { Shingler, shingleSet, Tokens, type ShingleOptions } from './shingles.js'
 
@@ -20,6 +21,7 @@ export class RecordHasher {
   private readonly tokens = new Tokens()
   private readonly shingler = new Shingler()
   private readonly minHasher: MinHasher
+  private readonly bandSigner: BandSigner
   private readonly signature: Int32Array
   private parts: readonly string[] = []
   /** The two halves of the loaded record's exact hash. */
@@ -27,6 +29,7 @@ export class RecordHasher {
 
   constructor(readonly settings: HashSettings) {
     this.minHasher = new MinHasher(settings.permutations, settings.seed)
+    this.bandSigner = createBandSigner(settings)
     this.signature = new Int32Array(settings.permutations)
   }
 
@@ -48,9 +51,7 @@ export class RecordHasher {
 
   /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
   bands(out: Int32Array, at: number): void {
-    const count = this.shingle(false)
-    this.minHasher.signature(this.shingler.low, count, this.signature)
-    bandHashes(this.signature, this.settings.bands, this.settings.rows, out, at)
+    this.bandSigner.record(this.shingler.low, this.shingle(false), out, at)
   }
 
   /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */

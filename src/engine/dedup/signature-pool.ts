@@ -8,7 +8,7 @@
 import { Worker, type MessagePort } from 'node:worker_threads'
 import type { CorpusArrays } from './corpus.js'
 import { threadStats } from '../threads.js'
-import { bandHashes, MinHasher } from './minhash.js'
+import { createBandSigner, type BandSettings, type BandSigner } from './band-signer.js'
 
 /** `workerData.role` of a signing worker. */
 export const SIGNATURE_WORKER = 'dataset-audit:signatures'
@@ -22,12 +22,8 @@ const BATCH_RECORDS = 256
  */
 const IN_FLIGHT_PER_WORKER = 8
 
-export interface SignerSettings {
-  permutations: number
-  seed: number
-  bands: number
-  rows: number
-}
+/** What a signer needs to know: the permutations and the bands. */
+export type SignerSettings = BandSettings
 
 /** A batch: `count` records' shingles end to end, record `i` at `shingles[offsets[i], offsets[i + 1])`. */
 interface Batch {
@@ -36,23 +32,20 @@ interface Batch {
   count: number
 }
 
-/** Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main thread use the same one. */
+/**
+ * Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main
+ * thread use the same one; the whole batch goes to WebAssembly in one call where it runs.
+ */
 export class BatchSigner {
-  private readonly minHasher: MinHasher
-  private readonly signature: Int32Array
+  private readonly signer: BandSigner
 
   constructor(readonly settings: SignerSettings) {
-    this.minHasher = new MinHasher(settings.permutations, settings.seed)
-    this.signature = new Int32Array(settings.permutations)
+    this.signer = createBandSigner(settings)
   }
 
   sign({ shingles, offsets, count }: Batch): Int32Array<ArrayBuffer> {
-    const { bands, rows } = this.settings
-    const out = new Int32Array(count * bands)
-    for (let i = 0; i < count; i++) {
-      this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i])
-      bandHashes(this.signature, bands, rows, out, i * bands)
-    }
+    const out = new Int32Array(count * this.settings.bands)
+    this.signer.batch(shingles, offsets, count, out)
     return out
   }
 }
