@@ -9,7 +9,7 @@ import { ContaminationIndex } from './dedup/contamination.js'
 import { CorpusArrays } from './dedup/corpus.js'
 import { groupExact } from './dedup/exact.js'
 import { optimalParams } from './dedup/lsh.js'
-import { lshCandidates, verifyCandidates, type NearResult } from './dedup/near.js'
+import { lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
 import { comparisonParts, rawText } from './dedup/normalise.js'
 import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
@@ -603,6 +603,7 @@ export class UniquenessStage {
     let reps = new Int32Array(0)
     const positionOf = new Int32Array(n).fill(-1)
     let candidates: Uint8Array = new Uint8Array(0)
+    let buckets: Buckets = { members: new Int32Array(0), starts: new Int32Array(1) }
     if (indexNear) {
       let count = 0
       for (let slot = 0; slot < n; slot++) if (exact.repOf[slot] === slot) count++
@@ -613,7 +614,7 @@ export class UniquenessStage {
         positionOf[slot] = count
         reps[count++] = slot
       }
-      candidates = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] })
+      ;({ marks: candidates, buckets } = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }))
     }
 
     // What to read again, per file: shingle sets of the candidates, excerpts of the records findings go on.
@@ -659,7 +660,7 @@ export class UniquenessStage {
     timing.rereadMs += performance.now() - rereadStarted
 
     const near = indexNear
-      ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, sets, settings.threshold, exact.leaks)
+      ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
       : undefined
     const report = new FindingWriter(side, excerpts, settings)
     for (const { slot, first } of exact.duplicates) report.exactDuplicate(slot, first)

@@ -64,12 +64,33 @@ function forEachBucket(index: NearIndex, visit: (order: Uint32Array, start: numb
 }
 
 /**
- * The LSH candidates: 1 per position of a record that shares a band with a record it may be
- * compared with (same group, or train against eval). Only these are read again.
+ * The LSH buckets of two or more records, band by band, each in position order: bucket `b` is
+ * `members[starts[b], starts[b + 1])`. Kept from finding the candidates to verifying them, so
+ * each band is sorted once.
  */
-export function lshCandidates(index: NearIndex): Uint8Array {
+export interface Buckets {
+  members: Int32Array
+  starts: Int32Array
+}
+
+/**
+ * The LSH candidates: 1 per position of a record that shares a band with a record it may be
+ * compared with (same group, or train against eval). Only these are read again. Also the
+ * buckets, for `verifyCandidates`.
+ */
+export function lshCandidates(index: NearIndex): { marks: Uint8Array; buckets: Buckets } {
   const marks = new Uint8Array(index.reps.length)
+  let members = new Int32Array(1024)
+  let size = 0
+  const starts: number[] = [0]
   forEachBucket(index, (order, start, end) => {
+    if (size + end - start > members.length) {
+      const grown = new Int32Array(Math.max(2 * members.length, size + end - start))
+      grown.set(members.subarray(0, size))
+      members = grown
+    }
+    for (let i = start; i < end; i++) members[size++] = order[i]
+    starts.push(size)
     if (end - start > PAIRWISE_MARKING_LIMIT) {
       for (let i = start; i < end; i++) marks[order[i]] = 1
       return
@@ -83,7 +104,7 @@ export function lshCandidates(index: NearIndex): Uint8Array {
       }
     }
   })
-  return marks
+  return { marks, buckets: { members: members.slice(0, size), starts: Int32Array.from(starts) } }
 }
 
 /**
@@ -94,6 +115,7 @@ export function lshCandidates(index: NearIndex): Uint8Array {
  */
 export function verifyCandidates(
   index: NearIndex,
+  buckets: Buckets,
   sets: ReadonlyMap<number, Float64Array>,
   threshold: number,
   exactLeaks: ReadonlyMap<number, LeakPair>
@@ -122,9 +144,9 @@ export function verifyCandidates(
   }
 
   const members: number[] = []
-  forEachBucket(index, (order, start, end) => {
+  for (let bucket = 0; bucket + 1 < buckets.starts.length; bucket++) {
     members.length = 0
-    for (let i = start; i < end; i++) if (sets.has(order[i])) members.push(order[i])
+    for (let i = buckets.starts[bucket]; i < buckets.starts[bucket + 1]; i++) if (sets.has(buckets.members[i])) members.push(buckets.members[i])
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
         const a = members[i]
@@ -155,6 +177,6 @@ export function verifyCandidates(
         } else leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false })
       }
     }
-  })
+  }
   return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar }
 }
