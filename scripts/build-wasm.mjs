@@ -1,14 +1,17 @@
-// Compiles the WebAssembly text of the engine (src/engine/dedup/minhash.wat) with wabt into a
-// TypeScript module holding the bytes as base64. That module is committed, so jest (from the
-// sources) and ncc import it like any other file and neither needs wabt.
+// Compiles the WebAssembly text of the engine (src/engine/dedup/*.wat) with wabt into
+// TypeScript modules holding the bytes as base64. Those modules are committed, so jest (from
+// the sources) and ncc import them like any other file and neither needs wabt.
 //
-//   node scripts/build-wasm.mjs           writes the module (run by `npm run build`)
-//   node scripts/build-wasm.mjs --check   exits 1 if the committed module is not what the .wat compiles to
+//   node scripts/build-wasm.mjs           writes the modules (run by `npm run build`)
+//   node scripts/build-wasm.mjs --check   exits 1 if a committed module is not what its .wat compiles to
 import { readFileSync, writeFileSync } from 'node:fs'
 import wabt from 'wabt'
 
-const SOURCE = 'src/engine/dedup/minhash.wat'
-const TARGET = 'src/engine/dedup/minhash-wasm.ts'
+/** Each .wat, the module it compiles into, and the name of the constant there. */
+const MODULES = [
+  { source: 'src/engine/dedup/minhash.wat', target: 'src/engine/dedup/minhash-wasm.ts', constant: 'MINHASH_WASM_BASE64' },
+  { source: 'src/engine/dedup/tokens.wat', target: 'src/engine/dedup/tokens-wasm.ts', constant: 'TOKENS_WASM_BASE64' }
+]
 const SCRIPT = 'scripts/build-wasm.mjs'
 /** Base64 characters a line of the generated module. */
 const LINE = 100
@@ -25,34 +28,38 @@ async function compile(path) {
   }
 }
 
-function typescriptModule(bytes) {
+function typescriptModule({ source, constant }, bytes) {
   const base64 = Buffer.from(bytes).toString('base64')
   const lines = []
   for (let at = 0; at < base64.length; at += LINE) lines.push(`  '${base64.slice(at, at + LINE)}'`)
   return [
-    `// Generated from ${SOURCE} by ${SCRIPT} (wabt): do not edit.`,
+    `// Generated from ${source} by ${SCRIPT} (wabt): do not edit.`,
     `// Change the .wat and run \`node ${SCRIPT}\` (\`npm run build\` does it first);`,
     '// a test fails while this file is stale.',
     '',
-    `/** The WebAssembly module compiled from minhash.wat (${bytes.length} bytes), base64. */`,
-    'export const MINHASH_WASM_BASE64 =',
+    `/** The WebAssembly module compiled from ${source.slice(source.lastIndexOf('/') + 1)} (${bytes.length} bytes), base64. */`,
+    `export const ${constant} =`,
     lines.join(' +\n'),
     ''
   ].join('\n')
 }
 
-const expected = typescriptModule(await compile(SOURCE))
-if (process.argv.includes('--check')) {
+let stale = false
+for (const module of MODULES) {
+  const expected = typescriptModule(module, await compile(module.source))
+  if (!process.argv.includes('--check')) {
+    writeFileSync(module.target, expected)
+    continue
+  }
   let committed = ''
   try {
-    committed = readFileSync(TARGET, 'utf8')
+    committed = readFileSync(module.target, 'utf8')
   } catch {
     // Missing counts as stale.
   }
   if (committed !== expected) {
-    process.stderr.write(`${TARGET} is stale: run node ${SCRIPT}\n`)
-    process.exit(1)
+    process.stderr.write(`${module.target} is stale: run node ${SCRIPT}\n`)
+    stale = true
   }
-} else {
-  writeFileSync(TARGET, expected)
 }
+if (stale) process.exit(1)

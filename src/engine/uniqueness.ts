@@ -704,13 +704,28 @@ export class UniquenessStage {
     }
   }
 
-  /** One finding per record of a cluster but its first, naming its most similar verified partner. */
+  /**
+   * One finding per record of a cluster but its first (the original), naming the verified
+   * partner that links it towards the original: followed from finding to finding, the partners
+   * of a cluster's records lead to its original, so every record of it is reachable.
+   */
   private reportClusters(side: SideState, reps: Int32Array, near: NearResult, report: FindingWriter) {
     const { corpus, files } = side
     const relations = this.relations(side)
+    const { from, to, jaccard } = near.links
+    // The links of each position, as indexes into `near.links`.
+    const linksOf = new Map<number, number[]>()
+    const link = (position: number, index: number): void => {
+      const list = linksOf.get(position)
+      if (list) list.push(index)
+      else linksOf.set(position, [index])
+    }
+    for (let i = 0; i < from.length; i++) {
+      link(from[i], i)
+      link(to[i], i)
+    }
     const members = new Map<number, number[]>()
-    for (let position = 0; position < reps.length; position++) {
-      if (near.bestAny[position] === -1) continue
+    for (const position of [...linksOf.keys()].sort((a, b) => a - b)) {
       const root = near.clusters.find(position)
       const list = members.get(root)
       if (list) list.push(position)
@@ -719,16 +734,27 @@ export class UniquenessStage {
     const sizes: Record<string, number> = {}
     const largest: Array<{ size: number; file: string; line: number }> = []
     let nearDuplicates = 0
+    const partner = new Map<number, { position: number; jaccard: number }>()
     for (const list of members.values()) {
       list.sort((a, b) => relations.compare(reps[a], reps[b]))
       sizes[String(list.length)] = (sizes[String(list.length)] ?? 0) + 1
       largest.push({ size: list.length, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] })
+      // Walk the cluster's tree of links from its original: each record's partner is the one it was reached from.
+      const queue = [list[0]]
+      const reached = new Set(queue)
+      for (let head = 0; head < queue.length; head++) {
+        for (const index of linksOf.get(queue[head])!) {
+          const other = from[index] === queue[head] ? to[index] : from[index]
+          if (reached.has(other)) continue
+          reached.add(other)
+          partner.set(other, { position: queue[head], jaccard: jaccard[index] })
+          queue.push(other)
+        }
+      }
       for (const position of list.slice(1)) {
         nearDuplicates++
-        const earlier = near.bestEarlier[position] !== -1
-        const partner = earlier ? near.bestEarlier[position] : near.bestAny[position]
-        const similarity = earlier ? near.bestEarlierJaccard[position] : near.bestAnyJaccard[position]
-        report.nearDuplicate(reps[position], reps[partner], similarity, list.length)
+        const { position: towards, jaccard: similarity } = partner.get(position)!
+        report.nearDuplicate(reps[position], reps[towards], similarity, list.length)
       }
     }
     largest.sort((a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line)

@@ -1,14 +1,16 @@
 import { joinNormalised } from '../../../src/engine/dedup/normalise.js'
-import { hashRange, jaccard, Shingler, shingleSet, Tokens, to53 } from '../../../src/engine/dedup/shingles.js'
+import { jaccard, Shingler, shingleSet, to53 } from '../../../src/engine/dedup/shingles.js'
+import { hashWordBytes, Tokens } from '../../../src/engine/dedup/tokens.js'
 
-/** The hashes of the words of `joinNormalised(parts)`, computed the slow way: split the string. */
+/** The hashes of the words of `joinNormalised(parts)`, computed the slow way: split the string, hash each word's UTF-8. */
 function slowTokenHashes(parts: string[]): number[] {
   const joined = joinNormalised(parts)
   const out = new Int32Array(2)
   return joined === ''
     ? []
     : joined.split(' ').flatMap((word) => {
-        hashRange(word, 0, word.length, out, 0)
+        const bytes = new TextEncoder().encode(word)
+        hashWordBytes(bytes, 0, bytes.length, out, 0)
         return [out[0], out[1]]
       })
 }

@@ -5,6 +5,7 @@
  */
 import { bandHashes, MinHasher } from './minhash.js'
 import { MINHASH_WASM_BASE64 } from './minhash-wasm.js'
+import { compileKernel, instantiateKernel, reserveMemory, type CompiledModule, type KernelMemory } from '../wasm.js'
 
 /** What decides a record's band hashes. `bands * rows <= permutations`. */
 export interface BandSettings {
@@ -55,47 +56,20 @@ export class ScalarBandSigner implements BandSigner {
   }
 }
 
-/**
- * The part of the WebAssembly JavaScript API used here, typed locally: the project's lib
- * (ES2023, no DOM) does not declare it, and a runtime may lack it.
- */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean
-  Module: new (bytes: Uint8Array) => CompiledModule
-  Instance: new (module: CompiledModule) => { exports: MinHashKernel }
-}
-
-/** A compiled WebAssembly module (opaque). */
-type CompiledModule = object
-
 /** The exports of minhash.wat; addresses are in bytes. */
 interface MinHashKernel {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
+  memory: KernelMemory
   signBatch(a: number, b: number, vectors: number, sig: number, offsets: number, count: number, shingles: number, bands: number, rows: number, out: number): void
   signature(a: number, b: number, vectors: number, shingles: number, count: number, sig: number): void
 }
 
-const PAGE_BYTES = 65536
 /** Permutations a SIMD vector. */
 const LANES = 4
 const VECTOR_BYTES = 16
 
-const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly
-
-/** undefined: not tried yet; null: this runtime has no WebAssembly SIMD. */
-let compiled: CompiledModule | null | undefined
-
-/**
- * The compiled module, or null. Compiled synchronously (a module of a few hundred bytes
- * compiles in well under a millisecond), once a thread. `validate` is false where SIMD is
- * missing, since the module uses it throughout.
- */
+/** The compiled minhash.wat, or null where this runtime has no WebAssembly SIMD. */
 function minHashModule(): CompiledModule | null {
-  if (compiled === undefined) {
-    const bytes = Buffer.from(MINHASH_WASM_BASE64, 'base64')
-    compiled = webAssembly?.validate(bytes) ? new webAssembly.Module(bytes) : null
-  }
-  return compiled
+  return compileKernel(MINHASH_WASM_BASE64)
 }
 
 /** True when this runtime runs WebAssembly SIMD, so `createBandSigner` gives a `SimdBandSigner`. */
@@ -124,8 +98,8 @@ export class SimdBandSigner implements BandSigner {
 
   constructor(readonly settings: BandSettings) {
     const module = minHashModule()
-    if (!module || !webAssembly) throw new Error('This runtime has no WebAssembly SIMD.')
-    this.kernel = new webAssembly.Instance(module).exports
+    if (!module) throw new Error('This runtime has no WebAssembly SIMD.')
+    this.kernel = instantiateKernel<MinHashKernel>(module)
     this.vectors = Math.ceil(settings.permutations / LANES)
     this.bandVectors = Math.ceil((settings.bands * settings.rows) / LANES)
     this.offsetsAt = this.vectors * VECTOR_BYTES
@@ -184,10 +158,7 @@ export class SimdBandSigner implements BandSigner {
 
   /** Grows the memory to at least `bytes`. */
   private reserve(bytes: number): void {
-    const memory = this.kernel.memory
-    if (bytes <= memory.buffer.byteLength) return
-    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES))
-    this.words = new Int32Array(memory.buffer)
+    if (reserveMemory(this.kernel.memory, bytes)) this.words = new Int32Array(this.kernel.memory.buffer)
   }
 }
 

@@ -1,4 +1,4 @@
-import { fmix32, mixBlock } from './shingles.js'
+import { fmix32, mixBlock } from './murmur.js'
 
 /**
  * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through

@@ -31,12 +31,12 @@ export interface NearIndex {
 export interface NearResult {
   /** Clusters over positions in `reps`: records linked by verified pairs of one group. */
   clusters: UnionFind
-  /** Per position: the most similar verified partner that is its original, or -1. */
-  bestEarlier: Int32Array
-  bestEarlierJaccard: Float64Array
-  /** Per position: the most similar verified partner, or -1. */
-  bestAny: Int32Array
-  bestAnyJaccard: Float64Array
+  /**
+   * The verified similar pairs of one group, `from[i]`-`to[i]` at `jaccard[i]`. Each joined two
+   * clusters (pairs already in one cluster are not verified), so they are a spanning tree of
+   * every cluster: following them from any member reaches all the others.
+   */
+  links: { from: number[]; to: number[]; jaccard: number[] }
   /** Near leakage, by the slot the finding goes on. */
   leaks: Map<number, LeakPair>
   pairsVerified: number
@@ -123,25 +123,11 @@ export function verifyCandidates(
   const { reps, relations } = index
   const size = reps.length
   const clusters = new UnionFind(size)
-  const bestEarlier = new Int32Array(size).fill(-1)
-  const bestEarlierJaccard = new Float64Array(size)
-  const bestAny = new Int32Array(size).fill(-1)
-  const bestAnyJaccard = new Float64Array(size)
+  const links: NearResult['links'] = { from: [], to: [], jaccard: [] }
   const leaks = new Map<number, LeakPair>()
   const tried = new Set<number>()
   let pairsVerified = 0
   let pairsSimilar = 0
-
-  const noteEdge = (from: number, to: number, similarity: number): void => {
-    if (similarity > bestAnyJaccard[from]) {
-      bestAny[from] = to
-      bestAnyJaccard[from] = similarity
-    }
-    if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
-      bestEarlier[from] = to
-      bestEarlierJaccard[from] = similarity
-    }
-  }
 
   const members: number[] = []
   for (let bucket = 0; bucket + 1 < buckets.starts.length; bucket++) {
@@ -172,11 +158,12 @@ export function verifyCandidates(
         pairsSimilar++
         if (kind === SAME_GROUP) {
           clusters.union(a, b)
-          noteEdge(a, b, similarity)
-          noteEdge(b, a, similarity)
+          links.from.push(a)
+          links.to.push(b)
+          links.jaccard.push(similarity)
         } else leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false })
       }
     }
   }
-  return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar }
+  return { clusters, links, leaks, pairsVerified, pairsSimilar }
 }

@@ -1,7 +1,8 @@
 import { createBandSigner, type BandSigner } from './band-signer.js'
 import { MinHasher } from './minhash.js'
 import { joinNormalised } from './normalise.js'
-import { Shingler, shingleSet, Tokens, type ShingleOptions } from './shingles.js'
+import { Shingler, shingleSet, type ShingleOptions } from './shingles.js'
+import { Tokens } from './tokens.js'
 
 /** Everything that decides a record's hashes: two runs with equal settings give equal hashes. */
 export interface HashSettings extends ShingleOptions {
@@ -51,11 +52,13 @@ export class RecordHasher {
 
   /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
   bands(out: Int32Array, at: number): void {
-    this.bandSigner.record(this.shingler.low, this.shingle(false), out, at)
+    const { low, count } = this.minHashShingles()
+    this.bandSigner.record(low, count, out, at)
   }
 
   /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
   minHashShingles(): { low: Int32Array; count: number } {
+    if (!this.byCharacters) return this.tokens.shingleLows(this.settings.ngram)
     const count = this.shingle(false)
     return { low: this.shingler.low, count }
   }
@@ -74,7 +77,8 @@ export class RecordHasher {
 
   /** The loaded record's MinHash signature (a copy), for tests and estimates. */
   signatureOf(): Int32Array {
-    this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature)
+    const { low, count } = this.minHashShingles()
+    this.minHasher.signature(low, count, this.signature)
     return this.signature.slice()
   }
 

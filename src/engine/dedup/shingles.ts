@@ -4,38 +4,14 @@
  * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
  * shingles.
  */
-import { ASCII_BREAK_CODES, normaliseText, PART_SEPARATOR } from './normalise.js'
+import { fmix32, mixBlock } from './murmur.js'
+import type { Tokens } from './tokens.js'
 
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
 const imul = Math.imul
 
-const C1 = 0xcc9e2d51
-const C2 = 0x1b873593
-const SPACE = 0x20
 const K1 = 0x9e3779b1
 const K2 = 0x85ebca77
 const K3 = 0x27d4eb2f
-
-/** MurmurHash3's finaliser: every input bit reaches every output bit. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16
-  h = imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = imul(h, 0xc2b2ae35)
-  return h ^ (h >>> 16)
-}
-
-/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
-export function mixBlock(h: number, block: number): number {
-  let k = imul(block, C1)
-  k = (k << 15) | (k >>> 17)
-  h ^= imul(k, C2)
-  h = (h << 13) | (h >>> 19)
-  return (imul(h, 5) + 0xe6546b64) | 0
-}
 
 /** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
 export function to53(low: number, high: number): number {
@@ -54,102 +30,6 @@ export function hashRange(text: string, start: number, end: number, out: Int32Ar
   const length = end - start
   out[at] = fmix32(h1 ^ length)
   out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1)
-}
-
-/**
- * The words of one record's normalised parts, hashed, without building the normalised text:
- * ASCII is lower-cased and split on the normalisation's break characters as it is read;
- * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
- * word in the normalised text, and parts are divided by a separator token, so the tokens are
- * exactly those of `joinNormalised(parts)` split on spaces.
- */
-export class Tokens {
-  /** Per token: the two halves of its hash, interleaved. */
-  hashes = new Int32Array(2048)
-  /** Tokens: words and part separators. */
-  count = 0
-  /** Words, separators not counted. */
-  words = 0
-  private readonly separator = new Int32Array(2)
-
-  constructor() {
-    hashRange(PART_SEPARATOR, 0, 1, this.separator, 0)
-  }
-
-  /** Tokenises the parts of one record, a separator between each two. */
-  load(parts: readonly string[]): void {
-    this.count = 0
-    this.words = 0
-    for (let i = 0; i < parts.length; i++) {
-      if (i > 0) this.push(this.separator[0], this.separator[1])
-      this.addPart(parts[i])
-    }
-  }
-
-  /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
-  digest(out: Int32Array): void {
-    let h1 = 0x243f6a88
-    let h2 = 0x13198a2e
-    const hashes = this.hashes
-    for (let t = 0; t < this.count; t++) {
-      h1 = mixBlock(h1, hashes[2 * t])
-      h2 = mixBlock(h2, hashes[2 * t + 1])
-    }
-    out[0] = fmix32(h1 ^ this.count)
-    out[1] = fmix32(h2 ^ imul(this.count, K3))
-  }
-
-  private addPart(text: string): void {
-    if (!this.addWords(text, false)) this.addWords(normaliseText(text), true)
-  }
-
-  /**
-   * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
-   * must be ASCII: at its first other character nothing is added and the answer is false, as
-   * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
-   * (only letters, digits, marks, symbols and single spaces left) is read whole.
-   */
-  private addWords(text: string, normalised: boolean): boolean {
-    const start = this.count
-    const startWords = this.words
-    let h1 = 0x9747b28c
-    let h2 = 0x5bd1e995
-    let length = 0
-    for (let i = 0; i <= text.length; i++) {
-      let code = i === text.length ? SPACE : text.charCodeAt(i)
-      if (code < 128 && ASCII_BREAK_CODES[code] === 1) {
-        if (length > 0) {
-          this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1))
-          this.words++
-          h1 = 0x9747b28c
-          h2 = 0x5bd1e995
-          length = 0
-        }
-        continue
-      }
-      if (code >= 128 && !normalised) {
-        this.count = start
-        this.words = startWords
-        return false
-      }
-      if (code >= 65 && code <= 90) code += 32
-      h1 = imul(h1 ^ code, K1)
-      h2 = imul(h2 ^ code, K2)
-      length++
-    }
-    return true
-  }
-
-  private push(low: number, high: number): void {
-    if (2 * this.count + 2 > this.hashes.length) {
-      const bigger = new Int32Array(this.hashes.length * 2)
-      bigger.set(this.hashes)
-      this.hashes = bigger
-    }
-    this.hashes[2 * this.count] = low
-    this.hashes[2 * this.count + 1] = high
-    this.count++
-  }
 }
 
 /** How a record is cut into shingles. */
