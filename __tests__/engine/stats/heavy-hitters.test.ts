@@ -146,6 +146,17 @@ describe('SpaceSaving against the swapping heap it replaced', () => {
     expect([sketch.size, sketch.total, sketch.evicted]).toEqual([reference.top(Infinity).length, reference.total, reference.evicted])
   })
 
+  it('takes a fractional capacity as the old heap did: room for the next whole number of items', () => {
+    const sketch = new SpaceSaving(2.5)
+    const reference = new SwappingSpaceSaving(2.5)
+    for (const item of skewedStream(200, 10, 5)) {
+      sketch.offer(item)
+      reference.offer(item)
+    }
+    expect(sketch.size).toBe(3)
+    expect(sketch.top(Infinity)).toEqual(reference.top(Infinity))
+  })
+
   it('ties many equal counts the same way: a stream of distinct items', () => {
     const sketch = new SpaceSaving(64)
     const reference = new SwappingSpaceSaving(64)

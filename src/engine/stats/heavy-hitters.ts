@@ -131,7 +131,7 @@ export class SpaceSaving {
 
   /** Entries are allocated as needed: a large capacity costs nothing until it fills. */
   private grow(): void {
-    const length = Math.min(this.capacity, Math.max(INITIAL_ENTRIES, this.heap.length * 2))
+    const length = Math.min(Math.ceil(this.capacity), Math.max(INITIAL_ENTRIES, this.heap.length * 2))
     const widen = <T extends Float64Array | Int32Array>(old: T, made: T): T => {
       made.set(old)
       return made
