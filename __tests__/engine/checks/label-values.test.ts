@@ -1,4 +1,5 @@
-import { editDistance, labelsOf, labelValuesCheck, likelyIntended, type LabelCounts } from '../../../src/engine/checks/label-values.js'
+import { editDistance, LabelCounter, LabelKeys, labelsOf, labelValuesCheck, likelyIntended, MAX_LABELS, type LabelCounts } from '../../../src/engine/checks/label-values.js'
+import { labelKey } from '../../../src/engine/stats/labels.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readDatasetRecords } from '../../helpers/realdata.js'
@@ -16,6 +17,26 @@ describe('labelsOf', () => {
     expect(labelsOf('  ')).toEqual([])
     expect(labelsOf(null)).toEqual([])
     expect(labelsOf(undefined)).toEqual([])
+  })
+})
+
+describe('LabelKeys', () => {
+  it('keys every label as labelKey does, remembered or not: long labels and labels past MAX_LABELS included', () => {
+    const keys = new LabelKeys()
+    const tricky = ['Positive', ' positive ', 'POSITIVE.', '1.0', '-1', '+1', '1e3', '...', ' ! ', 'Ｐｏｓｉｔｉｖｅ', 'naïve', 'nai\u0308ve', 'x'.repeat(101), 'Y'.repeat(100) + '.']
+    for (let round = 0; round < 3; round++) for (const label of tricky) expect([label, keys.of(label)]).toEqual([label, labelKey(label)])
+    for (let i = 0; i < MAX_LABELS + 10; i++) keys.of(`label ${i}`)
+    for (const label of [...tricky, 'Label 5', `LABEL ${MAX_LABELS + 5}.`, 'never seen']) expect([label, keys.of(label)]).toEqual([label, labelKey(label)])
+  })
+})
+
+describe('LabelCounter', () => {
+  it('counts a record once per distinct label', () => {
+    const counter = new LabelCounter()
+    expect(counter.add('a')).toEqual(['a'])
+    expect(counter.add(['a', 'b', 'a'])).toEqual(['a', 'b'])
+    expect(counter.add('  ')).toEqual([])
+    expect(counter.summary('label')).toEqual({ field: 'label', labels: { a: 2, b: 1 }, labelled: 2, truncated: false })
   })
 })
 

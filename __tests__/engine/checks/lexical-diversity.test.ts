@@ -1,4 +1,4 @@
-import { compressionRatios, distinctN, lexicalDiversityCheck, tokensOf } from '../../../src/engine/checks/lexical-diversity.js'
+import { compressionRatios, compressionRatiosOfCuts, distinctN, distinctNOfStrings, lexicalDiversityCheck, tokensOf } from '../../../src/engine/checks/lexical-diversity.js'
 import { seededRandom } from '../../../src/engine/stats/sampling.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
@@ -93,5 +93,75 @@ describe('lexical-diversity check', () => {
         message: '`response` is more repetitive than in base: compression ratio 2.26 → 6.09 (+170%, limit 15%), over the first 10,000 sampled characters'
       }
     ])
+  })
+})
+
+describe('lexical-diversity measures against their definitions', () => {
+  const tricky = [
+    '',
+    ' ',
+    'plain ascii words and 42 numbers',
+    "Don't STOP-me now 42",
+    'UPPER lower MiXeD',
+    'tabs\tand\r\nCRLF\nlines',
+    'x\u0001y\u007fz',
+    'café CAFÉ cafe\u0301',
+    'İstanbul İİİ',
+    'ΟΔΟΣ οδος',
+    'straße STRASSE',
+    'non\u00a0breaking\u2003spaces',
+    '😀 emoji😀words 😀',
+    '\ud83d lone \ude00 halves',
+    'ﬁnd ＡＢＣ １２３ fullwidth',
+    '日本語のテキスト 中文',
+    'a',
+    'a a a a a a',
+    'one two one two one two',
+    'word '.repeat(300)
+  ]
+
+  /** Seeded texts mixing ASCII words with the tricky ones. */
+  function mixed(count: number, seed: number): string[] {
+    const random = seededRandom(seed)
+    return Array.from({ length: count }, () => {
+      if (random() < 0.3) return tricky[Math.floor(random() * tricky.length)]
+      return Array.from({ length: 1 + Math.floor(random() * 30) }, () => `w${Math.floor(random() * 40).toString(36)}`).join(random() < 0.5 ? ' ' : ', ')
+    })
+  }
+
+  it('counts distinct words and bigrams by hash as by string, at every budget', () => {
+    const budgets = [1, 2, 3, 5, 8, 13, 100, 1000, 5000]
+    expect(distinctN(tricky, budgets)).toEqual(distinctNOfStrings(tricky, budgets))
+    for (const seed of [1, 2, 3]) {
+      const texts = mixed(400, seed)
+      expect(distinctN(texts, budgets)).toEqual(distinctNOfStrings(texts, budgets))
+      expect(distinctN(texts)).toEqual(distinctNOfStrings(texts))
+    }
+    // Budgets out of order or repeated: each is looked for in turn, as before.
+    expect(distinctN(tricky, [5, 3, 3, 40])).toEqual(distinctNOfStrings(tricky, [5, 3, 3, 40]))
+    expect(distinctN([], [1])).toEqual({ all: { tokens: 0, distinct1: 0, distinct2: 0 }, at: [] })
+    // A very long text, longer than any scratch buffer so far.
+    const long = ['ab '.repeat(50000) + 'cd', 'É'.repeat(20000)]
+    expect(distinctN(long, [10, 100000])).toEqual(distinctNOfStrings(long, [10, 100000]))
+  })
+
+  it('gives zlib compression ratios equal to deflateSync of each cut, cuts through surrogate pairs included', () => {
+    // Every cut of a short text: some split a surrogate pair, which the cut text encodes as U+FFFD.
+    const short = ['a😀b', 'é', '😀😀', '\ud83d', 'z']
+    const everyCut = Array.from({ length: 14 }, (_, i) => i)
+    expect(compressionRatios(short, everyCut)).toEqual(compressionRatiosOfCuts(short, everyCut))
+    for (const seed of [1, 2]) {
+      const texts = mixed(2000, seed)
+      const budgets = [10, 1000, 10000, 30000, 30001]
+      expect(compressionRatios(texts, budgets)).toEqual(compressionRatiosOfCuts(texts, budgets))
+    }
+    const ascii = texts(3000, 500, 4).map((row) => String(row.text))
+    expect(compressionRatios(ascii)).toEqual(compressionRatiosOfCuts(ascii))
+    // Incompressible text: zlib stores it, and the framing is still 6 bytes.
+    const random = seededRandom(9)
+    const noise = [Array.from({ length: 70000 }, () => String.fromCharCode(33 + Math.floor(random() * 94))).join('')]
+    expect(compressionRatios(noise, [100, 65536])).toEqual(compressionRatiosOfCuts(noise, [100, 65536]))
+    expect(compressionRatios([], [1])).toEqual(compressionRatiosOfCuts([], [1]))
+    expect(compressionRatios(['', ''], [1])).toEqual(compressionRatiosOfCuts(['', ''], [1]))
   })
 })

@@ -1,4 +1,5 @@
-import { instructionOf, prefixDiversityCheck, prefixOf } from '../../../src/engine/checks/prefix-diversity.js'
+import { findPrefix, generalPrefixOf, instructionOf, isBlank, prefixDiversityCheck, prefixOf, type Prefix } from '../../../src/engine/checks/prefix-diversity.js'
+import { hash53 } from '../../../src/engine/hash.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
@@ -15,6 +16,95 @@ describe('prefix-diversity check', () => {
     expect(prefixOf('Hi!')).toBe('hi')
     expect(prefixOf('...')).toBe('')
     expect(prefixOf('one two three four', 2)).toBe('one two')
+  })
+
+  it('reads ASCII text as the definition does: the fast reading agrees with NFKC, lower case and the patterns', () => {
+    const tricky = [
+      '',
+      ' ',
+      'one',
+      'One Two Three Four',
+      'one two three',
+      'one  two three',
+      'one\ttwo\r\nthree four',
+      "What's the capital",
+      "'quoted' `ticks` don't",
+      "rock'n'roll is here",
+      "''' ``` '''",
+      'a-b c.d e/f g',
+      'x\u0001y z\u007f w',
+      '\u001cfile\u001dsep\u001erec\u001funit',
+      '   Leading spaces, then words',
+      "trailing word '",
+      'A',
+      'A.',
+      '!A',
+      "ab'",
+      'one two three' + 'x'.repeat(600),
+      'ONE TWO THREE ' + 'x'.repeat(600),
+      "one two thr'ee " + 'x'.repeat(600),
+      'one, two three ' + 'x'.repeat(600),
+      'word '.repeat(200),
+      'x'.repeat(399) + ' y',
+      'x'.repeat(400) + ' y',
+      'x'.repeat(401),
+      'a '.repeat(199) + 'bcd',
+      'ab cd ' + 'e'.repeat(394) + 'é',
+      'ab cd ef é',
+      'ab cd é',
+      'ab\u0301 cd ef',
+      'abc def ghi\u0301',
+      'abc def ghi \u0301',
+      'abc def ghi=\u0338',
+      'abc def =\u0338ghi',
+      'Ｗｒｉｔｅ a poem',
+      'ﬁnd the ﬁle',
+      'it＇s ok now',
+      'what’s up doc',
+      'two\u00a0words here',
+      'three\u2003em\u3000spaces',
+      'İstanbul is big',
+      'ΟΔΟΣ ΟΔΟΣ ΟΔΟΣ',
+      'straße strasse',
+      '😀 emoji 😀 words',
+      '\ud83d lone surrogate',
+      'x'.repeat(399) + '😀',
+      'ok\u200bzero width'
+    ]
+    const prefix: Prefix = { text: '', hash: 0 }
+    for (const text of tricky) {
+      for (const words of [0, 1, 2, 2.5, 3, 5]) {
+        findPrefix(text, words, prefix)
+        expect([text, words, prefix.text]).toEqual([text, words, generalPrefixOf(text, words)])
+        expect(prefix.hash).toBe(hash53(prefix.text))
+      }
+    }
+  })
+
+  it('agrees with the definition on random text', () => {
+    const alphabet = ['a', 'b', 'Z', '0', ' ', '  ', '\t', '\n', "'", '`', '.', '-', '!', '$', '\u0001', '\u001f', 'é', 'e\u0301', '\u00a0', '’', 'ß', '😀', 'ﬁ', 'Ａ']
+    let state = 1
+    const next = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0
+      return Math.floor((state / 4294967296) * n)
+    }
+    const prefix: Prefix = { text: '', hash: 0 }
+    for (let round = 0; round < 3000; round++) {
+      // Mostly ASCII, as most text is, so that the fast reading is what gets tested.
+      const ascii = round % 3 !== 0
+      const length = next(round % 10 === 0 ? 700 : 40)
+      let text = ''
+      while (text.length < length) text += alphabet[next(ascii ? 16 : alphabet.length)]
+      findPrefix(text, 3, prefix)
+      expect([text, prefix.text]).toEqual([text, generalPrefixOf(text, 3)])
+      expect(prefix.hash).toBe(hash53(prefix.text))
+    }
+  })
+
+  it('tells blank text as trim does', () => {
+    for (const text of ['', ' ', '\t\r\n', '\u00a0', '\u3000\ufeff', '\u2028', 'a', ' a', '\u00a0a', '!', '\u0001', '\u007f', '\u0085', '~']) {
+      expect([text, isBlank(text)]).toEqual([text, text.trim() === ''])
+    }
   })
 
   it('reads the instruction from config.field, the usual fields, or the first user turn', () => {

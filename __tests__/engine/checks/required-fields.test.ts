@@ -19,6 +19,19 @@ describe('required-fields', () => {
     expect(summary).toEqual({ records: 3, missing: { q: 1, a: 0, 'meta.source': 2 }, null: { q: 0, a: 1, 'meta.source': 0 } })
   })
 
+  it('counts and reports a field listed twice at each listing, as before', () => {
+    const { findings, summary } = runCheck(requiredFieldsCheck, recordsOf([{ q: null }, {}]), { config: { fields: ['q', 'a', 'q'] } })
+    expect(findings).toEqual([
+      { line: 1, field: 'q', message: 'required field `q` is null' },
+      { line: 1, field: 'a', message: 'required field `a` is missing' },
+      { line: 1, field: 'q', message: 'required field `q` is null' },
+      { line: 2, field: 'q', message: 'required field `q` is missing' },
+      { line: 2, field: 'a', message: 'required field `a` is missing' },
+      { line: 2, field: 'q', message: 'required field `q` is missing' }
+    ])
+    expect(summary).toEqual({ records: 2, missing: { q: 2, a: 2 }, null: { q: 2, a: 0 } })
+  })
+
   it('requires nothing when no fields are configured', () => {
     expect(runCheck(requiredFieldsCheck, recordsOf([{}]), { textFields: ['text'] }).findings).toEqual([])
   })

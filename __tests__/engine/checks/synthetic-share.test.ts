@@ -19,6 +19,17 @@ describe('isSyntheticValue', () => {
 })
 
 describe('synthetic-share check', () => {
+  it('judges a repeated source value as it judged it the first time, long values included', () => {
+    const long = 'gpt-4 ' + 'x'.repeat(200)
+    const values = ['human', 'GPT-4', ' synthetic ', long, 'human', 'GPT-4', ' synthetic ', long, 'llms', 'llms']
+    const { summary } = check(sources(...values))
+    expect(summary.synthetic).toBe(values.filter((value) => isSyntheticValue(value, DEFAULT_SYNTHETIC_VALUES)).length)
+    expect(summary.synthetic).toBe(6)
+    // More distinct values than are remembered: every one still judged.
+    const many = Array.from({ length: 2500 }, (_, i) => (i % 2 === 0 ? `gpt-4-${i}` : `human-${i}`))
+    expect(check(sources(...many, ...many)).summary.synthetic).toBe(2500)
+  })
+
   it('does nothing without a configured source field', () => {
     const { findings, summary } = check(sources('synthetic', 'synthetic'), {})
     expect(findings).toEqual([])

@@ -98,3 +98,52 @@ describe('landisKochBand', () => {
     expect(landisKochBand(Number.NaN)).toBe('undefined')
   })
 })
+
+describe('the tallies against their plain forms', () => {
+  /** Seeded labels from a small set, with spelling-like variants so that some are rare. */
+  function labels(count: number, seed: number, values: readonly string[]): string[] {
+    let state = seed
+    return Array.from({ length: count }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0
+      return values[Math.floor((state / 4294967296) ** 2 * values.length)]
+    })
+  }
+
+  it("gives Cohen's kappa as counting each annotator's labels in Maps does", () => {
+    const values = ['yes', 'no', 'maybe', 'Yes', '', 'n/a', '1', 'é']
+    const a = labels(3000, 1, values)
+    const b = labels(3000, 2, values).map((label, i) => (i % 3 === 0 ? a[i] : label))
+    const tally = new CohenTally()
+    a.forEach((label, i) => tally.add(label, b[i]))
+    // The plain form: marginal counts per annotator, products summed over the first's labels.
+    const count = (list: string[]): Map<string, number> => list.reduce((counts, label) => counts.set(label, (counts.get(label) ?? 0) + 1), new Map<string, number>())
+    const first = count(a)
+    const second = count(b)
+    let products = 0
+    for (const [label, n] of first) products += n * (second.get(label) ?? 0)
+    const n = a.length
+    const agreeing = a.filter((label, i) => label === b[i]).length
+    expect(tally.result()).toEqual({ kappa: 1 - (n - agreeing) / ((n * n - products) / n), observed: agreeing / n, expected: products / (n * n), items: n })
+    expect(tally.categories).toBe(new Set([...a, ...b]).size)
+  })
+
+  it("adds ratings as their counts per category, in the order first chosen: the same Fleiss' kappa to the last digit", () => {
+    for (const raters of [2, 3, 5]) {
+      const values = ['a', 'b', 'c', 'd']
+      const streams = Array.from({ length: raters }, (_, r) => labels(2000, r + 7, values))
+      const byRatings = new FleissTally()
+      const byCounts = new FleissTally()
+      for (let item = 0; item < 2000; item++) {
+        const ratings = streams.map((stream) => stream[item])
+        byRatings.addRatings(ratings)
+        byCounts.add(ratings.reduce((counts, label) => counts.set(label, (counts.get(label) ?? 0) + 1), new Map<string, number>()))
+      }
+      expect(byRatings.result()).toEqual(byCounts.result())
+      expect(byRatings.categories).toBe(byCounts.categories)
+    }
+    const tally = new FleissTally()
+    tally.addRatings(['x', 'x', 'y'])
+    expect(() => tally.addRatings(['x', 'y'])).toThrow('every item needs 3 ratings; item 2 has 2')
+    expect(() => new FleissTally().addRatings(['x'])).toThrow('at least 2 raters')
+  })
+})

@@ -32,6 +32,26 @@ describe('Reservoir', () => {
     expect(reservoir.seen).toBe(1000)
   })
 
+  it('places items where slotForNext says: algorithm R on the seeded draws, as offer keeps them', () => {
+    const placed = new Reservoir<number>(50, 3)
+    const random = seededRandom(3)
+    const expected: number[] = []
+    for (let i = 0; i < 5000; i++) {
+      const slot = placed.slotForNext()
+      if (slot !== -1) placed.items[slot] = i
+      if (expected.length < 50) expected.push(i)
+      else {
+        const drawn = Math.floor(random() * (i + 1))
+        if (drawn < 50) expected[drawn] = i
+      }
+    }
+    expect(placed.items).toEqual(expected)
+    expect(placed.seen).toBe(5000)
+    const offered = new Reservoir<number>(50, 3)
+    for (let i = 0; i < 5000; i++) offered.offer(i)
+    expect(offered.items).toEqual(expected)
+  })
+
   it('draws the same numbers from the same seed, in [0, 1)', () => {
     const a = seededRandom(7)
     const b = seededRandom(7)

@@ -3,7 +3,8 @@ import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { valueAt } from '../text.js'
 import { CohenTally, FleissTally, landisKochBand } from '../stats/kappa.js'
-import { labelKey, labelsOf } from '../stats/labels.js'
+import { labelsOf } from '../stats/labels.js'
+import { LabelKeys } from './label-values.js'
 import { numberSetting, stringListSetting, stringSetting } from '../stats/settings.js'
 
 /** One label dimension rated by several annotators, each in a field of the same record. */
@@ -61,6 +62,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 interface GroupState {
   group: AnnotatorGroup
+  /** The current item's label keys, one per annotator; reused for every record. */
+  labels: string[]
   cohen?: CohenTally
   fleiss?: FleissTally
   excluded: number
@@ -100,8 +103,10 @@ export const agreementCheck: Check<AgreementSummary> = {
     const minKappa = numberSetting(context.config, 'minKappa', 0.7)
     const minItems = numberSetting(context.config, 'minItems', 10)
     const maxCategories = numberSetting(context.config, 'maxCategories', 100)
+    const keys = new LabelKeys()
     const states: GroupState[] = annotatorGroups(context.config).map((group) => ({
       group,
+      labels: [],
       ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
       excluded: 0,
       tooManyCategories: false
@@ -111,12 +116,13 @@ export const agreementCheck: Check<AgreementSummary> = {
       record(record: DatasetRecord): void {
         for (const state of states) {
           if (state.tooManyCategories) continue
-          const labels: string[] = []
+          const labels = state.labels
+          labels.length = 0
           for (const field of state.group.annotators) {
             const values = labelsOf(valueAt(record.fields, field))
             // One label per annotator per item; a missing or multi-valued one leaves the item out.
             if (values.length !== 1) break
-            labels.push(labelKey(values[0]))
+            labels.push(keys.of(values[0]))
           }
           if (labels.length !== state.group.annotators.length) {
             state.excluded++
@@ -126,9 +132,7 @@ export const agreementCheck: Check<AgreementSummary> = {
             state.cohen.add(labels[0], labels[1])
             if (state.cohen.categories > maxCategories) state.tooManyCategories = true
           } else if (state.fleiss) {
-            const counts = new Map<string, number>()
-            for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1)
-            state.fleiss.add(counts)
+            state.fleiss.addRatings(labels)
             if (state.fleiss.categories > maxCategories) state.tooManyCategories = true
           }
         }

@@ -78,12 +78,13 @@ export const formatCheck: Check<FormatSummary> = {
     const maxLength = numberSetting(context.config, 'maxLength', 100000)
     const counts = new Map<string, { checked: number; failed: number }>()
     for (const { field } of patterns) counts.set(field, { checked: 0, failed: 0 })
+    // Each pattern with its field's count (patterns of one field share it), looked up once.
+    const counted = patterns.map((pattern) => ({ ...pattern, count: counts.get(pattern.field)! }))
     return {
       record(record, emit) {
-        for (const { field, source, regex } of patterns) {
+        for (const { field, source, regex, count } of counted) {
           const text = scalarText(valueAt(record.fields, field))
           if (text === undefined || text.length > maxLength) continue
-          const count = counts.get(field)!
           count.checked++
           if (regex.test(text)) continue
           count.failed++

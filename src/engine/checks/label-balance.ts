@@ -2,7 +2,8 @@ import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { valueAt, truncate } from '../text.js'
 import { biggestMovers, jensenShannon } from '../stats/divergence.js'
-import { labelKey, labelsOf } from '../stats/labels.js'
+import { labelsOf } from '../stats/labels.js'
+import { LabelKeys } from './label-values.js'
 import { numberSetting, stringSetting } from '../stats/settings.js'
 
 /** One class: its first spelling and its count. */
@@ -55,6 +56,7 @@ export const labelBalanceCheck: Check<LabelBalanceSummary> = {
     const maxJsd = numberSetting(config, 'maxJsd', 0.1)
     const maxClasses = numberSetting(config, 'maxClasses', 1000)
     const classes = new Map<string, LabelClass>()
+    const keys = new LabelKeys()
     let total = 0
     let overflow = false
 
@@ -62,7 +64,7 @@ export const labelBalanceCheck: Check<LabelBalanceSummary> = {
       record(record: DatasetRecord): void {
         if (field === undefined || overflow) return
         for (const label of labelsOf(valueAt(record.fields, field))) {
-          const key = labelKey(label)
+          const key = keys.of(label)
           const known = classes.get(key)
           if (known) known.count++
           else if (classes.size >= maxClasses) {

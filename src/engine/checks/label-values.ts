@@ -1,4 +1,5 @@
 import type { CheckConfig, FileSettings } from '../../config/types.js'
+import { labelKey } from '../stats/labels.js'
 import { numberSetting, stringSetting } from '../stats/settings.js'
 import { truncate, valueAt } from '../text.js'
 import type { FieldValue } from '../types.js'
@@ -44,7 +45,9 @@ export class LabelCounter {
 
   /** Counts the labels of one record; returns them. */
   add(value: FieldValue | undefined): string[] {
-    const labels = [...new Set(labelsOf(value))]
+    const found = labelsOf(value)
+    // A record counts once per label: a multi-label record's repeats are dropped.
+    const labels = found.length < 2 ? found : [...new Set(found)]
     if (labels.length > 0) this.labelled++
     for (const label of labels) {
       const count = this.counts.get(label)
@@ -57,6 +60,26 @@ export class LabelCounter {
 
   summary(field: string): LabelCounts {
     return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated }
+  }
+}
+
+/** Labels longer than this are not remembered by LabelKeys: class labels are short, free text is not worth keeping. */
+const MAX_REMEMBERED_LABEL_CHARS = 100
+
+/**
+ * `labelKey` with a memory, for checks that key every record's label: a label field takes a
+ * handful of values, and labelKey normalises each and runs patterns over it. Up to MAX_LABELS short
+ * labels are remembered; any other is keyed afresh each time.
+ */
+export class LabelKeys {
+  private readonly known = new Map<string, string>()
+
+  of(label: string): string {
+    const known = this.known.get(label)
+    if (known !== undefined) return known
+    const key = labelKey(label)
+    if (label.length <= MAX_REMEMBERED_LABEL_CHARS && this.known.size < MAX_LABELS) this.known.set(label, key)
+    return key
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { valueAt, truncate } from '../text.js'
-import { labelKey, labelsOf, spellingDifference } from '../stats/labels.js'
+import { labelsOf, spellingDifference } from '../stats/labels.js'
+import { LabelKeys } from './label-values.js'
 import { numberSetting, stringSetting } from '../stats/settings.js'
 
 /** One normalised label and how often each spelling of it was used. */
@@ -53,13 +54,14 @@ export const labelVariantsCheck: Check<LabelVariantsSummary> = {
     const maxSpellings = numberSetting(context.config, 'maxSpellings', 50)
     const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100)
     const groups = new Map<string, Map<string, Spelling>>()
+    const keys = new LabelKeys()
     let overflow = false
 
     return {
       record(record: DatasetRecord): void {
         if (field === undefined) return
         for (const label of labelsOf(valueAt(record.fields, field))) {
-          const key = labelKey(label)
+          const key = keys.of(label)
           let spellings = groups.get(key)
           if (spellings === undefined) {
             if (groups.size >= maxLabels) {

@@ -21,25 +21,37 @@ export const requiredFieldsCheck: Check<RequiredFieldsSummary> = {
   defaults: {},
   start(context) {
     const required = stringListSetting(context.config, 'fields') ?? []
-    const missing = new Map(required.map((field) => [field, 0]))
-    const nulls = new Map(required.map((field) => [field, 0]))
+    // One tally per field (a field listed twice shares it), and its two messages, made once.
+    const tallies = new Map<string, { missing: number; null: number }>()
+    for (const field of required) if (!tallies.has(field)) tallies.set(field, { missing: 0, null: 0 })
+    const checks = required.map((field) => ({
+      field,
+      tally: tallies.get(field)!,
+      missing: `required field \`${field}\` is missing`,
+      null: `required field \`${field}\` is null`
+    }))
     let records = 0
     return {
       record(record, emit) {
         records++
-        for (const field of required) {
-          const value = valueAt(record.fields, field)
+        for (const check of checks) {
+          const value = valueAt(record.fields, check.field)
           if (value === undefined) {
-            missing.set(field, missing.get(field)! + 1)
-            emit({ line: record.line, field, message: `required field \`${field}\` is missing` })
+            check.tally.missing++
+            emit({ line: record.line, field: check.field, message: check.missing })
           } else if (value === null) {
-            nulls.set(field, nulls.get(field)! + 1)
-            emit({ line: record.line, field, message: `required field \`${field}\` is null` })
+            check.tally.null++
+            emit({ line: record.line, field: check.field, message: check.null })
           }
         }
       },
       finish() {
-        return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) }
+        const counts = [...tallies]
+        return {
+          records,
+          missing: Object.fromEntries(counts.map(([field, tally]) => [field, tally.missing])),
+          null: Object.fromEntries(counts.map(([field, tally]) => [field, tally.null]))
+        }
       },
       applicable: () => required.length > 0
     }

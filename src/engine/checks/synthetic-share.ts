@@ -31,6 +31,10 @@ export function isSyntheticValue(value: string, syntheticValues: readonly string
   })
 }
 
+/** Source values remembered with their verdict, and the longest remembered: sources are names, not text. */
+const MAX_REMEMBERED_VALUES = 1000
+const MAX_REMEMBERED_CHARS = 100
+
 function percent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`
 }
@@ -64,6 +68,15 @@ export const syntheticShareCheck: Check<SyntheticShareSummary> = {
     const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5
     const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05
     const summary: SyntheticShareSummary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 }
+    // A source field takes a handful of values: each is judged once.
+    const judged = new Map<string, boolean>()
+    const isSynthetic = (value: string): boolean => {
+      const known = judged.get(value)
+      if (known !== undefined) return known
+      const synthetic = isSyntheticValue(value, syntheticValues)
+      if (value.length <= MAX_REMEMBERED_CHARS && judged.size < MAX_REMEMBERED_VALUES) judged.set(value, synthetic)
+      return synthetic
+    }
     return {
       record(record) {
         summary.records++
@@ -71,7 +84,7 @@ export const syntheticShareCheck: Check<SyntheticShareSummary> = {
         const value = valueAt(record.fields, field)
         if (value === undefined || value === null || value === '') return
         summary.withSource++
-        if (typeof value === 'string' && isSyntheticValue(value, syntheticValues)) summary.synthetic++
+        if (typeof value === 'string' && isSynthetic(value)) summary.synthetic++
         // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
         else if (value === true && /synthetic|generated/i.test(field)) summary.synthetic++
       },

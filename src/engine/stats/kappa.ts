@@ -16,33 +16,49 @@ export interface AgreementResult {
   items: number
 }
 
-/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+/** Cohen's kappa over a stream of label pairs. Memory: two counts per label. */
 export class CohenTally {
-  private readonly pairs = new Map<string, number>()
-  private readonly first = new Map<string, number>()
-  private readonly second = new Map<string, number>()
+  /** A number per label of either annotator, in order of first sight, indexing the counts. */
+  private readonly numbers = new Map<string, number>()
+  private readonly first: number[] = []
+  private readonly second: number[] = []
   private agreeing = 0
   private total = 0
 
   add(a: string, b: string): void {
     this.total++
-    if (a === b) this.agreeing++
-    const pair = JSON.stringify([a, b])
-    this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1)
-    this.first.set(a, (this.first.get(a) ?? 0) + 1)
-    this.second.set(b, (this.second.get(b) ?? 0) + 1)
+    const numberOfA = this.numberOf(a)
+    if (a === b) {
+      this.agreeing++
+      this.first[numberOfA]++
+      this.second[numberOfA]++
+      return
+    }
+    this.first[numberOfA]++
+    this.second[this.numberOf(b)]++
   }
 
   /** Distinct labels seen from either annotator. */
   get categories(): number {
-    return new Set([...this.first.keys(), ...this.second.keys()]).size
+    return this.numbers.size
+  }
+
+  private numberOf(label: string): number {
+    let number = this.numbers.get(label)
+    if (number === undefined) {
+      number = this.numbers.size
+      this.numbers.set(label, number)
+      this.first.push(0)
+      this.second.push(0)
+    }
+    return number
   }
 
   result(): AgreementResult {
     const n = this.total
     if (n === 0) return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 }
     let marginalProducts = 0
-    for (const [label, count] of this.first) marginalProducts += count * (this.second.get(label) ?? 0)
+    for (let label = 0; label < this.first.length; label++) marginalProducts += this.first[label] * this.second[label]
     // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
     // result matches `cohen_kappa_score` to the last digits.
     const observedDisagreement = n - this.agreeing
@@ -71,12 +87,36 @@ export class FleissTally {
       raters += count
       squares += count * count
     }
-    if (this.items === 0) this.raters = raters
-    else if (raters !== this.raters) throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`)
-    if (raters < 2) throw new RangeError('Fleiss kappa needs at least 2 raters per item')
+    this.checkRaters(raters)
     for (const [category, count] of entries) if (count > 0) this.totals.set(category, (this.totals.get(category) ?? 0) + count)
     this.sumAgreement += (squares - raters) / (raters * (raters - 1))
     this.items++
+  }
+
+  /**
+   * Adds one item given as each rater's category (`['yes', 'no', 'yes']`): the same as `add` with
+   * the count of each category, in the order of first choice, without building the counts.
+   */
+  addRatings(ratings: readonly string[]): void {
+    const raters = ratings.length
+    this.checkRaters(raters)
+    let squares = 0
+    for (let i = 0; i < raters; i++) {
+      const category = ratings[i]
+      if (ratings.indexOf(category) < i) continue
+      let count = 1
+      for (let j = i + 1; j < raters; j++) if (ratings[j] === category) count++
+      squares += count * count
+      this.totals.set(category, (this.totals.get(category) ?? 0) + count)
+    }
+    this.sumAgreement += (squares - raters) / (raters * (raters - 1))
+    this.items++
+  }
+
+  private checkRaters(raters: number): void {
+    if (this.items === 0) this.raters = raters
+    else if (raters !== this.raters) throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`)
+    if (raters < 2) throw new RangeError('Fleiss kappa needs at least 2 raters per item')
   }
 
   /** Distinct categories chosen at least once. */

@@ -35,17 +35,25 @@ export class Reservoir<T> {
 
   /** Offers one item; it is kept with probability capacity / seen. */
   offer(item: T): void {
-    this.offerWith(() => item)
+    const slot = this.slotForNext()
+    if (slot !== -1) this.items[slot] = item
   }
 
   /** Offers one item made by `make`, which is only called when the item is kept. */
   offerWith(make: () => T): void {
+    const slot = this.slotForNext()
+    if (slot !== -1) this.items[slot] = make()
+  }
+
+  /**
+   * Counts one offered item and says where it goes: the slot of `items` to write it to
+   * (`items.length` appends), or -1 when it is not kept. An offer without a closure, for callers
+   * that offer an item per record.
+   */
+  slotForNext(): number {
     this.seen++
-    if (this.items.length < this.capacity) {
-      this.items.push(make())
-      return
-    }
+    if (this.items.length < this.capacity) return this.items.length
     const slot = Math.floor(this.random() * this.seen)
-    if (slot < this.capacity) this.items[slot] = make()
+    return slot < this.capacity ? slot : -1
   }
 }
