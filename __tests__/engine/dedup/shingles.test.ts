@@ -65,14 +65,14 @@ describe('Tokens', () => {
   })
 })
 
-describe('Shingler', () => {
+describe('word and character shingles', () => {
   it('makes one word n-gram per position, or one of all the words when there are fewer than n', () => {
     const tokens = new Tokens()
-    const shingler = new Shingler()
     tokens.load(['one two three four five six seven'])
-    expect(shingler.words(tokens, 5)).toBe(3)
+    expect(tokens.ngrams(5).count).toBe(3)
+    expect(tokens.shingleLows(5).count).toBe(3)
     tokens.load(['one two'])
-    expect(shingler.words(tokens, 5)).toBe(1)
+    expect(tokens.ngrams(5).count).toBe(1)
   })
 
   it('makes character n-grams, one for a text shorter than n', () => {
@@ -89,11 +89,10 @@ describe('Shingler', () => {
       'a completely different sentence about nothing at all in particular today'
     ]
     const tokens = new Tokens()
-    const shingler = new Shingler()
     const sets = texts.map((text) => {
       tokens.load([text])
-      shingler.words(tokens, 5)
-      return shingleSet(shingler)
+      const { low, high, count } = tokens.ngrams(5)
+      return shingleSet(low, high, count)
     })
     for (let i = 0; i < texts.length; i++) {
       for (let j = 0; j < texts.length; j++) {
@@ -112,10 +111,9 @@ describe('jaccard and shingleSet', () => {
 
   it('sorts and de-duplicates the shingles of a text that repeats itself', () => {
     const tokens = new Tokens()
-    const shingler = new Shingler()
     tokens.load(['a b c d e a b c d e a b c d e'])
-    shingler.words(tokens, 5)
-    const set = shingleSet(shingler)
+    const { low, high, count } = tokens.ngrams(5)
+    const set = shingleSet(low, high, count)
     expect(set.length).toBe(5)
     expect(Array.from(set)).toEqual(Array.from(set).sort((x, y) => x - y))
   })

@@ -8,9 +8,13 @@ function facts(tokens: Tokens, parts: string[]): { hashes: number[]; count: numb
   const digest = new Int32Array(2)
   tokens.digest(digest)
   const hashes = Array.from(tokens.hashes.subarray(0, 2 * tokens.count))
-  const shingles = [1, 5, 13].map((n) => {
-    const { low, count } = tokens.shingleLows(n)
-    return Array.from(low.subarray(0, count))
+  const shingles = [1, 5, 13].flatMap((n) => {
+    const lows = tokens.shingleLows(n)
+    const first = Array.from(lows.low.subarray(0, lows.count))
+    const { low, high, count } = tokens.ngrams(n)
+    // The n-grams' low halves are the MinHash shingles.
+    expect(Array.from(low.subarray(0, count))).toEqual(first)
+    return [first, Array.from(high.subarray(0, count))]
   })
   return { hashes, count: tokens.count, words: tokens.words, digest: Array.from(digest), shingles }
 }

@@ -2,7 +2,7 @@ import { createBandSigner, type BandSigner } from './band-signer.js'
 import { MinHasher } from './minhash.js'
 import { joinNormalised } from './normalise.js'
 import { Shingler, shingleSet, type ShingleOptions } from './shingles.js'
-import { Tokens } from './tokens.js'
+import { Tokens, type NgramHashes } from './tokens.js'
 
 /** Everything that decides a record's hashes: two runs with equal settings give equal hashes. */
 export interface HashSettings extends ShingleOptions {
@@ -59,20 +59,23 @@ export class RecordHasher {
   /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
   minHashShingles(): { low: Int32Array; count: number } {
     if (!this.byCharacters) return this.tokens.shingleLows(this.settings.ngram)
-    const count = this.shingle(false)
+    const count = this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
     return { low: this.shingler.low, count }
   }
 
   /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
-  ngrams(n: number): { low: Int32Array; high: Int32Array; count: number } {
-    const count = this.shingler.words(this.tokens, n)
-    return { low: this.shingler.low, high: this.shingler.high, count }
+  ngrams(n: number): NgramHashes {
+    return this.tokens.ngrams(n)
   }
 
   /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
   shingleSet(): Float64Array {
-    this.shingle()
-    return shingleSet(this.shingler)
+    if (!this.byCharacters) {
+      const { low, high, count } = this.tokens.ngrams(this.settings.ngram)
+      return shingleSet(low, high, count)
+    }
+    const count = this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
+    return shingleSet(this.shingler.low, this.shingler.high, count)
   }
 
   /** The loaded record's MinHash signature (a copy), for tests and estimates. */
@@ -80,11 +83,5 @@ export class RecordHasher {
     const { low, count } = this.minHashShingles()
     this.minHasher.signature(low, count, this.signature)
     return this.signature.slice()
-  }
-
-  private shingle(highHalves = true): number {
-    return this.byCharacters
-      ? this.shingler.characters(joinNormalised(this.parts), this.settings.charNgram)
-      : this.shingler.words(this.tokens, this.settings.ngram, highHalves)
   }
 }

@@ -4,8 +4,7 @@
  * shingle for the exact Jaccard check, where a collision is about one in 10^12 per pair of
  * shingles.
  */
-import { fmix32, mixBlock } from './murmur.js'
-import type { Tokens } from './tokens.js'
+import { fmix32 } from './murmur.js'
 
 const imul = Math.imul
 
@@ -42,7 +41,7 @@ export interface ShingleOptions {
   minWords: number
 }
 
-/** Shingle hashes of one record, in buffers reused from one record to the next. */
+/** Character shingle hashes of one short record, in buffers reused from one record to the next (word shingles come from `Tokens`). */
 export class Shingler {
   /** Per shingle of the last record: low half of its hash. */
   low = new Int32Array(1024)
@@ -51,31 +50,6 @@ export class Shingler {
   /** Shingles of the last record. */
   count = 0
   private readonly scratch = new Int32Array(2)
-
-  /**
-   * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
-   * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
-   */
-  words(tokens: Tokens, n: number, highHalves = true): number {
-    const size = tokens.count < n ? tokens.count : n
-    const count = tokens.count < n ? 1 : tokens.count - n + 1
-    this.ensure(count)
-    const hashes = tokens.hashes
-    for (let s = 0; s < count; s++) {
-      let h1 = 0x3c6ef372
-      for (let j = 0; j < size; j++) h1 = mixBlock(h1, hashes[2 * (s + j)])
-      this.low[s] = fmix32(h1 ^ size)
-    }
-    if (highHalves) {
-      for (let s = 0; s < count; s++) {
-        let h2 = 0x7f4a7c15
-        for (let j = 0; j < size; j++) h2 = mixBlock(h2, hashes[2 * (s + j) + 1])
-        this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647))
-      }
-    }
-    this.count = count
-    return count
-  }
 
   /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
   characters(normalised: string, n: number): number {
@@ -101,10 +75,10 @@ export class Shingler {
   }
 }
 
-/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
-export function shingleSet(shingler: Shingler): Float64Array {
-  const values = new Float64Array(shingler.count)
-  for (let i = 0; i < shingler.count; i++) values[i] = to53(shingler.low[i], shingler.high[i])
+/** `count` shingles given as hash halves, as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
+export function shingleSet(low: Int32Array, high: Int32Array, count: number): Float64Array {
+  const values = new Float64Array(count)
+  for (let i = 0; i < count; i++) values[i] = to53(low[i], high[i])
   values.sort()
   let distinct = 0
   for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[distinct - 1]) values[distinct++] = values[i]

@@ -21,8 +21,9 @@ const WORD_SEED_HIGH = 0x5bd1e995
 const LENGTH_MULTIPLIER = 0x27d4eb2f
 const DIGEST_SEED_LOW = 0x243f6a88
 const DIGEST_SEED_HIGH = 0x13198a2e
-/** The base of the shingles' polynomial hash. */
-const SHINGLE_BASE = 0x9e3779b1
+/** The bases of the shingles' polynomial hashes: of the tokens' low halves, and of their high halves. */
+const SHINGLE_BASE_LOW = 0x9e3779b1
+const SHINGLE_BASE_HIGH = 0x85ebca77
 
 /** Bytes `[from, from + 4)` of a word ending at `end`, little-endian, zero past the end. */
 function block(bytes: Uint8Array, from: number, end: number): number {
@@ -73,6 +74,7 @@ interface TokensKernel {
   tokenize(text: number, length: number, bitmap: number, tokens: number, count: number): number
   digest(tokens: number, count: number, out: number): void
   shingleLows(tokens: number, count: number, n: number, out: number): number
+  ngrams(tokens: number, count: number, n: number, low: number, high: number): number
 }
 
 /** How the tokens of a record are computed: tokens.wat, or the JavaScript reference. */
@@ -91,6 +93,15 @@ interface TokenEngine {
    * in a buffer valid until the next call.
    */
   shingleLows(count: number, n: number): { low: Int32Array; count: number }
+  /** Both halves of the word `n`-gram shingles' hashes (see `Tokens.ngrams`), in buffers valid until the next call. */
+  ngrams(count: number, n: number): NgramHashes
+}
+
+/** The hashes of a record's word n-grams: `count` of them, two halves each. */
+export interface NgramHashes {
+  low: Int32Array
+  high: Int32Array
+  count: number
 }
 
 /**
@@ -152,6 +163,33 @@ export class Tokens {
   shingleLows(n: number): { low: Int32Array; count: number } {
     return this.engine.shingleLows(this.count, n)
   }
+
+  /**
+   * The word `n`-grams' 64-bit hashes: the low halves are `shingleLows`, the high halves the
+   * same polynomial sum over the tokens' high halves (another base); valid until the next call.
+   * What exact Jaccard (on 53 of the bits) and contamination compare.
+   */
+  ngrams(n: number): NgramHashes {
+    return this.engine.ngrams(this.count, n)
+  }
+}
+
+/** One half (0 low, 1 high) of the word `n`-gram hashes of `count` tokens into `out`: the polynomial sum, rolled, then finalised. */
+function rollingHashes(hashes: Int32Array, count: number, n: number, half: number, base: number, out: Int32Array): number {
+  const size = count < n ? count : n
+  const shingles = count < n ? 1 : count - n + 1
+  let x = 0
+  let top = 1
+  for (let j = 0; j < size; j++) {
+    x = (imul(x, base) + hashes[2 * j + half]) | 0
+    if (j > 0) top = imul(top, base)
+  }
+  for (let s = 0; ; s++) {
+    out[s] = fmix32(x ^ size)
+    if (s + 1 >= shingles) break
+    x = (imul((x - imul(hashes[2 * s + half], top)) | 0, base) + hashes[2 * (s + size) + half]) | 0
+  }
+  return shingles
 }
 
 /** The tokens in JavaScript: the reference for tokens.wat. */
@@ -159,6 +197,7 @@ class ReferenceTokens implements TokenEngine {
   hashes = new Int32Array(2048)
   private bytes = new Uint8Array(4096)
   private low = new Int32Array(1024)
+  private high = new Int32Array(1024)
 
   clear(): void {}
 
@@ -205,22 +244,20 @@ class ReferenceTokens implements TokenEngine {
   }
 
   shingleLows(count: number, n: number): { low: Int32Array; count: number } {
-    const size = count < n ? count : n
-    const shingles = count < n ? 1 : count - n + 1
-    if (this.low.length < shingles) this.low = new Int32Array(2 * shingles)
-    const hashes = this.hashes
-    let x = 0
-    let top = 1
-    for (let j = 0; j < size; j++) {
-      x = (imul(x, SHINGLE_BASE) + hashes[2 * j]) | 0
-      if (j > 0) top = imul(top, SHINGLE_BASE)
-    }
-    for (let s = 0; ; s++) {
-      this.low[s] = fmix32(x ^ size)
-      if (s + 1 >= shingles) break
-      x = (imul((x - imul(hashes[2 * s], top)) | 0, SHINGLE_BASE) + hashes[2 * (s + size)]) | 0
-    }
-    return { low: this.low, count: shingles }
+    this.reserveShingles(count)
+    return { low: this.low, count: rollingHashes(this.hashes, count, n, 0, SHINGLE_BASE_LOW, this.low) }
+  }
+
+  ngrams(count: number, n: number): NgramHashes {
+    this.reserveShingles(count)
+    rollingHashes(this.hashes, count, n, 0, SHINGLE_BASE_LOW, this.low)
+    return { low: this.low, high: this.high, count: rollingHashes(this.hashes, count, n, 1, SHINGLE_BASE_HIGH, this.high) }
+  }
+
+  private reserveShingles(count: number): void {
+    if (this.low.length >= count + 1) return
+    this.low = new Int32Array(2 * count + 1)
+    this.high = new Int32Array(2 * count + 1)
   }
 
   /** The UTF-8 bytes of `text` into `bytes`; returns how many. */
@@ -243,20 +280,22 @@ const TOKENS_AT = 16
 
 /**
  * The tokens in WebAssembly. The kernel's memory holds, from the start: the digest (8 bytes),
- * the tokens (pairs of int32, at TOKENS_AT: they stay there as the memory grows), the shingles'
- * MinHash hashes (one int32 per token), then the scratch of the part being read: its bytes,
- * padded, and their bitmap of breaks (a bit a byte, plus 16 bytes).
+ * the tokens (pairs of int32, at TOKENS_AT: they stay there as the memory grows), the n-grams'
+ * hashes (low halves, then high halves: one int32 each per token), then the scratch of the part
+ * being read: its bytes, padded, and their bitmap of breaks (a bit a byte, plus 16 bytes).
  */
 class KernelTokens implements TokenEngine {
   private tokenCapacity = 0
   private textCapacity = 0
   private shinglesAt = 0
+  private highsAt = 0
   private textAt = 0
   private bitmapAt = 0
   private memoryBytes!: Uint8Array
   private words!: Int32Array
   private textView!: Uint8Array
   private lowView!: Int32Array
+  private highView!: Int32Array
   hashes!: Int32Array
 
   constructor(private readonly kernel: TokensKernel) {
@@ -290,6 +329,10 @@ class KernelTokens implements TokenEngine {
     return { low: this.lowView, count: this.kernel.shingleLows(TOKENS_AT, count, n, this.shinglesAt) }
   }
 
+  ngrams(count: number, n: number): NgramHashes {
+    return { low: this.lowView, high: this.highView, count: this.kernel.ngrams(TOKENS_AT, count, n, this.shinglesAt, this.highsAt) }
+  }
+
   /** Writes `text`'s UTF-8 bytes to the text scratch, with room for its words after `count` tokens; returns how many bytes. */
   private encode(text: string, count: number): number {
     const most = 3 * text.length
@@ -305,7 +348,8 @@ class KernelTokens implements TokenEngine {
     this.tokenCapacity = tokenCapacity
     this.textCapacity = textCapacity
     this.shinglesAt = TOKENS_AT + 8 * tokenCapacity
-    this.textAt = this.shinglesAt + 4 * tokenCapacity
+    this.highsAt = this.shinglesAt + 4 * tokenCapacity
+    this.textAt = this.highsAt + 4 * tokenCapacity
     this.bitmapAt = this.textAt + textCapacity + TEXT_PADDING
     const end = this.bitmapAt + Math.ceil((textCapacity + TEXT_PADDING) / 8) + 16
     reserveMemory(this.kernel.memory, end)
@@ -314,6 +358,7 @@ class KernelTokens implements TokenEngine {
     this.words = new Int32Array(buffer)
     this.hashes = new Int32Array(buffer, TOKENS_AT, 2 * tokenCapacity)
     this.lowView = new Int32Array(buffer, this.shinglesAt, tokenCapacity)
+    this.highView = new Int32Array(buffer, this.highsAt, tokenCapacity)
     // The text scratch stops short of its padding: encodeInto never writes there.
     this.textView = new Uint8Array(buffer, this.textAt, textCapacity)
   }

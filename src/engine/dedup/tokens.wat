@@ -191,27 +191,28 @@
     (i32.store (local.get $out) (call $fmix32 (i32.xor (local.get $h1) (local.get $count))))
     (i32.store offset=4 (local.get $out) (call $fmix32 (i32.xor (local.get $h2) (i32.mul (local.get $count) (i32.const 0x27d4eb2f))))))
 
-  ;; The MinHash hashes of the word $n-gram shingles of $count tokens (one shingle of them all
-  ;; when there are fewer than $n) into the i32 at $out; returns how many. A shingle is the
-  ;; polynomial sum of its tokens' low halves, x = t[0] * P^(n-1) + ... + t[n-1] (mod 2^32),
-  ;; rolled from one shingle to the next at two multiplies, then finalised (MurmurHash3's
-  ;; finaliser, the size mixed in).
-  (func (export "shingleLows") (param $tokens i32) (param $count i32) (param $n i32) (param $out i32) (result i32)
+;; One half (the int32 at $half: 0 low, 4 high) of the hashes of the word $n-gram shingles of
+  ;; $count tokens (one shingle of them all when there are fewer than $n) into the i32 at $out;
+  ;; returns how many. A shingle is the polynomial sum of its tokens' halves,
+  ;; x = t[0] * B^(n-1) + ... + t[n-1] (mod 2^32), rolled from one shingle to the next at two
+  ;; multiplies, then finalised (MurmurHash3's finaliser, the size mixed in).
+  (func $rolling (param $tokens i32) (param $count i32) (param $n i32) (param $half i32) (param $base i32) (param $out i32) (result i32)
     (local $size i32)
     (local $shingles i32)
     (local $s i32)
     (local $j i32)
     (local $x i32)
     (local $top i32)
+    (local.set $tokens (i32.add (local.get $tokens) (local.get $half)))
     (local.set $size (select (local.get $count) (local.get $n) (i32.lt_u (local.get $count) (local.get $n))))
     (local.set $shingles (select (i32.const 1) (i32.add (i32.sub (local.get $count) (local.get $n)) (i32.const 1)) (i32.lt_u (local.get $count) (local.get $n))))
-    ;; The first shingle, and P^(size-1): the weight of the token that leaves when it rolls.
+    ;; The first shingle, and B^(size-1): the weight of the token that leaves when it rolls.
     (local.set $top (i32.const 1))
     (block $first_done
       (loop $each_word
         (br_if $first_done (i32.ge_u (local.get $j) (local.get $size)))
-        (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 0x9e3779b1)) (i32.load (i32.add (local.get $tokens) (i32.shl (local.get $j) (i32.const 3))))))
-        (if (i32.gt_u (local.get $j) (i32.const 0)) (then (local.set $top (i32.mul (local.get $top) (i32.const 0x9e3779b1)))))
+        (local.set $x (i32.add (i32.mul (local.get $x) (local.get $base)) (i32.load (i32.add (local.get $tokens) (i32.shl (local.get $j) (i32.const 3))))))
+        (if (i32.gt_u (local.get $j) (i32.const 0)) (then (local.set $top (i32.mul (local.get $top) (local.get $base)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $each_word)))
     (block $done
@@ -224,7 +225,17 @@
           (i32.add
             (i32.mul
               (i32.sub (local.get $x) (i32.mul (i32.load (i32.add (local.get $tokens) (i32.shl (i32.sub (local.get $s) (i32.const 1)) (i32.const 3)))) (local.get $top)))
-              (i32.const 0x9e3779b1))
+              (local.get $base))
             (i32.load (i32.add (local.get $tokens) (i32.shl (i32.add (i32.sub (local.get $s) (i32.const 1)) (local.get $size)) (i32.const 3))))))
         (br $each_shingle)))
-    (local.get $shingles)))
+    (local.get $shingles))
+
+  ;; The MinHash hashes of the word $n-gram shingles: their low halves alone, into $out.
+  (func (export "shingleLows") (param $tokens i32) (param $count i32) (param $n i32) (param $out i32) (result i32)
+    (call $rolling (local.get $tokens) (local.get $count) (local.get $n) (i32.const 0) (i32.const 0x9e3779b1) (local.get $out)))
+
+  ;; Both halves of the word $n-gram shingles' hashes, the low ones (as shingleLows) into $low,
+  ;; the high ones into $high: 64 bits a shingle, for exact Jaccard and contamination.
+  (func (export "ngrams") (param $tokens i32) (param $count i32) (param $n i32) (param $low i32) (param $high i32) (result i32)
+    (drop (call $rolling (local.get $tokens) (local.get $count) (local.get $n) (i32.const 0) (i32.const 0x9e3779b1) (local.get $low)))
+    (call $rolling (local.get $tokens) (local.get $count) (local.get $n) (i32.const 4) (i32.const 0x85ebca77) (local.get $high))))
