@@ -188,6 +188,8 @@ export const freshnessCheck: Check<FreshnessSummary> = {
     const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1
     const configured = context.config.fields
     const states = new Map<string, FieldState>(configured?.map((field) => [field, 'configured']))
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const configuredIsPlain = new Set(configured?.filter((field) => !field.includes('.')))
     const summary: FreshnessSummary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 }
     const histogram = new Map<number, number>()
     let min = Infinity
@@ -226,7 +228,7 @@ export const freshnessCheck: Check<FreshnessSummary> = {
         summary.records++
         const names = configured ?? Object.keys(record.fields)
         for (const field of names) {
-          const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field]
+          const value = configured === undefined || configuredIsPlain.has(field) ? record.fields[field] : valueAt(record.fields, field)
           let state = states.get(field)
           if (state === undefined) {
             if (states.size >= MAX_FIELDS) continue
