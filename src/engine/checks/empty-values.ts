@@ -6,6 +6,8 @@ import type { Check, Emit } from './types.js'
 /** Empty values per field path (list positions as `*`). */
 export type EmptyValuesSummary = Record<string, number>
 
+const hasOwn = Object.prototype.hasOwnProperty
+
 /** Fields that hold a chat transcript: an empty one has no turns. */
 const CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat'])
 
@@ -75,11 +77,8 @@ export const emptyValuesCheck: Check<EmptyValuesSummary> = {
             if (value !== undefined) scan.visit(value, field, name, 0)
           }
         } else {
-          const names = Object.keys(fields)
-          for (let i = 0; i < names.length; i++) {
-            const value = fields[names[i]]
-            if (!plainlyFull(value)) scan.visit(value, names[i], names[i], 0)
-          }
+          // for-in with an own-property test: the keys of Object.keys without the array it builds.
+          for (const name in fields) if (hasOwn.call(fields, name) && !plainlyFull(fields[name])) scan.visit(fields[name], name, name, 0)
         }
       },
       finish() {
@@ -130,7 +129,7 @@ class EmptyValueScan {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) if (!plainlyFull(value[i])) this.visit(value[i], `${path}.${i}`, name, depth + 1)
     } else {
-      for (const key of Object.keys(value)) if (!plainlyFull(value[key])) this.visit(value[key], `${path}.${key}`, key, depth + 1)
+      for (const key in value) if (hasOwn.call(value, key) && !plainlyFull(value[key])) this.visit(value[key], `${path}.${key}`, key, depth + 1)
     }
   }
 }

@@ -26,6 +26,8 @@ export interface SchemaSummary {
   fields: Record<string, FieldShape>
 }
 
+const hasOwn = Object.prototype.hasOwnProperty
+
 /** Fields followed per file: beyond this the records are not a table, and drift means little. */
 const MAX_FIELDS = 500
 
@@ -192,10 +194,10 @@ export const schemaCheck: Check<SchemaSummary> = {
         if (firstLines.length < maxExamples) firstLines.push(line)
         validateRecord(record.fields, line, emit)
         const fields = record.fields
-        const names = Object.keys(fields)
         let seen = 0
-        for (let i = 0; i < names.length; i++) {
-          const name = names[i]
+        // for-in with an own-property test: the keys of Object.keys without the array it builds.
+        for (const name in fields) {
+          if (!hasOwn.call(fields, name)) continue
           let track = tracks.get(name)
           if (!track) {
             if (tracks.size >= MAX_FIELDS) continue
