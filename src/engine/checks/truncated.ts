@@ -21,10 +21,12 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/
 
 /** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
 export function unclosedFence(text: string): number | undefined {
-  // A fence line holds ``` or ~~~: without either, a native search saves splitting the text into lines.
-  if (!text.includes('```') && !text.includes('~~~')) return undefined
+  // One line: FENCE_LINE, anchored at its start, answers at once. Else a fence line holds ``` or
+  // ~~~: without either (a native search), the text need not be split into lines.
+  const oneLine = text.indexOf('\n') === -1
+  if (!oneLine && !text.includes('```') && !text.includes('~~~')) return undefined
   let open: { marker: string; line: number } | undefined
-  const lines = text.split('\n')
+  const lines = oneLine ? [text] : text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const match = FENCE_LINE.exec(lines[i])
     if (!match) continue
