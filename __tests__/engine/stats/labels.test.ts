@@ -102,7 +102,7 @@ describe('normalisedHash', () => {
   })
 
   it('agrees with the general path on random text mixing ASCII, Latin-1 and other characters', () => {
-    const alphabet = ['a', 'B', ' ', '\n', 'é', 'É', 'ß', '\u0085', '\u009f', '\u00a0', '\u00b5', 'Ｂ', '😀', '\u0301', '\u2028', '\u3000']
+    const alphabet = ['a', 'B', ' ', '\n', 'é', 'É', 'ß', '\u0085', '\u009f', '\u00a0', '\u00b5', 'Ｂ', '😀', '\ud83d', '\ude00', '\ufffd', '\u0301', '\u2028', '\u3000']
     for (const text of randomTexts(alphabet, 1000, 30, 11)) {
       const normalised = normaliseText(text)
       expect([text, normalisedHash(text)]).toEqual([text, normalised === '' ? undefined : hashOfNormalised(normalised)])
@@ -116,6 +116,8 @@ describe('normalisedHash', () => {
     expect(normalisedHash(' \n ')).toBeUndefined()
     // Characters a case fold by one bit would confuse, and characters that are not whitespace.
     const apart = [['@', '`'], ['[', '{'], ['\\', '|'], [']', '}'], ['^', '~'], ['_', '\u007f'], ['a\u0001b', 'a b'], ['a\u0000b', 'a b'], ['ab', 'a b'], ['a', 'aa'], ['abcd', 'abcda']]
+    // Lone surrogates are kept apart from each other and from U+FFFD, which UTF-8 would write for them.
+    apart.push(['a\ud800', 'a\ufffd'], ['a\ud800', 'a\ud801'], ['\udc00b', '\ufffdb'], ['\ud800\udc00', '\ud800 \udc00'], ['😀', '\ufffd\ufffd'])
     for (const [a, b] of apart) expect([a, b, normalisedHash(a) === normalisedHash(b)]).toEqual([a, b, false])
   })
 })
@@ -132,5 +134,9 @@ describe('Latin1Scratch', () => {
     expect(scratch.bytes[long.length - 1]).toBe(0x62)
     expect(scratch.padToSteps(5, 0x20, 2)).toBe(2)
     expect(Array.from(scratch.bytes.subarray(5, 8))).toEqual([0x20, 0x20, 0x20])
+    // UTF-8, and a lone surrogate as the bytes of its code point rather than U+FFFD's.
+    const mixed = 'é😀\ud800x'
+    expect(Array.from(scratch.bytes.subarray(0, scratch.writeUtf8(mixed)))).toEqual([0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80, 0x78])
+    expect(Array.from(scratch.bytes.subarray(0, scratch.writeUtf8('é😀x')))).toEqual([...Buffer.from('é😀x')])
   })
 })

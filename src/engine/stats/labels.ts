@@ -65,6 +65,9 @@ const NON_ASCII = /[^\x00-\x7f]/
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/
 
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
 /** The largest scratch kept from one text to the next (1 MiB). */
 const MAX_KEPT_SCRATCH = 1 << 20
 
@@ -93,10 +96,40 @@ export class Latin1Scratch {
     return true
   }
 
-  /** Copies `text` in as UTF-8; returns the number of bytes. */
+  /**
+   * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
+   * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
+   * bytes that are not the first byte of a character stay bytes that are not. Returns the
+   * number of bytes.
+   */
   writeUtf8(text: string): number {
     this.reserve(text.length * 3)
-    return this.buffer.write(text, 0, 'utf8')
+    if (!LONE_SURROGATE.test(text)) return this.buffer.write(text, 0, 'utf8')
+    const bytes = this.bytes
+    let length = 0
+    for (let i = 0; i < text.length; i++) {
+      let code = text.charCodeAt(i)
+      const next = text.charCodeAt(i + 1)
+      if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00)
+        i++
+      }
+      if (code < 0x80) bytes[length++] = code
+      else if (code < 0x800) {
+        bytes[length++] = 0xc0 | (code >> 6)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      } else if (code < 0x10000) {
+        bytes[length++] = 0xe0 | (code >> 12)
+        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      } else {
+        bytes[length++] = 0xf0 | (code >> 18)
+        bytes[length++] = 0x80 | ((code >> 12) & 0x3f)
+        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      }
+    }
+    return length
   }
 
   /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
