@@ -80,4 +80,10 @@ describe('chat-format check', () => {
       '`chat` has 3 more chat-format problems not listed'
     ])
   })
+
+  it('reads a configured field by dotted path, and a name with a dot in it as that field', () => {
+    const rows: RecordFields[] = [{ data: { turns: [m('user')] } }, { 'data.turns': [m('assistant')] }]
+    const { findings } = runCheck(chatFormatCheck, recordsOf(rows), { config: { fields: ['data.turns'] } })
+    expect(findings.map((f) => [f.line, f.message])).toEqual([[1, '`data.turns` has no assistant turn']])
+  })
 })

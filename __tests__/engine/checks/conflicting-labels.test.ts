@@ -72,6 +72,36 @@ describe('conflicting-labels check', () => {
     expect(byBoth.findings).toEqual([])
   })
 
+  it('takes inputs alike once normalised on every path: case, runs of whitespace, CRLF, Unicode width, accents as written', () => {
+    const rows: RecordFields[] = [
+      { q: 'What is the CAPITAL of France?', a: 'Paris' },
+      { q: '  what is the capital\r\nof   france? ', a: 'paris ' },
+      { q: 'Ｗｈａｔ is the capital of France?', a: 'Lyon' },
+      { q: 'What is the capital of France?\u0000', a: 'Nice' },
+      { q: 'Crème brûlée?', a: 'Dessert' },
+      { q: 'CRÈME  BRÛLÉE?', a: 'dessert' },
+      { q: 'Creme brulee?', a: 'Pudding' }
+    ]
+    const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { config: { inputFields: ['q'], outputField: 'a' } })
+    expect(findings.map((f) => [f.line, f.duplicateOf?.line])).toEqual([[3, 1]])
+    expect(summary).toEqual({ mode: 'output', compared: 7, distinctInputs: 4, conflicts: 1 })
+  })
+
+  it('reads inputs by dotted path, and compares multi-label sets whatever their order and spelling', () => {
+    const rows: RecordFields[] = [
+      { meta: { text: 'Great film' }, tags: ['Pos', 'fun'] },
+      { meta: { text: 'great film' }, tags: ['FUN', ' pos.'] },
+      { meta: { text: 'Great film' }, tags: ['pos'] },
+      { meta: { text: 'Great film' }, tags: 'Pos' }
+    ]
+    const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { settings: { labelField: 'tags' }, config: { inputFields: ['meta.text'] } })
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [3, 'same input as line 1 but label "pos" where line 1 has "Pos, fun"'],
+      [4, 'same input as line 1 but label "Pos" where line 1 has "Pos, fun"']
+    ])
+    expect(summary).toEqual({ mode: 'label', compared: 4, distinctInputs: 1, conflicts: 2 })
+  })
+
   itReal('finds 18 conflicting outputs among the instruction duplicates of AlpacaDataCleaned toolformer', () => {
     const rows = readJson<RecordFields[]>('AlpacaDataCleaned/toolformer-dedupe-only-dataset.json')
     const { findings, summary } = runCheck(conflictingLabelsCheck, recordsOf(rows), { textFields: ['instruction', 'input', 'output'] })

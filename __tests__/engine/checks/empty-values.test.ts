@@ -35,6 +35,22 @@ describe('empty-values', () => {
     expect(summary).toEqual({ output: 1, tags: 1, meta: 1, messages: 1, 'messages.*.content': 1, score: 1 })
   })
 
+  it('finds whitespace-only strings whatever their whitespace, at any depth, and leaves strings with text alone', () => {
+    const blanks = ['\u00a0', '\u3000 ', '\ufeff', '\u2028\u2029', '\r\n', '\u000b\u000c']
+    const filled = [' a', '\ta', '\u0001', '\u0085', '\u200b', 'é', '😀', '~']
+    const { findings } = runCheck(
+      emptyValuesCheck,
+      recordsOf([Object.fromEntries([...blanks, ...filled].map((text, i) => [`f${i}`, text])), { deep: [['x', [' ', 'y']], { a: { b: '\u00a0' } }], list: [1, true, 'z', '', null] }])
+    )
+    expect(findings.map((finding) => [finding.line, finding.field, finding.message])).toEqual([
+      ...blanks.map((_, i) => [1, `f${i}`, `\`f${i}\` is whitespace only`]),
+      [2, 'deep.0.1.0', '`deep.0.1.0` is whitespace only'],
+      [2, 'deep.1.a.b', '`deep.1.a.b` is whitespace only'],
+      [2, 'list.3', '`list.3` is an empty string'],
+      [2, 'list.4', '`list.4` is null']
+    ])
+  })
+
   it('checks only the configured fields, and `allowEmpty` decides which may be empty', () => {
     const rows = recordsOf([{ input: '', output: '', notes: '', instances: [{ input: '', output: '' }] }])
     expect(runCheck(emptyValuesCheck, rows, { config: { fields: ['output', 'missing'] } }).findings.map((finding) => finding.field)).toEqual(['output'])

@@ -4,6 +4,26 @@ import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
 
+/** measureText as it was first written, one character code at a time: the definition the fast path must keep. */
+function measureByCharacter(text: string): { chars: number; words: number } {
+  let chars = 0
+  let words = 0
+  let inWord = false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    // A low surrogate is the second half of a character already counted.
+    if (code >= 0xdc00 && code <= 0xdfff) continue
+    chars++
+    const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    if (space) inWord = false
+    else if (!inWord) {
+      inWord = true
+      words++
+    }
+  }
+  return { chars, words }
+}
+
 /** `count` texts of `words` words each ("w w w ..."), lengths 2·words − 1. */
 const texts = (count: number, words: number): RecordFields[] => Array.from({ length: count }, () => ({ text: Array(words).fill('w').join(' ') }))
 
@@ -11,6 +31,42 @@ describe('length check', () => {
   it('counts characters as code points and words as runs of non-space', () => {
     expect(measureText('héllo  wörld\n😀 x')).toEqual({ chars: 16, words: 4 })
     expect(measureText('   ')).toEqual({ chars: 3, words: 0 })
+  })
+
+  it('measures ASCII four bytes at a time exactly as one character at a time, on tricky text', () => {
+    const tricky = [
+      '',
+      'a',
+      ' ',
+      'a b',
+      ' a b ',
+      'a\tb\nc\rd\u000be\u000cf',
+      'line\r\n\r\nbreaks',
+      'controls\u0000are\u0001words\u001ftoo\u007f',
+      'nbsp\u00a0and nel\u0085split',
+      'en\u2002space\u3000ideographic\ufeffbom\u2028ls\u2029ps\u202fnnbsp\u205fmmsp\u1680ogham',
+      'é and ÿ, Latin-1',
+      'emoji 😀😀 and a lone \ud800 high and \udc00 low',
+      'combining e\u0301 marks',
+      'a a a a '.repeat(2000),
+      'word '.repeat(300),
+      'x'.repeat(100000),
+      ...Array.from({ length: 20 }, (_, length) => 'ab  c\td'.repeat(4).slice(0, length))
+    ]
+    for (const text of tricky) expect([text.slice(0, 20), measureText(text)]).toEqual([text.slice(0, 20), measureByCharacter(text)])
+  })
+
+  it('measures random text as one character at a time does', () => {
+    const alphabet = ['a', 'Z', ' ', ' ', '\t', '\n', '\r', '\u0000', '\u0008', '\u000e', '\u001f', '\u007f', '\u0085', '\u00a0', 'é', '\u2000', '\u200a', '\u200b', '\u3000', '😀', '\ud800']
+    let state = 12345
+    const random = (): number => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 8) / 16777216
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 60) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
+      // The same text with its non-ASCII characters replaced, for the fast path.
+      const ascii = Array.from(text, (char) => (char.charCodeAt(0) < 0x80 ? char : 'q')).join('')
+      expect([text, measureText(text)]).toEqual([text, measureByCharacter(text)])
+      expect([ascii, measureText(ascii)]).toEqual([ascii, measureByCharacter(ascii)])
+    }
   })
 
   it("computes Tukey's fences on the log scale and none when the IQR is 0", () => {

@@ -91,6 +91,19 @@ describe('without a schema: type drift against base', () => {
     })
   })
 
+  it('counts a field whose type changes from record to record under each type, in the order first seen', () => {
+    const summary = base([{ n: 1 }, { n: 'x', m: [] }, { n: 2 }, { n: null, m: {} }, { n: 'y' }, { m: [] }])
+    expect(summary.fields).toEqual({ n: { present: 5, types: { number: 2, string: 2, null: 1 } }, m: { present: 3, types: { array: 2, object: 1 } } })
+    expect(Object.keys(summary.fields.n.types)).toEqual(['number', 'string', 'null'])
+    const { findings } = runCheck(schemaCheck, recordsOf([{ n: true, m: 1 }, { n: 3, m: 'a' }, { n: false }]), { base: summary })
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [1, '`n` is a boolean; in base it was always number or string or null'],
+      [3, '`n` is a boolean; in base it was always number or string or null'],
+      [1, '`m` is a number; in base it was always array or object'],
+      [2, '`m` is a string; in base it was always array or object']
+    ])
+  })
+
   it('reports new fields, retyped values and missing fields that base always had', () => {
     const baseSummary = base([{ q: 'a', label: 'x', n: 1 }, { q: 'b', label: 'y', n: null }])
     const { findings } = runCheck(

@@ -1,4 +1,4 @@
-import { cutLengthSpikesOf, openBracketAtEnd, truncatedCheck, unclosedFence } from '../../../src/engine/checks/truncated.js'
+import { cutLengthSpikesOf, endsOnTwoLetters, openBracketAtEnd, truncatedCheck, unclosedFence } from '../../../src/engine/checks/truncated.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
@@ -13,6 +13,31 @@ describe('unclosedFence', () => {
     expect(unclosedFence('Inline ```x = 1``` is fine\n```js ```')).toBeUndefined()
     expect(unclosedFence('~~~~\n```\nstill inside\n~~~~')).toBeUndefined()
     expect(unclosedFence('```\na\n```\n```\nb')).toBe(4)
+    expect(unclosedFence('no fence here, only `one` and ``two`` ticks and ~~strike~~')).toBeUndefined()
+    expect(unclosedFence('   ~~~\nindented three spaces still opens')).toBe(1)
+  })
+})
+
+describe('the quick tests on the last characters', () => {
+  it('say whether text ends on two letters as the regular expression on the whole text does', () => {
+    const endings = ['ab', 'a.', '.a', 'a1', 'éa', 'aé', 'éé', 'ßx', 'x\u0301', '\u0301x', 'ab\n', 'a ', 'a', '', '日本', '本.', '𝐀b', 'b𝐀', '𝐀𝐀', '😀a', 'a😀', '\ud835a', 'a\udc00', '\udc00a', 'ǅa', 'aǅ', 'ªº', 'Ⅻa']
+    for (const ending of endings) {
+      for (const text of [ending, `some text ${ending}`, `𝐀${ending}`, `\ud835${ending}`]) {
+        expect([text, endsOnTwoLetters(text)]).toEqual([text, /\p{L}\p{L}$/u.test(text)])
+      }
+    }
+  })
+
+  it('leave alone text that ends on sentence punctuation, a closing bracket or quote, whatever that character is', () => {
+    const finished = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u
+    const disagreeing: number[] = []
+    for (let code = 1; code < 0x10000; code++) {
+      const text = `An aside (which ends on ${String.fromCharCode(code)}`
+      if (/\s/.test(String.fromCharCode(code))) continue
+      if ((openBracketAtEnd(text) === undefined) !== finished.test(text)) disagreeing.push(code)
+    }
+    expect(disagreeing).toEqual([])
+    expect(openBracketAtEnd('An aside (which ends on 😀')).toBe(9)
   })
 })
 
@@ -72,6 +97,9 @@ describe('truncated', () => {
     const everyLength = Array.from({ length: 33 }, (_, i) => cutAt(240 + i, 'x'))
     expect(cutLengthSpikesOf([...everyLength, cutAt(256, 'y')], 2)).toEqual([])
     expect(cutLengthSpikesOf([cutAt(256, 'x'), cutAt(256, 'y'), cutAt(250, 'z')], 2)).toEqual([{ length: 256, unit: 'characters', exact: 2, lines: [1, 2], near: 1 }])
+    // Characters are code points: a surrogate pair is one, a lone surrogate too.
+    const astral = '😀'.repeat(10) + '\ud800' + 'a'.repeat(501)
+    expect(cutLengthSpikesOf([astral, astral], 2)).toEqual([{ length: 512, unit: 'characters', exact: 2, lines: [1, 2], near: 0 }])
   })
 
   itReal('finds nothing in HumanEval, whose prompts end open on purpose, nor in GSM8K', () => {

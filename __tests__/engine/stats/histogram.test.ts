@@ -27,6 +27,13 @@ describe('length histogram sketch', () => {
     expect(binOf(1024)).toBe(1024)
   })
 
+  it('bins as binOf does, exact bins and geometric ones, in bin order', () => {
+    const values = [0, 0.5, 1, 1023, 1023.9, 1024, 1024.5, 5000, 5000, 1e7, -1, -0.5, -Infinity, 3, 3, 3, 2e6, 1030]
+    const byBin = new Map<number, number>()
+    for (const value of values) byBin.set(binOf(value), (byBin.get(binOf(value)) ?? 0) + 1)
+    expect(histogramOf(values)).toEqual({ total: values.length, bins: [...byBin].sort((a, b) => a[0] - b[0]) })
+  })
+
   it('counts values beyond fences', () => {
     expect(countOutside(histogramOf([0, 1, 5, 6, 7, 30, 31]), 2, 29)).toEqual({ below: 2, above: 2 })
   })

@@ -129,11 +129,14 @@ export const chatFormatCheck: Check<ChatFormatSummary> = {
     const fields = context.config.fields ?? ['messages', 'conversations']
     const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10)
     const summary: ChatFormatSummary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } }
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const isPlain = fields.map((field) => !field.includes('.'))
 
     return {
       record(record: DatasetRecord, emit: Emit): void {
-        for (const field of fields) {
-          const turns = valueAt(record.fields, field)
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i]
+          const turns = isPlain[i] ? record.fields[field] : valueAt(record.fields, field)
           if (!Array.isArray(turns)) continue
           // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
           if (turns.length > 0 && !turns.some(isObject)) continue

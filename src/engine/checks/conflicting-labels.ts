@@ -46,77 +46,159 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
     const notInput = new Set<string>(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])])
     const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field))
     const mode: ConflictingLabelsSummary['mode'] = labelField ? 'label' : 'output'
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const inputIsPlain = inputFields.map(isPlainName)
+    // Each input is hashed with its field's name, hashed here once rather than per record.
+    const inputNameHashes = inputFields.map((field) => hash53(field))
+    const outputFields: readonly string[] = outputField ? [outputField] : OUTPUT_FIELDS
+    const outputIsPlain = outputFields.map(isPlainName)
+    const labelIsPlain = labelField !== undefined && isPlainName(labelField)
+    // The (field name, text) hashes of one record's input, and a view of each length to combine.
+    const parts = new Float64Array(2 * inputFields.length)
+    const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length))
+    const labelKeys = new LabelKeyCache()
 
-    // Per distinct input: the index of its first record in the parallel arrays.
-    const firstOf = new Map<number, number>()
+    const firstOf = new FirstIndex()
     const firstLines: number[] = []
     const firstValues: number[] = []
+    // Labels are short and kept for the message; outputs are kept only as hashes.
     const firstShown: string[] = []
     let compared = 0
     let conflicts = 0
 
-    /** The text of the value being compared and the field it came from. */
-    function valueOf(record: DatasetRecord): { field: string; shown: string; hash: number } | undefined {
-      if (labelField) {
-        const labels = labelsOf(valueAt(record.fields, labelField))
-        if (labels.length === 0) return undefined
-        const keys = [...new Set(labels.map(labelKey))].sort()
-        const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ')
-        // Kept per distinct input for the message: cut short, in case the "label" is long text.
-        return { field: labelField, shown: truncate(display.slice(0, 100), 40), hash: hash53(keys.join('\u0000')) }
-      }
-      const candidates = outputField ? [outputField] : OUTPUT_FIELDS
-      for (const field of candidates) {
-        const value = valueAt(record.fields, field)
-        if (value === undefined) continue
-        const text = textOrScalar(value)
-        if (text === undefined) return undefined
-        return { field, shown: '', hash: normalisedHash(text) ?? 0 }
-      }
-      return undefined
-    }
-
     return {
       record(record: DatasetRecord, emit: Emit): void {
         if (inputFields.length === 0) return
-        const parts: number[] = []
+        const fields = record.fields
+        let partCount = 0
         let excerpt = ''
-        for (const field of inputFields) {
-          const text = textOf(valueAt(record.fields, field))
+        for (let i = 0; i < inputFields.length; i++) {
+          const value = inputIsPlain[i] ? fields[inputFields[i]] : valueAt(fields, inputFields[i])
+          const text = typeof value === 'string' ? value : textOf(value)
           if (text === undefined) continue
           const textHash = normalisedHash(text)
           if (textHash === undefined) continue
-          parts.push(hash53(field), textHash)
+          parts[partCount++] = inputNameHashes[i]
+          parts[partCount++] = textHash
           if (excerpt === '') excerpt = text
         }
-        if (parts.length === 0) return
-        const value = valueOf(record)
-        if (value === undefined) return
+        if (partCount === 0) return
+
+        // The value compared: its field, its hash and, for labels, the labels as written.
+        let field: string | undefined
+        let hash = 0
+        let labels: string[] = []
+        if (labelField !== undefined) {
+          labels = labelsOf(labelIsPlain ? fields[labelField] : valueAt(fields, labelField))
+          if (labels.length === 0) return
+          field = labelField
+          hash = hash53(labels.length === 1 ? labelKeys.keyOf(labels[0]) : [...new Set(labels.map((label) => labelKeys.keyOf(label)))].sort().join('\u0000'))
+        } else {
+          for (let i = 0; i < outputFields.length; i++) {
+            const value = outputIsPlain[i] ? fields[outputFields[i]] : valueAt(fields, outputFields[i])
+            if (value === undefined) continue
+            const text = textOrScalar(value)
+            if (text === undefined) return
+            field = outputFields[i]
+            hash = normalisedHash(text) ?? 0
+            break
+          }
+          if (field === undefined) return
+        }
         compared++
-        const inputHash = combineHashes(parts)
-        const first = firstOf.get(inputHash)
+        const inputHash = combineHashes(partsOfLength[partCount])
+        const first = firstOf.indexOf(inputHash)
         if (first === undefined) {
-          firstOf.set(inputHash, firstLines.length)
+          firstOf.add(inputHash, firstLines.length)
           firstLines.push(record.line)
-          firstValues.push(value.hash)
-          // Labels are short and kept for the message; outputs are kept only as hashes.
-          firstShown.push(mode === 'label' ? value.shown : '')
+          firstValues.push(hash)
+          if (mode === 'label') firstShown.push(shownLabels(labels))
           return
         }
-        if (firstValues[first] === value.hash) return
+        if (firstValues[first] === hash) return
         conflicts++
         const firstLine = firstLines[first]
         const message =
           mode === 'label'
-            ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
-            : `same input as line ${firstLine} but a different \`${value.field}\``
-        emit({ line: record.line, field: value.field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } })
+            ? `same input as line ${firstLine} but label ${JSON.stringify(shownLabels(labels))} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+            : `same input as line ${firstLine} but a different \`${field}\``
+        emit({ line: record.line, field, message, excerpt: truncate(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } })
       },
 
       finish(): ConflictingLabelsSummary {
         return { mode, compared, distinctInputs: firstOf.size, conflicts }
       }
     }
+  }
+}
+
+/** A field name without a dot, which `valueAt` reads as `fields[name]`. */
+const isPlainName = (field: string): boolean => !field.includes('.')
+
+/** Labels as the message shows them: cut short, in case the "label" is long text. */
+function shownLabels(labels: readonly string[]): string {
+  const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ')
+  return truncate(display.slice(0, 100), 40)
+}
+
+/** `labelKey` of labels seen before, looked up rather than normalised again: labels repeat. */
+class LabelKeyCache {
+  private readonly keys = new Map<string, string>()
+
+  keyOf(label: string): string {
+    let key = this.keys.get(label)
+    if (key === undefined) {
+      key = labelKey(label)
+      // Free-text "labels" would grow the cache with the file: past a bound, they are normalised each time.
+      if (this.keys.size < MAX_CACHED_LABELS) this.keys.set(label, key)
+    }
+    return key
+  }
+}
+
+const MAX_CACHED_LABELS = 10_000
+
+/**
+ * Per distinct 53-bit input hash, the index of its first record: open addressing over typed
+ * arrays, as a Map would box every key.
+ */
+class FirstIndex {
+  private keys = new Float64Array(1024)
+  /** Index + 1 of the key in the same slot; 0 for an empty slot. */
+  private slots = new Int32Array(1024)
+  size = 0
+
+  indexOf(key: number): number | undefined {
+    const mask = this.slots.length - 1
+    // The low 32 bits of a hash53 value are as mixed as any.
+    for (let slot = (key >>> 0) & mask; ; slot = (slot + 1) & mask) {
+      const stored = this.slots[slot]
+      if (stored === 0) return undefined
+      if (this.keys[slot] === key) return stored - 1
+    }
+  }
+
+  /** Adds a key not present. */
+  add(key: number, index: number): void {
+    if (2 * (this.size + 1) > this.slots.length) this.grow()
+    this.place(key, index + 1)
+    this.size++
+  }
+
+  private place(key: number, stored: number): void {
+    const mask = this.slots.length - 1
+    let slot = (key >>> 0) & mask
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask
+    this.keys[slot] = key
+    this.slots[slot] = stored
+  }
+
+  private grow(): void {
+    const keys = this.keys
+    const slots = this.slots
+    this.keys = new Float64Array(2 * keys.length)
+    this.slots = new Int32Array(2 * slots.length)
+    for (let slot = 0; slot < slots.length; slot++) if (slots[slot] !== 0) this.place(keys[slot], slots[slot])
   }
 }
 

@@ -6,6 +6,8 @@ import type { Check, Emit } from './types.js'
 /** Empty values per field path (list positions as `*`). */
 export type EmptyValuesSummary = Record<string, number>
 
+const hasOwn = Object.prototype.hasOwnProperty
+
 /** Fields that hold a chat transcript: an empty one has no turns. */
 const CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat'])
 
@@ -54,38 +56,80 @@ export const emptyValuesCheck: Check<EmptyValuesSummary> = {
     const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? [])
     const counts = new Map<string, number>()
     const isAllowed = (path: string, name: string): boolean => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path))
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const configuredFields = configured?.map((field) => ({ field, name: field.split('.').pop()!, plain: !field.includes('.') }))
+    const scan = new EmptyValueScan((path, name, how, line, emit) => {
+      if (isAllowed(path, name)) return false
+      const key = pattern(path)
+      if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS) counts.set(key, (counts.get(key) ?? 0) + 1)
+      emit({ line, field: path, message: `\`${path}\` ${how}` })
+      return true
+    })
 
     return {
       record(record, emit) {
-        let emitted = 0
-        const visit = (value: FieldValue, path: string, name: string, depth: number, report: Emit): void => {
-          if (emitted >= MAX_FINDINGS_PER_RECORD) return
-          const how = emptiness(value, name)
-          if (how !== undefined) {
-            if (isAllowed(path, name)) return
-            const key = pattern(path)
-            if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS) counts.set(key, (counts.get(key) ?? 0) + 1)
-            emitted++
-            report({ line: record.line, field: path, message: `\`${path}\` ${how}` })
-            return
-          }
-          if (depth >= MAX_DEPTH || value === null || typeof value !== 'object') return
-          if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report))
-          else for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, key, depth + 1, report)
-        }
-        if (configured) {
-          for (const field of configured) {
-            const value = valueAt(record.fields, field)
+        const fields = record.fields
+        scan.startRecord(record.line, emit)
+        if (configuredFields) {
+          for (const { field, name, plain } of configuredFields) {
+            const value = plain ? fields[field] : valueAt(fields, field)
             // A missing field is for required-fields to report.
-            if (value !== undefined) visit(value, field, field.split('.').pop()!, 0, emit)
+            if (value !== undefined) scan.visit(value, field, name, 0)
           }
         } else {
-          for (const [field, value] of Object.entries(record.fields)) visit(value, field, field, 0, emit)
+          // for-in with an own-property test: the keys of Object.keys without the array it builds.
+          for (const name in fields) if (hasOwn.call(fields, name) && !plainlyFull(fields[name])) scan.visit(fields[name], name, name, 0)
         }
       },
       finish() {
         return Object.fromEntries(counts)
       }
+    }
+  }
+}
+
+/**
+ * True for a value neither empty nor holding others: a number, a boolean, a string that starts
+ * with a visible ASCII character (so `trim` leaves something). Visiting it would find nothing;
+ * most values are such, and skipping them saves building their paths.
+ */
+function plainlyFull(value: FieldValue): boolean {
+  if (typeof value === 'string') {
+    const first = value.charCodeAt(0)
+    return first > 0x20 && first < 0x7f
+  }
+  return typeof value === 'number' || typeof value === 'boolean'
+}
+
+/** Reports an empty value unless it may be empty; true when it counted against the record's findings. */
+type EmptyReport = (path: string, name: string, how: string, line: number, emit: Emit) => boolean
+
+/** The walk through one record's values, nested ones included; one instance serves every record. */
+class EmptyValueScan {
+  private emitted = 0
+  private line = 0
+  private emit: Emit = () => undefined
+
+  constructor(private readonly report: EmptyReport) {}
+
+  startRecord(line: number, emit: Emit): void {
+    this.emitted = 0
+    this.line = line
+    this.emit = emit
+  }
+
+  visit(value: FieldValue, path: string, name: string, depth: number): void {
+    if (this.emitted >= MAX_FINDINGS_PER_RECORD) return
+    const how = emptiness(value, name)
+    if (how !== undefined) {
+      if (this.report(path, name, how, this.line, this.emit)) this.emitted++
+      return
+    }
+    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object') return
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!plainlyFull(value[i])) this.visit(value[i], `${path}.${i}`, name, depth + 1)
+    } else {
+      for (const key in value) if (hasOwn.call(value, key) && !plainlyFull(value[key])) this.visit(value[key], `${path}.${key}`, key, depth + 1)
     }
   }
 }

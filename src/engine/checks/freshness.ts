@@ -4,6 +4,7 @@ import { maskAll } from './detectors/mask.js'
 import { truncate, valueAt } from '../text.js'
 
 const DAY_MS = 86_400_000
+const hasOwn = Object.prototype.hasOwnProperty
 
 /** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
 const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000
@@ -188,6 +189,8 @@ export const freshnessCheck: Check<FreshnessSummary> = {
     const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1
     const configured = context.config.fields
     const states = new Map<string, FieldState>(configured?.map((field) => [field, 'configured']))
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const configuredIsPlain = new Set(configured?.filter((field) => !field.includes('.')))
     const summary: FreshnessSummary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 }
     const histogram = new Map<number, number>()
     let min = Infinity
@@ -221,36 +224,43 @@ export const freshnessCheck: Check<FreshnessSummary> = {
       emit({ line, field, message: `\`${field}\` is not a date: \`${truncate(maskAll(shown), 40)}\`` })
     }
 
+    /** One field of a record: its state decided by the first value, then its dates checked. */
+    function visit(line: number, field: string, value: FieldValue | undefined, emit: Emit): void {
+      let state = states.get(field)
+      if (state === undefined) {
+        if (states.size >= MAX_FIELDS) return
+        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending'
+        states.set(field, state)
+      }
+      if (state === 'not' || value === undefined || value === null || value === '') return
+      // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
+      if (state === 'named-pending' || state === 'value-pending') {
+        const time = parseTimestamp(value, state === 'value-pending')
+        if (time === undefined) {
+          states.set(field, 'not')
+          return
+        }
+        use(field, state === 'named-pending' ? 'named' : 'value')
+        check(line, field, time, emit)
+        return
+      }
+      if (state === 'configured' && !summary.fields.includes(field)) summary.fields.push(field)
+      const time = parseTimestamp(value)
+      if (time !== undefined) check(line, field, time, emit)
+      // Fields found by their values alone may hold other things too: count, do not warn.
+      else if (state === 'value') summary.unparseable++
+      else unparseable(line, field, value, emit)
+    }
+
     return {
       record(record, emit) {
         summary.records++
-        const names = configured ?? Object.keys(record.fields)
-        for (const field of names) {
-          const value = configured !== undefined ? valueAt(record.fields, field) : record.fields[field]
-          let state = states.get(field)
-          if (state === undefined) {
-            if (states.size >= MAX_FIELDS) continue
-            state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending'
-            states.set(field, state)
-          }
-          if (state === 'not' || value === undefined || value === null || value === '') continue
-          // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
-          if (state === 'named-pending' || state === 'value-pending') {
-            const time = parseTimestamp(value, state === 'value-pending')
-            if (time === undefined) {
-              states.set(field, 'not')
-              continue
-            }
-            use(field, state === 'named-pending' ? 'named' : 'value')
-            check(record.line, field, time, emit)
-            continue
-          }
-          if (state === 'configured' && !summary.fields.includes(field)) summary.fields.push(field)
-          const time = parseTimestamp(value)
-          if (time !== undefined) check(record.line, field, time, emit)
-          // Fields found by their values alone may hold other things too: count, do not warn.
-          else if (state === 'value') summary.unparseable++
-          else unparseable(record.line, field, value, emit)
+        const fields = record.fields
+        if (configured !== undefined) {
+          for (const field of configured) visit(record.line, field, configuredIsPlain.has(field) ? fields[field] : valueAt(fields, field), emit)
+        } else {
+          // for-in with an own-property test: the keys of Object.keys without the array it builds.
+          for (const field in fields) if (hasOwn.call(fields, field)) visit(record.line, field, fields[field], emit)
         }
       },
       finish() {

@@ -1,28 +1,141 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
-import { textsOf, truncate } from '../text.js'
+import { textOf, truncate, valueAt } from '../text.js'
+import { LITTLE_ENDIAN, Latin1Scratch } from '../stats/labels.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
 
 /** Characters (code points) and words (runs of non-space) of a text, in one pass. */
 export function measureText(text: string): { chars: number; words: number } {
+  measure(text)
+  return { chars: measured.chars, words: measured.words }
+}
+
+/** What `measure` found, kept here rather than in a new object per text. */
+const measured = { chars: 0, words: 0 }
+const latin1Scratch = new Latin1Scratch()
+
+/** Sets `measured` to the characters and words of `text`: four bytes at a time for Latin-1 text. */
+function measure(text: string): void {
+  if (!(LITTLE_ENDIAN && latin1Scratch.write(text) && measureLatin1Scratch(text.length))) measureCharacters(text)
+}
+
+/** The character codes below 128 that are spaces. */
+const ASCII_SPACE = new Uint8Array(128)
+for (const code of [9, 10, 11, 12, 13, 32]) ASCII_SPACE[code] = 1
+
+/** Whitespace at or above 128: NEL, NBSP, Ogham, the U+2000 range, LS, PS, NNBSP, MMSP, ideographic, BOM. */
+function isUnicodeSpace(code: number): boolean {
+  return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+}
+
+/** The general path, for any text: one character code at a time. */
+function measureCharacters(text: string): void {
   let chars = 0
   let words = 0
   let inWord = false
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    // A low surrogate is the second half of a character already counted.
-    if (code >= 0xdc00 && code <= 0xdfff) continue
+    let space: boolean
+    if (code < 128) space = ASCII_SPACE[code] === 1
+    else {
+      // A low surrogate is the second half of a character already counted.
+      if (code >= 0xdc00 && code <= 0xdfff) continue
+      space = isUnicodeSpace(code)
+    }
     chars++
-    const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
     if (space) inWord = false
     else if (!inWord) {
       inWord = true
       words++
     }
   }
-  return { chars, words }
+  measured.chars = chars
+  measured.words = words
 }
+
+/**
+ * The fast path: `length` bytes of Latin-1 text in the scratch, read as 32-bit words, a flag per
+ * byte in its top bit (SWAR; no byte below 0x80 carries into the next). False, with nothing
+ * measured, when a byte is 0x80 or more: Latin-1 letters and spaces are left to the general
+ * path. For ASCII, the characters are the length, and the spaces 9-13 and 32.
+ */
+function measureLatin1Scratch(length: number): boolean {
+  const count = latin1Scratch.padToSteps(length, 0x20, 2)
+  // Most text is ASCII without control characters: then a byte is a space when it is at most 0x20.
+  const words = countPlainAsciiWords(count) ?? countAsciiWords(count)
+  if (words === undefined) return false
+  measured.chars = length
+  measured.words = words
+  return true
+}
+
+/*
+ * Both loops below read two words a step (V8 checks the array once a step) and keep few values
+ * alive between steps. The non-space flags of each word are compared with those one byte before
+ * (shifted up a byte, the last of the word before carried in): a word starts where a non-space
+ * follows a space. The starts are added up per byte lane, at most two a lane a step, so 127
+ * steps fit in a lane's eight bits.
+ */
+
+/** Where words start in a word of non-space flags, as a 1 per byte lane, given the flags of the word before. */
+const wordStarts = (nonSpace: number, before: number): number => (nonSpace & ~((nonSpace << 8) | (before >>> 24)) & 0x80808080) >>> 7
+
+/** Non-space flags of four ASCII bytes: not exactly 0x20 (at least 0x20, not at least 0x21), nor 0x09-0x0d (at least 0x09, not at least 0x0e). */
+const nonSpaces = (word: number): number => ~(((word + 0x60606060) ^ (word + 0x5f5f5f5f)) | ((word + 0x77777777) ^ (word + 0x72727272)))
+
+/** Non-space flags of four bytes from 0x20 up: at least 0x21. */
+const aboveSpace = (word: number): number => (word + 0x5f5f5f5f) | 0
+
+/** Words (runs of non-space) in the first `count` words of the scratch (an even number); undefined when a byte is not ASCII. */
+function countAsciiWords(count: number): number | undefined {
+  const words = latin1Scratch.words
+  let highBits = 0
+  let total = 0
+  let before = 0
+  for (let from = 0; from < count; from += 254) {
+    const to = Math.min(count, from + 254)
+    let starts = 0
+    for (let i = from; i < to; i += 2) {
+      const even = words[i]
+      const odd = words[i + 1]
+      highBits |= even | odd
+      const evenFlags = nonSpaces(even)
+      const oddFlags = nonSpaces(odd)
+      starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0
+      before = oddFlags
+    }
+    total += laneSum(starts)
+  }
+  return (highBits & 0x80808080) === 0 ? total : undefined
+}
+
+/** `countAsciiWords` when every byte is from 0x20 to 0x7f, which needs one test a byte; else undefined. */
+function countPlainAsciiWords(count: number): number | undefined {
+  const words = latin1Scratch.words
+  let passes = -1
+  let total = 0
+  let before = 0
+  for (let from = 0; from < count; from += 254) {
+    const to = Math.min(count, from + 254)
+    let starts = 0
+    for (let i = from; i < to; i += 2) {
+      const even = words[i]
+      const odd = words[i + 1]
+      // Top bits: below 0x80, at least 0x20.
+      passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060)
+      const evenFlags = aboveSpace(even)
+      const oddFlags = aboveSpace(odd)
+      starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0
+      before = oddFlags
+    }
+    total += laneSum(starts)
+  }
+  return (passes & 0x80808080) === (0x80808080 | 0) ? total : undefined
+}
+
+/** The four byte lanes of a word added up. */
+const laneSum = (lanes: number): number => (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24)
 
 /** Lengths below `low` or above `high` are outliers. */
 export interface Fences {
@@ -134,25 +247,40 @@ export const lengthCheck: Check<LengthSummary> = {
     const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5)
     const maxKs = numberSetting(config, 'maxKs', 0.2)
     const states = new Map<string, FieldState>()
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const isPlain = fields.map((field) => !field.includes('.'))
+    // Each field's state by its position in `fields`, saving the Map lookup per record.
+    const stateAt: Array<FieldState | undefined> = fields.map(() => undefined)
 
     return {
       record(record: DatasetRecord): void {
-        for (const [field, text] of textsOf(record.fields, fields)) {
-          if (text === '') continue
-          let state = states.get(field)
+        const values = record.fields
+        for (let i = 0; i < fields.length; i++) {
+          const value = isPlain[i] ? values[fields[i]] : valueAt(values, fields[i])
+          const text = typeof value === 'string' ? value : textOf(value)
+          if (text === undefined || text === '') continue
+          let state = stateAt[i]
           if (state === undefined) {
-            state = {
-              chars: new Histogram(),
-              words: new Histogram(),
-              extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+            state = states.get(fields[i])
+            if (state === undefined) {
+              state = {
+                chars: new Histogram(),
+                words: new Histogram(),
+                extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+              }
+              states.set(fields[i], state)
             }
-            states.set(field, state)
+            stateAt[i] = state
           }
-          const { chars, words } = measureText(text)
+          measure(text)
+          const { chars, words } = measured
           state.chars.add(chars)
           state.words.add(words)
-          for (const extremes of state.extremes.chars) extremes.offer(chars, record.line, text)
-          for (const extremes of state.extremes.words) extremes.offer(words, record.line, text)
+          const extremes = state.extremes
+          extremes.chars[0].offer(chars, record.line, text)
+          extremes.chars[1].offer(chars, record.line, text)
+          extremes.words[0].offer(words, record.line, text)
+          extremes.words[1].offer(words, record.line, text)
         }
       },
 

@@ -26,6 +26,8 @@ export interface SchemaSummary {
   fields: Record<string, FieldShape>
 }
 
+const hasOwn = Object.prototype.hasOwnProperty
+
 /** Fields followed per file: beyond this the records are not a table, and drift means little. */
 const MAX_FIELDS = 500
 
@@ -110,6 +112,24 @@ interface Tally {
   lines: number[]
 }
 
+/** One (field, type) pair of a side: how many records have it, and the first lines. */
+interface TypeTally extends Tally {
+  name: string
+  type: JsonType
+}
+
+/** One top-level field as followed across a side. */
+interface FieldTrack {
+  name: string
+  present: number
+  /** The field's types in the order first seen (the order of the summary's `types`). */
+  types: TypeTally[]
+  /** The last type seen: most fields keep one type, found again without a search. */
+  last: TypeTally | undefined
+  /** The number of the last record that had the field, to find the records without it. */
+  lastRecord: number
+}
+
 /**
  * Records against the configured JSON Schema (`settings.schema`, loaded into
  * `config.schemaObject`), every error with its path (errors). Without a schema, the base side's
@@ -145,9 +165,10 @@ export const schemaCheck: Check<SchemaSummary> = {
     let records = 0
     let invalid = 0
     let compared = false
-    const shapes = new Map<string, FieldShape>()
+    const tracks = new Map<string, FieldTrack>()
+    const trackList: FieldTrack[] = []
     // For drift against base, known only at the end: where each (field, type) and each absence occurs.
-    const typed = new Map<string, Tally>()
+    const typed: TypeTally[] = []
     const absent = new Map<string, Tally>()
     // The first records' lines, so a field first seen late can list the records before it as lacking it.
     const firstLines: number[] = []
@@ -169,31 +190,48 @@ export const schemaCheck: Check<SchemaSummary> = {
     return {
       record(record, emit) {
         records++
-        if (firstLines.length < maxExamples) firstLines.push(record.line)
-        validateRecord(record.fields, record.line, emit)
-        const seen = new Set<string>()
-        for (const [name, value] of Object.entries(record.fields)) {
-          let shape = shapes.get(name)
-          if (!shape) {
-            if (shapes.size >= MAX_FIELDS) continue
-            shape = { present: 0, types: {} }
-            shapes.set(name, shape)
+        const line = record.line
+        if (firstLines.length < maxExamples) firstLines.push(line)
+        validateRecord(record.fields, line, emit)
+        const fields = record.fields
+        let seen = 0
+        // for-in with an own-property test: the keys of Object.keys without the array it builds.
+        for (const name in fields) {
+          if (!hasOwn.call(fields, name)) continue
+          let track = tracks.get(name)
+          if (!track) {
+            if (tracks.size >= MAX_FIELDS) continue
+            track = { name, present: 0, types: [], last: undefined, lastRecord: 0 }
+            tracks.set(name, track)
+            trackList.push(track)
             if (records > 1) absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) })
           }
-          seen.add(name)
-          const type = jsonType(value)
-          shape.present++
-          shape.types[type] = (shape.types[type] ?? 0) + 1
-          note(typed, JSON.stringify([name, type]), record.line)
+          track.lastRecord = records
+          seen++
+          track.present++
+          const type = jsonType(fields[name])
+          let tally = track.last
+          if (tally === undefined || tally.type !== type) {
+            tally = track.types.find((each) => each.type === type)
+            if (tally === undefined) {
+              tally = { name, type, count: 0, lines: [] }
+              track.types.push(tally)
+              typed.push(tally)
+            }
+            track.last = tally
+          }
+          tally.count++
+          if (tally.lines.length < maxExamples) tally.lines.push(line)
         }
-        for (const name of shapes.keys()) if (!seen.has(name)) note(absent, name, record.line)
+        if (seen < trackList.length) for (const track of trackList) if (track.lastRecord !== records) note(absent, track.name, line)
       },
       finish(emit, base) {
         if (compileError !== undefined) {
           const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled'
           emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` })
         }
-        const summary: SchemaSummary = { records, invalid, fields: Object.fromEntries(shapes) }
+        const fieldShapes = trackList.map((track): [string, FieldShape] => [track.name, { present: track.present, types: Object.fromEntries(track.types.map((tally) => [tally.type, tally.count])) }])
+        const summary: SchemaSummary = { records, invalid, fields: Object.fromEntries(fieldShapes) }
         if (!base || validate || base.records === 0) return summary
         compared = true
 
@@ -203,8 +241,8 @@ export const schemaCheck: Check<SchemaSummary> = {
           const rest = tally.count - tally.lines.length
           if (rest > 0) emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' })
         }
-        for (const [key, tally] of typed) {
-          const [name, type] = JSON.parse(key) as [string, JsonType]
+        for (const tally of typed) {
+          const { name, type } = tally
           const baseShape = baseFields.get(name)
           if (!baseShape) {
             report(tally, `new field \`${name}\` (${type}): no base record has it`, name)
@@ -219,7 +257,7 @@ export const schemaCheck: Check<SchemaSummary> = {
         }
         // Fields never seen on head at all are absent from every record.
         for (const [name, baseShape] of baseFields) {
-          if (shapes.has(name) || baseShape.present !== base.records || records === 0) continue
+          if (tracks.has(name) || baseShape.present !== base.records || records === 0) continue
           emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' })
         }
         return summary

@@ -1,6 +1,6 @@
 import type { CheckConfig } from '../../config/types.js'
 import { numberSetting } from '../stats/settings.js'
-import { textsOf } from '../text.js'
+import { textOf, valueAt } from '../text.js'
 import type { Check } from './types.js'
 
 /** Truncated fields found, by kind. */
@@ -21,8 +21,12 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/
 
 /** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
 export function unclosedFence(text: string): number | undefined {
+  // One line: FENCE_LINE, anchored at its start, answers at once. Else a fence line holds ``` or
+  // ~~~: without either (a native search), the text need not be split into lines.
+  const oneLine = text.indexOf('\n') === -1
+  if (!oneLine && !text.includes('```') && !text.includes('~~~')) return undefined
   let open: { marker: string; line: number } | undefined
-  const lines = text.split('\n')
+  const lines = oneLine ? [text] : text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const match = FENCE_LINE.exec(lines[i])
     if (!match) continue
@@ -41,7 +45,9 @@ export function unclosedFence(text: string): number | undefined {
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' }
 const CLOSERS = new Set(Object.values(OPENERS))
 /** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
-const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u
+const FINISHING_CHARACTERS = '.!?…。！？；;:)]}”»"\'`>*_|~-'
+/** The codes of FINISHING_CHARACTERS, none of them a surrogate: the last code unit alone says whether text ends on one. */
+const FINISHING_CODES = new Set(Array.from(FINISHING_CHARACTERS, (char) => char.charCodeAt(0)))
 
 /**
  * The bracket or curly quote left open at the very end of `text` (its index), if the text
@@ -51,7 +57,7 @@ const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u
  */
 export function openBracketAtEnd(text: string): number | undefined {
   const trimmed = text.trimEnd()
-  if (trimmed === '' || FINISHED_ENDING.test(trimmed)) return undefined
+  if (trimmed === '' || FINISHING_CODES.has(trimmed.charCodeAt(trimmed.length - 1))) return undefined
   const lastLineStart = trimmed.lastIndexOf('\n') + 1
   const stack: number[] = []
   let quote: string | undefined
@@ -93,9 +99,40 @@ const NEIGHBOURHOOD = 16
 
 /** Code points in `text` (what people and Python call its length). */
 function characterCount(text: string): number {
+  // Answered at once for the strings V8 stores one byte per character, which hold no surrogate.
+  if (!HIGH_SURROGATE.test(text)) return text.length
   let count = text.length
-  for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g)) count--
+  for (let i = 0; i + 1 < text.length; i++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      count--
+      i++
+    }
+  }
   return count
+}
+
+const HIGH_SURROGATE = /[\ud800-\udbff]/
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff
+
+/** A code unit that is an ASCII letter, not a letter, or either (anything else, a surrogate included). */
+function asciiLetter(code: number): boolean | undefined {
+  if (code >= 128) return undefined
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+const TWO_LETTERS_AT_END = /\p{L}\p{L}$/u
+
+/** Whether `text` ends on two letters (`\p{L}`), seen from its last code units only. */
+export function endsOnTwoLetters(text: string): boolean {
+  const length = text.length
+  if (length < 2) return false
+  const last = asciiLetter(text.charCodeAt(length - 1))
+  if (last === false) return false
+  const before = asciiLetter(text.charCodeAt(length - 2))
+  if (last === true && before !== undefined) return before
+  // The last two characters lie in the last four code units; a surrogate cut off at the front of those is a third.
+  return TWO_LETTERS_AT_END.test(length <= 4 ? text : text.slice(-4))
 }
 
 /** Texts of one field that stop mid-word at or near one suspicious length, in one unit. */
@@ -123,7 +160,7 @@ export class RoundLengthTracker {
   ) {}
 
   add(text: string, line: number): void {
-    if (!/\p{L}\p{L}$/u.test(text)) return
+    if (!endsOnTwoLetters(text)) return
     const characters = characterCount(text)
     this.count(characters, 'characters', line)
     const bytes = Buffer.byteLength(text, 'utf8')
@@ -195,9 +232,16 @@ export const truncatedCheck: Check<TruncatedSummary> = {
     const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20))
     const trackers = new Map<string, RoundLengthTracker>()
     const counts: TruncatedSummary = { fence: 0, bracket: 0, length: 0 }
+    // valueAt reads a name without a dot as the field of that name: such names are read straight.
+    const isPlain = fields.map((field) => !field.includes('.'))
     return {
       record(record, emit) {
-        for (const [field, text] of textsOf(record.fields, fields)) {
+        const values = record.fields
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i]
+          const value = isPlain[i] ? values[field] : valueAt(values, field)
+          const text = typeof value === 'string' ? value : textOf(value)
+          if (text === undefined) continue
           const fenceLine = unclosedFence(text)
           if (fenceLine !== undefined) {
             counts.fence++

@@ -35,17 +35,28 @@ export interface HistogramSummary {
 
 /** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
 export class Histogram {
-  private readonly counts = new Map<number, number>()
+  /** The exact bins, one counter each: most lengths land here, and an array index beats a Map. */
+  private readonly exactCounts = new Float64Array(EXACT_BINS)
+  /** The geometric bins from EXACT_BINS up (and NaN's). */
+  private readonly otherCounts = new Map<number, number>()
   total = 0
 
   add(value: number): void {
-    const bin = binOf(value)
-    this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1)
     this.total++
+    // binOf's bin below EXACT_BINS (negative values in bin 0), without its Math calls.
+    if (value < EXACT_BINS) {
+      this.exactCounts[value >= 0 ? value | 0 : 0]++
+      return
+    }
+    const bin = binOf(value)
+    this.otherCounts.set(bin, (this.otherCounts.get(bin) ?? 0) + 1)
   }
 
   summary(): HistogramSummary {
-    return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) }
+    const bins: Array<[number, number]> = []
+    for (let bin = 0; bin < EXACT_BINS; bin++) if (this.exactCounts[bin] > 0) bins.push([bin, this.exactCounts[bin]])
+    bins.push(...this.otherCounts)
+    return { total: this.total, bins: bins.sort((a, b) => a[0] - b[0]) }
   }
 }
 

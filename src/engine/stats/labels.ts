@@ -1,4 +1,4 @@
-import { finishHash, hash53, HASH_MULTIPLIER_1, HASH_MULTIPLIER_2, HASH_SEED_1, HASH_SEED_2 } from '../hash.js'
+import { finishHash } from '../hash.js'
 import type { FieldValue } from '../types.js'
 
 /**
@@ -62,38 +62,224 @@ export function normaliseText(text: string): string {
 
 // eslint-disable-next-line no-control-regex -- the ASCII range is the point
 const NON_ASCII = /[^\x00-\x7f]/
+// eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
+const NON_LATIN1 = /[^\x00-\xff]/
 
-const imul = Math.imul
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** The largest scratch kept from one text to the next (1 MiB). */
+const MAX_KEPT_SCRATCH = 1 << 20
+
+/** True where a 32-bit word holds its bytes lowest first, as the four-bytes-at-a-time loops assume. */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 /**
- * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
- * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
- * conflicting-labels check hashes every input and output of a file.
+ * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
+ * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
+ * Used by the length check too; it belongs with the text helpers.
+ */
+export class Latin1Scratch {
+  bytes = new Uint8Array(0)
+  words = new Int32Array(0)
+  private buffer = Buffer.alloc(0)
+
+  /**
+   * Copies `text` in, one byte per character; false, with nothing copied, when a character is
+   * above U+00FF (so the bytes would not be the text).
+   */
+  write(text: string): boolean {
+    // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
+    if (NON_LATIN1.test(text)) return false
+    this.reserve(text.length)
+    this.buffer.write(text, 0, 'latin1')
+    return true
+  }
+
+  /**
+   * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
+   * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
+   * bytes that are not the first byte of a character stay bytes that are not. Returns the
+   * number of bytes.
+   */
+  writeUtf8(text: string): number {
+    this.reserve(text.length * 3)
+    if (!LONE_SURROGATE.test(text)) return this.buffer.write(text, 0, 'utf8')
+    const bytes = this.bytes
+    let length = 0
+    for (let i = 0; i < text.length; i++) {
+      let code = text.charCodeAt(i)
+      const next = text.charCodeAt(i + 1)
+      if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00)
+        i++
+      }
+      if (code < 0x80) bytes[length++] = code
+      else if (code < 0x800) {
+        bytes[length++] = 0xc0 | (code >> 6)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      } else if (code < 0x10000) {
+        bytes[length++] = 0xe0 | (code >> 12)
+        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      } else {
+        bytes[length++] = 0xf0 | (code >> 18)
+        bytes[length++] = 0x80 | ((code >> 12) & 0x3f)
+        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
+        bytes[length++] = 0x80 | (code & 0x3f)
+      }
+    }
+    return length
+  }
+
+  /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
+  reserve(length: number): void {
+    const needed = length + 16
+    if (this.bytes.length >= needed && (this.bytes.length <= MAX_KEPT_SCRATCH || needed > MAX_KEPT_SCRATCH)) return
+    let size = 1024
+    while (size < needed) size *= 2
+    const memory = new ArrayBuffer(size)
+    this.bytes = new Uint8Array(memory)
+    this.words = new Int32Array(memory)
+    this.buffer = Buffer.from(memory)
+  }
+
+  /**
+   * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
+   * `wordsPerStep` words (loops read a few words a step: V8 checks the array once a step);
+   * returns the number of words.
+   */
+  padToSteps(length: number, byte: number, wordsPerStep: 1 | 2 | 4): number {
+    const stepBytes = 4 * wordsPerStep
+    const end = Math.ceil(length / stepBytes) * stepBytes
+    const bytes = this.bytes
+    for (let i = length; i < end; i++) bytes[i] = byte
+    return end >> 2
+  }
+}
+
+const imul = Math.imul
+const scratch = new Latin1Scratch()
+/** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
+const PAD = 0x61
+
+/**
+ * A 53-bit hash of `normaliseText(text)`, or undefined when that is empty: the conflicting-labels
+ * check hashes every input and output of a file. The bytes of the normalised text (UTF-8) are
+ * hashed four at a time; ASCII text is lower-cased and checked as it is hashed, without building
+ * the normalised string. Equal to `hashOfNormalised(normaliseText(text))`.
  */
 export function normalisedHash(text: string): number | undefined {
-  if (NON_ASCII.test(text)) {
-    const normalised = normaliseText(text)
-    return normalised === '' ? undefined : hash53(normalised)
+  if (text.length === 0) return undefined
+  if (LITTLE_ENDIAN && scratch.write(text)) {
+    const simple = hashSimpleAscii(text.length)
+    if (simple !== undefined) return simple
+    const length = normaliseAsciiScratch(text.length)
+    if (length === 0) return undefined
+    if (length > 0) return hashScratch(length)
   }
-  let h1 = HASH_SEED_1
-  let h2 = HASH_SEED_2
-  let started = false
+  const normalised = normaliseText(text)
+  return normalised === '' ? undefined : hashOfNormalised(normalised)
+}
+
+/** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
+export function hashOfNormalised(normalised: string): number {
+  return hashScratch(scratch.writeUtf8(normalised))
+}
+
+/*
+ * The hash: four 32-bit lanes, two over the even words of the bytes and two over the odd ones,
+ * so that no multiplication waits on the one before; the halves are mixed together at the end,
+ * and finishHash makes the 53 bits. Each step rotates its lane, so that every bit of a word
+ * reaches every bit of the lane. The loops read two words a step (V8 checks the array once a
+ * step) and keep few values alive between steps: more than the registers hold are written out
+ * and read back every step. The constants are written in place for the same reason.
+ */
+
+const mix1 = (lane: number, word: number): number => imul(((lane << 13) | (lane >>> 19)) ^ word, 0x9e3779b1)
+const mix2 = (lane: number, word: number): number => imul(((lane << 17) | (lane >>> 15)) ^ word, 0x5f356495)
+
+/** The hash of the first `length` bytes of the scratch (padded with PAD to a whole step). */
+function hashScratch(length: number): number {
+  const words = scratch.words
+  const count = scratch.padToSteps(length, PAD, 2)
+  let even1 = 0xdeadbeef ^ length
+  let even2 = 0x41c6ce57 ^ length
+  let odd1 = 0x9e3779b9 ^ length
+  let odd2 = 0x85ebca6b ^ length
+  for (let i = 0; i < count; i += 2) {
+    const even = words[i]
+    const odd = words[i + 1]
+    even1 = mix1(even1, even)
+    even2 = mix2(even2, even)
+    odd1 = mix1(odd1, odd)
+    odd2 = mix2(odd2, odd)
+  }
+  return finishHash(mix1(even1, odd1), mix2(even2, odd2))
+}
+
+/**
+ * `hashScratch` of the first `length` bytes lower-cased, when they are simple text: ASCII with
+ * no control characters, no leading, trailing or doubled space (text that normalises to itself
+ * lower-cased); else undefined. One pass, four bytes a word; each test sets the top bit of a
+ * byte where the byte passes, and no byte below 0x80 carries into the next.
+ */
+function hashSimpleAscii(length: number): number | undefined {
+  const words = scratch.words
+  const count = scratch.padToSteps(length, PAD, 2)
+  let even1 = 0xdeadbeef ^ length
+  let even2 = 0x41c6ce57 ^ length
+  let odd1 = 0x9e3779b9 ^ length
+  let odd2 = 0x85ebca6b ^ length
+  let passes = -1
+  // The non-space flags of the word before; none before the first, so a leading space counts as doubled.
+  let before = 0
+  for (let i = 0; i < count; i += 2) {
+    const even = words[i]
+    const odd = words[i + 1]
+    const evenFlags = (even + 0x5f5f5f5f) | 0
+    const oddFlags = (odd + 0x5f5f5f5f) | 0
+    // Below 0x80, at least 0x20 (no control character), and no two spaces in a row.
+    passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060) & notTwoSpaces(evenFlags, before) & notTwoSpaces(oddFlags, evenFlags)
+    before = oddFlags
+    const evenLower = lowerCase(even)
+    const oddLower = lowerCase(odd)
+    even1 = mix1(even1, evenLower)
+    even2 = mix2(even2, evenLower)
+    odd1 = mix1(odd1, oddLower)
+    odd2 = mix2(odd2, oddLower)
+  }
+  if ((passes & 0x80808080) !== (0x80808080 | 0) || scratch.bytes[length - 1] === 0x20) return undefined
+  return finishHash(mix1(even1, odd1), mix2(even2, odd2))
+}
+
+/** Top bits set where a byte or the one before it is not a space, given non-space flags (of this word and the one before). */
+const notTwoSpaces = (nonSpace: number, before: number): number => nonSpace | (nonSpace << 8) | (before >>> 24)
+
+/** Four ASCII bytes lower-cased: 0x20 added to those from 0x41 to 0x5a, at least 0x41 and not at least 0x5b. */
+const lowerCase = (word: number): number => word | ((((word + 0x3f3f3f3f) ^ (word + 0x25252525)) & 0x80808080) >>> 2)
+
+/**
+ * Rewrites the first `length` bytes of the scratch as `normaliseText` would when they are ASCII
+ * (NFKC leaves ASCII as it is): lower case, runs of whitespace as one space, trimmed. Returns
+ * the new length, or -1 (the bytes left as they were) when a byte is not ASCII.
+ */
+function normaliseAsciiScratch(length: number): number {
+  const bytes = scratch.bytes
+  for (let i = 0; i < length; i++) if (bytes[i] >= 0x80) return -1
+  let written = 0
   let pendingSpace = false
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i)
+  for (let i = 0; i < length; i++) {
+    const code = bytes[i]
     if (code === 32 || (code >= 9 && code <= 13)) {
-      pendingSpace = started
+      pendingSpace = written > 0
       continue
     }
     if (pendingSpace) {
-      h1 = imul(h1 ^ 32, HASH_MULTIPLIER_1)
-      h2 = imul(h2 ^ 32, HASH_MULTIPLIER_2)
+      bytes[written++] = 32
       pendingSpace = false
     }
-    if (code >= 65 && code <= 90) code += 32
-    h1 = imul(h1 ^ code, HASH_MULTIPLIER_1)
-    h2 = imul(h2 ^ code, HASH_MULTIPLIER_2)
-    started = true
+    bytes[written++] = code >= 65 && code <= 90 ? code + 32 : code
   }
-  return started ? finishHash(h1, h2) : undefined
+  return written
 }
