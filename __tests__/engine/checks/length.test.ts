@@ -106,6 +106,15 @@ describe('length check', () => {
     expect(summary.fields.text.wordOutliers).toBe(1)
   })
 
+  it('lists no outlier with maxFindings 0, and still counts them', () => {
+    const rows = [...texts(20, 10), ...texts(20, 20), { text: Array(400).fill('w').join(' ') }, { text: 'w' }]
+    const { findings, summary } = runCheck(lengthCheck, recordsOf(rows), { textFields: ['text'], config: { maxFindings: 0 } })
+    expect(findings).toEqual([
+      { field: 'text', message: '`text` has about 2 outliers by characters and 1 by words in all; only the 0 most extreme each way are listed' }
+    ])
+    expect(summary.fields.text.charOutliers).toBe(2)
+  })
+
   it('judges nothing under minRecords and skips empty strings', () => {
     const rows = [...texts(5, 10), { text: Array(400).fill('w').join(' ') }, { text: '' }]
     const { findings, summary } = runCheck(lengthCheck, recordsOf(rows), { textFields: ['text'] })

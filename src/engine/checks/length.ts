@@ -169,6 +169,8 @@ class Extremes {
   ) {}
 
   offer(value: number, line: number, text: string): void {
+    // `maxFindings: 0` lists none (the outliers are still counted).
+    if (this.capacity < 1) return
     const score = this.largest ? value : -value
     const kept = this.kept
     if (kept.length >= this.capacity) {
