@@ -2,17 +2,49 @@ import type { FieldValue, RecordFields } from './types.js'
 
 /**
  * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
- * itself contains dots wins over the path reading.
+ * itself contains dots wins over the path reading. Only a record's own fields count: a field
+ * named `constructor` or `toString` that a record lacks is missing, not Object's.
  */
 export function valueAt(fields: RecordFields, path: string): FieldValue | undefined {
-  if (path in fields) return fields[path]
+  if (Object.hasOwn(fields, path)) return fields[path]
+  if (!path.includes('.')) return undefined
   let current: FieldValue | undefined = fields
   for (const part of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined
-    current = Array.isArray(current) ? current[Number(part)] : current[part]
+    current = Array.isArray(current) ? current[Number(part)] : Object.hasOwn(current, part) ? current[part] : undefined
     if (current === undefined) return undefined
   }
   return current
+}
+
+/**
+ * The fields a check reads, by path, read per record without splitting a path each time: a
+ * name without a dot is read straight (the common case, in a loop over every record), a
+ * dotted one through `valueAt`.
+ */
+export class FieldPaths {
+  private readonly plain: boolean[]
+
+  constructor(readonly paths: readonly string[]) {
+    this.plain = paths.map((path) => !path.includes('.'))
+  }
+
+  get length(): number {
+    return this.paths.length
+  }
+
+  /** The value at the `i`-th path of `fields`. */
+  valueAt(fields: RecordFields, i: number): FieldValue | undefined {
+    const path = this.paths[i]
+    if (!this.plain[i]) return valueAt(fields, path)
+    return Object.hasOwn(fields, path) ? fields[path] : undefined
+  }
+
+  /** The text at the `i`-th path of `fields`, as `textOf` reads it. */
+  textAt(fields: RecordFields, i: number): string | undefined {
+    const value = this.valueAt(fields, i)
+    return typeof value === 'string' ? value : textOf(value)
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord, FieldValue } from '../types.js'
-import { valueAt } from '../text.js'
+import { FieldPaths } from '../text.js'
 import { numberSetting } from '../stats/settings.js'
 
 /** Roles of OpenAI-style `messages: [{role, content}]`. */
@@ -129,14 +129,13 @@ export const chatFormatCheck: Check<ChatFormatSummary> = {
     const fields = context.config.fields ?? ['messages', 'conversations']
     const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10)
     const summary: ChatFormatSummary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } }
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const isPlain = fields.map((field) => !field.includes('.'))
+    const paths = new FieldPaths(fields)
 
     return {
       record(record: DatasetRecord, emit: Emit): void {
         for (let i = 0; i < fields.length; i++) {
           const field = fields[i]
-          const turns = isPlain[i] ? record.fields[field] : valueAt(record.fields, field)
+          const turns = paths.valueAt(record.fields, i)
           if (!Array.isArray(turns)) continue
           // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
           if (turns.length > 0 && !turns.some(isObject)) continue

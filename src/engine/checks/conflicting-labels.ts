@@ -1,6 +1,6 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord, FieldValue } from '../types.js'
-import { textOf, truncate, valueAt } from '../text.js'
+import { FieldPaths, textOf, truncate } from '../text.js'
 import { combineHashes, hash53 } from '../hash.js'
 import { labelKey, labelsOf, normalisedHash } from '../stats/labels.js'
 import { stringListSetting, stringSetting } from '../stats/settings.js'
@@ -46,13 +46,12 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
     const notInput = new Set<string>(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])])
     const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field))
     const mode: ConflictingLabelsSummary['mode'] = labelField ? 'label' : 'output'
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const inputIsPlain = inputFields.map(isPlainName)
+    const inputPaths = new FieldPaths(inputFields)
     // Each input is hashed with its field's name, hashed here once rather than per record.
     const inputNameHashes = inputFields.map((field) => hash53(field))
     const outputFields: readonly string[] = outputField ? [outputField] : OUTPUT_FIELDS
-    const outputIsPlain = outputFields.map(isPlainName)
-    const labelIsPlain = labelField !== undefined && isPlainName(labelField)
+    const outputPaths = new FieldPaths(outputFields)
+    const labelPath = new FieldPaths(labelField !== undefined ? [labelField] : [])
     // The (field name, text) hashes of one record's input, and a view of each length to combine.
     const parts = new Float64Array(2 * inputFields.length)
     const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length))
@@ -73,8 +72,7 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
         let partCount = 0
         let excerpt = ''
         for (let i = 0; i < inputFields.length; i++) {
-          const value = inputIsPlain[i] ? fields[inputFields[i]] : valueAt(fields, inputFields[i])
-          const text = typeof value === 'string' ? value : textOf(value)
+          const text = inputPaths.textAt(fields, i)
           if (text === undefined) continue
           const textHash = normalisedHash(text)
           if (textHash === undefined) continue
@@ -89,13 +87,13 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
         let hash = 0
         let labels: string[] = []
         if (labelField !== undefined) {
-          labels = labelsOf(labelIsPlain ? fields[labelField] : valueAt(fields, labelField))
+          labels = labelsOf(labelPath.valueAt(fields, 0))
           if (labels.length === 0) return
           field = labelField
           hash = hash53(labels.length === 1 ? labelKeys.keyOf(labels[0]) : [...new Set(labels.map((label) => labelKeys.keyOf(label)))].sort().join('\u0000'))
         } else {
           for (let i = 0; i < outputFields.length; i++) {
-            const value = outputIsPlain[i] ? fields[outputFields[i]] : valueAt(fields, outputFields[i])
+            const value = outputPaths.valueAt(fields, i)
             if (value === undefined) continue
             const text = textOrScalar(value)
             if (text === undefined) return
@@ -133,7 +131,6 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
 }
 
 /** A field name without a dot, which `valueAt` reads as `fields[name]`. */
-const isPlainName = (field: string): boolean => !field.includes('.')
 
 /** Labels as the message shows them: cut short, in case the "label" is long text. */
 function shownLabels(labels: readonly string[]): string {

@@ -1,5 +1,5 @@
 import { stringListSetting } from '../stats/settings.js'
-import { valueAt } from '../text.js'
+import { FieldPaths } from '../text.js'
 import type { FieldValue } from '../types.js'
 import type { Check, Emit } from './types.js'
 
@@ -56,8 +56,8 @@ export const emptyValuesCheck: Check<EmptyValuesSummary> = {
     const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? [])
     const counts = new Map<string, number>()
     const isAllowed = (path: string, name: string): boolean => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path))
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const configuredFields = configured?.map((field) => ({ field, name: field.split('.').pop()!, plain: !field.includes('.') }))
+    const configuredPaths = configured ? new FieldPaths(configured) : undefined
+    const configuredNames = configured?.map((field) => field.split('.').pop()!)
     const scan = new EmptyValueScan((path, name, how, line, emit) => {
       if (isAllowed(path, name)) return false
       const key = pattern(path)
@@ -70,11 +70,11 @@ export const emptyValuesCheck: Check<EmptyValuesSummary> = {
       record(record, emit) {
         const fields = record.fields
         scan.startRecord(record.line, emit)
-        if (configuredFields) {
-          for (const { field, name, plain } of configuredFields) {
-            const value = plain ? fields[field] : valueAt(fields, field)
+        if (configuredPaths && configuredNames) {
+          for (let i = 0; i < configuredPaths.length; i++) {
+            const value = configuredPaths.valueAt(fields, i)
             // A missing field is for required-fields to report.
-            if (value !== undefined) scan.visit(value, field, name, 0)
+            if (value !== undefined) scan.visit(value, configuredPaths.paths[i], configuredNames[i], 0)
           }
         } else {
           // for-in with an own-property test: the keys of Object.keys without the array it builds.

@@ -1,7 +1,7 @@
 import type { Check, CheckRun, Emit } from './types.js'
 import type { FieldValue } from '../types.js'
 import { maskAll } from './detectors/mask.js'
-import { truncate, valueAt } from '../text.js'
+import { FieldPaths, truncate } from '../text.js'
 
 const DAY_MS = 86_400_000
 const hasOwn = Object.prototype.hasOwnProperty
@@ -189,8 +189,7 @@ export const freshnessCheck: Check<FreshnessSummary> = {
     const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1
     const configured = context.config.fields
     const states = new Map<string, FieldState>(configured?.map((field) => [field, 'configured']))
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const configuredIsPlain = new Set(configured?.filter((field) => !field.includes('.')))
+    const configuredPaths = new FieldPaths(configured ?? [])
     const summary: FreshnessSummary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 }
     const histogram = new Map<number, number>()
     let min = Infinity
@@ -257,7 +256,7 @@ export const freshnessCheck: Check<FreshnessSummary> = {
         summary.records++
         const fields = record.fields
         if (configured !== undefined) {
-          for (const field of configured) visit(record.line, field, configuredIsPlain.has(field) ? fields[field] : valueAt(fields, field), emit)
+          for (let i = 0; i < configuredPaths.length; i++) visit(record.line, configuredPaths.paths[i], configuredPaths.valueAt(fields, i), emit)
         } else {
           // for-in with an own-property test: the keys of Object.keys without the array it builds.
           for (const field in fields) if (hasOwn.call(fields, field)) visit(record.line, field, fields[field], emit)

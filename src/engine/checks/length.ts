@@ -1,6 +1,6 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
-import { textOf, truncate, valueAt } from '../text.js'
+import { FieldPaths, truncate } from '../text.js'
 import { LITTLE_ENDIAN, Latin1Scratch } from '../stats/labels.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
@@ -249,8 +249,7 @@ export const lengthCheck: Check<LengthSummary> = {
     const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5)
     const maxKs = numberSetting(config, 'maxKs', 0.2)
     const states = new Map<string, FieldState>()
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const isPlain = fields.map((field) => !field.includes('.'))
+    const paths = new FieldPaths(fields)
     // Each field's state by its position in `fields`, saving the Map lookup per record.
     const stateAt: Array<FieldState | undefined> = fields.map(() => undefined)
 
@@ -258,8 +257,7 @@ export const lengthCheck: Check<LengthSummary> = {
       record(record: DatasetRecord): void {
         const values = record.fields
         for (let i = 0; i < fields.length; i++) {
-          const value = isPlain[i] ? values[fields[i]] : valueAt(values, fields[i])
-          const text = typeof value === 'string' ? value : textOf(value)
+          const text = paths.textAt(values, i)
           if (text === undefined || text === '') continue
           let state = stateAt[i]
           if (state === undefined) {

@@ -1,6 +1,6 @@
 import type { CheckConfig } from '../../config/types.js'
 import { numberSetting } from '../stats/settings.js'
-import { textOf, valueAt } from '../text.js'
+import { FieldPaths } from '../text.js'
 import type { Check } from './types.js'
 
 /** Truncated fields found, by kind. */
@@ -232,15 +232,13 @@ export const truncatedCheck: Check<TruncatedSummary> = {
     const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20))
     const trackers = new Map<string, RoundLengthTracker>()
     const counts: TruncatedSummary = { fence: 0, bracket: 0, length: 0 }
-    // valueAt reads a name without a dot as the field of that name: such names are read straight.
-    const isPlain = fields.map((field) => !field.includes('.'))
+    const paths = new FieldPaths(fields)
     return {
       record(record, emit) {
         const values = record.fields
         for (let i = 0; i < fields.length; i++) {
           const field = fields[i]
-          const value = isPlain[i] ? values[field] : valueAt(values, field)
-          const text = typeof value === 'string' ? value : textOf(value)
+          const text = paths.textAt(values, i)
           if (text === undefined) continue
           const fenceLine = unclosedFence(text)
           if (fenceLine !== undefined) {
