@@ -40,6 +40,8 @@ describe('findSecrets', () => {
   it('finds an AWS secret key only next to a name that says so', () => {
     expect(kindsIn(`aws_secret_access_key = ${AWS_SECRET}`)).toEqual(['aws-secret-key'])
     expect(kindsIn(`checksum ${AWS_SECRET}`)).toEqual([])
+    // A name with `aws` and no other credential word (`key`, `secret`...) counts too.
+    expect(kindsIn(`AWS_SAK=${AWS_SECRET}`)).toEqual(['aws-secret-key'])
   })
 
   it("reports AWS's documentation example keys as examples", () => {

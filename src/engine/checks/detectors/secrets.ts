@@ -167,7 +167,7 @@ function findAssignments(text: string, out: SecretMatch[], minEntropy: number): 
 }
 
 /** Cheap test that skips texts with no credential-shaped substring at all. */
-const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i
+const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token|aws/i
 
 /** Options of {@link findSecrets}. */
 export interface FindSecretsOptions {
