@@ -232,3 +232,35 @@ describe('other encoding damage', () => {
     expect(encodingCheck.start(checkContext({ textFields: ['text'] })).applicable?.()).toBe(true)
   })
 })
+
+describe('plain-text shortcut', () => {
+  // Every character that some kind of damage consists of: C0 controls but tab, LF and CR; DEL;
+  // C1 controls; U+FFFD; both halves of a surrogate pair alone; the invisible formatting marks.
+  const DAMAGE = [
+    ...Array.from({ length: 32 }, (_, code) => code).filter((code) => code !== 0x09 && code !== 0x0a && code !== 0x0d),
+    ...Array.from({ length: 33 }, (_, i) => 0x7f + i),
+    0xfffd,
+    0xd83d,
+    0xde00,
+    0x200b,
+    0x200e,
+    0x202e,
+    0x2066,
+    0xfeff
+  ].map((code) => String.fromCharCode(code))
+
+  it('still reports each damaging character wherever it sits in an otherwise plain text', () => {
+    const texts: string[] = []
+    for (const damage of DAMAGE) {
+      for (let at = 0; at < 9; at++) texts.push('plain tex'.slice(0, at) + damage + 'plain tex'.slice(at))
+      texts.push(damage + 'x'.repeat(70_000), 'x'.repeat(70_000) + damage)
+    }
+    const byIndex = findingsByIndex(texts)
+    expect(texts.filter((_, i) => !byIndex.has(i)).map((text) => makeVisible(text.slice(0, 12)))).toEqual([])
+  })
+
+  it('reports nothing in printable ASCII with tabs, line feeds and carriage returns, short or long', () => {
+    const texts = ['', ' ', 'a', 'abcd', 'abcde', 'tab\there\r\nand\nthere', '~{}|`^_', 'x'.repeat(70_000), `${'line\r\n'.repeat(15_000)}end`]
+    expect([...findingsByIndex(texts).keys()]).toEqual([])
+  })
+})
