@@ -1,7 +1,7 @@
 import { stringListSetting } from '../stats/settings.js'
 import { truncate, valueAt } from '../text.js'
 import type { FieldValue } from '../types.js'
-import type { Check } from './types.js'
+import type { Check, Emit } from './types.js'
 
 /** Placeholders found, by kind (the placeholder as written in the defaults, or `lorem ipsum`, `[insert …]`). */
 export type PlaceholdersSummary = Record<string, number>
@@ -29,24 +29,22 @@ export const DEFAULT_PLACEHOLDERS = [
   '<Picture Attached>'
 ]
 
-/** Placeholders that give themselves away anywhere in a text. */
-const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string }> = [
-  // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
+/**
+ * Placeholders that give themselves away anywhere in a text. Where every match of the pattern
+ * contains a character (`char`), one native search for it rules most texts out before the
+ * pattern, a scan of its own, runs.
+ */
+const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string; char?: string }> = [
+  // The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). Its letters
+  // may come in either case and are all common, so no native search rules texts out cheaply;
+  // the pattern costs about one scan, no more than any test that could stand in for it.
   { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
-  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
+  // Every slot starts with `[`.
+  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot', char: '[' }
 ]
 
 /** How deep into nested values (chat turns, `instances`) the check looks. */
 const MAX_DEPTH = 6
-
-/** The string values inside a value, with their dotted paths. */
-function* stringsIn(value: FieldValue, path: string, depth = 0): Generator<[string, string]> {
-  if (typeof value === 'string') yield [path, value]
-  else if (depth < MAX_DEPTH && value !== null && typeof value === 'object') {
-    const entries: Array<[string, FieldValue]> = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value)
-    for (const [key, item] of entries) yield* stringsIn(item, `${path}.${key}`, depth + 1)
-  }
-}
 
 /**
  * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
@@ -66,6 +64,9 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
     for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
       wholeValues.set(placeholder.trim().toLowerCase(), placeholder)
     }
+    // Lower-casing never shortens a string (checked over every code point), so a trimmed value
+    // longer than every placeholder is none of them, and needs no lower-cased copy to tell.
+    const longest = Math.max(0, ...[...wholeValues.keys()].map((key) => key.length))
     // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
     const configured = context.config.fields
     let looked = false
@@ -73,29 +74,38 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
     const count = (kind: string): void => {
       counts.set(kind, (counts.get(kind) ?? 0) + 1)
     }
+    function inspectText(path: string, text: string, line: number, emit: Emit): void {
+      const trimmed = text.trim()
+      const whole = trimmed.length <= longest ? wholeValues.get(trimmed.toLowerCase()) : undefined
+      // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+      if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+        count(whole)
+        emit({ line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
+        return
+      }
+      for (const { kind, pattern, what, char } of ANYWHERE) {
+        if (char !== undefined && text.indexOf(char) < 0) continue
+        const match = pattern.exec(text)
+        if (!match) continue
+        count(kind)
+        emit({ line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
+      }
+    }
+    /** The string values inside a value, with their dotted paths, depth first. */
+    function inspectValue(value: FieldValue, path: string, line: number, emit: Emit, depth = 0): void {
+      if (typeof value === 'string') inspectText(path, value, line, emit)
+      else if (depth < MAX_DEPTH && value !== null && typeof value === 'object') {
+        if (Array.isArray(value)) value.forEach((item, i) => inspectValue(item, `${path}.${i}`, line, emit, depth + 1))
+        else for (const [key, item] of Object.entries(value)) inspectValue(item, `${path}.${key}`, line, emit, depth + 1)
+      }
+    }
     return {
       record(record, emit) {
         const fields = configured ?? Object.keys(record.fields)
         if (fields.length > 0) looked = true
         for (const field of fields) {
           const value = valueAt(record.fields, field)
-          if (value === undefined) continue
-          for (const [path, text] of stringsIn(value, field)) {
-            const trimmed = text.trim()
-            const whole = wholeValues.get(trimmed.toLowerCase())
-            // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
-            if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
-              count(whole)
-              emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
-              continue
-            }
-            for (const { kind, pattern, what } of ANYWHERE) {
-              const match = pattern.exec(text)
-              if (!match) continue
-              count(kind)
-              emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
-            }
-          }
+          if (value !== undefined) inspectValue(value, field, record.line, emit)
         }
       },
       finish() {
