@@ -2,6 +2,7 @@ import { stringListSetting } from '../stats/settings.js'
 import { truncate, valueAt } from '../text.js'
 import type { FieldValue } from '../types.js'
 import type { Check, Emit } from './types.js'
+import { AsciiLiterals } from './detectors/ascii-scan.js'
 
 /** Placeholders found, by kind (the placeholder as written in the defaults, or `lorem ipsum`, `[insert …]`). */
 export type PlaceholdersSummary = Record<string, number>
@@ -29,18 +30,19 @@ export const DEFAULT_PLACEHOLDERS = [
   '<Picture Attached>'
 ]
 
+/** The filler's opening words, found in one pass over a text's words (see {@link AsciiLiterals}). */
+const LOREM_IPSUM = new AsciiLiterals(['lorem ipsum dolor'])
+
 /**
- * Placeholders that give themselves away anywhere in a text. Where every match of the pattern
- * contains a character (`char`), one native search for it rules most texts out before the
- * pattern, a scan of its own, runs.
+ * Placeholders that give themselves away anywhere in a text, each with a cheap test that every
+ * text its pattern matches passes: most texts fail it and are spared the pattern's own scan.
  */
-const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string; char?: string }> = [
-  // The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). Its letters
-  // may come in either case and are all common, so no native search rules texts out cheaply;
-  // the pattern costs about one scan, no more than any test that could stand in for it.
-  { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
+const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string; mayMatch: (text: string) => boolean }> = [
+  // The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). A match is
+  // the literal, ASCII case aside as in the pattern (`i`, no `u`).
+  { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text', mayMatch: (text) => LOREM_IPSUM.test(text) },
   // Every slot starts with `[`.
-  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot', char: '[' }
+  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot', mayMatch: (text) => text.indexOf('[') >= 0 }
 ]
 
 /** How deep into nested values (chat turns, `instances`) the check looks. */
@@ -83,8 +85,8 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
         emit({ line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
         return
       }
-      for (const { kind, pattern, what, char } of ANYWHERE) {
-        if (char !== undefined && text.indexOf(char) < 0) continue
+      for (const { kind, pattern, what, mayMatch } of ANYWHERE) {
+        if (!mayMatch(text)) continue
         const match = pattern.exec(text)
         if (!match) continue
         count(kind)

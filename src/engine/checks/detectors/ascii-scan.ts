@@ -52,17 +52,22 @@ const HASH = 0x9e3779b1
  * that alternates the literals finds (it, too, folds only ASCII letters onto ASCII letters), in
  * one pass over the text's words instead of a regex scan trying every literal at every place.
  *
- * Why one pass can do: an occurrence of a literal of length 7 or more covers a whole aligned
- * word of the text, the first of which starts 0 to 3 characters into the literal. So the set
- * keeps, per literal, its four words at offsets 0, 1, 2 and 3 (case-folded), and the scan
- * checks each aligned word of the text (folded alike) against them: first in a bit filter,
- * then, on a hit, by comparing the whole literal with the text's characters at the place the
- * word says. Folding maps a few non-letters onto others, and a character above U+00FF leaves
- * only its low byte in the scratch, so the filter may hit where there is no occurrence; the
- * comparison on the text itself never errs.
+ * Why one pass can do: an occurrence of a literal of length `L` at place `p` covers the text's
+ * aligned words from the first whole one, which starts `k = 4 * ceil(p / 4) - p` (0 to 3)
+ * characters into the literal, and at least `s = floor((L - 3) / 4)` of them in a row (for the
+ * shortest literal). One of any `s` words in a row has an index divisible by `s`, and it starts
+ * `k + 4j` characters into the literal, for a `j` under `s`. So the set keeps, per literal, its
+ * words at those offsets (case-folded), and the scan checks every `s`th aligned word of the text
+ * (folded alike) against them: first in a bit filter, then, on a hit, by comparing the whole
+ * literal with the text's characters at the place the word says. Folding maps a few non-letters
+ * onto others, and a character above U+00FF leaves only its low byte in the scratch, so the
+ * filter may hit where there is no occurrence; the comparison on the text itself never errs.
  */
 export class AsciiLiterals {
   private readonly literals: string[]
+  private readonly shortest: number
+  /** Every how many words the scan looks: longer literals let it skip more. */
+  private readonly stride: number
   private readonly filter = new Int32Array(1 << (FILTER_BITS - 5))
   /** Per starting word: the literals with that word at an offset, as `[literal, offset]`. */
   private readonly starts = new Map<number, Array<[number, number]>>()
@@ -73,8 +78,10 @@ export class AsciiLiterals {
       if (literal.length < 7 || !/^[\x20-\x7e]+$/.test(literal)) throw new Error(`AsciiLiterals takes ASCII literals of 7 characters or more, not ${JSON.stringify(literal)}`)
     }
     this.literals = literals.map((literal) => literal.toLowerCase())
+    this.shortest = Math.min(...this.literals.map((literal) => literal.length))
+    this.stride = Math.floor((this.shortest - 3) / 4)
     this.literals.forEach((literal, index) => {
-      for (let offset = 0; offset < 4; offset++) {
+      for (let offset = 0; offset < 4 * this.stride; offset++) {
         const word = wordOf(literal.slice(offset, offset + 4)) | FOLD
         const bit = Math.imul(word, HASH) >>> (32 - FILTER_BITS)
         this.filter[bit >>> 5] |= 1 << (bit & 31)
@@ -88,10 +95,11 @@ export class AsciiLiterals {
 
   /** True when `text` holds one of the literals, ASCII letters in any case. */
   test(text: string): boolean {
+    if (text.length < this.shortest) return false
     if (!load(text)) return this.longTexts.test(text)
     const filter = this.filter
     const words = text.length >> 2
-    for (let i = 0; i < words; i++) {
+    for (let i = 0; i < words; i += this.stride) {
       const word = scratchWords[i] | FOLD
       const bit = Math.imul(word, HASH) >>> (32 - FILTER_BITS)
       if ((filter[bit >>> 5] & (1 << (bit & 31))) !== 0 && this.occursAt(text, word, i)) return true
