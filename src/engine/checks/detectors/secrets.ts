@@ -76,7 +76,7 @@ export function isJwt(token: string): boolean {
 }
 
 /** A credential with a known prefix, and what a text must hold for its pattern to match. */
-export interface PrefixedPattern {
+interface PrefixedPattern {
   kind: SecretKind
   pattern: RegExp
   /** Further validation of the matched value. */
@@ -97,7 +97,7 @@ function looksRandom(value: string): boolean {
 }
 
 /** The prefixed credentials; each pattern spells out its literals at its start. */
-export const PREFIXED: readonly PrefixedPattern[] = [
+const PREFIXED: readonly PrefixedPattern[] = [
   { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, char: 'A', literals: ['AKIA', 'ASIA'] },
   { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g, char: '_', literals: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
   { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g, char: '_', literals: ['github_pat_'] },
@@ -185,7 +185,7 @@ function findAssignments(text: string, out: SecretMatch[], minEntropy: number): 
   }
 }
 
-/** Bits of {@link secretCandidates} after those of the {@link PREFIXED} patterns. */
+/** Bits of {@link secretCandidates} after those of the prefixed patterns. */
 const PRIVATE_KEYS = 1 << PREFIXED.length
 const ASSIGNMENTS = 1 << (PREFIXED.length + 1)
 /** The characters the candidate tests look for first, one native search each. */
@@ -204,13 +204,13 @@ function holdsAny(text: string, literals: readonly string[]): boolean {
 export const ALL_SECRET_DETECTORS = (ASSIGNMENTS << 1) - 1
 
 /**
- * Which detectors may find something in `text`, as bits: bit `i` for `PREFIXED[i]`, then the
- * private key blocks, then the assignments. A detector whose bit is clear finds nothing in the
- * text, by tests that every one of its matches passes: a prefixed pattern's `char` and one of
- * its literals; `-----BEGIN ` for a private key (its pattern's start, case and all); a `:` or
- * `=` (every assignment has its operator, `[:=]{1,2}` or `=|:|=>|:=`) and an assignment word.
- * Most texts hold none of `A _ - : = J`: six native character searches tell, and no regular
- * expression runs at all.
+ * Which detectors may find something in `text`, as bits: bit `i` for the `i`th prefixed
+ * pattern, then the private key blocks, then the assignments. A detector whose bit is clear
+ * finds nothing in the text, by tests that every one of its matches passes: a prefixed
+ * pattern's `char` and one of its literals; `-----BEGIN ` for a private key (its pattern's
+ * start, case and all); a `:` or `=` (every assignment has its operator, `[:=]{1,2}` or
+ * `=|:|=>|:=`) and an assignment word. Most texts hold none of `_ - : = A J`: six native
+ * character searches tell, and no regular expression runs at all.
  */
 export function secretCandidates(text: string): number {
   let chars = 0
