@@ -3,6 +3,8 @@ import type { FindingDraft } from '../../../src/engine/checks/types.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
+import { isPlainAscii } from '../../../src/engine/checks/detectors/ascii-scan.js'
+import { adversarialTexts, realTexts } from './prefilter-corpus.js'
 
 interface FtfyCase {
   label: string
@@ -257,6 +259,28 @@ describe('plain-text shortcut', () => {
     }
     const byIndex = findingsByIndex(texts)
     expect(texts.filter((_, i) => !byIndex.has(i)).map((text) => makeVisible(text.slice(0, 12)))).toEqual([])
+  })
+
+  /**
+   * What the check would report without the shortcut, by its own detectors: mojibake, and the
+   * patterns of encoding.ts for U+FFFD, lone surrogates, controls and invisible marks (before the
+   * filters that drop some of their matches, so a superset of what it reports).
+   */
+  const plainDamage = (text: string): boolean =>
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    findMojibake(text) !== undefined || /\ufffd|\p{Cs}|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(text)
+
+  itReal('skips no real text in which the plain detectors find damage', () => {
+    const texts = realTexts()
+    expect(texts.filter((text) => isPlainAscii(text) && plainDamage(text))).toEqual([])
+    // The real vectors do hold damage, and plain text: the test is not vacuous.
+    expect(texts.filter(plainDamage).length).toBeGreaterThan(100)
+    expect(texts.filter(isPlainAscii).length).toBeGreaterThan(1000)
+  })
+
+  it('skips no generated text in which the plain detectors find damage', () => {
+    const texts = adversarialTexts(['NicolÃ¡s cafÃ©', 'plain words', 'zero\u200bwidth', 'bell\u0007', 'lost \ufffd', 'cut \ud83d'])
+    expect(texts.filter((text) => isPlainAscii(text) && plainDamage(text))).toEqual([])
   })
 
   it('reports nothing in printable ASCII with tabs, line feeds and carriage returns, short or long', () => {
