@@ -147,9 +147,21 @@ const ARTIFACT_LITERALS = new AsciiLiterals([
   'hope this helps'
 ])
 
+/**
+ * `MAY_OPEN` without a regex call for most texts: its `\s*` may match nothing, so a text whose
+ * first character is printable ASCII (not a space) opens with an opener only if that character
+ * starts one (`S`, `C`, `O` or `A`, either case).
+ */
+function mayOpen(text: string): boolean {
+  const first = text.charCodeAt(0)
+  const folded = first | 0x20
+  if (first > 0x20 && first < 0x7f && folded !== 0x73 && folded !== 0x63 && folded !== 0x6f && folded !== 0x61) return false
+  return MAY_OPEN.test(text)
+}
+
 /** Every artifact phrase in `text`, in order of position. */
 export function findArtifacts(text: string): ArtifactMatch[] {
-  if (!MAY_OPEN.test(text) && !(ARTIFACT_LITERALS.test(text) && MAY_MATCH.test(text))) return []
+  if (!mayOpen(text) && !(ARTIFACT_LITERALS.test(text) && MAY_MATCH.test(text))) return []
   return findArtifactsUnfiltered(text)
 }
 
@@ -291,15 +303,29 @@ export const llmArtifactsCheck: Check<LlmArtifactsSummary> = {
     const textOutputs = [...new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))))]
     const textOutputSet = new Set(textOutputs)
 
+    // What each field name a record has may add, worked out on its first sight: nothing (a
+    // name of neither kind, or one of the text outputs already), an output or a transcript.
+    const nameRoles = new Map<string, 'none' | 'output' | 'chat'>()
+    function roleOf(name: string): 'none' | 'output' | 'chat' {
+      let role = nameRoles.get(name)
+      if (role === undefined) {
+        const lower = name.toLowerCase()
+        role = textOutputSet.has(name) ? 'none' : OUTPUT_NAMES.has(lower) ? 'output' : CHAT_NAMES.has(lower) ? 'chat' : 'none'
+        // Bounded: a file whose records all name their fields differently is not worth remembering.
+        if (nameRoles.size < 10_000) nameRoles.set(name, role)
+      }
+      return role
+    }
+
     /** The fields to read: configured, else the output-like ones, else every text field. */
     function outputFields(fields: RecordFields): readonly string[] {
       if (configured !== undefined) return configured
       let names: string[] | undefined
       for (const name of Object.keys(fields)) {
-        if (textOutputSet.has(name)) continue
+        const role = roleOf(name)
+        if (role === 'none') continue
         const value = fields[name]
-        const lower = name.toLowerCase()
-        if ((OUTPUT_NAMES.has(lower) && typeof value === 'string') || (CHAT_NAMES.has(lower) && chatTurns(value) !== undefined)) (names ??= [...textOutputs]).push(name)
+        if ((role === 'output' && typeof value === 'string') || (role === 'chat' && chatTurns(value) !== undefined)) (names ??= [...textOutputs]).push(name)
       }
       if (names !== undefined) return names
       if (textOutputs.length > 0) return textOutputs

@@ -45,6 +45,11 @@ const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string; mayMatch: (
   { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot', mayMatch: (text) => text.indexOf('[') >= 0 }
 ]
 
+/** True for the characters `String.prototype.trim` never removes that are quickest to tell. */
+function isKept(code: number): boolean {
+  return code > 0x20 && code < 0x7f
+}
+
 /** How deep into nested values (chat turns, `instances`) the check looks. */
 const MAX_DEPTH = 6
 
@@ -77,15 +82,20 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
       counts.set(kind, (counts.get(kind) ?? 0) + 1)
     }
     function inspectText(path: string, text: string, line: number, emit: Emit): void {
-      const trimmed = text.trim()
-      const whole = trimmed.length <= longest ? wholeValues.get(trimmed.toLowerCase()) : undefined
-      // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
-      if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
-        count(whole)
-        emit({ line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
-        return
+      // A longer value can only be a placeholder once trimmed, and printable ASCII other than a
+      // space is never trimmed: ends of it spare the trimmed copy.
+      if (text.length <= longest || !isKept(text.charCodeAt(0)) || !isKept(text.charCodeAt(text.length - 1))) {
+        const trimmed = text.trim()
+        const whole = trimmed.length <= longest ? wholeValues.get(trimmed.toLowerCase()) : undefined
+        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+          count(whole)
+          emit({ line, field: path, message: `\`${path}\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) })
+          return
+        }
       }
-      for (const { kind, pattern, what, mayMatch } of ANYWHERE) {
+      for (let i = 0; i < ANYWHERE.length; i++) {
+        const { kind, pattern, what, mayMatch } = ANYWHERE[i]
         if (!mayMatch(text)) continue
         const match = pattern.exec(text)
         if (!match) continue
