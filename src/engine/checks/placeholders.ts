@@ -33,17 +33,19 @@ export const DEFAULT_PLACEHOLDERS = [
 /** The filler's opening words, found in one pass over a text's words (see {@link AsciiLiterals}). */
 const LOREM_IPSUM = new AsciiLiterals(['lorem ipsum dolor'])
 
-/**
- * Placeholders that give themselves away anywhere in a text, each with a cheap test that every
- * text its pattern matches passes: most texts fail it and are spared the pattern's own scan.
- */
-const ANYWHERE: Array<{ kind: string; pattern: RegExp; what: string; mayMatch: (text: string) => boolean }> = [
-  // The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). A match is
-  // the literal, ASCII case aside as in the pattern (`i`, no `u`).
-  { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text', mayMatch: (text) => LOREM_IPSUM.test(text) },
-  // Every slot starts with `[`.
-  { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot', mayMatch: (text) => text.indexOf('[') >= 0 }
-]
+/** A placeholder that gives itself away anywhere in a text. */
+interface Anywhere {
+  kind: string
+  pattern: RegExp
+  what: string
+}
+
+// The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). A match is the
+// literal of LOREM_IPSUM, ASCII case aside as in the pattern (`i`, no `u`): texts without it are
+// spared the pattern's own scan.
+const LOREM: Anywhere = { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' }
+// Every slot starts with `[`: one native search rules most texts out.
+const INSERT: Anywhere = { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
 
 /** True for the characters `String.prototype.trim` never removes that are quickest to tell. */
 function isKept(code: number): boolean {
@@ -81,10 +83,26 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
     const count = (kind: string): void => {
       counts.set(kind, (counts.get(kind) ?? 0) + 1)
     }
+    // The first characters of the placeholders, lower-cased. A value that starts with printable
+    // ASCII other than a space (which trimming never removes) is a placeholder only if that
+    // character, lower-cased, starts one; a longer value only if trimming shortens it, so only if
+    // it also ends with a character trimming may remove.
+    const starts = new Uint8Array(128)
+    for (const key of wholeValues.keys()) if (key.charCodeAt(0) < 128) starts[key.charCodeAt(0)] = 1
+    function mayBeWhole(text: string): boolean {
+      const first = text.charCodeAt(0)
+      if (!isKept(first)) return true
+      if (starts[first >= 0x41 && first <= 0x5a ? first | 0x20 : first] === 0) return false
+      return text.length <= longest || !isKept(text.charCodeAt(text.length - 1))
+    }
+    function report(anywhere: Anywhere, path: string, text: string, line: number, emit: Emit): void {
+      const match = anywhere.pattern.exec(text)
+      if (!match) return
+      count(anywhere.kind)
+      emit({ line, field: path, message: `\`${path}\` contains ${anywhere.what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
+    }
     function inspectText(path: string, text: string, line: number, emit: Emit): void {
-      // A longer value can only be a placeholder once trimmed, and printable ASCII other than a
-      // space is never trimmed: ends of it spare the trimmed copy.
-      if (text.length <= longest || !isKept(text.charCodeAt(0)) || !isKept(text.charCodeAt(text.length - 1))) {
+      if (mayBeWhole(text)) {
         const trimmed = text.trim()
         const whole = trimmed.length <= longest ? wholeValues.get(trimmed.toLowerCase()) : undefined
         // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
@@ -94,14 +112,8 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
           return
         }
       }
-      for (let i = 0; i < ANYWHERE.length; i++) {
-        const { kind, pattern, what, mayMatch } = ANYWHERE[i]
-        if (!mayMatch(text)) continue
-        const match = pattern.exec(text)
-        if (!match) continue
-        count(kind)
-        emit({ line, field: path, message: `\`${path}\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
-      }
+      if (LOREM_IPSUM.test(text)) report(LOREM, path, text, line, emit)
+      if (text.indexOf('[') >= 0) report(INSERT, path, text, line, emit)
     }
     /** The string values inside a value, with their dotted paths, depth first. */
     function inspectValue(value: FieldValue, path: string, line: number, emit: Emit, depth = 0): void {
@@ -117,7 +129,8 @@ export const placeholdersCheck: Check<PlaceholdersSummary> = {
         if (fields.length > 0) looked = true
         for (const field of fields) {
           const value = valueAt(record.fields, field)
-          if (value !== undefined) inspectValue(value, field, record.line, emit)
+          if (typeof value === 'string') inspectText(field, value, record.line, emit)
+          else if (value !== undefined) inspectValue(value, field, record.line, emit)
         }
       },
       finish() {
