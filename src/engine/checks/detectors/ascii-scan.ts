@@ -46,6 +46,7 @@ function wordOf(chars: string): number {
 // (bytes rather than bits: one load and no shifts a word, measured 12% faster).
 const FILTER_BITS = 16
 const HASH = 0x9e3779b1
+const SHIFT = 32 - FILTER_BITS
 
 /**
  * A set of ASCII literals of 7 characters or more, found in a text with ASCII letters compared
@@ -84,8 +85,7 @@ export class AsciiLiterals {
     this.literals.forEach((literal, index) => {
       for (let offset = 0; offset < 4 * this.stride; offset++) {
         const word = wordOf(literal.slice(offset, offset + 4)) | FOLD
-        const bit = Math.imul(word, HASH) >>> (32 - FILTER_BITS)
-        this.filter[bit] = 1
+        this.filter[Math.imul(word, HASH) >>> SHIFT] = 1
         const starts = this.starts.get(word)
         if (starts === undefined) this.starts.set(word, [[index, offset]])
         else starts.push([index, offset])
@@ -102,10 +102,25 @@ export class AsciiLiterals {
     const { filter, stride } = this
     const source = scratchWords
     const words = text.length >> 2
-    for (let i = 0; i < words; i += stride) {
-      const word = source[i] | FOLD
-      const bit = Math.imul(word, HASH) >>> (32 - FILTER_BITS)
-      if (filter[bit] !== 0 && this.occursAt(text, word, i)) return true
+    let i = 0
+    // Four words a step, their flags OR-ed (measured about 10% faster than one a step): a hit is rare,
+    // and then the four are looked at one by one.
+    for (const step = 4 * stride; i + 3 * stride < words; i += step) {
+      const flags =
+        filter[Math.imul(source[i] | FOLD, HASH) >>> SHIFT] |
+        filter[Math.imul(source[i + stride] | FOLD, HASH) >>> SHIFT] |
+        filter[Math.imul(source[i + 2 * stride] | FOLD, HASH) >>> SHIFT] |
+        filter[Math.imul(source[i + 3 * stride] | FOLD, HASH) >>> SHIFT]
+      if (flags !== 0 && this.occursAround(text, i, i + step)) return true
+    }
+    return this.occursAround(text, i, words)
+  }
+
+  /** True when a literal occurs at one of the looked-at words from index `from` to `to`. */
+  private occursAround(text: string, from: number, to: number): boolean {
+    for (let i = from; i < to; i += this.stride) {
+      const word = scratchWords[i] | FOLD
+      if (this.filter[Math.imul(word, HASH) >>> SHIFT] !== 0 && this.occursAt(text, word, i)) return true
     }
     return false
   }
