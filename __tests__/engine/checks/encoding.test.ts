@@ -3,6 +3,8 @@ import type { FindingDraft } from '../../../src/engine/checks/types.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { checkContext, recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
+import { isPlainAscii } from '../../../src/engine/checks/detectors/ascii-scan.js'
+import { adversarialTexts, realTexts } from './prefilter-corpus.js'
 
 interface FtfyCase {
   label: string
@@ -230,5 +232,59 @@ describe('other encoding damage', () => {
   it('is applicable only with text fields to read', () => {
     expect(encodingCheck.start(checkContext()).applicable?.()).toBe(false)
     expect(encodingCheck.start(checkContext({ textFields: ['text'] })).applicable?.()).toBe(true)
+  })
+})
+
+describe('plain-text shortcut', () => {
+  // Every character that some kind of damage consists of: C0 controls but tab, LF and CR; DEL;
+  // C1 controls; U+FFFD; both halves of a surrogate pair alone; the invisible formatting marks.
+  const DAMAGE = [
+    ...Array.from({ length: 32 }, (_, code) => code).filter((code) => code !== 0x09 && code !== 0x0a && code !== 0x0d),
+    ...Array.from({ length: 33 }, (_, i) => 0x7f + i),
+    0xfffd,
+    0xd83d,
+    0xde00,
+    0x200b,
+    0x200e,
+    0x202e,
+    0x2066,
+    0xfeff
+  ].map((code) => String.fromCharCode(code))
+
+  it('still reports each damaging character wherever it sits in an otherwise plain text', () => {
+    const texts: string[] = []
+    for (const damage of DAMAGE) {
+      for (let at = 0; at < 9; at++) texts.push('plain tex'.slice(0, at) + damage + 'plain tex'.slice(at))
+      texts.push(damage + 'x'.repeat(70_000), 'x'.repeat(70_000) + damage)
+    }
+    const byIndex = findingsByIndex(texts)
+    expect(texts.filter((_, i) => !byIndex.has(i)).map((text) => makeVisible(text.slice(0, 12)))).toEqual([])
+  })
+
+  /**
+   * What the check would report without the shortcut, by its own detectors: mojibake, and the
+   * patterns of encoding.ts for U+FFFD, lone surrogates, controls and invisible marks (before the
+   * filters that drop some of their matches, so a superset of what it reports).
+   */
+  const plainDamage = (text: string): boolean =>
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    findMojibake(text) !== undefined || /\ufffd|\p{Cs}|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(text)
+
+  itReal('skips no real text in which the plain detectors find damage', () => {
+    const texts = realTexts()
+    expect(texts.filter((text) => isPlainAscii(text) && plainDamage(text))).toEqual([])
+    // The real vectors do hold damage, and plain text: the test is not vacuous.
+    expect(texts.filter(plainDamage).length).toBeGreaterThan(100)
+    expect(texts.filter(isPlainAscii).length).toBeGreaterThan(1000)
+  })
+
+  it('skips no generated text in which the plain detectors find damage', () => {
+    const texts = adversarialTexts(['NicolÃ¡s cafÃ©', 'plain words', 'zero\u200bwidth', 'bell\u0007', 'lost \ufffd', 'cut \ud83d'])
+    expect(texts.filter((text) => isPlainAscii(text) && plainDamage(text))).toEqual([])
+  })
+
+  it('reports nothing in printable ASCII with tabs, line feeds and carriage returns, short or long', () => {
+    const texts = ['', ' ', 'a', 'abcd', 'abcde', 'tab\there\r\nand\nthere', '~{}|`^_', 'x'.repeat(70_000), `${'line\r\n'.repeat(15_000)}end`]
+    expect([...findingsByIndex(texts).keys()]).toEqual([])
   })
 })

@@ -1,7 +1,8 @@
-import { asksForAiPersona, findArtifacts, llmArtifactsCheck } from '../../../src/engine/checks/llm-artifacts.js'
+import { asksForAiPersona, findArtifacts, findArtifactsUnfiltered, llmArtifactsCheck } from '../../../src/engine/checks/llm-artifacts.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, realRecords, stringFields } from '../../helpers/realdata.js'
+import { adversarialTexts, disagreements, realTexts } from './prefilter-corpus.js'
 
 const categories = (text: string): string[] => findArtifacts(text).map((match) => `${match.category}: ${match.phrase}`)
 const check = (rows: RecordFields[], textFields: string[], config = {}) => runCheck(llmArtifactsCheck, recordsOf(rows), { textFields, config })
@@ -53,6 +54,63 @@ describe('findArtifacts', () => {
     ]) {
       expect(categories(prose)).toEqual([])
     }
+  })
+})
+
+/** Every expansion of `{a|b|}` groups in `template`, left to right (an empty choice allowed). */
+function expand(template: string): string[] {
+  const group = /\{([^{}]*)\}/.exec(template)
+  if (group === null) return [template]
+  return group[1].split('|').flatMap((choice) => expand(template.slice(0, group.index) + choice + template.slice(group.index + group[0].length)))
+}
+
+/** Each pattern's phrases, every optional part and alternative spelled out. */
+const ARTIFACT_TEMPLATES = [
+  'as an {AI|artificial intelligence}{ language model| assistant| model|}',
+  'as a {large |}language model',
+  'AI language model',
+  "I{'|’|}m {just |only |merely |simply |}{an AI|a language model|a large language model|an artificial intelligence|a chatbot|a virtual assistant}",
+  'I am {just |only |merely |simply |}{an AI|a language model|a large language model|an artificial intelligence|a chatbot|a virtual assistant}',
+  '{trained|developed|created|built} by OpenAI',
+  "I{'m|’m| am} ChatGPT",
+  "I {don't|don’t|do not} have {personal |}{opinions|feelings|emotions|beliefs|preferences|a physical body}{,|.|;| or| and| as| like}",
+  "I{'m|’m|m| am} sorry{,|} but I{'m|’m| am|} {can't|can’t|cant|cannot|unable|not able|won't|won’t|do not|don't|don’t|must}",
+  "I{'m| am} sorry{,|} but as an AI",
+  'I apologi{s|z}e{,|} but',
+  "I {cannot|can't|can’t|cant|am unable to|'m unable to|’m unable to} {fulfill|fulfil|comply with|assist with|help with that|provide assistance with}",
+  'I {must|have to} {respectfully |}decline',
+  'my {knowledge|training} cut{-|}off',
+  'knowledge cut{-|}off {date|of}',
+  'as of my {last|latest|most recent} {update|training|knowledge update|data update}',
+  "I {don't|don’t|do not} have {access to |}real-time",
+  "I {don't|don’t|do not|cannot|can't|can’t|cant} {browse|access|search} the {internet|web}",
+  'my training data {only |}{goes|extends|runs} {up |}{to|until}',
+  "{Sure|Certainly|Of course|Absolutely}{!|,|.} {here's|here’s|heres|here is|here are|I'd be happy to|I’d be glad to|I would be happy to|I would be glad to}",
+  '{ |\n\t}Sure! here is',
+  'I hope this helps'
+]
+
+describe('prefilter', () => {
+  const phrases = ARTIFACT_TEMPLATES.flatMap(expand)
+
+  it('finds exactly what the patterns find in every phrase they take, in any case, at the start, the end and inside text', () => {
+    const flip = (text: string): string => [...text].map((char, i) => (i % 2 === 0 ? char.toUpperCase() : char.toLowerCase())).join('')
+    const texts = phrases.flatMap((phrase) => [phrase, phrase.toUpperCase(), flip(phrase), `x ${phrase}`, `${phrase} x`, `Well… ${flip(phrase)}, then (${phrase.toUpperCase()}).`])
+    expect(phrases.length).toBeGreaterThan(500)
+    expect(disagreements(texts, findArtifacts, findArtifactsUnfiltered)).toEqual([])
+    // Every phrase is an artifact: the agreement is not over empty results.
+    expect(phrases.filter((phrase) => findArtifactsUnfiltered(phrase).length === 0)).toEqual([])
+  })
+
+  it('finds exactly what the patterns find on generated adversarial text', () => {
+    const sample = ARTIFACT_TEMPLATES.map((template) => expand(template)[0])
+    expect(disagreements(adversarialTexts(sample), findArtifacts, findArtifactsUnfiltered)).toEqual([])
+  })
+
+  itReal('finds exactly what the patterns find on the real vectors, the roleplay file with its 23 disclaimers among them', () => {
+    const texts = realTexts()
+    expect(disagreements(texts, findArtifacts, findArtifactsUnfiltered)).toEqual([])
+    expect(texts.filter((text) => findArtifacts(text).length > 0).length).toBeGreaterThan(20)
   })
 })
 

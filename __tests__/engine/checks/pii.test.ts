@@ -1,8 +1,10 @@
-import { cardBrand, findPii, ibanValid, luhnValid, ssnValid, type PiiKind } from '../../../src/engine/checks/detectors/pii.js'
+import { cardBrand, findPii, ibanValid, luhnValid, PII_DETECTORS, ssnValid, type PiiKind, type PiiMatch } from '../../../src/engine/checks/detectors/pii.js'
+import { dropOverlaps } from '../../../src/engine/checks/detectors/spans.js'
 import { mask, piiCheck } from '../../../src/engine/checks/pii.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readText, realRecords, stringFields } from '../../helpers/realdata.js'
+import { adversarialTexts, disagreements, realTexts } from './prefilter-corpus.js'
 
 const kindsIn = (text: string): string[] => findPii(text).map((match) => `${match.kind}${match.reserved !== undefined ? '*' : ''}:${match.value}`)
 const check = (rows: RecordFields[], config = {}) => runCheck(piiCheck, recordsOf(rows), { textFields: ['text'], config })
@@ -328,6 +330,49 @@ describe('real data', () => {
   itReal("finds the Synthea patient's phone but not its SSN 999-90-5728, which the SSA never issues", () => {
     const patient = readText('presidio/synthetic.json')
     expect(kindsIn(patient).filter((kind) => kind.startsWith('phone') || kind.startsWith('ssn'))).toEqual(['phone:555-780-8673'])
+  })
+})
+
+/** Every detector whose shape test passes, without the cheap facts that skip most texts. */
+function plainFindPii(text: string): PiiMatch[] {
+  const found: PiiMatch[] = []
+  for (const { hint, detect } of PII_DETECTORS) if (hint.test(text)) detect(text, found)
+  return dropOverlaps(found, PII_DETECTORS.map(({ kind }) => kind))
+}
+
+const PII_PHRASES = [
+  'john.doe+news@gmail.com',
+  'a@b.test',
+  '650-636-4884',
+  '(425) 882-9090',
+  '+44 20 7946 0958',
+  'call 4258829090',
+  '4111 1111 1111 1111',
+  '4222222222222',
+  'DE89 3704 0044 0532 0130 00',
+  'DE89370400440532013000',
+  'ssn 536-22-1234',
+  'my SSN: 536221234',
+  '93.184.216.34',
+  '2a00:1450:4009:81f::200e',
+  'fe80::1',
+  // One digit each, so that a digit the prefilter forgot shows.
+  ...'0123456789'.split('').map((digit) => `${digit}.${digit}.${digit}.${digit}`)
+]
+
+describe('prefilter', () => {
+  it('finds exactly what the plain detectors find on generated text: every case, Unicode around, values at the very start and end', () => {
+    const texts = adversarialTexts(PII_PHRASES)
+    expect(texts.length).toBeGreaterThan(10_000)
+    expect(disagreements(texts, findPii, plainFindPii)).toEqual([])
+    // The generated text does hold values, so the agreement is not over empty results alone.
+    expect(texts.filter((text) => findPii(text).length > 0).length).toBeGreaterThan(1000)
+  })
+
+  itReal('finds exactly what the plain detectors find on the real vectors', () => {
+    const texts = realTexts()
+    expect(disagreements(texts, findPii, plainFindPii)).toEqual([])
+    expect(texts.filter((text) => findPii(text).length > 0).length).toBeGreaterThan(150)
   })
 })
 

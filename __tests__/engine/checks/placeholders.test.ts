@@ -1,7 +1,9 @@
-import { placeholdersCheck } from '../../../src/engine/checks/placeholders.js'
+import { DEFAULT_PLACEHOLDERS, placeholdersCheck } from '../../../src/engine/checks/placeholders.js'
+import { truncate } from '../../../src/engine/text.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, readJson, readJsonl } from '../../helpers/realdata.js'
+import { adversarialTexts, realTexts } from './prefilter-corpus.js'
 
 describe('placeholders', () => {
   it('reports whole-value placeholders in any case and spacing, and leaves longer text that contains them alone', () => {
@@ -68,5 +70,43 @@ describe('placeholders', () => {
       textFields: ['instruction', 'input', 'output']
     })
     expect(findings.map((finding) => [finding.field, finding.message])).toEqual(Array(3).fill(['input', '`input` is a placeholder: `noinput`']))
+  })
+})
+
+/**
+ * The check's findings for one text field, computed the plain way: the whole-value lookup for
+ * every value and both patterns over every text, with none of the check's shortcuts.
+ */
+function plainFindings(text: string): Array<{ message: string; excerpt: string }> {
+  const wholeValues = new Map(DEFAULT_PLACEHOLDERS.map((placeholder) => [placeholder.trim().toLowerCase(), placeholder]))
+  const trimmed = text.trim()
+  const whole = wholeValues.get(trimmed.toLowerCase())
+  if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) return [{ message: `\`text\` is a placeholder: \`${truncate(trimmed, 40)}\``, excerpt: truncate(text, 60) }]
+  const found: Array<{ message: string; excerpt: string }> = []
+  for (const [pattern, what] of [
+    [/\blorem ipsum dolor\b/i, 'lorem ipsum filler text'],
+    [/\[insert\b[^\]\n]{0,60}\]?/i, 'an unfilled template slot']
+  ] as const) {
+    const match = pattern.exec(text)
+    if (match) found.push({ message: `\`text\` contains ${what}: \`${truncate(match[0], 60)}\``, excerpt: truncate(text.slice(Math.max(0, match.index - 20)), 100) })
+  }
+  return found
+}
+
+describe('prefilter', () => {
+  const checkFindings = (texts: string[]) => runCheck(placeholdersCheck, recordsOf(texts.map((text) => ({ text }))), { config: { fields: ['text'] } }).findings
+  const expectPlain = (texts: string[]): void => {
+    const expected = texts.flatMap((text, i) => plainFindings(text).map((finding) => ({ line: i + 1, field: 'text', ...finding })))
+    expect(checkFindings(texts)).toEqual(expected)
+  }
+
+  it('finds exactly what the plain lookup and patterns find on generated text: every case, Unicode around, at the very start and end', () => {
+    const texts = adversarialTexts([...DEFAULT_PLACEHOLDERS, 'Lorem ipsum dolor sit amet', '[Insert name here]', '[insert]', 'NA', 'Na'])
+    expectPlain(texts)
+    expect(checkFindings(texts).length).toBeGreaterThan(2000)
+  })
+
+  itReal('finds exactly what the plain lookup and patterns find on the real vectors', () => {
+    expectPlain(realTexts())
   })
 })

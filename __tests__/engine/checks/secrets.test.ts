@@ -1,8 +1,9 @@
-import { findSecrets, isJwt, shannonEntropy } from '../../../src/engine/checks/detectors/secrets.js'
+import { ALL_SECRET_DETECTORS, detectSecrets, findSecrets, isJwt, shannonEntropy } from '../../../src/engine/checks/detectors/secrets.js'
 import { mask, secretsCheck } from '../../../src/engine/checks/secrets.js'
 import type { RecordFields } from '../../../src/engine/types.js'
 import { recordsOf, runCheck } from '../../helpers/runCheck.js'
 import { itReal, realRecords, stringFields } from '../../helpers/realdata.js'
+import { adversarialTexts, disagreements, realTexts } from './prefilter-corpus.js'
 
 // Fake credentials are assembled at run time, so the source file holds no string that a secret
 // scanner (or GitHub push protection) would take for a real key.
@@ -40,6 +41,8 @@ describe('findSecrets', () => {
   it('finds an AWS secret key only next to a name that says so', () => {
     expect(kindsIn(`aws_secret_access_key = ${AWS_SECRET}`)).toEqual(['aws-secret-key'])
     expect(kindsIn(`checksum ${AWS_SECRET}`)).toEqual([])
+    // A name with `aws` and no other credential word (`key`, `secret`...) counts too.
+    expect(kindsIn(`AWS_SAK=${AWS_SECRET}`)).toEqual(['aws-secret-key'])
   })
 
   it("reports AWS's documentation example keys as examples", () => {
@@ -87,6 +90,47 @@ describe('findSecrets', () => {
   it('measures entropy in bits per character', () => {
     expect(shannonEntropy('aaaa')).toBe(0)
     expect(shannonEntropy('abcd')).toBe(2)
+  })
+})
+
+describe('prefilter', () => {
+  // Every detector on every text: what the candidate tests must never change.
+  const plainFindSecrets = (text: string) => detectSecrets(text, ALL_SECRET_DETECTORS)
+  const PHRASES = [
+    AWS_KEY_ID,
+    'AKIAIOSFODNN7EXAMPLE',
+    fake('AS', 'IA', 'Z7Q4R2M8X1C3V5B9'),
+    `aws_secret_access_key = ${AWS_SECRET}`,
+    `AWS_SAK: "${AWS_SECRET}"`,
+    // Each literal of each prefix, so that a literal the prefilter forgot shows.
+    ...'pousr'.split('').map((letter) => fake('gh', letter, '_', ALNUM.slice(3, 39))),
+    GITHUB_PAT,
+    OPENAI,
+    fake('sk', '-', ALNUM.slice(5, 45)),
+    ANTHROPIC,
+    ...'baprs'.split('').map((letter) => fake('xo', 'x', letter, '-', '9876543210-', ALNUM.slice(2, 20))),
+    SLACK_HOOK,
+    GOOGLE,
+    STRIPE,
+    fake('rk', '_live_', ALNUM.slice(9, 40)),
+    JWT,
+    PRIVATE_KEY,
+    PRIVATE_KEY.replace(/\n/g, '\\n'),
+    'password = "Tr0ub4dor&3x"',
+    '"api_key": "9f8e7d6c5b4a39281706f5e4"',
+    'PASSWD=Zq8xLm2Vb7Kc',
+    'client-secret => a8F3kL9zQ2wX',
+    'Token:x9Kd72LmQa4Z'
+  ]
+
+  it('finds exactly what every detector finds on generated text: every case, Unicode around, keys at the very start and end', () => {
+    const texts = adversarialTexts(PHRASES)
+    expect(disagreements(texts, (text) => findSecrets(text), plainFindSecrets)).toEqual([])
+    expect(texts.filter((text) => findSecrets(text).length > 0).length).toBeGreaterThan(2000)
+  })
+
+  itReal('finds exactly what every detector finds on the real vectors', () => {
+    expect(disagreements(realTexts(), (text) => findSecrets(text), plainFindSecrets)).toEqual([])
   })
 })
 

@@ -1,4 +1,5 @@
-import { textsOf, truncate } from '../text.js'
+import { textOf, truncate, valueAt } from '../text.js'
+import { isPlainAscii } from './detectors/ascii-scan.js'
 import type { Check, Emit } from './types.js'
 
 /**
@@ -536,6 +537,10 @@ function c1Meaning(codePoint: number): string | undefined {
 }
 
 function checkText(field: string, text: string, line: number, emit: Emit, counts: EncodingSummary): void {
+  // Every kind of damage below needs a character outside printable ASCII, tab, LF and CR: a
+  // non-ASCII one (mojibake, U+FFFD, surrogates, C1 controls, invisible formatting) or a C0
+  // control or DEL. Most text has none, and one pass over its bytes tells.
+  if (isPlainAscii(text)) return
   const mojibake = findMojibake(text)
   if (mojibake) {
     counts.mojibake++
@@ -622,7 +627,11 @@ export const encodingCheck: Check<EncodingSummary> = {
     const fields = context.config.fields ?? context.textFields
     return {
       record(record, emit) {
-        for (const [field, text] of textsOf(record.fields, fields)) checkText(field, text, record.line, emit, counts)
+        // Field by field rather than through `textsOf`, which builds pairs for every record.
+        for (const field of fields) {
+          const text = textOf(valueAt(record.fields, field))
+          if (text !== undefined) checkText(field, text, record.line, emit, counts)
+        }
       },
       finish() {
         return counts

@@ -2,6 +2,7 @@ import type { Check, CheckRun } from './types.js'
 import type { FieldValue, RecordFields } from '../types.js'
 import { maskedExcerpt, sensitiveSpans } from './detectors/mask.js'
 import { textOf, truncate, valueAt } from '../text.js'
+import { AsciiLiterals } from './detectors/ascii-scan.js'
 
 /** The kinds of assistant leftovers the check tells apart. */
 export const ARTIFACT_CATEGORIES = ['self-identification', 'refusal', 'cutoff', 'boilerplate'] as const
@@ -82,15 +83,93 @@ const PATTERNS: ReadonlyArray<[ArtifactCategory, RegExp]> = [
 
 /**
  * Words at least one of which every pattern above needs (case aside), and the openers the
- * boilerplate pattern takes at the start: a text with none of them cannot match, and most
- * texts have none, so one cheap scan spares the long alternations.
+ * boilerplate pattern takes at the start: a text with none of them cannot match, so this spares
+ * the long alternations. It is itself a scan trying some thirty words at every place, though.
  */
 const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i
 const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i
 
+/**
+ * Literals of which every match of the patterns but the opener (which needs `MAY_OPEN`) holds
+ * one, ASCII case aside like the patterns (`i`, no `u`), found in one pass over the text's
+ * words (see {@link AsciiLiterals}): the cheap test that rules most texts out before
+ * `MAY_MATCH`. Each is spelled out in the patterns, between their optional parts:
+ * - "As an AI…", "As an artificial intelligence": `as an a`. "I'm an AI", "I am an AI", "I'm
+ *   just / only, merely, simply an AI": `m an ai`, `t an ai`, `y an ai`; their other nouns:
+ *   `language model` (also "As a language model", "AI language model"), `artificial`, `chatbot`,
+ *   `virtual`. "Trained… by OpenAI": `by openai`. "I'm ChatGPT": `chatgpt`.
+ * - "I don't have opinions…": the objects `opinions` … `physical body`.
+ * - "I'm sorry, but", "I'm sorry but": `sorry, `, `sorry b`. "I apologise": `apologi`. "I cannot
+ *   fulfil / comply with / assist with / help with that / provide assistance with": ` fulfil`,
+ *   `comply with`, `assist with`, `help with that`, `provide assistance`. "I must decline":
+ *   `decline`.
+ * - "My knowledge cutoff", "knowledge cut-off date": `knowledge cut`. "My training cutoff", "my
+ *   training data", "as of my last training": ` training`; "as of my last update" (knowledge
+ *   update, data update): ` update`. "I don't have real-time": `real-time`. "I can't browse /
+ *   access / search the internet / web": `browse the`, `access the`, `search the`.
+ * - "I hope this helps": `hope this helps`.
+ * Every literal has 7 characters or more, as the one-pass search needs, and none has a curly
+ * apostrophe (the patterns' optional `’` is never inside one).
+ */
+const ARTIFACT_LITERALS = new AsciiLiterals([
+  'as an a',
+  'm an ai',
+  't an ai',
+  'y an ai',
+  'language model',
+  'artificial',
+  'chatbot',
+  'virtual',
+  'by openai',
+  'chatgpt',
+  'opinions',
+  'feelings',
+  'emotions',
+  'beliefs',
+  'preferences',
+  'physical body',
+  'sorry, ',
+  'sorry b',
+  'apologi',
+  ' fulfil',
+  'comply with',
+  'assist with',
+  'help with that',
+  'provide assistance',
+  'decline',
+  'knowledge cut',
+  ' training',
+  ' update',
+  'real-time',
+  'browse the',
+  'access the',
+  'search the',
+  'hope this helps'
+])
+
+/**
+ * `MAY_OPEN` without a regex call for most texts: its `\s*` may match nothing, so a text whose
+ * first character is printable ASCII (not a space) opens with an opener only if that character
+ * starts one (`S`, `C`, `O` or `A`, either case).
+ */
+function mayOpen(text: string): boolean {
+  const first = text.charCodeAt(0)
+  const folded = first | 0x20
+  if (first > 0x20 && first < 0x7f && folded !== 0x73 && folded !== 0x63 && folded !== 0x6f && folded !== 0x61) return false
+  return MAY_OPEN.test(text)
+}
+
 /** Every artifact phrase in `text`, in order of position. */
 export function findArtifacts(text: string): ArtifactMatch[] {
-  if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text)) return []
+  if (!mayOpen(text) && !(ARTIFACT_LITERALS.test(text) && MAY_MATCH.test(text))) return []
+  return findArtifactsUnfiltered(text)
+}
+
+/**
+ * Every artifact phrase in `text`, in order of position, without the tests that rule texts out
+ * first: what {@link findArtifacts} must always agree with.
+ */
+export function findArtifactsUnfiltered(text: string): ArtifactMatch[] {
   const found: ArtifactMatch[] = []
   for (const [category, pattern] of PATTERNS) {
     for (const match of text.matchAll(pattern)) {
@@ -153,6 +232,25 @@ function chatTurns(value: FieldValue | undefined): Array<[boolean, string]> | un
   return turns
 }
 
+/** A field's artifacts by category, and the text each was found in. */
+interface FieldArtifacts {
+  byCategory: Map<ArtifactCategory, ArtifactMatch[]>
+  firstTexts: Map<ArtifactMatch, string>
+}
+
+/** Adds the artifacts of `text` to `found` (made on the first one); `found` again. */
+function collectArtifacts(text: string | undefined, found: FieldArtifacts | undefined): FieldArtifacts | undefined {
+  if (text === undefined) return found
+  for (const match of findArtifacts(text)) {
+    found ??= { byCategory: new Map(), firstTexts: new Map() }
+    const list = found.byCategory.get(match.category) ?? []
+    list.push(match)
+    found.byCategory.set(match.category, list)
+    found.firstTexts.set(match, text)
+  }
+  return found
+}
+
 function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf('.') + 1).toLowerCase()
 }
@@ -200,14 +298,37 @@ export const llmArtifactsCheck: Check<LlmArtifactsSummary> = {
     const summary: LlmArtifactsSummary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] }
     const seenFields = new Set<string>()
 
-    /** The fields to read: configured, else the output-like ones, else every text field. */
-    function outputFields(fields: RecordFields): string[] {
-      if (configured !== undefined) return configured
-      const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))))
-      for (const [name, value] of Object.entries(fields)) {
-        if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined)) names.add(name)
+    // The output-like text fields, found once: a record adds to them only the fields it names
+    // like outputs or transcripts that are not among them.
+    const textOutputs = [...new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))))]
+    const textOutputSet = new Set(textOutputs)
+
+    // What each field name a record has may add, worked out on its first sight: nothing (a
+    // name of neither kind, or one of the text outputs already), an output or a transcript.
+    const nameRoles = new Map<string, 'none' | 'output' | 'chat'>()
+    function roleOf(name: string): 'none' | 'output' | 'chat' {
+      let role = nameRoles.get(name)
+      if (role === undefined) {
+        const lower = name.toLowerCase()
+        role = textOutputSet.has(name) ? 'none' : OUTPUT_NAMES.has(lower) ? 'output' : CHAT_NAMES.has(lower) ? 'chat' : 'none'
+        // Bounded: a file whose records all name their fields differently is not worth remembering.
+        if (nameRoles.size < 10_000) nameRoles.set(name, role)
       }
-      if (names.size > 0) return [...names]
+      return role
+    }
+
+    /** The fields to read: configured, else the output-like ones, else every text field. */
+    function outputFields(fields: RecordFields): readonly string[] {
+      if (configured !== undefined) return configured
+      let names: string[] | undefined
+      for (const name of Object.keys(fields)) {
+        const role = roleOf(name)
+        if (role === 'none') continue
+        const value = fields[name]
+        if ((role === 'output' && typeof value === 'string') || (role === 'chat' && chatTurns(value) !== undefined)) (names ??= [...textOutputs]).push(name)
+      }
+      if (names !== undefined) return names
+      if (textOutputs.length > 0) return textOutputs
       return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string')
     }
 
@@ -232,19 +353,11 @@ export const llmArtifactsCheck: Check<LlmArtifactsSummary> = {
           const value = valueAt(record.fields, field)
           const turns = chatTurns(value)
           // In a transcript only the assistant's turns are output; each starts a reply.
-          const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [textOf(value)]
-          const byCategory = new Map<ArtifactCategory, ArtifactMatch[]>()
-          const firstTexts = new Map<ArtifactMatch, string>()
-          for (const text of texts) {
-            if (text === undefined) continue
-            for (const match of findArtifacts(text)) {
-              const list = byCategory.get(match.category) ?? []
-              list.push(match)
-              byCategory.set(match.category, list)
-              firstTexts.set(match, text)
-            }
-          }
-          if (byCategory.size === 0) continue
+          let found: FieldArtifacts | undefined
+          if (turns === undefined) found = collectArtifacts(textOf(value), found)
+          else for (const [assistant, text] of turns) if (assistant) found = collectArtifacts(text, found)
+          if (found === undefined) continue
+          const { byCategory, firstTexts } = found
           if (!seenFields.has(field) && seenFields.size < 50) {
             seenFields.add(field)
             summary.fields.push(field)

@@ -2,7 +2,7 @@ import type { Check, CheckRun } from './types.js'
 import { maskedExcerpt, sensitiveSpans } from './detectors/mask.js'
 import { DEFAULT_MIN_ENTROPY, findSecrets, SECRET_KINDS, SECRET_LABELS, type SecretKind, type SecretMatch } from './detectors/secrets.js'
 import { allowList, enabledKinds } from './detectors/settings.js'
-import { textsOf } from '../text.js'
+import { textOf, valueAt } from '../text.js'
 
 export { mask } from './detectors/mask.js'
 
@@ -50,13 +50,19 @@ export const secretsCheck: Check<SecretsSummary> = {
     const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : DEFAULT_MIN_ENTROPY
     const fields = context.config.fields ?? context.textFields
     const summary: SecretsSummary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 }
+    const options = { kinds, minEntropy }
     return {
       record(record, emit) {
         summary.records++
         let hasSecret = false
-        for (const [field, text] of textsOf(record.fields, fields)) {
+        // Field by field rather than through `textsOf`, which builds pairs for every record.
+        for (const field of fields) {
+          const text = textOf(valueAt(record.fields, field))
+          if (text === undefined) continue
+          const found = findSecrets(text, options)
+          if (found.length === 0) continue
           const reported: SecretMatch[] = []
-          for (const match of findSecrets(text, { kinds, minEntropy })) {
+          for (const match of found) {
             if (allowed(match.value)) {
               summary.allowed++
               continue

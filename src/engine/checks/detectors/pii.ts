@@ -378,24 +378,83 @@ function findIpv6s(text: string, out: PiiMatch[]): void {
   }
 }
 
-const DETECTORS: ReadonlyArray<[PiiKind, (text: string, out: PiiMatch[]) => void, RegExp]> = [
-  ['email', findEmails, /@/],
-  ['iban', findIbans, /[A-Z]{2}\d{2}/],
-  ['credit-card', findCards, /\d{4}/],
-  ['ssn', findSsns, /\d{3}/],
-  ['phone', findPhones, /\d\d/],
-  ['ipv4', findIpv4s, /\d\.\d/],
-  ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
+// ---------------------------------------------------------------------------------------------
+// Prefilter
+
+// Facts about a text that the detectors' shape tests need (bits of `textFacts`). Each is found
+// by native character searches (memchr), far cheaper than any regular expression over the text.
+const HAS_AT = 1
+const HAS_DIGIT = 2
+const HAS_COLON = 4
+
+/** True when `text` holds an ASCII digit (what `\d` matches without the `u` flag). */
+function hasAsciiDigit(text: string): boolean {
+  return (
+    text.indexOf('0') >= 0 ||
+    text.indexOf('1') >= 0 ||
+    text.indexOf('2') >= 0 ||
+    text.indexOf('3') >= 0 ||
+    text.indexOf('4') >= 0 ||
+    text.indexOf('5') >= 0 ||
+    text.indexOf('6') >= 0 ||
+    text.indexOf('7') >= 0 ||
+    text.indexOf('8') >= 0 ||
+    text.indexOf('9') >= 0
+  )
+}
+
+function textFacts(text: string): number {
+  return (text.indexOf('@') >= 0 ? HAS_AT : 0) | (hasAsciiDigit(text) ? HAS_DIGIT : 0) | (text.indexOf(':') >= 0 ? HAS_COLON : 0)
+}
+
+/** One kind's detector, with the tests a text must pass before it is worth running. */
+export interface PiiDetector {
+  kind: PiiKind
+  /**
+   * A shape test (a regular expression) that every value `detect` reports passes. It is part of
+   * the detector: `detect` only runs on texts that pass it.
+   */
+  hint: RegExp
+  /**
+   * What every text that passes `hint` holds (an `@`, a digit, a colon), as bits: a text
+   * without it is skipped before any regular expression runs.
+   */
+  needs: number
+  /** Appends the values found in `text` to `out`. */
+  detect: (text: string, out: PiiMatch[]) => void
+}
+
+/**
+ * The detectors, strongest first (the order decides overlaps). Each `needs` is implied by its
+ * `hint`, so skipping a text that lacks it loses nothing: the email hint is `@` itself; the
+ * IBAN, card, SSN, phone and IPv4 hints each contain `\d`, an ASCII digit (no `u` flag); the
+ * IPv6 hint contains two colons.
+ */
+export const PII_DETECTORS: readonly PiiDetector[] = [
+  { kind: 'email', hint: /@/, needs: HAS_AT, detect: findEmails },
+  { kind: 'iban', hint: /[A-Z]{2}\d{2}/, needs: HAS_DIGIT, detect: findIbans },
+  { kind: 'credit-card', hint: /\d{4}/, needs: HAS_DIGIT, detect: findCards },
+  { kind: 'ssn', hint: /\d{3}/, needs: HAS_DIGIT, detect: findSsns },
+  { kind: 'phone', hint: /\d\d/, needs: HAS_DIGIT, detect: findPhones },
+  { kind: 'ipv4', hint: /\d\.\d/, needs: HAS_DIGIT, detect: findIpv4s },
+  { kind: 'ipv6', hint: /:[0-9A-Fa-f]*:/, needs: HAS_COLON, detect: findIpv6s }
 ]
+
+const DETECTOR_RANK: readonly PiiKind[] = PII_DETECTORS.map(({ kind }) => kind)
+const ALL_KINDS: ReadonlySet<PiiKind> = new Set(PII_KINDS)
 
 /**
  * The personal data in `text`, in order of position. Overlapping candidates are resolved in
  * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
+ * Most texts hold no `@`, digit or colon: twelve native character searches tell, and they cost
+ * no regular expression at all.
  */
-export function findPii(text: string, kinds: ReadonlySet<PiiKind> = new Set(PII_KINDS)): PiiMatch[] {
+export function findPii(text: string, kinds: ReadonlySet<PiiKind> = ALL_KINDS): PiiMatch[] {
+  const facts = textFacts(text)
   const found: PiiMatch[] = []
-  for (const [kind, detect, hint] of DETECTORS) {
-    if (kinds.has(kind) && hint.test(text)) detect(text, found)
+  if (facts === 0) return found
+  for (const { kind, hint, needs, detect } of PII_DETECTORS) {
+    if ((facts & needs) !== 0 && kinds.has(kind) && hint.test(text)) detect(text, found)
   }
-  return dropOverlaps(found, DETECTORS.map(([kind]) => kind))
+  return found.length === 0 ? found : dropOverlaps(found, DETECTOR_RANK)
 }

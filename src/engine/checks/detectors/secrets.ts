@@ -75,11 +75,20 @@ export function isJwt(token: string): boolean {
   }
 }
 
+/** A credential with a known prefix, and what a text must hold for its pattern to match. */
 interface PrefixedPattern {
   kind: SecretKind
   pattern: RegExp
   /** Further validation of the matched value. */
   valid?: (value: string) => boolean
+  /**
+   * Every match contains one of `literals` (case and all: the patterns have no `i` flag), and
+   * every literal contains `char`. A text without `char` is ruled out by one native character
+   * search, then one without the literals by a few substring searches: both far cheaper than
+   * the pattern, and neither can lose a match.
+   */
+  char: string
+  literals: readonly string[]
 }
 
 /** Random keys mix letters and digits; `sk-aaaaaaaa...` or `sk-this-is-my-key` do not. */
@@ -87,18 +96,19 @@ function looksRandom(value: string): boolean {
   return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3
 }
 
+/** The prefixed credentials; each pattern spells out its literals at its start. */
 const PREFIXED: readonly PrefixedPattern[] = [
-  { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-  { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
-  { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
-  { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+  { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, char: 'A', literals: ['AKIA', 'ASIA'] },
+  { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g, char: '_', literals: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
+  { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g, char: '_', literals: ['github_pat_'] },
+  { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom, char: '-', literals: ['sk-ant-'] },
   // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
-  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
-  { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
-  { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
-  { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
-  { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
+  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom, char: '-', literals: ['sk-'] },
+  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value), char: '-', literals: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'] },
+  { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g, char: ':', literals: ['https://hooks.slack.com/services/'] },
+  { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, char: 'A', literals: ['AIza'] },
+  { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g, char: '_', literals: ['_live_'] },
+  { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt, char: 'J', literals: ['eyJ'] }
 ]
 
 /** The header line; the block only counts when key material follows it. */
@@ -113,11 +123,20 @@ const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|ap
 /** Placeholders and code that only look like values. */
 const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i
 
+/**
+ * A word that every match of the two assignment patterns has, case aside like theirs: an AWS
+ * name starts with `aws` or `secret`, and every generic name contains `pass`, `pwd`, `secret`,
+ * `key` or `token`. Far shorter than the patterns, it rules out cheaply the many texts that
+ * have a `:` or `=` but no credential name.
+ */
+const ASSIGNMENT_WORD = /pass|pwd|secret|key|token|aws/i
+
 /** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
 export const DEFAULT_MIN_ENTROPY = 3
 
-function findPrefixed(text: string, out: SecretMatch[]): void {
-  for (const { kind, pattern, valid } of PREFIXED) {
+function findPrefixed(text: string, candidates: number, out: SecretMatch[]): void {
+  PREFIXED.forEach(({ kind, pattern, valid }, index) => {
+    if ((candidates & (1 << index)) === 0) return
     for (const match of text.matchAll(pattern)) {
       const value = match[0]
       if (valid !== undefined && !valid(value)) continue
@@ -129,7 +148,7 @@ function findPrefixed(text: string, out: SecretMatch[]): void {
         ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
       })
     }
-  }
+  })
 }
 
 function findPrivateKeys(text: string, out: SecretMatch[]): void {
@@ -166,8 +185,45 @@ function findAssignments(text: string, out: SecretMatch[], minEntropy: number): 
   }
 }
 
-/** Cheap test that skips texts with no credential-shaped substring at all. */
-const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i
+/** Bits of {@link secretCandidates} after those of the prefixed patterns. */
+const PRIVATE_KEYS = 1 << PREFIXED.length
+const ASSIGNMENTS = 1 << (PREFIXED.length + 1)
+/** The characters the candidate tests look for first, one native search each. */
+const CANDIDATE_CHARS = ['_', '-', ':', '=', 'A', 'J']
+const charBit = (char: string): number => 1 << CANDIDATE_CHARS.indexOf(char)
+const PREFIXED_CHAR_BITS = PREFIXED.map(({ char }) => charBit(char))
+const DASH_BIT = charBit('-')
+const OPERATOR_BITS = charBit(':') | charBit('=')
+
+function holdsAny(text: string, literals: readonly string[]): boolean {
+  for (const literal of literals) if (text.includes(literal)) return true
+  return false
+}
+
+/** Every detector: what {@link detectSecrets} needs to run them all. */
+export const ALL_SECRET_DETECTORS = (ASSIGNMENTS << 1) - 1
+
+/**
+ * Which detectors may find something in `text`, as bits: bit `i` for the `i`th prefixed
+ * pattern, then the private key blocks, then the assignments. A detector whose bit is clear
+ * finds nothing in the text, by tests that every one of its matches passes: a prefixed
+ * pattern's `char` and one of its literals; `-----BEGIN ` for a private key (its pattern's
+ * start, case and all); a `:` or `=` (every assignment has its operator, `[:=]{1,2}` or
+ * `=|:|=>|:=`) and an assignment word. Most texts hold none of `_ - : = A J`: six native
+ * character searches tell, and no regular expression runs at all.
+ */
+export function secretCandidates(text: string): number {
+  let chars = 0
+  for (let i = 0; i < CANDIDATE_CHARS.length; i++) if (text.indexOf(CANDIDATE_CHARS[i]) >= 0) chars |= 1 << i
+  if (chars === 0) return 0
+  let candidates = 0
+  for (let index = 0; index < PREFIXED.length; index++) {
+    if ((chars & PREFIXED_CHAR_BITS[index]) !== 0 && holdsAny(text, PREFIXED[index].literals)) candidates |= 1 << index
+  }
+  if ((chars & DASH_BIT) !== 0 && text.includes('-----BEGIN ')) candidates |= PRIVATE_KEYS
+  if ((chars & OPERATOR_BITS) !== 0 && ASSIGNMENT_WORD.test(text)) candidates |= ASSIGNMENTS
+  return candidates
+}
 
 /** Options of {@link findSecrets}. */
 export interface FindSecretsOptions {
@@ -176,19 +232,30 @@ export interface FindSecretsOptions {
   minEntropy?: number
 }
 
+const ALL_KINDS: ReadonlySet<SecretKind> = new Set(SECRET_KINDS)
+
 /**
- * The credentials in `text`, in order of position. A prefixed key inside an assignment is
- * reported once, under its specific kind.
+ * The credentials that the detectors whose bits are set in `candidates` find in `text`, in order
+ * of position. A prefixed key inside an assignment is reported once, under its specific kind.
  */
-export function findSecrets(text: string, options: FindSecretsOptions = {}): SecretMatch[] {
-  if (!HINT.test(text)) return []
-  const kinds = options.kinds ?? new Set(SECRET_KINDS)
+export function detectSecrets(text: string, candidates: number, options: FindSecretsOptions = {}): SecretMatch[] {
   const found: SecretMatch[] = []
-  findPrefixed(text, found)
-  findPrivateKeys(text, found)
-  findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY)
+  if (candidates === 0) return found
+  findPrefixed(text, candidates, found)
+  if ((candidates & PRIVATE_KEYS) !== 0) findPrivateKeys(text, found)
+  if ((candidates & ASSIGNMENTS) !== 0) findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY)
+  if (found.length === 0) return found
+  const kinds = options.kinds ?? ALL_KINDS
   return dropOverlaps(
     found.filter((match) => kinds.has(match.kind)),
     SECRET_KINDS
   )
+}
+
+/**
+ * The credentials in `text`, in order of position: those of the detectors that may find any
+ * ({@link secretCandidates}), which are all it could have.
+ */
+export function findSecrets(text: string, options: FindSecretsOptions = {}): SecretMatch[] {
+  return detectSecrets(text, secretCandidates(text), options)
 }
