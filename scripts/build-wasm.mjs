@@ -1,4 +1,4 @@
-// Compiles the WebAssembly text of the engine (src/engine/dedup/*.wat) with wabt into
+// Compiles the WebAssembly text of the engine (src/engine/**/*.wat) with wabt into
 // TypeScript modules holding the bytes as base64. Those modules are committed, so jest (from
 // the sources) and ncc import them like any other file and neither needs wabt.
 //
@@ -10,7 +10,8 @@ import wabt from 'wabt'
 /** Each .wat, the module it compiles into, and the name of the constant there. */
 const MODULES = [
   { source: 'src/engine/dedup/minhash.wat', target: 'src/engine/dedup/minhash-wasm.ts', constant: 'MINHASH_WASM_BASE64' },
-  { source: 'src/engine/dedup/tokens.wat', target: 'src/engine/dedup/tokens-wasm.ts', constant: 'TOKENS_WASM_BASE64' }
+  { source: 'src/engine/dedup/tokens.wat', target: 'src/engine/dedup/tokens-wasm.ts', constant: 'TOKENS_WASM_BASE64' },
+  { source: 'src/engine/hash.wat', target: 'src/engine/hash-wasm.ts', constant: 'HASH_WASM_BASE64' }
 ]
 const SCRIPT = 'scripts/build-wasm.mjs'
 /** Base64 characters a line of the generated module. */

@@ -1,4 +1,6 @@
+import { HASH_WASM_BASE64 } from './hash-wasm.js'
 import type { FieldValue } from './types.js'
+import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from './wasm.js'
 
 /**
  * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
@@ -20,15 +22,50 @@ export function hash53(text: string, seed = 0): number {
   return finishHash(h1, h2)
 }
 
-/** Mixed into both lanes before a step of two wide characters, so it never hashes like a step of four narrow ones. */
-const WIDE_STEP = 0x6b43a9b5
+/** Texts from this length on are hashed in WebAssembly: below it, crossing over costs more than it saves. */
+const KERNEL_FROM = 32
+/** Mixed into the seed of a text with unpaired surrogates, which has no UTF-8 of its own. */
+const UNPAIRED = 0x6b43a9b5
+
+/** The exports of hash.wat. */
+interface HashKernel {
+  memory: KernelMemory
+  hashBytes(at: number, length: number, seed: number): number
+}
+
+/** This thread's kernel and a view of its memory; null where WebAssembly is missing. */
+let kernel: { exports: HashKernel; bytes: Uint8Array } | null | undefined
+
+function hashKernel(): { exports: HashKernel; bytes: Uint8Array } | null {
+  if (kernel === undefined) {
+    const module = compileKernel(HASH_WASM_BASE64)
+    const exports = module ? instantiateKernel<HashKernel>(module) : undefined
+    kernel = exports ? { exports, bytes: new Uint8Array(exports.memory.buffer) } : null
+  }
+  return kernel
+}
+
+const encoder = new TextEncoder()
+let scratch = new Uint8Array(1024)
 
 /**
- * A 53-bit hash of a string like `hash53`, four characters a step while they fit in a byte
- * (two otherwise): hashing every value of every record is most of what indexing a file costs,
- * and that cost is the chain of one multiply per step. Not equal to `hash53`'s values.
+ * A 53-bit hash of a string's UTF-8 bytes, for the record index, where every value of every
+ * record is hashed: like `hash53`, two multiplicative lanes, but four bytes a step, and long
+ * texts in WebAssembly (hash.wat), which reads the bytes TextEncoder wrote rather than a
+ * character at a time. Not equal to `hash53`'s values. A text with unpaired surrogates (no
+ * UTF-8 of its own: TextEncoder writes U+FFFD for each) is hashed by its UTF-16 units instead,
+ * under another seed, so it never hashes like the text with U+FFFD in their place.
  */
 export function textHash53(text: string, seed = 0): number {
+  if (text.length >= KERNEL_FROM) {
+    const hasher = hashKernel()
+    if (hasher) {
+      if (!isWellFormed(text)) return unpairedHash53(text, seed)
+      if (reserveMemory(hasher.exports.memory, 3 * text.length)) hasher.bytes = new Uint8Array(hasher.exports.memory.buffer)
+      return hasher.exports.hashBytes(0, encoder.encodeInto(text, hasher.bytes).written, seed)
+    }
+  }
+  // ASCII: the characters are the bytes.
   let h1 = HASH_SEED_1 ^ seed
   let h2 = HASH_SEED_2 ^ seed
   const length = text.length
@@ -38,24 +75,62 @@ export function textHash53(text: string, seed = 0): number {
     const c1 = text.charCodeAt(i + 1)
     const c2 = text.charCodeAt(i + 2)
     const c3 = text.charCodeAt(i + 3)
-    if ((c0 | c1 | c2 | c3) < 256) {
-      const block = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24)
-      h1 = imul(h1 ^ block, HASH_MULTIPLIER_1)
-      h2 = imul(h2 ^ block, HASH_MULTIPLIER_2)
-    } else {
-      const first = c0 | (c1 << 16)
-      const second = c2 | (c3 << 16)
-      h1 = imul(imul(imul(h1 ^ WIDE_STEP, HASH_MULTIPLIER_1) ^ first, HASH_MULTIPLIER_1) ^ second, HASH_MULTIPLIER_1)
-      h2 = imul(imul(imul(h2 ^ WIDE_STEP, HASH_MULTIPLIER_2) ^ first, HASH_MULTIPLIER_2) ^ second, HASH_MULTIPLIER_2)
-    }
+    if ((c0 | c1 | c2 | c3) >= 128) return encodedHash53(text, seed)
+    const block = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24)
+    h1 = imul(h1 ^ block, HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ block, HASH_MULTIPLIER_2)
   }
   for (; i < length; i++) {
     const code = text.charCodeAt(i)
+    if (code >= 128) return encodedHash53(text, seed)
     h1 = imul(h1 ^ code, HASH_MULTIPLIER_1)
     h2 = imul(h2 ^ code, HASH_MULTIPLIER_2)
   }
   // The length tells "ab" from "ab\u0000" (the same blocks) apart.
   return finishHash(h1 ^ length, h2 ^ imul(length, HASH_MULTIPLIER_1))
+}
+
+/** textHash53 computed in JavaScript whatever the text's length: the reference the tests hold the kernel to. */
+export function referenceTextHash53(text: string, seed = 0): number {
+  return encodedHash53(text, seed)
+}
+
+/** textHash53 of a text that is not ASCII, in JavaScript: its UTF-8 bytes, as hash.wat reads them. */
+function encodedHash53(text: string, seed: number): number {
+  if (!isWellFormed(text)) return unpairedHash53(text, seed)
+  if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length + 1024)
+  const length = encoder.encodeInto(text, scratch).written
+  const bytes = scratch
+  let h1 = HASH_SEED_1 ^ seed
+  let h2 = HASH_SEED_2 ^ seed
+  let i = 0
+  for (; i + 4 <= length; i += 4) {
+    const block = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)
+    h1 = imul(h1 ^ block, HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ block, HASH_MULTIPLIER_2)
+  }
+  for (; i < length; i++) {
+    h1 = imul(h1 ^ bytes[i], HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ bytes[i], HASH_MULTIPLIER_2)
+  }
+  return finishHash(h1 ^ length, h2 ^ imul(length, HASH_MULTIPLIER_1))
+}
+
+/** textHash53 of a text with unpaired surrogates: its UTF-16 units, one a step, under another seed. */
+function unpairedHash53(text: string, seed: number): number {
+  let h1 = HASH_SEED_1 ^ seed ^ UNPAIRED
+  let h2 = HASH_SEED_2 ^ seed ^ UNPAIRED
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    h1 = imul(h1 ^ code, HASH_MULTIPLIER_1)
+    h2 = imul(h2 ^ code, HASH_MULTIPLIER_2)
+  }
+  return finishHash(h1 ^ text.length, h2 ^ imul(text.length, HASH_MULTIPLIER_1))
+}
+
+/** `String.prototype.isWellFormed` (ES2024, which the project's lib does not declare): no unpaired surrogate. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed()
 }
 
 /** hash53's two lanes as they start, for hashes built character by character elsewhere. */
