@@ -18,20 +18,14 @@
 ;; A word's hash is xxHash32's round (acc + lane * P2, rotated by 13, times P1) over its bytes
 ;; read four at a time, little-endian, zero-padded, at least two blocks, from two seeds; then
 ;; MurmurHash3's finaliser with the length mixed in: two 32-bit halves, `low` and `high`.
+;; The per-word and per-token steps are written out where they are used: V8 does not inline
+;; calls between WebAssembly functions, and a call a step cost a third of the time.
 ;;
 ;; The caller lays out the memory (byte addresses): the text at $text with 64 zero bytes after
 ;; it, the bitmap at $bitmap (a bit a byte of text, rounded up to 8 bytes, plus 8), token
 ;; hashes as (low, high) pairs of i32.
 (module
   (memory (export "memory") 1)
-
-  ;; MurmurHash3's block step: folds the 32-bit block $k into $h.
-  (func $mixBlock (param $h i32) (param $k i32) (result i32)
-    (local.set $k (i32.mul (local.get $k) (i32.const 0xcc9e2d51)))
-    (local.set $k (i32.rotl (local.get $k) (i32.const 15)))
-    (local.set $h (i32.xor (local.get $h) (i32.mul (local.get $k) (i32.const 0x1b873593))))
-    (local.set $h (i32.rotl (local.get $h) (i32.const 13)))
-    (i32.add (i32.mul (local.get $h) (i32.const 5)) (i32.const 0xe6546b64)))
 
   ;; MurmurHash3's finaliser.
   (func $fmix32 (param $h i32) (result i32)
@@ -40,12 +34,6 @@
     (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
     (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
     (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
-
-  ;; xxHash32's round: folds the 32-bit block $lane into $acc.
-  (func $round (param $acc i32) (param $lane i32) (result i32)
-    (i32.mul
-      (i32.rotl (i32.add (local.get $acc) (i32.mul (local.get $lane) (i32.const 0x85ebca77))) (i32.const 13))
-      (i32.const 0x9e3779b1)))
 
   ;; The low `n` bytes (0 to 4) of a 32-bit word.
   (func $lowBytes (param $n i32) (result i32)
@@ -107,6 +95,10 @@
     (local $h2 i32)
     (local $q i32)
     (local $at i32)
+    (local $k0 i32)
+    (local $k1 i32)
+    (local $f1 i32)
+    (local $f2 i32)
     (call $classify (local.get $text) (local.get $len) (local.get $bitmap))
     (local.set $pending (i32.const -1))
     (block $done
@@ -143,8 +135,11 @@
                     (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $length) (i32.const 3)))) (i64.const 1))))))
             (local.set $b0 (i32.wrap_i64 (local.get $bytes)))
             (local.set $b1 (i32.wrap_i64 (i64.shr_u (local.get $bytes) (i64.const 32))))
-            (local.set $h1 (call $round (call $round (i32.const 0x9747b28c) (local.get $b0)) (local.get $b1)))
-            (local.set $h2 (call $round (call $round (i32.const 0x5bd1e995) (local.get $b0)) (local.get $b1)))
+            ;; Two xxHash32 rounds a lane.
+            (local.set $k0 (i32.mul (local.get $b0) (i32.const 0x85ebca77)))
+            (local.set $k1 (i32.mul (local.get $b1) (i32.const 0x85ebca77)))
+            (local.set $h1 (i32.mul (i32.rotl (i32.add (i32.mul (i32.rotl (i32.add (i32.const 0x9747b28c) (local.get $k0)) (i32.const 13)) (i32.const 0x9e3779b1)) (local.get $k1)) (i32.const 13)) (i32.const 0x9e3779b1)))
+            (local.set $h2 (i32.mul (i32.rotl (i32.add (i32.mul (i32.rotl (i32.add (i32.const 0x5bd1e995) (local.get $k0)) (i32.const 13)) (i32.const 0x9e3779b1)) (local.get $k1)) (i32.const 13)) (i32.const 0x9e3779b1)))
             ;; Longer words, four bytes a block.
             (local.set $q (i32.add (local.get $start) (i32.const 8)))
             (block $blocks_done
@@ -154,14 +149,23 @@
                   (i32.and (i32.load (i32.add (local.get $text) (local.get $q)))
                     (call $lowBytes
                       (select (i32.const 4) (i32.sub (local.get $end) (local.get $q)) (i32.gt_u (i32.sub (local.get $end) (local.get $q)) (i32.const 4))))))
-                (local.set $h1 (call $round (local.get $h1) (local.get $b0)))
-                (local.set $h2 (call $round (local.get $h2) (local.get $b0)))
+                (local.set $k0 (i32.mul (local.get $b0) (i32.const 0x85ebca77)))
+                (local.set $h1 (i32.mul (i32.rotl (i32.add (local.get $h1) (local.get $k0)) (i32.const 13)) (i32.const 0x9e3779b1)))
+                (local.set $h2 (i32.mul (i32.rotl (i32.add (local.get $h2) (local.get $k0)) (i32.const 13)) (i32.const 0x9e3779b1)))
                 (local.set $q (i32.add (local.get $q) (i32.const 4)))
                 (br $each_block)))
             (local.set $at (i32.add (local.get $tokens) (i32.shl (local.get $count) (i32.const 3))))
-            (i32.store (local.get $at) (call $fmix32 (i32.xor (local.get $h1) (local.get $length))))
-            (i32.store offset=4 (local.get $at)
-              (call $fmix32 (i32.add (i32.xor (local.get $h2) (i32.mul (local.get $length) (i32.const 0x27d4eb2f))) (local.get $h1))))
+            ;; MurmurHash3's finaliser of each lane, the length mixed in.
+            (local.set $f1 (i32.xor (local.get $h1) (local.get $length)))
+            (local.set $f1 (i32.mul (i32.xor (local.get $f1) (i32.shr_u (local.get $f1) (i32.const 16))) (i32.const 0x85ebca6b)))
+            (local.set $f1 (i32.mul (i32.xor (local.get $f1) (i32.shr_u (local.get $f1) (i32.const 13))) (i32.const 0xc2b2ae35)))
+            (local.set $f1 (i32.xor (local.get $f1) (i32.shr_u (local.get $f1) (i32.const 16))))
+            (local.set $f2 (i32.add (i32.xor (local.get $h2) (i32.mul (local.get $length) (i32.const 0x27d4eb2f))) (local.get $h1)))
+            (local.set $f2 (i32.mul (i32.xor (local.get $f2) (i32.shr_u (local.get $f2) (i32.const 16))) (i32.const 0x85ebca6b)))
+            (local.set $f2 (i32.mul (i32.xor (local.get $f2) (i32.shr_u (local.get $f2) (i32.const 13))) (i32.const 0xc2b2ae35)))
+            (local.set $f2 (i32.xor (local.get $f2) (i32.shr_u (local.get $f2) (i32.const 16))))
+            (i32.store (local.get $at) (local.get $f1))
+            (i32.store offset=4 (local.get $at) (local.get $f2))
             (local.set $count (i32.add (local.get $count) (i32.const 1)))
             (br $each_end)))
         ;; A word that goes on into the next window.
@@ -184,8 +188,9 @@
     (block $done
       (loop $each_token
         (br_if $done (i32.ge_u (local.get $t) (local.get $end)))
-        (local.set $h1 (call $mixBlock (local.get $h1) (i32.load (local.get $t))))
-        (local.set $h2 (call $mixBlock (local.get $h2) (i32.load offset=4 (local.get $t))))
+        ;; MurmurHash3's block step (mixBlock in murmur.ts) of each lane.
+        (local.set $h1 (i32.add (i32.mul (i32.rotl (i32.xor (local.get $h1) (i32.mul (i32.rotl (i32.mul (i32.load (local.get $t)) (i32.const 0xcc9e2d51)) (i32.const 15)) (i32.const 0x1b873593))) (i32.const 13)) (i32.const 5)) (i32.const 0xe6546b64)))
+        (local.set $h2 (i32.add (i32.mul (i32.rotl (i32.xor (local.get $h2) (i32.mul (i32.rotl (i32.mul (i32.load offset=4 (local.get $t)) (i32.const 0xcc9e2d51)) (i32.const 15)) (i32.const 0x1b873593))) (i32.const 13)) (i32.const 5)) (i32.const 0xe6546b64)))
         (local.set $t (i32.add (local.get $t) (i32.const 8)))
         (br $each_token)))
     (i32.store (local.get $out) (call $fmix32 (i32.xor (local.get $h1) (local.get $count))))
@@ -203,6 +208,7 @@
     (local $j i32)
     (local $x i32)
     (local $top i32)
+    (local $f i32)
     (local.set $tokens (i32.add (local.get $tokens) (local.get $half)))
     (local.set $size (select (local.get $count) (local.get $n) (i32.lt_u (local.get $count) (local.get $n))))
     (local.set $shingles (select (i32.const 1) (i32.add (i32.sub (local.get $count) (local.get $n)) (i32.const 1)) (i32.lt_u (local.get $count) (local.get $n))))
@@ -217,7 +223,11 @@
         (br $each_word)))
     (block $done
       (loop $each_shingle
-        (i32.store (i32.add (local.get $out) (i32.shl (local.get $s) (i32.const 2))) (call $fmix32 (i32.xor (local.get $x) (local.get $size))))
+        (local.set $f (i32.xor (local.get $x) (local.get $size)))
+        (local.set $f (i32.mul (i32.xor (local.get $f) (i32.shr_u (local.get $f) (i32.const 16))) (i32.const 0x85ebca6b)))
+        (local.set $f (i32.mul (i32.xor (local.get $f) (i32.shr_u (local.get $f) (i32.const 13))) (i32.const 0xc2b2ae35)))
+        (local.set $f (i32.xor (local.get $f) (i32.shr_u (local.get $f) (i32.const 16))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $s) (i32.const 2))) (local.get $f))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br_if $done (i32.ge_u (local.get $s) (local.get $shingles)))
         ;; Roll: the token at s - 1 leaves, the one at s - 1 + size comes in.
