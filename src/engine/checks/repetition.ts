@@ -225,35 +225,40 @@ class RangeTable {
   private highKeys = new Int32Array(0)
   private generations = new Int32Array(0)
   private slotIds = new Int32Array(0)
-  private starts = new Int32Array(0)
+  private firstStarts = new Int32Array(0)
   private lengths = new Int32Array(0)
   /** Occurrences of each distinct range, by id. */
   counts = new Int32Array(0)
   private mask = 0
+  private shift = 0
   private generation = 0
-  private size = 0
+  private distinct = 0
 
-  /** Empties the table and sizes it for `ranges` ranges. */
+  /**
+   * Empties the table and sizes it for `ranges` ranges: a quarter full at most, since a probe
+   * past a taken slot costs more than the memory.
+   */
   reset(ranges: number): void {
     let capacity = 16
-    while (capacity < ranges * 2) capacity *= 2
+    while (capacity < ranges * 4) capacity *= 2
     if (capacity > this.slotIds.length) {
       this.lowKeys = new Int32Array(capacity)
       this.highKeys = new Int32Array(capacity)
       this.generations = new Int32Array(capacity)
       this.slotIds = new Int32Array(capacity)
-      this.starts = new Int32Array(capacity)
+      this.firstStarts = new Int32Array(capacity)
       this.lengths = new Int32Array(capacity)
       this.counts = new Int32Array(capacity)
       this.generation = 0
     }
     this.mask = capacity - 1
+    this.shift = Math.clz32(capacity - 1)
     this.generation++
     if (this.generation === 0x7fffffff) {
       this.generations.fill(0)
       this.generation = 1
     }
-    this.size = 0
+    this.distinct = 0
   }
 
   /**
@@ -261,33 +266,46 @@ class RangeTable {
    * `high`, which prove equal the first `proven` units of ranges with equal keys; returns its id.
    */
   add(start: number, length: number, low: number, high: number, proven: number): number {
-    let mixed = imul(low ^ imul(high, 0x9e3779b1) ^ imul(length, 0x85ebca6b), 0xcc9e2d51)
-    mixed ^= mixed >>> 15
-    let slot = mixed & this.mask
-    while (this.generations[slot] === this.generation) {
-      const id = this.slotIds[slot]
-      if (this.lowKeys[slot] === low && this.highKeys[slot] === high && this.lengths[id] === length && (length <= proven || sameUnits(this.starts[id] + proven, start + proven, length - proven))) {
+    const { generations, slotIds, lengths, generation } = this
+    // Multiplicative hashing: the top bits of the product depend on every bit of the keys.
+    let slot = (imul(low, 0x9e3779b1) + imul(high ^ length, 0x85ebca6b)) >>> this.shift
+    while (generations[slot] === generation) {
+      const id = slotIds[slot]
+      if (this.lowKeys[slot] === low && this.highKeys[slot] === high && lengths[id] === length && (length <= proven || sameUnits(this.firstStarts[id] + proven, start + proven, length - proven))) {
         this.counts[id]++
         return id
       }
       slot = (slot + 1) & this.mask
     }
-    const id = this.size++
-    this.generations[slot] = this.generation
+    const id = this.distinct++
+    generations[slot] = generation
     this.lowKeys[slot] = low
     this.highKeys[slot] = high
-    this.slotIds[slot] = id
-    this.starts[id] = start
-    this.lengths[id] = length
+    slotIds[slot] = id
+    this.firstStarts[id] = start
+    lengths[id] = length
     this.counts[id] = 1
     return id
   }
 }
 
-/** True when the loaded text holds the same units at [first, first + length) and [second, second + length). */
+/**
+ * True when the loaded text holds the same units at [first, first + length) and [second, second +
+ * length). Compared four units at a time, masked to the length, so that the words of prose (up
+ * to eight units) take one step whatever their length: a loop that stops at the length
+ * mispredicts its exit.
+ */
 function sameUnits(first: number, second: number, length: number): boolean {
   const text16 = units
-  for (let k = 0; k < length; k++) if (text16[first + k] !== text16[second + k]) return false
+  for (let k = 0; k < length; k += KEYED_UNITS) {
+    const left = length - k
+    const keyed = left < KEYED_UNITS ? left : KEYED_UNITS
+    const a = first + k
+    const b = second + k
+    const low = ((text16[a] | (text16[a + 1] << 16)) ^ (text16[b] | (text16[b + 1] << 16))) & LOW_MASKS[keyed]
+    const high = ((text16[a + 2] | (text16[a + 3] << 16)) ^ (text16[b + 2] | (text16[b + 3] << 16))) & HIGH_MASKS[keyed]
+    if ((low | high) !== 0) return false
+  }
   return true
 }
 
@@ -305,59 +323,58 @@ function growTokens(tokens: number): void {
 }
 
 /**
- * Splits the chunks `scanText` found as NLTK roughly splits prose: a run of punctuation at the
- * start or end of a chunk is split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`),
- * a chunk of punctuation alone stays one token. Then gives each token its word id (equal ids,
- * equal tokens) and sums the characters before each.
+ * Token `count` of the loaded text is [start, end): gives it its word id (equal ids, equal
+ * tokens) and sums the characters up to it. Returns the next token's index.
+ */
+function addToken(start: number, end: number, count: number): number {
+  const { starts, ends, words, prefix } = scratch
+  const text16 = units
+  const length = end - start
+  const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
+  const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
+  const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
+  words[count] = wordTable.add(start, length, low, high, KEYED_UNITS)
+  starts[count] = start
+  ends[count] = end
+  prefix[count + 1] = prefix[count] + length
+  return count + 1
+}
+
+/**
+ * Splits the chunks `scanText` found as NLTK roughly splits prose, with a run of punctuation at
+ * the start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`,
+ * `",`) and a chunk of punctuation alone kept whole, and gives each token its word id, in one
+ * pass over the chunks.
  */
 function readWords(): void {
   const chunks = scanned.words
   if (scratch.starts.length < 3 * chunks) growTokens(3 * chunks)
-  const { edges, starts, ends, words, prefix } = scratch
+  const { edges } = scratch
   const text16 = units
+  wordTable.reset(3 * chunks)
+  scratch.prefix[0] = 0
   let count = 0
   for (let chunk = 0; chunk < chunks; chunk++) {
     const chunkStart = edges[2 * chunk]
     const chunkEnd = edges[2 * chunk + 1]
     // Most chunks start and end with a word character: the whole chunk is the word.
     if (classOf(text16[chunkStart]) === WORD && classOf(text16[chunkEnd - 1]) === WORD) {
-      starts[count] = chunkStart
-      ends[count++] = chunkEnd
+      count = addToken(chunkStart, chunkEnd, count)
       continue
     }
     let start = chunkStart
     while (start < chunkEnd && classOf(text16[start]) !== WORD) start++
     if (start === chunkEnd) {
-      starts[count] = chunkStart
-      ends[count++] = chunkEnd
+      count = addToken(chunkStart, chunkEnd, count)
       continue
     }
     let end = chunkEnd
     while (classOf(text16[end - 1]) !== WORD) end--
-    if (start > chunkStart) {
-      starts[count] = chunkStart
-      ends[count++] = start
-    }
-    starts[count] = start
-    ends[count++] = end
-    if (end < chunkEnd) {
-      starts[count] = end
-      ends[count++] = chunkEnd
-    }
+    if (start > chunkStart) count = addToken(chunkStart, start, count)
+    count = addToken(start, end, count)
+    if (end < chunkEnd) count = addToken(end, chunkEnd, count)
   }
   scanned.tokens = count
-
-  wordTable.reset(count)
-  prefix[0] = 0
-  for (let i = 0; i < count; i++) {
-    const start = starts[i]
-    const length = ends[i] - start
-    const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
-    const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
-    const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
-    words[i] = wordTable.add(start, length, low, high, KEYED_UNITS)
-    prefix[i + 1] = prefix[i] + length
-  }
 }
 
 /** The words the n-gram rules see, for tests and explanations. */
@@ -367,19 +384,17 @@ export function gopherWords(text: string): string[] {
   return Array.from({ length: scanned.tokens }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]))
 }
 
-/** Rule ids and names of the n-gram rules (made only for a broken rule). */
-const topRule = (n: number): string => `top_${n}_gram`
-const topName = (n: number): string => `top ${n}-gram character fraction`
-const duplicatedRule = (n: number): string => `duplicated_${n}_n_grams`
-const duplicatedName = (n: number): string => `duplicated ${n}-gram character fraction`
-
-/** Limits read once into the shape the hot loop wants: the n of each n-gram rule in ascending order. */
+/** Limits read once into the shape the hot loop wants: the n-gram rules by ascending n, with their ids and names. */
 class RepetitionRules {
   readonly topNs: number[]
   readonly topLimits: number[]
+  readonly topRules: string[]
+  readonly topNames: string[]
   readonly topChars: Float64Array
   readonly duplicatedNs: number[]
   readonly duplicatedLimits: number[]
+  readonly duplicatedRules: string[]
+  readonly duplicatedNames: string[]
   readonly duplicatedChars: Float64Array
   readonly longestN: number
   /** With no negative limit, a text of one line (one paragraph) breaks no line or paragraph rule. */
@@ -390,9 +405,13 @@ class RepetitionRules {
     const duplicated = [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])
     this.topNs = top.map(([n]) => n)
     this.topLimits = top.map(([, limit]) => limit)
+    this.topRules = this.topNs.map((n) => `top_${n}_gram`)
+    this.topNames = this.topNs.map((n) => `top ${n}-gram character fraction`)
     this.topChars = new Float64Array(top.length)
     this.duplicatedNs = duplicated.map(([n]) => n)
     this.duplicatedLimits = duplicated.map(([, limit]) => limit)
+    this.duplicatedRules = this.duplicatedNs.map((n) => `duplicated_${n}_n_grams`)
+    this.duplicatedNames = this.duplicatedNs.map((n) => `duplicated ${n}-gram character fraction`)
     this.duplicatedChars = new Float64Array(duplicated.length)
     this.longestN = Math.max(0, ...this.topNs, ...this.duplicatedNs)
     this.oneLineBreaksNone = Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0
@@ -404,16 +423,17 @@ function report(hits: RepetitionHit[], rule: string, name: string, value: number
 }
 
 /**
- * Counts repeats among ranges of the loaded text, as `duplicates(elements)` of datatrove does:
- * an element equal to an earlier one is a repeat, and its characters are repeated characters.
+ * Repeats among the lines or paragraphs of the loaded text, as datatrove's `find_duplicates`
+ * counts them: an element equal to an earlier one is a repeat, and its characters are repeated
+ * characters.
  */
 class Repeats {
+  private readonly table = new RangeTable()
   elements = 0
   repeated = 0
   repeatedChars = 0
 
-  constructor(private readonly table: RangeTable) {}
-
+  /** Starts over for at most `elements` elements. */
   reset(elements: number): void {
     this.table.reset(elements)
     this.elements = 0
@@ -421,7 +441,7 @@ class Repeats {
     this.repeatedChars = 0
   }
 
-  /** Adds the range [start, end), whose FNV hash is `hash`. */
+  /** Adds the element [start, end), whose FNV hash is `hash`. */
   add(start: number, end: number, hash: number): void {
     this.elements++
     if (this.table.counts[this.table.add(start, end - start, hash, 0, 0)] > 1) {
@@ -431,7 +451,7 @@ class Repeats {
   }
 }
 
-const lineRepeats = new Repeats(new RangeTable())
+const lineRepeats = new Repeats()
 
 /** The paragraph and line rules: `text.trim().split(/\n{2,}/)` and `text.split(/\n+/)`, in place. */
 function lineAndParagraphRules(text: string, limits: RepetitionLimits, hits: RepetitionHit[]): void {
@@ -511,8 +531,8 @@ function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[])
     if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n) duplicatedChars[duplicated++] = ngrams.duplicatedChars(prefix)
   }
   const length = text.length
-  for (let k = 0; k < top; k++) report(hits, topRule(topNs[k]), topName(topNs[k]), topChars[k] / length, rules.topLimits[k])
-  for (let k = 0; k < duplicated; k++) report(hits, duplicatedRule(duplicatedNs[k]), duplicatedName(duplicatedNs[k]), duplicatedChars[k] / length, rules.duplicatedLimits[k])
+  for (let k = 0; k < top; k++) report(hits, rules.topRules[k], rules.topNames[k], topChars[k] / length, rules.topLimits[k])
+  for (let k = 0; k < duplicated; k++) report(hits, rules.duplicatedRules[k], rules.duplicatedNames[k], duplicatedChars[k] / length, rules.duplicatedLimits[k])
 }
 
 /** The rules the text `scanText` last read breaks, appended to `hits` in datatrove's order. */
