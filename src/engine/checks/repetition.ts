@@ -3,7 +3,7 @@ import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { textOf, truncate, valueAt } from '../text.js'
 import { numberMapSetting, numberSetting } from '../stats/settings.js'
-import { RepeatedNgrams } from '../stats/repeated-ngrams.js'
+import { NgramFingerprints, RepeatedNgrams } from '../stats/repeated-ngrams.js'
 
 /**
  * Gopher's repetition rules (Rae et al. 2021, table A1), computed as datatrove's
@@ -116,20 +116,22 @@ function loadUnits(text: string): void {
   else for (let i = 0; i < length; i++) units[i] = text.charCodeAt(i)
   units[length] = 32
   units[length + 1] = 32
+  units[length + 2] = 32
 }
 
 /**
  * Scratch arrays shared by every call (JavaScript runs one at a time) and grown as needed, so
  * that checking a text allocates nothing per word: `edges` holds the start and end of each
- * whitespace-separated chunk in turn; token i is [starts[i], ends[i]) with word id words[i], and
- * prefix[i] counts the characters of the tokens before it.
+ * whitespace-separated chunk in turn. Token i starts at starts[i] and has fingerprint
+ * fingerprints[i], and prefix[i] counts the characters of the tokens before it; words[k] is the
+ * word id of the k-th token that may repeat.
  */
-const scratch: { edges: Int32Array; starts: Int32Array; ends: Int32Array; words: Int32Array; prefix: Int32Array } = {
+const scratch = {
   edges: new Int32Array(1024),
   starts: new Int32Array(1024),
-  ends: new Int32Array(1024),
-  words: new Int32Array(1024),
-  prefix: new Int32Array(1025)
+  fingerprints: new Int32Array(1024),
+  prefix: new Int32Array(1025),
+  words: new Int32Array(1024)
 }
 
 /** What `scanText` found in the text it last read. */
@@ -151,21 +153,28 @@ const scanned = {
 function scanText(text: string): void {
   const length = text.length
   loadUnits(text)
-  if (scratch.edges.length < length + 2) scratch.edges = new Int32Array(2 * (length + 2))
+  if (scratch.edges.length < length + 4) scratch.edges = new Int32Array(2 * (length + 4))
   const { edges } = scratch
   const text16 = units
   const spaces = spaceBits
   let edge = 0
   let previous = 1
-  // The space after the text (units[length]) closes a last chunk when the length is odd.
-  for (let i = 0; i < length; i += 2) {
+  // Four units a step; the spaces after the text (units[length, length + 3)) close a last chunk
+  // when the length is not a multiple of four.
+  for (let i = 0; i < length; i += 4) {
     const first = spaces[text16[i]]
     const second = spaces[text16[i + 1]]
+    const third = spaces[text16[i + 2]]
+    const fourth = spaces[text16[i + 3]]
     edges[edge] = i
     edge += previous ^ first
     edges[edge] = i + 1
     edge += first ^ second
-    previous = second
+    edges[edge] = i + 2
+    edge += second ^ third
+    edges[edge] = i + 3
+    edge += third ^ fourth
+    previous = fourth
   }
   if (previous === 0) edges[edge++] = length
   scanned.length = length
@@ -311,77 +320,132 @@ function sameUnits(first: number, second: number, length: number): boolean {
 
 const wordTable = new RangeTable()
 const ngrams = new RepeatedNgrams()
+const ngramFingerprints = new NgramFingerprints()
 
 /** Grows the per-token scratch arrays to hold `tokens` tokens. */
 function growTokens(tokens: number): void {
   let size = scratch.starts.length
   while (size < tokens) size *= 2
   scratch.starts = new Int32Array(size)
-  scratch.ends = new Int32Array(size)
-  scratch.words = new Int32Array(size)
+  scratch.fingerprints = new Int32Array(size)
   scratch.prefix = new Int32Array(size + 1)
+  scratch.words = new Int32Array(size)
 }
 
-/**
- * Token `count` of the loaded text is [start, end): gives it its word id (equal ids, equal
- * tokens) and sums the characters up to it. Returns the next token's index.
- */
-function addToken(start: number, end: number, count: number): number {
-  const { starts, ends, words, prefix } = scratch
+/** A token's fingerprint: its length and its first four units, mixed (equal tokens, equal fingerprints). */
+function fingerprintOf(start: number, length: number): number {
   const text16 = units
-  const length = end - start
   const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
   const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
   const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
-  words[count] = wordTable.add(start, length, low, high, KEYED_UNITS)
+  return imul(low, 0x2c1b3c6d) + imul(high ^ length, 0x297a2d39)
+}
+
+/**
+ * Token `count` of the loaded text is [start, end): fingerprints it, counts the fingerprint and
+ * sums the characters up to it. Returns the next token's index.
+ */
+function addToken(start: number, end: number, count: number): number {
+  const { starts, fingerprints, prefix } = scratch
+  const { buckets, shift } = ngramFingerprints
+  const length = end - start
+  const fingerprint = fingerprintOf(start, length)
+  const seen = buckets[fingerprint >>> shift]
+  buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31)
   starts[count] = start
-  ends[count] = end
+  fingerprints[count] = fingerprint
   prefix[count + 1] = prefix[count] + length
   return count + 1
 }
 
 /**
+ * The tokens of a chunk that starts or ends with something other than a word character: a run
+ * of punctuation at either end is a token of its own, a chunk of punctuation alone is one token.
+ * Returns the next token's index.
+ */
+function splitChunk(chunkStart: number, chunkEnd: number, count: number): number {
+  const text16 = units
+  let start = chunkStart
+  while (start < chunkEnd && classOf(text16[start]) !== WORD) start++
+  if (start === chunkEnd) return addToken(chunkStart, chunkEnd, count)
+  let end = chunkEnd
+  while (classOf(text16[end - 1]) !== WORD) end--
+  if (start > chunkStart) count = addToken(chunkStart, start, count)
+  count = addToken(start, end, count)
+  return end < chunkEnd ? addToken(end, chunkEnd, count) : count
+}
+
+/**
  * Splits the chunks `scanText` found as NLTK roughly splits prose, with a run of punctuation at
  * the start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`,
- * `",`) and a chunk of punctuation alone kept whole, and gives each token its word id, in one
- * pass over the chunks.
+ * `",`) and a chunk of punctuation alone kept whole, into `scratch`: each token's start,
+ * fingerprint (counted into `ngramFingerprints`' buckets) and the characters before it.
  */
 function readWords(): void {
   const chunks = scanned.words
   if (scratch.starts.length < 3 * chunks) growTokens(3 * chunks)
-  const { edges } = scratch
+  ngramFingerprints.prepare(3 * chunks)
+  const { edges, starts, fingerprints, prefix } = scratch
+  const { buckets, shift } = ngramFingerprints
   const text16 = units
-  wordTable.reset(3 * chunks)
-  scratch.prefix[0] = 0
+  const classes = charClasses
+  prefix[0] = 0
   let count = 0
+  let characters = 0
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const chunkStart = edges[2 * chunk]
-    const chunkEnd = edges[2 * chunk + 1]
-    // Most chunks start and end with a word character: the whole chunk is the word.
-    if (classOf(text16[chunkStart]) === WORD && classOf(text16[chunkEnd - 1]) === WORD) {
-      count = addToken(chunkStart, chunkEnd, count)
+    const start = edges[2 * chunk]
+    const end = edges[2 * chunk + 1]
+    // Most chunks start and end with a word character: the whole chunk is the word (this is
+    // addToken written out, so that the loop calls nothing and keeps its arrays in registers).
+    if (classes[text16[start]] !== WORD || classes[text16[end - 1]] !== WORD) {
+      count = splitChunk(start, end, count)
+      characters = prefix[count]
       continue
     }
-    let start = chunkStart
-    while (start < chunkEnd && classOf(text16[start]) !== WORD) start++
-    if (start === chunkEnd) {
-      count = addToken(chunkStart, chunkEnd, count)
-      continue
-    }
-    let end = chunkEnd
-    while (classOf(text16[end - 1]) !== WORD) end--
-    if (start > chunkStart) count = addToken(chunkStart, start, count)
-    count = addToken(start, end, count)
-    if (end < chunkEnd) count = addToken(end, chunkEnd, count)
+    const length = end - start
+    const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
+    const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
+    const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
+    const fingerprint = imul(low, 0x2c1b3c6d) + imul(high ^ length, 0x297a2d39)
+    // Counts up to 255 and stays there, without a branch.
+    const seen = buckets[fingerprint >>> shift]
+    buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31)
+    starts[count] = start
+    fingerprints[count] = fingerprint
+    characters += length
+    prefix[++count] = characters
   }
   scanned.tokens = count
+}
+
+/**
+ * Word ids for the tokens that may repeat (`ngramFingerprints.firstPositions`), in `scratch.words`:
+ * equal ids, equal tokens, compared exactly.
+ */
+function identifyWords(): void {
+  const { starts, prefix, words } = scratch
+  const { firstPositions, firstSize } = ngramFingerprints
+  const text16 = units
+  wordTable.reset(firstSize)
+  for (let k = 0; k < firstSize; k++) {
+    const i = firstPositions[k]
+    const start = starts[i]
+    const length = prefix[i + 1] - prefix[i]
+    const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
+    const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
+    const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
+    words[k] = wordTable.add(start, length, low, high, KEYED_UNITS)
+  }
 }
 
 /** The words the n-gram rules see, for tests and explanations. */
 export function gopherWords(text: string): string[] {
   scanText(text)
   readWords()
-  return Array.from({ length: scanned.tokens }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]))
+  // Empties the buckets readWords counted into.
+  ngramFingerprints.start(scratch.fingerprints, scanned.tokens)
+  const { starts, prefix } = scratch
+  return Array.from({ length: scanned.tokens }, (_, i) => text.slice(starts[i], starts[i] + prefix[i + 1] - prefix[i]))
 }
 
 /** Limits read once into the shape the hot loop wants: the n-gram rules by ascending n, with their ids and names. */
@@ -511,14 +575,30 @@ function lineAndParagraphRules(text: string, limits: RepetitionLimits, hits: Rep
 function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[]): void {
   readWords()
   const count = scanned.tokens
-  const { words, prefix } = scratch
-  const { topNs, topChars, duplicatedNs, duplicatedChars } = rules
-  // The rules of each n, for n up to the longest asked for and the words there are; once no
-  // n-gram repeats, each further level costs nothing.
+  const { fingerprints, prefix } = scratch
+  const length = text.length
+  const { topNs, topLimits, topChars, duplicatedNs, duplicatedLimits, duplicatedChars } = rules
+  const last = Math.min(rules.longestN, count)
+
+  // Bounds from fingerprints first: if none breaks its limit, no rule is broken, and most texts
+  // end here without an exact word id.
   let top = 0
   let duplicated = 0
-  const last = Math.min(rules.longestN, count)
-  ngrams.start(words, wordTable.counts, count)
+  let clean = true
+  ngramFingerprints.start(fingerprints, count)
+  for (let n = 1; n <= last && clean; n++) {
+    if (n > 1) ngramFingerprints.advance()
+    if (top < topNs.length && topNs[top] === n) clean = ngramFingerprints.topBound(prefix) / length <= topLimits[top++]
+    if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n) clean &&= ngramFingerprints.duplicatedBound(prefix) / length <= duplicatedLimits[duplicated++]
+  }
+  if (clean) return
+
+  // The rules of each n, exactly, for n up to the longest asked for and the words there are;
+  // once no n-gram repeats, each further level costs nothing.
+  identifyWords()
+  top = 0
+  duplicated = 0
+  ngrams.start(ngramFingerprints.firstPositions, scratch.words, ngramFingerprints.firstSize, wordTable.counts)
   for (let n = 1; n <= last; n++) {
     if (n > 1) ngrams.advance()
     if (top < topNs.length && topNs[top] === n) {
@@ -530,9 +610,8 @@ function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[])
     }
     if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n) duplicatedChars[duplicated++] = ngrams.duplicatedChars(prefix)
   }
-  const length = text.length
-  for (let k = 0; k < top; k++) report(hits, rules.topRules[k], rules.topNames[k], topChars[k] / length, rules.topLimits[k])
-  for (let k = 0; k < duplicated; k++) report(hits, rules.duplicatedRules[k], rules.duplicatedNames[k], duplicatedChars[k] / length, rules.duplicatedLimits[k])
+  for (let k = 0; k < top; k++) report(hits, rules.topRules[k], rules.topNames[k], topChars[k] / length, topLimits[k])
+  for (let k = 0; k < duplicated; k++) report(hits, rules.duplicatedRules[k], rules.duplicatedNames[k], duplicatedChars[k] / length, duplicatedLimits[k])
 }
 
 /** The rules the text `scanText` last read breaks, appended to `hits` in datatrove's order. */

@@ -92,12 +92,13 @@ export class RepeatedNgrams {
   private generation = 0
 
   /**
-   * Starts at n = 1 with the repeated words of `words[0, length)`, whose `wordCounts` say how
-   * often each word id occurs in it.
+   * Starts at n = 1 with the words at `wordPositions[0, candidates)` (ascending; any word left
+   * out must occur once), whose ids are `words[0, candidates)` and whose `wordCounts` say how
+   * often each id occurs: keeps those that occur more than once.
    */
-  start(words: Int32Array, wordCounts: Int32Array, length: number): void {
-    if (this.positions.length < length) {
-      const capacity = Math.max(length, this.positions.length * 2)
+  start(wordPositions: Int32Array, words: Int32Array, candidates: number, wordCounts: Int32Array): void {
+    if (this.positions.length < candidates) {
+      const capacity = Math.max(candidates, this.positions.length * 2)
       this.positions = new Int32Array(capacity)
       this.ids = new Int32Array(capacity)
       this.nextPositions = new Int32Array(capacity)
@@ -107,11 +108,11 @@ export class RepeatedNgrams {
     }
     const { positions, ids } = this
     let size = 0
-    // Written always, kept only for a repeated word: about half the words repeat, at random,
-    // which a branch would mispredict.
-    for (let i = 0; i < length; i++) {
-      const word = words[i]
-      positions[size] = i
+    // Written always, kept only for a repeated word: whether a word repeats is random, which a
+    // branch would mispredict.
+    for (let k = 0; k < candidates; k++) {
+      const word = words[k]
+      positions[size] = wordPositions[k]
       ids[size] = word
       size += (1 - wordCounts[word]) >>> 31
     }
@@ -126,24 +127,28 @@ export class RepeatedNgrams {
     if (this.size === 0) return
     const { positions, ids, nextPositions, nextIds, pairs } = this
     const size = this.size
-    pairs.reset(size)
+    // The n+1-gram at positions[k] is the n-gram there followed by the one at positions[k] + 1,
+    // which repeats only if that is positions[k + 1]. Whether it is, is random: the indices k
+    // are gathered without a branch (written always, kept on a match), then paired.
     let candidates = 0
     for (let k = 0; k + 1 < size; k++) {
-      const at = positions[k]
-      if (positions[k + 1] !== at + 1) continue
-      // The n+1-gram at `at` is the n-gram at `at` followed by the one at `at + 1`.
-      nextPositions[candidates] = at
-      nextIds[candidates] = pairs.add(ids[k], ids[k + 1])
-      candidates++
+      const gap = positions[k + 1] - positions[k] - 1
+      nextIds[candidates] = k
+      candidates += ((gap | -gap) >>> 31) ^ 1
+    }
+    pairs.reset(candidates)
+    for (let c = 0; c < candidates; c++) {
+      const k = nextIds[c]
+      nextPositions[c] = positions[k]
+      nextIds[c] = pairs.add(ids[k], ids[k + 1])
     }
     const counts = pairs.counts
     let repeated = 0
-    for (let k = 0; k < candidates; k++) {
-      if (counts[nextIds[k]] > 1) {
-        nextPositions[repeated] = nextPositions[k]
-        nextIds[repeated] = nextIds[k]
-        repeated++
-      }
+    for (let c = 0; c < candidates; c++) {
+      const id = nextIds[c]
+      nextPositions[repeated] = nextPositions[c]
+      nextIds[repeated] = id
+      repeated += (1 - counts[id]) >>> 31
     }
     this.nextPositions = positions
     this.nextIds = ids
@@ -204,5 +209,147 @@ export class RepeatedNgrams {
       } else seen[id] = generation
     }
     return repeated
+  }
+}
+
+/**
+ * Where n-grams may repeat, for n = 1, 2, 3... in turn, told by 32-bit fingerprints instead of
+ * exact ids: equal n-grams have equal fingerprints, so every occurrence of a repeated n-gram is
+ * among the windows kept, and the count of a window's bucket is at least the count of its n-gram.
+ * That bounds every repetition rule from above, and most texts are proven clean by the bounds
+ * alone; a text that is not goes on to `RepeatedNgrams` and exact ids. A level costs a few passes
+ * over the windows kept, with no lookup, no comparison and no branch on the data.
+ */
+export class NgramFingerprints {
+  /** The current n. */
+  n = 0
+  /** Windows kept: `positions[0, size)`, ascending. */
+  size = 0
+  /** Start of each window kept. */
+  positions = new Int32Array(0)
+  /** Fingerprint of the n-gram at each window. */
+  fingerprints = new Int32Array(0)
+  /** At least how often the n-gram at each window occurs: its bucket's count, up to 255. */
+  counts = new Int32Array(0)
+  /** The windows kept at n = 1, which `advance` leaves as they are: `firstPositions[0, firstSize)`. */
+  firstPositions = new Int32Array(0)
+  firstSize = 0
+  /** Windows per bucket, up to 255: all zeros between levels. */
+  buckets = new Uint8Array(1024)
+  /** A fingerprint's bucket is its top bits: `fingerprint >>> shift`. */
+  shift = Math.clz32(1023)
+  private laterPositions = new Int32Array(0)
+  private pairAt = new Int32Array(0)
+  private pairFingerprints = new Int32Array(0)
+
+  /**
+   * Sizes the buckets for a text of `tokens` tokens, sixteen a token (up to 2^22), so that few
+   * windows share one by chance, and the per-window arrays to match.
+   */
+  prepare(tokens: number): void {
+    let buckets = 64
+    while (buckets < tokens * 16 && buckets < 1 << 22) buckets *= 2
+    if (buckets > this.buckets.length) this.buckets = new Uint8Array(buckets)
+    this.shift = Math.clz32(buckets - 1)
+    if (this.firstPositions.length < tokens) {
+      const capacity = Math.max(tokens, this.firstPositions.length * 2)
+      this.firstPositions = new Int32Array(capacity)
+      this.fingerprints = new Int32Array(capacity)
+      this.counts = new Int32Array(capacity)
+      this.laterPositions = new Int32Array(capacity)
+      this.pairAt = new Int32Array(capacity)
+      this.pairFingerprints = new Int32Array(capacity)
+    }
+  }
+
+  /**
+   * Starts at n = 1 from the fingerprints of `length` tokens, already counted into `buckets`
+   * (by the tokenizer, which has each one at hand): keeps the tokens whose bucket holds another,
+   * then empties the buckets.
+   */
+  start(tokenFingerprints: Int32Array, length: number): void {
+    const { buckets, shift, firstPositions, fingerprints, counts } = this
+    let size = 0
+    // Written always, kept when the bucket is shared: which are is random, which a branch would
+    // mispredict.
+    for (let i = 0; i < length; i++) {
+      const fingerprint = tokenFingerprints[i]
+      const count = buckets[fingerprint >>> shift]
+      firstPositions[size] = i
+      fingerprints[size] = fingerprint
+      counts[size] = count
+      // 1 from a count of 2 up.
+      size += (count + 254) >>> 8
+    }
+    for (let i = 0; i < length; i++) buckets[tokenFingerprints[i] >>> shift] = 0
+    this.n = 1
+    this.size = size
+    this.firstSize = size
+    this.positions = firstPositions
+  }
+
+  /** Moves from n to n + 1. Once no window is kept, none is at any longer n: `size` stays 0. */
+  advance(): void {
+    this.n++
+    if (this.size === 0) return
+    const { positions, fingerprints, counts, buckets, shift, pairAt, pairFingerprints } = this
+    const size = this.size
+    // Level 1 is kept for `firstPositions`; later levels are written over the one before, which
+    // is safe as the window read is never behind the one written.
+    const nextPositions = positions === this.firstPositions ? this.laterPositions : positions
+    // The n+1-gram at positions[k] is the n-gram there followed by the one at positions[k] + 1:
+    // kept only if that is positions[k + 1].
+    let pairs = 0
+    for (let k = 0; k + 1 < size; k++) {
+      const gap = positions[k + 1] - positions[k] - 1
+      pairAt[pairs] = k
+      pairs += ((gap | -gap) >>> 31) ^ 1
+    }
+    for (let p = 0; p < pairs; p++) {
+      const k = pairAt[p]
+      const second = fingerprints[k + 1]
+      const fingerprint = imul(fingerprints[k], 0x9e3779b1) + imul(second ^ (second >>> 15), 0x85ebca6b)
+      pairFingerprints[p] = fingerprint
+      const bucket = fingerprint >>> shift
+      const seen = buckets[bucket]
+      buckets[bucket] = seen + ((seen - 255) >>> 31)
+    }
+    let kept = 0
+    for (let p = 0; p < pairs; p++) {
+      const fingerprint = pairFingerprints[p]
+      const count = buckets[fingerprint >>> shift]
+      nextPositions[kept] = positions[pairAt[p]]
+      fingerprints[kept] = fingerprint
+      counts[kept] = count
+      kept += (count + 254) >>> 8
+    }
+    for (let p = 0; p < pairs; p++) buckets[pairFingerprints[p] >>> shift] = 0
+    this.positions = nextPositions
+    this.size = kept
+  }
+
+  /**
+   * At least count × (characters + n - 1) of the most frequent n-gram, what datatrove's top
+   * n-gram fraction has over the text's length: the largest such product over the windows kept,
+   * or that of the first n-gram (the top one when none repeats). `prefix[i]` is the characters
+   * of the first i words.
+   */
+  topBound(prefix: Int32Array): number {
+    const { positions, counts, n } = this
+    let bound = prefix[n] - prefix[0] + (n - 1)
+    for (let k = 0; k < this.size; k++) {
+      const at = positions[k]
+      const product = counts[k] * (prefix[at + n] - prefix[at] + (n - 1))
+      if (product > bound) bound = product
+    }
+    return bound
+  }
+
+  /** At least datatrove's duplicated characters for n: the characters of every window kept. */
+  duplicatedBound(prefix: Int32Array): number {
+    const { positions, n } = this
+    let bound = 0
+    for (let k = 0; k < this.size; k++) bound += prefix[positions[k] + n] - prefix[positions[k]]
+    return bound
   }
 }
