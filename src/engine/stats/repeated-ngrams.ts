@@ -229,7 +229,10 @@ export class NgramFingerprints {
   positions = new Int32Array(0)
   /** Fingerprint of the n-gram at each window. */
   fingerprints = new Int32Array(0)
-  /** At least how often the n-gram at each window occurs: its bucket's count, up to 255. */
+  /**
+   * At least how often the n-gram at each window occurs: its bucket's count, or the number of
+   * tokens once the bucket's count stops at 255.
+   */
   counts = new Int32Array(0)
   /** The windows kept at n = 1, which `advance` leaves as they are: `firstPositions[0, firstSize)`. */
   firstPositions = new Int32Array(0)
@@ -238,6 +241,7 @@ export class NgramFingerprints {
   buckets = new Uint8Array(1024)
   /** A fingerprint's bucket is its top bits: `fingerprint >>> shift`. */
   shift = Math.clz32(1023)
+  private tokens = 0
   private laterPositions = new Int32Array(0)
   private pairAt = new Int32Array(0)
   private pairFingerprints = new Int32Array(0)
@@ -271,21 +275,24 @@ export class NgramFingerprints {
     const { buckets, shift, firstPositions, fingerprints, counts } = this
     let size = 0
     // Written always, kept when the bucket is shared: which are is random, which a branch would
-    // mispredict.
+    // mispredict. A bucket of one is emptied on the way; the shared ones after.
     for (let i = 0; i < length; i++) {
       const fingerprint = tokenFingerprints[i]
-      const count = buckets[fingerprint >>> shift]
+      const bucket = fingerprint >>> shift
+      const count = buckets[bucket]
+      const shared = (count + 254) >>> 8
+      buckets[bucket] = count & -shared
       firstPositions[size] = i
       fingerprints[size] = fingerprint
-      counts[size] = count
-      // 1 from a count of 2 up.
-      size += (count + 254) >>> 8
+      counts[size] = count === 255 ? length : count
+      size += shared
     }
-    for (let i = 0; i < length; i++) buckets[tokenFingerprints[i] >>> shift] = 0
+    for (let k = 0; k < size; k++) buckets[fingerprints[k] >>> shift] = 0
     this.n = 1
     this.size = size
     this.firstSize = size
     this.positions = firstPositions
+    this.tokens = length
   }
 
   /** Moves from n to n + 1. Once no window is kept, none is at any longer n: `size` stays 0. */
@@ -317,13 +324,16 @@ export class NgramFingerprints {
     let kept = 0
     for (let p = 0; p < pairs; p++) {
       const fingerprint = pairFingerprints[p]
-      const count = buckets[fingerprint >>> shift]
+      const bucket = fingerprint >>> shift
+      const count = buckets[bucket]
+      const shared = (count + 254) >>> 8
+      buckets[bucket] = count & -shared
       nextPositions[kept] = positions[pairAt[p]]
       fingerprints[kept] = fingerprint
-      counts[kept] = count
-      kept += (count + 254) >>> 8
+      counts[kept] = count === 255 ? this.tokens : count
+      kept += shared
     }
-    for (let p = 0; p < pairs; p++) buckets[pairFingerprints[p] >>> shift] = 0
+    for (let k = 0; k < kept; k++) buckets[fingerprints[k] >>> shift] = 0
     this.positions = nextPositions
     this.size = kept
   }
