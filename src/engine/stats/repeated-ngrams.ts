@@ -284,7 +284,8 @@ export class NgramFingerprints {
       buckets[bucket] = count & -shared
       firstPositions[size] = i
       fingerprints[size] = fingerprint
-      counts[size] = count === 255 ? length : count
+      // A full bucket (255) bounds by the number of tokens instead, without a branch.
+      counts[size] = count + (-((count + 1) >>> 8) & (length - 255))
       size += shared
     }
     for (let k = 0; k < size; k++) buckets[fingerprints[k] >>> shift] = 0
@@ -299,7 +300,7 @@ export class NgramFingerprints {
   advance(): void {
     this.n++
     if (this.size === 0) return
-    const { positions, fingerprints, counts, buckets, shift, pairAt, pairFingerprints } = this
+    const { positions, fingerprints, counts, buckets, shift, pairAt, pairFingerprints, tokens } = this
     const size = this.size
     // Level 1 is kept for `firstPositions`; later levels are written over the one before, which
     // is safe as the window read is never behind the one written.
@@ -330,7 +331,7 @@ export class NgramFingerprints {
       buckets[bucket] = count & -shared
       nextPositions[kept] = positions[pairAt[p]]
       fingerprints[kept] = fingerprint
-      counts[kept] = count === 255 ? this.tokens : count
+      counts[kept] = count + (-((count + 1) >>> 8) & (tokens - 255))
       kept += shared
     }
     for (let k = 0; k < kept; k++) buckets[fingerprints[k] >>> shift] = 0
