@@ -315,7 +315,15 @@ describe('repetition check against a plain reference implementation', () => {
     Array(300).fill('𝐀').join(' '),
     Array(200).fill('e\u0301').join('\n'),
     `${Array(300).fill('a b').join(' ')} ${varied}`,
-    `${varied} ${Array(400).fill('x y z').join(' ')}`
+    `${varied} ${Array(400).fill('x y z').join(' ')}`,
+    // Just long enough for a rule, the shortest way: 50 and 100 one-letter words, 5 one-letter lines.
+    Array(50).fill('a').join(' '),
+    Array(49).fill('a').join(' '),
+    Array(100).fill('a').join(' '),
+    Array(99).fill('a b').join(' ').slice(0, 197),
+    'a\na\na\na\na',
+    'a\na\na\na',
+    'a\n\na\n\na\n\na\n\na'
   )
 
   it('splits the same words', () => {

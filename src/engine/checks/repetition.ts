@@ -153,7 +153,7 @@ const scanned = {
 function scanText(text: string): void {
   const length = text.length
   loadUnits(text)
-  if (scratch.edges.length < length + 4) scratch.edges = new Int32Array(2 * (length + 4))
+  if (scratch.edges.length < length + 4) scratch.edges = new Int32Array(Math.max(length + 4, 2 * scratch.edges.length))
   const { edges } = scratch
   const text16 = units
   const spaces = spaceBits
@@ -180,6 +180,13 @@ function scanText(text: string): void {
   scanned.length = length
   scanned.words = edge >> 1
   scanned.tokens = 0
+}
+
+/** Newline characters in `text`, counted up to `cap` by native searches. */
+function newlinesUpTo(text: string, cap: number): number {
+  let count = 0
+  for (let at = text.indexOf('\n'); at !== -1 && count < cap; at = text.indexOf('\n', at + 1)) count++
+  return count
 }
 
 /** Newline characters in the loaded text. */
@@ -689,6 +696,10 @@ export const repetitionCheck: Check<RepetitionSummary> = {
         for (const field of fields) {
           const text = textOf(valueAt(record.fields, field))
           if (text === undefined) continue
+          // Too short for any rule, told without reading it: a word and a separator take two
+          // characters, and a non-empty line holds a word.
+          const mostWords = Math.ceil(text.length / 2)
+          if (mostWords < minWords && mostWords < minNgramWords && Math.min(mostWords, newlinesUpTo(text, minLines) + 1) < minLines) continue
           scanText(text)
           const words = scanned.words
           // No word: empty or whitespace only (what `text.trim() === ''` tells).
