@@ -11,6 +11,11 @@ import { NgramFingerprints, RepeatedNgrams } from '../stats/repeated-ngrams.js'
  * 1+ newlines, fractions over the text's length. Words come from a tokenizer close to NLTK's for
  * prose (whitespace-separated, leading and trailing punctuation split off). Lines, paragraphs,
  * words and n-grams are compared exactly, by content, without making a string of any of them.
+ *
+ * Most of the cost is per character and per word, so the text is read as a typed array of UTF-16
+ * units, its chunks found without a branch per character, and the n-gram rules bounded from
+ * fingerprints first: a text whose bounds break no limit (nearly every text) needs no exact word
+ * ids, and the others are computed exactly.
  */
 
 /** The limits of every rule; a value above its limit breaks the rule. */
@@ -95,8 +100,8 @@ function classOf(code: number): number {
 
 /**
  * The UTF-16 units of the text being checked, copied in by one native call (reading a typed
- * array costs less than `charCodeAt`, and the copy less than either), then a space, then room
- * for reading a few units past the end without a bounds test.
+ * array costs less than `charCodeAt`, and the copy less than either), then three spaces that end
+ * the last chunk, and room to read four units from any position of the text.
  */
 let units = new Uint16Array(4096)
 let unitBytes = Buffer.from(units.buffer)
@@ -145,10 +150,9 @@ const scanned = {
 }
 
 /**
- * Loads `text` and finds its whitespace-separated chunks: one pass, two units a step, with no
- * branch on the characters (where a chunk starts or ends is recorded by always writing the
- * position and moving on only at a change), since a branch per character mispredicts at every
- * word boundary.
+ * Loads `text` and finds its whitespace-separated chunks: one pass with no branch on the
+ * characters (where a chunk starts or ends is recorded by always writing the position and moving
+ * on only at a change), since a branch per character mispredicts at every word boundary.
  */
 function scanText(text: string): void {
   const length = text.length
@@ -339,13 +343,19 @@ function growTokens(tokens: number): void {
   scratch.words = new Int32Array(size)
 }
 
-/** A token's fingerprint: its length and its first four units, mixed (equal tokens, equal fingerprints). */
+/** The first two units of the token [start, start + length), as a word key. */
+function lowKey(start: number, length: number): number {
+  return (units[start] | (units[start + 1] << 16)) & LOW_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS]
+}
+
+/** Its third and fourth units, as a word key. */
+function highKey(start: number, length: number): number {
+  return (units[start + 2] | (units[start + 3] << 16)) & HIGH_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS]
+}
+
+/** A token's fingerprint: its length and keys, mixed (equal tokens, equal fingerprints). */
 function fingerprintOf(start: number, length: number): number {
-  const text16 = units
-  const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
-  const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
-  const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
-  return imul(low, 0x2c1b3c6d) + imul(high ^ length, 0x297a2d39)
+  return imul(lowKey(start, length), 0x2c1b3c6d) + imul(highKey(start, length) ^ length, 0x297a2d39)
 }
 
 /**
@@ -403,7 +413,8 @@ function readWords(): void {
     const start = edges[2 * chunk]
     const end = edges[2 * chunk + 1]
     // Most chunks start and end with a word character: the whole chunk is the word (this is
-    // addToken written out, so that the loop calls nothing and keeps its arrays in registers).
+    // addToken and fingerprintOf written out, so that the loop calls nothing and keeps its
+    // arrays in registers).
     if (classes[text16[start]] !== WORD || classes[text16[end - 1]] !== WORD) {
       count = splitChunk(start, end, count)
       characters = prefix[count]
@@ -432,16 +443,12 @@ function readWords(): void {
 function identifyWords(): void {
   const { starts, prefix, words } = scratch
   const { firstPositions, firstSize } = ngramFingerprints
-  const text16 = units
   wordTable.reset(firstSize)
   for (let k = 0; k < firstSize; k++) {
     const i = firstPositions[k]
     const start = starts[i]
     const length = prefix[i + 1] - prefix[i]
-    const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
-    const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
-    const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
-    words[k] = wordTable.add(start, length, low, high, KEYED_UNITS)
+    words[k] = wordTable.add(start, length, lowKey(start, length), highKey(start, length), KEYED_UNITS)
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * The repeated n-grams of a sequence of word ids, found level by level: an n-gram can repeat only
+ * The repeated n-grams of a sequence of words, found level by level: an n-gram can repeat only
  * where the two (n-1)-grams it is made of both repeat, so level n is built from the repeated
- * positions of level n-1 alone. In prose the repeated positions thin out fast (about half the
+ * positions of level n-1 alone. In prose the repeated positions thin out fast (a third of the
  * words repeat, a few 2-grams, rarely a 3-gram), so the work is a little more than one step per
- * word, whatever n is asked for. Ids are exact: no n-gram is ever confused with another.
+ * word, whatever n is asked for. `RepeatedNgrams` works on exact word ids; `NgramFingerprints`
+ * on fingerprints, which cost less and bound the repetition rules from above.
  */
 
 // Read once: under jest every access to the global `Math` goes through the test sandbox's global
