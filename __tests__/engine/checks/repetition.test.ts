@@ -378,6 +378,13 @@ describe('repetition check against a plain reference implementation', () => {
     }
   })
 
+  it('grows its arrays when chunks split into more tokens than there are chunks', () => {
+    // Three tokens a chunk, then one: past any size the arrays could have had before.
+    const text = `${Array(20000).fill('(x)').join(' ')} ${Array.from({ length: 20000 }, (_, i) => `w${i % 5000}`).join(' ')}`
+    expect(gopherWords(text)).toEqual(referenceWords(text))
+    expect(gopherRepetition(text, EVERY_VALUE)).toEqual(referenceRepetition(text, EVERY_VALUE))
+  })
+
   it('handles a very long looping text', () => {
     const loop = (Array(2000).fill('the cat sat on the mat, ').join('') + referenceWords(texts[20]).join(' ')).repeat(3)
     for (const limits of [GOPHER_LIMITS, EVERY_VALUE]) expect(gopherRepetition(loop, limits)).toEqual(referenceRepetition(loop, limits))

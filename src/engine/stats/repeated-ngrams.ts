@@ -248,23 +248,14 @@ export class NgramFingerprints {
   private pairFingerprints = new Int32Array(0)
 
   /**
-   * Sizes the buckets for a text of `tokens` tokens, sixteen a token (up to 2^22), so that few
-   * windows share one by chance, and the per-window arrays to match.
+   * Sizes the buckets for a text of about `tokens` tokens, sixteen a token (up to 2^22), so that
+   * few windows share one by chance.
    */
   prepare(tokens: number): void {
     let buckets = 64
     while (buckets < tokens * 16 && buckets < 1 << 22) buckets *= 2
     if (buckets > this.buckets.length) this.buckets = new Uint8Array(buckets)
     this.shift = Math.clz32(buckets - 1)
-    if (this.firstPositions.length < tokens) {
-      const capacity = Math.max(tokens, this.firstPositions.length * 2)
-      this.firstPositions = new Int32Array(capacity)
-      this.fingerprints = new Int32Array(capacity)
-      this.counts = new Int32Array(capacity)
-      this.laterPositions = new Int32Array(capacity)
-      this.pairAt = new Int32Array(capacity)
-      this.pairFingerprints = new Int32Array(capacity)
-    }
   }
 
   /**
@@ -273,6 +264,15 @@ export class NgramFingerprints {
    * then empties the buckets.
    */
   start(tokenFingerprints: Int32Array, length: number): void {
+    if (this.firstPositions.length < length) {
+      const capacity = Math.max(length, this.firstPositions.length * 2)
+      this.firstPositions = new Int32Array(capacity)
+      this.fingerprints = new Int32Array(capacity)
+      this.counts = new Int32Array(capacity)
+      this.laterPositions = new Int32Array(capacity)
+      this.pairAt = new Int32Array(capacity)
+      this.pairFingerprints = new Int32Array(capacity)
+    }
     const { buckets, shift, firstPositions, fingerprints, counts } = this
     let size = 0
     // Written always, kept when the bucket is shared: which are is random, which a branch would
