@@ -333,18 +333,13 @@ const wordTable = new RangeTable()
 const ngrams = new RepeatedNgrams()
 const ngramFingerprints = new NgramFingerprints()
 
-/** Grows the per-token scratch arrays to hold `tokens` tokens, keeping the first `kept`. */
-function growTokens(tokens: number, kept: number): void {
+/** Grows the per-token scratch arrays to hold `tokens` tokens. */
+function growTokens(tokens: number): void {
   let size = scratch.starts.length
   while (size < tokens) size *= 2
-  const grown = (array: Int32Array, length: number): Int32Array => {
-    const copy = new Int32Array(length)
-    copy.set(array.subarray(0, Math.min(kept + 1, array.length)))
-    return copy
-  }
-  scratch.starts = grown(scratch.starts, size)
-  scratch.fingerprints = grown(scratch.fingerprints, size)
-  scratch.prefix = grown(scratch.prefix, size + 1)
+  scratch.starts = new Int32Array(size)
+  scratch.fingerprints = new Int32Array(size)
+  scratch.prefix = new Int32Array(size + 1)
   scratch.words = new Int32Array(size)
 }
 
@@ -385,9 +380,7 @@ function addToken(start: number, end: number, count: number): number {
  * of punctuation at either end is a token of its own, a chunk of punctuation alone is one token.
  * Returns the next token's index.
  */
-function splitChunk(chunkStart: number, chunkEnd: number, count: number, chunksLeft: number): number {
-  // Room for this chunk's three tokens and one for each chunk after it.
-  if (count + 3 + chunksLeft > scratch.starts.length) growTokens(count + 3 + chunksLeft, count)
+function splitChunk(chunkStart: number, chunkEnd: number, count: number): number {
   const text16 = units
   let start = chunkStart
   while (start < chunkEnd && classOf(text16[start]) !== WORD) start++
@@ -407,12 +400,10 @@ function splitChunk(chunkStart: number, chunkEnd: number, count: number, chunksL
  */
 function readWords(): void {
   const chunks = scanned.words
-  // A token a chunk, and up to two more for a chunk with punctuation at its ends (splitChunk
-  // grows the arrays for those).
-  if (scratch.starts.length < chunks) growTokens(chunks, 0)
+  // A chunk makes three tokens at most (punctuation at both ends).
+  if (scratch.starts.length < 3 * chunks) growTokens(3 * chunks)
   ngramFingerprints.prepare(chunks)
-  let { starts, fingerprints, prefix } = scratch
-  const { edges } = scratch
+  const { edges, starts, fingerprints, prefix } = scratch
   const { buckets, shift } = ngramFingerprints
   const text16 = units
   const classes = charClasses
@@ -426,8 +417,7 @@ function readWords(): void {
     // addToken and fingerprintOf written out, so that the loop calls nothing and keeps its
     // arrays in registers).
     if (classes[text16[start]] !== WORD || classes[text16[end - 1]] !== WORD) {
-      count = splitChunk(start, end, count, chunks - chunk - 1)
-      ;({ starts, fingerprints, prefix } = scratch)
+      count = splitChunk(start, end, count)
       characters = prefix[count]
       continue
     }
