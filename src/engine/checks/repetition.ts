@@ -353,9 +353,13 @@ function highKey(start: number, length: number): number {
   return (units[start + 2] | (units[start + 3] << 16)) & HIGH_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS]
 }
 
-/** A token's fingerprint: its length and keys, mixed (equal tokens, equal fingerprints). */
+/**
+ * A token's fingerprint: its first two units (one if it has one), its last unit and its length,
+ * mixed. Equal tokens have equal fingerprints, which is all the bounds need; the units chosen
+ * are those the tokenizer has already read but one, and tell most words apart.
+ */
 function fingerprintOf(start: number, length: number): number {
-  return imul(lowKey(start, length), 0x2c1b3c6d) + imul(highKey(start, length) ^ length, 0x297a2d39)
+  return imul(units[start] | ((units[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + imul((units[start + length - 1] << 8) ^ length, 0x297a2d39)
 }
 
 /**
@@ -422,10 +426,10 @@ function readWords(): void {
       continue
     }
     const length = end - start
-    const keyed = length < KEYED_UNITS ? length : KEYED_UNITS
-    const low = (text16[start] | (text16[start + 1] << 16)) & LOW_MASKS[keyed]
-    const high = (text16[start + 2] | (text16[start + 3] << 16)) & HIGH_MASKS[keyed]
-    const fingerprint = imul(low, 0x2c1b3c6d) + imul(high ^ length, 0x297a2d39)
+    const first = text16[start]
+    const last = text16[end - 1]
+    // fingerprintOf; the second unit counts only in a token that has one.
+    const fingerprint = imul(first | ((text16[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + imul((last << 8) ^ length, 0x297a2d39)
     // Counts up to 255 and stays there, without a branch.
     const seen = buckets[fingerprint >>> shift]
     buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31)
