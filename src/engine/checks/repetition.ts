@@ -1,14 +1,21 @@
+import { Buffer } from 'node:buffer'
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
-import { textsOf, truncate } from '../text.js'
+import { textOf, truncate, valueAt } from '../text.js'
 import { numberMapSetting, numberSetting } from '../stats/settings.js'
+import { NgramFingerprints, RepeatedNgrams } from '../stats/repeated-ngrams.js'
 
 /**
  * Gopher's repetition rules (Rae et al. 2021, table A1), computed as datatrove's
  * GopherRepetitionFilter does: paragraphs split on 2+ newlines of the stripped text, lines on
  * 1+ newlines, fractions over the text's length. Words come from a tokenizer close to NLTK's for
- * prose (whitespace-separated, leading and trailing punctuation split off), and words and
- * n-grams are compared by 64-bit hashes, which makes a false match vanishingly unlikely.
+ * prose (whitespace-separated, leading and trailing punctuation split off). Lines, paragraphs,
+ * words and n-grams are compared exactly, by content, without making a string of any of them.
+ *
+ * Most of the cost is per character and per word, so the text is read as a typed array of UTF-16
+ * units, its chunks found without a branch per character, and the n-gram rules bounded from
+ * fingerprints first: a text whose bounds break no limit (nearly every text) needs no exact word
+ * ids, and the others are computed exactly.
  */
 
 /** The limits of every rule; a value above its limit breaks the rule. */
@@ -52,200 +59,586 @@ export interface RepetitionHit {
   limit: number
 }
 
-/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
-function duplicates(elements: readonly string[]): { elements: number; chars: number } {
-  const seen = new Set<string>()
-  let repeated = 0
-  let chars = 0
-  for (const element of elements) {
-    if (seen.has(element)) {
-      repeated++
-      chars += element.length
-    } else seen.add(element)
-  }
-  return { elements: repeated, chars }
-}
-
-const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u
-
-/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
-function isWordChar(text: string, at: number): boolean {
-  const code = text.charCodeAt(at)
-  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
-  return WORD_CHAR.test(text[at])
-}
-
-/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
-function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
-}
-
-/**
- * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
- * needed, so that checking a text allocates no per-token memory: token i is
- * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
- */
-const scratch = {
-  starts: new Int32Array(1024),
-  ends: new Int32Array(1024),
-  high: new Int32Array(1024),
-  low: new Int32Array(1024),
-  prefix: new Float64Array(1025)
-}
-
-function growScratch(): void {
-  const size = scratch.starts.length * 2
-  const starts = new Int32Array(size)
-  const ends = new Int32Array(size)
-  starts.set(scratch.starts)
-  ends.set(scratch.ends)
-  scratch.starts = starts
-  scratch.ends = ends
-  scratch.high = new Int32Array(size)
-  scratch.low = new Int32Array(size)
-  scratch.prefix = new Float64Array(size + 1)
-}
-
-/**
- * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
- * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
- * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
- * number of tokens.
- */
-function scanWords(text: string): number {
-  let count = 0
-  const push = (from: number, to: number): void => {
-    if (count === scratch.starts.length) growScratch()
-    scratch.starts[count] = from
-    scratch.ends[count] = to
-    count++
-  }
-  let i = 0
-  while (i < text.length) {
-    while (i < text.length && isSpace(text.charCodeAt(i))) i++
-    if (i === text.length) break
-    const chunkStart = i
-    while (i < text.length && !isSpace(text.charCodeAt(i))) i++
-    const chunkEnd = i
-    let start = chunkStart
-    let end = chunkEnd
-    while (start < end && !isWordChar(text, start)) start++
-    if (start === end) {
-      push(chunkStart, chunkEnd)
-      continue
-    }
-    while (end > start && !isWordChar(text, end - 1)) end--
-    if (start > chunkStart) push(chunkStart, start)
-    push(start, end)
-    if (end < chunkEnd) push(end, chunkEnd)
-  }
-  return count
-}
-
-/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
-export function gopherWords(text: string): string[] {
-  const count = scanWords(text)
-  return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]))
-}
-
 // Read once: under jest every access to the global `Math` goes through the test sandbox's global
 // object, which made the loops below a hundred times slower there than in node.
 const imul = Math.imul
 
-/**
- * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
- * is vanishingly unlikely), with a count and the first position per window. One table serves
- * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
- * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
- */
-class WindowTable {
-  private first = new Int32Array(0)
-  private second = new Int32Array(0)
-  private generations = new Int32Array(0)
-  counts = new Int32Array(0)
-  firstAt = new Int32Array(0)
-  private mask = 0
-  private generation = 0
+/** FNV-1a over UTF-16 units: the running hash of a line or paragraph, one step per unit. */
+const HASH_SEED = 0x811c9dc5 | 0
+const HASH_PRIME = 0x01000193
 
-  /** Empties the table and sizes it for `windows` windows. */
-  reset(windows: number): void {
+/** What a UTF-16 unit is to the tokenizer: whitespace, part of a word, or punctuation (anything else). */
+const SPACE = 1
+const WORD = 2
+const PUNCTUATION = 3
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u
+
+/** JavaScript's `\s` (and `trim()`'s whitespace): the separators of `split(/\s+/)`. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+}
+
+/** 1 for each whitespace UTF-16 unit, 0 for any other: read per character without a branch. */
+const spaceBits = new Uint8Array(0x10000)
+for (let code = 0; code < 0x10000; code++) spaceBits[code] = isSpace(code) ? 1 : 0
+
+/**
+ * The class of every UTF-16 unit, 0 until first met: the Unicode regex runs once per unit ever
+ * seen. A unit is classed alone, so each half of a surrogate pair is punctuation, as
+ * `WORD_CHAR.test(text[i])` has always judged it.
+ */
+const charClasses = new Uint8Array(0x10000)
+
+function classOf(code: number): number {
+  const known = charClasses[code]
+  if (known !== 0) return known
+  const kind = spaceBits[code] === 1 ? SPACE : WORD_CHAR.test(String.fromCharCode(code)) ? WORD : PUNCTUATION
+  charClasses[code] = kind
+  return kind
+}
+
+/**
+ * The UTF-16 units of the text being checked, copied in by one native call (reading a typed
+ * array costs less than `charCodeAt`, and the copy less than either), then three spaces that end
+ * the last chunk, and room to read four units from any position of the text.
+ */
+let units = new Uint16Array(4096)
+let unitBytes = Buffer.from(units.buffer)
+/** `Buffer.write(…, 'utf16le')` lays units out little-endian; a big-endian machine copies them one by one. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+const UNIT_SLACK = 4
+
+function loadUnits(text: string): void {
+  const length = text.length
+  if (length + UNIT_SLACK > units.length) {
+    let size = units.length * 2
+    while (size < length + UNIT_SLACK) size *= 2
+    units = new Uint16Array(size)
+    unitBytes = Buffer.from(units.buffer)
+  }
+  if (LITTLE_ENDIAN) unitBytes.write(text, 0, 'utf16le')
+  else for (let i = 0; i < length; i++) units[i] = text.charCodeAt(i)
+  units[length] = 32
+  units[length + 1] = 32
+  units[length + 2] = 32
+}
+
+/**
+ * Scratch arrays shared by every call (JavaScript runs one at a time) and grown as needed, so
+ * that checking a text allocates nothing per word: `edges` holds the start and end of each
+ * whitespace-separated chunk in turn. Token i starts at starts[i] and has fingerprint
+ * fingerprints[i], and prefix[i] counts the characters of the tokens before it; words[k] is the
+ * word id of the k-th token that may repeat.
+ */
+const scratch: { edges: Int32Array; starts: Int32Array; fingerprints: Int32Array; prefix: Int32Array; words: Int32Array } = {
+  edges: new Int32Array(1024),
+  starts: new Int32Array(1024),
+  fingerprints: new Int32Array(1024),
+  prefix: new Int32Array(1025),
+  words: new Int32Array(1024)
+}
+
+/** What `scanText` found in the text it last read. */
+const scanned = {
+  /** The text's length. */
+  length: 0,
+  /** Whitespace-separated words (chunks): `scratch.edges[0, 2 * words)`. */
+  words: 0,
+  /** Tokens made of the chunks by `readWords`. */
+  tokens: 0
+}
+
+/**
+ * Loads `text` and finds its whitespace-separated chunks: one pass with no branch on the
+ * characters (where a chunk starts or ends is recorded by always writing the position and moving
+ * on only at a change), since a branch per character mispredicts at every word boundary.
+ */
+function scanText(text: string): void {
+  const length = text.length
+  loadUnits(text)
+  if (scratch.edges.length < length + 4) scratch.edges = new Int32Array(Math.max(length + 4, 2 * scratch.edges.length))
+  const { edges } = scratch
+  const text16 = units
+  const spaces = spaceBits
+  let edge = 0
+  let previous = 1
+  // Four units a step; the spaces after the text (units[length, length + 3)) close a last chunk
+  // when the length is not a multiple of four.
+  for (let i = 0; i < length; i += 4) {
+    const first = spaces[text16[i]]
+    const second = spaces[text16[i + 1]]
+    const third = spaces[text16[i + 2]]
+    const fourth = spaces[text16[i + 3]]
+    edges[edge] = i
+    edge += previous ^ first
+    edges[edge] = i + 1
+    edge += first ^ second
+    edges[edge] = i + 2
+    edge += second ^ third
+    edges[edge] = i + 3
+    edge += third ^ fourth
+    previous = fourth
+  }
+  if (previous === 0) edges[edge++] = length
+  scanned.length = length
+  scanned.words = edge >> 1
+  scanned.tokens = 0
+}
+
+/** Newline characters in `text`, counted up to `cap` by native searches. */
+function newlinesUpTo(text: string, cap: number): number {
+  let count = 0
+  for (let at = text.indexOf('\n'); at !== -1 && count < cap; at = text.indexOf('\n', at + 1)) count++
+  return count
+}
+
+/** Newline characters in the loaded text. */
+function newlineCount(text: string): number {
+  let at = text.indexOf('\n')
+  if (at === -1) return 0
+  const text16 = units
+  const length = scanned.length
+  let newlines = 0
+  for (; at < length; at++) if (text16[at] === 10) newlines++
+  return newlines
+}
+
+/** Lines of the loaded text holding something other than whitespace. */
+function nonEmptyLines(): number {
+  const { edges } = scratch
+  const text16 = units
+  let lines = 0
+  let lastLine = -1
+  let line = 0
+  let at = 0
+  // Each chunk lies within one line: count the lines that some chunk starts on.
+  for (let chunk = 0; chunk < scanned.words; chunk++) {
+    const start = edges[2 * chunk]
+    for (; at < start; at++) if (text16[at] === 10) line++
+    if (line !== lastLine) {
+      lines++
+      lastLine = line
+    }
+  }
+  return lines
+}
+
+/**
+ * Word keys: a token's first four units, exactly, in two 32-bit halves (masked to its length), so
+ * that tokens of up to four units are told apart by their keys alone and longer ones are
+ * compared only beyond them.
+ */
+const LOW_MASKS = new Int32Array([0, 0xffff, -1, -1, -1])
+const HIGH_MASKS = new Int32Array([0, 0, 0, 0xffff, -1])
+const KEYED_UNITS = 4
+
+/**
+ * The distinct ranges of one text (words, lines, paragraphs), compared by content: ranges with
+ * the same keys and length are compared unit by unit beyond what the keys already prove, so no
+ * two different ones are ever taken for each other. Each distinct range gets a dense id with a
+ * count. One instance serves every text: it grows to the largest seen and is emptied in O(1) by
+ * moving to a new generation.
+ */
+class RangeTable {
+  private lowKeys = new Int32Array(0)
+  private highKeys = new Int32Array(0)
+  private generations = new Int32Array(0)
+  private slotIds = new Int32Array(0)
+  private firstStarts = new Int32Array(0)
+  private lengths = new Int32Array(0)
+  /** Occurrences of each distinct range, by id. */
+  counts = new Int32Array(0)
+  private mask = 0
+  private shift = 0
+  private generation = 0
+  private distinct = 0
+
+  /**
+   * Empties the table and sizes it for `ranges` ranges: a quarter full at most, since a probe
+   * past a taken slot costs more than the memory.
+   */
+  reset(ranges: number): void {
     let capacity = 16
-    while (capacity < windows * 2) capacity *= 2
-    if (capacity > this.counts.length) {
-      this.first = new Int32Array(capacity)
-      this.second = new Int32Array(capacity)
+    while (capacity < ranges * 4) capacity *= 2
+    if (capacity > this.slotIds.length) {
+      this.lowKeys = new Int32Array(capacity)
+      this.highKeys = new Int32Array(capacity)
       this.generations = new Int32Array(capacity)
+      this.slotIds = new Int32Array(capacity)
+      this.firstStarts = new Int32Array(capacity)
+      this.lengths = new Int32Array(capacity)
       this.counts = new Int32Array(capacity)
-      this.firstAt = new Int32Array(capacity)
       this.generation = 0
     }
     this.mask = capacity - 1
+    this.shift = Math.clz32(capacity - 1)
     this.generation++
     if (this.generation === 0x7fffffff) {
       this.generations.fill(0)
       this.generation = 1
     }
+    this.distinct = 0
   }
 
-  /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
-  add(h1: number, h2: number, at: number): number {
-    let slot = (h1 ^ imul(h2, 0x9e3779b1)) & this.mask
-    while (this.generations[slot] === this.generation) {
-      if (this.first[slot] === h1 && this.second[slot] === h2) {
-        this.counts[slot]++
-        return slot
+  /**
+   * Counts one occurrence of the loaded text's [start, start + length), keyed by `low` and
+   * `high`, which prove equal the first `proven` units of ranges with equal keys; returns its id.
+   */
+  add(start: number, length: number, low: number, high: number, proven: number): number {
+    const { generations, slotIds, lengths, generation } = this
+    // Multiplicative hashing: the top bits of the product depend on every bit of the keys.
+    let slot = (imul(low, 0x9e3779b1) + imul(high ^ length, 0x85ebca6b)) >>> this.shift
+    while (generations[slot] === generation) {
+      const id = slotIds[slot]
+      if (this.lowKeys[slot] === low && this.highKeys[slot] === high && lengths[id] === length && (length <= proven || sameUnits(this.firstStarts[id] + proven, start + proven, length - proven))) {
+        this.counts[id]++
+        return id
       }
       slot = (slot + 1) & this.mask
     }
-    this.generations[slot] = this.generation
-    this.first[slot] = h1
-    this.second[slot] = h2
-    this.counts[slot] = 1
-    this.firstAt[slot] = at
-    return slot
+    const id = this.distinct++
+    generations[slot] = generation
+    this.lowKeys[slot] = low
+    this.highKeys[slot] = high
+    slotIds[slot] = id
+    this.firstStarts[id] = start
+    lengths[id] = length
+    this.counts[id] = 1
+    return id
   }
 }
 
-const table = new WindowTable()
+/**
+ * True when the loaded text holds the same units at [first, first + length) and [second, second +
+ * length). Compared four units at a time, masked to the length, so that the words of prose (up
+ * to eight units) take one step whatever their length: a loop that stops at the length
+ * mispredicts its exit.
+ */
+function sameUnits(first: number, second: number, length: number): boolean {
+  const text16 = units
+  for (let k = 0; k < length; k += KEYED_UNITS) {
+    const left = length - k
+    const keyed = left < KEYED_UNITS ? left : KEYED_UNITS
+    const a = first + k
+    const b = second + k
+    const low = ((text16[a] | (text16[a + 1] << 16)) ^ (text16[b] | (text16[b + 1] << 16))) & LOW_MASKS[keyed]
+    const high = ((text16[a + 2] | (text16[a + 3] << 16)) ^ (text16[b + 2] | (text16[b + 3] << 16))) & HIGH_MASKS[keyed]
+    if ((low | high) !== 0) return false
+  }
+  return true
+}
+
+const wordTable = new RangeTable()
+const ngrams = new RepeatedNgrams()
+const ngramFingerprints = new NgramFingerprints()
+
+/** Grows the per-token scratch arrays to hold `tokens` tokens. */
+function growTokens(tokens: number): void {
+  let size = scratch.starts.length
+  while (size < tokens) size *= 2
+  scratch.starts = new Int32Array(size)
+  scratch.fingerprints = new Int32Array(size)
+  scratch.prefix = new Int32Array(size + 1)
+  scratch.words = new Int32Array(size)
+}
+
+/** The first two units of the token [start, start + length), as a word key. */
+function lowKey(start: number, length: number): number {
+  return (units[start] | (units[start + 1] << 16)) & LOW_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS]
+}
+
+/** Its third and fourth units, as a word key. */
+function highKey(start: number, length: number): number {
+  return (units[start + 2] | (units[start + 3] << 16)) & HIGH_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS]
+}
 
 /**
- * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
- * step costs the same whatever n, where hashing each window afresh cost n.
+ * A token's fingerprint: its first two units (one if it has one), its last unit and its length,
+ * mixed. Equal tokens have equal fingerprints, which is all the bounds need; the units chosen
+ * are those the tokenizer has already read but one, and tell most words apart.
  */
-class RollingHash {
-  high = 0
-  low = 0
-  private powerHigh = 1
-  private powerLow = 1
-  private static readonly BASE_HIGH = 0x01000193
-  private static readonly BASE_LOW = 0x5bd1e995
+function fingerprintOf(start: number, length: number): number {
+  return imul(units[start] | ((units[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + imul((units[start + length - 1] << 8) ^ length, 0x297a2d39)
+}
 
-  /** Hashes the window [from, from + n) and prepares to roll it by one word. */
-  start(codesHigh: Int32Array, codesLow: Int32Array, from: number, n: number): void {
-    let high = 0
-    let low = 0
-    let powerHigh = 1
-    let powerLow = 1
-    for (let k = from; k < from + n; k++) {
-      high = (imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0
-      low = (imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0
-      if (k > from) {
-        powerHigh = imul(powerHigh, RollingHash.BASE_HIGH)
-        powerLow = imul(powerLow, RollingHash.BASE_LOW)
-      }
+/**
+ * Token `count` of the loaded text is [start, end): fingerprints it, counts the fingerprint and
+ * sums the characters up to it. Returns the next token's index.
+ */
+function addToken(start: number, end: number, count: number): number {
+  const { starts, fingerprints, prefix } = scratch
+  const { buckets, shift } = ngramFingerprints
+  const length = end - start
+  const fingerprint = fingerprintOf(start, length)
+  const seen = buckets[fingerprint >>> shift]
+  buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31)
+  starts[count] = start
+  fingerprints[count] = fingerprint
+  prefix[count + 1] = prefix[count] + length
+  return count + 1
+}
+
+/**
+ * The tokens of a chunk that starts or ends with something other than a word character: a run
+ * of punctuation at either end is a token of its own, a chunk of punctuation alone is one token.
+ * Returns the next token's index.
+ */
+function splitChunk(chunkStart: number, chunkEnd: number, count: number): number {
+  const text16 = units
+  let start = chunkStart
+  while (start < chunkEnd && classOf(text16[start]) !== WORD) start++
+  if (start === chunkEnd) return addToken(chunkStart, chunkEnd, count)
+  let end = chunkEnd
+  while (classOf(text16[end - 1]) !== WORD) end--
+  if (start > chunkStart) count = addToken(chunkStart, start, count)
+  count = addToken(start, end, count)
+  return end < chunkEnd ? addToken(end, chunkEnd, count) : count
+}
+
+/**
+ * Splits the chunks `scanText` found as NLTK roughly splits prose, with a run of punctuation at
+ * the start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`,
+ * `",`) and a chunk of punctuation alone kept whole, into `scratch`: each token's start,
+ * fingerprint (counted into `ngramFingerprints`' buckets) and the characters before it.
+ */
+function readWords(): void {
+  const chunks = scanned.words
+  // A chunk makes three tokens at most (punctuation at both ends).
+  if (scratch.starts.length < 3 * chunks) growTokens(3 * chunks)
+  ngramFingerprints.prepare(chunks)
+  const { edges, starts, fingerprints, prefix } = scratch
+  const { buckets, shift } = ngramFingerprints
+  const text16 = units
+  const classes = charClasses
+  prefix[0] = 0
+  let count = 0
+  let characters = 0
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const start = edges[2 * chunk]
+    const end = edges[2 * chunk + 1]
+    // Most chunks start and end with a word character: the whole chunk is the word (this is
+    // addToken and fingerprintOf written out, so that the loop calls nothing and keeps its
+    // arrays in registers).
+    if (classes[text16[start]] !== WORD || classes[text16[end - 1]] !== WORD) {
+      count = splitChunk(start, end, count)
+      characters = prefix[count]
+      continue
     }
-    this.high = high
-    this.low = low
-    // The weight of the window's first word: BASE^(n-1).
-    this.powerHigh = powerHigh
-    this.powerLow = powerLow
+    const length = end - start
+    const first = text16[start]
+    const last = text16[end - 1]
+    // fingerprintOf; the second unit counts only in a token that has one.
+    const fingerprint = imul(first | ((text16[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + imul((last << 8) ^ length, 0x297a2d39)
+    // Counts up to 255 and stays there, without a branch.
+    const seen = buckets[fingerprint >>> shift]
+    buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31)
+    starts[count] = start
+    fingerprints[count] = fingerprint
+    characters += length
+    prefix[++count] = characters
+  }
+  scanned.tokens = count
+}
+
+/**
+ * Word ids for the tokens that may repeat (`ngramFingerprints.firstPositions`), in `scratch.words`:
+ * equal ids, equal tokens, compared exactly.
+ */
+function identifyWords(): void {
+  const { starts, prefix, words } = scratch
+  const { firstPositions, firstSize } = ngramFingerprints
+  wordTable.reset(firstSize)
+  for (let k = 0; k < firstSize; k++) {
+    const i = firstPositions[k]
+    const start = starts[i]
+    const length = prefix[i + 1] - prefix[i]
+    words[k] = wordTable.add(start, length, lowKey(start, length), highKey(start, length), KEYED_UNITS)
+  }
+}
+
+/** The words the n-gram rules see, for tests and explanations. */
+export function gopherWords(text: string): string[] {
+  scanText(text)
+  readWords()
+  // Empties the buckets readWords counted into.
+  ngramFingerprints.start(scratch.fingerprints, scanned.tokens)
+  const { starts, prefix } = scratch
+  return Array.from({ length: scanned.tokens }, (_, i) => text.slice(starts[i], starts[i] + prefix[i + 1] - prefix[i]))
+}
+
+/** Limits read once into the shape the hot loop wants: the n-gram rules by ascending n, with their ids and names. */
+class RepetitionRules {
+  readonly topNs: number[]
+  readonly topLimits: number[]
+  readonly topRules: string[]
+  readonly topNames: string[]
+  readonly topChars: Float64Array
+  readonly duplicatedNs: number[]
+  readonly duplicatedLimits: number[]
+  readonly duplicatedRules: string[]
+  readonly duplicatedNames: string[]
+  readonly duplicatedChars: Float64Array
+  readonly longestN: number
+  /** With no negative limit, a text of one line (one paragraph) breaks no line or paragraph rule. */
+  readonly oneLineBreaksNone: boolean
+
+  constructor(readonly limits: RepetitionLimits) {
+    const top = [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])
+    const duplicated = [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])
+    this.topNs = top.map(([n]) => n)
+    this.topLimits = top.map(([, limit]) => limit)
+    this.topRules = this.topNs.map((n) => `top_${n}_gram`)
+    this.topNames = this.topNs.map((n) => `top ${n}-gram character fraction`)
+    this.topChars = new Float64Array(top.length)
+    this.duplicatedNs = duplicated.map(([n]) => n)
+    this.duplicatedLimits = duplicated.map(([, limit]) => limit)
+    this.duplicatedRules = this.duplicatedNs.map((n) => `duplicated_${n}_n_grams`)
+    this.duplicatedNames = this.duplicatedNs.map((n) => `duplicated ${n}-gram character fraction`)
+    this.duplicatedChars = new Float64Array(duplicated.length)
+    this.longestN = Math.max(0, ...this.topNs, ...this.duplicatedNs)
+    this.oneLineBreaksNone = Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0
+  }
+}
+
+function report(hits: RepetitionHit[], rule: string, name: string, value: number, limit: number): void {
+  if (value > limit) hits.push({ rule, name, value, limit })
+}
+
+/**
+ * Repeats among the lines or paragraphs of the loaded text, as datatrove's `find_duplicates`
+ * counts them: an element equal to an earlier one is a repeat, and its characters are repeated
+ * characters.
+ */
+class Repeats {
+  private readonly table = new RangeTable()
+  elements = 0
+  repeated = 0
+  repeatedChars = 0
+
+  /** Starts over for at most `elements` elements. */
+  reset(elements: number): void {
+    this.table.reset(elements)
+    this.elements = 0
+    this.repeated = 0
+    this.repeatedChars = 0
   }
 
-  /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
-  roll(codesHigh: Int32Array, codesLow: Int32Array, i: number, n: number): void {
-    this.high = (imul(this.high - imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0
-    this.low = (imul(this.low - imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0
+  /** Adds the element [start, end), whose FNV hash is `hash`. */
+  add(start: number, end: number, hash: number): void {
+    this.elements++
+    if (this.table.counts[this.table.add(start, end - start, hash, 0, 0)] > 1) {
+      this.repeated++
+      this.repeatedChars += end - start
+    }
   }
+}
+
+const lineRepeats = new Repeats()
+
+/** The paragraph and line rules: `text.trim().split(/\n{2,}/)` and `text.split(/\n+/)`, in place. */
+function lineAndParagraphRules(text: string, limits: RepetitionLimits, hits: RepetitionHit[]): void {
+  const length = text.length
+  const repeats = lineRepeats
+  const text16 = units
+  const elements = newlineCount(text) + 1
+  let from = 0
+  let to = length
+  while (from < to && spaceBits[text16[from]] === 1) from++
+  while (to > from && spaceBits[text16[to - 1]] === 1) to--
+  repeats.reset(elements)
+  let start = from
+  let hash = HASH_SEED
+  let i = from
+  while (i < to) {
+    const code = text16[i]
+    // The trimmed text ends in a non-space, so a newline in it is never its last character.
+    if (code === 10 && text16[i + 1] === 10) {
+      repeats.add(start, i, hash)
+      i += 2
+      while (text16[i] === 10) i++
+      start = i
+      hash = HASH_SEED
+      continue
+    }
+    hash = imul(hash ^ code, HASH_PRIME)
+    i++
+  }
+  repeats.add(start, to, hash)
+  report(hits, 'dup_para_frac', 'duplicate paragraph fraction', repeats.repeated / repeats.elements, limits.dupParaFrac)
+  report(hits, 'dup_para_char_frac', 'duplicate paragraph character fraction', repeats.repeatedChars / length, limits.dupParaCharFrac)
+
+  repeats.reset(elements)
+  start = 0
+  hash = HASH_SEED
+  i = 0
+  while (i < length) {
+    const code = text16[i]
+    if (code === 10) {
+      repeats.add(start, i, hash)
+      i++
+      while (i < length && text16[i] === 10) i++
+      start = i
+      hash = HASH_SEED
+      continue
+    }
+    hash = imul(hash ^ code, HASH_PRIME)
+    i++
+  }
+  repeats.add(start, length, hash)
+  report(hits, 'dup_line_frac', 'duplicate line fraction', repeats.repeated / repeats.elements, limits.dupLineFrac)
+  report(hits, 'dup_line_char_frac', 'duplicate line character fraction', repeats.repeatedChars / length, limits.dupLineCharFrac)
+}
+
+/** The top and duplicated n-gram rules over the words of the text `scanText` last read. */
+function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[]): void {
+  readWords()
+  const count = scanned.tokens
+  const { fingerprints, prefix } = scratch
+  const length = text.length
+  const { topNs, topLimits, topChars, duplicatedNs, duplicatedLimits, duplicatedChars } = rules
+  const last = Math.min(rules.longestN, count)
+
+  // Bounds from fingerprints first: if none breaks its limit, no rule is broken, and most texts
+  // end here without an exact word id.
+  let top = 0
+  let duplicated = 0
+  let clean = true
+  ngramFingerprints.start(fingerprints, count)
+  for (let n = 1; n <= last && clean; n++) {
+    if (n > 1) ngramFingerprints.advance()
+    if (top < topNs.length && topNs[top] === n) clean = ngramFingerprints.topBound(prefix) / length <= topLimits[top++]
+    if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n) clean &&= ngramFingerprints.duplicatedBound(prefix) / length <= duplicatedLimits[duplicated++]
+  }
+  if (clean) return
+
+  // The rules of each n, exactly, for n up to the longest asked for and the words there are;
+  // once no n-gram repeats, each further level costs nothing.
+  identifyWords()
+  top = 0
+  duplicated = 0
+  ngrams.start(ngramFingerprints.firstPositions, scratch.words, ngramFingerprints.firstSize, wordTable.counts)
+  for (let n = 1; n <= last; n++) {
+    if (n > 1) ngrams.advance()
+    if (top < topNs.length && topNs[top] === n) {
+      // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+      // top n-gram seen once too).
+      const best = ngrams.topCount()
+      const at = ngrams.topAt
+      topChars[top++] = (prefix[at + n] - prefix[at] + (n - 1)) * best
+    }
+    if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n) duplicatedChars[duplicated++] = ngrams.duplicatedChars(prefix)
+  }
+  for (let k = 0; k < top; k++) report(hits, rules.topRules[k], rules.topNames[k], topChars[k] / length, topLimits[k])
+  for (let k = 0; k < duplicated; k++) report(hits, rules.duplicatedRules[k], rules.duplicatedNames[k], duplicatedChars[k] / length, duplicatedLimits[k])
+}
+
+/** The rules the text `scanText` last read breaks, appended to `hits` in datatrove's order. */
+function repetitionHits(text: string, rules: RepetitionRules, lineRules: boolean, ngramRulesToo: boolean, hits: RepetitionHit[]): void {
+  if (text.length === 0) return
+  // One line is one paragraph: nothing repeats, every line and paragraph fraction is 0.
+  if (lineRules && !(rules.oneLineBreaksNone && text.indexOf('\n') === -1)) lineAndParagraphRules(text, rules.limits, hits)
+  if (ngramRulesToo) ngramRules(text, rules, hits)
 }
 
 /**
@@ -255,130 +648,14 @@ class RollingHash {
  */
 export function gopherRepetition(text: string, limits: RepetitionLimits = GOPHER_LIMITS, options: { lineRules?: boolean; ngramRules?: boolean } = {}): RepetitionHit[] {
   const hits: RepetitionHit[] = []
-  const length = text.length
-  if (length === 0) return hits
-  const check = (rule: string, name: string, value: number, limit: number): void => {
-    if (value > limit) hits.push({ rule, name, value, limit })
-  }
-
-  // One line is one paragraph: nothing repeats, every line and paragraph fraction is 0 and
-  // breaks no limit (limits are not negative): the splits and their sets are skipped.
-  const oneLine = text.indexOf('\n') === -1 && Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0
-  if (options.lineRules !== false && !oneLine) {
-    const paragraphs = text.trim().split(/\n{2,}/)
-    const paragraphRepeats = duplicates(paragraphs)
-    check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac)
-    check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac)
-    const lines = text.split(/\n+/)
-    const lineRepeats = duplicates(lines)
-    check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac)
-    check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac)
-  }
-  if (options.ngramRules === false) return hits
-
-  // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
-  // computed from the text in place: no string per word, no Map of words.
-  const count = scanWords(text)
-  const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch
-  prefix[0] = 0
-  for (let i = 0; i < count; i++) {
-    let high = 0x811c9dc5
-    let low = 0x9747b28c
-    for (let k = starts[i]; k < ends[i]; k++) {
-      const code = text.charCodeAt(k)
-      high = imul(high ^ code, 0x01000193)
-      low = imul(low ^ code, 0x5bd1e995)
-      low ^= low >>> 15
-    }
-    codesHigh[i] = imul(high ^ (high >>> 16), 0x45d9f3b)
-    codesLow[i] = imul(low ^ (low >>> 13), 0x2c1b3c6d)
-    prefix[i + 1] = prefix[i] + (ends[i] - starts[i])
-  }
-
-  const rolling = new RollingHash()
-  // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
-  // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
-  let noRepeatsFrom = Number.POSITIVE_INFINITY
-  for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-    if (count < n) continue
-    // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
-    let best = 1
-    let bestAt = 0
-    if (n < noRepeatsFrom) {
-      table.reset(count - n + 1)
-      rolling.start(codesHigh, codesLow, 0, n)
-      for (let i = 0; i + n <= count; i++) {
-        if (i > 0) rolling.roll(codesHigh, codesLow, i - 1, n)
-        const slot = table.add(rolling.high, rolling.low, i)
-        const seen = table.counts[slot]
-        if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
-          best = seen
-          bestAt = table.firstAt[slot]
-        }
-      }
-      if (best === 1) noRepeatsFrom = n
-    }
-    // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
-    // top n-gram seen once too).
-    const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best
-    check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit)
-  }
-
-  for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-    if (count < n) continue
-    let repeated = 0
-    if (n < noRepeatsFrom) {
-      table.reset(count - n + 1)
-      let i = 0
-      rolling.start(codesHigh, codesLow, 0, n)
-      while (i + n <= count) {
-        if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
-          // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
-          repeated += prefix[i + n] - prefix[i]
-          i += n
-          if (i + n <= count) rolling.start(codesHigh, codesLow, i, n)
-        } else {
-          if (i + n + 1 <= count) rolling.roll(codesHigh, codesLow, i, n)
-          i++
-        }
-      }
-      if (repeated === 0) noRepeatsFrom = n
-    }
-    check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit)
-  }
+  scanText(text)
+  repetitionHits(text, new RepetitionRules(limits), options.lineRules !== false, options.ngramRules !== false, hits)
   return hits
 }
 
 /** Per field: texts checked, texts flagged, and how often each rule was the first broken. */
 export interface RepetitionSummary {
   fields: Record<string, { checked: number; flagged: number; byRule: Record<string, number> }>
-}
-
-/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
-function size(text: string): { lines: number; words: number } {
-  let lines = 0
-  let words = 0
-  let lineHasText = false
-  let inWord = false
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 10) {
-      if (lineHasText) lines++
-      lineHasText = false
-      inWord = false
-      continue
-    }
-    if (isSpace(code)) inWord = false
-    else {
-      lineHasText = true
-      if (!inWord) {
-        inWord = true
-        words++
-      }
-    }
-  }
-  if (lineHasText) lines++
-  return { lines, words }
 }
 
 /**
@@ -415,27 +692,38 @@ export const repetitionCheck: Check<RepetitionSummary> = {
     const minLines = numberSetting(config, 'minLines', 5)
     const minWords = numberSetting(config, 'minWords', 50)
     const minNgramWords = numberSetting(config, 'minNgramWords', 100)
-    const limits: RepetitionLimits = {
+    const rules = new RepetitionRules({
       dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
       dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
       dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
       dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
       topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
       dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
-    }
+    })
     const summary: RepetitionSummary = { fields: {} }
+    const hits: RepetitionHit[] = []
 
     return {
       record(record: DatasetRecord, emit: Emit): void {
-        for (const [field, text] of textsOf(record.fields, fields)) {
-          if (text.trim() === '') continue
-          const { lines, words } = size(text)
-          const lineRules = lines >= minLines || words >= minWords
-          const ngramRules = words >= minNgramWords
-          if (!lineRules && !ngramRules) continue
+        for (const field of fields) {
+          const text = textOf(valueAt(record.fields, field))
+          if (text === undefined) continue
+          // Too short for any rule, told without reading it: a word and a separator take two
+          // characters, and a non-empty line holds a word.
+          const mostWords = Math.ceil(text.length / 2)
+          if (mostWords < minWords && mostWords < minNgramWords && Math.min(mostWords, newlinesUpTo(text, minLines) + 1) < minLines) continue
+          scanText(text)
+          const words = scanned.words
+          // No word: empty or whitespace only (what `text.trim() === ''` tells).
+          if (words === 0) continue
+          // A non-empty line holds a word, so there are no more of them than words or lines.
+          const lineRules = words >= minWords || (Math.min(words, newlineCount(text) + 1) >= minLines && nonEmptyLines() >= minLines)
+          const ngramRulesToo = words >= minNgramWords
+          if (!lineRules && !ngramRulesToo) continue
           const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} })
           stats.checked++
-          const hits = gopherRepetition(text, limits, { lineRules, ngramRules })
+          hits.length = 0
+          repetitionHits(text, rules, lineRules, ngramRulesToo, hits)
           if (hits.length === 0) continue
           stats.flagged++
           const [first] = hits
