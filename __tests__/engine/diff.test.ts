@@ -51,6 +51,17 @@ describe('diffRecords by key', () => {
     expect(diff.added).toEqual([{ key: 'a', line: 4 }])
   })
 
+  it("lists repeated keys in the order of each key's first record, every record that carries them", () => {
+    const rows = ['a', 'b', 'b', 'c', 'a', 'b'].map((id, i) => ({ id, text: `t${i}` }))
+    const index = indexOf(rows, ['id'])
+    expect(index.hasUniqueKeys()).toBe(false)
+    expect(diffRecords(indexOf([], ['id']), index).duplicateKeys).toEqual([
+      { side: 'head', key: 'a', lines: [1, 5] },
+      { side: 'head', key: 'b', lines: [2, 3, 6] }
+    ])
+    expect(indexOf(rows.slice(0, 2), ['id']).hasUniqueKeys()).toBe(true)
+  })
+
   it('names nested field paths that changed', () => {
     const b = [{ id: 1, meta: { source: 'web', score: { value: 1 } }, text: 't' }]
     const h = [{ id: 1, meta: { source: 'web', score: { value: 2 } }, text: 't' }]

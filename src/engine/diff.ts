@@ -61,24 +61,24 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
   }
 
   // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
-  if (keyFields.length > 0) {
-    const baseByKey = positionsBy(base.size, (b) => base.keys[b])
+  if (keyFields.length > 0 && base.size > 0) {
+    const baseByKey = new PositionQueues(base.size, (b) => base.keys[b])
     for (let h = 0; h < head.size; h++) {
       const key = head.keys[h]
       if (key === undefined) continue
-      const b = baseByKey.get(key)?.shift()
-      if (b !== undefined) markMatch(b, h)
+      const b = baseByKey.take(key)
+      if (b !== -1) markMatch(b, h)
     }
   }
 
   // 2. By content, among the records no key matched and that have no key of their own.
   const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || index.keys[i] === undefined
-  const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined))
+  const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined))
   const headLeft: number[] = []
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h)) continue
-    const b = baseByContent.get(head.contentHashes[h])?.shift()
-    if (b !== undefined) markMatch(b, h)
+    const b = base.size > 0 ? baseByContent.take(head.contentHashes[h]) : -1
+    if (b !== -1) markMatch(b, h)
     else headLeft.push(h)
   }
 
@@ -121,24 +121,45 @@ export function changedFields(base: Map<string, number>, head: Map<string, numbe
   return [...changed].sort()
 }
 
-function positionsBy<K>(size: number, keyOf: (position: number) => K | undefined): Map<K, number[]> {
-  const positions = new Map<K, number[]>()
-  for (let i = 0; i < size; i++) {
-    const key = keyOf(i)
-    if (key === undefined) continue
-    const list = positions.get(key)
-    if (list) list.push(i)
-    else positions.set(key, [i])
+/**
+ * The positions of `0..size-1` grouped by key, each group a queue in position order that
+ * `take` empties from the front. One map entry a key and one number a position (a chain of
+ * next positions), where an array a key cost a million arrays for a million-record file.
+ */
+class PositionQueues<K> {
+  private readonly front = new Map<K, number>()
+  private readonly next: Int32Array
+
+  constructor(size: number, keyOf: (position: number) => K | undefined) {
+    this.next = new Int32Array(size).fill(-1)
+    const back = new Map<K, number>()
+    for (let i = 0; i < size; i++) {
+      const key = keyOf(i)
+      if (key === undefined) continue
+      const last = back.get(key)
+      if (last === undefined) this.front.set(key, i)
+      else this.next[last] = i
+      back.set(key, i)
+    }
   }
-  return positions
+
+  /** The first position left with this key, taken off its queue; -1 when none is left. */
+  take(key: K): number {
+    const position = this.front.get(key)
+    if (position === undefined) return -1
+    const following = this.next[position]
+    if (following === -1) this.front.delete(key)
+    else this.front.set(key, following)
+    return position
+  }
 }
 
 function findDuplicateKeys(index: RecordIndex, side: 'base' | 'head'): DuplicateKey[] {
   if (index.keyFields.length === 0) return []
   const duplicates: DuplicateKey[] = []
-  for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
-    if (positions.length > 1) duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) })
-  }
+  // In the order of each key's first record.
+  const repeated = [...index.repeatedKeys()].sort((a, b) => a[1][0] - b[1][0])
+  for (const [key, positions] of repeated) duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) })
   return duplicates
 }
 

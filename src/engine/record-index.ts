@@ -37,16 +37,46 @@ export class RecordIndex {
   forgetKeys(): void {
     this.keyFieldList = []
     this.keys.fill(undefined)
+    this.keyCensus = undefined
   }
 
   /** True when every record has a key and no key repeats. */
   hasUniqueKeys(): boolean {
-    const seen = new Set<string>()
-    for (const key of this.keys) {
-      if (key === undefined || seen.has(key)) return false
-      seen.add(key)
+    const census = this.census()
+    return !census.missing && census.repeated.size === 0
+  }
+
+  /**
+   * The keys that more than one record carries, each with the positions that carry it, in
+   * file order. Counted once per index, with the question above: one map of a million keys.
+   */
+  repeatedKeys(): ReadonlyMap<string, readonly number[]> {
+    return this.census().repeated
+  }
+
+  private keyCensus?: { missing: boolean; repeated: Map<string, number[]> }
+
+  private census(): { missing: boolean; repeated: Map<string, number[]> } {
+    if (this.keyCensus) return this.keyCensus
+    const first = new Map<string, number>()
+    const repeated = new Map<string, number[]>()
+    let missing = false
+    for (let position = 0; position < this.keys.length; position++) {
+      const key = this.keys[position]
+      if (key === undefined) {
+        missing = true
+        continue
+      }
+      const earlier = first.get(key)
+      if (earlier === undefined) first.set(key, position)
+      else {
+        const positions = repeated.get(key)
+        if (positions) positions.push(position)
+        else repeated.set(key, [earlier, position])
+      }
     }
-    return true
+    this.keyCensus = { missing, repeated }
+    return this.keyCensus
   }
 
   get size(): number {
@@ -184,7 +214,7 @@ export function recordKey(fields: RecordFields, keyFields: readonly string[]): s
 
 /** Shows a key for people: the parts joined by `, `. */
 export function displayKey(key: string): string {
-  return key.split(KEY_SEPARATOR).join(', ')
+  return key.includes(KEY_SEPARATOR) ? key.split(KEY_SEPARATOR).join(', ') : key
 }
 
 /** True when the object has an own enumerable key (without building the list of keys). */
