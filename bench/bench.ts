@@ -20,7 +20,7 @@ import { comparisonParts } from '../src/engine/dedup/normalise.js'
 import { seededRandom } from '../src/engine/dedup/minhash.js'
 import { RecordHasher } from '../src/engine/dedup/record-hasher.js'
 import { ScalarBandSigner, SimdBandSigner, type BandSigner } from '../src/engine/dedup/band-signer.js'
-import { jaccard } from '../src/engine/dedup/shingles.js'
+import { jaccard, to53, type ShingleSet } from '../src/engine/dedup/shingles.js'
 import { UnionFind } from '../src/engine/dedup/union-find.js'
 import { fileSource, readDataset } from '../src/engine/readers/index.js'
 import { ALL_CHECKS } from '../src/engine/checks/registry.js'
@@ -117,17 +117,21 @@ async function truth(file: string, edgesFile: string, records: number, sampleSiz
   // Precision: the near pairs reported, up to 3,000 of them, recomputed from the texts.
   const nearEdges = edges.filter(([check]) => check === 'near-duplicates').slice(0, 3000)
   const wantedLines = new Set<number>([...sampleLines, ...nearEdges.flatMap(([, a, b]) => [a, b])])
-  const sets = new Map<number, { set: Float64Array; exact: string }>()
-  const setOf = (fields: RecordFields): { set: Float64Array; exact: string } => {
+  // Each set also as 53-bit numbers, to key the postings by.
+  const sets = new Map<number, { set: ShingleSet; keys: number[]; exact: string }>()
+  const setOf = (fields: RecordFields): { set: ShingleSet; keys: number[]; exact: string } => {
     hasher.load(comparisonParts(fields, TEXT_FIELDS))
-    return { set: hasher.shingleSet(), exact: `${hasher.exact[0]},${hasher.exact[1]}` }
+    const set = hasher.shingleSet()
+    const keys: number[] = []
+    for (let i = 0; i < set.length; i += 2) keys.push(to53(set[i], set[i + 1]))
+    return { set, keys, exact: `${hasher.exact[0]},${hasher.exact[1]}` }
   }
   await eachLine(file, (fields, line) => {
     if (wantedLines.has(line)) sets.set(line, setOf(fields))
   })
   const postings = new Map<number, number[]>()
   for (const line of sampleLines) {
-    for (const shingle of sets.get(line)!.set) {
+    for (const shingle of sets.get(line)!.keys) {
       const list = postings.get(shingle)
       if (list) list.push(line)
       else postings.set(shingle, [line])
@@ -138,11 +142,11 @@ async function truth(file: string, edgesFile: string, records: number, sampleSiz
   await eachLine(file, (fields, line) => {
     const record = setOf(fields)
     const shared = new Map<number, number>()
-    for (const shingle of record.set) for (const sample of postings.get(shingle) ?? []) shared.set(sample, (shared.get(sample) ?? 0) + 1)
+    for (const shingle of record.keys) for (const sample of postings.get(shingle) ?? []) shared.set(sample, (shared.get(sample) ?? 0) + 1)
     for (const [sample, count] of shared) {
       if (sample === line) continue
       const other = sets.get(sample)!
-      const similarity = count / (other.set.length + record.set.length - count)
+      const similarity = count / (other.keys.length + record.keys.length - count)
       const key = sample < line ? `${sample}-${line}` : `${line}-${sample}`
       if (similarity >= THRESHOLD && !seenPair.has(key)) {
         seenPair.add(key)

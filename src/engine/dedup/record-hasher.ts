@@ -1,7 +1,7 @@
 import { createBandSigner, type BandSigner } from './band-signer.js'
 import { MinHasher } from './minhash.js'
 import { joinNormalised } from './normalise.js'
-import { Shingler, shingleSet, type ShingleOptions } from './shingles.js'
+import { Shingler, shingleSet, type ShingleOptions, type ShingleSet } from './shingles.js'
 import { Tokens, type NgramHashes } from './tokens.js'
 
 /** Everything that decides a record's hashes: two runs with equal settings give equal hashes. */
@@ -69,7 +69,7 @@ export class RecordHasher {
   }
 
   /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
-  shingleSet(): Float64Array {
+  shingleSet(): ShingleSet {
     if (!this.byCharacters) {
       const { low, high, count } = this.tokens.ngrams(this.settings.ngram)
       return shingleSet(low, high, count)

@@ -75,29 +75,90 @@ export class Shingler {
   }
 }
 
-/** `count` shingles given as hash halves, as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
-export function shingleSet(low: Int32Array, high: Int32Array, count: number): Float64Array {
-  const values = new Float64Array(count)
-  for (let i = 0; i < count; i++) values[i] = to53(low[i], high[i])
-  values.sort()
-  let distinct = 0
-  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[distinct - 1]) values[distinct++] = values[i]
-  return values.slice(0, distinct)
+/**
+ * An open-addressing set of 64-bit hashes (int32 pairs) in typed arrays, emptied in O(1) by
+ * moving to a new generation: one serves every set built and every Jaccard computed
+ * (JavaScript runs one at a time), so neither allocates more than its result. The hashes are
+ * finalised already: their low half picks the slot.
+ */
+class PairTable {
+  private lows = new Int32Array(0)
+  private highs = new Int32Array(0)
+  private stamps = new Int32Array(0)
+  private mask = 0
+  private generation = 0
+
+  /** Empties the table and sizes it for `count` pairs. */
+  reset(count: number): void {
+    let capacity = 16
+    while (capacity < 2 * count) capacity *= 2
+    if (capacity > this.lows.length) {
+      this.lows = new Int32Array(capacity)
+      this.highs = new Int32Array(capacity)
+      this.stamps = new Int32Array(capacity)
+      this.generation = 0
+    }
+    this.mask = capacity - 1
+    if (++this.generation === 0x7fffffff) {
+      this.stamps.fill(0)
+      this.generation = 1
+    }
+  }
+
+  /** Adds the pair; false when it was there already. */
+  add(low: number, high: number): boolean {
+    let slot = low & this.mask
+    while (this.stamps[slot] === this.generation) {
+      if (this.lows[slot] === low && this.highs[slot] === high) return false
+      slot = (slot + 1) & this.mask
+    }
+    this.stamps[slot] = this.generation
+    this.lows[slot] = low
+    this.highs[slot] = high
+    return true
+  }
+
+  has(low: number, high: number): boolean {
+    let slot = low & this.mask
+    while (this.stamps[slot] === this.generation) {
+      if (this.lows[slot] === low && this.highs[slot] === high) return true
+      slot = (slot + 1) & this.mask
+    }
+    return false
+  }
 }
 
-/** Jaccard similarity of two sets given as sorted, distinct numbers. */
-export function jaccard(a: Float64Array, b: Float64Array): number {
-  let i = 0
-  let j = 0
-  let shared = 0
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      shared++
-      i++
-      j++
-    } else if (a[i] < b[j]) i++
-    else j++
+const table = new PairTable()
+
+/**
+ * A record's shingles as a set for exact Jaccard: their distinct 64-bit hashes, as (low, high)
+ * int32 pairs in first-seen order. (Sorting each candidate's set cost more than all the
+ * comparisons made with it; two shingles are the same when both halves agree.)
+ */
+export type ShingleSet = Int32Array
+
+/** The set of `count` shingles given as hash halves. */
+export function shingleSet(low: Int32Array, high: Int32Array, count: number): ShingleSet {
+  table.reset(count)
+  const pairs = new Int32Array(2 * count)
+  let distinct = 0
+  for (let i = 0; i < count; i++) {
+    if (!table.add(low[i], high[i])) continue
+    pairs[2 * distinct] = low[i]
+    pairs[2 * distinct + 1] = high[i]
+    distinct++
   }
-  const union = a.length + b.length - shared
+  return distinct === count ? pairs : pairs.slice(0, 2 * distinct)
+}
+
+/** Jaccard similarity of two shingle sets: |A ∩ B| / |A ∪ B|, 1 for two empty sets. */
+export function jaccard(a: ShingleSet, b: ShingleSet): number {
+  const sizeA = a.length >> 1
+  const sizeB = b.length >> 1
+  table.reset(sizeA)
+  for (let i = 0; i < a.length; i += 2) table.add(a[i], a[i + 1])
+  let shared = 0
+  for (let i = 0; i < b.length; i += 2) if (table.has(b[i], b[i + 1])) shared++
+  const union = sizeA + sizeB - shared
   return union === 0 ? 1 : shared / union
 }
