@@ -5,6 +5,7 @@ import { runCheckJob, runCheckJobInWorker, WORKER_CHECK_IDS } from '../../src/en
 import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
 import type { Check } from '../../src/engine/checks/types.js'
 import { fileSource } from '../../src/engine/readers/index.js'
+import { UniquenessStage } from '../../src/engine/uniqueness.js'
 import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
 
 const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
@@ -21,8 +22,12 @@ describe('checks on a worker thread', () => {
     setWorkerThreads(undefined)
   })
 
-  it('runs a job the way the side pass would: each finding with the position and line of its record', async () => {
-    const checks = ALL_CHECKS.filter((check) => WORKER_CHECK_IDS.has(check.id)).map((check) => ({ id: check.id, config: { ...check.defaults } }))
+  it('runs a job the way the side pass would: each finding with the position and line of its record, and the uniqueness hashes', async () => {
+    // Any check can run there; the side pass gives it WORKER_CHECK_IDS.
+    expect(WORKER_CHECK_IDS.size).toBeGreaterThan(0)
+    const checks = ALL_CHECKS.filter((check) => WORKER_CHECK_IDS.has(check.id) || check.id === 'secrets').map((check) => ({ id: check.id, config: { ...check.defaults } }))
+    const stage = new UniquenessStage({})
+    const deferred = stage.openDeferred({ path: 'data/sft/train.jsonl', side: 'head', reference: false, textFields: ['instruction', 'output'], settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} }, source: fileSource(HEAD, 'data/sft/train.jsonl') })!
     const result = await runCheckJob({
       localFile: HEAD,
       path: 'data/sft/train.jsonl',
@@ -31,9 +36,14 @@ describe('checks on a worker thread', () => {
       settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} },
       textFields: ['instruction', 'output'],
       checks,
-      baseSummaries: checks.map(() => undefined)
+      baseSummaries: checks.map(() => undefined),
+      corpus: deferred.job
     })
     expect(result.records).toBe(31)
+    // One slot a record with text, in file order, with its band hashes.
+    expect(result.corpus!.indexOf.length + result.corpus!.emptyText).toBe(31)
+    expect(Array.from(result.corpus!.indexOf)).toEqual([...result.corpus!.indexOf].sort((a, b) => a - b))
+    expect(result.corpus!.bandValues.length).toBe(result.corpus!.indexOf.length * stage.lsh.bands)
     expect(result.failed).toEqual([])
     const secrets = result.findings.filter((finding) => checks[finding.check].id === 'secrets')
     expect(secrets).toHaveLength(1)

@@ -7,6 +7,7 @@ import { fileSource, readDataset } from '../../src/engine/readers/index.js'
 import type { ByteSource } from '../../src/engine/readers/types.js'
 import type { DatasetRecord, Finding, RecordFields } from '../../src/engine/types.js'
 import { UniquenessStage, type SideFinding, type UniquenessStats } from '../../src/engine/uniqueness.js'
+import { FileHashBuilder } from '../../src/engine/dedup/file-hashes.js'
 import { bufferSource } from '../../src/sources/memory.js'
 
 const REALDATA = path.resolve(process.cwd(), '../shared/realdata')
@@ -661,5 +662,34 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(fresh.result.findings.some((f) => f[0] === 'base' && f[1] === 'leakage')).toBe(true)
     // Without a split there is nothing to read: the cached part is all the stage needs.
     expect(new UniquenessStage({}).restoreFile(file('base'), fresh.exported!)).toBeUndefined()
+  })
+
+  it('takes a file hashed on another thread (a check worker) with the same findings, n-grams counted here, or hashes it here when that thread fails', async () => {
+    const evalRows: RecordFields[] = [{ text: sentence(3) }, { text: 'a question nobody asked about harbour lights and the ferry from the island far out' }]
+    const run = async (how: 'here' | 'elsewhere' | 'failed') => {
+      const stage = new UniquenessStage({})
+      const testFile = { ...file('base', 'test'), source: bufferSource('test.jsonl', jsonl(evalRows)) }
+      feed(stage.openFile(testFile), evalRows, false)
+      const train = file('base', 'train')
+      if (how === 'here') feed(stage.openFile(train), baseRows, false)
+      else {
+        const deferred = stage.openDeferred(train)!
+        // A train file scans its n-grams against the eval records on this thread, as it is read.
+        expect(deferred.record).toBeDefined()
+        feed(deferred.record!, baseRows, false)
+        if (how === 'elsewhere') {
+          const builder = new FileHashBuilder(deferred.job)
+          baseRows.forEach((fields, index) => builder.add({ fields, index, line: index + 1 }))
+          deferred.place(builder.result())
+        } else feed(deferred.hashHere(), baseRows, false)
+      }
+      return summary(stage)
+    }
+    const here = await run('here')
+    expect(here.findings.some((f) => f[1] === 'leakage')).toBe(true)
+    expect(await run('elsewhere')).toEqual(here)
+    expect(await run('failed')).toEqual(here)
+    // A head file with a base to copy from is hashed here, for what the PR changed.
+    expect(new UniquenessStage({}).openDeferred({ ...file('head'), previous: { path: 'data.jsonl', positionOf: () => undefined } })).toBeUndefined()
   })
 })

@@ -55,7 +55,7 @@ Options:
                            recently used out first): the next audit against the same
                            base reads only the head
   --no-cache               neither read nor write the cache
-  --threads N              worker threads for hashing (default: cores - 1, at most 3;
+  --threads N              worker threads for checks and hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
   -h, --help               this help
   -v, --version            the version

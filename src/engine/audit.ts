@@ -187,6 +187,7 @@ async function readChange(
       : {})
   })
   const corpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openFile(corpusFile(side, plan, source)) : undefined)
+  const deferredCorpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openDeferred(corpusFile(side, plan, source)) : undefined)
 
   let base: SideResult | undefined
   if (change.base) {
@@ -194,7 +195,7 @@ async function readChange(
     const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined
     if (cached) base = cached
     else {
-      base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') })
+      base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base'), deferredCorpus: deferredCorpus('base') })
       if (cacheKey && (await storeSide(cacheKey, base, options))) {
         if (stage) pendingStores.push({ key: cacheKey, path: change.base.path })
       }
@@ -206,7 +207,7 @@ async function readChange(
     known.previous = { path: change.base!.path, positionOf: (contentHash) => base!.index.positionOfContent(contentHash) }
   }
   const head = change.head
-    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
+    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head') })
     : undefined
 
   const plan = head?.plan ?? base?.plan

@@ -12,16 +12,18 @@ import { isPlainData } from './plain-data.js'
 import { fileSource } from './readers/file-source.js'
 import { readDataset } from './readers/index.js'
 import type { ReadOptions } from './readers/types.js'
+import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/file-hashes.js'
 
 /** `workerData.role` of a check worker. */
 export const CHECK_WORKER = 'dataset-audit:checks'
 
 /**
- * The checks a worker takes: the costliest per record (about half of all check time on the
- * benchmark), with summaries of plain data. The rest, with reading, the record index and the
- * uniqueness hashing, keep the main thread about as busy.
+ * The checks a worker takes, with the uniqueness stage's hashing (tokens, shingles, MinHash
+ * signatures: about a third of the work of a record): repetition, the costliest check per
+ * record. The main thread keeps reading, the record index and the other checks; measured on
+ * the benchmark's million records, this leaves the two threads about equally busy.
  */
-export const WORKER_CHECK_IDS: ReadonlySet<string> = new Set(['repetition', 'lexical-diversity', 'llm-artifacts', 'secrets', 'prefix-diversity'])
+export const WORKER_CHECK_IDS: ReadonlySet<string> = new Set(['repetition'])
 
 export interface CheckJob {
   /** A path on local disk with the file's bytes. */
@@ -36,6 +38,8 @@ export interface CheckJob {
   checks: Array<{ id: string; config: CheckConfig }>
   /** Per check: its summary of the base side, for the head's comparison. */
   baseSummaries: unknown[]
+  /** The uniqueness stage's hashes of the file, when the stage gave them to this thread too. */
+  corpus?: CorpusHashJob
 }
 
 /** A finding from the worker: the check's index in the job, and the record it was found on (-1: at the end). */
@@ -54,6 +58,8 @@ export interface CheckJobResult {
   applicable: boolean[]
   /** Checks whose results cannot travel back (a summary that is not plain data): the main thread runs them. */
   failed: number[]
+  /** The file's hashes for the uniqueness stage, when the job asked for them. */
+  corpus?: FileHashes
 }
 
 /** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
@@ -69,6 +75,7 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
     return { run, emit, check }
   })
   let records = 0
+  const hashes = job.corpus ? new FileHashBuilder(job.corpus) : undefined
   await readDataset(
     fileSource(job.localFile, job.path),
     {
@@ -76,6 +83,7 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
         position = records++
         recordLine = record.line
         for (const { run, emit } of runs) run.record(record, emit)
+        hashes?.add(record)
       },
       // Reading problems are the main thread's: it reads the same bytes.
       finding: () => undefined
@@ -96,13 +104,21 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
     }
     applicable.push(run.applicable?.() ?? true)
   }
-  return { records, findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings, summaries, applicable, failed }
+  return {
+    records,
+    findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings,
+    summaries,
+    applicable,
+    failed,
+    ...(hashes ? { corpus: hashes.result() } : {})
+  }
 }
 
 /** A check worker's side: runs the job it was started with and posts the result. */
 export function serveChecks(port: MessagePort, data: { job: CheckJob }): void {
   runCheckJob(data.job).then(
-    (result) => port.postMessage({ result }),
+    // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
+    (result) => port.postMessage({ result }, result.corpus ? Object.values(result.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])) : []),
     (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
   )
 }

@@ -11,6 +11,8 @@ import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
+import type { CorpusHashJob } from './dedup/file-hashes.js'
+import type { CorpusRecordCallback, DeferredCorpusFile } from './uniqueness.js'
 
 /** Distinct reader problems remembered per side: enough to tell old from new. */
 const MAX_READER_SIGNATURES = 10000
@@ -66,6 +68,11 @@ export interface SidePassOptions {
    * reading starts, they return a callback that sees every record too.
    */
   corpus?: (plan: FieldPlan, source: ByteSource) => ((record: DatasetRecord, contentHash: number) => void) | undefined
+  /**
+   * The same consumer, offered the file's hashing for the check worker, when one reads this
+   * file: undefined when it would rather hash here (then `corpus` is asked).
+   */
+  deferredCorpus?: (plan: FieldPlan, source: ByteSource) => DeferredCorpusFile | undefined
 }
 
 /**
@@ -88,9 +95,11 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   let index: RecordIndex | undefined
   let corpusRecord: ((record: DatasetRecord, contentHash: number) => void) | undefined
   let runs: Array<{ prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }> = []
-  // A large file gives its costliest checks to a worker thread that reads the file too.
-  const offloaded = await checksToOffload(source, checks)
+  // A large file gives its costliest checks, and the uniqueness stage its hashing, to a worker thread that reads the file too.
+  const offload = await worthAWorker(source)
+  const offloaded = offload ? checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config)) : []
   const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
+  let deferred: DeferredCorpusFile | undefined
   let job: Promise<CheckJobResult | undefined> | undefined
   const stopWorker = new AbortController()
   const held: DatasetRecord[] = []
@@ -145,8 +154,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) }
     }
     index = new RecordIndex(plan.keyFields)
-    corpusRecord = options.corpus?.(plan, source)
-    if (offloaded.length > 0) job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal)
+    deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
+    corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source)
+    if (offloaded.length > 0 || deferred) job = startCheckJob(offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
     // One emitter per check for the whole file: it reads the current record from the pass.
     runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }))
     for (const heldRecord of held) processRecord(heldRecord)
@@ -170,8 +180,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     summaries.set(prepared.check.id, run.finish(emit, base?.checkSummaries.get(prepared.check.id)))
     if (run.applicable?.() ?? true) scorer.markLooked(prepared.check.dimension)
   }
-  /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
-  const runChecksAgain = async (again: readonly PreparedCheck[]): Promise<void> => {
+  /** A second pass over the file for what the worker could not do: the same records, in the same order. */
+  const runChecksAgain = async (again: readonly PreparedCheck[], hashHere: CorpusRecordCallback | undefined): Promise<void> => {
     let at: RecordAt | undefined
     let position = 0
     const rerun = again.map((prepared) => ({ prepared, emit: (draft: FindingDraft): void => emitWith(prepared, draft, at), run: startRun(prepared) }))
@@ -181,6 +191,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
         record: (datasetRecord) => {
           at = recordAt(position++, datasetRecord.line)
           for (const { run, emit } of rerun) run.record(datasetRecord, emit)
+          hashHere?.(datasetRecord)
         },
         finding: () => undefined
       },
@@ -225,8 +236,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     for (const started of runs) finishRun(started)
     if (job) {
       const result = await job
-      // A worker that failed, or read another number of records than this thread: its checks run here instead.
-      const usable = result !== undefined && result.records === count
+      // A worker that failed, or read another number of records than this thread: its work is done here instead.
+      const usable = result !== undefined && result.records === count && (!deferred || result.corpus !== undefined)
       if (usable) {
         for (const { check, position, recordLine, draft } of result.findings) {
           emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
@@ -237,11 +248,14 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
           if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
         })
       }
+      if (usable && deferred) deferred.place(result.corpus!)
       const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
       if (usable) threadStats.offloadedPasses++
-      if (again.length > 0) {
+      if (usable && deferred) threadStats.hashedPasses++
+      const hashHere = deferred && !usable ? deferred.hashHere() : undefined
+      if (again.length > 0 || hashHere) {
         threadStats.rerunPasses++
-        await runChecksAgain(again)
+        await runChecksAgain(again, hashHere)
       }
     }
     // Summaries in the checks' order, whichever thread ran them.
@@ -270,17 +284,16 @@ function offloadMinBytes(): number {
   return numberFromEnv('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024
 }
 
-/** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */
-async function checksToOffload(source: ByteSource, checks: readonly PreparedCheck[]): Promise<PreparedCheck[]> {
-  if (!workerPlan() || !source.size) return []
+/** True when a worker thread should read this file too: the process has workers and the file is large. */
+async function worthAWorker(source: ByteSource): Promise<boolean> {
+  if (!workerPlan() || !source.size) return false
   let size: number | undefined
   try {
     size = await source.size()
   } catch {
     size = undefined
   }
-  if (size === undefined || size < offloadMinBytes()) return []
-  return checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config))
+  return size !== undefined && size >= offloadMinBytes()
 }
 
 /** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
@@ -291,6 +304,7 @@ function startCheckJob(
   side: 'base' | 'head',
   settings: FileSettings,
   base: SideResult | undefined,
+  corpus: CorpusHashJob | undefined,
   signal: AbortSignal
 ): Promise<CheckJobResult | undefined> {
   const threads = workerPlan()!
@@ -304,7 +318,8 @@ function startCheckJob(
         settings,
         textFields: plan.textFields,
         checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
-        baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
+        baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
+        ...(corpus ? { corpus } : {})
       }, signal)
     } catch {
       return undefined

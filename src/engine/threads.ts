@@ -50,6 +50,8 @@ export const threadStats = {
   signedBatches: 0,
   /** Side passes whose costliest checks ran on a worker. */
   offloadedPasses: 0,
+  /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
+  hashedPasses: 0,
   /** Side passes that ran those checks on the main thread after all (the worker failed). */
   rerunPasses: 0
 }

@@ -12,8 +12,10 @@ import { optimalParams } from './dedup/lsh.js'
 import { lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
 import { comparisonParts, rawText } from './dedup/normalise.js'
 import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
+import type { ShingleSet } from './dedup/shingles.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
+import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
 import { rereadRecords, type RecordPlace } from './dedup/reread.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
@@ -53,18 +55,24 @@ export type CorpusRecordCallback = (record: DatasetRecord, contentHash?: number)
 
 /**
  * One file's part of a side's index, kept in a cache and put back (`restoreFile`) instead of
- * hashing the file again. Slot `i` of the file: record `indexOf[i]` on line `lineOf[i]`.
+ * hashing the file again, or hashed on another thread (`openDeferred`). Slot `i` of the file:
+ * record `indexOf[i]` on line `lineOf[i]`; `emptyText` records have no slot; `bandValues` has
+ * `bands` values a slot, none when the near-duplicate index is off.
  */
-export interface CachedCorpusFile {
-  /** Records with no text to compare (they have no slot; the rest are counted from the slots). */
-  emptyText: number
-  indexOf: Int32Array
-  lineOf: Int32Array
-  exactLow: Int32Array
-  exactHigh: Int32Array
-  /** `bands` values per slot; empty when the near-duplicate index was off. */
-  bandValues: Int32Array
-  byCharacters: Uint8Array
+export type CachedCorpusFile = FileHashes
+
+/**
+ * A file whose hashes another thread computes (a check worker reading it anyway): `job` says
+ * how to hash its records; they pass through `record` on this thread for leakage's n-grams
+ * alone (undefined when the file needs none); `place` puts the file's slots in when the hashes
+ * arrive, before the next file is opened. Should the other thread fail, `hashHere` hashes the
+ * records on this thread instead (give it every record, in order; their n-grams are counted already).
+ */
+export interface DeferredCorpusFile {
+  job: CorpusHashJob
+  record: CorpusRecordCallback | undefined
+  place(hashes: FileHashes): void
+  hashHere(): CorpusRecordCallback
 }
 
 /** The base file a head file copies hashes from. */
@@ -307,15 +315,46 @@ export class UniquenessStage {
   restoreFile(file: CorpusFile, cached: CachedCorpusFile): CorpusRecordCallback | undefined {
     const side = this.sideState(file.side)
     const entry = this.addFile(side, file)
-    const width = side.corpus.bands
-    entry.emptyText = cached.emptyText
-    for (let i = 0; i < cached.indexOf.length; i++) {
-      const slot = this.placeRecord(side, entry, cached.indexOf[i], cached.lineOf[i], cached.exactLow[i], cached.exactHigh[i], cached.byCharacters[i] === 1)
-      if (cached.bandValues.length > 0) side.corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width)
-    }
+    this.placeHashes(side, entry, cached)
     this.restoredRecords += cached.indexOf.length
     if (!this.needsNgrams(entry)) return undefined
     return (record) => this.contaminateOnly(side, entry, record)
+  }
+
+  /**
+   * Opens a file whose hashes another thread computes (see `DeferredCorpusFile`); undefined
+   * for a head file with a base to copy from, which is hashed here for what the PR changed.
+   */
+  openDeferred(file: CorpusFile): DeferredCorpusFile | undefined {
+    if (file.previous) return undefined
+    const side = this.sideState(file.side)
+    const entry = this.addFile(side, file)
+    const targets = [{ side, entry }]
+    const { hash, bands } = this.settings
+    return {
+      job: { fields: entry.fields, exclude: [...entry.exclude], hash, bands },
+      record: this.needsNgrams(entry) ? (record) => this.contaminateOnly(side, entry, record) : undefined,
+      place: (hashes) => {
+        const started = performance.now()
+        this.placeHashes(side, entry, hashes)
+        this.recordMs += performance.now() - started
+      },
+      hashHere: () => (record) => {
+        const started = performance.now()
+        this.addRecord(record, targets, false)
+        this.recordMs += performance.now() - started
+      }
+    }
+  }
+
+  /** A file's slots from hashes computed elsewhere (a cache, another thread), in their order. */
+  private placeHashes(side: SideState, entry: FileEntry, hashes: FileHashes): void {
+    const width = side.corpus.bands
+    entry.emptyText += hashes.emptyText
+    for (let i = 0; i < hashes.indexOf.length; i++) {
+      const slot = this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1)
+      if (hashes.bandValues.length > 0) side.corpus.bandValues.set(hashes.bandValues.subarray(i * width, (i + 1) * width), slot * width)
+    }
   }
 
   /** A record seen for leakage's n-grams alone: tokenised, never signed. */
@@ -518,7 +557,7 @@ export class UniquenessStage {
    * The hot path: hashes one record once and indexes it in each target (one side, or both for
    * a reference file). Band hashes are signed here, or queued for the worker threads.
    */
-  private addRecord(record: DatasetRecord, targets: ReadonlyArray<{ side: SideState; entry: FileEntry }>): void {
+  private addRecord(record: DatasetRecord, targets: ReadonlyArray<{ side: SideState; entry: FileEntry }>, ngrams = true): void {
     const { hasher, settings } = this
     const { fields, exclude } = targets[0].entry
     const words = hasher.load(comparisonParts(record.fields, fields, exclude))
@@ -545,7 +584,7 @@ export class UniquenessStage {
       }
     }
     // After the shingles were taken: the n-grams reuse the hasher's buffers.
-    for (const { side, entry } of targets) this.addContamination(entry, side.contamination, words, record.line)
+    if (ngrams) for (const { side, entry } of targets) this.addContamination(entry, side.contamination, words, record.line)
   }
 
   /** Eval records' n-grams into the contamination index; train records scanned against it. */
@@ -631,7 +670,7 @@ export class UniquenessStage {
       files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id)
     )
 
-    const sets = new Map<number, Float64Array>()
+    const sets = new Map<number, ShingleSet>()
     const excerpts = new Map<number, string>()
     const rereadStarted = performance.now()
     for (const entry of files) {
