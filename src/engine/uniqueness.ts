@@ -10,16 +10,15 @@ import { CorpusArrays } from './dedup/corpus.js'
 import { groupExact } from './dedup/exact.js'
 import { optimalParams } from './dedup/lsh.js'
 import { lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
-import { comparisonParts, rawText } from './dedup/normalise.js'
+import { comparisonParts } from './dedup/normalise.js'
 import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
 import type { ShingleSet } from './dedup/shingles.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
-import { rereadRecords, type RecordPlace } from './dedup/reread.js'
+import { NEED_EXCERPT, NEED_SET, readCandidates, type CandidateJob } from './dedup/candidate-reader.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
-import { truncate } from './text.js'
 import { workerPlan } from './threads.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 
@@ -205,15 +204,8 @@ export interface UniquenessStats {
   timings: { recordMs: number; finishMs: number; rereadMs: number }
 }
 
-/** Longest excerpt of a record in a finding. */
-const EXCERPT_CHARS = 120
-
 /** Most clusters listed by size in the stats. */
 const LARGEST_CLUSTERS = 5
-
-/** Flags of what a record is read again for. */
-const NEED_SET = 1
-const NEED_EXCERPT = 2
 
 interface StageSettings {
   config: Record<UniquenessCheckId, CheckConfig>
@@ -676,17 +668,15 @@ export class UniquenessStage {
     for (const entry of files) {
       const wanted = [...needs[entry.id].keys()].sort((a, b) => corpus.indexOf[a] - corpus.indexOf[b])
       if (wanted.length === 0 && !rescans.has(entry.id)) continue
-      const places: RecordPlace[] = wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] }))
-      const visit = (position: number, fields: DatasetRecord['fields']): void => {
-        const slot = wanted[position]
-        const parts = comparisonParts(fields, entry.fields, entry.exclude)
-        hasher.load(parts)
-        // The file changed under us (it should not): a record that is not the one indexed is left out.
-        if (hasher.exact[0] !== corpus.exactLow[slot] || hasher.exact[1] !== corpus.exactHigh[slot]) return
-        const flags = needs[entry.id].get(slot) ?? 0
-        if (flags & NEED_SET) sets.set(positionOf[slot], hasher.shingleSet())
-        if (flags & NEED_EXCERPT) excerpts.set(slot, truncate(rawText(parts, EXCERPT_CHARS), EXCERPT_CHARS))
+      const job: CandidateJob = {
+        fields: entry.fields,
+        exclude: [...entry.exclude],
+        hash: settings.hash,
+        places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] })),
+        needs: Uint8Array.from(wanted, (slot) => needs[entry.id].get(slot) ?? 0),
+        exact: Int32Array.from({ length: 2 * wanted.length }, (_, i) => (i % 2 === 0 ? corpus.exactLow : corpus.exactHigh)[wanted[i >> 1]])
       }
+      // A train file the contamination index grew after is scanned again, every record of it.
       const rescan = rescans.has(entry.id)
         ? (record: DatasetRecord): void => {
             if (hasher.load(comparisonParts(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram) return
@@ -694,7 +684,9 @@ export class UniquenessStage {
             contamination.scanTrain(entry.id, grams.low, grams.high, grams.count)
           }
         : undefined
-      await rereadRecords(entry.file.source, entry.readOptions, places, visit, rescan)
+      const found = await readCandidates(entry.file.source, entry.readOptions, job, rescan)
+      found.sets.forEach((set, i) => set && sets.set(positionOf[wanted[i]], set))
+      found.excerpts.forEach((excerpt, i) => excerpt !== undefined && excerpts.set(wanted[i], excerpt))
     }
     timing.rereadMs += performance.now() - rereadStarted
 
