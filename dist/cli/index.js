@@ -9724,10 +9724,10 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 32 modules
-var registry = __nccwpck_require__(393);
-// EXTERNAL MODULE: ./src/engine/hash.ts
-var hash = __nccwpck_require__(5448);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
+var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
+var hash = __nccwpck_require__(5478);
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
@@ -9764,16 +9764,46 @@ class RecordIndex {
     forgetKeys() {
         this.keyFieldList = [];
         this.keys.fill(undefined);
+        this.keyCensus = undefined;
     }
     /** True when every record has a key and no key repeats. */
     hasUniqueKeys() {
-        const seen = new Set();
-        for (const key of this.keys) {
-            if (key === undefined || seen.has(key))
-                return false;
-            seen.add(key);
+        const census = this.census();
+        return !census.missing && census.repeated.size === 0;
+    }
+    /**
+     * The keys that more than one record carries, each with the positions that carry it, in
+     * file order. Counted once per index, with the question above: one map of a million keys.
+     */
+    repeatedKeys() {
+        return this.census().repeated;
+    }
+    keyCensus;
+    census() {
+        if (this.keyCensus)
+            return this.keyCensus;
+        const first = new Map();
+        const repeated = new Map();
+        let missing = false;
+        for (let position = 0; position < this.keys.length; position++) {
+            const key = this.keys[position];
+            if (key === undefined) {
+                missing = true;
+                continue;
+            }
+            const earlier = first.get(key);
+            if (earlier === undefined)
+                first.set(key, position);
+            else {
+                const positions = repeated.get(key);
+                if (positions)
+                    positions.push(position);
+                else
+                    repeated.set(key, [earlier, position]);
+            }
         }
-        return true;
+        this.keyCensus = { missing, repeated };
+        return this.keyCensus;
     }
     get size() {
         return this.lines.length;
@@ -9793,19 +9823,28 @@ class RecordIndex {
         }
         return this.contentPositions.get(contentHash);
     }
+    /** Per record, reused: its field paths and their value hashes in record order, `flatCount` of them. */
+    flatPaths = [];
+    flatHashes = [];
+    flatCount = 0;
+    /** The shape's hash, then the value hashes in sorted path order: what the content hash is made of. */
+    sortedHashes = new Float64Array(64);
     /** Adds a record; returns its position in the index. */
     add(record) {
-        const paths = [];
-        const hashes = [];
-        flattenFields(record.fields, '', 1, paths, hashes);
+        this.flatCount = 0;
+        this.flatten(record.fields, '', 1);
         // Records of a file nearly always share one shape: reuse the last sort when the paths match.
-        const shape = this.shapeFor(paths);
+        const shape = this.shapeFor();
         const order = shape.order;
-        this.ensureCapacity(this.fieldCount + hashes.length);
+        const count = order.length;
+        this.ensureCapacity(this.fieldCount + count);
         this.fieldOffsets.push(this.fieldCount);
-        const sortedHashes = new Array(order.length + 1);
+        if (this.sortedHashes.length < count + 1)
+            this.sortedHashes = new Float64Array(2 * (count + 1));
+        const sortedHashes = this.sortedHashes;
+        const hashes = this.flatHashes;
         sortedHashes[0] = shape.hash;
-        for (let i = 0; i < order.length; i++) {
+        for (let i = 0; i < count; i++) {
             const h = hashes[order[i]];
             sortedHashes[i + 1] = h;
             this.fieldHashes[this.fieldCount++] = h;
@@ -9813,16 +9852,41 @@ class RecordIndex {
         const position = this.lines.length;
         this.lines.push(record.line);
         this.shapeIds.push(shape.id);
-        this.contentHashes.push((0,hash/* combineHashes */.K1)(sortedHashes));
+        this.contentHashes.push((0,hash/* combineHashes */.K1)(sortedHashes, count + 1));
         this.keys.push(recordKey(record.fields, this.keyFields));
         return position;
     }
+    /** Field paths and value hashes into the scratch arrays, objects opened down to MAX_FIELD_DEPTH. */
+    flatten(value, prefix, depth) {
+        for (const name in value) {
+            if (!Object.hasOwn(value, name))
+                continue;
+            const child = value[name];
+            const path = prefix === '' ? name : prefix + name;
+            if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && hasKeys(child)) {
+                this.flatten(child, path + '.', depth + 1);
+            }
+            else {
+                this.flatPaths[this.flatCount] = path;
+                this.flatHashes[this.flatCount] = (0,hash/* valueHash */.K5)(child);
+                this.flatCount++;
+            }
+        }
+    }
     lastShape;
-    /** The shape of a record with these field paths (in record order): its id, sort order and hash. */
-    shapeFor(paths) {
+    /** The shape of the record in the scratch arrays (paths in record order): its id, sort order and hash. */
+    shapeFor() {
         const last = this.lastShape;
-        if (last && last.paths.length === paths.length && last.paths.every((p, i) => p === paths[i]))
-            return last;
+        const count = this.flatCount;
+        const current = this.flatPaths;
+        if (last && last.paths.length === count) {
+            let same = true;
+            for (let i = 0; i < count && same; i++)
+                same = last.paths[i] === current[i];
+            if (same)
+                return last;
+        }
+        const paths = current.slice(0, count);
         const order = paths.map((_, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
         const sortedPaths = order.map((i) => paths[i]);
         const name = sortedPaths.join('\n');
@@ -9859,6 +9923,12 @@ class RecordIndex {
 function recordKey(fields, keyFields) {
     if (keyFields.length === 0)
         return undefined;
+    if (keyFields.length === 1) {
+        const value = fields[keyFields[0]];
+        if (value === undefined || value === null || value === '')
+            return undefined;
+        return typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value);
+    }
     const parts = [];
     for (const field of keyFields) {
         const value = fields[field];
@@ -9870,20 +9940,14 @@ function recordKey(fields, keyFields) {
 }
 /** Shows a key for people: the parts joined by `, `. */
 function displayKey(key) {
-    return key.split(KEY_SEPARATOR).join(', ');
+    return key.includes(KEY_SEPARATOR) ? key.split(KEY_SEPARATOR).join(', ') : key;
 }
-function flattenFields(value, prefix, depth, paths, hashes) {
-    for (const name of Object.keys(value)) {
-        const child = value[name];
-        const path = prefix + name;
-        if (depth < MAX_FIELD_DEPTH && child !== null && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length > 0) {
-            flattenFields(child, path + '.', depth + 1, paths, hashes);
-        }
-        else {
-            paths.push(path);
-            hashes.push((0,hash/* valueHash */.K5)(child));
-        }
-    }
+/** True when the object has an own enumerable key (without building the list of keys). */
+function hasKeys(value) {
+    for (const name in value)
+        if (Object.hasOwn(value, name))
+            return true;
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/diff.ts
@@ -9922,26 +9986,26 @@ function diffRecords(base, head) {
         }
     };
     // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
-    if (keyFields.length > 0) {
-        const baseByKey = positionsBy(base.size, (b) => base.keys[b]);
+    if (keyFields.length > 0 && base.size > 0) {
+        const baseByKey = new PositionQueues(base.size, (b) => base.keys[b]);
         for (let h = 0; h < head.size; h++) {
             const key = head.keys[h];
             if (key === undefined)
                 continue;
-            const b = baseByKey.get(key)?.shift();
-            if (b !== undefined)
+            const b = baseByKey.take(key);
+            if (b !== -1)
                 markMatch(b, h);
         }
     }
     // 2. By content, among the records no key matched and that have no key of their own.
     const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
-    const baseByContent = positionsBy(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
+    const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
     const headLeft = [];
     for (let h = 0; h < head.size; h++) {
         if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
             continue;
-        const b = baseByContent.get(head.contentHashes[h])?.shift();
-        if (b !== undefined)
+        const b = base.size > 0 ? baseByContent.take(head.contentHashes[h]) : -1;
+        if (b !== -1)
             markMatch(b, h);
         else
             headLeft.push(h);
@@ -9988,28 +10052,50 @@ function changedFields(base, head) {
             changed.add(path);
     return [...changed].sort();
 }
-function positionsBy(size, keyOf) {
-    const positions = new Map();
-    for (let i = 0; i < size; i++) {
-        const key = keyOf(i);
-        if (key === undefined)
-            continue;
-        const list = positions.get(key);
-        if (list)
-            list.push(i);
-        else
-            positions.set(key, [i]);
+/**
+ * The positions of `0..size-1` grouped by key, each group a queue in position order that
+ * `take` empties from the front. One map entry a key and one number a position (a chain of
+ * next positions), where an array a key cost a million arrays for a million-record file.
+ */
+class PositionQueues {
+    front = new Map();
+    next;
+    constructor(size, keyOf) {
+        this.next = new Int32Array(size).fill(-1);
+        const back = new Map();
+        for (let i = 0; i < size; i++) {
+            const key = keyOf(i);
+            if (key === undefined)
+                continue;
+            const last = back.get(key);
+            if (last === undefined)
+                this.front.set(key, i);
+            else
+                this.next[last] = i;
+            back.set(key, i);
+        }
     }
-    return positions;
+    /** The first position left with this key, taken off its queue; -1 when none is left. */
+    take(key) {
+        const position = this.front.get(key);
+        if (position === undefined)
+            return -1;
+        const following = this.next[position];
+        if (following === -1)
+            this.front.delete(key);
+        else
+            this.front.set(key, following);
+        return position;
+    }
 }
 function findDuplicateKeys(index, side) {
     if (index.keyFields.length === 0)
         return [];
     const duplicates = [];
-    for (const [key, positions] of positionsBy(index.size, (i) => index.keys[i])) {
-        if (positions.length > 1)
-            duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
-    }
+    // In the order of each key's first record.
+    const repeated = [...index.repeatedKeys()].sort((a, b) => a[1][0] - b[1][0]);
+    for (const [key, positions] of repeated)
+        duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
     return duplicates;
 }
 function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
@@ -10065,8 +10151,8 @@ function isReordered(matchedBaseForHead) {
     return false;
 }
 
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 60 modules
-var readers = __nccwpck_require__(8523);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 // EXTERNAL MODULE: ./src/engine/checks/detectors/mask.ts
@@ -10589,8 +10675,8 @@ function inferTextFields(sample, exclude) {
     return fields;
 }
 
-// EXTERNAL MODULE: ./src/engine/check-worker.ts
-var check_worker = __nccwpck_require__(1937);
+// EXTERNAL MODULE: ./src/engine/check-worker.ts + 1 modules
+var check_worker = __nccwpck_require__(9366);
 // EXTERNAL MODULE: ./src/engine/env.ts
 var env = __nccwpck_require__(8725);
 ;// CONCATENATED MODULE: ./src/engine/side-pass.ts
@@ -10627,9 +10713,11 @@ async function runSidePass(options) {
     let index;
     let corpusRecord;
     let runs = [];
-    // A large file gives its costliest checks to a worker thread that reads the file too.
-    const offloaded = await checksToOffload(source, checks);
+    // A large file gives its costliest checks, and the uniqueness stage its hashing, to a worker thread that reads the file too.
+    const offload = await worthAWorker(source);
+    const offloaded = offload ? checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config)) : [];
     const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared));
+    let deferred;
     let job;
     const stopWorker = new AbortController();
     const held = [];
@@ -10684,9 +10772,10 @@ async function runSidePass(options) {
             plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) };
         }
         index = new RecordIndex(plan.keyFields);
-        corpusRecord = options.corpus?.(plan, source);
-        if (offloaded.length > 0)
-            job = startCheckJob(offloaded, plan, source, side, settings, base, stopWorker.signal);
+        deferred = offload ? options.deferredCorpus?.(plan, source) : undefined;
+        corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source);
+        if (offloaded.length > 0 || deferred)
+            job = startCheckJob(offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal);
         // One emitter per check for the whole file: it reads the current record from the pass.
         runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }));
         for (const heldRecord of held)
@@ -10710,8 +10799,8 @@ async function runSidePass(options) {
         if (run.applicable?.() ?? true)
             scorer.markLooked(prepared.check.dimension);
     };
-    /** A second pass over the file for checks the worker could not run: the same records, in the same order. */
-    const runChecksAgain = async (again) => {
+    /** A second pass over the file for what the worker could not do: the same records, in the same order. */
+    const runChecksAgain = async (again, hashHere) => {
         let at;
         let position = 0;
         const rerun = again.map((prepared) => ({ prepared, emit: (draft) => emitWith(prepared, draft, at), run: startRun(prepared) }));
@@ -10720,6 +10809,7 @@ async function runSidePass(options) {
                 at = recordAt(position++, datasetRecord.line);
                 for (const { run, emit } of rerun)
                     run.record(datasetRecord, emit);
+                hashHere?.(datasetRecord);
             },
             finding: () => undefined
         }, readOptions);
@@ -10766,8 +10856,8 @@ async function runSidePass(options) {
             finishRun(started);
         if (job) {
             const result = await job;
-            // A worker that failed, or read another number of records than this thread: its checks run here instead.
-            const usable = result !== undefined && result.records === count;
+            // A worker that failed, or read another number of records than this thread: its work is done here instead.
+            const usable = result !== undefined && result.records === count && (!deferred || result.corpus !== undefined);
             if (usable) {
                 for (const { check, position, recordLine, draft } of result.findings) {
                     emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined);
@@ -10780,12 +10870,17 @@ async function runSidePass(options) {
                         scorer.markLooked(prepared.check.dimension);
                 });
             }
+            if (usable && deferred)
+                deferred.place(result.corpus);
             const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded;
             if (usable)
                 engine_threads/* threadStats */.Qz.offloadedPasses++;
-            if (again.length > 0) {
+            if (usable && deferred)
+                engine_threads/* threadStats */.Qz.hashedPasses++;
+            const hashHere = deferred && !usable ? deferred.hashHere() : undefined;
+            if (again.length > 0 || hashHere) {
                 engine_threads/* threadStats */.Qz.rerunPasses++;
-                await runChecksAgain(again);
+                await runChecksAgain(again, hashHere);
             }
         }
         // Summaries in the checks' order, whichever thread ran them.
@@ -10808,10 +10903,10 @@ async function runSidePass(options) {
 function offloadMinBytes() {
     return (0,env/* numberFromEnv */.b)('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024;
 }
-/** The checks a worker thread takes for this file: none when the process has no workers or the file is small. */
-async function checksToOffload(source, checks) {
+/** True when a worker thread should read this file too: the process has workers and the file is large. */
+async function worthAWorker(source) {
     if (!(0,engine_threads/* workerPlan */.QH)() || !source.size)
-        return [];
+        return false;
     let size;
     try {
         size = await source.size();
@@ -10819,12 +10914,10 @@ async function checksToOffload(source, checks) {
     catch {
         size = undefined;
     }
-    if (size === undefined || size < offloadMinBytes())
-        return [];
-    return checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config));
+    return size !== undefined && size >= offloadMinBytes();
 }
 /** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
-function startCheckJob(offloaded, plan, source, side, settings, base, signal) {
+function startCheckJob(offloaded, plan, source, side, settings, base, corpus, signal) {
     const threads = (0,engine_threads/* workerPlan */.QH)();
     return (async () => {
         try {
@@ -10836,7 +10929,8 @@ function startCheckJob(offloaded, plan, source, side, settings, base, signal) {
                 settings,
                 textFields: plan.textFields,
                 checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
-                baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id))
+                baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
+                ...(corpus ? { corpus } : {})
             }, signal);
         }
         catch {
@@ -10876,7 +10970,7 @@ function positionOfLine(lines, line) {
 }
 
 // EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
-var uniqueness = __nccwpck_require__(6848);
+var uniqueness = __nccwpck_require__(1611);
 ;// CONCATENATED MODULE: ./src/engine/audit.ts
 
 
@@ -10977,6 +11071,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
             : {})
     });
     const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
+    const deferredCorpus = (side) => (stage ? (plan, source) => stage.openDeferred(corpusFile(side, plan, source)) : undefined);
     let base;
     if (change.base) {
         const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options);
@@ -10984,7 +11079,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
         if (cached)
             base = cached;
         else {
-            base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base') });
+            base = await runSidePass({ source: change.base, side: 'base', settings, checks, allIntroduced: false, onRecords: progress('base'), corpus: corpus('base'), deferredCorpus: deferredCorpus('base') });
             if (cacheKey && (await storeSide(cacheKey, base, options))) {
                 if (stage)
                     pendingStores.push({ key: cacheKey, path: change.base.path });
@@ -10997,7 +11092,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
         known.previous = { path: change.base.path, positionOf: (contentHash) => base.index.positionOfContent(contentHash) };
     }
     const head = change.head
-        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head') })
+        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head') })
         : undefined;
     const plan = head?.plan ?? base?.plan;
     if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
@@ -11830,7 +11925,7 @@ Options:
                            recently used out first): the next audit against the same
                            base reads only the head
   --no-cache               neither read nor write the cache
-  --threads N              worker threads for hashing (default: cores - 1, at most 3;
+  --threads N              worker threads for checks and hashing (default: cores - 1, at most 3;
                            0 keeps everything on one thread)
   -h, --help               this help
   -v, --version            the version
@@ -12117,22 +12212,108 @@ function displayPath(absolute, cwd) {
 
 /***/ }),
 
-/***/ 1937:
+/***/ 9366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dx: () => (/* binding */ serveChecks),
-/* harmony export */   jp: () => (/* binding */ WORKER_CHECK_IDS),
-/* harmony export */   k0: () => (/* binding */ CHECK_WORKER),
-/* harmony export */   mc: () => (/* binding */ runCheckJobInWorker)
-/* harmony export */ });
-/* unused harmony export runCheckJob */
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(393);
-/* harmony import */ var _plain_data_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1175);
-/* harmony import */ var _readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
-/* harmony import */ var _readers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8523);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k0: () => (/* binding */ CHECK_WORKER),
+  jp: () => (/* binding */ WORKER_CHECK_IDS),
+  mc: () => (/* binding */ runCheckJobInWorker),
+  Dx: () => (/* binding */ serveChecks)
+});
+
+// UNUSED EXPORTS: runCheckJob
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
+var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/plain-data.ts
+var plain_data = __nccwpck_require__(1175);
+// EXTERNAL MODULE: ./src/engine/readers/file-source.ts
+var file_source = __nccwpck_require__(9757);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
+// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
+var normalise = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
+var record_hasher = __nccwpck_require__(394);
+;// CONCATENATED MODULE: ./src/engine/dedup/file-hashes.ts
+
+
+/** Builds a file's hashes record by record, in growable typed arrays. */
+class FileHashBuilder {
+    job;
+    hasher;
+    exclude;
+    width;
+    count = 0;
+    emptyText = 0;
+    indexOf = new Int32Array(1024);
+    lineOf = new Int32Array(1024);
+    exactLow = new Int32Array(1024);
+    exactHigh = new Int32Array(1024);
+    bandValues;
+    byCharacters = new Uint8Array(1024);
+    constructor(job) {
+        this.job = job;
+        this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
+        this.exclude = new Set(job.exclude);
+        this.width = job.bands ? job.hash.bands : 0;
+        this.bandValues = new Int32Array(1024 * this.width);
+    }
+    /** Hashes one record; a record with no text to compare gets no slot and is counted. */
+    add(record) {
+        const hasher = this.hasher;
+        if (hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, this.job.fields, this.exclude)) === 0) {
+            this.emptyText++;
+            return;
+        }
+        if (this.count === this.indexOf.length)
+            this.grow();
+        const slot = this.count++;
+        this.indexOf[slot] = record.index;
+        this.lineOf[slot] = record.line;
+        this.exactLow[slot] = hasher.exact[0];
+        this.exactHigh[slot] = hasher.exact[1];
+        if (this.width > 0) {
+            if (hasher.byCharacters)
+                this.byCharacters[slot] = 1;
+            hasher.bands(this.bandValues, slot * this.width);
+        }
+    }
+    /** The hashes so far, trimmed to the records hashed (new arrays, safe to transfer). */
+    result() {
+        const n = this.count;
+        return {
+            emptyText: this.emptyText,
+            indexOf: this.indexOf.slice(0, n),
+            lineOf: this.lineOf.slice(0, n),
+            exactLow: this.exactLow.slice(0, n),
+            exactHigh: this.exactHigh.slice(0, n),
+            bandValues: this.bandValues.slice(0, n * this.width),
+            byCharacters: this.byCharacters.slice(0, n)
+        };
+    }
+    grow() {
+        const size = 2 * this.indexOf.length;
+        const grown = (array, length) => {
+            const bigger = new array.constructor(length);
+            bigger.set(array);
+            return bigger;
+        };
+        this.indexOf = grown(this.indexOf, size);
+        this.lineOf = grown(this.lineOf, size);
+        this.exactLow = grown(this.exactLow, size);
+        this.exactHigh = grown(this.exactHigh, size);
+        this.bandValues = grown(this.bandValues, size * this.width);
+        this.byCharacters = grown(this.byCharacters, size);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/check-worker.ts
 /**
  * Checks on a second thread. A large file's side pass gives some of its checks to a worker
  * that reads the same file itself (reading is the cheap part: about a tenth of what the checks
@@ -12144,21 +12325,23 @@ function displayPath(absolute, cwd) {
 
 
 
+
 /** `workerData.role` of a check worker. */
 const CHECK_WORKER = 'dataset-audit:checks';
 /**
- * The checks a worker takes: the costliest per record (about half of all check time on the
- * benchmark), with summaries of plain data. The rest, with reading, the record index and the
- * uniqueness hashing, keep the main thread about as busy.
+ * The checks a worker takes, with the uniqueness stage's hashing (tokens, shingles, MinHash
+ * signatures: about a third of the work of a record): repetition, the costliest check per
+ * record. The main thread keeps reading, the record index and the other checks; measured on
+ * the benchmark's million records, this leaves the two threads about equally busy.
  */
-const WORKER_CHECK_IDS = new Set(['repetition', 'lexical-diversity', 'llm-artifacts', 'secrets', 'prefix-diversity']);
+const WORKER_CHECK_IDS = new Set(['repetition']);
 /** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
 async function runCheckJob(job) {
     const findings = [];
     let position = -1;
     let recordLine = 0;
     const runs = job.checks.map(({ id, config }, check) => {
-        const definition = _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_CHECKS */ .c9.find((candidate) => candidate.id === id);
+        const definition = registry/* ALL_CHECKS */.c9.find((candidate) => candidate.id === id);
         if (!definition)
             throw new Error(`no check ${id} in this build`);
         const emit = (draft) => void findings.push({ check, position, recordLine, draft });
@@ -12166,12 +12349,14 @@ async function runCheckJob(job) {
         return { run, emit, check };
     });
     let records = 0;
-    await (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readDataset */ .JP)((0,_readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__/* .fileSource */ .I)(job.localFile, job.path), {
+    const hashes = job.corpus ? new FileHashBuilder(job.corpus) : undefined;
+    await (0,readers/* readDataset */.JP)((0,file_source/* fileSource */.I)(job.localFile, job.path), {
         record: (record) => {
             position = records++;
             recordLine = record.line;
             for (const { run, emit } of runs)
                 run.record(record, emit);
+            hashes?.add(record);
         },
         // Reading problems are the main thread's: it reads the same bytes.
         finding: () => undefined
@@ -12183,7 +12368,7 @@ async function runCheckJob(job) {
     const failed = [];
     for (const { run, emit, check } of runs) {
         const summary = run.finish(emit, job.baseSummaries[check]);
-        if ((0,_plain_data_js__WEBPACK_IMPORTED_MODULE_4__/* .isPlainData */ .v)(summary))
+        if ((0,plain_data/* isPlainData */.v)(summary))
             summaries.push(summary);
         else {
             summaries.push(undefined);
@@ -12191,11 +12376,20 @@ async function runCheckJob(job) {
         }
         applicable.push(run.applicable?.() ?? true);
     }
-    return { records, findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings, summaries, applicable, failed };
+    return {
+        records,
+        findings: failed.length > 0 ? findings.filter((finding) => !failed.includes(finding.check)) : findings,
+        summaries,
+        applicable,
+        failed,
+        ...(hashes ? { corpus: hashes.result() } : {})
+    };
 }
 /** A check worker's side: runs the job it was started with and posts the result. */
 function serveChecks(port, data) {
-    runCheckJob(data.job).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
+    runCheckJob(data.job).then(
+    // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
+    (result) => port.postMessage({ result }, result.corpus ? Object.values(result.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer] : [])) : []), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
 }
 /**
  * Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the
@@ -12205,7 +12399,7 @@ function serveChecks(port, data) {
 function runCheckJobInWorker(entry, job, signal) {
     return new Promise((resolve, reject) => {
         let settled = false;
-        const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(entry, { workerData: { role: CHECK_WORKER, job } });
+        const worker = new external_node_worker_threads_.Worker(entry, { workerData: { role: CHECK_WORKER, job } });
         signal?.addEventListener('abort', () => settle(() => reject(new Error('the check worker was stopped'))), { once: true });
         const settle = (action) => {
             if (settled)
@@ -12378,7 +12572,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   IF: () => (/* binding */ findPii)
 });
 
-// UNUSED EXPORTS: IBAN_LENGTHS, cardBrand, ibanValid, luhnValid, reservedIpv4, reservedIpv6, ssnValid
+// UNUSED EXPORTS: IBAN_LENGTHS, PII_DETECTORS, cardBrand, ibanValid, luhnValid, reservedIpv4, reservedIpv6, ssnValid
 
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
@@ -12773,26 +12967,62 @@ function findIpv6s(text, out) {
         out.push({ kind: 'ipv6', start, end: start + value.length, value, ...(reserved ? { reserved } : {}) });
     }
 }
-const DETECTORS = [
-    ['email', findEmails, /@/],
-    ['iban', findIbans, /[A-Z]{2}\d{2}/],
-    ['credit-card', findCards, /\d{4}/],
-    ['ssn', findSsns, /\d{3}/],
-    ['phone', findPhones, /\d\d/],
-    ['ipv4', findIpv4s, /\d\.\d/],
-    ['ipv6', findIpv6s, /:[0-9A-Fa-f]*:/]
+// ---------------------------------------------------------------------------------------------
+// Prefilter
+// Facts about a text that the detectors' shape tests need (bits of `textFacts`). Each is found
+// by native character searches (memchr), far cheaper than any regular expression over the text.
+const HAS_AT = 1;
+const HAS_DIGIT = 2;
+const HAS_COLON = 4;
+/** True when `text` holds an ASCII digit (what `\d` matches without the `u` flag). */
+function hasAsciiDigit(text) {
+    return (text.indexOf('0') >= 0 ||
+        text.indexOf('1') >= 0 ||
+        text.indexOf('2') >= 0 ||
+        text.indexOf('3') >= 0 ||
+        text.indexOf('4') >= 0 ||
+        text.indexOf('5') >= 0 ||
+        text.indexOf('6') >= 0 ||
+        text.indexOf('7') >= 0 ||
+        text.indexOf('8') >= 0 ||
+        text.indexOf('9') >= 0);
+}
+function textFacts(text) {
+    return (text.indexOf('@') >= 0 ? HAS_AT : 0) | (hasAsciiDigit(text) ? HAS_DIGIT : 0) | (text.indexOf(':') >= 0 ? HAS_COLON : 0);
+}
+/**
+ * The detectors, strongest first (the order decides overlaps). Each `needs` is implied by its
+ * `hint`, so skipping a text that lacks it loses nothing: the email hint is `@` itself; the
+ * IBAN, card, SSN, phone and IPv4 hints each contain `\d`, an ASCII digit (no `u` flag); the
+ * IPv6 hint contains two colons.
+ */
+const PII_DETECTORS = [
+    { kind: 'email', hint: /@/, needs: HAS_AT, detect: findEmails },
+    { kind: 'iban', hint: /[A-Z]{2}\d{2}/, needs: HAS_DIGIT, detect: findIbans },
+    { kind: 'credit-card', hint: /\d{4}/, needs: HAS_DIGIT, detect: findCards },
+    { kind: 'ssn', hint: /\d{3}/, needs: HAS_DIGIT, detect: findSsns },
+    { kind: 'phone', hint: /\d\d/, needs: HAS_DIGIT, detect: findPhones },
+    { kind: 'ipv4', hint: /\d\.\d/, needs: HAS_DIGIT, detect: findIpv4s },
+    { kind: 'ipv6', hint: /:[0-9A-Fa-f]*:/, needs: HAS_COLON, detect: findIpv6s }
 ];
+const DETECTOR_RANK = PII_DETECTORS.map(({ kind }) => kind);
+const ALL_KINDS = new Set(PII_KINDS);
 /**
  * The personal data in `text`, in order of position. Overlapping candidates are resolved in
  * favour of the stronger detector (an IBAN or a card number over the phone number inside it).
+ * Most texts hold no `@`, digit or colon: twelve native character searches tell, and they cost
+ * no regular expression at all.
  */
-function findPii(text, kinds = new Set(PII_KINDS)) {
+function findPii(text, kinds = ALL_KINDS) {
+    const facts = textFacts(text);
     const found = [];
-    for (const [kind, detect, hint] of DETECTORS) {
-        if (kinds.has(kind) && hint.test(text))
+    if (facts === 0)
+        return found;
+    for (const { kind, hint, needs, detect } of PII_DETECTORS) {
+        if ((facts & needs) !== 0 && kinds.has(kind) && hint.test(text))
             detect(text, found);
     }
-    return (0,spans/* dropOverlaps */.u)(found, DETECTORS.map(([kind]) => kind));
+    return found.length === 0 ? found : (0,spans/* dropOverlaps */.u)(found, DETECTOR_RANK);
 }
 
 
@@ -12807,7 +13037,7 @@ function findPii(text, kinds = new Set(PII_KINDS)) {
 /* harmony export */   dL: () => (/* binding */ findSecrets),
 /* harmony export */   pk: () => (/* binding */ SECRET_LABELS)
 /* harmony export */ });
-/* unused harmony exports shannonEntropy, isJwt */
+/* unused harmony exports shannonEntropy, isJwt, ALL_SECRET_DETECTORS, secretCandidates, detectSecrets */
 /* harmony import */ var _spans_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6775);
 /**
  * Rule-based detectors of credentials in free text: cloud and SaaS API keys with a known
@@ -12877,18 +13107,19 @@ function isJwt(token) {
 function looksRandom(value) {
     return /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3;
 }
+/** The prefixed credentials; each pattern spells out its literals at its start. */
 const PREFIXED = [
-    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g },
-    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g },
-    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
+    { kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, char: 'A', literals: ['AKIA', 'ASIA'] },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g, char: '_', literals: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
+    { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,244}(?![A-Za-z0-9_])/g, char: '_', literals: ['github_pat_'] },
+    { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom, char: '-', literals: ['sk-ant-'] },
     // Legacy `sk-...T3BlbkFJ...` keys, project, service-account and admin keys.
-    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom },
-    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value) },
-    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g },
-    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
-    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g },
-    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt }
+    { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/g, valid: looksRandom, char: '-', literals: ['sk-'] },
+    { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,200}(?![A-Za-z0-9-])/g, valid: (value) => /\d/.test(value), char: '-', literals: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'] },
+    { kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,32}/g, char: ':', literals: ['https://hooks.slack.com/services/'] },
+    { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, char: 'A', literals: ['AIza'] },
+    { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9])/g, char: '_', literals: ['_live_'] },
+    { kind: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])/g, valid: isJwt, char: 'J', literals: ['eyJ'] }
 ];
 /** The header line; the block only counts when key material follows it. */
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -12899,10 +13130,19 @@ const AWS_SECRET = /(?:aws|secret)[A-Za-z0-9_.-]{0,30}["']?\s{0,3}[:=]{1,2}>?\s{
 const ASSIGNMENT = /\b(?:password|passwd|pwd|passphrase|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s{0,3}(?:=|:|=>|:=)\s{0,3}["']?([A-Za-z0-9_\-+/=.@!#$%^&*~?]{8,128})/gi;
 /** Placeholders and code that only look like values. */
 const PLACEHOLDER = /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*|your[_-].*|my[_-].*|change[_-]?me.*|example.*|placeholder.*|redacted.*|none|null|true|false|undefined|os\.environ.*|process\.env.*|env\..*|settings\..*|config\..*|self\..*|request\..*|args\..*)$/i;
+/**
+ * A word that every match of the two assignment patterns has, case aside like theirs: an AWS
+ * name starts with `aws` or `secret`, and every generic name contains `pass`, `pwd`, `secret`,
+ * `key` or `token`. Far shorter than the patterns, it rules out cheaply the many texts that
+ * have a `:` or `=` but no credential name.
+ */
+const ASSIGNMENT_WORD = /pass|pwd|secret|key|token|aws/i;
 /** The smallest entropy, in bits per character, of a generic `password=` value worth reporting. */
 const DEFAULT_MIN_ENTROPY = 3;
-function findPrefixed(text, out) {
-    for (const { kind, pattern, valid } of PREFIXED) {
+function findPrefixed(text, candidates, out) {
+    PREFIXED.forEach(({ kind, pattern, valid }, index) => {
+        if ((candidates & (1 << index)) === 0)
+            return;
         for (const match of text.matchAll(pattern)) {
             const value = match[0];
             if (valid !== undefined && !valid(value))
@@ -12915,7 +13155,7 @@ function findPrefixed(text, out) {
                 ...(kind === 'aws-access-key-id' && value.endsWith('EXAMPLE') ? { reserved: 'AWS documentation example' } : {})
             });
         }
-    }
+    });
 }
 function findPrivateKeys(text, out) {
     for (const match of text.matchAll(PRIVATE_KEY)) {
@@ -12953,21 +13193,75 @@ function findAssignments(text, out, minEntropy) {
         out.push({ kind: 'generic-secret', start, end: start + value.length, value });
     }
 }
-/** Cheap test that skips texts with no credential-shaped substring at all. */
-const HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack|AIza|_live_|PRIVATE KEY|eyJ|pass|pwd|secret|key|token/i;
+/** Bits of {@link secretCandidates} after those of the prefixed patterns. */
+const PRIVATE_KEYS = 1 << PREFIXED.length;
+const ASSIGNMENTS = 1 << (PREFIXED.length + 1);
+/** The characters the candidate tests look for first, one native search each. */
+const CANDIDATE_CHARS = ['_', '-', ':', '=', 'A', 'J'];
+const charBit = (char) => 1 << CANDIDATE_CHARS.indexOf(char);
+const PREFIXED_CHAR_BITS = PREFIXED.map(({ char }) => charBit(char));
+const DASH_BIT = charBit('-');
+const OPERATOR_BITS = charBit(':') | charBit('=');
+function holdsAny(text, literals) {
+    for (const literal of literals)
+        if (text.includes(literal))
+            return true;
+    return false;
+}
+/** Every detector: what {@link detectSecrets} needs to run them all. */
+const ALL_SECRET_DETECTORS = (ASSIGNMENTS << 1) - 1;
 /**
- * The credentials in `text`, in order of position. A prefixed key inside an assignment is
- * reported once, under its specific kind.
+ * Which detectors may find something in `text`, as bits: bit `i` for the `i`th prefixed
+ * pattern, then the private key blocks, then the assignments. A detector whose bit is clear
+ * finds nothing in the text, by tests that every one of its matches passes: a prefixed
+ * pattern's `char` and one of its literals; `-----BEGIN ` for a private key (its pattern's
+ * start, case and all); a `:` or `=` (every assignment has its operator, `[:=]{1,2}` or
+ * `=|:|=>|:=`) and an assignment word. Most texts hold none of `_ - : = A J`: six native
+ * character searches tell, and no regular expression runs at all.
+ */
+function secretCandidates(text) {
+    let chars = 0;
+    for (let i = 0; i < CANDIDATE_CHARS.length; i++)
+        if (text.indexOf(CANDIDATE_CHARS[i]) >= 0)
+            chars |= 1 << i;
+    if (chars === 0)
+        return 0;
+    let candidates = 0;
+    for (let index = 0; index < PREFIXED.length; index++) {
+        if ((chars & PREFIXED_CHAR_BITS[index]) !== 0 && holdsAny(text, PREFIXED[index].literals))
+            candidates |= 1 << index;
+    }
+    if ((chars & DASH_BIT) !== 0 && text.includes('-----BEGIN '))
+        candidates |= PRIVATE_KEYS;
+    if ((chars & OPERATOR_BITS) !== 0 && ASSIGNMENT_WORD.test(text))
+        candidates |= ASSIGNMENTS;
+    return candidates;
+}
+const ALL_KINDS = new Set(SECRET_KINDS);
+/**
+ * The credentials that the detectors whose bits are set in `candidates` find in `text`, in order
+ * of position. A prefixed key inside an assignment is reported once, under its specific kind.
+ */
+function detectSecrets(text, candidates, options = {}) {
+    const found = [];
+    if (candidates === 0)
+        return found;
+    findPrefixed(text, candidates, found);
+    if ((candidates & PRIVATE_KEYS) !== 0)
+        findPrivateKeys(text, found);
+    if ((candidates & ASSIGNMENTS) !== 0)
+        findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
+    if (found.length === 0)
+        return found;
+    const kinds = options.kinds ?? ALL_KINDS;
+    return (0,_spans_js__WEBPACK_IMPORTED_MODULE_0__/* .dropOverlaps */ .u)(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
+}
+/**
+ * The credentials in `text`, in order of position: those of the detectors that may find any
+ * ({@link secretCandidates}), which are all it could have.
  */
 function findSecrets(text, options = {}) {
-    if (!HINT.test(text))
-        return [];
-    const kinds = options.kinds ?? new Set(SECRET_KINDS);
-    const found = [];
-    findPrefixed(text, found);
-    findPrivateKeys(text, found);
-    findAssignments(text, found, options.minEntropy ?? DEFAULT_MIN_ENTROPY);
-    return (0,_spans_js__WEBPACK_IMPORTED_MODULE_0__/* .dropOverlaps */ .u)(found.filter((match) => kinds.has(match.kind)), SECRET_KINDS);
+    return detectSecrets(text, secretCandidates(text), options);
 }
 
 
@@ -12996,7 +13290,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 393:
+/***/ 3923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13009,7 +13303,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: findCheck
 
 // EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
-var uniqueness = __nccwpck_require__(6848);
+var uniqueness = __nccwpck_require__(1611);
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
 ;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
@@ -13018,33 +13312,47 @@ var engine_text = __nccwpck_require__(1655);
  * three or more. Both come as streaming tallies (bounded memory: counts per category, not per
  * item) and as pure functions over whole arrays, which feed the same tallies.
  */
-/** Cohen's kappa over a stream of label pairs. Memory: one count per (label, label) pair seen. */
+/** Cohen's kappa over a stream of label pairs. Memory: two counts per label. */
 class CohenTally {
-    pairs = new Map();
-    first = new Map();
-    second = new Map();
+    /** A number per label of either annotator, in order of first sight, indexing the counts. */
+    numbers = new Map();
+    first = [];
+    second = [];
     agreeing = 0;
     total = 0;
     add(a, b) {
         this.total++;
-        if (a === b)
+        const numberOfA = this.numberOf(a);
+        if (a === b) {
             this.agreeing++;
-        const pair = JSON.stringify([a, b]);
-        this.pairs.set(pair, (this.pairs.get(pair) ?? 0) + 1);
-        this.first.set(a, (this.first.get(a) ?? 0) + 1);
-        this.second.set(b, (this.second.get(b) ?? 0) + 1);
+            this.first[numberOfA]++;
+            this.second[numberOfA]++;
+            return;
+        }
+        this.first[numberOfA]++;
+        this.second[this.numberOf(b)]++;
     }
     /** Distinct labels seen from either annotator. */
     get categories() {
-        return new Set([...this.first.keys(), ...this.second.keys()]).size;
+        return this.numbers.size;
+    }
+    numberOf(label) {
+        let number = this.numbers.get(label);
+        if (number === undefined) {
+            number = this.numbers.size;
+            this.numbers.set(label, number);
+            this.first.push(0);
+            this.second.push(0);
+        }
+        return number;
     }
     result() {
         const n = this.total;
         if (n === 0)
             return { kappa: Number.NaN, observed: Number.NaN, expected: Number.NaN, items: 0 };
         let marginalProducts = 0;
-        for (const [label, count] of this.first)
-            marginalProducts += count * (this.second.get(label) ?? 0);
+        for (let label = 0; label < this.first.length; label++)
+            marginalProducts += this.first[label] * this.second[label];
         // sklearn's form, 1 - observed disagreement / expected disagreement, on integer counts, so the
         // result matches `cohen_kappa_score` to the last digits.
         const observedDisagreement = n - this.agreeing;
@@ -13071,17 +13379,42 @@ class FleissTally {
             raters += count;
             squares += count * count;
         }
+        this.checkRaters(raters);
+        for (const [category, count] of entries)
+            if (count > 0)
+                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    /**
+     * Adds one item given as each rater's category (`['yes', 'no', 'yes']`): the same as `add` with
+     * the count of each category, in the order of first choice, without building the counts.
+     */
+    addRatings(ratings) {
+        const raters = ratings.length;
+        this.checkRaters(raters);
+        let squares = 0;
+        for (let i = 0; i < raters; i++) {
+            const category = ratings[i];
+            if (ratings.indexOf(category) < i)
+                continue;
+            let count = 1;
+            for (let j = i + 1; j < raters; j++)
+                if (ratings[j] === category)
+                    count++;
+            squares += count * count;
+            this.totals.set(category, (this.totals.get(category) ?? 0) + count);
+        }
+        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
+        this.items++;
+    }
+    checkRaters(raters) {
         if (this.items === 0)
             this.raters = raters;
         else if (raters !== this.raters)
             throw new RangeError(`every item needs ${this.raters} ratings; item ${this.items + 1} has ${raters}`);
         if (raters < 2)
             throw new RangeError('Fleiss kappa needs at least 2 raters per item');
-        for (const [category, count] of entries)
-            if (count > 0)
-                this.totals.set(category, (this.totals.get(category) ?? 0) + count);
-        this.sumAgreement += (squares - raters) / (raters * (raters - 1));
-        this.items++;
     }
     /** Distinct categories chosen at least once. */
     get categories() {
@@ -13138,8 +13471,8 @@ function landisKochBand(kappa) {
     return 'almost perfect';
 }
 
-// EXTERNAL MODULE: ./src/engine/hash.ts
-var hash = __nccwpck_require__(5448);
+// EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
+var engine_hash = __nccwpck_require__(5478);
 ;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
 
 /**
@@ -13210,39 +13543,223 @@ function normaliseText(text) {
 }
 // eslint-disable-next-line no-control-regex -- the ASCII range is the point
 const NON_ASCII = /[^\x00-\x7f]/;
-const imul = Math.imul;
+// eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
+const NON_LATIN1 = /[^\x00-\xff]/;
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** The largest scratch kept from one text to the next (1 MiB). */
+const MAX_KEPT_SCRATCH = 1 << 20;
+/** True where a 32-bit word holds its bytes lowest first, as the four-bytes-at-a-time loops assume. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
- * `hash53(normaliseText(text))`, or undefined when that is empty, without building the
- * normalised string for ASCII text (lower-cased and whitespace-collapsed as it is hashed): the
- * conflicting-labels check hashes every input and output of a file.
+ * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
+ * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
+ * Used by the length check too; it belongs with the text helpers.
+ */
+class Latin1Scratch {
+    bytes = new Uint8Array(0);
+    words = new Int32Array(0);
+    buffer = Buffer.alloc(0);
+    /**
+     * Copies `text` in, one byte per character; false, with nothing copied, when a character is
+     * above U+00FF (so the bytes would not be the text).
+     */
+    write(text) {
+        // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
+        if (NON_LATIN1.test(text))
+            return false;
+        this.reserve(text.length);
+        this.buffer.write(text, 0, 'latin1');
+        return true;
+    }
+    /**
+     * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
+     * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
+     * bytes that are not the first byte of a character stay bytes that are not. Returns the
+     * number of bytes.
+     */
+    writeUtf8(text) {
+        this.reserve(text.length * 3);
+        if (!LONE_SURROGATE.test(text))
+            return this.buffer.write(text, 0, 'utf8');
+        const bytes = this.bytes;
+        let length = 0;
+        for (let i = 0; i < text.length; i++) {
+            let code = text.charCodeAt(i);
+            const next = text.charCodeAt(i + 1);
+            if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+                code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+                i++;
+            }
+            if (code < 0x80)
+                bytes[length++] = code;
+            else if (code < 0x800) {
+                bytes[length++] = 0xc0 | (code >> 6);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+            else if (code < 0x10000) {
+                bytes[length++] = 0xe0 | (code >> 12);
+                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+            else {
+                bytes[length++] = 0xf0 | (code >> 18);
+                bytes[length++] = 0x80 | ((code >> 12) & 0x3f);
+                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+        }
+        return length;
+    }
+    /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
+    reserve(length) {
+        const needed = length + 16;
+        if (this.bytes.length >= needed && (this.bytes.length <= MAX_KEPT_SCRATCH || needed > MAX_KEPT_SCRATCH))
+            return;
+        let size = 1024;
+        while (size < needed)
+            size *= 2;
+        const memory = new ArrayBuffer(size);
+        this.bytes = new Uint8Array(memory);
+        this.words = new Int32Array(memory);
+        this.buffer = Buffer.from(memory);
+    }
+    /**
+     * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
+     * `wordsPerStep` words (loops read a few words a step: V8 checks the array once a step);
+     * returns the number of words.
+     */
+    padToSteps(length, byte, wordsPerStep) {
+        const stepBytes = 4 * wordsPerStep;
+        const end = Math.ceil(length / stepBytes) * stepBytes;
+        const bytes = this.bytes;
+        for (let i = length; i < end; i++)
+            bytes[i] = byte;
+        return end >> 2;
+    }
+}
+const imul = Math.imul;
+const scratch = new Latin1Scratch();
+/** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
+const PAD = 0x61;
+/**
+ * A 53-bit hash of `normaliseText(text)`, or undefined when that is empty: the conflicting-labels
+ * check hashes every input and output of a file. The bytes of the normalised text (UTF-8) are
+ * hashed four at a time; ASCII text is lower-cased and checked as it is hashed, without building
+ * the normalised string. Equal to `hashOfNormalised(normaliseText(text))`.
  */
 function normalisedHash(text) {
-    if (NON_ASCII.test(text)) {
-        const normalised = normaliseText(text);
-        return normalised === '' ? undefined : (0,hash/* hash53 */.$l)(normalised);
+    if (text.length === 0)
+        return undefined;
+    if (LITTLE_ENDIAN && scratch.write(text)) {
+        const simple = hashSimpleAscii(text.length);
+        if (simple !== undefined)
+            return simple;
+        const length = normaliseAsciiScratch(text.length);
+        if (length === 0)
+            return undefined;
+        if (length > 0)
+            return hashScratch(length);
     }
-    let h1 = hash/* HASH_SEED_1 */.TK;
-    let h2 = hash/* HASH_SEED_2 */._3;
-    let started = false;
+    const normalised = normaliseText(text);
+    return normalised === '' ? undefined : hashOfNormalised(normalised);
+}
+/** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
+function hashOfNormalised(normalised) {
+    return hashScratch(scratch.writeUtf8(normalised));
+}
+/*
+ * The hash: four 32-bit lanes, two over the even words of the bytes and two over the odd ones,
+ * so that no multiplication waits on the one before; the halves are mixed together at the end,
+ * and finishHash makes the 53 bits. Each step rotates its lane, so that every bit of a word
+ * reaches every bit of the lane. The loops read two words a step (V8 checks the array once a
+ * step) and keep few values alive between steps: more than the registers hold are written out
+ * and read back every step. The constants are written in place for the same reason.
+ */
+const mix1 = (lane, word) => imul(((lane << 13) | (lane >>> 19)) ^ word, 0x9e3779b1);
+const mix2 = (lane, word) => imul(((lane << 17) | (lane >>> 15)) ^ word, 0x5f356495);
+/** The hash of the first `length` bytes of the scratch (padded with PAD to a whole step). */
+function hashScratch(length) {
+    const words = scratch.words;
+    const count = scratch.padToSteps(length, PAD, 2);
+    let even1 = 0xdeadbeef ^ length;
+    let even2 = 0x41c6ce57 ^ length;
+    let odd1 = 0x9e3779b9 ^ length;
+    let odd2 = 0x85ebca6b ^ length;
+    for (let i = 0; i < count; i += 2) {
+        const even = words[i];
+        const odd = words[i + 1];
+        even1 = mix1(even1, even);
+        even2 = mix2(even2, even);
+        odd1 = mix1(odd1, odd);
+        odd2 = mix2(odd2, odd);
+    }
+    return (0,engine_hash/* finishHash */.uf)(mix1(even1, odd1), mix2(even2, odd2));
+}
+/**
+ * `hashScratch` of the first `length` bytes lower-cased, when they are simple text: ASCII with
+ * no control characters, no leading, trailing or doubled space (text that normalises to itself
+ * lower-cased); else undefined. One pass, four bytes a word; each test sets the top bit of a
+ * byte where the byte passes, and no byte below 0x80 carries into the next.
+ */
+function hashSimpleAscii(length) {
+    const words = scratch.words;
+    const count = scratch.padToSteps(length, PAD, 2);
+    let even1 = 0xdeadbeef ^ length;
+    let even2 = 0x41c6ce57 ^ length;
+    let odd1 = 0x9e3779b9 ^ length;
+    let odd2 = 0x85ebca6b ^ length;
+    let passes = -1;
+    // The non-space flags of the word before; none before the first, so a leading space counts as doubled.
+    let before = 0;
+    for (let i = 0; i < count; i += 2) {
+        const even = words[i];
+        const odd = words[i + 1];
+        const evenFlags = (even + 0x5f5f5f5f) | 0;
+        const oddFlags = (odd + 0x5f5f5f5f) | 0;
+        // Below 0x80, at least 0x20 (no control character), and no two spaces in a row.
+        passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060) & notTwoSpaces(evenFlags, before) & notTwoSpaces(oddFlags, evenFlags);
+        before = oddFlags;
+        const evenLower = lowerCase(even);
+        const oddLower = lowerCase(odd);
+        even1 = mix1(even1, evenLower);
+        even2 = mix2(even2, evenLower);
+        odd1 = mix1(odd1, oddLower);
+        odd2 = mix2(odd2, oddLower);
+    }
+    if ((passes & 0x80808080) !== (0x80808080 | 0) || scratch.bytes[length - 1] === 0x20)
+        return undefined;
+    return (0,engine_hash/* finishHash */.uf)(mix1(even1, odd1), mix2(even2, odd2));
+}
+/** Top bits set where a byte or the one before it is not a space, given non-space flags (of this word and the one before). */
+const notTwoSpaces = (nonSpace, before) => nonSpace | (nonSpace << 8) | (before >>> 24);
+/** Four ASCII bytes lower-cased: 0x20 added to those from 0x41 to 0x5a, at least 0x41 and not at least 0x5b. */
+const lowerCase = (word) => word | ((((word + 0x3f3f3f3f) ^ (word + 0x25252525)) & 0x80808080) >>> 2);
+/**
+ * Rewrites the first `length` bytes of the scratch as `normaliseText` would when they are ASCII
+ * (NFKC leaves ASCII as it is): lower case, runs of whitespace as one space, trimmed. Returns
+ * the new length, or -1 (the bytes left as they were) when a byte is not ASCII.
+ */
+function normaliseAsciiScratch(length) {
+    const bytes = scratch.bytes;
+    for (let i = 0; i < length; i++)
+        if (bytes[i] >= 0x80)
+            return -1;
+    let written = 0;
     let pendingSpace = false;
-    for (let i = 0; i < text.length; i++) {
-        let code = text.charCodeAt(i);
+    for (let i = 0; i < length; i++) {
+        const code = bytes[i];
         if (code === 32 || (code >= 9 && code <= 13)) {
-            pendingSpace = started;
+            pendingSpace = written > 0;
             continue;
         }
         if (pendingSpace) {
-            h1 = imul(h1 ^ 32, hash/* HASH_MULTIPLIER_1 */.hS);
-            h2 = imul(h2 ^ 32, hash/* HASH_MULTIPLIER_2 */.a_);
+            bytes[written++] = 32;
             pendingSpace = false;
         }
-        if (code >= 65 && code <= 90)
-            code += 32;
-        h1 = imul(h1 ^ code, hash/* HASH_MULTIPLIER_1 */.hS);
-        h2 = imul(h2 ^ code, hash/* HASH_MULTIPLIER_2 */.a_);
-        started = true;
+        bytes[written++] = code >= 65 && code <= 90 ? code + 32 : code;
     }
-    return started ? (0,hash/* finishHash */.uf)(h1, h2) : undefined;
+    return written;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
@@ -13286,7 +13803,203 @@ function numberMapSetting(config, name, fallback) {
     return map.size > 0 ? new Map([...map].sort((a, b) => a[0] - b[0])) : new Map(fallback);
 }
 
+;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
+
+
+
+/** Distinct labels counted per file: more than this is free text, not a label set. */
+const MAX_LABELS = 10000;
+/** The label field of a check: its own `field` setting, else the file's `labelField`. */
+function labelFieldOf(config, settings) {
+    return stringSetting(config, 'field') ?? settings.labelField;
+}
+/**
+ * The labels a value holds: a string, number or boolean is one label; a list of them is a
+ * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
+ * is for the completeness checks.
+ */
+function label_values_labelsOf(value) {
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
+    return [];
+}
+/** Counts labels with a bound on distinct values. */
+class LabelCounter {
+    counts = new Map();
+    labelled = 0;
+    truncated = false;
+    /** Counts the labels of one record; returns them. */
+    add(value) {
+        const found = label_values_labelsOf(value);
+        // A record counts once per label: a multi-label record's repeats are dropped.
+        const labels = found.length < 2 ? found : [...new Set(found)];
+        if (labels.length > 0)
+            this.labelled++;
+        for (const label of labels) {
+            const count = this.counts.get(label);
+            if (count !== undefined)
+                this.counts.set(label, count + 1);
+            else if (this.counts.size < MAX_LABELS)
+                this.counts.set(label, 1);
+            else
+                this.truncated = true;
+        }
+        return labels;
+    }
+    summary(field) {
+        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
+    }
+}
+/** Labels longer than this are not remembered by LabelKeys: class labels are short, free text is not worth keeping. */
+const MAX_REMEMBERED_LABEL_CHARS = 100;
+/**
+ * `labelKey` with a memory, for checks that key every record's label: a label field takes a
+ * handful of values, and labelKey normalises each and runs patterns over it. Up to MAX_LABELS short
+ * labels are remembered; any other is keyed afresh each time.
+ */
+class LabelKeys {
+    known = new Map();
+    of(label) {
+        const known = this.known.get(label);
+        if (known !== undefined)
+            return known;
+        const key = labelKey(label);
+        if (label.length <= MAX_REMEMBERED_LABEL_CHARS && this.known.size < MAX_LABELS)
+            this.known.set(label, key);
+        return key;
+    }
+}
+/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            best = Math.min(best, current[j]);
+        }
+        if (best > limit)
+            return limit + 1;
+        previous = current;
+    }
+    return previous[b.length];
+}
+const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
+/** Candidates compared per label when looking for the one it was probably meant to be. */
+const MAX_CANDIDATES = 2000;
+/**
+ * What an odd label was probably meant to be: a known label equal but for case and spacing,
+ * or one or two edits away (for labels of four characters or more).
+ */
+function likelyIntended(label, known) {
+    const normal = normalise(label);
+    let typo;
+    let compared = 0;
+    for (const candidate of known) {
+        if (candidate === label)
+            continue;
+        if (normalise(candidate) === normal)
+            return { label: candidate, how: 'case/spacing' };
+        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
+            compared++;
+            if (editDistance(normal, normalise(candidate), 2) <= 2)
+                typo = candidate;
+        }
+    }
+    return typo === undefined ? undefined : { label: typo, how: 'typo' };
+}
+const quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
+function hint(label, known) {
+    const intended = likelyIntended(label, known);
+    if (!intended)
+        return '';
+    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
+}
+/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
+function allowedOf(config) {
+    const value = config.allowed;
+    if (!Array.isArray(value))
+        return undefined;
+    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
+    return labels.length > 0 ? labels : undefined;
+}
+/**
+ * Labels outside `config.allowed` (errors); without such a list, labels base never had that
+ * head has fewer than `minCount` times (warnings: probably typos).
+ */
+const labelValuesCheck = {
+    id: 'label-values',
+    dimension: 'accuracy',
+    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
+    defaultSeverity: 'error',
+    defaults: {
+        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
+        minCount: 3,
+        /** Records listed per rare label. */
+        maxExamples: 20
+    },
+    start(context) {
+        const field = labelFieldOf(context.config, context.settings);
+        const allowed = allowedOf(context.config);
+        const allowedSet = new Set(allowed);
+        const minCount = numberSetting(context.config, 'minCount', 3);
+        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
+        const counter = new LabelCounter();
+        // Lines of each label while it is still rare enough to be reported.
+        const rareLines = new Map();
+        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
+        return {
+            record(record, emit) {
+                if (field === undefined)
+                    return;
+                for (const label of counter.add((0,engine_text/* valueAt */.fK)(record.fields, field))) {
+                    if (allowed) {
+                        if (!allowedSet.has(label)) {
+                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
+                        }
+                        continue;
+                    }
+                    const count = counter.counts.get(label);
+                    if (count === undefined || count >= minCount) {
+                        rareLines.delete(label);
+                        continue;
+                    }
+                    const lines = rareLines.get(label) ?? [];
+                    if (lines.length < maxExamples)
+                        lines.push(record.line);
+                    rareLines.set(label, lines);
+                }
+            },
+            finish(emit, base) {
+                if (field === undefined)
+                    return undefined;
+                if (!allowed && base && base.field === field && !base.truncated) {
+                    const baseLabels = new Map(Object.entries(base.labels));
+                    for (const [label, lines] of rareLines) {
+                        if (baseLabels.has(label))
+                            continue;
+                        const count = counter.counts.get(label) ?? 0;
+                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
+                        for (const line of lines)
+                            emit({ line, field, message, severity: 'warning' });
+                    }
+                }
+                return counter.summary(field);
+            },
+            applicable: () => field !== undefined
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/checks/agreement.ts
+
 
 
 
@@ -13350,8 +14063,10 @@ const agreementCheck = {
         const minKappa = numberSetting(context.config, 'minKappa', 0.7);
         const minItems = numberSetting(context.config, 'minItems', 10);
         const maxCategories = numberSetting(context.config, 'maxCategories', 100);
+        const keys = new LabelKeys();
         const states = annotatorGroups(context.config).map((group) => ({
             group,
+            labels: [],
             ...(group.annotators.length === 2 ? { cohen: new CohenTally() } : { fleiss: new FleissTally() }),
             excluded: 0,
             tooManyCategories: false
@@ -13361,13 +14076,14 @@ const agreementCheck = {
                 for (const state of states) {
                     if (state.tooManyCategories)
                         continue;
-                    const labels = [];
+                    const labels = state.labels;
+                    labels.length = 0;
                     for (const field of state.group.annotators) {
                         const values = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field));
                         // One label per annotator per item; a missing or multi-valued one leaves the item out.
                         if (values.length !== 1)
                             break;
-                        labels.push(labelKey(values[0]));
+                        labels.push(keys.of(values[0]));
                     }
                     if (labels.length !== state.group.annotators.length) {
                         state.excluded++;
@@ -13379,10 +14095,7 @@ const agreementCheck = {
                             state.tooManyCategories = true;
                     }
                     else if (state.fleiss) {
-                        const counts = new Map();
-                        for (const label of labels)
-                            counts.set(label, (counts.get(label) ?? 0) + 1);
-                        state.fleiss.add(counts);
+                        state.fleiss.addRatings(labels);
                         if (state.fleiss.categories > maxCategories)
                             state.tooManyCategories = true;
                     }
@@ -13532,10 +14245,12 @@ const chatFormatCheck = {
         const fields = context.config.fields ?? ['messages', 'conversations'];
         const maxFindings = numberSetting(context.config, 'maxFindingsPerRecord', 10);
         const summary = { conversations: 0, withProblems: 0, problems: {}, styles: { openai: 0, sharegpt: 0 } };
+        const paths = new engine_text/* FieldPaths */.pA(fields);
         return {
             record(record, emit) {
-                for (const field of fields) {
-                    const turns = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                for (let i = 0; i < fields.length; i++) {
+                    const field = fields[i];
+                    const turns = paths.valueAt(record.fields, i);
                     if (!Array.isArray(turns))
                         continue;
                     // A list of strings or numbers is not a transcript; a list with any object (or empty) is.
@@ -13600,77 +14315,89 @@ const conflictingLabelsCheck = {
         const notInput = new Set(labelField ? [labelField] : [...OUTPUT_FIELDS, ...(outputField ? [outputField] : [])]);
         const inputFields = stringListSetting(context.config, 'inputFields') ?? (context.config.fields ?? context.textFields).filter((field) => !notInput.has(field));
         const mode = labelField ? 'label' : 'output';
-        // Per distinct input: the index of its first record in the parallel arrays.
-        const firstOf = new Map();
+        const inputPaths = new engine_text/* FieldPaths */.pA(inputFields);
+        // Each input is hashed with its field's name, hashed here once rather than per record.
+        const inputNameHashes = inputFields.map((field) => (0,engine_hash/* hash53 */.$l)(field));
+        const outputFields = outputField ? [outputField] : OUTPUT_FIELDS;
+        const outputPaths = new engine_text/* FieldPaths */.pA(outputFields);
+        const labelPath = new engine_text/* FieldPaths */.pA(labelField !== undefined ? [labelField] : []);
+        // The (field name, text) hashes of one record's input, and a view of each length to combine.
+        const parts = new Float64Array(2 * inputFields.length);
+        const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length));
+        const labelKeys = new LabelKeyCache();
+        const firstOf = new FirstIndex();
         const firstLines = [];
         const firstValues = [];
+        // Labels are short and kept for the message; outputs are kept only as hashes.
         const firstShown = [];
         let compared = 0;
         let conflicts = 0;
-        /** The text of the value being compared and the field it came from. */
-        function valueOf(record) {
-            if (labelField) {
-                const labels = labelsOf((0,engine_text/* valueAt */.fK)(record.fields, labelField));
-                if (labels.length === 0)
-                    return undefined;
-                const keys = [...new Set(labels.map(labelKey))].sort();
-                const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
-                // Kept per distinct input for the message: cut short, in case the "label" is long text.
-                return { field: labelField, shown: (0,engine_text/* truncate */.xv)(display.slice(0, 100), 40), hash: (0,hash/* hash53 */.$l)(keys.join('\u0000')) };
-            }
-            const candidates = outputField ? [outputField] : OUTPUT_FIELDS;
-            for (const field of candidates) {
-                const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                if (value === undefined)
-                    continue;
-                const text = textOrScalar(value);
-                if (text === undefined)
-                    return undefined;
-                return { field, shown: '', hash: normalisedHash(text) ?? 0 };
-            }
-            return undefined;
-        }
         return {
             record(record, emit) {
                 if (inputFields.length === 0)
                     return;
-                const parts = [];
+                const fields = record.fields;
+                let partCount = 0;
                 let excerpt = '';
-                for (const field of inputFields) {
-                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                for (let i = 0; i < inputFields.length; i++) {
+                    const text = inputPaths.textAt(fields, i);
                     if (text === undefined)
                         continue;
                     const textHash = normalisedHash(text);
                     if (textHash === undefined)
                         continue;
-                    parts.push((0,hash/* hash53 */.$l)(field), textHash);
+                    parts[partCount++] = inputNameHashes[i];
+                    parts[partCount++] = textHash;
                     if (excerpt === '')
                         excerpt = text;
                 }
-                if (parts.length === 0)
+                if (partCount === 0)
                     return;
-                const value = valueOf(record);
-                if (value === undefined)
-                    return;
+                // The value compared: its field, its hash and, for labels, the labels as written.
+                let field;
+                let hash = 0;
+                let labels = [];
+                if (labelField !== undefined) {
+                    labels = labelsOf(labelPath.valueAt(fields, 0));
+                    if (labels.length === 0)
+                        return;
+                    field = labelField;
+                    hash = (0,engine_hash/* hash53 */.$l)(labels.length === 1 ? labelKeys.keyOf(labels[0]) : [...new Set(labels.map((label) => labelKeys.keyOf(label)))].sort().join('\u0000'));
+                }
+                else {
+                    for (let i = 0; i < outputFields.length; i++) {
+                        const value = outputPaths.valueAt(fields, i);
+                        if (value === undefined)
+                            continue;
+                        const text = textOrScalar(value);
+                        if (text === undefined)
+                            return;
+                        field = outputFields[i];
+                        hash = normalisedHash(text) ?? 0;
+                        break;
+                    }
+                    if (field === undefined)
+                        return;
+                }
                 compared++;
-                const inputHash = (0,hash/* combineHashes */.K1)(parts);
-                const first = firstOf.get(inputHash);
+                const inputHash = (0,engine_hash/* combineHashes */.K1)(partsOfLength[partCount]);
+                const first = firstOf.indexOf(inputHash);
                 if (first === undefined) {
-                    firstOf.set(inputHash, firstLines.length);
+                    firstOf.add(inputHash, firstLines.length);
                     firstLines.push(record.line);
-                    firstValues.push(value.hash);
-                    // Labels are short and kept for the message; outputs are kept only as hashes.
-                    firstShown.push(mode === 'label' ? value.shown : '');
+                    firstValues.push(hash);
+                    if (mode === 'label')
+                        firstShown.push(shownLabels(labels));
                     return;
                 }
-                if (firstValues[first] === value.hash)
+                if (firstValues[first] === hash)
                     return;
                 conflicts++;
                 const firstLine = firstLines[first];
                 const message = mode === 'label'
-                    ? `same input as line ${firstLine} but label ${JSON.stringify(value.shown)} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
-                    : `same input as line ${firstLine} but a different \`${value.field}\``;
-                emit({ line: record.line, field: value.field, message, excerpt: (0,engine_text/* truncate */.xv)(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
+                    ? `same input as line ${firstLine} but label ${JSON.stringify(shownLabels(labels))} where line ${firstLine} has ${JSON.stringify(firstShown[first])}`
+                    : `same input as line ${firstLine} but a different \`${field}\``;
+                emit({ line: record.line, field, message, excerpt: (0,engine_text/* truncate */.xv)(excerpt.slice(0, 200), 80), duplicateOf: { file: context.file, line: firstLine } });
             },
             finish() {
                 return { mode, compared, distinctInputs: firstOf.size, conflicts };
@@ -13678,6 +14405,72 @@ const conflictingLabelsCheck = {
         };
     }
 };
+/** A field name without a dot, which `valueAt` reads as `fields[name]`. */
+/** Labels as the message shows them: cut short, in case the "label" is long text. */
+function shownLabels(labels) {
+    const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
+    return (0,engine_text/* truncate */.xv)(display.slice(0, 100), 40);
+}
+/** `labelKey` of labels seen before, looked up rather than normalised again: labels repeat. */
+class LabelKeyCache {
+    keys = new Map();
+    keyOf(label) {
+        let key = this.keys.get(label);
+        if (key === undefined) {
+            key = labelKey(label);
+            // Free-text "labels" would grow the cache with the file: past a bound, they are normalised each time.
+            if (this.keys.size < MAX_CACHED_LABELS)
+                this.keys.set(label, key);
+        }
+        return key;
+    }
+}
+const MAX_CACHED_LABELS = 10_000;
+/**
+ * Per distinct 53-bit input hash, the index of its first record: open addressing over typed
+ * arrays, as a Map would box every key.
+ */
+class FirstIndex {
+    keys = new Float64Array(1024);
+    /** Index + 1 of the key in the same slot; 0 for an empty slot. */
+    slots = new Int32Array(1024);
+    size = 0;
+    indexOf(key) {
+        const mask = this.slots.length - 1;
+        // The low 32 bits of a hash53 value are as mixed as any.
+        for (let slot = (key >>> 0) & mask;; slot = (slot + 1) & mask) {
+            const stored = this.slots[slot];
+            if (stored === 0)
+                return undefined;
+            if (this.keys[slot] === key)
+                return stored - 1;
+        }
+    }
+    /** Adds a key not present. */
+    add(key, index) {
+        if (2 * (this.size + 1) > this.slots.length)
+            this.grow();
+        this.place(key, index + 1);
+        this.size++;
+    }
+    place(key, stored) {
+        const mask = this.slots.length - 1;
+        let slot = (key >>> 0) & mask;
+        while (this.slots[slot] !== 0)
+            slot = (slot + 1) & mask;
+        this.keys[slot] = key;
+        this.slots[slot] = stored;
+    }
+    grow() {
+        const keys = this.keys;
+        const slots = this.slots;
+        this.keys = new Float64Array(2 * keys.length);
+        this.slots = new Int32Array(2 * slots.length);
+        for (let slot = 0; slot < slots.length; slot++)
+            if (slots[slot] !== 0)
+                this.place(keys[slot], slots[slot]);
+    }
+}
 function textOrScalar(value) {
     if (typeof value === 'number' || typeof value === 'boolean')
         return String(value);
@@ -13738,6 +14531,7 @@ function biggestMovers(before, after, limit) {
 
 
 
+
 const percent = (share) => `${(share * 100).toFixed(1)}%`;
 /**
  * `label-balance`: a class so rare it may not be learnt (under `minShareFactor / K` of the
@@ -13770,6 +14564,7 @@ const labelBalanceCheck = {
         const maxJsd = numberSetting(config, 'maxJsd', 0.1);
         const maxClasses = numberSetting(config, 'maxClasses', 1000);
         const classes = new Map();
+        const keys = new LabelKeys();
         let total = 0;
         let overflow = false;
         return {
@@ -13777,7 +14572,7 @@ const labelBalanceCheck = {
                 if (field === undefined || overflow)
                     return;
                 for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    const key = labelKey(label);
+                    const key = keys.of(label);
                     const known = classes.get(key);
                     if (known)
                         known.count++;
@@ -13826,6 +14621,7 @@ const labelBalanceCheck = {
 
 
 
+
 /**
  * `label-variants`: labels that are the same once case, spacing and punctuation are set aside
  * (`Positive`, `positive `, `POSITIVE.`). Every record using a minority spelling gets a finding
@@ -13852,13 +14648,14 @@ const labelVariantsCheck = {
         const maxSpellings = numberSetting(context.config, 'maxSpellings', 50);
         const maxFindings = numberSetting(context.config, 'maxFindingsPerVariant', 100);
         const groups = new Map();
+        const keys = new LabelKeys();
         let overflow = false;
         return {
             record(record) {
                 if (field === undefined)
                     return;
                 for (const label of labelsOf((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    const key = labelKey(label);
+                    const key = keys.of(label);
                     let spellings = groups.get(key);
                     if (spellings === undefined) {
                         if (groups.size >= maxLabels) {
@@ -13952,15 +14749,28 @@ function binValue(bin) {
 }
 /** Counts values into bins; `summary()` gives the plain-data form the other functions read. */
 class Histogram {
-    counts = new Map();
+    /** The exact bins, one counter each: most lengths land here, and an array index beats a Map. */
+    exactCounts = new Float64Array(EXACT_BINS);
+    /** The geometric bins from EXACT_BINS up (and NaN's). */
+    otherCounts = new Map();
     total = 0;
     add(value) {
-        const bin = binOf(value);
-        this.counts.set(bin, (this.counts.get(bin) ?? 0) + 1);
         this.total++;
+        // binOf's bin below EXACT_BINS (negative values in bin 0), without its Math calls.
+        if (value < EXACT_BINS) {
+            this.exactCounts[value >= 0 ? value | 0 : 0]++;
+            return;
+        }
+        const bin = binOf(value);
+        this.otherCounts.set(bin, (this.otherCounts.get(bin) ?? 0) + 1);
     }
     summary() {
-        return { total: this.total, bins: [...this.counts].sort((a, b) => a[0] - b[0]) };
+        const bins = [];
+        for (let bin = 0; bin < EXACT_BINS; bin++)
+            if (this.exactCounts[bin] > 0)
+                bins.push([bin, this.exactCounts[bin]]);
+        bins.push(...this.otherCounts);
+        return { total: this.total, bins: bins.sort((a, b) => a[0] - b[0]) };
     }
 }
 /** The value at 0-based `rank` in sorted order. */
@@ -14026,18 +14836,45 @@ function ksStatistic(a, b) {
 
 
 
+
 /** Characters (code points) and words (runs of non-space) of a text, in one pass. */
 function measureText(text) {
+    measure(text);
+    return { chars: measured.chars, words: measured.words };
+}
+/** What `measure` found, kept here rather than in a new object per text. */
+const measured = { chars: 0, words: 0 };
+const latin1Scratch = new Latin1Scratch();
+/** Sets `measured` to the characters and words of `text`: four bytes at a time for Latin-1 text. */
+function measure(text) {
+    if (!(LITTLE_ENDIAN && latin1Scratch.write(text) && measureLatin1Scratch(text.length)))
+        measureCharacters(text);
+}
+/** The character codes below 128 that are spaces. */
+const ASCII_SPACE = new Uint8Array(128);
+for (const code of [9, 10, 11, 12, 13, 32])
+    ASCII_SPACE[code] = 1;
+/** Whitespace at or above 128: NEL, NBSP, Ogham, the U+2000 range, LS, PS, NNBSP, MMSP, ideographic, BOM. */
+function isUnicodeSpace(code) {
+    return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/** The general path, for any text: one character code at a time. */
+function measureCharacters(text) {
     let chars = 0;
     let words = 0;
     let inWord = false;
     for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        // A low surrogate is the second half of a character already counted.
-        if (code >= 0xdc00 && code <= 0xdfff)
-            continue;
+        let space;
+        if (code < 128)
+            space = ASCII_SPACE[code] === 1;
+        else {
+            // A low surrogate is the second half of a character already counted.
+            if (code >= 0xdc00 && code <= 0xdfff)
+                continue;
+            space = isUnicodeSpace(code);
+        }
         chars++;
-        const space = code === 32 || (code >= 9 && code <= 13) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
         if (space)
             inWord = false;
         else if (!inWord) {
@@ -14045,8 +14882,85 @@ function measureText(text) {
             words++;
         }
     }
-    return { chars, words };
+    measured.chars = chars;
+    measured.words = words;
 }
+/**
+ * The fast path: `length` bytes of Latin-1 text in the scratch, read as 32-bit words, a flag per
+ * byte in its top bit (SWAR; no byte below 0x80 carries into the next). False, with nothing
+ * measured, when a byte is 0x80 or more: Latin-1 letters and spaces are left to the general
+ * path. For ASCII, the characters are the length, and the spaces 9-13 and 32.
+ */
+function measureLatin1Scratch(length) {
+    const count = latin1Scratch.padToSteps(length, 0x20, 2);
+    // Most text is ASCII without control characters: then a byte is a space when it is at most 0x20.
+    const words = countPlainAsciiWords(count) ?? countAsciiWords(count);
+    if (words === undefined)
+        return false;
+    measured.chars = length;
+    measured.words = words;
+    return true;
+}
+/*
+ * Both loops below read two words a step (V8 checks the array once a step) and keep few values
+ * alive between steps. The non-space flags of each word are compared with those one byte before
+ * (shifted up a byte, the last of the word before carried in): a word starts where a non-space
+ * follows a space. The starts are added up per byte lane, at most two a lane a step, so 127
+ * steps fit in a lane's eight bits.
+ */
+/** Where words start in a word of non-space flags, as a 1 per byte lane, given the flags of the word before. */
+const wordStarts = (nonSpace, before) => (nonSpace & ~((nonSpace << 8) | (before >>> 24)) & 0x80808080) >>> 7;
+/** Non-space flags of four ASCII bytes: not exactly 0x20 (at least 0x20, not at least 0x21), nor 0x09-0x0d (at least 0x09, not at least 0x0e). */
+const nonSpaces = (word) => ~(((word + 0x60606060) ^ (word + 0x5f5f5f5f)) | ((word + 0x77777777) ^ (word + 0x72727272)));
+/** Non-space flags of four bytes from 0x20 up: at least 0x21. */
+const aboveSpace = (word) => (word + 0x5f5f5f5f) | 0;
+/** Words (runs of non-space) in the first `count` words of the scratch (an even number); undefined when a byte is not ASCII. */
+function countAsciiWords(count) {
+    const words = latin1Scratch.words;
+    let highBits = 0;
+    let total = 0;
+    let before = 0;
+    for (let from = 0; from < count; from += 254) {
+        const to = Math.min(count, from + 254);
+        let starts = 0;
+        for (let i = from; i < to; i += 2) {
+            const even = words[i];
+            const odd = words[i + 1];
+            highBits |= even | odd;
+            const evenFlags = nonSpaces(even);
+            const oddFlags = nonSpaces(odd);
+            starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0;
+            before = oddFlags;
+        }
+        total += laneSum(starts);
+    }
+    return (highBits & 0x80808080) === 0 ? total : undefined;
+}
+/** `countAsciiWords` when every byte is from 0x20 to 0x7f, which needs one test a byte; else undefined. */
+function countPlainAsciiWords(count) {
+    const words = latin1Scratch.words;
+    let passes = -1;
+    let total = 0;
+    let before = 0;
+    for (let from = 0; from < count; from += 254) {
+        const to = Math.min(count, from + 254);
+        let starts = 0;
+        for (let i = from; i < to; i += 2) {
+            const even = words[i];
+            const odd = words[i + 1];
+            // Top bits: below 0x80, at least 0x20.
+            passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060);
+            const evenFlags = aboveSpace(even);
+            const oddFlags = aboveSpace(odd);
+            starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0;
+            before = oddFlags;
+        }
+        total += laneSum(starts);
+    }
+    return (passes & 0x80808080) === (0x80808080 | 0) ? total : undefined;
+}
+/** The four byte lanes of a word added up. */
+const laneSum = (lanes) => (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
 /**
  * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
  * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
@@ -14073,6 +14987,9 @@ class Extremes {
         this.largest = largest;
     }
     offer(value, line, text) {
+        // `maxFindings: 0` lists none (the outliers are still counted).
+        if (this.capacity < 1)
+            return;
         const score = this.largest ? value : -value;
         const kept = this.kept;
         if (kept.length >= this.capacity) {
@@ -14125,27 +15042,38 @@ const lengthCheck = {
         const maxMedianShift = numberSetting(config, 'maxMedianShift', 0.5);
         const maxKs = numberSetting(config, 'maxKs', 0.2);
         const states = new Map();
+        const paths = new engine_text/* FieldPaths */.pA(fields);
+        // Each field's state by its position in `fields`, saving the Map lookup per record.
+        const stateAt = fields.map(() => undefined);
         return {
             record(record) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text === '')
+                const values = record.fields;
+                for (let i = 0; i < fields.length; i++) {
+                    const text = paths.textAt(values, i);
+                    if (text === undefined || text === '')
                         continue;
-                    let state = states.get(field);
+                    let state = stateAt[i];
                     if (state === undefined) {
-                        state = {
-                            chars: new Histogram(),
-                            words: new Histogram(),
-                            extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
-                        };
-                        states.set(field, state);
+                        state = states.get(fields[i]);
+                        if (state === undefined) {
+                            state = {
+                                chars: new Histogram(),
+                                words: new Histogram(),
+                                extremes: { chars: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)], words: [new Extremes(maxFindings, true), new Extremes(maxFindings, false)] }
+                            };
+                            states.set(fields[i], state);
+                        }
+                        stateAt[i] = state;
                     }
-                    const { chars, words } = measureText(text);
+                    measure(text);
+                    const { chars, words } = measured;
                     state.chars.add(chars);
                     state.words.add(words);
-                    for (const extremes of state.extremes.chars)
-                        extremes.offer(chars, record.line, text);
-                    for (const extremes of state.extremes.words)
-                        extremes.offer(words, record.line, text);
+                    const extremes = state.extremes;
+                    extremes.chars[0].offer(chars, record.line, text);
+                    extremes.chars[1].offer(chars, record.line, text);
+                    extremes.words[0].offer(words, record.line, text);
+                    extremes.words[1].offer(words, record.line, text);
                 }
             },
             finish(emit, base) {
@@ -14241,6 +15169,508 @@ const lengthCheck = {
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+
+/** Entries allocated up front; the arrays double from there up to the capacity. */
+const INITIAL_ENTRIES = 1024;
+/**
+ * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
+ * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
+ * past that, every count is overestimated by at most (stream length / capacity).
+ *
+ * An item may be offered for every record of a file, so an offer works on typed arrays only: each
+ * tracked item keeps a fixed entry (its string, hash and error), found by its hash in an
+ * open-addressing table, and the heap holds entry numbers with their counts, so sifting moves
+ * numbers, not strings. The sketch keeps the strings it is given: a slice of a long text keeps
+ * that text alive.
+ */
+class SpaceSaving {
+    capacity;
+    /** Per entry: the item and the count it inherited on eviction. */
+    items = [];
+    errors = new Float64Array(0);
+    /** The heap, least counted at the root: per position, the entry there and its count. */
+    heap = new Int32Array(0);
+    counts = new Float64Array(0);
+    /** Per entry: its position in the heap. */
+    positions = new Int32Array(0);
+    /** Per entry: hash53 of its item. */
+    hashes = new Float64Array(0);
+    /** Open addressing with linear probing: entry + 1 per slot, 0 for an empty slot. */
+    table = new Int32Array(0);
+    mask = 0;
+    /** Items offered. */
+    total = 0;
+    /** True once an item had to be evicted: counts are then estimates. */
+    evicted = false;
+    constructor(capacity) {
+        this.capacity = capacity;
+        if (!(capacity >= 1))
+            throw new RangeError('capacity must be at least 1');
+    }
+    /**
+     * Counts one occurrence of `item`. `hash` must be `hash53(item)`: a caller that reads the item's
+     * characters anyway can hash them on the way and save the sketch reading them again.
+     */
+    offer(item, hash = (0,engine_hash/* hash53 */.$l)(item)) {
+        this.total++;
+        const known = this.find(item, hash);
+        if (known !== -1) {
+            const at = this.positions[known];
+            this.counts[at]++;
+            this.siftDown(at);
+            return;
+        }
+        const size = this.items.length;
+        if (size < this.capacity) {
+            if (size === this.heap.length)
+                this.grow();
+            this.items.push(item);
+            this.errors[size] = 0;
+            this.heap[size] = size;
+            this.counts[size] = 1;
+            this.positions[size] = size;
+            this.hashes[size] = hash;
+            this.insert(size);
+            this.siftUp(size);
+            return;
+        }
+        // Replace the least counted item; the newcomer inherits its count as possible error.
+        this.evicted = true;
+        const entry = this.heap[0];
+        this.remove(entry);
+        this.items[entry] = item;
+        this.hashes[entry] = hash;
+        this.errors[entry] = this.counts[0];
+        this.counts[0]++;
+        this.insert(entry);
+        this.siftDown(0);
+    }
+    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
+    get size() {
+        return this.items.length;
+    }
+    /** The `limit` most frequent items, most frequent first (ties in item order). */
+    top(limit) {
+        const hitters = this.items.map((item, entry) => ({ item, count: this.counts[this.positions[entry]], error: this.errors[entry] }));
+        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+        return hitters.slice(0, limit);
+    }
+    /** The entry holding `item`, else -1. */
+    find(item, hash) {
+        const { table, mask, hashes, items } = this;
+        if (table.length === 0)
+            return -1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const held = table[slot];
+            if (held === 0)
+                return -1;
+            if (hashes[held - 1] === hash && items[held - 1] === item)
+                return held - 1;
+        }
+    }
+    insert(entry) {
+        const { table, mask } = this;
+        let slot = this.hashes[entry] & mask;
+        while (table[slot] !== 0)
+            slot = (slot + 1) & mask;
+        table[slot] = entry + 1;
+    }
+    /** Takes `entry` out of the table, shifting later entries of its probe run back into the hole (no tombstones). */
+    remove(entry) {
+        const { table, mask, hashes } = this;
+        let hole = hashes[entry] & mask;
+        while (table[hole] !== entry + 1)
+            hole = (hole + 1) & mask;
+        for (let slot = (hole + 1) & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
+            const home = hashes[table[slot] - 1] & mask;
+            // An entry may fill the hole when the hole lies between its home slot and where it sits.
+            if (((slot - home) & mask) >= ((slot - hole) & mask)) {
+                table[hole] = table[slot];
+                hole = slot;
+            }
+        }
+        table[hole] = 0;
+    }
+    /** Entries are allocated as needed: a large capacity costs nothing until it fills. */
+    grow() {
+        const length = Math.min(Math.ceil(this.capacity), Math.max(INITIAL_ENTRIES, this.heap.length * 2));
+        const widen = (old, made) => {
+            made.set(old);
+            return made;
+        };
+        this.errors = widen(this.errors, new Float64Array(length));
+        this.heap = widen(this.heap, new Int32Array(length));
+        this.counts = widen(this.counts, new Float64Array(length));
+        this.positions = widen(this.positions, new Int32Array(length));
+        this.hashes = widen(this.hashes, new Float64Array(length));
+        // At most half full, so probe runs stay short.
+        let slots = 2;
+        while (slots < 2 * length)
+            slots *= 2;
+        this.table = new Int32Array(slots);
+        this.mask = slots - 1;
+        for (let entry = 0; entry < this.items.length; entry++)
+            this.insert(entry);
+    }
+    // Both sifts carry the moving entry along a hole instead of swapping at each level: the
+    // comparisons, and so the heap's shape and which of equally counted items is evicted, are
+    // those of a plain swapping heap.
+    siftUp(from) {
+        const { heap, counts, positions } = this;
+        const entry = heap[from];
+        const count = counts[from];
+        let i = from;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            const parentCount = counts[parent];
+            if (parentCount <= count)
+                break;
+            const above = heap[parent];
+            heap[i] = above;
+            counts[i] = parentCount;
+            positions[above] = i;
+            i = parent;
+        }
+        heap[i] = entry;
+        counts[i] = count;
+        positions[entry] = i;
+    }
+    siftDown(from) {
+        const { heap, counts, positions } = this;
+        const n = this.items.length;
+        const entry = heap[from];
+        const count = counts[from];
+        let i = from;
+        for (;;) {
+            const left = 2 * i + 1;
+            if (left >= n)
+                break;
+            // The smaller child (the left one on a tie) moves up if it is smaller than the mover.
+            const right = left + 1;
+            let child = left;
+            let childCount = counts[left];
+            if (right < n && counts[right] < childCount) {
+                child = right;
+                childCount = counts[right];
+            }
+            if (!(childCount < count))
+                break;
+            const below = heap[child];
+            heap[i] = below;
+            counts[i] = childCount;
+            positions[below] = i;
+            i = child;
+        }
+        heap[i] = entry;
+        counts[i] = count;
+        positions[entry] = i;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
+
+
+
+
+/** Fields read as the instruction, in this order, when `config.field` is not set. */
+const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
+/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
+const CHAT_FIELDS = ['messages', 'conversations'];
+// Apostrophes are dropped (`what's` → `whats`); other punctuation and symbols separate words.
+const APOSTROPHES = /['’‘`]/gu;
+const PUNCTUATION = /[\p{P}\p{S}]/gu;
+const SPACES = /\s+/u;
+/** Only the start of a text matters: a bounded head is enough for a few long words. */
+const HEAD_CHARS = 400;
+/**
+ * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
+ * other punctuation read as a space. Empty when the text has no word.
+ */
+function prefixOf(text, words = 3) {
+    const prefix = { text: '', hash: 0 };
+    findPrefix(text, words, prefix);
+    return prefix.text;
+}
+/** prefixOf into `found`, with the prefix's hash53; a check reuses one `found` for every record. */
+function findPrefix(text, words, found) {
+    if (asciiPrefixOf(text, words, found))
+        return;
+    found.text = generalPrefixOf(text, words);
+    found.hash = (0,engine_hash/* hash53 */.$l)(found.text);
+}
+/** prefixOf by its definition: NFKC, lower case, apostrophes dropped, punctuation to spaces, split on spaces. */
+function generalPrefixOf(text, words = 3) {
+    const found = [];
+    const head = text.slice(0, HEAD_CHARS).normalize('NFKC').toLowerCase().replace(APOSTROPHES, '').replace(PUNCTUATION, ' ');
+    for (const word of head.split(SPACES)) {
+        if (word === '')
+            continue;
+        found.push(word);
+        if (found.length === words)
+            break;
+    }
+    return found.join(' ');
+}
+const WORD_CHAR = 0;
+const SEPARATOR = 1;
+const DROPPED = 2;
+/**
+ * What each ASCII character is to generalPrefixOf, derived from its own patterns so the two cannot
+ * disagree. NFKC leaves ASCII as it is and lower-casing maps only A-Z, so an ASCII text needs none
+ * of the costly steps.
+ */
+const ASCII_KINDS = Uint8Array.from({ length: 128 }, (_, code) => {
+    const char = String.fromCharCode(code);
+    if (char.replace(APOSTROPHES, '') === '')
+        return DROPPED;
+    return char.replace(PUNCTUATION, ' ').split(SPACES).length > 1 ? SEPARATOR : WORD_CHAR;
+});
+const UPPER_A = 65;
+const UPPER_Z = 90;
+const SPACE = 32;
+const prefix_diversity_imul = Math.imul;
+/**
+ * Texts up to this long may share memory with their prefix (a slice of them). A sketch holds
+ * thousands of prefixes, each keeping its whole text alive: short texts cost little, long ones
+ * get a prefix of its own.
+ */
+const SLICE_TEXT_CHARS = 512;
+/** Character codes of a prefix being built, reused. */
+const prefixCodes = [];
+/**
+ * findPrefix for a text whose head is ASCII up to the end of its last prefix word, read one
+ * character code at a time and hashed as the prefix will read; false at the first other
+ * character, for generalPrefixOf to read. A prefix written in the text as it will read (lower
+ * case, one space between words) is sliced out of it rather than built.
+ */
+function asciiPrefixOf(text, words, found) {
+    const end = Math.min(text.length, HEAD_CHARS);
+    let count = 0;
+    let inWord = false;
+    let start = 0;
+    let wordEnd = 0;
+    let verbatim = true;
+    let upper = false;
+    let h1 = engine_hash/* HASH_SEED_1 */.TK;
+    let h2 = engine_hash/* HASH_SEED_2 */._3;
+    let i = 0;
+    for (; i < end; i++) {
+        let code = text.charCodeAt(i);
+        if (code >= 128)
+            return false;
+        const kind = ASCII_KINDS[code];
+        if (kind === WORD_CHAR) {
+            if (!inWord) {
+                inWord = true;
+                if (count === 0)
+                    start = i;
+                else {
+                    if (i !== wordEnd + 1 || text.charCodeAt(wordEnd) !== SPACE)
+                        verbatim = false;
+                    h1 = prefix_diversity_imul(h1 ^ SPACE, engine_hash/* HASH_MULTIPLIER_1 */.hS);
+                    h2 = prefix_diversity_imul(h2 ^ SPACE, engine_hash/* HASH_MULTIPLIER_2 */.a_);
+                }
+            }
+            if (code >= UPPER_A && code <= UPPER_Z) {
+                upper = true;
+                code += 32;
+            }
+            h1 = prefix_diversity_imul(h1 ^ code, engine_hash/* HASH_MULTIPLIER_1 */.hS);
+            h2 = prefix_diversity_imul(h2 ^ code, engine_hash/* HASH_MULTIPLIER_2 */.a_);
+        }
+        else if (kind === DROPPED) {
+            if (inWord || count > 0)
+                verbatim = false;
+        }
+        else if (inWord) {
+            inWord = false;
+            wordEnd = i;
+            if (++count === words)
+                break;
+        }
+    }
+    if (inWord) {
+        wordEnd = i;
+        count++;
+    }
+    found.hash = (0,engine_hash/* finishHash */.uf)(h1, h2);
+    if (count === 0)
+        found.text = '';
+    // Lower-casing a prefix with a capital makes a new string, which holds no text alive.
+    else if (verbatim && upper)
+        found.text = text.slice(start, wordEnd).toLowerCase();
+    else if (verbatim && text.length <= SLICE_TEXT_CHARS)
+        found.text = text.slice(start, wordEnd);
+    else
+        found.text = builtPrefix(text, start, wordEnd);
+    return true;
+}
+/** The prefix words in text[start, end) as prefixOf writes them, in a string of its own. */
+function builtPrefix(text, start, end) {
+    prefixCodes.length = 0;
+    let pendingSpace = false;
+    for (let i = start; i < end; i++) {
+        const code = text.charCodeAt(i);
+        const kind = ASCII_KINDS[code];
+        if (kind === DROPPED)
+            continue;
+        if (kind === SEPARATOR) {
+            pendingSpace = true;
+            continue;
+        }
+        if (pendingSpace) {
+            prefixCodes.push(SPACE);
+            pendingSpace = false;
+        }
+        prefixCodes.push(code >= UPPER_A && code <= UPPER_Z ? code + 32 : code);
+    }
+    return String.fromCharCode(...prefixCodes);
+}
+/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
+function instructionOf(fields, field) {
+    const found = { field: '', text: '' };
+    return findInstruction(fields, field, found) ? found : undefined;
+}
+/** instructionOf into `found`, which a check reuses for every record: false when there is none. */
+function findInstruction(fields, field, found) {
+    if (field !== undefined) {
+        const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(fields, field));
+        if (text === undefined || isBlank(text))
+            return false;
+        found.field = field;
+        found.text = text;
+        return true;
+    }
+    for (const name of INSTRUCTION_FIELDS) {
+        const value = (0,engine_text/* valueAt */.fK)(fields, name);
+        if (typeof value === 'string' && !isBlank(value)) {
+            found.field = name;
+            found.text = value;
+            return true;
+        }
+    }
+    for (const name of CHAT_FIELDS) {
+        const turns = (0,engine_text/* valueAt */.fK)(fields, name);
+        if (!Array.isArray(turns))
+            continue;
+        for (const turn of turns) {
+            if (!prefix_diversity_isObject(turn))
+                continue;
+            const role = turn.role ?? turn.from;
+            const content = turn.content ?? turn.value;
+            if ((role === 'user' || role === 'human') && typeof content === 'string' && !isBlank(content)) {
+                found.field = name;
+                found.text = content;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+/**
+ * True when `text` is empty or only whitespace, as `text.trim() === ''` says, without a call for
+ * the usual text that starts with a visible ASCII character.
+ */
+function isBlank(text) {
+    const first = text.charCodeAt(0);
+    if (first > 32 && first < 127)
+        return false;
+    return text.trim() === '';
+}
+function prefix_diversity_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
+/**
+ * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
+ * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
+ * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
+ * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
+ * off by at most records / sketchSize.
+ */
+const prefixDiversityCheck = {
+    id: 'prefix-diversity',
+    dimension: 'diversity',
+    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
+    defaultSeverity: 'warning',
+    defaults: {
+        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
+        field: undefined,
+        /** Words in a prefix. */
+        prefixWords: 3,
+        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
+        maxShare: 0.1,
+        /** Instructions needed before shares are judged. */
+        minRecords: 50,
+        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
+        maxGrowth: 2,
+        /** Distinct prefixes counted exactly; past this, counts are estimates. */
+        sketchSize: 10000
+    },
+    start(context) {
+        const config = context.config;
+        const field = stringSetting(config, 'field');
+        const words = numberSetting(config, 'prefixWords', 3);
+        const maxShare = numberSetting(config, 'maxShare', 0.1);
+        const minRecords = numberSetting(config, 'minRecords', 50);
+        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
+        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
+        const sources = new Map();
+        // Records mostly take their instruction from the same field: count runs, not records.
+        let runField = '';
+        let runLength = 0;
+        const instruction = { field: '', text: '' };
+        const prefix = { text: '', hash: 0 };
+        return {
+            record(record) {
+                if (!findInstruction(record.fields, field, instruction))
+                    return;
+                findPrefix(instruction.text, words, prefix);
+                if (prefix.text === '')
+                    return;
+                sketch.offer(prefix.text, prefix.hash);
+                if (instruction.field === runField) {
+                    runLength++;
+                    return;
+                }
+                if (runLength > 0)
+                    sources.set(runField, (sources.get(runField) ?? 0) + runLength);
+                runField = instruction.field;
+                runLength = 1;
+            },
+            finish(emit, base) {
+                if (runLength > 0)
+                    sources.set(runField, (sources.get(runField) ?? 0) + runLength);
+                runLength = 0;
+                const records = sketch.total;
+                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
+                const summary = {
+                    records,
+                    distinct: sketch.size,
+                    exact: !sketch.evicted,
+                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
+                    field: source
+                };
+                const top = summary.top[0];
+                if (top === undefined || records < minRecords || top.share <= maxShare)
+                    return summary;
+                const about = summary.exact ? '' : 'about ';
+                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify((0,engine_text/* truncate */.xv)(top.prefix, 60))}`;
+                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
+                if (before !== undefined && top.share > maxGrowth * before.share) {
+                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify((0,engine_text/* truncate */.xv)(before.prefix, 60))})`;
+                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                else {
+                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
+                }
+                return summary;
+            }
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/engine/stats/sampling.ts
 /**
  * A small seeded PRNG (mulberry32). Samples are seeded so that the same file gives the same
@@ -14274,22 +15704,32 @@ class Reservoir {
     }
     /** Offers one item; it is kept with probability capacity / seen. */
     offer(item) {
-        this.offerWith(() => item);
+        const slot = this.slotForNext();
+        if (slot !== -1)
+            this.items[slot] = item;
     }
     /** Offers one item made by `make`, which is only called when the item is kept. */
     offerWith(make) {
-        this.seen++;
-        if (this.items.length < this.capacity) {
-            this.items.push(make());
-            return;
-        }
-        const slot = Math.floor(this.random() * this.seen);
-        if (slot < this.capacity)
+        const slot = this.slotForNext();
+        if (slot !== -1)
             this.items[slot] = make();
+    }
+    /**
+     * Counts one offered item and says where it goes: the slot of `items` to write it to
+     * (`items.length` appends), or -1 when it is not kept. An offer without a closure, for callers
+     * that offer an item per record.
+     */
+    slotForNext() {
+        this.seen++;
+        if (this.items.length < this.capacity)
+            return this.items.length;
+        const slot = Math.floor(this.random() * this.seen);
+        return slot < this.capacity ? slot : -1;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
 
 
 
@@ -14307,8 +15747,49 @@ function tokensOf(text) {
  * distinct-1 and distinct-2 (unique unigrams, bigrams over all of them; bigrams do not cross
  * texts) of texts in order, measured after the first `budget` tokens for each budget reached, and
  * over all the texts. Distinct-n falls as text grows, so only equal budgets compare.
+ *
+ * No string is made per word or bigram. Words are told apart by a 64-bit hash of their characters,
+ * read from the text in place (a false match among a sample's tens of thousands of words has odds
+ * of about 1 in 10^10), and numbered as they come; a bigram is then a pair of word numbers, told
+ * apart exactly, counted once the bigrams are grouped by their first word.
  */
 function distinctN(texts, budgets = TOKEN_BUDGETS) {
+    const words = new WordNumbers();
+    const bigrams = new BigramList();
+    let tokens = 0;
+    // Where each budget was reached: the words and bigrams seen by then.
+    const reached = [];
+    let next = 0;
+    for (const text of texts) {
+        const count = hashWords(text);
+        const { high, low } = wordScratch;
+        let previous = -1;
+        for (let k = 0; k < count; k++) {
+            tokens++;
+            const word = words.numberOf(high[k], low[k]);
+            if (previous !== -1)
+                bigrams.push(previous, word);
+            previous = word;
+            if (next < budgets.length && tokens === budgets[next]) {
+                reached.push({ tokens, words: words.size, bigrams: bigrams.length });
+                next++;
+            }
+        }
+    }
+    const cuts = [...reached.map((point) => point.bigrams), bigrams.length];
+    const distinctBigrams = bigrams.distinctBefore(cuts, words.size);
+    const measure = (tokenCount, wordCount, bigramCount, distinct) => ({
+        tokens: tokenCount,
+        distinct1: tokenCount === 0 ? 0 : wordCount / tokenCount,
+        distinct2: bigramCount === 0 ? 0 : distinct / bigramCount
+    });
+    return {
+        all: measure(tokens, words.size, bigrams.length, distinctBigrams[reached.length]),
+        at: reached.map((point, i) => measure(point.tokens, point.words, point.bigrams, distinctBigrams[i]))
+    };
+}
+/** distinctN by its definition: a string per word and per bigram, in Sets. */
+function distinctNOfStrings(texts, budgets = TOKEN_BUDGETS) {
     const unigrams = new Set();
     const bigrams = new Set();
     let tokens = 0;
@@ -14334,18 +15815,246 @@ function distinctN(texts, budgets = TOKEN_BUDGETS) {
     }
     return { all: snapshot(), at };
 }
+// Read once: under jest every access to the global `Math` goes through the sandbox's global object.
+const lexical_diversity_imul = Math.imul;
+/**
+ * The two 32-bit hashes of each word of the last text hashWords read, and that text's UTF-8
+ * bytes; grown to the longest text.
+ */
+const wordScratch = { high: new Int32Array(256), low: new Int32Array(256), bytes: Buffer.alloc(768) };
+/** Makes room in wordScratch for `words` words. */
+function reserveWords(words) {
+    if (wordScratch.high.length >= words)
+        return;
+    wordScratch.high = new Int32Array(words);
+    wordScratch.low = new Int32Array(words);
+}
+/** The two hash lanes of a word, from its (lower-cased) character codes; see hashWords. */
+const HIGH_SEED = 0x811c9dc5;
+const LOW_SEED = 0x9747b28c;
+const stepHigh = (hash, code) => lexical_diversity_imul(hash ^ code, 0x01000193);
+const stepLow = (hash, code) => {
+    const mixed = lexical_diversity_imul(hash ^ code, 0x5bd1e995);
+    return mixed ^ (mixed >>> 15);
+};
+const finishHigh = (hash) => lexical_diversity_imul(hash ^ (hash >>> 16), 0x45d9f3b);
+const finishLow = (hash) => lexical_diversity_imul(hash ^ (hash >>> 13), 0x2c1b3c6d);
+/**
+ * Hashes the words of `text`, as tokensOf cuts them, into wordScratch; returns how many. An
+ * ASCII text (one UTF-8 byte per character) is read from its bytes: its letters are A-Z and a-z,
+ * its digits 0-9 (the only \p{L} and \p{N} of ASCII), and lower-casing maps only A-Z. Any
+ * other text goes through tokensOf.
+ */
+function hashWords(text) {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes.
+    if (wordScratch.bytes.length < 3 * text.length)
+        wordScratch.bytes = Buffer.alloc(3 * text.length);
+    const bytes = wordScratch.bytes;
+    const length = bytes.write(text, 'utf8');
+    if (length !== text.length)
+        return hashTokens(tokensOf(text));
+    reserveWords(length);
+    const { high: highs, low: lows } = wordScratch;
+    let count = 0;
+    let inWord = false;
+    let high = HIGH_SEED;
+    let low = LOW_SEED;
+    for (let i = 0; i < length; i++) {
+        let code = bytes[i];
+        // Digits, upper-case letters (lowered), lower-case letters: everything else ends a word.
+        if (code >= 65 && code <= 90)
+            code += 32;
+        else if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) {
+            if (inWord) {
+                highs[count] = finishHigh(high);
+                lows[count] = finishLow(low);
+                count++;
+                inWord = false;
+                high = HIGH_SEED;
+                low = LOW_SEED;
+            }
+            continue;
+        }
+        inWord = true;
+        high = stepHigh(high, code);
+        low = stepLow(low, code);
+    }
+    if (inWord) {
+        highs[count] = finishHigh(high);
+        lows[count] = finishLow(low);
+        count++;
+    }
+    return count;
+}
+/** hashWords for words already cut as strings. */
+function hashTokens(tokens) {
+    reserveWords(tokens.length);
+    const { high: highs, low: lows } = wordScratch;
+    for (let k = 0; k < tokens.length; k++) {
+        const token = tokens[k];
+        let high = HIGH_SEED;
+        let low = LOW_SEED;
+        for (let i = 0; i < token.length; i++) {
+            const code = token.charCodeAt(i);
+            high = stepHigh(high, code);
+            low = stepLow(low, code);
+        }
+        highs[k] = finishHigh(high);
+        lows[k] = finishLow(low);
+    }
+    return tokens.length;
+}
+/**
+ * Numbers for words given as the two 32-bit halves of their 64-bit hash, 0, 1, 2... in order of
+ * first sight: open addressing, linear probing, at most half full, a slot's halves and number
+ * side by side so that a probe reads one cache line.
+ */
+class WordNumbers {
+    /** Per slot: high half, low half, number + 1 (0: empty). */
+    slots = new Int32Array(3 * 1024);
+    mask = 1023;
+    /** Distinct words numbered. */
+    size = 0;
+    numberOf(high, low) {
+        const slots = this.slots;
+        let slot = (low ^ lexical_diversity_imul(high, 0x9e3779b1)) & this.mask;
+        for (;;) {
+            const at = 3 * slot;
+            const held = slots[at + 2];
+            if (held === 0)
+                break;
+            if (slots[at] === high && slots[at + 1] === low)
+                return held - 1;
+            slot = (slot + 1) & this.mask;
+        }
+        const number = this.size++;
+        slots[3 * slot] = high;
+        slots[3 * slot + 1] = low;
+        slots[3 * slot + 2] = number + 1;
+        if (this.size * 2 > this.mask + 1)
+            this.grow();
+        return number;
+    }
+    grow() {
+        const old = this.slots;
+        const mask = 2 * (this.mask + 1) - 1;
+        const slots = new Int32Array(3 * (mask + 1));
+        for (let at = 0; at < old.length; at += 3) {
+            if (old[at + 2] === 0)
+                continue;
+            let slot = (old[at + 1] ^ lexical_diversity_imul(old[at], 0x9e3779b1)) & mask;
+            while (slots[3 * slot + 2] !== 0)
+                slot = (slot + 1) & mask;
+            slots.set(old.subarray(at, at + 3), 3 * slot);
+        }
+        this.slots = slots;
+        this.mask = mask;
+    }
+}
+/** Bigrams as pairs of word numbers, in order. */
+class BigramList {
+    first = new Int32Array(1024);
+    second = new Int32Array(1024);
+    length = 0;
+    push(first, second) {
+        if (this.length === this.first.length) {
+            const grown = (old) => {
+                const made = new Int32Array(old.length * 2);
+                made.set(old);
+                return made;
+            };
+            this.first = grown(this.first);
+            this.second = grown(this.second);
+        }
+        this.first[this.length] = first;
+        this.second[this.length] = second;
+        this.length++;
+    }
+    /**
+     * For each cut (ascending bigram counts), the distinct bigrams among the first `cut`. Bigrams are
+     * grouped by first word (a counting sort, which keeps their order), and within a group a second
+     * word is new while it is not yet marked with that group's first word: no hashing, no probing.
+     */
+    distinctBefore(cuts, wordCount) {
+        const { first, second, length } = this;
+        const groupStart = new Int32Array(wordCount + 1);
+        for (let i = 0; i < length; i++)
+            groupStart[first[i] + 1]++;
+        for (let word = 0; word < wordCount; word++)
+            groupStart[word + 1] += groupStart[word];
+        const fill = groupStart.slice(0, wordCount);
+        const grouped = new Int32Array(length);
+        const positions = new Int32Array(length);
+        for (let i = 0; i < length; i++) {
+            const at = fill[first[i]]++;
+            grouped[at] = second[i];
+            positions[at] = i;
+        }
+        const markedAfter = new Int32Array(wordCount).fill(-1);
+        const distinct = cuts.map(() => 0);
+        for (let word = 0; word < wordCount; word++) {
+            for (let at = groupStart[word]; at < groupStart[word + 1]; at++) {
+                const follower = grouped[at];
+                if (markedAfter[follower] === word)
+                    continue;
+                markedAfter[follower] = word;
+                // First sight of this bigram: it counts for every cut after it.
+                const position = positions[at];
+                for (let cut = 0; cut < cuts.length; cut++)
+                    if (position < cuts[cut])
+                        distinct[cut]++;
+            }
+        }
+        return distinct;
+    }
+}
 /**
  * zlib compression ratio (raw bytes / compressed bytes; higher = more repetitive) of the texts
  * joined by newlines, after the first `budget` characters for each budget reached, and over all.
+ *
+ * The joined text is encoded once and each budget compressed from a view of it, raw deflate with
+ * zlib's 2-byte header and 4-byte Adler-32 trailer counted rather than computed: the same lengths
+ * as `deflateSync` of each cut, encoded anew.
  */
 function compressionRatios(texts, budgets = CHAR_BUDGETS) {
     const joined = texts.join('\n');
+    const bytes = Buffer.from(joined, 'utf8');
+    const ratio = (chars) => {
+        const cut = cutBytes(joined, bytes, chars);
+        return cut.length === 0 ? 0 : cut.length / ((0,external_node_zlib_.deflateRawSync)(cut, { chunkSize: deflateChunk(cut.length) }).length + ZLIB_FRAMING_BYTES);
+    };
+    const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(budget) }));
+    return { all: { chars: joined.length, ratio: ratio(joined.length) }, at };
+}
+/** compressionRatios by its definition: each cut of the joined text encoded and deflateSync'ed anew. */
+function compressionRatiosOfCuts(texts, budgets = CHAR_BUDGETS) {
+    const joined = texts.join('\n');
     const ratio = (text) => {
         const raw = Buffer.byteLength(text, 'utf8');
-        return raw === 0 ? 0 : raw / (0,external_node_zlib_.deflateSync)(Buffer.from(text, 'utf8')).length;
+        return raw === 0 ? 0 : raw / deflateSync(Buffer.from(text, 'utf8')).length;
     };
     const at = budgets.filter((budget) => joined.length >= budget).map((budget) => ({ chars: budget, ratio: ratio(joined.slice(0, budget)) }));
     return { all: { chars: joined.length, ratio: ratio(joined) }, at };
+}
+/** zlib's header (2 bytes: no preset dictionary) and Adler-32 trailer (4 bytes) around raw deflate. */
+const ZLIB_FRAMING_BYTES = 6;
+/** One output chunk for the whole compressed text (text rarely compresses to more than its size), so zlib is called once. */
+const deflateChunk = (inputBytes) => Math.max(64, Math.min(inputBytes + 1024, 16 << 20));
+/**
+ * The UTF-8 bytes of joined.slice(0, chars): a view of `bytes` (all of `joined`, encoded), unless
+ * the cut splits a surrogate pair, whose half the slice would encode on its own as U+FFFD.
+ */
+function cutBytes(joined, bytes, chars) {
+    if (chars >= joined.length)
+        return bytes;
+    // As many bytes as characters: all ASCII, one byte each.
+    if (bytes.length === joined.length)
+        return bytes.subarray(0, chars);
+    const last = joined.charCodeAt(chars - 1);
+    const slice = joined.slice(0, chars);
+    if (last >= 0xd800 && last <= 0xdbff)
+        return Buffer.from(slice, 'utf8');
+    return bytes.subarray(0, Buffer.byteLength(slice, 'utf8'));
 }
 /** The largest budget both sides reached, with both sides' measures there. */
 function atCommonBudget(before, after, size) {
@@ -14385,19 +16094,30 @@ const lexicalDiversityCheck = {
         const maxChars = numberSetting(config, 'maxCharsPerText', 1000);
         const maxDrop = numberSetting(config, 'maxDrop', 0.15);
         const maxRise = numberSetting(config, 'maxCompressionRise', 0.15);
+        // One sample per field name, made when the field first has text: the summary lists fields in that order.
         const samples = new Map();
+        const fieldSamples = fields.map(() => undefined);
+        const sampleOf = (index) => {
+            let sample = samples.get(fields[index]);
+            if (sample === undefined) {
+                sample = new Reservoir(sampleSize);
+                samples.set(fields[index], sample);
+            }
+            fieldSamples[index] = sample;
+            return sample;
+        };
         return {
             record(record) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text.trim() === '')
+                for (let index = 0; index < fields.length; index++) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, fields[index]));
+                    if (text === undefined || isBlank(text))
                         continue;
-                    let sample = samples.get(field);
-                    if (sample === undefined) {
-                        sample = new Reservoir(sampleSize);
-                        samples.set(field, sample);
-                    }
+                    const sample = fieldSamples[index] ?? sampleOf(index);
+                    const slot = sample.slotForNext();
+                    if (slot === -1)
+                        continue;
                     // A V8 slice can keep its whole parent string alive; a Buffer round trip makes a real copy.
-                    sample.offerWith(() => (text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text));
+                    sample.items[slot] = text.length > maxChars ? Buffer.from(text.slice(0, maxChars), 'utf8').toString('utf8') : text;
                 }
             },
             finish(emit, base) {
@@ -14447,230 +16167,377 @@ const lexicalDiversityCheck = {
     }
 };
 
-;// CONCATENATED MODULE: ./src/engine/stats/heavy-hitters.ts
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/engine/stats/repeated-ngrams.ts
 /**
- * The most frequent items of a stream in bounded memory: Space-Saving (Metwally, Agrawal &
- * El Abbadi 2005) on a min-heap. Exact while the stream has at most `capacity` distinct items;
- * past that, every count is overestimated by at most (stream length / capacity).
+ * The repeated n-grams of a sequence of words, found level by level: an n-gram can repeat only
+ * where the two (n-1)-grams it is made of both repeat, so level n is built from the repeated
+ * positions of level n-1 alone. In prose the repeated positions thin out fast (a third of the
+ * words repeat, a few 2-grams, rarely a 3-gram), so the work is a little more than one step per
+ * word, whatever n is asked for. `RepeatedNgrams` works on exact word ids; `NgramFingerprints`
+ * on fingerprints, which cost less and bound the repetition rules from above.
  */
-class SpaceSaving {
-    capacity;
-    items = [];
-    counts = [];
-    errors = [];
-    slots = new Map();
-    /** Items offered. */
-    total = 0;
-    /** True once an item had to be evicted: counts are then estimates. */
-    evicted = false;
-    constructor(capacity) {
-        this.capacity = capacity;
-        if (!(capacity >= 1))
-            throw new RangeError('capacity must be at least 1');
-    }
-    offer(item) {
-        this.total++;
-        const slot = this.slots.get(item);
-        if (slot !== undefined) {
-            this.counts[slot]++;
-            this.siftDown(slot);
-            return;
-        }
-        if (this.items.length < this.capacity) {
-            this.items.push(item);
-            this.counts.push(1);
-            this.errors.push(0);
-            this.slots.set(item, this.items.length - 1);
-            this.siftUp(this.items.length - 1);
-            return;
-        }
-        // Replace the least counted item; the newcomer inherits its count as possible error.
-        this.evicted = true;
-        this.slots.delete(this.items[0]);
-        this.items[0] = item;
-        this.errors[0] = this.counts[0];
-        this.counts[0]++;
-        this.slots.set(item, 0);
-        this.siftDown(0);
-    }
-    /** Distinct items tracked (a lower bound of the distinct items seen once `evicted`). */
-    get size() {
-        return this.items.length;
-    }
-    /** The `limit` most frequent items, most frequent first (ties in item order). */
-    top(limit) {
-        const hitters = this.items.map((item, slot) => ({ item, count: this.counts[slot], error: this.errors[slot] }));
-        hitters.sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-        return hitters.slice(0, limit);
-    }
-    swap(i, j) {
-        ;
-        [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
-        [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
-        [this.errors[i], this.errors[j]] = [this.errors[j], this.errors[i]];
-        this.slots.set(this.items[i], i);
-        this.slots.set(this.items[j], j);
-    }
-    siftUp(slot) {
-        let i = slot;
-        while (i > 0) {
-            const parent = (i - 1) >> 1;
-            if (this.counts[parent] <= this.counts[i])
-                return;
-            this.swap(i, parent);
-            i = parent;
-        }
-    }
-    siftDown(slot) {
-        let i = slot;
-        const n = this.items.length;
-        for (;;) {
-            const left = 2 * i + 1;
-            const right = left + 1;
-            let smallest = i;
-            if (left < n && this.counts[left] < this.counts[smallest])
-                smallest = left;
-            if (right < n && this.counts[right] < this.counts[smallest])
-                smallest = right;
-            if (smallest === i)
-                return;
-            this.swap(i, smallest);
-            i = smallest;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checks/prefix-diversity.ts
-
-
-
-/** Fields read as the instruction, in this order, when `config.field` is not set. */
-const INSTRUCTION_FIELDS = ['instruction', 'prompt', 'question', 'input'];
-/** Chat fields whose first user turn is the instruction when none of INSTRUCTION_FIELDS is there. */
-const CHAT_FIELDS = ['messages', 'conversations'];
+// Read once: under jest every access to the global `Math` goes through the test sandbox's global
+// object, which made hot loops a hundred times slower there than in node.
+const repeated_ngrams_imul = Math.imul;
 /**
- * The first `words` words of a text, lower-cased, apostrophes dropped (`what's` → `whats`) and
- * other punctuation read as a space. Empty when the text has no word.
+ * An open-addressing table of pairs of ids, giving each distinct pair a dense id with a count.
+ * One table serves every level of every text: it grows to the largest level seen and is emptied
+ * in O(1) by moving to a new generation.
  */
-function prefixOf(text, words = 3) {
-    const found = [];
-    // Only the start of the text matters: look at a bounded head, enough for a few long words.
-    const head = text.slice(0, 400).normalize('NFKC').toLowerCase().replace(/['’‘`]/gu, '').replace(/[\p{P}\p{S}]/gu, ' ');
-    for (const word of head.split(/\s+/u)) {
-        if (word === '')
-            continue;
-        found.push(word);
-        if (found.length === words)
-            break;
-    }
-    return found.join(' ');
-}
-/** The instruction of a record and the field it came from (`messages` for a chat's first user turn). */
-function instructionOf(fields, field) {
-    if (field !== undefined) {
-        const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(fields, field));
-        return text !== undefined && text.trim() !== '' ? { field, text } : undefined;
-    }
-    for (const name of INSTRUCTION_FIELDS) {
-        const value = (0,engine_text/* valueAt */.fK)(fields, name);
-        if (typeof value === 'string' && value.trim() !== '')
-            return { field: name, text: value };
-    }
-    for (const name of CHAT_FIELDS) {
-        const turns = (0,engine_text/* valueAt */.fK)(fields, name);
-        if (!Array.isArray(turns))
-            continue;
-        for (const turn of turns) {
-            if (!prefix_diversity_isObject(turn))
-                continue;
-            const role = turn.role ?? turn.from;
-            const content = turn.content ?? turn.value;
-            if ((role === 'user' || role === 'human') && typeof content === 'string' && content.trim() !== '')
-                return { field: name, text: content };
+class PairTable {
+    firstKeys = new Int32Array(0);
+    secondKeys = new Int32Array(0);
+    generations = new Int32Array(0);
+    ids = new Int32Array(0);
+    /** Occurrences of each pair, by its id. */
+    counts = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    size = 0;
+    /** Empties the table and sizes it for `pairs` pairs. */
+    reset(pairs) {
+        let capacity = 16;
+        while (capacity < pairs * 2)
+            capacity *= 2;
+        if (capacity > this.ids.length) {
+            this.firstKeys = new Int32Array(capacity);
+            this.secondKeys = new Int32Array(capacity);
+            this.generations = new Int32Array(capacity);
+            this.ids = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        this.mask = capacity - 1;
+        this.size = 0;
+        this.generation++;
+        if (this.generation === 0x7fffffff) {
+            this.generations.fill(0);
+            this.generation = 1;
         }
     }
-    return undefined;
-}
-function prefix_diversity_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-const prefix_diversity_percent = (share) => `${(share * 100).toFixed(1)}%`;
-/**
- * `prefix-diversity`: instructions that begin alike. The share of instructions starting with the
- * most common first three words (lower case, punctuation stripped) above `maxShare` is a warning;
- * against base, so is that share more than doubling. Prefixes are counted in a Space-Saving
- * sketch of `sketchSize` entries: exact while there are fewer distinct prefixes, and otherwise
- * off by at most records / sketchSize.
- */
-const prefixDiversityCheck = {
-    id: 'prefix-diversity',
-    dimension: 'diversity',
-    description: 'Instructions that mostly begin with the same words, and growth of the most common opening against base.',
-    defaultSeverity: 'warning',
-    defaults: {
-        /** The instruction field; default: the first of instruction, prompt, question, input, else a chat's first user turn. */
-        field: undefined,
-        /** Words in a prefix. */
-        prefixWords: 3,
-        /** Share of instructions with the same prefix above which it is a warning (0.1 = 10%). */
-        maxShare: 0.1,
-        /** Instructions needed before shares are judged. */
-        minRecords: 50,
-        /** Growth of the top prefix share against base (head / base) beyond which it is a warning. */
-        maxGrowth: 2,
-        /** Distinct prefixes counted exactly; past this, counts are estimates. */
-        sketchSize: 10000
-    },
-    start(context) {
-        const config = context.config;
-        const field = stringSetting(config, 'field');
-        const words = numberSetting(config, 'prefixWords', 3);
-        const maxShare = numberSetting(config, 'maxShare', 0.1);
-        const minRecords = numberSetting(config, 'minRecords', 50);
-        const maxGrowth = numberSetting(config, 'maxGrowth', 2);
-        const sketch = new SpaceSaving(numberSetting(config, 'sketchSize', 10000));
-        const sources = new Map();
-        return {
-            record(record) {
-                const instruction = instructionOf(record.fields, field);
-                if (instruction === undefined)
-                    return;
-                const prefix = prefixOf(instruction.text, words);
-                if (prefix === '')
-                    return;
-                sketch.offer(prefix);
-                sources.set(instruction.field, (sources.get(instruction.field) ?? 0) + 1);
-            },
-            finish(emit, base) {
-                const records = sketch.total;
-                const source = [...sources].sort((a, b) => b[1] - a[1])[0]?.[0];
-                const summary = {
-                    records,
-                    distinct: sketch.size,
-                    exact: !sketch.evicted,
-                    top: sketch.top(10).map(({ item, count }) => ({ prefix: item, count, share: count / records })),
-                    field: source
-                };
-                const top = summary.top[0];
-                if (top === undefined || records < minRecords || top.share <= maxShare)
-                    return summary;
-                const about = summary.exact ? '' : 'about ';
-                const what = `${about}${prefix_diversity_percent(top.share)} of instructions (${about}${top.count} of ${records}) begin with ${JSON.stringify((0,engine_text/* truncate */.xv)(top.prefix, 60))}`;
-                const before = base !== undefined && base.records >= minRecords ? base.top[0] : undefined;
-                if (before !== undefined && top.share > maxGrowth * before.share) {
-                    const same = before.prefix === top.prefix ? '' : ` (then led by ${JSON.stringify((0,engine_text/* truncate */.xv)(before.prefix, 60))})`;
-                    emit({ field: source, message: `${what}, the most common opening, up from a top share of ${prefix_diversity_percent(before.share)} in base${same}; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                else {
-                    emit({ field: source, message: `${what}, the most common opening; maxShare ${prefix_diversity_percent(maxShare)}` });
-                }
-                return summary;
+    /** Counts one occurrence of the pair (first, second); returns its id. */
+    add(first, second) {
+        let slot = (repeated_ngrams_imul(first, 0x9e3779b1) ^ repeated_ngrams_imul(second, 0x85ebca6b)) >>> 0;
+        slot = (slot ^ (slot >>> 15)) & this.mask;
+        while (this.generations[slot] === this.generation) {
+            if (this.firstKeys[slot] === first && this.secondKeys[slot] === second) {
+                const id = this.ids[slot];
+                this.counts[id]++;
+                return id;
             }
-        };
+            slot = (slot + 1) & this.mask;
+        }
+        const id = this.size++;
+        this.generations[slot] = this.generation;
+        this.firstKeys[slot] = first;
+        this.secondKeys[slot] = second;
+        this.ids[slot] = id;
+        this.counts[id] = 1;
+        return id;
     }
-};
+}
+/**
+ * The positions of the repeated n-grams of one sequence, for n = 1, 2, 3... in turn. One instance
+ * serves every text (JavaScript runs one call at a time): its arrays grow to the longest sequence
+ * seen, so a text allocates nothing.
+ */
+class RepeatedNgrams {
+    /** The current n. */
+    n = 0;
+    /** How many repeated n-gram positions there are: `positions[0, size)`, ascending. */
+    size = 0;
+    /** Start of each repeated n-gram occurrence, ascending. */
+    positions = new Int32Array(0);
+    /** The n-gram id of each of `positions`: equal ids, equal n-grams. */
+    ids = new Int32Array(0);
+    /** Occurrences of each n-gram, by id. */
+    counts = new Int32Array(0);
+    nextPositions = new Int32Array(0);
+    nextIds = new Int32Array(0);
+    pairs = new PairTable();
+    seen = new Int32Array(0);
+    generation = 0;
+    /**
+     * Starts at n = 1 with the words at `wordPositions[0, candidates)` (ascending; any word left
+     * out must occur once), whose ids are `words[0, candidates)` and whose `wordCounts` say how
+     * often each id occurs: keeps those that occur more than once.
+     */
+    start(wordPositions, words, candidates, wordCounts) {
+        if (this.positions.length < candidates) {
+            const capacity = Math.max(candidates, this.positions.length * 2);
+            this.positions = new Int32Array(capacity);
+            this.ids = new Int32Array(capacity);
+            this.nextPositions = new Int32Array(capacity);
+            this.nextIds = new Int32Array(capacity);
+            this.seen = new Int32Array(capacity);
+            this.generation = 0;
+        }
+        const { positions, ids } = this;
+        let size = 0;
+        // Written always, kept only for a repeated word: whether a word repeats is random, which a
+        // branch would mispredict.
+        for (let k = 0; k < candidates; k++) {
+            const word = words[k];
+            positions[size] = wordPositions[k];
+            ids[size] = word;
+            size += (1 - wordCounts[word]) >>> 31;
+        }
+        this.n = 1;
+        this.size = size;
+        this.counts = wordCounts;
+    }
+    /** Moves from n to n + 1. Once no n-gram repeats, none of any longer n does: `size` stays 0. */
+    advance() {
+        this.n++;
+        if (this.size === 0)
+            return;
+        const { positions, ids, nextPositions, nextIds, pairs } = this;
+        const size = this.size;
+        // The n+1-gram at positions[k] is the n-gram there followed by the one at positions[k] + 1,
+        // which repeats only if that is positions[k + 1]. Whether it is, is random: the indices k
+        // are gathered without a branch (written always, kept on a match), then paired.
+        let candidates = 0;
+        for (let k = 0; k + 1 < size; k++) {
+            const gap = positions[k + 1] - positions[k] - 1;
+            nextIds[candidates] = k;
+            candidates += ((gap | -gap) >>> 31) ^ 1;
+        }
+        pairs.reset(candidates);
+        for (let c = 0; c < candidates; c++) {
+            const k = nextIds[c];
+            nextPositions[c] = positions[k];
+            nextIds[c] = pairs.add(ids[k], ids[k + 1]);
+        }
+        const counts = pairs.counts;
+        let repeated = 0;
+        for (let c = 0; c < candidates; c++) {
+            const id = nextIds[c];
+            nextPositions[repeated] = nextPositions[c];
+            nextIds[repeated] = id;
+            repeated += (1 - counts[id]) >>> 31;
+        }
+        this.nextPositions = positions;
+        this.nextIds = ids;
+        this.positions = nextPositions;
+        this.ids = nextIds;
+        this.counts = counts;
+        this.size = repeated;
+    }
+    /** Where the top n-gram found by `topCount` first occurs. */
+    topAt = 0;
+    /**
+     * The count of the most frequent n-gram, its first position left in `topAt`; on a tie the one
+     * seen first, as Python's `Counter.most_common(1)` picks it. With no repeat that is the first
+     * n-gram, once.
+     */
+    topCount() {
+        let best = 1;
+        let bestAt = 0;
+        const { positions, ids, counts } = this;
+        // Positions ascend and all occurrences of an n-gram share its count, so the first position
+        // with the highest count is the first occurrence of the earliest-seen top n-gram.
+        for (let k = 0; k < this.size; k++) {
+            const count = counts[ids[k]];
+            if (count > best) {
+                best = count;
+                bestAt = positions[k];
+            }
+        }
+        this.topAt = bestAt;
+        return best;
+    }
+    /**
+     * Characters in repeated n-grams, by datatrove's scan: left to right, an n-gram seen before (at
+     * a position the scan stopped at) counts whole and is skipped, so overlapping repeats are not
+     * counted twice. `prefix[i]` is the characters of the first i words. The positions the scan
+     * stops at that hold an n-gram occurring once can never match, so only repeated ones are visited.
+     */
+    duplicatedChars(prefix) {
+        const { positions, ids, n } = this;
+        if (this.size === 0)
+            return 0;
+        if (++this.generation === 0x7fffffff) {
+            this.seen.fill(0);
+            this.generation = 1;
+        }
+        const { seen, generation } = this;
+        let repeated = 0;
+        let next = 0;
+        for (let k = 0; k < this.size; k++) {
+            const at = positions[k];
+            if (at < next)
+                continue;
+            const id = ids[k];
+            if (seen[id] === generation) {
+                repeated += prefix[at + n] - prefix[at];
+                next = at + n;
+            }
+            else
+                seen[id] = generation;
+        }
+        return repeated;
+    }
+}
+/**
+ * Where n-grams may repeat, for n = 1, 2, 3... in turn, told by 32-bit fingerprints instead of
+ * exact ids: equal n-grams have equal fingerprints, so every occurrence of a repeated n-gram is
+ * among the windows kept, and the count of a window's bucket is at least the count of its n-gram.
+ * That bounds every repetition rule from above, and most texts are proven clean by the bounds
+ * alone; a text that is not goes on to `RepeatedNgrams` and exact ids. A level costs a few passes
+ * over the windows kept, with no lookup, no comparison and no branch on the data.
+ */
+class NgramFingerprints {
+    /** The current n. */
+    n = 0;
+    /** Windows kept: `positions[0, size)`, ascending. */
+    size = 0;
+    /** Start of each window kept. */
+    positions = new Int32Array(0);
+    /** Fingerprint of the n-gram at each window. */
+    fingerprints = new Int32Array(0);
+    /**
+     * At least how often the n-gram at each window occurs: its bucket's count, or the number of
+     * tokens once the bucket's count stops at 255.
+     */
+    counts = new Int32Array(0);
+    /** The windows kept at n = 1, which `advance` leaves as they are: `firstPositions[0, firstSize)`. */
+    firstPositions = new Int32Array(0);
+    firstSize = 0;
+    /** Windows per bucket, up to 255: all zeros between levels. */
+    buckets = new Uint8Array(1024);
+    /** A fingerprint's bucket is its top bits: `fingerprint >>> shift`. */
+    shift = Math.clz32(1023);
+    tokens = 0;
+    laterPositions = new Int32Array(0);
+    pairAt = new Int32Array(0);
+    pairFingerprints = new Int32Array(0);
+    /**
+     * Sizes the buckets for a text of about `tokens` tokens, sixteen a token (up to 2^22), so that
+     * few windows share one by chance.
+     */
+    prepare(tokens) {
+        let buckets = 64;
+        while (buckets < tokens * 16 && buckets < 1 << 22)
+            buckets *= 2;
+        if (buckets > this.buckets.length)
+            this.buckets = new Uint8Array(buckets);
+        this.shift = Math.clz32(buckets - 1);
+    }
+    /**
+     * Starts at n = 1 from the fingerprints of `length` tokens, already counted into `buckets`
+     * (by the tokenizer, which has each one at hand): keeps the tokens whose bucket holds another,
+     * then empties the buckets.
+     */
+    start(tokenFingerprints, length) {
+        if (this.firstPositions.length < length) {
+            const capacity = Math.max(length, this.firstPositions.length * 2);
+            this.firstPositions = new Int32Array(capacity);
+            this.fingerprints = new Int32Array(capacity);
+            this.counts = new Int32Array(capacity);
+            this.laterPositions = new Int32Array(capacity);
+            this.pairAt = new Int32Array(capacity);
+            this.pairFingerprints = new Int32Array(capacity);
+        }
+        const { buckets, shift, firstPositions, fingerprints, counts } = this;
+        let size = 0;
+        // Written always, kept when the bucket is shared: which are is random, which a branch would
+        // mispredict. A bucket of one is emptied on the way; the shared ones after.
+        for (let i = 0; i < length; i++) {
+            const fingerprint = tokenFingerprints[i];
+            const bucket = fingerprint >>> shift;
+            const count = buckets[bucket];
+            const shared = (count + 254) >>> 8;
+            buckets[bucket] = count & -shared;
+            firstPositions[size] = i;
+            fingerprints[size] = fingerprint;
+            // A full bucket (255) bounds by the number of tokens instead, without a branch.
+            counts[size] = count + (-((count + 1) >>> 8) & (length - 255));
+            size += shared;
+        }
+        for (let k = 0; k < size; k++)
+            buckets[fingerprints[k] >>> shift] = 0;
+        this.n = 1;
+        this.size = size;
+        this.firstSize = size;
+        this.positions = firstPositions;
+        this.tokens = length;
+    }
+    /** Moves from n to n + 1. Once no window is kept, none is at any longer n: `size` stays 0. */
+    advance() {
+        this.n++;
+        if (this.size === 0)
+            return;
+        const { positions, fingerprints, counts, buckets, shift, pairAt, pairFingerprints, tokens } = this;
+        const size = this.size;
+        // Level 1 is kept for `firstPositions`; later levels are written over the one before, which
+        // is safe as the window read is never behind the one written.
+        const nextPositions = positions === this.firstPositions ? this.laterPositions : positions;
+        // The n+1-gram at positions[k] is the n-gram there followed by the one at positions[k] + 1:
+        // kept only if that is positions[k + 1].
+        let pairs = 0;
+        for (let k = 0; k + 1 < size; k++) {
+            const gap = positions[k + 1] - positions[k] - 1;
+            pairAt[pairs] = k;
+            pairs += ((gap | -gap) >>> 31) ^ 1;
+        }
+        for (let p = 0; p < pairs; p++) {
+            const k = pairAt[p];
+            const second = fingerprints[k + 1];
+            const fingerprint = repeated_ngrams_imul(fingerprints[k], 0x9e3779b1) + repeated_ngrams_imul(second ^ (second >>> 15), 0x85ebca6b);
+            pairFingerprints[p] = fingerprint;
+            const bucket = fingerprint >>> shift;
+            const seen = buckets[bucket];
+            buckets[bucket] = seen + ((seen - 255) >>> 31);
+        }
+        let kept = 0;
+        for (let p = 0; p < pairs; p++) {
+            const fingerprint = pairFingerprints[p];
+            const bucket = fingerprint >>> shift;
+            const count = buckets[bucket];
+            const shared = (count + 254) >>> 8;
+            buckets[bucket] = count & -shared;
+            nextPositions[kept] = positions[pairAt[p]];
+            fingerprints[kept] = fingerprint;
+            counts[kept] = count + (-((count + 1) >>> 8) & (tokens - 255));
+            kept += shared;
+        }
+        for (let k = 0; k < kept; k++)
+            buckets[fingerprints[k] >>> shift] = 0;
+        this.positions = nextPositions;
+        this.size = kept;
+    }
+    /**
+     * At least count × (characters + n - 1) of the most frequent n-gram, what datatrove's top
+     * n-gram fraction has over the text's length: the largest such product over the windows kept,
+     * or that of the first n-gram (the top one when none repeats). `prefix[i]` is the characters
+     * of the first i words.
+     */
+    topBound(prefix) {
+        const { positions, counts, n } = this;
+        let bound = prefix[n] - prefix[0] + (n - 1);
+        for (let k = 0; k < this.size; k++) {
+            const at = positions[k];
+            const product = counts[k] * (prefix[at + n] - prefix[at] + (n - 1));
+            if (product > bound)
+                bound = product;
+        }
+        return bound;
+    }
+    /** At least datatrove's duplicated characters for n: the characters of every window kept. */
+    duplicatedBound(prefix) {
+        const { positions, n } = this;
+        let bound = 0;
+        for (let k = 0; k < this.size; k++)
+            bound += prefix[positions[k] + n] - prefix[positions[k]];
+        return bound;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
+
 
 
 /** Gopher's limits. */
@@ -14693,197 +16560,583 @@ const GOPHER_LIMITS = {
         [10, 0.1]
     ])
 };
-/** Counts of repeated elements and of their characters (the first occurrence is not a repeat). */
-function duplicates(elements) {
-    const seen = new Set();
-    let repeated = 0;
-    let chars = 0;
-    for (const element of elements) {
-        if (seen.has(element)) {
-            repeated++;
-            chars += element.length;
-        }
-        else
-            seen.add(element);
-    }
-    return { elements: repeated, chars };
-}
-const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
-/** True for a letter, digit, mark or underscore; ASCII answered without the regex. */
-function isWordChar(text, at) {
-    const code = text.charCodeAt(at);
-    if (code < 128)
-        return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-    return WORD_CHAR.test(text[at]);
-}
-/** JavaScript's `\s`: the separators of `split(/\s+/)`. */
-function isSpace(code) {
-    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}
-/**
- * Per-token scratch arrays, shared by every call (JavaScript runs one at a time) and grown as
- * needed, so that checking a text allocates no per-token memory: token i is
- * text[starts[i], ends[i]), with word codes high[i], low[i], and prefix[i] characters before it.
- */
-const scratch = {
-    starts: new Int32Array(1024),
-    ends: new Int32Array(1024),
-    high: new Int32Array(1024),
-    low: new Int32Array(1024),
-    prefix: new Float64Array(1025)
-};
-function growScratch() {
-    const size = scratch.starts.length * 2;
-    const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
-    starts.set(scratch.starts);
-    ends.set(scratch.ends);
-    scratch.starts = starts;
-    scratch.ends = ends;
-    scratch.high = new Int32Array(size);
-    scratch.low = new Int32Array(size);
-    scratch.prefix = new Float64Array(size + 1);
-}
-/**
- * Splits `text` as NLTK roughly splits prose: on whitespace, with a run of punctuation at the
- * start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`, `",`).
- * Fills `scratch.starts` and `scratch.ends` without making a string per token; returns the
- * number of tokens.
- */
-function scanWords(text) {
-    let count = 0;
-    const push = (from, to) => {
-        if (count === scratch.starts.length)
-            growScratch();
-        scratch.starts[count] = from;
-        scratch.ends[count] = to;
-        count++;
-    };
-    let i = 0;
-    while (i < text.length) {
-        while (i < text.length && isSpace(text.charCodeAt(i)))
-            i++;
-        if (i === text.length)
-            break;
-        const chunkStart = i;
-        while (i < text.length && !isSpace(text.charCodeAt(i)))
-            i++;
-        const chunkEnd = i;
-        let start = chunkStart;
-        let end = chunkEnd;
-        while (start < end && !isWordChar(text, start))
-            start++;
-        if (start === end) {
-            push(chunkStart, chunkEnd);
-            continue;
-        }
-        while (end > start && !isWordChar(text, end - 1))
-            end--;
-        if (start > chunkStart)
-            push(chunkStart, start);
-        push(start, end);
-        if (end < chunkEnd)
-            push(end, chunkEnd);
-    }
-    return count;
-}
-/** The words the n-gram rules see (`scanWords` as strings), for tests and explanations. */
-function gopherWords(text) {
-    const count = scanWords(text);
-    return Array.from({ length: count }, (_, i) => text.slice(scratch.starts[i], scratch.ends[i]));
-}
 // Read once: under jest every access to the global `Math` goes through the test sandbox's global
 // object, which made the loops below a hundred times slower there than in node.
 const repetition_imul = Math.imul;
+/** FNV-1a over UTF-16 units: the running hash of a line or paragraph, one step per unit. */
+const HASH_SEED = 0x811c9dc5 | 0;
+const HASH_PRIME = 0x01000193;
+/** What a UTF-16 unit is to the tokenizer: whitespace, part of a word, or punctuation (anything else). */
+const repetition_SPACE = 1;
+const repetition_WORD = 2;
+const repetition_PUNCTUATION = 3;
+const repetition_WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
+/** JavaScript's `\s` (and `trim()`'s whitespace): the separators of `split(/\s+/)`. */
+function isSpace(code) {
+    return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+/** 1 for each whitespace UTF-16 unit, 0 for any other: read per character without a branch. */
+const spaceBits = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code++)
+    spaceBits[code] = isSpace(code) ? 1 : 0;
 /**
- * An open-addressing table of n-gram windows keyed by two 32-bit hashes (64 bits: a false match
- * is vanishingly unlikely), with a count and the first position per window. One table serves
- * every call (JavaScript runs one call at a time): it grows to the largest text seen and is
- * emptied in O(1) by moving to a new generation, so the hot loop allocates nothing.
+ * The class of every UTF-16 unit, 0 until first met: the Unicode regex runs once per unit ever
+ * seen. A unit is classed alone, so each half of a surrogate pair is punctuation, as
+ * `WORD_CHAR.test(text[i])` has always judged it.
  */
-class WindowTable {
-    first = new Int32Array(0);
-    second = new Int32Array(0);
+const charClasses = new Uint8Array(0x10000);
+function classOf(code) {
+    const known = charClasses[code];
+    if (known !== 0)
+        return known;
+    const kind = spaceBits[code] === 1 ? repetition_SPACE : repetition_WORD_CHAR.test(String.fromCharCode(code)) ? repetition_WORD : repetition_PUNCTUATION;
+    charClasses[code] = kind;
+    return kind;
+}
+/**
+ * The UTF-16 units of the text being checked, copied in by one native call (reading a typed
+ * array costs less than `charCodeAt`, and the copy less than either), then three spaces that end
+ * the last chunk, and room to read four units from any position of the text.
+ */
+let units = new Uint16Array(4096);
+let unitBytes = external_node_buffer_.Buffer.from(units.buffer);
+/** `Buffer.write(…, 'utf16le')` lays units out little-endian; a big-endian machine copies them one by one. */
+const repetition_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const UNIT_SLACK = 4;
+function loadUnits(text) {
+    const length = text.length;
+    if (length + UNIT_SLACK > units.length) {
+        let size = units.length * 2;
+        while (size < length + UNIT_SLACK)
+            size *= 2;
+        units = new Uint16Array(size);
+        unitBytes = external_node_buffer_.Buffer.from(units.buffer);
+    }
+    if (repetition_LITTLE_ENDIAN)
+        unitBytes.write(text, 0, 'utf16le');
+    else
+        for (let i = 0; i < length; i++)
+            units[i] = text.charCodeAt(i);
+    units[length] = 32;
+    units[length + 1] = 32;
+    units[length + 2] = 32;
+}
+/**
+ * Scratch arrays shared by every call (JavaScript runs one at a time) and grown as needed, so
+ * that checking a text allocates nothing per word: `edges` holds the start and end of each
+ * whitespace-separated chunk in turn. Token i starts at starts[i] and has fingerprint
+ * fingerprints[i], and prefix[i] counts the characters of the tokens before it; words[k] is the
+ * word id of the k-th token that may repeat.
+ */
+const repetition_scratch = {
+    edges: new Int32Array(1024),
+    starts: new Int32Array(1024),
+    fingerprints: new Int32Array(1024),
+    prefix: new Int32Array(1025),
+    words: new Int32Array(1024)
+};
+/** What `scanText` found in the text it last read. */
+const scanned = {
+    /** The text's length. */
+    length: 0,
+    /** Whitespace-separated words (chunks): `scratch.edges[0, 2 * words)`. */
+    words: 0,
+    /** Tokens made of the chunks by `readWords`. */
+    tokens: 0
+};
+/**
+ * Loads `text` and finds its whitespace-separated chunks: one pass with no branch on the
+ * characters (where a chunk starts or ends is recorded by always writing the position and moving
+ * on only at a change), since a branch per character mispredicts at every word boundary.
+ */
+function scanText(text) {
+    const length = text.length;
+    loadUnits(text);
+    if (repetition_scratch.edges.length < length + 4)
+        repetition_scratch.edges = new Int32Array(Math.max(length + 4, 2 * repetition_scratch.edges.length));
+    const { edges } = repetition_scratch;
+    const text16 = units;
+    const spaces = spaceBits;
+    let edge = 0;
+    let previous = 1;
+    // Four units a step; the spaces after the text (units[length, length + 3)) close a last chunk
+    // when the length is not a multiple of four.
+    for (let i = 0; i < length; i += 4) {
+        const first = spaces[text16[i]];
+        const second = spaces[text16[i + 1]];
+        const third = spaces[text16[i + 2]];
+        const fourth = spaces[text16[i + 3]];
+        edges[edge] = i;
+        edge += previous ^ first;
+        edges[edge] = i + 1;
+        edge += first ^ second;
+        edges[edge] = i + 2;
+        edge += second ^ third;
+        edges[edge] = i + 3;
+        edge += third ^ fourth;
+        previous = fourth;
+    }
+    if (previous === 0)
+        edges[edge++] = length;
+    scanned.length = length;
+    scanned.words = edge >> 1;
+    scanned.tokens = 0;
+}
+/** Newline characters in `text`, counted up to `cap` by native searches. */
+function newlinesUpTo(text, cap) {
+    let count = 0;
+    for (let at = text.indexOf('\n'); at !== -1 && count < cap; at = text.indexOf('\n', at + 1))
+        count++;
+    return count;
+}
+/** Newline characters in the loaded text. */
+function newlineCount(text) {
+    let at = text.indexOf('\n');
+    if (at === -1)
+        return 0;
+    const text16 = units;
+    const length = scanned.length;
+    let newlines = 0;
+    for (; at < length; at++)
+        if (text16[at] === 10)
+            newlines++;
+    return newlines;
+}
+/** Lines of the loaded text holding something other than whitespace. */
+function nonEmptyLines() {
+    const { edges } = repetition_scratch;
+    const text16 = units;
+    let lines = 0;
+    let lastLine = -1;
+    let line = 0;
+    let at = 0;
+    // Each chunk lies within one line: count the lines that some chunk starts on.
+    for (let chunk = 0; chunk < scanned.words; chunk++) {
+        const start = edges[2 * chunk];
+        for (; at < start; at++)
+            if (text16[at] === 10)
+                line++;
+        if (line !== lastLine) {
+            lines++;
+            lastLine = line;
+        }
+    }
+    return lines;
+}
+/**
+ * Word keys: a token's first four units, exactly, in two 32-bit halves (masked to its length), so
+ * that tokens of up to four units are told apart by their keys alone and longer ones are
+ * compared only beyond them.
+ */
+const LOW_MASKS = new Int32Array([0, 0xffff, -1, -1, -1]);
+const HIGH_MASKS = new Int32Array([0, 0, 0, 0xffff, -1]);
+const KEYED_UNITS = 4;
+/**
+ * The distinct ranges of one text (words, lines, paragraphs), compared by content: ranges with
+ * the same keys and length are compared unit by unit beyond what the keys already prove, so no
+ * two different ones are ever taken for each other. Each distinct range gets a dense id with a
+ * count. One instance serves every text: it grows to the largest seen and is emptied in O(1) by
+ * moving to a new generation.
+ */
+class RangeTable {
+    lowKeys = new Int32Array(0);
+    highKeys = new Int32Array(0);
     generations = new Int32Array(0);
+    slotIds = new Int32Array(0);
+    firstStarts = new Int32Array(0);
+    lengths = new Int32Array(0);
+    /** Occurrences of each distinct range, by id. */
     counts = new Int32Array(0);
-    firstAt = new Int32Array(0);
     mask = 0;
+    shift = 0;
     generation = 0;
-    /** Empties the table and sizes it for `windows` windows. */
-    reset(windows) {
+    distinct = 0;
+    /**
+     * Empties the table and sizes it for `ranges` ranges: a quarter full at most, since a probe
+     * past a taken slot costs more than the memory.
+     */
+    reset(ranges) {
         let capacity = 16;
-        while (capacity < windows * 2)
+        while (capacity < ranges * 4)
             capacity *= 2;
-        if (capacity > this.counts.length) {
-            this.first = new Int32Array(capacity);
-            this.second = new Int32Array(capacity);
+        if (capacity > this.slotIds.length) {
+            this.lowKeys = new Int32Array(capacity);
+            this.highKeys = new Int32Array(capacity);
             this.generations = new Int32Array(capacity);
+            this.slotIds = new Int32Array(capacity);
+            this.firstStarts = new Int32Array(capacity);
+            this.lengths = new Int32Array(capacity);
             this.counts = new Int32Array(capacity);
-            this.firstAt = new Int32Array(capacity);
             this.generation = 0;
         }
         this.mask = capacity - 1;
+        this.shift = Math.clz32(capacity - 1);
         this.generation++;
         if (this.generation === 0x7fffffff) {
             this.generations.fill(0);
             this.generation = 1;
         }
+        this.distinct = 0;
     }
-    /** Counts one occurrence of the window at `at`; returns its slot (count in `counts[slot]`). */
-    add(h1, h2, at) {
-        let slot = (h1 ^ repetition_imul(h2, 0x9e3779b1)) & this.mask;
-        while (this.generations[slot] === this.generation) {
-            if (this.first[slot] === h1 && this.second[slot] === h2) {
-                this.counts[slot]++;
-                return slot;
+    /**
+     * Counts one occurrence of the loaded text's [start, start + length), keyed by `low` and
+     * `high`, which prove equal the first `proven` units of ranges with equal keys; returns its id.
+     */
+    add(start, length, low, high, proven) {
+        const { generations, slotIds, lengths, generation } = this;
+        // Multiplicative hashing: the top bits of the product depend on every bit of the keys.
+        let slot = (repetition_imul(low, 0x9e3779b1) + repetition_imul(high ^ length, 0x85ebca6b)) >>> this.shift;
+        while (generations[slot] === generation) {
+            const id = slotIds[slot];
+            if (this.lowKeys[slot] === low && this.highKeys[slot] === high && lengths[id] === length && (length <= proven || sameUnits(this.firstStarts[id] + proven, start + proven, length - proven))) {
+                this.counts[id]++;
+                return id;
             }
             slot = (slot + 1) & this.mask;
         }
-        this.generations[slot] = this.generation;
-        this.first[slot] = h1;
-        this.second[slot] = h2;
-        this.counts[slot] = 1;
-        this.firstAt[slot] = at;
-        return slot;
+        const id = this.distinct++;
+        generations[slot] = generation;
+        this.lowKeys[slot] = low;
+        this.highKeys[slot] = high;
+        slotIds[slot] = id;
+        this.firstStarts[id] = start;
+        lengths[id] = length;
+        this.counts[id] = 1;
+        return id;
     }
 }
-const table = new WindowTable();
 /**
- * Two rolling polynomial hashes (mod 2^32, two odd bases) of the n-word windows of the word codes: a
- * step costs the same whatever n, where hashing each window afresh cost n.
+ * True when the loaded text holds the same units at [first, first + length) and [second, second +
+ * length). Compared four units at a time, masked to the length, so that the words of prose (up
+ * to eight units) take one step whatever their length: a loop that stops at the length
+ * mispredicts its exit.
  */
-class RollingHash {
-    high = 0;
-    low = 0;
-    powerHigh = 1;
-    powerLow = 1;
-    static BASE_HIGH = 0x01000193;
-    static BASE_LOW = 0x5bd1e995;
-    /** Hashes the window [from, from + n) and prepares to roll it by one word. */
-    start(codesHigh, codesLow, from, n) {
-        let high = 0;
-        let low = 0;
-        let powerHigh = 1;
-        let powerLow = 1;
-        for (let k = from; k < from + n; k++) {
-            high = (repetition_imul(high, RollingHash.BASE_HIGH) + codesHigh[k]) | 0;
-            low = (repetition_imul(low, RollingHash.BASE_LOW) + codesLow[k]) | 0;
-            if (k > from) {
-                powerHigh = repetition_imul(powerHigh, RollingHash.BASE_HIGH);
-                powerLow = repetition_imul(powerLow, RollingHash.BASE_LOW);
-            }
+function sameUnits(first, second, length) {
+    const text16 = units;
+    for (let k = 0; k < length; k += KEYED_UNITS) {
+        const left = length - k;
+        const keyed = left < KEYED_UNITS ? left : KEYED_UNITS;
+        const a = first + k;
+        const b = second + k;
+        const low = ((text16[a] | (text16[a + 1] << 16)) ^ (text16[b] | (text16[b + 1] << 16))) & LOW_MASKS[keyed];
+        const high = ((text16[a + 2] | (text16[a + 3] << 16)) ^ (text16[b + 2] | (text16[b + 3] << 16))) & HIGH_MASKS[keyed];
+        if ((low | high) !== 0)
+            return false;
+    }
+    return true;
+}
+const wordTable = new RangeTable();
+const ngrams = new RepeatedNgrams();
+const ngramFingerprints = new NgramFingerprints();
+/** Grows the per-token scratch arrays to hold `tokens` tokens. */
+function growTokens(tokens) {
+    let size = repetition_scratch.starts.length;
+    while (size < tokens)
+        size *= 2;
+    repetition_scratch.starts = new Int32Array(size);
+    repetition_scratch.fingerprints = new Int32Array(size);
+    repetition_scratch.prefix = new Int32Array(size + 1);
+    repetition_scratch.words = new Int32Array(size);
+}
+/** The first two units of the token [start, start + length), as a word key. */
+function lowKey(start, length) {
+    return (units[start] | (units[start + 1] << 16)) & LOW_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS];
+}
+/** Its third and fourth units, as a word key. */
+function highKey(start, length) {
+    return (units[start + 2] | (units[start + 3] << 16)) & HIGH_MASKS[length < KEYED_UNITS ? length : KEYED_UNITS];
+}
+/**
+ * A token's fingerprint: its first two units (one if it has one), its last unit and its length,
+ * mixed. Equal tokens have equal fingerprints, which is all the bounds need; the units chosen
+ * are those the tokenizer has already read but one, and tell most words apart.
+ */
+function fingerprintOf(start, length) {
+    return repetition_imul(units[start] | ((units[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + repetition_imul((units[start + length - 1] << 8) ^ length, 0x297a2d39);
+}
+/**
+ * Token `count` of the loaded text is [start, end): fingerprints it, counts the fingerprint and
+ * sums the characters up to it. Returns the next token's index.
+ */
+function addToken(start, end, count) {
+    const { starts, fingerprints, prefix } = repetition_scratch;
+    const { buckets, shift } = ngramFingerprints;
+    const length = end - start;
+    const fingerprint = fingerprintOf(start, length);
+    const seen = buckets[fingerprint >>> shift];
+    buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31);
+    starts[count] = start;
+    fingerprints[count] = fingerprint;
+    prefix[count + 1] = prefix[count] + length;
+    return count + 1;
+}
+/**
+ * The tokens of a chunk that starts or ends with something other than a word character: a run
+ * of punctuation at either end is a token of its own, a chunk of punctuation alone is one token.
+ * Returns the next token's index.
+ */
+function splitChunk(chunkStart, chunkEnd, count) {
+    const text16 = units;
+    let start = chunkStart;
+    while (start < chunkEnd && classOf(text16[start]) !== repetition_WORD)
+        start++;
+    if (start === chunkEnd)
+        return addToken(chunkStart, chunkEnd, count);
+    let end = chunkEnd;
+    while (classOf(text16[end - 1]) !== repetition_WORD)
+        end--;
+    if (start > chunkStart)
+        count = addToken(chunkStart, start, count);
+    count = addToken(start, end, count);
+    return end < chunkEnd ? addToken(end, chunkEnd, count) : count;
+}
+/**
+ * Splits the chunks `scanText` found as NLTK roughly splits prose, with a run of punctuation at
+ * the start or end of a chunk split off as a token of its own (`"Quoted",` → `"`, `Quoted`,
+ * `",`) and a chunk of punctuation alone kept whole, into `scratch`: each token's start,
+ * fingerprint (counted into `ngramFingerprints`' buckets) and the characters before it.
+ */
+function readWords() {
+    const chunks = scanned.words;
+    // A chunk makes three tokens at most (punctuation at both ends).
+    if (repetition_scratch.starts.length < 3 * chunks)
+        growTokens(3 * chunks);
+    ngramFingerprints.prepare(chunks);
+    const { edges, starts, fingerprints, prefix } = repetition_scratch;
+    const { buckets, shift } = ngramFingerprints;
+    const text16 = units;
+    const classes = charClasses;
+    prefix[0] = 0;
+    let count = 0;
+    let characters = 0;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+        const start = edges[2 * chunk];
+        const end = edges[2 * chunk + 1];
+        // Most chunks start and end with a word character: the whole chunk is the word (this is
+        // addToken and fingerprintOf written out, so that the loop calls nothing and keeps its
+        // arrays in registers).
+        if (classes[text16[start]] !== repetition_WORD || classes[text16[end - 1]] !== repetition_WORD) {
+            count = splitChunk(start, end, count);
+            characters = prefix[count];
+            continue;
         }
-        this.high = high;
-        this.low = low;
-        // The weight of the window's first word: BASE^(n-1).
-        this.powerHigh = powerHigh;
-        this.powerLow = powerLow;
+        const length = end - start;
+        const first = text16[start];
+        const last = text16[end - 1];
+        // fingerprintOf; the second unit counts only in a token that has one.
+        const fingerprint = repetition_imul(first | ((text16[start + 1] & ((1 - length) >> 31)) << 16), 0x2c1b3c6d) + repetition_imul((last << 8) ^ length, 0x297a2d39);
+        // Counts up to 255 and stays there, without a branch.
+        const seen = buckets[fingerprint >>> shift];
+        buckets[fingerprint >>> shift] = seen + ((seen - 255) >>> 31);
+        starts[count] = start;
+        fingerprints[count] = fingerprint;
+        characters += length;
+        prefix[++count] = characters;
     }
-    /** Moves the window [i, i + n) to [i + 1, i + n + 1). */
-    roll(codesHigh, codesLow, i, n) {
-        this.high = (repetition_imul(this.high - repetition_imul(codesHigh[i], this.powerHigh), RollingHash.BASE_HIGH) + codesHigh[i + n]) | 0;
-        this.low = (repetition_imul(this.low - repetition_imul(codesLow[i], this.powerLow), RollingHash.BASE_LOW) + codesLow[i + n]) | 0;
+    scanned.tokens = count;
+}
+/**
+ * Word ids for the tokens that may repeat (`ngramFingerprints.firstPositions`), in `scratch.words`:
+ * equal ids, equal tokens, compared exactly.
+ */
+function identifyWords() {
+    const { starts, prefix, words } = repetition_scratch;
+    const { firstPositions, firstSize } = ngramFingerprints;
+    wordTable.reset(firstSize);
+    for (let k = 0; k < firstSize; k++) {
+        const i = firstPositions[k];
+        const start = starts[i];
+        const length = prefix[i + 1] - prefix[i];
+        words[k] = wordTable.add(start, length, lowKey(start, length), highKey(start, length), KEYED_UNITS);
     }
+}
+/** The words the n-gram rules see, for tests and explanations. */
+function gopherWords(text) {
+    scanText(text);
+    readWords();
+    // Empties the buckets readWords counted into.
+    ngramFingerprints.start(repetition_scratch.fingerprints, scanned.tokens);
+    const { starts, prefix } = repetition_scratch;
+    return Array.from({ length: scanned.tokens }, (_, i) => text.slice(starts[i], starts[i] + prefix[i + 1] - prefix[i]));
+}
+/** Limits read once into the shape the hot loop wants: the n-gram rules by ascending n, with their ids and names. */
+class RepetitionRules {
+    limits;
+    topNs;
+    topLimits;
+    topRules;
+    topNames;
+    topChars;
+    duplicatedNs;
+    duplicatedLimits;
+    duplicatedRules;
+    duplicatedNames;
+    duplicatedChars;
+    longestN;
+    /** With no negative limit, a text of one line (one paragraph) breaks no line or paragraph rule. */
+    oneLineBreaksNone;
+    constructor(limits) {
+        this.limits = limits;
+        const top = [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0]);
+        const duplicated = [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0]);
+        this.topNs = top.map(([n]) => n);
+        this.topLimits = top.map(([, limit]) => limit);
+        this.topRules = this.topNs.map((n) => `top_${n}_gram`);
+        this.topNames = this.topNs.map((n) => `top ${n}-gram character fraction`);
+        this.topChars = new Float64Array(top.length);
+        this.duplicatedNs = duplicated.map(([n]) => n);
+        this.duplicatedLimits = duplicated.map(([, limit]) => limit);
+        this.duplicatedRules = this.duplicatedNs.map((n) => `duplicated_${n}_n_grams`);
+        this.duplicatedNames = this.duplicatedNs.map((n) => `duplicated ${n}-gram character fraction`);
+        this.duplicatedChars = new Float64Array(duplicated.length);
+        this.longestN = Math.max(0, ...this.topNs, ...this.duplicatedNs);
+        this.oneLineBreaksNone = Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0;
+    }
+}
+function report(hits, rule, name, value, limit) {
+    if (value > limit)
+        hits.push({ rule, name, value, limit });
+}
+/**
+ * Repeats among the lines or paragraphs of the loaded text, as datatrove's `find_duplicates`
+ * counts them: an element equal to an earlier one is a repeat, and its characters are repeated
+ * characters.
+ */
+class Repeats {
+    table = new RangeTable();
+    elements = 0;
+    repeated = 0;
+    repeatedChars = 0;
+    /** Starts over for at most `elements` elements. */
+    reset(elements) {
+        this.table.reset(elements);
+        this.elements = 0;
+        this.repeated = 0;
+        this.repeatedChars = 0;
+    }
+    /** Adds the element [start, end), whose FNV hash is `hash`. */
+    add(start, end, hash) {
+        this.elements++;
+        if (this.table.counts[this.table.add(start, end - start, hash, 0, 0)] > 1) {
+            this.repeated++;
+            this.repeatedChars += end - start;
+        }
+    }
+}
+const lineRepeats = new Repeats();
+/** The paragraph and line rules: `text.trim().split(/\n{2,}/)` and `text.split(/\n+/)`, in place. */
+function lineAndParagraphRules(text, limits, hits) {
+    const length = text.length;
+    const repeats = lineRepeats;
+    const text16 = units;
+    const elements = newlineCount(text) + 1;
+    let from = 0;
+    let to = length;
+    while (from < to && spaceBits[text16[from]] === 1)
+        from++;
+    while (to > from && spaceBits[text16[to - 1]] === 1)
+        to--;
+    repeats.reset(elements);
+    let start = from;
+    let hash = HASH_SEED;
+    let i = from;
+    while (i < to) {
+        const code = text16[i];
+        // The trimmed text ends in a non-space, so a newline in it is never its last character.
+        if (code === 10 && text16[i + 1] === 10) {
+            repeats.add(start, i, hash);
+            i += 2;
+            while (text16[i] === 10)
+                i++;
+            start = i;
+            hash = HASH_SEED;
+            continue;
+        }
+        hash = repetition_imul(hash ^ code, HASH_PRIME);
+        i++;
+    }
+    repeats.add(start, to, hash);
+    report(hits, 'dup_para_frac', 'duplicate paragraph fraction', repeats.repeated / repeats.elements, limits.dupParaFrac);
+    report(hits, 'dup_para_char_frac', 'duplicate paragraph character fraction', repeats.repeatedChars / length, limits.dupParaCharFrac);
+    repeats.reset(elements);
+    start = 0;
+    hash = HASH_SEED;
+    i = 0;
+    while (i < length) {
+        const code = text16[i];
+        if (code === 10) {
+            repeats.add(start, i, hash);
+            i++;
+            while (i < length && text16[i] === 10)
+                i++;
+            start = i;
+            hash = HASH_SEED;
+            continue;
+        }
+        hash = repetition_imul(hash ^ code, HASH_PRIME);
+        i++;
+    }
+    repeats.add(start, length, hash);
+    report(hits, 'dup_line_frac', 'duplicate line fraction', repeats.repeated / repeats.elements, limits.dupLineFrac);
+    report(hits, 'dup_line_char_frac', 'duplicate line character fraction', repeats.repeatedChars / length, limits.dupLineCharFrac);
+}
+/** The top and duplicated n-gram rules over the words of the text `scanText` last read. */
+function ngramRules(text, rules, hits) {
+    readWords();
+    const count = scanned.tokens;
+    const { fingerprints, prefix } = repetition_scratch;
+    const length = text.length;
+    const { topNs, topLimits, topChars, duplicatedNs, duplicatedLimits, duplicatedChars } = rules;
+    const last = Math.min(rules.longestN, count);
+    // Bounds from fingerprints first: if none breaks its limit, no rule is broken, and most texts
+    // end here without an exact word id.
+    let top = 0;
+    let duplicated = 0;
+    let clean = true;
+    ngramFingerprints.start(fingerprints, count);
+    for (let n = 1; n <= last && clean; n++) {
+        if (n > 1)
+            ngramFingerprints.advance();
+        if (top < topNs.length && topNs[top] === n)
+            clean = ngramFingerprints.topBound(prefix) / length <= topLimits[top++];
+        if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n)
+            clean &&= ngramFingerprints.duplicatedBound(prefix) / length <= duplicatedLimits[duplicated++];
+    }
+    if (clean)
+        return;
+    // The rules of each n, exactly, for n up to the longest asked for and the words there are;
+    // once no n-gram repeats, each further level costs nothing.
+    identifyWords();
+    top = 0;
+    duplicated = 0;
+    ngrams.start(ngramFingerprints.firstPositions, repetition_scratch.words, ngramFingerprints.firstSize, wordTable.counts);
+    for (let n = 1; n <= last; n++) {
+        if (n > 1)
+            ngrams.advance();
+        if (top < topNs.length && topNs[top] === n) {
+            // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
+            // top n-gram seen once too).
+            const best = ngrams.topCount();
+            const at = ngrams.topAt;
+            topChars[top++] = (prefix[at + n] - prefix[at] + (n - 1)) * best;
+        }
+        if (duplicated < duplicatedNs.length && duplicatedNs[duplicated] === n)
+            duplicatedChars[duplicated++] = ngrams.duplicatedChars(prefix);
+    }
+    for (let k = 0; k < top; k++)
+        report(hits, rules.topRules[k], rules.topNames[k], topChars[k] / length, topLimits[k]);
+    for (let k = 0; k < duplicated; k++)
+        report(hits, rules.duplicatedRules[k], rules.duplicatedNames[k], duplicatedChars[k] / length, duplicatedLimits[k]);
+}
+/** The rules the text `scanText` last read breaks, appended to `hits` in datatrove's order. */
+function repetitionHits(text, rules, lineRules, ngramRulesToo, hits) {
+    if (text.length === 0)
+        return;
+    // One line is one paragraph: nothing repeats, every line and paragraph fraction is 0.
+    if (lineRules && !(rules.oneLineBreaksNone && text.indexOf('\n') === -1))
+        lineAndParagraphRules(text, rules.limits, hits);
+    if (ngramRulesToo)
+        ngramRules(text, rules, hits);
 }
 /**
  * The Gopher repetition rules `text` breaks, in datatrove's order (paragraphs, lines, top n-grams,
@@ -14892,134 +17145,9 @@ class RollingHash {
  */
 function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
     const hits = [];
-    const length = text.length;
-    if (length === 0)
-        return hits;
-    const check = (rule, name, value, limit) => {
-        if (value > limit)
-            hits.push({ rule, name, value, limit });
-    };
-    // One line is one paragraph: nothing repeats, every line and paragraph fraction is 0 and
-    // breaks no limit (limits are not negative): the splits and their sets are skipped.
-    const oneLine = text.indexOf('\n') === -1 && Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0;
-    if (options.lineRules !== false && !oneLine) {
-        const paragraphs = text.trim().split(/\n{2,}/);
-        const paragraphRepeats = duplicates(paragraphs);
-        check('dup_para_frac', 'duplicate paragraph fraction', paragraphRepeats.elements / paragraphs.length, limits.dupParaFrac);
-        check('dup_para_char_frac', 'duplicate paragraph character fraction', paragraphRepeats.chars / length, limits.dupParaCharFrac);
-        const lines = text.split(/\n+/);
-        const lineRepeats = duplicates(lines);
-        check('dup_line_frac', 'duplicate line fraction', lineRepeats.elements / lines.length, limits.dupLineFrac);
-        check('dup_line_char_frac', 'duplicate line character fraction', lineRepeats.chars / length, limits.dupLineCharFrac);
-    }
-    if (options.ngramRules === false)
-        return hits;
-    // Each word is coded by two independent 32-bit hashes of its characters (64 bits together),
-    // computed from the text in place: no string per word, no Map of words.
-    const count = scanWords(text);
-    const { starts, ends, high: codesHigh, low: codesLow, prefix } = scratch;
-    prefix[0] = 0;
-    for (let i = 0; i < count; i++) {
-        let high = 0x811c9dc5;
-        let low = 0x9747b28c;
-        for (let k = starts[i]; k < ends[i]; k++) {
-            const code = text.charCodeAt(k);
-            high = repetition_imul(high ^ code, 0x01000193);
-            low = repetition_imul(low ^ code, 0x5bd1e995);
-            low ^= low >>> 15;
-        }
-        codesHigh[i] = repetition_imul(high ^ (high >>> 16), 0x45d9f3b);
-        codesLow[i] = repetition_imul(low ^ (low >>> 13), 0x2c1b3c6d);
-        prefix[i + 1] = prefix[i] + (ends[i] - starts[i]);
-    }
-    const rolling = new RollingHash();
-    // A text with no repeated n-gram has no repeated longer one either: from the smallest such n
-    // on, the passes below have a known answer and are skipped (most clean texts stop at 4 or 5).
-    let noRepeatsFrom = Number.POSITIVE_INFINITY;
-    for (const [n, limit] of [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        // The most frequent n-gram; on a tie the one seen first, as Counter.most_common(1) picks it.
-        let best = 1;
-        let bestAt = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            rolling.start(codesHigh, codesLow, 0, n);
-            for (let i = 0; i + n <= count; i++) {
-                if (i > 0)
-                    rolling.roll(codesHigh, codesLow, i - 1, n);
-                const slot = table.add(rolling.high, rolling.low, i);
-                const seen = table.counts[slot];
-                if (seen > best || (seen === best && table.firstAt[slot] < bestAt)) {
-                    best = seen;
-                    bestAt = table.firstAt[slot];
-                }
-            }
-            if (best === 1)
-                noRepeatsFrom = n;
-        }
-        // Characters of the n-gram joined by single spaces, times its count (datatrove counts a
-        // top n-gram seen once too).
-        const chars = (prefix[bestAt + n] - prefix[bestAt] + (n - 1)) * best;
-        check(`top_${n}_gram`, `top ${n}-gram character fraction`, chars / length, limit);
-    }
-    for (const [n, limit] of [...limits.dupNgramCharFrac].sort((a, b) => a[0] - b[0])) {
-        if (count < n)
-            continue;
-        let repeated = 0;
-        if (n < noRepeatsFrom) {
-            table.reset(count - n + 1);
-            let i = 0;
-            rolling.start(codesHigh, codesLow, 0, n);
-            while (i + n <= count) {
-                if (table.counts[table.add(rolling.high, rolling.low, i)] > 1) {
-                    // A repeat is counted whole and skipped, so overlapping repeats are not counted twice.
-                    repeated += prefix[i + n] - prefix[i];
-                    i += n;
-                    if (i + n <= count)
-                        rolling.start(codesHigh, codesLow, i, n);
-                }
-                else {
-                    if (i + n + 1 <= count)
-                        rolling.roll(codesHigh, codesLow, i, n);
-                    i++;
-                }
-            }
-            if (repeated === 0)
-                noRepeatsFrom = n;
-        }
-        check(`duplicated_${n}_n_grams`, `duplicated ${n}-gram character fraction`, repeated / length, limit);
-    }
+    scanText(text);
+    repetitionHits(text, new RepetitionRules(limits), options.lineRules !== false, options.ngramRules !== false, hits);
     return hits;
-}
-/** Non-empty lines and whitespace-separated words, in one pass, to tell whether a text is long enough. */
-function size(text) {
-    let lines = 0;
-    let words = 0;
-    let lineHasText = false;
-    let inWord = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === 10) {
-            if (lineHasText)
-                lines++;
-            lineHasText = false;
-            inWord = false;
-            continue;
-        }
-        if (isSpace(code))
-            inWord = false;
-        else {
-            lineHasText = true;
-            if (!inWord) {
-                inWord = true;
-                words++;
-            }
-        }
-    }
-    if (lineHasText)
-        lines++;
-    return { lines, words };
 }
 /**
  * `repetition`: degenerate repetition inside one text (a model looping, a scrape gone wrong),
@@ -15055,28 +17183,41 @@ const repetitionCheck = {
         const minLines = numberSetting(config, 'minLines', 5);
         const minWords = numberSetting(config, 'minWords', 50);
         const minNgramWords = numberSetting(config, 'minNgramWords', 100);
-        const limits = {
+        const rules = new RepetitionRules({
             dupParaFrac: numberSetting(config, 'dupParaFrac', GOPHER_LIMITS.dupParaFrac),
             dupParaCharFrac: numberSetting(config, 'dupParaCharFrac', GOPHER_LIMITS.dupParaCharFrac),
             dupLineFrac: numberSetting(config, 'dupLineFrac', GOPHER_LIMITS.dupLineFrac),
             dupLineCharFrac: numberSetting(config, 'dupLineCharFrac', GOPHER_LIMITS.dupLineCharFrac),
             topNgramCharFrac: numberMapSetting(config, 'topNgramCharFrac', GOPHER_LIMITS.topNgramCharFrac),
             dupNgramCharFrac: numberMapSetting(config, 'dupNgramCharFrac', GOPHER_LIMITS.dupNgramCharFrac)
-        };
+        });
         const summary = { fields: {} };
+        const hits = [];
         return {
             record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
-                    if (text.trim() === '')
+                for (const field of fields) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text === undefined)
                         continue;
-                    const { lines, words } = size(text);
-                    const lineRules = lines >= minLines || words >= minWords;
-                    const ngramRules = words >= minNgramWords;
-                    if (!lineRules && !ngramRules)
+                    // Too short for any rule, told without reading it: a word and a separator take two
+                    // characters, and a non-empty line holds a word.
+                    const mostWords = Math.ceil(text.length / 2);
+                    if (mostWords < minWords && mostWords < minNgramWords && Math.min(mostWords, newlinesUpTo(text, minLines) + 1) < minLines)
+                        continue;
+                    scanText(text);
+                    const words = scanned.words;
+                    // No word: empty or whitespace only (what `text.trim() === ''` tells).
+                    if (words === 0)
+                        continue;
+                    // A non-empty line holds a word, so there are no more of them than words or lines.
+                    const lineRules = words >= minWords || (Math.min(words, newlineCount(text) + 1) >= minLines && nonEmptyLines() >= minLines);
+                    const ngramRulesToo = words >= minNgramWords;
+                    if (!lineRules && !ngramRulesToo)
                         continue;
                     const stats = (summary.fields[field] ??= { checked: 0, flagged: 0, byRule: {} });
                     stats.checked++;
-                    const hits = gopherRepetition(text, limits, { lineRules, ngramRules });
+                    hits.length = 0;
+                    repetitionHits(text, rules, lineRules, ngramRulesToo, hits);
                     if (hits.length === 0)
                         continue;
                     stats.flagged++;
@@ -15177,6 +17318,7 @@ const datasetSizeCheck = {
 ;// CONCATENATED MODULE: ./src/engine/checks/empty-values.ts
 
 
+const hasOwn = Object.prototype.hasOwnProperty;
 /** Fields that hold a chat transcript: an empty one has no turns. */
 const empty_values_CHAT_FIELDS = new Set(['messages', 'conversations', 'conversation', 'turns', 'dialogue', 'dialog', 'chat']);
 /** How deep into nested values the check looks. */
@@ -15226,42 +17368,34 @@ const emptyValuesCheck = {
         const allowed = new Set(stringListSetting(context.config, 'allowEmpty') ?? []);
         const counts = new Map();
         const isAllowed = (path, name) => allowed.has(name) || allowed.has(path) || allowed.has(pattern(path));
+        const configuredPaths = configured ? new engine_text/* FieldPaths */.pA(configured) : undefined;
+        const configuredNames = configured?.map((field) => field.split('.').pop());
+        const scan = new EmptyValueScan((path, name, how, line, emit) => {
+            if (isAllowed(path, name))
+                return false;
+            const key = pattern(path);
+            if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
+                counts.set(key, (counts.get(key) ?? 0) + 1);
+            emit({ line, field: path, message: `\`${path}\` ${how}` });
+            return true;
+        });
         return {
             record(record, emit) {
-                let emitted = 0;
-                const visit = (value, path, name, depth, report) => {
-                    if (emitted >= MAX_FINDINGS_PER_RECORD)
-                        return;
-                    const how = emptiness(value, name);
-                    if (how !== undefined) {
-                        if (isAllowed(path, name))
-                            return;
-                        const key = pattern(path);
-                        if (counts.has(key) || counts.size < MAX_SUMMARY_PATHS)
-                            counts.set(key, (counts.get(key) ?? 0) + 1);
-                        emitted++;
-                        report({ line: record.line, field: path, message: `\`${path}\` ${how}` });
-                        return;
-                    }
-                    if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
-                        return;
-                    if (Array.isArray(value))
-                        value.forEach((item, i) => visit(item, `${path}.${i}`, name, depth + 1, report));
-                    else
-                        for (const [key, item] of Object.entries(value))
-                            visit(item, `${path}.${key}`, key, depth + 1, report);
-                };
-                if (configured) {
-                    for (const field of configured) {
-                        const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                const fields = record.fields;
+                scan.startRecord(record.line, emit);
+                if (configuredPaths && configuredNames) {
+                    for (let i = 0; i < configuredPaths.length; i++) {
+                        const value = configuredPaths.valueAt(fields, i);
                         // A missing field is for required-fields to report.
                         if (value !== undefined)
-                            visit(value, field, field.split('.').pop(), 0, emit);
+                            scan.visit(value, configuredPaths.paths[i], configuredNames[i], 0);
                     }
                 }
                 else {
-                    for (const [field, value] of Object.entries(record.fields))
-                        visit(value, field, field, 0, emit);
+                    // for-in with an own-property test: the keys of Object.keys without the array it builds.
+                    for (const name in fields)
+                        if (hasOwn.call(fields, name) && !plainlyFull(fields[name]))
+                            scan.visit(fields[name], name, name, 0);
                 }
             },
             finish() {
@@ -15270,8 +17404,234 @@ const emptyValuesCheck = {
         };
     }
 };
+/**
+ * True for a value neither empty nor holding others: a number, a boolean, a string that starts
+ * with a visible ASCII character (so `trim` leaves something). Visiting it would find nothing;
+ * most values are such, and skipping them saves building their paths.
+ */
+function plainlyFull(value) {
+    if (typeof value === 'string') {
+        const first = value.charCodeAt(0);
+        return first > 0x20 && first < 0x7f;
+    }
+    return typeof value === 'number' || typeof value === 'boolean';
+}
+/** The walk through one record's values, nested ones included; one instance serves every record. */
+class EmptyValueScan {
+    report;
+    emitted = 0;
+    line = 0;
+    emit = () => undefined;
+    constructor(report) {
+        this.report = report;
+    }
+    startRecord(line, emit) {
+        this.emitted = 0;
+        this.line = line;
+        this.emit = emit;
+    }
+    visit(value, path, name, depth) {
+        if (this.emitted >= MAX_FINDINGS_PER_RECORD)
+            return;
+        const how = emptiness(value, name);
+        if (how !== undefined) {
+            if (this.report(path, name, how, this.line, this.emit))
+                this.emitted++;
+            return;
+        }
+        if (depth >= MAX_DEPTH || value === null || typeof value !== 'object')
+            return;
+        if (Array.isArray(value)) {
+            for (let i = 0; i < value.length; i++)
+                if (!plainlyFull(value[i]))
+                    this.visit(value[i], `${path}.${i}`, name, depth + 1);
+        }
+        else {
+            for (const key in value)
+                if (hasOwn.call(value, key) && !plainlyFull(value[key]))
+                    this.visit(value[key], `${path}.${key}`, key, depth + 1);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checks/detectors/ascii-scan.ts
+/**
+ * One-pass scans of a text that stand in for regular expressions where those cost a scan of
+ * their own each: the text's UTF-16 units are copied (one byte each) into a scratch buffer by a
+ * native call, then read four at a time as 32-bit words. Nothing is kept from one call to the
+ * next: the scratch only saves allocating a buffer per text.
+ */
+/** Texts up to this many UTF-16 units are scanned in the scratch; longer ones by a regex. */
+const SCRATCH_UNITS = 1 << 16;
+/** Room for any such text in UTF-8, which takes at most three bytes a UTF-16 unit. */
+const ascii_scan_scratch = new ArrayBuffer(3 * SCRATCH_UNITS);
+const scratchBytes = new Uint8Array(ascii_scan_scratch);
+const scratchWords = new Int32Array(ascii_scan_scratch);
+const scratchWriter = Buffer.from(ascii_scan_scratch);
+/**
+ * Copies `text` into the scratch, the low byte of each UTF-16 unit (so Latin-1 text exactly,
+ * and an ASCII character always as itself); false when it does not fit.
+ */
+function load(text) {
+    if (text.length > SCRATCH_UNITS)
+        return false;
+    scratchWriter.write(text, 0, text.length, 'latin1');
+    return true;
+}
+/**
+ * Copies `text` into the scratch as UTF-8; false when it does not fit or is not all ASCII. The
+ * scratch holds any text of up to `SCRATCH_UNITS` whole, so the byte count is the text's UTF-8
+ * length, which equals its length exactly when every UTF-16 unit is ASCII (every other unit
+ * takes two or three bytes, a lone surrogate three as U+FFFD).
+ */
+function loadAscii(text) {
+    return text.length <= SCRATCH_UNITS && scratchWriter.write(text, 0, 'utf8') === text.length;
+}
+/** OR-ed onto a word, turns the ASCII capitals of its four bytes into small letters. */
+const FOLD = 0x20202020;
+/** The word the scratch holds for four characters (in the platform's byte order). */
+function wordOf(chars) {
+    load(chars);
+    return scratchWords[0];
+}
+// A filter of the words a literal set keeps, hashed multiplicatively into 2^16 byte flags (bytes
+// rather than bits: one load and no shifts a word, measured 12% faster).
+const FILTER_BITS = 16;
+const HASH = 0x9e3779b1;
+const SHIFT = 32 - FILTER_BITS;
+/**
+ * A set of ASCII literals of 7 characters or more, found in a text with ASCII letters compared
+ * case-insensitively: exactly what a case-insensitive regular expression without the `u` flag
+ * that alternates the literals finds (it, too, folds only ASCII letters onto ASCII letters), in
+ * one pass over the text's words instead of a regex scan trying every literal at every place.
+ *
+ * Why one pass can do: an occurrence of a literal of length `L` at place `p` covers the text's
+ * aligned words from the first whole one, which starts `k = 4 * ceil(p / 4) - p` (0 to 3)
+ * characters into the literal, and at least `s = floor((L - 3) / 4)` of them in a row (for the
+ * shortest literal). One of any `s` words in a row has an index divisible by `s`, and it starts
+ * `k + 4j` characters into the literal, for a `j` under `s`. So the set keeps, per literal, its
+ * words at those offsets (case-folded), and the scan checks every `s`th aligned word of the text
+ * (folded alike) against them: first in a hashed filter, then, on a hit, by comparing the whole
+ * literal with the text's characters at the place the word says. Folding maps a few non-letters
+ * onto others, and a character above U+00FF leaves only its low byte in the scratch, so the
+ * filter may hit where there is no occurrence; the comparison on the text itself never errs.
+ */
+class AsciiLiterals {
+    literals;
+    shortest;
+    /** Every how many words the scan looks: longer literals let it skip more. */
+    stride;
+    filter = new Uint8Array(1 << FILTER_BITS);
+    /** Per kept word: the literals with that word at an offset, as `[literal, offset]`. */
+    starts = new Map();
+    longTexts;
+    constructor(literals) {
+        for (const literal of literals) {
+            if (literal.length < 7 || !/^[\x20-\x7e]+$/.test(literal))
+                throw new Error(`AsciiLiterals takes ASCII literals of 7 characters or more, not ${JSON.stringify(literal)}`);
+        }
+        this.literals = literals.map((literal) => literal.toLowerCase());
+        this.shortest = Math.min(...this.literals.map((literal) => literal.length));
+        this.stride = Math.floor((this.shortest - 3) / 4);
+        this.literals.forEach((literal, index) => {
+            for (let offset = 0; offset < 4 * this.stride; offset++) {
+                const word = wordOf(literal.slice(offset, offset + 4)) | FOLD;
+                this.filter[Math.imul(word, HASH) >>> SHIFT] = 1;
+                const starts = this.starts.get(word);
+                if (starts === undefined)
+                    this.starts.set(word, [[index, offset]]);
+                else
+                    starts.push([index, offset]);
+            }
+        });
+        this.longTexts = new RegExp(literals.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i');
+    }
+    /** True when `text` holds one of the literals, ASCII letters in any case. */
+    test(text) {
+        if (text.length < this.shortest)
+            return false;
+        if (!load(text))
+            return this.longTexts.test(text);
+        // Locals, which the loop reads faster than the fields and module bindings.
+        const { filter, stride } = this;
+        const source = scratchWords;
+        const words = text.length >> 2;
+        let i = 0;
+        // Four words a step, their flags OR-ed (measured about 10% faster than one a step): a hit is rare,
+        // and then the four are looked at one by one.
+        for (const step = 4 * stride; i + 3 * stride < words; i += step) {
+            const flags = filter[Math.imul(source[i] | FOLD, HASH) >>> SHIFT] |
+                filter[Math.imul(source[i + stride] | FOLD, HASH) >>> SHIFT] |
+                filter[Math.imul(source[i + 2 * stride] | FOLD, HASH) >>> SHIFT] |
+                filter[Math.imul(source[i + 3 * stride] | FOLD, HASH) >>> SHIFT];
+            if (flags !== 0 && this.occursAround(text, i, i + step))
+                return true;
+        }
+        return this.occursAround(text, i, words);
+    }
+    /** True when a literal occurs at one of the looked-at words from index `from` to `to`. */
+    occursAround(text, from, to) {
+        for (let i = from; i < to; i += this.stride) {
+            const word = scratchWords[i] | FOLD;
+            if (this.filter[Math.imul(word, HASH) >>> SHIFT] !== 0 && this.occursAt(text, word, i))
+                return true;
+        }
+        return false;
+    }
+    /** True when a literal starting with `word` at some offset occurs where the `index`th word of `text` is. */
+    occursAt(text, word, index) {
+        for (const [literalIndex, offset] of this.starts.get(word) ?? []) {
+            const literal = this.literals[literalIndex];
+            const start = index * 4 - offset;
+            if (start < 0 || start + literal.length > text.length)
+                continue;
+            let same = true;
+            for (let j = 0; j < literal.length && same; j++) {
+                const code = text.charCodeAt(start + j);
+                same = (code >= 0x41 && code <= 0x5a ? code | 0x20 : code) === literal.charCodeAt(j);
+            }
+            if (same)
+                return true;
+        }
+        return false;
+    }
+}
+/** A character other than printable ASCII, tab, line feed and carriage return. */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
+/**
+ * True when every character of `text` is printable ASCII, a tab, a line feed or a carriage
+ * return: then it holds no encoding damage of any kind (no non-ASCII character, no control).
+ * Copying it into the scratch as UTF-8 tells whether it is all ASCII; the controls are then
+ * found four bytes at a time. A byte `b` (ASCII, so under 0x80) is a C0 control or DEL exactly
+ * when `(b + 1) & 0x7F` is under 0x21, and adding 0x01010101 to a word of ASCII bytes carries
+ * into no neighbour; a word of such bytes has one under 0x21 exactly when `(y - 0x21212121) &
+ * ~y & 0x80808080` is not zero (the borrow trick, without false negatives for bytes under
+ * 0x80). A word that trips it is looked at byte by byte, since a tab, LF or CR trips it too.
+ */
+function isPlainAscii(text) {
+    if (!loadAscii(text))
+        return text.length > SCRATCH_UNITS && !NOT_PLAIN.test(text);
+    const source = scratchWords;
+    const words = text.length >> 2;
+    for (let i = 0; i < words; i++) {
+        const shifted = (source[i] + 0x01010101) & 0x7f7f7f7f;
+        if (((shifted - 0x21212121) & ~shifted & 0x80808080) !== 0) {
+            for (let at = i * 4; at < i * 4 + 4; at++)
+                if (!isPlainByte(scratchBytes[at]))
+                    return false;
+        }
+    }
+    for (let at = words * 4; at < text.length; at++)
+        if (!isPlainByte(scratchBytes[at]))
+            return false;
+    return true;
+}
+function isPlainByte(byte) {
+    return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/checks/encoding.ts
+
 
 // Character categories of the badness heuristic, after ftfy's MOJIBAKE_CATEGORIES.
 /** Appear in many contexts; sequences with them are not mojibake by themselves. */
@@ -15705,7 +18065,7 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
 const REPLACEMENT = /\ufffd/gu;
 /** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
-const LONE_SURROGATE = /\p{Cs}/gu;
+const encoding_LONE_SURROGATE = /\p{Cs}/gu;
 /** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
 const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
 function isWantedJoiner(text, index) {
@@ -15760,6 +18120,11 @@ function c1Meaning(codePoint) {
     return char.codePointAt(0) === codePoint ? undefined : char;
 }
 function checkText(field, text, line, emit, counts) {
+    // Every kind of damage below needs a character outside printable ASCII, tab, LF and CR: a
+    // non-ASCII one (mojibake, U+FFFD, surrogates, C1 controls, invisible formatting) or a C0
+    // control or DEL. Most text has none, and one pass over its bytes tells.
+    if (isPlainAscii(text))
+        return;
     const mojibake = findMojibake(text);
     if (mojibake) {
         counts.mojibake++;
@@ -15781,7 +18146,7 @@ function checkText(field, text, line, emit, counts) {
             excerpt: excerptAround(text, replacement.first)
         });
     }
-    const surrogate = occurrences(text, LONE_SURROGATE);
+    const surrogate = occurrences(text, encoding_LONE_SURROGATE);
     if (surrogate.count > 0) {
         counts.surrogate++;
         emit({
@@ -15841,8 +18206,12 @@ const encodingCheck = {
         const fields = context.config.fields ?? context.textFields;
         return {
             record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields))
-                    checkText(field, text, record.line, emit, counts);
+                // Field by field rather than through `textsOf`, which builds pairs for every record.
+                for (const field of fields) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text !== undefined)
+                        checkText(field, text, record.line, emit, counts);
+                }
             },
             finish() {
                 return counts;
@@ -15926,13 +18295,14 @@ const formatCheck = {
         const counts = new Map();
         for (const { field } of patterns)
             counts.set(field, { checked: 0, failed: 0 });
+        // Each pattern with its field's count (patterns of one field share it), looked up once.
+        const counted = patterns.map((pattern) => ({ ...pattern, count: counts.get(pattern.field) }));
         return {
             record(record, emit) {
-                for (const { field, source, regex } of patterns) {
+                for (const { field, source, regex, count } of counted) {
                     const text = scalarText((0,engine_text/* valueAt */.fK)(record.fields, field));
                     if (text === undefined || text.length > maxLength)
                         continue;
-                    const count = counts.get(field);
                     count.checked++;
                     if (regex.test(text))
                         continue;
@@ -15956,6 +18326,7 @@ var mask = __nccwpck_require__(808);
 
 
 const DAY_MS = 86_400_000;
+const freshness_hasOwn = Object.prototype.hasOwnProperty;
 /** Epoch values outside 1980-2100 are ids, counts or durations, not timestamps. */
 const EPOCH_MIN_S = Date.UTC(1980, 0, 1) / 1000;
 const EPOCH_MAX_S = Date.UTC(2100, 0, 1) / 1000;
@@ -16111,6 +18482,7 @@ const freshnessCheck = {
         const slackDays = typeof context.config.futureSlackDays === 'number' ? context.config.futureSlackDays : 1;
         const configured = context.config.fields;
         const states = new Map(configured?.map((field) => [field, 'configured']));
+        const configuredPaths = new engine_text/* FieldPaths */.pA(configured ?? []);
         const summary = { fields: [], records: 0, dates: 0, unparseable: 0, future: 0, older: 0 };
         const histogram = new Map();
         let min = Infinity;
@@ -16142,42 +18514,52 @@ const freshnessCheck = {
             const shown = typeof value === 'string' ? value : JSON.stringify(value);
             emit({ line, field, message: `\`${field}\` is not a date: \`${(0,engine_text/* truncate */.xv)((0,mask/* maskAll */.gh)(shown), 40)}\`` });
         }
+        /** One field of a record: its state decided by the first value, then its dates checked. */
+        function visit(line, field, value, emit) {
+            let state = states.get(field);
+            if (state === undefined) {
+                if (states.size >= MAX_FIELDS)
+                    return;
+                state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
+                states.set(field, state);
+            }
+            if (state === 'not' || value === undefined || value === null || value === '')
+                return;
+            // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
+            if (state === 'named-pending' || state === 'value-pending') {
+                const time = parseTimestamp(value, state === 'value-pending');
+                if (time === undefined) {
+                    states.set(field, 'not');
+                    return;
+                }
+                use(field, state === 'named-pending' ? 'named' : 'value');
+                check(line, field, time, emit);
+                return;
+            }
+            if (state === 'configured' && !summary.fields.includes(field))
+                summary.fields.push(field);
+            const time = parseTimestamp(value);
+            if (time !== undefined)
+                check(line, field, time, emit);
+            // Fields found by their values alone may hold other things too: count, do not warn.
+            else if (state === 'value')
+                summary.unparseable++;
+            else
+                unparseable(line, field, value, emit);
+        }
         return {
             record(record, emit) {
                 summary.records++;
-                const names = configured ?? Object.keys(record.fields);
-                for (const field of names) {
-                    const value = configured !== undefined ? (0,engine_text/* valueAt */.fK)(record.fields, field) : record.fields[field];
-                    let state = states.get(field);
-                    if (state === undefined) {
-                        if (states.size >= MAX_FIELDS)
-                            continue;
-                        state = looksLikeTimestampName(field) ? 'named-pending' : 'value-pending';
-                        states.set(field, state);
-                    }
-                    if (state === 'not' || value === undefined || value === null || value === '')
-                        continue;
-                    // A field is confirmed by its first value: `time: "30 minutes"` is a duration field.
-                    if (state === 'named-pending' || state === 'value-pending') {
-                        const time = parseTimestamp(value, state === 'value-pending');
-                        if (time === undefined) {
-                            states.set(field, 'not');
-                            continue;
-                        }
-                        use(field, state === 'named-pending' ? 'named' : 'value');
-                        check(record.line, field, time, emit);
-                        continue;
-                    }
-                    if (state === 'configured' && !summary.fields.includes(field))
-                        summary.fields.push(field);
-                    const time = parseTimestamp(value);
-                    if (time !== undefined)
-                        check(record.line, field, time, emit);
-                    // Fields found by their values alone may hold other things too: count, do not warn.
-                    else if (state === 'value')
-                        summary.unparseable++;
-                    else
-                        unparseable(record.line, field, value, emit);
+                const fields = record.fields;
+                if (configured !== undefined) {
+                    for (let i = 0; i < configuredPaths.length; i++)
+                        visit(record.line, configuredPaths.paths[i], configuredPaths.valueAt(fields, i), emit);
+                }
+                else {
+                    // for-in with an own-property test: the keys of Object.keys without the array it builds.
+                    for (const field in fields)
+                        if (freshness_hasOwn.call(fields, field))
+                            visit(record.line, field, fields[field], emit);
                 }
             },
             finish() {
@@ -16199,179 +18581,6 @@ const freshnessCheck = {
                 return summary;
             },
             applicable: () => summary.fields.length > 0
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/engine/checks/label-values.ts
-
-
-/** Distinct labels counted per file: more than this is free text, not a label set. */
-const MAX_LABELS = 10000;
-/** The label field of a check: its own `field` setting, else the file's `labelField`. */
-function labelFieldOf(config, settings) {
-    return stringSetting(config, 'field') ?? settings.labelField;
-}
-/**
- * The labels a value holds: a string, number or boolean is one label; a list of them is a
- * multi-label record. Blank strings, nulls, objects and missing values hold none: an absent label
- * is for the completeness checks.
- */
-function label_values_labelsOf(value) {
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : label_values_labelsOf(item)));
-    return [];
-}
-/** Counts labels with a bound on distinct values. */
-class LabelCounter {
-    counts = new Map();
-    labelled = 0;
-    truncated = false;
-    /** Counts the labels of one record; returns them. */
-    add(value) {
-        const labels = [...new Set(label_values_labelsOf(value))];
-        if (labels.length > 0)
-            this.labelled++;
-        for (const label of labels) {
-            const count = this.counts.get(label);
-            if (count !== undefined)
-                this.counts.set(label, count + 1);
-            else if (this.counts.size < MAX_LABELS)
-                this.counts.set(label, 1);
-            else
-                this.truncated = true;
-        }
-        return labels;
-    }
-    summary(field) {
-        return { field, labels: Object.fromEntries(this.counts), labelled: this.labelled, truncated: this.truncated };
-    }
-}
-/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
-function editDistance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit)
-        return limit + 1;
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        let best = i;
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            best = Math.min(best, current[j]);
-        }
-        if (best > limit)
-            return limit + 1;
-        previous = current;
-    }
-    return previous[b.length];
-}
-const normalise = (label) => label.trim().replace(/\s+/g, ' ').toLowerCase();
-/** Candidates compared per label when looking for the one it was probably meant to be. */
-const MAX_CANDIDATES = 2000;
-/**
- * What an odd label was probably meant to be: a known label equal but for case and spacing,
- * or one or two edits away (for labels of four characters or more).
- */
-function likelyIntended(label, known) {
-    const normal = normalise(label);
-    let typo;
-    let compared = 0;
-    for (const candidate of known) {
-        if (candidate === label)
-            continue;
-        if (normalise(candidate) === normal)
-            return { label: candidate, how: 'case/spacing' };
-        if (typo === undefined && normal.length >= 4 && compared < MAX_CANDIDATES) {
-            compared++;
-            if (editDistance(normal, normalise(candidate), 2) <= 2)
-                typo = candidate;
-        }
-    }
-    return typo === undefined ? undefined : { label: typo, how: 'typo' };
-}
-const quote = (label) => `\`${(0,engine_text/* truncate */.xv)(label, 60)}\``;
-function hint(label, known) {
-    const intended = likelyIntended(label, known);
-    if (!intended)
-        return '';
-    return intended.how === 'case/spacing' ? `; it differs from ${quote(intended.label)} only by case/spacing` : `; probably a typo of ${quote(intended.label)}`;
-}
-/** Allowed labels from config: strings, numbers and booleans, compared as strings. */
-function allowedOf(config) {
-    const value = config.allowed;
-    if (!Array.isArray(value))
-        return undefined;
-    const labels = value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [String(item)] : []));
-    return labels.length > 0 ? labels : undefined;
-}
-/**
- * Labels outside `config.allowed` (errors); without such a list, labels base never had that
- * head has fewer than `minCount` times (warnings: probably typos).
- */
-const labelValuesCheck = {
-    id: 'label-values',
-    dimension: 'accuracy',
-    description: 'Labels outside the allowed list; without a list, rare labels that the base version never had (likely typos).',
-    defaultSeverity: 'error',
-    defaults: {
-        /** A label new to head and seen fewer times than this is reported (when no `allowed` list is set). */
-        minCount: 3,
-        /** Records listed per rare label. */
-        maxExamples: 20
-    },
-    start(context) {
-        const field = labelFieldOf(context.config, context.settings);
-        const allowed = allowedOf(context.config);
-        const allowedSet = new Set(allowed);
-        const minCount = numberSetting(context.config, 'minCount', 3);
-        const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
-        const counter = new LabelCounter();
-        // Lines of each label while it is still rare enough to be reported.
-        const rareLines = new Map();
-        const shownAllowed = allowed ? allowed.slice(0, 10).map(quote).join(', ') + (allowed.length > 10 ? `, … (${allowed.length} in all)` : '') : '';
-        return {
-            record(record, emit) {
-                if (field === undefined)
-                    return;
-                for (const label of counter.add((0,engine_text/* valueAt */.fK)(record.fields, field))) {
-                    if (allowed) {
-                        if (!allowedSet.has(label)) {
-                            emit({ line: record.line, field, message: `label ${quote(label)} is not one of the allowed values (${shownAllowed})${hint(label, allowed)}` });
-                        }
-                        continue;
-                    }
-                    const count = counter.counts.get(label);
-                    if (count === undefined || count >= minCount) {
-                        rareLines.delete(label);
-                        continue;
-                    }
-                    const lines = rareLines.get(label) ?? [];
-                    if (lines.length < maxExamples)
-                        lines.push(record.line);
-                    rareLines.set(label, lines);
-                }
-            },
-            finish(emit, base) {
-                if (field === undefined)
-                    return undefined;
-                if (!allowed && base && base.field === field && !base.truncated) {
-                    const baseLabels = new Map(Object.entries(base.labels));
-                    for (const [label, lines] of rareLines) {
-                        if (baseLabels.has(label))
-                            continue;
-                        const count = counter.counts.get(label) ?? 0;
-                        const message = `label ${quote(label)} appears ${count === 1 ? 'once' : `${count} times`} and never in base${hint(label, baseLabels.keys())}`;
-                        for (const line of lines)
-                            emit({ line, field, message, severity: 'warning' });
-                    }
-                }
-                return counter.summary(field);
-            },
-            applicable: () => field !== undefined
         };
     }
 };
@@ -16437,6 +18646,7 @@ const labelCoverageCheck = {
 ;// CONCATENATED MODULE: ./src/engine/checks/llm-artifacts.ts
 
 
+
 /** The kinds of assistant leftovers the check tells apart. */
 const ARTIFACT_CATEGORIES = (/* unused pure expression or super */ null && (['self-identification', 'refusal', 'cutoff', 'boilerplate']));
 // Straight and curly apostrophes both occur in generated text.
@@ -16490,15 +18700,91 @@ const PATTERNS = [
 ];
 /**
  * Words at least one of which every pattern above needs (case aside), and the openers the
- * boilerplate pattern takes at the start: a text with none of them cannot match, and most
- * texts have none, so one cheap scan spares the long alternations.
+ * boilerplate pattern takes at the start: a text with none of them cannot match, so this spares
+ * the long alternations. It is itself a scan trying some thirty words at every place, though.
  */
 const MAY_MATCH = /AI\b|artificial intelligence|language model|chatbot|virtual assistant|openai|chatgpt|opinions|feelings|emotions|beliefs|preferences|physical body|sorry|apologi|fulfil|comply with|assist with|help with that|provide assistance|decline|cut-?off|as of my|real-time|internet|\bweb\b|training data|hope this helps/i;
 const MAY_OPEN = /^\s*(?:sure|certainly|of course|absolutely)\b/i;
+/**
+ * Literals of which every match of the patterns but the opener (which needs `MAY_OPEN`) holds
+ * one, ASCII case aside like the patterns (`i`, no `u`), found in one pass over the text's
+ * words (see {@link AsciiLiterals}): the cheap test that rules most texts out before
+ * `MAY_MATCH`. Each is spelled out in the patterns, between their optional parts:
+ * - "As an AI…", "As an artificial intelligence": `as an a`. "I'm an AI", "I am an AI", "I'm
+ *   just / only, merely, simply an AI": `m an ai`, `t an ai`, `y an ai`; their other nouns:
+ *   `language model` (also "As a language model", "AI language model"), `artificial`, `chatbot`,
+ *   `virtual`. "Trained… by OpenAI": `by openai`. "I'm ChatGPT": `chatgpt`.
+ * - "I don't have opinions…": the objects `opinions` … `physical body`.
+ * - "I'm sorry, but", "I'm sorry but": `sorry, `, `sorry b`. "I apologise": `apologi`. "I cannot
+ *   fulfil / comply with / assist with / help with that / provide assistance with": ` fulfil`,
+ *   `comply with`, `assist with`, `help with that`, `provide assistance`. "I must decline":
+ *   `decline`.
+ * - "My knowledge cutoff", "knowledge cut-off date": `knowledge cut`. "My training cutoff", "my
+ *   training data", "as of my last training": ` training`; "as of my last update" (knowledge
+ *   update, data update): ` update`. "I don't have real-time": `real-time`. "I can't browse /
+ *   access / search the internet / web": `browse the`, `access the`, `search the`.
+ * - "I hope this helps": `hope this helps`.
+ * Every literal has 7 characters or more, as the one-pass search needs, and none has a curly
+ * apostrophe (the patterns' optional `’` is never inside one).
+ */
+const ARTIFACT_LITERALS = new AsciiLiterals([
+    'as an a',
+    'm an ai',
+    't an ai',
+    'y an ai',
+    'language model',
+    'artificial',
+    'chatbot',
+    'virtual',
+    'by openai',
+    'chatgpt',
+    'opinions',
+    'feelings',
+    'emotions',
+    'beliefs',
+    'preferences',
+    'physical body',
+    'sorry, ',
+    'sorry b',
+    'apologi',
+    ' fulfil',
+    'comply with',
+    'assist with',
+    'help with that',
+    'provide assistance',
+    'decline',
+    'knowledge cut',
+    ' training',
+    ' update',
+    'real-time',
+    'browse the',
+    'access the',
+    'search the',
+    'hope this helps'
+]);
+/**
+ * `MAY_OPEN` without a regex call for most texts: its `\s*` may match nothing, so a text whose
+ * first character is printable ASCII (not a space) opens with an opener only if that character
+ * starts one (`S`, `C`, `O` or `A`, either case).
+ */
+function mayOpen(text) {
+    const first = text.charCodeAt(0);
+    const folded = first | 0x20;
+    if (first > 0x20 && first < 0x7f && folded !== 0x73 && folded !== 0x63 && folded !== 0x6f && folded !== 0x61)
+        return false;
+    return MAY_OPEN.test(text);
+}
 /** Every artifact phrase in `text`, in order of position. */
 function findArtifacts(text) {
-    if (!MAY_MATCH.test(text) && !MAY_OPEN.test(text))
+    if (!mayOpen(text) && !(ARTIFACT_LITERALS.test(text) && MAY_MATCH.test(text)))
         return [];
+    return findArtifactsUnfiltered(text);
+}
+/**
+ * Every artifact phrase in `text`, in order of position, without the tests that rule texts out
+ * first: what {@link findArtifacts} must always agree with.
+ */
+function findArtifactsUnfiltered(text) {
     const found = [];
     for (const [category, pattern] of PATTERNS) {
         for (const match of text.matchAll(pattern)) {
@@ -16560,6 +18846,19 @@ function chatTurns(value) {
     }
     return turns;
 }
+/** Adds the artifacts of `text` to `found` (made on the first one); `found` again. */
+function collectArtifacts(text, found) {
+    if (text === undefined)
+        return found;
+    for (const match of findArtifacts(text)) {
+        found ??= { byCategory: new Map(), firstTexts: new Map() };
+        const list = found.byCategory.get(match.category) ?? [];
+        list.push(match);
+        found.byCategory.set(match.category, list);
+        found.firstTexts.set(match, text);
+    }
+    return found;
+}
 function lastSegment(path) {
     return path.slice(path.lastIndexOf('.') + 1).toLowerCase();
 }
@@ -16591,17 +18890,41 @@ const llmArtifactsCheck = {
         const personaAware = context.config.personaAware !== false;
         const summary = { records: 0, recordsWithArtifacts: 0, categories: {}, inCharacter: 0, fields: [] };
         const seenFields = new Set();
+        // The output-like text fields, found once: a record adds to them only the fields it names
+        // like outputs or transcripts that are not among them.
+        const textOutputs = [...new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))))];
+        const textOutputSet = new Set(textOutputs);
+        // What each field name a record has may add, worked out on its first sight: nothing (a
+        // name of neither kind, or one of the text outputs already), an output or a transcript.
+        const nameRoles = new Map();
+        function roleOf(name) {
+            let role = nameRoles.get(name);
+            if (role === undefined) {
+                const lower = name.toLowerCase();
+                role = textOutputSet.has(name) ? 'none' : OUTPUT_NAMES.has(lower) ? 'output' : CHAT_NAMES.has(lower) ? 'chat' : 'none';
+                // Bounded: a file whose records all name their fields differently is not worth remembering.
+                if (nameRoles.size < 10_000)
+                    nameRoles.set(name, role);
+            }
+            return role;
+        }
         /** The fields to read: configured, else the output-like ones, else every text field. */
         function outputFields(fields) {
             if (configured !== undefined)
                 return configured;
-            const names = new Set(context.textFields.filter((name) => OUTPUT_NAMES.has(lastSegment(name)) || CHAT_NAMES.has(lastSegment(name))));
-            for (const [name, value] of Object.entries(fields)) {
-                if ((OUTPUT_NAMES.has(name.toLowerCase()) && typeof value === 'string') || (CHAT_NAMES.has(name.toLowerCase()) && chatTurns(value) !== undefined))
-                    names.add(name);
+            let names;
+            for (const name of Object.keys(fields)) {
+                const role = roleOf(name);
+                if (role === 'none')
+                    continue;
+                const value = fields[name];
+                if ((role === 'output' && typeof value === 'string') || (role === 'chat' && chatTurns(value) !== undefined))
+                    (names ??= [...textOutputs]).push(name);
             }
-            if (names.size > 0)
-                return [...names];
+            if (names !== undefined)
+                return names;
+            if (textOutputs.length > 0)
+                return textOutputs;
             return context.textFields.length > 0 ? context.textFields : Object.keys(fields).filter((name) => typeof fields[name] === 'string');
         }
         /** Everything in the record that is not model output: instructions, inputs, user turns. */
@@ -16626,21 +18949,16 @@ const llmArtifactsCheck = {
                     const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
                     const turns = chatTurns(value);
                     // In a transcript only the assistant's turns are output; each starts a reply.
-                    const texts = turns !== undefined ? turns.filter(([assistant]) => assistant).map(([, text]) => text) : [(0,engine_text/* textOf */.b6)(value)];
-                    const byCategory = new Map();
-                    const firstTexts = new Map();
-                    for (const text of texts) {
-                        if (text === undefined)
-                            continue;
-                        for (const match of findArtifacts(text)) {
-                            const list = byCategory.get(match.category) ?? [];
-                            list.push(match);
-                            byCategory.set(match.category, list);
-                            firstTexts.set(match, text);
-                        }
-                    }
-                    if (byCategory.size === 0)
+                    let found;
+                    if (turns === undefined)
+                        found = collectArtifacts((0,engine_text/* textOf */.b6)(value), found);
+                    else
+                        for (const [assistant, text] of turns)
+                            if (assistant)
+                                found = collectArtifacts(text, found);
+                    if (found === undefined)
                         continue;
+                    const { byCategory, firstTexts } = found;
                     if (!seenFields.has(field) && seenFields.size < 50) {
                         seenFields.add(field);
                         summary.fields.push(field);
@@ -16827,9 +19145,16 @@ const piiCheck = {
             record(record, emit) {
                 summary.records++;
                 let hasPii = false;
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                // Field by field rather than through `textsOf`, which builds pairs for every record.
+                for (const field of fields) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const found = (0,pii/* findPii */.IF)(text, kinds);
+                    if (found.length === 0)
+                        continue;
                     const reported = [];
-                    for (const match of (0,pii/* findPii */.IF)(text, kinds)) {
+                    for (const match of found) {
                         if (allowed(match.value)) {
                             summary.allowed++;
                             continue;
@@ -16857,6 +19182,7 @@ const piiCheck = {
 ;// CONCATENATED MODULE: ./src/engine/checks/placeholders.ts
 
 
+
 /**
  * Values that stand for "nothing here yet" when they are the whole value (after trimming,
  * any case). From the AlpacaDataCleaned README's list of known issues (`<noinput>`, `No input`,
@@ -16879,24 +19205,20 @@ const DEFAULT_PLACEHOLDERS = [
     '…',
     '<Picture Attached>'
 ];
-/** Placeholders that give themselves away anywhere in a text. */
-const ANYWHERE = [
-    // The filler itself, not text about it ("Lorem ipsum is a placeholder text...").
-    { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' },
-    { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' }
-];
+/** The filler's opening words, found in one pass over a text's words (see {@link AsciiLiterals}). */
+const LOREM_IPSUM = new AsciiLiterals(['lorem ipsum dolor']);
+// The filler itself, not text about it ("Lorem ipsum is a placeholder text..."). A match is the
+// literal of LOREM_IPSUM, ASCII case aside as in the pattern (`i`, no `u`): texts without it are
+// spared the pattern's own scan.
+const LOREM = { kind: 'lorem ipsum', pattern: /\blorem ipsum dolor\b/i, what: 'lorem ipsum filler text' };
+// Every slot starts with `[`: one native search rules most texts out.
+const INSERT = { kind: '[insert …]', pattern: /\[insert\b[^\]\n]{0,60}\]?/i, what: 'an unfilled template slot' };
+/** True for the characters `String.prototype.trim` never removes that are quickest to tell. */
+function isKept(code) {
+    return code > 0x20 && code < 0x7f;
+}
 /** How deep into nested values (chat turns, `instances`) the check looks. */
 const placeholders_MAX_DEPTH = 6;
-/** The string values inside a value, with their dotted paths. */
-function* stringsIn(value, path, depth = 0) {
-    if (typeof value === 'string')
-        yield [path, value];
-    else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
-        const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
-        for (const [key, item] of entries)
-            yield* stringsIn(item, `${path}.${key}`, depth + 1);
-    }
-}
 /**
  * Placeholder values: `N/A`, `TODO`, `<noinput>`, `None`, `...` and the like as the whole value;
  * lorem ipsum filler and `[insert …]` slots anywhere. `config.patterns` adds whole values.
@@ -16915,6 +19237,9 @@ const placeholdersCheck = {
         for (const placeholder of [...DEFAULT_PLACEHOLDERS, ...(stringListSetting(context.config, 'patterns') ?? [])]) {
             wholeValues.set(placeholder.trim().toLowerCase(), placeholder);
         }
+        // Lower-casing never shortens a string (checked over every code point), so a trimmed value
+        // longer than every placeholder is none of them, and needs no lower-cased copy to tell.
+        const longest = Math.max(0, ...[...wholeValues.keys()].map((key) => key.length));
         // Every field unless configured: a column filled with `N/A` is exactly what text-field inference would skip as too short.
         const configured = context.config.fields;
         let looked = false;
@@ -16922,6 +19247,57 @@ const placeholdersCheck = {
         const count = (kind) => {
             counts.set(kind, (counts.get(kind) ?? 0) + 1);
         };
+        // The first characters of the placeholders, lower-cased. A value that starts with printable
+        // ASCII other than a space (which trimming never removes) is a placeholder only if that
+        // character, lower-cased, starts one; a longer value only if trimming shortens it, so only if
+        // it also ends with a character trimming may remove.
+        const starts = new Uint8Array(128);
+        for (const key of wholeValues.keys())
+            if (key.charCodeAt(0) < 128)
+                starts[key.charCodeAt(0)] = 1;
+        function mayBeWhole(text) {
+            const first = text.charCodeAt(0);
+            if (!isKept(first))
+                return true;
+            if (starts[first >= 0x41 && first <= 0x5a ? first | 0x20 : first] === 0)
+                return false;
+            return text.length <= longest || !isKept(text.charCodeAt(text.length - 1));
+        }
+        function report(anywhere, path, text, line, emit) {
+            const match = anywhere.pattern.exec(text);
+            if (!match)
+                return;
+            count(anywhere.kind);
+            emit({ line, field: path, message: `\`${path}\` contains ${anywhere.what}: \`${(0,engine_text/* truncate */.xv)(match[0], 60)}\``, excerpt: (0,engine_text/* truncate */.xv)(text.slice(Math.max(0, match.index - 20)), 100) });
+        }
+        function inspectText(path, text, line, emit) {
+            if (mayBeWhole(text)) {
+                const trimmed = text.trim();
+                const whole = trimmed.length <= longest ? wholeValues.get(trimmed.toLowerCase()) : undefined;
+                // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
+                if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
+                    count(whole);
+                    emit({ line, field: path, message: `\`${path}\` is a placeholder: \`${(0,engine_text/* truncate */.xv)(trimmed, 40)}\``, excerpt: (0,engine_text/* truncate */.xv)(text, 60) });
+                    return;
+                }
+            }
+            if (LOREM_IPSUM.test(text))
+                report(LOREM, path, text, line, emit);
+            if (text.indexOf('[') >= 0)
+                report(INSERT, path, text, line, emit);
+        }
+        /** The string values inside a value, with their dotted paths, depth first. */
+        function inspectValue(value, path, line, emit, depth = 0) {
+            if (typeof value === 'string')
+                inspectText(path, value, line, emit);
+            else if (depth < placeholders_MAX_DEPTH && value !== null && typeof value === 'object') {
+                if (Array.isArray(value))
+                    value.forEach((item, i) => inspectValue(item, `${path}.${i}`, line, emit, depth + 1));
+                else
+                    for (const [key, item] of Object.entries(value))
+                        inspectValue(item, `${path}.${key}`, line, emit, depth + 1);
+            }
+        }
         return {
             record(record, emit) {
                 const fields = configured ?? Object.keys(record.fields);
@@ -16929,25 +19305,10 @@ const placeholdersCheck = {
                     looked = true;
                 for (const field of fields) {
                     const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
-                    if (value === undefined)
-                        continue;
-                    for (const [path, text] of stringsIn(value, field)) {
-                        const trimmed = text.trim();
-                        const whole = wholeValues.get(trimmed.toLowerCase());
-                        // `Na` is sodium and `na` a word in several languages: only the capitals stand for "not available".
-                        if (whole !== undefined && (whole !== 'NA' || trimmed === 'NA')) {
-                            count(whole);
-                            emit({ line: record.line, field: path, message: `\`${path}\` is a placeholder: \`${(0,engine_text/* truncate */.xv)(trimmed, 40)}\``, excerpt: (0,engine_text/* truncate */.xv)(text, 60) });
-                            continue;
-                        }
-                        for (const { kind, pattern, what } of ANYWHERE) {
-                            const match = pattern.exec(text);
-                            if (!match)
-                                continue;
-                            count(kind);
-                            emit({ line: record.line, field: path, message: `\`${path}\` contains ${what}: \`${(0,engine_text/* truncate */.xv)(match[0], 60)}\``, excerpt: (0,engine_text/* truncate */.xv)(text.slice(Math.max(0, match.index - 20)), 100) });
-                        }
-                    }
+                    if (typeof value === 'string')
+                        inspectText(field, value, record.line, emit);
+                    else if (value !== undefined)
+                        inspectValue(value, field, record.line, emit);
                 }
             },
             finish() {
@@ -16973,26 +19334,40 @@ const requiredFieldsCheck = {
     defaults: {},
     start(context) {
         const required = stringListSetting(context.config, 'fields') ?? [];
-        const missing = new Map(required.map((field) => [field, 0]));
-        const nulls = new Map(required.map((field) => [field, 0]));
+        // One tally per field (a field listed twice shares it), and its two messages, made once.
+        const tallies = new Map();
+        for (const field of required)
+            if (!tallies.has(field))
+                tallies.set(field, { missing: 0, null: 0 });
+        const checks = required.map((field) => ({
+            field,
+            tally: tallies.get(field),
+            missing: `required field \`${field}\` is missing`,
+            null: `required field \`${field}\` is null`
+        }));
         let records = 0;
         return {
             record(record, emit) {
                 records++;
-                for (const field of required) {
-                    const value = (0,engine_text/* valueAt */.fK)(record.fields, field);
+                for (const check of checks) {
+                    const value = (0,engine_text/* valueAt */.fK)(record.fields, check.field);
                     if (value === undefined) {
-                        missing.set(field, missing.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is missing` });
+                        check.tally.missing++;
+                        emit({ line: record.line, field: check.field, message: check.missing });
                     }
                     else if (value === null) {
-                        nulls.set(field, nulls.get(field) + 1);
-                        emit({ line: record.line, field, message: `required field \`${field}\` is null` });
+                        check.tally.null++;
+                        emit({ line: record.line, field: check.field, message: check.null });
                     }
                 }
             },
             finish() {
-                return { records, missing: Object.fromEntries(missing), null: Object.fromEntries(nulls) };
+                const counts = [...tallies];
+                return {
+                    records,
+                    missing: Object.fromEntries(counts.map(([field, tally]) => [field, tally.missing])),
+                    null: Object.fromEntries(counts.map(([field, tally]) => [field, tally.null]))
+                };
             },
             applicable: () => required.length > 0
         };
@@ -17011,6 +19386,7 @@ var _2020 = __nccwpck_require__(2210);
 
 
 
+const schema_hasOwn = Object.prototype.hasOwnProperty;
 /** Fields followed per file: beyond this the records are not a table, and drift means little. */
 const schema_MAX_FIELDS = 500;
 /** The JSON type of a value. */
@@ -17122,9 +19498,10 @@ const schemaCheck = {
         let records = 0;
         let invalid = 0;
         let compared = false;
-        const shapes = new Map();
+        const tracks = new Map();
+        const trackList = [];
         // For drift against base, known only at the end: where each (field, type) and each absence occurs.
-        const typed = new Map();
+        const typed = [];
         const absent = new Map();
         // The first records' lines, so a field first seen late can list the records before it as lacking it.
         const firstLines = [];
@@ -17148,36 +19525,56 @@ const schemaCheck = {
         return {
             record(record, emit) {
                 records++;
+                const line = record.line;
                 if (firstLines.length < maxExamples)
-                    firstLines.push(record.line);
-                validateRecord(record.fields, record.line, emit);
-                const seen = new Set();
-                for (const [name, value] of Object.entries(record.fields)) {
-                    let shape = shapes.get(name);
-                    if (!shape) {
-                        if (shapes.size >= schema_MAX_FIELDS)
+                    firstLines.push(line);
+                validateRecord(record.fields, line, emit);
+                const fields = record.fields;
+                let seen = 0;
+                // for-in with an own-property test: the keys of Object.keys without the array it builds.
+                for (const name in fields) {
+                    if (!schema_hasOwn.call(fields, name))
+                        continue;
+                    let track = tracks.get(name);
+                    if (!track) {
+                        if (tracks.size >= schema_MAX_FIELDS)
                             continue;
-                        shape = { present: 0, types: {} };
-                        shapes.set(name, shape);
+                        track = { name, present: 0, types: [], last: undefined, lastRecord: 0 };
+                        tracks.set(name, track);
+                        trackList.push(track);
                         if (records > 1)
                             absent.set(name, { count: records - 1, lines: firstLines.slice(0, Math.min(maxExamples, records - 1)) });
                     }
-                    seen.add(name);
-                    const type = jsonType(value);
-                    shape.present++;
-                    shape.types[type] = (shape.types[type] ?? 0) + 1;
-                    note(typed, JSON.stringify([name, type]), record.line);
+                    track.lastRecord = records;
+                    seen++;
+                    track.present++;
+                    const type = jsonType(fields[name]);
+                    let tally = track.last;
+                    if (tally === undefined || tally.type !== type) {
+                        tally = track.types.find((each) => each.type === type);
+                        if (tally === undefined) {
+                            tally = { name, type, count: 0, lines: [] };
+                            track.types.push(tally);
+                            typed.push(tally);
+                        }
+                        track.last = tally;
+                    }
+                    tally.count++;
+                    if (tally.lines.length < maxExamples)
+                        tally.lines.push(line);
                 }
-                for (const name of shapes.keys())
-                    if (!seen.has(name))
-                        note(absent, name, record.line);
+                if (seen < trackList.length)
+                    for (const track of trackList)
+                        if (track.lastRecord !== records)
+                            note(absent, track.name, line);
             },
             finish(emit, base) {
                 if (compileError !== undefined) {
                     const problem = context.config.schemaError !== undefined ? 'could not be read' : 'could not be compiled';
                     emit({ message: `the JSON Schema${context.settings.schema ? ` \`${context.settings.schema}\`` : ''} ${problem}, so records were not validated: ${compileError}` });
                 }
-                const summary = { records, invalid, fields: Object.fromEntries(shapes) };
+                const fieldShapes = trackList.map((track) => [track.name, { present: track.present, types: Object.fromEntries(track.types.map((tally) => [tally.type, tally.count])) }]);
+                const summary = { records, invalid, fields: Object.fromEntries(fieldShapes) };
                 if (!base || validate || base.records === 0)
                     return summary;
                 compared = true;
@@ -17189,8 +19586,8 @@ const schemaCheck = {
                     if (rest > 0)
                         emit({ field, message: `${rest} more records like the ${tally.lines.length} listed: ${message}`, severity: 'warning' });
                 };
-                for (const [key, tally] of typed) {
-                    const [name, type] = JSON.parse(key);
+                for (const tally of typed) {
+                    const { name, type } = tally;
                     const baseShape = baseFields.get(name);
                     if (!baseShape) {
                         report(tally, `new field \`${name}\` (${type}): no base record has it`, name);
@@ -17207,7 +19604,7 @@ const schemaCheck = {
                 }
                 // Fields never seen on head at all are absent from every record.
                 for (const [name, baseShape] of baseFields) {
-                    if (shapes.has(name) || baseShape.present !== base.records || records === 0)
+                    if (tracks.has(name) || baseShape.present !== base.records || records === 0)
                         continue;
                     emit({ field: name, message: `field \`${name}\` is gone: every base record has it, no head record does`, severity: 'warning' });
                 }
@@ -17258,13 +19655,21 @@ const secretsCheck = {
         const minEntropy = typeof context.config.minEntropy === 'number' ? context.config.minEntropy : secrets/* DEFAULT_MIN_ENTROPY */.XU;
         const fields = context.config.fields ?? context.textFields;
         const summary = { records: 0, recordsWithSecrets: 0, matches: {}, examples: {}, allowed: 0 };
+        const options = { kinds, minEntropy };
         return {
             record(record, emit) {
                 summary.records++;
                 let hasSecret = false;
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                // Field by field rather than through `textsOf`, which builds pairs for every record.
+                for (const field of fields) {
+                    const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
+                    if (text === undefined)
+                        continue;
+                    const found = (0,secrets/* findSecrets */.dL)(text, options);
+                    if (found.length === 0)
+                        continue;
                     const reported = [];
-                    for (const match of (0,secrets/* findSecrets */.dL)(text, { kinds, minEntropy })) {
+                    for (const match of found) {
                         if (allowed(match.value)) {
                             summary.allowed++;
                             continue;
@@ -17317,6 +19722,9 @@ function isSyntheticValue(value, syntheticValues) {
         return lower.startsWith(wanted) && (/\d$/.test(wanted) || !/[a-z]/.test(lower[wanted.length]));
     });
 }
+/** Source values remembered with their verdict, and the longest remembered: sources are names, not text. */
+const MAX_REMEMBERED_VALUES = 1000;
+const MAX_REMEMBERED_CHARS = 100;
 function synthetic_share_percent(share) {
     return `${Math.round(share * 1000) / 10}%`;
 }
@@ -17349,6 +19757,17 @@ const syntheticShareCheck = {
         const maxShare = typeof context.config.maxShare === 'number' ? context.config.maxShare : 0.5;
         const minShift = typeof context.config.minShift === 'number' ? context.config.minShift : 0.05;
         const summary = { ...(field !== undefined ? { field } : {}), records: 0, withSource: 0, synthetic: 0 };
+        // A source field takes a handful of values: each is judged once.
+        const judged = new Map();
+        const isSynthetic = (value) => {
+            const known = judged.get(value);
+            if (known !== undefined)
+                return known;
+            const synthetic = isSyntheticValue(value, syntheticValues);
+            if (value.length <= MAX_REMEMBERED_CHARS && judged.size < MAX_REMEMBERED_VALUES)
+                judged.set(value, synthetic);
+            return synthetic;
+        };
         return {
             record(record) {
                 summary.records++;
@@ -17358,7 +19777,7 @@ const syntheticShareCheck = {
                 if (value === undefined || value === null || value === '')
                     return;
                 summary.withSource++;
-                if (typeof value === 'string' && isSyntheticValue(value, syntheticValues))
+                if (typeof value === 'string' && isSynthetic(value))
                     summary.synthetic++;
                 // A boolean flag field (`is_synthetic: true`, `generated: true`) reads the same way.
                 else if (value === true && /synthetic|generated/i.test(field))
@@ -17403,8 +19822,13 @@ const DEFAULT_SUSPICIOUS_LENGTHS = [256, 500, 512, 1000, 1024, 2000, 2048, 4000,
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** The fence still open at the end of `text`, as its 1-based line in the text, or undefined. */
 function unclosedFence(text) {
+    // One line: FENCE_LINE, anchored at its start, answers at once. Else a fence line holds ``` or
+    // ~~~: without either (a native search), the text need not be split into lines.
+    const oneLine = text.indexOf('\n') === -1;
+    if (!oneLine && !text.includes('```') && !text.includes('~~~'))
+        return undefined;
     let open;
-    const lines = text.split('\n');
+    const lines = oneLine ? [text] : text.split('\n');
     for (let i = 0; i < lines.length; i++) {
         const match = FENCE_LINE.exec(lines[i]);
         if (!match)
@@ -17425,7 +19849,9 @@ function unclosedFence(text) {
 const OPENERS = { '(': ')', '[': ']', '{': '}', '“': '”', '«': '»' };
 const CLOSERS = new Set(Object.values(OPENERS));
 /** How text normally ends: sentence punctuation, a closing bracket or quote, or a code-ish close. */
-const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
+const FINISHING_CHARACTERS = '.!?…。！？；;:)]}”»"\'`>*_|~-';
+/** The codes of FINISHING_CHARACTERS, none of them a surrogate: the last code unit alone says whether text ends on one. */
+const FINISHING_CODES = new Set(Array.from(FINISHING_CHARACTERS, (char) => char.charCodeAt(0)));
 /**
  * The bracket or curly quote left open at the very end of `text` (its index), if the text
  * looks cut inside it: opened on the last line and the text stopping without closing
@@ -17434,7 +19860,7 @@ const FINISHED_ENDING = /[.!?…。！？；;:)\]}”»"'`>*_|~-]$/u;
  */
 function openBracketAtEnd(text) {
     const trimmed = text.trimEnd();
-    if (trimmed === '' || FINISHED_ENDING.test(trimmed))
+    if (trimmed === '' || FINISHING_CODES.has(trimmed.charCodeAt(trimmed.length - 1)))
         return undefined;
     const lastLineStart = trimmed.lastIndexOf('\n') + 1;
     const stack = [];
@@ -17480,10 +19906,41 @@ function lengthsOf(config) {
 const NEIGHBOURHOOD = 16;
 /** Code points in `text` (what people and Python call its length). */
 function characterCount(text) {
+    // Answered at once for the strings V8 stores one byte per character, which hold no surrogate.
+    if (!HIGH_SURROGATE.test(text))
+        return text.length;
     let count = text.length;
-    for (const _pair of text.matchAll(/[\ud800-\udbff][\udc00-\udfff]/g))
-        count--;
+    for (let i = 0; i + 1 < text.length; i++) {
+        if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+            count--;
+            i++;
+        }
+    }
     return count;
+}
+const HIGH_SURROGATE = /[\ud800-\udbff]/;
+const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code) => code >= 0xdc00 && code <= 0xdfff;
+/** A code unit that is an ASCII letter, not a letter, or either (anything else, a surrogate included). */
+function asciiLetter(code) {
+    if (code >= 128)
+        return undefined;
+    return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+const TWO_LETTERS_AT_END = /\p{L}\p{L}$/u;
+/** Whether `text` ends on two letters (`\p{L}`), seen from its last code units only. */
+function endsOnTwoLetters(text) {
+    const length = text.length;
+    if (length < 2)
+        return false;
+    const last = asciiLetter(text.charCodeAt(length - 1));
+    if (last === false)
+        return false;
+    const before = asciiLetter(text.charCodeAt(length - 2));
+    if (last === true && before !== undefined)
+        return before;
+    // The last two characters lie in the last four code units; a surrogate cut off at the front of those is a third.
+    return TWO_LETTERS_AT_END.test(length <= 4 ? text : text.slice(-4));
 }
 /**
  * Spots limits that cut text: counts, per suspicious length, the texts that stop mid-word (on
@@ -17499,7 +19956,7 @@ class RoundLengthTracker {
         this.maxExamples = maxExamples;
     }
     add(text, line) {
-        if (!/\p{L}\p{L}$/u.test(text))
+        if (!endsOnTwoLetters(text))
             return;
         const characters = characterCount(text);
         this.count(characters, 'characters', line);
@@ -17572,9 +20029,15 @@ const truncatedCheck = {
         const maxExamples = Math.max(0, numberSetting(context.config, 'maxExamples', 20));
         const trackers = new Map();
         const counts = { fence: 0, bracket: 0, length: 0 };
+        const paths = new engine_text/* FieldPaths */.pA(fields);
         return {
             record(record, emit) {
-                for (const [field, text] of (0,engine_text/* textsOf */.CB)(record.fields, fields)) {
+                const values = record.fields;
+                for (let i = 0; i < fields.length; i++) {
+                    const field = fields[i];
+                    const text = paths.textAt(values, i);
+                    if (text === undefined)
+                        continue;
                     const fenceLine = unclosedFence(text);
                     if (fenceLine !== undefined) {
                         counts.fence++;
@@ -17707,6 +20170,174 @@ function checkCatalog() {
 
 /***/ }),
 
+/***/ 6340:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yW: () => (/* binding */ createBandSigner)
+});
+
+// UNUSED EXPORTS: ScalarBandSigner, SimdBandSigner, simdAvailable
+
+// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
+var minhash = __nccwpck_require__(3101);
+;// CONCATENATED MODULE: ./src/engine/dedup/minhash-wasm.ts
+// Generated from src/engine/dedup/minhash.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from minhash.wat (808 bytes), base64. */
+const MINHASH_WASM_BASE64 = 'AGFzbQEAAAABHgNgBn9/f39/fwBgBH9/f38AYAp/f39/f39/f39/AAMEAwABAgUDAQABByIDBm1lbW9yeQIACXNpZ25CYXRjaAAC' +
+    'CXNpZ25hdHVyZQAACs4FA54DAgJ/DXsgAyAEQQJ0aiEGAkADQCACQQRJDQEgAP0ABAAhCSAA/QAEECEKIAD9AAQgIQsgAP0ABDAh' +
+    'DCAB/QAEACENIAH9AAQQIQ4gAf0ABCAhDyAB/QAEMCEQQf////8H/REhESARIRIgESETIBEhFCADIQcCQANAIAcgBk8NASAH/QkC' +
+    'ACEIIBEgCSAI/bUBIA39rgH9tgEhESASIAogCP21ASAO/a4B/bYBIRIgEyALIAj9tQEgD/2uAf22ASETIBQgDCAI/bUBIBD9rgH9' +
+    'tgEhFCAHQQRqIQcMAAsLIAUgEf0LBAAgBSAS/QsEECAFIBP9CwQgIAUgFP0LBDAgAEHAAGohACABQcAAaiEBIAVBwABqIQUgAkEE' +
+    'ayECDAALCwJAA0AgAkUNASAA/QAEACEJIAH9AAQAIQ1B/////wf9ESERIAMhBwJAA0AgByAGTw0BIBEgCSAH/QkCAP21ASAN/a4B' +
+    '/bYBIREgB0EEaiEHDAALCyAFIBH9CwQAIABBEGohACABQRBqIQEgBUEQaiEFIAJBAWshAgwACwsLygEBBH8CQANAIAQgAU8NASAE' +
+    'QQFqQbHz3fF5bCEGQQAhBQJAA0AgBSACTw0BIAAoAgBB0dr45HxsIQcgB0EPdyEHIAYgB0GT65zcAWxzIQYgBkENdyEGIAZBBWxB' +
+    '5NbRsn5qIQYgAEEEaiEAIAVBAWohBQwACwsgBiACcyEGIAYgBkEQdnMhBiAGQeuUr694bCEGIAYgBkENdnMhBiAGQbXcypV8bCEG' +
+    'IAYgBkEQdnMhBiADIAY2AgAgA0EEaiEDIARBAWohBAwACwsLYAEDfyAHQQJ0IQwgBCgCACELAkADQCAFRQ0BIAshCiAEKAIEIQsg' +
+    'ACABIAIgBiAKQQJ0aiALIAprIAMQACADIAcgCCAJEAEgBEEEaiEEIAkgDGohCSAFQQFrIQUMAAsLCw==';
+
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/dedup/band-signer.ts
+/**
+ * Records' shingles straight to their LSH band hashes: MinHash signing and band hashing, most
+ * of the near-duplicate check's time. In WebAssembly SIMD (minhash.wat) where the runtime has
+ * it, else in JavaScript (`MinHasher` and `bandHashes`, the reference): the same hashes either way.
+ */
+
+
+
+/** The signer for `settings`: WebAssembly SIMD where available, JavaScript otherwise. */
+function createBandSigner(settings) {
+    return simdAvailable() ? new SimdBandSigner(settings) : new ScalarBandSigner(settings);
+}
+/** Signing in JavaScript: the reference, and the fallback without WebAssembly SIMD. */
+class ScalarBandSigner {
+    settings;
+    minHasher;
+    signature;
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    record(shingles, count, out, at) {
+        this.minHasher.signature(shingles, count, this.signature);
+        (0,minhash/* bandHashes */.G1)(this.signature, this.settings.bands, this.settings.rows, out, at);
+    }
+    batch(shingles, offsets, count, out) {
+        const { bands, rows } = this.settings;
+        for (let i = 0; i < count; i++) {
+            this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
+            (0,minhash/* bandHashes */.G1)(this.signature, bands, rows, out, i * bands);
+        }
+    }
+}
+/** Permutations a SIMD vector. */
+const LANES = 4;
+const VECTOR_BYTES = 16;
+/** The compiled minhash.wat, or null where this runtime has no WebAssembly SIMD. */
+function minHashModule() {
+    return (0,wasm/* compileKernel */.x1)(MINHASH_WASM_BASE64);
+}
+/** True when this runtime runs WebAssembly SIMD, so `createBandSigner` gives a `SimdBandSigner`. */
+function simdAvailable() {
+    return minHashModule() !== null;
+}
+/**
+ * Signing in WebAssembly SIMD, four permutations a vector: about 7 times as fast as JavaScript
+ * (bench `sign`: 1.5 µs a record of 121 shingles against 11; i32x4.mul's throughput bounds it).
+ * Each signer has its own instance and memory, laid out as minhash.wat describes: the
+ * permutations' multipliers and offsets (padded to whole vectors), a signature's scratch, then
+ * the batch in hand (record offsets, shingles, band hashes), which the memory grows to hold.
+ */
+class SimdBandSigner {
+    settings;
+    kernel;
+    /** The memory as int32s; made again only when the memory grows. */
+    words;
+    /** Vectors of all the permutations, and of those that hold the bands' rows. */
+    vectors;
+    bandVectors;
+    multipliersAt = 0;
+    offsetsAt;
+    signatureAt;
+    batchAt;
+    constructor(settings) {
+        this.settings = settings;
+        const module = minHashModule();
+        if (!module)
+            throw new Error('This runtime has no WebAssembly SIMD.');
+        this.kernel = (0,wasm/* instantiateKernel */.oe)(module);
+        this.vectors = Math.ceil(settings.permutations / LANES);
+        this.bandVectors = Math.ceil((settings.bands * settings.rows) / LANES);
+        this.offsetsAt = this.vectors * VECTOR_BYTES;
+        this.signatureAt = 2 * this.vectors * VECTOR_BYTES;
+        this.batchAt = 3 * this.vectors * VECTOR_BYTES;
+        this.words = new Int32Array(this.kernel.memory.buffer);
+        this.reserve(this.batchAt);
+        const { multipliers, offsets } = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
+        this.words.set(multipliers, this.multipliersAt / 4);
+        this.words.set(offsets, this.offsetsAt / 4);
+    }
+    record(shingles, count, out, at) {
+        const { bands } = this.settings;
+        const offsetsAt = this.batchAt;
+        const shinglesAt = offsetsAt + VECTOR_BYTES;
+        const outAt = alignVector(shinglesAt + 4 * count);
+        this.reserve(outAt + 4 * bands);
+        const words = this.words;
+        words[offsetsAt / 4] = 0;
+        words[offsetsAt / 4 + 1] = count;
+        words.set(shingles.subarray(0, count), shinglesAt / 4);
+        this.signBatch(offsetsAt, 1, shinglesAt, outAt);
+        for (let band = 0, from = outAt / 4; band < bands; band++)
+            out[at + band] = words[from + band];
+    }
+    batch(shingles, offsets, count, out) {
+        const { bands } = this.settings;
+        const first = offsets[0];
+        const total = offsets[count] - first;
+        const offsetsAt = this.batchAt;
+        const shinglesAt = alignVector(offsetsAt + 4 * (count + 1));
+        const outAt = alignVector(shinglesAt + 4 * total);
+        this.reserve(outAt + 4 * count * bands);
+        const words = this.words;
+        words.set(offsets.subarray(0, count + 1), offsetsAt / 4);
+        words.set(shingles.subarray(first, first + total), shinglesAt / 4);
+        // Only the batch's shingles are copied: the kernel adds the offsets to where shingle 0 would be.
+        this.signBatch(offsetsAt, count, shinglesAt - 4 * first, outAt);
+        out.set(words.subarray(outAt / 4, outAt / 4 + count * bands));
+    }
+    /** One record's whole signature (every permutation) into `out`, for comparing with `MinHasher.signature`. */
+    signature(shingles, count, out) {
+        const shinglesAt = this.batchAt;
+        this.reserve(shinglesAt + 4 * count);
+        this.words.set(shingles.subarray(0, count), shinglesAt / 4);
+        this.kernel.signature(this.multipliersAt, this.offsetsAt, this.vectors, shinglesAt, count, this.signatureAt);
+        out.set(this.words.subarray(this.signatureAt / 4, this.signatureAt / 4 + this.settings.permutations));
+    }
+    signBatch(offsetsAt, count, shinglesAt, outAt) {
+        const { bands, rows } = this.settings;
+        this.kernel.signBatch(this.multipliersAt, this.offsetsAt, this.bandVectors, this.signatureAt, offsetsAt, count, shinglesAt, bands, rows, outAt);
+    }
+    /** Grows the memory to at least `bytes`. */
+    reserve(bytes) {
+        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, bytes))
+            this.words = new Int32Array(this.kernel.memory.buffer);
+    }
+}
+function alignVector(bytes) {
+    return Math.ceil(bytes / VECTOR_BYTES) * VECTOR_BYTES;
+}
+
+
+/***/ }),
+
 /***/ 3101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -17715,7 +20346,7 @@ function checkCatalog() {
 /* harmony export */   k3: () => (/* binding */ MinHasher)
 /* harmony export */ });
 /* unused harmony exports seededRandom, estimateJaccard */
-/* harmony import */ var _shingles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3506);
+/* harmony import */ var _murmur_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3889);
 
 /**
  * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
@@ -17741,6 +20372,7 @@ function seededRandom(seed) {
  */
 class MinHasher {
     permutations;
+    /** Each permutation's `a` (odd) and `b`: band-signer.ts copies them into its WebAssembly memory. */
     multipliers;
     offsets;
     constructor(permutations, seed = 1) {
@@ -17831,8 +20463,8 @@ function bandHashes(signature, bands, rows, out, at) {
         let h = imul(band + 1, 0x9e3779b1);
         const start = band * rows;
         for (let r = 0; r < rows; r++)
-            h = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .mixBlock */ .wk)(h, signature[start + r]);
-        out[at + band] = (0,_shingles_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .sT)(h ^ rows);
+            h = (0,_murmur_js__WEBPACK_IMPORTED_MODULE_0__/* .mixBlock */ .w)(h, signature[start + r]);
+        out[at + band] = (0,_murmur_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .s)(h ^ rows);
     }
 }
 /** The share of agreeing signature values: an estimate of the Jaccard similarity. */
@@ -17842,6 +20474,44 @@ function estimateJaccard(a, b) {
         if (a[i] === b[i])
             same++;
     return same / a.length;
+}
+
+
+/***/ }),
+
+/***/ 3889:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ fmix32),
+/* harmony export */   w: () => (/* binding */ mixBlock)
+/* harmony export */ });
+/**
+ * MurmurHash3's 32-bit steps, the building blocks of the dedup hashes (words, shingles, band
+ * hashes), in integer arithmetic only (`Math.imul`). The .wat kernels compute the same steps.
+ */
+/**
+ * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
+ * the context's interceptor, which made signatures 100 times slower there.
+ */
+const imul = Math.imul;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
+function mixBlock(h, block) {
+    let k = imul(block, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    return (imul(h, 5) + 0xe6546b64) | 0;
 }
 
 
@@ -17973,19 +20643,447 @@ function collectLeaves(value, path, parts) {
 
 /***/ }),
 
+/***/ 394:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ RecordHasher)
+});
+
+// EXTERNAL MODULE: ./src/engine/dedup/band-signer.ts + 1 modules
+var band_signer = __nccwpck_require__(6340);
+// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
+var minhash = __nccwpck_require__(3101);
+// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
+var normalise = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
+var shingles = __nccwpck_require__(3506);
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+// EXTERNAL MODULE: ./src/engine/dedup/murmur.ts
+var murmur = __nccwpck_require__(3889);
+;// CONCATENATED MODULE: ./src/engine/dedup/tokens-wasm.ts
+// Generated from src/engine/dedup/tokens.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from tokens.wat (1426 bytes), base64. */
+const TOKENS_WASM_BASE64 = 'AGFzbQEAAAABJwVgAX8Bf2ADf39/AGAFf39/f38Bf2AGf39/f39/AX9gBH9/f38BfwMJCAAAAQIBAwQCBQMBAAEHNQUGbWVtb3J5' +
+    'AgAIdG9rZW5pemUAAwZkaWdlc3QABAtzaGluZ2xlTG93cwAGBm5ncmFtcwAHCpcKCDQAIAAgAEEQdnMhACAAQeuUr694bCEAIAAg' +
+    'AEENdnMhACAAQbXcypV8bCEAIAAgAEEQdnMLDwBCASAAQQN0rYZCAX2nC7UBAgF/A3sCQANAIAMgAUsgA0E/cUVxDQEgACADav0A' +
+    'BAAhBCAEQcEA/Q/9cUEa/Q/9JiEFIAQgBUEg/Q/9Tv1uIQQgACADaiAE/QsEAP0MFwcHBwMHBwcHBw+rJ6cHryAEQQ/9D/1O/Q79' +
+    'DAECBAgQIECAAAAAAAAAAAAgBEEE/W39Dv1OIQYgAiADQQN2aiAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZDsBACADQRBqIQMMAAsL' +
+    'C8gEBQJ/BX4EfwF+Cn8gACABIAIQAkF/IQ0CQANAIAVBBnQhBiAGIAFLDQEgAiAFQQN0aikDAEJ/hSEHIAdCAYYgCYQhCCAHIAhC' +
+    'f4WDIQogB0J/hSAIgyELIAdCP4ghCQJAA0AgC1ANASANQQBOBEAgDSEMQX8hDQUgBiAKeqdqIQwgCiAKQgF9gyEKCyAGIAt6p2oh' +
+    'DiALIAtCAX2DIQsgDiAMayEPIAAgDGopAwAhECAPQQhJBEAgEEIBIA9BA3SthkIBfYMhEAsgEKchESAQQiCIpyESIBFB95Svr3hs' +
+    'IRcgEkH3lK+veGwhGEGM5Z66eSAXakENd0Gx893xeWwgGGpBDXdBsfPd8XlsIRNBldPH3gUgF2pBDXdBsfPd8XlsIBhqQQ13QbHz' +
+    '3fF5bCEUIAxBCGohFQJAA0AgFSAOTw0BIAAgFWooAgBBBCAOIBVrIA4gFWtBBEsbEAFxIREgEUH3lK+veGwhFyATIBdqQQ13QbHz' +
+    '3fF5bCETIBQgF2pBDXdBsfPd8XlsIRQgFUEEaiEVDAALCyADIARBA3RqIRYgEyAPcyEZIBkgGUEQdnNB65Svr3hsIRkgGSAZQQ12' +
+    'c0G13MqVfGwhGSAZIBlBEHZzIRkgFCAPQa/W074CbHMgE2ohGiAaIBpBEHZzQeuUr694bCEaIBogGkENdnNBtdzKlXxsIRogGiAa' +
+    'QRB2cyEaIBYgGTYCACAWIBo2AgQgBEEBaiEEDAALCyAKQgBSBEAgBiAKeqdqIQ0LIAVBAWohBQwACwsgBAunAQEEf0GI1f2hAiED' +
+    'Qa6U5pgBIQQgACEFIAAgAUEDdGohBgJAA0AgBSAGTw0BIAMgBSgCAEHR2vjkfGxBD3dBk+uc3AFsc0ENd0EFbEHk1tGyfmohAyAE' +
+    'IAUoAgRB0dr45HxsQQ93QZPrnNwBbHNBDXdBBWxB5NbRsn5qIQQgBUEIaiEFDAALCyACIAMgAXMQADYCACACIAQgAUGv1tO+Amxz' +
+    'EAA2AgQL6AEBB38gACADaiEAIAEgAiABIAJJGyEGQQEgASACa0EBaiABIAJJGyEHQQEhCwJAA0AgCSAGTw0BIAogBGwgACAJQQN0' +
+    'aigCAGohCiAJQQBLBEAgCyAEbCELCyAJQQFqIQkMAAsLAkADQCAKIAZzIQwgDCAMQRB2c0HrlK+veGwhDCAMIAxBDXZzQbXcypV8' +
+    'bCEMIAwgDEEQdnMhDCAFIAhBAnRqIAw2AgAgCEEBaiEIIAggB08NASAKIAAgCEEBa0EDdGooAgAgC2xrIARsIAAgCEEBayAGakED' +
+    'dGooAgBqIQoMAAsLIAcLFAAgACABIAJBAEGx893xeSADEAULJwAgACABIAJBAEGx893xeSADEAUaIAAgASACQQRB95Svr3ggBBAF' +
+    'Cw==';
+
+;// CONCATENATED MODULE: ./src/engine/dedup/tokens.ts
+/**
+ * The words of a record's compared texts as pairs of 32-bit hashes: what exact duplicates,
+ * word shingles and contamination n-grams are made of. In WebAssembly SIMD (tokens.wat) where
+ * the runtime has it, else in JavaScript (the reference): the same hashes either way.
+ *
+ * A record's parts (one text per compared field) are tokenised one after another with a
+ * separator token between each two, so the tokens are exactly the words of
+ * `joinNormalised(parts)` split on spaces, each hashed by `hashWordBytes` over its UTF-8 bytes.
+ * ASCII text is read as it is (lower-cased, broken at the characters normalisation turns into
+ * spaces); other text is normalised first (`normaliseText`: NFKC and the rest).
+ */
+
+
+
+
+const imul = Math.imul;
+const WORD_SEED_LOW = 0x9747b28c;
+const WORD_SEED_HIGH = 0x5bd1e995;
+const LENGTH_MULTIPLIER = 0x27d4eb2f;
+const DIGEST_SEED_LOW = 0x243f6a88;
+const DIGEST_SEED_HIGH = 0x13198a2e;
+/** The bases of the shingles' polynomial hashes: of the tokens' low halves, and of their high halves. */
+const SHINGLE_BASE_LOW = 0x9e3779b1;
+const SHINGLE_BASE_HIGH = 0x85ebca77;
+/** Bytes `[from, from + 4)` of a word ending at `end`, little-endian, zero past the end. */
+function block(bytes, from, end) {
+    let value = 0;
+    for (let k = 0; k < 4 && from + k < end; k++)
+        value |= bytes[from + k] << (8 * k);
+    return value;
+}
+/** xxHash32's round: folds the 32-bit block `lane` into `acc`. */
+function round(acc, lane) {
+    const sum = (acc + imul(lane, 0x85ebca77)) | 0;
+    return imul((sum << 13) | (sum >>> 19), 0x9e3779b1);
+}
+/**
+ * The hash of the word `bytes[start, end)` (UTF-8, lower case), as tokens.wat computes it:
+ * xxHash32's round over the bytes four at a time (zero-padded, at least two blocks) from two
+ * seeds, then MurmurHash3's finaliser with the length mixed in. `out[at]` gets the low half,
+ * `out[at + 1]` the high half.
+ */
+function hashWordBytes(bytes, start, end, out, at) {
+    const length = end - start;
+    const first = block(bytes, start, end);
+    const second = block(bytes, start + 4, end);
+    let h1 = round(round(WORD_SEED_LOW, first), second);
+    let h2 = round(round(WORD_SEED_HIGH, first), second);
+    for (let q = start + 8; q < end; q += 4) {
+        const next = block(bytes, q, end);
+        h1 = round(h1, next);
+        h2 = round(h2, next);
+    }
+    out[at] = (0,murmur/* fmix32 */.s)(h1 ^ length);
+    out[at + 1] = (0,murmur/* fmix32 */.s)((h2 ^ imul(length, LENGTH_MULTIPLIER)) + h1);
+}
+/** The separator token's hashes: the word PART_SEPARATOR, which no text can hold. */
+const SEPARATOR = (() => {
+    const out = new Int32Array(2);
+    hashWordBytes(new TextEncoder().encode(normalise/* PART_SEPARATOR */.eo), 0, 1, out, 0);
+    return out;
+})();
+const encoder = new TextEncoder();
+/**
+ * A record's tokens, reused from one record to the next: `load` its parts, then read `hashes`
+ * (two per token: low, high), `count` and `words`, or ask for the exact digest and shingles.
+ */
+class Tokens {
+    /** Tokens: words and part separators. */
+    count = 0;
+    /** Words, separators not counted. */
+    words = 0;
+    engine;
+    /** `reference`: compute in JavaScript even where WebAssembly SIMD is available (tests compare the two). */
+    constructor(options = {}) {
+        const module = options.reference ? null : (0,wasm/* compileKernel */.x1)(TOKENS_WASM_BASE64);
+        this.engine = module ? new KernelTokens((0,wasm/* instantiateKernel */.oe)(module)) : new ReferenceTokens();
+    }
+    /** Per token: the two halves of its hash, interleaved; valid until the next `load`. */
+    get hashes() {
+        return this.engine.hashes;
+    }
+    /** True when the tokens come from the WebAssembly kernel. */
+    get simd() {
+        return this.engine instanceof KernelTokens;
+    }
+    /** Tokenises the parts of one record, a separator between each two. */
+    load(parts) {
+        const engine = this.engine;
+        engine.clear();
+        let count = 0;
+        let separators = 0;
+        for (let i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                count = engine.addSeparator(count);
+                separators++;
+            }
+            count = engine.addPart(parts[i], count);
+        }
+        this.count = count;
+        this.words = count - separators;
+    }
+    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
+    digest(out) {
+        this.engine.digest(this.count, out);
+    }
+    /**
+     * The MinHash hashes of the word `n`-gram shingles (one of all the tokens when there are
+     * fewer than `n`), valid until the next call: the polynomial sum of the shingle's tokens' low
+     * halves, t0 * B^(n-1) + ... + t(n-1) (mod 2^32), rolled from one shingle to the next, then
+     * finalised with the size mixed in. (The shingle sets for exact Jaccard are `Shingler.words`'
+     * 53-bit hashes of the same n-grams.)
+     */
+    shingleLows(n) {
+        return this.engine.shingleLows(this.count, n);
+    }
+    /**
+     * The word `n`-grams' 64-bit hashes: the low halves are `shingleLows`, the high halves the
+     * same polynomial sum over the tokens' high halves (another base); valid until the next call.
+     * What exact Jaccard (on 53 of the bits) and contamination compare.
+     */
+    ngrams(n) {
+        return this.engine.ngrams(this.count, n);
+    }
+}
+/** One half (0 low, 1 high) of the word `n`-gram hashes of `count` tokens into `out`: the polynomial sum, rolled, then finalised. */
+function rollingHashes(hashes, count, n, half, base, out) {
+    const size = count < n ? count : n;
+    const shingles = count < n ? 1 : count - n + 1;
+    let x = 0;
+    let top = 1;
+    for (let j = 0; j < size; j++) {
+        x = (imul(x, base) + hashes[2 * j + half]) | 0;
+        if (j > 0)
+            top = imul(top, base);
+    }
+    for (let s = 0;; s++) {
+        out[s] = (0,murmur/* fmix32 */.s)(x ^ size);
+        if (s + 1 >= shingles)
+            break;
+        x = (imul((x - imul(hashes[2 * s + half], top)) | 0, base) + hashes[2 * (s + size) + half]) | 0;
+    }
+    return shingles;
+}
+/** The tokens in JavaScript: the reference for tokens.wat. */
+class ReferenceTokens {
+    hashes = new Int32Array(2048);
+    bytes = new Uint8Array(4096);
+    low = new Int32Array(1024);
+    high = new Int32Array(1024);
+    clear() { }
+    addSeparator(count) {
+        this.reserve(count + 1);
+        this.hashes[2 * count] = SEPARATOR[0];
+        this.hashes[2 * count + 1] = SEPARATOR[1];
+        return count + 1;
+    }
+    addPart(text, count) {
+        let length = this.encode(text);
+        // More bytes than characters: not ASCII, so normalised first.
+        if (length !== text.length)
+            length = this.encode((0,normalise/* normaliseText */.af)(text));
+        this.reserve(count + (length >> 1) + 1);
+        const bytes = this.bytes;
+        let start = -1;
+        for (let i = 0; i <= length; i++) {
+            let code = i === length ? 0x20 : bytes[i];
+            if (code < 128 && normalise/* ASCII_BREAK_CODES */.X5[code] === 1) {
+                if (start !== -1) {
+                    hashWordBytes(bytes, start, i, this.hashes, 2 * count);
+                    count++;
+                    start = -1;
+                }
+                continue;
+            }
+            if (code >= 65 && code <= 90)
+                bytes[i] = code += 32;
+            if (start === -1)
+                start = i;
+        }
+        return count;
+    }
+    digest(count, out) {
+        let h1 = DIGEST_SEED_LOW;
+        let h2 = DIGEST_SEED_HIGH;
+        const hashes = this.hashes;
+        for (let t = 0; t < count; t++) {
+            h1 = (0,murmur/* mixBlock */.w)(h1, hashes[2 * t]);
+            h2 = (0,murmur/* mixBlock */.w)(h2, hashes[2 * t + 1]);
+        }
+        out[0] = (0,murmur/* fmix32 */.s)(h1 ^ count);
+        out[1] = (0,murmur/* fmix32 */.s)(h2 ^ imul(count, LENGTH_MULTIPLIER));
+    }
+    shingleLows(count, n) {
+        this.reserveShingles(count);
+        return { low: this.low, count: rollingHashes(this.hashes, count, n, 0, SHINGLE_BASE_LOW, this.low) };
+    }
+    ngrams(count, n) {
+        this.reserveShingles(count);
+        rollingHashes(this.hashes, count, n, 0, SHINGLE_BASE_LOW, this.low);
+        return { low: this.low, high: this.high, count: rollingHashes(this.hashes, count, n, 1, SHINGLE_BASE_HIGH, this.high) };
+    }
+    reserveShingles(count) {
+        if (this.low.length >= count + 1)
+            return;
+        this.low = new Int32Array(2 * count + 1);
+        this.high = new Int32Array(2 * count + 1);
+    }
+    /** The UTF-8 bytes of `text` into `bytes`; returns how many. */
+    encode(text) {
+        if (this.bytes.length < 3 * text.length)
+            this.bytes = new Uint8Array(3 * text.length + 1024);
+        return encoder.encodeInto(text, this.bytes).written;
+    }
+    reserve(tokens) {
+        if (2 * tokens <= this.hashes.length)
+            return;
+        const bigger = new Int32Array(Math.max(2 * this.hashes.length, 2 * tokens));
+        bigger.set(this.hashes);
+        this.hashes = bigger;
+    }
+}
+/** Bytes after a text that the kernel reads (zero: a break, so the last word ends; whole 64-byte windows). */
+const TEXT_PADDING = 64;
+const TOKENS_AT = 16;
+/**
+ * The tokens in WebAssembly. The kernel's memory holds, from the start: the digest (8 bytes),
+ * the tokens (pairs of int32, at TOKENS_AT: they stay there as the memory grows), the n-grams'
+ * hashes (low halves, then high halves: one int32 each per token), then the scratch of the part
+ * being read: its bytes, padded, and their bitmap of breaks (a bit a byte, plus 16 bytes).
+ */
+class KernelTokens {
+    kernel;
+    tokenCapacity = 0;
+    textCapacity = 0;
+    shinglesAt = 0;
+    highsAt = 0;
+    textAt = 0;
+    bitmapAt = 0;
+    memoryBytes;
+    words;
+    textView;
+    lowView;
+    highView;
+    hashes;
+    constructor(kernel) {
+        this.kernel = kernel;
+        this.layout(4096, 16384);
+    }
+    clear() { }
+    addSeparator(count) {
+        if (count + 1 > this.tokenCapacity)
+            this.layout(2 * (count + 1), this.textCapacity);
+        this.words[TOKENS_AT / 4 + 2 * count] = SEPARATOR[0];
+        this.words[TOKENS_AT / 4 + 2 * count + 1] = SEPARATOR[1];
+        return count + 1;
+    }
+    addPart(text, count) {
+        let length = this.encode(text, count);
+        // More bytes than characters: not ASCII, so normalised first.
+        if (length !== text.length)
+            length = this.encode((0,normalise/* normaliseText */.af)(text), count);
+        this.memoryBytes.fill(0, this.textAt + length, this.textAt + length + TEXT_PADDING);
+        return this.kernel.tokenize(this.textAt, length, this.bitmapAt, TOKENS_AT, count);
+    }
+    digest(count, out) {
+        this.kernel.digest(TOKENS_AT, count, 0);
+        out[0] = this.words[0];
+        out[1] = this.words[1];
+    }
+    shingleLows(count, n) {
+        return { low: this.lowView, count: this.kernel.shingleLows(TOKENS_AT, count, n, this.shinglesAt) };
+    }
+    ngrams(count, n) {
+        return { low: this.lowView, high: this.highView, count: this.kernel.ngrams(TOKENS_AT, count, n, this.shinglesAt, this.highsAt) };
+    }
+    /** Writes `text`'s UTF-8 bytes to the text scratch, with room for its words after `count` tokens; returns how many bytes. */
+    encode(text, count) {
+        const most = 3 * text.length;
+        const tokens = count + (most >> 1) + 1;
+        if (most + TEXT_PADDING > this.textCapacity || tokens > this.tokenCapacity) {
+            this.layout(Math.max(this.tokenCapacity, 2 * tokens), Math.max(this.textCapacity, 2 * (most + TEXT_PADDING)));
+        }
+        return encoder.encodeInto(text, this.textView).written;
+    }
+    /** Places the areas for these capacities (the tokens stay where they are) and grows the memory to hold them. */
+    layout(tokenCapacity, textCapacity) {
+        this.tokenCapacity = tokenCapacity;
+        this.textCapacity = textCapacity;
+        this.shinglesAt = TOKENS_AT + 8 * tokenCapacity;
+        this.highsAt = this.shinglesAt + 4 * tokenCapacity;
+        this.textAt = this.highsAt + 4 * tokenCapacity;
+        this.bitmapAt = this.textAt + textCapacity + TEXT_PADDING;
+        const end = this.bitmapAt + Math.ceil((textCapacity + TEXT_PADDING) / 8) + 16;
+        (0,wasm/* reserveMemory */.WY)(this.kernel.memory, end);
+        const buffer = this.kernel.memory.buffer;
+        this.memoryBytes = new Uint8Array(buffer);
+        this.words = new Int32Array(buffer);
+        this.hashes = new Int32Array(buffer, TOKENS_AT, 2 * tokenCapacity);
+        this.lowView = new Int32Array(buffer, this.shinglesAt, tokenCapacity);
+        this.highView = new Int32Array(buffer, this.highsAt, tokenCapacity);
+        // The text scratch stops short of its padding: encodeInto never writes there.
+        this.textView = new Uint8Array(buffer, this.textAt, textCapacity);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
+
+
+
+
+
+/**
+ * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
+ * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
+ * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
+ */
+class RecordHasher {
+    settings;
+    tokens = new Tokens();
+    shingler = new shingles/* Shingler */.jn();
+    minHasher;
+    bandSigner;
+    signature;
+    parts = [];
+    /** The two halves of the loaded record's exact hash. */
+    exact = new Int32Array(2);
+    constructor(settings) {
+        this.settings = settings;
+        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
+        this.bandSigner = (0,band_signer/* createBandSigner */.yW)(settings);
+        this.signature = new Int32Array(settings.permutations);
+    }
+    /**
+     * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
+     * count; 0 means it has no text to compare.
+     */
+    load(parts) {
+        this.parts = parts;
+        this.tokens.load(parts);
+        this.tokens.digest(this.exact);
+        return this.tokens.words;
+    }
+    /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
+    get byCharacters() {
+        return this.tokens.words < this.settings.minWords;
+    }
+    /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
+    bands(out, at) {
+        const { low, count } = this.minHashShingles();
+        this.bandSigner.record(low, count, out, at);
+    }
+    /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
+    minHashShingles() {
+        if (!this.byCharacters)
+            return this.tokens.shingleLows(this.settings.ngram);
+        const count = this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram);
+        return { low: this.shingler.low, count };
+    }
+    /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
+    ngrams(n) {
+        return this.tokens.ngrams(n);
+    }
+    /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
+    shingleSet() {
+        if (!this.byCharacters) {
+            const { low, high, count } = this.tokens.ngrams(this.settings.ngram);
+            return (0,shingles/* shingleSet */.T2)(low, high, count);
+        }
+        const count = this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram);
+        return (0,shingles/* shingleSet */.T2)(this.shingler.low, this.shingler.high, count);
+    }
+    /** The loaded record's MinHash signature (a copy), for tests and estimates. */
+    signatureOf() {
+        const { low, count } = this.minHashShingles();
+        this.minHasher.signature(low, count, this.signature);
+        return this.signature.slice();
+    }
+}
+
+
+/***/ }),
+
 /***/ 3506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DQ: () => (/* binding */ Tokens),
 /* harmony export */   T2: () => (/* binding */ shingleSet),
 /* harmony export */   jn: () => (/* binding */ Shingler),
-/* harmony export */   sT: () => (/* binding */ fmix32),
-/* harmony export */   wk: () => (/* binding */ mixBlock),
 /* harmony export */   xX: () => (/* binding */ jaccard)
 /* harmony export */ });
 /* unused harmony exports to53, hashRange */
-/* harmony import */ var _normalise_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4687);
+/* harmony import */ var _murmur_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3889);
 /**
  * Words and shingles of records as pairs of 32-bit hashes, in integer arithmetic only
  * (`Math.imul`). The low half of a shingle feeds MinHash; both halves (53 bits of them) name a
@@ -17993,33 +21091,10 @@ function collectLeaves(value, path, parts) {
  * shingles.
  */
 
-/**
- * `Math.imul` bound once: in a VM context (jest) every global lookup in a hot loop goes through
- * the context's interceptor, which made signatures 100 times slower there.
- */
 const imul = Math.imul;
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-const SPACE = 0x20;
 const K1 = 0x9e3779b1;
 const K2 = 0x85ebca77;
 const K3 = 0x27d4eb2f;
-/** MurmurHash3's finaliser: every input bit reaches every output bit. */
-function fmix32(h) {
-    h ^= h >>> 16;
-    h = imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = imul(h, 0xc2b2ae35);
-    return h ^ (h >>> 16);
-}
-/** One MurmurHash3 block step: folds the 32-bit `block` into the running hash `h`. */
-function mixBlock(h, block) {
-    let k = imul(block, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    return (imul(h, 5) + 0xe6546b64) | 0;
-}
 /** A 53-bit number from the two halves of a 64-bit hash: exact in a double, usable as a Map key. */
 function to53(low, high) {
     return (high & 0x1fffff) * 4294967296 + (low >>> 0);
@@ -18034,102 +21109,10 @@ function hashRange(text, start, end, out, at) {
         h2 = imul(h2 ^ code, K2);
     }
     const length = end - start;
-    out[at] = fmix32(h1 ^ length);
-    out[at + 1] = fmix32((h2 ^ imul(length, K3)) + h1);
+    out[at] = (0,_murmur_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .s)(h1 ^ length);
+    out[at + 1] = (0,_murmur_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .s)((h2 ^ imul(length, K3)) + h1);
 }
-/**
- * The words of one record's normalised parts, hashed, without building the normalised text:
- * ASCII is lower-cased and split on the normalisation's break characters as it is read;
- * other text goes through `normaliseText` first. A word's hash equals `hashRange` of the
- * word in the normalised text, and parts are divided by a separator token, so the tokens are
- * exactly those of `joinNormalised(parts)` split on spaces.
- */
-class Tokens {
-    /** Per token: the two halves of its hash, interleaved. */
-    hashes = new Int32Array(2048);
-    /** Tokens: words and part separators. */
-    count = 0;
-    /** Words, separators not counted. */
-    words = 0;
-    separator = new Int32Array(2);
-    constructor() {
-        hashRange(_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .PART_SEPARATOR */ .eo, 0, 1, this.separator, 0);
-    }
-    /** Tokenises the parts of one record, a separator between each two. */
-    load(parts) {
-        this.count = 0;
-        this.words = 0;
-        for (let i = 0; i < parts.length; i++) {
-            if (i > 0)
-                this.push(this.separator[0], this.separator[1]);
-            this.addPart(parts[i]);
-        }
-    }
-    /** A 64-bit hash of the whole token sequence, into `out[0]`, `out[1]`. */
-    digest(out) {
-        let h1 = 0x243f6a88;
-        let h2 = 0x13198a2e;
-        const hashes = this.hashes;
-        for (let t = 0; t < this.count; t++) {
-            h1 = mixBlock(h1, hashes[2 * t]);
-            h2 = mixBlock(h2, hashes[2 * t + 1]);
-        }
-        out[0] = fmix32(h1 ^ this.count);
-        out[1] = fmix32(h2 ^ imul(this.count, K3));
-    }
-    addPart(text) {
-        if (!this.addWords(text, false))
-            this.addWords((0,_normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseText */ .af)(text), true);
-    }
-    /**
-     * Adds the words of `text`, lower-casing ASCII and breaking on ASCII_BREAK_CODES. Raw text
-     * must be ASCII: at its first other character nothing is added and the answer is false, as
-     * any such character could be punctuation, a space or a form NFKC folds. `normalised` text
-     * (only letters, digits, marks, symbols and single spaces left) is read whole.
-     */
-    addWords(text, normalised) {
-        const start = this.count;
-        const startWords = this.words;
-        let h1 = 0x9747b28c;
-        let h2 = 0x5bd1e995;
-        let length = 0;
-        for (let i = 0; i <= text.length; i++) {
-            let code = i === text.length ? SPACE : text.charCodeAt(i);
-            if (code < 128 && _normalise_js__WEBPACK_IMPORTED_MODULE_0__/* .ASCII_BREAK_CODES */ .X5[code] === 1) {
-                if (length > 0) {
-                    this.push(fmix32(h1 ^ length), fmix32((h2 ^ imul(length, K3)) + h1));
-                    this.words++;
-                    h1 = 0x9747b28c;
-                    h2 = 0x5bd1e995;
-                    length = 0;
-                }
-                continue;
-            }
-            if (code >= 128 && !normalised) {
-                this.count = start;
-                this.words = startWords;
-                return false;
-            }
-            if (code >= 65 && code <= 90)
-                code += 32;
-            h1 = imul(h1 ^ code, K1);
-            h2 = imul(h2 ^ code, K2);
-            length++;
-        }
-        return true;
-    }
-    push(low, high) {
-        if (2 * this.count + 2 > this.hashes.length) {
-            const bigger = new Int32Array(this.hashes.length * 2);
-            bigger.set(this.hashes);
-            this.hashes = bigger;
-        }
-        this.hashes[2 * this.count] = low;
-        this.hashes[2 * this.count + 1] = high;
-        this.count++;
-    }
-}
-/** Shingle hashes of one record, in buffers reused from one record to the next. */
+/** Character shingle hashes of one short record, in buffers reused from one record to the next (word shingles come from `Tokens`). */
 class Shingler {
     /** Per shingle of the last record: low half of its hash. */
     low = new Int32Array(1024);
@@ -18138,32 +21121,6 @@ class Shingler {
     /** Shingles of the last record. */
     count = 0;
     scratch = new Int32Array(2);
-    /**
-     * Word n-grams of the tokens. Fewer tokens than `n`: one shingle of them all. Without
-     * `highHalves` only `low` is filled: all MinHash needs, at half the cost.
-     */
-    words(tokens, n, highHalves = true) {
-        const size = tokens.count < n ? tokens.count : n;
-        const count = tokens.count < n ? 1 : tokens.count - n + 1;
-        this.ensure(count);
-        const hashes = tokens.hashes;
-        for (let s = 0; s < count; s++) {
-            let h1 = 0x3c6ef372;
-            for (let j = 0; j < size; j++)
-                h1 = mixBlock(h1, hashes[2 * (s + j)]);
-            this.low[s] = fmix32(h1 ^ size);
-        }
-        if (highHalves) {
-            for (let s = 0; s < count; s++) {
-                let h2 = 0x7f4a7c15;
-                for (let j = 0; j < size; j++)
-                    h2 = mixBlock(h2, hashes[2 * (s + j) + 1]);
-                this.high[s] = fmix32(h2 ^ imul(size, 0x61c88647));
-            }
-        }
-        this.count = count;
-        return count;
-    }
     /** Character n-grams of a normalised text. Shorter than `n`: one shingle of it all. */
     characters(normalised, n) {
         const length = normalised.length;
@@ -18173,7 +21130,7 @@ class Shingler {
         for (let s = 0; s < count; s++) {
             hashRange(normalised, s, s + size, this.scratch, 0);
             // Another seed than word shingles: a short text and a long one never share shingles by accident.
-            this.low[s] = fmix32(this.scratch[0] ^ 0x2545f491);
+            this.low[s] = (0,_murmur_js__WEBPACK_IMPORTED_MODULE_0__/* .fmix32 */ .s)(this.scratch[0] ^ 0x2545f491);
             this.high[s] = this.scratch[1];
         }
         this.count = count;
@@ -18186,35 +21143,85 @@ class Shingler {
         }
     }
 }
-/** The last shingled record's shingles as sorted, distinct 53-bit numbers: a set for exact Jaccard. */
-function shingleSet(shingler) {
-    const values = new Float64Array(shingler.count);
-    for (let i = 0; i < shingler.count; i++)
-        values[i] = to53(shingler.low[i], shingler.high[i]);
-    values.sort();
-    let distinct = 0;
-    for (let i = 0; i < values.length; i++)
-        if (i === 0 || values[i] !== values[distinct - 1])
-            values[distinct++] = values[i];
-    return values.slice(0, distinct);
-}
-/** Jaccard similarity of two sets given as sorted, distinct numbers. */
-function jaccard(a, b) {
-    let i = 0;
-    let j = 0;
-    let shared = 0;
-    while (i < a.length && j < b.length) {
-        if (a[i] === b[j]) {
-            shared++;
-            i++;
-            j++;
+/**
+ * An open-addressing set of 64-bit hashes (int32 pairs) in typed arrays, emptied in O(1) by
+ * moving to a new generation: one serves every set built and every Jaccard computed
+ * (JavaScript runs one at a time), so neither allocates more than its result. The hashes are
+ * finalised already: their low half picks the slot.
+ */
+class PairTable {
+    lows = new Int32Array(0);
+    highs = new Int32Array(0);
+    stamps = new Int32Array(0);
+    mask = 0;
+    generation = 0;
+    /** Empties the table and sizes it for `count` pairs. */
+    reset(count) {
+        let capacity = 16;
+        while (capacity < 2 * count)
+            capacity *= 2;
+        if (capacity > this.lows.length) {
+            this.lows = new Int32Array(capacity);
+            this.highs = new Int32Array(capacity);
+            this.stamps = new Int32Array(capacity);
+            this.generation = 0;
         }
-        else if (a[i] < b[j])
-            i++;
-        else
-            j++;
+        this.mask = capacity - 1;
+        if (++this.generation === 0x7fffffff) {
+            this.stamps.fill(0);
+            this.generation = 1;
+        }
     }
-    const union = a.length + b.length - shared;
+    /** Adds the pair; false when it was there already. */
+    add(low, high) {
+        let slot = low & this.mask;
+        while (this.stamps[slot] === this.generation) {
+            if (this.lows[slot] === low && this.highs[slot] === high)
+                return false;
+            slot = (slot + 1) & this.mask;
+        }
+        this.stamps[slot] = this.generation;
+        this.lows[slot] = low;
+        this.highs[slot] = high;
+        return true;
+    }
+    has(low, high) {
+        let slot = low & this.mask;
+        while (this.stamps[slot] === this.generation) {
+            if (this.lows[slot] === low && this.highs[slot] === high)
+                return true;
+            slot = (slot + 1) & this.mask;
+        }
+        return false;
+    }
+}
+const table = new PairTable();
+/** The set of `count` shingles given as hash halves. */
+function shingleSet(low, high, count) {
+    table.reset(count);
+    const pairs = new Int32Array(2 * count);
+    let distinct = 0;
+    for (let i = 0; i < count; i++) {
+        if (!table.add(low[i], high[i]))
+            continue;
+        pairs[2 * distinct] = low[i];
+        pairs[2 * distinct + 1] = high[i];
+        distinct++;
+    }
+    return distinct === count ? pairs : pairs.slice(0, 2 * distinct);
+}
+/** Jaccard similarity of two shingle sets: |A ∩ B| / |A ∪ B|, 1 for two empty sets. */
+function jaccard(a, b) {
+    const sizeA = a.length >> 1;
+    const sizeB = b.length >> 1;
+    table.reset(sizeA);
+    for (let i = 0; i < a.length; i += 2)
+        table.add(a[i], a[i + 1]);
+    let shared = 0;
+    for (let i = 0; i < b.length; i += 2)
+        if (table.has(b[i], b[i + 1]))
+            shared++;
+    const union = sizeA + sizeB - shared;
     return union === 0 ? 1 : shared / union;
 }
 
@@ -18234,7 +21241,7 @@ function jaccard(a, b) {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
-/* harmony import */ var _minhash_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3101);
+/* harmony import */ var _band_signer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6340);
 /**
  * MinHash signatures on worker threads. Signing (128 permutations over every shingle) is most
  * of the uniqueness stage's time and needs nothing but the shingle hashes, so the main thread
@@ -18255,23 +21262,20 @@ const BATCH_RECORDS = 256;
  * whole chunk's batches or it idles while the main thread signs; about 1.2 MB of shingles.
  */
 const IN_FLIGHT_PER_WORKER = 8;
-/** Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main thread use the same one. */
+/**
+ * Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main
+ * thread use the same one; the whole batch goes to WebAssembly in one call where it runs.
+ */
 class BatchSigner {
     settings;
-    minHasher;
-    signature;
+    signer;
     constructor(settings) {
         this.settings = settings;
-        this.minHasher = new _minhash_js__WEBPACK_IMPORTED_MODULE_2__/* .MinHasher */ .k3(settings.permutations, settings.seed);
-        this.signature = new Int32Array(settings.permutations);
+        this.signer = (0,_band_signer_js__WEBPACK_IMPORTED_MODULE_2__/* .createBandSigner */ .yW)(settings);
     }
     sign({ shingles, offsets, count }) {
-        const { bands, rows } = this.settings;
-        const out = new Int32Array(count * bands);
-        for (let i = 0; i < count; i++) {
-            this.minHasher.signature(shingles, offsets[i + 1] - offsets[i], this.signature, offsets[i]);
-            (0,_minhash_js__WEBPACK_IMPORTED_MODULE_2__/* .bandHashes */ .G1)(this.signature, bands, rows, out, i * bands);
-        }
+        const out = new Int32Array(count * this.settings.bands);
+        this.signer.batch(shingles, offsets, count, out);
         return out;
     }
 }
@@ -18472,20 +21476,41 @@ function numberFromEnv(name, integer = false) {
 
 /***/ }),
 
-/***/ 5448:
+/***/ 5478:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $l: () => (/* binding */ hash53),
-/* harmony export */   K1: () => (/* binding */ combineHashes),
-/* harmony export */   K5: () => (/* binding */ valueHash),
-/* harmony export */   TK: () => (/* binding */ HASH_SEED_1),
-/* harmony export */   _3: () => (/* binding */ HASH_SEED_2),
-/* harmony export */   a_: () => (/* binding */ HASH_MULTIPLIER_2),
-/* harmony export */   dj: () => (/* binding */ canonicalJson),
-/* harmony export */   hS: () => (/* binding */ HASH_MULTIPLIER_1),
-/* harmony export */   uf: () => (/* binding */ finishHash)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  hS: () => (/* binding */ HASH_MULTIPLIER_1),
+  a_: () => (/* binding */ HASH_MULTIPLIER_2),
+  TK: () => (/* binding */ HASH_SEED_1),
+  _3: () => (/* binding */ HASH_SEED_2),
+  dj: () => (/* binding */ canonicalJson),
+  K1: () => (/* binding */ combineHashes),
+  uf: () => (/* binding */ finishHash),
+  $l: () => (/* binding */ hash53),
+  K5: () => (/* binding */ valueHash)
+});
+
+// UNUSED EXPORTS: referenceTextHash53, textHash53
+
+;// CONCATENATED MODULE: ./src/engine/hash-wasm.ts
+// Generated from src/engine/hash.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from hash.wat (317 bytes), base64. */
+const HASH_WASM_BASE64 = 'AGFzbQEAAAABCAFgA39/fwF8AwIBAAUDAQABBxYCBm1lbW9yeQIACWhhc2hCeXRlcwAACocCAYQCAQR/Qe/9tvV9IAJzIQNB15yb' +
+    'jgQgAnMhBCAAIAFqIQUCQANAIABBBGogBUsNASAAKAIAIQYgAyAGc0Gx893xeWwhAyAEIAZzQZXJ1fkFbCEEIABBBGohAAwACwsC' +
+    'QANAIAAgBU8NASAALQAAIQYgAyAGc0Gx893xeWwhAyAEIAZzQZXJ1fkFbCEEIABBAWohAAwACwsgAyABcyEDIAQgAUGx893xeWxz' +
+    'IQQgAyADQRB2c0HrlK+veGwgBCAEQQ12c0G13MqVfGxzIQMgBCAEQRB2c0HrlK+veGwgAyADQQ12c0G13MqVfGxzIQQgBEH///8A' +
+    'cbhEAAAAAAAA8EGiIAO4oAs=';
+
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/hash.ts
+
+
 /**
  * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
  * multiplicative hashes (Math.imul keeps them in integer arithmetic) combined: at 53 bits the
@@ -18503,6 +21528,108 @@ function hash53(text, seed = 0) {
         h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
     }
     return finishHash(h1, h2);
+}
+/** Texts from this length on are hashed in WebAssembly: below it, crossing over costs more than it saves. */
+const KERNEL_FROM = 32;
+/** Mixed into the seed of a text with unpaired surrogates, which has no UTF-8 of its own. */
+const UNPAIRED = 0x6b43a9b5;
+/** This thread's kernel and a view of its memory; null where WebAssembly is missing. */
+let kernel;
+function hashKernel() {
+    if (kernel === undefined) {
+        const module = (0,wasm/* compileKernel */.x1)(HASH_WASM_BASE64);
+        const exports = module ? (0,wasm/* instantiateKernel */.oe)(module) : undefined;
+        kernel = exports ? { exports, bytes: new Uint8Array(exports.memory.buffer) } : null;
+    }
+    return kernel;
+}
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1024);
+/**
+ * A 53-bit hash of a string's UTF-8 bytes, for the record index, where every value of every
+ * record is hashed: like `hash53`, two multiplicative lanes, but four bytes a step, and long
+ * texts in WebAssembly (hash.wat), which reads the bytes TextEncoder wrote rather than a
+ * character at a time. Not equal to `hash53`'s values. A text with unpaired surrogates (no
+ * UTF-8 of its own: TextEncoder writes U+FFFD for each) is hashed by its UTF-16 units instead,
+ * under another seed, so it never hashes like the text with U+FFFD in their place.
+ */
+function textHash53(text, seed = 0) {
+    if (text.length >= KERNEL_FROM) {
+        const hasher = hashKernel();
+        if (hasher) {
+            if (!isWellFormed(text))
+                return unpairedHash53(text, seed);
+            if ((0,wasm/* reserveMemory */.WY)(hasher.exports.memory, 3 * text.length))
+                hasher.bytes = new Uint8Array(hasher.exports.memory.buffer);
+            return hasher.exports.hashBytes(0, encoder.encodeInto(text, hasher.bytes).written, seed);
+        }
+    }
+    // ASCII: the characters are the bytes.
+    let h1 = HASH_SEED_1 ^ seed;
+    let h2 = HASH_SEED_2 ^ seed;
+    const length = text.length;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+        const c0 = text.charCodeAt(i);
+        const c1 = text.charCodeAt(i + 1);
+        const c2 = text.charCodeAt(i + 2);
+        const c3 = text.charCodeAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 128)
+            return encodedHash53(text, seed);
+        const block = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+        h1 = imul(h1 ^ block, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ block, HASH_MULTIPLIER_2);
+    }
+    for (; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 128)
+            return encodedHash53(text, seed);
+        h1 = imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
+    }
+    // The length tells "ab" from "ab\u0000" (the same blocks) apart.
+    return finishHash(h1 ^ length, h2 ^ imul(length, HASH_MULTIPLIER_1));
+}
+/** textHash53 computed in JavaScript whatever the text's length: the reference the tests hold the kernel to. */
+function referenceTextHash53(text, seed = 0) {
+    return encodedHash53(text, seed);
+}
+/** textHash53 of a text that is not ASCII, in JavaScript: its UTF-8 bytes, as hash.wat reads them. */
+function encodedHash53(text, seed) {
+    if (!isWellFormed(text))
+        return unpairedHash53(text, seed);
+    if (scratch.length < 3 * text.length)
+        scratch = new Uint8Array(3 * text.length + 1024);
+    const length = encoder.encodeInto(text, scratch).written;
+    const bytes = scratch;
+    let h1 = HASH_SEED_1 ^ seed;
+    let h2 = HASH_SEED_2 ^ seed;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+        const block = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+        h1 = imul(h1 ^ block, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ block, HASH_MULTIPLIER_2);
+    }
+    for (; i < length; i++) {
+        h1 = imul(h1 ^ bytes[i], HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ bytes[i], HASH_MULTIPLIER_2);
+    }
+    return finishHash(h1 ^ length, h2 ^ imul(length, HASH_MULTIPLIER_1));
+}
+/** textHash53 of a text with unpaired surrogates: its UTF-16 units, one a step, under another seed. */
+function unpairedHash53(text, seed) {
+    let h1 = HASH_SEED_1 ^ seed ^ UNPAIRED;
+    let h2 = HASH_SEED_2 ^ seed ^ UNPAIRED;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        h1 = imul(h1 ^ code, HASH_MULTIPLIER_1);
+        h2 = imul(h2 ^ code, HASH_MULTIPLIER_2);
+    }
+    return finishHash(h1 ^ text.length, h2 ^ imul(text.length, HASH_MULTIPLIER_1));
+}
+/** `String.prototype.isWellFormed` (ES2024, which the project's lib does not declare): no unpaired surrogate. */
+function isWellFormed(text) {
+    return text.isWellFormed();
 }
 /** hash53's two lanes as they start, for hashes built character by character elsewhere. */
 const HASH_SEED_1 = 0xdeadbeef;
@@ -18535,26 +21662,26 @@ function canonicalJson(value) {
 function valueHash(value) {
     switch (typeof value) {
         case 'string':
-            return hash53(value, 1);
+            return textHash53(value, 1);
         case 'number':
-            return hash53(String(value), 2);
+            return textHash53(String(value), 2);
         case 'boolean':
             return value ? 1 : 2;
         case 'undefined':
             return 3;
         default:
-            return value === null ? 4 : hash53(canonicalJson(value), 3);
+            return value === null ? 4 : textHash53(canonicalJson(value), 3);
     }
 }
 const TWO_POW_32 = 4294967296;
 /**
- * Combines 53-bit hashes in order into one, mixing their halves in integer arithmetic (order
- * matters: callers sort field paths first).
+ * Combines the first `count` 53-bit hashes in order into one, mixing their halves in integer
+ * arithmetic (order matters: callers sort field paths first).
  */
-function combineHashes(hashes) {
+function combineHashes(hashes, count = hashes.length) {
     let h1 = 0x9e3779b9;
     let h2 = 0x85ebca6b;
-    for (let i = 0; i < hashes.length; i++) {
+    for (let i = 0; i < count; i++) {
         const value = hashes[i];
         const low = value >>> 0;
         const high = Math.floor(value / TWO_POW_32) >>> 0;
@@ -18809,7 +21936,7 @@ async function gunzipToFile(compressed, destination) {
 
 /***/ }),
 
-/***/ 8523:
+/***/ 366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21035,8 +24162,8 @@ const parse = function () {
 
 
 
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/engine/readers/utf8.ts
 
 const LF = 0x0a;
@@ -21092,7 +24219,7 @@ class Utf8LineChecker {
     }
     /** Checks whole lines: `region` starts a line and ends with a line feed or the stream. */
     check(region) {
-        if ((0,external_node_buffer_namespaceObject.isUtf8)(region)) {
+        if ((0,external_node_buffer_.isUtf8)(region)) {
             this.line += countLineFeeds(region);
             return;
         }
@@ -21100,7 +24227,7 @@ class Utf8LineChecker {
         while (start < region.length) {
             const lineFeed = region.indexOf(LF, start);
             const end = lineFeed === -1 ? region.length : lineFeed;
-            if (!(0,external_node_buffer_namespaceObject.isUtf8)(region.subarray(start, end)))
+            if (!(0,external_node_buffer_.isUtf8)(region.subarray(start, end)))
                 this.onInvalidLine(this.line);
             if (lineFeed === -1)
                 break;
@@ -21861,7 +24988,7 @@ class JsonScanner {
     }
     /** An element of the records (or the top-level object itself) was cut out: parse it. */
     elementEnded(line, bytes) {
-        if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
+        if (!(0,external_node_buffer_.isUtf8)(bytes)) {
             const message = `The element at line ${line} is not valid UTF-8; it is skipped.`;
             const text = bytes.toString('utf8');
             this.defer(() => this.context.reject(line, message, text));
@@ -21999,7 +25126,7 @@ class JsonlLineReader {
             const lastLineFeed = chunk.lastIndexOf(jsonl_LF);
             // One check for all the whole lines of the chunk; lines are checked one by one only
             // when it fails.
-            const checkEachLine = !(0,external_node_buffer_namespaceObject.isUtf8)(chunk.subarray(start, lastLineFeed));
+            const checkEachLine = !(0,external_node_buffer_.isUtf8)(chunk.subarray(start, lastLineFeed));
             while (lineFeed !== -1) {
                 this.handleLine(chunk, start, lineFeed, checkEachLine);
                 start = lineFeed + 1;
@@ -22025,7 +25152,7 @@ class JsonlLineReader {
             end--;
         if (end === start)
             return;
-        if (checkUtf8 && !(0,external_node_buffer_namespaceObject.isUtf8)(bytes.subarray(start, end))) {
+        if (checkUtf8 && !(0,external_node_buffer_.isUtf8)(bytes.subarray(start, end))) {
             this.context.reject(line, `Line ${line} is not valid UTF-8; the line is skipped.`, bytes.toString('utf8', start, end));
             return;
         }
@@ -31927,27 +35054,59 @@ function isBlank(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CB: () => (/* binding */ textsOf),
 /* harmony export */   b6: () => (/* binding */ textOf),
 /* harmony export */   fK: () => (/* binding */ valueAt),
+/* harmony export */   pA: () => (/* binding */ FieldPaths),
 /* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
+/* unused harmony export textsOf */
 /**
  * The value at a dotted path (`instances.0.output`, `meta.source`); a plain field name that
- * itself contains dots wins over the path reading.
+ * itself contains dots wins over the path reading. Only a record's own fields count: a field
+ * named `constructor` or `toString` that a record lacks is missing, not Object's.
  */
 function valueAt(fields, path) {
-    if (path in fields)
+    if (Object.hasOwn(fields, path))
         return fields[path];
+    if (!path.includes('.'))
+        return undefined;
     let current = fields;
     for (const part of path.split('.')) {
         if (current === null || typeof current !== 'object')
             return undefined;
-        current = Array.isArray(current) ? current[Number(part)] : current[part];
+        current = Array.isArray(current) ? current[Number(part)] : Object.hasOwn(current, part) ? current[part] : undefined;
         if (current === undefined)
             return undefined;
     }
     return current;
+}
+/**
+ * The fields a check reads, by path, read per record without splitting a path each time: a
+ * name without a dot is read straight (the common case, in a loop over every record), a
+ * dotted one through `valueAt`.
+ */
+class FieldPaths {
+    paths;
+    plain;
+    constructor(paths) {
+        this.paths = paths;
+        this.plain = paths.map((path) => !path.includes('.'));
+    }
+    get length() {
+        return this.paths.length;
+    }
+    /** The value at the `i`-th path of `fields`. */
+    valueAt(fields, i) {
+        const path = this.paths[i];
+        if (!this.plain[i])
+            return valueAt(fields, path);
+        return Object.hasOwn(fields, path) ? fields[path] : undefined;
+    }
+    /** The text at the `i`-th path of `fields`, as `textOf` reads it. */
+    textAt(fields, i) {
+        const value = this.valueAt(fields, i);
+        return typeof value === 'string' ? value : textOf(value);
+    }
 }
 /**
  * The text of a field for text checks: strings as they are, chat transcripts
@@ -32060,6 +35219,8 @@ const threadStats = {
     signedBatches: 0,
     /** Side passes whose costliest checks ran on a worker. */
     offloadedPasses: 0,
+    /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
+    hashedPasses: 0,
     /** Side passes that ran those checks on the main thread after all (the worker failed). */
     rerunPasses: 0
 };
@@ -32067,7 +35228,7 @@ const threadStats = {
 
 /***/ }),
 
-/***/ 6848:
+/***/ 1611:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32580,21 +35741,41 @@ function relation(index, a, b) {
 function forEachBucket(index, visit) {
     const { corpus, reps } = index;
     const bands = corpus.bands;
-    const keys = new Int32Array(reps.length);
+    const n = reps.length;
+    // Band by band, the reps' values side by side: one sequential pass over the index instead
+    // of a pass a band that reads one value of every 4 x bands bytes.
+    const byBand = new Int32Array(n * bands);
+    const values = corpus.bandValues;
+    for (let i = 0; i < n; i++) {
+        const from = reps[i] * bands;
+        for (let band = 0; band < bands; band++)
+            byBand[band * n + i] = values[from + band];
+    }
     for (let band = 0; band < bands; band++) {
-        for (let i = 0; i < reps.length; i++)
-            keys[i] = corpus.bandValues[reps[i] * bands + band];
-        const order = radixOrder(reps.length, [keys]);
+        const keys = byBand.subarray(band * n, (band + 1) * n);
+        const order = radixOrder(n, [keys]);
         forEachRun(order, keys, (start, end) => visit(order, start, end));
     }
 }
 /**
  * The LSH candidates: 1 per position of a record that shares a band with a record it may be
- * compared with (same group, or train against eval). Only these are read again.
+ * compared with (same group, or train against eval). Only these are read again. Also the
+ * buckets, for `verifyCandidates`.
  */
 function lshCandidates(index) {
     const marks = new Uint8Array(index.reps.length);
+    let members = new Int32Array(1024);
+    let size = 0;
+    const starts = [0];
     forEachBucket(index, (order, start, end) => {
+        if (size + end - start > members.length) {
+            const grown = new Int32Array(Math.max(2 * members.length, size + end - start));
+            grown.set(members.subarray(0, size));
+            members = grown;
+        }
+        for (let i = start; i < end; i++)
+            members[size++] = order[i];
+        starts.push(size);
         if (end - start > PAIRWISE_MARKING_LIMIT) {
             for (let i = start; i < end; i++)
                 marks[order[i]] = 1;
@@ -32609,7 +35790,7 @@ function lshCandidates(index) {
             }
         }
     });
-    return marks;
+    return { marks, buckets: { members: members.slice(0, size), starts: Int32Array.from(starts) } };
 }
 /**
  * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
@@ -32617,34 +35798,21 @@ function lshCandidates(index) {
  * already reported as leaked, are not verified again: that keeps a bucket of a thousand
  * near-identical records from costing half a million comparisons.
  */
-function verifyCandidates(index, sets, threshold, exactLeaks) {
+function verifyCandidates(index, buckets, sets, threshold, exactLeaks) {
     const { reps, relations } = index;
     const size = reps.length;
     const clusters = new UnionFind(size);
-    const bestEarlier = new Int32Array(size).fill(-1);
-    const bestEarlierJaccard = new Float64Array(size);
-    const bestAny = new Int32Array(size).fill(-1);
-    const bestAnyJaccard = new Float64Array(size);
+    const links = { from: [], to: [], jaccard: [] };
     const leaks = new Map();
     const tried = new Set();
     let pairsVerified = 0;
     let pairsSimilar = 0;
-    const noteEdge = (from, to, similarity) => {
-        if (similarity > bestAnyJaccard[from]) {
-            bestAny[from] = to;
-            bestAnyJaccard[from] = similarity;
-        }
-        if (relations.compare(reps[to], reps[from]) < 0 && similarity > bestEarlierJaccard[from]) {
-            bestEarlier[from] = to;
-            bestEarlierJaccard[from] = similarity;
-        }
-    };
     const members = [];
-    forEachBucket(index, (order, start, end) => {
+    for (let bucket = 0; bucket + 1 < buckets.starts.length; bucket++) {
         members.length = 0;
-        for (let i = start; i < end; i++)
-            if (sets.has(order[i]))
-                members.push(order[i]);
+        for (let i = buckets.starts[bucket]; i < buckets.starts[bucket + 1]; i++)
+            if (sets.has(buckets.members[i]))
+                members.push(buckets.members[i]);
         for (let i = 0; i < members.length; i++) {
             for (let j = i + 1; j < members.length; j++) {
                 const a = members[i];
@@ -32676,99 +35844,32 @@ function verifyCandidates(index, sets, threshold, exactLeaks) {
                 pairsSimilar++;
                 if (kind === SAME_GROUP) {
                     clusters.union(a, b);
-                    noteEdge(a, b, similarity);
-                    noteEdge(b, a, similarity);
+                    links.from.push(a);
+                    links.to.push(b);
+                    links.jaccard.push(similarity);
                 }
                 else
                     leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
             }
         }
-    });
-    return { clusters, bestEarlier, bestEarlierJaccard, bestAny, bestAnyJaccard, leaks, pairsVerified, pairsSimilar };
+    }
+    return { clusters, links, leaks, pairsVerified, pairsSimilar };
 }
 
 // EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
 var normalise = __nccwpck_require__(4687);
-// EXTERNAL MODULE: ./src/engine/dedup/minhash.ts
-var minhash = __nccwpck_require__(3101);
-;// CONCATENATED MODULE: ./src/engine/dedup/record-hasher.ts
-
-
-
-/**
- * The per-record hashing of the uniqueness checks, with its buffers kept from one record to the
- * next. `load` a record's parts (one text per compared field), then ask for its exact hash,
- * its LSH band hashes, its n-grams for contamination, or its shingle set for exact Jaccard.
- */
-class RecordHasher {
-    settings;
-    tokens = new shingles/* Tokens */.DQ();
-    shingler = new shingles/* Shingler */.jn();
-    minHasher;
-    signature;
-    parts = [];
-    /** The two halves of the loaded record's exact hash. */
-    exact = new Int32Array(2);
-    constructor(settings) {
-        this.settings = settings;
-        this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
-        this.signature = new Int32Array(settings.permutations);
-    }
-    /**
-     * Loads one record: tokenises its parts and hashes them into `exact`. Returns its word
-     * count; 0 means it has no text to compare.
-     */
-    load(parts) {
-        this.parts = parts;
-        this.tokens.load(parts);
-        this.tokens.digest(this.exact);
-        return this.tokens.words;
-    }
-    /** True when the loaded record is shingled by characters (fewer than `minWords` words). */
-    get byCharacters() {
-        return this.tokens.words < this.settings.minWords;
-    }
-    /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
-    bands(out, at) {
-        const count = this.shingle(false);
-        this.minHasher.signature(this.shingler.low, count, this.signature);
-        (0,minhash/* bandHashes */.G1)(this.signature, this.settings.bands, this.settings.rows, out, at);
-    }
-    /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */
-    minHashShingles() {
-        const count = this.shingle(false);
-        return { low: this.shingler.low, count };
-    }
-    /** The word n-grams of the loaded record, as `count` hash pairs in `low`/`high` (valid until the next call). */
-    ngrams(n) {
-        const count = this.shingler.words(this.tokens, n);
-        return { low: this.shingler.low, high: this.shingler.high, count };
-    }
-    /** The loaded record's shingles as a sorted set of 53-bit numbers, for exact Jaccard. */
-    shingleSet() {
-        this.shingle();
-        return (0,shingles/* shingleSet */.T2)(this.shingler);
-    }
-    /** The loaded record's MinHash signature (a copy), for tests and estimates. */
-    signatureOf() {
-        this.minHasher.signature(this.shingler.low, this.shingle(false), this.signature);
-        return this.signature.slice();
-    }
-    shingle(highHalves = true) {
-        return this.byCharacters
-            ? this.shingler.characters((0,normalise/* joinNormalised */.zK)(this.parts), this.settings.charNgram)
-            : this.shingler.words(this.tokens, this.settings.ngram, highHalves);
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
+var record_hasher = __nccwpck_require__(394);
 // EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
 var signature_pool = __nccwpck_require__(1402);
+// EXTERNAL MODULE: ./src/engine/text.ts
+var engine_text = __nccwpck_require__(1655);
 // EXTERNAL MODULE: ./src/engine/readers/context.ts
 var context = __nccwpck_require__(5834);
 // EXTERNAL MODULE: ./src/engine/readers/gzip.ts
 var gzip = __nccwpck_require__(5269);
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 60 modules
-var readers = __nccwpck_require__(8523);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
 // EXTERNAL MODULE: ./src/engine/readers/sniff.ts
 var sniff = __nccwpck_require__(4257);
 ;// CONCATENATED MODULE: ./src/engine/dedup/reread.ts
@@ -32863,12 +35964,42 @@ async function wantedLines(source, wanted, visit) {
         emit(Buffer.concat(parts));
 }
 
-// EXTERNAL MODULE: ./src/engine/text.ts
-var engine_text = __nccwpck_require__(1655);
+;// CONCATENATED MODULE: ./src/engine/dedup/candidate-reader.ts
+
+
+
+
+/** What is read again of a record: flags. */
+const NEED_SET = 1;
+const NEED_EXCERPT = 2;
+/** Longest excerpt of a record in a finding. */
+const EXCERPT_CHARS = 120;
+/**
+ * Reads the job's records from `source` (on any thread); with `everyRecord`, every record of
+ * the file passes through it as well (a train file scanned for contamination again).
+ */
+async function readCandidates(source, readOptions, job, everyRecord) {
+    const hasher = new record_hasher/* RecordHasher */.P(job.hash);
+    const exclude = new Set(job.exclude);
+    const sets = new Array(job.places.length).fill(undefined);
+    const excerpts = new Array(job.places.length).fill(undefined);
+    await rereadRecords(source, readOptions, job.places, (position, fields) => {
+        const parts = (0,normalise/* comparisonParts */.QC)(fields, job.fields, exclude);
+        hasher.load(parts);
+        // The file changed under us (it should not): a record that is not the one indexed is left out.
+        if (hasher.exact[0] !== job.exact[2 * position] || hasher.exact[1] !== job.exact[2 * position + 1])
+            return;
+        if (job.needs[position] & NEED_SET)
+            sets[position] = hasher.shingleSet();
+        if (job.needs[position] & NEED_EXCERPT)
+            excerpts[position] = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
+    }, everyRecord);
+    return { sets, excerpts };
+}
+
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
 ;// CONCATENATED MODULE: ./src/engine/uniqueness.ts
-
 
 
 
@@ -32932,13 +36063,8 @@ const UNIQUENESS_CHECKS = [
         }
     }
 ];
-/** Longest excerpt of a record in a finding. */
-const EXCERPT_CHARS = 120;
 /** Most clusters listed by size in the stats. */
 const LARGEST_CLUSTERS = 5;
-/** Flags of what a record is read again for. */
-const NEED_SET = 1;
-const NEED_EXCERPT = 2;
 /**
  * The uniqueness checks over a whole corpus: `openFile` for each file of each side, records
  * through the returned callback in file order, then `finish()`.
@@ -32959,7 +36085,7 @@ class UniquenessStage {
     /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
     constructor(checks) {
         this.settings = resolveSettings(checks);
-        this.hasher = new RecordHasher(this.settings.hash);
+        this.hasher = new record_hasher/* RecordHasher */.P(this.settings.hash);
         const threads = (0,engine_threads/* workerPlan */.QH)();
         const { hash } = this.settings;
         if (threads && this.settings.bands) {
@@ -32996,17 +36122,47 @@ class UniquenessStage {
     restoreFile(file, cached) {
         const side = this.sideState(file.side);
         const entry = this.addFile(side, file);
-        const width = side.corpus.bands;
-        entry.emptyText = cached.emptyText;
-        for (let i = 0; i < cached.indexOf.length; i++) {
-            const slot = this.placeRecord(side, entry, cached.indexOf[i], cached.lineOf[i], cached.exactLow[i], cached.exactHigh[i], cached.byCharacters[i] === 1);
-            if (cached.bandValues.length > 0)
-                side.corpus.bandValues.set(cached.bandValues.subarray(i * width, (i + 1) * width), slot * width);
-        }
+        this.placeHashes(side, entry, cached);
         this.restoredRecords += cached.indexOf.length;
         if (!this.needsNgrams(entry))
             return undefined;
         return (record) => this.contaminateOnly(side, entry, record);
+    }
+    /**
+     * Opens a file whose hashes another thread computes (see `DeferredCorpusFile`); undefined
+     * for a head file with a base to copy from, which is hashed here for what the PR changed.
+     */
+    openDeferred(file) {
+        if (file.previous)
+            return undefined;
+        const side = this.sideState(file.side);
+        const entry = this.addFile(side, file);
+        const targets = [{ side, entry }];
+        const { hash, bands } = this.settings;
+        return {
+            job: { fields: entry.fields, exclude: [...entry.exclude], hash, bands },
+            record: this.needsNgrams(entry) ? (record) => this.contaminateOnly(side, entry, record) : undefined,
+            place: (hashes) => {
+                const started = performance.now();
+                this.placeHashes(side, entry, hashes);
+                this.recordMs += performance.now() - started;
+            },
+            hashHere: () => (record) => {
+                const started = performance.now();
+                this.addRecord(record, targets, false);
+                this.recordMs += performance.now() - started;
+            }
+        };
+    }
+    /** A file's slots from hashes computed elsewhere (a cache, another thread), in their order. */
+    placeHashes(side, entry, hashes) {
+        const width = side.corpus.bands;
+        entry.emptyText += hashes.emptyText;
+        for (let i = 0; i < hashes.indexOf.length; i++) {
+            const slot = this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1);
+            if (hashes.bandValues.length > 0)
+                side.corpus.bandValues.set(hashes.bandValues.subarray(i * width, (i + 1) * width), slot * width);
+        }
     }
     /** A record seen for leakage's n-grams alone: tokenised, never signed. */
     contaminateOnly(side, entry, record) {
@@ -33210,7 +36366,7 @@ class UniquenessStage {
      * The hot path: hashes one record once and indexes it in each target (one side, or both for
      * a reference file). Band hashes are signed here, or queued for the worker threads.
      */
-    addRecord(record, targets) {
+    addRecord(record, targets, ngrams = true) {
         const { hasher, settings } = this;
         const { fields, exclude } = targets[0].entry;
         const words = hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, fields, exclude));
@@ -33241,8 +36397,9 @@ class UniquenessStage {
             }
         }
         // After the shingles were taken: the n-grams reuse the hasher's buffers.
-        for (const { side, entry } of targets)
-            this.addContamination(entry, side.contamination, words, record.line);
+        if (ngrams)
+            for (const { side, entry } of targets)
+                this.addContamination(entry, side.contamination, words, record.line);
     }
     /** Eval records' n-grams into the contamination index; train records scanned against it. */
     addContamination(entry, contamination, words, line) {
@@ -33301,6 +36458,7 @@ class UniquenessStage {
         let reps = new Int32Array(0);
         const positionOf = new Int32Array(n).fill(-1);
         let candidates = new Uint8Array(0);
+        let buckets = { members: new Int32Array(0), starts: new Int32Array(1) };
         if (indexNear) {
             let count = 0;
             for (let slot = 0; slot < n; slot++)
@@ -33314,7 +36472,8 @@ class UniquenessStage {
                 positionOf[slot] = count;
                 reps[count++] = slot;
             }
-            candidates = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] });
+            ;
+            ({ marks: candidates, buckets } = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }));
         }
         // What to read again, per file: shingle sets of the candidates, excerpts of the records findings go on.
         const needs = files.map(() => new Map());
@@ -33340,20 +36499,15 @@ class UniquenessStage {
             const wanted = [...needs[entry.id].keys()].sort((a, b) => corpus.indexOf[a] - corpus.indexOf[b]);
             if (wanted.length === 0 && !rescans.has(entry.id))
                 continue;
-            const places = wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] }));
-            const visit = (position, fields) => {
-                const slot = wanted[position];
-                const parts = (0,normalise/* comparisonParts */.QC)(fields, entry.fields, entry.exclude);
-                hasher.load(parts);
-                // The file changed under us (it should not): a record that is not the one indexed is left out.
-                if (hasher.exact[0] !== corpus.exactLow[slot] || hasher.exact[1] !== corpus.exactHigh[slot])
-                    return;
-                const flags = needs[entry.id].get(slot) ?? 0;
-                if (flags & NEED_SET)
-                    sets.set(positionOf[slot], hasher.shingleSet());
-                if (flags & NEED_EXCERPT)
-                    excerpts.set(slot, (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS));
+            const job = {
+                fields: entry.fields,
+                exclude: [...entry.exclude],
+                hash: settings.hash,
+                places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] })),
+                needs: Uint8Array.from(wanted, (slot) => needs[entry.id].get(slot) ?? 0),
+                exact: Int32Array.from({ length: 2 * wanted.length }, (_, i) => (i % 2 === 0 ? corpus.exactLow : corpus.exactHigh)[wanted[i >> 1]])
             };
+            // A train file the contamination index grew after is scanned again, every record of it.
             const rescan = rescans.has(entry.id)
                 ? (record) => {
                     if (hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, entry.fields, entry.exclude)) < settings.contaminationNgram)
@@ -33362,11 +36516,13 @@ class UniquenessStage {
                     contamination.scanTrain(entry.id, grams.low, grams.high, grams.count);
                 }
                 : undefined;
-            await rereadRecords(entry.file.source, entry.readOptions, places, visit, rescan);
+            const found = await readCandidates(entry.file.source, entry.readOptions, job, rescan);
+            found.sets.forEach((set, i) => set && sets.set(positionOf[wanted[i]], set));
+            found.excerpts.forEach((excerpt, i) => excerpt !== undefined && excerpts.set(wanted[i], excerpt));
         }
         timing.rereadMs += performance.now() - rereadStarted;
         const near = indexNear
-            ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, sets, settings.threshold, exact.leaks)
+            ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
         const report = new FindingWriter(side, excerpts, settings);
         for (const { slot, first } of exact.duplicates)
@@ -33412,14 +36568,30 @@ class UniquenessStage {
             indexBytes: corpus.bytes + contamination.table.bytes
         };
     }
-    /** One finding per record of a cluster but its first, naming its most similar verified partner. */
+    /**
+     * One finding per record of a cluster but its first (the original), naming the verified
+     * partner that links it towards the original: followed from finding to finding, the partners
+     * of a cluster's records lead to its original, so every record of it is reachable.
+     */
     reportClusters(side, reps, near, report) {
         const { corpus, files } = side;
         const relations = this.relations(side);
+        const { from, to, jaccard } = near.links;
+        // The links of each position, as indexes into `near.links`.
+        const linksOf = new Map();
+        const link = (position, index) => {
+            const list = linksOf.get(position);
+            if (list)
+                list.push(index);
+            else
+                linksOf.set(position, [index]);
+        };
+        for (let i = 0; i < from.length; i++) {
+            link(from[i], i);
+            link(to[i], i);
+        }
         const members = new Map();
-        for (let position = 0; position < reps.length; position++) {
-            if (near.bestAny[position] === -1)
-                continue;
+        for (const position of [...linksOf.keys()].sort((a, b) => a - b)) {
             const root = near.clusters.find(position);
             const list = members.get(root);
             if (list)
@@ -33430,16 +36602,28 @@ class UniquenessStage {
         const sizes = {};
         const largest = [];
         let nearDuplicates = 0;
+        const partner = new Map();
         for (const list of members.values()) {
             list.sort((a, b) => relations.compare(reps[a], reps[b]));
             sizes[String(list.length)] = (sizes[String(list.length)] ?? 0) + 1;
             largest.push({ size: list.length, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] });
+            // Walk the cluster's tree of links from its original: each record's partner is the one it was reached from.
+            const queue = [list[0]];
+            const reached = new Set(queue);
+            for (let head = 0; head < queue.length; head++) {
+                for (const index of linksOf.get(queue[head])) {
+                    const other = from[index] === queue[head] ? to[index] : from[index];
+                    if (reached.has(other))
+                        continue;
+                    reached.add(other);
+                    partner.set(other, { position: queue[head], jaccard: jaccard[index] });
+                    queue.push(other);
+                }
+            }
             for (const position of list.slice(1)) {
                 nearDuplicates++;
-                const earlier = near.bestEarlier[position] !== -1;
-                const partner = earlier ? near.bestEarlier[position] : near.bestAny[position];
-                const similarity = earlier ? near.bestEarlierJaccard[position] : near.bestAnyJaccard[position];
-                report.nearDuplicate(reps[position], reps[partner], similarity, list.length);
+                const { position: towards, jaccard: similarity } = partner.get(position);
+                report.nearDuplicate(reps[position], reps[towards], similarity, list.length);
             }
         }
         largest.sort((a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line);
@@ -33647,6 +36831,55 @@ function optimalLsh(threshold, permutations, fp, fn) {
 
 /***/ }),
 
+/***/ 4292:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   WY: () => (/* binding */ reserveMemory),
+/* harmony export */   oe: () => (/* binding */ instantiateKernel),
+/* harmony export */   x1: () => (/* binding */ compileKernel)
+/* harmony export */ });
+/* unused harmony export PAGE_BYTES */
+/**
+ * The engine's WebAssembly kernels (dedup/*.wat, compiled by scripts/build-wasm.mjs into
+ * base64 modules) are compiled here, once a thread each. Every kernel has a JavaScript
+ * reference that computes the same bits, used where a runtime lacks WebAssembly SIMD.
+ */
+const PAGE_BYTES = 65536;
+const webAssembly = globalThis.WebAssembly;
+/** Compiled modules by their base64 text; null where this runtime cannot run them. */
+const compiled = new Map();
+/**
+ * The module of these bytes, or null when this runtime has no WebAssembly SIMD (the kernels
+ * use it throughout, so `validate` is false without it). Compiled synchronously: a module of a
+ * kilobyte compiles in well under a millisecond.
+ */
+function compileKernel(base64) {
+    let module = compiled.get(base64);
+    if (module === undefined) {
+        const bytes = Buffer.from(base64, 'base64');
+        module = webAssembly?.validate(bytes) ? new webAssembly.Module(bytes) : null;
+        compiled.set(base64, module);
+    }
+    return module;
+}
+/** A new instance of a compiled kernel: its exports, typed by the caller. */
+function instantiateKernel(module) {
+    if (!webAssembly)
+        throw new Error('This runtime has no WebAssembly.');
+    return new webAssembly.Instance(module).exports;
+}
+/** Grows `memory` to at least `bytes`; true when it grew (views of it must then be made again). */
+function reserveMemory(memory, bytes) {
+    if (bytes <= memory.buffer.byteLength)
+        return false;
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+    return true;
+}
+
+
+/***/ }),
+
 /***/ 783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33655,7 +36888,7 @@ function optimalLsh(threshold, permutations, fp, fn) {
 /* harmony export */ });
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _check_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1937);
+/* harmony import */ var _check_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9366);
 /* harmony import */ var _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
 
 
@@ -33684,6 +36917,13 @@ function serveIfWorker() {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
 /***/ }),
 
