@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import { real, REALDATA } from '../../helpers/realdata.js'
+import { seededRandom } from '../../../src/engine/stats/sampling.js'
 
 /** Every string inside a parsed JSON value. */
 function stringsOf(value: unknown, out: string[]): string[] {
@@ -50,18 +51,6 @@ export function realTexts(): string[] {
   return texts
 }
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * Characters a prefilter must not trip over: NBSP and other Unicode spaces, combining marks, a
  * surrogate pair and a lone surrogate, CR/LF and tab, controls, zero-width and bidirectional
@@ -97,7 +86,7 @@ function filler(next: () => number, length: number): string {
  * from each tricky character; cut short by one character at either end (near misses).
  */
 export function adversarialTexts(phrases: readonly string[], seed = 1): string[] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const texts: string[] = ['', ' ', '\n', 'a', '0']
   for (const phrase of phrases) {
     const forms = [phrase, phrase.toUpperCase(), phrase.toLowerCase(), flipCase(phrase, next), flipCase(phrase, next), phrase.slice(1), phrase.slice(0, -1)]

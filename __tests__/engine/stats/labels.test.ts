@@ -1,4 +1,5 @@
-import { hashOfNormalised, Latin1Scratch, labelKey, labelsOf, normalisedHash, normaliseText, spellingDifference } from '../../../src/engine/stats/labels.js'
+import { hashOfNormalised, labelKey, labelsOf, normalisedHash, normaliseText, spellingDifference } from '../../../src/engine/stats/labels.js'
+import { Latin1Scratch } from '../../../src/engine/text-scratch.js'
 
 describe('label helpers', () => {
   it('reads labels from strings, numbers, booleans and lists, and none from blanks', () => {

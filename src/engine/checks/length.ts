@@ -1,7 +1,7 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { FieldPaths, truncate } from '../text.js'
-import { LITTLE_ENDIAN, Latin1Scratch } from '../stats/labels.js'
+import { LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
 

@@ -1,5 +1,6 @@
 import { finishHash } from '../hash.js'
 import type { FieldValue } from '../types.js'
+import { LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
 
 /**
  * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
@@ -62,102 +63,6 @@ export function normaliseText(text: string): string {
 
 // eslint-disable-next-line no-control-regex -- the ASCII range is the point
 const NON_ASCII = /[^\x00-\x7f]/
-// eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
-const NON_LATIN1 = /[^\x00-\xff]/
-
-/** A high surrogate not followed by a low one, or a low one not after a high one. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
-/** The largest scratch kept from one text to the next (1 MiB). */
-const MAX_KEPT_SCRATCH = 1 << 20
-
-/** True where a 32-bit word holds its bytes lowest first, as the four-bytes-at-a-time loops assume. */
-export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
-
-/**
- * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
- * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
- * Used by the length check too; it belongs with the text helpers.
- */
-export class Latin1Scratch {
-  bytes = new Uint8Array(0)
-  words = new Int32Array(0)
-  private buffer = Buffer.alloc(0)
-
-  /**
-   * Copies `text` in, one byte per character; false, with nothing copied, when a character is
-   * above U+00FF (so the bytes would not be the text).
-   */
-  write(text: string): boolean {
-    // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
-    if (NON_LATIN1.test(text)) return false
-    this.reserve(text.length)
-    this.buffer.write(text, 0, 'latin1')
-    return true
-  }
-
-  /**
-   * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
-   * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
-   * bytes that are not the first byte of a character stay bytes that are not. Returns the
-   * number of bytes.
-   */
-  writeUtf8(text: string): number {
-    this.reserve(text.length * 3)
-    if (!LONE_SURROGATE.test(text)) return this.buffer.write(text, 0, 'utf8')
-    const bytes = this.bytes
-    let length = 0
-    for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i)
-      const next = text.charCodeAt(i + 1)
-      if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00)
-        i++
-      }
-      if (code < 0x80) bytes[length++] = code
-      else if (code < 0x800) {
-        bytes[length++] = 0xc0 | (code >> 6)
-        bytes[length++] = 0x80 | (code & 0x3f)
-      } else if (code < 0x10000) {
-        bytes[length++] = 0xe0 | (code >> 12)
-        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
-        bytes[length++] = 0x80 | (code & 0x3f)
-      } else {
-        bytes[length++] = 0xf0 | (code >> 18)
-        bytes[length++] = 0x80 | ((code >> 12) & 0x3f)
-        bytes[length++] = 0x80 | ((code >> 6) & 0x3f)
-        bytes[length++] = 0x80 | (code & 0x3f)
-      }
-    }
-    return length
-  }
-
-  /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
-  reserve(length: number): void {
-    const needed = length + 16
-    if (this.bytes.length >= needed && (this.bytes.length <= MAX_KEPT_SCRATCH || needed > MAX_KEPT_SCRATCH)) return
-    let size = 1024
-    while (size < needed) size *= 2
-    const memory = new ArrayBuffer(size)
-    this.bytes = new Uint8Array(memory)
-    this.words = new Int32Array(memory)
-    this.buffer = Buffer.from(memory)
-  }
-
-  /**
-   * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
-   * `wordsPerStep` words (loops read a few words a step: V8 checks the array once a step);
-   * returns the number of words.
-   */
-  padToSteps(length: number, byte: number, wordsPerStep: 1 | 2 | 4): number {
-    const stepBytes = 4 * wordsPerStep
-    const end = Math.ceil(length / stepBytes) * stepBytes
-    const bytes = this.bytes
-    for (let i = length; i < end; i++) bytes[i] = byte
-    return end >> 2
-  }
-}
-
 const imul = Math.imul
 const scratch = new Latin1Scratch()
 /** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
