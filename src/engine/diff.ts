@@ -1,3 +1,4 @@
+import { HashIndex } from './hash-index.js'
 import { displayKey, type RecordIndex } from './record-index.js'
 import type { ModifiedRecord, RecordRef } from './types.js'
 
@@ -62,7 +63,7 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
 
   // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
   if (keyFields.length > 0 && base.size > 0) {
-    const baseByKey = new PositionQueues(base.size, (b) => base.keys[b])
+    const baseByKey = new PositionQueues(base.size, (b) => base.keys[b], () => new Map<string, number>())
     for (let h = 0; h < head.size; h++) {
       const key = head.keys[h]
       if (key === undefined) continue
@@ -73,7 +74,7 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
 
   // 2. By content, among the records no key matched and that have no key of their own.
   const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || index.keys[i] === undefined
-  const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined))
+  const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined), () => new HashIndex())
   const headLeft: number[] = []
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h)) continue
@@ -121,35 +122,39 @@ export function changedFields(base: Map<string, number>, head: Map<string, numbe
   return [...changed].sort()
 }
 
+/** What PositionQueues keeps its queues' fronts in: a Map for string keys, a HashIndex for content hashes. */
+interface FrontIndex<K> {
+  get(key: K): number | undefined
+  set(key: K, value: number): void
+}
+
 /**
  * The positions of `0..size-1` grouped by key, each group a queue in position order that
- * `take` empties from the front. One map entry a key and one number a position (a chain of
- * next positions), where an array a key cost a million arrays for a million-record file.
+ * `take` empties from the front. One entry a key and one number a position (a chain of next
+ * positions), where an array a key cost a million arrays for a million-record file; content
+ * hashes go into typed tables rather than a Map of heap numbers.
  */
 class PositionQueues<K> {
-  private readonly front = new Map<K, number>()
+  private readonly front: FrontIndex<K>
   private readonly next: Int32Array
 
-  constructor(size: number, keyOf: (position: number) => K | undefined) {
+  constructor(size: number, keyOf: (position: number) => K | undefined, index: () => FrontIndex<K>) {
+    this.front = index()
     this.next = new Int32Array(size).fill(-1)
-    const back = new Map<K, number>()
-    for (let i = 0; i < size; i++) {
+    // From the last position back, each position goes in front of the queue of its key: one index, no second one for the backs.
+    for (let i = size - 1; i >= 0; i--) {
       const key = keyOf(i)
       if (key === undefined) continue
-      const last = back.get(key)
-      if (last === undefined) this.front.set(key, i)
-      else this.next[last] = i
-      back.set(key, i)
+      this.next[i] = this.front.get(key) ?? -1
+      this.front.set(key, i)
     }
   }
 
   /** The first position left with this key, taken off its queue; -1 when none is left. */
   take(key: K): number {
     const position = this.front.get(key)
-    if (position === undefined) return -1
-    const following = this.next[position]
-    if (following === -1) this.front.delete(key)
-    else this.front.set(key, following)
+    if (position === undefined || position === -1) return -1
+    this.front.set(key, this.next[position])
     return position
   }
 }

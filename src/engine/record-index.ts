@@ -1,4 +1,5 @@
 import { canonicalJson, combineHashes, hash53, valueHash } from './hash.js'
+import { HashIndex } from './hash-index.js'
 import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
@@ -83,16 +84,16 @@ export class RecordIndex {
     return this.lines.length
   }
 
-  private contentPositions?: Map<number, number>
+  private contentPositions?: HashIndex
 
   /**
    * The position of the first record with this content hash, or undefined: whether the other
    * side has a record, and where. Built on first use, once per index (a million entries is
-   * tens of megabytes: one map serves every question).
+   * tens of megabytes: one table serves every question).
    */
   positionOfContent(contentHash: number): number | undefined {
     if (!this.contentPositions) {
-      const positions = new Map<number, number>()
+      const positions = new HashIndex()
       for (let position = this.contentHashes.length - 1; position >= 0; position--) positions.set(this.contentHashes[position], position)
       this.contentPositions = positions
     }

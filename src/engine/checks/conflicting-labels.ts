@@ -1,3 +1,4 @@
+import { HashIndex } from '../hash-index.js'
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord, FieldValue } from '../types.js'
 import { FieldPaths, textOf, truncate } from '../text.js'
@@ -57,7 +58,7 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
     const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length))
     const labelKeys = new LabelKeyCache()
 
-    const firstOf = new FirstIndex()
+    const firstOf = new HashIndex()
     const firstLines: number[] = []
     const firstValues: number[] = []
     // Labels are short and kept for the message; outputs are kept only as hashes.
@@ -105,9 +106,9 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
         }
         compared++
         const inputHash = combineHashes(partsOfLength[partCount])
-        const first = firstOf.indexOf(inputHash)
+        const first = firstOf.get(inputHash)
         if (first === undefined) {
-          firstOf.add(inputHash, firstLines.length)
+          firstOf.set(inputHash, firstLines.length)
           firstLines.push(record.line)
           firstValues.push(hash)
           if (mode === 'label') firstShown.push(shownLabels(labels))
@@ -155,49 +156,6 @@ class LabelKeyCache {
 
 const MAX_CACHED_LABELS = 10_000
 
-/**
- * Per distinct 53-bit input hash, the index of its first record: open addressing over typed
- * arrays, as a Map would box every key.
- */
-class FirstIndex {
-  private keys = new Float64Array(1024)
-  /** Index + 1 of the key in the same slot; 0 for an empty slot. */
-  private slots = new Int32Array(1024)
-  size = 0
-
-  indexOf(key: number): number | undefined {
-    const mask = this.slots.length - 1
-    // The low 32 bits of a hash53 value are as mixed as any.
-    for (let slot = (key >>> 0) & mask; ; slot = (slot + 1) & mask) {
-      const stored = this.slots[slot]
-      if (stored === 0) return undefined
-      if (this.keys[slot] === key) return stored - 1
-    }
-  }
-
-  /** Adds a key not present. */
-  add(key: number, index: number): void {
-    if (2 * (this.size + 1) > this.slots.length) this.grow()
-    this.place(key, index + 1)
-    this.size++
-  }
-
-  private place(key: number, stored: number): void {
-    const mask = this.slots.length - 1
-    let slot = (key >>> 0) & mask
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask
-    this.keys[slot] = key
-    this.slots[slot] = stored
-  }
-
-  private grow(): void {
-    const keys = this.keys
-    const slots = this.slots
-    this.keys = new Float64Array(2 * keys.length)
-    this.slots = new Int32Array(2 * slots.length)
-    for (let slot = 0; slot < slots.length; slot++) if (slots[slot] !== 0) this.place(keys[slot], slots[slot])
-  }
-}
 
 function textOrScalar(value: FieldValue): string | undefined {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
