@@ -1,5 +1,5 @@
+import { HashIndex } from '../hash-index.js'
 import type { CorpusArrays } from './corpus.js'
-import { forEachRun, radixOrder } from './lsh.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './relations.js'
 import { jaccard, type ShingleSet } from './shingles.js'
 import { UnionFind } from './union-find.js'
@@ -64,10 +64,73 @@ function forEachBucket(index: NearIndex, visit: (order: Uint32Array, start: numb
     const from = reps[i] * bands
     for (let band = 0; band < bands; band++) byBand[band * n + i] = values[from + band]
   }
+  const groups = new KeyGroups(n)
   for (let band = 0; band < bands; band++) {
-    const keys = byBand.subarray(band * n, (band + 1) * n)
-    const order = radixOrder(n, [keys])
-    forEachRun(order, keys, (start, end) => visit(order, start, end))
+    const { order, starts } = groups.of(byBand.subarray(band * n, (band + 1) * n))
+    for (let g = 0; g + 1 < starts.length; g++) visit(order, starts[g], starts[g + 1])
+  }
+}
+
+/**
+ * The groups of equal values among one band's keys, by hashing rather than sorting all of
+ * them: the positions of each value seen twice or more, in position order, the groups in
+ * ascending (unsigned) order of their value, as a stable sort of every key would give them
+ * (then only the few repeated values are sorted). The tables are kept from one band to the next.
+ */
+class KeyGroups {
+  private readonly mask: number
+  private readonly slotKeys: Int32Array
+  /** Per slot: 1 + the first position with its key, 0 for an empty slot. */
+  private readonly firsts: Int32Array
+  private readonly lasts: Int32Array
+  private readonly counts: Int32Array
+  private readonly next: Int32Array
+
+  constructor(private readonly n: number) {
+    let capacity = 16
+    while (capacity < 2 * n) capacity *= 2
+    this.mask = capacity - 1
+    this.slotKeys = new Int32Array(capacity)
+    this.firsts = new Int32Array(capacity)
+    this.lasts = new Int32Array(capacity)
+    this.counts = new Int32Array(capacity)
+    this.next = new Int32Array(n)
+  }
+
+  of(keys: Int32Array): { order: Uint32Array; starts: number[] } {
+    const { mask, slotKeys, firsts, lasts, counts, next } = this
+    firsts.fill(0)
+    const repeated: number[] = []
+    let members = 0
+    for (let i = 0; i < this.n; i++) {
+      const key = keys[i]
+      // Band hashes are finalised hashes: their low bits pick the slot.
+      let slot = key & mask
+      while (firsts[slot] !== 0 && slotKeys[slot] !== key) slot = (slot + 1) & mask
+      next[i] = -1
+      if (firsts[slot] === 0) {
+        slotKeys[slot] = key
+        firsts[slot] = i + 1
+        lasts[slot] = i
+        counts[slot] = 1
+        continue
+      }
+      next[lasts[slot]] = i
+      lasts[slot] = i
+      if (++counts[slot] === 2) {
+        repeated.push(slot)
+        members += 2
+      } else members++
+    }
+    repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0))
+    const order = new Uint32Array(members)
+    const starts: number[] = [0]
+    let at = 0
+    for (const slot of repeated) {
+      for (let position = firsts[slot] - 1; position !== -1; position = next[position]) order[at++] = position
+      starts.push(at)
+    }
+    return { order, starts }
   }
 }
 
@@ -133,7 +196,8 @@ export function verifyCandidates(
   const clusters = new UnionFind(size)
   const links: NearResult['links'] = { from: [], to: [], jaccard: [] }
   const leaks = new Map<number, LeakPair>()
-  const tried = new Set<number>()
+  // Pairs tried, by a * size + b (a 53-bit number): a typed table rather than a Set of heap numbers.
+  const tried = new HashIndex()
   let pairsVerified = 0
   let pairsSimilar = 0
 
@@ -158,8 +222,8 @@ export function verifyCandidates(
           if (exactLeaks.has(blamed) || leaks.has(blamed)) continue
         }
         const key = a < b ? a * size + b : b * size + a
-        if (tried.has(key)) continue
-        tried.add(key)
+        if (tried.get(key) !== undefined) continue
+        tried.set(key, 1)
         pairsVerified++
         const similarity = jaccard(sets.get(a)!, sets.get(b)!)
         if (similarity < threshold - EPSILON) continue
