@@ -445,11 +445,12 @@ async function prepareChecks(settings: FileSettings, options: AuditOptions): Pro
 function reportDuplicateKeys(diff: RecordDiff, head: SideResult, file: string): void {
   const headDuplicates = diff.duplicateKeys.filter((duplicate) => duplicate.side === 'head')
   if (headDuplicates.length === 0) return
-  const positionOfLine = new Map(head.index.lines.map((line, position) => [line, position]))
+  const lines = head.index.lines
   for (const duplicate of headDuplicates) {
     const [first, ...rest] = duplicate.lines
     for (const line of rest) {
-      const position = positionOfLine.get(line)
+      // The lines are the records' own: the search lands on the record itself.
+      const position = positionOfLine(lines, line)
       const finding: Finding = {
         check: 'duplicate-keys',
         dimension: 'uniqueness',

@@ -45,17 +45,22 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
   const modified: ModifiedRecord[] = []
   const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')]
 
+  // Views of the indexes' arrays, taken once: the loops below read them a record at a time.
+  const baseLines = base.lines
+  const headLines = head.lines
+  const baseHashes = base.contentHashes
+  const headHashes = head.contentHashes
   const markMatch = (b: number, h: number): void => {
     baseMatched[b] = 1
     matchedBaseForHead[h] = b
-    if (base.contentHashes[b] === head.contentHashes[h]) {
+    if (baseHashes[b] === headHashes[h]) {
       headStatus[h] = HeadStatus.Unchanged
     } else {
       headStatus[h] = HeadStatus.Modified
       modified.push({
         key: displayKey(head.keys[h] ?? ''),
-        baseLine: base.lines[b],
-        headLine: head.lines[h],
+        baseLine: baseLines[b],
+        headLine: headLines[h],
         changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
       })
     }
@@ -74,11 +79,11 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
 
   // 2. By content, among the records no key matched and that have no key of their own.
   const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || index.keys[i] === undefined
-  const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined), () => new HashIndex())
+  const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? baseHashes[b] : undefined), () => new HashIndex())
   const headLeft: number[] = []
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h)) continue
-    const b = base.size > 0 ? baseByContent.take(head.contentHashes[h]) : -1
+    const b = base.size > 0 ? baseByContent.take(headHashes[h]) : -1
     if (b !== -1) markMatch(b, h)
     else headLeft.push(h)
   }
@@ -92,12 +97,12 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] === -1) {
       headStatus[h] = HeadStatus.Added
-      added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] })
+      added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] })
     }
   }
   const removed: RecordRef[] = []
   for (let b = 0; b < base.size; b++) {
-    if (baseMatched[b] === 0) removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] })
+    if (baseMatched[b] === 0) removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] })
   }
   modified.sort((x, y) => x.headLine - y.headLine)
 
@@ -164,7 +169,8 @@ function findDuplicateKeys(index: RecordIndex, side: 'base' | 'head'): Duplicate
   const duplicates: DuplicateKey[] = []
   // In the order of each key's first record.
   const repeated = [...index.repeatedKeys()].sort((a, b) => a[1][0] - b[1][0])
-  for (const [key, positions] of repeated) duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) })
+  const lines = index.lines
+  for (const [key, positions] of repeated) duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => lines[p]) })
   return duplicates
 }
 

@@ -10,16 +10,19 @@ const KEY_SEPARATOR = '\u241f'
 
 /**
  * A compact summary of one side of a file: per record its line, content hash and a hash per
- * field path, in parallel number arrays rather than one object per record, so a million-record
- * file costs tens of megabytes, not hundreds. Values themselves are not kept.
+ * field path, in parallel typed arrays rather than one object per record (or an array of
+ * numbers), so a million-record file costs tens of megabytes, not hundreds, and nothing the
+ * garbage collector has to walk. Values themselves are not kept.
  */
 export class RecordIndex {
-  readonly lines: number[] = []
-  readonly contentHashes: number[] = []
+  /** Records indexed; the typed arrays below are grown ahead and hold that many. */
+  private count = 0
+  private lineStore = new Int32Array(1024)
+  private contentStore = new Float64Array(1024)
+  private shapeIds = new Int32Array(1024)
+  private fieldOffsets = new Int32Array(1024)
   /** The record's key when every key field is present, else undefined. */
   readonly keys: Array<string | undefined> = []
-  private readonly shapeIds: number[] = []
-  private readonly fieldOffsets: number[] = []
   private fieldHashes = new Float64Array(1024)
   private fieldCount = 0
   private readonly shapes: string[][] = []
@@ -81,7 +84,22 @@ export class RecordIndex {
   }
 
   get size(): number {
-    return this.lines.length
+    return this.count
+  }
+
+  /** Per record, its 1-based line (a view of `size` values: take it once outside a loop). */
+  get lines(): Int32Array {
+    return this.lineStore.subarray(0, this.count)
+  }
+
+  /** Per record, its content hash (a view of `size` values: take it once outside a loop). */
+  get contentHashes(): Float64Array {
+    return this.contentStore.subarray(0, this.count)
+  }
+
+  /** The content hash of the record at `position`, without making a view. */
+  contentHashAt(position: number): number {
+    return this.contentStore[position]
   }
 
   private contentPositions?: HashIndex
@@ -94,7 +112,7 @@ export class RecordIndex {
   positionOfContent(contentHash: number): number | undefined {
     if (!this.contentPositions) {
       const positions = new HashIndex()
-      for (let position = this.contentHashes.length - 1; position >= 0; position--) positions.set(this.contentHashes[position], position)
+      for (let position = this.count - 1; position >= 0; position--) positions.set(this.contentStore[position], position)
       this.contentPositions = positions
     }
     return this.contentPositions.get(contentHash)
@@ -116,7 +134,9 @@ export class RecordIndex {
     const order = shape.order
     const count = order.length
     this.ensureCapacity(this.fieldCount + count)
-    this.fieldOffsets.push(this.fieldCount)
+    if (this.count === this.lineStore.length) this.growRecords()
+    const position = this.count++
+    this.fieldOffsets[position] = this.fieldCount
     if (this.sortedHashes.length < count + 1) this.sortedHashes = new Float64Array(2 * (count + 1))
     const sortedHashes = this.sortedHashes
     const hashes = this.flatHashes
@@ -127,10 +147,9 @@ export class RecordIndex {
       this.fieldHashes[this.fieldCount++] = h
     }
 
-    const position = this.lines.length
-    this.lines.push(record.line)
-    this.shapeIds.push(shape.id)
-    this.contentHashes.push(combineHashes(sortedHashes, count + 1))
+    this.lineStore[position] = record.line
+    this.shapeIds[position] = shape.id
+    this.contentStore[position] = combineHashes(sortedHashes, count + 1)
     this.keys.push(recordKey(record.fields, this.keyFields))
     return position
   }
@@ -184,6 +203,19 @@ export class RecordIndex {
     const fields = new Map<string, number>()
     for (let i = 0; i < paths.length; i++) fields.set(paths[i], this.fieldHashes[offset + i])
     return fields
+  }
+
+  private growRecords(): void {
+    const size = 2 * this.lineStore.length
+    const grown = <T extends Int32Array | Float64Array>(array: T): T => {
+      const bigger = new (array.constructor as new (length: number) => T)(size)
+      bigger.set(array)
+      return bigger
+    }
+    this.lineStore = grown(this.lineStore)
+    this.contentStore = grown(this.contentStore)
+    this.shapeIds = grown(this.shapeIds)
+    this.fieldOffsets = grown(this.fieldOffsets)
   }
 
   private ensureCapacity(needed: number): void {

@@ -127,7 +127,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       finding.introduced = at.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
-      finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashes[position]))
+      finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)))
     } else {
       const fileKey = `${check.id}/${draft.field ?? ''}`
       fileLevelKeys.add(fileKey)
@@ -143,7 +143,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const recordAt = (position: number, line: number): RecordAt => ({
     line,
     position,
-    introduced: options.allIntroduced || (base !== undefined && !inBase(index!.contentHashes[position]))
+    introduced: options.allIntroduced || (base !== undefined && !inBase(index!.contentHashAt(position)))
   })
 
   const start = (): void => {
@@ -165,11 +165,11 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
 
   const processRecord = (datasetRecord: DatasetRecord): void => {
     const position = index!.add(datasetRecord)
-    const introduced = options.allIntroduced || (base !== undefined && !inBase(index!.contentHashes[position]))
+    const introduced = options.allIntroduced || (base !== undefined && !inBase(index!.contentHashAt(position)))
     current = { line: datasetRecord.line, position, introduced }
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
-    corpusRecord?.(datasetRecord, index!.contentHashes[position])
+    corpusRecord?.(datasetRecord, index!.contentHashAt(position))
   }
 
   const startRun = (prepared: PreparedCheck): CheckRun =>
@@ -342,7 +342,7 @@ function readerSignature(finding: Finding): string {
 }
 
 /** Binary search: the position of the record starting at `line`, or of the record containing it. */
-export function positionOfLine(lines: readonly number[], line: number): number | undefined {
+export function positionOfLine(lines: ArrayLike<number>, line: number): number | undefined {
   let low = 0
   let high = lines.length - 1
   let found: number | undefined
