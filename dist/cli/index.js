@@ -9724,11 +9724,14 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
-var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 35 modules
+var registry = __nccwpck_require__(4967);
+// EXTERNAL MODULE: ./src/engine/hash-index.ts
+var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var hash = __nccwpck_require__(5478);
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
+
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
 const MAX_FIELD_DEPTH = 3;
@@ -9736,17 +9739,20 @@ const MAX_FIELD_DEPTH = 3;
 const KEY_SEPARATOR = '\u241f';
 /**
  * A compact summary of one side of a file: per record its line, content hash and a hash per
- * field path, in parallel number arrays rather than one object per record, so a million-record
- * file costs tens of megabytes, not hundreds. Values themselves are not kept.
+ * field path, in parallel typed arrays rather than one object per record (or an array of
+ * numbers), so a million-record file costs tens of megabytes, not hundreds, and nothing the
+ * garbage collector has to walk. Values themselves are not kept.
  */
 class RecordIndex {
     keyFieldList;
-    lines = [];
-    contentHashes = [];
+    /** Records indexed; the typed arrays below are grown ahead and hold that many. */
+    count = 0;
+    lineStore = new Int32Array(1024);
+    contentStore = new Float64Array(1024);
+    shapeIds = new Int32Array(1024);
+    fieldOffsets = new Int32Array(1024);
     /** The record's key when every key field is present, else undefined. */
     keys = [];
-    shapeIds = [];
-    fieldOffsets = [];
     fieldHashes = new Float64Array(1024);
     fieldCount = 0;
     shapes = [];
@@ -9806,19 +9812,31 @@ class RecordIndex {
         return this.keyCensus;
     }
     get size() {
-        return this.lines.length;
+        return this.count;
+    }
+    /** Per record, its 1-based line (a view of `size` values: take it once outside a loop). */
+    get lines() {
+        return this.lineStore.subarray(0, this.count);
+    }
+    /** Per record, its content hash (a view of `size` values: take it once outside a loop). */
+    get contentHashes() {
+        return this.contentStore.subarray(0, this.count);
+    }
+    /** The content hash of the record at `position`, without making a view. */
+    contentHashAt(position) {
+        return this.contentStore[position];
     }
     contentPositions;
     /**
      * The position of the first record with this content hash, or undefined: whether the other
      * side has a record, and where. Built on first use, once per index (a million entries is
-     * tens of megabytes: one map serves every question).
+     * tens of megabytes: one table serves every question).
      */
     positionOfContent(contentHash) {
         if (!this.contentPositions) {
-            const positions = new Map();
-            for (let position = this.contentHashes.length - 1; position >= 0; position--)
-                positions.set(this.contentHashes[position], position);
+            const positions = new hash_index/* HashIndex */.x();
+            for (let position = this.count - 1; position >= 0; position--)
+                positions.set(this.contentStore[position], position);
             this.contentPositions = positions;
         }
         return this.contentPositions.get(contentHash);
@@ -9838,7 +9856,10 @@ class RecordIndex {
         const order = shape.order;
         const count = order.length;
         this.ensureCapacity(this.fieldCount + count);
-        this.fieldOffsets.push(this.fieldCount);
+        if (this.count === this.lineStore.length)
+            this.growRecords();
+        const position = this.count++;
+        this.fieldOffsets[position] = this.fieldCount;
         if (this.sortedHashes.length < count + 1)
             this.sortedHashes = new Float64Array(2 * (count + 1));
         const sortedHashes = this.sortedHashes;
@@ -9849,10 +9870,9 @@ class RecordIndex {
             sortedHashes[i + 1] = h;
             this.fieldHashes[this.fieldCount++] = h;
         }
-        const position = this.lines.length;
-        this.lines.push(record.line);
-        this.shapeIds.push(shape.id);
-        this.contentHashes.push((0,hash/* combineHashes */.K1)(sortedHashes, count + 1));
+        this.lineStore[position] = record.line;
+        this.shapeIds[position] = shape.id;
+        this.contentStore[position] = (0,hash/* combineHashes */.K1)(sortedHashes, count + 1);
         this.keys.push(recordKey(record.fields, this.keyFields));
         return position;
     }
@@ -9908,6 +9928,18 @@ class RecordIndex {
             fields.set(paths[i], this.fieldHashes[offset + i]);
         return fields;
     }
+    growRecords() {
+        const size = 2 * this.lineStore.length;
+        const grown = (array) => {
+            const bigger = new array.constructor(size);
+            bigger.set(array);
+            return bigger;
+        };
+        this.lineStore = grown(this.lineStore);
+        this.contentStore = grown(this.contentStore);
+        this.shapeIds = grown(this.shapeIds);
+        this.fieldOffsets = grown(this.fieldOffsets);
+    }
     ensureCapacity(needed) {
         if (needed <= this.fieldHashes.length)
             return;
@@ -9952,6 +9984,7 @@ function hasKeys(value) {
 
 ;// CONCATENATED MODULE: ./src/engine/diff.ts
 
+
 /** What happened to a head record, by its position in the head index. */
 const HeadStatus = { Unchanged: 0, Added: 1, Modified: 2 };
 /** A bucket of records sharing one field value is too common to say two records belong together. */
@@ -9969,25 +10002,30 @@ function diffRecords(base, head) {
     const baseMatched = new Uint8Array(base.size);
     const modified = [];
     const duplicateKeys = [...findDuplicateKeys(base, 'base'), ...findDuplicateKeys(head, 'head')];
+    // Views of the indexes' arrays, taken once: the loops below read them a record at a time.
+    const baseLines = base.lines;
+    const headLines = head.lines;
+    const baseHashes = base.contentHashes;
+    const headHashes = head.contentHashes;
     const markMatch = (b, h) => {
         baseMatched[b] = 1;
         matchedBaseForHead[h] = b;
-        if (base.contentHashes[b] === head.contentHashes[h]) {
+        if (baseHashes[b] === headHashes[h]) {
             headStatus[h] = HeadStatus.Unchanged;
         }
         else {
             headStatus[h] = HeadStatus.Modified;
             modified.push({
                 key: displayKey(head.keys[h] ?? ''),
-                baseLine: base.lines[b],
-                headLine: head.lines[h],
+                baseLine: baseLines[b],
+                headLine: headLines[h],
                 changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
             });
         }
     };
     // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
     if (keyFields.length > 0 && base.size > 0) {
-        const baseByKey = new PositionQueues(base.size, (b) => base.keys[b]);
+        const baseByKey = new PositionQueues(base.size, (b) => base.keys[b], () => new Map());
         for (let h = 0; h < head.size; h++) {
             const key = head.keys[h];
             if (key === undefined)
@@ -9999,12 +10037,12 @@ function diffRecords(base, head) {
     }
     // 2. By content, among the records no key matched and that have no key of their own.
     const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
-    const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? base.contentHashes[b] : undefined));
+    const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? baseHashes[b] : undefined), () => new hash_index/* HashIndex */.x());
     const headLeft = [];
     for (let h = 0; h < head.size; h++) {
         if (matchedBaseForHead[h] !== -1 || !unkeyed(head, h))
             continue;
-        const b = base.size > 0 ? baseByContent.take(head.contentHashes[h]) : -1;
+        const b = base.size > 0 ? baseByContent.take(headHashes[h]) : -1;
         if (b !== -1)
             markMatch(b, h);
         else
@@ -10020,13 +10058,13 @@ function diffRecords(base, head) {
     for (let h = 0; h < head.size; h++) {
         if (matchedBaseForHead[h] === -1) {
             headStatus[h] = HeadStatus.Added;
-            added.push({ key: displayKey(head.keys[h] ?? ''), line: head.lines[h] });
+            added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] });
         }
     }
     const removed = [];
     for (let b = 0; b < base.size; b++) {
         if (baseMatched[b] === 0)
-            removed.push({ key: displayKey(base.keys[b] ?? ''), line: base.lines[b] });
+            removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] });
     }
     modified.sort((x, y) => x.headLine - y.headLine);
     return {
@@ -10054,37 +10092,31 @@ function changedFields(base, head) {
 }
 /**
  * The positions of `0..size-1` grouped by key, each group a queue in position order that
- * `take` empties from the front. One map entry a key and one number a position (a chain of
- * next positions), where an array a key cost a million arrays for a million-record file.
+ * `take` empties from the front. One entry a key and one number a position (a chain of next
+ * positions), where an array a key cost a million arrays for a million-record file; content
+ * hashes go into typed tables rather than a Map of heap numbers.
  */
 class PositionQueues {
-    front = new Map();
+    front;
     next;
-    constructor(size, keyOf) {
+    constructor(size, keyOf, index) {
+        this.front = index();
         this.next = new Int32Array(size).fill(-1);
-        const back = new Map();
-        for (let i = 0; i < size; i++) {
+        // From the last position back, each position goes in front of the queue of its key: one index, no second one for the backs.
+        for (let i = size - 1; i >= 0; i--) {
             const key = keyOf(i);
             if (key === undefined)
                 continue;
-            const last = back.get(key);
-            if (last === undefined)
-                this.front.set(key, i);
-            else
-                this.next[last] = i;
-            back.set(key, i);
+            this.next[i] = this.front.get(key) ?? -1;
+            this.front.set(key, i);
         }
     }
     /** The first position left with this key, taken off its queue; -1 when none is left. */
     take(key) {
         const position = this.front.get(key);
-        if (position === undefined)
+        if (position === undefined || position === -1)
             return -1;
-        const following = this.next[position];
-        if (following === -1)
-            this.front.delete(key);
-        else
-            this.front.set(key, following);
+        this.front.set(key, this.next[position]);
         return position;
     }
 }
@@ -10094,8 +10126,9 @@ function findDuplicateKeys(index, side) {
     const duplicates = [];
     // In the order of each key's first record.
     const repeated = [...index.repeatedKeys()].sort((a, b) => a[1][0] - b[1][0]);
+    const lines = index.lines;
     for (const [key, positions] of repeated)
-        duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => index.lines[p]) });
+        duplicates.push({ side, key: displayKey(key), lines: positions.map((p) => lines[p]) });
     return duplicates;
 }
 function pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch) {
@@ -10744,7 +10777,7 @@ async function runSidePass(options) {
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
-            finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashes[position]));
+            finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)));
         }
         else {
             const fileKey = `${check.id}/${draft.field ?? ''}`;
@@ -10762,7 +10795,7 @@ async function runSidePass(options) {
     const recordAt = (position, line) => ({
         line,
         position,
-        introduced: options.allIntroduced || (base !== undefined && !inBase(index.contentHashes[position]))
+        introduced: options.allIntroduced || (base !== undefined && !inBase(index.contentHashAt(position)))
     });
     const start = () => {
         if (!plan) {
@@ -10784,12 +10817,12 @@ async function runSidePass(options) {
     };
     const processRecord = (datasetRecord) => {
         const position = index.add(datasetRecord);
-        const introduced = options.allIntroduced || (base !== undefined && !inBase(index.contentHashes[position]));
+        const introduced = options.allIntroduced || (base !== undefined && !inBase(index.contentHashAt(position)));
         current = { line: datasetRecord.line, position, introduced };
         for (const { run, emit } of runs)
             run.record(datasetRecord, emit);
         current = undefined;
-        corpusRecord?.(datasetRecord, index.contentHashes[position]);
+        corpusRecord?.(datasetRecord, index.contentHashAt(position));
     };
     const startRun = (prepared) => prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan.textFields });
     const summaries = new Map();
@@ -11326,11 +11359,12 @@ function reportDuplicateKeys(diff, head, file) {
     const headDuplicates = diff.duplicateKeys.filter((duplicate) => duplicate.side === 'head');
     if (headDuplicates.length === 0)
         return;
-    const positionOfLine = new Map(head.index.lines.map((line, position) => [line, position]));
+    const lines = head.index.lines;
     for (const duplicate of headDuplicates) {
         const [first, ...rest] = duplicate.lines;
         for (const line of rest) {
-            const position = positionOfLine.get(line);
+            // The lines are the records' own: the search lands on the record itself.
+            const position = positionOfLine(lines, line);
             const finding = {
                 check: 'duplicate-keys',
                 dimension: 'uniqueness',
@@ -12228,8 +12262,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
-var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 35 modules
+var registry = __nccwpck_require__(4967);
 // EXTERNAL MODULE: ./src/engine/plain-data.ts
 var plain_data = __nccwpck_require__(1175);
 // EXTERNAL MODULE: ./src/engine/readers/file-source.ts
@@ -13290,7 +13324,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 3923:
+/***/ 4967:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13473,76 +13507,12 @@ function landisKochBand(kappa) {
 
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var engine_hash = __nccwpck_require__(5478);
-;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
-
+;// CONCATENATED MODULE: ./src/engine/text-scratch.ts
 /**
- * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
- * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
- * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
+ * time as 32-bit words (length, conflicting-labels): one native copy into a typed array instead
+ * of a charCodeAt a character.
  */
-function labelsOf(value) {
-    if (value === undefined || value === null)
-        return [];
-    if (typeof value === 'string')
-        return value.trim() === '' ? [] : [value];
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return [String(value)];
-    if (Array.isArray(value))
-        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
-    return [];
-}
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
-/**
- * The identity of a label once case, spacing, punctuation and Unicode width are set aside
- * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
- * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
- */
-function labelKey(label) {
-    const text = label.normalize('NFKC').trim();
-    if (NUMBER.test(text))
-        return `#${Number(text)}`;
-    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
-    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
-}
-/**
- * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
- * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
- * (full-width letters and the like).
- */
-function spellingDifference(a, b) {
-    const x = a.normalize('NFKC');
-    const y = b.normalize('NFKC');
-    const noSpace = (text) => text.replace(/\s+/gu, '');
-    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
-    const kinds = [];
-    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
-        if (x.trim() !== y.trim())
-            kinds.push('number format');
-        if (noSpace(x) === noSpace(y) && x !== y)
-            kinds.push('spacing');
-    }
-    else {
-        // With the same key, what is left once two of the three are removed is the third.
-        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
-            kinds.push('case');
-        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
-            kinds.push('spacing');
-        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
-            kinds.push('punctuation');
-    }
-    if (kinds.length === 0)
-        return a === b ? 'nothing' : 'Unicode form';
-    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
-}
-/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
-function normaliseText(text) {
-    // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
-    const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
-    return composed.toLowerCase().replace(/\s+/g, ' ').trim();
-}
-// eslint-disable-next-line no-control-regex -- the ASCII range is the point
-const NON_ASCII = /[^\x00-\x7f]/;
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/;
 /** A high surrogate not followed by a low one, or a low one not after a high one. */
@@ -13554,7 +13524,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
  * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
- * Used by the length check too; it belongs with the text helpers.
  */
 class Latin1Scratch {
     bytes = new Uint8Array(0);
@@ -13638,6 +13607,78 @@ class Latin1Scratch {
         return end >> 2;
     }
 }
+
+;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+
+
+/**
+ * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
+ * boolean written out, or each of those in an array (multi-label). Objects and null hold none.
+ * Strings are returned as written, spaces included, so that spelling variants stay visible.
+ */
+function labelsOf(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (typeof value === 'string')
+        return value.trim() === '' ? [] : [value];
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return [String(value)];
+    if (Array.isArray(value))
+        return value.flatMap((item) => (Array.isArray(item) ? [] : labelsOf(item)));
+    return [];
+}
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const PUNCTUATION_OR_SPACE = /[\p{P}\s]+/gu;
+/**
+ * The identity of a label once case, spacing, punctuation and Unicode width are set aside
+ * (`Positive`, ` positive `, `POSITIVE.` all give `positive`). Numbers keep their sign and
+ * value (`-1` is not `1`, `1.0` is `1`); a label made only of punctuation keeps it.
+ */
+function labelKey(label) {
+    const text = label.normalize('NFKC').trim();
+    if (NUMBER.test(text))
+        return `#${Number(text)}`;
+    const key = text.toLowerCase().replace(PUNCTUATION_OR_SPACE, '');
+    return key === '' ? text.toLowerCase().replace(/\s+/gu, ' ') : key;
+}
+/**
+ * How two spellings of the same label (same `labelKey`) differ, in words: some of `case`,
+ * `spacing` and `punctuation`, else `number format` (`1.0` and `1`) or `Unicode form`
+ * (full-width letters and the like).
+ */
+function spellingDifference(a, b) {
+    const x = a.normalize('NFKC');
+    const y = b.normalize('NFKC');
+    const noSpace = (text) => text.replace(/\s+/gu, '');
+    const noPunctuation = (text) => text.replace(/\p{P}+/gu, '');
+    const kinds = [];
+    if (NUMBER.test(x.trim()) && NUMBER.test(y.trim())) {
+        if (x.trim() !== y.trim())
+            kinds.push('number format');
+        if (noSpace(x) === noSpace(y) && x !== y)
+            kinds.push('spacing');
+    }
+    else {
+        // With the same key, what is left once two of the three are removed is the third.
+        if (noSpace(noPunctuation(x)) !== noSpace(noPunctuation(y)))
+            kinds.push('case');
+        if (noPunctuation(x.toLowerCase()) !== noPunctuation(y.toLowerCase()))
+            kinds.push('spacing');
+        if (noSpace(x.toLowerCase()) !== noSpace(y.toLowerCase()))
+            kinds.push('punctuation');
+    }
+    if (kinds.length === 0)
+        return a === b ? 'nothing' : 'Unicode form';
+    return kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+/** Text for comparing inputs: NFKC, lower case, runs of whitespace as one space, trimmed. */
+function normaliseText(text) {
+    // NFKC leaves ASCII as it is: most text is ASCII and skips the costly normalisation.
+    const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+    return composed.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const NON_ASCII = /[^\x00-\x7f]/;
 const imul = Math.imul;
 const scratch = new Latin1Scratch();
 /** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
@@ -14282,7 +14323,10 @@ const chatFormatCheck = {
     }
 };
 
+// EXTERNAL MODULE: ./src/engine/hash-index.ts
+var hash_index = __nccwpck_require__(1233);
 ;// CONCATENATED MODULE: ./src/engine/checks/conflicting-labels.ts
+
 
 
 
@@ -14325,7 +14369,7 @@ const conflictingLabelsCheck = {
         const parts = new Float64Array(2 * inputFields.length);
         const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length));
         const labelKeys = new LabelKeyCache();
-        const firstOf = new FirstIndex();
+        const firstOf = new hash_index/* HashIndex */.x();
         const firstLines = [];
         const firstValues = [];
         // Labels are short and kept for the message; outputs are kept only as hashes.
@@ -14381,9 +14425,9 @@ const conflictingLabelsCheck = {
                 }
                 compared++;
                 const inputHash = (0,engine_hash/* combineHashes */.K1)(partsOfLength[partCount]);
-                const first = firstOf.indexOf(inputHash);
+                const first = firstOf.get(inputHash);
                 if (first === undefined) {
-                    firstOf.add(inputHash, firstLines.length);
+                    firstOf.set(inputHash, firstLines.length);
                     firstLines.push(record.line);
                     firstValues.push(hash);
                     if (mode === 'label')
@@ -14426,51 +14470,6 @@ class LabelKeyCache {
     }
 }
 const MAX_CACHED_LABELS = 10_000;
-/**
- * Per distinct 53-bit input hash, the index of its first record: open addressing over typed
- * arrays, as a Map would box every key.
- */
-class FirstIndex {
-    keys = new Float64Array(1024);
-    /** Index + 1 of the key in the same slot; 0 for an empty slot. */
-    slots = new Int32Array(1024);
-    size = 0;
-    indexOf(key) {
-        const mask = this.slots.length - 1;
-        // The low 32 bits of a hash53 value are as mixed as any.
-        for (let slot = (key >>> 0) & mask;; slot = (slot + 1) & mask) {
-            const stored = this.slots[slot];
-            if (stored === 0)
-                return undefined;
-            if (this.keys[slot] === key)
-                return stored - 1;
-        }
-    }
-    /** Adds a key not present. */
-    add(key, index) {
-        if (2 * (this.size + 1) > this.slots.length)
-            this.grow();
-        this.place(key, index + 1);
-        this.size++;
-    }
-    place(key, stored) {
-        const mask = this.slots.length - 1;
-        let slot = (key >>> 0) & mask;
-        while (this.slots[slot] !== 0)
-            slot = (slot + 1) & mask;
-        this.keys[slot] = key;
-        this.slots[slot] = stored;
-    }
-    grow() {
-        const keys = this.keys;
-        const slots = this.slots;
-        this.keys = new Float64Array(2 * keys.length);
-        this.slots = new Int32Array(2 * slots.length);
-        for (let slot = 0; slot < slots.length; slot++)
-            if (slots[slot] !== 0)
-                this.place(keys[slot], slots[slot]);
-    }
-}
 function textOrScalar(value) {
     if (typeof value === 'number' || typeof value === 'boolean')
         return String(value);
@@ -21471,6 +21470,75 @@ function numberFromEnv(name, integer = false) {
         return undefined;
     const value = Number(text);
     return Number.isFinite(value) && value >= 0 && (!integer || Number.isInteger(value)) ? value : undefined;
+}
+
+
+/***/ }),
+
+/***/ 1233:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ HashIndex)
+/* harmony export */ });
+/** Bound once: a global lookup in a hot loop is slow under jest's VM. */
+const imul = Math.imul;
+/**
+ * A map from 53-bit hash values (as JavaScript numbers: content hashes, hash53 keys) to
+ * int32s, in typed arrays with open addressing. A million entries take 26 MB here where a Map
+ * of heap numbers takes three times that: the record index, the diff and conflicting-labels
+ * each keep one per file side. A key's slot comes from its low 32 bits by Fibonacci hashing,
+ * so keys that are not hashes (pair numbers a * n + b) spread too.
+ */
+class HashIndex {
+    keys = new Float64Array(1024);
+    values = new Int32Array(1024);
+    used = new Uint8Array(1024);
+    /** 32 minus the log2 of the capacity: the top bits of the product pick the slot. */
+    shift = 22;
+    size = 0;
+    /** The value stored for `key`, or undefined. */
+    get(key) {
+        const mask = this.used.length - 1;
+        for (let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift; this.used[slot] === 1; slot = (slot + 1) & mask) {
+            if (this.keys[slot] === key)
+                return this.values[slot];
+        }
+        return undefined;
+    }
+    /** Stores `value` for `key`, replacing what was there. */
+    set(key, value) {
+        if (2 * (this.size + 1) > this.used.length)
+            this.grow();
+        if (this.place(key, value))
+            this.size++;
+    }
+    /** Places a key; true when it was not there before. */
+    place(key, value) {
+        const mask = this.used.length - 1;
+        let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift;
+        while (this.used[slot] === 1) {
+            if (this.keys[slot] === key) {
+                this.values[slot] = value;
+                return false;
+            }
+            slot = (slot + 1) & mask;
+        }
+        this.used[slot] = 1;
+        this.keys[slot] = key;
+        this.values[slot] = value;
+        return true;
+    }
+    grow() {
+        const { keys, values, used } = this;
+        this.keys = new Float64Array(2 * keys.length);
+        this.values = new Int32Array(2 * values.length);
+        this.used = new Uint8Array(2 * used.length);
+        this.shift--;
+        for (let slot = 0; slot < used.length; slot++)
+            if (used[slot] === 1)
+                this.place(keys[slot], values[slot]);
+    }
 }
 
 
@@ -35675,6 +35743,8 @@ function groupExact(corpus, relations) {
     return { repOf, duplicates, leaks, repeatedTexts };
 }
 
+// EXTERNAL MODULE: ./src/engine/hash-index.ts
+var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
 var shingles = __nccwpck_require__(3506);
 ;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
@@ -35751,10 +35821,78 @@ function forEachBucket(index, visit) {
         for (let band = 0; band < bands; band++)
             byBand[band * n + i] = values[from + band];
     }
+    const groups = new KeyGroups(n);
     for (let band = 0; band < bands; band++) {
-        const keys = byBand.subarray(band * n, (band + 1) * n);
-        const order = radixOrder(n, [keys]);
-        forEachRun(order, keys, (start, end) => visit(order, start, end));
+        const { order, starts } = groups.of(byBand.subarray(band * n, (band + 1) * n));
+        for (let g = 0; g + 1 < starts.length; g++)
+            visit(order, starts[g], starts[g + 1]);
+    }
+}
+/**
+ * The groups of equal values among one band's keys, by hashing rather than sorting all of
+ * them: the positions of each value seen twice or more, in position order, the groups in
+ * ascending (unsigned) order of their value, as a stable sort of every key would give them
+ * (then only the few repeated values are sorted). The tables are kept from one band to the next.
+ */
+class KeyGroups {
+    n;
+    mask;
+    slotKeys;
+    /** Per slot: 1 + the first position with its key, 0 for an empty slot. */
+    firsts;
+    lasts;
+    counts;
+    next;
+    constructor(n) {
+        this.n = n;
+        let capacity = 16;
+        while (capacity < 2 * n)
+            capacity *= 2;
+        this.mask = capacity - 1;
+        this.slotKeys = new Int32Array(capacity);
+        this.firsts = new Int32Array(capacity);
+        this.lasts = new Int32Array(capacity);
+        this.counts = new Int32Array(capacity);
+        this.next = new Int32Array(n);
+    }
+    of(keys) {
+        const { mask, slotKeys, firsts, lasts, counts, next } = this;
+        firsts.fill(0);
+        const repeated = [];
+        let members = 0;
+        for (let i = 0; i < this.n; i++) {
+            const key = keys[i];
+            // Band hashes are finalised hashes: their low bits pick the slot.
+            let slot = key & mask;
+            while (firsts[slot] !== 0 && slotKeys[slot] !== key)
+                slot = (slot + 1) & mask;
+            next[i] = -1;
+            if (firsts[slot] === 0) {
+                slotKeys[slot] = key;
+                firsts[slot] = i + 1;
+                lasts[slot] = i;
+                counts[slot] = 1;
+                continue;
+            }
+            next[lasts[slot]] = i;
+            lasts[slot] = i;
+            if (++counts[slot] === 2) {
+                repeated.push(slot);
+                members += 2;
+            }
+            else
+                members++;
+        }
+        repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0));
+        const order = new Uint32Array(members);
+        const starts = [0];
+        let at = 0;
+        for (const slot of repeated) {
+            for (let position = firsts[slot] - 1; position !== -1; position = next[position])
+                order[at++] = position;
+            starts.push(at);
+        }
+        return { order, starts };
     }
 }
 /**
@@ -35804,7 +35942,8 @@ function verifyCandidates(index, buckets, sets, threshold, exactLeaks) {
     const clusters = new UnionFind(size);
     const links = { from: [], to: [], jaccard: [] };
     const leaks = new Map();
-    const tried = new Set();
+    // Pairs tried, by a * size + b (a 53-bit number): a typed table rather than a Set of heap numbers.
+    const tried = new hash_index/* HashIndex */.x();
     let pairsVerified = 0;
     let pairsSimilar = 0;
     const members = [];
@@ -35834,9 +35973,9 @@ function verifyCandidates(index, buckets, sets, threshold, exactLeaks) {
                         continue;
                 }
                 const key = a < b ? a * size + b : b * size + a;
-                if (tried.has(key))
+                if (tried.get(key) !== undefined)
                     continue;
-                tried.add(key);
+                tried.set(key, 1);
                 pairsVerified++;
                 const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
                 if (similarity < threshold - EPSILON)
