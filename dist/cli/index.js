@@ -20779,7 +20779,6 @@ class Tokens {
     /** Tokenises the parts of one record, a separator between each two. */
     load(parts) {
         const engine = this.engine;
-        engine.clear();
         let count = 0;
         let separators = 0;
         for (let i = 0; i < parts.length; i++) {
@@ -20840,7 +20839,6 @@ class ReferenceTokens {
     bytes = new Uint8Array(4096);
     low = new Int32Array(1024);
     high = new Int32Array(1024);
-    clear() { }
     addSeparator(count) {
         this.reserve(count + 1);
         this.hashes[2 * count] = SEPARATOR[0];
@@ -20939,7 +20937,6 @@ class KernelTokens {
         this.kernel = kernel;
         this.layout(4096, 16384);
     }
-    clear() { }
     addSeparator(count) {
         if (count + 1 > this.tokenCapacity)
             this.layout(2 * (count + 1), this.textCapacity);

@@ -81,8 +81,6 @@ interface TokensKernel {
 interface TokenEngine {
   /** Token pairs, valid until the next call. */
   readonly hashes: Int32Array
-  /** Empties the tokens. */
-  clear(): void
   /** Appends the words of one part (any text); returns the token count. */
   addPart(text: string, count: number): number
   /** Appends the separator token; returns the token count. */
@@ -134,7 +132,6 @@ export class Tokens {
   /** Tokenises the parts of one record, a separator between each two. */
   load(parts: readonly string[]): void {
     const engine = this.engine
-    engine.clear()
     let count = 0
     let separators = 0
     for (let i = 0; i < parts.length; i++) {
@@ -198,8 +195,6 @@ class ReferenceTokens implements TokenEngine {
   private bytes = new Uint8Array(4096)
   private low = new Int32Array(1024)
   private high = new Int32Array(1024)
-
-  clear(): void {}
 
   addSeparator(count: number): number {
     this.reserve(count + 1)
@@ -301,8 +296,6 @@ class KernelTokens implements TokenEngine {
   constructor(private readonly kernel: TokensKernel) {
     this.layout(4096, 16384)
   }
-
-  clear(): void {}
 
   addSeparator(count: number): number {
     if (count + 1 > this.tokenCapacity) this.layout(2 * (count + 1), this.textCapacity)
