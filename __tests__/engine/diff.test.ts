@@ -121,3 +121,18 @@ describe('diffRecords by content', () => {
     expect(diffRecords(indexOf(rows), indexOf([])).removed).toHaveLength(2)
   })
 })
+
+describe('RecordIndex.releaseFieldHashes', () => {
+  it('keeps lines, keys and content hashes and refuses the field hashes it freed', () => {
+    const index = indexOf([{ id: 'a', text: 'alpha' }, { id: 'b', text: 'beta' }], ['id'])
+    const hashes = [...index.contentHashes]
+    expect([...index.fieldsOf(1).keys()]).toEqual(['id', 'text'])
+    index.releaseFieldHashes()
+    expect([...index.lines]).toEqual([1, 2])
+    expect(index.keys).toEqual(['a', 'b'])
+    expect([...index.contentHashes]).toEqual(hashes)
+    expect(index.positionOfContent(hashes[1])).toBe(1)
+    expect(() => index.fieldsOf(0)).toThrow(/releaseFieldHashes/)
+    expect(() => index.add({ fields: { id: 'c', text: 'gamma' }, index: 2, line: 3 })).toThrow(/releaseFieldHashes/)
+  })
+})

@@ -609,8 +609,8 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
   })
   const feed = (callback: (record: DatasetRecord, hash?: number) => void, rows: RecordFields[], withHash: boolean) =>
     rows.forEach((fields, index) => callback({ fields, index, line: index + 1 }, withHash ? contentHash(fields) : undefined))
-  const summary = async (stage: UniquenessStage) => {
-    const { findings, stats } = await stage.finish()
+  const summary = async (stage: UniquenessStage, keepBase = false) => {
+    const { findings, stats } = await stage.finish({ keepBase })
     return {
       findings: findings.map(({ side, finding }) => [side, finding.check, finding.file, finding.line, finding.message, finding.duplicateOf?.line]),
       sides: stats.sides.map(({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }) => ({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }))
@@ -650,7 +650,7 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
       feed(stage.openFile(testFile), evalRows, false)
       feed(stage.openFile({ ...file('head', 'train'), previous: { path: 'train.jsonl', positionOf: (hash: number) => basePositions.get(hash) } }), headRows, true)
       feed(stage.openFile({ ...testFile, side: 'head' }), evalRows, false)
-      const result = await summary(stage)
+      const result = await summary(stage, true)
       return { stage, result, exported: stage.exportFile('base', 'train.jsonl') }
     }
     const fresh = await run()
@@ -664,6 +664,23 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(new UniquenessStage({}).restoreFile(file('base'), fresh.exported!)).toBeUndefined()
   })
 
+
+  it('frees each side\'s index after its findings unless the base is kept for the cache', async () => {
+    const make = () => {
+      const stage = new UniquenessStage({})
+      feed(stage.openFile(file('base')), baseRows, false)
+      feed(stage.openFile(file('head')), headRows, false)
+      return stage
+    }
+    const freed = make()
+    const freedResult = await summary(freed)
+    expect(freed.exportFile('base', 'data.jsonl')).toBeUndefined()
+    const kept = make()
+    expect(await summary(kept, true)).toEqual(freedResult)
+    // Every base record but the one with empty text.
+    expect(kept.exportFile('base', 'data.jsonl')!.indexOf).toHaveLength(baseRows.length - 1)
+    expect(kept.exportFile('head', 'data.jsonl')).toBeUndefined()
+  })
   it('takes a file hashed on another thread (a check worker) with the same findings, n-grams counted here, or hashes it here when that thread fails', async () => {
     const evalRows: RecordFields[] = [{ text: sentence(3) }, { text: 'a question nobody asked about harbour lights and the ferry from the island far out' }]
     const run = async (how: 'here' | 'elsewhere' | 'failed') => {

@@ -9919,8 +9919,20 @@ class RecordIndex {
         this.lastShape = { paths, id, order, hash: (0,hash/* hash53 */.$l)(name) };
         return this.lastShape;
     }
+    /**
+     * Frees the per-field hashes, the index's largest part, once the diff (their one reader) is
+     * done: the uniqueness stage's finish runs after every file's diff, and a million records'
+     * field hashes are 40-60 MB a side it need not carry.
+     */
+    releaseFieldHashes() {
+        this.fieldHashes = new Float64Array(0);
+        this.fieldsReleased = true;
+    }
+    fieldsReleased = false;
     /** The field paths of the record at `position` with the hash of each value. */
     fieldsOf(position) {
+        if (this.fieldsReleased)
+            throw new Error('RecordIndex.fieldsOf after releaseFieldHashes(): the field hashes were freed after the diff');
         const paths = this.shapes[this.shapeIds[position]];
         const offset = this.fieldOffsets[position];
         const fields = new Map();
@@ -9943,6 +9955,8 @@ class RecordIndex {
     ensureCapacity(needed) {
         if (needed <= this.fieldHashes.length)
             return;
+        if (this.fieldsReleased)
+            throw new Error('RecordIndex.add after releaseFieldHashes()');
         let capacity = this.fieldHashes.length;
         while (capacity < needed)
             capacity *= 2;
@@ -11043,7 +11057,7 @@ async function runAudit(changes, options) {
         // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
         for (const reference of options.references ?? [])
             await readReference(reference, options, stage);
-        const { findings } = await stage.finish();
+        const { findings } = await stage.finish({ keepBase: pendingStores.length > 0 });
         attachUniqueness(findings, audits);
     }
     await storeBases(pendingStores, stage, options);
@@ -11137,6 +11151,9 @@ async function readChange(change, options, progress, stage, pendingStores) {
     known.diff = diff;
     if (head)
         reportDuplicateKeys(diff, head, change.path);
+    // The diff was the field hashes' one reader: what follows (the uniqueness finish) runs without them.
+    base?.index.releaseFieldHashes();
+    head?.index.releaseFieldHashes();
     return { change, settings, base, head, diff };
 }
 /** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
@@ -36306,7 +36323,7 @@ class UniquenessStage {
         if (words > 0)
             this.addContamination(entry, side.contamination, words, record.line);
     }
-    /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
+    /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish({ keepBase: true })`. */
     exportFile(sideName, path) {
         const side = this.sides.get(sideName);
         const entry = side && changedFile(side, path);
@@ -36385,8 +36402,12 @@ class UniquenessStage {
     async settle() {
         await this.queue?.settle();
     }
-    /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
-    async finish() {
+    /**
+     * After every file of both sides was read: verifies candidates, groups clusters, computes
+     * leakage and contamination. Each side's index is freed once its findings are made (the next
+     * side's finish runs without it), but for the base's with `keepBase`, which `exportFile` reads.
+     */
+    async finish(options = {}) {
         const started = performance.now();
         // Band hashes still being signed on worker threads land before anything reads them.
         await this.queue?.drain();
@@ -36395,8 +36416,11 @@ class UniquenessStage {
         const timing = { rereadMs: 0 };
         for (const name of ['base', 'head']) {
             const side = this.sides.get(name);
-            if (side)
-                sides.push(await this.finishSide(side, findings, timing));
+            if (!side)
+                continue;
+            sides.push(await this.finishSide(side, findings, timing));
+            if (name === 'head' || !options.keepBase)
+                this.sides.delete(name);
         }
         const { hash } = this.settings;
         return {

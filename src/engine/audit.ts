@@ -104,7 +104,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   if (stage) {
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
     for (const reference of options.references ?? []) await readReference(reference, options, stage)
-    const { findings } = await stage.finish()
+    const { findings } = await stage.finish({ keepBase: pendingStores.length > 0 })
     attachUniqueness(findings, audits)
   }
   await storeBases(pendingStores, stage, options)
@@ -219,6 +219,9 @@ async function readChange(
   const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex)
   known.diff = diff
   if (head) reportDuplicateKeys(diff, head, change.path)
+  // The diff was the field hashes' one reader: what follows (the uniqueness finish) runs without them.
+  base?.index.releaseFieldHashes()
+  head?.index.releaseFieldHashes()
   return { change, settings, base, head, diff }
 }
 

@@ -196,8 +196,21 @@ export class RecordIndex {
     return this.lastShape
   }
 
+  /**
+   * Frees the per-field hashes, the index's largest part, once the diff (their one reader) is
+   * done: the uniqueness stage's finish runs after every file's diff, and a million records'
+   * field hashes are 40-60 MB a side it need not carry.
+   */
+  releaseFieldHashes(): void {
+    this.fieldHashes = new Float64Array(0)
+    this.fieldsReleased = true
+  }
+
+  private fieldsReleased = false
+
   /** The field paths of the record at `position` with the hash of each value. */
   fieldsOf(position: number): Map<string, number> {
+    if (this.fieldsReleased) throw new Error('RecordIndex.fieldsOf after releaseFieldHashes(): the field hashes were freed after the diff')
     const paths = this.shapes[this.shapeIds[position]]
     const offset = this.fieldOffsets[position]
     const fields = new Map<string, number>()
@@ -220,6 +233,7 @@ export class RecordIndex {
 
   private ensureCapacity(needed: number): void {
     if (needed <= this.fieldHashes.length) return
+    if (this.fieldsReleased) throw new Error('RecordIndex.add after releaseFieldHashes()')
     let capacity = this.fieldHashes.length
     while (capacity < needed) capacity *= 2
     const grown = new Float64Array(capacity)

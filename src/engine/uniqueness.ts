@@ -355,7 +355,7 @@ export class UniquenessStage {
     if (words > 0) this.addContamination(entry, side.contamination, words, record.line)
   }
 
-  /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish()`. */
+  /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish({ keepBase: true })`. */
   exportFile(sideName: 'base' | 'head', path: string): CachedCorpusFile | undefined {
     const side = this.sides.get(sideName)
     const entry = side && changedFile(side, path)
@@ -428,8 +428,12 @@ export class UniquenessStage {
     await this.queue?.settle()
   }
 
-  /** After every file of both sides was read: verifies candidates, groups clusters, computes leakage and contamination. */
-  async finish(): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
+  /**
+   * After every file of both sides was read: verifies candidates, groups clusters, computes
+   * leakage and contamination. Each side's index is freed once its findings are made (the next
+   * side's finish runs without it), but for the base's with `keepBase`, which `exportFile` reads.
+   */
+  async finish(options: { keepBase?: boolean } = {}): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
     const started = performance.now()
     // Band hashes still being signed on worker threads land before anything reads them.
     await this.queue?.drain()
@@ -438,7 +442,9 @@ export class UniquenessStage {
     const timing = { rereadMs: 0 }
     for (const name of ['base', 'head'] as const) {
       const side = this.sides.get(name)
-      if (side) sides.push(await this.finishSide(side, findings, timing))
+      if (!side) continue
+      sides.push(await this.finishSide(side, findings, timing))
+      if (name === 'head' || !options.keepBase) this.sides.delete(name)
     }
     const { hash } = this.settings
     return {
