@@ -136,3 +136,21 @@ describe('RecordIndex.releaseFieldHashes', () => {
     expect(() => index.add({ fields: { id: 'c', text: 'gamma' }, index: 2, line: 3 })).toThrow(/releaseFieldHashes/)
   })
 })
+
+describe('RecordIndex key census', () => {
+  it('names each key by its first position, counts again after more records, and survives the side cache clone', async () => {
+    const { deserialize, serialize } = await import('node:v8')
+    const index = indexOf([{ id: 'a' }, { id: 'b' }, { id: 'a' }, { text: 'no key' }], ['id'])
+    expect([0, 1, 2, 3].map((p) => index.keyIdAt(p))).toEqual([0, 1, 0, -1])
+    expect(index.positionOfKey('b')).toBe(1)
+    expect(index.positionOfKey('zz')).toBe(-1)
+    expect([...index.repeatedKeys()]).toEqual([['a', [0, 2]]])
+    index.add({ fields: { id: 'b' }, index: 4, line: 5 })
+    expect([...index.repeatedKeys()]).toEqual([['a', [0, 2]], ['b', [1, 4]]])
+    expect(index.hasUniqueKeys()).toBe(false)
+    // The census lives beside the index: a structured clone (the side cache) carries no closure.
+    const clone = deserialize(serialize(index)) as RecordIndex
+    Object.setPrototypeOf(clone, RecordIndex.prototype)
+    expect(clone.positionOfKey('b')).toBe(1)
+  })
+})

@@ -68,11 +68,14 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
 
   // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
   if (keyFields.length > 0 && base.size > 0) {
-    const baseByKey = new PositionQueues(base.size, (b) => base.keys[b], () => new Map<string, number>())
+    // A key is named by the first base position that carries it: queues by number, no map of strings.
+    const baseByKey = new PositionQueues(base.size, (b) => (base.keyIdAt(b) === -1 ? undefined : base.keyIdAt(b)), () => new DenseFront(base.size))
     for (let h = 0; h < head.size; h++) {
       const key = head.keys[h]
       if (key === undefined) continue
-      const b = baseByKey.take(key)
+      const id = base.positionOfKey(key)
+      if (id === -1) continue
+      const b = baseByKey.take(id)
       if (b !== -1) markMatch(b, h)
     }
   }
@@ -127,10 +130,24 @@ export function changedFields(base: Map<string, number>, head: Map<string, numbe
   return [...changed].sort()
 }
 
-/** What PositionQueues keeps its queues' fronts in: a Map for string keys, a HashIndex for content hashes. */
+/** What PositionQueues keeps its queues' fronts in: an array for key ids (positions), a HashIndex for content hashes. */
 interface FrontIndex<K> {
   get(key: K): number | undefined
   set(key: K, value: number): void
+}
+
+/** Fronts for keys that are positions below `size`: one int32 each, -1 for none. */
+class DenseFront implements FrontIndex<number> {
+  private readonly fronts: Int32Array
+  constructor(size: number) {
+    this.fronts = new Int32Array(size).fill(-1)
+  }
+  get(key: number): number {
+    return this.fronts[key]
+  }
+  set(key: number, value: number): void {
+    this.fronts[key] = value
+  }
 }
 
 /**

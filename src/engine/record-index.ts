@@ -5,6 +5,22 @@ import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
 const MAX_FIELD_DEPTH = 3
 
+/** Who carries which key, counted once per index. */
+interface KeyCensus {
+  /** Some record has no key. */
+  missing: boolean
+  repeated: Map<string, number[]>
+  /** Per position, the first position with the same key; -1 for a record without one. */
+  keyIds: Int32Array
+  firstOf: (key: string) => number
+}
+
+/**
+ * Each index's census, beside the object rather than on it: the side cache clones an index
+ * field by field, and a closure there would make it refuse the whole side.
+ */
+const censuses = new WeakMap<RecordIndex, KeyCensus>()
+
 /** The key's parts are joined with a character no sane id contains. */
 const KEY_SEPARATOR = '\u241f'
 
@@ -41,7 +57,7 @@ export class RecordIndex {
   forgetKeys(): void {
     this.keyFieldList = []
     this.keys.fill(undefined)
-    this.keyCensus = undefined
+    censuses.delete(this)
   }
 
   /** True when every record has a key and no key repeats. */
@@ -52,35 +68,64 @@ export class RecordIndex {
 
   /**
    * The keys that more than one record carries, each with the positions that carry it, in
-   * file order. Counted once per index, with the question above: one map of a million keys.
+   * file order. Counted once per index, with the question above.
    */
   repeatedKeys(): ReadonlyMap<string, readonly number[]> {
     return this.census().repeated
   }
 
-  private keyCensus?: { missing: boolean; repeated: Map<string, number[]> }
+  /** The first position whose record has this key, or -1: how the diff meets keys of the other side. */
+  positionOfKey(key: string): number {
+    return this.census().firstOf(key)
+  }
 
-  private census(): { missing: boolean; repeated: Map<string, number[]> } {
-    if (this.keyCensus) return this.keyCensus
-    const first = new Map<string, number>()
+  /** The first position whose record has the same key as the one at `position`, or -1 when it has no key. */
+  keyIdAt(position: number): number {
+    return this.census().keyIds[position]
+  }
+
+  /**
+   * Keys to first positions in a typed table by the key's 53-bit hash, where a Map of a million
+   * strings cost ~60 MB of heap a side: a hit is confirmed against the key itself, and the
+   * rare key whose hash an earlier, different key took goes into a small Map instead.
+   */
+  private census(): KeyCensus {
+    const known = censuses.get(this)
+    // Records added since are counted again.
+    if (known && known.keyIds.length === this.keys.length) return known
+    const keys = this.keys
+    const byHash = new HashIndex()
+    const collided = new Map<string, number>()
+    const firstOf = (key: string): number => {
+      const first = byHash.get(hash53(key))
+      if (first === undefined) return -1
+      return keys[first] === key ? first : (collided.get(key) ?? -1)
+    }
+    const keyIds = new Int32Array(keys.length).fill(-1)
     const repeated = new Map<string, number[]>()
     let missing = false
-    for (let position = 0; position < this.keys.length; position++) {
-      const key = this.keys[position]
+    for (let position = 0; position < keys.length; position++) {
+      const key = keys[position]
       if (key === undefined) {
         missing = true
         continue
       }
-      const earlier = first.get(key)
-      if (earlier === undefined) first.set(key, position)
-      else {
-        const positions = repeated.get(key)
-        if (positions) positions.push(position)
-        else repeated.set(key, [earlier, position])
+      const first = firstOf(key)
+      if (first === -1) {
+        const hash = hash53(key)
+        if (byHash.get(hash) === undefined) byHash.set(hash, position)
+        else collided.set(key, position)
+        keyIds[position] = position
+        continue
       }
+      keyIds[position] = first
+      const positions = repeated.get(key)
+      if (positions) positions.push(position)
+      else repeated.set(key, [first, position])
     }
-    this.keyCensus = { missing, repeated }
-    return this.keyCensus
+    const census = { missing, repeated, keyIds, firstOf }
+    censuses.set(this, census)
+    return census
   }
 
   get size(): number {
