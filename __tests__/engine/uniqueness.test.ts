@@ -681,6 +681,21 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(kept.exportFile('base', 'data.jsonl')!.indexOf).toHaveLength(baseRows.length - 1)
     expect(kept.exportFile('head', 'data.jsonl')).toBeUndefined()
   })
+
+  it('hands findings to onFinding one by one, the same and in the same order as the array it returns otherwise', async () => {
+    const make = () => {
+      const stage = new UniquenessStage({})
+      feed(stage.openFile(file('base')), baseRows, false)
+      feed(stage.openFile(file('head')), headRows, false)
+      return stage
+    }
+    const returned = (await make().finish()).findings
+    const streamed: typeof returned = []
+    const { findings } = await make().finish({ onFinding: (finding) => streamed.push(finding) })
+    expect(findings).toEqual([])
+    expect(returned.length).toBeGreaterThanOrEqual(4)
+    expect(streamed).toEqual(returned)
+  })
   it('takes a file hashed on another thread (a check worker) with the same findings, n-grams counted here, or hashes it here when that thread fails', async () => {
     const evalRows: RecordFields[] = [{ text: sentence(3) }, { text: 'a question nobody asked about harbour lights and the ferry from the island far out' }]
     const run = async (how: 'here' | 'elsewhere' | 'failed') => {

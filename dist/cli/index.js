@@ -9729,12 +9729,17 @@ var registry = __nccwpck_require__(4967);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
-var hash = __nccwpck_require__(5478);
+var engine_hash = __nccwpck_require__(5478);
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
 
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
 const MAX_FIELD_DEPTH = 3;
+/**
+ * Each index's census, beside the object rather than on it: the side cache clones an index
+ * field by field, and a closure there would make it refuse the whole side.
+ */
+const censuses = new WeakMap();
 /** The key's parts are joined with a character no sane id contains. */
 const KEY_SEPARATOR = '\u241f';
 /**
@@ -9770,7 +9775,7 @@ class RecordIndex {
     forgetKeys() {
         this.keyFieldList = [];
         this.keys.fill(undefined);
-        this.keyCensus = undefined;
+        censuses.delete(this);
     }
     /** True when every record has a key and no key repeats. */
     hasUniqueKeys() {
@@ -9779,37 +9784,67 @@ class RecordIndex {
     }
     /**
      * The keys that more than one record carries, each with the positions that carry it, in
-     * file order. Counted once per index, with the question above: one map of a million keys.
+     * file order. Counted once per index, with the question above.
      */
     repeatedKeys() {
         return this.census().repeated;
     }
-    keyCensus;
+    /** The first position whose record has this key, or -1: how the diff meets keys of the other side. */
+    positionOfKey(key) {
+        return this.census().firstOf(key);
+    }
+    /** The first position whose record has the same key as the one at `position`, or -1 when it has no key. */
+    keyIdAt(position) {
+        return this.census().keyIds[position];
+    }
+    /**
+     * Keys to first positions in a typed table by the key's 53-bit hash, where a Map of a million
+     * strings cost ~60 MB of heap a side: a hit is confirmed against the key itself, and the
+     * rare key whose hash an earlier, different key took goes into a small Map instead.
+     */
     census() {
-        if (this.keyCensus)
-            return this.keyCensus;
-        const first = new Map();
+        const known = censuses.get(this);
+        // Records added since are counted again.
+        if (known && known.keyIds.length === this.keys.length)
+            return known;
+        const keys = this.keys;
+        const byHash = new hash_index/* HashIndex */.x();
+        const collided = new Map();
+        const firstOf = (key) => {
+            const first = byHash.get((0,engine_hash/* hash53 */.$l)(key));
+            if (first === undefined)
+                return -1;
+            return keys[first] === key ? first : (collided.get(key) ?? -1);
+        };
+        const keyIds = new Int32Array(keys.length).fill(-1);
         const repeated = new Map();
         let missing = false;
-        for (let position = 0; position < this.keys.length; position++) {
-            const key = this.keys[position];
+        for (let position = 0; position < keys.length; position++) {
+            const key = keys[position];
             if (key === undefined) {
                 missing = true;
                 continue;
             }
-            const earlier = first.get(key);
-            if (earlier === undefined)
-                first.set(key, position);
-            else {
-                const positions = repeated.get(key);
-                if (positions)
-                    positions.push(position);
+            const first = firstOf(key);
+            if (first === -1) {
+                const hash = (0,engine_hash/* hash53 */.$l)(key);
+                if (byHash.get(hash) === undefined)
+                    byHash.set(hash, position);
                 else
-                    repeated.set(key, [earlier, position]);
+                    collided.set(key, position);
+                keyIds[position] = position;
+                continue;
             }
+            keyIds[position] = first;
+            const positions = repeated.get(key);
+            if (positions)
+                positions.push(position);
+            else
+                repeated.set(key, [first, position]);
         }
-        this.keyCensus = { missing, repeated };
-        return this.keyCensus;
+        const census = { missing, repeated, keyIds, firstOf };
+        censuses.set(this, census);
+        return census;
     }
     get size() {
         return this.count;
@@ -9872,7 +9907,7 @@ class RecordIndex {
         }
         this.lineStore[position] = record.line;
         this.shapeIds[position] = shape.id;
-        this.contentStore[position] = (0,hash/* combineHashes */.K1)(sortedHashes, count + 1);
+        this.contentStore[position] = (0,engine_hash/* combineHashes */.K1)(sortedHashes, count + 1);
         this.keys.push(recordKey(record.fields, this.keyFields));
         return position;
     }
@@ -9888,7 +9923,7 @@ class RecordIndex {
             }
             else {
                 this.flatPaths[this.flatCount] = path;
-                this.flatHashes[this.flatCount] = (0,hash/* valueHash */.K5)(child);
+                this.flatHashes[this.flatCount] = (0,engine_hash/* valueHash */.K5)(child);
                 this.flatCount++;
             }
         }
@@ -9916,7 +9951,7 @@ class RecordIndex {
             this.shapes.push(sortedPaths);
             this.shapeIdByName.set(name, id);
         }
-        this.lastShape = { paths, id, order, hash: (0,hash/* hash53 */.$l)(name) };
+        this.lastShape = { paths, id, order, hash: (0,engine_hash/* hash53 */.$l)(name) };
         return this.lastShape;
     }
     /**
@@ -9973,14 +10008,14 @@ function recordKey(fields, keyFields) {
         const value = fields[keyFields[0]];
         if (value === undefined || value === null || value === '')
             return undefined;
-        return typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value);
+        return typeof value === 'string' ? value : (0,engine_hash/* canonicalJson */.dj)(value);
     }
     const parts = [];
     for (const field of keyFields) {
         const value = fields[field];
         if (value === undefined || value === null || value === '')
             return undefined;
-        parts.push(typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value));
+        parts.push(typeof value === 'string' ? value : (0,engine_hash/* canonicalJson */.dj)(value));
     }
     return parts.join(KEY_SEPARATOR);
 }
@@ -10039,12 +10074,16 @@ function diffRecords(base, head) {
     };
     // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
     if (keyFields.length > 0 && base.size > 0) {
-        const baseByKey = new PositionQueues(base.size, (b) => base.keys[b], () => new Map());
+        // A key is named by the first base position that carries it: queues by number, no map of strings.
+        const baseByKey = new PositionQueues(base.size, (b) => (base.keyIdAt(b) === -1 ? undefined : base.keyIdAt(b)), () => new DenseFront(base.size));
         for (let h = 0; h < head.size; h++) {
             const key = head.keys[h];
             if (key === undefined)
                 continue;
-            const b = baseByKey.take(key);
+            const id = base.positionOfKey(key);
+            if (id === -1)
+                continue;
+            const b = baseByKey.take(id);
             if (b !== -1)
                 markMatch(b, h);
         }
@@ -10103,6 +10142,19 @@ function changedFields(base, head) {
         if (!head.has(path))
             changed.add(path);
     return [...changed].sort();
+}
+/** Fronts for keys that are positions below `size`: one int32 each, -1 for none. */
+class DenseFront {
+    fronts;
+    constructor(size) {
+        this.fronts = new Int32Array(size).fill(-1);
+    }
+    get(key) {
+        return this.fronts[key];
+    }
+    set(key, value) {
+        this.fronts[key] = value;
+    }
 }
 /**
  * The positions of `0..size-1` grouped by key, each group a queue in position order that
@@ -11057,8 +11109,7 @@ async function runAudit(changes, options) {
         // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
         for (const reference of options.references ?? [])
             await readReference(reference, options, stage);
-        const { findings } = await stage.finish({ keepBase: pendingStores.length > 0 });
-        attachUniqueness(findings, audits);
+        await stage.finish({ keepBase: pendingStores.length > 0, onFinding: uniquenessSink(audits) });
     }
     await storeBases(pendingStores, stage, options);
     const files = audits.map(fileReport);
@@ -11257,23 +11308,23 @@ async function readReference(source, options, stage) {
         corpus: (plan) => stage.openReference({ path: source.path, split: settings.split, textFields: plan.textFields, settings, source })
     });
 }
-/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
-function attachUniqueness(findings, audits) {
+/** Puts each uniqueness finding, as the stage makes it, on its file and side, where it counts like any other finding. */
+function uniquenessSink(audits) {
     for (const audit of audits) {
         for (const side of [audit.base, audit.head])
             side?.scorer.markLooked('uniqueness');
     }
-    for (const { side, finding } of findings) {
+    return ({ side, finding }) => {
         const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
         const result = side === 'head' ? audit?.head : audit?.base;
         if (!audit || !result)
-            continue;
+            return;
         const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
         const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
         const key = position !== undefined ? result.index.keys[position] : undefined;
         result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
         result.scorer.note(finding.dimension, finding.severity, position);
-    }
+    };
 }
 function fileReport({ change, settings, base, head, diff }) {
     const plan = head?.plan ?? base?.plan;
@@ -36411,14 +36462,17 @@ class UniquenessStage {
         const started = performance.now();
         // Band hashes still being signed on worker threads land before anything reads them.
         await this.queue?.drain();
+        // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
+        // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
         const findings = [];
+        const emit = options.onFinding ?? ((finding) => void findings.push(finding));
         const sides = [];
         const timing = { rereadMs: 0 };
         for (const name of ['base', 'head']) {
             const side = this.sides.get(name);
             if (!side)
                 continue;
-            sides.push(await this.finishSide(side, findings, timing));
+            sides.push(await this.finishSide(side, emit, timing));
             if (name === 'head' || !options.keepBase)
                 this.sides.delete(name);
         }
@@ -36608,7 +36662,7 @@ class UniquenessStage {
             blame: (train, evalRecord) => (score(evalRecord) > score(train) ? evalRecord : train)
         };
     }
-    async finishSide(side, out, timing) {
+    async finishSide(side, emit, timing) {
         const { corpus, files, contamination } = side;
         const { settings, hasher } = this;
         const relations = this.relations(side);
@@ -36684,7 +36738,7 @@ class UniquenessStage {
         const near = indexNear
             ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
-        const report = new FindingWriter(side, excerpts, settings);
+        const report = new FindingWriter(side, excerpts, settings, (finding) => emit({ side: side.side, finding }));
         for (const { slot, first } of exact.duplicates)
             report.exactDuplicate(slot, first);
         const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined;
@@ -36707,7 +36761,6 @@ class UniquenessStage {
             report.leak(slot, pair);
         }
         const contaminationStats = settings.enabled[LEAKAGE] ? this.reportContamination(side, report) : [];
-        out.push(...report.findings.map((finding) => ({ side: side.side, finding })));
         return {
             side: side.side,
             files: files.length,
@@ -36826,15 +36879,17 @@ class UniquenessStage {
     }
 }
 /** Builds the findings of one side, with their messages. */
+/** Words the findings of one side, handing each to `emit` as it is made. */
 class FindingWriter {
     side;
     excerpts;
     settings;
-    findings = [];
-    constructor(side, excerpts, settings) {
+    emit;
+    constructor(side, excerpts, settings, emit) {
         this.side = side;
         this.excerpts = excerpts;
         this.settings = settings;
+        this.emit = emit;
     }
     exactDuplicate(slot, first) {
         const entry = this.entryOf(slot);
@@ -36861,7 +36916,7 @@ class FindingWriter {
         const rate = contaminated / entry.tested;
         const names = trains.map((train) => train.file.path);
         const short = entry.tooShort > 0 ? `; ${entry.tooShort} shorter than ${n} words were not tested` : '';
-        this.findings.push({
+        this.emit({
             check: LEAKAGE,
             dimension: 'uniqueness',
             severity: rate >= this.settings.warnRate ? 'warning' : 'info',
@@ -36874,7 +36929,7 @@ class FindingWriter {
             return;
         const n = this.settings.contaminationNgram;
         const rate = hits / evalEntry.tested;
-        this.findings.push({
+        this.emit({
             check: LEAKAGE,
             dimension: 'uniqueness',
             severity: rate >= this.settings.warnRate ? 'warning' : 'info',
@@ -36891,7 +36946,7 @@ class FindingWriter {
         const otherEntry = this.entryOf(other);
         const excerpt = this.excerpts.get(slot);
         const isNew = entry.file.isNew;
-        this.findings.push({
+        this.emit({
             check,
             dimension: 'uniqueness',
             severity: entry.severity[check],

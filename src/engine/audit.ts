@@ -104,8 +104,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   if (stage) {
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
     for (const reference of options.references ?? []) await readReference(reference, options, stage)
-    const { findings } = await stage.finish({ keepBase: pendingStores.length > 0 })
-    attachUniqueness(findings, audits)
+    await stage.finish({ keepBase: pendingStores.length > 0, onFinding: uniquenessSink(audits) })
   }
   await storeBases(pendingStores, stage, options)
   const files = audits.map(fileReport)
@@ -328,15 +327,15 @@ async function readReference(source: ByteSource, options: AuditOptions, stage: U
   })
 }
 
-/** Puts each uniqueness finding on its file and side, where it counts like any other finding. */
-function attachUniqueness(findings: readonly SideFinding[], audits: readonly FileAudit[]): void {
+/** Puts each uniqueness finding, as the stage makes it, on its file and side, where it counts like any other finding. */
+function uniquenessSink(audits: readonly FileAudit[]): (finding: SideFinding) => void {
   for (const audit of audits) {
     for (const side of [audit.base, audit.head]) side?.scorer.markLooked('uniqueness')
   }
-  for (const { side, finding } of findings) {
+  return ({ side, finding }) => {
     const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file)
     const result = side === 'head' ? audit?.head : audit?.base
-    if (!audit || !result) continue
+    if (!audit || !result) return
     const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined
     const introduced =
       side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))

@@ -433,17 +433,20 @@ export class UniquenessStage {
    * leakage and contamination. Each side's index is freed once its findings are made (the next
    * side's finish runs without it), but for the base's with `keepBase`, which `exportFile` reads.
    */
-  async finish(options: { keepBase?: boolean } = {}): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
+  async finish(options: { keepBase?: boolean; onFinding?: (finding: SideFinding) => void } = {}): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
     const started = performance.now()
     // Band hashes still being signed on worker threads land before anything reads them.
     await this.queue?.drain()
+    // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
+    // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
     const findings: SideFinding[] = []
+    const emit = options.onFinding ?? ((finding: SideFinding) => void findings.push(finding))
     const sides: UniquenessSideStats[] = []
     const timing = { rereadMs: 0 }
     for (const name of ['base', 'head'] as const) {
       const side = this.sides.get(name)
       if (!side) continue
-      sides.push(await this.finishSide(side, findings, timing))
+      sides.push(await this.finishSide(side, emit, timing))
       if (name === 'head' || !options.keepBase) this.sides.delete(name)
     }
     const { hash } = this.settings
@@ -629,7 +632,7 @@ export class UniquenessStage {
     }
   }
 
-  private async finishSide(side: SideState, out: SideFinding[], timing: { rereadMs: number }): Promise<UniquenessSideStats> {
+  private async finishSide(side: SideState, emit: (finding: SideFinding) => void, timing: { rereadMs: number }): Promise<UniquenessSideStats> {
     const { corpus, files, contamination } = side
     const { settings, hasher } = this
     const relations = this.relations(side)
@@ -699,7 +702,7 @@ export class UniquenessStage {
     const near = indexNear
       ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
       : undefined
-    const report = new FindingWriter(side, excerpts, settings)
+    const report = new FindingWriter(side, excerpts, settings, (finding) => emit({ side: side.side, finding }))
     for (const { slot, first } of exact.duplicates) report.exactDuplicate(slot, first)
     const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined
     const leaks = new Map<number, LeakPair>([...exact.leaks, ...(near?.leaks ?? [])])
@@ -718,7 +721,6 @@ export class UniquenessStage {
       report.leak(slot, pair)
     }
     const contaminationStats = settings.enabled[LEAKAGE] ? this.reportContamination(side, report) : []
-    out.push(...report.findings.map((finding) => ({ side: side.side, finding })))
 
     return {
       side: side.side,
@@ -831,13 +833,13 @@ export class UniquenessStage {
 }
 
 /** Builds the findings of one side, with their messages. */
+/** Words the findings of one side, handing each to `emit` as it is made. */
 class FindingWriter {
-  readonly findings: Finding[] = []
-
   constructor(
     private readonly side: SideState,
     private readonly excerpts: ReadonlyMap<number, string>,
-    private readonly settings: StageSettings
+    private readonly settings: StageSettings,
+    private readonly emit: (finding: Finding) => void
   ) {}
 
   exactDuplicate(slot: number, first: number): void {
@@ -872,7 +874,7 @@ class FindingWriter {
     const rate = contaminated / entry.tested
     const names = trains.map((train) => train.file.path)
     const short = entry.tooShort > 0 ? `; ${entry.tooShort} shorter than ${n} words were not tested` : ''
-    this.findings.push({
+    this.emit({
       check: LEAKAGE,
       dimension: 'uniqueness',
       severity: rate >= this.settings.warnRate ? 'warning' : 'info',
@@ -885,7 +887,7 @@ class FindingWriter {
     if (!train.reports[LEAKAGE]) return
     const n = this.settings.contaminationNgram
     const rate = hits / evalEntry.tested
-    this.findings.push({
+    this.emit({
       check: LEAKAGE,
       dimension: 'uniqueness',
       severity: rate >= this.settings.warnRate ? 'warning' : 'info',
@@ -902,7 +904,7 @@ class FindingWriter {
     const otherEntry = this.entryOf(other)
     const excerpt = this.excerpts.get(slot)
     const isNew = entry.file.isNew
-    this.findings.push({
+    this.emit({
       check,
       dimension: 'uniqueness',
       severity: entry.severity[check],
