@@ -664,18 +664,19 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(new UniquenessStage({}).restoreFile(file('base'), fresh.exported!)).toBeUndefined()
   })
 
+  /** A stage fed base and head of data.jsonl, hashing every record. */
+  const bothSides = () => {
+    const stage = new UniquenessStage({})
+    feed(stage.openFile(file('base')), baseRows, false)
+    feed(stage.openFile(file('head')), headRows, false)
+    return stage
+  }
 
   it('frees each side\'s index after its findings unless the base is kept for the cache', async () => {
-    const make = () => {
-      const stage = new UniquenessStage({})
-      feed(stage.openFile(file('base')), baseRows, false)
-      feed(stage.openFile(file('head')), headRows, false)
-      return stage
-    }
-    const freed = make()
+    const freed = bothSides()
     const freedResult = await summary(freed)
     expect(freed.exportFile('base', 'data.jsonl')).toBeUndefined()
-    const kept = make()
+    const kept = bothSides()
     expect(await summary(kept, true)).toEqual(freedResult)
     // Every base record but the one with empty text.
     expect(kept.exportFile('base', 'data.jsonl')!.indexOf).toHaveLength(baseRows.length - 1)
@@ -683,19 +684,14 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
   })
 
   it('hands findings to onFinding one by one, the same and in the same order as the array it returns otherwise', async () => {
-    const make = () => {
-      const stage = new UniquenessStage({})
-      feed(stage.openFile(file('base')), baseRows, false)
-      feed(stage.openFile(file('head')), headRows, false)
-      return stage
-    }
-    const returned = (await make().finish()).findings
+    const returned = (await bothSides().finish()).findings
     const streamed: typeof returned = []
-    const { findings } = await make().finish({ onFinding: (finding) => streamed.push(finding) })
+    const { findings } = await bothSides().finish({ onFinding: (finding) => streamed.push(finding) })
     expect(findings).toEqual([])
     expect(returned.length).toBeGreaterThanOrEqual(4)
     expect(streamed).toEqual(returned)
   })
+
   it('takes a file hashed on another thread (a check worker) with the same findings, n-grams counted here, or hashes it here when that thread fails', async () => {
     const evalRows: RecordFields[] = [{ text: sentence(3) }, { text: 'a question nobody asked about harbour lights and the ferry from the island far out' }]
     const run = async (how: 'here' | 'elsewhere' | 'failed') => {
