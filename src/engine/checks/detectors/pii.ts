@@ -435,7 +435,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   { kind: 'iban', hint: /[A-Z]{2}\d{2}/, needs: HAS_DIGIT, detect: findIbans },
   { kind: 'credit-card', hint: /\d{4}/, needs: HAS_DIGIT, detect: findCards },
   { kind: 'ssn', hint: /\d{3}/, needs: HAS_DIGIT, detect: findSsns },
-  { kind: 'phone', hint: /\d\d/, needs: HAS_DIGIT, detect: findPhones },
+  // A North American number has three digits in a row; an international one may have none in a row (`+4 4 2 0 ...`) but starts `+` and a digit.
+  { kind: 'phone', hint: /\d\d|\+[1-9]/, needs: HAS_DIGIT, detect: findPhones },
   { kind: 'ipv4', hint: /\d\.\d/, needs: HAS_DIGIT, detect: findIpv4s },
   { kind: 'ipv6', hint: /:[0-9A-Fa-f]*:/, needs: HAS_COLON, detect: findIpv6s }
 ]
