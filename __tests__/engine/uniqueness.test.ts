@@ -609,11 +609,14 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
   })
   const feed = (callback: (record: DatasetRecord, hash?: number) => void, rows: RecordFields[], withHash: boolean) =>
     rows.forEach((fields, index) => callback({ fields, index, line: index + 1 }, withHash ? contentHash(fields) : undefined))
-  const summary = async (stage: UniquenessStage, keepBase = false) => {
-    const { findings, stats } = await stage.finish({ keepBase })
+  /** The stage's findings and side stats, with the base's index exported the moment it is complete when `exportBase`. */
+  const summary = async (stage: UniquenessStage, exportBase?: string) => {
+    let exported: ReturnType<UniquenessStage['exportFile']>
+    const { findings, stats } = await stage.finish({ onBaseFinished: async () => void (exported = exportBase ? stage.exportFile('base', exportBase) : undefined) })
     return {
       findings: findings.map(({ side, finding }) => [side, finding.check, finding.file, finding.line, finding.message, finding.duplicateOf?.line]),
-      sides: stats.sides.map(({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }) => ({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }))
+      sides: stats.sides.map(({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination }) => ({ records, emptyText, shortRecords, exactDuplicates, nearDuplicates, contamination })),
+      exported
     }
   }
 
@@ -650,8 +653,8 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
       feed(stage.openFile(testFile), evalRows, false)
       feed(stage.openFile({ ...file('head', 'train'), previous: { path: 'train.jsonl', positionOf: (hash: number) => basePositions.get(hash) } }), headRows, true)
       feed(stage.openFile({ ...testFile, side: 'head' }), evalRows, false)
-      const result = await summary(stage, true)
-      return { stage, result, exported: stage.exportFile('base', 'train.jsonl') }
+      const { exported, ...result } = await summary(stage, 'train.jsonl')
+      return { stage, result, exported }
     }
     const fresh = await run()
     expect(fresh.exported!.indexOf).toHaveLength(33)
@@ -672,15 +675,16 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     return stage
   }
 
-  it('frees each side\'s index after its findings unless the base is kept for the cache', async () => {
-    const freed = bothSides()
-    const freedResult = await summary(freed)
-    expect(freed.exportFile('base', 'data.jsonl')).toBeUndefined()
-    const kept = bothSides()
-    expect(await summary(kept, true)).toEqual(freedResult)
+  it('frees each side\'s index after its findings, the base\'s once onBaseFinished could export it', async () => {
+    const stage = bothSides()
+    const { exported, ...result } = await summary(stage, 'data.jsonl')
     // Every base record but the one with empty text.
-    expect(kept.exportFile('base', 'data.jsonl')!.indexOf).toHaveLength(baseRows.length - 1)
-    expect(kept.exportFile('head', 'data.jsonl')).toBeUndefined()
+    expect(exported!.indexOf).toHaveLength(baseRows.length - 1)
+    expect(stage.exportFile('base', 'data.jsonl')).toBeUndefined()
+    expect(stage.exportFile('head', 'data.jsonl')).toBeUndefined()
+    const { exported: none, ...plain } = await summary(bothSides())
+    expect(none).toBeUndefined()
+    expect(plain).toEqual(result)
   })
 
   it('hands findings to onFinding one by one, the same and in the same order as the array it returns otherwise', async () => {

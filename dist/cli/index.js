@@ -11109,9 +11109,9 @@ async function runAudit(changes, options) {
         // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
         for (const reference of options.references ?? [])
             await readReference(reference, options, stage);
-        await stage.finish({ keepBase: pendingStores.length > 0, onFinding: uniquenessSink(audits) });
+        // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
+        await stage.finish({ onBaseFinished: () => storeBases(pendingStores, stage, options), onFinding: uniquenessSink(audits) });
     }
-    await storeBases(pendingStores, stage, options);
     const files = audits.map(fileReport);
     return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
 }
@@ -36375,7 +36375,7 @@ class UniquenessStage {
         if (words > 0)
             this.addContamination(entry, side.contamination, words, record.line);
     }
-    /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish({ keepBase: true })`. */
+    /** The part of `side`'s index that is `path` (not a reference), to cache; call from `finish`'s `onBaseFinished`. */
     exportFile(sideName, path) {
         const side = this.sides.get(sideName);
         const entry = side && changedFile(side, path);
@@ -36456,8 +36456,9 @@ class UniquenessStage {
     }
     /**
      * After every file of both sides was read: verifies candidates, groups clusters, computes
-     * leakage and contamination. Each side's index is freed once its findings are made (the next
-     * side's finish runs without it), but for the base's with `keepBase`, which `exportFile` reads.
+     * leakage and contamination. Each side's index is freed once its findings are made, so the
+     * next side's finish runs without it; `onBaseFinished` runs just before the base's is freed,
+     * the moment to `exportFile` it for the cache.
      */
     async finish(options = {}) {
         const started = performance.now();
@@ -36474,8 +36475,9 @@ class UniquenessStage {
             if (!side)
                 continue;
             sides.push(await this.finishSide(side, emit, timing));
-            if (name === 'head' || !options.keepBase)
-                this.sides.delete(name);
+            if (name === 'base')
+                await options.onBaseFinished?.();
+            this.sides.delete(name);
         }
         const { hash } = this.settings;
         return {

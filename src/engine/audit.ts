@@ -104,9 +104,9 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   if (stage) {
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
     for (const reference of options.references ?? []) await readReference(reference, options, stage)
-    await stage.finish({ keepBase: pendingStores.length > 0, onFinding: uniquenessSink(audits) })
+    // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
+    await stage.finish({ onBaseFinished: () => storeBases(pendingStores, stage, options), onFinding: uniquenessSink(audits) })
   }
-  await storeBases(pendingStores, stage, options)
   const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
 }

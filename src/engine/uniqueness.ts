@@ -355,7 +355,7 @@ export class UniquenessStage {
     if (words > 0) this.addContamination(entry, side.contamination, words, record.line)
   }
 
-  /** The part of `side`'s index that is `path` (not a reference), to cache; call after `finish({ keepBase: true })`. */
+  /** The part of `side`'s index that is `path` (not a reference), to cache; call from `finish`'s `onBaseFinished`. */
   exportFile(sideName: 'base' | 'head', path: string): CachedCorpusFile | undefined {
     const side = this.sides.get(sideName)
     const entry = side && changedFile(side, path)
@@ -430,10 +430,13 @@ export class UniquenessStage {
 
   /**
    * After every file of both sides was read: verifies candidates, groups clusters, computes
-   * leakage and contamination. Each side's index is freed once its findings are made (the next
-   * side's finish runs without it), but for the base's with `keepBase`, which `exportFile` reads.
+   * leakage and contamination. Each side's index is freed once its findings are made, so the
+   * next side's finish runs without it; `onBaseFinished` runs just before the base's is freed,
+   * the moment to `exportFile` it for the cache.
    */
-  async finish(options: { keepBase?: boolean; onFinding?: (finding: SideFinding) => void } = {}): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
+  async finish(
+    options: { onBaseFinished?: () => Promise<void>; onFinding?: (finding: SideFinding) => void } = {}
+  ): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
     const started = performance.now()
     // Band hashes still being signed on worker threads land before anything reads them.
     await this.queue?.drain()
@@ -447,7 +450,8 @@ export class UniquenessStage {
       const side = this.sides.get(name)
       if (!side) continue
       sides.push(await this.finishSide(side, emit, timing))
-      if (name === 'head' || !options.keepBase) this.sides.delete(name)
+      if (name === 'base') await options.onBaseFinished?.()
+      this.sides.delete(name)
     }
     const { hash } = this.settings
     return {
