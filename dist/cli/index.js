@@ -9810,12 +9810,13 @@ class RecordIndex {
         const keys = this.keys;
         const byHash = new hash_index/* HashIndex */.x();
         const collided = new Map();
-        const firstOf = (key) => {
-            const first = byHash.get((0,engine_hash/* hash53 */.$l)(key));
+        const firstWithHash = (key, hash) => {
+            const first = byHash.get(hash);
             if (first === undefined)
                 return -1;
             return keys[first] === key ? first : (collided.get(key) ?? -1);
         };
+        const firstOf = (key) => firstWithHash(key, (0,engine_hash/* hash53 */.$l)(key));
         const keyIds = new Int32Array(keys.length).fill(-1);
         const repeated = new Map();
         let missing = false;
@@ -9825,9 +9826,9 @@ class RecordIndex {
                 missing = true;
                 continue;
             }
-            const first = firstOf(key);
+            const hash = (0,engine_hash/* hash53 */.$l)(key);
+            const first = firstWithHash(key, hash);
             if (first === -1) {
-                const hash = (0,engine_hash/* hash53 */.$l)(key);
                 if (byHash.get(hash) === undefined)
                     byHash.set(hash, position);
                 else
@@ -10075,7 +10076,11 @@ function diffRecords(base, head) {
     // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
     if (keyFields.length > 0 && base.size > 0) {
         // A key is named by the first base position that carries it: queues by number, no map of strings.
-        const baseByKey = new PositionQueues(base.size, (b) => (base.keyIdAt(b) === -1 ? undefined : base.keyIdAt(b)), () => new DenseFront(base.size));
+        const keyIdOf = (b) => {
+            const id = base.keyIdAt(b);
+            return id === -1 ? undefined : id;
+        };
+        const baseByKey = new PositionQueues(base.size, keyIdOf, () => new DenseFront(base.size));
         for (let h = 0; h < head.size; h++) {
             const key = head.keys[h];
             if (key === undefined)
@@ -36881,8 +36886,7 @@ class UniquenessStage {
         return stats;
     }
 }
-/** Builds the findings of one side, with their messages. */
-/** Words the findings of one side, handing each to `emit` as it is made. */
+/** Builds the findings of one side, with their messages, handing each to `emit` as it is made. */
 class FindingWriter {
     side;
     excerpts;

@@ -69,7 +69,11 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
   // 1. By key: the k-th base record with a key meets the k-th head record with the same key.
   if (keyFields.length > 0 && base.size > 0) {
     // A key is named by the first base position that carries it: queues by number, no map of strings.
-    const baseByKey = new PositionQueues(base.size, (b) => (base.keyIdAt(b) === -1 ? undefined : base.keyIdAt(b)), () => new DenseFront(base.size))
+    const keyIdOf = (b: number): number | undefined => {
+      const id = base.keyIdAt(b)
+      return id === -1 ? undefined : id
+    }
+    const baseByKey = new PositionQueues(base.size, keyIdOf, () => new DenseFront(base.size))
     for (let h = 0; h < head.size; h++) {
       const key = head.keys[h]
       if (key === undefined) continue

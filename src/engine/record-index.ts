@@ -96,11 +96,12 @@ export class RecordIndex {
     const keys = this.keys
     const byHash = new HashIndex()
     const collided = new Map<string, number>()
-    const firstOf = (key: string): number => {
-      const first = byHash.get(hash53(key))
+    const firstWithHash = (key: string, hash: number): number => {
+      const first = byHash.get(hash)
       if (first === undefined) return -1
       return keys[first] === key ? first : (collided.get(key) ?? -1)
     }
+    const firstOf = (key: string): number => firstWithHash(key, hash53(key))
     const keyIds = new Int32Array(keys.length).fill(-1)
     const repeated = new Map<string, number[]>()
     let missing = false
@@ -110,9 +111,9 @@ export class RecordIndex {
         missing = true
         continue
       }
-      const first = firstOf(key)
+      const hash = hash53(key)
+      const first = firstWithHash(key, hash)
       if (first === -1) {
-        const hash = hash53(key)
         if (byHash.get(hash) === undefined) byHash.set(hash, position)
         else collided.set(key, position)
         keyIds[position] = position

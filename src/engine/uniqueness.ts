@@ -836,8 +836,7 @@ export class UniquenessStage {
   }
 }
 
-/** Builds the findings of one side, with their messages. */
-/** Words the findings of one side, handing each to `emit` as it is made. */
+/** Builds the findings of one side, with their messages, handing each to `emit` as it is made. */
 class FindingWriter {
   constructor(
     private readonly side: SideState,
