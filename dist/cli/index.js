@@ -9730,7 +9730,10 @@ var registry = __nccwpck_require__(4967);
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var engine_hash = __nccwpck_require__(5478);
+// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
+var typed_arrays = __nccwpck_require__(2817);
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
+
 
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
@@ -9978,15 +9981,10 @@ class RecordIndex {
     }
     growRecords() {
         const size = 2 * this.lineStore.length;
-        const grown = (array) => {
-            const bigger = new array.constructor(size);
-            bigger.set(array);
-            return bigger;
-        };
-        this.lineStore = grown(this.lineStore);
-        this.contentStore = grown(this.contentStore);
-        this.shapeIds = grown(this.shapeIds);
-        this.fieldOffsets = grown(this.fieldOffsets);
+        this.lineStore = (0,typed_arrays/* grownTo */.p)(this.lineStore, size);
+        this.contentStore = (0,typed_arrays/* grownTo */.p)(this.contentStore, size);
+        this.shapeIds = (0,typed_arrays/* grownTo */.p)(this.shapeIds, size);
+        this.fieldOffsets = (0,typed_arrays/* grownTo */.p)(this.fieldOffsets, size);
     }
     ensureCapacity(needed) {
         if (needed <= this.fieldHashes.length)
@@ -9996,9 +9994,7 @@ class RecordIndex {
         let capacity = this.fieldHashes.length;
         while (capacity < needed)
             capacity *= 2;
-        const grown = new Float64Array(capacity);
-        grown.set(this.fieldHashes.subarray(0, this.fieldCount));
-        this.fieldHashes = grown;
+        this.fieldHashes = (0,typed_arrays/* grownTo */.p)(this.fieldHashes, capacity);
     }
 }
 /** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
@@ -11073,8 +11069,8 @@ function positionOfLine(lines, line) {
     return found;
 }
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
-var uniqueness = __nccwpck_require__(1611);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 9 modules
+var uniqueness = __nccwpck_require__(2537);
 ;// CONCATENATED MODULE: ./src/engine/audit.ts
 
 
@@ -12343,6 +12339,8 @@ var plain_data = __nccwpck_require__(1175);
 var file_source = __nccwpck_require__(9757);
 // EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
 var readers = __nccwpck_require__(366);
+// EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
+var corpus = __nccwpck_require__(8661);
 // EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
 var normalise = __nccwpck_require__(4687);
 // EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
@@ -12350,73 +12348,51 @@ var record_hasher = __nccwpck_require__(394);
 ;// CONCATENATED MODULE: ./src/engine/dedup/file-hashes.ts
 
 
-/** Builds a file's hashes record by record, in growable typed arrays. */
+
+/** Builds a file's hashes record by record, in the stage's own growable arrays (file 0 of them). */
 class FileHashBuilder {
     job;
     hasher;
     exclude;
     width;
-    count = 0;
+    slots;
     emptyText = 0;
-    indexOf = new Int32Array(1024);
-    lineOf = new Int32Array(1024);
-    exactLow = new Int32Array(1024);
-    exactHigh = new Int32Array(1024);
-    bandValues;
-    byCharacters = new Uint8Array(1024);
     constructor(job) {
         this.job = job;
         this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
         this.exclude = new Set(job.exclude);
         this.width = job.bands ? job.hash.bands : 0;
-        this.bandValues = new Int32Array(1024 * this.width);
+        this.slots = new corpus/* CorpusArrays */.f(this.width);
     }
     /** Hashes one record; a record with no text to compare gets no slot and is counted. */
     add(record) {
-        const hasher = this.hasher;
+        const { hasher, slots } = this;
         if (hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, this.job.fields, this.exclude)) === 0) {
             this.emptyText++;
             return;
         }
-        if (this.count === this.indexOf.length)
-            this.grow();
-        const slot = this.count++;
-        this.indexOf[slot] = record.index;
-        this.lineOf[slot] = record.line;
-        this.exactLow[slot] = hasher.exact[0];
-        this.exactHigh[slot] = hasher.exact[1];
+        const slot = slots.add(0, record.index, record.line);
+        slots.exactLow[slot] = hasher.exact[0];
+        slots.exactHigh[slot] = hasher.exact[1];
         if (this.width > 0) {
             if (hasher.byCharacters)
-                this.byCharacters[slot] = 1;
-            hasher.bands(this.bandValues, slot * this.width);
+                slots.byCharacters[slot] = 1;
+            hasher.bands(slots.bandValues, slot * this.width);
         }
     }
     /** The hashes so far, trimmed to the records hashed (new arrays, safe to transfer). */
     result() {
-        const n = this.count;
+        const { slots } = this;
+        const n = slots.count;
         return {
             emptyText: this.emptyText,
-            indexOf: this.indexOf.slice(0, n),
-            lineOf: this.lineOf.slice(0, n),
-            exactLow: this.exactLow.slice(0, n),
-            exactHigh: this.exactHigh.slice(0, n),
-            bandValues: this.bandValues.slice(0, n * this.width),
-            byCharacters: this.byCharacters.slice(0, n)
+            indexOf: slots.indexOf.slice(0, n),
+            lineOf: slots.lineOf.slice(0, n),
+            exactLow: slots.exactLow.slice(0, n),
+            exactHigh: slots.exactHigh.slice(0, n),
+            bandValues: slots.bandValues.slice(0, n * this.width),
+            byCharacters: slots.byCharacters.slice(0, n)
         };
-    }
-    grow() {
-        const size = 2 * this.indexOf.length;
-        const grown = (array, length) => {
-            const bigger = new array.constructor(length);
-            bigger.set(array);
-            return bigger;
-        };
-        this.indexOf = grown(this.indexOf, size);
-        this.lineOf = grown(this.lineOf, size);
-        this.exactLow = grown(this.exactLow, size);
-        this.exactHigh = grown(this.exactHigh, size);
-        this.bandValues = grown(this.bandValues, size * this.width);
-        this.byCharacters = grown(this.byCharacters, size);
     }
 }
 
@@ -13410,8 +13386,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: findCheck
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 10 modules
-var uniqueness = __nccwpck_require__(1611);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 9 modules
+var uniqueness = __nccwpck_require__(2537);
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
 ;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
@@ -15801,7 +15777,10 @@ class Reservoir {
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
+var typed_arrays = __nccwpck_require__(2817);
 ;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
+
 
 
 
@@ -16031,13 +16010,8 @@ class BigramList {
     length = 0;
     push(first, second) {
         if (this.length === this.first.length) {
-            const grown = (old) => {
-                const made = new Int32Array(old.length * 2);
-                made.set(old);
-                return made;
-            };
-            this.first = grown(this.first);
-            this.second = grown(this.second);
+            this.first = (0,typed_arrays/* grownTo */.p)(this.first, 2 * this.first.length);
+            this.second = (0,typed_arrays/* grownTo */.p)(this.second, 2 * this.second.length);
         }
         this.first[this.length] = first;
         this.second[this.length] = second;
@@ -20406,6 +20380,66 @@ class SimdBandSigner {
 }
 function alignVector(bytes) {
     return Math.ceil(bytes / VECTOR_BYTES) * VECTOR_BYTES;
+}
+
+
+/***/ }),
+
+/***/ 8661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ CorpusArrays)
+/* harmony export */ });
+/* harmony import */ var _typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2817);
+
+/**
+ * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
+ * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
+ * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
+ * out to matter.
+ */
+class CorpusArrays {
+    bands;
+    /** Records stored. */
+    count = 0;
+    fileOf = new Int32Array(1024);
+    indexOf = new Int32Array(1024);
+    lineOf = new Int32Array(1024);
+    exactLow = new Int32Array(1024);
+    exactHigh = new Int32Array(1024);
+    /** `bands` values per record, record after record. */
+    bandValues;
+    /** 1 when the record was shingled by characters. */
+    byCharacters = new Uint8Array(1024);
+    constructor(bands) {
+        this.bands = bands;
+        this.bandValues = new Int32Array(1024 * bands);
+    }
+    /** Stores one record's place and returns its slot; the caller fills in its hashes. */
+    add(file, index, line) {
+        if (this.count === this.fileOf.length)
+            this.grow();
+        const slot = this.count++;
+        this.fileOf[slot] = file;
+        this.indexOf[slot] = index;
+        this.lineOf[slot] = line;
+        return slot;
+    }
+    /** Bytes held, for the stats. */
+    get bytes() {
+        return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
+    }
+    grow() {
+        const size = this.fileOf.length * 2;
+        this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.fileOf, size);
+        this.indexOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.indexOf, size);
+        this.lineOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.lineOf, size);
+        this.exactLow = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.exactLow, size);
+        this.exactHigh = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.exactHigh, size);
+        this.bandValues = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.bandValues, size * this.bands);
+        this.byCharacters = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.byCharacters, size);
+    }
 }
 
 
@@ -35367,7 +35401,27 @@ const threadStats = {
 
 /***/ }),
 
-/***/ 1611:
+/***/ 2817:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ grownTo)
+/* harmony export */ });
+/**
+ * A copy of `array` in a new array of its own type with `length` elements, zeros after the
+ * copied ones: how the engine's growable typed tables (record index, uniqueness corpus, n-gram
+ * table, file hashes) grow.
+ */
+function grownTo(array, length) {
+    const bigger = new array.constructor(length);
+    bigger.set(array);
+    return bigger;
+}
+
+
+/***/ }),
+
+/***/ 2537:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35379,7 +35433,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: EXACT_DUPLICATES, LEAKAGE, NEAR_DUPLICATES
 
+// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
+var typed_arrays = __nccwpck_require__(2817);
 ;// CONCATENATED MODULE: ./src/engine/dedup/ngram-table.ts
+
 /**
  * A multimap from 64-bit n-gram hashes (two 32-bit halves) to record numbers, in typed arrays
  * with open addressing: the eval records' 13-grams, looked up once per n-gram of every train
@@ -35420,8 +35477,8 @@ class NgramTable {
         if ((this.keys + 1) * 2 > this.heads.length)
             this.grow();
         if (this.entries === this.records.length) {
-            this.records = grown(this.records);
-            this.nexts = grown(this.nexts);
+            this.records = (0,typed_arrays/* grownTo */.p)(this.records, 2 * this.records.length);
+            this.nexts = (0,typed_arrays/* grownTo */.p)(this.nexts, 2 * this.nexts.length);
         }
         let slot = low & this.mask;
         while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high))
@@ -35500,11 +35557,6 @@ class NgramTable {
             this.stamps[slot] = stamps[i];
         }
     }
-}
-function grown(array) {
-    const bigger = new Int32Array(array.length * 2);
-    bigger.set(array);
-    return bigger;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/dedup/contamination.ts
@@ -35595,63 +35647,8 @@ class ContaminationIndex {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/dedup/corpus.ts
-/**
- * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
- * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
- * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
- * out to matter.
- */
-class CorpusArrays {
-    bands;
-    /** Records stored. */
-    count = 0;
-    fileOf = new Int32Array(1024);
-    indexOf = new Int32Array(1024);
-    lineOf = new Int32Array(1024);
-    exactLow = new Int32Array(1024);
-    exactHigh = new Int32Array(1024);
-    /** `bands` values per record, record after record. */
-    bandValues;
-    /** 1 when the record was shingled by characters. */
-    byCharacters = new Uint8Array(1024);
-    constructor(bands) {
-        this.bands = bands;
-        this.bandValues = new Int32Array(1024 * bands);
-    }
-    /** Stores one record's place and returns its slot; the caller fills in its hashes. */
-    add(file, index, line) {
-        if (this.count === this.fileOf.length)
-            this.grow();
-        const slot = this.count++;
-        this.fileOf[slot] = file;
-        this.indexOf[slot] = index;
-        this.lineOf[slot] = line;
-        return slot;
-    }
-    /** Bytes held, for the stats. */
-    get bytes() {
-        return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
-    }
-    grow() {
-        const size = this.fileOf.length * 2;
-        this.fileOf = grownInt(this.fileOf, size);
-        this.indexOf = grownInt(this.indexOf, size);
-        this.lineOf = grownInt(this.lineOf, size);
-        this.exactLow = grownInt(this.exactLow, size);
-        this.exactHigh = grownInt(this.exactHigh, size);
-        this.bandValues = grownInt(this.bandValues, size * this.bands);
-        const flags = new Uint8Array(size);
-        flags.set(this.byCharacters);
-        this.byCharacters = flags;
-    }
-}
-function grownInt(array, size) {
-    const bigger = new Int32Array(size);
-    bigger.set(array);
-    return bigger;
-}
-
+// EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
+var corpus = __nccwpck_require__(8661);
 ;// CONCATENATED MODULE: ./src/engine/dedup/lsh.ts
 /** The chance that two records with Jaccard similarity `s` share at least one band. */
 function candidateProbability(s, bands, rows) {
@@ -36506,7 +36503,7 @@ class UniquenessStage {
     sideState(name) {
         let side = this.sides.get(name);
         if (!side) {
-            side = { side: name, files: [], groups: new Map(), corpus: new CorpusArrays(this.settings.hash.bands), contamination: new ContaminationIndex() };
+            side = { side: name, files: [], groups: new Map(), corpus: new corpus/* CorpusArrays */.f(this.settings.hash.bands), contamination: new ContaminationIndex() };
             this.sides.set(name, side);
         }
         return side;

@@ -1,6 +1,7 @@
 import { canonicalJson, combineHashes, hash53, valueHash } from './hash.js'
 import { HashIndex } from './hash-index.js'
 import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
+import { grownTo } from './typed-arrays.js'
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
 const MAX_FIELD_DEPTH = 3
@@ -266,15 +267,10 @@ export class RecordIndex {
 
   private growRecords(): void {
     const size = 2 * this.lineStore.length
-    const grown = <T extends Int32Array | Float64Array>(array: T): T => {
-      const bigger = new (array.constructor as new (length: number) => T)(size)
-      bigger.set(array)
-      return bigger
-    }
-    this.lineStore = grown(this.lineStore)
-    this.contentStore = grown(this.contentStore)
-    this.shapeIds = grown(this.shapeIds)
-    this.fieldOffsets = grown(this.fieldOffsets)
+    this.lineStore = grownTo(this.lineStore, size)
+    this.contentStore = grownTo(this.contentStore, size)
+    this.shapeIds = grownTo(this.shapeIds, size)
+    this.fieldOffsets = grownTo(this.fieldOffsets, size)
   }
 
   private ensureCapacity(needed: number): void {
@@ -282,9 +278,7 @@ export class RecordIndex {
     if (this.fieldsReleased) throw new Error('RecordIndex.add after releaseFieldHashes()')
     let capacity = this.fieldHashes.length
     while (capacity < needed) capacity *= 2
-    const grown = new Float64Array(capacity)
-    grown.set(this.fieldHashes.subarray(0, this.fieldCount))
-    this.fieldHashes = grown
+    this.fieldHashes = grownTo(this.fieldHashes, capacity)
   }
 }
 

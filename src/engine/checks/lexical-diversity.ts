@@ -5,6 +5,7 @@ import { textOf, valueAt } from '../text.js'
 import { isBlank } from './prefix-diversity.js'
 import { Reservoir } from '../stats/sampling.js'
 import { numberSetting } from '../stats/settings.js'
+import { grownTo } from '../typed-arrays.js'
 
 /** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
 export const TOKEN_BUDGETS = [1000, 10000, 100000] as const
@@ -248,13 +249,8 @@ class BigramList {
 
   push(first: number, second: number): void {
     if (this.length === this.first.length) {
-      const grown = (old: Int32Array): Int32Array => {
-        const made = new Int32Array(old.length * 2)
-        made.set(old)
-        return made
-      }
-      this.first = grown(this.first)
-      this.second = grown(this.second)
+      this.first = grownTo(this.first, 2 * this.first.length)
+      this.second = grownTo(this.second, 2 * this.second.length)
     }
     this.first[this.length] = first
     this.second[this.length] = second

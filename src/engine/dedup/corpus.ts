@@ -1,3 +1,5 @@
+import { grownTo } from '../typed-arrays.js'
+
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
  * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
@@ -38,20 +40,12 @@ export class CorpusArrays {
 
   private grow(): void {
     const size = this.fileOf.length * 2
-    this.fileOf = grownInt(this.fileOf, size)
-    this.indexOf = grownInt(this.indexOf, size)
-    this.lineOf = grownInt(this.lineOf, size)
-    this.exactLow = grownInt(this.exactLow, size)
-    this.exactHigh = grownInt(this.exactHigh, size)
-    this.bandValues = grownInt(this.bandValues, size * this.bands)
-    const flags = new Uint8Array(size)
-    flags.set(this.byCharacters)
-    this.byCharacters = flags
+    this.fileOf = grownTo(this.fileOf, size)
+    this.indexOf = grownTo(this.indexOf, size)
+    this.lineOf = grownTo(this.lineOf, size)
+    this.exactLow = grownTo(this.exactLow, size)
+    this.exactHigh = grownTo(this.exactHigh, size)
+    this.bandValues = grownTo(this.bandValues, size * this.bands)
+    this.byCharacters = grownTo(this.byCharacters, size)
   }
-}
-
-function grownInt(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(size)
-  bigger.set(array)
-  return bigger
 }

@@ -1,3 +1,5 @@
+import { grownTo } from '../typed-arrays.js'
+
 /**
  * A multimap from 64-bit n-gram hashes (two 32-bit halves) to record numbers, in typed arrays
  * with open addressing: the eval records' 13-grams, looked up once per n-gram of every train
@@ -40,8 +42,8 @@ export class NgramTable {
   add(low: number, high: number, record: number): void {
     if ((this.keys + 1) * 2 > this.heads.length) this.grow()
     if (this.entries === this.records.length) {
-      this.records = grown(this.records)
-      this.nexts = grown(this.nexts)
+      this.records = grownTo(this.records, 2 * this.records.length)
+      this.nexts = grownTo(this.nexts, 2 * this.nexts.length)
     }
     let slot = low & this.mask
     while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high)) slot = (slot + 1) & this.mask
@@ -120,8 +122,3 @@ export class NgramTable {
   }
 }
 
-function grown(array: Int32Array): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2)
-  bigger.set(array)
-  return bigger
-}
