@@ -35896,71 +35896,129 @@ function forEachBucket(index, visit) {
             visit(order, starts[g], starts[g + 1]);
     }
 }
+/** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
+const KEYS_PER_PARTITION = 4096;
 /**
  * The groups of equal values among one band's keys, by hashing rather than sorting all of
  * them: the positions of each value seen twice or more, in position order, the groups in
  * ascending (unsigned) order of their value, as a stable sort of every key would give them
- * (then only the few repeated values are sorted). The tables are kept from one band to the next.
+ * (then only the few repeated values are sorted).
+ *
+ * One table for a million keys is 32 MB, and every probe misses the cache. So the keys are
+ * first scattered, stably, into partitions by their top bits (one sequential pass), and each
+ * partition is grouped in a small table that stays in cache: three times faster at a million
+ * keys, the same groups in the same order (partitions by top bits come in ascending order of
+ * value). The arrays are kept from one band to the next.
  */
 class KeyGroups {
     n;
-    mask;
-    slotKeys;
-    /** Per slot: 1 + the first position with its key, 0 for an empty slot. */
-    firsts;
-    lasts;
-    counts;
-    next;
+    shift;
+    partitions;
+    /** Per partition: where its keys start in `partKeys`; one past the end last. */
+    partStarts;
+    partFill;
+    partKeys;
+    partPositions;
+    members;
+    slotKeys = new Int32Array(0);
+    /** Per slot: 1 + the first index (in the partition) with its key, 0 for an empty slot. */
+    firsts = new Int32Array(0);
+    lasts = new Int32Array(0);
+    counts = new Int32Array(0);
+    next = new Int32Array(0);
     constructor(n) {
         this.n = n;
+        let bits = 0;
+        while (n >>> bits > KEYS_PER_PARTITION)
+            bits++;
+        this.partitions = 1 << bits;
+        // A shift by 32 is a shift by 0 in JavaScript: with one partition, every key goes to it by hand.
+        this.shift = 32 - bits;
+        this.partStarts = new Int32Array(this.partitions + 1);
+        this.partFill = new Int32Array(this.partitions);
+        this.partKeys = new Int32Array(n);
+        this.partPositions = new Int32Array(n);
+        this.members = new Uint32Array(n);
+        this.tablesFor(Math.min(n, 4 * KEYS_PER_PARTITION));
+    }
+    of(keys) {
+        const { n, shift, partitions, partStarts, partFill, partKeys, partPositions, members } = this;
+        partStarts.fill(0);
+        if (partitions === 1) {
+            partStarts[1] = n;
+            partKeys.set(keys.subarray(0, n));
+            for (let i = 0; i < n; i++)
+                partPositions[i] = i;
+        }
+        else {
+            for (let i = 0; i < n; i++)
+                partStarts[(keys[i] >>> shift) + 1]++;
+            for (let p = 0; p < partitions; p++)
+                partStarts[p + 1] += partStarts[p];
+            partFill.set(partStarts.subarray(0, partitions));
+            for (let i = 0; i < n; i++) {
+                const key = keys[i];
+                const at = partFill[key >>> shift]++;
+                partKeys[at] = key;
+                partPositions[at] = i;
+            }
+        }
+        const starts = [0];
+        const repeated = [];
+        let at = 0;
+        for (let p = 0; p < partitions; p++) {
+            const from = partStarts[p];
+            const size = partStarts[p + 1] - from;
+            if (size < 2)
+                continue;
+            this.tablesFor(size);
+            const { slotKeys, firsts, lasts, counts, next } = this;
+            let capacity = 16;
+            while (capacity < 2 * size)
+                capacity *= 2;
+            const mask = capacity - 1;
+            firsts.fill(0, 0, capacity);
+            repeated.length = 0;
+            for (let i = 0; i < size; i++) {
+                const key = partKeys[from + i];
+                // Band hashes are finalised hashes: their low bits pick the slot (the top bits picked the partition).
+                let slot = key & mask;
+                while (firsts[slot] !== 0 && slotKeys[slot] !== key)
+                    slot = (slot + 1) & mask;
+                next[i] = -1;
+                if (firsts[slot] === 0) {
+                    slotKeys[slot] = key;
+                    firsts[slot] = i + 1;
+                    lasts[slot] = i;
+                    counts[slot] = 1;
+                    continue;
+                }
+                next[lasts[slot]] = i;
+                lasts[slot] = i;
+                if (++counts[slot] === 2)
+                    repeated.push(slot);
+            }
+            repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0));
+            for (const slot of repeated) {
+                for (let i = firsts[slot] - 1; i !== -1; i = next[i])
+                    members[at++] = partPositions[from + i];
+                starts.push(at);
+            }
+        }
+        return { order: members.slice(0, at), starts };
+    }
+    /** Tables for a partition of `size` keys, at most half full; grown when a partition is larger than any before. */
+    tablesFor(size) {
+        if (2 * size <= this.slotKeys.length)
+            return;
         let capacity = 16;
-        while (capacity < 2 * n)
+        while (capacity < 2 * size)
             capacity *= 2;
-        this.mask = capacity - 1;
         this.slotKeys = new Int32Array(capacity);
         this.firsts = new Int32Array(capacity);
         this.lasts = new Int32Array(capacity);
         this.counts = new Int32Array(capacity);
-        this.next = new Int32Array(n);
-    }
-    of(keys) {
-        const { mask, slotKeys, firsts, lasts, counts, next } = this;
-        firsts.fill(0);
-        const repeated = [];
-        let members = 0;
-        for (let i = 0; i < this.n; i++) {
-            const key = keys[i];
-            // Band hashes are finalised hashes: their low bits pick the slot.
-            let slot = key & mask;
-            while (firsts[slot] !== 0 && slotKeys[slot] !== key)
-                slot = (slot + 1) & mask;
-            next[i] = -1;
-            if (firsts[slot] === 0) {
-                slotKeys[slot] = key;
-                firsts[slot] = i + 1;
-                lasts[slot] = i;
-                counts[slot] = 1;
-                continue;
-            }
-            next[lasts[slot]] = i;
-            lasts[slot] = i;
-            if (++counts[slot] === 2) {
-                repeated.push(slot);
-                members += 2;
-            }
-            else
-                members++;
-        }
-        repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0));
-        const order = new Uint32Array(members);
-        const starts = [0];
-        let at = 0;
-        for (const slot of repeated) {
-            for (let position = firsts[slot] - 1; position !== -1; position = next[position])
-                order[at++] = position;
-            starts.push(at);
-        }
-        return { order, starts };
+        this.next = new Int32Array(capacity >> 1);
     }
 }
 /**
