@@ -12414,10 +12414,12 @@ const CHECK_WORKER = 'dataset-audit:checks';
 /**
  * The checks a worker takes, with the uniqueness stage's hashing (tokens, shingles, MinHash
  * signatures: about a third of the work of a record): repetition, the costliest check per
- * record. The main thread keeps reading, the record index and the other checks; measured on
- * the benchmark's million records, this leaves the two threads about equally busy.
+ * record, and lexical-diversity, whose finish (distinct-n and zlib over its samples) would
+ * otherwise hold the main thread after reading while the worker sits idle. The main thread
+ * keeps reading, the record index and the other checks; measured on the benchmark's million
+ * records, this leaves the two threads about equally busy.
  */
-const WORKER_CHECK_IDS = new Set(['repetition']);
+const WORKER_CHECK_IDS = new Set(['repetition', 'lexical-diversity']);
 /** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
 async function runCheckJob(job) {
     const findings = [];
