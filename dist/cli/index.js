@@ -20428,12 +20428,19 @@ class CorpusArrays {
         this.lineOf[slot] = line;
         return slot;
     }
+    /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
+    reserve(extra) {
+        let size = this.fileOf.length;
+        while (size < this.count + extra)
+            size *= 2;
+        if (size > this.fileOf.length)
+            this.grow(size);
+    }
     /** Bytes held, for the stats. */
     get bytes() {
         return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands);
     }
-    grow() {
-        const size = this.fileOf.length * 2;
+    grow(size = this.fileOf.length * 2) {
         this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.fileOf, size);
         this.indexOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.indexOf, size);
         this.lineOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.lineOf, size);
@@ -36423,13 +36430,18 @@ class UniquenessStage {
     }
     /** A file's slots from hashes computed elsewhere (a cache, another thread), in their order. */
     placeHashes(side, entry, hashes) {
-        const width = side.corpus.bands;
+        const { corpus } = side;
+        const width = corpus.bands;
+        const count = hashes.indexOf.length;
         entry.emptyText += hashes.emptyText;
-        for (let i = 0; i < hashes.indexOf.length; i++) {
-            const slot = this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1);
-            if (hashes.bandValues.length > 0)
-                side.corpus.bandValues.set(hashes.bandValues.subarray(i * width, (i + 1) * width), slot * width);
+        // Room for the whole file first: its slots are then consecutive, and its band hashes one copy.
+        corpus.reserve(count);
+        const first = corpus.count;
+        for (let i = 0; i < count; i++) {
+            this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1);
         }
+        if (hashes.bandValues.length > 0)
+            corpus.bandValues.set(hashes.bandValues.subarray(0, count * width), first * width);
     }
     /** A record seen for leakage's n-grams alone: tokenised, never signed. */
     contaminateOnly(side, entry, record) {

@@ -341,12 +341,17 @@ export class UniquenessStage {
 
   /** A file's slots from hashes computed elsewhere (a cache, another thread), in their order. */
   private placeHashes(side: SideState, entry: FileEntry, hashes: FileHashes): void {
-    const width = side.corpus.bands
+    const { corpus } = side
+    const width = corpus.bands
+    const count = hashes.indexOf.length
     entry.emptyText += hashes.emptyText
-    for (let i = 0; i < hashes.indexOf.length; i++) {
-      const slot = this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1)
-      if (hashes.bandValues.length > 0) side.corpus.bandValues.set(hashes.bandValues.subarray(i * width, (i + 1) * width), slot * width)
+    // Room for the whole file first: its slots are then consecutive, and its band hashes one copy.
+    corpus.reserve(count)
+    const first = corpus.count
+    for (let i = 0; i < count; i++) {
+      this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1)
     }
+    if (hashes.bandValues.length > 0) corpus.bandValues.set(hashes.bandValues.subarray(0, count * width), first * width)
   }
 
   /** A record seen for leakage's n-grams alone: tokenised, never signed. */

@@ -33,13 +33,19 @@ export class CorpusArrays {
     return slot
   }
 
+  /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
+  reserve(extra: number): void {
+    let size = this.fileOf.length
+    while (size < this.count + extra) size *= 2
+    if (size > this.fileOf.length) this.grow(size)
+  }
+
   /** Bytes held, for the stats. */
   get bytes(): number {
     return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands)
   }
 
-  private grow(): void {
-    const size = this.fileOf.length * 2
+  private grow(size = this.fileOf.length * 2): void {
     this.fileOf = grownTo(this.fileOf, size)
     this.indexOf = grownTo(this.indexOf, size)
     this.lineOf = grownTo(this.lineOf, size)
