@@ -20428,6 +20428,24 @@ class CorpusArrays {
         this.lineOf[slot] = line;
         return slot;
     }
+    /**
+     * Takes a whole file's columns as they are, as the first and only records so far: no copy of
+     * a million records' columns, and none of their fresh memory touched again. The columns are
+     * never written (a later record grows the arrays into new ones first).
+     */
+    adopt(file, columns) {
+        const count = columns.indexOf.length;
+        if (this.count !== 0 || count === 0 || columns.bandValues.length !== count * this.bands)
+            throw new Error('CorpusArrays.adopt: only whole columns, into empty arrays');
+        this.fileOf = new Int32Array(count).fill(file);
+        this.indexOf = columns.indexOf;
+        this.lineOf = columns.lineOf;
+        this.exactLow = columns.exactLow;
+        this.exactHigh = columns.exactHigh;
+        this.bandValues = columns.bandValues;
+        this.byCharacters = columns.byCharacters;
+        this.count = count;
+    }
     /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
     reserve(extra) {
         let size = this.fileOf.length;
@@ -36434,6 +36452,14 @@ class UniquenessStage {
         const width = corpus.bands;
         const count = hashes.indexOf.length;
         entry.emptyText += hashes.emptyText;
+        // The side's first file, with band hashes for every record: its columns become the side's.
+        if (corpus.count === 0 && count > 0 && this.settings.bands && hashes.bandValues.length === count * width) {
+            corpus.adopt(entry.id, hashes);
+            entry.records += count;
+            for (let i = 0; i < count; i++)
+                entry.shortRecords += hashes.byCharacters[i];
+            return;
+        }
         // Room for the whole file first: its slots are then consecutive, and its band hashes one copy.
         corpus.reserve(count);
         const first = corpus.count;

@@ -345,6 +345,13 @@ export class UniquenessStage {
     const width = corpus.bands
     const count = hashes.indexOf.length
     entry.emptyText += hashes.emptyText
+    // The side's first file, with band hashes for every record: its columns become the side's.
+    if (corpus.count === 0 && count > 0 && this.settings.bands && hashes.bandValues.length === count * width) {
+      corpus.adopt(entry.id, hashes)
+      entry.records += count
+      for (let i = 0; i < count; i++) entry.shortRecords += hashes.byCharacters[i]
+      return
+    }
     // Room for the whole file first: its slots are then consecutive, and its band hashes one copy.
     corpus.reserve(count)
     const first = corpus.count

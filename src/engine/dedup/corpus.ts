@@ -9,15 +9,15 @@ import { grownTo } from '../typed-arrays.js'
 export class CorpusArrays {
   /** Records stored. */
   count = 0
-  fileOf = new Int32Array(1024)
-  indexOf = new Int32Array(1024)
-  lineOf = new Int32Array(1024)
-  exactLow = new Int32Array(1024)
-  exactHigh = new Int32Array(1024)
+  fileOf: Int32Array = new Int32Array(1024)
+  indexOf: Int32Array = new Int32Array(1024)
+  lineOf: Int32Array = new Int32Array(1024)
+  exactLow: Int32Array = new Int32Array(1024)
+  exactHigh: Int32Array = new Int32Array(1024)
   /** `bands` values per record, record after record. */
   bandValues: Int32Array
   /** 1 when the record was shingled by characters. */
-  byCharacters = new Uint8Array(1024)
+  byCharacters: Uint8Array = new Uint8Array(1024)
 
   constructor(readonly bands: number) {
     this.bandValues = new Int32Array(1024 * bands)
@@ -31,6 +31,24 @@ export class CorpusArrays {
     this.indexOf[slot] = index
     this.lineOf[slot] = line
     return slot
+  }
+
+  /**
+   * Takes a whole file's columns as they are, as the first and only records so far: no copy of
+   * a million records' columns, and none of their fresh memory touched again. The columns are
+   * never written (a later record grows the arrays into new ones first).
+   */
+  adopt(file: number, columns: { indexOf: Int32Array; lineOf: Int32Array; exactLow: Int32Array; exactHigh: Int32Array; bandValues: Int32Array; byCharacters: Uint8Array }): void {
+    const count = columns.indexOf.length
+    if (this.count !== 0 || count === 0 || columns.bandValues.length !== count * this.bands) throw new Error('CorpusArrays.adopt: only whole columns, into empty arrays')
+    this.fileOf = new Int32Array(count).fill(file)
+    this.indexOf = columns.indexOf
+    this.lineOf = columns.lineOf
+    this.exactLow = columns.exactLow
+    this.exactHigh = columns.exactHigh
+    this.bandValues = columns.bandValues
+    this.byCharacters = columns.byCharacters
+    this.count = count
   }
 
   /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
