@@ -10279,22 +10279,34 @@ class FindingCollector {
     introducedListed = new Map();
     otherListed = new Map();
     add(finding) {
-        const count = this.countFor(finding.check, finding.dimension);
+        if (this.count(finding.check, finding.dimension, finding.severity, finding.introduced ?? false))
+            this.list(finding);
+    }
+    /**
+     * Counts a finding; true when it is also to be listed, then given to `list`. A check with
+     * tens of thousands of findings lists a hundred: the rest need no Finding object at all.
+     */
+    count(check, dimension, severity, introduced) {
+        const count = this.countFor(check, dimension);
         count.total++;
-        count[finding.severity]++;
-        if (finding.introduced) {
+        count[severity]++;
+        if (introduced) {
             count.introduced++;
-            if (finding.severity === 'error')
+            if (severity === 'error')
                 count.introducedErrors++;
-            if (finding.severity === 'warning')
+            if (severity === 'warning')
                 count.introducedWarnings++;
         }
+        const list = (introduced ? this.introducedListed : this.otherListed).get(check);
+        return list === undefined || list.length < FINDINGS_LISTED_PER_CHECK;
+    }
+    /** Lists a finding `count` said to list. */
+    list(finding) {
         const lists = finding.introduced ? this.introducedListed : this.otherListed;
-        const list = lists.get(finding.check) ?? [];
-        if (list.length < FINDINGS_LISTED_PER_CHECK) {
-            list.push(masked(finding));
-            lists.set(finding.check, list);
-        }
+        let list = lists.get(finding.check);
+        if (list === undefined)
+            lists.set(finding.check, (list = []));
+        list.push(masked(finding));
     }
     /** Records how many findings the same check had on the base side. */
     addBaseCount(check, dimension, total) {
@@ -10822,40 +10834,39 @@ async function runSidePass(options) {
     const stopWorker = new AbortController();
     const held = [];
     let current;
-    const record = (finding, position) => {
-        collector.add(finding);
-        scorer.note(finding.dimension, finding.severity, position);
-    };
     /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
     const emitWith = (prepared, draft, at) => {
         const { check, config } = prepared;
-        const finding = {
-            ...draft,
-            check: check.id,
-            dimension: check.dimension,
-            file: source.path,
-            severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
-        };
+        const severity = severityOf(draft.severity, config.severity, check.defaultSeverity);
+        const onRecord = at !== undefined && (draft.line === undefined || draft.line === at.line);
         let position;
-        if (at && (draft.line === undefined || draft.line === at.line)) {
+        let introduced;
+        if (onRecord) {
             position = at.position;
-            finding.line ??= at.line;
-            finding.introduced = at.introduced;
+            introduced = at.introduced;
         }
         else if (draft.line !== undefined && index) {
             position = positionOfLine(index.lines, draft.line);
-            finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)));
+            introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)));
         }
         else {
             const fileKey = `${check.id}/${draft.field ?? ''}`;
             fileLevelKeys.add(fileKey);
-            finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey));
+            introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey));
         }
+        scorer.note(check.dimension, severity, position);
+        // Counted, and made into a Finding only when it is one of the few listed.
+        if (!collector.count(check.id, check.dimension, severity, introduced))
+            return;
+        const finding = { ...draft, check: check.id, dimension: check.dimension, file: source.path, severity };
+        if (onRecord)
+            finding.line ??= at.line;
+        finding.introduced = introduced;
         // The index already holds every record's key: the finding's record's is looked up there.
         const key = position !== undefined ? index?.keys[position] : undefined;
         if (finding.key === undefined && key !== undefined)
             finding.key = displayKey(key);
-        record(finding, position);
+        collector.list(finding);
     };
     const emitFor = (prepared) => (draft) => emitWith(prepared, draft, current);
     /** Where the record at `position` (read on another thread or pass) stands. */
@@ -11322,9 +11333,11 @@ function uniquenessSink(audits) {
             return;
         const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
         const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
-        const key = position !== undefined ? result.index.keys[position] : undefined;
-        result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
         result.scorer.note(finding.dimension, finding.severity, position);
+        if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced))
+            return;
+        const key = position !== undefined ? result.index.keys[position] : undefined;
+        result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
     };
 }
 function fileReport({ change, settings, base, head, diff }) {

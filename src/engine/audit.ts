@@ -339,9 +339,10 @@ function uniquenessSink(audits: readonly FileAudit[]): (finding: SideFinding) =>
     const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined
     const introduced =
       side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))
-    const key = position !== undefined ? result.index.keys[position] : undefined
-    result.collector.add({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) })
     result.scorer.note(finding.dimension, finding.severity, position)
+    if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced)) return
+    const key = position !== undefined ? result.index.keys[position] : undefined
+    result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) })
   }
 }
 

@@ -26,20 +26,32 @@ export class FindingCollector {
   private readonly otherListed = new Map<string, Finding[]>()
 
   add(finding: Finding): void {
-    const count = this.countFor(finding.check, finding.dimension)
+    if (this.count(finding.check, finding.dimension, finding.severity, finding.introduced ?? false)) this.list(finding)
+  }
+
+  /**
+   * Counts a finding; true when it is also to be listed, then given to `list`. A check with
+   * tens of thousands of findings lists a hundred: the rest need no Finding object at all.
+   */
+  count(check: string, dimension: Dimension, severity: Severity, introduced: boolean): boolean {
+    const count = this.countFor(check, dimension)
     count.total++
-    count[finding.severity]++
-    if (finding.introduced) {
+    count[severity]++
+    if (introduced) {
       count.introduced++
-      if (finding.severity === 'error') count.introducedErrors++
-      if (finding.severity === 'warning') count.introducedWarnings++
+      if (severity === 'error') count.introducedErrors++
+      if (severity === 'warning') count.introducedWarnings++
     }
+    const list = (introduced ? this.introducedListed : this.otherListed).get(check)
+    return list === undefined || list.length < FINDINGS_LISTED_PER_CHECK
+  }
+
+  /** Lists a finding `count` said to list. */
+  list(finding: Finding): void {
     const lists = finding.introduced ? this.introducedListed : this.otherListed
-    const list = lists.get(finding.check) ?? []
-    if (list.length < FINDINGS_LISTED_PER_CHECK) {
-      list.push(masked(finding))
-      lists.set(finding.check, list)
-    }
+    let list = lists.get(finding.check)
+    if (list === undefined) lists.set(finding.check, (list = []))
+    list.push(masked(finding))
   }
 
   /** Records how many findings the same check had on the base side. */

@@ -105,38 +105,34 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const held: DatasetRecord[] = []
   let current: RecordAt | undefined
 
-  const record = (finding: Finding, position: number | undefined): void => {
-    collector.add(finding)
-    scorer.note(finding.dimension, finding.severity, position)
-  }
-
   /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
   const emitWith = (prepared: PreparedCheck, draft: FindingDraft, at: RecordAt | undefined): void => {
     const { check, config } = prepared
-    const finding: Finding = {
-      ...draft,
-      check: check.id,
-      dimension: check.dimension,
-      file: source.path,
-      severity: severityOf(draft.severity, config.severity, check.defaultSeverity)
-    }
+    const severity = severityOf(draft.severity, config.severity, check.defaultSeverity)
+    const onRecord = at !== undefined && (draft.line === undefined || draft.line === at.line)
     let position: number | undefined
-    if (at && (draft.line === undefined || draft.line === at.line)) {
+    let introduced: boolean
+    if (onRecord) {
       position = at.position
-      finding.line ??= at.line
-      finding.introduced = at.introduced
+      introduced = at.introduced
     } else if (draft.line !== undefined && index) {
       position = positionOfLine(index.lines, draft.line)
-      finding.introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)))
+      introduced = options.allIntroduced || (position !== undefined && base !== undefined && !inBase(index.contentHashAt(position)))
     } else {
       const fileKey = `${check.id}/${draft.field ?? ''}`
       fileLevelKeys.add(fileKey)
-      finding.introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey))
+      introduced = options.allIntroduced || (side === 'head' && base !== undefined && !base.fileLevelKeys.has(fileKey))
     }
+    scorer.note(check.dimension, severity, position)
+    // Counted, and made into a Finding only when it is one of the few listed.
+    if (!collector.count(check.id, check.dimension, severity, introduced)) return
+    const finding: Finding = { ...draft, check: check.id, dimension: check.dimension, file: source.path, severity }
+    if (onRecord) finding.line ??= at.line
+    finding.introduced = introduced
     // The index already holds every record's key: the finding's record's is looked up there.
     const key = position !== undefined ? index?.keys[position] : undefined
     if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
-    record(finding, position)
+    collector.list(finding)
   }
   const emitFor = (prepared: PreparedCheck) => (draft: FindingDraft): void => emitWith(prepared, draft, current)
   /** Where the record at `position` (read on another thread or pass) stands. */
