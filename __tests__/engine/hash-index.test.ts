@@ -17,4 +17,18 @@ describe('HashIndex', () => {
     expect(index.get(2 ** 52 + 7)).toBeUndefined()
     expect(index.get(0.5)).toBeUndefined()
   })
+
+  it('getOrAdd keeps the first value of a key and answers it, as get-then-set would, sized ahead or not', () => {
+    for (const index of [new HashIndex(), new HashIndex(30000)]) {
+      const map = new Map<number, number>()
+      for (let i = 0; i < 30000; i++) {
+        const key = (i * 7919) % 10007 // keys come back
+        const existing = index.getOrAdd(key, i)
+        expect(existing).toBe(map.get(key))
+        if (!map.has(key)) map.set(key, i)
+      }
+      expect(index.size).toBe(map.size)
+      for (const [key, value] of map) expect(index.get(key)).toBe(value)
+    }
+  })
 })

@@ -9811,7 +9811,7 @@ class RecordIndex {
         if (known && known.keyIds.length === this.keys.length)
             return known;
         const keys = this.keys;
-        const byHash = new hash_index/* HashIndex */.x();
+        const byHash = new hash_index/* HashIndex */.x(keys.length);
         const collided = new Map();
         const firstWithHash = (key, hash) => {
             const first = byHash.get(hash);
@@ -14490,9 +14490,8 @@ const conflictingLabelsCheck = {
                 }
                 compared++;
                 const inputHash = (0,engine_hash/* combineHashes */.K1)(partsOfLength[partCount]);
-                const first = firstOf.get(inputHash);
+                const first = firstOf.getOrAdd(inputHash, firstLines.length);
                 if (first === undefined) {
-                    firstOf.set(inputHash, firstLines.length);
                     firstLines.push(record.line);
                     firstValues.push(hash);
                     if (mode === 'label')
@@ -21636,12 +21635,25 @@ const imul = Math.imul;
  * so keys that are not hashes (pair numbers a * n + b) spread too.
  */
 class HashIndex {
-    keys = new Float64Array(1024);
-    values = new Int32Array(1024);
-    used = new Uint8Array(1024);
+    keys;
+    values;
+    used;
     /** 32 minus the log2 of the capacity: the top bits of the product pick the slot. */
-    shift = 22;
+    shift;
     size = 0;
+    /** `expected`: the entries it will hold, when known, so that it never grows (each growth re-places every entry). */
+    constructor(expected = 0) {
+        let capacity = 1024;
+        let shift = 22;
+        while (capacity < 2 * expected) {
+            capacity *= 2;
+            shift--;
+        }
+        this.keys = new Float64Array(capacity);
+        this.values = new Int32Array(capacity);
+        this.used = new Uint8Array(capacity);
+        this.shift = shift;
+    }
     /** The value stored for `key`, or undefined. */
     get(key) {
         const mask = this.used.length - 1;
@@ -21649,6 +21661,23 @@ class HashIndex {
             if (this.keys[slot] === key)
                 return this.values[slot];
         }
+        return undefined;
+    }
+    /** The value stored for `key`; when there is none, stores `value` and returns undefined. One probe where `get` then `set` take two. */
+    getOrAdd(key, value) {
+        if (2 * (this.size + 1) > this.used.length)
+            this.grow();
+        const mask = this.used.length - 1;
+        let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift;
+        while (this.used[slot] === 1) {
+            if (this.keys[slot] === key)
+                return this.values[slot];
+            slot = (slot + 1) & mask;
+        }
+        this.used[slot] = 1;
+        this.keys[slot] = key;
+        this.values[slot] = value;
+        this.size++;
         return undefined;
     }
     /** Stores `value` for `key`, replacing what was there. */

@@ -9,12 +9,26 @@ const imul = Math.imul
  * so keys that are not hashes (pair numbers a * n + b) spread too.
  */
 export class HashIndex {
-  private keys = new Float64Array(1024)
-  private values = new Int32Array(1024)
-  private used = new Uint8Array(1024)
+  private keys: Float64Array
+  private values: Int32Array
+  private used: Uint8Array
   /** 32 minus the log2 of the capacity: the top bits of the product pick the slot. */
-  private shift = 22
+  private shift: number
   size = 0
+
+  /** `expected`: the entries it will hold, when known, so that it never grows (each growth re-places every entry). */
+  constructor(expected = 0) {
+    let capacity = 1024
+    let shift = 22
+    while (capacity < 2 * expected) {
+      capacity *= 2
+      shift--
+    }
+    this.keys = new Float64Array(capacity)
+    this.values = new Int32Array(capacity)
+    this.used = new Uint8Array(capacity)
+    this.shift = shift
+  }
 
   /** The value stored for `key`, or undefined. */
   get(key: number): number | undefined {
@@ -22,6 +36,22 @@ export class HashIndex {
     for (let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift; this.used[slot] === 1; slot = (slot + 1) & mask) {
       if (this.keys[slot] === key) return this.values[slot]
     }
+    return undefined
+  }
+
+  /** The value stored for `key`; when there is none, stores `value` and returns undefined. One probe where `get` then `set` take two. */
+  getOrAdd(key: number, value: number): number | undefined {
+    if (2 * (this.size + 1) > this.used.length) this.grow()
+    const mask = this.used.length - 1
+    let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift
+    while (this.used[slot] === 1) {
+      if (this.keys[slot] === key) return this.values[slot]
+      slot = (slot + 1) & mask
+    }
+    this.used[slot] = 1
+    this.keys[slot] = key
+    this.values[slot] = value
+    this.size++
     return undefined
   }
 

@@ -95,7 +95,7 @@ export class RecordIndex {
     // Records added since are counted again.
     if (known && known.keyIds.length === this.keys.length) return known
     const keys = this.keys
-    const byHash = new HashIndex()
+    const byHash = new HashIndex(keys.length)
     const collided = new Map<string, number>()
     const firstWithHash = (key: string, hash: number): number => {
       const first = byHash.get(hash)

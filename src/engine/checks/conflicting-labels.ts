@@ -106,9 +106,8 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
         }
         compared++
         const inputHash = combineHashes(partsOfLength[partCount])
-        const first = firstOf.get(inputHash)
+        const first = firstOf.getOrAdd(inputHash, firstLines.length)
         if (first === undefined) {
-          firstOf.set(inputHash, firstLines.length)
           firstLines.push(record.line)
           firstValues.push(hash)
           if (mode === 'label') firstShown.push(shownLabels(labels))
