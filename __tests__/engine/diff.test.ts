@@ -120,6 +120,19 @@ describe('diffRecords by content', () => {
     expect(diffRecords(indexOf([]), indexOf(rows)).added).toHaveLength(2)
     expect(diffRecords(indexOf(rows), indexOf([])).removed).toHaveLength(2)
   })
+
+  it('lists only the first `examples` added and removed records, and counts them all', () => {
+    const base = Array.from({ length: 30 }, (_, i) => ({ id: `b${i}`, t: `old ${i}` }))
+    const head = [...base.slice(0, 5), ...Array.from({ length: 40 }, (_, i) => ({ id: `h${i}`, t: `new ${i}` }))]
+    const all = diffRecords(indexOf(base, ['id']), indexOf(head, ['id']))
+    const some = diffRecords(indexOf(base, ['id']), indexOf(head, ['id']), { examples: 3 })
+    expect([all.addedCount, all.removedCount, all.added.length, all.removed.length]).toEqual([40, 25, 40, 25])
+    expect([some.addedCount, some.removedCount]).toEqual([40, 25])
+    expect(some.added).toEqual(all.added.slice(0, 3))
+    expect(some.removed).toEqual(all.removed.slice(0, 3))
+    expect(some.unchanged).toBe(all.unchanged)
+    expect(some.headStatus).toEqual(all.headStatus)
+  })
 })
 
 describe('RecordIndex.releaseFieldHashes', () => {

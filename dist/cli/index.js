@@ -10041,7 +10041,9 @@ const MAX_PAIRING_BUCKET = 16;
  * least half of their field values are paired as modified, the way a reviewer would read an
  * edited record rather than a removal and an addition.
  */
-function diffRecords(base, head) {
+function diffRecords(base, head, options = {}) {
+    // A scan of a million records adds a million: a report shows twenty, and a million objects would wait for it.
+    const examples = options.examples ?? Infinity;
     const keyFields = [...head.keyFields];
     const headStatus = new Uint8Array(head.size);
     const matchedBaseForHead = new Int32Array(head.size).fill(-1);
@@ -10109,15 +10111,18 @@ function diffRecords(base, head) {
             baseLeft.push(b);
     pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch);
     const added = [];
+    let addedCount = 0;
     for (let h = 0; h < head.size; h++) {
         if (matchedBaseForHead[h] === -1) {
             headStatus[h] = HeadStatus.Added;
-            added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] });
+            if (addedCount++ < examples)
+                added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] });
         }
     }
     const removed = [];
+    let removedCount = 0;
     for (let b = 0; b < base.size; b++) {
-        if (baseMatched[b] === 0)
+        if (baseMatched[b] === 0 && removedCount++ < examples)
             removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] });
     }
     modified.sort((x, y) => x.headLine - y.headLine);
@@ -10125,9 +10130,11 @@ function diffRecords(base, head) {
         mode: keyFields.length > 0 ? 'key' : 'content',
         keyFields,
         added,
+        addedCount,
         removed,
+        removedCount,
         modified,
-        unchanged: head.size - added.length - modified.length,
+        unchanged: head.size - addedCount - modified.length,
         headStatus,
         duplicateKeys,
         reordered: isReordered(matchedBaseForHead)
@@ -11210,7 +11217,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
         head?.index.forgetKeys();
     }
     const emptyIndex = new RecordIndex(plan?.keyFields ?? []);
-    const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex);
+    const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex, { examples: EXAMPLES_PER_KIND });
     known.diff = diff;
     if (head)
         reportDuplicateKeys(diff, head, change.path);
@@ -11350,7 +11357,7 @@ function fileReport({ change, settings, base, head, diff }) {
     const { findings, omitted } = head ? head.collector.listed() : { findings: [], omitted: 0 };
     const detected = (0,readers/* detectFormat */.Tz)(change.path);
     const isChanged = (position) => position < 0 ? head.introducedSkipped.has(position) : diff.headStatus[position] !== HeadStatus.Unchanged;
-    const changedCount = diff.added.length + diff.modified.length + (head?.introducedSkipped.size ?? 0);
+    const changedCount = diff.addedCount + diff.modified.length + (head?.introducedSkipped.size ?? 0);
     const denominator = (side) => (side ? side.summary.records + side.summary.skipped : 0);
     return {
         path: change.path,
@@ -11360,8 +11367,8 @@ function fileReport({ change, settings, base, head, diff }) {
         compressed: primary.summary.compressed,
         records: primary.summary.records,
         baseRecords: base?.summary.records ?? 0,
-        added: diff.added.length,
-        removed: diff.removed.length,
+        added: diff.addedCount,
+        removed: diff.removedCount,
         modified: diff.modified.length,
         unchanged: head ? diff.unchanged : 0,
         skipped: head?.summary.skipped ?? 0,

@@ -215,7 +215,7 @@ async function readChange(
     head?.index.forgetKeys()
   }
   const emptyIndex = new RecordIndex(plan?.keyFields ?? [])
-  const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex)
+  const diff = diffRecords(base?.index ?? emptyIndex, head?.index ?? emptyIndex, { examples: EXAMPLES_PER_KIND })
   known.diff = diff
   if (head) reportDuplicateKeys(diff, head, change.path)
   // The diff was the field hashes' one reader: what follows (the uniqueness finish) runs without them.
@@ -356,7 +356,7 @@ function fileReport({ change, settings, base, head, diff }: FileAudit): FileRepo
   const detected = detectFormat(change.path)
   const isChanged = (position: number): boolean =>
     position < 0 ? head!.introducedSkipped.has(position) : diff.headStatus[position] !== HeadStatus.Unchanged
-  const changedCount = diff.added.length + diff.modified.length + (head?.introducedSkipped.size ?? 0)
+  const changedCount = diff.addedCount + diff.modified.length + (head?.introducedSkipped.size ?? 0)
   const denominator = (side?: SideResult): number => (side ? side.summary.records + side.summary.skipped : 0)
 
   return {
@@ -367,8 +367,8 @@ function fileReport({ change, settings, base, head, diff }: FileAudit): FileRepo
     compressed: primary.summary.compressed,
     records: primary.summary.records,
     baseRecords: base?.summary.records ?? 0,
-    added: diff.added.length,
-    removed: diff.removed.length,
+    added: diff.addedCount,
+    removed: diff.removedCount,
     modified: diff.modified.length,
     unchanged: head ? diff.unchanged : 0,
     skipped: head?.summary.skipped ?? 0,

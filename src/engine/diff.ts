@@ -17,8 +17,12 @@ export interface RecordDiff {
   /** `key`: matched by the key fields; `content`: by content, changed records paired by shared field values. */
   mode: 'key' | 'content'
   keyFields: string[]
+  /** Head records no base record matched: the first `examples` of them (all by default). */
   added: RecordRef[]
+  addedCount: number
+  /** Base records no head record matched: the first `examples` of them (all by default). */
   removed: RecordRef[]
+  removedCount: number
   modified: ModifiedRecord[]
   unchanged: number
   /** Per head record (by position): unchanged, added or modified. */
@@ -37,7 +41,9 @@ const MAX_PAIRING_BUCKET = 16
  * least half of their field values are paired as modified, the way a reviewer would read an
  * edited record rather than a removal and an addition.
  */
-export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
+export function diffRecords(base: RecordIndex, head: RecordIndex, options: { examples?: number } = {}): RecordDiff {
+  // A scan of a million records adds a million: a report shows twenty, and a million objects would wait for it.
+  const examples = options.examples ?? Infinity
   const keyFields = [...head.keyFields]
   const headStatus = new Uint8Array(head.size)
   const matchedBaseForHead = new Int32Array(head.size).fill(-1)
@@ -101,15 +107,17 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
   pairBySharedFields(base, head, baseLeft, headLeft, baseMatched, markMatch)
 
   const added: RecordRef[] = []
+  let addedCount = 0
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] === -1) {
       headStatus[h] = HeadStatus.Added
-      added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] })
+      if (addedCount++ < examples) added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] })
     }
   }
   const removed: RecordRef[] = []
+  let removedCount = 0
   for (let b = 0; b < base.size; b++) {
-    if (baseMatched[b] === 0) removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] })
+    if (baseMatched[b] === 0 && removedCount++ < examples) removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] })
   }
   modified.sort((x, y) => x.headLine - y.headLine)
 
@@ -117,9 +125,11 @@ export function diffRecords(base: RecordIndex, head: RecordIndex): RecordDiff {
     mode: keyFields.length > 0 ? 'key' : 'content',
     keyFields,
     added,
+    addedCount,
     removed,
+    removedCount,
     modified,
-    unchanged: head.size - added.length - modified.length,
+    unchanged: head.size - addedCount - modified.length,
     headStatus,
     duplicateKeys,
     reordered: isReordered(matchedBaseForHead)
