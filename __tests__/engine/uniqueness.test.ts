@@ -620,6 +620,20 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     }
   }
 
+  it('exports a file with the same columns whether it is its side\'s only file or comes after another', async () => {
+    const exportOf = async (before: boolean) => {
+      const stage = new UniquenessStage({})
+      if (before) feed(stage.openFile({ ...file('base'), path: 'other.jsonl' }), headRows, false)
+      feed(stage.openFile(file('base')), baseRows, false)
+      return (await summary(stage, 'data.jsonl')).exported!
+    }
+    const alone = await exportOf(false)
+    const second = await exportOf(true)
+    expect(alone.indexOf.length).toBeGreaterThan(30)
+    expect(alone.bandValues.length).toBe(alone.indexOf.length * new UniquenessStage({}).lsh.bands)
+    expect(second).toEqual(alone)
+  })
+
   it('copies the hashes of unchanged head records from base, with the same findings as hashing them', async () => {
     const run = async (reuse: boolean) => {
       const stage = new UniquenessStage({})

@@ -36531,24 +36531,32 @@ class UniquenessStage {
         if (!side || !entry)
             return undefined;
         const { corpus } = side;
-        const width = corpus.bands;
+        const width = this.settings.bands ? corpus.bands : 0;
+        // A side's files are read one after another, so a file's slots are one run: its columns are
+        // cut out of the side's in one copy each, or handed over as they are when they are the
+        // whole arrays (a side of one file: a million records' columns are not copied before the
+        // cache serialises them). The scattered case is kept for safety.
         const slots = [];
         for (let slot = 0; slot < corpus.count; slot++)
             if (corpus.fileOf[slot] === entry.id)
                 slots.push(slot);
-        const pick = (array) => Int32Array.from(slots, (slot) => array[slot]);
-        const withBands = this.settings.bands;
-        const bandValues = new Int32Array(withBands ? slots.length * width : 0);
-        if (withBands)
-            slots.forEach((slot, i) => bandValues.set(corpus.bandValues.subarray(slot * width, (slot + 1) * width), i * width));
+        const first = slots.length > 0 ? slots[0] : 0;
+        const run = slots.length === 0 || slots[slots.length - 1] - first + 1 === slots.length;
+        const pick = (array, per = 1) => {
+            if (run)
+                return first === 0 && slots.length * per === array.length ? array : array.slice(first * per, (first + slots.length) * per);
+            const picked = new array.constructor(slots.length * per);
+            slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per));
+            return picked;
+        };
         return {
             emptyText: entry.emptyText,
             indexOf: pick(corpus.indexOf),
             lineOf: pick(corpus.lineOf),
             exactLow: pick(corpus.exactLow),
             exactHigh: pick(corpus.exactHigh),
-            bandValues,
-            byCharacters: Uint8Array.from(slots, (slot) => corpus.byCharacters[slot])
+            bandValues: width ? pick(corpus.bandValues, width) : new Int32Array(0),
+            byCharacters: pick(corpus.byCharacters)
         };
     }
     /** Records whose hashes came from the base index or a cache rather than from hashing. */
