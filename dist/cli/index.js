@@ -12400,19 +12400,9 @@ class FileHashBuilder {
             hasher.bands(slots.bandValues, slot * this.width);
         }
     }
-    /** The hashes so far, trimmed to the records hashed (new arrays, safe to transfer). */
+    /** The hashes, trimmed to the records hashed (arrays of their own, safe to transfer); the last call. */
     result() {
-        const { slots } = this;
-        const n = slots.count;
-        return {
-            emptyText: this.emptyText,
-            indexOf: slots.indexOf.slice(0, n),
-            lineOf: slots.lineOf.slice(0, n),
-            exactLow: slots.exactLow.slice(0, n),
-            exactHigh: slots.exactHigh.slice(0, n),
-            bandValues: slots.bandValues.slice(0, n * this.width),
-            byCharacters: slots.byCharacters.slice(0, n)
-        };
+        return { emptyText: this.emptyText, ...this.slots.columns(0, this.slots.count) };
     }
 }
 
@@ -20464,6 +20454,21 @@ class CorpusArrays {
         this.bandValues = columns.bandValues;
         this.byCharacters = columns.byCharacters;
         this.count = count;
+    }
+    /**
+     * The columns of slots `first .. first + count - 1`: one copy each, or the arrays themselves
+     * when they are exactly that run (then the caller must be done adding to these arrays).
+     */
+    columns(first, count) {
+        const cut = (array, per = 1) => first === 0 && count * per === array.length ? array : array.slice(first * per, (first + count) * per);
+        return {
+            indexOf: cut(this.indexOf),
+            lineOf: cut(this.lineOf),
+            exactLow: cut(this.exactLow),
+            exactHigh: cut(this.exactHigh),
+            bandValues: cut(this.bandValues, this.bands),
+            byCharacters: cut(this.byCharacters)
+        };
     }
     /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
     reserve(extra) {
@@ -36502,7 +36507,7 @@ class UniquenessStage {
         const count = hashes.indexOf.length;
         entry.emptyText += hashes.emptyText;
         // The side's first file, with band hashes for every record: its columns become the side's.
-        if (corpus.count === 0 && count > 0 && this.settings.bands && hashes.bandValues.length === count * width) {
+        if (corpus.count === 0 && count > 0 && hashes.bandValues.length === count * width) {
             corpus.adopt(entry.id, hashes);
             entry.records += count;
             for (let i = 0; i < count; i++)
@@ -36531,33 +36536,18 @@ class UniquenessStage {
         if (!side || !entry)
             return undefined;
         const { corpus } = side;
-        const width = this.settings.bands ? corpus.bands : 0;
         // A side's files are read one after another, so a file's slots are one run: its columns are
         // cut out of the side's in one copy each, or handed over as they are when they are the
         // whole arrays (a side of one file: a million records' columns are not copied before the
-        // cache serialises them). The scattered case is kept for safety.
+        // cache serialises them; the side is freed right after). The scattered case is kept for safety.
         const slots = [];
         for (let slot = 0; slot < corpus.count; slot++)
             if (corpus.fileOf[slot] === entry.id)
                 slots.push(slot);
         const first = slots.length > 0 ? slots[0] : 0;
         const run = slots.length === 0 || slots[slots.length - 1] - first + 1 === slots.length;
-        const pick = (array, per = 1) => {
-            if (run)
-                return first === 0 && slots.length * per === array.length ? array : array.slice(first * per, (first + slots.length) * per);
-            const picked = new array.constructor(slots.length * per);
-            slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per));
-            return picked;
-        };
-        return {
-            emptyText: entry.emptyText,
-            indexOf: pick(corpus.indexOf),
-            lineOf: pick(corpus.lineOf),
-            exactLow: pick(corpus.exactLow),
-            exactHigh: pick(corpus.exactHigh),
-            bandValues: width ? pick(corpus.bandValues, width) : new Int32Array(0),
-            byCharacters: pick(corpus.byCharacters)
-        };
+        const columns = run ? corpus.columns(first, slots.length) : scatteredColumns(corpus, slots);
+        return { emptyText: entry.emptyText, ...columns };
     }
     /** Records whose hashes came from the base index or a cache rather than from hashing. */
     get reused() {
@@ -36658,7 +36648,7 @@ class UniquenessStage {
     sideState(name) {
         let side = this.sides.get(name);
         if (!side) {
-            side = { side: name, files: [], groups: new Map(), corpus: new corpus/* CorpusArrays */.f(this.settings.hash.bands), contamination: new ContaminationIndex() };
+            side = { side: name, files: [], groups: new Map(), corpus: new corpus/* CorpusArrays */.f(this.settings.bands ? this.settings.hash.bands : 0), contamination: new ContaminationIndex() };
             this.sides.set(name, side);
         }
         return side;
@@ -37037,6 +37027,22 @@ class UniquenessStage {
         }
         return stats;
     }
+}
+/** The columns of slots that are not one run, copied slot by slot. */
+function scatteredColumns(corpus, slots) {
+    const pick = (array, per = 1) => {
+        const picked = new array.constructor(slots.length * per);
+        slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per));
+        return picked;
+    };
+    return {
+        indexOf: pick(corpus.indexOf),
+        lineOf: pick(corpus.lineOf),
+        exactLow: pick(corpus.exactLow),
+        exactHigh: pick(corpus.exactHigh),
+        bandValues: pick(corpus.bandValues, corpus.bands),
+        byCharacters: pick(corpus.byCharacters)
+    };
 }
 /** Builds the findings of one side, with their messages, handing each to `emit` as it is made. */
 class FindingWriter {

@@ -6,7 +6,7 @@
  */
 import type { CheckConfig, FileSettings, Split } from '../config/types.js'
 import { ContaminationIndex } from './dedup/contamination.js'
-import { CorpusArrays } from './dedup/corpus.js'
+import { CorpusArrays, type CorpusColumns } from './dedup/corpus.js'
 import { groupExact } from './dedup/exact.js'
 import { optimalParams } from './dedup/lsh.js'
 import { lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
@@ -346,7 +346,7 @@ export class UniquenessStage {
     const count = hashes.indexOf.length
     entry.emptyText += hashes.emptyText
     // The side's first file, with band hashes for every record: its columns become the side's.
-    if (corpus.count === 0 && count > 0 && this.settings.bands && hashes.bandValues.length === count * width) {
+    if (corpus.count === 0 && count > 0 && hashes.bandValues.length === count * width) {
       corpus.adopt(entry.id, hashes)
       entry.records += count
       for (let i = 0; i < count; i++) entry.shortRecords += hashes.byCharacters[i]
@@ -373,30 +373,16 @@ export class UniquenessStage {
     const entry = side && changedFile(side, path)
     if (!side || !entry) return undefined
     const { corpus } = side
-    const width = this.settings.bands ? corpus.bands : 0
     // A side's files are read one after another, so a file's slots are one run: its columns are
     // cut out of the side's in one copy each, or handed over as they are when they are the
     // whole arrays (a side of one file: a million records' columns are not copied before the
-    // cache serialises them). The scattered case is kept for safety.
+    // cache serialises them; the side is freed right after). The scattered case is kept for safety.
     const slots: number[] = []
     for (let slot = 0; slot < corpus.count; slot++) if (corpus.fileOf[slot] === entry.id) slots.push(slot)
     const first = slots.length > 0 ? slots[0] : 0
     const run = slots.length === 0 || slots[slots.length - 1] - first + 1 === slots.length
-    const pick = <T extends Int32Array | Uint8Array>(array: T, per = 1): T => {
-      if (run) return first === 0 && slots.length * per === array.length ? array : (array.slice(first * per, (first + slots.length) * per) as T)
-      const picked = new (array.constructor as new (length: number) => T)(slots.length * per)
-      slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per))
-      return picked
-    }
-    return {
-      emptyText: entry.emptyText,
-      indexOf: pick(corpus.indexOf),
-      lineOf: pick(corpus.lineOf),
-      exactLow: pick(corpus.exactLow),
-      exactHigh: pick(corpus.exactHigh),
-      bandValues: width ? pick(corpus.bandValues, width) : new Int32Array(0),
-      byCharacters: pick(corpus.byCharacters)
-    }
+    const columns = run ? corpus.columns(first, slots.length) : scatteredColumns(corpus, slots)
+    return { emptyText: entry.emptyText, ...columns }
   }
 
   /** Records whose hashes came from the base index or a cache rather than from hashing. */
@@ -496,7 +482,7 @@ export class UniquenessStage {
   private sideState(name: 'base' | 'head'): SideState {
     let side = this.sides.get(name)
     if (!side) {
-      side = { side: name, files: [], groups: new Map(), corpus: new CorpusArrays(this.settings.hash.bands), contamination: new ContaminationIndex() }
+      side = { side: name, files: [], groups: new Map(), corpus: new CorpusArrays(this.settings.bands ? this.settings.hash.bands : 0), contamination: new ContaminationIndex() }
       this.sides.set(name, side)
     }
     return side
@@ -853,6 +839,23 @@ export class UniquenessStage {
       }
     }
     return stats
+  }
+}
+
+/** The columns of slots that are not one run, copied slot by slot. */
+function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): CorpusColumns {
+  const pick = <T extends Int32Array | Uint8Array>(array: T, per = 1): T => {
+    const picked = new (array.constructor as new (length: number) => T)(slots.length * per)
+    slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per))
+    return picked
+  }
+  return {
+    indexOf: pick(corpus.indexOf),
+    lineOf: pick(corpus.lineOf),
+    exactLow: pick(corpus.exactLow),
+    exactHigh: pick(corpus.exactHigh),
+    bandValues: pick(corpus.bandValues, corpus.bands),
+    byCharacters: pick(corpus.byCharacters)
   }
 }
 

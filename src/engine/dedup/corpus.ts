@@ -1,5 +1,15 @@
 import { grownTo } from '../typed-arrays.js'
 
+/** The per-record columns of a run of slots: where each record is, its exact hash, band hashes and flag. */
+export interface CorpusColumns {
+  indexOf: Int32Array
+  lineOf: Int32Array
+  exactLow: Int32Array
+  exactHigh: Int32Array
+  bandValues: Int32Array
+  byCharacters: Uint8Array
+}
+
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
  * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
@@ -38,7 +48,7 @@ export class CorpusArrays {
    * a million records' columns, and none of their fresh memory touched again. The columns are
    * never written (a later record grows the arrays into new ones first).
    */
-  adopt(file: number, columns: { indexOf: Int32Array; lineOf: Int32Array; exactLow: Int32Array; exactHigh: Int32Array; bandValues: Int32Array; byCharacters: Uint8Array }): void {
+  adopt(file: number, columns: CorpusColumns): void {
     const count = columns.indexOf.length
     if (this.count !== 0 || count === 0 || columns.bandValues.length !== count * this.bands) throw new Error('CorpusArrays.adopt: only whole columns, into empty arrays')
     this.fileOf = new Int32Array(count).fill(file)
@@ -49,6 +59,23 @@ export class CorpusArrays {
     this.bandValues = columns.bandValues
     this.byCharacters = columns.byCharacters
     this.count = count
+  }
+
+  /**
+   * The columns of slots `first .. first + count - 1`: one copy each, or the arrays themselves
+   * when they are exactly that run (then the caller must be done adding to these arrays).
+   */
+  columns(first: number, count: number): CorpusColumns {
+    const cut = <T extends Int32Array | Uint8Array>(array: T, per = 1): T =>
+      first === 0 && count * per === array.length ? array : (array.slice(first * per, (first + count) * per) as T)
+    return {
+      indexOf: cut(this.indexOf),
+      lineOf: cut(this.lineOf),
+      exactLow: cut(this.exactLow),
+      exactHigh: cut(this.exactHigh),
+      bandValues: cut(this.bandValues, this.bands),
+      byCharacters: cut(this.byCharacters)
+    }
   }
 
   /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */

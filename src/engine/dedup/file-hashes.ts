@@ -6,7 +6,7 @@
  * cached file (`CachedCorpusFile`).
  */
 import type { DatasetRecord } from '../types.js'
-import { CorpusArrays } from './corpus.js'
+import { CorpusArrays, type CorpusColumns } from './corpus.js'
 import { comparisonParts } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
 
@@ -21,14 +21,8 @@ export interface CorpusHashJob {
 }
 
 /** A file's slots, as `CachedCorpusFile` holds them (see uniqueness.ts). */
-export interface FileHashes {
+export interface FileHashes extends CorpusColumns {
   emptyText: number
-  indexOf: Int32Array
-  lineOf: Int32Array
-  exactLow: Int32Array
-  exactHigh: Int32Array
-  bandValues: Int32Array
-  byCharacters: Uint8Array
 }
 
 /** Builds a file's hashes record by record, in the stage's own growable arrays (file 0 of them). */
@@ -62,18 +56,8 @@ export class FileHashBuilder {
     }
   }
 
-  /** The hashes so far, trimmed to the records hashed (new arrays, safe to transfer). */
+  /** The hashes, trimmed to the records hashed (arrays of their own, safe to transfer); the last call. */
   result(): FileHashes {
-    const { slots } = this
-    const n = slots.count
-    return {
-      emptyText: this.emptyText,
-      indexOf: slots.indexOf.slice(0, n),
-      lineOf: slots.lineOf.slice(0, n),
-      exactLow: slots.exactLow.slice(0, n),
-      exactHigh: slots.exactHigh.slice(0, n),
-      bandValues: slots.bandValues.slice(0, n * this.width),
-      byCharacters: slots.byCharacters.slice(0, n)
-    }
+    return { emptyText: this.emptyText, ...this.slots.columns(0, this.slots.count) }
   }
 }
