@@ -21668,27 +21668,17 @@ class HashIndex {
     }
     /** The value stored for `key`, or undefined. */
     get(key) {
-        const mask = this.used.length - 1;
-        for (let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift; this.used[slot] === 1; slot = (slot + 1) & mask) {
-            if (this.keys[slot] === key)
-                return this.values[slot];
-        }
-        return undefined;
+        const slot = this.slotOf(key);
+        return this.used[slot] === 1 ? this.values[slot] : undefined;
     }
     /** The value stored for `key`; when there is none, stores `value` and returns undefined. One probe where `get` then `set` take two. */
     getOrAdd(key, value) {
         if (2 * (this.size + 1) > this.used.length)
             this.grow();
-        const mask = this.used.length - 1;
-        let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift;
-        while (this.used[slot] === 1) {
-            if (this.keys[slot] === key)
-                return this.values[slot];
-            slot = (slot + 1) & mask;
-        }
-        this.used[slot] = 1;
-        this.keys[slot] = key;
-        this.values[slot] = value;
+        const slot = this.slotOf(key);
+        if (this.used[slot] === 1)
+            return this.values[slot];
+        this.fill(slot, key, value);
         this.size++;
         return undefined;
     }
@@ -21696,24 +21686,23 @@ class HashIndex {
     set(key, value) {
         if (2 * (this.size + 1) > this.used.length)
             this.grow();
-        if (this.place(key, value))
+        const slot = this.slotOf(key);
+        if (this.used[slot] === 0)
             this.size++;
+        this.fill(slot, key, value);
     }
-    /** Places a key; true when it was not there before. */
-    place(key, value) {
+    /** The slot holding `key`, or the empty slot where it would go: the one probe of every operation. */
+    slotOf(key) {
         const mask = this.used.length - 1;
         let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift;
-        while (this.used[slot] === 1) {
-            if (this.keys[slot] === key) {
-                this.values[slot] = value;
-                return false;
-            }
+        while (this.used[slot] === 1 && this.keys[slot] !== key)
             slot = (slot + 1) & mask;
-        }
+        return slot;
+    }
+    fill(slot, key, value) {
         this.used[slot] = 1;
         this.keys[slot] = key;
         this.values[slot] = value;
-        return true;
     }
     grow() {
         const { keys, values, used } = this;
@@ -21723,7 +21712,7 @@ class HashIndex {
         this.shift--;
         for (let slot = 0; slot < used.length; slot++)
             if (used[slot] === 1)
-                this.place(keys[slot], values[slot]);
+                this.fill(this.slotOf(keys[slot]), keys[slot], values[slot]);
     }
 }
 

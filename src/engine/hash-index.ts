@@ -32,25 +32,16 @@ export class HashIndex {
 
   /** The value stored for `key`, or undefined. */
   get(key: number): number | undefined {
-    const mask = this.used.length - 1
-    for (let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift; this.used[slot] === 1; slot = (slot + 1) & mask) {
-      if (this.keys[slot] === key) return this.values[slot]
-    }
-    return undefined
+    const slot = this.slotOf(key)
+    return this.used[slot] === 1 ? this.values[slot] : undefined
   }
 
   /** The value stored for `key`; when there is none, stores `value` and returns undefined. One probe where `get` then `set` take two. */
   getOrAdd(key: number, value: number): number | undefined {
     if (2 * (this.size + 1) > this.used.length) this.grow()
-    const mask = this.used.length - 1
-    let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift
-    while (this.used[slot] === 1) {
-      if (this.keys[slot] === key) return this.values[slot]
-      slot = (slot + 1) & mask
-    }
-    this.used[slot] = 1
-    this.keys[slot] = key
-    this.values[slot] = value
+    const slot = this.slotOf(key)
+    if (this.used[slot] === 1) return this.values[slot]
+    this.fill(slot, key, value)
     this.size++
     return undefined
   }
@@ -58,24 +49,23 @@ export class HashIndex {
   /** Stores `value` for `key`, replacing what was there. */
   set(key: number, value: number): void {
     if (2 * (this.size + 1) > this.used.length) this.grow()
-    if (this.place(key, value)) this.size++
+    const slot = this.slotOf(key)
+    if (this.used[slot] === 0) this.size++
+    this.fill(slot, key, value)
   }
 
-  /** Places a key; true when it was not there before. */
-  private place(key: number, value: number): boolean {
+  /** The slot holding `key`, or the empty slot where it would go: the one probe of every operation. */
+  private slotOf(key: number): number {
     const mask = this.used.length - 1
     let slot = imul(key >>> 0, 0x9e3779b1) >>> this.shift
-    while (this.used[slot] === 1) {
-      if (this.keys[slot] === key) {
-        this.values[slot] = value
-        return false
-      }
-      slot = (slot + 1) & mask
-    }
+    while (this.used[slot] === 1 && this.keys[slot] !== key) slot = (slot + 1) & mask
+    return slot
+  }
+
+  private fill(slot: number, key: number, value: number): void {
     this.used[slot] = 1
     this.keys[slot] = key
     this.values[slot] = value
-    return true
   }
 
   private grow(): void {
@@ -84,6 +74,6 @@ export class HashIndex {
     this.values = new Int32Array(2 * values.length)
     this.used = new Uint8Array(2 * used.length)
     this.shift--
-    for (let slot = 0; slot < used.length; slot++) if (used[slot] === 1) this.place(keys[slot], values[slot])
+    for (let slot = 0; slot < used.length; slot++) if (used[slot] === 1) this.fill(this.slotOf(keys[slot]), keys[slot], values[slot])
   }
 }
