@@ -141,12 +141,9 @@ export class KeyGroups {
       const from = partStarts[p]
       const size = partStarts[p + 1] - from
       if (size < 2) continue
-      this.tablesFor(size)
+      const mask = this.tablesFor(size)
       const { slotKeys, firsts, lasts, counts, next } = this
-      let capacity = 16
-      while (capacity < 2 * size) capacity *= 2
-      const mask = capacity - 1
-      firsts.fill(0, 0, capacity)
+      firsts.fill(0, 0, mask + 1)
       repeated.length = 0
       for (let i = 0; i < size; i++) {
         const key = partKeys[from + i]
@@ -174,16 +171,20 @@ export class KeyGroups {
     return { order: members.slice(0, at), starts }
   }
 
-  /** Tables for a partition of `size` keys, at most half full; grown when a partition is larger than any before. */
-  private tablesFor(size: number): void {
-    if (2 * size <= this.slotKeys.length) return
+  /**
+   * Tables for a partition of `size` keys, at most half full, grown when a partition is larger
+   * than any before; returns the mask of the part of them this partition uses.
+   */
+  private tablesFor(size: number): number {
     let capacity = 16
     while (capacity < 2 * size) capacity *= 2
+    if (capacity <= this.slotKeys.length) return capacity - 1
     this.slotKeys = new Int32Array(capacity)
     this.firsts = new Int32Array(capacity)
     this.lasts = new Int32Array(capacity)
     this.counts = new Int32Array(capacity)
     this.next = new Int32Array(capacity >> 1)
+    return capacity - 1
   }
 }
 
