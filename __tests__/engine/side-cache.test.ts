@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { defaultConfig } from '../../src/config/load.js'
 import { runAudit, type CacheStats, type FileChange } from '../../src/engine/audit.js'
 import type { ByteSource } from '../../src/engine/readers/types.js'
-import { folderCache, type SideCache } from '../../src/engine/side-cache.js'
+import { folderCache, packCorpus, unpackCorpus, type SideCache } from '../../src/engine/side-cache.js'
+import type { CachedCorpusFile } from '../../src/engine/uniqueness.js'
 import { bufferSource } from '../../src/sources/memory.js'
 
 /** Records with a bit of everything the checks and the uniqueness stage look at: every 25th repeats the one before. */
@@ -33,7 +34,7 @@ function change(blob = 'blob-1'): FileChange[] {
 
 function memoryCache(): SideCache & { entries: Map<string, Uint8Array> } {
   const entries = new Map<string, Uint8Array>()
-  return { entries, get: async (key) => entries.get(key), set: async (key, data) => void entries.set(key, data) }
+  return { entries, get: async (key) => entries.get(key), set: async (key, chunks) => void entries.set(key, Buffer.concat(chunks)) }
 }
 
 const stats = (): CacheStats => ({ hits: 0, misses: 0, stored: 0, failures: 0 })
@@ -107,18 +108,74 @@ describe('folderCache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-cache-budget-'))
     const cache = folderCache(dir, 2500)
     const kilobyte = (fill: number) => new Uint8Array(1000).fill(fill)
-    await cache.set('a', kilobyte(1))
+    await cache.set('a', [kilobyte(1)])
     await new Promise((resolve) => setTimeout(resolve, 20))
-    await cache.set('b', kilobyte(2))
+    await cache.set('b', [kilobyte(2)])
     await new Promise((resolve) => setTimeout(resolve, 20))
     // Reading `a` makes it the most recently used: `b` is the one to go when `c` arrives.
     expect((await cache.get('a'))?.[0]).toBe(1)
     await new Promise((resolve) => setTimeout(resolve, 20))
-    await cache.set('c', kilobyte(3))
+    await cache.set('c', [kilobyte(3)])
     expect(readdirSync(dir).sort()).toEqual(['a.bin', 'c.bin'])
     expect(await cache.get('b')).toBeUndefined()
     // An entry larger than the whole budget is still kept until the next write.
-    await cache.set('big', new Uint8Array(5000))
+    await cache.set('big', [new Uint8Array(5000)])
     expect(readdirSync(dir)).toEqual(['big.bin'])
+  })
+})
+
+describe('packCorpus and unpackCorpus', () => {
+  // Three records of 2 bands; an odd count makes every column but the bands end off the 8-byte grid.
+  const corpus = (): CachedCorpusFile => ({
+    emptyText: 4,
+    indexOf: Int32Array.from([0, 2, 5]),
+    lineOf: Int32Array.from([1, 3, 9]),
+    exactLow: Int32Array.from([-1, 7, 2 ** 31 - 1]),
+    exactHigh: Int32Array.from([11, -12, 13]),
+    bandValues: Int32Array.from([1, 2, 3, 4, 5, -6]),
+    byCharacters: Uint8Array.from([0, 1, 0])
+  })
+  const joined = (chunks: Uint8Array[]): Buffer => Buffer.concat(chunks)
+
+  it('gives back the same columns, as views on the bytes read where they are aligned', () => {
+    const entry = joined(packCorpus(corpus()))
+    const back = unpackCorpus(entry)
+    expect(back).toEqual(corpus())
+    expect(back?.bandValues.buffer).toBe(entry.buffer)
+  })
+
+  it('copies columns whose bytes are not aligned for their type', () => {
+    const entry = joined(packCorpus(corpus()))
+    const shifted = new Uint8Array(entry.length + 1)
+    shifted.set(entry, 1)
+    const back = unpackCorpus(shifted.subarray(1))
+    expect(back).toEqual(corpus())
+    expect(back?.bandValues.buffer).not.toBe(shifted.buffer)
+  })
+
+  it('refuses a damaged or foreign entry rather than giving wrong columns', () => {
+    const entry = joined(packCorpus(corpus()))
+    const headerEnd = 4 + entry.readUInt32LE(0)
+    const align8 = (n: number): number => Math.ceil(n / 8) * 8
+    // The same columns behind an edited header (columns start at the next multiple of 8 bytes).
+    const withHeader = (edit: (header: Record<string, unknown>) => void): Buffer => {
+      const header = JSON.parse(entry.toString('utf8', 4, headerEnd)) as Record<string, unknown>
+      edit(header)
+      const text = Buffer.from(JSON.stringify(header))
+      const length = Buffer.alloc(4)
+      length.writeUInt32LE(text.length)
+      const padding = Buffer.alloc(align8(4 + text.length) - 4 - text.length)
+      return Buffer.concat([length, text, padding, entry.subarray(align8(headerEnd))])
+    }
+    expect(unpackCorpus(withHeader(() => undefined))).toEqual(corpus())
+    expect(unpackCorpus(entry.subarray(0, entry.length - 8))).toBeUndefined()
+    expect(unpackCorpus(Buffer.concat([entry, Buffer.alloc(8)]))).toBeUndefined()
+    expect(unpackCorpus(Buffer.from('not a cache entry'))).toBeUndefined()
+    expect(unpackCorpus(new Uint8Array(2))).toBeUndefined()
+    expect(unpackCorpus(withHeader((h) => void (h.littleEndian = !h.littleEndian)))).toBeUndefined()
+    expect(unpackCorpus(withHeader((h) => void (h.format = 0)))).toBeUndefined()
+    expect(unpackCorpus(withHeader((h) => void (h.magic = 'something else')))).toBeUndefined()
+    expect(unpackCorpus(withHeader((h) => void ((h.lengths as Record<string, number>).lineOf = 2)))).toBeUndefined()
+    expect(unpackCorpus(withHeader((h) => void (h.emptyText = -1)))).toBeUndefined()
   })
 })

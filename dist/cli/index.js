@@ -9724,8 +9724,8 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 35 modules
-var registry = __nccwpck_require__(4967);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
+var registry = __nccwpck_require__(3923);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
@@ -10583,6 +10583,8 @@ function percent(rate) {
 
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
+// EXTERNAL MODULE: ./src/engine/text-scratch.ts
+var text_scratch = __nccwpck_require__(9008);
 ;// CONCATENATED MODULE: ./src/engine/side-cache.ts
 /**
  * The base side of a changed file, kept between runs. A PR's base is usually the same blob run
@@ -10602,8 +10604,9 @@ var engine_threads = __nccwpck_require__(799);
 
 
 
+
 /** Bumped whenever what is stored changes shape: older entries then simply miss. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** The folder cache's default budget: the least recently used entries go beyond it. */
 const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 /**
@@ -10625,10 +10628,10 @@ function folderCache(dir, maxBytes = DEFAULT_CACHE_MAX_BYTES) {
                 return undefined;
             }
         },
-        async set(key, data) {
+        async set(key, chunks) {
             await (0,promises_.mkdir)(dir, { recursive: true });
             const temporary = (0,external_node_path_.join)(dir, `${key}.${process.pid}.tmp`);
-            await (0,promises_.writeFile)(temporary, data);
+            await (0,promises_.writeFile)(temporary, chunks);
             await (0,promises_.rename)(temporary, (0,external_node_path_.join)(dir, `${key}.bin`));
             await pruneFolder(dir, maxBytes, `${key}.bin`);
         }
@@ -10695,7 +10698,7 @@ function packSide(side) {
     if (![...side.checkSummaries.values()].every((summary) => (0,plain_data/* isPlainData */.v)(summary)))
         return undefined;
     try {
-        return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side });
+        return [(0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side })];
     }
     catch {
         return undefined;
@@ -10718,19 +10721,103 @@ function unpackSide(data) {
         return undefined;
     }
 }
-/** The file's part of the uniqueness index as bytes, stored once the audit is over (it is complete only then). */
+/**
+ * The columns of a file's part of the uniqueness index, in the order an entry stores them. A
+ * million records' columns are some 75 MB: an entry is a small JSON header and then the
+ * columns' own bytes, so that storing one writes the arrays as they are (`v8.serialize` made a
+ * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
+ * memory) and reading one makes views on the bytes read, not a second copy.
+ */
+const CORPUS_COLUMNS = [
+    ['indexOf', Int32Array],
+    ['lineOf', Int32Array],
+    ['exactLow', Int32Array],
+    ['exactHigh', Int32Array],
+    ['bandValues', Int32Array],
+    ['byCharacters', Uint8Array]
+];
+const CORPUS_MAGIC = 'dataset-audit uniqueness index';
+/** Columns start at multiples of 8 bytes: a view of a 4-byte type needs its start aligned. */
+const align8 = (n) => Math.ceil(n / 8) * 8;
+/**
+ * The file's part of the uniqueness index as chunks to write one after the other (views of the
+ * columns, no copy), stored once the audit is over (it is complete only then). The entry is
+ * the header's length (4 bytes, little-endian), the header as JSON, then each column, each
+ * padded to a multiple of 8 bytes.
+ */
 function packCorpus(corpus) {
-    return (0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, corpus });
+    const lengths = Object.fromEntries(CORPUS_COLUMNS.map(([name]) => [name, corpus[name].length]));
+    const header = { magic: CORPUS_MAGIC, format: FORMAT, littleEndian: text_scratch/* LITTLE_ENDIAN */.f, emptyText: corpus.emptyText, lengths };
+    const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+    const headerLength = Buffer.alloc(4);
+    headerLength.writeUInt32LE(headerBytes.length);
+    const chunks = [headerLength, headerBytes];
+    let size = 4 + headerBytes.length;
+    const pad = () => {
+        if (align8(size) === size)
+            return;
+        chunks.push(new Uint8Array(align8(size) - size));
+        size = align8(size);
+    };
+    pad();
+    for (const [name] of CORPUS_COLUMNS) {
+        const column = corpus[name];
+        chunks.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+        size += column.byteLength;
+        pad();
+    }
+    return chunks;
 }
+/**
+ * An index entry back as columns, views on `data` where it is aligned for them (else copies);
+ * undefined for anything but an entry this code wrote on a machine of the same byte order
+ * (the columns are stored in the machine's own), whole.
+ */
 function unpackCorpus(data) {
     try {
-        const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
-        return entry.format === FORMAT ? entry.corpus : undefined;
+        if (data.length < 4)
+            return undefined;
+        const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        const headerEnd = 4 + bytes.readUInt32LE(0);
+        if (headerEnd > bytes.length)
+            return undefined;
+        const header = JSON.parse(bytes.toString('utf8', 4, headerEnd));
+        if (header?.magic !== CORPUS_MAGIC || header.format !== FORMAT || header.littleEndian !== text_scratch/* LITTLE_ENDIAN */.f)
+            return undefined;
+        const { emptyText, lengths } = header;
+        if (!isCount(emptyText) || typeof lengths !== 'object' || lengths === null)
+            return undefined;
+        let offset = align8(headerEnd);
+        const columns = {};
+        for (const [name, Type] of CORPUS_COLUMNS) {
+            const length = lengths[name];
+            if (!isCount(length))
+                return undefined;
+            const byteLength = length * Type.BYTES_PER_ELEMENT;
+            if (offset + byteLength > bytes.length)
+                return undefined;
+            // A view where the bytes are aligned for the type, else a copy of them.
+            const start = bytes.byteOffset + offset;
+            const buffer = start % Type.BYTES_PER_ELEMENT === 0 ? bytes.buffer : bytes.buffer.slice(start, start + byteLength);
+            const at = buffer === bytes.buffer ? start : 0;
+            columns[name] = Type === Uint8Array ? new Uint8Array(buffer, at, length) : new Int32Array(buffer, at, length);
+            offset = align8(offset + byteLength);
+        }
+        if (offset !== bytes.length)
+            return undefined;
+        // Each column was made with its type by the loop above.
+        const whole = columns;
+        const count = whole.indexOf.length;
+        const sameCount = [whole.lineOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count);
+        if (!sameCount || (count === 0 ? whole.bandValues.length !== 0 : whole.bandValues.length % count !== 0))
+            return undefined;
+        return { emptyText, ...whole };
     }
     catch {
         return undefined;
     }
 }
+const isCount = (value) => Number.isSafeInteger(value) && value >= 0;
 /** A side and its part of the index are two entries: neither waits in memory for the other. */
 const sideEntry = (key) => `${key}-side`;
 const corpusEntry = (key) => `${key}-index`;
@@ -12351,8 +12438,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 35 modules
-var registry = __nccwpck_require__(4967);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
+var registry = __nccwpck_require__(3923);
 // EXTERNAL MODULE: ./src/engine/plain-data.ts
 var plain_data = __nccwpck_require__(1175);
 // EXTERNAL MODULE: ./src/engine/readers/file-source.ts
@@ -13386,7 +13473,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 4967:
+/***/ 3923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13569,107 +13656,8 @@ function landisKochBand(kappa) {
 
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var engine_hash = __nccwpck_require__(5478);
-;// CONCATENATED MODULE: ./src/engine/text-scratch.ts
-/**
- * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
- * time as 32-bit words (length, conflicting-labels): one native copy into a typed array instead
- * of a charCodeAt a character.
- */
-// eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
-const NON_LATIN1 = /[^\x00-\xff]/;
-/** A high surrogate not followed by a low one, or a low one not after a high one. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** The largest scratch kept from one text to the next (1 MiB). */
-const MAX_KEPT_SCRATCH = 1 << 20;
-/** True where a 32-bit word holds its bytes lowest first, as the four-bytes-at-a-time loops assume. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/**
- * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
- * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
- */
-class Latin1Scratch {
-    bytes = new Uint8Array(0);
-    words = new Int32Array(0);
-    buffer = Buffer.alloc(0);
-    /**
-     * Copies `text` in, one byte per character; false, with nothing copied, when a character is
-     * above U+00FF (so the bytes would not be the text).
-     */
-    write(text) {
-        // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
-        if (NON_LATIN1.test(text))
-            return false;
-        this.reserve(text.length);
-        this.buffer.write(text, 0, 'latin1');
-        return true;
-    }
-    /**
-     * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
-     * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
-     * bytes that are not the first byte of a character stay bytes that are not. Returns the
-     * number of bytes.
-     */
-    writeUtf8(text) {
-        this.reserve(text.length * 3);
-        if (!LONE_SURROGATE.test(text))
-            return this.buffer.write(text, 0, 'utf8');
-        const bytes = this.bytes;
-        let length = 0;
-        for (let i = 0; i < text.length; i++) {
-            let code = text.charCodeAt(i);
-            const next = text.charCodeAt(i + 1);
-            if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-                code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-                i++;
-            }
-            if (code < 0x80)
-                bytes[length++] = code;
-            else if (code < 0x800) {
-                bytes[length++] = 0xc0 | (code >> 6);
-                bytes[length++] = 0x80 | (code & 0x3f);
-            }
-            else if (code < 0x10000) {
-                bytes[length++] = 0xe0 | (code >> 12);
-                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
-                bytes[length++] = 0x80 | (code & 0x3f);
-            }
-            else {
-                bytes[length++] = 0xf0 | (code >> 18);
-                bytes[length++] = 0x80 | ((code >> 12) & 0x3f);
-                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
-                bytes[length++] = 0x80 | (code & 0x3f);
-            }
-        }
-        return length;
-    }
-    /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
-    reserve(length) {
-        const needed = length + 16;
-        if (this.bytes.length >= needed && (this.bytes.length <= MAX_KEPT_SCRATCH || needed > MAX_KEPT_SCRATCH))
-            return;
-        let size = 1024;
-        while (size < needed)
-            size *= 2;
-        const memory = new ArrayBuffer(size);
-        this.bytes = new Uint8Array(memory);
-        this.words = new Int32Array(memory);
-        this.buffer = Buffer.from(memory);
-    }
-    /**
-     * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
-     * `wordsPerStep` words (loops read a few words a step: V8 checks the array once a step);
-     * returns the number of words.
-     */
-    padToSteps(length, byte, wordsPerStep) {
-        const stepBytes = 4 * wordsPerStep;
-        const end = Math.ceil(length / stepBytes) * stepBytes;
-        const bytes = this.bytes;
-        for (let i = length; i < end; i++)
-            bytes[i] = byte;
-        return end >> 2;
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/text-scratch.ts
+var text_scratch = __nccwpck_require__(9008);
 ;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
 
 
@@ -13742,7 +13730,7 @@ function normaliseText(text) {
 // eslint-disable-next-line no-control-regex -- the ASCII range is the point
 const NON_ASCII = /[^\x00-\x7f]/;
 const imul = Math.imul;
-const scratch = new Latin1Scratch();
+const scratch = new text_scratch/* Latin1Scratch */.e();
 /** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
 const PAD = 0x61;
 /**
@@ -13754,7 +13742,7 @@ const PAD = 0x61;
 function normalisedHash(text) {
     if (text.length === 0)
         return undefined;
-    if (LITTLE_ENDIAN && scratch.write(text)) {
+    if (text_scratch/* LITTLE_ENDIAN */.f && scratch.write(text)) {
         const simple = hashSimpleAscii(text.length);
         if (simple !== undefined)
             return simple;
@@ -14904,10 +14892,10 @@ function measureText(text) {
 }
 /** What `measure` found, kept here rather than in a new object per text. */
 const measured = { chars: 0, words: 0 };
-const latin1Scratch = new Latin1Scratch();
+const latin1Scratch = new text_scratch/* Latin1Scratch */.e();
 /** Sets `measured` to the characters and words of `text`: four bytes at a time for Latin-1 text. */
 function measure(text) {
-    if (!(LITTLE_ENDIAN && latin1Scratch.write(text) && measureLatin1Scratch(text.length)))
+    if (!(text_scratch/* LITTLE_ENDIAN */.f && latin1Scratch.write(text) && measureLatin1Scratch(text.length)))
         measureCharacters(text);
 }
 /** The character codes below 128 that are spaces. */
@@ -16659,7 +16647,7 @@ function classOf(code) {
 let units = new Uint16Array(4096);
 let unitBytes = external_node_buffer_.Buffer.from(units.buffer);
 /** `Buffer.write(…, 'utf16le')` lays units out little-endian; a big-endian machine copies them one by one. */
-const repetition_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const UNIT_SLACK = 4;
 function loadUnits(text) {
     const length = text.length;
@@ -16670,7 +16658,7 @@ function loadUnits(text) {
         units = new Uint16Array(size);
         unitBytes = external_node_buffer_.Buffer.from(units.buffer);
     }
-    if (repetition_LITTLE_ENDIAN)
+    if (LITTLE_ENDIAN)
         unitBytes.write(text, 0, 'utf16le');
     else
         for (let i = 0; i < length; i++)
@@ -18123,7 +18111,7 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
 const REPLACEMENT = /\ufffd/gu;
 /** Half of a surrogate pair: what is left of a character (often an emoji) cut in the middle. */
-const encoding_LONE_SURROGATE = /\p{Cs}/gu;
+const LONE_SURROGATE = /\p{Cs}/gu;
 /** A joiner between two characters that need it: emoji sequences, and scripts like Persian or Devanagari. */
 const JOINABLE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]|(?=[\p{L}\p{M}])[^\p{Script=Latin}\p{Script=Common}]/u;
 function isWantedJoiner(text, index) {
@@ -18204,7 +18192,7 @@ function checkText(field, text, line, emit, counts) {
             excerpt: excerptAround(text, replacement.first)
         });
     }
-    const surrogate = occurrences(text, encoding_LONE_SURROGATE);
+    const surrogate = occurrences(text, LONE_SURROGATE);
     if (surrogate.count > 0) {
         counts.surrogate++;
         emit({
@@ -35288,6 +35276,116 @@ function isBlank(bytes) {
             return false;
     }
     return true;
+}
+
+
+/***/ }),
+
+/***/ 9008:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ Latin1Scratch),
+/* harmony export */   f: () => (/* binding */ LITTLE_ENDIAN)
+/* harmony export */ });
+/**
+ * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
+ * time as 32-bit words (length, conflicting-labels): one native copy into a typed array instead
+ * of a charCodeAt a character.
+ */
+// eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
+const NON_LATIN1 = /[^\x00-\xff]/;
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** The largest scratch kept from one text to the next (1 MiB). */
+const MAX_KEPT_SCRATCH = 1 << 20;
+/** True where a 32-bit word holds its bytes lowest first, as the four-bytes-at-a-time loops assume. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/**
+ * A reusable byte copy of a text, for loops that read it four characters at a time as 32-bit
+ * `words` (flags per byte in each byte's top bit, SWAR) rather than one `charCodeAt` at a time.
+ */
+class Latin1Scratch {
+    bytes = new Uint8Array(0);
+    words = new Int32Array(0);
+    buffer = Buffer.alloc(0);
+    /**
+     * Copies `text` in, one byte per character; false, with nothing copied, when a character is
+     * above U+00FF (so the bytes would not be the text).
+     */
+    write(text) {
+        // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
+        if (NON_LATIN1.test(text))
+            return false;
+        this.reserve(text.length);
+        this.buffer.write(text, 0, 'latin1');
+        return true;
+    }
+    /**
+     * Copies `text` in as UTF-8, a lone surrogate as the three bytes UTF-8 would give its code
+     * point (WTF-8; Buffer would write U+FFFD for it): distinct texts stay distinct bytes, and
+     * bytes that are not the first byte of a character stay bytes that are not. Returns the
+     * number of bytes.
+     */
+    writeUtf8(text) {
+        this.reserve(text.length * 3);
+        if (!LONE_SURROGATE.test(text))
+            return this.buffer.write(text, 0, 'utf8');
+        const bytes = this.bytes;
+        let length = 0;
+        for (let i = 0; i < text.length; i++) {
+            let code = text.charCodeAt(i);
+            const next = text.charCodeAt(i + 1);
+            if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+                code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+                i++;
+            }
+            if (code < 0x80)
+                bytes[length++] = code;
+            else if (code < 0x800) {
+                bytes[length++] = 0xc0 | (code >> 6);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+            else if (code < 0x10000) {
+                bytes[length++] = 0xe0 | (code >> 12);
+                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+            else {
+                bytes[length++] = 0xf0 | (code >> 18);
+                bytes[length++] = 0x80 | ((code >> 12) & 0x3f);
+                bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+                bytes[length++] = 0x80 | (code & 0x3f);
+            }
+        }
+        return length;
+    }
+    /** Makes room for `length` bytes and the padding of a step; a scratch grown for one huge text is not kept. */
+    reserve(length) {
+        const needed = length + 16;
+        if (this.bytes.length >= needed && (this.bytes.length <= MAX_KEPT_SCRATCH || needed > MAX_KEPT_SCRATCH))
+            return;
+        let size = 1024;
+        while (size < needed)
+            size *= 2;
+        const memory = new ArrayBuffer(size);
+        this.bytes = new Uint8Array(memory);
+        this.words = new Int32Array(memory);
+        this.buffer = Buffer.from(memory);
+    }
+    /**
+     * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
+     * `wordsPerStep` words (loops read a few words a step: V8 checks the array once a step);
+     * returns the number of words.
+     */
+    padToSteps(length, byte, wordsPerStep) {
+        const stepBytes = 4 * wordsPerStep;
+        const end = Math.ceil(length / stepBytes) * stepBytes;
+        const bytes = this.bytes;
+        for (let i = length; i < end; i++)
+            bytes[i] = byte;
+        return end >> 2;
+    }
 }
 
 

@@ -17,15 +17,18 @@ import { RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
 import type { SideResult } from './side-pass.js'
 import { entryFile } from './threads.js'
+import type { CorpusColumns } from './dedup/corpus.js'
+import { LITTLE_ENDIAN } from './text-scratch.js'
 import type { CachedCorpusFile } from './uniqueness.js'
 
 /** Bumped whenever what is stored changes shape: older entries then simply miss. */
-const FORMAT = 1
+const FORMAT = 2
 
 /** Where cached sides live: a folder for the CLI, the Actions cache service for the Action. */
 export interface SideCache {
   get(key: string): Promise<Uint8Array | undefined>
-  set(key: string, data: Uint8Array): Promise<void>
+  /** Stores the entry made of `chunks`, one after the other (written as they are, not joined first). */
+  set(key: string, chunks: readonly Uint8Array[]): Promise<void>
 }
 
 /** The folder cache's default budget: the least recently used entries go beyond it. */
@@ -49,10 +52,10 @@ export function folderCache(dir: string, maxBytes = DEFAULT_CACHE_MAX_BYTES): Si
         return undefined
       }
     },
-    async set(key, data) {
+    async set(key, chunks) {
       await mkdir(dir, { recursive: true })
       const temporary = join(dir, `${key}.${process.pid}.tmp`)
-      await writeFile(temporary, data)
+      await writeFile(temporary, chunks)
       await rename(temporary, join(dir, `${key}.bin`))
       await pruneFolder(dir, maxBytes, `${key}.bin`)
     }
@@ -113,11 +116,11 @@ export function runningCodeId(): string | undefined {
  * added later belong to this run's corpus, not to the file). Undefined when something in it
  * cannot be stored (a check kept a function in its summary): then the side is not cached.
  */
-export function packSide(side: SideResult): Uint8Array | undefined {
+export function packSide(side: SideResult): Uint8Array[] | undefined {
   // A summary the head's checks read must come back as it was: class instances would come back without their methods.
   if (![...side.checkSummaries.values()].every((summary) => isPlainData(summary))) return undefined
   try {
-    return serialize({ format: FORMAT, side })
+    return [serialize({ format: FORMAT, side })]
   } catch {
     return undefined
   }
@@ -139,19 +142,107 @@ export function unpackSide(data: Uint8Array): SideResult | undefined {
   }
 }
 
-/** The file's part of the uniqueness index as bytes, stored once the audit is over (it is complete only then). */
-export function packCorpus(corpus: CachedCorpusFile): Uint8Array {
-  return serialize({ format: FORMAT, corpus })
+/**
+ * The columns of a file's part of the uniqueness index, in the order an entry stores them. A
+ * million records' columns are some 75 MB: an entry is a small JSON header and then the
+ * columns' own bytes, so that storing one writes the arrays as they are (`v8.serialize` made a
+ * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
+ * memory) and reading one makes views on the bytes read, not a second copy.
+ */
+const CORPUS_COLUMNS = [
+  ['indexOf', Int32Array],
+  ['lineOf', Int32Array],
+  ['exactLow', Int32Array],
+  ['exactHigh', Int32Array],
+  ['bandValues', Int32Array],
+  ['byCharacters', Uint8Array]
+] as const
+
+/** What an index entry's header says: enough to refuse an entry this code did not write. */
+interface CorpusHeader {
+  magic: string
+  format: number
+  littleEndian: boolean
+  emptyText: number
+  lengths: Record<string, number>
 }
 
+const CORPUS_MAGIC = 'dataset-audit uniqueness index'
+
+/** Columns start at multiples of 8 bytes: a view of a 4-byte type needs its start aligned. */
+const align8 = (n: number): number => Math.ceil(n / 8) * 8
+
+/**
+ * The file's part of the uniqueness index as chunks to write one after the other (views of the
+ * columns, no copy), stored once the audit is over (it is complete only then). The entry is
+ * the header's length (4 bytes, little-endian), the header as JSON, then each column, each
+ * padded to a multiple of 8 bytes.
+ */
+export function packCorpus(corpus: CachedCorpusFile): Uint8Array[] {
+  const lengths = Object.fromEntries(CORPUS_COLUMNS.map(([name]) => [name, corpus[name].length]))
+  const header: CorpusHeader = { magic: CORPUS_MAGIC, format: FORMAT, littleEndian: LITTLE_ENDIAN, emptyText: corpus.emptyText, lengths }
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
+  const headerLength = Buffer.alloc(4)
+  headerLength.writeUInt32LE(headerBytes.length)
+  const chunks: Uint8Array[] = [headerLength, headerBytes]
+  let size = 4 + headerBytes.length
+  const pad = (): void => {
+    if (align8(size) === size) return
+    chunks.push(new Uint8Array(align8(size) - size))
+    size = align8(size)
+  }
+  pad()
+  for (const [name] of CORPUS_COLUMNS) {
+    const column = corpus[name]
+    chunks.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength))
+    size += column.byteLength
+    pad()
+  }
+  return chunks
+}
+
+/**
+ * An index entry back as columns, views on `data` where it is aligned for them (else copies);
+ * undefined for anything but an entry this code wrote on a machine of the same byte order
+ * (the columns are stored in the machine's own), whole.
+ */
 export function unpackCorpus(data: Uint8Array): CachedCorpusFile | undefined {
   try {
-    const entry = deserialize(data) as { format?: number; corpus?: CachedCorpusFile }
-    return entry.format === FORMAT ? entry.corpus : undefined
+    if (data.length < 4) return undefined
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    const headerEnd = 4 + bytes.readUInt32LE(0)
+    if (headerEnd > bytes.length) return undefined
+    const header = JSON.parse(bytes.toString('utf8', 4, headerEnd)) as Partial<CorpusHeader> | null
+    if (header?.magic !== CORPUS_MAGIC || header.format !== FORMAT || header.littleEndian !== LITTLE_ENDIAN) return undefined
+    const { emptyText, lengths } = header
+    if (!isCount(emptyText) || typeof lengths !== 'object' || lengths === null) return undefined
+    let offset = align8(headerEnd)
+    const columns: Record<string, Int32Array | Uint8Array> = {}
+    for (const [name, Type] of CORPUS_COLUMNS) {
+      const length = lengths[name]
+      if (!isCount(length)) return undefined
+      const byteLength = length * Type.BYTES_PER_ELEMENT
+      if (offset + byteLength > bytes.length) return undefined
+      // A view where the bytes are aligned for the type, else a copy of them.
+      const start = bytes.byteOffset + offset
+      const buffer = start % Type.BYTES_PER_ELEMENT === 0 ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(start, start + byteLength)
+      const at = buffer === bytes.buffer ? start : 0
+      columns[name] = Type === Uint8Array ? new Uint8Array(buffer, at, length) : new Int32Array(buffer, at, length)
+      offset = align8(offset + byteLength)
+    }
+    if (offset !== bytes.length) return undefined
+    // Each column was made with its type by the loop above.
+    const whole = columns as unknown as CorpusColumns
+    const count = whole.indexOf.length
+    const sameCount = [whole.lineOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count)
+    if (!sameCount || (count === 0 ? whole.bandValues.length !== 0 : whole.bandValues.length % count !== 0)) return undefined
+    return { emptyText, ...whole }
   } catch {
     return undefined
   }
 }
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 
 /** A side and its part of the index are two entries: neither waits in memory for the other. */
 export const sideEntry = (key: string): string => `${key}-side`

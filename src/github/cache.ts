@@ -30,8 +30,8 @@ export function actionsSideCache(dir = process.env.DATASET_AUDIT_CACHE || join(p
         return undefined
       }
     },
-    async set(key, data) {
-      await local.set(key, data)
+    async set(key, chunks) {
+      await local.set(key, chunks)
       if (!service) return
       try {
         await actionsCache.saveCache([file(key)], entryKey(key))
