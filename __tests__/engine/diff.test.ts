@@ -142,7 +142,7 @@ describe('RecordIndex.releaseFieldHashes', () => {
     expect([...index.fieldsOf(1).keys()]).toEqual(['id', 'text'])
     index.releaseFieldHashes()
     expect([...index.lines]).toEqual([1, 2])
-    expect(index.keys).toEqual(['a', 'b'])
+    expect([index.keyAt(0), index.keyAt(1)]).toEqual(['a', 'b'])
     expect([...index.contentHashes]).toEqual(hashes)
     expect(index.positionOfContent(hashes[1])).toBe(1)
     expect(() => index.fieldsOf(0)).toThrow(/releaseFieldHashes/)
@@ -162,8 +162,10 @@ describe('RecordIndex key census', () => {
     expect([...index.repeatedKeys()]).toEqual([['a', [0, 2]], ['b', [1, 4]]])
     expect(index.hasUniqueKeys()).toBe(false)
     // The census lives beside the index: a structured clone (the side cache) carries no closure.
-    const clone = deserialize(serialize(index)) as RecordIndex
-    Object.setPrototypeOf(clone, RecordIndex.prototype)
+    const clone = RecordIndex.revive(deserialize(serialize(index)) as RecordIndex)
     expect(clone.positionOfKey('b')).toBe(1)
+    expect(clone.keyAt(2)).toBe('a')
+    expect(clone.keyAt(3)).toBeUndefined()
+    expect(clone.positionOfKeyAt(index, 4)).toBe(1)
   })
 })

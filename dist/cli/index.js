@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(855);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9653);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
 /* harmony import */ var _engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(783);
 
@@ -8903,7 +8903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 855:
+/***/ 9653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9729,10 +9729,109 @@ var registry = __nccwpck_require__(3923);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
-var engine_hash = __nccwpck_require__(5478);
+var hash = __nccwpck_require__(5478);
 // EXTERNAL MODULE: ./src/engine/typed-arrays.ts
 var typed_arrays = __nccwpck_require__(2817);
+;// CONCATENATED MODULE: ./src/engine/key-store.ts
+
+
+/** The hash of a position without a key (hash53 is never negative). */
+const NO_KEY = -1;
+/**
+ * The records' keys of one index, position by position: each key's UTF-16 code units in one
+ * growable byte buffer, with its 53-bit hash. A million keys held as strings were ~65 MB of
+ * heap a side, a million small objects that every young-generation collection promoted and
+ * every full one marked; here they are about 14 bytes a record in three typed arrays. Code
+ * units rather than UTF-8, so that every string, a lone surrogate too, comes back as it was.
+ */
+class KeyStore {
+    /** Positions stored. */
+    count = 0;
+    bytes = new Uint8Array(1 << 14);
+    used = 0;
+    /** Per position: where its key's bytes end (they start where the previous one's end). */
+    ends = new Int32Array(1024);
+    hashes = new Float64Array(1024);
+    /** Adds the key of the next position; undefined when that record has none. */
+    add(key) {
+        if (this.count === this.ends.length) {
+            this.ends = (0,typed_arrays/* grownTo */.p)(this.ends, Math.max(1024, 2 * this.count));
+            this.hashes = (0,typed_arrays/* grownTo */.p)(this.hashes, Math.max(1024, 2 * this.count));
+        }
+        const position = this.count++;
+        if (key === undefined) {
+            this.hashes[position] = NO_KEY;
+            this.ends[position] = this.used;
+            return;
+        }
+        const length = 2 * key.length;
+        if (this.used + length > this.bytes.length) {
+            let size = Math.max(1 << 14, this.bytes.length * 2);
+            while (size < this.used + length)
+                size *= 2;
+            this.bytes = (0,typed_arrays/* grownTo */.p)(this.bytes, size);
+        }
+        // Code units little-endian, as `toString('utf16le')` reads them back; keys are short, and a
+        // loop allocates nothing (a Buffer view a key would).
+        const bytes = this.bytes;
+        for (let i = 0, at = this.used; i < key.length; i++, at += 2) {
+            const unit = key.charCodeAt(i);
+            bytes[at] = unit & 0xff;
+            bytes[at + 1] = unit >>> 8;
+        }
+        this.used += length;
+        this.ends[position] = this.used;
+        this.hashes[position] = (0,hash/* hash53 */.$l)(key);
+    }
+    has(position) {
+        return this.hashes[position] !== NO_KEY;
+    }
+    /** The key's hash53 (the position must have a key). */
+    hashAt(position) {
+        return this.hashes[position];
+    }
+    /** The key at `position`, or undefined when its record has none. */
+    at(position) {
+        if (!this.has(position))
+            return undefined;
+        const start = this.startOf(position);
+        return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, this.ends[position] - start).toString('utf16le');
+    }
+    /** True when the key at `position` here and the one at `otherPosition` of `other` are the same string (both must have keys). */
+    sameKey(position, other, otherPosition) {
+        if (this.hashes[position] !== other.hashes[otherPosition])
+            return false;
+        const start = this.startOf(position);
+        const otherStart = other.startOf(otherPosition);
+        const length = this.ends[position] - start;
+        if (other.ends[otherPosition] - otherStart !== length)
+            return false;
+        const bytes = this.bytes;
+        const otherBytes = other.bytes;
+        for (let i = 0; i < length; i++)
+            if (bytes[start + i] !== otherBytes[otherStart + i])
+                return false;
+        return true;
+    }
+    /** Drops the room kept for more keys (up to half of what the arrays hold): for a store that is complete, before it is cached. */
+    trim() {
+        this.bytes = this.bytes.slice(0, this.used);
+        this.ends = this.ends.slice(0, this.count);
+        this.hashes = this.hashes.slice(0, this.count);
+    }
+    /** Every position keeps its place but loses its key. */
+    clear() {
+        this.hashes.fill(NO_KEY, 0, this.count);
+        this.ends.fill(0, 0, this.count);
+        this.used = 0;
+    }
+    startOf(position) {
+        return position === 0 ? 0 : this.ends[position - 1];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/record-index.ts
+
 
 
 
@@ -9759,14 +9858,25 @@ class RecordIndex {
     contentStore = new Float64Array(1024);
     shapeIds = new Int32Array(1024);
     fieldOffsets = new Int32Array(1024);
-    /** The record's key when every key field is present, else undefined. */
-    keys = [];
+    /** Per record, its key when every key field is present. */
+    keys = new KeyStore();
     fieldHashes = new Float64Array(1024);
     fieldCount = 0;
     shapes = [];
     shapeIdByName = new Map();
     constructor(keyFieldList) {
         this.keyFieldList = keyFieldList;
+    }
+    /**
+     * An index back from a structured clone (the side cache), which keeps the fields but not the
+     * classes: its methods, and those of the objects it holds, given back.
+     */
+    static revive(clone) {
+        Object.setPrototypeOf(clone, RecordIndex.prototype);
+        Object.setPrototypeOf(clone.keys, KeyStore.prototype);
+        if (clone.contentPositions)
+            Object.setPrototypeOf(clone.contentPositions, hash_index/* HashIndex */.x.prototype);
+        return clone;
     }
     get keyFields() {
         return this.keyFieldList;
@@ -9777,7 +9887,7 @@ class RecordIndex {
      */
     forgetKeys() {
         this.keyFieldList = [];
-        this.keys.fill(undefined);
+        this.keys.clear();
         censuses.delete(this);
     }
     /** True when every record has a key and no key repeats. */
@@ -9792,9 +9902,27 @@ class RecordIndex {
     repeatedKeys() {
         return this.census().repeated;
     }
-    /** The first position whose record has this key, or -1: how the diff meets keys of the other side. */
+    /** The first position whose record has this key, or -1. */
     positionOfKey(key) {
-        return this.census().firstOf(key);
+        const probe = new KeyStore();
+        probe.add(key);
+        return this.census().firstOf(probe, 0);
+    }
+    /** The first position here whose record has the key of `other`'s record at `position`, or -1 (also when it has none): how the diff meets keys of the other side. */
+    positionOfKeyAt(other, position) {
+        return other.keys.has(position) ? this.census().firstOf(other.keys, position) : -1;
+    }
+    /** The key of the record at `position`, or undefined when it has none. */
+    keyAt(position) {
+        return this.keys.at(position);
+    }
+    /** Called once the last record is in: the keys give back the room kept for more. */
+    trimKeys() {
+        this.keys.trim();
+    }
+    /** True when the record at `position` has a key. */
+    hasKey(position) {
+        return this.keys.has(position);
     }
     /** The first position whose record has the same key as the one at `position`, or -1 when it has no key. */
     keyIdAt(position) {
@@ -9807,39 +9935,37 @@ class RecordIndex {
      */
     census() {
         const known = censuses.get(this);
-        // Records added since are counted again.
-        if (known && known.keyIds.length === this.keys.length)
-            return known;
         const keys = this.keys;
-        const byHash = new hash_index/* HashIndex */.x(keys.length);
+        // Records added since are counted again.
+        if (known && known.keyIds.length === keys.count)
+            return known;
+        const byHash = new hash_index/* HashIndex */.x(keys.count);
         const collided = new Map();
-        const firstWithHash = (key, hash) => {
-            const first = byHash.get(hash);
+        const firstOf = (store, position) => {
+            const first = byHash.get(store.hashAt(position));
             if (first === undefined)
                 return -1;
-            return keys[first] === key ? first : (collided.get(key) ?? -1);
+            return keys.sameKey(first, store, position) ? first : (collided.get(store.at(position)) ?? -1);
         };
-        const firstOf = (key) => firstWithHash(key, (0,engine_hash/* hash53 */.$l)(key));
-        const keyIds = new Int32Array(keys.length).fill(-1);
+        const keyIds = new Int32Array(keys.count).fill(-1);
         const repeated = new Map();
         let missing = false;
-        for (let position = 0; position < keys.length; position++) {
-            const key = keys[position];
-            if (key === undefined) {
+        for (let position = 0; position < keys.count; position++) {
+            if (!keys.has(position)) {
                 missing = true;
                 continue;
             }
-            const hash = (0,engine_hash/* hash53 */.$l)(key);
-            const first = firstWithHash(key, hash);
+            const first = firstOf(keys, position);
             if (first === -1) {
-                if (byHash.get(hash) === undefined)
-                    byHash.set(hash, position);
+                if (byHash.get(keys.hashAt(position)) === undefined)
+                    byHash.set(keys.hashAt(position), position);
                 else
-                    collided.set(key, position);
+                    collided.set(keys.at(position), position);
                 keyIds[position] = position;
                 continue;
             }
             keyIds[position] = first;
+            const key = keys.at(position);
             const positions = repeated.get(key);
             if (positions)
                 positions.push(position);
@@ -9911,8 +10037,8 @@ class RecordIndex {
         }
         this.lineStore[position] = record.line;
         this.shapeIds[position] = shape.id;
-        this.contentStore[position] = (0,engine_hash/* combineHashes */.K1)(sortedHashes, count + 1);
-        this.keys.push(recordKey(record.fields, this.keyFields));
+        this.contentStore[position] = (0,hash/* combineHashes */.K1)(sortedHashes, count + 1);
+        this.keys.add(recordKey(record.fields, this.keyFields));
         return position;
     }
     /** Field paths and value hashes into the scratch arrays, objects opened down to MAX_FIELD_DEPTH. */
@@ -9927,7 +10053,7 @@ class RecordIndex {
             }
             else {
                 this.flatPaths[this.flatCount] = path;
-                this.flatHashes[this.flatCount] = (0,engine_hash/* valueHash */.K5)(child);
+                this.flatHashes[this.flatCount] = (0,hash/* valueHash */.K5)(child);
                 this.flatCount++;
             }
         }
@@ -9955,7 +10081,7 @@ class RecordIndex {
             this.shapes.push(sortedPaths);
             this.shapeIdByName.set(name, id);
         }
-        this.lastShape = { paths, id, order, hash: (0,engine_hash/* hash53 */.$l)(name) };
+        this.lastShape = { paths, id, order, hash: (0,hash/* hash53 */.$l)(name) };
         return this.lastShape;
     }
     /**
@@ -10005,14 +10131,14 @@ function recordKey(fields, keyFields) {
         const value = fields[keyFields[0]];
         if (value === undefined || value === null || value === '')
             return undefined;
-        return typeof value === 'string' ? value : (0,engine_hash/* canonicalJson */.dj)(value);
+        return typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value);
     }
     const parts = [];
     for (const field of keyFields) {
         const value = fields[field];
         if (value === undefined || value === null || value === '')
             return undefined;
-        parts.push(typeof value === 'string' ? value : (0,engine_hash/* canonicalJson */.dj)(value));
+        parts.push(typeof value === 'string' ? value : (0,hash/* canonicalJson */.dj)(value));
     }
     return parts.join(KEY_SEPARATOR);
 }
@@ -10064,7 +10190,7 @@ function diffRecords(base, head, options = {}) {
         else {
             headStatus[h] = HeadStatus.Modified;
             modified.push({
-                key: displayKey(head.keys[h] ?? ''),
+                key: displayKey(head.keyAt(h) ?? ''),
                 baseLine: baseLines[b],
                 headLine: headLines[h],
                 changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
@@ -10080,10 +10206,7 @@ function diffRecords(base, head, options = {}) {
         };
         const baseByKey = new PositionQueues(base.size, keyIdOf, () => new DenseFront(base.size));
         for (let h = 0; h < head.size; h++) {
-            const key = head.keys[h];
-            if (key === undefined)
-                continue;
-            const id = base.positionOfKey(key);
+            const id = base.positionOfKeyAt(head, h);
             if (id === -1)
                 continue;
             const b = baseByKey.take(id);
@@ -10092,7 +10215,7 @@ function diffRecords(base, head, options = {}) {
         }
     }
     // 2. By content, among the records no key matched and that have no key of their own.
-    const unkeyed = (index, i) => keyFields.length === 0 || index.keys[i] === undefined;
+    const unkeyed = (index, i) => keyFields.length === 0 || !index.hasKey(i);
     const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? baseHashes[b] : undefined), () => new hash_index/* HashIndex */.x());
     const headLeft = [];
     for (let h = 0; h < head.size; h++) {
@@ -10116,14 +10239,14 @@ function diffRecords(base, head, options = {}) {
         if (matchedBaseForHead[h] === -1) {
             headStatus[h] = HeadStatus.Added;
             if (addedCount++ < examples)
-                added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] });
+                added.push({ key: displayKey(head.keyAt(h) ?? ''), line: headLines[h] });
         }
     }
     const removed = [];
     let removedCount = 0;
     for (let b = 0; b < base.size; b++) {
         if (baseMatched[b] === 0 && removedCount++ < examples)
-            removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] });
+            removed.push({ key: displayKey(base.keyAt(b) ?? ''), line: baseLines[b] });
     }
     modified.sort((x, y) => x.headLine - y.headLine);
     return {
@@ -10712,7 +10835,7 @@ function unpackSide(data) {
             return undefined;
         const side = entry.side;
         // Structured clone keeps the fields, not the classes: give the objects their methods back.
-        Object.setPrototypeOf(side.index, RecordIndex.prototype);
+        RecordIndex.revive(side.index);
         Object.setPrototypeOf(side.collector, FindingCollector.prototype);
         Object.setPrototypeOf(side.scorer, SideScorer.prototype);
         return side;
@@ -10957,7 +11080,7 @@ async function runSidePass(options) {
             finding.line ??= at.line;
         finding.introduced = introduced;
         // The index already holds every record's key: the finding's record's is looked up there.
-        const key = position !== undefined ? index?.keys[position] : undefined;
+        const key = position !== undefined ? index?.keyAt(position) : undefined;
         if (finding.key === undefined && key !== undefined)
             finding.key = displayKey(key);
         collector.list(finding);
@@ -11093,6 +11216,7 @@ async function runSidePass(options) {
             if (summaries.has(check.id))
                 checkSummaries.set(check.id, summaries.get(check.id));
         options.onRecords?.(count);
+        index.trimKeys();
         return { summary, index: index, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan };
     }
     catch (error) {
@@ -11430,7 +11554,7 @@ function uniquenessSink(audits) {
         result.scorer.note(finding.dimension, finding.severity, position);
         if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced))
             return;
-        const key = position !== undefined ? result.index.keys[position] : undefined;
+        const key = position !== undefined ? result.index.keyAt(position) : undefined;
         result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
     };
 }

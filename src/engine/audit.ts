@@ -341,7 +341,7 @@ function uniquenessSink(audits: readonly FileAudit[]): (finding: SideFinding) =>
       side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))
     result.scorer.note(finding.dimension, finding.severity, position)
     if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced)) return
-    const key = position !== undefined ? result.index.keys[position] : undefined
+    const key = position !== undefined ? result.index.keyAt(position) : undefined
     result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) })
   }
 }

@@ -64,7 +64,7 @@ export function diffRecords(base: RecordIndex, head: RecordIndex, options: { exa
     } else {
       headStatus[h] = HeadStatus.Modified
       modified.push({
-        key: displayKey(head.keys[h] ?? ''),
+        key: displayKey(head.keyAt(h) ?? ''),
         baseLine: baseLines[b],
         headLine: headLines[h],
         changedFields: changedFields(base.fieldsOf(b), head.fieldsOf(h))
@@ -81,9 +81,7 @@ export function diffRecords(base: RecordIndex, head: RecordIndex, options: { exa
     }
     const baseByKey = new PositionQueues(base.size, keyIdOf, () => new DenseFront(base.size))
     for (let h = 0; h < head.size; h++) {
-      const key = head.keys[h]
-      if (key === undefined) continue
-      const id = base.positionOfKey(key)
+      const id = base.positionOfKeyAt(head, h)
       if (id === -1) continue
       const b = baseByKey.take(id)
       if (b !== -1) markMatch(b, h)
@@ -91,7 +89,7 @@ export function diffRecords(base: RecordIndex, head: RecordIndex, options: { exa
   }
 
   // 2. By content, among the records no key matched and that have no key of their own.
-  const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || index.keys[i] === undefined
+  const unkeyed = (index: RecordIndex, i: number): boolean => keyFields.length === 0 || !index.hasKey(i)
   const baseByContent = new PositionQueues(base.size, (b) => (baseMatched[b] === 0 && unkeyed(base, b) ? baseHashes[b] : undefined), () => new HashIndex())
   const headLeft: number[] = []
   for (let h = 0; h < head.size; h++) {
@@ -111,13 +109,13 @@ export function diffRecords(base: RecordIndex, head: RecordIndex, options: { exa
   for (let h = 0; h < head.size; h++) {
     if (matchedBaseForHead[h] === -1) {
       headStatus[h] = HeadStatus.Added
-      if (addedCount++ < examples) added.push({ key: displayKey(head.keys[h] ?? ''), line: headLines[h] })
+      if (addedCount++ < examples) added.push({ key: displayKey(head.keyAt(h) ?? ''), line: headLines[h] })
     }
   }
   const removed: RecordRef[] = []
   let removedCount = 0
   for (let b = 0; b < base.size; b++) {
-    if (baseMatched[b] === 0 && removedCount++ < examples) removed.push({ key: displayKey(base.keys[b] ?? ''), line: baseLines[b] })
+    if (baseMatched[b] === 0 && removedCount++ < examples) removed.push({ key: displayKey(base.keyAt(b) ?? ''), line: baseLines[b] })
   }
   modified.sort((x, y) => x.headLine - y.headLine)
 

@@ -1,6 +1,7 @@
 import { canonicalJson, combineHashes, hash53, valueHash } from './hash.js'
 import { HashIndex } from './hash-index.js'
 import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
+import { KeyStore } from './key-store.js'
 import { grownTo } from './typed-arrays.js'
 
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
@@ -13,7 +14,8 @@ interface KeyCensus {
   repeated: Map<string, number[]>
   /** Per position, the first position with the same key; -1 for a record without one. */
   keyIds: Int32Array
-  firstOf: (key: string) => number
+  /** The first position with the key that `store` has at `position`, or -1. */
+  firstOf: (store: KeyStore, position: number) => number
 }
 
 /**
@@ -38,14 +40,25 @@ export class RecordIndex {
   private contentStore = new Float64Array(1024)
   private shapeIds = new Int32Array(1024)
   private fieldOffsets = new Int32Array(1024)
-  /** The record's key when every key field is present, else undefined. */
-  readonly keys: Array<string | undefined> = []
+  /** Per record, its key when every key field is present. */
+  private readonly keys = new KeyStore()
   private fieldHashes = new Float64Array(1024)
   private fieldCount = 0
   private readonly shapes: string[][] = []
   private readonly shapeIdByName = new Map<string, number>()
 
   constructor(private keyFieldList: readonly string[]) {}
+
+  /**
+   * An index back from a structured clone (the side cache), which keeps the fields but not the
+   * classes: its methods, and those of the objects it holds, given back.
+   */
+  static revive(clone: RecordIndex): RecordIndex {
+    Object.setPrototypeOf(clone, RecordIndex.prototype)
+    Object.setPrototypeOf(clone.keys, KeyStore.prototype)
+    if (clone.contentPositions) Object.setPrototypeOf(clone.contentPositions, HashIndex.prototype)
+    return clone
+  }
 
   get keyFields(): readonly string[] {
     return this.keyFieldList
@@ -57,7 +70,7 @@ export class RecordIndex {
    */
   forgetKeys(): void {
     this.keyFieldList = []
-    this.keys.fill(undefined)
+    this.keys.clear()
     censuses.delete(this)
   }
 
@@ -75,9 +88,31 @@ export class RecordIndex {
     return this.census().repeated
   }
 
-  /** The first position whose record has this key, or -1: how the diff meets keys of the other side. */
+  /** The first position whose record has this key, or -1. */
   positionOfKey(key: string): number {
-    return this.census().firstOf(key)
+    const probe = new KeyStore()
+    probe.add(key)
+    return this.census().firstOf(probe, 0)
+  }
+
+  /** The first position here whose record has the key of `other`'s record at `position`, or -1 (also when it has none): how the diff meets keys of the other side. */
+  positionOfKeyAt(other: RecordIndex, position: number): number {
+    return other.keys.has(position) ? this.census().firstOf(other.keys, position) : -1
+  }
+
+  /** The key of the record at `position`, or undefined when it has none. */
+  keyAt(position: number): string | undefined {
+    return this.keys.at(position)
+  }
+
+  /** Called once the last record is in: the keys give back the room kept for more. */
+  trimKeys(): void {
+    this.keys.trim()
+  }
+
+  /** True when the record at `position` has a key. */
+  hasKey(position: number): boolean {
+    return this.keys.has(position)
   }
 
   /** The first position whose record has the same key as the one at `position`, or -1 when it has no key. */
@@ -92,35 +127,33 @@ export class RecordIndex {
    */
   private census(): KeyCensus {
     const known = censuses.get(this)
-    // Records added since are counted again.
-    if (known && known.keyIds.length === this.keys.length) return known
     const keys = this.keys
-    const byHash = new HashIndex(keys.length)
+    // Records added since are counted again.
+    if (known && known.keyIds.length === keys.count) return known
+    const byHash = new HashIndex(keys.count)
     const collided = new Map<string, number>()
-    const firstWithHash = (key: string, hash: number): number => {
-      const first = byHash.get(hash)
+    const firstOf = (store: KeyStore, position: number): number => {
+      const first = byHash.get(store.hashAt(position))
       if (first === undefined) return -1
-      return keys[first] === key ? first : (collided.get(key) ?? -1)
+      return keys.sameKey(first, store, position) ? first : (collided.get(store.at(position)!) ?? -1)
     }
-    const firstOf = (key: string): number => firstWithHash(key, hash53(key))
-    const keyIds = new Int32Array(keys.length).fill(-1)
+    const keyIds = new Int32Array(keys.count).fill(-1)
     const repeated = new Map<string, number[]>()
     let missing = false
-    for (let position = 0; position < keys.length; position++) {
-      const key = keys[position]
-      if (key === undefined) {
+    for (let position = 0; position < keys.count; position++) {
+      if (!keys.has(position)) {
         missing = true
         continue
       }
-      const hash = hash53(key)
-      const first = firstWithHash(key, hash)
+      const first = firstOf(keys, position)
       if (first === -1) {
-        if (byHash.get(hash) === undefined) byHash.set(hash, position)
-        else collided.set(key, position)
+        if (byHash.get(keys.hashAt(position)) === undefined) byHash.set(keys.hashAt(position), position)
+        else collided.set(keys.at(position)!, position)
         keyIds[position] = position
         continue
       }
       keyIds[position] = first
+      const key = keys.at(position)!
       const positions = repeated.get(key)
       if (positions) positions.push(position)
       else repeated.set(key, [first, position])
@@ -197,7 +230,7 @@ export class RecordIndex {
     this.lineStore[position] = record.line
     this.shapeIds[position] = shape.id
     this.contentStore[position] = combineHashes(sortedHashes, count + 1)
-    this.keys.push(recordKey(record.fields, this.keyFields))
+    this.keys.add(recordKey(record.fields, this.keyFields))
     return position
   }
 

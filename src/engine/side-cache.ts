@@ -133,7 +133,7 @@ export function unpackSide(data: Uint8Array): SideResult | undefined {
     if (entry.format !== FORMAT || !entry.side) return undefined
     const side = entry.side
     // Structured clone keeps the fields, not the classes: give the objects their methods back.
-    Object.setPrototypeOf(side.index, RecordIndex.prototype)
+    RecordIndex.revive(side.index)
     Object.setPrototypeOf(side.collector, FindingCollector.prototype)
     Object.setPrototypeOf(side.scorer, SideScorer.prototype)
     return side

@@ -130,7 +130,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (onRecord) finding.line ??= at.line
     finding.introduced = introduced
     // The index already holds every record's key: the finding's record's is looked up there.
-    const key = position !== undefined ? index?.keys[position] : undefined
+    const key = position !== undefined ? index?.keyAt(position) : undefined
     if (finding.key === undefined && key !== undefined) finding.key = displayKey(key)
     collector.list(finding)
   }
@@ -257,6 +257,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     // Summaries in the checks' order, whichever thread ran them.
     for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
     options.onRecords?.(count)
+    index!.trimKeys()
     return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
   } catch (error) {
     // Nothing will wait for the worker now: stop it rather than let it hold the process.
