@@ -128,9 +128,9 @@ async function incremental(file, records, floor) {
   const filling = cliRun('diff', file, head, '--cache', cacheDir)
   const cached = cliRun('diff', file, head, '--cache', cacheDir)
   const hit = /read from the cache/.test(cached.stderr)
-  const same = uncached.stdout === cached.stdout
+  const same = uncached.stdout === cached.stdout && uncached.stdout === filling.stdout
   console.log(
-    `PR adding 1,000 records (diff)  uncached ${fmt(uncached.ms)} ms (${fmt(uncached.ms / floor.ms, 1)}x floor)  first run storing the base ${fmt(filling.ms)} ms  cached base ${fmt(cached.ms)} ms (${fmt(cached.ms / floor.ms, 1)}x floor, ${fmt(uncached.ms / cached.ms, 2)}x faster${hit ? '' : ', NO CACHE HIT'})  same report: ${same ? 'yes' : 'NO'}  peak RSS ${cached.maxRssMB} MB`
+    `PR adding 1,000 records (diff)  uncached ${fmt(uncached.ms)} ms (${fmt(uncached.ms / floor.ms, 1)}x floor)  first run storing the base ${fmt(filling.ms)} ms  cached base ${fmt(cached.ms)} ms (${fmt(cached.ms / floor.ms, 1)}x floor, ${fmt(uncached.ms / cached.ms, 2)}x faster${hit ? '' : ', NO CACHE HIT'})  same report: ${same ? 'yes' : 'NO'}  peak RSS ${uncached.maxRssMB} / ${filling.maxRssMB} / ${cached.maxRssMB} MB (uncached / storing / cached)`
   )
   rmSync(cacheDir, { recursive: true, force: true })
   return { uncached: uncached.ms, cached: cached.ms, hit, same }
@@ -162,8 +162,12 @@ for (const records of sizes) {
   }
   const megabytes = statSync(file).size / 1e6
   console.log(`\n== ${fmt(records)} records, ${fmt(megabytes, 1)} MB (${file})`)
-  const floor = bench('floor', file)
-  console.log(`floor (read + JSON.parse)   ${fmt(floor.ms)} ms  ${rate(records, floor.ms)} records/s  ${fmt(megabytes / (floor.ms / 1000), 1)} MB/s  peak RSS ${floor.maxRssMB} MB`)
+  // The fastest of three: one run of the floor moved by half on a busy machine (1.8 to 2.9 s at
+  // 1M), and a slow floor flatters every ratio. The audits are timed once, so the ratios lean
+  // against the audit, never for it.
+  const floors = [1, 2, 3].map(() => bench('floor', file))
+  const floor = floors.reduce((best, run) => (run.ms < best.ms ? run : best))
+  console.log(`floor (read + JSON.parse)   ${fmt(floor.ms)} ms  ${rate(records, floor.ms)} records/s  ${fmt(megabytes / (floor.ms / 1000), 1)} MB/s  peak RSS ${floor.maxRssMB} MB  (fastest of ${floors.map((run) => fmt(run.ms)).join(', ')} ms)`)
   const read = bench('read', file)
   console.log(`engine reader alone         ${fmt(read.ms)} ms  ${rate(records, read.ms)} records/s  ${fmt(read.ms / floor.ms, 2)}x floor  peak RSS ${read.maxRssMB} MB`)
 
