@@ -88,13 +88,6 @@ export class RecordIndex {
     return this.census().repeated
   }
 
-  /** The first position whose record has this key, or -1. */
-  positionOfKey(key: string): number {
-    const probe = new KeyStore()
-    probe.add(key)
-    return this.census().firstOf(probe, 0)
-  }
-
   /** The first position here whose record has the key of `other`'s record at `position`, or -1 (also when it has none): how the diff meets keys of the other side. */
   positionOfKeyAt(other: RecordIndex, position: number): number {
     return other.keys.has(position) ? this.census().firstOf(other.keys, position) : -1
