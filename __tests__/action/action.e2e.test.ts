@@ -173,15 +173,19 @@ describe('the Action with the Actions cache service', () => {
   it('stores each base file on the first run and reads it back on the next, on a fresh runner, with the same report', async () => {
     const first = await run()
     expect(first.stdout).toMatch(/base files from the cache: 0, read and stored: 2/)
-    // Per base file, its side and its part of the uniqueness index.
-    expect(cache.saved).toHaveLength(4)
-    expect(cache.saved.every((key) => /^dataset-audit-[0-9a-f]{40}-(side|index)$/.test(key))).toBe(true)
+    // Per base file, its side and its part of the uniqueness index; for the base side as a whole, its uniqueness findings.
+    expect(cache.saved).toHaveLength(5)
+    expect(cache.saved.filter((key) => /^dataset-audit-[0-9a-f]{40}-(side|index)$/.test(key))).toHaveLength(4)
+    expect(cache.saved.filter((key) => /^dataset-audit-[0-9a-f]{40}-base-findings$/.test(key))).toHaveLength(1)
 
     // A fresh runner: the folder is gone, what comes back came through the service.
     rmSync(env.DATASET_AUDIT_CACHE, { recursive: true, force: true })
     const second = await run()
     expect(second.stdout).toMatch(/base files from the cache: 2, read and stored: 0/)
-    expect(cache.saved).toHaveLength(4)
+    expect(cache.saved).toHaveLength(5)
+    // The base side's findings were asked of the service on both runs (its entry holds them since the first).
+    const findingsKey = cache.saved.find((key) => key.endsWith('-base-findings'))
+    expect(cache.lookups.filter((key) => key === findingsKey)).toHaveLength(2)
     expect(second.outputs.conclusion).toBe(first.outputs.conclusion)
     expect(second.report).toEqual(first.report)
   })

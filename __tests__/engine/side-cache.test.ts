@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig } from '../../src/config/load.js'
 import { runAudit, type CacheStats, type FileChange } from '../../src/engine/audit.js'
+import { BaseFindingsRecord } from '../../src/engine/base-findings.js'
+import type { AuditReport } from '../../src/engine/report.js'
 import type { ByteSource } from '../../src/engine/readers/types.js'
 import { folderCache, packCorpus, unpackCorpus, type SideCache } from '../../src/engine/side-cache.js'
 import type { CachedCorpusFile } from '../../src/engine/uniqueness.js'
@@ -59,6 +61,34 @@ describe('the base-side cache', () => {
     expect(uncached.totals.introduced).toBeGreaterThan(0)
   })
 
+  it('gives the base side\'s uniqueness findings from the record an earlier run kept, counted ones and listed ones alike', async () => {
+    // 300 base records, every odd one with one of seven texts: 143 exact duplicates, past the 100 a file lists.
+    const same = (i: number) => (i % 2 === 1 ? 'the same words on every odd record, as a careless merge leaves them' : undefined)
+    const base = rows(300, same)
+    const head = rows(301, same)
+    const changes = (): FileChange[] => [
+      { path: 'data/train.jsonl', status: 'modified', base: named('data/train.jsonl', base, 'blob-b'), head: named('data/train.jsonl', head, 'blob-h') }
+    ]
+    const config = defaultConfig()
+    const uncached = await runAudit(changes(), { config })
+    const store = memoryCache()
+    await runAudit(changes(), { config, cache: { store, code: 'test' } })
+    const entry = [...store.entries.keys()].find((key) => key.endsWith('-base-findings'))!
+    const record = BaseFindingsRecord.unpack(store.entries.get(entry)!)!
+    expect(record.size).toBeGreaterThan(100)
+    expect(await runAudit(changes(), { config, cache: { store, code: 'test' } })).toEqual(uncached)
+    const baseCount = (report: AuditReport) => report.files[0].counts.find((c) => c.check === 'exact-duplicates')?.base
+    expect(baseCount(uncached)).toBe(143)
+    // The cached run takes the base side's findings from the record alone: an empty one gives none.
+    store.entries.set(entry, Buffer.concat(new BaseFindingsRecord().pack()))
+    const fromEmpty = await runAudit(changes(), { config, cache: { store, code: 'test' } })
+    expect(baseCount(fromEmpty) ?? 0).toBe(0)
+    // A damaged record is a miss: the base side is finished again and the record stored anew.
+    store.entries.set(entry, Buffer.from('not a record'))
+    expect(await runAudit(changes(), { config, cache: { store, code: 'test' } })).toEqual(uncached)
+    expect(BaseFindingsRecord.unpack(store.entries.get(entry)!)?.size).toBe(record.size)
+  })
+
   it('misses when the blob, the settings or the code differ, and when the source cannot name its content', async () => {
     const store = memoryCache()
     const config = defaultConfig()
@@ -83,7 +113,7 @@ describe('the base-side cache', () => {
     const uncached = await runAudit(change(), { config })
     const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-cache-test-'))
     await runAudit(change(), { config, cache: { store: folderCache(dir), code: 'test' } })
-    const [entry] = readdirSync(dir)
+    const entry = readdirSync(dir).find((name) => name.endsWith('-side.bin'))!
     writeFileSync(join(dir, entry), 'not a cache entry')
     const damaged = stats()
     expect(await runAudit(change(), { config, cache: { store: folderCache(dir), code: 'test', stats: damaged } })).toEqual(uncached)
@@ -99,7 +129,8 @@ describe('the base-side cache', () => {
     }
     const failed = stats()
     expect(await runAudit(change(), { config, cache: { store: failing, code: 'test', stats: failed } })).toEqual(uncached)
-    expect(failed).toEqual({ hits: 0, misses: 1, stored: 0, failures: 2 })
+    // The side entry's read and write, and the base side's findings' read and write.
+    expect(failed).toEqual({ hits: 0, misses: 1, stored: 0, failures: 4 })
   })
 })
 

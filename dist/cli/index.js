@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9653);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8635);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
 /* harmony import */ var _engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(783);
 
@@ -8903,7 +8903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9653:
+/***/ 8635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10380,6 +10380,103 @@ function isReordered(matchedBaseForHead) {
 var readers = __nccwpck_require__(366);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/engine/base-findings.ts
+
+/** Bumped whenever what is stored changes shape: older entries then simply miss. */
+const FORMAT = 1;
+/**
+ * The base side's uniqueness findings as the audit took them in, kept so that a later run over
+ * the same base files (a PR run with its base cached) gives them again without the base side's
+ * uniqueness finish: LSH buckets, re-reading the candidates and verifying them, some 4 s of a
+ * 1M-record PR. The base side's findings depend on its files and settings alone, never on the
+ * head. Most are only counted (a file lists the first 100 of a check): those are kept as five
+ * numbers, and only the listed ones whole.
+ */
+class BaseFindingsRecord {
+    /** Files, checks, dimensions and severities, each named once. */
+    names = [];
+    nameIds = new Map();
+    /** Five numbers a finding: its file, check, dimension and severity (as names), and its line (-1 for none). */
+    numbers = [];
+    /** The findings that were listed, by their place in the record. */
+    listed = new Map();
+    get size() {
+        return this.numbers.length / 5;
+    }
+    /** Keeps one finding in the order the audit took it in; `listed` when the audit listed it, not only counted it. */
+    add(finding, listed) {
+        if (listed)
+            this.listed.set(this.size, finding);
+        this.numbers.push(this.nameId(finding.file), this.nameId(finding.check), this.nameId(finding.dimension), this.nameId(finding.severity), finding.line ?? -1);
+    }
+    /**
+     * The findings in the order they were added: the listed ones as they were, the others with
+     * what counting them reads (check, dimension, severity, file and line) and no message.
+     */
+    *findings() {
+        const { names, numbers } = this;
+        for (let i = 0; i < this.size; i++) {
+            const whole = this.listed.get(i);
+            if (whole) {
+                yield whole;
+                continue;
+            }
+            const line = numbers[5 * i + 4];
+            yield {
+                file: names[numbers[5 * i]],
+                check: names[numbers[5 * i + 1]],
+                dimension: names[numbers[5 * i + 2]],
+                severity: names[numbers[5 * i + 3]],
+                ...(line === -1 ? {} : { line }),
+                message: ''
+            };
+        }
+    }
+    /** The record as chunks for the cache. */
+    pack() {
+        return [(0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, names: this.names, numbers: Int32Array.from(this.numbers), listed: [...this.listed] })];
+    }
+    /** A packed record back, or undefined for anything this code did not write whole. */
+    static unpack(data) {
+        try {
+            const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
+            const { names, numbers, listed } = entry;
+            // By tag, not instanceof: an array deserialized in another realm (a VM context) is no instance of this one's.
+            const isInt32Array = (value) => Object.prototype.toString.call(value) === '[object Int32Array]';
+            if (entry.format !== FORMAT || !Array.isArray(names) || !isInt32Array(numbers) || !Array.isArray(listed))
+                return undefined;
+            if (numbers.length % 5 !== 0 || !names.every((name) => typeof name === 'string'))
+                return undefined;
+            for (let i = 0; i < numbers.length; i++)
+                if (i % 5 !== 4 && (numbers[i] < 0 || numbers[i] >= names.length))
+                    return undefined;
+            const record = new BaseFindingsRecord();
+            record.names.push(...names);
+            names.forEach((name, id) => record.nameIds.set(name, id));
+            for (const value of numbers)
+                record.numbers.push(value);
+            for (const pair of listed) {
+                if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'object' || pair[1] === null)
+                    return undefined;
+                record.listed.set(pair[0], pair[1]);
+            }
+            return record;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    nameId(name) {
+        let id = this.nameIds.get(name);
+        if (id === undefined) {
+            id = this.names.length;
+            this.names.push(name);
+            this.nameIds.set(name, id);
+        }
+        return id;
+    }
+}
+
 // EXTERNAL MODULE: ./src/engine/checks/detectors/mask.ts
 var mask = __nccwpck_require__(808);
 ;// CONCATENATED MODULE: ./src/engine/findings.ts
@@ -10724,7 +10821,7 @@ var text_scratch = __nccwpck_require__(9008);
 
 
 /** Bumped whenever what is stored changes shape: older entries then simply miss. */
-const FORMAT = 2;
+const side_cache_FORMAT = 2;
 /** The folder cache's default budget: the least recently used entries go beyond it. */
 const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 /**
@@ -10784,7 +10881,7 @@ async function pruneFolder(dir, maxBytes, keep) {
  * answered from an older one's results.
  */
 function sideCacheKey(parts) {
-    const text = JSON.stringify({ format: FORMAT, version: TOOL_VERSION, ...parts });
+    const text = JSON.stringify({ format: side_cache_FORMAT, version: TOOL_VERSION, ...parts });
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex').slice(0, 40);
 }
 let codeId;
@@ -10816,7 +10913,7 @@ function packSide(side) {
     if (![...side.checkSummaries.values()].every((summary) => (0,plain_data/* isPlainData */.v)(summary)))
         return undefined;
     try {
-        return [(0,external_node_v8_namespaceObject.serialize)({ format: FORMAT, side })];
+        return [(0,external_node_v8_namespaceObject.serialize)({ format: side_cache_FORMAT, side })];
     }
     catch {
         return undefined;
@@ -10826,7 +10923,7 @@ function packSide(side) {
 function unpackSide(data) {
     try {
         const entry = (0,external_node_v8_namespaceObject.deserialize)(data);
-        if (entry.format !== FORMAT || !entry.side)
+        if (entry.format !== side_cache_FORMAT || !entry.side)
             return undefined;
         const side = entry.side;
         // Structured clone keeps the fields, not the classes: give the objects their methods back.
@@ -10865,7 +10962,7 @@ const align8 = (n) => Math.ceil(n / 8) * 8;
  */
 function packCorpus(corpus) {
     const lengths = Object.fromEntries(CORPUS_COLUMNS.map(([name]) => [name, corpus[name].length]));
-    const header = { magic: CORPUS_MAGIC, format: FORMAT, littleEndian: text_scratch/* LITTLE_ENDIAN */.f, emptyText: corpus.emptyText, lengths };
+    const header = { magic: CORPUS_MAGIC, format: side_cache_FORMAT, littleEndian: text_scratch/* LITTLE_ENDIAN */.f, emptyText: corpus.emptyText, lengths };
     const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
     const headerLength = Buffer.alloc(4);
     headerLength.writeUInt32LE(headerBytes.length);
@@ -10900,7 +10997,7 @@ function unpackCorpus(data) {
         if (headerEnd > bytes.length)
             return undefined;
         const header = JSON.parse(bytes.toString('utf8', 4, headerEnd));
-        if (header?.magic !== CORPUS_MAGIC || header.format !== FORMAT || header.littleEndian !== text_scratch/* LITTLE_ENDIAN */.f)
+        if (header?.magic !== CORPUS_MAGIC || header.format !== side_cache_FORMAT || header.littleEndian !== text_scratch/* LITTLE_ENDIAN */.f)
             return undefined;
         const { emptyText, lengths } = header;
         if (!isCount(emptyText) || typeof lengths !== 'object' || lengths === null)
@@ -10939,6 +11036,8 @@ const isCount = (value) => Number.isSafeInteger(value) && value >= 0;
 /** A side and its part of the index are two entries: neither waits in memory for the other. */
 const sideEntry = (key) => `${key}-side`;
 const corpusEntry = (key) => `${key}-index`;
+/** The base side's uniqueness findings, keyed by all of the side's files (see BaseFindingsRecord). */
+const baseFindingsEntry = (key) => `${key}-base-findings`;
 
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
@@ -11307,6 +11406,7 @@ var uniqueness = __nccwpck_require__(2537);
 
 
 
+
 /** How many added, removed and modified records a file report lists as examples. */
 const EXAMPLES_PER_KIND = 20;
 /**
@@ -11335,7 +11435,23 @@ async function runAudit(changes, options) {
         for (const reference of options.references ?? [])
             await readReference(reference, options, stage);
         // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
-        await stage.finish({ onBaseFinished: () => storeBases(pendingStores, stage, options), onFinding: uniquenessSink(audits) });
+        // A base side made only of cached files gives the findings an earlier run recorded for it.
+        const baseKey = await baseFindingsKey(audits, options);
+        const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined;
+        const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined;
+        const sink = uniquenessSink(audits, recorder);
+        if (recorded)
+            for (const finding of recorded.findings())
+                sink({ side: 'base', finding });
+        await stage.finish({
+            skipBase: recorded !== undefined,
+            onBaseFinished: async () => {
+                await storeBases(pendingStores, stage, options);
+                if (baseKey && recorder)
+                    await storeBaseFindings(baseKey, recorder, options);
+            },
+            onFinding: sink
+        });
     }
     const files = audits.map(fileReport);
     return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
@@ -11396,8 +11512,10 @@ async function readChange(change, options, progress, stage, pendingStores) {
     const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
     const deferredCorpus = (side) => (stage ? (plan, source) => stage.openDeferred(corpusFile(side, plan, source)) : undefined);
     let base;
+    let baseCacheKey;
     if (change.base) {
-        const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options);
+        const cacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options);
+        baseCacheKey = cacheKey;
         const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined;
         if (cached)
             base = cached;
@@ -11430,10 +11548,10 @@ async function readChange(change, options, progress, stage, pendingStores) {
     // The diff was the field hashes' one reader: what follows (the uniqueness finish) runs without them.
     base?.index.releaseFieldHashes();
     head?.index.releaseFieldHashes();
-    return { change, settings, base, head, diff };
+    return { change, settings, base, head, diff, baseCacheKey };
 }
 /** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
-async function baseCacheKey(source, settings, checks, stage, options) {
+async function baseCacheKeyOf(source, settings, checks, stage, options) {
     if (!options.cache || !source.contentId)
         return undefined;
     let blob;
@@ -11519,6 +11637,51 @@ async function storeBases(pending, stage, options) {
     }
 }
 /**
+ * The key of the base side's uniqueness findings: every changed file's base key (each names
+ * its content, settings, checks and the code) and every reference file's content and
+ * settings, in the order the stage took them. Undefined when one of them cannot be named.
+ */
+async function baseFindingsKey(audits, options) {
+    const cache = options.cache;
+    const bases = audits.filter((audit) => audit.change.base !== undefined);
+    if (!cache || bases.length === 0 || bases.some((audit) => audit.baseCacheKey === undefined))
+        return undefined;
+    const references = [];
+    for (const reference of options.references ?? []) {
+        let blob;
+        try {
+            blob = await reference.contentId?.();
+        }
+        catch {
+            blob = undefined;
+        }
+        if (!blob)
+            return undefined;
+        references.push({ path: reference.path, blob, settings: settingsFor(options.config, reference.path) });
+    }
+    return sideCacheKey({ blob: bases.map((audit) => audit.baseCacheKey).join(' '), path: '(the base side)', code: cache.code, inputs: references });
+}
+async function restoreBaseFindings(key, options) {
+    try {
+        const data = await options.cache.store.get(baseFindingsEntry(key));
+        return data ? BaseFindingsRecord.unpack(data) : undefined;
+    }
+    catch {
+        if (options.cache.stats)
+            options.cache.stats.failures++;
+        return undefined;
+    }
+}
+async function storeBaseFindings(key, record, options) {
+    try {
+        await options.cache.store.set(baseFindingsEntry(key), record.pack());
+    }
+    catch {
+        if (options.cache.stats)
+            options.cache.stats.failures++;
+    }
+}
+/**
  * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
  * it is the same on both), so a change can be compared with it: no findings are reported on it.
  */
@@ -11534,7 +11697,7 @@ async function readReference(source, options, stage) {
     });
 }
 /** Puts each uniqueness finding, as the stage makes it, on its file and side, where it counts like any other finding. */
-function uniquenessSink(audits) {
+function uniquenessSink(audits, baseRecord) {
     for (const audit of audits) {
         for (const side of [audit.base, audit.head])
             side?.scorer.markLooked('uniqueness');
@@ -11547,7 +11710,10 @@ function uniquenessSink(audits) {
         const position = finding.line !== undefined ? positionOfLine(result.index.lines, finding.line) : undefined;
         const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
         result.scorer.note(finding.dimension, finding.severity, position);
-        if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced))
+        const listed = result.collector.count(finding.check, finding.dimension, finding.severity, introduced);
+        if (side === 'base')
+            baseRecord?.add(finding, listed);
+        if (!listed)
             return;
         const key = position !== undefined ? result.index.keyAt(position) : undefined;
         result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) });
@@ -36811,7 +36977,9 @@ class UniquenessStage {
      * After every file of both sides was read: verifies candidates, groups clusters, computes
      * leakage and contamination. Each side's index is freed once its findings are made, so the
      * next side's finish runs without it; `onBaseFinished` runs just before the base's is freed,
-     * the moment to `exportFile` it for the cache.
+     * the moment to `exportFile` it for the cache. With `skipBase` the base side is not finished
+     * (its findings were given already, from a record of an earlier run over the same base
+     * files): it makes no findings and no stats.
      */
     async finish(options = {}) {
         const started = performance.now();
@@ -36827,7 +36995,8 @@ class UniquenessStage {
             const side = this.sides.get(name);
             if (!side)
                 continue;
-            sides.push(await this.finishSide(side, emit, timing));
+            if (name === 'head' || !options.skipBase)
+                sides.push(await this.finishSide(side, emit, timing));
             if (name === 'base')
                 await options.onBaseFinished?.();
             this.sides.delete(name);

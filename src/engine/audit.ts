@@ -6,7 +6,8 @@ import { ALL_CHECKS, checkCatalog } from './checks/registry.js'
 import type { Check } from './checks/types.js'
 import { diffRecords, HeadStatus, type RecordDiff } from './diff.js'
 import { detectFormat, readDataset, readOptionsFor } from './readers/index.js'
-import { corpusEntry, packCorpus, packSide, sideCacheKey, sideEntry, unpackCorpus, unpackSide, type SideCache } from './side-cache.js'
+import { BaseFindingsRecord } from './base-findings.js'
+import { baseFindingsEntry, corpusEntry, packCorpus, packSide, sideCacheKey, sideEntry, unpackCorpus, unpackSide, type SideCache } from './side-cache.js'
 import type { ByteSource } from './readers/types.js'
 import type { AuditReport, FileReport } from './report.js'
 import { aggregateDimensions, evaluateGate, fileDimensionScores, findRegressions, overallScore } from './score.js'
@@ -105,7 +106,20 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
     for (const reference of options.references ?? []) await readReference(reference, options, stage)
     // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
-    await stage.finish({ onBaseFinished: () => storeBases(pendingStores, stage, options), onFinding: uniquenessSink(audits) })
+    // A base side made only of cached files gives the findings an earlier run recorded for it.
+    const baseKey = await baseFindingsKey(audits, options)
+    const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined
+    const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined
+    const sink = uniquenessSink(audits, recorder)
+    if (recorded) for (const finding of recorded.findings()) sink({ side: 'base', finding })
+    await stage.finish({
+      skipBase: recorded !== undefined,
+      onBaseFinished: async () => {
+        await storeBases(pendingStores, stage, options)
+        if (baseKey && recorder) await storeBaseFindings(baseKey, recorder, options)
+      },
+      onFinding: sink
+    })
   }
   const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
@@ -156,6 +170,8 @@ export function assembleReport(
 /** One changed file, read on both sides and diffed, before its report is written. */
 interface FileAudit {
   change: FileChange
+  /** The base side's cache key, when the cache is on and the base's content has a name. */
+  baseCacheKey?: string
   settings: FileSettings
   base?: SideResult
   head?: SideResult
@@ -189,8 +205,10 @@ async function readChange(
   const deferredCorpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openDeferred(corpusFile(side, plan, source)) : undefined)
 
   let base: SideResult | undefined
+  let baseCacheKey: string | undefined
   if (change.base) {
-    const cacheKey = await baseCacheKey(change.base, settings, checks, stage, options)
+    const cacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options)
+    baseCacheKey = cacheKey
     const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined
     if (cached) base = cached
     else {
@@ -221,11 +239,11 @@ async function readChange(
   // The diff was the field hashes' one reader: what follows (the uniqueness finish) runs without them.
   base?.index.releaseFieldHashes()
   head?.index.releaseFieldHashes()
-  return { change, settings, base, head, diff }
+  return { change, settings, base, head, diff, baseCacheKey }
 }
 
 /** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
-async function baseCacheKey(
+async function baseCacheKeyOf(
   source: ByteSource,
   settings: FileSettings,
   checks: readonly PreparedCheck[],
@@ -312,6 +330,47 @@ async function storeBases(pending: readonly PendingStore[], stage: UniquenessSta
 }
 
 /**
+ * The key of the base side's uniqueness findings: every changed file's base key (each names
+ * its content, settings, checks and the code) and every reference file's content and
+ * settings, in the order the stage took them. Undefined when one of them cannot be named.
+ */
+async function baseFindingsKey(audits: readonly FileAudit[], options: AuditOptions): Promise<string | undefined> {
+  const cache = options.cache
+  const bases = audits.filter((audit) => audit.change.base !== undefined)
+  if (!cache || bases.length === 0 || bases.some((audit) => audit.baseCacheKey === undefined)) return undefined
+  const references: Array<{ path: string; blob: string; settings: FileSettings }> = []
+  for (const reference of options.references ?? []) {
+    let blob: string | undefined
+    try {
+      blob = await reference.contentId?.()
+    } catch {
+      blob = undefined
+    }
+    if (!blob) return undefined
+    references.push({ path: reference.path, blob, settings: settingsFor(options.config, reference.path) })
+  }
+  return sideCacheKey({ blob: bases.map((audit) => audit.baseCacheKey).join(' '), path: '(the base side)', code: cache.code, inputs: references })
+}
+
+async function restoreBaseFindings(key: string, options: AuditOptions): Promise<BaseFindingsRecord | undefined> {
+  try {
+    const data = await options.cache!.store.get(baseFindingsEntry(key))
+    return data ? BaseFindingsRecord.unpack(data) : undefined
+  } catch {
+    if (options.cache!.stats) options.cache!.stats.failures++
+    return undefined
+  }
+}
+
+async function storeBaseFindings(key: string, record: BaseFindingsRecord, options: AuditOptions): Promise<void> {
+  try {
+    await options.cache!.store.set(baseFindingsEntry(key), record.pack())
+  } catch {
+    if (options.cache!.stats) options.cache!.stats.failures++
+  }
+}
+
+/**
  * An unchanged dataset file of a split, read only into the uniqueness index (both sides, since
  * it is the same on both), so a change can be compared with it: no findings are reported on it.
  */
@@ -328,7 +387,7 @@ async function readReference(source: ByteSource, options: AuditOptions, stage: U
 }
 
 /** Puts each uniqueness finding, as the stage makes it, on its file and side, where it counts like any other finding. */
-function uniquenessSink(audits: readonly FileAudit[]): (finding: SideFinding) => void {
+function uniquenessSink(audits: readonly FileAudit[], baseRecord?: BaseFindingsRecord): (finding: SideFinding) => void {
   for (const audit of audits) {
     for (const side of [audit.base, audit.head]) side?.scorer.markLooked('uniqueness')
   }
@@ -340,7 +399,9 @@ function uniquenessSink(audits: readonly FileAudit[]): (finding: SideFinding) =>
     const introduced =
       side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))
     result.scorer.note(finding.dimension, finding.severity, position)
-    if (!result.collector.count(finding.check, finding.dimension, finding.severity, introduced)) return
+    const listed = result.collector.count(finding.check, finding.dimension, finding.severity, introduced)
+    if (side === 'base') baseRecord?.add(finding, listed)
+    if (!listed) return
     const key = position !== undefined ? result.index.keyAt(position) : undefined
     result.collector.list({ ...finding, introduced, ...(finding.key === undefined && key !== undefined ? { key: displayKey(key) } : {}) })
   }

@@ -247,3 +247,5 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 /** A side and its part of the index are two entries: neither waits in memory for the other. */
 export const sideEntry = (key: string): string => `${key}-side`
 export const corpusEntry = (key: string): string => `${key}-index`
+/** The base side's uniqueness findings, keyed by all of the side's files (see BaseFindingsRecord). */
+export const baseFindingsEntry = (key: string): string => `${key}-base-findings`

@@ -438,10 +438,12 @@ export class UniquenessStage {
    * After every file of both sides was read: verifies candidates, groups clusters, computes
    * leakage and contamination. Each side's index is freed once its findings are made, so the
    * next side's finish runs without it; `onBaseFinished` runs just before the base's is freed,
-   * the moment to `exportFile` it for the cache.
+   * the moment to `exportFile` it for the cache. With `skipBase` the base side is not finished
+   * (its findings were given already, from a record of an earlier run over the same base
+   * files): it makes no findings and no stats.
    */
   async finish(
-    options: { onBaseFinished?: () => Promise<void>; onFinding?: (finding: SideFinding) => void } = {}
+    options: { onBaseFinished?: () => Promise<void>; onFinding?: (finding: SideFinding) => void; skipBase?: boolean } = {}
   ): Promise<{ findings: SideFinding[]; stats: UniquenessStats }> {
     const started = performance.now()
     // Band hashes still being signed on worker threads land before anything reads them.
@@ -455,7 +457,7 @@ export class UniquenessStage {
     for (const name of ['base', 'head'] as const) {
       const side = this.sides.get(name)
       if (!side) continue
-      sides.push(await this.finishSide(side, emit, timing))
+      if (name === 'head' || !options.skipBase) sides.push(await this.finishSide(side, emit, timing))
       if (name === 'base') await options.onBaseFinished?.()
       this.sides.delete(name)
     }
