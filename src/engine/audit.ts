@@ -116,7 +116,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
       skipBase: recorded !== undefined,
       onBaseFinished: async () => {
         await storeBases(pendingStores, stage, options)
-        if (baseKey && recorder) await storeBaseFindings(baseKey, recorder, options)
+        if (baseKey && recorder) await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options)
       },
       onFinding: sink
     })
@@ -207,8 +207,7 @@ async function readChange(
   let base: SideResult | undefined
   let baseCacheKey: string | undefined
   if (change.base) {
-    const cacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options)
-    baseCacheKey = cacheKey
+    const cacheKey = (baseCacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options))
     const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined
     if (cached) base = cached
     else {
@@ -250,13 +249,8 @@ async function baseCacheKeyOf(
   stage: UniquenessStage | undefined,
   options: AuditOptions
 ): Promise<string | undefined> {
-  if (!options.cache || !source.contentId) return undefined
-  let blob: string | undefined
-  try {
-    blob = await source.contentId()
-  } catch {
-    blob = undefined
-  }
+  if (!options.cache) return undefined
+  const blob = await contentIdOf(source)
   if (!blob) return undefined
   const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null }
   return sideCacheKey({ blob, path: source.path, code: options.cache.code, inputs })
@@ -299,14 +293,20 @@ async function restoreBase(
   return side
 }
 
-/** Stores a base side as soon as its pass ends; true when it was stored. A failure costs the next run time, never this one its report. */
+/** Stores a base side as soon as its pass ends; true when it was stored. */
 async function storeSide(key: string, side: SideResult, options: AuditOptions): Promise<boolean> {
   const cache = options.cache!
   const packed = packSide(side)
-  if (!packed) return false
+  if (!packed || !(await storeEntry(sideEntry(key), packed, options))) return false
+  if (cache.stats) cache.stats.stored++
+  return true
+}
+
+/** Writes one cache entry; false, counted as a failure, when the store fails. A failure costs the next run time, never this one its report. */
+async function storeEntry(name: string, chunks: readonly Uint8Array[], options: AuditOptions): Promise<boolean> {
+  const cache = options.cache!
   try {
-    await cache.store.set(sideEntry(key), packed)
-    if (cache.stats) cache.stats.stored++
+    await cache.store.set(name, chunks)
     return true
   } catch {
     if (cache.stats) cache.stats.failures++
@@ -316,16 +316,10 @@ async function storeSide(key: string, side: SideResult, options: AuditOptions): 
 
 /** Stores the uniqueness-index part of the base sides stored in this audit, now complete. */
 async function storeBases(pending: readonly PendingStore[], stage: UniquenessStage | undefined, options: AuditOptions): Promise<void> {
-  const cache = options.cache
-  if (!cache || !stage) return
+  if (!options.cache || !stage) return
   for (const { key, path } of pending) {
     const corpus = stage.exportFile('base', path)
-    if (!corpus) continue
-    try {
-      await cache.store.set(corpusEntry(key), packCorpus(corpus))
-    } catch {
-      if (cache.stats) cache.stats.failures++
-    }
+    if (corpus) await storeEntry(corpusEntry(key), packCorpus(corpus), options)
   }
 }
 
@@ -340,18 +334,14 @@ async function baseFindingsKey(audits: readonly FileAudit[], options: AuditOptio
   if (!cache || bases.length === 0 || bases.some((audit) => audit.baseCacheKey === undefined)) return undefined
   const references: Array<{ path: string; blob: string; settings: FileSettings }> = []
   for (const reference of options.references ?? []) {
-    let blob: string | undefined
-    try {
-      blob = await reference.contentId?.()
-    } catch {
-      blob = undefined
-    }
+    const blob = await contentIdOf(reference)
     if (!blob) return undefined
     references.push({ path: reference.path, blob, settings: settingsFor(options.config, reference.path) })
   }
   return sideCacheKey({ blob: bases.map((audit) => audit.baseCacheKey).join(' '), path: '(the base side)', code: cache.code, inputs: references })
 }
 
+/** The base side's findings an earlier run recorded under `key`; undefined on a miss, a damaged entry or a failing store (counted). */
 async function restoreBaseFindings(key: string, options: AuditOptions): Promise<BaseFindingsRecord | undefined> {
   try {
     const data = await options.cache!.store.get(baseFindingsEntry(key))
@@ -362,11 +352,12 @@ async function restoreBaseFindings(key: string, options: AuditOptions): Promise<
   }
 }
 
-async function storeBaseFindings(key: string, record: BaseFindingsRecord, options: AuditOptions): Promise<void> {
+/** The content id a source names (a git blob id), or undefined when it names none or cannot be asked. */
+async function contentIdOf(source: ByteSource): Promise<string | undefined> {
   try {
-    await options.cache!.store.set(baseFindingsEntry(key), record.pack())
+    return (await source.contentId?.()) || undefined
   } catch {
-    if (options.cache!.stats) options.cache!.stats.failures++
+    return undefined
   }
 }
 
