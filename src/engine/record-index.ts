@@ -138,14 +138,16 @@ export class RecordIndex {
         missing = true
         continue
       }
-      const first = firstOf(keys, position)
-      if (first === -1) {
-        if (byHash.get(keys.hashAt(position)) === undefined) byHash.set(keys.hashAt(position), position)
-        else collided.set(keys.at(position)!, position)
-        keyIds[position] = position
-        continue
+      // One probe: a new hash is placed as it is looked up.
+      let first = byHash.getOrAdd(keys.hashAt(position), position) ?? position
+      if (first !== position && !keys.sameKey(first, keys, position)) {
+        // Another key took this hash first: the rare collision is settled by the key itself.
+        const key = keys.at(position)!
+        first = collided.get(key) ?? position
+        if (first === position) collided.set(key, position)
       }
       keyIds[position] = first
+      if (first === position) continue
       const key = keys.at(position)!
       const positions = repeated.get(key)
       if (positions) positions.push(position)
