@@ -9950,16 +9950,18 @@ class RecordIndex {
                 missing = true;
                 continue;
             }
-            const first = firstOf(keys, position);
-            if (first === -1) {
-                if (byHash.get(keys.hashAt(position)) === undefined)
-                    byHash.set(keys.hashAt(position), position);
-                else
-                    collided.set(keys.at(position), position);
-                keyIds[position] = position;
-                continue;
+            // One probe: a new hash is placed as it is looked up.
+            let first = byHash.getOrAdd(keys.hashAt(position), position) ?? position;
+            if (first !== position && !keys.sameKey(first, keys, position)) {
+                // Another key took this hash first: the rare collision is settled by the key itself.
+                const key = keys.at(position);
+                first = collided.get(key) ?? position;
+                if (first === position)
+                    collided.set(key, position);
             }
             keyIds[position] = first;
+            if (first === position)
+                continue;
             const key = keys.at(position);
             const positions = repeated.get(key);
             if (positions)
@@ -10798,6 +10800,8 @@ function percent(rate) {
 
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
+// EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
+var corpus = __nccwpck_require__(8661);
 // EXTERNAL MODULE: ./src/engine/text-scratch.ts
 var text_scratch = __nccwpck_require__(9008);
 ;// CONCATENATED MODULE: ./src/engine/side-cache.ts
@@ -10808,6 +10812,7 @@ var text_scratch = __nccwpck_require__(9008);
  * decides the result: the settings, the checks with theirs, and the code. A hit skips the base
  * pass; only the head is read.
  */
+
 
 
 
@@ -10937,20 +10942,13 @@ function unpackSide(data) {
     }
 }
 /**
- * The columns of a file's part of the uniqueness index, in the order an entry stores them. A
- * million records' columns are some 75 MB: an entry is a small JSON header and then the
+ * A file's part of the uniqueness index is its columns (`CORPUS_COLUMN_TYPES`, in that order).
+ * A million records' columns are some 75 MB: an entry is a small JSON header and then the
  * columns' own bytes, so that storing one writes the arrays as they are (`v8.serialize` made a
  * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
  * memory) and reading one makes views on the bytes read, not a second copy.
  */
-const CORPUS_COLUMNS = [
-    ['indexOf', Int32Array],
-    ['lineOf', Int32Array],
-    ['exactLow', Int32Array],
-    ['exactHigh', Int32Array],
-    ['bandValues', Int32Array],
-    ['byCharacters', Uint8Array]
-];
+const CORPUS_COLUMNS = Object.entries(corpus/* CORPUS_COLUMN_TYPES */.q);
 const CORPUS_MAGIC = 'dataset-audit uniqueness index';
 /** Columns start at multiples of 8 bytes: a view of a 4-byte type needs its start aligned. */
 const align8 = (n) => Math.ceil(n / 8) * 8;
@@ -11448,7 +11446,7 @@ async function runAudit(changes, options) {
             onBaseFinished: async () => {
                 await storeBases(pendingStores, stage, options);
                 if (baseKey && recorder)
-                    await storeBaseFindings(baseKey, recorder, options);
+                    await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options);
             },
             onFinding: sink
         });
@@ -11514,8 +11512,7 @@ async function readChange(change, options, progress, stage, pendingStores) {
     let base;
     let baseCacheKey;
     if (change.base) {
-        const cacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options);
-        baseCacheKey = cacheKey;
+        const cacheKey = (baseCacheKey = await baseCacheKeyOf(change.base, settings, checks, stage, options));
         const cached = cacheKey ? await restoreBase(change.base, cacheKey, settings, stage, options, corpusFile) : undefined;
         if (cached)
             base = cached;
@@ -11552,15 +11549,9 @@ async function readChange(change, options, progress, stage, pendingStores) {
 }
 /** The cache key of a change's base side, or undefined when there is no cache or the source cannot name its content. */
 async function baseCacheKeyOf(source, settings, checks, stage, options) {
-    if (!options.cache || !source.contentId)
+    if (!options.cache)
         return undefined;
-    let blob;
-    try {
-        blob = await source.contentId();
-    }
-    catch {
-        blob = undefined;
-    }
+    const blob = await contentIdOf(source);
     if (!blob)
         return undefined;
     const inputs = { settings, checks: checks.map(({ check, config }) => [check.id, config]), uniqueness: stage?.fingerprint ?? null };
@@ -11600,16 +11591,21 @@ async function restoreBase(source, key, settings, stage, options, corpusFile) {
     }
     return side;
 }
-/** Stores a base side as soon as its pass ends; true when it was stored. A failure costs the next run time, never this one its report. */
+/** Stores a base side as soon as its pass ends; true when it was stored. */
 async function storeSide(key, side, options) {
     const cache = options.cache;
     const packed = packSide(side);
-    if (!packed)
+    if (!packed || !(await storeEntry(sideEntry(key), packed, options)))
         return false;
+    if (cache.stats)
+        cache.stats.stored++;
+    return true;
+}
+/** Writes one cache entry; false, counted as a failure, when the store fails. A failure costs the next run time, never this one its report. */
+async function storeEntry(name, chunks, options) {
+    const cache = options.cache;
     try {
-        await cache.store.set(sideEntry(key), packed);
-        if (cache.stats)
-            cache.stats.stored++;
+        await cache.store.set(name, chunks);
         return true;
     }
     catch {
@@ -11620,20 +11616,12 @@ async function storeSide(key, side, options) {
 }
 /** Stores the uniqueness-index part of the base sides stored in this audit, now complete. */
 async function storeBases(pending, stage, options) {
-    const cache = options.cache;
-    if (!cache || !stage)
+    if (!options.cache || !stage)
         return;
     for (const { key, path } of pending) {
         const corpus = stage.exportFile('base', path);
-        if (!corpus)
-            continue;
-        try {
-            await cache.store.set(corpusEntry(key), packCorpus(corpus));
-        }
-        catch {
-            if (cache.stats)
-                cache.stats.failures++;
-        }
+        if (corpus)
+            await storeEntry(corpusEntry(key), packCorpus(corpus), options);
     }
 }
 /**
@@ -11648,19 +11636,14 @@ async function baseFindingsKey(audits, options) {
         return undefined;
     const references = [];
     for (const reference of options.references ?? []) {
-        let blob;
-        try {
-            blob = await reference.contentId?.();
-        }
-        catch {
-            blob = undefined;
-        }
+        const blob = await contentIdOf(reference);
         if (!blob)
             return undefined;
         references.push({ path: reference.path, blob, settings: settingsFor(options.config, reference.path) });
     }
     return sideCacheKey({ blob: bases.map((audit) => audit.baseCacheKey).join(' '), path: '(the base side)', code: cache.code, inputs: references });
 }
+/** The base side's findings an earlier run recorded under `key`; undefined on a miss, a damaged entry or a failing store (counted). */
 async function restoreBaseFindings(key, options) {
     try {
         const data = await options.cache.store.get(baseFindingsEntry(key));
@@ -11672,13 +11655,13 @@ async function restoreBaseFindings(key, options) {
         return undefined;
     }
 }
-async function storeBaseFindings(key, record, options) {
+/** The content id a source names (a git blob id), or undefined when it names none or cannot be asked. */
+async function contentIdOf(source) {
     try {
-        await options.cache.store.set(baseFindingsEntry(key), record.pack());
+        return (await source.contentId?.()) || undefined;
     }
     catch {
-        if (options.cache.stats)
-            options.cache.stats.failures++;
+        return undefined;
     }
 }
 /**
@@ -20673,10 +20656,23 @@ function alignVector(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ CorpusArrays)
+/* harmony export */   f: () => (/* binding */ CorpusArrays),
+/* harmony export */   q: () => (/* binding */ CORPUS_COLUMN_TYPES)
 /* harmony export */ });
 /* harmony import */ var _typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2817);
 
+/**
+ * Each column of `CorpusColumns` with its element type, in a fixed order (the side cache
+ * stores them so): checked against the interface, so a column added there cannot be left out.
+ */
+const CORPUS_COLUMN_TYPES = {
+    indexOf: Int32Array,
+    lineOf: Int32Array,
+    exactLow: Int32Array,
+    exactHigh: Int32Array,
+    bandValues: Int32Array,
+    byCharacters: Uint8Array
+};
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
  * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56

@@ -17,7 +17,7 @@ import { RecordIndex } from './record-index.js'
 import { SideScorer } from './score.js'
 import type { SideResult } from './side-pass.js'
 import { entryFile } from './threads.js'
-import type { CorpusColumns } from './dedup/corpus.js'
+import { CORPUS_COLUMN_TYPES, type CorpusColumns } from './dedup/corpus.js'
 import { LITTLE_ENDIAN } from './text-scratch.js'
 import type { CachedCorpusFile } from './uniqueness.js'
 
@@ -143,20 +143,13 @@ export function unpackSide(data: Uint8Array): SideResult | undefined {
 }
 
 /**
- * The columns of a file's part of the uniqueness index, in the order an entry stores them. A
- * million records' columns are some 75 MB: an entry is a small JSON header and then the
+ * A file's part of the uniqueness index is its columns (`CORPUS_COLUMN_TYPES`, in that order).
+ * A million records' columns are some 75 MB: an entry is a small JSON header and then the
  * columns' own bytes, so that storing one writes the arrays as they are (`v8.serialize` made a
  * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
  * memory) and reading one makes views on the bytes read, not a second copy.
  */
-const CORPUS_COLUMNS = [
-  ['indexOf', Int32Array],
-  ['lineOf', Int32Array],
-  ['exactLow', Int32Array],
-  ['exactHigh', Int32Array],
-  ['bandValues', Int32Array],
-  ['byCharacters', Uint8Array]
-] as const
+const CORPUS_COLUMNS = Object.entries(CORPUS_COLUMN_TYPES) as Array<[keyof CorpusColumns, Int32ArrayConstructor | Uint8ArrayConstructor]>
 
 /** What an index entry's header says: enough to refuse an entry this code did not write. */
 interface CorpusHeader {

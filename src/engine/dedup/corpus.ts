@@ -11,6 +11,19 @@ export interface CorpusColumns {
 }
 
 /**
+ * Each column of `CorpusColumns` with its element type, in a fixed order (the side cache
+ * stores them so): checked against the interface, so a column added there cannot be left out.
+ */
+export const CORPUS_COLUMN_TYPES = {
+  indexOf: Int32Array,
+  lineOf: Int32Array,
+  exactLow: Int32Array,
+  exactHigh: Int32Array,
+  bandValues: Int32Array,
+  byCharacters: Uint8Array
+} as const satisfies { [Name in keyof CorpusColumns]: { new (length: number): CorpusColumns[Name] } }
+
+/**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
  * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
  * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
