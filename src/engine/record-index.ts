@@ -103,6 +103,11 @@ export class RecordIndex {
     this.keys.trim()
   }
 
+  /** Counts the keys now rather than at the first question about them. */
+  countKeys(): void {
+    this.census()
+  }
+
   /** True when the record at `position` has a key. */
   hasKey(position: number): boolean {
     return this.keys.has(position)

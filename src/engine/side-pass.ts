@@ -230,7 +230,10 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
     if (!index) start()
     for (const started of runs) finishRun(started)
+    index!.trimKeys()
     if (job) {
+      // The key census (which the diff asks for) is counted while the worker may still be busy, not after it.
+      if (index!.keyFields.length > 0) index!.countKeys()
       const result = await job
       // A worker that failed, or read another number of records than this thread: its work is done here instead.
       const usable = result !== undefined && result.records === count && (!deferred || result.corpus !== undefined)
@@ -257,7 +260,6 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     // Summaries in the checks' order, whichever thread ran them.
     for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
     options.onRecords?.(count)
-    index!.trimKeys()
     return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
   } catch (error) {
     // Nothing will wait for the worker now: stop it rather than let it hold the process.

@@ -46,4 +46,34 @@ describe('CorpusArrays', () => {
     expect(reserved.bandValues.length).toBe(grown.bandValues.length)
     expect(reserved.bytes).toBe(grown.bytes)
   })
+
+  it('hands its final columns over as views when nearly full, as trimmed copies when mostly spare room', () => {
+    const fill = (count: number): CorpusArrays => {
+      const corpus = new CorpusArrays(2)
+      for (let i = 0; i < count; i++) {
+        const slot = corpus.add(0, i, i + 1)
+        corpus.exactLow[slot] = 100 + i
+        corpus.bandValues.set([2 * i, 2 * i + 1], 2 * slot)
+      }
+      return corpus
+    }
+    // 1,000 of 1,024 slots used: the arrays' own memory, no copy.
+    const full = fill(1000)
+    const views = full.finalColumns()
+    expect(views.indexOf.length).toBe(1000)
+    expect(views.bandValues.length).toBe(2000)
+    expect(views.exactLow.buffer).toBe(full.exactLow.buffer)
+    expect(views.bandValues[1999]).toBe(1999)
+    // 600 of 1,024: copies of their own, so the spare room is not held.
+    const sparse = fill(600)
+    const copies = sparse.finalColumns()
+    expect(copies.lineOf.length).toBe(600)
+    expect(copies.lineOf.buffer).not.toBe(sparse.lineOf.buffer)
+    expect(copies.lineOf.buffer.byteLength).toBe(600 * 4)
+    expect(Array.from(copies.exactLow.subarray(597))).toEqual([697, 698, 699])
+    // Either way, a new index adopts them as a whole file.
+    const adopted = new CorpusArrays(2)
+    adopted.adopt(3, views)
+    expect(adopted.count).toBe(1000)
+  })
 })

@@ -91,6 +91,25 @@ export class CorpusArrays {
     }
   }
 
+  /**
+   * All the slots' columns, to hand to another thread once no more are added: views of the
+   * arrays when little of them is spare room (cutting a million records' 56 MB of columns out
+   * took the worker ~0.3 s that the main thread spent waiting for it), copies otherwise, so
+   * that spare room is not held.
+   */
+  finalColumns(): CorpusColumns {
+    if (this.count < this.fileOf.length - (this.fileOf.length >> 3)) return this.columns(0, this.count)
+    const view = <T extends Int32Array | Uint8Array>(array: T, per = 1): T => array.subarray(0, this.count * per) as T
+    return {
+      indexOf: view(this.indexOf),
+      lineOf: view(this.lineOf),
+      exactLow: view(this.exactLow),
+      exactHigh: view(this.exactHigh),
+      bandValues: view(this.bandValues, this.bands),
+      byCharacters: view(this.byCharacters)
+    }
+  }
+
   /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
   reserve(extra: number): void {
     let size = this.fileOf.length

@@ -56,8 +56,8 @@ export class FileHashBuilder {
     }
   }
 
-  /** The hashes, trimmed to the records hashed (arrays of their own, safe to transfer); the last call. */
+  /** The hashes of the records hashed (arrays of their own, safe to transfer); the last call. */
   result(): FileHashes {
-    return { emptyText: this.emptyText, ...this.slots.columns(0, this.slots.count) }
+    return { emptyText: this.emptyText, ...this.slots.finalColumns() }
   }
 }
