@@ -1,5 +1,4 @@
-import { candidateProbability, falseNegativeArea, falsePositiveArea, forEachRun, optimalParams, radixOrder } from '../../../src/engine/dedup/lsh.js'
-import { seededRandom } from '../../../src/engine/dedup/minhash.js'
+import { candidateProbability, falseNegativeArea, falsePositiveArea, optimalParams } from '../../../src/engine/dedup/lsh.js'
 
 describe('optimalParams (datasketch _optimal_param)', () => {
   it('picks 9 bands x 13 rows for threshold 0.8 at 128 permutations', () => {
@@ -29,28 +28,5 @@ describe('candidate curve', () => {
     // One band of one row: P(s) = s, so the areas are t^2/2 and (1-t)^2/2.
     expect(falsePositiveArea(0.8, 1, 1)).toBeCloseTo(0.32, 10)
     expect(falseNegativeArea(0.8, 1, 1)).toBeCloseTo(0.02, 10)
-  })
-})
-
-describe('radixOrder', () => {
-  it('orders positions by unsigned keys, least significant key first, stably', () => {
-    const random = seededRandom(3)
-    const n = 5000
-    const low = Int32Array.from({ length: n }, () => random() % 4)
-    const high = Int32Array.from({ length: n }, () => (random() & 1 ? -1 : 7))
-    const order = Array.from(radixOrder(n, [low, high]))
-    const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => (high[a] >>> 0) - (high[b] >>> 0) || (low[a] >>> 0) - (low[b] >>> 0) || a - b)
-    expect(order).toEqual(expected)
-  })
-
-  it('lists the runs of equal keys of two or more', () => {
-    const keys = Int32Array.from([5, 1, 5, 2, 1, 5])
-    const order = radixOrder(keys.length, [keys])
-    const runs: number[][] = []
-    forEachRun(order, keys, (start, end) => runs.push(Array.from(order.subarray(start, end))))
-    expect(runs).toEqual([
-      [1, 4],
-      [0, 2, 5]
-    ])
   })
 })
