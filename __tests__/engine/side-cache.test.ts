@@ -161,6 +161,9 @@ describe('packCorpus and unpackCorpus', () => {
     emptyText: 4,
     indexOf: Int32Array.from([0, 2, 5]),
     lineOf: Int32Array.from([1, 3, 9]),
+    // A place past 4 GiB, and one the reader could not give.
+    offsetOf: Float64Array.from([0, 2 ** 33 + 17, -1]),
+    bytesOf: Int32Array.from([120, 88, -1]),
     exactLow: Int32Array.from([-1, 7, 2 ** 31 - 1]),
     exactHigh: Int32Array.from([11, -12, 13]),
     bandValues: Int32Array.from([1, 2, 3, 4, 5, -6]),

@@ -22,7 +22,7 @@ import { LITTLE_ENDIAN } from './text-scratch.js'
 import type { CachedCorpusFile } from './uniqueness.js'
 
 /** Bumped whenever what is stored changes shape: older entries then simply miss. */
-const FORMAT = 2
+const FORMAT = 3
 
 /** Where cached sides live: a folder for the CLI, the Actions cache service for the Action. */
 export interface SideCache {
@@ -144,12 +144,12 @@ export function unpackSide(data: Uint8Array): SideResult | undefined {
 
 /**
  * A file's part of the uniqueness index is its columns (`CORPUS_COLUMN_TYPES`, in that order).
- * A million records' columns are some 75 MB: an entry is a small JSON header and then the
+ * A million records' columns are some 85 MB: an entry is a small JSON header and then the
  * columns' own bytes, so that storing one writes the arrays as they are (`v8.serialize` made a
  * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
  * memory) and reading one makes views on the bytes read, not a second copy.
  */
-const CORPUS_COLUMNS = Object.entries(CORPUS_COLUMN_TYPES) as Array<[keyof CorpusColumns, Int32ArrayConstructor | Uint8ArrayConstructor]>
+const CORPUS_COLUMNS = Object.entries(CORPUS_COLUMN_TYPES) as Array<[keyof CorpusColumns, Int32ArrayConstructor | Uint8ArrayConstructor | Float64ArrayConstructor]>
 
 /** What an index entry's header says: enough to refuse an entry this code did not write. */
 interface CorpusHeader {
@@ -210,7 +210,7 @@ export function unpackCorpus(data: Uint8Array): CachedCorpusFile | undefined {
     const { emptyText, lengths } = header
     if (!isCount(emptyText) || typeof lengths !== 'object' || lengths === null) return undefined
     let offset = align8(headerEnd)
-    const columns: Record<string, Int32Array | Uint8Array> = {}
+    const columns: Record<string, Int32Array | Uint8Array | Float64Array> = {}
     for (const [name, Type] of CORPUS_COLUMNS) {
       const length = lengths[name]
       if (!isCount(length)) return undefined
@@ -218,16 +218,16 @@ export function unpackCorpus(data: Uint8Array): CachedCorpusFile | undefined {
       if (offset + byteLength > bytes.length) return undefined
       // A view where the bytes are aligned for the type, else a copy of them.
       const start = bytes.byteOffset + offset
-      const buffer = start % Type.BYTES_PER_ELEMENT === 0 ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(start, start + byteLength)
+      const buffer = start % Type.BYTES_PER_ELEMENT === 0 ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(start, start + byteLength) as ArrayBuffer)
       const at = buffer === bytes.buffer ? start : 0
-      columns[name] = Type === Uint8Array ? new Uint8Array(buffer, at, length) : new Int32Array(buffer, at, length)
+      columns[name] = new Type(buffer, at, length)
       offset = align8(offset + byteLength)
     }
     if (offset !== bytes.length) return undefined
     // Each column was made with its type by the loop above.
     const whole = columns as unknown as CorpusColumns
     const count = whole.indexOf.length
-    const sameCount = [whole.lineOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count)
+    const sameCount = [whole.lineOf, whole.offsetOf, whole.bytesOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count)
     if (!sameCount || (count === 0 ? whole.bandValues.length !== 0 : whole.bandValues.length % count !== 0)) return undefined
     return { emptyText, ...whole }
   } catch {

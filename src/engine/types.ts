@@ -39,6 +39,13 @@ export interface DatasetRecord {
   /** 0-based position of the record among the file's records. */
   index: number
   fields: RecordFields
+  /**
+   * Where the record's line starts in the file's bytes and how many bytes it has (its line feed
+   * left out): set for JSON Lines that are not compressed, so the record can be read again
+   * from there without scanning the file.
+   */
+  offset?: number
+  bytes?: number
 }
 
 /** A place in another file that a finding points at (the other half of a duplicate pair). */

@@ -17,6 +17,7 @@ import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signatur
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
 import { NEED_EXCERPT, NEED_SET, readCandidates, type CandidateJob } from './dedup/candidate-reader.js'
+import type { RecordPlace } from './dedup/reread.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
 import { workerPlan } from './threads.js'
@@ -355,9 +356,14 @@ export class UniquenessStage {
     // Room for the whole file first: its slots are then consecutive, and its band hashes one copy.
     corpus.reserve(count)
     const first = corpus.count
+    const place = { index: 0, line: 0 }
     for (let i = 0; i < count; i++) {
-      this.placeRecord(side, entry, hashes.indexOf[i], hashes.lineOf[i], hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1)
+      place.index = hashes.indexOf[i]
+      place.line = hashes.lineOf[i]
+      this.placeRecord(side, entry, place, hashes.exactLow[i], hashes.exactHigh[i], hashes.byCharacters[i] === 1)
     }
+    corpus.offsetOf.set(hashes.offsetOf, first)
+    corpus.bytesOf.set(hashes.bytesOf, first)
     if (hashes.bandValues.length > 0) corpus.bandValues.set(hashes.bandValues.subarray(0, count * width), first * width)
   }
 
@@ -418,7 +424,7 @@ export class UniquenessStage {
       return true
     }
     const source = previous.corpus
-    const slot = this.placeRecord(side, entry, record.index, record.line, source.exactLow[from], source.exactHigh[from], source.byCharacters[from] === 1)
+    const slot = this.placeRecord(side, entry, record, source.exactLow[from], source.exactHigh[from], source.byCharacters[from] === 1)
     if (this.settings.bands) {
       const width = side.corpus.bands
       side.corpus.bandValues.set(source.bandValues.subarray(from * width, (from + 1) * width), slot * width)
@@ -548,9 +554,9 @@ export class UniquenessStage {
    * A slot of the side's index for a record of `entry`, with its exact hash; shingled by
    * characters is kept (and counted) only where band hashes are. The band hashes are the caller's.
    */
-  private placeRecord(side: SideState, entry: FileEntry, index: number, line: number, exactLow: number, exactHigh: number, byCharacters: boolean): number {
+  private placeRecord(side: SideState, entry: FileEntry, place: RecordPlace, exactLow: number, exactHigh: number, byCharacters: boolean): number {
     const { corpus } = side
-    const slot = corpus.add(entry.id, index, line)
+    const slot = corpus.add(entry.id, place.index, place.line, place.offset, place.bytes)
     entry.records++
     corpus.exactLow[slot] = exactLow
     corpus.exactHigh[slot] = exactHigh
@@ -581,7 +587,7 @@ export class UniquenessStage {
     const near = settings.bands
     const bandTargets: BandTarget[] = []
     for (const { side, entry } of targets) {
-      const slot = this.placeRecord(side, entry, record.index, record.line, hasher.exact[0], hasher.exact[1], hasher.byCharacters)
+      const slot = this.placeRecord(side, entry, record, hasher.exact[0], hasher.exact[1], hasher.byCharacters)
       if (near) bandTargets.push({ corpus: side.corpus, slot })
     }
     if (near) {
@@ -693,7 +699,7 @@ export class UniquenessStage {
         fields: entry.fields,
         exclude: [...entry.exclude],
         hash: settings.hash,
-        places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot] })),
+        places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] })),
         needs: Uint8Array.from(wanted, (slot) => needs[entry.id].get(slot) ?? 0),
         exact: Int32Array.from({ length: 2 * wanted.length }, (_, i) => (i % 2 === 0 ? corpus.exactLow : corpus.exactHigh)[wanted[i >> 1]])
       }
@@ -846,7 +852,7 @@ export class UniquenessStage {
 
 /** The columns of slots that are not one run, copied slot by slot. */
 function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): CorpusColumns {
-  const pick = <T extends Int32Array | Uint8Array>(array: T, per = 1): T => {
+  const pick = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T => {
     const picked = new (array.constructor as new (length: number) => T)(slots.length * per)
     slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per))
     return picked
@@ -854,6 +860,8 @@ function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): Corpu
   return {
     indexOf: pick(corpus.indexOf),
     lineOf: pick(corpus.lineOf),
+    offsetOf: pick(corpus.offsetOf),
+    bytesOf: pick(corpus.bytesOf),
     exactLow: pick(corpus.exactLow),
     exactHigh: pick(corpus.exactHigh),
     bandValues: pick(corpus.bandValues, corpus.bands),

@@ -4,6 +4,8 @@ function columns(count: number, bands: number) {
   return {
     indexOf: Int32Array.from({ length: count }, (_, i) => i),
     lineOf: Int32Array.from({ length: count }, (_, i) => i + 1),
+    offsetOf: Float64Array.from({ length: count }, (_, i) => 50 * i),
+    bytesOf: Int32Array.from({ length: count }, () => 49),
     exactLow: Int32Array.from({ length: count }, (_, i) => 100 + i),
     exactHigh: Int32Array.from({ length: count }, (_, i) => 200 + i),
     bandValues: Int32Array.from({ length: count * bands }, (_, i) => 1000 + i),

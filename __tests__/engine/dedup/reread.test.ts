@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -42,6 +42,35 @@ describe('rereadRecords', () => {
     const wanted = [0, 1, 49, 50, 76, 77, 200, 399].map((i) => ({ index: records[i].index, line: records[i].line }))
     const found = await fetch(source, wanted)
     expect(found.map(([position, fields]) => [position, fields.n])).toEqual(wanted.map((_, position) => [position, [0, 1, 49, 50, 76, 77, 200, 399][position]]))
+  })
+
+  it('reads the lines where the first read placed them, and finds what counting lines finds', async () => {
+    const path = join(directory, 'placed.jsonl')
+    writeFileSync(path, awkwardJsonl())
+    const source = fileSource(path, 'placed.jsonl')
+    const records = await firstRead(source)
+    expect(records.every((record) => record.offset !== undefined && record.bytes !== undefined)).toBe(true)
+    // Lines side by side (read together), far apart (read alone), the first with its BOM, the last.
+    const picks = [0, 1, 2, 49, 50, 51, 76, 77, 150, 151, 398, 399]
+    const placed = picks.map((i) => ({ index: records[i].index, line: records[i].line, offset: records[i].offset, bytes: records[i].bytes }))
+    const counted = placed.map(({ index, line }) => ({ index, line }))
+    const byPlace = await fetch(source, placed)
+    expect(byPlace).toEqual(await fetch(source, counted))
+    expect(byPlace.map(([, fields]) => fields.n)).toEqual(picks)
+    // Every record at once: spans of many lines, the longest read cut at its limit.
+    const all = records.map(({ index, line, offset, bytes }) => ({ index, line, offset, bytes }))
+    expect((await fetch(source, all)).map(([, fields]) => fields.n)).toEqual(records.map((record) => record.fields.n))
+  })
+
+  it('skips a placed line that is no longer in the file, and keeps the ones before it', async () => {
+    const path = join(directory, 'shrunk.jsonl')
+    writeFileSync(path, awkwardJsonl())
+    const source = fileSource(path, 'shrunk.jsonl')
+    const records = await firstRead(source)
+    const last = records[records.length - 1]
+    truncateSync(path, last.offset! + 5)
+    const wanted = [records[10], last].map(({ index, line, offset, bytes }) => ({ index, line, offset, bytes }))
+    expect((await fetch(source, wanted)).map(([position, fields]) => [position, fields.n])).toEqual([[0, 10]])
   })
 
   it('reads gzip-compressed JSON Lines too', async () => {

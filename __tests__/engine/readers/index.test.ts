@@ -49,7 +49,8 @@ describe('readDataset: gzip', () => {
       const gz = await readContent(temp.dir, `${name}.gz`, text)
       expect(plain.summary.records).toBe(2)
       expect(gz.summary).toEqual({ ...plain.summary, compressed: true })
-      expect(gz.records).toEqual(plain.records)
+      // A gunzipped record has no place in the file's bytes to be read again from.
+      expect(gz.records).toEqual(plain.records.map(({ offset: _offset, bytes: _bytes, ...record }) => record))
       expect(gz.findings).toEqual(plain.findings.map((f) => ({ ...f, file: `${name}.gz` })))
     }
   })

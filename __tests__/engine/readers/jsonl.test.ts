@@ -17,14 +17,14 @@ function oracle(text: string): { line: number; fields: unknown }[] {
 }
 
 /** Feeds `bytes` to readJsonl in chunks of `size` bytes. */
-async function readInChunks(bytes: Buffer, size: number): Promise<{ records: DatasetRecord[]; findings: Finding[]; skipped: number }> {
+async function readInChunks(bytes: Buffer, size: number, places = false): Promise<{ records: DatasetRecord[]; findings: Finding[]; skipped: number }> {
   const records: DatasetRecord[] = []
   const findings: Finding[] = []
   const context = new ReadContext('x.jsonl', { record: (r) => records.push(r), finding: (f) => findings.push(f) })
   async function* chunks(): AsyncGenerator<Buffer> {
     for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
   }
-  await readJsonl(chunks(), context)
+  await readJsonl(chunks(), context, { places })
   return { records, findings, skipped: context.skipped }
 }
 
@@ -62,7 +62,7 @@ describe('JSON Lines reader on real files', () => {
     const plain = await readPath(real('human-eval/HumanEval.jsonl'))
     expect(gz.summary).toEqual({ format: 'jsonl', compressed: true, records: 164, skipped: 0, lfsPointer: false, unreadable: false })
     expect(plain.summary.compressed).toBe(false)
-    expect(gz.records).toEqual(plain.records)
+    expect(gz.records).toEqual(plain.records.map(({ offset: _offset, bytes: _bytes, ...record }) => record))
     expect(gz.records[163].fields.task_id).toBe('HumanEval/163')
   })
 })
@@ -127,10 +127,11 @@ describe('JSON Lines reader on edge cases', () => {
 
   it('reads chat-format records as ordinary records', async () => {
     const chat = { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }
-    const { records } = await readContent(temp.dir, 'chat.jsonl', `${JSON.stringify(chat)}\n${JSON.stringify(chat)}\n`)
+    const line = JSON.stringify(chat)
+    const { records } = await readContent(temp.dir, 'chat.jsonl', `${line}\n${line}\n`)
     expect(records).toEqual([
-      { line: 1, index: 0, fields: chat },
-      { line: 2, index: 1, fields: chat }
+      { line: 1, index: 0, fields: chat, offset: 0, bytes: line.length },
+      { line: 2, index: 1, fields: chat, offset: line.length + 1, bytes: line.length }
     ])
   })
 
@@ -153,5 +154,26 @@ describe('JSON Lines reader on edge cases', () => {
     for (const size of [1, 2, 3, 5, 7, 64]) {
       expect(await readInChunks(bytes, size)).toEqual(whole)
     }
+  })
+
+  it('gives each record the place of its line in the bytes, whatever the chunk boundaries', async () => {
+    const bytes = Buffer.from('\ufeff{"a":"ünï"}\r\n{"b":[1,2]}\n\nnot json\n{"c":"€"}')
+    const whole = await readInChunks(bytes, bytes.length, true)
+    // The line's own bytes, from its start to its line feed: a byte-order mark and a carriage return included.
+    const lineAt = (record: DatasetRecord): string => bytes.toString('utf8', record.offset!, record.offset! + record.bytes!)
+    expect(whole.records.map(lineAt)).toEqual(['\ufeff{"a":"ünï"}\r', '{"b":[1,2]}', '{"c":"€"}'])
+    for (const size of [1, 2, 3, 5, 7, 64]) {
+      expect(await readInChunks(bytes, size, true)).toEqual(whole)
+    }
+    // Without places (a gunzipped stream), records have none.
+    expect((await readInChunks(bytes, 5)).records.every((record) => record.offset === undefined && record.bytes === undefined)).toBe(true)
+  })
+
+  itReal('places every record of a real file on its line', async () => {
+    const path = real('grade-school-math/test.jsonl')
+    const bytes = fs.readFileSync(path)
+    const { records } = await readPath(path)
+    const lines = bytes.toString('utf8').split('\n')
+    expect(records.map((record) => bytes.toString('utf8', record.offset!, record.offset! + record.bytes!))).toEqual(lines.filter((line) => line !== ''))
   })
 })

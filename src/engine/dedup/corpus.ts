@@ -4,6 +4,9 @@ import { grownTo } from '../typed-arrays.js'
 export interface CorpusColumns {
   indexOf: Int32Array
   lineOf: Int32Array
+  /** Where the record's line starts in the file, and its bytes; -1 when the reader could not say (see `DatasetRecord.offset`). */
+  offsetOf: Float64Array
+  bytesOf: Int32Array
   exactLow: Int32Array
   exactHigh: Int32Array
   bandValues: Int32Array
@@ -17,6 +20,8 @@ export interface CorpusColumns {
 export const CORPUS_COLUMN_TYPES = {
   indexOf: Int32Array,
   lineOf: Int32Array,
+  offsetOf: Float64Array,
+  bytesOf: Int32Array,
   exactLow: Int32Array,
   exactHigh: Int32Array,
   bandValues: Int32Array,
@@ -25,7 +30,7 @@ export const CORPUS_COLUMN_TYPES = {
 
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
- * record is, its exact hash and its LSH band hashes. About 20 + 4 x bands bytes a record (56
+ * record is, its exact hash and its LSH band hashes. About 32 + 4 x bands bytes a record (68
  * at 9 bands): no text, no signature. Texts are read again only for the few records that turn
  * out to matter.
  */
@@ -35,6 +40,8 @@ export class CorpusArrays {
   fileOf: Int32Array = new Int32Array(1024)
   indexOf: Int32Array = new Int32Array(1024)
   lineOf: Int32Array = new Int32Array(1024)
+  offsetOf: Float64Array = new Float64Array(1024)
+  bytesOf: Int32Array = new Int32Array(1024)
   exactLow: Int32Array = new Int32Array(1024)
   exactHigh: Int32Array = new Int32Array(1024)
   /** `bands` values per record, record after record. */
@@ -47,12 +54,14 @@ export class CorpusArrays {
   }
 
   /** Stores one record's place and returns its slot; the caller fills in its hashes. */
-  add(file: number, index: number, line: number): number {
+  add(file: number, index: number, line: number, offset = -1, bytes = -1): number {
     if (this.count === this.fileOf.length) this.grow()
     const slot = this.count++
     this.fileOf[slot] = file
     this.indexOf[slot] = index
     this.lineOf[slot] = line
+    this.offsetOf[slot] = offset
+    this.bytesOf[slot] = bytes
     return slot
   }
 
@@ -67,6 +76,8 @@ export class CorpusArrays {
     this.fileOf = new Int32Array(count).fill(file)
     this.indexOf = columns.indexOf
     this.lineOf = columns.lineOf
+    this.offsetOf = columns.offsetOf
+    this.bytesOf = columns.bytesOf
     this.exactLow = columns.exactLow
     this.exactHigh = columns.exactHigh
     this.bandValues = columns.bandValues
@@ -79,11 +90,13 @@ export class CorpusArrays {
    * when they are exactly that run (then the caller must be done adding to these arrays).
    */
   columns(first: number, count: number): CorpusColumns {
-    const cut = <T extends Int32Array | Uint8Array>(array: T, per = 1): T =>
+    const cut = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T =>
       first === 0 && count * per === array.length ? array : (array.slice(first * per, (first + count) * per) as T)
     return {
       indexOf: cut(this.indexOf),
       lineOf: cut(this.lineOf),
+      offsetOf: cut(this.offsetOf),
+      bytesOf: cut(this.bytesOf),
       exactLow: cut(this.exactLow),
       exactHigh: cut(this.exactHigh),
       bandValues: cut(this.bandValues, this.bands),
@@ -99,10 +112,12 @@ export class CorpusArrays {
    */
   finalColumns(): CorpusColumns {
     if (this.count < this.fileOf.length - (this.fileOf.length >> 3)) return this.columns(0, this.count)
-    const view = <T extends Int32Array | Uint8Array>(array: T, per = 1): T => array.subarray(0, this.count * per) as T
+    const view = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T => array.subarray(0, this.count * per) as T
     return {
       indexOf: view(this.indexOf),
       lineOf: view(this.lineOf),
+      offsetOf: view(this.offsetOf),
+      bytesOf: view(this.bytesOf),
       exactLow: view(this.exactLow),
       exactHigh: view(this.exactHigh),
       bandValues: view(this.bandValues, this.bands),
@@ -119,13 +134,15 @@ export class CorpusArrays {
 
   /** Bytes held, for the stats. */
   get bytes(): number {
-    return this.fileOf.length * (5 * 4 + 1 + 4 * this.bands)
+    return this.fileOf.length * (6 * 4 + 8 + 1 + 4 * this.bands)
   }
 
   private grow(size = this.fileOf.length * 2): void {
     this.fileOf = grownTo(this.fileOf, size)
     this.indexOf = grownTo(this.indexOf, size)
     this.lineOf = grownTo(this.lineOf, size)
+    this.offsetOf = grownTo(this.offsetOf, size)
+    this.bytesOf = grownTo(this.bytesOf, size)
     this.exactLow = grownTo(this.exactLow, size)
     this.exactHigh = grownTo(this.exactHigh, size)
     this.bandValues = grownTo(this.bandValues, size * this.bands)

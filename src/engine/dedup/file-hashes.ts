@@ -47,7 +47,7 @@ export class FileHashBuilder {
       this.emptyText++
       return
     }
-    const slot = slots.add(0, record.index, record.line)
+    const slot = slots.add(0, record.index, record.line, record.offset, record.bytes)
     slots.exactLow[slot] = hasher.exact[0]
     slots.exactHigh[slot] = hasher.exact[1]
     if (this.width > 0) {

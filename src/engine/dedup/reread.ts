@@ -1,3 +1,4 @@
+import { openSync, closeSync, readSync } from 'node:fs'
 import { isRecordFields, parseJson } from '../readers/context.js'
 import { gunzipChunks, isGzip } from '../readers/gzip.js'
 import { detectFormat, readDataset } from '../readers/index.js'
@@ -11,7 +12,19 @@ export interface RecordPlace {
   index: number
   /** 1-based line. */
   line: number
+  /** Where its line starts in the file and its bytes, when the first read could say (uncompressed JSON Lines; -1 or absent otherwise). */
+  offset?: number
+  bytes?: number
 }
+
+/**
+ * Wanted lines this close (in bytes) are read together, in one read of the span between them:
+ * reading a whole 880 MB file in 1 MB reads took 85 ms here, 111,000 reads of one line each
+ * 430 ms (and streaming it while scanning for line feeds 800 ms).
+ */
+const MERGE_GAP = 64 * 1024
+/** The longest span read at once. */
+const MAX_SPAN = 1 << 20
 
 const LF = 0x0a
 const CR = 0x0d
@@ -21,9 +34,11 @@ const CR = 0x0d
  * to `visit` with its position in `wanted`. With `everyRecord`, every record of the file is
  * read and passed to it as well.
  *
- * JSON Lines without `everyRecord` take a fast path: lines are counted on the bytes and only
- * the wanted ones are decoded and parsed, so fetching the few thousand records an LSH index
- * names out of a million costs a scan for line feeds rather than a million `JSON.parse` calls.
+ * JSON Lines without `everyRecord` take a fast path: when the first read said where each wanted
+ * line is (`offset`, `bytes`), just those bytes are read from the file on disk; otherwise lines
+ * are counted on the bytes and only the wanted ones are decoded and parsed. Either way,
+ * fetching the tens of thousands of records an LSH index names out of a million costs no
+ * million `JSON.parse` calls, and with places no scan of the whole file for line feeds either.
  * Other formats are read again in full by the same reader. Bad input never throws: a record
  * that cannot be found again is not visited.
  */
@@ -38,7 +53,8 @@ export async function rereadRecords(
   const format = options.format ?? detectFormat(source.path)?.format
   if (format === 'jsonl' && !everyRecord) {
     try {
-      await wantedLines(source, wanted, visit)
+      if (wanted.every(hasPlace)) placedLines(await source.localFile(), wanted, visit)
+      else await wantedLines(source, wanted, visit)
     } catch {
       // An I/O or gzip error was reported by the first read already; what was found is kept.
     }
@@ -59,6 +75,61 @@ export async function rereadRecords(
   )
 }
 
+/** True when the first read said where the record's line is. */
+function hasPlace(place: RecordPlace): boolean {
+  return place.offset !== undefined && place.offset >= 0 && place.bytes !== undefined && place.bytes >= 0
+}
+
+/** The line's record, as the first read parsed it: a byte-order mark on line 1 and a carriage return at the end left out. */
+function recordOfLine(bytes: Buffer, start: number, end: number, line: number): RecordFields | undefined {
+  if (line === 1 && hasBom(bytes, start)) start += 3
+  if (end > start && bytes[end - 1] === CR) end--
+  if (start >= end) return undefined
+  try {
+    const value = parseJson(bytes.toString('utf8', start, end))
+    return isRecordFields(value) ? value : undefined
+  } catch {
+    return undefined // not a record on the first read either
+  }
+}
+
+/**
+ * The wanted lines read where the first read found them (sorted by index, so by offset): lines
+ * close together in one read of the span between them, a few bytes of gap being cheaper than a
+ * call. A line that is not there any more (a shorter file) is not visited; one that changed is
+ * the caller's to notice (its hash).
+ */
+function placedLines(path: string, wanted: readonly RecordPlace[], visit: (position: number, fields: RecordFields) => void): void {
+  const fd = openSync(path, 'r')
+  try {
+    let buffer = Buffer.alloc(64 * 1024)
+    for (let first = 0; first < wanted.length; ) {
+      const start = wanted[first].offset!
+      let last = first
+      let end = start + wanted[first].bytes!
+      while (last + 1 < wanted.length) {
+        const next = wanted[last + 1]
+        const nextEnd = next.offset! + next.bytes!
+        if (next.offset! - end > MERGE_GAP || nextEnd - start > MAX_SPAN || next.offset! < end) break
+        end = nextEnd
+        last++
+      }
+      if (buffer.length < end - start) buffer = Buffer.alloc(2 * (end - start))
+      const read = readSync(fd, buffer, 0, end - start, start)
+      for (let i = first; i <= last; i++) {
+        const from = wanted[i].offset! - start
+        const to = from + wanted[i].bytes!
+        if (to > read) break
+        const fields = recordOfLine(buffer, from, to, wanted[i].line)
+        if (fields) visit(i, fields)
+      }
+      first = last + 1
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 async function wantedLines(source: ByteSource, wanted: readonly RecordPlace[], visit: (position: number, fields: RecordFields) => void): Promise<void> {
   const raw = await peek(source.open(), SNIFF_BYTES, 'io')
   const chunks = isGzip(raw.head) ? gunzipChunks(raw.chunks) : raw.chunks
@@ -66,16 +137,8 @@ async function wantedLines(source: ByteSource, wanted: readonly RecordPlace[], v
   let next = 0
   let parts: Buffer[] = []
   const emit = (bytes: Buffer): void => {
-    let start = line === 1 && hasBom(bytes) ? 3 : 0
-    let end = bytes.length
-    if (end > start && bytes[end - 1] === CR) end--
-    if (start >= end) return
-    try {
-      const value = parseJson(bytes.toString('utf8', start, end))
-      if (isRecordFields(value)) visit(next, value)
-    } catch {
-      start = end // not a record on the first read either
-    }
+    const fields = recordOfLine(bytes, 0, bytes.length, line)
+    if (fields) visit(next, fields)
   }
   for await (const chunk of chunks) {
     let pos = 0

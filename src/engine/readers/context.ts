@@ -28,6 +28,12 @@ export class ReadContext {
     this.records++
   }
 
+  /** Delivers one record with the place of its line in the file's bytes. */
+  recordAt(line: number, fields: RecordFields, offset: number, bytes: number): void {
+    this.sink.record({ line, index: this.records, fields, offset, bytes })
+    this.records++
+  }
+
   /** A line, row or element that could not become a record: counted in `skipped`. */
   reject(line: number, message: string, excerptText?: string): void {
     this.skipped++

@@ -118,13 +118,13 @@ async function readInto(source: ByteSource, options: ReadOptions, context: ReadC
   }
   switch (state.format) {
     case 'jsonl':
-      await readJsonl(text.chunks, context)
+      await readJsonl(text.chunks, context, { places: !state.compressed })
       break
     case 'json':
       if ((await readJson(text.chunks, context, options.recordsPath)) === 'jsonLines') {
         state.format = 'jsonl'
         context.report('info', 'The file holds JSON Lines (one JSON value per line), not one JSON document; it is read as JSON Lines.')
-        await readJsonl((await decompressed(await peek(source.open(), SNIFF_BYTES, 'io'))).chunks, context)
+        await readJsonl((await decompressed(await peek(source.open(), SNIFF_BYTES, 'io'))).chunks, context, { places: !state.compressed })
       }
       break
     case 'csv':

@@ -12,8 +12,8 @@ const CR = 0x0d
  * checked for UTF-8 one chunk at a time (line by line only in a chunk that fails). Only the
  * line that spans two chunks is ever copied. Blank lines are skipped without a finding.
  */
-export async function readJsonl(chunks: AsyncIterable<Buffer>, context: ReadContext): Promise<void> {
-  const reader = new JsonlLineReader(context)
+export async function readJsonl(chunks: AsyncIterable<Buffer>, context: ReadContext, options: { places?: boolean } = {}): Promise<void> {
+  const reader = new JsonlLineReader(context, options.places ?? false)
   for await (const chunk of chunks) reader.push(chunk)
   reader.end()
 }
@@ -23,8 +23,16 @@ class JsonlLineReader {
   private line = 0
   /** The start of a line that continues in the next chunk. */
   private partial: Buffer[] = []
+  /** Bytes of the file before the chunk in hand. */
+  private consumed = 0
+  /** Where the line being handled starts in the file. */
+  private lineStart = 0
 
-  constructor(private readonly context: ReadContext) {}
+  /** With `places`, records say where their lines are in the file (the bytes are the file's own, not gunzipped). */
+  constructor(
+    private readonly context: ReadContext,
+    private readonly places: boolean
+  ) {}
 
   push(chunk: Buffer): void {
     let start = 0
@@ -32,6 +40,7 @@ class JsonlLineReader {
     if (this.partial.length > 0) {
       if (lineFeed === -1) {
         this.partial.push(chunk)
+        this.consumed += chunk.length
         return
       }
       this.partial.push(chunk.subarray(0, lineFeed))
@@ -47,12 +56,18 @@ class JsonlLineReader {
       // when it fails.
       const checkEachLine = !isUtf8(chunk.subarray(start, lastLineFeed))
       while (lineFeed !== -1) {
+        this.lineStart = this.consumed + start
         this.handleLine(chunk, start, lineFeed, checkEachLine)
         start = lineFeed + 1
         lineFeed = chunk.indexOf(LF, start)
       }
     }
-    if (start < chunk.length) this.partial.push(chunk.subarray(start))
+    if (start < chunk.length) {
+      // The next line starts here and ends in a later chunk.
+      this.lineStart = this.consumed + start
+      this.partial.push(chunk.subarray(start))
+    }
+    this.consumed += chunk.length
   }
 
   /** Handles the last line when the file does not end with a line feed. */
@@ -65,6 +80,7 @@ class JsonlLineReader {
 
   private handleLine(bytes: Buffer, start: number, end: number, checkUtf8: boolean): void {
     const line = ++this.line
+    const bytesOfLine = end - start
     if (line === 1 && hasBom(bytes, start)) start += 3
     if (end > start && bytes[end - 1] === CR) end--
     if (end === start) return
@@ -82,7 +98,8 @@ class JsonlLineReader {
       this.context.reject(line, `Line ${line} is not valid JSON: ${errorMessage(error)}`, text)
       return
     }
-    if (isRecordFields(value)) this.context.record(line, value)
-    else this.context.reject(line, `Line ${line} is valid JSON but ${jsonTypeName(value)}, not an object.`, text)
+    if (!isRecordFields(value)) this.context.reject(line, `Line ${line} is valid JSON but ${jsonTypeName(value)}, not an object.`, text)
+    else if (this.places) this.context.recordAt(line, value, this.lineStart, bytesOfLine)
+    else this.context.record(line, value)
   }
 }
