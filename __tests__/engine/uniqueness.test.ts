@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import type { CheckConfig, Split } from '../../src/config/types.js'
 import { seededRandom } from '../../src/engine/dedup/minhash.js'
 import { comparisonParts, joinNormalised } from '../../src/engine/dedup/normalise.js'
@@ -128,6 +129,54 @@ function bruteJaccard(a: Set<string>, b: Set<string>): number {
   for (const item of a) if (b.has(item)) shared++
   return shared / (a.size + b.size - shared)
 }
+
+/** The side findings of one file, taken one by one as the audit takes them (`onFinding`). */
+async function streamedFindings(source: ByteSource): Promise<SideFinding[]> {
+  const stage = new UniquenessStage({})
+  const callback = stage.openFile({ path: source.path, side: 'head', reference: false, textFields: ['text'], settings: { path: source.path, key: [], checks: {} }, source })
+  await readDataset(source, { record: callback, finding: () => undefined })
+  const taken: SideFinding[] = []
+  await stage.finish({ onFinding: (finding) => void taken.push(finding) })
+  return taken
+}
+
+describe('UniquenessStage: excerpts of findings', () => {
+  const directory = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'uniqueness-excerpts-'))
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }))
+  const rows = [{ text: 'Hello world, again and again' }, { text: 'something else entirely' }, { text: 'hello   WORLD again -- and again!' }]
+
+  it('reads a placed record again for its excerpt only when asked: the same excerpt the record would have had', async () => {
+    const file = path.join(directory, 'placed.jsonl')
+    fs.writeFileSync(file, jsonl(rows))
+    const [taken] = await streamedFindings(fileSource(file, 'placed.jsonl'))
+    expect(taken.finding).toMatchObject({ check: 'exact-duplicates', line: 3 })
+    expect(taken.finding.excerpt).toBeUndefined()
+    expect(typeof taken.excerpt).toBe('function')
+    expect(taken.excerpt!()).toBe('hello WORLD again -- and again!')
+    // Kept by the stage itself, the finding has it already, in its place among the keys.
+    const kept = (await runStage([{ path: 'placed.jsonl', source: fileSource(file, 'placed.jsonl'), rows }])).findings[0]
+    expect(Object.keys(kept)).toEqual(['check', 'dimension', 'severity', 'file', 'line', 'field', 'message', 'excerpt', 'duplicateOf'])
+    expect(kept.excerpt).toBe('hello WORLD again -- and again!')
+  })
+
+  it('gives no excerpt for a record that is no longer the one indexed', async () => {
+    const file = path.join(directory, 'changed.jsonl')
+    fs.writeFileSync(file, jsonl(rows))
+    const [taken] = await streamedFindings(fileSource(file, 'changed.jsonl'))
+    // As many bytes at the same place, but another text.
+    fs.writeFileSync(file, jsonl([rows[0], rows[1], { text: 'x'.repeat(rows[2].text.length) }]))
+    expect(fs.statSync(file).size).toBe(jsonl(rows).length)
+    expect(taken.excerpt!()).toBeUndefined()
+  })
+
+  it('reads the excerpt with the candidates when the first read could not place the record (gzip)', async () => {
+    const file = path.join(directory, 'packed.jsonl.gz')
+    fs.writeFileSync(file, gzipSync(jsonl(rows)))
+    const [taken] = await streamedFindings(fileSource(file, 'packed.jsonl.gz'))
+    expect(taken.excerpt).toBeUndefined()
+    expect(taken.finding.excerpt).toBe('hello WORLD again -- and again!')
+  })
+})
 
 describe('UniquenessStage: exact duplicates', () => {
   it('reports the later record of a pair equal once normalised, naming the first', async () => {

@@ -11692,7 +11692,7 @@ function uniquenessSink(audits, baseRecord) {
         for (const side of [audit.base, audit.head])
             side?.scorer.markLooked('uniqueness');
     }
-    return ({ side, finding }) => {
+    return ({ side, finding, excerpt }) => {
         const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
         const result = side === 'head' ? audit?.head : audit?.base;
         if (!audit || !result)
@@ -11701,6 +11701,9 @@ function uniquenessSink(audits, baseRecord) {
         const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
         result.scorer.note(finding.dimension, finding.severity, position);
         const listed = result.collector.count(finding.check, finding.dimension, finding.severity, introduced);
+        // Only a listed finding's record is read again for its excerpt.
+        if (listed && excerpt)
+            finding.excerpt = excerpt();
         if (side === 'base')
             baseRecord?.add(finding, listed);
         if (!listed)
@@ -36705,10 +36708,11 @@ function recordOfLine(bytes, start, end, line) {
     }
 }
 /**
- * The wanted lines read where the first read found them (sorted by index, so by offset): lines
- * close together in one read of the span between them, a few bytes of gap being cheaper than a
- * call. A line that is not there any more (a shorter file) is not visited; one that changed is
- * the caller's to notice (its hash).
+ * The wanted lines read where the first read found them (sorted by index, so by offset; every
+ * one with its place), from the file at `path`: lines close together in one read of the span
+ * between them, a few bytes of gap being cheaper than a call. A line that is not there any
+ * more (a shorter file) is not visited; one that changed is the caller's to notice (its hash).
+ * Synchronous; throws when the file cannot be opened or read.
  */
 function placedLines(path, wanted, visit) {
     const fd = (0,external_node_fs_.openSync)(path, 'r');
@@ -36814,6 +36818,28 @@ async function readCandidates(source, readOptions, job, everyRecord) {
             excerpts[position] = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
     }, everyRecord);
     return { sets, excerpts };
+}
+/**
+ * The excerpt of one record read where the first read placed it (`place` with its offset and
+ * bytes, in the file at `path`), hashed with `hasher` to check it is the record indexed with
+ * `exact`; undefined when it is not there unchanged or the file cannot be read. For the few
+ * findings that are listed: tens of thousands of others need no excerpt, and their records
+ * are not read again for one.
+ */
+function placedExcerpt(path, place, exact, hasher, fields, exclude) {
+    let excerpt;
+    try {
+        placedLines(path, [place], (_, record) => {
+            const parts = (0,normalise/* comparisonParts */.QC)(record, fields, exclude);
+            hasher.load(parts);
+            if (hasher.exact[0] === exact[0] && hasher.exact[1] === exact[1])
+                excerpt = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
+        });
+    }
+    catch {
+        return undefined;
+    }
+    return excerpt;
 }
 
 // EXTERNAL MODULE: ./src/engine/threads.ts
@@ -37094,7 +37120,8 @@ class UniquenessStage {
         // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
         // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
         const findings = [];
-        const emit = options.onFinding ?? ((finding) => void findings.push(finding));
+        // Kept here, every finding has its excerpt.
+        const emit = options.onFinding ?? (({ side, finding, excerpt }) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }));
         const sides = [];
         const timing = { rereadMs: 0 };
         for (const name of ['base', 'head']) {
@@ -37327,15 +37354,25 @@ class UniquenessStage {
             map.set(slot, (map.get(slot) ?? 0) | flags);
         };
         const reported = (slot, check) => files[corpus.fileOf[slot]].reports[check];
+        const excerpted = [];
         for (const { slot } of exact.duplicates)
             if (reported(slot, EXACT_DUPLICATES))
-                need(slot, NEED_EXCERPT);
+                excerpted.push(slot);
         for (const slot of exact.leaks.keys())
             if (reported(slot, LEAKAGE))
+                excerpted.push(slot);
+        for (let position = 0; position < candidates.length; position++)
+            if (candidates[position] === 1)
+                excerpted.push(reps[position]);
+        // A record the first read placed in its file is read for its excerpt only if its finding is listed.
+        const placed = await placedFiles(side, excerpted);
+        const excerptNeed = (slot) => (placed.has(corpus.fileOf[slot]) && corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0 ? 0 : NEED_EXCERPT);
+        for (const slot of excerpted)
+            if (excerptNeed(slot) !== 0)
                 need(slot, NEED_EXCERPT);
         for (let position = 0; position < candidates.length; position++)
             if (candidates[position] === 1)
-                need(reps[position], NEED_SET | NEED_EXCERPT);
+                need(reps[position], NEED_SET);
         const rescans = new Set(files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id));
         const sets = new Map();
         const excerpts = new Map();
@@ -37369,7 +37406,16 @@ class UniquenessStage {
         const near = indexNear
             ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
-        const report = new FindingWriter(side, excerpts, settings, (finding) => emit({ side: side.side, finding }));
+        const lazyExcerpt = (slot) => {
+            const path = placed.get(corpus.fileOf[slot]);
+            if (path === undefined || excerptNeed(slot) !== 0)
+                return undefined;
+            const entry = files[corpus.fileOf[slot]];
+            const place = { index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] };
+            const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]];
+            return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude);
+        };
+        const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}) }));
         for (const { slot, first } of exact.duplicates)
             report.exactDuplicate(slot, first);
         const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined;
@@ -37509,6 +37555,27 @@ class UniquenessStage {
         return stats;
     }
 }
+/**
+ * The files of `slots` whose records the first read placed (a byte offset for each), by id,
+ * with a path on disk to read them from; a file whose source cannot give one is left out.
+ */
+async function placedFiles(side, slots) {
+    const { corpus, files } = side;
+    const ids = new Set();
+    for (const slot of slots)
+        if (corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0)
+            ids.add(corpus.fileOf[slot]);
+    const paths = new Map();
+    for (const id of ids) {
+        try {
+            paths.set(id, await files[id].file.source.localFile());
+        }
+        catch {
+            // Read with the candidates instead.
+        }
+    }
+    return paths;
+}
 /** The columns of slots that are not one run, copied slot by slot. */
 function scatteredColumns(corpus, slots) {
     const pick = (array, per = 1) => {
@@ -37531,11 +37598,17 @@ function scatteredColumns(corpus, slots) {
 class FindingWriter {
     side;
     excerpts;
+    lazyExcerpt;
     settings;
     emit;
-    constructor(side, excerpts, settings, emit) {
+    constructor(side, 
+    /** Excerpts read with the candidates, by slot. */
+    excerpts, 
+    /** For the other slots: how to read the excerpt when the finding is listed. */
+    lazyExcerpt, settings, emit) {
         this.side = side;
         this.excerpts = excerpts;
+        this.lazyExcerpt = lazyExcerpt;
         this.settings = settings;
         this.emit = emit;
     }
@@ -37593,6 +37666,7 @@ class FindingWriter {
         const { corpus } = this.side;
         const otherEntry = this.entryOf(other);
         const excerpt = this.excerpts.get(slot);
+        const lazy = excerpt === undefined ? this.lazyExcerpt(slot) : undefined;
         const isNew = entry.file.isNew;
         this.emit({
             check,
@@ -37602,10 +37676,11 @@ class FindingWriter {
             line: corpus.lineOf[slot],
             ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
             message,
-            ...(excerpt !== undefined ? { excerpt } : {}),
+            // A lazy excerpt's key is in its place already, so the finding's keys keep their order once it is read.
+            ...(excerpt !== undefined ? { excerpt } : lazy ? { excerpt: undefined } : {}),
             ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
             duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
-        });
+        }, lazy);
     }
     entryOf(slot) {
         return this.side.files[this.side.corpus.fileOf[slot]];

@@ -16,7 +16,7 @@ import type { ShingleSet } from './dedup/shingles.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
-import { NEED_EXCERPT, NEED_SET, readCandidates, type CandidateJob } from './dedup/candidate-reader.js'
+import { NEED_EXCERPT, NEED_SET, placedExcerpt, readCandidates, type CandidateJob } from './dedup/candidate-reader.js'
 import type { RecordPlace } from './dedup/reread.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
@@ -87,6 +87,13 @@ interface PreviousFile {
 export interface SideFinding {
   side: 'base' | 'head'
   finding: Finding
+  /**
+   * Reads the finding's excerpt, for one whose record is read again only if the finding is
+   * listed (the first read placed it in its file): whoever lists the finding sets its
+   * `excerpt` from this. A million records make tens of thousands of duplicate findings, and
+   * a report lists a few hundred.
+   */
+  excerpt?: () => string | undefined
 }
 
 export const EXACT_DUPLICATES = 'exact-duplicates'
@@ -457,7 +464,8 @@ export class UniquenessStage {
     // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
     // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
     const findings: SideFinding[] = []
-    const emit = options.onFinding ?? ((finding: SideFinding) => void findings.push(finding))
+    // Kept here, every finding has its excerpt.
+    const emit = options.onFinding ?? (({ side, finding, excerpt }: SideFinding) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }))
     const sides: UniquenessSideStats[] = []
     const timing = { rereadMs: 0 }
     for (const name of ['base', 'head'] as const) {
@@ -682,9 +690,15 @@ export class UniquenessStage {
       map.set(slot, (map.get(slot) ?? 0) | flags)
     }
     const reported = (slot: number, check: UniquenessCheckId): boolean => files[corpus.fileOf[slot]].reports[check]
-    for (const { slot } of exact.duplicates) if (reported(slot, EXACT_DUPLICATES)) need(slot, NEED_EXCERPT)
-    for (const slot of exact.leaks.keys()) if (reported(slot, LEAKAGE)) need(slot, NEED_EXCERPT)
-    for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) need(reps[position], NEED_SET | NEED_EXCERPT)
+    const excerpted: number[] = []
+    for (const { slot } of exact.duplicates) if (reported(slot, EXACT_DUPLICATES)) excerpted.push(slot)
+    for (const slot of exact.leaks.keys()) if (reported(slot, LEAKAGE)) excerpted.push(slot)
+    for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) excerpted.push(reps[position])
+    // A record the first read placed in its file is read for its excerpt only if its finding is listed.
+    const placed = await placedFiles(side, excerpted)
+    const excerptNeed = (slot: number): number => (placed.has(corpus.fileOf[slot]) && corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0 ? 0 : NEED_EXCERPT)
+    for (const slot of excerpted) if (excerptNeed(slot) !== 0) need(slot, NEED_EXCERPT)
+    for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) need(reps[position], NEED_SET)
     const rescans = new Set(
       files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id)
     )
@@ -720,7 +734,15 @@ export class UniquenessStage {
     const near = indexNear
       ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
       : undefined
-    const report = new FindingWriter(side, excerpts, settings, (finding) => emit({ side: side.side, finding }))
+    const lazyExcerpt = (slot: number): (() => string | undefined) | undefined => {
+      const path = placed.get(corpus.fileOf[slot])
+      if (path === undefined || excerptNeed(slot) !== 0) return undefined
+      const entry = files[corpus.fileOf[slot]]
+      const place = { index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] }
+      const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]] as const
+      return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude)
+    }
+    const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}) }))
     for (const { slot, first } of exact.duplicates) report.exactDuplicate(slot, first)
     const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined
     const leaks = new Map<number, LeakPair>([...exact.leaks, ...(near?.leaks ?? [])])
@@ -850,6 +872,25 @@ export class UniquenessStage {
   }
 }
 
+/**
+ * The files of `slots` whose records the first read placed (a byte offset for each), by id,
+ * with a path on disk to read them from; a file whose source cannot give one is left out.
+ */
+async function placedFiles(side: SideState, slots: readonly number[]): Promise<Map<number, string>> {
+  const { corpus, files } = side
+  const ids = new Set<number>()
+  for (const slot of slots) if (corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0) ids.add(corpus.fileOf[slot])
+  const paths = new Map<number, string>()
+  for (const id of ids) {
+    try {
+      paths.set(id, await files[id].file.source.localFile())
+    } catch {
+      // Read with the candidates instead.
+    }
+  }
+  return paths
+}
+
 /** The columns of slots that are not one run, copied slot by slot. */
 function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): CorpusColumns {
   const pick = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T => {
@@ -873,9 +914,12 @@ function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): Corpu
 class FindingWriter {
   constructor(
     private readonly side: SideState,
+    /** Excerpts read with the candidates, by slot. */
     private readonly excerpts: ReadonlyMap<number, string>,
+    /** For the other slots: how to read the excerpt when the finding is listed. */
+    private readonly lazyExcerpt: (slot: number) => (() => string | undefined) | undefined,
     private readonly settings: StageSettings,
-    private readonly emit: (finding: Finding) => void
+    private readonly emit: (finding: Finding, excerpt?: () => string | undefined) => void
   ) {}
 
   exactDuplicate(slot: number, first: number): void {
@@ -939,6 +983,7 @@ class FindingWriter {
     const { corpus } = this.side
     const otherEntry = this.entryOf(other)
     const excerpt = this.excerpts.get(slot)
+    const lazy = excerpt === undefined ? this.lazyExcerpt(slot) : undefined
     const isNew = entry.file.isNew
     this.emit({
       check,
@@ -948,10 +993,11 @@ class FindingWriter {
       line: corpus.lineOf[slot],
       ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
       message,
-      ...(excerpt !== undefined ? { excerpt } : {}),
+      // A lazy excerpt's key is in its place already, so the finding's keys keep their order once it is read.
+      ...(excerpt !== undefined ? { excerpt } : lazy ? { excerpt: undefined } : {}),
       ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
       duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
-    })
+    }, lazy)
   }
 
   private entryOf(slot: number): FileEntry {

@@ -8,7 +8,7 @@ import type { ByteSource, ReadOptions } from '../readers/types.js'
 import { truncate } from '../text.js'
 import { comparisonParts, rawText } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
-import { rereadRecords, type RecordPlace } from './reread.js'
+import { placedLines, rereadRecords, type RecordPlace } from './reread.js'
 import type { ShingleSet } from './shingles.js'
 import type { DatasetRecord } from '../types.js'
 
@@ -55,4 +55,32 @@ export async function readCandidates(source: ByteSource, readOptions: ReadOption
     if (job.needs[position] & NEED_EXCERPT) excerpts[position] = truncate(rawText(parts, EXCERPT_CHARS), EXCERPT_CHARS)
   }, everyRecord)
   return { sets, excerpts }
+}
+
+/**
+ * The excerpt of one record read where the first read placed it (`place` with its offset and
+ * bytes, in the file at `path`), hashed with `hasher` to check it is the record indexed with
+ * `exact`; undefined when it is not there unchanged or the file cannot be read. For the few
+ * findings that are listed: tens of thousands of others need no excerpt, and their records
+ * are not read again for one.
+ */
+export function placedExcerpt(
+  path: string,
+  place: RecordPlace,
+  exact: readonly [number, number],
+  hasher: RecordHasher,
+  fields: readonly string[],
+  exclude: ReadonlySet<string>
+): string | undefined {
+  let excerpt: string | undefined
+  try {
+    placedLines(path, [place], (_, record) => {
+      const parts = comparisonParts(record, fields, exclude)
+      hasher.load(parts)
+      if (hasher.exact[0] === exact[0] && hasher.exact[1] === exact[1]) excerpt = truncate(rawText(parts, EXCERPT_CHARS), EXCERPT_CHARS)
+    })
+  } catch {
+    return undefined
+  }
+  return excerpt
 }

@@ -94,12 +94,13 @@ function recordOfLine(bytes: Buffer, start: number, end: number, line: number): 
 }
 
 /**
- * The wanted lines read where the first read found them (sorted by index, so by offset): lines
- * close together in one read of the span between them, a few bytes of gap being cheaper than a
- * call. A line that is not there any more (a shorter file) is not visited; one that changed is
- * the caller's to notice (its hash).
+ * The wanted lines read where the first read found them (sorted by index, so by offset; every
+ * one with its place), from the file at `path`: lines close together in one read of the span
+ * between them, a few bytes of gap being cheaper than a call. A line that is not there any
+ * more (a shorter file) is not visited; one that changed is the caller's to notice (its hash).
+ * Synchronous; throws when the file cannot be opened or read.
  */
-function placedLines(path: string, wanted: readonly RecordPlace[], visit: (position: number, fields: RecordFields) => void): void {
+export function placedLines(path: string, wanted: readonly RecordPlace[], visit: (position: number, fields: RecordFields) => void): void {
   const fd = openSync(path, 'r')
   try {
     let buffer = Buffer.alloc(64 * 1024)
