@@ -128,6 +128,19 @@ describe('jaccard and shingleSet', () => {
     expect(jaccard(set, set)).toBe(1)
   })
 
+  it('keeps every set as it was made while thousands more are made after it, small ones and one larger than a chunk', () => {
+    const made: Array<{ set: Int32Array; expected: number[] }> = []
+    for (let n = 0; n < 3000; n++) {
+      // Record n: 1 + n % 300 shingles, one repeated; record 1,500 has 400,000.
+      const count = n === 1500 ? 400_000 : 1 + (n % 300)
+      const low = Int32Array.from({ length: count }, (_, i) => (i === count - 1 && count > 1 ? n * 7919 : n * 7919 + i * 104729) | 0)
+      const high = Int32Array.from({ length: count }, (_, i) => (i === count - 1 && count > 1 ? n : n + i) | 0)
+      const expected = Array.from({ length: count > 1 ? count - 1 : 1 }, (_, i) => [low[i], high[i]]).flat()
+      made.push({ set: shingleSet(low, high, count), expected })
+    }
+    for (const { set, expected } of made) expect(Array.from(set)).toEqual(expected)
+  })
+
   it('keeps 53 bits of a 64-bit hash exactly', () => {
     expect(to53(-1, -1)).toBe(2 ** 53 - 1)
     expect(to53(0, 0x200000)).toBe(0)
