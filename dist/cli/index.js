@@ -10952,7 +10952,7 @@ function unpackSide(data) {
  * copy of all of it, at the moment the audit's memory peaks, with both sides' indexes in
  * memory) and reading one makes views on the bytes read, not a second copy.
  */
-const CORPUS_COLUMNS = Object.entries(corpus/* CORPUS_COLUMN_TYPES */.q);
+const CORPUS_COLUMNS = Object.entries(corpus/* CORPUS_COLUMN_TYPES */.qD);
 const CORPUS_MAGIC = 'dataset-audit uniqueness index';
 /** Columns start at multiples of 8 bytes: a view of a 4-byte type needs its start aligned. */
 const align8 = (n) => Math.ceil(n / 8) * 8;
@@ -11025,7 +11025,7 @@ function unpackCorpus(data) {
         // Each column was made with its type by the loop above.
         const whole = columns;
         const count = whole.indexOf.length;
-        const sameCount = [whole.lineOf, whole.offsetOf, whole.bytesOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count);
+        const sameCount = CORPUS_COLUMNS.every(([name]) => name === 'bandValues' || whole[name].length === count);
         if (!sameCount || (count === 0 ? whole.bandValues.length !== 0 : whole.bandValues.length % count !== 0))
             return undefined;
         return { emptyText, ...whole };
@@ -12747,7 +12747,7 @@ class FileHashBuilder {
         this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
         this.exclude = new Set(job.exclude);
         this.width = job.bands ? job.hash.bands : 0;
-        this.slots = new corpus/* CorpusArrays */.f(this.width);
+        this.slots = new corpus/* CorpusArrays */.fY(this.width);
     }
     /** Hashes one record; a record with no text to compare gets no slot and is counted. */
     add(record) {
@@ -20666,8 +20666,9 @@ function alignVector(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ CorpusArrays),
-/* harmony export */   q: () => (/* binding */ CORPUS_COLUMN_TYPES)
+/* harmony export */   fY: () => (/* binding */ CorpusArrays),
+/* harmony export */   oF: () => (/* binding */ mapColumns),
+/* harmony export */   qD: () => (/* binding */ CORPUS_COLUMN_TYPES)
 /* harmony export */ });
 /* harmony import */ var _typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2817);
 
@@ -20685,6 +20686,18 @@ const CORPUS_COLUMN_TYPES = {
     bandValues: Int32Array,
     byCharacters: Uint8Array
 };
+const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES);
+/**
+ * Columns made from `from`'s by `make`, given each column's array and its values a record
+ * (`bands` for the band hashes, 1 for the others): every column `CORPUS_COLUMN_TYPES` names,
+ * so that a column added there is cut, copied, grown and handed over with the rest.
+ */
+function mapColumns(from, bands, make) {
+    const made = {};
+    for (const name of COLUMN_NAMES)
+        made[name] = make(from[name], name === 'bandValues' ? bands : 1);
+    return made;
+}
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
  * record is, its exact hash and its LSH band hashes. About 32 + 4 x bands bytes a record (68
@@ -20732,14 +20745,8 @@ class CorpusArrays {
         if (this.count !== 0 || count === 0 || columns.bandValues.length !== count * this.bands)
             throw new Error('CorpusArrays.adopt: only whole columns, into empty arrays');
         this.fileOf = new Int32Array(count).fill(file);
-        this.indexOf = columns.indexOf;
-        this.lineOf = columns.lineOf;
-        this.offsetOf = columns.offsetOf;
-        this.bytesOf = columns.bytesOf;
-        this.exactLow = columns.exactLow;
-        this.exactHigh = columns.exactHigh;
-        this.bandValues = columns.bandValues;
-        this.byCharacters = columns.byCharacters;
+        // The columns alone: `columns` may carry more (a file's hashes carry `emptyText`).
+        Object.assign(this, mapColumns(columns, this.bands, (array) => array));
         this.count = count;
     }
     /**
@@ -20747,17 +20754,7 @@ class CorpusArrays {
      * when they are exactly that run (then the caller must be done adding to these arrays).
      */
     columns(first, count) {
-        const cut = (array, per = 1) => first === 0 && count * per === array.length ? array : array.slice(first * per, (first + count) * per);
-        return {
-            indexOf: cut(this.indexOf),
-            lineOf: cut(this.lineOf),
-            offsetOf: cut(this.offsetOf),
-            bytesOf: cut(this.bytesOf),
-            exactLow: cut(this.exactLow),
-            exactHigh: cut(this.exactHigh),
-            bandValues: cut(this.bandValues, this.bands),
-            byCharacters: cut(this.byCharacters)
-        };
+        return mapColumns(this, this.bands, (array, per) => first === 0 && count * per === array.length ? array : array.slice(first * per, (first + count) * per));
     }
     /**
      * All the slots' columns, to hand to another thread once no more are added: views of the
@@ -20768,17 +20765,15 @@ class CorpusArrays {
     finalColumns() {
         if (this.count < this.fileOf.length - (this.fileOf.length >> 3))
             return this.columns(0, this.count);
-        const view = (array, per = 1) => array.subarray(0, this.count * per);
-        return {
-            indexOf: view(this.indexOf),
-            lineOf: view(this.lineOf),
-            offsetOf: view(this.offsetOf),
-            bytesOf: view(this.bytesOf),
-            exactLow: view(this.exactLow),
-            exactHigh: view(this.exactHigh),
-            bandValues: view(this.bandValues, this.bands),
-            byCharacters: view(this.byCharacters)
-        };
+        return mapColumns(this, this.bands, (array, per) => array.subarray(0, this.count * per));
+    }
+    /** True when the reader said where the record of `slot` is in its file (`DatasetRecord.offset`). */
+    isPlaced(slot) {
+        return this.offsetOf[slot] >= 0 && this.bytesOf[slot] >= 0;
+    }
+    /** Where the record of `slot` is in its file, to read it again. */
+    placeOf(slot) {
+        return { index: this.indexOf[slot], line: this.lineOf[slot], offset: this.offsetOf[slot], bytes: this.bytesOf[slot] };
     }
     /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
     reserve(extra) {
@@ -20794,14 +20789,7 @@ class CorpusArrays {
     }
     grow(size = this.fileOf.length * 2) {
         this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.fileOf, size);
-        this.indexOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.indexOf, size);
-        this.lineOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.lineOf, size);
-        this.offsetOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.offsetOf, size);
-        this.bytesOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.bytesOf, size);
-        this.exactLow = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.exactLow, size);
-        this.exactHigh = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.exactHigh, size);
-        this.bandValues = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.bandValues, size * this.bands);
-        this.byCharacters = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.byCharacters, size);
+        Object.assign(this, mapColumns(this, this.bands, (array, per) => (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(array, size * per)));
     }
 }
 
@@ -36177,7 +36165,7 @@ class ContaminationIndex {
 }
 
 // EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
-var corpus = __nccwpck_require__(8661);
+var dedup_corpus = __nccwpck_require__(8661);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 ;// CONCATENATED MODULE: ./src/engine/dedup/relations.ts
@@ -37172,7 +37160,7 @@ class UniquenessStage {
     sideState(name) {
         let side = this.sides.get(name);
         if (!side) {
-            side = { side: name, files: [], groups: new Map(), corpus: new corpus/* CorpusArrays */.f(this.settings.bands ? this.settings.hash.bands : 0), contamination: new ContaminationIndex() };
+            side = { side: name, files: [], groups: new Map(), corpus: new dedup_corpus/* CorpusArrays */.fY(this.settings.bands ? this.settings.hash.bands : 0), contamination: new ContaminationIndex() };
             this.sides.set(name, side);
         }
         return side;
@@ -37382,9 +37370,9 @@ class UniquenessStage {
                 excerpted.push(reps[position]);
         // A record the first read placed in its file is read for its excerpt only if its finding is listed.
         const placed = await placedFiles(side, excerpted);
-        const excerptNeed = (slot) => (placed.has(corpus.fileOf[slot]) && corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0 ? 0 : NEED_EXCERPT);
+        const readLater = (slot) => placed.has(corpus.fileOf[slot]) && corpus.isPlaced(slot);
         for (const slot of excerpted)
-            if (excerptNeed(slot) !== 0)
+            if (!readLater(slot))
                 need(slot, NEED_EXCERPT);
         for (let position = 0; position < candidates.length; position++)
             if (candidates[position] === 1)
@@ -37401,7 +37389,7 @@ class UniquenessStage {
                 fields: entry.fields,
                 exclude: [...entry.exclude],
                 hash: settings.hash,
-                places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] })),
+                places: wanted.map((slot) => corpus.placeOf(slot)),
                 needs: Uint8Array.from(wanted, (slot) => needs[entry.id].get(slot) ?? 0),
                 exact: Int32Array.from({ length: 2 * wanted.length }, (_, i) => (i % 2 === 0 ? corpus.exactLow : corpus.exactHigh)[wanted[i >> 1]])
             };
@@ -37423,11 +37411,11 @@ class UniquenessStage {
             ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
         const lazyExcerpt = (slot) => {
-            const path = placed.get(corpus.fileOf[slot]);
-            if (path === undefined || excerptNeed(slot) !== 0)
+            if (!readLater(slot))
                 return undefined;
+            const path = placed.get(corpus.fileOf[slot]);
             const entry = files[corpus.fileOf[slot]];
-            const place = { index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] };
+            const place = corpus.placeOf(slot);
             const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]];
             return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude);
         };
@@ -37579,7 +37567,7 @@ async function placedFiles(side, slots) {
     const { corpus, files } = side;
     const ids = new Set();
     for (const slot of slots)
-        if (corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0)
+        if (corpus.isPlaced(slot))
             ids.add(corpus.fileOf[slot]);
     const paths = new Map();
     for (const id of ids) {
@@ -37594,21 +37582,11 @@ async function placedFiles(side, slots) {
 }
 /** The columns of slots that are not one run, copied slot by slot. */
 function scatteredColumns(corpus, slots) {
-    const pick = (array, per = 1) => {
+    return (0,dedup_corpus/* mapColumns */.oF)(corpus, corpus.bands, (array, per) => {
         const picked = new array.constructor(slots.length * per);
         slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per));
         return picked;
-    };
-    return {
-        indexOf: pick(corpus.indexOf),
-        lineOf: pick(corpus.lineOf),
-        offsetOf: pick(corpus.offsetOf),
-        bytesOf: pick(corpus.bytesOf),
-        exactLow: pick(corpus.exactLow),
-        exactHigh: pick(corpus.exactHigh),
-        bandValues: pick(corpus.bandValues, corpus.bands),
-        byCharacters: pick(corpus.byCharacters)
-    };
+    });
 }
 /** Builds the findings of one side, with their messages, handing each to `emit` as it is made. */
 class FindingWriter {

@@ -227,7 +227,7 @@ export function unpackCorpus(data: Uint8Array): CachedCorpusFile | undefined {
     // Each column was made with its type by the loop above.
     const whole = columns as unknown as CorpusColumns
     const count = whole.indexOf.length
-    const sameCount = [whole.lineOf, whole.offsetOf, whole.bytesOf, whole.exactLow, whole.exactHigh, whole.byCharacters].every((column) => column.length === count)
+    const sameCount = CORPUS_COLUMNS.every(([name]) => name === 'bandValues' || whole[name].length === count)
     if (!sameCount || (count === 0 ? whole.bandValues.length !== 0 : whole.bandValues.length % count !== 0)) return undefined
     return { emptyText, ...whole }
   } catch {

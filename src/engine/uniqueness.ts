@@ -6,7 +6,7 @@
  */
 import type { CheckConfig, FileSettings, Split } from '../config/types.js'
 import { ContaminationIndex } from './dedup/contamination.js'
-import { CorpusArrays, type CorpusColumns } from './dedup/corpus.js'
+import { CorpusArrays, mapColumns, type CorpusColumns } from './dedup/corpus.js'
 import { groupExact } from './dedup/exact.js'
 import { optimalParams } from './dedup/lsh.js'
 import { lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
@@ -696,8 +696,8 @@ export class UniquenessStage {
     for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) excerpted.push(reps[position])
     // A record the first read placed in its file is read for its excerpt only if its finding is listed.
     const placed = await placedFiles(side, excerpted)
-    const excerptNeed = (slot: number): number => (placed.has(corpus.fileOf[slot]) && corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0 ? 0 : NEED_EXCERPT)
-    for (const slot of excerpted) if (excerptNeed(slot) !== 0) need(slot, NEED_EXCERPT)
+    const readLater = (slot: number): boolean => placed.has(corpus.fileOf[slot]) && corpus.isPlaced(slot)
+    for (const slot of excerpted) if (!readLater(slot)) need(slot, NEED_EXCERPT)
     for (let position = 0; position < candidates.length; position++) if (candidates[position] === 1) need(reps[position], NEED_SET)
     const rescans = new Set(
       files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id)
@@ -713,7 +713,7 @@ export class UniquenessStage {
         fields: entry.fields,
         exclude: [...entry.exclude],
         hash: settings.hash,
-        places: wanted.map((slot) => ({ index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] })),
+        places: wanted.map((slot) => corpus.placeOf(slot)),
         needs: Uint8Array.from(wanted, (slot) => needs[entry.id].get(slot) ?? 0),
         exact: Int32Array.from({ length: 2 * wanted.length }, (_, i) => (i % 2 === 0 ? corpus.exactLow : corpus.exactHigh)[wanted[i >> 1]])
       }
@@ -735,10 +735,10 @@ export class UniquenessStage {
       ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
       : undefined
     const lazyExcerpt = (slot: number): (() => string | undefined) | undefined => {
-      const path = placed.get(corpus.fileOf[slot])
-      if (path === undefined || excerptNeed(slot) !== 0) return undefined
+      if (!readLater(slot)) return undefined
+      const path = placed.get(corpus.fileOf[slot])!
       const entry = files[corpus.fileOf[slot]]
-      const place = { index: corpus.indexOf[slot], line: corpus.lineOf[slot], offset: corpus.offsetOf[slot], bytes: corpus.bytesOf[slot] }
+      const place = corpus.placeOf(slot)
       const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]] as const
       return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude)
     }
@@ -879,7 +879,7 @@ export class UniquenessStage {
 async function placedFiles(side: SideState, slots: readonly number[]): Promise<Map<number, string>> {
   const { corpus, files } = side
   const ids = new Set<number>()
-  for (const slot of slots) if (corpus.offsetOf[slot] >= 0 && corpus.bytesOf[slot] >= 0) ids.add(corpus.fileOf[slot])
+  for (const slot of slots) if (corpus.isPlaced(slot)) ids.add(corpus.fileOf[slot])
   const paths = new Map<number, string>()
   for (const id of ids) {
     try {
@@ -893,21 +893,11 @@ async function placedFiles(side: SideState, slots: readonly number[]): Promise<M
 
 /** The columns of slots that are not one run, copied slot by slot. */
 function scatteredColumns(corpus: CorpusArrays, slots: readonly number[]): CorpusColumns {
-  const pick = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T => {
-    const picked = new (array.constructor as new (length: number) => T)(slots.length * per)
+  return mapColumns(corpus, corpus.bands, (array, per) => {
+    const picked = new (array.constructor as new (length: number) => typeof array)(slots.length * per)
     slots.forEach((slot, i) => picked.set(array.subarray(slot * per, (slot + 1) * per), i * per))
     return picked
-  }
-  return {
-    indexOf: pick(corpus.indexOf),
-    lineOf: pick(corpus.lineOf),
-    offsetOf: pick(corpus.offsetOf),
-    bytesOf: pick(corpus.bytesOf),
-    exactLow: pick(corpus.exactLow),
-    exactHigh: pick(corpus.exactHigh),
-    bandValues: pick(corpus.bandValues, corpus.bands),
-    byCharacters: pick(corpus.byCharacters)
-  }
+  })
 }
 
 /** Builds the findings of one side, with their messages, handing each to `emit` as it is made. */

@@ -1,4 +1,5 @@
 import { grownTo } from '../typed-arrays.js'
+import type { RecordPlace } from './reread.js'
 
 /** The per-record columns of a run of slots: where each record is, its exact hash, band hashes and flag. */
 export interface CorpusColumns {
@@ -27,6 +28,22 @@ export const CORPUS_COLUMN_TYPES = {
   bandValues: Int32Array,
   byCharacters: Uint8Array
 } as const satisfies { [Name in keyof CorpusColumns]: { new (length: number): CorpusColumns[Name] } }
+
+/** One column's array. */
+type Column = CorpusColumns[keyof CorpusColumns]
+
+const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES) as Array<keyof CorpusColumns>
+
+/**
+ * Columns made from `from`'s by `make`, given each column's array and its values a record
+ * (`bands` for the band hashes, 1 for the others): every column `CORPUS_COLUMN_TYPES` names,
+ * so that a column added there is cut, copied, grown and handed over with the rest.
+ */
+export function mapColumns(from: CorpusColumns, bands: number, make: <T extends Column>(array: T, per: number) => T): CorpusColumns {
+  const made: Partial<Record<keyof CorpusColumns, Column>> = {}
+  for (const name of COLUMN_NAMES) made[name] = make(from[name], name === 'bandValues' ? bands : 1)
+  return made as CorpusColumns
+}
 
 /**
  * What the uniqueness checks keep per record of one side, in growable typed arrays: where the
@@ -74,14 +91,8 @@ export class CorpusArrays {
     const count = columns.indexOf.length
     if (this.count !== 0 || count === 0 || columns.bandValues.length !== count * this.bands) throw new Error('CorpusArrays.adopt: only whole columns, into empty arrays')
     this.fileOf = new Int32Array(count).fill(file)
-    this.indexOf = columns.indexOf
-    this.lineOf = columns.lineOf
-    this.offsetOf = columns.offsetOf
-    this.bytesOf = columns.bytesOf
-    this.exactLow = columns.exactLow
-    this.exactHigh = columns.exactHigh
-    this.bandValues = columns.bandValues
-    this.byCharacters = columns.byCharacters
+    // The columns alone: `columns` may carry more (a file's hashes carry `emptyText`).
+    Object.assign(this, mapColumns(columns, this.bands, (array) => array))
     this.count = count
   }
 
@@ -90,18 +101,9 @@ export class CorpusArrays {
    * when they are exactly that run (then the caller must be done adding to these arrays).
    */
   columns(first: number, count: number): CorpusColumns {
-    const cut = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T =>
-      first === 0 && count * per === array.length ? array : (array.slice(first * per, (first + count) * per) as T)
-    return {
-      indexOf: cut(this.indexOf),
-      lineOf: cut(this.lineOf),
-      offsetOf: cut(this.offsetOf),
-      bytesOf: cut(this.bytesOf),
-      exactLow: cut(this.exactLow),
-      exactHigh: cut(this.exactHigh),
-      bandValues: cut(this.bandValues, this.bands),
-      byCharacters: cut(this.byCharacters)
-    }
+    return mapColumns(this, this.bands, (array, per) =>
+      first === 0 && count * per === array.length ? array : (array.slice(first * per, (first + count) * per) as typeof array)
+    )
   }
 
   /**
@@ -112,17 +114,17 @@ export class CorpusArrays {
    */
   finalColumns(): CorpusColumns {
     if (this.count < this.fileOf.length - (this.fileOf.length >> 3)) return this.columns(0, this.count)
-    const view = <T extends Int32Array | Uint8Array | Float64Array>(array: T, per = 1): T => array.subarray(0, this.count * per) as T
-    return {
-      indexOf: view(this.indexOf),
-      lineOf: view(this.lineOf),
-      offsetOf: view(this.offsetOf),
-      bytesOf: view(this.bytesOf),
-      exactLow: view(this.exactLow),
-      exactHigh: view(this.exactHigh),
-      bandValues: view(this.bandValues, this.bands),
-      byCharacters: view(this.byCharacters)
-    }
+    return mapColumns(this, this.bands, (array, per) => array.subarray(0, this.count * per) as typeof array)
+  }
+
+  /** True when the reader said where the record of `slot` is in its file (`DatasetRecord.offset`). */
+  isPlaced(slot: number): boolean {
+    return this.offsetOf[slot] >= 0 && this.bytesOf[slot] >= 0
+  }
+
+  /** Where the record of `slot` is in its file, to read it again. */
+  placeOf(slot: number): RecordPlace {
+    return { index: this.indexOf[slot], line: this.lineOf[slot], offset: this.offsetOf[slot], bytes: this.bytesOf[slot] }
   }
 
   /** Makes room for `extra` more records at once, at the capacity adding them one by one would reach. */
@@ -139,13 +141,6 @@ export class CorpusArrays {
 
   private grow(size = this.fileOf.length * 2): void {
     this.fileOf = grownTo(this.fileOf, size)
-    this.indexOf = grownTo(this.indexOf, size)
-    this.lineOf = grownTo(this.lineOf, size)
-    this.offsetOf = grownTo(this.offsetOf, size)
-    this.bytesOf = grownTo(this.bytesOf, size)
-    this.exactLow = grownTo(this.exactLow, size)
-    this.exactHigh = grownTo(this.exactHigh, size)
-    this.bandValues = grownTo(this.bandValues, size * this.bands)
-    this.byCharacters = grownTo(this.byCharacters, size)
+    Object.assign(this, mapColumns(this, this.bands, (array, per) => grownTo(array, size * per)))
   }
 }
