@@ -12730,10 +12730,18 @@ var corpus = __nccwpck_require__(8661);
 var normalise = __nccwpck_require__(4687);
 // EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
 var record_hasher = __nccwpck_require__(394);
+// EXTERNAL MODULE: ./src/engine/dedup/band-signer.ts + 1 modules
+var band_signer = __nccwpck_require__(6340);
 ;// CONCATENATED MODULE: ./src/engine/dedup/file-hashes.ts
 
 
 
+
+/**
+ * Records signed in one call: one crossing into WebAssembly and one copy of shingles per batch
+ * instead of per record (the stage's own signing batches alike, in signature-pool.ts).
+ */
+const BATCH_RECORDS = 256;
 /** Builds a file's hashes record by record, in the stage's own growable arrays (file 0 of them). */
 class FileHashBuilder {
     job;
@@ -12741,13 +12749,20 @@ class FileHashBuilder {
     exclude;
     width;
     slots;
+    signer;
     emptyText = 0;
+    /** The shingles of the records not signed yet, end to end (slots `pendingFrom` on, in order). */
+    pending = new Int32Array(1 << 16);
+    pendingOffsets = new Int32Array(BATCH_RECORDS + 1);
+    pendingCount = 0;
+    pendingFrom = 0;
     constructor(job) {
         this.job = job;
         this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
         this.exclude = new Set(job.exclude);
         this.width = job.bands ? job.hash.bands : 0;
         this.slots = new corpus/* CorpusArrays */.fY(this.width);
+        this.signer = job.bands ? (0,band_signer/* createBandSigner */.yW)(job.hash) : undefined;
     }
     /** Hashes one record; a record with no text to compare gets no slot and is counted. */
     add(record) {
@@ -12762,12 +12777,37 @@ class FileHashBuilder {
         if (this.width > 0) {
             if (hasher.byCharacters)
                 slots.byCharacters[slot] = 1;
-            hasher.bands(slots.bandValues, slot * this.width);
+            this.queue(slot);
         }
     }
     /** The hashes of the records hashed (arrays of their own, safe to transfer); the last call. */
     result() {
+        this.signPending();
         return { emptyText: this.emptyText, ...this.slots.finalColumns() };
+    }
+    /** Keeps the loaded record's MinHash shingles until a batch is full. */
+    queue(slot) {
+        if (this.pendingCount === 0)
+            this.pendingFrom = slot;
+        const { low, count } = this.hasher.minHashShingles();
+        const at = this.pendingOffsets[this.pendingCount];
+        if (at + count > this.pending.length) {
+            const grown = new Int32Array(Math.max(2 * this.pending.length, at + count));
+            grown.set(this.pending.subarray(0, at));
+            this.pending = grown;
+        }
+        this.pending.set(low.subarray(0, count), at);
+        this.pendingOffsets[++this.pendingCount] = at + count;
+        if (this.pendingCount === BATCH_RECORDS)
+            this.signPending();
+    }
+    /** Signs the pending records into their slots' band values (taken now: the column may have grown). */
+    signPending() {
+        if (this.pendingCount === 0 || this.signer === undefined)
+            return;
+        const { width, pendingFrom, pendingCount } = this;
+        this.signer.batch(this.pending, this.pendingOffsets, pendingCount, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pendingCount) * width));
+        this.pendingCount = 0;
     }
 }
 
