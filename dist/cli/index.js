@@ -12732,16 +12732,14 @@ var normalise = __nccwpck_require__(4687);
 var record_hasher = __nccwpck_require__(394);
 // EXTERNAL MODULE: ./src/engine/dedup/band-signer.ts + 1 modules
 var band_signer = __nccwpck_require__(6340);
+// EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
+var signature_pool = __nccwpck_require__(1402);
 ;// CONCATENATED MODULE: ./src/engine/dedup/file-hashes.ts
 
 
 
 
-/**
- * Records signed in one call: one crossing into WebAssembly and one copy of shingles per batch
- * instead of per record (the stage's own signing batches alike, in signature-pool.ts).
- */
-const BATCH_RECORDS = 256;
+
 /** Builds a file's hashes record by record, in the stage's own growable arrays (file 0 of them). */
 class FileHashBuilder {
     job;
@@ -12751,10 +12749,11 @@ class FileHashBuilder {
     slots;
     signer;
     emptyText = 0;
-    /** The shingles of the records not signed yet, end to end (slots `pendingFrom` on, in order). */
-    pending = new Int32Array(1 << 16);
-    pendingOffsets = new Int32Array(BATCH_RECORDS + 1);
-    pendingCount = 0;
+    /**
+     * The records not signed yet (slots `pendingFrom` on, in order), signed a batch at a time: one
+     * call into WebAssembly and one copy of shingles a batch instead of a record.
+     */
+    pending = new signature_pool/* ShingleBatch */.Dc();
     pendingFrom = 0;
     constructor(job) {
         this.job = job;
@@ -12787,27 +12786,19 @@ class FileHashBuilder {
     }
     /** Keeps the loaded record's MinHash shingles until a batch is full. */
     queue(slot) {
-        if (this.pendingCount === 0)
+        if (this.pending.count === 0)
             this.pendingFrom = slot;
         const { low, count } = this.hasher.minHashShingles();
-        const at = this.pendingOffsets[this.pendingCount];
-        if (at + count > this.pending.length) {
-            const grown = new Int32Array(Math.max(2 * this.pending.length, at + count));
-            grown.set(this.pending.subarray(0, at));
-            this.pending = grown;
-        }
-        this.pending.set(low.subarray(0, count), at);
-        this.pendingOffsets[++this.pendingCount] = at + count;
-        if (this.pendingCount === BATCH_RECORDS)
+        if (this.pending.push(low, count))
             this.signPending();
     }
     /** Signs the pending records into their slots' band values (taken now: the column may have grown). */
     signPending() {
-        if (this.pendingCount === 0 || this.signer === undefined)
+        const { pending, signer, width, pendingFrom } = this;
+        if (pending.count === 0 || signer === undefined)
             return;
-        const { width, pendingFrom, pendingCount } = this;
-        this.signer.batch(this.pending, this.pendingOffsets, pendingCount, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pendingCount) * width));
-        this.pendingCount = 0;
+        signer.batch(pending.shingles, pending.offsets, pending.count, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pending.count) * width));
+        pending.clear();
     }
 }
 
@@ -21743,6 +21734,7 @@ function jaccard(a, b) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dc: () => (/* binding */ ShingleBatch),
 /* harmony export */   FB: () => (/* binding */ SignaturePool),
 /* harmony export */   SY: () => (/* binding */ SIGNATURE_WORKER),
 /* harmony export */   cT: () => (/* binding */ SignatureQueue),
@@ -21765,7 +21757,10 @@ function jaccard(a, b) {
 
 /** `workerData.role` of a signing worker. */
 const SIGNATURE_WORKER = 'dataset-audit:signatures';
-/** Records per batch: small enough to share work evenly, large enough that messages cost little. */
+/**
+ * Records per batch: small enough to share work evenly, large enough that messages (and calls
+ * into WebAssembly) cost little.
+ */
 const BATCH_RECORDS = 256;
 /**
  * Batches a worker may hold. Its answers are only seen when the main thread's reading pauses
@@ -21773,6 +21768,28 @@ const BATCH_RECORDS = 256;
  * whole chunk's batches or it idles while the main thread signs; about 1.2 MB of shingles.
  */
 const IN_FLIGHT_PER_WORKER = 8;
+/** A batch filled one record at a time, its buffers reused from one batch to the next. */
+class ShingleBatch {
+    shingles = new Int32Array(1 << 16);
+    offsets = new Int32Array(BATCH_RECORDS + 1);
+    count = 0;
+    /** Appends one record's shingles (copied: the caller's buffer is reused for the next record); true when the batch is full. */
+    push(low, count) {
+        const start = this.offsets[this.count];
+        if (start + count > this.shingles.length) {
+            const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count));
+            bigger.set(this.shingles.subarray(0, start));
+            this.shingles = bigger;
+        }
+        this.shingles.set(low.subarray(0, count), start);
+        this.offsets[++this.count] = start + count;
+        return this.count === BATCH_RECORDS;
+    }
+    /** Empties the batch (`offsets[0]` is always 0). */
+    clear() {
+        this.count = 0;
+    }
+}
 /**
  * Signs batches: the band hashes of each record, `bands` of them a record. Workers and the main
  * thread use the same one; the whole batch goes to WebAssembly in one call where it runs.
@@ -21904,8 +21921,7 @@ class SignaturePool {
 class SignatureQueue {
     pool;
     bands;
-    shingles = new Int32Array(1 << 16);
-    offsets = new Int32Array(BATCH_RECORDS + 1);
+    pending = new ShingleBatch();
     targets = [];
     waiting = [];
     constructor(pool, bands) {
@@ -21914,17 +21930,8 @@ class SignatureQueue {
     }
     /** Queues one record's shingles (copied: the caller's buffer is reused for the next record). */
     push(low, count, targets) {
-        const at = this.targets.length;
-        const start = this.offsets[at];
-        if (start + count > this.shingles.length) {
-            const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count));
-            bigger.set(this.shingles.subarray(0, start));
-            this.shingles = bigger;
-        }
-        this.shingles.set(low.subarray(0, count), start);
-        this.offsets[at + 1] = start + count;
         this.targets.push(targets);
-        if (this.targets.length === BATCH_RECORDS)
+        if (this.pending.push(low, count))
             this.flush();
     }
     /** Signs what is queued and waits until every band hash is in the index. */
@@ -21939,13 +21946,15 @@ class SignatureQueue {
         await this.pool.close();
     }
     flush(startWorkers = true) {
-        const count = this.targets.length;
+        const { pending } = this;
+        const count = pending.count;
         if (count === 0)
             return;
-        const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count };
+        // Copies of their own: the pool may move them to a worker, and the pending batch is refilled.
+        const batch = { shingles: pending.shingles.slice(0, pending.offsets[count]), offsets: pending.offsets.slice(0, count + 1), count };
         const targets = this.targets;
         this.targets = [];
-        this.offsets[0] = 0;
+        pending.clear();
         const result = this.pool.sign(batch, startWorkers);
         if (result instanceof Promise)
             this.waiting.push(result.then((bands) => this.write(bands, targets)));

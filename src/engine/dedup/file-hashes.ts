@@ -10,12 +10,7 @@ import { CorpusArrays, type CorpusColumns } from './corpus.js'
 import { comparisonParts } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
 import { createBandSigner, type BandSigner } from './band-signer.js'
-
-/**
- * Records signed in one call: one crossing into WebAssembly and one copy of shingles per batch
- * instead of per record (the stage's own signing batches alike, in signature-pool.ts).
- */
-const BATCH_RECORDS = 256
+import { ShingleBatch } from './signature-pool.js'
 
 /** How the stage hashes one file's records: what a worker needs to hash them alike. */
 export interface CorpusHashJob {
@@ -40,10 +35,11 @@ export class FileHashBuilder {
   private readonly slots: CorpusArrays
   private readonly signer: BandSigner | undefined
   private emptyText = 0
-  /** The shingles of the records not signed yet, end to end (slots `pendingFrom` on, in order). */
-  private pending = new Int32Array(1 << 16)
-  private readonly pendingOffsets = new Int32Array(BATCH_RECORDS + 1)
-  private pendingCount = 0
+  /**
+   * The records not signed yet (slots `pendingFrom` on, in order), signed a batch at a time: one
+   * call into WebAssembly and one copy of shingles a batch instead of a record.
+   */
+  private readonly pending = new ShingleBatch()
   private pendingFrom = 0
 
   constructor(private readonly job: CorpusHashJob) {
@@ -78,24 +74,16 @@ export class FileHashBuilder {
 
   /** Keeps the loaded record's MinHash shingles until a batch is full. */
   private queue(slot: number): void {
-    if (this.pendingCount === 0) this.pendingFrom = slot
+    if (this.pending.count === 0) this.pendingFrom = slot
     const { low, count } = this.hasher.minHashShingles()
-    const at = this.pendingOffsets[this.pendingCount]
-    if (at + count > this.pending.length) {
-      const grown = new Int32Array(Math.max(2 * this.pending.length, at + count))
-      grown.set(this.pending.subarray(0, at))
-      this.pending = grown
-    }
-    this.pending.set(low.subarray(0, count), at)
-    this.pendingOffsets[++this.pendingCount] = at + count
-    if (this.pendingCount === BATCH_RECORDS) this.signPending()
+    if (this.pending.push(low, count)) this.signPending()
   }
 
   /** Signs the pending records into their slots' band values (taken now: the column may have grown). */
   private signPending(): void {
-    if (this.pendingCount === 0 || this.signer === undefined) return
-    const { width, pendingFrom, pendingCount } = this
-    this.signer.batch(this.pending, this.pendingOffsets, pendingCount, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pendingCount) * width))
-    this.pendingCount = 0
+    const { pending, signer, width, pendingFrom } = this
+    if (pending.count === 0 || signer === undefined) return
+    signer.batch(pending.shingles, pending.offsets, pending.count, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pending.count) * width))
+    pending.clear()
   }
 }

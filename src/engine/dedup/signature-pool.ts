@@ -13,7 +13,10 @@ import { createBandSigner, type BandSettings, type BandSigner } from './band-sig
 /** `workerData.role` of a signing worker. */
 export const SIGNATURE_WORKER = 'dataset-audit:signatures'
 
-/** Records per batch: small enough to share work evenly, large enough that messages cost little. */
+/**
+ * Records per batch: small enough to share work evenly, large enough that messages (and calls
+ * into WebAssembly) cost little.
+ */
 const BATCH_RECORDS = 256
 /**
  * Batches a worker may hold. Its answers are only seen when the main thread's reading pauses
@@ -30,6 +33,31 @@ interface Batch {
   shingles: Int32Array<ArrayBuffer>
   offsets: Int32Array<ArrayBuffer>
   count: number
+}
+
+/** A batch filled one record at a time, its buffers reused from one batch to the next. */
+export class ShingleBatch implements Batch {
+  shingles = new Int32Array(1 << 16)
+  readonly offsets = new Int32Array(BATCH_RECORDS + 1)
+  count = 0
+
+  /** Appends one record's shingles (copied: the caller's buffer is reused for the next record); true when the batch is full. */
+  push(low: Int32Array, count: number): boolean {
+    const start = this.offsets[this.count]
+    if (start + count > this.shingles.length) {
+      const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count))
+      bigger.set(this.shingles.subarray(0, start))
+      this.shingles = bigger
+    }
+    this.shingles.set(low.subarray(0, count), start)
+    this.offsets[++this.count] = start + count
+    return this.count === BATCH_RECORDS
+  }
+
+  /** Empties the batch (`offsets[0]` is always 0). */
+  clear(): void {
+    this.count = 0
+  }
 }
 
 /**
@@ -181,8 +209,7 @@ export interface BandTarget {
  * the write goes through `corpus.bandValues` at that moment.
  */
 export class SignatureQueue {
-  private shingles = new Int32Array(1 << 16)
-  private offsets = new Int32Array(BATCH_RECORDS + 1)
+  private readonly pending = new ShingleBatch()
   private targets: BandTarget[][] = []
   private readonly waiting: Array<Promise<void>> = []
 
@@ -193,17 +220,8 @@ export class SignatureQueue {
 
   /** Queues one record's shingles (copied: the caller's buffer is reused for the next record). */
   push(low: Int32Array, count: number, targets: BandTarget[]): void {
-    const at = this.targets.length
-    const start = this.offsets[at]
-    if (start + count > this.shingles.length) {
-      const bigger = new Int32Array(Math.max(this.shingles.length * 2, start + count))
-      bigger.set(this.shingles.subarray(0, start))
-      this.shingles = bigger
-    }
-    this.shingles.set(low.subarray(0, count), start)
-    this.offsets[at + 1] = start + count
     this.targets.push(targets)
-    if (this.targets.length === BATCH_RECORDS) this.flush()
+    if (this.pending.push(low, count)) this.flush()
   }
 
   /** Signs what is queued and waits until every band hash is in the index. */
@@ -220,12 +238,14 @@ export class SignatureQueue {
   }
 
   private flush(startWorkers = true): void {
-    const count = this.targets.length
+    const { pending } = this
+    const count = pending.count
     if (count === 0) return
-    const batch = { shingles: this.shingles.slice(0, this.offsets[count]), offsets: this.offsets.slice(0, count + 1), count }
+    // Copies of their own: the pool may move them to a worker, and the pending batch is refilled.
+    const batch = { shingles: pending.shingles.slice(0, pending.offsets[count]), offsets: pending.offsets.slice(0, count + 1), count }
     const targets = this.targets
     this.targets = []
-    this.offsets[0] = 0
+    pending.clear()
     const result = this.pool.sign(batch, startWorkers)
     if (result instanceof Promise) this.waiting.push(result.then((bands) => this.write(bands, targets)))
     else this.write(result, targets)
