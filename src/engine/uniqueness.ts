@@ -792,52 +792,90 @@ export class UniquenessStage {
     const { corpus, files } = side
     const relations = this.relations(side)
     const { from, to, jaccard } = near.links
-    // The links of each position, as indexes into `near.links`.
-    const linksOf = new Map<number, number[]>()
-    const link = (position: number, index: number): void => {
-      const list = linksOf.get(position)
-      if (list) list.push(index)
-      else linksOf.set(position, [index])
-    }
+    const size = reps.length
+    // The links of each position as indexes into `near.links`, in typed arrays (compressed rows)
+    // rather than a Map of small arrays and a Set per cluster: at 1M (34,000 clusters) this and
+    // the findings it makes took 0.29-0.35 s against 0.35-0.44 s, three scans each.
+    const linkStarts = new Int32Array(size + 1)
     for (let i = 0; i < from.length; i++) {
-      link(from[i], i)
-      link(to[i], i)
+      linkStarts[from[i] + 1]++
+      linkStarts[to[i] + 1]++
     }
-    const members = new Map<number, number[]>()
-    for (const position of [...linksOf.keys()].sort((a, b) => a - b)) {
+    for (let position = 0; position < size; position++) linkStarts[position + 1] += linkStarts[position]
+    const linkFill = linkStarts.slice(0, size)
+    const linkIndexes = new Int32Array(2 * from.length)
+    for (let i = 0; i < from.length; i++) {
+      linkIndexes[linkFill[from[i]]++] = i
+      linkIndexes[linkFill[to[i]]++] = i
+    }
+    // Clusters numbered in the order of their first linked position; members in ascending position.
+    const clusterOf = new Int32Array(size).fill(-1)
+    const clusterRoots: number[] = []
+    const memberCounts: number[] = []
+    for (let position = 0; position < size; position++) {
+      if (linkStarts[position + 1] === linkStarts[position]) continue
       const root = near.clusters.find(position)
-      const list = members.get(root)
-      if (list) list.push(position)
-      else members.set(root, [position])
+      let cluster = clusterOf[root]
+      if (cluster === -1) {
+        cluster = clusterOf[root] = clusterRoots.length
+        clusterRoots.push(root)
+        memberCounts.push(0)
+      }
+      memberCounts[cluster]++
     }
+    const memberStarts = new Int32Array(clusterRoots.length + 1)
+    for (let cluster = 0; cluster < clusterRoots.length; cluster++) memberStarts[cluster + 1] = memberStarts[cluster] + memberCounts[cluster]
+    const memberFill = memberStarts.slice(0, clusterRoots.length)
+    const members = new Int32Array(memberStarts[clusterRoots.length])
+    for (let position = 0; position < size; position++) {
+      if (linkStarts[position + 1] !== linkStarts[position]) members[memberFill[clusterOf[near.clusters.find(position)]]++] = position
+    }
+
     const sizes: Record<string, number> = {}
     const largest: Array<{ size: number; file: string; line: number }> = []
+    const larger = (a: { size: number; file: string; line: number }, b: { size: number; file: string; line: number }): number =>
+      b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line
     let nearDuplicates = 0
-    const partner = new Map<number, { position: number; jaccard: number }>()
-    for (const list of members.values()) {
+    // Per position, the one it was reached from in its cluster's walk and the Jaccard of that link.
+    const partnerOf = new Int32Array(size)
+    const partnerJaccard = new Float64Array(size)
+    const reachedIn = new Int32Array(size).fill(-1)
+    const queue = new Int32Array(members.length)
+    for (let cluster = 0; cluster < clusterRoots.length; cluster++) {
+      const list = Array.from(members.subarray(memberStarts[cluster], memberStarts[cluster + 1]))
       list.sort((a, b) => relations.compare(reps[a], reps[b]))
-      sizes[String(list.length)] = (sizes[String(list.length)] ?? 0) + 1
-      largest.push({ size: list.length, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] })
+      const count = list.length
+      sizes[String(count)] = (sizes[String(count)] ?? 0) + 1
+      // Only the few largest are kept, rather than every cluster sorted by file name.
+      const entry = { size: count, file: files[corpus.fileOf[reps[list[0]]]].file.path, line: corpus.lineOf[reps[list[0]]] }
+      if (largest.length < LARGEST_CLUSTERS || larger(entry, largest[largest.length - 1]) < 0) {
+        largest.push(entry)
+        largest.sort(larger)
+        if (largest.length > LARGEST_CLUSTERS) largest.pop()
+      }
       // Walk the cluster's tree of links from its original: each record's partner is the one it was reached from.
-      const queue = [list[0]]
-      const reached = new Set(queue)
-      for (let head = 0; head < queue.length; head++) {
-        for (const index of linksOf.get(queue[head])!) {
-          const other = from[index] === queue[head] ? to[index] : from[index]
-          if (reached.has(other)) continue
-          reached.add(other)
-          partner.set(other, { position: queue[head], jaccard: jaccard[index] })
-          queue.push(other)
+      let tail = 0
+      queue[tail++] = list[0]
+      reachedIn[list[0]] = cluster
+      for (let head = 0; head < tail; head++) {
+        const at = queue[head]
+        for (let k = linkStarts[at]; k < linkStarts[at + 1]; k++) {
+          const index = linkIndexes[k]
+          const other = from[index] === at ? to[index] : from[index]
+          if (reachedIn[other] === cluster) continue
+          reachedIn[other] = cluster
+          partnerOf[other] = at
+          partnerJaccard[other] = jaccard[index]
+          queue[tail++] = other
         }
       }
-      for (const position of list.slice(1)) {
+      for (let i = 1; i < count; i++) {
         nearDuplicates++
-        const { position: towards, jaccard: similarity } = partner.get(position)!
-        report.nearDuplicate(reps[position], reps[towards], similarity, list.length)
+        const position = list[i]
+        report.nearDuplicate(reps[position], reps[partnerOf[position]], partnerJaccard[position], count)
       }
     }
-    largest.sort((a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line)
-    return { clusters: members.size, nearDuplicates, sizes, largest: largest.slice(0, LARGEST_CLUSTERS) }
+    return { clusters: clusterRoots.length, nearDuplicates, sizes, largest }
   }
 
   /** Per eval file: the share of its records with an n-gram in the side's train split. */
