@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { defaultConfig } from '../../src/config/load.js'
 import { runAudit, type FileChange } from '../../src/engine/audit.js'
-import { runCheckJob, runCheckJobInWorker, WORKER_CHECK_IDS } from '../../src/engine/check-worker.js'
+import { CheckWorker, runCheckJob, runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJob } from '../../src/engine/check-worker.js'
 import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
 import type { Check } from '../../src/engine/checks/types.js'
 import { fileSource } from '../../src/engine/readers/index.js'
@@ -50,6 +50,43 @@ describe('checks on a worker thread', () => {
     // Line 28 does not parse: from there on a record's position is one less than its line.
     expect(secrets[0].recordLine).toBeGreaterThan(0)
     expect(secrets[0].position).toBe(secrets[0].recordLine < 28 ? secrets[0].recordLine - 1 : secrets[0].recordLine - 2)
+  })
+
+  it('runs a job given to a worker started before it, as on this thread: the hashes first, then the findings', async () => {
+    const checks = ALL_CHECKS.filter((check) => WORKER_CHECK_IDS.has(check.id) || check.id === 'secrets').map((check) => ({ id: check.id, config: { ...check.defaults } }))
+    const jobFor = (): CheckJob => {
+      const stage = new UniquenessStage({})
+      const deferred = stage.openDeferred({ path: 'data/sft/train.jsonl', side: 'head', reference: false, textFields: ['instruction', 'output'], settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} }, source: fileSource(HEAD, 'data/sft/train.jsonl') })!
+      return { localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} }, textFields: ['instruction', 'output'], checks, baseSummaries: checks.map(() => undefined), corpus: deferred.job }
+    }
+    const here = await runCheckJob(jobFor())
+    const worker = new CheckWorker(resolve('dist/cli/index.js'))
+    // The job comes once the thread has had time to boot, as the side pass's first records take.
+    await new Promise((done) => setTimeout(done, 50))
+    const run = worker.run(jobFor())
+    const order: string[] = []
+    const [hashes, result] = await Promise.all([run.hashes.then((value) => (order.push('hashes'), value)), run.result.then((value) => (order.push('result'), value))])
+    expect(order).toEqual(['hashes', 'result'])
+    expect(hashes!.records).toBe(31)
+    expect(hashes!.corpus).toEqual(here.corpus)
+    // Sent ahead, the hashes are not sent again with the result.
+    expect(result.corpus).toBeUndefined()
+    const { corpus: _corpus, ...rest } = here
+    expect(result).toEqual(rest)
+    expect(result.findings.length).toBeGreaterThan(0)
+  })
+
+  it('ends a worker that gets no job, and fails a job given to a stopped or broken one', async () => {
+    const job: CheckJob = { localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: [], checks: {} }, textFields: ['output'], checks: [{ id: 'repetition', config: {} }], baseSummaries: [undefined] }
+    const idle = new CheckWorker(resolve('dist/cli/index.js'))
+    idle.stop()
+    await expect(idle.run(job).result).rejects.toThrow(/stopped/)
+    const broken = new CheckWorker(resolve('no-such-bundle.js'))
+    // It fails while booting, before any job: the failure waits for the job.
+    await new Promise((done) => setTimeout(done, 200))
+    const run = broken.run(job)
+    await expect(run.hashes).rejects.toThrow()
+    await expect(run.result).rejects.toThrow()
   })
 
   it('runs the checks on the main thread instead when the worker cannot start, with the same report', async () => {
@@ -107,6 +144,7 @@ describe('a side pass that fails while its worker runs', () => {
       baseSummaries: [undefined]
     }, stop.signal)
     stop.abort()
-    await expect(job).rejects.toThrow(/stopped/)
+    await expect(job.result).rejects.toThrow(/stopped/)
+    await expect(job.hashes).rejects.toThrow(/stopped/)
   })
 })

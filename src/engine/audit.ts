@@ -97,10 +97,12 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   const stage = uniquenessStage(config, options.only)
   const audits: FileAudit[] = []
   const pendingStores: PendingStore[] = []
+  // Head sides whose check worker may still be finishing its checks (its hashes are in): the uniqueness finish need not wait for them, the report does.
+  const pendingChecks: Array<Promise<void>> = []
   for (const [fileIndex, change] of changes.entries()) {
     const progress = (side: 'base' | 'head') => (records: number) =>
       options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records })
-    audits.push(await readChange(change, options, progress, stage, pendingStores))
+    audits.push(await readChange(change, options, progress, stage, pendingStores, pendingChecks))
   }
   if (stage) {
     // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
@@ -121,6 +123,7 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
       onFinding: sink
     })
   }
+  await Promise.all(pendingChecks)
   const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
 }
@@ -183,7 +186,8 @@ async function readChange(
   options: AuditOptions,
   progress: (side: 'base' | 'head') => (records: number) => void,
   stage: UniquenessStage | undefined,
-  pendingStores: PendingStore[]
+  pendingStores: PendingStore[],
+  pendingChecks: Array<Promise<void>>
 ): Promise<FileAudit> {
   const settings = settingsFor(options.config, change.path)
   const checks = await prepareChecks(settings, options)
@@ -222,12 +226,15 @@ async function readChange(
     await stage.settle()
     known.previous = { path: change.base!.path, positionOf: (contentHash) => base!.index.positionOfContent(contentHash) }
   }
+  let headChecks: Promise<void> | undefined
   const head = change.head
-    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head') })
+    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head'), settleLater: (pending) => pendingChecks.push((headChecks = pending)) })
     : undefined
 
   const plan = head?.plan ?? base?.plan
   if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
+    // The worker's findings still to come take their record's key from the index, as every other finding did.
+    await headChecks
     base?.index.forgetKeys()
     head?.index.forgetKeys()
   }

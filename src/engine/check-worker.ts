@@ -64,8 +64,19 @@ export interface CheckJobResult {
   corpus?: FileHashes
 }
 
-/** Runs a job's checks over its file; the worker's whole work, callable on any thread. */
-export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
+/** The file's hashes for the uniqueness stage, sent ahead of the checks' results. */
+export interface CheckJobHashes {
+  records: number
+  corpus: FileHashes
+}
+
+/**
+ * Runs a job's checks over its file; the worker's whole work, callable on any thread. With
+ * `onHashes`, the uniqueness stage's hashes are handed there as soon as the file is read,
+ * before the checks finish (lexical-diversity's finish compresses its samples for a few tenths
+ * of a second, which the stage's finish need not wait for), and left out of the result.
+ */
+export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHashes) => void): Promise<CheckJobResult> {
   const findings: WorkerFinding[] = []
   let position = -1
   let recordLine = 0
@@ -94,6 +105,8 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
   )
   position = -1
   recordLine = 0
+  const corpus = hashes?.result()
+  if (corpus && onHashes) onHashes({ records, corpus })
   const summaries: unknown[] = []
   const applicable: boolean[] = []
   const failed: number[] = []
@@ -112,39 +125,112 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
     summaries,
     applicable,
     failed,
-    ...(hashes ? { corpus: hashes.result() } : {})
+    ...(corpus && !onHashes ? { corpus } : {})
   }
 }
 
-/** A check worker's side: runs the job it was started with and posts the result. */
-export function serveChecks(port: MessagePort, data: { job: CheckJob }): void {
-  runCheckJob(data.job).then(
-    // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
-    (result) => port.postMessage({ result }, result.corpus ? Object.values(result.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])) : []),
-    (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
-  )
+/**
+ * A check worker's side: runs the job it was started with, or else the first one it is sent,
+ * and posts the hashes (if asked for) and then the result.
+ */
+export function serveChecks(port: MessagePort, data: { job?: CheckJob }): void {
+  // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
+  const sendHashes = (hashes: CheckJobHashes): void =>
+    port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])))
+  const serve = (job: CheckJob): void =>
+    void runCheckJob(job, sendHashes).then(
+      (result) => port.postMessage({ result }),
+      (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
+    )
+  if (data.job) serve(data.job)
+  else port.once('message', (message: { job: CheckJob }) => serve(message.job))
+}
+
+/** A job running on a worker: its hashes (undefined for a job without any) and its result, each as it comes. */
+export interface CheckJobRun {
+  hashes: Promise<CheckJobHashes | undefined>
+  result: Promise<CheckJobResult>
 }
 
 /**
- * Runs a job on a worker thread started from `entry`; rejects when the worker fails, so the
- * caller can run the checks itself. `signal` stops the worker (the caller failed: nothing waits
- * for the answer, and the process should not wait for the worker either).
+ * A check worker thread, started before its job is known: booting one takes about a fifth of a
+ * second, which it spends while the main thread reads the first records (the job's field plan
+ * is made from them) instead of after.
  */
-export function runCheckJobInWorker(entry: string | URL, job: CheckJob, signal?: AbortSignal): Promise<CheckJobResult> {
-  return new Promise((resolve, reject) => {
+export class CheckWorker {
+  private readonly worker: Worker
+  /** Where the thread's answers go once a job runs; until then a failure waits here. */
+  private listener: ((message: WorkerMessage) => void) | undefined
+  private failure: Error | undefined
+  private stopped = false
+
+  constructor(entry: string | URL) {
+    this.worker = new Worker(entry, { workerData: { role: CHECK_WORKER } })
+    const fail = (error: Error): void => {
+      this.failure ??= error
+      this.listener?.({ error: this.failure.message })
+    }
+    this.worker.on('message', (message: WorkerMessage) => this.listener?.(message))
+    this.worker.on('error', fail)
+    this.worker.on('exit', (code) => fail(new Error(`the check worker exited (${code}) before it answered`)))
+  }
+
+  /**
+   * Runs `job`; both promises reject when the worker fails, so the caller can do the work
+   * itself. `signal` stops the worker (the caller failed: nothing waits for the answer, and the
+   * process should not wait for the worker either). One job per worker.
+   */
+  run(job: CheckJob, signal?: AbortSignal): CheckJobRun {
+    let resolveHashes!: (hashes: CheckJobHashes | undefined) => void
+    let rejectHashes!: (error: Error) => void
+    let resolveResult!: (result: CheckJobResult) => void
+    let rejectResult!: (error: Error) => void
+    const hashes = new Promise<CheckJobHashes | undefined>((resolve, reject) => ((resolveHashes = resolve), (rejectHashes = reject)))
+    const result = new Promise<CheckJobResult>((resolve, reject) => ((resolveResult = resolve), (rejectResult = reject)))
+    // Whichever the caller does not wait for must not become an unhandled rejection.
+    hashes.catch(() => undefined)
+    result.catch(() => undefined)
     let settled = false
-    const worker = new Worker(entry, { workerData: { role: CHECK_WORKER, job } })
-    signal?.addEventListener('abort', () => settle(() => reject(new Error('the check worker was stopped'))), { once: true })
-    const settle = (action: () => void): void => {
+    const fail = (error: Error): void => {
       if (settled) return
       settled = true
-      action()
-      void worker.terminate()
+      rejectHashes(error)
+      rejectResult(error)
+      this.stop()
     }
-    worker.on('message', (message: { result?: CheckJobResult; error?: string }) =>
-      settle(() => (message.result ? resolve(message.result) : reject(new Error(message.error ?? 'the check worker failed'))))
-    )
-    worker.on('error', (error) => settle(() => reject(error)))
-    worker.on('exit', (code) => settle(() => reject(new Error(`the check worker exited (${code}) before it answered`))))
-  })
+    this.listener = (message) => {
+      if (settled) return
+      if (message.hashes) return resolveHashes(message.hashes)
+      if (!message.result) return fail(new Error(message.error ?? 'the check worker failed'))
+      settled = true
+      // A job without hashes has sent none; with them, they came first and this changes nothing.
+      resolveHashes(undefined)
+      resolveResult(message.result)
+      this.stop()
+    }
+    if (signal?.aborted) fail(new Error('the check worker was stopped'))
+    signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true })
+    if (this.failure) fail(this.failure)
+    else if (this.stopped) fail(new Error('the check worker was stopped'))
+    else this.worker.postMessage({ job })
+    return { hashes, result }
+  }
+
+  /** Ends the thread, whether or not it ran a job. */
+  stop(): void {
+    if (this.stopped) return
+    this.stopped = true
+    void this.worker.terminate()
+  }
+}
+
+interface WorkerMessage {
+  hashes?: CheckJobHashes
+  result?: CheckJobResult
+  error?: string
+}
+
+/** Runs a job on a worker thread started from `entry` for it (see `CheckWorker.run`). */
+export function runCheckJobInWorker(entry: string | URL, job: CheckJob, signal?: AbortSignal): CheckJobRun {
+  return new CheckWorker(entry).run(job, signal)
 }

@@ -1,7 +1,7 @@
 import type { CheckConfig, FileSettings } from '../config/types.js'
 import type { Check, CheckRun, FindingDraft } from './checks/types.js'
 import { inferKeyFields, inferTextFields } from './fields.js'
-import { runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJobResult } from './check-worker.js'
+import { CheckWorker, WORKER_CHECK_IDS, type CheckJobHashes, type CheckJobResult } from './check-worker.js'
 import { numberFromEnv } from './env.js'
 import { FindingCollector } from './findings.js'
 import { isPlainData } from './plain-data.js'
@@ -73,6 +73,12 @@ export interface SidePassOptions {
    * file: undefined when it would rather hash here (then `corpus` is asked).
    */
   deferredCorpus?: (plan: FieldPlan, source: ByteSource) => DeferredCorpusFile | undefined
+  /**
+   * When given, the pass may return before the check worker's findings and summaries are in
+   * (the uniqueness stage's hashes are): it hands over a promise that resolves once they are,
+   * which must be awaited before the side's findings, score or summaries are read.
+   */
+  settleLater?: (pending: Promise<void>) => void
 }
 
 /**
@@ -100,8 +106,11 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const offloaded = offload ? checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config)) : []
   const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
   let deferred: DeferredCorpusFile | undefined
-  let job: Promise<CheckJobResult | undefined> | undefined
+  let job: StartedCheckJob | undefined
   const stopWorker = new AbortController()
+  // Booted now, while the first records are read; stopped unaided if it gets no job.
+  const worker = offload && (offloaded.length > 0 || options.deferredCorpus) ? new CheckWorker(workerPlan()!.entry) : undefined
+  stopWorker.signal.addEventListener('abort', () => worker?.stop(), { once: true })
   const held: DatasetRecord[] = []
   let current: RecordAt | undefined
 
@@ -152,7 +161,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     index = new RecordIndex(plan.keyFields)
     deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
     corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source)
-    if (offloaded.length > 0 || deferred) job = startCheckJob(offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
+    if (worker && (offloaded.length > 0 || deferred)) job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
+    else worker?.stop()
     // One emitter per check for the whole file: it reads the current record from the pass.
     runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }))
     for (const heldRecord of held) processRecord(heldRecord)
@@ -231,34 +241,53 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (!index) start()
     for (const started of runs) finishRun(started)
     index!.trimKeys()
+    // Summaries in the checks' order, whichever thread ran them.
+    const orderSummaries = (): void => {
+      for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
+    }
     if (job) {
+      const started = job
       // The key census (which the diff asks for) is counted while the worker may still be busy, not after it.
       if (index!.keyFields.length > 0) index!.countKeys()
-      const result = await job
-      // A worker that failed, or read another number of records than this thread: its work is done here instead.
-      const usable = result !== undefined && result.records === count && (!deferred || result.corpus !== undefined)
-      if (usable) {
-        for (const { check, position, recordLine, draft } of result.findings) {
-          emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
+      // The hashes come first: a worker that failed, or read another number of records than this thread, leaves them to be made here.
+      let hashHere: CorpusRecordCallback | undefined
+      if (deferred) {
+        const hashes = await started.hashes
+        if (hashes !== undefined && hashes.records === count) {
+          deferred.place(hashes.corpus)
+          threadStats.hashedPasses++
+        } else hashHere = deferred.hashHere()
+      }
+      const placeChecks = async (): Promise<void> => {
+        const result = await started.result
+        const usable = result !== undefined && result.records === count
+        if (usable) {
+          for (const { check, position, recordLine, draft } of result.findings) {
+            emitWith(offloaded[check], draft, position >= 0 ? recordAt(position, recordLine) : undefined)
+          }
+          offloaded.forEach((prepared, i) => {
+            if (result.failed.includes(i)) return
+            summaries.set(prepared.check.id, result.summaries[i])
+            if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
+          })
+          threadStats.offloadedPasses++
         }
-        offloaded.forEach((prepared, i) => {
-          if (result.failed.includes(i)) return
-          summaries.set(prepared.check.id, result.summaries[i])
-          if (result.applicable[i]) scorer.markLooked(prepared.check.dimension)
-        })
+        // What the worker could not do is done here, in one more pass over the file.
+        const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
+        if (again.length > 0 || hashHere) {
+          threadStats.rerunPasses++
+          await runChecksAgain(again, hashHere)
+        }
+        orderSummaries()
       }
-      if (usable && deferred) deferred.place(result.corpus!)
-      const again = usable ? result.failed.map((i) => offloaded[i]) : offloaded
-      if (usable) threadStats.offloadedPasses++
-      if (usable && deferred) threadStats.hashedPasses++
-      const hashHere = deferred && !usable ? deferred.hashHere() : undefined
-      if (again.length > 0 || hashHere) {
-        threadStats.rerunPasses++
-        await runChecksAgain(again, hashHere)
-      }
-    }
-    // Summaries in the checks' order, whichever thread ran them.
-    for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
+      // The stage may go on with the hashes while the worker finishes its checks, unless they are still to be made here.
+      if (options.settleLater && !hashHere) {
+        const pending = placeChecks()
+        // Awaited by the caller later: not an unhandled rejection in the meantime.
+        pending.catch(() => undefined)
+        options.settleLater(pending)
+      } else await placeChecks()
+    } else orderSummaries()
     options.onRecords?.(count)
     return { summary, index: index!, collector, scorer, checkSummaries, fileLevelKeys, readerSignatures, introducedSkipped, plan: plan! }
   } catch (error) {
@@ -295,8 +324,16 @@ async function worthAWorker(source: ByteSource): Promise<boolean> {
   return size !== undefined && size >= offloadMinBytes()
 }
 
-/** Starts the worker on the offloaded checks; resolves to undefined when it fails (the caller then runs them). */
+/** A check job on a worker: each promise resolves to undefined when the worker fails (the caller then does that work). */
+interface StartedCheckJob {
+  /** The uniqueness stage's hashes, when the job asked for them. */
+  hashes: Promise<CheckJobHashes | undefined>
+  result: Promise<CheckJobResult | undefined>
+}
+
+/** Starts the worker on the offloaded checks and, with `corpus`, the uniqueness stage's hashing. */
 function startCheckJob(
+  worker: CheckWorker,
   offloaded: readonly PreparedCheck[],
   plan: FieldPlan,
   source: ByteSource,
@@ -305,25 +342,32 @@ function startCheckJob(
   base: SideResult | undefined,
   corpus: CorpusHashJob | undefined,
   signal: AbortSignal
-): Promise<CheckJobResult | undefined> {
-  const threads = workerPlan()!
-  return (async () => {
+): StartedCheckJob {
+  const run = (async () => {
+    let localFile: string
     try {
-      return await runCheckJobInWorker(threads.entry, {
-        localFile: await source.localFile(),
-        path: source.path,
-        readOptions: readOptionsFor(settings),
-        side,
-        settings,
-        textFields: plan.textFields,
-        checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
-        baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
-        ...(corpus ? { corpus } : {})
-      }, signal)
-    } catch {
-      return undefined
+      localFile = await source.localFile()
+    } catch (error) {
+      // No job will come: the thread started for it is ended here.
+      worker.stop()
+      throw error
     }
+    return worker.run({
+      localFile,
+      path: source.path,
+      readOptions: readOptionsFor(settings),
+      side,
+      settings,
+      textFields: plan.textFields,
+      checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
+      baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
+      ...(corpus ? { corpus } : {})
+    }, signal)
   })()
+  return {
+    hashes: run.then((started) => started.hashes).catch(() => undefined),
+    result: run.then((started) => started.result).catch(() => undefined)
+  }
 }
 
 /**
