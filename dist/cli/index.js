@@ -21613,6 +21613,7 @@ class RecordHasher {
     tokens = new Tokens();
     shingler = new shingles/* Shingler */.jn();
     minHasher;
+    /** Made at the first `bands` call: the hashers that only tokenise (the check worker's, which signs in batches, and the candidates' re-read) never need one. */
     bandSigner;
     signature;
     parts = [];
@@ -21621,7 +21622,6 @@ class RecordHasher {
     constructor(settings) {
         this.settings = settings;
         this.minHasher = new minhash/* MinHasher */.k3(settings.permutations, settings.seed);
-        this.bandSigner = (0,band_signer/* createBandSigner */.yW)(settings);
         this.signature = new Int32Array(settings.permutations);
     }
     /**
@@ -21641,6 +21641,7 @@ class RecordHasher {
     /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
     bands(out, at) {
         const { low, count } = this.minHashShingles();
+        this.bandSigner ??= (0,band_signer/* createBandSigner */.yW)(this.settings);
         this.bandSigner.record(low, count, out, at);
     }
     /** The loaded record's shingles for MinHash: `count` low halves in `low` (valid until the next call), to sign elsewhere. */

@@ -22,7 +22,8 @@ export class RecordHasher {
   private readonly tokens = new Tokens()
   private readonly shingler = new Shingler()
   private readonly minHasher: MinHasher
-  private readonly bandSigner: BandSigner
+  /** Made at the first `bands` call: the hashers that only tokenise (the check worker's, which signs in batches, and the candidates' re-read) never need one. */
+  private bandSigner: BandSigner | undefined
   private readonly signature: Int32Array
   private parts: readonly string[] = []
   /** The two halves of the loaded record's exact hash. */
@@ -30,7 +31,6 @@ export class RecordHasher {
 
   constructor(readonly settings: HashSettings) {
     this.minHasher = new MinHasher(settings.permutations, settings.seed)
-    this.bandSigner = createBandSigner(settings)
     this.signature = new Int32Array(settings.permutations)
   }
 
@@ -53,6 +53,7 @@ export class RecordHasher {
   /** Shingles and signs the loaded record: `bands` band hashes into `out[at...]`. */
   bands(out: Int32Array, at: number): void {
     const { low, count } = this.minHashShingles()
+    this.bandSigner ??= createBandSigner(this.settings)
     this.bandSigner.record(low, count, out, at)
   }
 
