@@ -12924,18 +12924,11 @@ async function runCheckJob(job, onHashes) {
         ...(corpus && !onHashes ? { corpus } : {})
     };
 }
-/**
- * A check worker's side: runs the job it was started with, or else the first one it is sent,
- * and posts the hashes (if asked for) and then the result.
- */
-function serveChecks(port, data) {
+/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result. */
+function serveChecks(port) {
     // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
     const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer] : [])));
-    const serve = (job) => void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
-    if (data.job)
-        serve(data.job);
-    else
-        port.once('message', (message) => serve(message.job));
+    port.once('message', ({ job }) => void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })));
 }
 /**
  * A check worker thread, started before its job is known: booting one takes about a fifth of a
@@ -12995,15 +12988,13 @@ class CheckWorker {
             resolveResult(message.result);
             this.stop();
         };
-        if (signal?.aborted)
-            fail(new Error('the check worker was stopped'));
-        signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true });
-        if (this.failure)
-            fail(this.failure);
-        else if (this.stopped)
-            fail(new Error('the check worker was stopped'));
-        else
+        const refused = this.failure ?? (this.stopped || signal?.aborted ? new Error('the check worker was stopped') : undefined);
+        if (refused)
+            fail(refused);
+        else {
+            signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true });
             this.worker.postMessage({ job });
+        }
         return { hashes, result };
     }
     /** Ends the thread, whether or not it ran a job. */
@@ -37654,7 +37645,6 @@ class UniquenessStage {
         }
         // Clusters numbered in the order of their first linked position; members in ascending position.
         const clusterOf = new Int32Array(size).fill(-1);
-        const clusterRoots = [];
         const memberCounts = [];
         for (let position = 0; position < size; position++) {
             if (linkStarts[position + 1] === linkStarts[position])
@@ -37662,17 +37652,17 @@ class UniquenessStage {
             const root = near.clusters.find(position);
             let cluster = clusterOf[root];
             if (cluster === -1) {
-                cluster = clusterOf[root] = clusterRoots.length;
-                clusterRoots.push(root);
+                cluster = clusterOf[root] = memberCounts.length;
                 memberCounts.push(0);
             }
             memberCounts[cluster]++;
         }
-        const memberStarts = new Int32Array(clusterRoots.length + 1);
-        for (let cluster = 0; cluster < clusterRoots.length; cluster++)
+        const clusters = memberCounts.length;
+        const memberStarts = new Int32Array(clusters + 1);
+        for (let cluster = 0; cluster < clusters; cluster++)
             memberStarts[cluster + 1] = memberStarts[cluster] + memberCounts[cluster];
-        const memberFill = memberStarts.slice(0, clusterRoots.length);
-        const members = new Int32Array(memberStarts[clusterRoots.length]);
+        const memberFill = memberStarts.slice(0, clusters);
+        const members = new Int32Array(memberStarts[clusters]);
         for (let position = 0; position < size; position++) {
             if (linkStarts[position + 1] !== linkStarts[position])
                 members[memberFill[clusterOf[near.clusters.find(position)]]++] = position;
@@ -37686,7 +37676,7 @@ class UniquenessStage {
         const partnerJaccard = new Float64Array(size);
         const reachedIn = new Int32Array(size).fill(-1);
         const queue = new Int32Array(members.length);
-        for (let cluster = 0; cluster < clusterRoots.length; cluster++) {
+        for (let cluster = 0; cluster < clusters; cluster++) {
             const list = Array.from(members.subarray(memberStarts[cluster], memberStarts[cluster + 1]));
             list.sort((a, b) => relations.compare(reps[a], reps[b]));
             const count = list.length;
@@ -37722,7 +37712,7 @@ class UniquenessStage {
                 report.nearDuplicate(reps[position], reps[partnerOf[position]], partnerJaccard[position], count);
             }
         }
-        return { clusters: clusterRoots.length, nearDuplicates, sizes, largest };
+        return { clusters, nearDuplicates, sizes, largest };
     }
     /** Per eval file: the share of its records with an n-gram in the side's train split. */
     reportContamination(side, report) {
@@ -38037,7 +38027,7 @@ function serveIfWorker() {
     if (data?.role === _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .SIGNATURE_WORKER */ .SY)
         (0,_dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSignatures */ .f4)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData);
     else if (data?.role === _check_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .CHECK_WORKER */ .k0)
-        (0,_check_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .serveChecks */ .Dx)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort, node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData);
+        (0,_check_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .serveChecks */ .Dx)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort);
     else
         return false;
     return true;

@@ -129,21 +129,17 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
   }
 }
 
-/**
- * A check worker's side: runs the job it was started with, or else the first one it is sent,
- * and posts the hashes (if asked for) and then the result.
- */
-export function serveChecks(port: MessagePort, data: { job?: CheckJob }): void {
+/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result. */
+export function serveChecks(port: MessagePort): void {
   // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
   const sendHashes = (hashes: CheckJobHashes): void =>
     port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])))
-  const serve = (job: CheckJob): void =>
+  port.once('message', ({ job }: { job: CheckJob }) =>
     void runCheckJob(job, sendHashes).then(
       (result) => port.postMessage({ result }),
       (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
     )
-  if (data.job) serve(data.job)
-  else port.once('message', (message: { job: CheckJob }) => serve(message.job))
+  )
 }
 
 /** A job running on a worker: its hashes (undefined for a job without any) and its result, each as it comes. */
@@ -208,11 +204,12 @@ export class CheckWorker {
       resolveResult(message.result)
       this.stop()
     }
-    if (signal?.aborted) fail(new Error('the check worker was stopped'))
-    signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true })
-    if (this.failure) fail(this.failure)
-    else if (this.stopped) fail(new Error('the check worker was stopped'))
-    else this.worker.postMessage({ job })
+    const refused = this.failure ?? (this.stopped || signal?.aborted ? new Error('the check worker was stopped') : undefined)
+    if (refused) fail(refused)
+    else {
+      signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true })
+      this.worker.postMessage({ job })
+    }
     return { hashes, result }
   }
 

@@ -810,23 +810,22 @@ export class UniquenessStage {
     }
     // Clusters numbered in the order of their first linked position; members in ascending position.
     const clusterOf = new Int32Array(size).fill(-1)
-    const clusterRoots: number[] = []
     const memberCounts: number[] = []
     for (let position = 0; position < size; position++) {
       if (linkStarts[position + 1] === linkStarts[position]) continue
       const root = near.clusters.find(position)
       let cluster = clusterOf[root]
       if (cluster === -1) {
-        cluster = clusterOf[root] = clusterRoots.length
-        clusterRoots.push(root)
+        cluster = clusterOf[root] = memberCounts.length
         memberCounts.push(0)
       }
       memberCounts[cluster]++
     }
-    const memberStarts = new Int32Array(clusterRoots.length + 1)
-    for (let cluster = 0; cluster < clusterRoots.length; cluster++) memberStarts[cluster + 1] = memberStarts[cluster] + memberCounts[cluster]
-    const memberFill = memberStarts.slice(0, clusterRoots.length)
-    const members = new Int32Array(memberStarts[clusterRoots.length])
+    const clusters = memberCounts.length
+    const memberStarts = new Int32Array(clusters + 1)
+    for (let cluster = 0; cluster < clusters; cluster++) memberStarts[cluster + 1] = memberStarts[cluster] + memberCounts[cluster]
+    const memberFill = memberStarts.slice(0, clusters)
+    const members = new Int32Array(memberStarts[clusters])
     for (let position = 0; position < size; position++) {
       if (linkStarts[position + 1] !== linkStarts[position]) members[memberFill[clusterOf[near.clusters.find(position)]]++] = position
     }
@@ -841,7 +840,7 @@ export class UniquenessStage {
     const partnerJaccard = new Float64Array(size)
     const reachedIn = new Int32Array(size).fill(-1)
     const queue = new Int32Array(members.length)
-    for (let cluster = 0; cluster < clusterRoots.length; cluster++) {
+    for (let cluster = 0; cluster < clusters; cluster++) {
       const list = Array.from(members.subarray(memberStarts[cluster], memberStarts[cluster + 1]))
       list.sort((a, b) => relations.compare(reps[a], reps[b]))
       const count = list.length
@@ -875,7 +874,7 @@ export class UniquenessStage {
         report.nearDuplicate(reps[position], reps[partnerOf[position]], partnerJaccard[position], count)
       }
     }
-    return { clusters: clusterRoots.length, nearDuplicates, sizes, largest }
+    return { clusters, nearDuplicates, sizes, largest }
   }
 
   /** Per eval file: the share of its records with an n-gram in the side's train split. */

@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
-import { CHECK_WORKER, serveChecks, type CheckJob } from './check-worker.js'
+import { CHECK_WORKER, serveChecks } from './check-worker.js'
 import { serveSignatures, SIGNATURE_WORKER, type SignerSettings } from './dedup/signature-pool.js'
 
 /**
@@ -10,7 +10,7 @@ export function serveIfWorker(): boolean {
   if (isMainThread || !parentPort) return false
   const data = workerData as { role?: string } | undefined
   if (data?.role === SIGNATURE_WORKER) serveSignatures(parentPort, workerData as { settings: SignerSettings })
-  else if (data?.role === CHECK_WORKER) serveChecks(parentPort, workerData as { job: CheckJob })
+  else if (data?.role === CHECK_WORKER) serveChecks(parentPort)
   else return false
   return true
 }
