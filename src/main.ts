@@ -52,9 +52,11 @@ export async function run(): Promise<void> {
 
 /** Where the work ran: a debug line, and a warning when a worker failed and the main thread did its work. */
 function logThreads(): void {
-  const { signedBatches, offloadedPasses, hashedPasses, rerunPasses } = threadStats
+  const { signedBatches, offloadedPasses, hashedPasses, rerunPasses, sharedReads } = threadStats
   if (signedBatches + offloadedPasses > 0) {
-    core.debug(`dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides and hashed ${hashedPasses} of them for the uniqueness checks`)
+    core.debug(
+      `dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides, hashed ${hashedPasses} of them for the uniqueness checks and read half the candidates of ${sharedReads} files again`
+    )
   }
   if (rerunPasses > 0) core.warning(`dataset-audit: a worker thread failed; the main thread ran its checks on ${rerunPasses} file sides instead (same results, more time)`)
 }

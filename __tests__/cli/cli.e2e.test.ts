@@ -291,8 +291,8 @@ describe('worker threads', () => {
       runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', threads])
     const oneThread = scan('0')
     const threaded = scan('2')
-    // Checks on a second thread too, whatever the file's size.
-    const offloaded = runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', '1'], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0' } })
+    // Checks on a second thread too, whatever the file's size, and that thread lent to the finish to read half the candidates.
+    const offloaded = runCliProcess(['scan', join(dir, 'train.jsonl'), join(dir, 'test.jsonl'), '--format', 'json', '--threads', '1'], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0', DATASET_AUDIT_SHARED_READ_MIN: '0' } })
     expect(threaded.stderr).not.toMatch(/could not audit/)
     expect(threaded.stdout).toBe(oneThread.stdout)
     expect(offloaded.stdout).toBe(oneThread.stdout)
@@ -305,7 +305,7 @@ describe('worker threads', () => {
 
   it('gives the same PR report when the costliest checks run on a worker thread, new findings and shifts included', () => {
     const diff = (threads: string) =>
-      runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--format', 'json', '--threads', threads], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0' } })
+      runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--format', 'json', '--threads', threads], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0', DATASET_AUDIT_SHARED_READ_MIN: '0' } })
     const here = diff('0')
     const offloaded = diff('1')
     expect(offloaded.status).toBe(1)

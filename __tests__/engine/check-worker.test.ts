@@ -1,4 +1,6 @@
-import { resolve } from 'node:path'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { defaultConfig } from '../../src/config/load.js'
 import { runAudit, type FileChange } from '../../src/engine/audit.js'
 import { CheckWorker, runCheckJob, runCheckJobInWorker, WORKER_CHECK_IDS, type CheckJob } from '../../src/engine/check-worker.js'
@@ -6,6 +8,9 @@ import { ALL_CHECKS } from '../../src/engine/checks/registry.js'
 import type { Check } from '../../src/engine/checks/types.js'
 import { fileSource } from '../../src/engine/readers/index.js'
 import { UniquenessStage } from '../../src/engine/uniqueness.js'
+import { NEED_EXCERPT, NEED_SET, readCandidates, readCandidatesShared, type CandidateHelper, type CandidateJob } from '../../src/engine/dedup/candidate-reader.js'
+import { comparisonParts } from '../../src/engine/dedup/normalise.js'
+import { RecordHasher } from '../../src/engine/dedup/record-hasher.js'
 import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
 
 const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
@@ -146,5 +151,121 @@ describe('a side pass that fails while its worker runs', () => {
     stop.abort()
     await expect(job.result).rejects.toThrow(/stopped/)
     await expect(job.hashes).rejects.toThrow(/stopped/)
+  })
+})
+
+describe('a check worker lent to the uniqueness finish', () => {
+  const previous = { offload: process.env.DATASET_AUDIT_OFFLOAD_BYTES, shared: process.env.DATASET_AUDIT_SHARED_READ_MIN }
+  beforeAll(() => {
+    process.env.DATASET_AUDIT_OFFLOAD_BYTES = '0'
+    process.env.DATASET_AUDIT_SHARED_READ_MIN = '0'
+  })
+  afterAll(() => {
+    for (const [name, value] of [['DATASET_AUDIT_OFFLOAD_BYTES', previous.offload], ['DATASET_AUDIT_SHARED_READ_MIN', previous.shared]] as const) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+    useWorkerEntry(undefined)
+    setWorkerThreads(undefined)
+  })
+
+  /** 400 records of deterministic words, and a job that wants every one's set and every seventh's excerpt. */
+  const candidateFile = (): { source: ReturnType<typeof fileSource>; job: CandidateJob } => {
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-candidates-'))
+    const file = join(dir, 'train.jsonl')
+    let state = 5
+    const word = (): string => `w${((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 300).toString(36)}`
+    const records = Array.from({ length: 400 }, (_, i) => ({ id: i, text: Array.from({ length: 20 + (i % 30) }, word).join(' ') }))
+    writeFileSync(file, records.map((record) => JSON.stringify(record)).join('\n') + '\n')
+    // The stage's own hash settings, as it gives them to a worker.
+    const { hash } = new UniquenessStage({}).openDeferred({ path: 'data/train.jsonl', side: 'head', reference: false, textFields: ['text'], settings: { path: 'data/train.jsonl', key: [], checks: {} }, source: fileSource(file, 'data/train.jsonl') })!.job
+    const hasher = new RecordHasher(hash)
+    const exact = new Int32Array(2 * records.length)
+    records.forEach((record, i) => {
+      hasher.load(comparisonParts(record, ['text'], new Set()))
+      exact[2 * i] = hasher.exact[0]
+      exact[2 * i + 1] = hasher.exact[1]
+    })
+    const job: CandidateJob = {
+      fields: ['text'],
+      exclude: [],
+      hash,
+      places: records.map((_, i) => ({ index: i, line: i + 1 })),
+      needs: Uint8Array.from(records, (_, i) => NEED_SET | (i % 7 === 0 ? NEED_EXCERPT : 0)),
+      exact
+    }
+    return { source: fileSource(file, 'data/train.jsonl'), job }
+  }
+
+  it('reads half of a large candidate job on the worker once its job is done, with the sets and excerpts one thread reads', async () => {
+    const { source, job } = candidateFile()
+    const alone = await readCandidates(source, {}, job)
+    expect(alone.sets.filter(Boolean)).toHaveLength(400)
+    expect(alone.excerpts.filter(Boolean)).toHaveLength(58)
+
+    const worker = new CheckWorker(resolve('dist/cli/index.js'))
+    const helper = worker.candidateHelper()
+    const asked: number[] = []
+    const counted: CandidateHelper = { read: (...args) => (asked.push(args[3].places.length), helper.read(...args)), release: () => helper.release() }
+    const run = worker.run({ localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: [], checks: {} }, textFields: ['output'], checks: [{ id: 'repetition', config: {} }], baseSummaries: [undefined] })
+    // Asked while the job still runs, the read waits behind it.
+    const shared = readCandidatesShared(source, {}, job, undefined, counted)
+    const before = threadStats.sharedReads
+    expect((await run.result).records).toBe(31)
+    expect(await shared).toEqual(alone)
+    // The worker read the first half, in file order; this thread the rest.
+    expect(asked).toEqual([200])
+    expect(threadStats.sharedReads).toBe(before + 1)
+    // Kept after its job, the worker reads again when asked.
+    expect(await readCandidatesShared(source, {}, job, undefined, helper)).toEqual(alone)
+
+    // Released, it is not there to ask: this thread reads everything, with the same result.
+    helper.release()
+    await expect(helper.read(await source.localFile(), source.path, {}, job)).rejects.toThrow(/stopped/)
+    expect(await readCandidatesShared(source, {}, job, undefined, helper)).toEqual(alone)
+    const failing: CandidateHelper = { read: () => Promise.reject(new Error('no thread')), release: () => undefined }
+    expect(await readCandidatesShared(source, {}, job, undefined, failing)).toEqual(alone)
+  })
+
+  it('lets a worker released while its job runs finish the job, then ends it', async () => {
+    const { source, job } = candidateFile()
+    const worker = new CheckWorker(resolve('dist/cli/index.js'))
+    const helper = worker.candidateHelper()
+    const run = worker.run({ localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: [], checks: {} }, textFields: ['output'], checks: [{ id: 'repetition', config: {} }], baseSummaries: [undefined] })
+    // The stage's finish can be over before a head side's worker has finished its checks.
+    helper.release()
+    expect((await run.result).records).toBe(31)
+    await expect(helper.read(await source.localFile(), source.path, {}, job)).rejects.toThrow(/stopped/)
+  })
+
+  it('gives the same report when the last pass lends its worker to the finish as on one thread', async () => {
+    // A PR that adds near copies (one word changed) to a file that has some already.
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-lent-'))
+    let state = 11
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0)
+    const texts: string[][] = []
+    for (let i = 0; i < 360; i++) {
+      if (i % 12 === 11) {
+        const copy = [...texts[next() % i]]
+        copy[next() % copy.length] = 'changed'
+        texts.push(copy)
+      } else texts.push(Array.from({ length: 80 + (next() % 20) }, () => `w${(next() % 500).toString(36)}`))
+    }
+    const lines = texts.map((text, i) => JSON.stringify({ id: `r${i}`, text: text.join(' ') }))
+    writeFileSync(join(dir, 'base.jsonl'), lines.slice(0, 300).join('\n') + '\n')
+    writeFileSync(join(dir, 'head.jsonl'), lines.join('\n') + '\n')
+    const planted = (): FileChange[] => [{ path: 'data/train.jsonl', status: 'modified', base: fileSource(join(dir, 'base.jsonl'), 'data/train.jsonl'), head: fileSource(join(dir, 'head.jsonl'), 'data/train.jsonl') }]
+    setWorkerThreads(0)
+    const alone = await runAudit(planted(), { config: defaultConfig() })
+    setWorkerThreads(1)
+    useWorkerEntry(resolve('dist/cli/index.js'))
+    const before = threadStats.sharedReads
+    const lent = await runAudit(planted(), { config: defaultConfig() })
+    // The base's and the head's candidates, each read half on the head pass's worker.
+    expect(threadStats.sharedReads - before).toBe(2)
+    expect(lent).toEqual(alone)
+    const near = lent.files[0].counts.find((count) => count.check === 'near-duplicates')!
+    expect(near.total).toBe(30)
+    expect(near.introduced).toBe(5)
   })
 })

@@ -11201,8 +11201,10 @@ async function runSidePass(options) {
         index = new RecordIndex(plan.keyFields);
         deferred = offload ? options.deferredCorpus?.(plan, source) : undefined;
         corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source);
-        if (worker && (offloaded.length > 0 || deferred))
+        if (worker && (offloaded.length > 0 || deferred)) {
             job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal);
+            options.lendWorker?.(worker.candidateHelper());
+        }
         else
             worker?.stop();
         // One emitter per check for the whole file: it reads the current record from the pass.
@@ -11431,8 +11433,8 @@ function positionOfLine(lines, line) {
     return found;
 }
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 9 modules
-var uniqueness = __nccwpck_require__(2537);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 7 modules
+var uniqueness = __nccwpck_require__(3627);
 ;// CONCATENATED MODULE: ./src/engine/audit.ts
 
 
@@ -11467,36 +11469,46 @@ async function runAudit(changes, options) {
     const pendingStores = [];
     // Head sides whose check worker may still be finishing its checks (its hashes are in): the uniqueness finish need not wait for them, the report does.
     const pendingChecks = [];
-    for (const [fileIndex, change] of changes.entries()) {
-        const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
-        audits.push(await readChange(change, options, progress, stage, pendingStores, pendingChecks));
+    try {
+        for (const [fileIndex, change] of changes.entries()) {
+            const progress = (side) => (records) => options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records });
+            const lastPass = fileIndex === changes.length - 1 && (options.references ?? []).length === 0;
+            audits.push(await readChange(change, options, progress, stage, pendingStores, pendingChecks, lastPass));
+        }
+        if (stage)
+            await finishStage(stage, audits, pendingStores, options);
     }
-    if (stage) {
-        // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
-        for (const reference of options.references ?? [])
-            await readReference(reference, options, stage);
-        // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
-        // A base side made only of cached files gives the findings an earlier run recorded for it.
-        const baseKey = await baseFindingsKey(audits, options);
-        const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined;
-        const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined;
-        const sink = uniquenessSink(audits, recorder);
-        if (recorded)
-            for (const finding of recorded.findings())
-                sink({ side: 'base', finding });
-        await stage.finish({
-            skipBase: recorded !== undefined,
-            onBaseFinished: async () => {
-                await storeBases(pendingStores, stage, options);
-                if (baseKey && recorder)
-                    await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options);
-            },
-            onFinding: sink
-        });
+    finally {
+        // A thread lent to a stage that never finished (an error on the way) is ended here.
+        stage?.releaseHelper();
     }
     await Promise.all(pendingChecks);
     const files = audits.map(fileReport);
     return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes });
+}
+/** The uniqueness stage's part once every change is read: references, the finish, the base findings recorded. */
+async function finishStage(stage, audits, pendingStores, options) {
+    // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
+    for (const reference of options.references ?? [])
+        await readReference(reference, options, stage);
+    // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
+    // A base side made only of cached files gives the findings an earlier run recorded for it.
+    const baseKey = await baseFindingsKey(audits, options);
+    const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined;
+    const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined;
+    const sink = uniquenessSink(audits, recorder);
+    if (recorded)
+        for (const finding of recorded.findings())
+            sink({ side: 'base', finding });
+    await stage.finish({
+        skipBase: recorded !== undefined,
+        onBaseFinished: async () => {
+            await storeBases(pendingStores, stage, options);
+            if (baseKey && recorder)
+                await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options);
+        },
+        onFinding: sink
+    });
 }
 /**
  * The whole report from the files' reports: dimension scores, overall scores, regressions, the
@@ -11534,7 +11546,7 @@ function assembleReport(files, config, accepted, labels) {
         }
     };
 }
-async function readChange(change, options, progress, stage, pendingStores, pendingChecks) {
+async function readChange(change, options, progress, stage, pendingStores, pendingChecks, lendsWorker) {
     const settings = settingsFor(options.config, change.path);
     const checks = await prepareChecks(settings, options);
     // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
@@ -11575,7 +11587,21 @@ async function readChange(change, options, progress, stage, pendingStores, pendi
     }
     let headChecks;
     const head = change.head
-        ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head'), settleLater: (pending) => pendingChecks.push((headChecks = pending)) })
+        ? await runSidePass({
+            source: change.head,
+            side: 'head',
+            settings,
+            checks,
+            plan: base?.plan,
+            base,
+            allIntroduced: !change.base,
+            onRecords: progress('head'),
+            corpus: corpus('head'),
+            deferredCorpus: deferredCorpus('head'),
+            settleLater: (pending) => pendingChecks.push((headChecks = pending)),
+            // The last pass before the stage's finish lends it the check worker for its re-reads; an earlier one's would sit idle through the passes between.
+            ...(stage && lendsWorker ? { lendWorker: (helper) => stage.lendHelper(helper) } : {})
+        })
         : undefined;
     const plan = head?.plan ?? base?.plan;
     if (plan?.keyInferred && ![base, head].every((side) => !side || side.index.hasUniqueKeys())) {
@@ -12842,6 +12868,10 @@ class FileHashBuilder {
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/dedup/candidate-reader.ts + 1 modules
+var candidate_reader = __nccwpck_require__(5512);
+// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
+var shingles = __nccwpck_require__(3506);
 ;// CONCATENATED MODULE: ./src/engine/check-worker.ts
 /**
  * Checks on a second thread. A large file's side pass gives some of its checks to a worker
@@ -12849,6 +12879,8 @@ class FileHashBuilder {
  * cost) and sends back what they found, each finding with the position of the record it was
  * found on; the main thread places them exactly as if it had run the checks itself.
  */
+
+
 
 
 
@@ -12924,11 +12956,27 @@ async function runCheckJob(job, onHashes) {
         ...(corpus && !onHashes ? { corpus } : {})
     };
 }
-/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result. */
+/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 function serveChecks(port) {
     // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
     const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer] : [])));
-    port.once('message', ({ job }) => void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })));
+    port.on('message', ({ job, candidates }) => {
+        if (job) {
+            void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }));
+        }
+        else if (candidates) {
+            const { id, localFile, path, readOptions, job: wanted } = candidates;
+            void (0,candidate_reader/* readCandidates */.lH)((0,file_source/* fileSource */.I)(localFile, path), readOptions, wanted).then((result) => {
+                // The sets are views of a few large chunks: the chunks are moved, and the views come across as views (copying 40,000 sets into one array cost 0.2 s at 1M records).
+                (0,shingles/* sealSetChunks */.YI)();
+                const chunks = new Set();
+                for (const set of result.sets)
+                    if (set)
+                        chunks.add(set.buffer);
+                port.postMessage({ candidates: { id, result } }, [...chunks]);
+            }, (error) => port.postMessage({ candidates: { id, error: error instanceof Error ? error.message : String(error) } }));
+        }
+    });
 }
 /**
  * A check worker thread, started before its job is known: booting one takes about a fifth of a
@@ -12941,13 +12989,20 @@ class CheckWorker {
     listener;
     failure;
     stopped = false;
+    /** Kept after the job to read candidates (see `candidateHelper`), rather than ended. */
+    kept = false;
+    jobRunning = false;
+    jobDone = false;
+    reads = new Map();
+    nextRead = 0;
     constructor(entry) {
         this.worker = new external_node_worker_threads_.Worker(entry, { workerData: { role: CHECK_WORKER } });
         const fail = (error) => {
             this.failure ??= error;
             this.listener?.({ error: this.failure.message });
+            this.stop();
         };
-        this.worker.on('message', (message) => this.listener?.(message));
+        this.worker.on('message', (message) => (message.candidates ? this.answered(message.candidates) : this.listener?.(message)));
         this.worker.on('error', fail);
         this.worker.on('exit', (code) => fail(new Error(`the check worker exited (${code}) before it answered`)));
     }
@@ -12971,6 +13026,7 @@ class CheckWorker {
             if (settled)
                 return;
             settled = true;
+            this.jobRunning = false;
             rejectHashes(error);
             rejectResult(error);
             this.stop();
@@ -12986,23 +13042,77 @@ class CheckWorker {
             // A job without hashes has sent none; with them, they came first and this changes nothing.
             resolveHashes(undefined);
             resolveResult(message.result);
-            this.stop();
+            this.jobRunning = false;
+            this.jobDone = true;
+            if (this.kept)
+                this.idle();
+            else
+                this.stop();
         };
         const refused = this.failure ?? (this.stopped || signal?.aborted ? new Error('the check worker was stopped') : undefined);
         if (refused)
             fail(refused);
         else {
             signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true });
+            this.jobRunning = true;
             this.worker.postMessage({ job });
         }
         return { hashes, result };
     }
-    /** Ends the thread, whether or not it ran a job. */
+    /**
+     * The thread as a candidate reader for the uniqueness stage's finish, once its job is done
+     * (asked earlier, a read waits behind the job): ask before the job ends, or the thread is
+     * ended with it. `release` ends it, or has it end with its job if that still runs (the
+     * stage's finish may be over before a head side's checks are); until then it does not keep
+     * the process alive while idle.
+     */
+    candidateHelper() {
+        this.kept = true;
+        return {
+            read: (localFile, path, readOptions, job) => this.readCandidates({ id: this.nextRead++, localFile, path, readOptions, job }),
+            release: () => {
+                this.kept = false;
+                if (!this.jobRunning)
+                    this.stop();
+            }
+        };
+    }
+    readCandidates(request) {
+        if (this.stopped || this.failure)
+            return Promise.reject(this.failure ?? new Error('the check worker was stopped'));
+        return new Promise((resolve, reject) => {
+            this.reads.set(request.id, { resolve, reject });
+            this.worker.ref();
+            this.worker.postMessage({ candidates: request });
+        });
+    }
+    answered({ id, result, error }) {
+        const read = this.reads.get(id);
+        if (!read)
+            return;
+        this.reads.delete(id);
+        if (result)
+            read.resolve(result);
+        else
+            read.reject(new Error(error ?? 'the check worker could not read the candidates'));
+        if (this.jobDone)
+            this.idle();
+    }
+    /** A kept thread with nothing to do lets the process end without it. */
+    idle() {
+        if (this.reads.size === 0 && !this.stopped)
+            this.worker.unref();
+    }
+    /** Ends the thread, whether or not it ran a job; reads still waiting for it fail. */
     stop() {
         if (this.stopped)
             return;
         this.stopped = true;
         void this.worker.terminate();
+        const error = this.failure ?? new Error('the check worker was stopped');
+        for (const { reject } of this.reads.values())
+            reject(error);
+        this.reads.clear();
     }
 }
 /** Runs a job on a worker thread started from `entry` for it (see `CheckWorker.run`). */
@@ -13899,8 +14009,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: findCheck
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 9 modules
-var uniqueness = __nccwpck_require__(2537);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 7 modules
+var uniqueness = __nccwpck_require__(3627);
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
 ;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
@@ -20798,6 +20908,297 @@ function alignVector(bytes) {
 
 /***/ }),
 
+/***/ 5512:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Rn: () => (/* binding */ NEED_EXCERPT),
+  KX: () => (/* binding */ NEED_SET),
+  LX: () => (/* binding */ placedExcerpt),
+  lH: () => (/* binding */ readCandidates),
+  o0: () => (/* binding */ readCandidatesShared)
+});
+
+// UNUSED EXPORTS: EXCERPT_CHARS
+
+// EXTERNAL MODULE: ./src/engine/env.ts
+var env = __nccwpck_require__(8725);
+// EXTERNAL MODULE: ./src/engine/threads.ts
+var threads = __nccwpck_require__(799);
+// EXTERNAL MODULE: ./src/engine/text.ts
+var engine_text = __nccwpck_require__(1655);
+// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
+var normalise = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
+var record_hasher = __nccwpck_require__(394);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/engine/readers/context.ts
+var context = __nccwpck_require__(5834);
+// EXTERNAL MODULE: ./src/engine/readers/gzip.ts
+var gzip = __nccwpck_require__(5269);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
+// EXTERNAL MODULE: ./src/engine/readers/sniff.ts
+var sniff = __nccwpck_require__(4257);
+;// CONCATENATED MODULE: ./src/engine/dedup/reread.ts
+
+
+
+
+
+/**
+ * Wanted lines this close (in bytes) are read together, in one read of the span between them:
+ * reading a whole 880 MB file in 1 MB reads took 85 ms here, 111,000 reads of one line each
+ * 430 ms (and streaming it while scanning for line feeds 800 ms).
+ */
+const MERGE_GAP = 64 * 1024;
+/** The longest span read at once. */
+const MAX_SPAN = 1 << 20;
+const LF = 0x0a;
+const CR = 0x0d;
+/**
+ * Reads again the records of one file at `wanted` (sorted by index) and hands each one's fields
+ * to `visit` with its position in `wanted`. With `everyRecord`, every record of the file is
+ * read and passed to it as well.
+ *
+ * JSON Lines without `everyRecord` take a fast path: when the first read said where each wanted
+ * line is (`offset`, `bytes`), just those bytes are read from the file on disk; otherwise lines
+ * are counted on the bytes and only the wanted ones are decoded and parsed. Either way,
+ * fetching the tens of thousands of records an LSH index names out of a million costs no
+ * million `JSON.parse` calls, and with places no scan of the whole file for line feeds either.
+ * Other formats are read again in full by the same reader. Bad input never throws: a record
+ * that cannot be found again is not visited.
+ */
+async function rereadRecords(source, options, wanted, visit, everyRecord) {
+    if (wanted.length === 0 && !everyRecord)
+        return;
+    const format = options.format ?? (0,readers/* detectFormat */.Tz)(source.path)?.format;
+    if (format === 'jsonl' && !everyRecord) {
+        try {
+            if (wanted.every(hasPlace))
+                placedLines(await source.localFile(), wanted, visit);
+            else
+                await wantedLines(source, wanted, visit);
+        }
+        catch {
+            // An I/O or gzip error was reported by the first read already; what was found is kept.
+        }
+        return;
+    }
+    let next = 0;
+    await (0,readers/* readDataset */.JP)(source, {
+        record: (record) => {
+            everyRecord?.(record);
+            while (next < wanted.length && wanted[next].index < record.index)
+                next++;
+            if (next < wanted.length && wanted[next].index === record.index)
+                visit(next++, record.fields);
+        },
+        finding: () => undefined
+    }, options);
+}
+/** True when the first read said where the record's line is. */
+function hasPlace(place) {
+    return place.offset !== undefined && place.offset >= 0 && place.bytes !== undefined && place.bytes >= 0;
+}
+/** The line's record, as the first read parsed it: a byte-order mark on line 1 and a carriage return at the end left out. */
+function recordOfLine(bytes, start, end, line) {
+    if (line === 1 && (0,sniff/* hasBom */.BH)(bytes, start))
+        start += 3;
+    if (end > start && bytes[end - 1] === CR)
+        end--;
+    if (start >= end)
+        return undefined;
+    try {
+        const value = (0,context/* parseJson */.qF)(bytes.toString('utf8', start, end));
+        return (0,context/* isRecordFields */.pY)(value) ? value : undefined;
+    }
+    catch {
+        return undefined; // not a record on the first read either
+    }
+}
+/**
+ * The wanted lines read where the first read found them (sorted by index, so by offset; every
+ * one with its place), from the file at `path`: lines close together in one read of the span
+ * between them, a few bytes of gap being cheaper than a call. A line that is not there any
+ * more (a shorter file) is not visited; one that changed is the caller's to notice (its hash).
+ * Synchronous; throws when the file cannot be opened or read.
+ */
+function placedLines(path, wanted, visit) {
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
+    try {
+        let buffer = Buffer.alloc(64 * 1024);
+        for (let first = 0; first < wanted.length;) {
+            const start = wanted[first].offset;
+            let last = first;
+            let end = start + wanted[first].bytes;
+            while (last + 1 < wanted.length) {
+                const next = wanted[last + 1];
+                const nextEnd = next.offset + next.bytes;
+                if (next.offset - end > MERGE_GAP || nextEnd - start > MAX_SPAN || next.offset < end)
+                    break;
+                end = nextEnd;
+                last++;
+            }
+            if (buffer.length < end - start)
+                buffer = Buffer.alloc(2 * (end - start));
+            const read = (0,external_node_fs_.readSync)(fd, buffer, 0, end - start, start);
+            for (let i = first; i <= last; i++) {
+                const from = wanted[i].offset - start;
+                const to = from + wanted[i].bytes;
+                if (to > read)
+                    break;
+                const fields = recordOfLine(buffer, from, to, wanted[i].line);
+                if (fields)
+                    visit(i, fields);
+            }
+            first = last + 1;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+async function wantedLines(source, wanted, visit) {
+    const raw = await (0,sniff/* peek */.se)(source.open(), sniff/* SNIFF_BYTES */.dD, 'io');
+    const chunks = (0,gzip/* isGzip */.bf)(raw.head) ? (0,gzip/* gunzipChunks */.Ai)(raw.chunks) : raw.chunks;
+    let line = 1;
+    let next = 0;
+    let parts = [];
+    const emit = (bytes) => {
+        const fields = recordOfLine(bytes, 0, bytes.length, line);
+        if (fields)
+            visit(next, fields);
+    };
+    for await (const chunk of chunks) {
+        let pos = 0;
+        while (pos < chunk.length && next < wanted.length) {
+            const lineFeed = chunk.indexOf(LF, pos);
+            if (line === wanted[next].line) {
+                if (lineFeed === -1) {
+                    parts.push(chunk.subarray(pos));
+                    break;
+                }
+                parts.push(chunk.subarray(pos, lineFeed));
+                emit(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+                parts = [];
+                next++;
+            }
+            if (lineFeed === -1)
+                break;
+            line++;
+            pos = lineFeed + 1;
+        }
+        // Leaving the loop closes the stream: the rest of the file is not read.
+        if (next >= wanted.length)
+            return;
+    }
+    if (parts.length > 0 && next < wanted.length && line === wanted[next].line)
+        emit(Buffer.concat(parts));
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/candidate-reader.ts
+
+
+
+
+
+
+/** What is read again of a record: flags. */
+const NEED_SET = 1;
+const NEED_EXCERPT = 2;
+/** Longest excerpt of a record in a finding. */
+const EXCERPT_CHARS = 120;
+/**
+ * Below this many records a helper is not asked: a message each way costs more than reading
+ * them. `DATASET_AUDIT_SHARED_READ_MIN` changes it (tests share small jobs).
+ */
+function minShared() {
+    return (0,env/* numberFromEnv */.b)('DATASET_AUDIT_SHARED_READ_MIN', true) ?? 2048;
+}
+/**
+ * Reads the job's records from `source` (on any thread); with `everyRecord`, every record of
+ * the file passes through it as well (a train file scanned for contamination again).
+ */
+async function readCandidates(source, readOptions, job, everyRecord) {
+    const hasher = new record_hasher/* RecordHasher */.P(job.hash);
+    const exclude = new Set(job.exclude);
+    const sets = new Array(job.places.length).fill(undefined);
+    const excerpts = new Array(job.places.length).fill(undefined);
+    await rereadRecords(source, readOptions, job.places, (position, fields) => {
+        const parts = (0,normalise/* comparisonParts */.QC)(fields, job.fields, exclude);
+        hasher.load(parts);
+        // The file changed under us (it should not): a record that is not the one indexed is left out.
+        if (hasher.exact[0] !== job.exact[2 * position] || hasher.exact[1] !== job.exact[2 * position + 1])
+            return;
+        if (job.needs[position] & NEED_SET)
+            sets[position] = hasher.shingleSet();
+        if (job.needs[position] & NEED_EXCERPT)
+            excerpts[position] = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
+    }, everyRecord);
+    return { sets, excerpts };
+}
+/**
+ * `readCandidates` with half of the job (the first records, in file order) read by `helper` at
+ * the same time, when it is a large job and no whole-file pass is asked for; what the helper
+ * cannot do is read here after all, so the result is the same either way.
+ */
+async function readCandidatesShared(source, readOptions, job, everyRecord, helper) {
+    const count = job.places.length;
+    if (!helper || everyRecord || count < Math.max(2, minShared()))
+        return readCandidates(source, readOptions, job, everyRecord);
+    let localFile;
+    try {
+        localFile = await source.localFile();
+    }
+    catch {
+        return readCandidates(source, readOptions, job);
+    }
+    const half = count >> 1;
+    const first = sliceJob(job, 0, half);
+    // Asked first, so the helper reads while this thread does.
+    const theirs = helper.read(localFile, source.path, readOptions, first).catch(() => undefined);
+    const ours = await readCandidates(source, readOptions, sliceJob(job, half, count));
+    let helped = await theirs;
+    if (helped)
+        threads/* threadStats */.Qz.sharedReads++;
+    else
+        helped = await readCandidates(source, readOptions, first);
+    return { sets: [...helped.sets, ...ours.sets], excerpts: [...helped.excerpts, ...ours.excerpts] };
+}
+/** The job's places [from, to). */
+function sliceJob(job, from, to) {
+    return { ...job, places: job.places.slice(from, to), needs: job.needs.slice(from, to), exact: job.exact.slice(2 * from, 2 * to) };
+}
+/**
+ * The excerpt of one record read where the first read placed it (`place` with its offset and
+ * bytes, in the file at `path`), hashed with `hasher` to check it is the record indexed with
+ * `exact`; undefined when it is not there unchanged or the file cannot be read. For the few
+ * findings that are listed: tens of thousands of others need no excerpt, and their records
+ * are not read again for one.
+ */
+function placedExcerpt(path, place, exact, hasher, fields, exclude) {
+    let excerpt;
+    try {
+        placedLines(path, [place], (_, record) => {
+            const parts = (0,normalise/* comparisonParts */.QC)(record, fields, exclude);
+            hasher.load(parts);
+            if (hasher.exact[0] === exact[0] && hasher.exact[1] === exact[1])
+                excerpt = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
+        });
+    }
+    catch {
+        return undefined;
+    }
+    return excerpt;
+}
+
+
+/***/ }),
+
 /***/ 8661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -21671,6 +22072,7 @@ class RecordHasher {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   T2: () => (/* binding */ shingleSet),
+/* harmony export */   YI: () => (/* binding */ sealSetChunks),
 /* harmony export */   jn: () => (/* binding */ Shingler),
 /* harmony export */   xX: () => (/* binding */ jaccard)
 /* harmony export */ });
@@ -21799,6 +22201,15 @@ const SET_CHUNK = 1 << 18;
  */
 let chunk = new Int32Array(0);
 let used = 0;
+/**
+ * The sets made so far keep their chunks to themselves: the next set starts a new one. For
+ * a thread about to move those chunks to another (see check-worker.ts), as writing into a moved
+ * chunk would fail.
+ */
+function sealSetChunks() {
+    chunk = new Int32Array(0);
+    used = 0;
+}
 /** The set of `count` shingles given as hash halves. */
 function shingleSet(low, high, count) {
     if (used + 2 * count > chunk.length) {
@@ -36067,7 +36478,9 @@ const threadStats = {
     /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
     hashedPasses: 0,
     /** Side passes that ran those checks on the main thread after all (the worker failed). */
-    rerunPasses: 0
+    rerunPasses: 0,
+    /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
+    sharedReads: 0
 };
 
 
@@ -36093,7 +36506,7 @@ function grownTo(array, length) {
 
 /***/ }),
 
-/***/ 2537:
+/***/ 3627:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36777,230 +37190,10 @@ var normalise = __nccwpck_require__(4687);
 var record_hasher = __nccwpck_require__(394);
 // EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
 var signature_pool = __nccwpck_require__(1402);
-// EXTERNAL MODULE: ./src/engine/text.ts
-var engine_text = __nccwpck_require__(1655);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/engine/readers/context.ts
-var context = __nccwpck_require__(5834);
-// EXTERNAL MODULE: ./src/engine/readers/gzip.ts
-var gzip = __nccwpck_require__(5269);
+// EXTERNAL MODULE: ./src/engine/dedup/candidate-reader.ts + 1 modules
+var candidate_reader = __nccwpck_require__(5512);
 // EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
 var readers = __nccwpck_require__(366);
-// EXTERNAL MODULE: ./src/engine/readers/sniff.ts
-var sniff = __nccwpck_require__(4257);
-;// CONCATENATED MODULE: ./src/engine/dedup/reread.ts
-
-
-
-
-
-/**
- * Wanted lines this close (in bytes) are read together, in one read of the span between them:
- * reading a whole 880 MB file in 1 MB reads took 85 ms here, 111,000 reads of one line each
- * 430 ms (and streaming it while scanning for line feeds 800 ms).
- */
-const MERGE_GAP = 64 * 1024;
-/** The longest span read at once. */
-const MAX_SPAN = 1 << 20;
-const LF = 0x0a;
-const CR = 0x0d;
-/**
- * Reads again the records of one file at `wanted` (sorted by index) and hands each one's fields
- * to `visit` with its position in `wanted`. With `everyRecord`, every record of the file is
- * read and passed to it as well.
- *
- * JSON Lines without `everyRecord` take a fast path: when the first read said where each wanted
- * line is (`offset`, `bytes`), just those bytes are read from the file on disk; otherwise lines
- * are counted on the bytes and only the wanted ones are decoded and parsed. Either way,
- * fetching the tens of thousands of records an LSH index names out of a million costs no
- * million `JSON.parse` calls, and with places no scan of the whole file for line feeds either.
- * Other formats are read again in full by the same reader. Bad input never throws: a record
- * that cannot be found again is not visited.
- */
-async function rereadRecords(source, options, wanted, visit, everyRecord) {
-    if (wanted.length === 0 && !everyRecord)
-        return;
-    const format = options.format ?? (0,readers/* detectFormat */.Tz)(source.path)?.format;
-    if (format === 'jsonl' && !everyRecord) {
-        try {
-            if (wanted.every(hasPlace))
-                placedLines(await source.localFile(), wanted, visit);
-            else
-                await wantedLines(source, wanted, visit);
-        }
-        catch {
-            // An I/O or gzip error was reported by the first read already; what was found is kept.
-        }
-        return;
-    }
-    let next = 0;
-    await (0,readers/* readDataset */.JP)(source, {
-        record: (record) => {
-            everyRecord?.(record);
-            while (next < wanted.length && wanted[next].index < record.index)
-                next++;
-            if (next < wanted.length && wanted[next].index === record.index)
-                visit(next++, record.fields);
-        },
-        finding: () => undefined
-    }, options);
-}
-/** True when the first read said where the record's line is. */
-function hasPlace(place) {
-    return place.offset !== undefined && place.offset >= 0 && place.bytes !== undefined && place.bytes >= 0;
-}
-/** The line's record, as the first read parsed it: a byte-order mark on line 1 and a carriage return at the end left out. */
-function recordOfLine(bytes, start, end, line) {
-    if (line === 1 && (0,sniff/* hasBom */.BH)(bytes, start))
-        start += 3;
-    if (end > start && bytes[end - 1] === CR)
-        end--;
-    if (start >= end)
-        return undefined;
-    try {
-        const value = (0,context/* parseJson */.qF)(bytes.toString('utf8', start, end));
-        return (0,context/* isRecordFields */.pY)(value) ? value : undefined;
-    }
-    catch {
-        return undefined; // not a record on the first read either
-    }
-}
-/**
- * The wanted lines read where the first read found them (sorted by index, so by offset; every
- * one with its place), from the file at `path`: lines close together in one read of the span
- * between them, a few bytes of gap being cheaper than a call. A line that is not there any
- * more (a shorter file) is not visited; one that changed is the caller's to notice (its hash).
- * Synchronous; throws when the file cannot be opened or read.
- */
-function placedLines(path, wanted, visit) {
-    const fd = (0,external_node_fs_.openSync)(path, 'r');
-    try {
-        let buffer = Buffer.alloc(64 * 1024);
-        for (let first = 0; first < wanted.length;) {
-            const start = wanted[first].offset;
-            let last = first;
-            let end = start + wanted[first].bytes;
-            while (last + 1 < wanted.length) {
-                const next = wanted[last + 1];
-                const nextEnd = next.offset + next.bytes;
-                if (next.offset - end > MERGE_GAP || nextEnd - start > MAX_SPAN || next.offset < end)
-                    break;
-                end = nextEnd;
-                last++;
-            }
-            if (buffer.length < end - start)
-                buffer = Buffer.alloc(2 * (end - start));
-            const read = (0,external_node_fs_.readSync)(fd, buffer, 0, end - start, start);
-            for (let i = first; i <= last; i++) {
-                const from = wanted[i].offset - start;
-                const to = from + wanted[i].bytes;
-                if (to > read)
-                    break;
-                const fields = recordOfLine(buffer, from, to, wanted[i].line);
-                if (fields)
-                    visit(i, fields);
-            }
-            first = last + 1;
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-async function wantedLines(source, wanted, visit) {
-    const raw = await (0,sniff/* peek */.se)(source.open(), sniff/* SNIFF_BYTES */.dD, 'io');
-    const chunks = (0,gzip/* isGzip */.bf)(raw.head) ? (0,gzip/* gunzipChunks */.Ai)(raw.chunks) : raw.chunks;
-    let line = 1;
-    let next = 0;
-    let parts = [];
-    const emit = (bytes) => {
-        const fields = recordOfLine(bytes, 0, bytes.length, line);
-        if (fields)
-            visit(next, fields);
-    };
-    for await (const chunk of chunks) {
-        let pos = 0;
-        while (pos < chunk.length && next < wanted.length) {
-            const lineFeed = chunk.indexOf(LF, pos);
-            if (line === wanted[next].line) {
-                if (lineFeed === -1) {
-                    parts.push(chunk.subarray(pos));
-                    break;
-                }
-                parts.push(chunk.subarray(pos, lineFeed));
-                emit(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-                parts = [];
-                next++;
-            }
-            if (lineFeed === -1)
-                break;
-            line++;
-            pos = lineFeed + 1;
-        }
-        // Leaving the loop closes the stream: the rest of the file is not read.
-        if (next >= wanted.length)
-            return;
-    }
-    if (parts.length > 0 && next < wanted.length && line === wanted[next].line)
-        emit(Buffer.concat(parts));
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/candidate-reader.ts
-
-
-
-
-/** What is read again of a record: flags. */
-const NEED_SET = 1;
-const NEED_EXCERPT = 2;
-/** Longest excerpt of a record in a finding. */
-const EXCERPT_CHARS = 120;
-/**
- * Reads the job's records from `source` (on any thread); with `everyRecord`, every record of
- * the file passes through it as well (a train file scanned for contamination again).
- */
-async function readCandidates(source, readOptions, job, everyRecord) {
-    const hasher = new record_hasher/* RecordHasher */.P(job.hash);
-    const exclude = new Set(job.exclude);
-    const sets = new Array(job.places.length).fill(undefined);
-    const excerpts = new Array(job.places.length).fill(undefined);
-    await rereadRecords(source, readOptions, job.places, (position, fields) => {
-        const parts = (0,normalise/* comparisonParts */.QC)(fields, job.fields, exclude);
-        hasher.load(parts);
-        // The file changed under us (it should not): a record that is not the one indexed is left out.
-        if (hasher.exact[0] !== job.exact[2 * position] || hasher.exact[1] !== job.exact[2 * position + 1])
-            return;
-        if (job.needs[position] & NEED_SET)
-            sets[position] = hasher.shingleSet();
-        if (job.needs[position] & NEED_EXCERPT)
-            excerpts[position] = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
-    }, everyRecord);
-    return { sets, excerpts };
-}
-/**
- * The excerpt of one record read where the first read placed it (`place` with its offset and
- * bytes, in the file at `path`), hashed with `hasher` to check it is the record indexed with
- * `exact`; undefined when it is not there unchanged or the file cannot be read. For the few
- * findings that are listed: tens of thousands of others need no excerpt, and their records
- * are not read again for one.
- */
-function placedExcerpt(path, place, exact, hasher, fields, exclude) {
-    let excerpt;
-    try {
-        placedLines(path, [place], (_, record) => {
-            const parts = (0,normalise/* comparisonParts */.QC)(record, fields, exclude);
-            hasher.load(parts);
-            if (hasher.exact[0] === exact[0] && hasher.exact[1] === exact[1])
-                excerpt = (0,engine_text/* truncate */.xv)((0,normalise/* rawText */.iL)(parts, EXCERPT_CHARS), EXCERPT_CHARS);
-        });
-    }
-    catch {
-        return undefined;
-    }
-    return excerpt;
-}
-
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
 ;// CONCATENATED MODULE: ./src/engine/uniqueness.ts
@@ -37086,6 +37279,8 @@ class UniquenessStage {
     recordMs = 0;
     reusedRecords = 0;
     restoredRecords = 0;
+    /** A thread lent for the finish's re-reads (a check worker done with its job), until the finish ends. */
+    helper;
     /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
     constructor(checks) {
         this.settings = resolveSettings(checks);
@@ -37096,6 +37291,20 @@ class UniquenessStage {
             const pool = new signature_pool/* SignaturePool */.FB({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads);
             this.queue = new signature_pool/* SignatureQueue */.cT(pool, hash.bands);
         }
+    }
+    /**
+     * Lends the stage a thread to read half of each large file's candidates in `finish()` (at
+     * 1M records the re-read is the finish's longest step, and the worker is idle by then). One at
+     * a time: an earlier one is ended.
+     */
+    lendHelper(helper) {
+        this.helper?.release();
+        this.helper = helper;
+    }
+    /** Ends the lent thread, if any: `finish()` does, and whoever gives up on the stage must. */
+    releaseHelper() {
+        this.helper?.release();
+        this.helper = undefined;
     }
     /** Everything in the stage's settings that shapes a file's part of the index, for cache keys. */
     get fingerprint() {
@@ -37283,15 +37492,20 @@ class UniquenessStage {
         const emit = options.onFinding ?? (({ side, finding, excerpt }) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }));
         const sides = [];
         const timing = { rereadMs: 0 };
-        for (const name of ['base', 'head']) {
-            const side = this.sides.get(name);
-            if (!side)
-                continue;
-            if (name === 'head' || !options.skipBase)
-                sides.push(await this.finishSide(side, emit, timing));
-            if (name === 'base')
-                await options.onBaseFinished?.();
-            this.sides.delete(name);
+        try {
+            for (const name of ['base', 'head']) {
+                const side = this.sides.get(name);
+                if (!side)
+                    continue;
+                if (name === 'head' || !options.skipBase)
+                    sides.push(await this.finishSide(side, emit, timing));
+                if (name === 'base')
+                    await options.onBaseFinished?.();
+                this.sides.delete(name);
+            }
+        }
+        finally {
+            this.releaseHelper();
         }
         const { hash } = this.settings;
         return {
@@ -37528,10 +37742,10 @@ class UniquenessStage {
         const readLater = (slot) => placed.has(corpus.fileOf[slot]) && corpus.isPlaced(slot);
         for (const slot of excerpted)
             if (!readLater(slot))
-                need(slot, NEED_EXCERPT);
+                need(slot, candidate_reader/* NEED_EXCERPT */.Rn);
         for (let position = 0; position < candidates.length; position++)
             if (candidates[position] === 1)
-                need(reps[position], NEED_SET);
+                need(reps[position], candidate_reader/* NEED_SET */.KX);
         const rescans = new Set(files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id));
         const sets = new Map();
         const excerpts = new Map();
@@ -37557,7 +37771,7 @@ class UniquenessStage {
                     contamination.scanTrain(entry.id, grams.low, grams.high, grams.count);
                 }
                 : undefined;
-            const found = await readCandidates(entry.file.source, entry.readOptions, job, rescan);
+            const found = await (0,candidate_reader/* readCandidatesShared */.o0)(entry.file.source, entry.readOptions, job, rescan, this.helper);
             found.sets.forEach((set, i) => set && sets.set(positionOf[wanted[i]], set));
             found.excerpts.forEach((excerpt, i) => excerpt !== undefined && excerpts.set(wanted[i], excerpt));
         }
@@ -37572,7 +37786,7 @@ class UniquenessStage {
             const entry = files[corpus.fileOf[slot]];
             const place = corpus.placeOf(slot);
             const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]];
-            return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude);
+            return () => (0,candidate_reader/* placedExcerpt */.LX)(path, place, exactHash, hasher, entry.fields, entry.exclude);
         };
         const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}) }));
         for (const { slot, first } of exact.duplicates)

@@ -14,6 +14,7 @@ import { aggregateDimensions, evaluateGate, fileDimensionScores, findRegressions
 import { positionOfLine, runSidePass, type FieldPlan, type PreparedCheck, type SideResult } from './side-pass.js'
 import { UNIQUENESS_CHECKS, UniquenessStage, type CachedCorpusFile, type CorpusFile, type SideFinding } from './uniqueness.js'
 import { displayKey, RecordIndex } from './record-index.js'
+import type { CandidateHelper } from './dedup/candidate-reader.js'
 import type { FileStatus, Finding } from './types.js'
 
 /** One dataset file to audit: its base and head bytes, either of which may be missing. */
@@ -99,33 +100,42 @@ export async function runAudit(changes: readonly FileChange[], options: AuditOpt
   const pendingStores: PendingStore[] = []
   // Head sides whose check worker may still be finishing its checks (its hashes are in): the uniqueness finish need not wait for them, the report does.
   const pendingChecks: Array<Promise<void>> = []
-  for (const [fileIndex, change] of changes.entries()) {
-    const progress = (side: 'base' | 'head') => (records: number) =>
-      options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records })
-    audits.push(await readChange(change, options, progress, stage, pendingStores, pendingChecks))
-  }
-  if (stage) {
-    // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
-    for (const reference of options.references ?? []) await readReference(reference, options, stage)
-    // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
-    // A base side made only of cached files gives the findings an earlier run recorded for it.
-    const baseKey = await baseFindingsKey(audits, options)
-    const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined
-    const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined
-    const sink = uniquenessSink(audits, recorder)
-    if (recorded) for (const finding of recorded.findings()) sink({ side: 'base', finding })
-    await stage.finish({
-      skipBase: recorded !== undefined,
-      onBaseFinished: async () => {
-        await storeBases(pendingStores, stage, options)
-        if (baseKey && recorder) await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options)
-      },
-      onFinding: sink
-    })
+  try {
+    for (const [fileIndex, change] of changes.entries()) {
+      const progress = (side: 'base' | 'head') => (records: number) =>
+        options.onProgress?.({ file: change.path, fileIndex, fileCount: changes.length, side, records })
+      const lastPass = fileIndex === changes.length - 1 && (options.references ?? []).length === 0
+      audits.push(await readChange(change, options, progress, stage, pendingStores, pendingChecks, lastPass))
+    }
+    if (stage) await finishStage(stage, audits, pendingStores, options)
+  } finally {
+    // A thread lent to a stage that never finished (an error on the way) is ended here.
+    stage?.releaseHelper()
   }
   await Promise.all(pendingChecks)
   const files = audits.map(fileReport)
   return assembleReport(files, config, accepted, { base: options.baseLabel, head: options.headLabel, notes: options.notes })
+}
+
+/** The uniqueness stage's part once every change is read: references, the finish, the base findings recorded. */
+async function finishStage(stage: UniquenessStage, audits: FileAudit[], pendingStores: PendingStore[], options: AuditOptions): Promise<void> {
+  // Unchanged files of a split matter for leakage and duplicates across files: read for the index only.
+  for (const reference of options.references ?? []) await readReference(reference, options, stage)
+  // The base's part of the index is stored as soon as it is complete, before the head's finish needs the memory.
+  // A base side made only of cached files gives the findings an earlier run recorded for it.
+  const baseKey = await baseFindingsKey(audits, options)
+  const recorded = baseKey ? await restoreBaseFindings(baseKey, options) : undefined
+  const recorder = baseKey && !recorded ? new BaseFindingsRecord() : undefined
+  const sink = uniquenessSink(audits, recorder)
+  if (recorded) for (const finding of recorded.findings()) sink({ side: 'base', finding })
+  await stage.finish({
+    skipBase: recorded !== undefined,
+    onBaseFinished: async () => {
+      await storeBases(pendingStores, stage, options)
+      if (baseKey && recorder) await storeEntry(baseFindingsEntry(baseKey), recorder.pack(), options)
+    },
+    onFinding: sink
+  })
 }
 
 /**
@@ -187,7 +197,8 @@ async function readChange(
   progress: (side: 'base' | 'head') => (records: number) => void,
   stage: UniquenessStage | undefined,
   pendingStores: PendingStore[],
-  pendingChecks: Array<Promise<void>>
+  pendingChecks: Array<Promise<void>>,
+  lendsWorker: boolean
 ): Promise<FileAudit> {
   const settings = settingsFor(options.config, change.path)
   const checks = await prepareChecks(settings, options)
@@ -228,7 +239,21 @@ async function readChange(
   }
   let headChecks: Promise<void> | undefined
   const head = change.head
-    ? await runSidePass({ source: change.head, side: 'head', settings, checks, plan: base?.plan, base, allIntroduced: !change.base, onRecords: progress('head'), corpus: corpus('head'), deferredCorpus: deferredCorpus('head'), settleLater: (pending) => pendingChecks.push((headChecks = pending)) })
+    ? await runSidePass({
+        source: change.head,
+        side: 'head',
+        settings,
+        checks,
+        plan: base?.plan,
+        base,
+        allIntroduced: !change.base,
+        onRecords: progress('head'),
+        corpus: corpus('head'),
+        deferredCorpus: deferredCorpus('head'),
+        settleLater: (pending) => pendingChecks.push((headChecks = pending)),
+        // The last pass before the stage's finish lends it the check worker for its re-reads; an earlier one's would sit idle through the passes between.
+        ...(stage && lendsWorker ? { lendWorker: (helper: CandidateHelper) => stage.lendHelper(helper) } : {})
+      })
     : undefined
 
   const plan = head?.plan ?? base?.plan

@@ -13,6 +13,8 @@ import { fileSource } from './readers/file-source.js'
 import { readDataset } from './readers/index.js'
 import type { ReadOptions } from './readers/types.js'
 import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/file-hashes.js'
+import { readCandidates, type CandidateHelper, type CandidateJob, type CandidateResult } from './dedup/candidate-reader.js'
+import { sealSetChunks } from './dedup/shingles.js'
 
 /** `workerData.role` of a check worker. */
 export const CHECK_WORKER = 'dataset-audit:checks'
@@ -129,17 +131,47 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
   }
 }
 
-/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result. */
+/** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 export function serveChecks(port: MessagePort): void {
   // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
   const sendHashes = (hashes: CheckJobHashes): void =>
     port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])))
-  port.once('message', ({ job }: { job: CheckJob }) =>
-    void runCheckJob(job, sendHashes).then(
-      (result) => port.postMessage({ result }),
-      (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
-    )
-  )
+  port.on('message', ({ job, candidates }: { job?: CheckJob; candidates?: CandidateRequest }) => {
+    if (job) {
+      void runCheckJob(job, sendHashes).then(
+        (result) => port.postMessage({ result }),
+        (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
+      )
+    } else if (candidates) {
+      const { id, localFile, path, readOptions, job: wanted } = candidates
+      void readCandidates(fileSource(localFile, path), readOptions, wanted).then(
+        (result) => {
+          // The sets are views of a few large chunks: the chunks are moved, and the views come across as views (copying 40,000 sets into one array cost 0.2 s at 1M records).
+          sealSetChunks()
+          const chunks = new Set<ArrayBuffer>()
+          for (const set of result.sets) if (set) chunks.add(set.buffer as ArrayBuffer)
+          port.postMessage({ candidates: { id, result } }, [...chunks])
+        },
+        (error: unknown) => port.postMessage({ candidates: { id, error: error instanceof Error ? error.message : String(error) } })
+      )
+    }
+  })
+}
+
+/** Candidates a check worker is asked to read once its job is done (see `CheckWorker.candidateHelper`). */
+interface CandidateRequest {
+  id: number
+  localFile: string
+  path: string
+  readOptions: ReadOptions
+  job: CandidateJob
+}
+
+/** A check worker's answer to a `CandidateRequest`. */
+interface CandidateAnswer {
+  id: number
+  result?: CandidateResult
+  error?: string
 }
 
 /** A job running on a worker: its hashes (undefined for a job without any) and its result, each as it comes. */
@@ -159,14 +191,21 @@ export class CheckWorker {
   private listener: ((message: WorkerMessage) => void) | undefined
   private failure: Error | undefined
   private stopped = false
+  /** Kept after the job to read candidates (see `candidateHelper`), rather than ended. */
+  private kept = false
+  private jobRunning = false
+  private jobDone = false
+  private readonly reads = new Map<number, { resolve: (result: CandidateResult) => void; reject: (error: Error) => void }>()
+  private nextRead = 0
 
   constructor(entry: string | URL) {
     this.worker = new Worker(entry, { workerData: { role: CHECK_WORKER } })
     const fail = (error: Error): void => {
       this.failure ??= error
       this.listener?.({ error: this.failure.message })
+      this.stop()
     }
-    this.worker.on('message', (message: WorkerMessage) => this.listener?.(message))
+    this.worker.on('message', (message: WorkerMessage) => (message.candidates ? this.answered(message.candidates) : this.listener?.(message)))
     this.worker.on('error', fail)
     this.worker.on('exit', (code) => fail(new Error(`the check worker exited (${code}) before it answered`)))
   }
@@ -190,6 +229,7 @@ export class CheckWorker {
     const fail = (error: Error): void => {
       if (settled) return
       settled = true
+      this.jobRunning = false
       rejectHashes(error)
       rejectResult(error)
       this.stop()
@@ -202,28 +242,77 @@ export class CheckWorker {
       // A job without hashes has sent none; with them, they came first and this changes nothing.
       resolveHashes(undefined)
       resolveResult(message.result)
-      this.stop()
+      this.jobRunning = false
+      this.jobDone = true
+      if (this.kept) this.idle()
+      else this.stop()
     }
     const refused = this.failure ?? (this.stopped || signal?.aborted ? new Error('the check worker was stopped') : undefined)
     if (refused) fail(refused)
     else {
       signal?.addEventListener('abort', () => fail(new Error('the check worker was stopped')), { once: true })
+      this.jobRunning = true
       this.worker.postMessage({ job })
     }
     return { hashes, result }
   }
 
-  /** Ends the thread, whether or not it ran a job. */
+  /**
+   * The thread as a candidate reader for the uniqueness stage's finish, once its job is done
+   * (asked earlier, a read waits behind the job): ask before the job ends, or the thread is
+   * ended with it. `release` ends it, or has it end with its job if that still runs (the
+   * stage's finish may be over before a head side's checks are); until then it does not keep
+   * the process alive while idle.
+   */
+  candidateHelper(): CandidateHelper {
+    this.kept = true
+    return {
+      read: (localFile, path, readOptions, job) => this.readCandidates({ id: this.nextRead++, localFile, path, readOptions, job }),
+      release: () => {
+        this.kept = false
+        if (!this.jobRunning) this.stop()
+      }
+    }
+  }
+
+  private readCandidates(request: CandidateRequest): Promise<CandidateResult> {
+    if (this.stopped || this.failure) return Promise.reject(this.failure ?? new Error('the check worker was stopped'))
+    return new Promise((resolve, reject) => {
+      this.reads.set(request.id, { resolve, reject })
+      this.worker.ref()
+      this.worker.postMessage({ candidates: request })
+    })
+  }
+
+  private answered({ id, result, error }: CandidateAnswer): void {
+    const read = this.reads.get(id)
+    if (!read) return
+    this.reads.delete(id)
+    if (result) read.resolve(result)
+    else read.reject(new Error(error ?? 'the check worker could not read the candidates'))
+    if (this.jobDone) this.idle()
+  }
+
+  /** A kept thread with nothing to do lets the process end without it. */
+  private idle(): void {
+    if (this.reads.size === 0 && !this.stopped) this.worker.unref()
+  }
+
+  /** Ends the thread, whether or not it ran a job; reads still waiting for it fail. */
   stop(): void {
     if (this.stopped) return
     this.stopped = true
     void this.worker.terminate()
+    const error = this.failure ?? new Error('the check worker was stopped')
+    for (const { reject } of this.reads.values()) reject(error)
+    this.reads.clear()
   }
 }
 
 interface WorkerMessage {
   hashes?: CheckJobHashes
   result?: CheckJobResult
+  candidates?: CandidateAnswer
   error?: string
 }
 

@@ -13,6 +13,7 @@ import { SideScorer } from './score.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 import type { CorpusHashJob } from './dedup/file-hashes.js'
 import type { CorpusRecordCallback, DeferredCorpusFile } from './uniqueness.js'
+import type { CandidateHelper } from './dedup/candidate-reader.js'
 
 /** Distinct reader problems remembered per side: enough to tell old from new. */
 const MAX_READER_SIGNATURES = 10000
@@ -79,6 +80,11 @@ export interface SidePassOptions {
    * which must be awaited before the side's findings, score or summaries are read.
    */
   settleLater?: (pending: Promise<void>) => void
+  /**
+   * Given the check worker, when one reads this file, to keep once its job is done (the
+   * uniqueness stage reads candidates with it): it is then the taker's to release.
+   */
+  lendWorker?: (helper: CandidateHelper) => void
 }
 
 /**
@@ -161,8 +167,10 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     index = new RecordIndex(plan.keyFields)
     deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
     corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source)
-    if (worker && (offloaded.length > 0 || deferred)) job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
-    else worker?.stop()
+    if (worker && (offloaded.length > 0 || deferred)) {
+      job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
+      options.lendWorker?.(worker.candidateHelper())
+    } else worker?.stop()
     // One emitter per check for the whole file: it reads the current record from the pass.
     runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }))
     for (const heldRecord of held) processRecord(heldRecord)

@@ -53,5 +53,7 @@ export const threadStats = {
   /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
   hashedPasses: 0,
   /** Side passes that ran those checks on the main thread after all (the worker failed). */
-  rerunPasses: 0
+  rerunPasses: 0,
+  /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
+  sharedReads: 0
 }

@@ -16,7 +16,7 @@ import type { ShingleSet } from './dedup/shingles.js'
 import { SignaturePool, SignatureQueue, type BandTarget } from './dedup/signature-pool.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './dedup/relations.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
-import { NEED_EXCERPT, NEED_SET, placedExcerpt, readCandidates, type CandidateJob } from './dedup/candidate-reader.js'
+import { NEED_EXCERPT, NEED_SET, placedExcerpt, readCandidatesShared, type CandidateHelper, type CandidateJob } from './dedup/candidate-reader.js'
 import type { RecordPlace } from './dedup/reread.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
@@ -271,6 +271,8 @@ export class UniquenessStage {
   private recordMs = 0
   private reusedRecords = 0
   private restoredRecords = 0
+  /** A thread lent for the finish's re-reads (a check worker done with its job), until the finish ends. */
+  private helper: CandidateHelper | undefined
 
   /** `checks`: the merged settings of `exact-duplicates`, `near-duplicates` and `leakage` (defaults filled in here). */
   constructor(checks: Record<string, CheckConfig>) {
@@ -282,6 +284,22 @@ export class UniquenessStage {
       const pool = new SignaturePool({ permutations: hash.permutations, seed: hash.seed, bands: hash.bands, rows: hash.rows }, threads.entry, threads.threads)
       this.queue = new SignatureQueue(pool, hash.bands)
     }
+  }
+
+  /**
+   * Lends the stage a thread to read half of each large file's candidates in `finish()` (at
+   * 1M records the re-read is the finish's longest step, and the worker is idle by then). One at
+   * a time: an earlier one is ended.
+   */
+  lendHelper(helper: CandidateHelper): void {
+    this.helper?.release()
+    this.helper = helper
+  }
+
+  /** Ends the lent thread, if any: `finish()` does, and whoever gives up on the stage must. */
+  releaseHelper(): void {
+    this.helper?.release()
+    this.helper = undefined
   }
 
   /** Everything in the stage's settings that shapes a file's part of the index, for cache keys. */
@@ -468,12 +486,16 @@ export class UniquenessStage {
     const emit = options.onFinding ?? (({ side, finding, excerpt }: SideFinding) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }))
     const sides: UniquenessSideStats[] = []
     const timing = { rereadMs: 0 }
-    for (const name of ['base', 'head'] as const) {
-      const side = this.sides.get(name)
-      if (!side) continue
-      if (name === 'head' || !options.skipBase) sides.push(await this.finishSide(side, emit, timing))
-      if (name === 'base') await options.onBaseFinished?.()
-      this.sides.delete(name)
+    try {
+      for (const name of ['base', 'head'] as const) {
+        const side = this.sides.get(name)
+        if (!side) continue
+        if (name === 'head' || !options.skipBase) sides.push(await this.finishSide(side, emit, timing))
+        if (name === 'base') await options.onBaseFinished?.()
+        this.sides.delete(name)
+      }
+    } finally {
+      this.releaseHelper()
     }
     const { hash } = this.settings
     return {
@@ -725,7 +747,7 @@ export class UniquenessStage {
             contamination.scanTrain(entry.id, grams.low, grams.high, grams.count)
           }
         : undefined
-      const found = await readCandidates(entry.file.source, entry.readOptions, job, rescan)
+      const found = await readCandidatesShared(entry.file.source, entry.readOptions, job, rescan, this.helper)
       found.sets.forEach((set, i) => set && sets.set(positionOf[wanted[i]], set))
       found.excerpts.forEach((excerpt, i) => excerpt !== undefined && excerpts.set(wanted[i], excerpt))
     }

@@ -1,10 +1,12 @@
 /**
  * The records the uniqueness indexes name, read again for what `finish()` needs of them: the
  * shingle set of an LSH candidate (for exact Jaccard) and the excerpt of a record a finding
- * goes on. (Reading half of a large file's candidates on a worker thread was tried: starting
- * it and scanning the whole file there cost what it saved.)
+ * goes on. A large file's candidates are read half here and half on a helper thread (the check
+ * worker, done with its job and still warm): a thread started for it cost what it saved.
  */
 import type { ByteSource, ReadOptions } from '../readers/types.js'
+import { numberFromEnv } from '../env.js'
+import { threadStats } from '../threads.js'
 import { truncate } from '../text.js'
 import { comparisonParts, rawText } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
@@ -37,6 +39,22 @@ export interface CandidateResult {
   excerpts: Array<string | undefined>
 }
 
+/** Another thread that reads candidates (see `readCandidatesShared`). */
+export interface CandidateHelper {
+  /** Reads `job` from the file at `localFile`; rejects when the thread cannot (the caller then reads them itself). */
+  read(localFile: string, path: string, readOptions: ReadOptions, job: CandidateJob): Promise<CandidateResult>
+  /** Ends the thread: it is not asked again. */
+  release(): void
+}
+
+/**
+ * Below this many records a helper is not asked: a message each way costs more than reading
+ * them. `DATASET_AUDIT_SHARED_READ_MIN` changes it (tests share small jobs).
+ */
+function minShared(): number {
+  return numberFromEnv('DATASET_AUDIT_SHARED_READ_MIN', true) ?? 2048
+}
+
 /**
  * Reads the job's records from `source` (on any thread); with `everyRecord`, every record of
  * the file passes through it as well (a train file scanned for contamination again).
@@ -55,6 +73,42 @@ export async function readCandidates(source: ByteSource, readOptions: ReadOption
     if (job.needs[position] & NEED_EXCERPT) excerpts[position] = truncate(rawText(parts, EXCERPT_CHARS), EXCERPT_CHARS)
   }, everyRecord)
   return { sets, excerpts }
+}
+
+/**
+ * `readCandidates` with half of the job (the first records, in file order) read by `helper` at
+ * the same time, when it is a large job and no whole-file pass is asked for; what the helper
+ * cannot do is read here after all, so the result is the same either way.
+ */
+export async function readCandidatesShared(
+  source: ByteSource,
+  readOptions: ReadOptions,
+  job: CandidateJob,
+  everyRecord: ((record: DatasetRecord) => void) | undefined,
+  helper: CandidateHelper | undefined
+): Promise<CandidateResult> {
+  const count = job.places.length
+  if (!helper || everyRecord || count < Math.max(2, minShared())) return readCandidates(source, readOptions, job, everyRecord)
+  let localFile: string
+  try {
+    localFile = await source.localFile()
+  } catch {
+    return readCandidates(source, readOptions, job)
+  }
+  const half = count >> 1
+  const first = sliceJob(job, 0, half)
+  // Asked first, so the helper reads while this thread does.
+  const theirs = helper.read(localFile, source.path, readOptions, first).catch(() => undefined)
+  const ours = await readCandidates(source, readOptions, sliceJob(job, half, count))
+  let helped = await theirs
+  if (helped) threadStats.sharedReads++
+  else helped = await readCandidates(source, readOptions, first)
+  return { sets: [...helped.sets, ...ours.sets], excerpts: [...helped.excerpts, ...ours.excerpts] }
+}
+
+/** The job's places [from, to). */
+function sliceJob(job: CandidateJob, from: number, to: number): CandidateJob {
+  return { ...job, places: job.places.slice(from, to), needs: job.needs.slice(from, to), exact: job.exact.slice(2 * from, 2 * to) }
 }
 
 /**

@@ -150,6 +150,16 @@ const SET_CHUNK = 1 << 18
 let chunk = new Int32Array(0)
 let used = 0
 
+/**
+ * The sets made so far keep their chunks to themselves: the next set starts a new one. For
+ * a thread about to move those chunks to another (see check-worker.ts), as writing into a moved
+ * chunk would fail.
+ */
+export function sealSetChunks(): void {
+  chunk = new Int32Array(0)
+  used = 0
+}
+
 /** The set of `count` shingles given as hash halves. */
 export function shingleSet(low: Int32Array, high: Int32Array, count: number): ShingleSet {
   if (used + 2 * count > chunk.length) {
