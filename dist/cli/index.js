@@ -36807,18 +36807,17 @@ function forEachBucket(index, visit) {
     const { corpus, reps } = index;
     const bands = corpus.bands;
     const n = reps.length;
-    // Band by band, the reps' values side by side: one sequential pass over the index instead
-    // of a pass a band that reads one value of every 4 x bands bytes.
-    const byBand = new Int32Array(n * bands);
+    // One band's values of the reps side by side, in one array kept from band to band. Every band
+    // at once (one pass over the index writing into bands x n ints) cost more than reading the
+    // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
+    // went to 14 places far apart in 52 MB more of memory.
+    const keys = new Int32Array(n);
     const values = corpus.bandValues;
-    for (let i = 0; i < n; i++) {
-        const from = reps[i] * bands;
-        for (let band = 0; band < bands; band++)
-            byBand[band * n + i] = values[from + band];
-    }
     const groups = new KeyGroups(n);
     for (let band = 0; band < bands; band++) {
-        const { order, starts } = groups.of(byBand.subarray(band * n, (band + 1) * n));
+        for (let i = 0; i < n; i++)
+            keys[i] = values[reps[i] * bands + band];
+        const { order, starts } = groups.of(keys);
         for (let g = 0; g + 1 < starts.length; g++)
             visit(order, starts[g], starts[g + 1]);
     }
