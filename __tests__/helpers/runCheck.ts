@@ -15,6 +15,8 @@ export interface RunCheckOptions<S> {
   textFields?: string[]
   /** The summary of the same check over the base side. */
   base?: S
+  /** The side pass's estimate of the file's records. */
+  expectedRecords?: number
 }
 
 /** Records from plain field objects, numbered as lines 1, 2, 3... */
@@ -49,7 +51,8 @@ export function runCheck<S>(check: Check<S>, records: DatasetRecord[], options: 
     side: options.side ?? 'head',
     settings,
     config: { ...check.defaults, ...options.config },
-    textFields: options.textFields ?? settings.textFields ?? []
+    textFields: options.textFields ?? settings.textFields ?? [],
+    ...(options.expectedRecords !== undefined ? { expectedRecords: options.expectedRecords } : {})
   })
   const findings: FindingDraft[] = []
   const emit = (finding: FindingDraft): void => {

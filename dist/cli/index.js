@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8635);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6039);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
 /* harmony import */ var _engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(783);
 
@@ -8903,7 +8903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8635:
+/***/ 6039:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9753,6 +9753,16 @@ class KeyStore {
     /** Per position: where its key's bytes end (they start where the previous one's end). */
     ends = new Int32Array(1024);
     hashes = new Float64Array(1024);
+    /** Makes room for `total` positions in all, their keys as long as those stored so far. */
+    reserve(total) {
+        if (total <= this.ends.length || this.count === 0)
+            return;
+        this.ends = (0,typed_arrays/* grownTo */.p)(this.ends, total);
+        this.hashes = (0,typed_arrays/* grownTo */.p)(this.hashes, total);
+        const bytes = Math.ceil((this.used / this.count) * total);
+        if (bytes > this.bytes.length)
+            this.bytes = (0,typed_arrays/* grownTo */.p)(this.bytes, bytes);
+    }
     /** Adds the key of the next position; undefined when that record has none. */
     add(key) {
         if (this.count === this.ends.length) {
@@ -10105,6 +10115,23 @@ class RecordIndex {
         for (let i = 0; i < paths.length; i++)
             fields.set(paths[i], this.fieldHashes[offset + i]);
         return fields;
+    }
+    /**
+     * Makes room for `total` records in all (an estimate of the whole file's, see
+     * record-estimate.ts), their fields and keys at the rate of those added so far: each table
+     * grows once instead of by doubling.
+     */
+    reserve(total) {
+        if (total === undefined || total <= this.lineStore.length || this.count === 0)
+            return;
+        this.lineStore = (0,typed_arrays/* grownTo */.p)(this.lineStore, total);
+        this.contentStore = (0,typed_arrays/* grownTo */.p)(this.contentStore, total);
+        this.shapeIds = (0,typed_arrays/* grownTo */.p)(this.shapeIds, total);
+        this.fieldOffsets = (0,typed_arrays/* grownTo */.p)(this.fieldOffsets, total);
+        const fields = Math.ceil((this.fieldCount / this.count) * total);
+        if (fields > this.fieldHashes.length && !this.fieldsReleased)
+            this.fieldHashes = (0,typed_arrays/* grownTo */.p)(this.fieldHashes, fields);
+        this.keys.reserve(total);
     }
     growRecords() {
         const size = 2 * this.lineStore.length;
@@ -11104,7 +11131,28 @@ function inferTextFields(sample, exclude) {
 var check_worker = __nccwpck_require__(9366);
 // EXTERNAL MODULE: ./src/engine/env.ts
 var env = __nccwpck_require__(8725);
+;// CONCATENATED MODULE: ./src/engine/record-estimate.ts
+/**
+ * The largest estimate given: short first lines in a large file would otherwise ask for tables
+ * of tens of millions of records at once; past this, tables grow by doubling as without one.
+ */
+const MAX_ESTIMATE = 1 << 21;
+/**
+ * How many records a file of `fileBytes` holds if the rest are like those up to `record` (the
+ * last read so far: the side pass asks once it has the first 200), from where its line ends;
+ * undefined when the reader did not say (a compressed file, another format). A little over the mark: tables sized for it at the start
+ * are written once, where growing them by doubling copied each level again (0.3 s of a
+ * million-record pass) and a last doubling at the end copies everything.
+ */
+function estimatedRecords(fileBytes, record) {
+    if (!fileBytes || record.offset === undefined || record.bytes === undefined || record.offset < 0)
+        return undefined;
+    const bytesSoFar = record.offset + record.bytes + 1;
+    return Math.min(MAX_ESTIMATE, Math.ceil((fileBytes / bytesSoFar) * (record.index + 1) * 1.05));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/side-pass.ts
+
 
 
 
@@ -11139,7 +11187,8 @@ async function runSidePass(options) {
     let corpusRecord;
     let runs = [];
     // A large file gives its costliest checks, and the uniqueness stage its hashing, to a worker thread that reads the file too.
-    const offload = await worthAWorker(source);
+    const fileBytes = await sizeOf(source);
+    const offload = worthAWorker(fileBytes);
     const offloaded = offload ? checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config)) : [];
     const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared));
     let deferred;
@@ -11150,6 +11199,7 @@ async function runSidePass(options) {
     stopWorker.signal.addEventListener('abort', () => worker?.stop(), { once: true });
     const held = [];
     let current;
+    let expectedRecords;
     /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
     const emitWith = (prepared, draft, at) => {
         const { check, config } = prepared;
@@ -11199,10 +11249,12 @@ async function runSidePass(options) {
             plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) };
         }
         index = new RecordIndex(plan.keyFields);
+        // The tables of the index, the worker's hashes and some checks are sized for the whole file at once, from the records held so far.
+        expectedRecords = held.length > 0 ? estimatedRecords(fileBytes, held[held.length - 1]) : undefined;
         deferred = offload ? options.deferredCorpus?.(plan, source) : undefined;
         corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source);
         if (worker && (offloaded.length > 0 || deferred)) {
-            job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal);
+            job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal);
             options.lendWorker?.(worker.candidateHelper());
         }
         else
@@ -11212,6 +11264,7 @@ async function runSidePass(options) {
         for (const heldRecord of held)
             processRecord(heldRecord);
         held.length = 0;
+        index.reserve(expectedRecords);
     };
     const processRecord = (datasetRecord) => {
         const position = index.add(datasetRecord);
@@ -11222,7 +11275,14 @@ async function runSidePass(options) {
         current = undefined;
         corpusRecord?.(datasetRecord, index.contentHashAt(position));
     };
-    const startRun = (prepared) => prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan.textFields });
+    const startRun = (prepared) => prepared.check.start({
+        file: source.path,
+        side,
+        settings,
+        config: prepared.config,
+        textFields: prepared.config.fields ?? plan.textFields,
+        ...(expectedRecords !== undefined ? { expectedRecords } : {})
+    });
     const summaries = new Map();
     /** A check's summary of this side, compared with base's; its dimension scored when it had something to look at. */
     const finishRun = ({ prepared, run, emit }) => {
@@ -11360,21 +11420,21 @@ async function runSidePass(options) {
 function offloadMinBytes() {
     return (0,env/* numberFromEnv */.b)('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024;
 }
-/** True when a worker thread should read this file too: the process has workers and the file is large. */
-async function worthAWorker(source) {
-    if (!(0,engine_threads/* workerPlan */.QH)() || !source.size)
-        return false;
-    let size;
+/** The source's size in bytes, or undefined when it cannot say. */
+async function sizeOf(source) {
     try {
-        size = await source.size();
+        return await source.size?.();
     }
     catch {
-        size = undefined;
+        return undefined;
     }
-    return size !== undefined && size >= offloadMinBytes();
+}
+/** True when a worker thread should read a file of this size too: the process has workers and the file is large. */
+function worthAWorker(size) {
+    return (0,engine_threads/* workerPlan */.QH)() !== undefined && size !== undefined && size >= offloadMinBytes();
 }
 /** Starts the worker on the offloaded checks and, with `corpus`, the uniqueness stage's hashing. */
-function startCheckJob(worker, offloaded, plan, source, side, settings, base, corpus, signal) {
+function startCheckJob(worker, offloaded, plan, source, side, settings, base, corpus, expectedRecords, signal) {
     const run = (async () => {
         let localFile;
         try {
@@ -11394,7 +11454,8 @@ function startCheckJob(worker, offloaded, plan, source, side, settings, base, co
             textFields: plan.textFields,
             checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
             baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
-            ...(corpus ? { corpus } : {})
+            ...(corpus ? { corpus } : {}),
+            ...(expectedRecords !== undefined ? { expectedRecords } : {})
         }, signal);
     })();
     return {
@@ -12821,12 +12882,15 @@ class FileHashBuilder {
      */
     pending = new signature_pool/* ShingleBatch */.Dc();
     pendingFrom = 0;
-    constructor(job) {
+    /** `expectedRecords`: about how many the file has (see record-estimate.ts), to size the arrays once. */
+    constructor(job, expectedRecords) {
         this.job = job;
         this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
         this.exclude = new Set(job.exclude);
         this.width = job.bands ? job.hash.bands : 0;
         this.slots = new corpus/* CorpusArrays */.fY(this.width);
+        if (expectedRecords)
+            this.slots.reserveTotal(expectedRecords);
         this.signer = job.bands ? (0,band_signer/* createBandSigner */.yW)(job.hash) : undefined;
     }
     /** Hashes one record; a record with no text to compare gets no slot and is counted. */
@@ -12913,11 +12977,18 @@ async function runCheckJob(job, onHashes) {
         if (!definition)
             throw new Error(`no check ${id} in this build`);
         const emit = (draft) => void findings.push({ check, position, recordLine, draft });
-        const run = definition.start({ file: job.path, side: job.side, settings: job.settings, config, textFields: config.fields ?? job.textFields });
+        const run = definition.start({
+            file: job.path,
+            side: job.side,
+            settings: job.settings,
+            config,
+            textFields: config.fields ?? job.textFields,
+            ...(job.expectedRecords !== undefined ? { expectedRecords: job.expectedRecords } : {})
+        });
         return { run, emit, check };
     });
     let records = 0;
-    const hashes = job.corpus ? new FileHashBuilder(job.corpus) : undefined;
+    const hashes = job.corpus ? new FileHashBuilder(job.corpus, job.expectedRecords) : undefined;
     await (0,readers/* readDataset */.JP)((0,file_source/* fileSource */.I)(job.localFile, job.path), {
         record: (record) => {
             position = records++;
@@ -14943,7 +15014,8 @@ const conflictingLabelsCheck = {
         const parts = new Float64Array(2 * inputFields.length);
         const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length));
         const labelKeys = new LabelKeyCache();
-        const firstOf = new hash_index/* HashIndex */.x();
+        // Sized for the file at once: growing it by doubling re-placed every input at each step (0.2 s of a million-record pass).
+        const firstOf = new hash_index/* HashIndex */.x(context.expectedRecords);
         const firstLines = [];
         const firstValues = [];
         // Labels are short and kept for the message; outputs are kept only as hashes.
@@ -21319,6 +21391,11 @@ class CorpusArrays {
             size *= 2;
         if (size > this.fileOf.length)
             this.grow(size);
+    }
+    /** Makes room for `total` records in all (an estimate of a whole file's) in one step, without rounding up. */
+    reserveTotal(total) {
+        if (total > this.fileOf.length)
+            this.grow(total);
     }
     /** Bytes held, for the stats. */
     get bytes() {

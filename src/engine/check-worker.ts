@@ -44,6 +44,8 @@ export interface CheckJob {
   baseSummaries: unknown[]
   /** The uniqueness stage's hashes of the file, when the stage gave them to this thread too. */
   corpus?: CorpusHashJob
+  /** About how many records the file has, when known (see record-estimate.ts). */
+  expectedRecords?: number
 }
 
 /** A finding from the worker: the check's index in the job, and the record it was found on (-1: at the end). */
@@ -86,11 +88,18 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
     const definition = ALL_CHECKS.find((candidate) => candidate.id === id)
     if (!definition) throw new Error(`no check ${id} in this build`)
     const emit = (draft: FindingDraft): void => void findings.push({ check, position, recordLine, draft })
-    const run = definition.start({ file: job.path, side: job.side, settings: job.settings, config, textFields: (config.fields as string[] | undefined) ?? job.textFields })
+    const run = definition.start({
+      file: job.path,
+      side: job.side,
+      settings: job.settings,
+      config,
+      textFields: (config.fields as string[] | undefined) ?? job.textFields,
+      ...(job.expectedRecords !== undefined ? { expectedRecords: job.expectedRecords } : {})
+    })
     return { run, emit, check }
   })
   let records = 0
-  const hashes = job.corpus ? new FileHashBuilder(job.corpus) : undefined
+  const hashes = job.corpus ? new FileHashBuilder(job.corpus, job.expectedRecords) : undefined
   await readDataset(
     fileSource(job.localFile, job.path),
     {

@@ -21,6 +21,15 @@ export class KeyStore {
   private ends = new Int32Array(1024)
   private hashes = new Float64Array(1024)
 
+  /** Makes room for `total` positions in all, their keys as long as those stored so far. */
+  reserve(total: number): void {
+    if (total <= this.ends.length || this.count === 0) return
+    this.ends = grownTo(this.ends, total)
+    this.hashes = grownTo(this.hashes, total)
+    const bytes = Math.ceil((this.used / this.count) * total)
+    if (bytes > this.bytes.length) this.bytes = grownTo(this.bytes, bytes)
+  }
+
   /** Adds the key of the next position; undefined when that record has none. */
   add(key: string | undefined): void {
     if (this.count === this.ends.length) {

@@ -298,6 +298,22 @@ export class RecordIndex {
     return fields
   }
 
+  /**
+   * Makes room for `total` records in all (an estimate of the whole file's, see
+   * record-estimate.ts), their fields and keys at the rate of those added so far: each table
+   * grows once instead of by doubling.
+   */
+  reserve(total: number | undefined): void {
+    if (total === undefined || total <= this.lineStore.length || this.count === 0) return
+    this.lineStore = grownTo(this.lineStore, total)
+    this.contentStore = grownTo(this.contentStore, total)
+    this.shapeIds = grownTo(this.shapeIds, total)
+    this.fieldOffsets = grownTo(this.fieldOffsets, total)
+    const fields = Math.ceil((this.fieldCount / this.count) * total)
+    if (fields > this.fieldHashes.length && !this.fieldsReleased) this.fieldHashes = grownTo(this.fieldHashes, fields)
+    this.keys.reserve(total)
+  }
+
   private growRecords(): void {
     const size = 2 * this.lineStore.length
     this.lineStore = grownTo(this.lineStore, size)

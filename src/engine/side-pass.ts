@@ -9,6 +9,7 @@ import { threadStats, workerPlan } from './threads.js'
 import { readDataset, readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadSummary } from './readers/types.js'
 import { displayKey, RecordIndex } from './record-index.js'
+import { estimatedRecords } from './record-estimate.js'
 import { SideScorer } from './score.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 import type { CorpusHashJob } from './dedup/file-hashes.js'
@@ -108,7 +109,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   let corpusRecord: ((record: DatasetRecord, contentHash: number) => void) | undefined
   let runs: Array<{ prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }> = []
   // A large file gives its costliest checks, and the uniqueness stage its hashing, to a worker thread that reads the file too.
-  const offload = await worthAWorker(source)
+  const fileBytes = await sizeOf(source)
+  const offload = worthAWorker(fileBytes)
   const offloaded = offload ? checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config)) : []
   const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
   let deferred: DeferredCorpusFile | undefined
@@ -119,6 +121,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   stopWorker.signal.addEventListener('abort', () => worker?.stop(), { once: true })
   const held: DatasetRecord[] = []
   let current: RecordAt | undefined
+  let expectedRecords: number | undefined
 
   /** Places one finding: on the record `at` (the one being read), on the line it names, or on the file. */
   const emitWith = (prepared: PreparedCheck, draft: FindingDraft, at: RecordAt | undefined): void => {
@@ -165,16 +168,19 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       plan = { keyFields, keyInferred: !configuredKey, textFields: settings.textFields ?? inferTextFields(held, exclude) }
     }
     index = new RecordIndex(plan.keyFields)
+    // The tables of the index, the worker's hashes and some checks are sized for the whole file at once, from the records held so far.
+    expectedRecords = held.length > 0 ? estimatedRecords(fileBytes, held[held.length - 1]) : undefined
     deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
     corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source)
     if (worker && (offloaded.length > 0 || deferred)) {
-      job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, stopWorker.signal)
+      job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal)
       options.lendWorker?.(worker.candidateHelper())
     } else worker?.stop()
     // One emitter per check for the whole file: it reads the current record from the pass.
     runs = ownChecks.map((prepared) => ({ prepared, emit: emitFor(prepared), run: startRun(prepared) }))
     for (const heldRecord of held) processRecord(heldRecord)
     held.length = 0
+    index.reserve(expectedRecords)
   }
 
   const processRecord = (datasetRecord: DatasetRecord): void => {
@@ -187,7 +193,14 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   }
 
   const startRun = (prepared: PreparedCheck): CheckRun =>
-    prepared.check.start({ file: source.path, side, settings, config: prepared.config, textFields: prepared.config.fields ?? plan!.textFields })
+    prepared.check.start({
+      file: source.path,
+      side,
+      settings,
+      config: prepared.config,
+      textFields: prepared.config.fields ?? plan!.textFields,
+      ...(expectedRecords !== undefined ? { expectedRecords } : {})
+    })
   const summaries = new Map<string, unknown>()
   /** A check's summary of this side, compared with base's; its dimension scored when it had something to look at. */
   const finishRun = ({ prepared, run, emit }: { prepared: PreparedCheck; run: CheckRun; emit: (draft: FindingDraft) => void }): void => {
@@ -320,16 +333,18 @@ function offloadMinBytes(): number {
   return numberFromEnv('DATASET_AUDIT_OFFLOAD_BYTES') ?? 16 * 1024 * 1024
 }
 
-/** True when a worker thread should read this file too: the process has workers and the file is large. */
-async function worthAWorker(source: ByteSource): Promise<boolean> {
-  if (!workerPlan() || !source.size) return false
-  let size: number | undefined
+/** The source's size in bytes, or undefined when it cannot say. */
+async function sizeOf(source: ByteSource): Promise<number | undefined> {
   try {
-    size = await source.size()
+    return await source.size?.()
   } catch {
-    size = undefined
+    return undefined
   }
-  return size !== undefined && size >= offloadMinBytes()
+}
+
+/** True when a worker thread should read a file of this size too: the process has workers and the file is large. */
+function worthAWorker(size: number | undefined): boolean {
+  return workerPlan() !== undefined && size !== undefined && size >= offloadMinBytes()
 }
 
 /** A check job on a worker: each promise resolves to undefined when the worker fails (the caller then does that work). */
@@ -349,6 +364,7 @@ function startCheckJob(
   settings: FileSettings,
   base: SideResult | undefined,
   corpus: CorpusHashJob | undefined,
+  expectedRecords: number | undefined,
   signal: AbortSignal
 ): StartedCheckJob {
   const run = (async () => {
@@ -369,7 +385,8 @@ function startCheckJob(
       textFields: plan.textFields,
       checks: offloaded.map(({ check, config }) => ({ id: check.id, config })),
       baseSummaries: offloaded.map(({ check }) => base?.checkSummaries.get(check.id)),
-      ...(corpus ? { corpus } : {})
+      ...(corpus ? { corpus } : {}),
+      ...(expectedRecords !== undefined ? { expectedRecords } : {})
     }, signal)
   })()
   return {

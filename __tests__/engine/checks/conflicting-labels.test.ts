@@ -32,6 +32,16 @@ describe('conflicting-labels check', () => {
     expect(summary).toEqual({ mode: 'label', compared: 5, distinctInputs: 2, conflicts: 2 })
   })
 
+  it('finds the same conflicts with its table sized for far fewer or far more records than come', () => {
+    // Sized for 10, grown past it; sized for 100,000, never grown.
+    const rows: RecordFields[] = Array.from({ length: 3000 }, (_, i) => ({ text: `question ${i % 1200}`, label: i % 1200 === i % 7 ? 'b' : 'a' }))
+    const run = (expectedRecords?: number) => runCheck(conflictingLabelsCheck, recordsOf(rows), { settings: { labelField: 'label' }, textFields: ['text'], ...(expectedRecords ? { expectedRecords } : {}) })
+    const plain = run()
+    expect(plain.findings.length).toBeGreaterThan(0)
+    expect(run(10)).toEqual(plain)
+    expect(run(100_000)).toEqual(plain)
+  })
+
   it('with a label field, counts the response as part of the input (rated responses are not conflicts)', () => {
     const rows: RecordFields[] = [
       { prompt: 'Capital of France?', response: 'Paris', rating: 'good' },

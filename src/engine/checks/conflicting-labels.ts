@@ -58,7 +58,8 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
     const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length))
     const labelKeys = new LabelKeyCache()
 
-    const firstOf = new HashIndex()
+    // Sized for the file at once: growing it by doubling re-placed every input at each step (0.2 s of a million-record pass).
+    const firstOf = new HashIndex(context.expectedRecords)
     const firstLines: number[] = []
     const firstValues: number[] = []
     // Labels are short and kept for the message; outputs are kept only as hashes.

@@ -18,6 +18,8 @@ export interface CheckContext {
   config: CheckConfig
   /** The string fields worth reading as text: configured, else inferred from the first records. */
   textFields: string[]
+  /** About how many records the file has (see record-estimate.ts), for tables sized once; undefined when not known. */
+  expectedRecords?: number
 }
 
 /** One pass of a check over one side of one file. */

@@ -134,6 +134,11 @@ export class CorpusArrays {
     if (size > this.fileOf.length) this.grow(size)
   }
 
+  /** Makes room for `total` records in all (an estimate of a whole file's) in one step, without rounding up. */
+  reserveTotal(total: number): void {
+    if (total > this.fileOf.length) this.grow(total)
+  }
+
   /** Bytes held, for the stats. */
   get bytes(): number {
     return this.fileOf.length * (6 * 4 + 8 + 1 + 4 * this.bands)

@@ -42,11 +42,16 @@ export class FileHashBuilder {
   private readonly pending = new ShingleBatch()
   private pendingFrom = 0
 
-  constructor(private readonly job: CorpusHashJob) {
+  /** `expectedRecords`: about how many the file has (see record-estimate.ts), to size the arrays once. */
+  constructor(
+    private readonly job: CorpusHashJob,
+    expectedRecords?: number
+  ) {
     this.hasher = new RecordHasher(job.hash)
     this.exclude = new Set(job.exclude)
     this.width = job.bands ? job.hash.bands : 0
     this.slots = new CorpusArrays(this.width)
+    if (expectedRecords) this.slots.reserveTotal(expectedRecords)
     this.signer = job.bands ? createBandSigner(job.hash) : undefined
   }
 
