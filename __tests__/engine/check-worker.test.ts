@@ -17,6 +17,20 @@ const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
 const HEAD = resolve('examples/pr/head/data/sft/train.jsonl')
 const changes = (): FileChange[] => [{ path: 'data/sft/train.jsonl', status: 'modified', base: fileSource(BASE, 'data/sft/train.jsonl'), head: fileSource(HEAD, 'data/sft/train.jsonl') }]
 
+/**
+ * The audit of `changes` on one thread, then with one worker thread started from `entry`, and
+ * how far `counter` of threadStats moved in the second.
+ */
+async function aloneAndThreaded(changes: () => FileChange[], entry: string, counter: keyof typeof threadStats) {
+  setWorkerThreads(0)
+  const alone = await runAudit(changes(), { config: defaultConfig() })
+  setWorkerThreads(1)
+  useWorkerEntry(resolve(entry))
+  const before = threadStats[counter]
+  const threaded = await runAudit(changes(), { config: defaultConfig() })
+  return { alone, threaded, moved: threadStats[counter] - before }
+}
+
 describe('checks on a worker thread', () => {
   const previous = process.env.DATASET_AUDIT_OFFLOAD_BYTES
   beforeAll(() => (process.env.DATASET_AUDIT_OFFLOAD_BYTES = '0'))
@@ -96,13 +110,8 @@ describe('checks on a worker thread', () => {
 
   it('runs the checks on the main thread instead when the worker cannot start, with the same report', async () => {
     // Both sides give their checks to a worker that never starts: both run them here.
-    setWorkerThreads(0)
-    const alone = await runAudit(changes(), { config: defaultConfig() })
-    setWorkerThreads(1)
-    useWorkerEntry(resolve('no-such-bundle.js'))
-    const rerunBefore = threadStats.rerunPasses
-    const fallback = await runAudit(changes(), { config: defaultConfig() })
-    expect(threadStats.rerunPasses - rerunBefore).toBe(2)
+    const { alone, threaded: fallback, moved } = await aloneAndThreaded(changes, 'no-such-bundle.js', 'rerunPasses')
+    expect(moved).toBe(2)
     expect(fallback).toEqual(alone)
     expect(alone.files[0].counts.find((count) => count.check === 'secrets')?.introduced).toBe(1)
   })
@@ -255,14 +264,9 @@ describe('a check worker lent to the uniqueness finish', () => {
     writeFileSync(join(dir, 'base.jsonl'), lines.slice(0, 300).join('\n') + '\n')
     writeFileSync(join(dir, 'head.jsonl'), lines.join('\n') + '\n')
     const planted = (): FileChange[] => [{ path: 'data/train.jsonl', status: 'modified', base: fileSource(join(dir, 'base.jsonl'), 'data/train.jsonl'), head: fileSource(join(dir, 'head.jsonl'), 'data/train.jsonl') }]
-    setWorkerThreads(0)
-    const alone = await runAudit(planted(), { config: defaultConfig() })
-    setWorkerThreads(1)
-    useWorkerEntry(resolve('dist/cli/index.js'))
-    const before = threadStats.sharedReads
-    const lent = await runAudit(planted(), { config: defaultConfig() })
+    const { alone, threaded: lent, moved } = await aloneAndThreaded(planted, 'dist/cli/index.js', 'sharedReads')
     // The base's and the head's candidates, each read half on the head pass's worker.
-    expect(threadStats.sharedReads - before).toBe(2)
+    expect(moved).toBe(2)
     expect(lent).toEqual(alone)
     const near = lent.files[0].counts.find((count) => count.check === 'near-duplicates')!
     expect(near.total).toBe(30)
