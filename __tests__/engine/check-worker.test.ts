@@ -185,7 +185,10 @@ describe('a check worker lent to the uniqueness finish', () => {
     let state = 5
     const word = (): string => `w${((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 300).toString(36)}`
     const records = Array.from({ length: 400 }, (_, i) => ({ id: i, text: Array.from({ length: 20 + (i % 30) }, word).join(' ') }))
-    writeFileSync(file, records.map((record) => JSON.stringify(record)).join('\n') + '\n')
+    const lines = records.map((record) => JSON.stringify(record))
+    writeFileSync(file, lines.join('\n') + '\n')
+    // Where each line is, as the JSON Lines reader tells the index (ASCII: a character a byte).
+    const offsets = lines.map((_, i) => lines.slice(0, i).reduce((at, line) => at + line.length + 1, 0))
     // The stage's own hash settings, as it gives them to a worker.
     const { hash } = new UniquenessStage({}).openDeferred({ path: 'data/train.jsonl', side: 'head', reference: false, textFields: ['text'], settings: { path: 'data/train.jsonl', key: [], checks: {} }, source: fileSource(file, 'data/train.jsonl') })!.job
     const hasher = new RecordHasher(hash)
@@ -199,7 +202,7 @@ describe('a check worker lent to the uniqueness finish', () => {
       fields: ['text'],
       exclude: [],
       hash,
-      places: records.map((_, i) => ({ index: i, line: i + 1 })),
+      places: records.map((_, i) => ({ index: i, line: i + 1, offset: offsets[i], bytes: lines[i].length })),
       needs: Uint8Array.from(records, (_, i) => NEED_SET | (i % 7 === 0 ? NEED_EXCERPT : 0)),
       exact
     }
@@ -226,7 +229,12 @@ describe('a check worker lent to the uniqueness finish', () => {
     expect(asked).toEqual([200])
     expect(threadStats.sharedReads).toBe(before + 1)
     // Kept after its job, the worker reads again when asked.
-    expect(await readCandidatesShared(source, {}, job, undefined, helper)).toEqual(alone)
+    expect(await readCandidatesShared(source, {}, job, undefined, counted)).toEqual(alone)
+    expect(asked).toEqual([200, 200])
+    // Lines without places (a gzip file, say) would be streamed in full on both threads: all are read here.
+    const unplaced = { ...job, places: job.places.map(({ index, line }) => ({ index, line })) }
+    expect(await readCandidatesShared(source, {}, unplaced, undefined, counted)).toEqual(alone)
+    expect(asked).toEqual([200, 200])
 
     // Released, it is not there to ask: this thread reads everything, with the same result.
     helper.release()

@@ -21215,12 +21215,14 @@ async function readCandidates(source, readOptions, job, everyRecord) {
 }
 /**
  * `readCandidates` with half of the job (the first records, in file order) read by `helper` at
- * the same time, when it is a large job and no whole-file pass is asked for; what the helper
- * cannot do is read here after all, so the result is the same either way.
+ * the same time, when it is a large job of lines whose places the first read gave (uncompressed
+ * JSON Lines) and no whole-file pass is asked for; what the helper cannot do is read here after
+ * all, so the result is the same either way.
  */
 async function readCandidatesShared(source, readOptions, job, everyRecord, helper) {
     const count = job.places.length;
-    if (!helper || everyRecord || count < Math.max(2, minShared()))
+    // Only lines read where they are: a file read again in full (gzip, CSV, Parquet) would be read in full on both threads.
+    if (!helper || everyRecord || count < Math.max(2, minShared()) || !job.places.every(hasPlace))
         return readCandidates(source, readOptions, job, everyRecord);
     let localFile;
     try {

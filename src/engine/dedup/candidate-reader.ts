@@ -10,7 +10,7 @@ import { threadStats } from '../threads.js'
 import { truncate } from '../text.js'
 import { comparisonParts, rawText } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
-import { placedLines, rereadRecords, type RecordPlace } from './reread.js'
+import { hasPlace, placedLines, rereadRecords, type RecordPlace } from './reread.js'
 import type { ShingleSet } from './shingles.js'
 import type { DatasetRecord } from '../types.js'
 
@@ -77,8 +77,9 @@ export async function readCandidates(source: ByteSource, readOptions: ReadOption
 
 /**
  * `readCandidates` with half of the job (the first records, in file order) read by `helper` at
- * the same time, when it is a large job and no whole-file pass is asked for; what the helper
- * cannot do is read here after all, so the result is the same either way.
+ * the same time, when it is a large job of lines whose places the first read gave (uncompressed
+ * JSON Lines) and no whole-file pass is asked for; what the helper cannot do is read here after
+ * all, so the result is the same either way.
  */
 export async function readCandidatesShared(
   source: ByteSource,
@@ -88,7 +89,8 @@ export async function readCandidatesShared(
   helper: CandidateHelper | undefined
 ): Promise<CandidateResult> {
   const count = job.places.length
-  if (!helper || everyRecord || count < Math.max(2, minShared())) return readCandidates(source, readOptions, job, everyRecord)
+  // Only lines read where they are: a file read again in full (gzip, CSV, Parquet) would be read in full on both threads.
+  if (!helper || everyRecord || count < Math.max(2, minShared()) || !job.places.every(hasPlace)) return readCandidates(source, readOptions, job, everyRecord)
   let localFile: string
   try {
     localFile = await source.localFile()

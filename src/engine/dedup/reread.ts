@@ -76,7 +76,7 @@ export async function rereadRecords(
 }
 
 /** True when the first read said where the record's line is. */
-function hasPlace(place: RecordPlace): boolean {
+export function hasPlace(place: RecordPlace): boolean {
   return place.offset !== undefined && place.offset >= 0 && place.bytes !== undefined && place.bytes >= 0
 }
 
