@@ -14983,6 +14983,8 @@ const OUTPUT_FIELDS = ['output', 'response', 'completion', 'answer'];
  * a different label, or, without a label field, a different output. Memory: per distinct input,
  * one hash, the first record's line and the first label (outputs are kept as hashes).
  */
+/** The most inputs the table is sized for ahead: 2^21 slots, 27 MB; a larger file grows it. */
+const MAX_SIZED_INPUTS = 1 << 20;
 const conflictingLabelsCheck = {
     id: 'conflicting-labels',
     dimension: 'consistency',
@@ -15014,8 +15016,10 @@ const conflictingLabelsCheck = {
         const parts = new Float64Array(2 * inputFields.length);
         const partsOfLength = Array.from({ length: parts.length + 1 }, (_, length) => parts.subarray(0, length));
         const labelKeys = new LabelKeyCache();
-        // Sized for the file at once: growing it by doubling re-placed every input at each step (0.2 s of a million-record pass).
-        const firstOf = new hash_index/* HashIndex */.x(context.expectedRecords);
+        // Sized for the file at once: growing it by doubling re-placed every input at each step (0.2 s
+        // of a million-record pass). At most for a million: its slots are touched all over, so an
+        // estimate far too high (short first lines in a large file) would hold memory for nothing.
+        const firstOf = new hash_index/* HashIndex */.x(Math.min(context.expectedRecords ?? 0, MAX_SIZED_INPUTS));
         const firstLines = [];
         const firstValues = [];
         // Labels are short and kept for the message; outputs are kept only as hashes.
