@@ -9,6 +9,7 @@ import type { CheckConfig, FileSettings } from '../config/types.js'
 import { ALL_CHECKS } from './checks/registry.js'
 import type { FindingDraft } from './checks/types.js'
 import { isPlainData } from './plain-data.js'
+import { errorMessage } from './readers/context.js'
 import { fileSource } from './readers/file-source.js'
 import { readDataset } from './readers/index.js'
 import type { ReadOptions } from './readers/types.js'
@@ -149,7 +150,7 @@ export function serveChecks(port: MessagePort): void {
     if (job) {
       void runCheckJob(job, sendHashes).then(
         (result) => port.postMessage({ result }),
-        (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) })
+        (error: unknown) => port.postMessage({ error: errorMessage(error) })
       )
     } else if (candidates) {
       const { id, localFile, path, readOptions, job: wanted } = candidates
@@ -161,7 +162,7 @@ export function serveChecks(port: MessagePort): void {
           for (const set of result.sets) if (set) chunks.add(set.buffer as ArrayBuffer)
           port.postMessage({ candidates: { id, result } }, [...chunks])
         },
-        (error: unknown) => port.postMessage({ candidates: { id, error: error instanceof Error ? error.message : String(error) } })
+        (error: unknown) => port.postMessage({ candidates: { id, error: errorMessage(error) } })
       )
     }
   })

@@ -305,17 +305,13 @@ export class RecordIndex {
    */
   reserve(total: number | undefined): void {
     if (total === undefined || total <= this.lineStore.length || this.count === 0) return
-    this.lineStore = grownTo(this.lineStore, total)
-    this.contentStore = grownTo(this.contentStore, total)
-    this.shapeIds = grownTo(this.shapeIds, total)
-    this.fieldOffsets = grownTo(this.fieldOffsets, total)
+    this.growRecords(total)
     const fields = Math.ceil((this.fieldCount / this.count) * total)
     if (fields > this.fieldHashes.length && !this.fieldsReleased) this.fieldHashes = grownTo(this.fieldHashes, fields)
     this.keys.reserve(total)
   }
 
-  private growRecords(): void {
-    const size = 2 * this.lineStore.length
+  private growRecords(size = 2 * this.lineStore.length): void {
     this.lineStore = grownTo(this.lineStore, size)
     this.contentStore = grownTo(this.contentStore, size)
     this.shapeIds = grownTo(this.shapeIds, size)

@@ -21,14 +21,14 @@ export interface ConflictingLabelsSummary {
   conflicts: number
 }
 
+/** The most inputs the table is sized for ahead: 2^21 slots, 27 MB; a larger file grows it. */
+const MAX_SIZED_INPUTS = 1 << 20
+
 /**
  * `conflicting-labels`: the same input (normalised: NFKC, lower case, whitespace collapsed) with
  * a different label, or, without a label field, a different output. Memory: per distinct input,
  * one hash, the first record's line and the first label (outputs are kept as hashes).
  */
-/** The most inputs the table is sized for ahead: 2^21 slots, 27 MB; a larger file grows it. */
-const MAX_SIZED_INPUTS = 1 << 20
-
 export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
   id: 'conflicting-labels',
   dimension: 'consistency',
