@@ -18870,7 +18870,10 @@ const encodingCheck = {
     }
 };
 
+// EXTERNAL MODULE: ./src/engine/readers/context.ts
+var readers_context = __nccwpck_require__(5834);
 ;// CONCATENATED MODULE: ./src/engine/checks/format.ts
+
 
 
 /**
@@ -18900,7 +18903,7 @@ function compilePatterns(config) {
             }
             catch (error) {
                 seen.set(source, undefined);
-                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`);
+                problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${(0,readers_context/* errorMessage */.gJ)(error)}), so no value was checked against it`);
             }
         }
         const regex = seen.get(source);
@@ -20035,6 +20038,7 @@ var _2020 = __nccwpck_require__(2210);
 
 
 
+
 const schema_hasOwn = Object.prototype.hasOwnProperty;
 /** Fields followed per file: beyond this the records are not a table, and drift means little. */
 const schema_MAX_FIELDS = 500;
@@ -20141,7 +20145,7 @@ const schemaCheck = {
                 validate = compileRecordValidator(configured);
             }
             catch (error) {
-                compileError = error instanceof Error ? error.message : String(error);
+                compileError = (0,readers_context/* errorMessage */.gJ)(error);
             }
         }
         let records = 0;

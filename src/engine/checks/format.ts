@@ -1,4 +1,5 @@
 import type { CheckConfig } from '../../config/types.js'
+import { errorMessage } from '../readers/context.js'
 import { numberSetting, stringListSetting, stringSetting } from '../stats/settings.js'
 import { truncate, valueAt } from '../text.js'
 import type { FieldValue } from '../types.js'
@@ -36,7 +37,7 @@ export function compilePatterns(config: CheckConfig): { patterns: FieldPattern[]
         seen.set(source, new RegExp(source, flags))
       } catch (error) {
         seen.set(source, undefined)
-        problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${error instanceof Error ? error.message : String(error)}), so no value was checked against it`)
+        problems.push(`the pattern \`${source}\`${flags ? ` with flags \`${flags}\`` : ''} is not a valid regular expression (${errorMessage(error)}), so no value was checked against it`)
       }
     }
     const regex = seen.get(source)

@@ -1,6 +1,7 @@
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2019 } from 'ajv/dist/2019.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import { errorMessage } from '../readers/context.js'
 import { numberSetting } from '../stats/settings.js'
 import { truncate } from '../text.js'
 import type { FieldValue, RecordFields } from '../types.js'
@@ -158,7 +159,7 @@ export const schemaCheck: Check<SchemaSummary> = {
       try {
         validate = compileRecordValidator(configured)
       } catch (error) {
-        compileError = error instanceof Error ? error.message : String(error)
+        compileError = errorMessage(error)
       }
     }
 
