@@ -9724,8 +9724,8 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
-var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 36 modules
+var registry = __nccwpck_require__(5877);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
@@ -12843,8 +12843,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 34 modules
-var registry = __nccwpck_require__(3923);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 36 modules
+var registry = __nccwpck_require__(5877);
 // EXTERNAL MODULE: ./src/engine/plain-data.ts
 var plain_data = __nccwpck_require__(1175);
 // EXTERNAL MODULE: ./src/engine/readers/context.ts
@@ -14071,7 +14071,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 3923:
+/***/ 5877:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15101,7 +15101,6 @@ const conflictingLabelsCheck = {
         };
     }
 };
-/** A field name without a dot, which `valueAt` reads as `fields[name]`. */
 /** Labels as the message shows them: cut short, in case the "label" is long text. */
 function shownLabels(labels) {
     const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ');
@@ -17030,6 +17029,16 @@ class RepeatedNgrams {
     }
 }
 /**
+ * The bucket shift `NgramFingerprints.prepare` picks for about `tokens` tokens: sixteen buckets
+ * a token, at least 64 and at most 2^22 (a fingerprint's bucket is `fingerprint >>> shift`).
+ */
+function bucketShift(tokens) {
+    let buckets = 64;
+    while (buckets < tokens * 16 && buckets < 1 << 22)
+        buckets *= 2;
+    return Math.clz32(buckets - 1);
+}
+/**
  * Where n-grams may repeat, for n = 1, 2, 3... in turn, told by 32-bit fingerprints instead of
  * exact ids: equal n-grams have equal fingerprints, so every occurrence of a repeated n-gram is
  * among the windows kept, and the count of a window's bucket is at least the count of its n-gram.
@@ -17067,12 +17076,10 @@ class NgramFingerprints {
      * few windows share one by chance.
      */
     prepare(tokens) {
-        let buckets = 64;
-        while (buckets < tokens * 16 && buckets < 1 << 22)
-            buckets *= 2;
+        this.shift = bucketShift(tokens);
+        const buckets = 2 ** (32 - this.shift);
         if (buckets > this.buckets.length)
             this.buckets = new Uint8Array(buckets);
-        this.shift = Math.clz32(buckets - 1);
     }
     /**
      * Starts at n = 1 from the fingerprints of `length` tokens, already counted into `buckets`
@@ -17184,7 +17191,142 @@ class NgramFingerprints {
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/checks/repetition-wasm.ts
+// Generated from src/engine/checks/repetition.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from repetition.wat (2085 bytes), base64. */
+const REPETITION_WASM_BASE64 = 'AGFzbQEAAAABMAVgBH9/f38Bf2ADf39/AX9gAn9/AGAJf39/f39/f39/AX9gCn9/f39/f39/f38BfwMJCAABAgEDBAQEBQMBAAEH' +
+    'HwMGbWVtb3J5AgAEc2NhbgAAC25ncmFtc0NsZWFuAAcKtw8I/QIDA38CewN/IAMhBUEBIQYCQANAIAQgAU8NASAAIARBAXRq/QAE' +
+    'ACEHIAAgBEEBdGr9AAQQIQggByAI/VBBgP8D/RD9Tv1TBEBBACEJQQAhCwJAA0AgC0EQRg0BIAkgAiAAIAQgC2pBAXRqLwEAai0A' +
+    'AEEBRiALdHIhCSALQQFqIQsMAAsLBSAHQSD9EP0tIAdBCf0Q/ZEBQQX9EP0w/VAgCEEg/RD9LSAIQQn9EP2RAUEF/RD9MP1Q/WX9' +
+    'ZCEJCyAJIAlBAXQgBnJzQf//A3EhCiAJQQ92QQFxIQYgCgRAIAQhCwNAIAUgCzYCACAFIApBAXFBAnRqIQUgBSALQQFqNgIAIAUg' +
+    'CkEBdEEEcWohBSAFIAtBAmo2AgAgBSAKQQRxaiEFIAUgC0EDajYCACAFIApBAXZBBHFqIQUgCkEEdiEKIAtBBGohCyALIARBEGpJ' +
+    'DQALCyAEQRBqIQQMAAsLIAZFBEAgBSABNgIAIAVBBGohBQsgBSADa0ECdgtIAQF/IAAgAUEBdGohAyADLwEAIAMvAQJBASACa0Ef' +
+    'dXFBEHRyQe347OACbCADIAJBAWtBAXRqLwEAQQh0IAJzQbna6MsCbGoLIwECfyAAIAFqIQIgAi0AACEDIAIgAyADQf8Ba0Efdmo6' +
+    'AAALEwAgASAAIAJBAXRqLwEAai0AAAtQAQJ/IAAgASACIAFrEAEhCSAHIAkgCHYQAiADQQJ0IQogBCAKaiABNgIAIAUgCmogCTYC' +
+    'ACAGIApqIAYgCmooAgAgAiABa2o2AgQgA0EBagu/AQECfyACIQoCQANAIAogA08NASAAIAEgChADQQJGDQEgCkEBaiEKDAALCyAK' +
+    'IANGBEAgACACIAMgBCAFIAYgByAIIAkQBA8LIAMhCwJAA0AgACABIAtBAWsQA0ECRg0BIAtBAWshCwwACwsgCiACSwRAIAAgAiAK' +
+    'IAQgBSAGIAcgCCAJEAQhBAsgACAKIAsgBCAFIAYgByAIIAkQBCEEIAsgA0kEQCAAIAsgAyAEIAUgBiAHIAggCRAEIQQLIAQL3gEB' +
+    'B38CQANAIAogA08NASAAIApBAnRqKAIAIQwgByAMIAh2aiENIA0tAAAhDiAOQf4BakEIdiEPIA0gDkEAIA9rcToAACALQQJ0IRAg' +
+    'BCAQaiABQQBIBH8gCgUgAiABIApBAnRqKAIAQQJ0aigCAAs2AgAgBSAQaiAMNgIAIAYgEGogDkEAIA5BAWpBCHZrIAlB/wFrcWo2' +
+    'AgAgCyAPaiELIApBAWohCgwACwtBACEKAkADQCAKIAtPDQEgByAFIApBAnRqKAIAIAh2akEAOgAAIApBAWohCgwACwsgCwvCBwMf' +
+    'fwF8An4gBEEDbEECakECdCEKIAkhCyALIApqIQwgDCAKaiENIA0gCmohDiAOIApqIQ8gDyAKaiEQIBAgCmohESARIApqIRIgEiAK' +
+    'aiETIA1BADYCAAJAA0AgFCAETw0BIAMgFEEDdGooAgAhFSADIBRBA3RqKAIEIRYgFEEBaiEUIAAgFUEBdGohJSAlLwEAIRggFiAV' +
+    'ayEmICUgJkEBa0EBdGovAQAhJyACIBhqLQAAQQJHIAIgJ2otAABBAkdyBEAgACACIBUgFiAcIAsgDCANIAUgBhAFIRwgDSAcQQJ0' +
+    'aigCACEaDAELIBggJS8BAkEBICZrQR91cUEQdHJB7fjs4AJsICdBCHQgJnNBudroywJsaiEbIAUgGyAGdmohJSAlLQAAISggJSAo' +
+    'IChB/wFrQR92ajoAACAcQQJ0ISUgCyAlaiAVNgIAIAwgJWogGzYCACAaICZqIRogDSAlaiAaNgIEIBxBAWohHAwACwsgDEF/QQAg' +
+    'HCAOIBAgESAFIAYgHBAGIRcgDiEiIAggHCAIIBxJGyEdQQEhHgJAA0AgHiAdSw0BIB5BAUsgF0EAR3EEQEEAISFBACEfAkADQCAf' +
+    'QQFqIBdPDQEgIiAfQQJ0aiElICUoAgQgJSgCAGtBAWshICASICFBAnRqIB82AgAgISAgQQAgIGtyQR92QQFzaiEhIB9BAWohHwwA' +
+    'CwtBACEfAkADQCAfICFPDQEgECASIB9BAnRqKAIAQQJ0aiElICUoAgQhJCAlKAIAQbHz3fF5bCAkICRBD3ZzQeuUr694bGohGyAT' +
+    'IB9BAnRqIBs2AgAgBSAbIAZ2EAIgH0EBaiEfDAALCyAPICIgIiAORhshIyATIBIgIiAhICMgECARIAUgBiAcEAYhFyAjISILIAcg' +
+    'HkEBa0EEdGorAwAhKSApIClhBEAgDSAeQQJ0aigCACANKAIAayAeQQFraqwhKkEAIR8CQANAIB8gF08NASANICIgH0ECdGooAgBB' +
+    'AnRqISUgESAfQQJ0aigCAKwgJSAeQQJ0aigCACAlKAIAayAeQQFraqx+ISsgKyAqVQRAICshKgsgH0EBaiEfDAALCyAquSABt6Mg' +
+    'KWQEQEEADwsLIAcgHkEBa0EEdGorAwghKSApIClhBEBCACEqQQAhHwJAA0AgHyAXTw0BIA0gIiAfQQJ0aigCAEECdGohJSAqICUg' +
+    'HkECdGooAgAgJSgCAGusfCEqIB9BAWohHwwACwsgKrkgAbejIClkBEBBAA8LCyAeQQFqIR4MAAsLQQEL';
+
+;// CONCATENATED MODULE: ./src/engine/checks/repetition-kernel.ts
+
+
+
+/** The memory's fixed areas: the class of every UTF-16 unit, the fingerprint buckets, the rules. */
+const CLASSES_AT = 0;
+const BUCKETS_AT = 65536;
+/** The most buckets `NgramFingerprints.prepare` sizes for; untouched pages cost no memory. */
+const BUCKET_BYTES = 1 << 22;
+const RULES_AT = BUCKETS_AT + BUCKET_BYTES;
+/** The longest n the kernel's rule table holds; rules beyond it are left to JavaScript. */
+const KERNEL_MAX_N = 256;
+const UNITS_AT = RULES_AT + 16 * KERNEL_MAX_N;
+/** Spaces after the text: `scan` reads whole blocks of 16 units. */
+const UNIT_PADDING = 16;
+/**
+ * The repetition check's scan in WebAssembly (repetition.wat), over a text loaded into its
+ * memory: `units` is the view the JavaScript rules read too, so the text is copied in once.
+ * Null where this runtime has no WebAssembly SIMD.
+ */
+class RepetitionKernel {
+    kernel;
+    /** The loaded text's UTF-16 units, then spaces; a view of the kernel's memory, made again as it grows. */
+    units;
+    unitBytes;
+    unitCapacity = 0;
+    chunkCapacity = 0;
+    edgesAt = 0;
+    workAt = 0;
+    length = 0;
+    chunks = 0;
+    rulesWritten;
+    constructor(kernel) {
+        this.kernel = kernel;
+        this.layout(4096, 1024);
+    }
+    /** The kernel, its class table filled from `classOf` (1 space, 2 word, 3 other), or null without WebAssembly SIMD. */
+    static create(classOf) {
+        const module = (0,wasm/* compileKernel */.x1)(REPETITION_WASM_BASE64);
+        if (!module)
+            return null;
+        const kernel = new RepetitionKernel((0,wasm/* instantiateKernel */.oe)(module));
+        const classes = new Uint8Array(kernel.kernel.memory.buffer, CLASSES_AT, 65536);
+        for (let code = 0; code < 65536; code++)
+            classes[code] = classOf(code);
+        return kernel;
+    }
+    /** Copies `text` in, with the spaces after it. */
+    load(text) {
+        const length = text.length;
+        if (length > this.unitCapacity)
+            this.layout(Math.max(length, 2 * this.unitCapacity), this.chunkCapacity);
+        this.unitBytes.write(text, 0, 'utf16le');
+        this.units.fill(32, length, length + UNIT_PADDING);
+        this.length = length;
+    }
+    /** Finds the loaded text's whitespace-separated chunks; returns how many. */
+    scan() {
+        this.chunks = this.kernel.scan(UNITS_AT, this.length, CLASSES_AT, this.edgesAt) >> 1;
+        return this.chunks;
+    }
+    /** The chunks `scan` found: start and end of each, in turn. */
+    edges() {
+        return new Int32Array(this.kernel.memory.buffer, this.edgesAt, 2 * this.chunks);
+    }
+    /**
+     * True when the words of the scanned text break none of the n-gram rules' bounds for n up to
+     * `longest`, with the buckets sized by `shift` as `NgramFingerprints.prepare` sizes them; false
+     * when the exact rules must decide. May grow the memory: `units` is then a new view.
+     */
+    ngramsClean(rules, longest, shift) {
+        if (this.chunks > this.chunkCapacity)
+            this.layout(this.unitCapacity, Math.max(this.chunks, 2 * this.chunkCapacity));
+        if (this.rulesWritten !== rules) {
+            new Float64Array(this.kernel.memory.buffer, RULES_AT, rules.length).set(rules);
+            this.rulesWritten = rules;
+        }
+        return this.kernel.ngramsClean(UNITS_AT, this.length, CLASSES_AT, this.edgesAt, this.chunks, BUCKETS_AT, shift, RULES_AT, longest, this.workAt) === 1;
+    }
+    /** Places the units, the edges and the work area (nine arrays of 3 chunks + 2 int32) and grows the memory to hold them. */
+    layout(unitCapacity, chunkCapacity) {
+        this.unitCapacity = unitCapacity;
+        this.chunkCapacity = chunkCapacity;
+        const unitBytes = 2 * (unitCapacity + UNIT_PADDING);
+        this.edgesAt = UNITS_AT + align(unitBytes);
+        // A chunk holds a non-space and ends before a space, or at the end: one per two units and one more.
+        this.workAt = this.edgesAt + align(4 * (unitCapacity + UNIT_PADDING + 2));
+        (0,wasm/* reserveMemory */.WY)(this.kernel.memory, this.workAt + 9 * 4 * (3 * chunkCapacity + 2));
+        const buffer = this.kernel.memory.buffer;
+        this.units = new Uint16Array(buffer, UNITS_AT, unitCapacity + UNIT_PADDING);
+        this.unitBytes = external_node_buffer_.Buffer.from(buffer, UNITS_AT, 2 * unitCapacity);
+    }
+}
+/** Rounded up to 16 bytes. */
+function align(bytes) {
+    return (bytes + 15) & ~15;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
 
 
 
@@ -17234,6 +17376,7 @@ for (let code = 0; code < 0x10000; code++)
  * `WORD_CHAR.test(text[i])` has always judged it.
  */
 const charClasses = new Uint8Array(0x10000);
+/** What a UTF-16 unit is to the tokenizer: SPACE (1), WORD (2) or PUNCTUATION (3). */
 function classOf(code) {
     const known = charClasses[code];
     if (known !== 0)
@@ -17245,30 +17388,51 @@ function classOf(code) {
 /**
  * The UTF-16 units of the text being checked, copied in by one native call (reading a typed
  * array costs less than `charCodeAt`, and the copy less than either), then three spaces that end
- * the last chunk, and room to read four units from any position of the text.
+ * the last chunk, and room to read four units from any position of the text: the kernel's view
+ * of its memory, or `referenceUnits`.
  */
-let units = new Uint16Array(4096);
-let unitBytes = external_node_buffer_.Buffer.from(units.buffer);
+let units = new Uint16Array(0);
+/** Where the JavaScript reference loads a text. */
+let referenceUnits = new Uint16Array(4096);
+let referenceBytes = external_node_buffer_.Buffer.from(referenceUnits.buffer);
 /** `Buffer.write(…, 'utf16le')` lays units out little-endian; a big-endian machine copies them one by one. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const UNIT_SLACK = 4;
 function loadUnits(text) {
+    if (engine) {
+        engine.load(text);
+        units = engine.units;
+        return;
+    }
     const length = text.length;
-    if (length + UNIT_SLACK > units.length) {
-        let size = units.length * 2;
+    if (length + UNIT_SLACK > referenceUnits.length) {
+        let size = referenceUnits.length * 2;
         while (size < length + UNIT_SLACK)
             size *= 2;
-        units = new Uint16Array(size);
-        unitBytes = external_node_buffer_.Buffer.from(units.buffer);
+        referenceUnits = new Uint16Array(size);
+        referenceBytes = external_node_buffer_.Buffer.from(referenceUnits.buffer);
     }
+    units = referenceUnits;
     if (LITTLE_ENDIAN)
-        unitBytes.write(text, 0, 'utf16le');
+        referenceBytes.write(text, 0, 'utf16le');
     else
         for (let i = 0; i < length; i++)
             units[i] = text.charCodeAt(i);
     units[length] = 32;
     units[length + 1] = 32;
     units[length + 2] = 32;
+}
+/** The WebAssembly kernel, made on first use; null without WebAssembly SIMD. */
+let kernel;
+/**
+ * The kernel the text being checked goes through, or null for the JavaScript reference. Only
+ * on a little-endian machine: the rules in JavaScript read the kernel's units as native ones.
+ */
+let engine = null;
+function useKernel(reference) {
+    if (kernel === undefined)
+        kernel = LITTLE_ENDIAN ? RepetitionKernel.create(classOf) : null;
+    engine = reference ? null : kernel;
 }
 /**
  * Scratch arrays shared by every call (JavaScript runs one at a time) and grown as needed, so
@@ -17293,14 +17457,23 @@ const scanned = {
     /** Tokens made of the chunks by `readWords`. */
     tokens: 0
 };
-/**
- * Loads `text` and finds its whitespace-separated chunks: one pass with no branch on the
- * characters (where a chunk starts or ends is recorded by always writing the position and moving
- * on only at a change), since a branch per character mispredicts at every word boundary.
- */
+/** Loads `text` and finds its whitespace-separated chunks, in the kernel or in JavaScript. */
 function scanText(text) {
-    const length = text.length;
     loadUnits(text);
+    if (engine) {
+        scanned.length = text.length;
+        scanned.words = engine.scan();
+        scanned.tokens = 0;
+        return;
+    }
+    referenceScan(text.length);
+}
+/**
+ * The chunks of the loaded text, in JavaScript, into `scratch.edges`: one pass with no branch on
+ * the characters (where a chunk starts or ends is recorded by always writing the position and
+ * moving on only at a change), since a branch per character mispredicts at every word boundary.
+ */
+function referenceScan(length) {
     if (repetition_scratch.edges.length < length + 4)
         repetition_scratch.edges = new Int32Array(Math.max(length + 4, 2 * repetition_scratch.edges.length));
     const { edges } = repetition_scratch;
@@ -17353,7 +17526,7 @@ function newlineCount(text) {
 }
 /** Lines of the loaded text holding something other than whitespace. */
 function nonEmptyLines() {
-    const { edges } = repetition_scratch;
+    const edges = engine ? engine.edges() : repetition_scratch.edges;
     const text16 = units;
     let lines = 0;
     let lastLine = -1;
@@ -17601,6 +17774,7 @@ function identifyWords() {
 }
 /** The words the n-gram rules see, for tests and explanations. */
 function gopherWords(text) {
+    useKernel(true);
     scanText(text);
     readWords();
     // Empties the buckets readWords counted into.
@@ -17624,6 +17798,8 @@ class RepetitionRules {
     longestN;
     /** With no negative limit, a text of one line (one paragraph) breaks no line or paragraph rule. */
     oneLineBreaksNone;
+    /** The limits by n as the kernel reads them; undefined when n goes beyond what it holds. */
+    kernelRules;
     constructor(limits) {
         this.limits = limits;
         const top = [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0]);
@@ -17640,6 +17816,21 @@ class RepetitionRules {
         this.duplicatedChars = new Float64Array(duplicated.length);
         this.longestN = Math.max(0, ...this.topNs, ...this.duplicatedNs);
         this.oneLineBreaksNone = Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0;
+        this.kernelRules = this.longestN <= KERNEL_MAX_N ? this.limitsByN() : undefined;
+    }
+    /** Each n's two limits, NaN where it has none, met as `ngramRules` meets them: in ascending order. */
+    limitsByN() {
+        const longest = Math.floor(this.longestN);
+        const byN = new Float64Array(2 * longest).fill(NaN);
+        let top = 0;
+        let duplicated = 0;
+        for (let n = 1; n <= longest; n++) {
+            if (top < this.topNs.length && this.topNs[top] === n)
+                byN[2 * (n - 1)] = this.topLimits[top++];
+            if (duplicated < this.duplicatedNs.length && this.duplicatedNs[duplicated] === n)
+                byN[2 * (n - 1) + 1] = this.duplicatedLimits[duplicated++];
+        }
+        return byN;
     }
 }
 function report(hits, rule, name, value, limit) {
@@ -17731,6 +17922,14 @@ function lineAndParagraphRules(text, limits, hits) {
 }
 /** The top and duplicated n-gram rules over the words of the text `scanText` last read. */
 function ngramRules(text, rules, hits) {
+    if (engine && rules.kernelRules) {
+        // The kernel bounds the rules as the code below does; the rare text it cannot prove clean
+        // is read again here, for the exact rules.
+        if (engine.ngramsClean(rules.kernelRules, Math.floor(rules.longestN), bucketShift(scanned.words)))
+            return;
+        units = engine.units;
+        referenceScan(text.length);
+    }
     readWords();
     const count = scanned.tokens;
     const { fingerprints, prefix } = repetition_scratch;
@@ -17794,6 +17993,7 @@ function repetitionHits(text, rules, lineRules, ngramRulesToo, hits) {
  */
 function gopherRepetition(text, limits = GOPHER_LIMITS, options = {}) {
     const hits = [];
+    useKernel(options.reference === true);
     scanText(text);
     repetitionHits(text, new RepetitionRules(limits), options.lineRules !== false, options.ngramRules !== false, hits);
     return hits;
@@ -17844,6 +18044,7 @@ const repetitionCheck = {
         const hits = [];
         return {
             record(record, emit) {
+                useKernel(false);
                 for (const field of fields) {
                     const text = (0,engine_text/* textOf */.b6)((0,engine_text/* valueAt */.fK)(record.fields, field));
                     if (text === undefined)

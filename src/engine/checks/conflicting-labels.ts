@@ -136,8 +136,6 @@ export const conflictingLabelsCheck: Check<ConflictingLabelsSummary> = {
   }
 }
 
-/** A field name without a dot, which `valueAt` reads as `fields[name]`. */
-
 /** Labels as the message shows them: cut short, in case the "label" is long text. */
 function shownLabels(labels: readonly string[]): string {
   const display = labels.length === 1 ? labels[0].trim() : labels.map((label) => label.trim()).join(', ')

@@ -3,7 +3,8 @@ import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { textOf, truncate, valueAt } from '../text.js'
 import { numberMapSetting, numberSetting } from '../stats/settings.js'
-import { NgramFingerprints, RepeatedNgrams } from '../stats/repeated-ngrams.js'
+import { bucketShift, NgramFingerprints, RepeatedNgrams } from '../stats/repeated-ngrams.js'
+import { KERNEL_MAX_N, RepetitionKernel, type KernelRules } from './repetition-kernel.js'
 
 /**
  * Gopher's repetition rules (Rae et al. 2021, table A1), computed as datatrove's
@@ -90,7 +91,8 @@ for (let code = 0; code < 0x10000; code++) spaceBits[code] = isSpace(code) ? 1 :
  */
 const charClasses = new Uint8Array(0x10000)
 
-function classOf(code: number): number {
+/** What a UTF-16 unit is to the tokenizer: SPACE (1), WORD (2) or PUNCTUATION (3). */
+export function classOf(code: number): number {
   const known = charClasses[code]
   if (known !== 0) return known
   const kind = spaceBits[code] === 1 ? SPACE : WORD_CHAR.test(String.fromCharCode(code)) ? WORD : PUNCTUATION
@@ -101,27 +103,50 @@ function classOf(code: number): number {
 /**
  * The UTF-16 units of the text being checked, copied in by one native call (reading a typed
  * array costs less than `charCodeAt`, and the copy less than either), then three spaces that end
- * the last chunk, and room to read four units from any position of the text.
+ * the last chunk, and room to read four units from any position of the text: the kernel's view
+ * of its memory, or `referenceUnits`.
  */
-let units = new Uint16Array(4096)
-let unitBytes = Buffer.from(units.buffer)
+let units: Uint16Array = new Uint16Array(0)
+/** Where the JavaScript reference loads a text. */
+let referenceUnits = new Uint16Array(4096)
+let referenceBytes = Buffer.from(referenceUnits.buffer)
 /** `Buffer.write(…, 'utf16le')` lays units out little-endian; a big-endian machine copies them one by one. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const UNIT_SLACK = 4
 
 function loadUnits(text: string): void {
-  const length = text.length
-  if (length + UNIT_SLACK > units.length) {
-    let size = units.length * 2
-    while (size < length + UNIT_SLACK) size *= 2
-    units = new Uint16Array(size)
-    unitBytes = Buffer.from(units.buffer)
+  if (engine) {
+    engine.load(text)
+    units = engine.units
+    return
   }
-  if (LITTLE_ENDIAN) unitBytes.write(text, 0, 'utf16le')
+  const length = text.length
+  if (length + UNIT_SLACK > referenceUnits.length) {
+    let size = referenceUnits.length * 2
+    while (size < length + UNIT_SLACK) size *= 2
+    referenceUnits = new Uint16Array(size)
+    referenceBytes = Buffer.from(referenceUnits.buffer)
+  }
+  units = referenceUnits
+  if (LITTLE_ENDIAN) referenceBytes.write(text, 0, 'utf16le')
   else for (let i = 0; i < length; i++) units[i] = text.charCodeAt(i)
   units[length] = 32
   units[length + 1] = 32
   units[length + 2] = 32
+}
+
+/** The WebAssembly kernel, made on first use; null without WebAssembly SIMD. */
+let kernel: RepetitionKernel | null | undefined
+
+/**
+ * The kernel the text being checked goes through, or null for the JavaScript reference. Only
+ * on a little-endian machine: the rules in JavaScript read the kernel's units as native ones.
+ */
+let engine: RepetitionKernel | null = null
+
+function useKernel(reference: boolean): void {
+  if (kernel === undefined) kernel = LITTLE_ENDIAN ? RepetitionKernel.create(classOf) : null
+  engine = reference ? null : kernel
 }
 
 /**
@@ -149,14 +174,24 @@ const scanned = {
   tokens: 0
 }
 
-/**
- * Loads `text` and finds its whitespace-separated chunks: one pass with no branch on the
- * characters (where a chunk starts or ends is recorded by always writing the position and moving
- * on only at a change), since a branch per character mispredicts at every word boundary.
- */
+/** Loads `text` and finds its whitespace-separated chunks, in the kernel or in JavaScript. */
 function scanText(text: string): void {
-  const length = text.length
   loadUnits(text)
+  if (engine) {
+    scanned.length = text.length
+    scanned.words = engine.scan()
+    scanned.tokens = 0
+    return
+  }
+  referenceScan(text.length)
+}
+
+/**
+ * The chunks of the loaded text, in JavaScript, into `scratch.edges`: one pass with no branch on
+ * the characters (where a chunk starts or ends is recorded by always writing the position and
+ * moving on only at a change), since a branch per character mispredicts at every word boundary.
+ */
+function referenceScan(length: number): void {
   if (scratch.edges.length < length + 4) scratch.edges = new Int32Array(Math.max(length + 4, 2 * scratch.edges.length))
   const { edges } = scratch
   const text16 = units
@@ -206,7 +241,7 @@ function newlineCount(text: string): number {
 
 /** Lines of the loaded text holding something other than whitespace. */
 function nonEmptyLines(): number {
-  const { edges } = scratch
+  const edges = engine ? engine.edges() : scratch.edges
   const text16 = units
   let lines = 0
   let lastLine = -1
@@ -459,6 +494,7 @@ function identifyWords(): void {
 
 /** The words the n-gram rules see, for tests and explanations. */
 export function gopherWords(text: string): string[] {
+  useKernel(true)
   scanText(text)
   readWords()
   // Empties the buckets readWords counted into.
@@ -482,6 +518,8 @@ class RepetitionRules {
   readonly longestN: number
   /** With no negative limit, a text of one line (one paragraph) breaks no line or paragraph rule. */
   readonly oneLineBreaksNone: boolean
+  /** The limits by n as the kernel reads them; undefined when n goes beyond what it holds. */
+  readonly kernelRules: KernelRules | undefined
 
   constructor(readonly limits: RepetitionLimits) {
     const top = [...limits.topNgramCharFrac].sort((a, b) => a[0] - b[0])
@@ -498,6 +536,20 @@ class RepetitionRules {
     this.duplicatedChars = new Float64Array(duplicated.length)
     this.longestN = Math.max(0, ...this.topNs, ...this.duplicatedNs)
     this.oneLineBreaksNone = Math.min(limits.dupParaFrac, limits.dupParaCharFrac, limits.dupLineFrac, limits.dupLineCharFrac) >= 0
+    this.kernelRules = this.longestN <= KERNEL_MAX_N ? this.limitsByN() : undefined
+  }
+
+  /** Each n's two limits, NaN where it has none, met as `ngramRules` meets them: in ascending order. */
+  private limitsByN(): KernelRules {
+    const longest = Math.floor(this.longestN)
+    const byN = new Float64Array(2 * longest).fill(NaN)
+    let top = 0
+    let duplicated = 0
+    for (let n = 1; n <= longest; n++) {
+      if (top < this.topNs.length && this.topNs[top] === n) byN[2 * (n - 1)] = this.topLimits[top++]
+      if (duplicated < this.duplicatedNs.length && this.duplicatedNs[duplicated] === n) byN[2 * (n - 1) + 1] = this.duplicatedLimits[duplicated++]
+    }
+    return byN
   }
 }
 
@@ -592,6 +644,13 @@ function lineAndParagraphRules(text: string, limits: RepetitionLimits, hits: Rep
 
 /** The top and duplicated n-gram rules over the words of the text `scanText` last read. */
 function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[]): void {
+  if (engine && rules.kernelRules) {
+    // The kernel bounds the rules as the code below does; the rare text it cannot prove clean
+    // is read again here, for the exact rules.
+    if (engine.ngramsClean(rules.kernelRules, Math.floor(rules.longestN), bucketShift(scanned.words))) return
+    units = engine.units
+    referenceScan(text.length)
+  }
   readWords()
   const count = scanned.tokens
   const { fingerprints, prefix } = scratch
@@ -646,8 +705,9 @@ function repetitionHits(text: string, rules: RepetitionRules, lineRules: boolean
  * duplicated n-grams). `lineRules` and `ngramRules` switch the two families, for texts too short
  * for one of them to mean anything.
  */
-export function gopherRepetition(text: string, limits: RepetitionLimits = GOPHER_LIMITS, options: { lineRules?: boolean; ngramRules?: boolean } = {}): RepetitionHit[] {
+export function gopherRepetition(text: string, limits: RepetitionLimits = GOPHER_LIMITS, options: { lineRules?: boolean; ngramRules?: boolean; reference?: boolean } = {}): RepetitionHit[] {
   const hits: RepetitionHit[] = []
+  useKernel(options.reference === true)
   scanText(text)
   repetitionHits(text, new RepetitionRules(limits), options.lineRules !== false, options.ngramRules !== false, hits)
   return hits
@@ -705,6 +765,7 @@ export const repetitionCheck: Check<RepetitionSummary> = {
 
     return {
       record(record: DatasetRecord, emit: Emit): void {
+        useKernel(false)
         for (const field of fields) {
           const text = textOf(valueAt(record.fields, field))
           if (text === undefined) continue

@@ -214,6 +214,16 @@ export class RepeatedNgrams {
 }
 
 /**
+ * The bucket shift `NgramFingerprints.prepare` picks for about `tokens` tokens: sixteen buckets
+ * a token, at least 64 and at most 2^22 (a fingerprint's bucket is `fingerprint >>> shift`).
+ */
+export function bucketShift(tokens: number): number {
+  let buckets = 64
+  while (buckets < tokens * 16 && buckets < 1 << 22) buckets *= 2
+  return Math.clz32(buckets - 1)
+}
+
+/**
  * Where n-grams may repeat, for n = 1, 2, 3... in turn, told by 32-bit fingerprints instead of
  * exact ids: equal n-grams have equal fingerprints, so every occurrence of a repeated n-gram is
  * among the windows kept, and the count of a window's bucket is at least the count of its n-gram.
@@ -252,10 +262,9 @@ export class NgramFingerprints {
    * few windows share one by chance.
    */
   prepare(tokens: number): void {
-    let buckets = 64
-    while (buckets < tokens * 16 && buckets < 1 << 22) buckets *= 2
+    this.shift = bucketShift(tokens)
+    const buckets = 2 ** (32 - this.shift)
     if (buckets > this.buckets.length) this.buckets = new Uint8Array(buckets)
-    this.shift = Math.clz32(buckets - 1)
   }
 
   /**
