@@ -17028,13 +17028,15 @@ class RepeatedNgrams {
         return repeated;
     }
 }
+/** The most fingerprint buckets (one byte each) `bucketShift` sizes for. */
+const MAX_NGRAM_BUCKETS = 1 << 22;
 /**
  * The bucket shift `NgramFingerprints.prepare` picks for about `tokens` tokens: sixteen buckets
- * a token, at least 64 and at most 2^22 (a fingerprint's bucket is `fingerprint >>> shift`).
+ * a token, at least 64 and at most `MAX_NGRAM_BUCKETS` (a fingerprint's bucket is `fingerprint >>> shift`).
  */
 function bucketShift(tokens) {
     let buckets = 64;
-    while (buckets < tokens * 16 && buckets < 1 << 22)
+    while (buckets < tokens * 16 && buckets < MAX_NGRAM_BUCKETS)
         buckets *= 2;
     return Math.clz32(buckets - 1);
 }
@@ -17231,11 +17233,12 @@ const REPETITION_WASM_BASE64 = 'AGFzbQEAAAABMAVgBH9/f38Bf2ADf39/AX9gAn9/AGAJf39/
 
 
 
+
 /** The memory's fixed areas: the class of every UTF-16 unit, the fingerprint buckets, the rules. */
 const CLASSES_AT = 0;
 const BUCKETS_AT = 65536;
-/** The most buckets `NgramFingerprints.prepare` sizes for; untouched pages cost no memory. */
-const BUCKET_BYTES = 1 << 22;
+/** Room for the most buckets `bucketShift` sizes for (one byte each); untouched pages cost no memory. */
+const BUCKET_BYTES = MAX_NGRAM_BUCKETS;
 const RULES_AT = BUCKETS_AT + BUCKET_BYTES;
 /** The longest n the kernel's rule table holds; rules beyond it are left to JavaScript. */
 const KERNEL_MAX_N = 256;
@@ -17524,9 +17527,13 @@ function newlineCount(text) {
             newlines++;
     return newlines;
 }
+/** The chunks `scanText` found, start and end of each: in the kernel's memory or in `scratch`. */
+function chunkEdges() {
+    return engine ? engine.edges() : repetition_scratch.edges;
+}
 /** Lines of the loaded text holding something other than whitespace. */
 function nonEmptyLines() {
-    const edges = engine ? engine.edges() : repetition_scratch.edges;
+    const edges = chunkEdges();
     const text16 = units;
     let lines = 0;
     let lastLine = -1;
@@ -17724,7 +17731,8 @@ function readWords() {
     if (repetition_scratch.starts.length < 3 * chunks)
         growTokens(3 * chunks);
     ngramFingerprints.prepare(chunks);
-    const { edges, starts, fingerprints, prefix } = repetition_scratch;
+    const { starts, fingerprints, prefix } = repetition_scratch;
+    const edges = chunkEdges();
     const { buckets, shift } = ngramFingerprints;
     const text16 = units;
     const classes = charClasses;
@@ -17924,11 +17932,11 @@ function lineAndParagraphRules(text, limits, hits) {
 function ngramRules(text, rules, hits) {
     if (engine && rules.kernelRules) {
         // The kernel bounds the rules as the code below does; the rare text it cannot prove clean
-        // is read again here, for the exact rules.
+        // goes on to the exact rules, over the chunks the kernel found (its memory may have grown:
+        // `units` is then a new view of it).
         if (engine.ngramsClean(rules.kernelRules, Math.floor(rules.longestN), bucketShift(scanned.words)))
             return;
         units = engine.units;
-        referenceScan(text.length);
     }
     readWords();
     const count = scanned.tokens;

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
+import { MAX_NGRAM_BUCKETS } from '../stats/repeated-ngrams.js'
 import { REPETITION_WASM_BASE64 } from './repetition-wasm.js'
 
 /** The exports of repetition.wat; addresses are in bytes. */
@@ -12,8 +13,8 @@ interface RepetitionExports {
 /** The memory's fixed areas: the class of every UTF-16 unit, the fingerprint buckets, the rules. */
 const CLASSES_AT = 0
 const BUCKETS_AT = 65536
-/** The most buckets `NgramFingerprints.prepare` sizes for; untouched pages cost no memory. */
-const BUCKET_BYTES = 1 << 22
+/** Room for the most buckets `bucketShift` sizes for (one byte each); untouched pages cost no memory. */
+const BUCKET_BYTES = MAX_NGRAM_BUCKETS
 const RULES_AT = BUCKETS_AT + BUCKET_BYTES
 /** The longest n the kernel's rule table holds; rules beyond it are left to JavaScript. */
 export const KERNEL_MAX_N = 256

@@ -239,9 +239,14 @@ function newlineCount(text: string): number {
   return newlines
 }
 
+/** The chunks `scanText` found, start and end of each: in the kernel's memory or in `scratch`. */
+function chunkEdges(): Int32Array {
+  return engine ? engine.edges() : scratch.edges
+}
+
 /** Lines of the loaded text holding something other than whitespace. */
 function nonEmptyLines(): number {
-  const edges = engine ? engine.edges() : scratch.edges
+  const edges = chunkEdges()
   const text16 = units
   let lines = 0
   let lastLine = -1
@@ -442,7 +447,8 @@ function readWords(): void {
   // A chunk makes three tokens at most (punctuation at both ends).
   if (scratch.starts.length < 3 * chunks) growTokens(3 * chunks)
   ngramFingerprints.prepare(chunks)
-  const { edges, starts, fingerprints, prefix } = scratch
+  const { starts, fingerprints, prefix } = scratch
+  const edges = chunkEdges()
   const { buckets, shift } = ngramFingerprints
   const text16 = units
   const classes = charClasses
@@ -646,10 +652,10 @@ function lineAndParagraphRules(text: string, limits: RepetitionLimits, hits: Rep
 function ngramRules(text: string, rules: RepetitionRules, hits: RepetitionHit[]): void {
   if (engine && rules.kernelRules) {
     // The kernel bounds the rules as the code below does; the rare text it cannot prove clean
-    // is read again here, for the exact rules.
+    // goes on to the exact rules, over the chunks the kernel found (its memory may have grown:
+    // `units` is then a new view of it).
     if (engine.ngramsClean(rules.kernelRules, Math.floor(rules.longestN), bucketShift(scanned.words))) return
     units = engine.units
-    referenceScan(text.length)
   }
   readWords()
   const count = scanned.tokens

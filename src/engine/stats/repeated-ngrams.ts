@@ -213,13 +213,16 @@ export class RepeatedNgrams {
   }
 }
 
+/** The most fingerprint buckets (one byte each) `bucketShift` sizes for. */
+export const MAX_NGRAM_BUCKETS = 1 << 22
+
 /**
  * The bucket shift `NgramFingerprints.prepare` picks for about `tokens` tokens: sixteen buckets
- * a token, at least 64 and at most 2^22 (a fingerprint's bucket is `fingerprint >>> shift`).
+ * a token, at least 64 and at most `MAX_NGRAM_BUCKETS` (a fingerprint's bucket is `fingerprint >>> shift`).
  */
 export function bucketShift(tokens: number): number {
   let buckets = 64
-  while (buckets < tokens * 16 && buckets < 1 << 22) buckets *= 2
+  while (buckets < tokens * 16 && buckets < MAX_NGRAM_BUCKETS) buckets *= 2
   return Math.clz32(buckets - 1)
 }
 
