@@ -788,3 +788,27 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(new UniquenessStage({}).openDeferred({ ...file('head'), previous: { path: 'data.jsonl', positionOf: () => undefined } })).toBeUndefined()
   })
 })
+
+describe('UniquenessStage: room for a file announced at open', () => {
+  it('makes room for the expected records at once, with the same findings as growing record by record', async () => {
+    const rows: RecordFields[] = Array.from({ length: 40 }, (_, i) => ({ text: `line ${i % 30} of the long poem about the sea, the wind and the boats that never came back home` }))
+    const run = async (expectedRecords?: number) => {
+      const stage = new UniquenessStage({})
+      const source = bufferSource('poem.jsonl', jsonl(rows))
+      const callback = stage.openFile({ path: 'poem.jsonl', side: 'head', reference: false, textFields: ['text'], settings: { path: 'poem.jsonl', key: [], checks: {} }, source, ...(expectedRecords ? { expectedRecords } : {}) })
+      await readDataset(source, { record: (record) => callback(record), finding: () => undefined })
+      const { findings, stats } = await stage.finish()
+      return { findings: findings.map(({ finding }) => [finding.check, finding.line, finding.duplicateOf?.line]), bytes: stats.sides[0].indexBytes }
+    }
+    const plain = await run()
+    const small = await run(5000)
+    const large = await run(10000)
+    expect(plain.findings.length).toBeGreaterThan(0)
+    expect(small.findings).toEqual(plain.findings)
+    expect(large.findings).toEqual(plain.findings)
+    // The index's columns are sized by the hint: 5,000 more records, 5,000 more slots (place, exact hash, file, band hashes).
+    const slotBytes = 6 * 4 + 8 + 1 + 4 * new UniquenessStage({}).lsh.bands
+    expect(large.bytes - small.bytes).toBe(5000 * slotBytes)
+    expect(small.bytes).toBeGreaterThan(plain.bytes)
+  })
+})

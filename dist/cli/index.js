@@ -11252,7 +11252,7 @@ async function runSidePass(options) {
         // The tables of the index, the worker's hashes and some checks are sized for the whole file at once, from the records held so far.
         expectedRecords = held.length > 0 ? estimatedRecords(fileBytes, held[held.length - 1]) : undefined;
         deferred = offload ? options.deferredCorpus?.(plan, source) : undefined;
-        corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source);
+        corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords);
         if (worker && (offloaded.length > 0 || deferred)) {
             job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal);
             options.lendWorker?.(worker.candidateHelper());
@@ -11612,7 +11612,7 @@ async function readChange(change, options, progress, stage, pendingStores, pendi
     const checks = await prepareChecks(settings, options);
     // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
     const known = {};
-    const corpusFile = (side, plan, source) => ({
+    const corpusFile = (side, plan, source, expectedRecords) => ({
         path: source.path,
         side,
         reference: false,
@@ -11620,11 +11620,12 @@ async function readChange(change, options, progress, stage, pendingStores, pendi
         textFields: plan.textFields,
         settings,
         source,
+        ...(expectedRecords !== undefined ? { expectedRecords } : {}),
         ...(side === 'head'
             ? { isNew: (index) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
             : {})
     });
-    const corpus = (side) => (stage ? (plan, source) => stage.openFile(corpusFile(side, plan, source)) : undefined);
+    const corpus = (side) => (stage ? (plan, source, expectedRecords) => stage.openFile(corpusFile(side, plan, source, expectedRecords)) : undefined);
     const deferredCorpus = (side) => (stage ? (plan, source) => stage.openDeferred(corpusFile(side, plan, source)) : undefined);
     let base;
     let baseCacheKey;
@@ -37613,6 +37614,8 @@ class UniquenessStage {
     /** Called once per file and side before its records; returns the per-record callback. */
     openFile(file) {
         const side = this.sideState(file.side);
+        if (file.expectedRecords)
+            side.corpus.reserveTotal(side.corpus.count + file.expectedRecords);
         const targets = [{ side, entry: this.addFile(side, file) }];
         const previous = file.previous ? this.previousOf(file.previous) : undefined;
         return (record, contentHash) => {

@@ -204,7 +204,7 @@ async function readChange(
   const checks = await prepareChecks(settings, options)
   // The stage asks which head records the PR brought once the diff knows; the diff comes after both reads.
   const known: { diff?: RecordDiff; previous?: CorpusFile['previous'] } = {}
-  const corpusFile = (side: 'base' | 'head', plan: FieldPlan, source: ByteSource): CorpusFile => ({
+  const corpusFile = (side: 'base' | 'head', plan: FieldPlan, source: ByteSource, expectedRecords?: number): CorpusFile => ({
     path: source.path,
     side,
     reference: false,
@@ -212,11 +212,12 @@ async function readChange(
     textFields: plan.textFields,
     settings,
     source,
+    ...(expectedRecords !== undefined ? { expectedRecords } : {}),
     ...(side === 'head'
       ? { isNew: (index: number) => known.diff !== undefined && known.diff.headStatus[index] !== HeadStatus.Unchanged, previous: known.previous }
       : {})
   })
-  const corpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openFile(corpusFile(side, plan, source)) : undefined)
+  const corpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource, expectedRecords?: number) => stage.openFile(corpusFile(side, plan, source, expectedRecords)) : undefined)
   const deferredCorpus = (side: 'base' | 'head') => (stage ? (plan: FieldPlan, source: ByteSource) => stage.openDeferred(corpusFile(side, plan, source)) : undefined)
 
   let base: SideResult | undefined

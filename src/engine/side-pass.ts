@@ -69,7 +69,7 @@ export interface SidePassOptions {
    * Corpus-wide consumers (the uniqueness stage): told the field plan and the source when
    * reading starts, they return a callback that sees every record too.
    */
-  corpus?: (plan: FieldPlan, source: ByteSource) => ((record: DatasetRecord, contentHash: number) => void) | undefined
+  corpus?: (plan: FieldPlan, source: ByteSource, expectedRecords?: number) => ((record: DatasetRecord, contentHash: number) => void) | undefined
   /**
    * The same consumer, offered the file's hashing for the check worker, when one reads this
    * file: undefined when it would rather hash here (then `corpus` is asked).
@@ -171,7 +171,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     // The tables of the index, the worker's hashes and some checks are sized for the whole file at once, from the records held so far.
     expectedRecords = held.length > 0 ? estimatedRecords(fileBytes, held[held.length - 1]) : undefined
     deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
-    corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source)
+    corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords)
     if (worker && (offloaded.length > 0 || deferred)) {
       job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal)
       options.lendWorker?.(worker.candidateHelper())

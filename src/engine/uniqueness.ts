@@ -48,6 +48,8 @@ export interface CorpusFile {
    * again, so a PR is hashed for what it changed. `positionOf` gives the base record's position.
    */
   previous?: { path: string; positionOf: (contentHash: number) => number | undefined }
+  /** About how many records the file has (see record-estimate.ts): the side's index makes room for them at once. */
+  expectedRecords?: number
 }
 
 /** Called with each record of a file, and its content hash when the caller knows it. */
@@ -316,6 +318,7 @@ export class UniquenessStage {
   /** Called once per file and side before its records; returns the per-record callback. */
   openFile(file: CorpusFile): CorpusRecordCallback {
     const side = this.sideState(file.side)
+    if (file.expectedRecords) side.corpus.reserveTotal(side.corpus.count + file.expectedRecords)
     const targets = [{ side, entry: this.addFile(side, file) }]
     const previous = file.previous ? this.previousOf(file.previous) : undefined
     return (record, contentHash) => {
