@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { FieldValue } from '../types.js'
 import { errorMessage, isRecordFields, jsonTypeName, parseJson, type ReadContext } from './context.js'
+import { FlatJsonParser } from './flat-json.js'
 import { hasBom } from './sniff.js'
 
 const LF = 0x0a
@@ -8,9 +9,10 @@ const CR = 0x0d
 
 /**
  * Reads JSON Lines: one JSON object per line. Hot path for big files, so it works on bytes:
- * lines are found with `indexOf(10)` on each Buffer, decoded with one `toString` each, and
- * checked for UTF-8 one chunk at a time (line by line only in a chunk that fails). Only the
- * line that spans two chunks is ever copied. Blank lines are skipped without a finding.
+ * lines are found with `indexOf(10)` on each Buffer, checked for UTF-8 one chunk at a time
+ * (line by line only in a chunk that fails), and made into records from their bytes by the
+ * flat JSON scan; a line it leaves is decoded with one `toString` and given to JSON.parse.
+ * Only the line that spans two chunks is ever joined. Blank lines are skipped without a finding.
  */
 export async function readJsonl(chunks: AsyncIterable<Buffer>, context: ReadContext, options: { places?: boolean } = {}): Promise<void> {
   const reader = new JsonlLineReader(context, options.places ?? false)
@@ -18,7 +20,12 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, context: ReadCont
   reader.end()
 }
 
+/** One parser a thread, made on first use: a parse is synchronous, so readers can share it. */
+let flatParser: FlatJsonParser | undefined | null = null
+
 class JsonlLineReader {
+  private readonly flat = flatParser === null ? (flatParser = FlatJsonParser.create()) : flatParser
+
   /** The number of the line most recently handled. */
   private line = 0
   /** The start of a line that continues in the next chunk. */
@@ -86,6 +93,12 @@ class JsonlLineReader {
     if (end === start) return
     if (checkUtf8 && !isUtf8(bytes.subarray(start, end))) {
       this.context.reject(line, `Line ${line} is not valid UTF-8; the line is skipped.`, bytes.toString('utf8', start, end))
+      return
+    }
+    const fields = this.flat?.parse(bytes, start, end)
+    if (fields !== undefined) {
+      if (this.places) this.context.recordAt(line, fields, this.lineStart, bytesOfLine)
+      else this.context.record(line, fields)
       return
     }
     const text = bytes.toString('utf8', start, end)
