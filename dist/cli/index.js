@@ -10405,8 +10405,8 @@ function isReordered(matchedBaseForHead) {
     return false;
 }
 
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 61 modules
-var readers = __nccwpck_require__(9434);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/engine/base-findings.ts
@@ -12852,8 +12852,8 @@ var plain_data = __nccwpck_require__(1175);
 var context = __nccwpck_require__(5834);
 // EXTERNAL MODULE: ./src/engine/readers/file-source.ts
 var file_source = __nccwpck_require__(9757);
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 61 modules
-var readers = __nccwpck_require__(9434);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
 // EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
 var corpus = __nccwpck_require__(8661);
 // EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
@@ -22201,10 +22201,12 @@ class RecordHasher {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _readers_context_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5834);
+/* harmony import */ var _readers_context_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5834);
 /* harmony import */ var _readers_gzip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5269);
-/* harmony import */ var _readers_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9434);
-/* harmony import */ var _readers_sniff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4257);
+/* harmony import */ var _readers_flat_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(740);
+/* harmony import */ var _readers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(366);
+/* harmony import */ var _readers_sniff_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4257);
+
 
 
 
@@ -22236,7 +22238,7 @@ const CR = 0x0d;
 async function rereadRecords(source, options, wanted, visit, everyRecord) {
     if (wanted.length === 0 && !everyRecord)
         return;
-    const format = options.format ?? (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_2__/* .detectFormat */ .Tz)(source.path)?.format;
+    const format = options.format ?? (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .detectFormat */ .Tz)(source.path)?.format;
     if (format === 'jsonl' && !everyRecord) {
         try {
             if (wanted.every(hasPlace))
@@ -22250,7 +22252,7 @@ async function rereadRecords(source, options, wanted, visit, everyRecord) {
         return;
     }
     let next = 0;
-    await (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_2__/* .readDataset */ .JP)(source, {
+    await (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readDataset */ .JP)(source, {
         record: (record) => {
             everyRecord?.(record);
             while (next < wanted.length && wanted[next].index < record.index)
@@ -22267,15 +22269,18 @@ function hasPlace(place) {
 }
 /** The line's record, as the first read parsed it: a byte-order mark on line 1 and a carriage return at the end left out. */
 function recordOfLine(bytes, start, end, line) {
-    if (line === 1 && (0,_readers_sniff_js__WEBPACK_IMPORTED_MODULE_3__/* .hasBom */ .BH)(bytes, start))
+    if (line === 1 && (0,_readers_sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .hasBom */ .BH)(bytes, start))
         start += 3;
     if (end > start && bytes[end - 1] === CR)
         end--;
     if (start >= end)
         return undefined;
+    const flat = (0,_readers_flat_json_js__WEBPACK_IMPORTED_MODULE_2__/* .flatJsonParser */ .s)()?.parse(bytes, start, end);
+    if (flat !== undefined)
+        return flat;
     try {
-        const value = (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJson */ .qF)(bytes.toString('utf8', start, end));
-        return (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_4__/* .isRecordFields */ .pY)(value) ? value : undefined;
+        const value = (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJson */ .qF)(bytes.toString('utf8', start, end));
+        return (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecordFields */ .pY)(value) ? value : undefined;
     }
     catch {
         return undefined; // not a record on the first read either
@@ -22324,7 +22329,7 @@ function placedLines(path, wanted, visit) {
     }
 }
 async function wantedLines(source, wanted, visit) {
-    const raw = await (0,_readers_sniff_js__WEBPACK_IMPORTED_MODULE_3__/* .peek */ .se)(source.open(), _readers_sniff_js__WEBPACK_IMPORTED_MODULE_3__/* .SNIFF_BYTES */ .dD, 'io');
+    const raw = await (0,_readers_sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .peek */ .se)(source.open(), _readers_sniff_js__WEBPACK_IMPORTED_MODULE_4__/* .SNIFF_BYTES */ .dD, 'io');
     const chunks = (0,_readers_gzip_js__WEBPACK_IMPORTED_MODULE_1__/* .isGzip */ .bf)(raw.head) ? (0,_readers_gzip_js__WEBPACK_IMPORTED_MODULE_1__/* .gunzipChunks */ .Ai)(raw.chunks) : raw.chunks;
     let line = 1;
     let next = 0;
@@ -23310,6 +23315,186 @@ async function gitBlobId(path) {
 
 /***/ }),
 
+/***/ 740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  s: () => (/* binding */ flatJsonParser)
+});
+
+// UNUSED EXPORTS: FlatJsonParser
+
+;// CONCATENATED MODULE: ./src/engine/readers/json-scan-wasm.ts
+// Generated from src/engine/readers/json-scan.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from json-scan.wat (1524 bytes), base64. */
+const JSON_SCAN_WASM_BASE64 = 'AGFzbQEAAAABDgJgAn9/AX9gA39/fwF/AwgHAAEAAAAAAAUDAQABBgYBfwFBAAsHEQIGbWVtb3J5AgAEc2NhbgAGCq8LB8sBAgJ7' +
+    'A39BgAH9DyEDA0AgAP0ABAAhAiACQSL9D/0jIAJB3AD9D/0j/VAgAkEg/Q/9JiACIAP9Tv1Q/VD9ZCEEIARFBEAgAEEQaiEAIAAg' +
+    'AUkNAUF/DwsgACAEaGohACAAIAFPBEBBfw8LIAAtAAAhBSAFQSJGBEAgBiQAIAAPCyAFQdwARgRAIAZBAXIhBiAAQQJqIQAMAQsg' +
+    'BUEgSQRAQX8PCyAGQQJyIQb9DAAAAAAAAAAAAAAAAAAAAAAhAyAAQQFqIQAMAAtBfwupAQEDfyAAQRBPBEBBAA8LIAIgAWshA0GA' +
+    'MCAAQQV0aiEEAkAgAEECdCgCgDQgA0cNAANAIAUgA08EQEEEDwsgBCAFai0AACABIAVqLQAARw0BIAVBAWohBQwACwsgA0EgSwRA' +
+    'IABBAnRBfzYCgDRBAA8LQQAhBQJAA0AgBSADTw0BIAQgBWogASAFai0AADoAACAFQQFqIQUMAAsLIABBAnQgAzYCgDRBAAs9AQF/' +
+    'AkADQCAAIAFPDQEgAC0AACECIAJBIEYgAkEJRnIgAkEKRiACQQ1GcnJFDQEgAEEBaiEADAALCyAACxgAIAAgAU8Ef0EABSAALQAA' +
+    'QTBrQQpJCwvoAQEBfyAALQAAQS1GBEAgAEEBaiEACyAAIAEQA0UEQEF/DwsgAC0AAEEwRgRAIABBAWohAAUDQCAAQQFqIQAgACAB' +
+    'EAMNAAsLIAAgAUkEQCAALQAAQS5GBEAgAEEBaiEAIAAgARADRQRAQX8PCwNAIABBAWohACAAIAEQAw0ACwsLIAAgAUkEQCAALQAA' +
+    'QSByIQIgAkHlAEYEQCAAQQFqIQAgACABSQRAIAAtAAAhAiACQStGIAJBLUZyBEAgAEEBaiEACwsgACABEANFBEBBfw8LA0AgAEEB' +
+    'aiEAIAAgARADDQALCwsgAAt9AQJ/A0AgACABTwRAQX8PCyAALQAAIQMgA0EiRgRAIABBAWogARAAIQAgAEEASARAQX8PCyAAQQFq' +
+    'IQAMAQsgA0EgckH7AEYEQCACQQFqIQILIANBIHJB/QBGBEAgAkEBayECIAJFBEAgAEEBag8LCyAAQQFqIQAMAAtBfwv1BAEGfyAA' +
+    'IAEQAiECIAIgAU8EQEF/DwsgAi0AAEH7AEcEQEF/DwsgAkEBaiABEAIhAiACIAFPBEBBfw8LIAItAABB/QBGBEBBAEF/IAJBAWog' +
+    'ARACIAFGGw8LA0AgBEGAAk8EQEF/DwsgAiABTwRAQX8PCyACLQAAQSJHBEBBfw8LIAJBAWogARAAIQMgA0EASARAQX8PCyAFIAJB' +
+    'AWo2AgAgBSADNgIEIAUjACAEIAJBAWogAxABcjYCCCADQQFqIAEQAiECIAIgAU8EQEF/DwsgAi0AAEE6RwRAQX8PCyACQQFqIAEQ' +
+    'AiECIAIgAU8EQEF/DwsgAi0AACEGAkAgBkEiRgRAIAJBAWohAiACIAEQACEDIANBAEgEQEF/DwtBASMAQQR0ciEHDAELIAZBLUYg' +
+    'BkEwa0EKSXIEQCACIAEQBCEDIANBAEgEQEF/DwtBAiEHDAELIAZBIHJB+wBGBEAgAiABEAUhAyADQQBIBEBBfw8LQQYhBwwBCyAC' +
+    'QQRqIAFNBEAgAigCAEH05NWrBkYEQCACQQRqIQNBAyEHDAILIAIoAgBB7uqx4wZGBEAgAkEEaiEDQQUhBwwCCyACKAIAQebCsZsH' +
+    'RiACQQRqIAFJcQRAIAItAARB5QBGBEAgAkEFaiEDQQQhBwwDCwsLQX8PCyAFIAc2AgwgBSACNgIQIAUgAzYCFCAFQRhqIQUgBEEB' +
+    'aiEEIAdBD3FBAUYEQCADQQFqIQMLIAMgARACIQIgAiABTwRAQX8PCyACLQAAIQYgBkEsRgRAIAJBAWogARACIQIMAQsgBkH9AEYE' +
+    'QCAEQX8gAkEBaiABEAIgAUYbDwsLQX8L';
+
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/readers/flat-json.ts
+
+
+/** Where json-scan.wat puts the members it finds (six i32 each), its remembered keys' lengths, and the line. */
+const TABLE_INTS = 6;
+const TABLE_BYTES = 6144;
+const KEY_LENGTHS_AT = 6656;
+const REMEMBERED_KEYS = 16;
+const LINE_AT = 8192;
+/** The scan reads whole blocks of 16 bytes, and two past an escape: what follows a line. */
+const PADDING = 32;
+const STRING = 1;
+const NUMBER = 2;
+const TRUE = 3;
+const FALSE = 4;
+const NULL = 5;
+const NESTED = 6;
+const ESCAPED = 1 << 4;
+const NOT_ASCII = 2 << 4;
+/** A key's flag: the same bytes as the key at its position in the line before. */
+const SAME_KEY = 4;
+/**
+ * Builds the record of a JSON Lines line from the spans json-scan.wat finds, instead of
+ * decoding the line into a string for JSON.parse: the line's string is never made, and each
+ * value is decoded from its bytes once. The record is the one JSON.parse gives, key order and
+ * all: strings with escapes and nested values are still decoded by JSON.parse (of their
+ * literal, of their span); a line the scan does not read, or whose pieces JSON.parse refuses,
+ * gives `undefined`, and the caller parses it whole as before (and words its error). Only the
+ * line's bytes are copied, into the kernel's memory.
+ */
+class FlatJsonParser {
+    kernel;
+    // Views of the kernel's memory, made again when it grows.
+    bytes;
+    table;
+    keyLengths;
+    /** The keys the kernel remembers, decoded: `keys[i]` when it flags the key at position i the same. */
+    keys = new Array(REMEMBERED_KEYS).fill('');
+    constructor(kernel) {
+        this.kernel = kernel;
+        this.viewMemory();
+        this.keyLengths.fill(-1);
+    }
+    viewMemory() {
+        const buffer = this.kernel.memory.buffer;
+        this.bytes = Buffer.from(buffer);
+        this.table = new Int32Array(buffer, 0, TABLE_BYTES / 4);
+        this.keyLengths = new Int32Array(buffer, KEY_LENGTHS_AT, REMEMBERED_KEYS);
+    }
+    /** A parser, or undefined where this runtime has no WebAssembly SIMD (JSON.parse does it all then). */
+    static create() {
+        const module = (0,wasm/* compileKernel */.x1)(JSON_SCAN_WASM_BASE64);
+        const decoders = Buffer.prototype;
+        if (!module || typeof decoders.latin1Slice !== 'function' || typeof decoders.utf8Slice !== 'function')
+            return undefined;
+        return new FlatJsonParser((0,wasm/* instantiateKernel */.oe)(module));
+    }
+    /**
+     * The record of `source[start, end)`, or undefined to have JSON.parse read it. The reader has
+     * checked the bytes are UTF-8; where they are not (the file changed after the first read),
+     * the invalid bytes become U+FFFD as in `toString`, and never take a quote or a bracket with them.
+     */
+    parse(source, start, end) {
+        const length = end - start;
+        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, LINE_AT + length + PADDING))
+            this.viewMemory();
+        source.copy(this.bytes, LINE_AT, start, end);
+        const count = this.kernel.scan(LINE_AT, LINE_AT + length);
+        const record = count < 0 ? undefined : this.build(count);
+        // The kernel has remembered keys this parse did not decode: it must forget them all.
+        if (record === undefined)
+            this.keyLengths.fill(-1);
+        return record;
+    }
+    build(count) {
+        const { table, keys } = this;
+        const record = {};
+        try {
+            for (let i = 0, at = 0; i < count; i++, at += TABLE_INTS) {
+                const keyFlags = table[at + 2];
+                let key;
+                if ((keyFlags & SAME_KEY) !== 0)
+                    key = keys[i];
+                else {
+                    key = this.text(STRING | ((keyFlags & 3) << 4), table[at], table[at + 1]);
+                    // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
+                    if (key === '__proto__')
+                        return undefined;
+                    if (i < REMEMBERED_KEYS)
+                        keys[i] = key;
+                }
+                record[key] = this.valueAt(table[at + 3], table[at + 4], table[at + 5]);
+            }
+        }
+        catch {
+            // An escape or a nested value JSON.parse refuses: the whole line goes to it, for the message.
+            return undefined;
+        }
+        return record;
+    }
+    valueAt(kind, start, end) {
+        switch (kind & 15) {
+            case STRING:
+                return this.text(kind, start, end);
+            case NUMBER:
+                return Number(this.bytes.latin1Slice(start, end));
+            case TRUE:
+                return true;
+            case FALSE:
+                return false;
+            case NULL:
+                return null;
+            case NESTED: {
+                const value = JSON.parse(this.bytes.utf8Slice(start, end));
+                return value;
+            }
+            default:
+                throw new Error(`json-scan.wat gave an unknown kind ${kind}`);
+        }
+    }
+    /** A string's contents, `[start, end)` between its quotes. */
+    text(kind, start, end) {
+        if ((kind & ESCAPED) !== 0) {
+            const value = JSON.parse(this.bytes.utf8Slice(start - 1, end + 1));
+            return value;
+        }
+        return (kind & NOT_ASCII) !== 0 ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end);
+    }
+}
+/** One parser a thread, made on first use (a parse is synchronous, so every reader can share it); undefined without WebAssembly SIMD. */
+let shared = null;
+function flatJsonParser() {
+    if (shared === null)
+        shared = FlatJsonParser.create();
+    return shared;
+}
+
+
+/***/ }),
+
 /***/ 5269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -23363,7 +23548,7 @@ async function gunzipToFile(compressed, destination) {
 
 /***/ }),
 
-/***/ 9434:
+/***/ 366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26505,161 +26690,8 @@ function describeParseError(error, text, firstLine) {
     return line === firstLine ? message : `${message} (line ${line})`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/readers/json-scan-wasm.ts
-// Generated from src/engine/readers/json-scan.wat by scripts/build-wasm.mjs (wabt): do not edit.
-// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
-// a test fails while this file is stale.
-/** The WebAssembly module compiled from json-scan.wat (1524 bytes), base64. */
-const JSON_SCAN_WASM_BASE64 = 'AGFzbQEAAAABDgJgAn9/AX9gA39/fwF/AwgHAAEAAAAAAAUDAQABBgYBfwFBAAsHEQIGbWVtb3J5AgAEc2NhbgAGCq8LB8sBAgJ7' +
-    'A39BgAH9DyEDA0AgAP0ABAAhAiACQSL9D/0jIAJB3AD9D/0j/VAgAkEg/Q/9JiACIAP9Tv1Q/VD9ZCEEIARFBEAgAEEQaiEAIAAg' +
-    'AUkNAUF/DwsgACAEaGohACAAIAFPBEBBfw8LIAAtAAAhBSAFQSJGBEAgBiQAIAAPCyAFQdwARgRAIAZBAXIhBiAAQQJqIQAMAQsg' +
-    'BUEgSQRAQX8PCyAGQQJyIQb9DAAAAAAAAAAAAAAAAAAAAAAhAyAAQQFqIQAMAAtBfwupAQEDfyAAQRBPBEBBAA8LIAIgAWshA0GA' +
-    'MCAAQQV0aiEEAkAgAEECdCgCgDQgA0cNAANAIAUgA08EQEEEDwsgBCAFai0AACABIAVqLQAARw0BIAVBAWohBQwACwsgA0EgSwRA' +
-    'IABBAnRBfzYCgDRBAA8LQQAhBQJAA0AgBSADTw0BIAQgBWogASAFai0AADoAACAFQQFqIQUMAAsLIABBAnQgAzYCgDRBAAs9AQF/' +
-    'AkADQCAAIAFPDQEgAC0AACECIAJBIEYgAkEJRnIgAkEKRiACQQ1GcnJFDQEgAEEBaiEADAALCyAACxgAIAAgAU8Ef0EABSAALQAA' +
-    'QTBrQQpJCwvoAQEBfyAALQAAQS1GBEAgAEEBaiEACyAAIAEQA0UEQEF/DwsgAC0AAEEwRgRAIABBAWohAAUDQCAAQQFqIQAgACAB' +
-    'EAMNAAsLIAAgAUkEQCAALQAAQS5GBEAgAEEBaiEAIAAgARADRQRAQX8PCwNAIABBAWohACAAIAEQAw0ACwsLIAAgAUkEQCAALQAA' +
-    'QSByIQIgAkHlAEYEQCAAQQFqIQAgACABSQRAIAAtAAAhAiACQStGIAJBLUZyBEAgAEEBaiEACwsgACABEANFBEBBfw8LA0AgAEEB' +
-    'aiEAIAAgARADDQALCwsgAAt9AQJ/A0AgACABTwRAQX8PCyAALQAAIQMgA0EiRgRAIABBAWogARAAIQAgAEEASARAQX8PCyAAQQFq' +
-    'IQAMAQsgA0EgckH7AEYEQCACQQFqIQILIANBIHJB/QBGBEAgAkEBayECIAJFBEAgAEEBag8LCyAAQQFqIQAMAAtBfwv1BAEGfyAA' +
-    'IAEQAiECIAIgAU8EQEF/DwsgAi0AAEH7AEcEQEF/DwsgAkEBaiABEAIhAiACIAFPBEBBfw8LIAItAABB/QBGBEBBAEF/IAJBAWog' +
-    'ARACIAFGGw8LA0AgBEGAAk8EQEF/DwsgAiABTwRAQX8PCyACLQAAQSJHBEBBfw8LIAJBAWogARAAIQMgA0EASARAQX8PCyAFIAJB' +
-    'AWo2AgAgBSADNgIEIAUjACAEIAJBAWogAxABcjYCCCADQQFqIAEQAiECIAIgAU8EQEF/DwsgAi0AAEE6RwRAQX8PCyACQQFqIAEQ' +
-    'AiECIAIgAU8EQEF/DwsgAi0AACEGAkAgBkEiRgRAIAJBAWohAiACIAEQACEDIANBAEgEQEF/DwtBASMAQQR0ciEHDAELIAZBLUYg' +
-    'BkEwa0EKSXIEQCACIAEQBCEDIANBAEgEQEF/DwtBAiEHDAELIAZBIHJB+wBGBEAgAiABEAUhAyADQQBIBEBBfw8LQQYhBwwBCyAC' +
-    'QQRqIAFNBEAgAigCAEH05NWrBkYEQCACQQRqIQNBAyEHDAILIAIoAgBB7uqx4wZGBEAgAkEEaiEDQQUhBwwCCyACKAIAQebCsZsH' +
-    'RiACQQRqIAFJcQRAIAItAARB5QBGBEAgAkEFaiEDQQQhBwwDCwsLQX8PCyAFIAc2AgwgBSACNgIQIAUgAzYCFCAFQRhqIQUgBEEB' +
-    'aiEEIAdBD3FBAUYEQCADQQFqIQMLIAMgARACIQIgAiABTwRAQX8PCyACLQAAIQYgBkEsRgRAIAJBAWogARACIQIMAQsgBkH9AEYE' +
-    'QCAEQX8gAkEBaiABEAIgAUYbDwsLQX8L';
-
-// EXTERNAL MODULE: ./src/engine/wasm.ts
-var wasm = __nccwpck_require__(4292);
-;// CONCATENATED MODULE: ./src/engine/readers/flat-json.ts
-
-
-/** Where json-scan.wat puts the members it finds (six i32 each), its remembered keys' lengths, and the line. */
-const TABLE_INTS = 6;
-const TABLE_BYTES = 6144;
-const KEY_LENGTHS_AT = 6656;
-const REMEMBERED_KEYS = 16;
-const LINE_AT = 8192;
-/** The scan reads whole blocks of 16 bytes, and two past an escape: what follows a line. */
-const PADDING = 32;
-const STRING = 1;
-const NUMBER = 2;
-const TRUE = 3;
-const FALSE = 4;
-const NULL = 5;
-const NESTED = 6;
-const ESCAPED = 1 << 4;
-const NOT_ASCII = 2 << 4;
-/** A key's flag: the same bytes as the key at its position in the line before. */
-const SAME_KEY = 4;
-/**
- * Builds the record of a JSON Lines line from the spans json-scan.wat finds, instead of
- * decoding the line into a string for JSON.parse: the line's string is never made, and each
- * value is decoded from its bytes once. The record is the one JSON.parse gives, key order and
- * all: strings with escapes and nested values are still decoded by JSON.parse (of their
- * literal, of their span); a line the scan does not read, or whose pieces JSON.parse refuses,
- * gives `undefined`, and the caller parses it whole as before (and words its error). Only the
- * line's bytes are copied, into the kernel's memory.
- */
-class FlatJsonParser {
-    kernel;
-    // Views of the kernel's memory, made again when it grows.
-    bytes;
-    table;
-    keyLengths;
-    /** The keys the kernel remembers, decoded: `keys[i]` when it flags the key at position i the same. */
-    keys = new Array(REMEMBERED_KEYS).fill('');
-    constructor(kernel) {
-        this.kernel = kernel;
-        this.viewMemory();
-        this.keyLengths.fill(-1);
-    }
-    viewMemory() {
-        const buffer = this.kernel.memory.buffer;
-        this.bytes = Buffer.from(buffer);
-        this.table = new Int32Array(buffer, 0, TABLE_BYTES / 4);
-        this.keyLengths = new Int32Array(buffer, KEY_LENGTHS_AT, REMEMBERED_KEYS);
-    }
-    /** A parser, or undefined where this runtime has no WebAssembly SIMD (JSON.parse does it all then). */
-    static create() {
-        const module = (0,wasm/* compileKernel */.x1)(JSON_SCAN_WASM_BASE64);
-        const decoders = Buffer.prototype;
-        if (!module || typeof decoders.latin1Slice !== 'function' || typeof decoders.utf8Slice !== 'function')
-            return undefined;
-        return new FlatJsonParser((0,wasm/* instantiateKernel */.oe)(module));
-    }
-    /** The record of `source[start, end)` (valid UTF-8), or undefined to have JSON.parse read it. */
-    parse(source, start, end) {
-        const length = end - start;
-        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, LINE_AT + length + PADDING))
-            this.viewMemory();
-        source.copy(this.bytes, LINE_AT, start, end);
-        const count = this.kernel.scan(LINE_AT, LINE_AT + length);
-        const record = count < 0 ? undefined : this.build(count);
-        // The kernel has remembered keys this parse did not decode: it must forget them all.
-        if (record === undefined)
-            this.keyLengths.fill(-1);
-        return record;
-    }
-    build(count) {
-        const { table, keys } = this;
-        const record = {};
-        try {
-            for (let i = 0, at = 0; i < count; i++, at += TABLE_INTS) {
-                const keyFlags = table[at + 2];
-                let key;
-                if ((keyFlags & SAME_KEY) !== 0)
-                    key = keys[i];
-                else {
-                    key = this.text(STRING | ((keyFlags & 3) << 4), table[at], table[at + 1]);
-                    // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
-                    if (key === '__proto__')
-                        return undefined;
-                    if (i < REMEMBERED_KEYS)
-                        keys[i] = key;
-                }
-                record[key] = this.valueAt(table[at + 3], table[at + 4], table[at + 5]);
-            }
-        }
-        catch {
-            // An escape or a nested value JSON.parse refuses: the whole line goes to it, for the message.
-            return undefined;
-        }
-        return record;
-    }
-    valueAt(kind, start, end) {
-        switch (kind & 15) {
-            case STRING:
-                return this.text(kind, start, end);
-            case NUMBER:
-                return Number(this.bytes.latin1Slice(start, end));
-            case TRUE:
-                return true;
-            case FALSE:
-                return false;
-            case NULL:
-                return null;
-            case NESTED: {
-                const value = JSON.parse(this.bytes.utf8Slice(start, end));
-                return value;
-            }
-            default:
-                throw new Error(`json-scan.wat gave an unknown kind ${kind}`);
-        }
-    }
-    /** A string's contents, `[start, end)` between its quotes. */
-    text(kind, start, end) {
-        if ((kind & ESCAPED) !== 0) {
-            const value = JSON.parse(this.bytes.utf8Slice(start - 1, end + 1));
-            return value;
-        }
-        return (kind & NOT_ASCII) !== 0 ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end);
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/readers/flat-json.ts + 1 modules
+var flat_json = __nccwpck_require__(740);
 // EXTERNAL MODULE: ./src/engine/readers/sniff.ts
 var sniff = __nccwpck_require__(4257);
 ;// CONCATENATED MODULE: ./src/engine/readers/jsonl.ts
@@ -26682,12 +26714,10 @@ async function readJsonl(chunks, context, options = {}) {
         reader.push(chunk);
     reader.end();
 }
-/** One parser a thread, made on first use: a parse is synchronous, so readers can share it. */
-let flatParser = null;
 class JsonlLineReader {
     context;
     places;
-    flat = flatParser === null ? (flatParser = FlatJsonParser.create()) : flatParser;
+    flat = (0,flat_json/* flatJsonParser */.s)();
     /** The number of the line most recently handled. */
     line = 0;
     /** The start of a line that continues in the next chunk. */
@@ -27451,8 +27481,8 @@ function isFlatColumn(schemaPath) {
 
 // TCompactProtocol types
 const STOP = 0
-const thrift_TRUE = 1
-const thrift_FALSE = 2
+const TRUE = 1
+const FALSE = 2
 const BYTE = 3
 const I16 = 4
 const I32 = 5
@@ -27496,9 +27526,9 @@ function deserializeTCompactProtocol(reader) {
  */
 function readElement(reader, type) {
   switch (type) {
-  case thrift_TRUE:
+  case TRUE:
     return true
-  case thrift_FALSE:
+  case FALSE:
     return false
   case BYTE:
     return reader.view.getInt8(reader.offset++)
@@ -27528,7 +27558,7 @@ function readElement(reader, type) {
     if (listSize === 15) {
       listSize = readVarInt(reader)
     }
-    const boolType = elemType === thrift_TRUE || elemType === thrift_FALSE
+    const boolType = elemType === TRUE || elemType === FALSE
     const values = new Array(listSize)
     for (let i = 0; i < listSize; i++) {
       values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType)
@@ -37656,8 +37686,8 @@ var record_hasher = __nccwpck_require__(394);
 var signature_pool = __nccwpck_require__(1402);
 // EXTERNAL MODULE: ./src/engine/dedup/candidate-reader.ts
 var candidate_reader = __nccwpck_require__(7882);
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 61 modules
-var readers = __nccwpck_require__(9434);
+// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
+var readers = __nccwpck_require__(366);
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
 ;// CONCATENATED MODULE: ./src/engine/uniqueness.ts

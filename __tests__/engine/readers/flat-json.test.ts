@@ -172,6 +172,15 @@ describe('FlatJsonParser against JSON.parse', () => {
     expect(parser.parse(Buffer.from('{"a":"zz'), 0, 8)).toBeUndefined()
   })
 
+  test('bytes that are not UTF-8 are decoded as toString decodes them, without eating the quote after them', () => {
+    for (const bad of [[0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xff, 0xfe], [0xed, 0xa0, 0x80]]) {
+      const bytes = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from(bad), Buffer.from('","b":["'), Buffer.from(bad), Buffer.from('"]}')])
+      const got = parser.parse(bytes, 0, bytes.length)
+      expect(got).toBeDefined()
+      expect(shape(got)).toEqual(shape(JSON.parse(bytes.toString('utf8'))))
+    }
+  })
+
   test('a line far larger than the kernel memory it started with', () => {
     const line = JSON.stringify({ text: 'word '.repeat(100_000), other: ['x'.repeat(70_000)], n: 1 })
     expect(expectAgrees(line)).toBeDefined()

@@ -1,6 +1,7 @@
 import { openSync, closeSync, readSync } from 'node:fs'
 import { isRecordFields, parseJson } from '../readers/context.js'
 import { gunzipChunks, isGzip } from '../readers/gzip.js'
+import { flatJsonParser } from '../readers/flat-json.js'
 import { detectFormat, readDataset } from '../readers/index.js'
 import { hasBom, peek, SNIFF_BYTES } from '../readers/sniff.js'
 import type { ByteSource, ReadOptions } from '../readers/types.js'
@@ -85,6 +86,8 @@ function recordOfLine(bytes: Buffer, start: number, end: number, line: number): 
   if (line === 1 && hasBom(bytes, start)) start += 3
   if (end > start && bytes[end - 1] === CR) end--
   if (start >= end) return undefined
+  const flat = flatJsonParser()?.parse(bytes, start, end)
+  if (flat !== undefined) return flat
   try {
     const value = parseJson(bytes.toString('utf8', start, end))
     return isRecordFields(value) ? value : undefined

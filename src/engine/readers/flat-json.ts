@@ -70,7 +70,11 @@ export class FlatJsonParser {
     return new FlatJsonParser(instantiateKernel<ScanKernel>(module))
   }
 
-  /** The record of `source[start, end)` (valid UTF-8), or undefined to have JSON.parse read it. */
+  /**
+   * The record of `source[start, end)`, or undefined to have JSON.parse read it. The reader has
+   * checked the bytes are UTF-8; where they are not (the file changed after the first read),
+   * the invalid bytes become U+FFFD as in `toString`, and never take a quote or a bracket with them.
+   */
   parse(source: Buffer, start: number, end: number): RecordFields | undefined {
     const length = end - start
     if (reserveMemory(this.kernel.memory, LINE_AT + length + PADDING)) this.viewMemory()
@@ -134,4 +138,12 @@ export class FlatJsonParser {
     }
     return (kind & NOT_ASCII) !== 0 ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end)
   }
+}
+
+/** One parser a thread, made on first use (a parse is synchronous, so every reader can share it); undefined without WebAssembly SIMD. */
+let shared: FlatJsonParser | undefined | null = null
+
+export function flatJsonParser(): FlatJsonParser | undefined {
+  if (shared === null) shared = FlatJsonParser.create()
+  return shared
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { FieldValue } from '../types.js'
 import { errorMessage, isRecordFields, jsonTypeName, parseJson, type ReadContext } from './context.js'
-import { FlatJsonParser } from './flat-json.js'
+import { flatJsonParser } from './flat-json.js'
 import { hasBom } from './sniff.js'
 
 const LF = 0x0a
@@ -20,11 +20,8 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, context: ReadCont
   reader.end()
 }
 
-/** One parser a thread, made on first use: a parse is synchronous, so readers can share it. */
-let flatParser: FlatJsonParser | undefined | null = null
-
 class JsonlLineReader {
-  private readonly flat = flatParser === null ? (flatParser = FlatJsonParser.create()) : flatParser
+  private readonly flat = flatJsonParser()
 
   /** The number of the line most recently handled. */
   private line = 0
