@@ -12,6 +12,8 @@ import { NEED_EXCERPT, NEED_SET, readCandidates, readCandidatesShared, type Cand
 import { comparisonParts } from '../../src/engine/dedup/normalise.js'
 import { RecordHasher } from '../../src/engine/dedup/record-hasher.js'
 import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
+import { bandBuckets, joinBuckets } from '../../src/engine/dedup/near.js'
+import { sharedInt32Array } from '../../src/engine/typed-arrays.js'
 
 const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
 const HEAD = resolve('examples/pr/head/data/sft/train.jsonl')
@@ -218,7 +220,7 @@ describe('a check worker lent to the uniqueness finish', () => {
     const worker = new CheckWorker(resolve('dist/cli/index.js'))
     const helper = worker.candidateHelper()
     const asked: number[] = []
-    const counted: CandidateHelper = { read: (...args) => (asked.push(args[3].places.length), helper.read(...args)), release: () => helper.release() }
+    const counted: CandidateHelper = { read: (...args) => (asked.push(args[3].places.length), helper.read(...args)), groupBands: helper.groupBands, release: () => helper.release() }
     const run = worker.run({ localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: [], checks: {} }, textFields: ['output'], checks: [{ id: 'repetition', config: {} }], baseSummaries: [undefined] })
     // Asked while the job still runs, the read waits behind it.
     const shared = readCandidatesShared(source, {}, job, undefined, counted)
@@ -240,8 +242,32 @@ describe('a check worker lent to the uniqueness finish', () => {
     helper.release()
     await expect(helper.read(await source.localFile(), source.path, {}, job)).rejects.toThrow(/stopped/)
     expect(await readCandidatesShared(source, {}, job, undefined, helper)).toEqual(alone)
-    const failing: CandidateHelper = { read: () => Promise.reject(new Error('no thread')), release: () => undefined }
+    const failing: CandidateHelper = { read: () => Promise.reject(new Error('no thread')), groupBands: () => Promise.reject(new Error('no thread')), release: () => undefined }
     expect(await readCandidatesShared(source, {}, job, undefined, failing)).toEqual(alone)
+  })
+
+  it('groups LSH bands on the kept worker as this thread groups them, from band hashes in shared memory only', async () => {
+    let state = 7
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) | 0)
+    const bands = 6
+    const n = 5000
+    // Few distinct values a band, so that most of them make buckets.
+    const values = sharedInt32Array(n * bands)
+    for (let i = 0; i < values.length; i++) values[i] = next() % 300
+    const reps = Int32Array.from({ length: 3000 }, (_, i) => i + (i >> 1))
+    const worker = new CheckWorker(resolve('dist/cli/index.js'))
+    const helper = worker.candidateHelper()
+    try {
+      const theirs = await helper.groupBands(values, bands, reps, 0, 3)
+      const ours = bandBuckets(values, bands, reps, 3, bands)
+      expect(theirs).toEqual(bandBuckets(values, bands, reps, 0, 3))
+      expect(theirs.starts.length).toBeGreaterThan(100)
+      expect(joinBuckets(theirs, ours)).toEqual(bandBuckets(values, bands, reps))
+      // Not shared, the values would be copied to the thread: refused, and the caller groups them itself.
+      await expect(helper.groupBands(Int32Array.from(values), bands, reps, 0, 3)).rejects.toThrow(/shared/)
+    } finally {
+      helper.release()
+    }
   })
 
   it('lets a worker released while its job runs finish the job, then ends it', async () => {
@@ -272,9 +298,11 @@ describe('a check worker lent to the uniqueness finish', () => {
     writeFileSync(join(dir, 'base.jsonl'), lines.slice(0, 300).join('\n') + '\n')
     writeFileSync(join(dir, 'head.jsonl'), lines.join('\n') + '\n')
     const planted = (): FileChange[] => [{ path: 'data/train.jsonl', status: 'modified', base: fileSource(join(dir, 'base.jsonl'), 'data/train.jsonl'), head: fileSource(join(dir, 'head.jsonl'), 'data/train.jsonl') }]
+    const groupingsBefore = threadStats.sharedGroupings
     const { alone, threaded: lent, moved } = await aloneAndThreaded(planted, 'dist/cli/index.js', 'sharedReads')
-    // The base's and the head's candidates, each read half on the head pass's worker.
+    // The base's and the head's candidates, each read half on the head pass's worker, and half of each side's LSH bands grouped there.
     expect(moved).toBe(2)
+    expect(threadStats.sharedGroupings - groupingsBefore).toBe(2)
     expect(lent).toEqual(alone)
     const near = lent.files[0].counts.find((count) => count.check === 'near-duplicates')!
     expect(near.total).toBe(30)

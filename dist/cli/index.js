@@ -8885,7 +8885,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6039);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9304);
 /* harmony import */ var _engine_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(799);
 /* harmony import */ var _engine_worker_entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(783);
 
@@ -8903,7 +8903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6039:
+/***/ 9304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8925,8 +8925,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -9757,17 +9757,17 @@ class KeyStore {
     reserve(total) {
         if (total <= this.ends.length || this.count === 0)
             return;
-        this.ends = (0,typed_arrays/* grownTo */.p)(this.ends, total);
-        this.hashes = (0,typed_arrays/* grownTo */.p)(this.hashes, total);
+        this.ends = (0,typed_arrays/* grownTo */.pO)(this.ends, total);
+        this.hashes = (0,typed_arrays/* grownTo */.pO)(this.hashes, total);
         const bytes = Math.ceil((this.used / this.count) * total);
         if (bytes > this.bytes.length)
-            this.bytes = (0,typed_arrays/* grownTo */.p)(this.bytes, bytes);
+            this.bytes = (0,typed_arrays/* grownTo */.pO)(this.bytes, bytes);
     }
     /** Adds the key of the next position; undefined when that record has none. */
     add(key) {
         if (this.count === this.ends.length) {
-            this.ends = (0,typed_arrays/* grownTo */.p)(this.ends, Math.max(1024, 2 * this.count));
-            this.hashes = (0,typed_arrays/* grownTo */.p)(this.hashes, Math.max(1024, 2 * this.count));
+            this.ends = (0,typed_arrays/* grownTo */.pO)(this.ends, Math.max(1024, 2 * this.count));
+            this.hashes = (0,typed_arrays/* grownTo */.pO)(this.hashes, Math.max(1024, 2 * this.count));
         }
         const position = this.count++;
         if (key === undefined) {
@@ -9780,7 +9780,7 @@ class KeyStore {
             let size = Math.max(1 << 14, this.bytes.length * 2);
             while (size < this.used + length)
                 size *= 2;
-            this.bytes = (0,typed_arrays/* grownTo */.p)(this.bytes, size);
+            this.bytes = (0,typed_arrays/* grownTo */.pO)(this.bytes, size);
         }
         // Code units little-endian, as `toString('utf16le')` reads them back; keys are short, and a
         // loop allocates nothing (a Buffer view a key would).
@@ -10127,14 +10127,14 @@ class RecordIndex {
         this.growRecords(total);
         const fields = Math.ceil((this.fieldCount / this.count) * total);
         if (fields > this.fieldHashes.length && !this.fieldsReleased)
-            this.fieldHashes = (0,typed_arrays/* grownTo */.p)(this.fieldHashes, fields);
+            this.fieldHashes = (0,typed_arrays/* grownTo */.pO)(this.fieldHashes, fields);
         this.keys.reserve(total);
     }
     growRecords(size = 2 * this.lineStore.length) {
-        this.lineStore = (0,typed_arrays/* grownTo */.p)(this.lineStore, size);
-        this.contentStore = (0,typed_arrays/* grownTo */.p)(this.contentStore, size);
-        this.shapeIds = (0,typed_arrays/* grownTo */.p)(this.shapeIds, size);
-        this.fieldOffsets = (0,typed_arrays/* grownTo */.p)(this.fieldOffsets, size);
+        this.lineStore = (0,typed_arrays/* grownTo */.pO)(this.lineStore, size);
+        this.contentStore = (0,typed_arrays/* grownTo */.pO)(this.contentStore, size);
+        this.shapeIds = (0,typed_arrays/* grownTo */.pO)(this.shapeIds, size);
+        this.fieldOffsets = (0,typed_arrays/* grownTo */.pO)(this.fieldOffsets, size);
     }
     ensureCapacity(needed) {
         if (needed <= this.fieldHashes.length)
@@ -10144,7 +10144,7 @@ class RecordIndex {
         let capacity = this.fieldHashes.length;
         while (capacity < needed)
             capacity *= 2;
-        this.fieldHashes = (0,typed_arrays/* grownTo */.p)(this.fieldHashes, capacity);
+        this.fieldHashes = (0,typed_arrays/* grownTo */.pO)(this.fieldHashes, capacity);
     }
 }
 /** The record's key: the key fields' values joined, or undefined when one is missing or empty. */
@@ -11494,8 +11494,8 @@ function positionOfLine(lines, line) {
     return found;
 }
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 7 modules
-var uniqueness = __nccwpck_require__(3627);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 4 modules
+var uniqueness = __nccwpck_require__(9635);
 ;// CONCATENATED MODULE: ./src/engine/audit.ts
 
 
@@ -12338,7 +12338,7 @@ function streamSource(path, open) {
 
 
 
-const execFileAsync = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+const execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /** Git's output can be large (a 3,000-file diff); the default 1 MiB buffer is not enough. */
 const GIT_MAX_BUFFER = 256 * 1024 * 1024;
 /** An operational failure of git (a missing ref, not a repository): not a data problem. */
@@ -12595,7 +12595,7 @@ function checksMarkdown() {
 async function dispatch(args, io) {
     let parsed;
     try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+        parsed = (0,external_node_util_.parseArgs)({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
     }
     catch (error) {
         throw new UsageError(`${error.message} (see --help)`);
@@ -12939,6 +12939,10 @@ class FileHashBuilder {
 var candidate_reader = __nccwpck_require__(7882);
 // EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
 var shingles = __nccwpck_require__(3506);
+// EXTERNAL MODULE: ./src/engine/dedup/near.ts + 1 modules
+var near = __nccwpck_require__(6603);
+// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
+var typed_arrays = __nccwpck_require__(2817);
 ;// CONCATENATED MODULE: ./src/engine/check-worker.ts
 /**
  * Checks on a second thread. A large file's side pass gives some of its checks to a worker
@@ -12946,6 +12950,8 @@ var shingles = __nccwpck_require__(3506);
  * cost) and sends back what they found, each finding with the position of the record it was
  * found on; the main thread places them exactly as if it had run the checks itself.
  */
+
+
 
 
 
@@ -13033,9 +13039,9 @@ async function runCheckJob(job, onHashes) {
 }
 /** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 function serveChecks(port) {
-    // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
-    const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer] : [])));
-    port.on('message', ({ job, candidates }) => {
+    // The hashes' arrays are moved, not copied: a million records' are tens of megabytes (the band hashes are in shared memory, given as they are).
+    const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) && !(0,typed_arrays/* isShared */.yM)(value) ? [value.buffer] : [])));
+    port.on('message', ({ job, candidates, groups }) => {
         if (job) {
             void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: (0,context/* errorMessage */.gJ)(error) }));
         }
@@ -13050,6 +13056,16 @@ function serveChecks(port) {
                         chunks.add(set.buffer);
                 port.postMessage({ candidates: { id, result } }, [...chunks]);
             }, (error) => port.postMessage({ candidates: { id, error: (0,context/* errorMessage */.gJ)(error) } }));
+        }
+        else if (groups) {
+            const { id, values, bands, reps, from, to } = groups;
+            try {
+                const buckets = (0,near/* bandBuckets */.Ry)(values, bands, reps, from, to);
+                port.postMessage({ groups: { id, buckets } }, [buckets.members.buffer, buckets.starts.buffer]);
+            }
+            catch (error) {
+                port.postMessage({ groups: { id, error: (0,context/* errorMessage */.gJ)(error) } });
+            }
         }
     });
 }
@@ -13068,6 +13084,7 @@ class CheckWorker {
     kept = false;
     jobRunning = false;
     jobDone = false;
+    /** Requests sent to the kept thread (candidates to read, bands to group), by id, until answered. */
     reads = new Map();
     nextRead = 0;
     constructor(entry) {
@@ -13077,7 +13094,13 @@ class CheckWorker {
             this.listener?.({ error: this.failure.message });
             this.stop();
         };
-        this.worker.on('message', (message) => (message.candidates ? this.answered(message.candidates) : this.listener?.(message)));
+        this.worker.on('message', (message) => {
+            const answer = message.candidates ?? message.groups;
+            if (answer)
+                this.answered(answer.id, answer.result ?? answer.buckets, answer.error);
+            else
+                this.listener?.(message);
+        });
         this.worker.on('error', fail);
         this.worker.on('exit', (code) => fail(new Error(`the check worker exited (${code}) before it answered`)));
     }
@@ -13144,7 +13167,8 @@ class CheckWorker {
     candidateHelper() {
         this.kept = true;
         return {
-            read: (localFile, path, readOptions, job) => this.readCandidates({ id: this.nextRead++, localFile, path, readOptions, job }),
+            read: (localFile, path, readOptions, job) => this.ask({ candidates: { id: this.nextRead++, localFile, path, readOptions, job } }),
+            groupBands: (values, bands, reps, from, to) => (0,typed_arrays/* isShared */.yM)(values) ? this.ask({ groups: { id: this.nextRead++, values, bands, reps, from, to } }) : Promise.reject(new Error('the band hashes are not in shared memory')),
             release: () => {
                 this.kept = false;
                 if (!this.jobRunning)
@@ -13152,16 +13176,17 @@ class CheckWorker {
             }
         };
     }
-    readCandidates(request) {
+    ask(request) {
         if (this.stopped || this.failure)
             return Promise.reject(this.failure ?? new Error('the check worker was stopped'));
+        const id = 'candidates' in request ? request.candidates.id : request.groups.id;
         return new Promise((resolve, reject) => {
-            this.reads.set(request.id, { resolve, reject });
+            this.reads.set(id, { resolve: resolve, reject });
             this.worker.ref();
-            this.worker.postMessage({ candidates: request });
+            this.worker.postMessage(request);
         });
     }
-    answered({ id, result, error }) {
+    answered(id, result, error) {
         const read = this.reads.get(id);
         if (!read)
             return;
@@ -13169,7 +13194,7 @@ class CheckWorker {
         if (result)
             read.resolve(result);
         else
-            read.reject(new Error(error ?? 'the check worker could not read the candidates'));
+            read.reject(new Error(error ?? 'the check worker could not answer'));
         if (this.jobDone)
             this.idle();
     }
@@ -14084,8 +14109,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: findCheck
 
-// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 7 modules
-var uniqueness = __nccwpck_require__(3627);
+// EXTERNAL MODULE: ./src/engine/uniqueness.ts + 4 modules
+var uniqueness = __nccwpck_require__(9635);
 // EXTERNAL MODULE: ./src/engine/text.ts
 var engine_text = __nccwpck_require__(1655);
 ;// CONCATENATED MODULE: ./src/engine/stats/kappa.ts
@@ -16612,8 +16637,8 @@ class BigramList {
     length = 0;
     push(first, second) {
         if (this.length === this.first.length) {
-            this.first = (0,typed_arrays/* grownTo */.p)(this.first, 2 * this.first.length);
-            this.second = (0,typed_arrays/* grownTo */.p)(this.second, 2 * this.second.length);
+            this.first = (0,typed_arrays/* grownTo */.pO)(this.first, 2 * this.first.length);
+            this.second = (0,typed_arrays/* grownTo */.pO)(this.second, 2 * this.second.length);
         }
         this.first[this.length] = first;
         this.second[this.length] = second;
@@ -21209,7 +21234,8 @@ function alignVector(bytes) {
 /* harmony export */   LX: () => (/* binding */ placedExcerpt),
 /* harmony export */   Rn: () => (/* binding */ NEED_EXCERPT),
 /* harmony export */   lH: () => (/* binding */ readCandidates),
-/* harmony export */   o0: () => (/* binding */ readCandidatesShared)
+/* harmony export */   o0: () => (/* binding */ readCandidatesShared),
+/* harmony export */   sK: () => (/* binding */ minShared)
 /* harmony export */ });
 /* unused harmony export EXCERPT_CHARS */
 /* harmony import */ var _env_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8725);
@@ -21371,13 +21397,16 @@ class CorpusArrays {
     bytesOf = new Int32Array(1024);
     exactLow = new Int32Array(1024);
     exactHigh = new Int32Array(1024);
-    /** `bands` values per record, record after record. */
+    /**
+     * `bands` values per record, record after record; in shared memory, so that a helper thread
+     * can group some of the bands in the finish (see `bandBuckets`) without a copy.
+     */
     bandValues;
     /** 1 when the record was shingled by characters. */
     byCharacters = new Uint8Array(1024);
     constructor(bands) {
         this.bands = bands;
-        this.bandValues = new Int32Array(1024 * bands);
+        this.bandValues = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedInt32Array */ .$$)(1024 * bands);
     }
     /** Stores one record's place and returns its slot; the caller fills in its hashes. */
     add(file, index, line, offset = -1, bytes = -1) {
@@ -21410,7 +21439,7 @@ class CorpusArrays {
      * when they are exactly that run (then the caller must be done adding to these arrays).
      */
     columns(first, count) {
-        return mapColumns(this, this.bands, (array, per) => first === 0 && count * per === array.length ? array : array.slice(first * per, (first + count) * per));
+        return mapColumns(this, this.bands, (array, per) => first === 0 && count * per === array.length ? array : (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .sliceOf */ .Mz)(array, first * per, (first + count) * per));
     }
     /**
      * All the slots' columns, to hand to another thread once no more are added: views of the
@@ -21449,8 +21478,8 @@ class CorpusArrays {
         return this.fileOf.length * (6 * 4 + 8 + 1 + 4 * this.bands);
     }
     grow(size = this.fileOf.length * 2) {
-        this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(this.fileOf, size);
-        Object.assign(this, mapColumns(this, this.bands, (array, per) => (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .p)(array, size * per)));
+        this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .pO)(this.fileOf, size);
+        Object.assign(this, mapColumns(this, this.bands, (array, per) => (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .pO)(array, size * per)));
     }
 }
 
@@ -21631,6 +21660,349 @@ function mixBlock(h, block) {
     h ^= imul(k, C2);
     h = (h << 13) | (h >>> 19);
     return (imul(h, 5) + 0xe6546b64) | 0;
+}
+
+
+/***/ }),
+
+/***/ 6603:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _S: () => (/* binding */ KeyGroups),
+  Ry: () => (/* binding */ bandBuckets),
+  oZ: () => (/* binding */ joinBuckets),
+  k_: () => (/* binding */ lshCandidates),
+  Am: () => (/* binding */ verifyCandidates)
+});
+
+// EXTERNAL MODULE: ./src/engine/hash-index.ts
+var hash_index = __nccwpck_require__(1233);
+// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
+var typed_arrays = __nccwpck_require__(2817);
+// EXTERNAL MODULE: ./src/engine/dedup/relations.ts
+var dedup_relations = __nccwpck_require__(4268);
+// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
+var shingles = __nccwpck_require__(3506);
+;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
+/** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
+class UnionFind {
+    parent;
+    sizes;
+    constructor(size) {
+        this.parent = new Int32Array(size);
+        this.sizes = new Int32Array(size).fill(1);
+        for (let i = 0; i < size; i++)
+            this.parent[i] = i;
+    }
+    /** The representative of the set holding `x`. */
+    find(x) {
+        const parent = this.parent;
+        while (parent[x] !== x) {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+    /** Merges the sets of `a` and `b`; false when they were one set already. */
+    union(a, b) {
+        let rootA = this.find(a);
+        let rootB = this.find(b);
+        if (rootA === rootB)
+            return false;
+        if (this.sizes[rootA] < this.sizes[rootB])
+            [rootA, rootB] = [rootB, rootA];
+        this.parent[rootB] = rootA;
+        this.sizes[rootA] += this.sizes[rootB];
+        return true;
+    }
+    /** The size of the set holding `x`. */
+    sizeOf(x) {
+        return this.sizes[this.find(x)];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/dedup/near.ts
+
+
+
+
+
+/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
+const NONE = 0;
+const SAME_GROUP = 1;
+const TRAIN_EVAL = 2;
+/** Buckets larger than this have every member marked, rather than pair by pair. */
+const PAIRWISE_MARKING_LIMIT = 64;
+/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
+const EPSILON = 1e-12;
+function relation(index, a, b) {
+    const { corpus, relations } = index;
+    if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b])
+        return NONE;
+    if (relations.groupOf(a) === relations.groupOf(b))
+        return index.withinGroups ? SAME_GROUP : NONE;
+    const kinds = relations.kindOf(a) | relations.kindOf(b);
+    return relations.kindOf(a) !== relations.kindOf(b) && kinds === (dedup_relations/* SplitKind */.t.Train | dedup_relations/* SplitKind */.t.Eval) ? TRAIN_EVAL : NONE;
+}
+/**
+ * The LSH buckets of two or more reps (positions in `reps`) of bands `from .. to - 1`, band by
+ * band, each bucket in position order and the buckets of a band in ascending order of their
+ * value: pure on its arguments, so another thread can group some of the bands (see
+ * `joinBuckets`) with `values` shared.
+ */
+function bandBuckets(values, bands, reps, from = 0, to = bands) {
+    const n = reps.length;
+    // One band's values of the reps side by side, in one array kept from band to band. Every band
+    // at once (one pass over the index writing into bands x n ints) cost more than reading the
+    // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
+    // went to 14 places far apart in 52 MB more of memory.
+    const keys = new Int32Array(n);
+    const groups = new KeyGroups(n);
+    let members = new Int32Array(1024);
+    let size = 0;
+    const starts = [0];
+    for (let band = from; band < to; band++) {
+        for (let i = 0; i < n; i++)
+            keys[i] = values[reps[i] * bands + band];
+        const { order, starts: groupStarts } = groups.of(keys);
+        if (size + order.length > members.length)
+            members = (0,typed_arrays/* grownTo */.pO)(members, Math.max(2 * members.length, size + order.length));
+        members.set(order, size);
+        for (let g = 1; g < groupStarts.length; g++)
+            starts.push(size + groupStarts[g]);
+        size += order.length;
+    }
+    return { members: members.slice(0, size), starts: Int32Array.from(starts) };
+}
+/** The buckets of `first` and then those of `second` (of the bands after `first`'s). */
+function joinBuckets(first, second) {
+    const members = new Int32Array(first.members.length + second.members.length);
+    members.set(first.members);
+    members.set(second.members, first.members.length);
+    const starts = new Int32Array(first.starts.length + second.starts.length - 1);
+    starts.set(first.starts);
+    for (let i = 1; i < second.starts.length; i++)
+        starts[first.starts.length - 1 + i] = first.members.length + second.starts[i];
+    return { members, starts };
+}
+/** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
+const KEYS_PER_PARTITION = 4096;
+/**
+ * The groups of equal values among one band's keys, by hashing rather than sorting all of
+ * them: the positions of each value seen twice or more, in position order, the groups in
+ * ascending (unsigned) order of their value, as a stable sort of every key would give them
+ * (then only the few repeated values are sorted).
+ *
+ * One table for a million keys is 32 MB, and every probe misses the cache. So the keys are
+ * first scattered, stably, into partitions by their top bits (one sequential pass), and each
+ * partition is grouped in a small table that stays in cache: three times faster at a million
+ * keys, the same groups in the same order (partitions by top bits come in ascending order of
+ * value). The arrays are kept from one band to the next.
+ */
+class KeyGroups {
+    n;
+    shift;
+    partitions;
+    /** Per partition: where its keys start in `partKeys`; one past the end last. */
+    partStarts;
+    partFill;
+    partKeys;
+    partPositions;
+    members;
+    slotKeys = new Int32Array(0);
+    /** Per slot: 1 + the first index (in the partition) with its key, 0 for an empty slot. */
+    firsts = new Int32Array(0);
+    lasts = new Int32Array(0);
+    counts = new Int32Array(0);
+    next = new Int32Array(0);
+    constructor(n) {
+        this.n = n;
+        let bits = 0;
+        while (n >>> bits > KEYS_PER_PARTITION)
+            bits++;
+        this.partitions = 1 << bits;
+        // A shift by 32 is a shift by 0 in JavaScript: with one partition, every key goes to it by hand.
+        this.shift = 32 - bits;
+        this.partStarts = new Int32Array(this.partitions + 1);
+        this.partFill = new Int32Array(this.partitions);
+        this.partKeys = new Int32Array(n);
+        this.partPositions = new Int32Array(n);
+        this.members = new Uint32Array(n);
+        this.tablesFor(Math.min(n, 4 * KEYS_PER_PARTITION));
+    }
+    of(keys) {
+        const { n, shift, partitions, partStarts, partFill, partKeys, partPositions, members } = this;
+        partStarts.fill(0);
+        if (partitions === 1) {
+            partStarts[1] = n;
+            partKeys.set(keys.subarray(0, n));
+            for (let i = 0; i < n; i++)
+                partPositions[i] = i;
+        }
+        else {
+            for (let i = 0; i < n; i++)
+                partStarts[(keys[i] >>> shift) + 1]++;
+            for (let p = 0; p < partitions; p++)
+                partStarts[p + 1] += partStarts[p];
+            partFill.set(partStarts.subarray(0, partitions));
+            for (let i = 0; i < n; i++) {
+                const key = keys[i];
+                const at = partFill[key >>> shift]++;
+                partKeys[at] = key;
+                partPositions[at] = i;
+            }
+        }
+        const starts = [0];
+        const repeated = [];
+        let at = 0;
+        for (let p = 0; p < partitions; p++) {
+            const from = partStarts[p];
+            const size = partStarts[p + 1] - from;
+            if (size < 2)
+                continue;
+            const mask = this.tablesFor(size);
+            const { slotKeys, firsts, lasts, counts, next } = this;
+            firsts.fill(0, 0, mask + 1);
+            repeated.length = 0;
+            for (let i = 0; i < size; i++) {
+                const key = partKeys[from + i];
+                // Band hashes are finalised hashes: their low bits pick the slot (the top bits picked the partition).
+                let slot = key & mask;
+                while (firsts[slot] !== 0 && slotKeys[slot] !== key)
+                    slot = (slot + 1) & mask;
+                next[i] = -1;
+                if (firsts[slot] === 0) {
+                    slotKeys[slot] = key;
+                    firsts[slot] = i + 1;
+                    lasts[slot] = i;
+                    counts[slot] = 1;
+                    continue;
+                }
+                next[lasts[slot]] = i;
+                lasts[slot] = i;
+                if (++counts[slot] === 2)
+                    repeated.push(slot);
+            }
+            repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0));
+            for (const slot of repeated) {
+                for (let i = firsts[slot] - 1; i !== -1; i = next[i])
+                    members[at++] = partPositions[from + i];
+                starts.push(at);
+            }
+        }
+        return { order: members.slice(0, at), starts };
+    }
+    /**
+     * Tables for a partition of `size` keys, at most half full, grown when a partition is larger
+     * than any before; returns the mask of the part of them this partition uses.
+     */
+    tablesFor(size) {
+        let capacity = 16;
+        while (capacity < 2 * size)
+            capacity *= 2;
+        if (capacity <= this.slotKeys.length)
+            return capacity - 1;
+        this.slotKeys = new Int32Array(capacity);
+        this.firsts = new Int32Array(capacity);
+        this.lasts = new Int32Array(capacity);
+        this.counts = new Int32Array(capacity);
+        this.next = new Int32Array(capacity >> 1);
+        return capacity - 1;
+    }
+}
+/**
+ * The LSH candidates: 1 per position of a record that shares a bucket (`buckets`, of every
+ * band: `bandBuckets`) with a record it may be compared with (same group, or train against
+ * eval). Only these are read again.
+ */
+function lshCandidates(index, buckets = bandBuckets(index.corpus.bandValues, index.corpus.bands, index.reps)) {
+    const marks = new Uint8Array(index.reps.length);
+    const { members, starts } = buckets;
+    for (let bucket = 0; bucket + 1 < starts.length; bucket++) {
+        const start = starts[bucket];
+        const end = starts[bucket + 1];
+        if (end - start > PAIRWISE_MARKING_LIMIT) {
+            for (let i = start; i < end; i++)
+                marks[members[i]] = 1;
+            continue;
+        }
+        for (let i = start; i < end; i++) {
+            for (let j = i + 1; j < end; j++) {
+                if (relation(index, index.reps[members[i]], index.reps[members[j]]) !== NONE) {
+                    marks[members[i]] = 1;
+                    marks[members[j]] = 1;
+                }
+            }
+        }
+    }
+    return marks;
+}
+/**
+ * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
+ * no reported pair is below `threshold`. Pairs already in one cluster, and train records
+ * already reported as leaked, are not verified again: that keeps a bucket of a thousand
+ * near-identical records from costing half a million comparisons.
+ */
+function verifyCandidates(index, buckets, sets, threshold, exactLeaks) {
+    const { reps, relations } = index;
+    const size = reps.length;
+    const clusters = new UnionFind(size);
+    const links = { from: [], to: [], jaccard: [] };
+    const leaks = new Map();
+    // Pairs tried, by a * size + b (a 53-bit number): a typed table rather than a Set of heap numbers.
+    const tried = new hash_index/* HashIndex */.x();
+    let pairsVerified = 0;
+    let pairsSimilar = 0;
+    const members = [];
+    for (let bucket = 0; bucket + 1 < buckets.starts.length; bucket++) {
+        members.length = 0;
+        for (let i = buckets.starts[bucket]; i < buckets.starts[bucket + 1]; i++)
+            if (sets.has(buckets.members[i]))
+                members.push(buckets.members[i]);
+        for (let i = 0; i < members.length; i++) {
+            for (let j = i + 1; j < members.length; j++) {
+                const a = members[i];
+                const b = members[j];
+                const slotA = reps[a];
+                const slotB = reps[b];
+                const kind = relation(index, slotA, slotB);
+                if (kind === NONE)
+                    continue;
+                let blamed = -1;
+                if (kind === SAME_GROUP) {
+                    if (clusters.find(a) === clusters.find(b))
+                        continue;
+                }
+                else {
+                    const train = relations.kindOf(slotA) === dedup_relations/* SplitKind */.t.Train ? slotA : slotB;
+                    blamed = relations.blame(train, train === slotA ? slotB : slotA);
+                    if (exactLeaks.has(blamed) || leaks.has(blamed))
+                        continue;
+                }
+                const key = a < b ? a * size + b : b * size + a;
+                if (tried.get(key) !== undefined)
+                    continue;
+                tried.set(key, 1);
+                pairsVerified++;
+                const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
+                if (similarity < threshold - EPSILON)
+                    continue;
+                pairsSimilar++;
+                if (kind === SAME_GROUP) {
+                    clusters.union(a, b);
+                    links.from.push(a);
+                    links.to.push(b);
+                    links.jaccard.push(similarity);
+                }
+                else
+                    leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
+            }
+        }
+    }
+    return { clusters, links, leaks, pairsVerified, pairsSimilar };
 }
 
 
@@ -22187,6 +22559,18 @@ class RecordHasher {
         return this.signature.slice();
     }
 }
+
+
+/***/ }),
+
+/***/ 4268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ SplitKind)
+/* harmony export */ });
+/** The part a record's file plays in a leakage comparison: no split, train, or eval (validation or test). */
+const SplitKind = { None: 0, Train: 1, Eval: 2 };
 
 
 /***/ }),
@@ -36975,7 +37359,9 @@ const threadStats = {
     /** Side passes that ran those checks on the main thread after all (the worker failed). */
     rerunPasses: 0,
     /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
-    sharedReads: 0
+    sharedReads: 0,
+    /** LSH groupings of a side whose first half of the bands a lent check worker grouped. */
+    sharedGroupings: 0
 };
 
 
@@ -36985,23 +37371,49 @@ const threadStats = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ grownTo)
+/* harmony export */   $$: () => (/* binding */ sharedInt32Array),
+/* harmony export */   Mz: () => (/* binding */ sliceOf),
+/* harmony export */   pO: () => (/* binding */ grownTo),
+/* harmony export */   yM: () => (/* binding */ isShared)
 /* harmony export */ });
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+
 /**
  * A copy of `array` in a new array of its own type with `length` elements, zeros after the
  * copied ones: how the engine's growable typed tables (record index, uniqueness corpus, n-gram
  * table, file hashes) grow.
  */
 function grownTo(array, length) {
-    const bigger = new array.constructor(length);
+    const Type = array.constructor;
+    const bigger = isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length);
     bigger.set(array);
     return bigger;
+}
+/**
+ * An Int32Array in memory another thread can be given without a copy (a SharedArrayBuffer),
+ * or an ordinary one where the runtime has none. `grownTo` keeps it shared.
+ */
+function sharedInt32Array(length) {
+    return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+}
+/** True when `array` is in memory shared with other threads (from any realm: `instanceof` would miss one another thread made). */
+function isShared(array) {
+    return node_util__WEBPACK_IMPORTED_MODULE_0__.types.isSharedArrayBuffer(array.buffer);
+}
+/** `array.slice(from, to)`, in shared memory when `array` is (a typed array's own `slice` never is). */
+function sliceOf(array, from, to) {
+    if (!isShared(array))
+        return array.slice(from, to);
+    const part = grownTo(array.subarray(from, from), to - from);
+    part.set(array.subarray(from, to));
+    return part;
 }
 
 
 /***/ }),
 
-/***/ 3627:
+/***/ 9635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37057,8 +37469,8 @@ class NgramTable {
         if ((this.keys + 1) * 2 > this.heads.length)
             this.grow();
         if (this.entries === this.records.length) {
-            this.records = (0,typed_arrays/* grownTo */.p)(this.records, 2 * this.records.length);
-            this.nexts = (0,typed_arrays/* grownTo */.p)(this.nexts, 2 * this.nexts.length);
+            this.records = (0,typed_arrays/* grownTo */.pO)(this.records, 2 * this.records.length);
+            this.nexts = (0,typed_arrays/* grownTo */.pO)(this.nexts, 2 * this.nexts.length);
         }
         let slot = low & this.mask;
         while (this.heads[slot] !== 0 && (this.lows[slot] !== low || this.highs[slot] !== high))
@@ -37229,319 +37641,10 @@ class ContaminationIndex {
 
 // EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
 var dedup_corpus = __nccwpck_require__(8661);
-// EXTERNAL MODULE: ./src/engine/hash-index.ts
-var hash_index = __nccwpck_require__(1233);
-;// CONCATENATED MODULE: ./src/engine/dedup/relations.ts
-/** The part a record's file plays in a leakage comparison: no split, train, or eval (validation or test). */
-const SplitKind = { None: 0, Train: 1, Eval: 2 };
-
-// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
-var shingles = __nccwpck_require__(3506);
-;// CONCATENATED MODULE: ./src/engine/dedup/union-find.ts
-/** Disjoint sets over `0..size-1`, union by size with path halving: near-constant time per call. */
-class UnionFind {
-    parent;
-    sizes;
-    constructor(size) {
-        this.parent = new Int32Array(size);
-        this.sizes = new Int32Array(size).fill(1);
-        for (let i = 0; i < size; i++)
-            this.parent[i] = i;
-    }
-    /** The representative of the set holding `x`. */
-    find(x) {
-        const parent = this.parent;
-        while (parent[x] !== x) {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    }
-    /** Merges the sets of `a` and `b`; false when they were one set already. */
-    union(a, b) {
-        let rootA = this.find(a);
-        let rootB = this.find(b);
-        if (rootA === rootB)
-            return false;
-        if (this.sizes[rootA] < this.sizes[rootB])
-            [rootA, rootB] = [rootB, rootA];
-        this.parent[rootB] = rootA;
-        this.sizes[rootA] += this.sizes[rootB];
-        return true;
-    }
-    /** The size of the set holding `x`. */
-    sizeOf(x) {
-        return this.sizes[this.find(x)];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/dedup/near.ts
-
-
-
-
-/** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
-const NONE = 0;
-const SAME_GROUP = 1;
-const TRAIN_EVAL = 2;
-/** Buckets larger than this have every member marked, rather than pair by pair. */
-const PAIRWISE_MARKING_LIMIT = 64;
-/** Floating-point slack: 4/5 must pass a 0.8 threshold however it was computed. */
-const EPSILON = 1e-12;
-function relation(index, a, b) {
-    const { corpus, relations } = index;
-    if (corpus.exactLow[a] === corpus.exactLow[b] && corpus.exactHigh[a] === corpus.exactHigh[b])
-        return NONE;
-    if (relations.groupOf(a) === relations.groupOf(b))
-        return index.withinGroups ? SAME_GROUP : NONE;
-    const kinds = relations.kindOf(a) | relations.kindOf(b);
-    return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE;
-}
-/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
-function forEachBucket(index, visit) {
-    const { corpus, reps } = index;
-    const bands = corpus.bands;
-    const n = reps.length;
-    // One band's values of the reps side by side, in one array kept from band to band. Every band
-    // at once (one pass over the index writing into bands x n ints) cost more than reading the
-    // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
-    // went to 14 places far apart in 52 MB more of memory.
-    const keys = new Int32Array(n);
-    const values = corpus.bandValues;
-    const groups = new KeyGroups(n);
-    for (let band = 0; band < bands; band++) {
-        for (let i = 0; i < n; i++)
-            keys[i] = values[reps[i] * bands + band];
-        const { order, starts } = groups.of(keys);
-        for (let g = 0; g + 1 < starts.length; g++)
-            visit(order, starts[g], starts[g + 1]);
-    }
-}
-/** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
-const KEYS_PER_PARTITION = 4096;
-/**
- * The groups of equal values among one band's keys, by hashing rather than sorting all of
- * them: the positions of each value seen twice or more, in position order, the groups in
- * ascending (unsigned) order of their value, as a stable sort of every key would give them
- * (then only the few repeated values are sorted).
- *
- * One table for a million keys is 32 MB, and every probe misses the cache. So the keys are
- * first scattered, stably, into partitions by their top bits (one sequential pass), and each
- * partition is grouped in a small table that stays in cache: three times faster at a million
- * keys, the same groups in the same order (partitions by top bits come in ascending order of
- * value). The arrays are kept from one band to the next.
- */
-class KeyGroups {
-    n;
-    shift;
-    partitions;
-    /** Per partition: where its keys start in `partKeys`; one past the end last. */
-    partStarts;
-    partFill;
-    partKeys;
-    partPositions;
-    members;
-    slotKeys = new Int32Array(0);
-    /** Per slot: 1 + the first index (in the partition) with its key, 0 for an empty slot. */
-    firsts = new Int32Array(0);
-    lasts = new Int32Array(0);
-    counts = new Int32Array(0);
-    next = new Int32Array(0);
-    constructor(n) {
-        this.n = n;
-        let bits = 0;
-        while (n >>> bits > KEYS_PER_PARTITION)
-            bits++;
-        this.partitions = 1 << bits;
-        // A shift by 32 is a shift by 0 in JavaScript: with one partition, every key goes to it by hand.
-        this.shift = 32 - bits;
-        this.partStarts = new Int32Array(this.partitions + 1);
-        this.partFill = new Int32Array(this.partitions);
-        this.partKeys = new Int32Array(n);
-        this.partPositions = new Int32Array(n);
-        this.members = new Uint32Array(n);
-        this.tablesFor(Math.min(n, 4 * KEYS_PER_PARTITION));
-    }
-    of(keys) {
-        const { n, shift, partitions, partStarts, partFill, partKeys, partPositions, members } = this;
-        partStarts.fill(0);
-        if (partitions === 1) {
-            partStarts[1] = n;
-            partKeys.set(keys.subarray(0, n));
-            for (let i = 0; i < n; i++)
-                partPositions[i] = i;
-        }
-        else {
-            for (let i = 0; i < n; i++)
-                partStarts[(keys[i] >>> shift) + 1]++;
-            for (let p = 0; p < partitions; p++)
-                partStarts[p + 1] += partStarts[p];
-            partFill.set(partStarts.subarray(0, partitions));
-            for (let i = 0; i < n; i++) {
-                const key = keys[i];
-                const at = partFill[key >>> shift]++;
-                partKeys[at] = key;
-                partPositions[at] = i;
-            }
-        }
-        const starts = [0];
-        const repeated = [];
-        let at = 0;
-        for (let p = 0; p < partitions; p++) {
-            const from = partStarts[p];
-            const size = partStarts[p + 1] - from;
-            if (size < 2)
-                continue;
-            const mask = this.tablesFor(size);
-            const { slotKeys, firsts, lasts, counts, next } = this;
-            firsts.fill(0, 0, mask + 1);
-            repeated.length = 0;
-            for (let i = 0; i < size; i++) {
-                const key = partKeys[from + i];
-                // Band hashes are finalised hashes: their low bits pick the slot (the top bits picked the partition).
-                let slot = key & mask;
-                while (firsts[slot] !== 0 && slotKeys[slot] !== key)
-                    slot = (slot + 1) & mask;
-                next[i] = -1;
-                if (firsts[slot] === 0) {
-                    slotKeys[slot] = key;
-                    firsts[slot] = i + 1;
-                    lasts[slot] = i;
-                    counts[slot] = 1;
-                    continue;
-                }
-                next[lasts[slot]] = i;
-                lasts[slot] = i;
-                if (++counts[slot] === 2)
-                    repeated.push(slot);
-            }
-            repeated.sort((a, b) => (slotKeys[a] >>> 0) - (slotKeys[b] >>> 0));
-            for (const slot of repeated) {
-                for (let i = firsts[slot] - 1; i !== -1; i = next[i])
-                    members[at++] = partPositions[from + i];
-                starts.push(at);
-            }
-        }
-        return { order: members.slice(0, at), starts };
-    }
-    /**
-     * Tables for a partition of `size` keys, at most half full, grown when a partition is larger
-     * than any before; returns the mask of the part of them this partition uses.
-     */
-    tablesFor(size) {
-        let capacity = 16;
-        while (capacity < 2 * size)
-            capacity *= 2;
-        if (capacity <= this.slotKeys.length)
-            return capacity - 1;
-        this.slotKeys = new Int32Array(capacity);
-        this.firsts = new Int32Array(capacity);
-        this.lasts = new Int32Array(capacity);
-        this.counts = new Int32Array(capacity);
-        this.next = new Int32Array(capacity >> 1);
-        return capacity - 1;
-    }
-}
-/**
- * The LSH candidates: 1 per position of a record that shares a band with a record it may be
- * compared with (same group, or train against eval). Only these are read again. Also the
- * buckets, for `verifyCandidates`.
- */
-function lshCandidates(index) {
-    const marks = new Uint8Array(index.reps.length);
-    let members = new Int32Array(1024);
-    let size = 0;
-    const starts = [0];
-    forEachBucket(index, (order, start, end) => {
-        if (size + end - start > members.length) {
-            const grown = new Int32Array(Math.max(2 * members.length, size + end - start));
-            grown.set(members.subarray(0, size));
-            members = grown;
-        }
-        for (let i = start; i < end; i++)
-            members[size++] = order[i];
-        starts.push(size);
-        if (end - start > PAIRWISE_MARKING_LIMIT) {
-            for (let i = start; i < end; i++)
-                marks[order[i]] = 1;
-            return;
-        }
-        for (let i = start; i < end; i++) {
-            for (let j = i + 1; j < end; j++) {
-                if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
-                    marks[order[i]] = 1;
-                    marks[order[j]] = 1;
-                }
-            }
-        }
-    });
-    return { marks, buckets: { members: members.slice(0, size), starts: Int32Array.from(starts) } };
-}
-/**
- * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
- * no reported pair is below `threshold`. Pairs already in one cluster, and train records
- * already reported as leaked, are not verified again: that keeps a bucket of a thousand
- * near-identical records from costing half a million comparisons.
- */
-function verifyCandidates(index, buckets, sets, threshold, exactLeaks) {
-    const { reps, relations } = index;
-    const size = reps.length;
-    const clusters = new UnionFind(size);
-    const links = { from: [], to: [], jaccard: [] };
-    const leaks = new Map();
-    // Pairs tried, by a * size + b (a 53-bit number): a typed table rather than a Set of heap numbers.
-    const tried = new hash_index/* HashIndex */.x();
-    let pairsVerified = 0;
-    let pairsSimilar = 0;
-    const members = [];
-    for (let bucket = 0; bucket + 1 < buckets.starts.length; bucket++) {
-        members.length = 0;
-        for (let i = buckets.starts[bucket]; i < buckets.starts[bucket + 1]; i++)
-            if (sets.has(buckets.members[i]))
-                members.push(buckets.members[i]);
-        for (let i = 0; i < members.length; i++) {
-            for (let j = i + 1; j < members.length; j++) {
-                const a = members[i];
-                const b = members[j];
-                const slotA = reps[a];
-                const slotB = reps[b];
-                const kind = relation(index, slotA, slotB);
-                if (kind === NONE)
-                    continue;
-                let blamed = -1;
-                if (kind === SAME_GROUP) {
-                    if (clusters.find(a) === clusters.find(b))
-                        continue;
-                }
-                else {
-                    const train = relations.kindOf(slotA) === SplitKind.Train ? slotA : slotB;
-                    blamed = relations.blame(train, train === slotA ? slotB : slotA);
-                    if (exactLeaks.has(blamed) || leaks.has(blamed))
-                        continue;
-                }
-                const key = a < b ? a * size + b : b * size + a;
-                if (tried.get(key) !== undefined)
-                    continue;
-                tried.set(key, 1);
-                pairsVerified++;
-                const similarity = (0,shingles/* jaccard */.xX)(sets.get(a), sets.get(b));
-                if (similarity < threshold - EPSILON)
-                    continue;
-                pairsSimilar++;
-                if (kind === SAME_GROUP) {
-                    clusters.union(a, b);
-                    links.from.push(a);
-                    links.to.push(b);
-                    links.jaccard.push(similarity);
-                }
-                else
-                    leaks.set(blamed, { other: blamed === slotA ? slotB : slotA, jaccard: similarity, exact: false });
-            }
-        }
-    }
-    return { clusters, links, leaks, pairsVerified, pairsSimilar };
-}
-
+// EXTERNAL MODULE: ./src/engine/dedup/near.ts + 1 modules
+var dedup_near = __nccwpck_require__(6603);
+// EXTERNAL MODULE: ./src/engine/dedup/relations.ts
+var dedup_relations = __nccwpck_require__(4268);
 ;// CONCATENATED MODULE: ./src/engine/dedup/exact.ts
 
 
@@ -37577,8 +37680,8 @@ function groupExact(corpus, relations) {
             }
         }
         repeatedTexts += repeated.size;
-        const trains = members.filter((slot) => relations.kindOf(slot) === SplitKind.Train);
-        const evals = members.filter((slot) => relations.kindOf(slot) === SplitKind.Eval);
+        const trains = members.filter((slot) => relations.kindOf(slot) === dedup_relations/* SplitKind */.t.Train);
+        const evals = members.filter((slot) => relations.kindOf(slot) === dedup_relations/* SplitKind */.t.Eval);
         if (trains.length > 0 && evals.length > 0) {
             const addLeak = (train, evalRecord) => {
                 const blamed = relations.blame(train, evalRecord);
@@ -37603,7 +37706,7 @@ function groupExact(corpus, relations) {
 function sameHashGroups(corpus) {
     const n = corpus.count;
     const { exactLow, exactHigh } = corpus;
-    const { order, starts } = new KeyGroups(n).of(exactLow.subarray(0, n));
+    const { order, starts } = new dedup_near/* KeyGroups */._S(n).of(exactLow.subarray(0, n));
     const groups = [];
     for (let g = 0; g + 1 < starts.length; g++) {
         const members = Array.from(order.subarray(starts[g], starts[g + 1]));
@@ -37691,6 +37794,7 @@ var readers = __nccwpck_require__(366);
 // EXTERNAL MODULE: ./src/engine/threads.ts
 var engine_threads = __nccwpck_require__(799);
 ;// CONCATENATED MODULE: ./src/engine/uniqueness.ts
+
 
 
 
@@ -38050,7 +38154,7 @@ class UniquenessStage {
             id,
             file,
             group,
-            kind: file.split === 'train' ? SplitKind.Train : file.split === undefined ? SplitKind.None : SplitKind.Eval,
+            kind: file.split === 'train' ? dedup_relations/* SplitKind */.t.Train : file.split === undefined ? dedup_relations/* SplitKind */.t.None : dedup_relations/* SplitKind */.t.Eval,
             fields,
             exclude: new Set(file.settings.key),
             readOptions: (0,readers/* readOptionsFor */.o7)(file.settings),
@@ -38101,7 +38205,7 @@ class UniquenessStage {
     }
     /** Leakage is on and the file has a split: its records' n-grams go into (or are scanned against) the contamination index. */
     needsNgrams(entry) {
-        return this.settings.enabled[LEAKAGE] && entry.kind !== SplitKind.None;
+        return this.settings.enabled[LEAKAGE] && entry.kind !== dedup_relations/* SplitKind */.t.None;
     }
     /**
      * The hot path: hashes one record once and indexes it in each target (one side, or both for
@@ -38148,7 +38252,7 @@ class UniquenessStage {
         if (!this.needsNgrams(entry))
             return;
         const n = settings.contaminationNgram;
-        if (entry.kind === SplitKind.Eval) {
+        if (entry.kind === dedup_relations/* SplitKind */.t.Eval) {
             if (words < n) {
                 entry.tooShort++;
                 return;
@@ -38170,7 +38274,7 @@ class UniquenessStage {
         const score = (slot) => (files[corpus.fileOf[slot]].file.reference ? 0 : isNew(slot) ? 2 : 1);
         return {
             groupOf: (slot) => files[corpus.fileOf[slot]].group,
-            kindOf: (slot) => (leakage ? files[corpus.fileOf[slot]].kind : SplitKind.None),
+            kindOf: (slot) => (leakage ? files[corpus.fileOf[slot]].kind : dedup_relations/* SplitKind */.t.None),
             compare: (a, b) => {
                 const fileA = files[corpus.fileOf[a]];
                 const fileB = files[corpus.fileOf[b]];
@@ -38188,6 +38292,27 @@ class UniquenessStage {
             // copy is what the PR brought and the train copy was already there.
             blame: (train, evalRecord) => (score(evalRecord) > score(train) ? evalRecord : train)
         };
+    }
+    /**
+     * The LSH buckets of the reps, every band. With a lent thread and the band hashes in shared
+     * memory (as a worker's or this thread's hashing leaves them), it groups the first half of the
+     * bands while this thread groups the rest: the thread is otherwise idle here, and the
+     * grouping was 0.5-0.7 s of a million-record finish on this thread alone.
+     */
+    async lshBuckets(corpus, reps) {
+        const { bandValues: values, bands } = corpus;
+        const helper = this.helper;
+        if (!helper || bands < 2 || reps.length < (0,candidate_reader/* minShared */.sK)() || !(0,typed_arrays/* isShared */.yM)(values))
+            return (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps);
+        const half = bands >> 1;
+        const theirs = helper.groupBands(values, bands, reps, 0, half).catch(() => undefined);
+        const ours = (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps, half, bands);
+        let helped = await theirs;
+        if (helped)
+            engine_threads/* threadStats */.Qz.sharedGroupings++;
+        else
+            helped = (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps, 0, half);
+        return (0,dedup_near/* joinBuckets */.oZ)(helped, ours);
     }
     async finishSide(side, emit, timing) {
         const { corpus, files, contamination } = side;
@@ -38213,8 +38338,8 @@ class UniquenessStage {
                 positionOf[slot] = count;
                 reps[count++] = slot;
             }
-            ;
-            ({ marks: candidates, buckets } = lshCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }));
+            buckets = await this.lshBuckets(corpus, reps);
+            candidates = (0,dedup_near/* lshCandidates */.k_)({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets);
         }
         // What to read again, per file: shingle sets of the candidates, excerpts of the records findings go on.
         const needs = files.map(() => new Map());
@@ -38242,7 +38367,7 @@ class UniquenessStage {
         for (let position = 0; position < candidates.length; position++)
             if (candidates[position] === 1)
                 need(reps[position], candidate_reader/* NEED_SET */.KX);
-        const rescans = new Set(files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === SplitKind.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id));
+        const rescans = new Set(files.filter((entry) => settings.enabled[LEAKAGE] && entry.kind === dedup_relations/* SplitKind */.t.Train && contamination.evalRecords > 0 && entry.versionAtOpen < contamination.version).map((entry) => entry.id));
         const sets = new Map();
         const excerpts = new Map();
         const rereadStarted = performance.now();
@@ -38273,7 +38398,7 @@ class UniquenessStage {
         }
         timing.rereadMs += performance.now() - rereadStarted;
         const near = indexNear
-            ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
+            ? (0,dedup_near/* verifyCandidates */.Am)({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
         const lazyExcerpt = (slot) => {
             if (!readLater(slot))
@@ -38427,13 +38552,13 @@ class UniquenessStage {
     /** Per eval file: the share of its records with an n-gram in the side's train split. */
     reportContamination(side, report) {
         const { files, contamination } = side;
-        const trains = files.filter((entry) => entry.kind === SplitKind.Train);
+        const trains = files.filter((entry) => entry.kind === dedup_relations/* SplitKind */.t.Train);
         if (trains.length === 0)
             return [];
         const byFile = contamination.contaminatedByFile();
         const stats = [];
         for (const entry of files) {
-            if (entry.kind !== SplitKind.Eval)
+            if (entry.kind !== dedup_relations/* SplitKind */.t.Eval)
                 continue;
             const found = byFile.get(entry.id);
             const contaminated = found?.count ?? 0;
@@ -38806,6 +38931,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 

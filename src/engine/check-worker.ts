@@ -16,6 +16,8 @@ import type { ReadOptions } from './readers/types.js'
 import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/file-hashes.js'
 import { readCandidates, type CandidateHelper, type CandidateJob, type CandidateResult } from './dedup/candidate-reader.js'
 import { sealSetChunks } from './dedup/shingles.js'
+import { bandBuckets, type Buckets } from './dedup/near.js'
+import { isShared } from './typed-arrays.js'
 
 /** `workerData.role` of a check worker. */
 export const CHECK_WORKER = 'dataset-audit:checks'
@@ -143,10 +145,10 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
 
 /** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 export function serveChecks(port: MessagePort): void {
-  // The hashes' arrays are moved, not copied: a million records' are tens of megabytes.
+  // The hashes' arrays are moved, not copied: a million records' are tens of megabytes (the band hashes are in shared memory, given as they are).
   const sendHashes = (hashes: CheckJobHashes): void =>
-    port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) ? [value.buffer as ArrayBuffer] : [])))
-  port.on('message', ({ job, candidates }: { job?: CheckJob; candidates?: CandidateRequest }) => {
+    port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) && !isShared(value) ? [value.buffer as ArrayBuffer] : [])))
+  port.on('message', ({ job, candidates, groups }: { job?: CheckJob; candidates?: CandidateRequest; groups?: GroupRequest }) => {
     if (job) {
       void runCheckJob(job, sendHashes).then(
         (result) => port.postMessage({ result }),
@@ -164,8 +166,33 @@ export function serveChecks(port: MessagePort): void {
         },
         (error: unknown) => port.postMessage({ candidates: { id, error: errorMessage(error) } })
       )
+    } else if (groups) {
+      const { id, values, bands, reps, from, to } = groups
+      try {
+        const buckets = bandBuckets(values, bands, reps, from, to)
+        port.postMessage({ groups: { id, buckets } }, [buckets.members.buffer as ArrayBuffer, buckets.starts.buffer as ArrayBuffer])
+      } catch (error) {
+        port.postMessage({ groups: { id, error: errorMessage(error) } })
+      }
     }
   })
+}
+
+/** Bands a check worker is asked to group (see `CandidateHelper.groupBands`); `values` is in shared memory. */
+interface GroupRequest {
+  id: number
+  values: Int32Array
+  bands: number
+  reps: Int32Array
+  from: number
+  to: number
+}
+
+/** A check worker's answer to a `GroupRequest`. */
+interface GroupAnswer {
+  id: number
+  buckets?: Buckets
+  error?: string
 }
 
 /** Candidates a check worker is asked to read once its job is done (see `CheckWorker.candidateHelper`). */
@@ -205,7 +232,8 @@ export class CheckWorker {
   private kept = false
   private jobRunning = false
   private jobDone = false
-  private readonly reads = new Map<number, { resolve: (result: CandidateResult) => void; reject: (error: Error) => void }>()
+  /** Requests sent to the kept thread (candidates to read, bands to group), by id, until answered. */
+  private readonly reads = new Map<number, { resolve: (result: never) => void; reject: (error: Error) => void }>()
   private nextRead = 0
 
   constructor(entry: string | URL) {
@@ -215,7 +243,11 @@ export class CheckWorker {
       this.listener?.({ error: this.failure.message })
       this.stop()
     }
-    this.worker.on('message', (message: WorkerMessage) => (message.candidates ? this.answered(message.candidates) : this.listener?.(message)))
+    this.worker.on('message', (message: WorkerMessage) => {
+      const answer = message.candidates ?? message.groups
+      if (answer) this.answered(answer.id, answer.result ?? answer.buckets, answer.error)
+      else this.listener?.(message)
+    })
     this.worker.on('error', fail)
     this.worker.on('exit', (code) => fail(new Error(`the check worker exited (${code}) before it answered`)))
   }
@@ -277,7 +309,9 @@ export class CheckWorker {
   candidateHelper(): CandidateHelper {
     this.kept = true
     return {
-      read: (localFile, path, readOptions, job) => this.readCandidates({ id: this.nextRead++, localFile, path, readOptions, job }),
+      read: (localFile, path, readOptions, job) => this.ask<CandidateResult>({ candidates: { id: this.nextRead++, localFile, path, readOptions, job } }),
+      groupBands: (values, bands, reps, from, to) =>
+        isShared(values) ? this.ask<Buckets>({ groups: { id: this.nextRead++, values, bands, reps, from, to } }) : Promise.reject(new Error('the band hashes are not in shared memory')),
       release: () => {
         this.kept = false
         if (!this.jobRunning) this.stop()
@@ -285,21 +319,22 @@ export class CheckWorker {
     }
   }
 
-  private readCandidates(request: CandidateRequest): Promise<CandidateResult> {
+  private ask<Answer>(request: { candidates: CandidateRequest } | { groups: GroupRequest }): Promise<Answer> {
     if (this.stopped || this.failure) return Promise.reject(this.failure ?? new Error('the check worker was stopped'))
-    return new Promise((resolve, reject) => {
-      this.reads.set(request.id, { resolve, reject })
+    const id = 'candidates' in request ? request.candidates.id : request.groups.id
+    return new Promise<Answer>((resolve, reject) => {
+      this.reads.set(id, { resolve: resolve as (result: never) => void, reject })
       this.worker.ref()
-      this.worker.postMessage({ candidates: request })
+      this.worker.postMessage(request)
     })
   }
 
-  private answered({ id, result, error }: CandidateAnswer): void {
+  private answered(id: number, result: CandidateResult | Buckets | undefined, error: string | undefined): void {
     const read = this.reads.get(id)
     if (!read) return
     this.reads.delete(id)
-    if (result) read.resolve(result)
-    else read.reject(new Error(error ?? 'the check worker could not read the candidates'))
+    if (result) read.resolve(result as never)
+    else read.reject(new Error(error ?? 'the check worker could not answer'))
     if (this.jobDone) this.idle()
   }
 
@@ -322,7 +357,8 @@ export class CheckWorker {
 interface WorkerMessage {
   hashes?: CheckJobHashes
   result?: CheckJobResult
-  candidates?: CandidateAnswer
+  candidates?: CandidateAnswer & { buckets?: undefined }
+  groups?: GroupAnswer & { result?: undefined }
   error?: string
 }
 

@@ -55,5 +55,7 @@ export const threadStats = {
   /** Side passes that ran those checks on the main thread after all (the worker failed). */
   rerunPasses: 0,
   /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
-  sharedReads: 0
+  sharedReads: 0,
+  /** LSH groupings of a side whose first half of the bands a lent check worker grouped. */
+  sharedGroupings: 0
 }

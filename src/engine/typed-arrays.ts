@@ -1,10 +1,34 @@
+import { types } from 'node:util'
+
 /**
  * A copy of `array` in a new array of its own type with `length` elements, zeros after the
  * copied ones: how the engine's growable typed tables (record index, uniqueness corpus, n-gram
  * table, file hashes) grow.
  */
 export function grownTo<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length)
+  const Type = array.constructor as { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }
+  const bigger = isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length)
   bigger.set(array)
   return bigger
+}
+
+/**
+ * An Int32Array in memory another thread can be given without a copy (a SharedArrayBuffer),
+ * or an ordinary one where the runtime has none. `grownTo` keeps it shared.
+ */
+export function sharedInt32Array(length: number): Int32Array {
+  return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length)
+}
+
+/** True when `array` is in memory shared with other threads (from any realm: `instanceof` would miss one another thread made). */
+export function isShared(array: ArrayBufferView): boolean {
+  return types.isSharedArrayBuffer(array.buffer)
+}
+
+/** `array.slice(from, to)`, in shared memory when `array` is (a typed array's own `slice` never is). */
+export function sliceOf<T extends Int32Array | Float64Array | Uint8Array>(array: T, from: number, to: number): T {
+  if (!isShared(array)) return array.slice(from, to) as T
+  const part = grownTo(array.subarray(from, from) as T, to - from)
+  part.set(array.subarray(from, to))
+  return part
 }

@@ -11,6 +11,7 @@ import { truncate } from '../text.js'
 import { comparisonParts, rawText } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
 import { hasPlace, placedLines, rereadRecords, type RecordPlace } from './reread.js'
+import type { Buckets } from './near.js'
 import type { ShingleSet } from './shingles.js'
 import type { DatasetRecord } from '../types.js'
 
@@ -43,6 +44,8 @@ export interface CandidateResult {
 export interface CandidateHelper {
   /** Reads `job` from the file at `localFile`; rejects when the thread cannot (the caller then reads them itself). */
   read(localFile: string, path: string, readOptions: ReadOptions, job: CandidateJob): Promise<CandidateResult>
+  /** `bandBuckets` of bands `from .. to - 1` (`values` in shared memory); rejects when the thread cannot (the caller then groups them itself). */
+  groupBands(values: Int32Array, bands: number, reps: Int32Array, from: number, to: number): Promise<Buckets>
   /** Ends the thread: it is not asked again. */
   release(): void
 }
@@ -51,7 +54,7 @@ export interface CandidateHelper {
  * Below this many records a helper is not asked: a message each way costs more than reading
  * them. `DATASET_AUDIT_SHARED_READ_MIN` changes it (tests share small jobs).
  */
-function minShared(): number {
+export function minShared(): number {
   return numberFromEnv('DATASET_AUDIT_SHARED_READ_MIN', true) ?? 2048
 }
 

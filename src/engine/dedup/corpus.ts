@@ -1,4 +1,4 @@
-import { grownTo } from '../typed-arrays.js'
+import { grownTo, sharedInt32Array, sliceOf } from '../typed-arrays.js'
 import type { RecordPlace } from './reread.js'
 
 /** The per-record columns of a run of slots: where each record is, its exact hash, band hashes and flag. */
@@ -61,13 +61,16 @@ export class CorpusArrays {
   bytesOf: Int32Array = new Int32Array(1024)
   exactLow: Int32Array = new Int32Array(1024)
   exactHigh: Int32Array = new Int32Array(1024)
-  /** `bands` values per record, record after record. */
+  /**
+   * `bands` values per record, record after record; in shared memory, so that a helper thread
+   * can group some of the bands in the finish (see `bandBuckets`) without a copy.
+   */
   bandValues: Int32Array
   /** 1 when the record was shingled by characters. */
   byCharacters: Uint8Array = new Uint8Array(1024)
 
   constructor(readonly bands: number) {
-    this.bandValues = new Int32Array(1024 * bands)
+    this.bandValues = sharedInt32Array(1024 * bands)
   }
 
   /** Stores one record's place and returns its slot; the caller fills in its hashes. */
@@ -102,7 +105,7 @@ export class CorpusArrays {
    */
   columns(first: number, count: number): CorpusColumns {
     return mapColumns(this, this.bands, (array, per) =>
-      first === 0 && count * per === array.length ? array : (array.slice(first * per, (first + count) * per) as typeof array)
+      first === 0 && count * per === array.length ? array : sliceOf(array, first * per, (first + count) * per)
     )
   }
 

@@ -1,4 +1,5 @@
 import { HashIndex } from '../hash-index.js'
+import { grownTo } from '../typed-arrays.js'
 import type { CorpusArrays } from './corpus.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './relations.js'
 import { jaccard, type ShingleSet } from './shingles.js'
@@ -51,23 +52,43 @@ function relation(index: NearIndex, a: number, b: number): number {
   return relations.kindOf(a) !== relations.kindOf(b) && kinds === (SplitKind.Train | SplitKind.Eval) ? TRAIN_EVAL : NONE
 }
 
-/** Calls `visit` with each LSH bucket of two or more records, band by band (positions in `reps`). */
-function forEachBucket(index: NearIndex, visit: (order: Uint32Array, start: number, end: number) => void): void {
-  const { corpus, reps } = index
-  const bands = corpus.bands
+/**
+ * The LSH buckets of two or more reps (positions in `reps`) of bands `from .. to - 1`, band by
+ * band, each bucket in position order and the buckets of a band in ascending order of their
+ * value: pure on its arguments, so another thread can group some of the bands (see
+ * `joinBuckets`) with `values` shared.
+ */
+export function bandBuckets(values: Int32Array, bands: number, reps: Int32Array, from = 0, to = bands): Buckets {
   const n = reps.length
   // One band's values of the reps side by side, in one array kept from band to band. Every band
   // at once (one pass over the index writing into bands x n ints) cost more than reading the
   // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
   // went to 14 places far apart in 52 MB more of memory.
   const keys = new Int32Array(n)
-  const values = corpus.bandValues
   const groups = new KeyGroups(n)
-  for (let band = 0; band < bands; band++) {
+  let members = new Int32Array(1024)
+  let size = 0
+  const starts: number[] = [0]
+  for (let band = from; band < to; band++) {
     for (let i = 0; i < n; i++) keys[i] = values[reps[i] * bands + band]
-    const { order, starts } = groups.of(keys)
-    for (let g = 0; g + 1 < starts.length; g++) visit(order, starts[g], starts[g + 1])
+    const { order, starts: groupStarts } = groups.of(keys)
+    if (size + order.length > members.length) members = grownTo(members, Math.max(2 * members.length, size + order.length))
+    members.set(order, size)
+    for (let g = 1; g < groupStarts.length; g++) starts.push(size + groupStarts[g])
+    size += order.length
   }
+  return { members: members.slice(0, size), starts: Int32Array.from(starts) }
+}
+
+/** The buckets of `first` and then those of `second` (of the bands after `first`'s). */
+export function joinBuckets(first: Buckets, second: Buckets): Buckets {
+  const members = new Int32Array(first.members.length + second.members.length)
+  members.set(first.members)
+  members.set(second.members, first.members.length)
+  const starts = new Int32Array(first.starts.length + second.starts.length - 1)
+  starts.set(first.starts)
+  for (let i = 1; i < second.starts.length; i++) starts[first.starts.length - 1 + i] = first.members.length + second.starts[i]
+  return { members, starts }
 }
 
 /** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
@@ -198,37 +219,30 @@ export interface Buckets {
 }
 
 /**
- * The LSH candidates: 1 per position of a record that shares a band with a record it may be
- * compared with (same group, or train against eval). Only these are read again. Also the
- * buckets, for `verifyCandidates`.
+ * The LSH candidates: 1 per position of a record that shares a bucket (`buckets`, of every
+ * band: `bandBuckets`) with a record it may be compared with (same group, or train against
+ * eval). Only these are read again.
  */
-export function lshCandidates(index: NearIndex): { marks: Uint8Array; buckets: Buckets } {
+export function lshCandidates(index: NearIndex, buckets: Buckets = bandBuckets(index.corpus.bandValues, index.corpus.bands, index.reps)): Uint8Array {
   const marks = new Uint8Array(index.reps.length)
-  let members = new Int32Array(1024)
-  let size = 0
-  const starts: number[] = [0]
-  forEachBucket(index, (order, start, end) => {
-    if (size + end - start > members.length) {
-      const grown = new Int32Array(Math.max(2 * members.length, size + end - start))
-      grown.set(members.subarray(0, size))
-      members = grown
-    }
-    for (let i = start; i < end; i++) members[size++] = order[i]
-    starts.push(size)
+  const { members, starts } = buckets
+  for (let bucket = 0; bucket + 1 < starts.length; bucket++) {
+    const start = starts[bucket]
+    const end = starts[bucket + 1]
     if (end - start > PAIRWISE_MARKING_LIMIT) {
-      for (let i = start; i < end; i++) marks[order[i]] = 1
-      return
+      for (let i = start; i < end; i++) marks[members[i]] = 1
+      continue
     }
     for (let i = start; i < end; i++) {
       for (let j = i + 1; j < end; j++) {
-        if (relation(index, index.reps[order[i]], index.reps[order[j]]) !== NONE) {
-          marks[order[i]] = 1
-          marks[order[j]] = 1
+        if (relation(index, index.reps[members[i]], index.reps[members[j]]) !== NONE) {
+          marks[members[i]] = 1
+          marks[members[j]] = 1
         }
       }
     }
-  })
-  return { marks, buckets: { members: members.slice(0, size), starts: Int32Array.from(starts) } }
+  }
+  return marks
 }
 
 /**
