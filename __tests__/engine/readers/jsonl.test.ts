@@ -135,6 +135,19 @@ describe('JSON Lines reader on edge cases', () => {
     ])
   })
 
+  it('reads files past the trial lines alike, whether most of their bytes are nested (JSON.parse alone from then) or not (the flat scan)', async () => {
+    const lines = (make: (i: number) => unknown): string =>
+      Array.from({ length: 600 }, (_, i) => (i === 400 ? '{"broken": [1,}' : JSON.stringify(make(i)))).join('\n') + '\n'
+    const nested = lines((i) => ({ messages: [{ role: 'user', content: `question ${i} ${'x'.repeat(i % 50)}` }, { role: 'assistant', content: `an answer é ${i}` }] }))
+    const flat = lines((i) => ({ id: i, text: `text ${i} "quoted" ü`, score: i / 7, tags: ['a'] }))
+    for (const [name, text] of [['nested.jsonl', nested], ['flat.jsonl', flat]]) {
+      const { records, findings } = await readContent(temp.dir, name, text)
+      const expected = text.split('\n').map((line, i) => ({ line: i + 1, text: line })).filter((entry) => entry.text !== '' && entry.line !== 401)
+      expect(records.map((r) => ({ line: r.line, fields: r.fields }))).toEqual(expected.map((entry) => ({ line: entry.line, fields: JSON.parse(entry.text) })))
+      expect(findings.map((f) => [f.line, f.message.slice(0, 27)])).toEqual([[401, 'Line 401 is not valid JSON:']])
+    }
+  })
+
   it('gives the same result whatever the chunk boundaries (lines and multi-byte characters split across chunks)', async () => {
     const bytes = Buffer.concat([
       Buffer.from('\ufeff{"a":"ünï"}\r\n{"b":[1,2]}\n\nnot json\n'),

@@ -47,6 +47,8 @@ export class FlatJsonParser {
   private bytes!: Buffer & Slices
   private table!: Int32Array
   private keyLengths!: Int32Array
+  /** Bytes of the last line parsed that were in nested values (decoded by JSON.parse all the same). */
+  nestedBytes = 0
   /** The keys the kernel remembers, decoded: `keys[i]` when it flags the key at position i the same. */
   private readonly keys: string[] = new Array<string>(REMEMBERED_KEYS).fill('')
 
@@ -89,6 +91,7 @@ export class FlatJsonParser {
   private build(count: number): RecordFields | undefined {
     const { table, keys } = this
     const record: RecordFields = {}
+    this.nestedBytes = 0
     try {
       for (let i = 0, at = 0; i < count; i++, at += TABLE_INTS) {
         const keyFlags = table[at + 2]
@@ -122,6 +125,7 @@ export class FlatJsonParser {
       case NULL:
         return null
       case NESTED: {
+        this.nestedBytes += end - start
         const value: FieldValue = JSON.parse(this.bytes.utf8Slice(start, end))
         return value
       }
