@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { FlatJsonParser } from '../../../src/engine/readers/flat-json.js'
+import { seededRandom } from '../../../src/engine/stats/sampling.js'
 import { itReal, real } from './helpers.js'
 
 const created = FlatJsonParser.create()
@@ -188,7 +189,7 @@ describe('FlatJsonParser against JSON.parse', () => {
   })
 
   test('random objects and random corruptions of them agree with JSON.parse', () => {
-    const random = mulberry32(20261203)
+    const random = seededRandom(20261203)
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
     const pieces = ['a', 'Z', ' ', '"', '\\', '/', '\n', '\t', '\u0000', 'é', 'ß', '中', '😀', '\u2028', '\ud800', '{', '}', '[', ']', ',', ':', '0', '-', 'e']
     const text = (): string => Array.from({ length: Math.floor(random() * 30) }, () => pick(pieces)).join('')
@@ -245,15 +246,3 @@ describe('FlatJsonParser against JSON.parse', () => {
     expect(readByScan).toBe(Math.min(records.length, 20_000))
   })
 })
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
