@@ -55,7 +55,7 @@ function logThreads(): void {
   const { signedBatches, offloadedPasses, hashedPasses, rerunPasses, sharedReads, sharedGroupings } = threadStats
   if (signedBatches + offloadedPasses > 0) {
     core.debug(
-      `dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides, hashed ${hashedPasses} of them for the uniqueness checks, read half the candidates of ${sharedReads} files again and grouped half the LSH bands of ${sharedGroupings} sides`
+      `dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides, hashed ${hashedPasses} of them for the uniqueness checks, read half the candidates of ${sharedReads} files again and grouped LSH bands for ${sharedGroupings} sides`
     )
   }
   if (rerunPasses > 0) core.warning(`dataset-audit: a worker thread failed; the main thread ran its checks on ${rerunPasses} file sides instead (same results, more time)`)

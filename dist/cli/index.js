@@ -13061,10 +13061,10 @@ function serveChecks(port) {
             }, (error) => port.postMessage({ candidates: { id, error: (0,context/* errorMessage */.gJ)(error) } }));
         }
         else if (groups) {
-            const { id, values, bands, reps, from, to } = groups;
+            const { id, values, bands, reps, next } = groups;
             try {
-                const buckets = (0,near/* bandBuckets */.Ry)(values, bands, reps, from, to);
-                port.postMessage({ groups: { id, buckets } }, [buckets.members.buffer, buckets.starts.buffer]);
+                const claimed = (0,near/* claimBands */.NU)(new near/* BandGrouper */.QA(values, bands, reps), bands, next);
+                port.postMessage({ groups: { id, claimed } }, claimed.buckets.flatMap((buckets) => [buckets.members.buffer, buckets.starts.buffer]));
             }
             catch (error) {
                 port.postMessage({ groups: { id, error: (0,context/* errorMessage */.gJ)(error) } });
@@ -13100,7 +13100,7 @@ class CheckWorker {
         this.worker.on('message', (message) => {
             const answer = message.candidates ?? message.groups;
             if (answer)
-                this.answered(answer.id, answer.result ?? answer.buckets, answer.error);
+                this.answered(answer.id, answer.result ?? answer.claimed, answer.error);
             else
                 this.listener?.(message);
         });
@@ -13171,7 +13171,9 @@ class CheckWorker {
         this.kept = true;
         return {
             read: (localFile, path, readOptions, job) => this.ask({ candidates: { id: this.nextRead++, localFile, path, readOptions, job } }),
-            groupBands: (values, bands, reps, from, to) => (0,typed_arrays/* isShared */.yM)(values) ? this.ask({ groups: { id: this.nextRead++, values, bands, reps, from, to } }) : Promise.reject(new Error('the band hashes are not in shared memory')),
+            groupBands: (values, bands, reps, next) => (0,typed_arrays/* isShared */.yM)(values) && (0,typed_arrays/* isShared */.yM)(next)
+                ? this.ask({ groups: { id: this.nextRead++, values, bands, reps, next } })
+                : Promise.reject(new Error('the band hashes or the counter are not in shared memory')),
             release: () => {
                 this.kept = false;
                 if (!this.jobRunning)
@@ -21674,17 +21676,17 @@ function mixBlock(h, block) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  QA: () => (/* binding */ BandGrouper),
   _S: () => (/* binding */ KeyGroups),
   Ry: () => (/* binding */ bandBuckets),
-  oZ: () => (/* binding */ joinBuckets),
+  NU: () => (/* binding */ claimBands),
+  ov: () => (/* binding */ concatBuckets),
   k_: () => (/* binding */ lshCandidates),
   Am: () => (/* binding */ verifyCandidates)
 });
 
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
-// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
-var typed_arrays = __nccwpck_require__(2817);
 // EXTERNAL MODULE: ./src/engine/dedup/relations.ts
 var dedup_relations = __nccwpck_require__(4268);
 // EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
@@ -21732,7 +21734,6 @@ class UnionFind {
 
 
 
-
 /** How two records of the index relate: not to be compared, same group, or a train/eval pair. */
 const NONE = 0;
 const SAME_GROUP = 1;
@@ -21751,45 +21752,74 @@ function relation(index, a, b) {
     return relations.kindOf(a) !== relations.kindOf(b) && kinds === (dedup_relations/* SplitKind */.t.Train | dedup_relations/* SplitKind */.t.Eval) ? TRAIN_EVAL : NONE;
 }
 /**
- * The LSH buckets of two or more reps (positions in `reps`) of bands `from .. to - 1`, band by
- * band, each bucket in position order and the buckets of a band in ascending order of their
- * value: pure on its arguments, so another thread can group some of the bands (see
- * `joinBuckets`) with `values` shared.
+ * The LSH buckets of two or more reps (positions in `reps`), one band at a time: each bucket in
+ * position order, the buckets of a band in ascending order of their value. Pure on its
+ * arguments, so that two threads can each group some of the bands (`claimBands`) with
+ * `values` in shared memory.
  */
-function bandBuckets(values, bands, reps, from = 0, to = bands) {
-    const n = reps.length;
+class BandGrouper {
+    values;
+    bands;
+    reps;
     // One band's values of the reps side by side, in one array kept from band to band. Every band
     // at once (one pass over the index writing into bands x n ints) cost more than reading the
     // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
     // went to 14 places far apart in 52 MB more of memory.
-    const keys = new Int32Array(n);
-    const groups = new KeyGroups(n);
-    let members = new Int32Array(1024);
-    let size = 0;
-    const starts = [0];
-    for (let band = from; band < to; band++) {
-        for (let i = 0; i < n; i++)
-            keys[i] = values[reps[i] * bands + band];
-        const { order, starts: groupStarts } = groups.of(keys);
-        if (size + order.length > members.length)
-            members = (0,typed_arrays/* grownTo */.pO)(members, Math.max(2 * members.length, size + order.length));
-        members.set(order, size);
-        for (let g = 1; g < groupStarts.length; g++)
-            starts.push(size + groupStarts[g]);
-        size += order.length;
+    keys;
+    groups;
+    constructor(values, bands, reps) {
+        this.values = values;
+        this.bands = bands;
+        this.reps = reps;
+        this.keys = new Int32Array(reps.length);
+        this.groups = new KeyGroups(reps.length);
     }
-    return { members: members.slice(0, size), starts: Int32Array.from(starts) };
+    band(band) {
+        const { keys, values, bands, reps } = this;
+        for (let i = 0; i < reps.length; i++)
+            keys[i] = values[reps[i] * bands + band];
+        const { order, starts } = this.groups.of(keys);
+        // Positions are under 2^31: the same array read as signed, not a copy.
+        return { members: new Int32Array(order.buffer, order.byteOffset, order.length), starts: Int32Array.from(starts) };
+    }
 }
-/** The buckets of `first` and then those of `second` (of the bands after `first`'s). */
-function joinBuckets(first, second) {
-    const members = new Int32Array(first.members.length + second.members.length);
-    members.set(first.members);
-    members.set(second.members, first.members.length);
-    const starts = new Int32Array(first.starts.length + second.starts.length - 1);
-    starts.set(first.starts);
-    for (let i = 1; i < second.starts.length; i++)
-        starts[first.starts.length - 1 + i] = first.members.length + second.starts[i];
-    return { members, starts };
+/** The buckets of every band, in band order. */
+function bandBuckets(values, bands, reps) {
+    const grouper = new BandGrouper(values, bands, reps);
+    return concatBuckets(Array.from({ length: bands }, (_, band) => grouper.band(band)));
+}
+/**
+ * Groups the bands it takes from the shared counter `next[0]`, one at a time, until none are
+ * left: two threads running it over one counter share the bands by how fast each is free, not
+ * by a split fixed ahead. Returns the bands it took and their buckets.
+ */
+function claimBands(grouper, bands, next) {
+    const taken = [];
+    const buckets = [];
+    for (let band = Atomics.add(next, 0, 1); band < bands; band = Atomics.add(next, 0, 1)) {
+        taken.push(band);
+        buckets.push(grouper.band(band));
+    }
+    return { bands: taken, buckets };
+}
+/** The buckets of each of `parts` one after the other. */
+function concatBuckets(parts) {
+    let members = 0;
+    let starts = 1;
+    for (const part of parts) {
+        members += part.members.length;
+        starts += part.starts.length - 1;
+    }
+    const joined = { members: new Int32Array(members), starts: new Int32Array(starts) };
+    let memberAt = 0;
+    let startAt = 1;
+    for (const part of parts) {
+        joined.members.set(part.members, memberAt);
+        for (let i = 1; i < part.starts.length; i++)
+            joined.starts[startAt++] = memberAt + part.starts[i];
+        memberAt += part.members.length;
+    }
+    return joined;
 }
 /** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
 const KEYS_PER_PARTITION = 4096;
@@ -37387,7 +37417,7 @@ const threadStats = {
     rerunPasses: 0,
     /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
     sharedReads: 0,
-    /** LSH groupings of a side whose first half of the bands a lent check worker grouped. */
+    /** LSH groupings of a side that a lent check worker took some of the bands of. */
     sharedGroupings: 0
 };
 
@@ -38322,24 +38352,30 @@ class UniquenessStage {
     }
     /**
      * The LSH buckets of the reps, every band. With a lent thread and the band hashes in shared
-     * memory (as a worker's or this thread's hashing leaves them), it groups the first half of the
-     * bands while this thread groups the rest: the thread is otherwise idle here, and the
-     * grouping was 0.5-0.7 s of a million-record finish on this thread alone.
+     * memory (as a worker's or this thread's hashing leaves them), both threads take bands from
+     * one shared counter until none are left (the thread may still be finishing its own checks
+     * when asked; then this one takes more of them, and waits for it only if it took any).
      */
     async lshBuckets(corpus, reps) {
         const { bandValues: values, bands } = corpus;
         const helper = this.helper;
         if (!helper || bands < 2 || reps.length < (0,candidate_reader/* minShared */.sK)() || !(0,typed_arrays/* isShared */.yM)(values))
             return (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps);
-        const half = bands >> 1;
-        const theirs = helper.groupBands(values, bands, reps, 0, half).catch(() => undefined);
-        const ours = (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps, half, bands);
-        let helped = await theirs;
-        if (helped)
-            engine_threads/* threadStats */.Qz.sharedGroupings++;
-        else
-            helped = (0,dedup_near/* bandBuckets */.Ry)(values, bands, reps, 0, half);
-        return (0,dedup_near/* joinBuckets */.oZ)(helped, ours);
+        const next = (0,typed_arrays/* sharedInt32Array */.$$)(1);
+        const theirs = helper.groupBands(values, bands, reps, next).catch(() => undefined);
+        const grouper = new dedup_near/* BandGrouper */.QA(values, bands, reps);
+        const byBand = new Array(bands).fill(undefined);
+        const ours = (0,dedup_near/* claimBands */.NU)(grouper, bands, next);
+        ours.bands.forEach((band, i) => (byBand[band] = ours.buckets[i]));
+        if (ours.bands.length < bands) {
+            const helped = await theirs;
+            if (helped) {
+                engine_threads/* threadStats */.Qz.sharedGroupings++;
+                helped.bands.forEach((band, i) => (byBand[band] = helped.buckets[i]));
+            }
+        }
+        // Bands the thread took and could not answer for (it failed) are grouped here.
+        return (0,dedup_near/* concatBuckets */.ov)(byBand.map((buckets, band) => buckets ?? grouper.band(band)));
     }
     async finishSide(side, emit, timing) {
         const { corpus, files, contamination } = side;

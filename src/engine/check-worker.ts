@@ -16,7 +16,7 @@ import type { ReadOptions } from './readers/types.js'
 import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/file-hashes.js'
 import { readCandidates, type CandidateHelper, type CandidateJob, type CandidateResult } from './dedup/candidate-reader.js'
 import { sealSetChunks } from './dedup/shingles.js'
-import { bandBuckets, type Buckets } from './dedup/near.js'
+import { BandGrouper, claimBands } from './dedup/near.js'
 import { isShared } from './typed-arrays.js'
 
 /** `workerData.role` of a check worker. */
@@ -170,10 +170,10 @@ export function serveChecks(port: MessagePort): void {
         (error: unknown) => port.postMessage({ candidates: { id, error: errorMessage(error) } })
       )
     } else if (groups) {
-      const { id, values, bands, reps, from, to } = groups
+      const { id, values, bands, reps, next } = groups
       try {
-        const buckets = bandBuckets(values, bands, reps, from, to)
-        port.postMessage({ groups: { id, buckets } }, [buckets.members.buffer as ArrayBuffer, buckets.starts.buffer as ArrayBuffer])
+        const claimed = claimBands(new BandGrouper(values, bands, reps), bands, next)
+        port.postMessage({ groups: { id, claimed } }, claimed.buckets.flatMap((buckets) => [buckets.members.buffer as ArrayBuffer, buckets.starts.buffer as ArrayBuffer]))
       } catch (error) {
         port.postMessage({ groups: { id, error: errorMessage(error) } })
       }
@@ -181,22 +181,23 @@ export function serveChecks(port: MessagePort): void {
   })
 }
 
-/** Bands a check worker is asked to group (see `CandidateHelper.groupBands`); `values` is in shared memory. */
+/** Bands a check worker is asked to group (see `CandidateHelper.groupBands`); `values` and the counter `next` are in shared memory. */
 interface GroupRequest {
   id: number
   values: Int32Array
   bands: number
   reps: Int32Array
-  from: number
-  to: number
+  next: Int32Array
 }
 
 /** A check worker's answer to a `GroupRequest`. */
 interface GroupAnswer {
   id: number
-  buckets?: Buckets
+  claimed?: ClaimedBands
   error?: string
 }
+
+type ClaimedBands = ReturnType<typeof claimBands>
 
 /** Candidates a check worker is asked to read once its job is done (see `CheckWorker.candidateHelper`). */
 interface CandidateRequest {
@@ -248,7 +249,7 @@ export class CheckWorker {
     }
     this.worker.on('message', (message: WorkerMessage) => {
       const answer = message.candidates ?? message.groups
-      if (answer) this.answered(answer.id, answer.result ?? answer.buckets, answer.error)
+      if (answer) this.answered(answer.id, answer.result ?? answer.claimed, answer.error)
       else this.listener?.(message)
     })
     this.worker.on('error', fail)
@@ -313,8 +314,10 @@ export class CheckWorker {
     this.kept = true
     return {
       read: (localFile, path, readOptions, job) => this.ask<CandidateResult>({ candidates: { id: this.nextRead++, localFile, path, readOptions, job } }),
-      groupBands: (values, bands, reps, from, to) =>
-        isShared(values) ? this.ask<Buckets>({ groups: { id: this.nextRead++, values, bands, reps, from, to } }) : Promise.reject(new Error('the band hashes are not in shared memory')),
+      groupBands: (values, bands, reps, next) =>
+        isShared(values) && isShared(next)
+          ? this.ask<ClaimedBands>({ groups: { id: this.nextRead++, values, bands, reps, next } })
+          : Promise.reject(new Error('the band hashes or the counter are not in shared memory')),
       release: () => {
         this.kept = false
         if (!this.jobRunning) this.stop()
@@ -332,7 +335,7 @@ export class CheckWorker {
     })
   }
 
-  private answered(id: number, result: CandidateResult | Buckets | undefined, error: string | undefined): void {
+  private answered(id: number, result: CandidateResult | ClaimedBands | undefined, error: string | undefined): void {
     const read = this.reads.get(id)
     if (!read) return
     this.reads.delete(id)
@@ -360,7 +363,7 @@ export class CheckWorker {
 interface WorkerMessage {
   hashes?: CheckJobHashes
   result?: CheckJobResult
-  candidates?: CandidateAnswer & { buckets?: undefined }
+  candidates?: CandidateAnswer & { claimed?: undefined }
   groups?: GroupAnswer & { result?: undefined }
   error?: string
 }

@@ -56,6 +56,6 @@ export const threadStats = {
   rerunPasses: 0,
   /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
   sharedReads: 0,
-  /** LSH groupings of a side whose first half of the bands a lent check worker grouped. */
+  /** LSH groupings of a side that a lent check worker took some of the bands of. */
   sharedGroupings: 0
 }

@@ -9,7 +9,7 @@ import { ContaminationIndex } from './dedup/contamination.js'
 import { CorpusArrays, mapColumns, type CorpusColumns } from './dedup/corpus.js'
 import { groupExact } from './dedup/exact.js'
 import { optimalParams } from './dedup/lsh.js'
-import { bandBuckets, joinBuckets, lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
+import { BandGrouper, bandBuckets, claimBands, concatBuckets, lshCandidates, verifyCandidates, type Buckets, type NearResult } from './dedup/near.js'
 import { comparisonParts } from './dedup/normalise.js'
 import { RecordHasher, type HashSettings } from './dedup/record-hasher.js'
 import type { ShingleSet } from './dedup/shingles.js'
@@ -21,7 +21,7 @@ import type { RecordPlace } from './dedup/reread.js'
 import { readOptionsFor } from './readers/index.js'
 import type { ByteSource, ReadOptions } from './readers/types.js'
 import { threadStats, workerPlan } from './threads.js'
-import { isShared } from './typed-arrays.js'
+import { isShared, sharedInt32Array } from './typed-arrays.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
 
 /** One file of the corpus on one side. */
@@ -686,21 +686,29 @@ export class UniquenessStage {
 
   /**
    * The LSH buckets of the reps, every band. With a lent thread and the band hashes in shared
-   * memory (as a worker's or this thread's hashing leaves them), it groups the first half of the
-   * bands while this thread groups the rest: the thread is otherwise idle here, and the
-   * grouping was 0.5-0.7 s of a million-record finish on this thread alone.
+   * memory (as a worker's or this thread's hashing leaves them), both threads take bands from
+   * one shared counter until none are left (the thread may still be finishing its own checks
+   * when asked; then this one takes more of them, and waits for it only if it took any).
    */
   private async lshBuckets(corpus: CorpusArrays, reps: Int32Array): Promise<Buckets> {
     const { bandValues: values, bands } = corpus
     const helper = this.helper
     if (!helper || bands < 2 || reps.length < minShared() || !isShared(values)) return bandBuckets(values, bands, reps)
-    const half = bands >> 1
-    const theirs = helper.groupBands(values, bands, reps, 0, half).catch(() => undefined)
-    const ours = bandBuckets(values, bands, reps, half, bands)
-    let helped = await theirs
-    if (helped) threadStats.sharedGroupings++
-    else helped = bandBuckets(values, bands, reps, 0, half)
-    return joinBuckets(helped, ours)
+    const next = sharedInt32Array(1)
+    const theirs = helper.groupBands(values, bands, reps, next).catch(() => undefined)
+    const grouper = new BandGrouper(values, bands, reps)
+    const byBand: Array<Buckets | undefined> = new Array<Buckets | undefined>(bands).fill(undefined)
+    const ours = claimBands(grouper, bands, next)
+    ours.bands.forEach((band, i) => (byBand[band] = ours.buckets[i]))
+    if (ours.bands.length < bands) {
+      const helped = await theirs
+      if (helped) {
+        threadStats.sharedGroupings++
+        helped.bands.forEach((band, i) => (byBand[band] = helped.buckets[i]))
+      }
+    }
+    // Bands the thread took and could not answer for (it failed) are grouped here.
+    return concatBuckets(byBand.map((buckets, band) => buckets ?? grouper.band(band)))
   }
 
   private async finishSide(side: SideState, emit: (finding: SideFinding) => void, timing: { rereadMs: number }): Promise<UniquenessSideStats> {

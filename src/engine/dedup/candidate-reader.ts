@@ -44,8 +44,12 @@ export interface CandidateResult {
 export interface CandidateHelper {
   /** Reads `job` from the file at `localFile`; rejects when the thread cannot (the caller then reads them itself). */
   read(localFile: string, path: string, readOptions: ReadOptions, job: CandidateJob): Promise<CandidateResult>
-  /** `bandBuckets` of bands `from .. to - 1` (`values` in shared memory); rejects when the thread cannot (the caller then groups them itself). */
-  groupBands(values: Int32Array, bands: number, reps: Int32Array, from: number, to: number): Promise<Buckets>
+  /**
+   * `claimBands` on that thread over the shared counter `next` (`values` in shared memory too):
+   * the bands it took and their buckets; rejects when the thread cannot (the caller then groups
+   * the bands it took itself).
+   */
+  groupBands(values: Int32Array, bands: number, reps: Int32Array, next: Int32Array): Promise<{ bands: number[]; buckets: Buckets[] }>
   /** Ends the thread: it is not asked again. */
   release(): void
 }

@@ -1,5 +1,4 @@
 import { HashIndex } from '../hash-index.js'
-import { grownTo } from '../typed-arrays.js'
 import type { CorpusArrays } from './corpus.js'
 import { SplitKind, type LeakPair, type SlotRelations } from './relations.js'
 import { jaccard, type ShingleSet } from './shingles.js'
@@ -53,42 +52,75 @@ function relation(index: NearIndex, a: number, b: number): number {
 }
 
 /**
- * The LSH buckets of two or more reps (positions in `reps`) of bands `from .. to - 1`, band by
- * band, each bucket in position order and the buckets of a band in ascending order of their
- * value: pure on its arguments, so another thread can group some of the bands (see
- * `joinBuckets`) with `values` shared.
+ * The LSH buckets of two or more reps (positions in `reps`), one band at a time: each bucket in
+ * position order, the buckets of a band in ascending order of their value. Pure on its
+ * arguments, so that two threads can each group some of the bands (`claimBands`) with
+ * `values` in shared memory.
  */
-export function bandBuckets(values: Int32Array, bands: number, reps: Int32Array, from = 0, to = bands): Buckets {
-  const n = reps.length
+export class BandGrouper {
   // One band's values of the reps side by side, in one array kept from band to band. Every band
   // at once (one pass over the index writing into bands x n ints) cost more than reading the
   // index once a band: 171-205 ms against 75-82 ms for 14 bands of 930,000 reps, as the writes
   // went to 14 places far apart in 52 MB more of memory.
-  const keys = new Int32Array(n)
-  const groups = new KeyGroups(n)
-  let members = new Int32Array(1024)
-  let size = 0
-  const starts: number[] = [0]
-  for (let band = from; band < to; band++) {
-    for (let i = 0; i < n; i++) keys[i] = values[reps[i] * bands + band]
-    const { order, starts: groupStarts } = groups.of(keys)
-    if (size + order.length > members.length) members = grownTo(members, Math.max(2 * members.length, size + order.length))
-    members.set(order, size)
-    for (let g = 1; g < groupStarts.length; g++) starts.push(size + groupStarts[g])
-    size += order.length
+  private readonly keys: Int32Array
+  private readonly groups: KeyGroups
+
+  constructor(
+    private readonly values: Int32Array,
+    private readonly bands: number,
+    private readonly reps: Int32Array
+  ) {
+    this.keys = new Int32Array(reps.length)
+    this.groups = new KeyGroups(reps.length)
   }
-  return { members: members.slice(0, size), starts: Int32Array.from(starts) }
+
+  band(band: number): Buckets {
+    const { keys, values, bands, reps } = this
+    for (let i = 0; i < reps.length; i++) keys[i] = values[reps[i] * bands + band]
+    const { order, starts } = this.groups.of(keys)
+    // Positions are under 2^31: the same array read as signed, not a copy.
+    return { members: new Int32Array(order.buffer, order.byteOffset, order.length), starts: Int32Array.from(starts) }
+  }
 }
 
-/** The buckets of `first` and then those of `second` (of the bands after `first`'s). */
-export function joinBuckets(first: Buckets, second: Buckets): Buckets {
-  const members = new Int32Array(first.members.length + second.members.length)
-  members.set(first.members)
-  members.set(second.members, first.members.length)
-  const starts = new Int32Array(first.starts.length + second.starts.length - 1)
-  starts.set(first.starts)
-  for (let i = 1; i < second.starts.length; i++) starts[first.starts.length - 1 + i] = first.members.length + second.starts[i]
-  return { members, starts }
+/** The buckets of every band, in band order. */
+export function bandBuckets(values: Int32Array, bands: number, reps: Int32Array): Buckets {
+  const grouper = new BandGrouper(values, bands, reps)
+  return concatBuckets(Array.from({ length: bands }, (_, band) => grouper.band(band)))
+}
+
+/**
+ * Groups the bands it takes from the shared counter `next[0]`, one at a time, until none are
+ * left: two threads running it over one counter share the bands by how fast each is free, not
+ * by a split fixed ahead. Returns the bands it took and their buckets.
+ */
+export function claimBands(grouper: BandGrouper, bands: number, next: Int32Array): { bands: number[]; buckets: Buckets[] } {
+  const taken: number[] = []
+  const buckets: Buckets[] = []
+  for (let band = Atomics.add(next, 0, 1); band < bands; band = Atomics.add(next, 0, 1)) {
+    taken.push(band)
+    buckets.push(grouper.band(band))
+  }
+  return { bands: taken, buckets }
+}
+
+/** The buckets of each of `parts` one after the other. */
+export function concatBuckets(parts: readonly Buckets[]): Buckets {
+  let members = 0
+  let starts = 1
+  for (const part of parts) {
+    members += part.members.length
+    starts += part.starts.length - 1
+  }
+  const joined: Buckets = { members: new Int32Array(members), starts: new Int32Array(starts) }
+  let memberAt = 0
+  let startAt = 1
+  for (const part of parts) {
+    joined.members.set(part.members, memberAt)
+    for (let i = 1; i < part.starts.length; i++) joined.starts[startAt++] = memberAt + part.starts[i]
+    memberAt += part.members.length
+  }
+  return joined
 }
 
 /** Keys per partition of `KeyGroups`: a partition's table (2 x 4,096 slots of 16 bytes) stays in the L2 cache. */
