@@ -27203,15 +27203,6 @@ class JsonlLineReader {
         this.partial = [];
         this.handleLine(joined, 0, joined.length, true);
     }
-    /** Counts a trial line; at the last one, keeps the flat scan only if under half the bytes were in nested values. */
-    tryFlat(flat, nestedBytes, bytes, line) {
-        this.trialBytes += bytes;
-        this.trialNestedBytes += nestedBytes;
-        if (line === FLAT_TRIAL_LINES && 2 * this.trialNestedBytes > this.trialBytes)
-            this.flat = undefined;
-        else
-            this.flat = flat;
-    }
     handleLine(bytes, start, end, checkUtf8) {
         const line = ++this.line;
         const bytesOfLine = end - start;
@@ -27227,8 +27218,14 @@ class JsonlLineReader {
         }
         const flat = this.flat;
         const fields = flat?.parse(bytes, start, end);
-        if (flat && line <= FLAT_TRIAL_LINES)
-            this.tryFlat(flat, fields === undefined ? 0 : flat.nestedBytes, end - start, line);
+        if (flat && line <= FLAT_TRIAL_LINES) {
+            this.trialBytes += end - start;
+            if (fields !== undefined)
+                this.trialNestedBytes += flat.nestedBytes;
+            // At the last trial line the scan is kept only if under half the bytes were in nested values.
+            if (line === FLAT_TRIAL_LINES && 2 * this.trialNestedBytes > this.trialBytes)
+                this.flat = undefined;
+        }
         if (fields !== undefined) {
             if (this.places)
                 this.context.recordAt(line, fields, this.lineStart, bytesOfLine);
@@ -37442,10 +37439,14 @@ const threadStats = {
  * table, file hashes) grow.
  */
 function grownTo(array, length) {
-    const Type = array.constructor;
-    const bigger = isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length);
+    const bigger = newLike(array, length);
     bigger.set(array);
     return bigger;
+}
+/** A new zeroed array of `array`'s type with `length` elements, in shared memory when `array` is. */
+function newLike(array, length) {
+    const Type = array.constructor;
+    return isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length);
 }
 /**
  * An Int32Array in memory another thread can be given without a copy (a SharedArrayBuffer),
@@ -37462,7 +37463,7 @@ function isShared(array) {
 function sliceOf(array, from, to) {
     if (!isShared(array))
         return array.slice(from, to);
-    const part = grownTo(array.subarray(from, from), to - from);
+    const part = newLike(array, to - from);
     part.set(array.subarray(from, to));
     return part;
 }

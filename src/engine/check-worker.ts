@@ -16,7 +16,7 @@ import type { ReadOptions } from './readers/types.js'
 import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/file-hashes.js'
 import { readCandidates, type CandidateHelper, type CandidateJob, type CandidateResult } from './dedup/candidate-reader.js'
 import { sealSetChunks } from './dedup/shingles.js'
-import { BandGrouper, claimBands } from './dedup/near.js'
+import { BandGrouper, claimBands, type ClaimedBands } from './dedup/near.js'
 import { isShared } from './typed-arrays.js'
 
 /** `workerData.role` of a check worker. */
@@ -196,8 +196,6 @@ interface GroupAnswer {
   claimed?: ClaimedBands
   error?: string
 }
-
-type ClaimedBands = ReturnType<typeof claimBands>
 
 /** Candidates a check worker is asked to read once its job is done (see `CheckWorker.candidateHelper`). */
 interface CandidateRequest {

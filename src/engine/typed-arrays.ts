@@ -6,10 +6,15 @@ import { types } from 'node:util'
  * table, file hashes) grow.
  */
 export function grownTo<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
-  const Type = array.constructor as { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }
-  const bigger = isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length)
+  const bigger = newLike(array, length)
   bigger.set(array)
   return bigger
+}
+
+/** A new zeroed array of `array`'s type with `length` elements, in shared memory when `array` is. */
+function newLike<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
+  const Type = array.constructor as { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }
+  return isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length)
 }
 
 /**
@@ -28,7 +33,7 @@ export function isShared(array: ArrayBufferView): boolean {
 /** `array.slice(from, to)`, in shared memory when `array` is (a typed array's own `slice` never is). */
 export function sliceOf<T extends Int32Array | Float64Array | Uint8Array>(array: T, from: number, to: number): T {
   if (!isShared(array)) return array.slice(from, to) as T
-  const part = grownTo(array.subarray(from, from) as T, to - from)
+  const part = newLike(array, to - from)
   part.set(array.subarray(from, to))
   return part
 }

@@ -11,7 +11,7 @@ import { truncate } from '../text.js'
 import { comparisonParts, rawText } from './normalise.js'
 import { RecordHasher, type HashSettings } from './record-hasher.js'
 import { hasPlace, placedLines, rereadRecords, type RecordPlace } from './reread.js'
-import type { Buckets } from './near.js'
+import type { ClaimedBands } from './near.js'
 import type { ShingleSet } from './shingles.js'
 import type { DatasetRecord } from '../types.js'
 
@@ -49,7 +49,7 @@ export interface CandidateHelper {
    * the bands it took and their buckets; rejects when the thread cannot (the caller then groups
    * the bands it took itself).
    */
-  groupBands(values: Int32Array, bands: number, reps: Int32Array, next: Int32Array): Promise<{ bands: number[]; buckets: Buckets[] }>
+  groupBands(values: Int32Array, bands: number, reps: Int32Array, next: Int32Array): Promise<ClaimedBands>
   /** Ends the thread: it is not asked again. */
   release(): void
 }

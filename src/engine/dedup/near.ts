@@ -94,7 +94,7 @@ export function bandBuckets(values: Int32Array, bands: number, reps: Int32Array)
  * left: two threads running it over one counter share the bands by how fast each is free, not
  * by a split fixed ahead. Returns the bands it took and their buckets.
  */
-export function claimBands(grouper: BandGrouper, bands: number, next: Int32Array): { bands: number[]; buckets: Buckets[] } {
+export function claimBands(grouper: BandGrouper, bands: number, next: Int32Array): ClaimedBands {
   const taken: number[] = []
   const buckets: Buckets[] = []
   for (let band = Atomics.add(next, 0, 1); band < bands; band = Atomics.add(next, 0, 1)) {
@@ -102,6 +102,12 @@ export function claimBands(grouper: BandGrouper, bands: number, next: Int32Array
     buckets.push(grouper.band(band))
   }
   return { bands: taken, buckets }
+}
+
+/** The bands one thread took (`claimBands`) and the buckets of each. */
+export interface ClaimedBands {
+  bands: number[]
+  buckets: Buckets[]
 }
 
 /** The buckets of each of `parts` one after the other. */

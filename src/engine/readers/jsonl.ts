@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { FieldValue } from '../types.js'
 import { errorMessage, isRecordFields, jsonTypeName, parseJson, type ReadContext } from './context.js'
-import { flatJsonParser, type FlatJsonParser } from './flat-json.js'
+import { flatJsonParser } from './flat-json.js'
 import { hasBom } from './sniff.js'
 
 const LF = 0x0a
@@ -91,14 +91,6 @@ class JsonlLineReader {
     this.handleLine(joined, 0, joined.length, true)
   }
 
-  /** Counts a trial line; at the last one, keeps the flat scan only if under half the bytes were in nested values. */
-  private tryFlat(flat: FlatJsonParser, nestedBytes: number, bytes: number, line: number): void {
-    this.trialBytes += bytes
-    this.trialNestedBytes += nestedBytes
-    if (line === FLAT_TRIAL_LINES && 2 * this.trialNestedBytes > this.trialBytes) this.flat = undefined
-    else this.flat = flat
-  }
-
   private handleLine(bytes: Buffer, start: number, end: number, checkUtf8: boolean): void {
     const line = ++this.line
     const bytesOfLine = end - start
@@ -111,7 +103,12 @@ class JsonlLineReader {
     }
     const flat = this.flat
     const fields = flat?.parse(bytes, start, end)
-    if (flat && line <= FLAT_TRIAL_LINES) this.tryFlat(flat, fields === undefined ? 0 : flat.nestedBytes, end - start, line)
+    if (flat && line <= FLAT_TRIAL_LINES) {
+      this.trialBytes += end - start
+      if (fields !== undefined) this.trialNestedBytes += flat.nestedBytes
+      // At the last trial line the scan is kept only if under half the bytes were in nested values.
+      if (line === FLAT_TRIAL_LINES && 2 * this.trialNestedBytes > this.trialBytes) this.flat = undefined
+    }
     if (fields !== undefined) {
       if (this.places) this.context.recordAt(line, fields, this.lineStart, bytesOfLine)
       else this.context.record(line, fields)
