@@ -52,10 +52,10 @@ export async function run(): Promise<void> {
 
 /** Where the work ran: a debug line, and a warning when a worker failed and the main thread did its work. */
 function logThreads(): void {
-  const { signedBatches, offloadedPasses, hashedPasses, rerunPasses, sharedReads, sharedGroupings } = threadStats
+  const { signedBatches, offloadedPasses, hashedPasses, hashChunks, hashChunksHere, rerunPasses, sharedReads, sharedGroupings } = threadStats
   if (signedBatches + offloadedPasses > 0) {
     core.debug(
-      `dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides, hashed ${hashedPasses} of them for the uniqueness checks, read half the candidates of ${sharedReads} files again and grouped LSH bands for ${sharedGroupings} sides`
+      `dataset-audit: worker threads signed ${signedBatches} batches, checked ${offloadedPasses} file sides, hashed ${hashedPasses} of them for the uniqueness checks (the main thread took ${hashChunksHere} of their ${hashChunks} chunks of records), read half the candidates of ${sharedReads} files again and grouped LSH bands for ${sharedGroupings} sides`
     )
   }
   if (rerunPasses > 0) core.warning(`dataset-audit: a worker thread failed; the main thread ran its checks on ${rerunPasses} file sides instead (same results, more time)`)

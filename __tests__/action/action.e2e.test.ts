@@ -248,7 +248,7 @@ describe('the Action on a larger pull request, with worker threads', () => {
     const threaded = await run({ DATASET_AUDIT_THREADS: '2', DATASET_AUDIT_OFFLOAD_BYTES: '0' })
     expect(threaded.stderr).toBe('')
     // Both sides' checks on a worker; base's hashing there too (head copies base's hashes and hashes what the PR changed here).
-    expect(threaded.stdout).toMatch(/::debug::dataset-audit: worker threads signed \d+ batches, checked 2 file sides, hashed 1 of them for the uniqueness checks, read half the candidates of \d+ files again and grouped LSH bands for \d+ sides/)
+    expect(threaded.stdout).toMatch(/::debug::dataset-audit: worker threads signed \d+ batches, checked 2 file sides, hashed 1 of them for the uniqueness checks \(the main thread took \d+ of their \d+ chunks of records\), read half the candidates of \d+ files again and grouped LSH bands for \d+ sides/)
     expect(threaded.stdout).not.toMatch(/a worker thread failed/)
     expect(single.stdout).not.toMatch(/worker threads signed/)
     expect(threaded.report).toEqual(single.report)

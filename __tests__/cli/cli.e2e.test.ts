@@ -303,6 +303,30 @@ describe('worker threads', () => {
     expect(counts['train.jsonl:leakage']).toBeGreaterThanOrEqual(2)
   })
 
+  it('gives the same report when the worker and the main thread share the hashing chunk by chunk, records without text included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dataset-audit-chunks-'))
+    let state = 5
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0)
+    const sentence = (words: number): string => Array.from({ length: words }, () => `w${(next() % 500).toString(36)}`).join(' ')
+    const texts: string[] = []
+    for (let i = 0; i < 6000; i++) {
+      // Every 7th record has no text (an empty slot in the shared columns), every 40th repeats an earlier one.
+      if (i % 7 === 3) texts.push('')
+      else if (i > 0 && i % 40 === 0) texts.push(texts[next() % i])
+      else texts.push(sentence(30 + (next() % 30)))
+    }
+    writeFileSync(join(dir, 'train.jsonl'), texts.map((text, i) => JSON.stringify({ id: `r${i}`, text })).join('\n') + '\n')
+    const scan = (threads: string, env: Record<string, string> = {}) => runCliProcess(['scan', join(dir, 'train.jsonl'), '--format', 'json', '--threads', threads], { env })
+    const oneThread = scan('0')
+    // Chunks of 16 records: hundreds of them, so that both threads take some, whichever is ahead.
+    const shared = scan('1', { DATASET_AUDIT_OFFLOAD_BYTES: '0', DATASET_AUDIT_HASH_CHUNK_RECORDS: '16' })
+    expect(shared.stderr).not.toMatch(/could not audit|worker thread failed/)
+    expect(shared.stdout).toBe(oneThread.stdout)
+    const report = JSON.parse(shared.stdout) as AuditReport
+    const counts = Object.fromEntries(report.files.flatMap((f) => f.counts.map((c) => [c.check, c.total])))
+    expect(counts['exact-duplicates']).toBeGreaterThanOrEqual(100)
+  })
+
   it('gives the same PR report when the costliest checks run on a worker thread, new findings and shifts included', () => {
     const diff = (threads: string) =>
       runCliProcess(['diff', 'examples/pr/base', 'examples/pr/head', '--format', 'json', '--threads', threads], { env: { DATASET_AUDIT_OFFLOAD_BYTES: '0', DATASET_AUDIT_SHARED_READ_MIN: '0' } })

@@ -14,6 +14,10 @@ import { RecordHasher } from '../../src/engine/dedup/record-hasher.js'
 import { setWorkerThreads, threadStats, useWorkerEntry } from '../../src/engine/threads.js'
 import { BandGrouper, bandBuckets, claimBands, concatBuckets } from '../../src/engine/dedup/near.js'
 import { sharedInt32Array } from '../../src/engine/typed-arrays.js'
+import { SharedHashWriter, sharedHashColumns } from '../../src/engine/dedup/hash-chunks.js'
+import type { CorpusHashJob } from '../../src/engine/dedup/file-hashes.js'
+import { readDataset } from '../../src/engine/readers/index.js'
+import type { DatasetRecord } from '../../src/engine/types.js'
 
 const BASE = resolve('examples/pr/base/data/sft/train.jsonl')
 const HEAD = resolve('examples/pr/head/data/sft/train.jsonl')
@@ -95,6 +99,28 @@ describe('checks on a worker thread', () => {
     const { corpus: _corpus, ...rest } = here
     expect(result).toEqual(rest)
     expect(result.findings.length).toBeGreaterThan(0)
+  })
+
+  it('shares the hashing with this thread chunk by chunk, through columns in shared memory, as the side pass does', async () => {
+    const stage = new UniquenessStage({})
+    const deferred = stage.openDeferred({ path: 'data/sft/train.jsonl', side: 'head', reference: false, textFields: ['instruction', 'output'], settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} }, source: fileSource(HEAD, 'data/sft/train.jsonl') })!
+    const job = (corpus: CorpusHashJob): CheckJob => ({ localFile: HEAD, path: 'data/sft/train.jsonl', readOptions: {}, side: 'head', settings: { path: 'data/sft/train.jsonl', key: ['id'], checks: {} }, textFields: ['instruction', 'output'], checks: [], baseSummaries: [], corpus })
+    const alone = (await runCheckJob(job(deferred.job))).corpus!
+    const records: DatasetRecord[] = []
+    await readDataset(fileSource(HEAD, 'data/sft/train.jsonl'), { record: (record) => void records.push(record), finding: () => undefined })
+    // Chunks of 4 of the 31 records: this thread takes the first two before the worker starts, the worker the rest.
+    const shared = sharedHashColumns(records.length, stage.lsh.bands, 4)!
+    const here = new SharedHashWriter(deferred.job, shared, true)
+    for (let position = 0; position < 8; position++) here.add(position, records[position])
+    const worker = new CheckWorker(resolve('dist/cli/index.js'))
+    const hashes = await worker.run(job({ ...deferred.job, shared })).hashes
+    for (let position = 8; position < records.length; position++) here.add(position, records[position])
+    here.done()
+    expect(here.chunksClaimed).toBe(2)
+    expect(hashes!.corpus).toBeUndefined()
+    const whole = here.result(records.length, hashes!.sharedEmptyText!)
+    expect(whole).toEqual({ ...alone, bandValues: whole!.bandValues })
+    expect(Array.from(whole!.bandValues)).toEqual(Array.from(alone.bandValues))
   })
 
   it('ends a worker that gets no job, and fails a job given to a stopped or broken one', async () => {

@@ -11123,8 +11123,8 @@ function inferTextFields(sample, exclude) {
     return fields;
 }
 
-// EXTERNAL MODULE: ./src/engine/check-worker.ts + 1 modules
-var check_worker = __nccwpck_require__(9366);
+// EXTERNAL MODULE: ./src/engine/check-worker.ts
+var check_worker = __nccwpck_require__(1937);
 // EXTERNAL MODULE: ./src/engine/env.ts
 var env = __nccwpck_require__(8725);
 // EXTERNAL MODULE: ./src/engine/dedup/reread.ts
@@ -11151,7 +11151,10 @@ function estimatedRecords(fileBytes, record) {
     return Math.min(MAX_ESTIMATE, Math.ceil((fileBytes / bytesSoFar) * (record.index + 1) * 1.05));
 }
 
+// EXTERNAL MODULE: ./src/engine/dedup/hash-chunks.ts
+var hash_chunks = __nccwpck_require__(1316);
 ;// CONCATENATED MODULE: ./src/engine/side-pass.ts
+
 
 
 
@@ -11192,6 +11195,8 @@ async function runSidePass(options) {
     const offloaded = offload ? checks.filter((prepared) => check_worker/* WORKER_CHECK_IDS */.jp.has(prepared.check.id) && (0,plain_data/* isPlainData */.v)(prepared.config)) : [];
     const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared));
     let deferred;
+    /** This thread's part of the deferred file's hashing, when the worker shares it. */
+    let share;
     let job;
     const stopWorker = new AbortController();
     // Booted now, while the first records are read; stopped unaided if it gets no job.
@@ -11254,7 +11259,12 @@ async function runSidePass(options) {
         deferred = offload ? options.deferredCorpus?.(plan, source) : undefined;
         corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords);
         if (worker && (offloaded.length > 0 || deferred)) {
-            job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal);
+            // The worker and this thread share the file's hashing, each taking chunks of records as it reaches them first.
+            const shared = deferred && expectedRecords !== undefined ? (0,hash_chunks/* sharedHashColumns */.jw)(expectedRecords, deferred.job.bands ? deferred.job.hash.bands : 0, (0,env/* numberFromEnv */.b)('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined;
+            if (deferred && shared)
+                share = new hash_chunks/* SharedHashWriter */.nA(deferred.job, shared, true);
+            const corpusJob = deferred && shared ? { ...deferred.job, shared } : deferred?.job;
+            job = startCheckJob(worker, offloaded, plan, source, side, settings, base, corpusJob, expectedRecords, stopWorker.signal);
             options.lendWorker?.(worker.candidateHelper());
         }
         else
@@ -11274,6 +11284,7 @@ async function runSidePass(options) {
             run.record(datasetRecord, emit);
         current = undefined;
         corpusRecord?.(datasetRecord, index.contentHashAt(position));
+        share?.add(position, datasetRecord);
     };
     const startRun = (prepared) => prepared.check.start({
         file: source.path,
@@ -11361,8 +11372,9 @@ async function runSidePass(options) {
             let hashHere;
             if (deferred) {
                 const hashes = await started.hashes;
-                if (hashes !== undefined && hashes.records === count) {
-                    deferred.place(hashes.corpus);
+                const whole = hashes !== undefined && hashes.records === count ? wholeFileHashes(hashes, share, count) : undefined;
+                if (whole) {
+                    deferred.place(whole);
                     engine_threads/* threadStats */.Qz.hashedPasses++;
                 }
                 else
@@ -11412,6 +11424,20 @@ async function runSidePass(options) {
         stopWorker.abort();
         throw error;
     }
+}
+/**
+ * The whole file's hashes: the worker's, or the shared columns both threads wrote into;
+ * undefined when they cannot be had (then this thread hashes the file).
+ */
+function wholeFileHashes(hashes, share, records) {
+    if (!share)
+        return hashes.corpus;
+    share.done();
+    if (hashes.sharedEmptyText === undefined)
+        return undefined;
+    engine_threads/* threadStats */.Qz.hashChunks += share.chunks(records);
+    engine_threads/* threadStats */.Qz.hashChunksHere += share.chunksClaimed;
+    return share.result(records, hashes.sharedEmptyText);
 }
 /**
  * Files from this size on give checks to a worker: below it, starting one costs more than it
@@ -12828,128 +12854,36 @@ function displayPath(absolute, cwd) {
 
 /***/ }),
 
-/***/ 9366:
+/***/ 1937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  k0: () => (/* binding */ CHECK_WORKER),
-  FO: () => (/* binding */ CheckWorker),
-  jp: () => (/* binding */ WORKER_CHECK_IDS),
-  Dx: () => (/* binding */ serveChecks)
-});
-
-// UNUSED EXPORTS: runCheckJob, runCheckJobInWorker
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 36 modules
-var registry = __nccwpck_require__(5877);
-// EXTERNAL MODULE: ./src/engine/plain-data.ts
-var plain_data = __nccwpck_require__(1175);
-// EXTERNAL MODULE: ./src/engine/readers/context.ts
-var context = __nccwpck_require__(5834);
-// EXTERNAL MODULE: ./src/engine/readers/file-source.ts
-var file_source = __nccwpck_require__(9757);
-// EXTERNAL MODULE: ./src/engine/readers/index.ts + 59 modules
-var readers = __nccwpck_require__(366);
-// EXTERNAL MODULE: ./src/engine/dedup/corpus.ts
-var corpus = __nccwpck_require__(8661);
-// EXTERNAL MODULE: ./src/engine/dedup/normalise.ts
-var normalise = __nccwpck_require__(4687);
-// EXTERNAL MODULE: ./src/engine/dedup/record-hasher.ts + 2 modules
-var record_hasher = __nccwpck_require__(394);
-// EXTERNAL MODULE: ./src/engine/dedup/band-signer.ts + 1 modules
-var band_signer = __nccwpck_require__(6340);
-// EXTERNAL MODULE: ./src/engine/dedup/signature-pool.ts
-var signature_pool = __nccwpck_require__(1402);
-;// CONCATENATED MODULE: ./src/engine/dedup/file-hashes.ts
-
-
-
-
-
-/** Builds a file's hashes record by record, in the stage's own growable arrays (file 0 of them). */
-class FileHashBuilder {
-    job;
-    hasher;
-    exclude;
-    width;
-    slots;
-    signer;
-    emptyText = 0;
-    /**
-     * The records not signed yet (slots `pendingFrom` on, in order), signed a batch at a time: one
-     * call into WebAssembly and one copy of shingles a batch instead of a record.
-     */
-    pending = new signature_pool/* ShingleBatch */.Dc();
-    pendingFrom = 0;
-    /** `expectedRecords`: about how many the file has (see record-estimate.ts), to size the arrays once. */
-    constructor(job, expectedRecords) {
-        this.job = job;
-        this.hasher = new record_hasher/* RecordHasher */.P(job.hash);
-        this.exclude = new Set(job.exclude);
-        this.width = job.bands ? job.hash.bands : 0;
-        this.slots = new corpus/* CorpusArrays */.fY(this.width);
-        if (expectedRecords)
-            this.slots.reserveTotal(expectedRecords);
-        this.signer = job.bands ? (0,band_signer/* createBandSigner */.yW)(job.hash) : undefined;
-    }
-    /** Hashes one record; a record with no text to compare gets no slot and is counted. */
-    add(record) {
-        const { hasher, slots } = this;
-        if (hasher.load((0,normalise/* comparisonParts */.QC)(record.fields, this.job.fields, this.exclude)) === 0) {
-            this.emptyText++;
-            return;
-        }
-        const slot = slots.add(0, record.index, record.line, record.offset, record.bytes);
-        slots.exactLow[slot] = hasher.exact[0];
-        slots.exactHigh[slot] = hasher.exact[1];
-        if (this.width > 0) {
-            if (hasher.byCharacters)
-                slots.byCharacters[slot] = 1;
-            this.queue(slot);
-        }
-    }
-    /** The hashes of the records hashed (arrays of their own, safe to transfer); the last call. */
-    result() {
-        this.signPending();
-        return { emptyText: this.emptyText, ...this.slots.finalColumns() };
-    }
-    /** Keeps the loaded record's MinHash shingles until a batch is full. */
-    queue(slot) {
-        if (this.pending.count === 0)
-            this.pendingFrom = slot;
-        const { low, count } = this.hasher.minHashShingles();
-        if (this.pending.push(low, count))
-            this.signPending();
-    }
-    /** Signs the pending records into their slots' band values (taken now: the column may have grown). */
-    signPending() {
-        const { pending, signer, width, pendingFrom } = this;
-        if (pending.count === 0 || signer === undefined)
-            return;
-        signer.batch(pending.shingles, pending.offsets, pending.count, this.slots.bandValues.subarray(pendingFrom * width, (pendingFrom + pending.count) * width));
-        pending.clear();
-    }
-}
-
-// EXTERNAL MODULE: ./src/engine/dedup/candidate-reader.ts
-var candidate_reader = __nccwpck_require__(7882);
-// EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
-var shingles = __nccwpck_require__(3506);
-// EXTERNAL MODULE: ./src/engine/dedup/near.ts + 1 modules
-var near = __nccwpck_require__(6603);
-// EXTERNAL MODULE: ./src/engine/typed-arrays.ts
-var typed_arrays = __nccwpck_require__(2817);
-;// CONCATENATED MODULE: ./src/engine/check-worker.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dx: () => (/* binding */ serveChecks),
+/* harmony export */   FO: () => (/* binding */ CheckWorker),
+/* harmony export */   jp: () => (/* binding */ WORKER_CHECK_IDS),
+/* harmony export */   k0: () => (/* binding */ CHECK_WORKER)
+/* harmony export */ });
+/* unused harmony exports runCheckJob, runCheckJobInWorker */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5877);
+/* harmony import */ var _plain_data_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1175);
+/* harmony import */ var _readers_context_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5834);
+/* harmony import */ var _readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
+/* harmony import */ var _readers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(366);
+/* harmony import */ var _dedup_file_hashes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4040);
+/* harmony import */ var _dedup_candidate_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7882);
+/* harmony import */ var _dedup_shingles_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3506);
+/* harmony import */ var _dedup_near_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6603);
+/* harmony import */ var _dedup_hash_chunks_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1316);
+/* harmony import */ var _typed_arrays_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2817);
 /**
  * Checks on a second thread. A large file's side pass gives some of its checks to a worker
  * that reads the same file itself (reading is the cheap part: about a tenth of what the checks
  * cost) and sends back what they found, each finding with the position of the record it was
  * found on; the main thread places them exactly as if it had run the checks itself.
  */
+
 
 
 
@@ -12986,7 +12920,7 @@ async function runCheckJob(job, onHashes) {
     let position = -1;
     let recordLine = 0;
     const runs = job.checks.map(({ id, config }, check) => {
-        const definition = registry/* ALL_CHECKS */.c9.find((candidate) => candidate.id === id);
+        const definition = _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_CHECKS */ .c9.find((candidate) => candidate.id === id);
         if (!definition)
             throw new Error(`no check ${id} in this build`);
         const emit = (draft) => void findings.push({ check, position, recordLine, draft });
@@ -13001,29 +12935,29 @@ async function runCheckJob(job, onHashes) {
         return { run, emit, check };
     });
     let records = 0;
-    const hashes = job.corpus ? new FileHashBuilder(job.corpus, job.expectedRecords) : undefined;
-    await (0,readers/* readDataset */.JP)((0,file_source/* fileSource */.I)(job.localFile, job.path), {
+    const hashes = job.corpus ? corpusHasher(job.corpus, job.expectedRecords) : undefined;
+    await (0,_readers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readDataset */ .JP)((0,_readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__/* .fileSource */ .I)(job.localFile, job.path), {
         record: (record) => {
             position = records++;
             recordLine = record.line;
             for (const { run, emit } of runs)
                 run.record(record, emit);
-            hashes?.add(record);
+            hashes?.add(position, record);
         },
         // Reading problems are the main thread's: it reads the same bytes.
         finding: () => undefined
     }, job.readOptions);
     position = -1;
     recordLine = 0;
-    const corpus = hashes?.result();
-    if (corpus && onHashes)
-        onHashes({ records, corpus });
+    const made = hashes?.result();
+    if (made && onHashes)
+        onHashes({ records, ...made });
     const summaries = [];
     const applicable = [];
     const failed = [];
     for (const { run, emit, check } of runs) {
         const summary = run.finish(emit, job.baseSummaries[check]);
-        if ((0,plain_data/* isPlainData */.v)(summary))
+        if ((0,_plain_data_js__WEBPACK_IMPORTED_MODULE_10__/* .isPlainData */ .v)(summary))
             summaries.push(summary);
         else {
             summaries.push(undefined);
@@ -13037,37 +12971,53 @@ async function runCheckJob(job, onHashes) {
         summaries,
         applicable,
         failed,
-        ...(corpus && !onHashes ? { corpus } : {})
+        ...(made && !onHashes ? made : {})
     };
+}
+/** Hashes a job's file for the uniqueness stage: every record, or the chunks this thread claims when it shares the file with the main thread. */
+function corpusHasher(job, expectedRecords) {
+    const { shared } = job;
+    if (shared) {
+        const writer = new _dedup_hash_chunks_js__WEBPACK_IMPORTED_MODULE_8__/* .SharedHashWriter */ .nA(job, shared, false);
+        return {
+            add: (position, record) => writer.add(position, record),
+            result: () => {
+                writer.done();
+                return { sharedEmptyText: writer.emptyText };
+            }
+        };
+    }
+    const builder = new _dedup_file_hashes_js__WEBPACK_IMPORTED_MODULE_4__/* .FileHashBuilder */ .k(job, expectedRecords);
+    return { add: (_position, record) => builder.add(record), result: () => ({ corpus: builder.result() }) };
 }
 /** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 function serveChecks(port) {
     // The hashes' arrays are moved, not copied: a million records' are tens of megabytes (the band hashes are in shared memory, given as they are).
-    const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) && !(0,typed_arrays/* isShared */.yM)(value) ? [value.buffer] : [])));
+    const sendHashes = (hashes) => port.postMessage({ hashes }, Object.values(hashes.corpus ?? {}).flatMap((value) => (ArrayBuffer.isView(value) && !(0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_9__/* .isShared */ .yM)(value) ? [value.buffer] : [])));
     port.on('message', ({ job, candidates, groups }) => {
         if (job) {
-            void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: (0,context/* errorMessage */.gJ)(error) }));
+            void runCheckJob(job, sendHashes).then((result) => port.postMessage({ result }), (error) => port.postMessage({ error: (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(error) }));
         }
         else if (candidates) {
             const { id, localFile, path, readOptions, job: wanted } = candidates;
-            void (0,candidate_reader/* readCandidates */.lH)((0,file_source/* fileSource */.I)(localFile, path), readOptions, wanted).then((result) => {
+            void (0,_dedup_candidate_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .readCandidates */ .lH)((0,_readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__/* .fileSource */ .I)(localFile, path), readOptions, wanted).then((result) => {
                 // The sets are views of a few large chunks: the chunks are moved, and the views come across as views (copying 40,000 sets into one array cost 0.2 s at 1M records).
-                (0,shingles/* sealSetChunks */.YI)();
+                (0,_dedup_shingles_js__WEBPACK_IMPORTED_MODULE_6__/* .sealSetChunks */ .YI)();
                 const chunks = new Set();
                 for (const set of result.sets)
                     if (set)
                         chunks.add(set.buffer);
                 port.postMessage({ candidates: { id, result } }, [...chunks]);
-            }, (error) => port.postMessage({ candidates: { id, error: (0,context/* errorMessage */.gJ)(error) } }));
+            }, (error) => port.postMessage({ candidates: { id, error: (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(error) } }));
         }
         else if (groups) {
             const { id, values, bands, reps, next } = groups;
             try {
-                const claimed = (0,near/* claimBands */.NU)(new near/* BandGrouper */.QA(values, bands, reps), bands, next);
+                const claimed = (0,_dedup_near_js__WEBPACK_IMPORTED_MODULE_7__/* .claimBands */ .NU)(new _dedup_near_js__WEBPACK_IMPORTED_MODULE_7__/* .BandGrouper */ .QA(values, bands, reps), bands, next);
                 port.postMessage({ groups: { id, claimed } }, claimed.buckets.flatMap((buckets) => [buckets.members.buffer, buckets.starts.buffer]));
             }
             catch (error) {
-                port.postMessage({ groups: { id, error: (0,context/* errorMessage */.gJ)(error) } });
+                port.postMessage({ groups: { id, error: (0,_readers_context_js__WEBPACK_IMPORTED_MODULE_11__/* .errorMessage */ .gJ)(error) } });
             }
         }
     });
@@ -13091,7 +13041,7 @@ class CheckWorker {
     reads = new Map();
     nextRead = 0;
     constructor(entry) {
-        this.worker = new external_node_worker_threads_.Worker(entry, { workerData: { role: CHECK_WORKER } });
+        this.worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(entry, { workerData: { role: CHECK_WORKER } });
         const fail = (error) => {
             this.failure ??= error;
             this.listener?.({ error: this.failure.message });
@@ -13171,7 +13121,7 @@ class CheckWorker {
         this.kept = true;
         return {
             read: (localFile, path, readOptions, job) => this.ask({ candidates: { id: this.nextRead++, localFile, path, readOptions, job } }),
-            groupBands: (values, bands, reps, next) => (0,typed_arrays/* isShared */.yM)(values) && (0,typed_arrays/* isShared */.yM)(next)
+            groupBands: (values, bands, reps, next) => (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_9__/* .isShared */ .yM)(values) && (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_9__/* .isShared */ .yM)(next)
                 ? this.ask({ groups: { id: this.nextRead++, values, bands, reps, next } })
                 : Promise.reject(new Error('the band hashes or the counter are not in shared memory')),
             release: () => {
@@ -21486,6 +21436,288 @@ class CorpusArrays {
         this.fileOf = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .pO)(this.fileOf, size);
         Object.assign(this, mapColumns(this, this.bands, (array, per) => (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .grownTo */ .pO)(array, size * per)));
     }
+}
+
+
+/***/ }),
+
+/***/ 4040:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ FileHashBuilder)
+/* harmony export */ });
+/* harmony import */ var _corpus_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8661);
+/* harmony import */ var _normalise_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4687);
+/* harmony import */ var _record_hasher_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(394);
+/* harmony import */ var _band_signer_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6340);
+/* harmony import */ var _signature_pool_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1402);
+
+
+
+
+
+/**
+ * Builds a file's hashes record by record: in the stage's own growable arrays (file 0 of
+ * them), or with `columns`, into those, at the slots the caller names (record positions of
+ * the file, when two threads share it; see hash-chunks.ts).
+ */
+class FileHashBuilder {
+    job;
+    hasher;
+    exclude;
+    width;
+    /** The growable arrays of `add`, or undefined when the builder writes into given columns. */
+    slots;
+    /** Where hashes go: `slots` itself, or the given columns (read at each write: `slots` may have grown). */
+    target;
+    signer;
+    emptyText = 0;
+    /**
+     * The records not signed yet (slots `pendingFrom` on, consecutive), signed a batch at a time:
+     * one call into WebAssembly and one copy of shingles a batch instead of a record.
+     */
+    pending = new _signature_pool_js__WEBPACK_IMPORTED_MODULE_4__/* .ShingleBatch */ .Dc();
+    pendingFrom = 0;
+    /**
+     * `expectedRecords`: about how many the file has (see record-estimate.ts), to size the arrays
+     * once. `columns`: write there instead, through `addAt` alone.
+     */
+    constructor(job, expectedRecords, columns) {
+        this.job = job;
+        this.hasher = new _record_hasher_js__WEBPACK_IMPORTED_MODULE_2__/* .RecordHasher */ .P(job.hash);
+        this.exclude = new Set(job.exclude);
+        this.width = job.bands ? job.hash.bands : 0;
+        if (columns)
+            this.target = columns;
+        else {
+            this.slots = new _corpus_js__WEBPACK_IMPORTED_MODULE_0__/* .CorpusArrays */ .fY(this.width);
+            if (expectedRecords)
+                this.slots.reserveTotal(expectedRecords);
+            this.target = this.slots;
+        }
+        this.signer = job.bands ? (0,_band_signer_js__WEBPACK_IMPORTED_MODULE_3__/* .createBandSigner */ .yW)(job.hash) : undefined;
+    }
+    /** Hashes one record into the next slot; a record with no text to compare gets no slot and is counted. */
+    add(record) {
+        if (!this.load(record))
+            return;
+        this.store(this.slots.add(0, record.index, record.line, record.offset, record.bytes));
+    }
+    /** Hashes one record into slot `slot` of the given columns; false (nothing written, the record counted) when it has no text to compare. */
+    addAt(slot, record) {
+        if (!this.load(record))
+            return false;
+        const { target } = this;
+        target.indexOf[slot] = record.index;
+        target.lineOf[slot] = record.line;
+        target.offsetOf[slot] = record.offset ?? -1;
+        target.bytesOf[slot] = record.bytes ?? -1;
+        this.store(slot);
+        return true;
+    }
+    /** Records without text to compare, so far. */
+    get emptyTextCount() {
+        return this.emptyText;
+    }
+    /** Signs what waits for a full batch: after the last `addAt`. */
+    flush() {
+        this.signPending();
+    }
+    /** The hashes of the records hashed (arrays of their own, safe to transfer); the last call, after `add` alone. */
+    result() {
+        this.signPending();
+        return { emptyText: this.emptyText, ...this.slots.finalColumns() };
+    }
+    /** Tokenises and hashes the record's compared text; false, counted, when it has none. */
+    load(record) {
+        if (this.hasher.load((0,_normalise_js__WEBPACK_IMPORTED_MODULE_1__/* .comparisonParts */ .QC)(record.fields, this.job.fields, this.exclude)) > 0)
+            return true;
+        this.emptyText++;
+        return false;
+    }
+    /** The loaded record's hashes into `slot`. */
+    store(slot) {
+        const { hasher, target } = this;
+        target.exactLow[slot] = hasher.exact[0];
+        target.exactHigh[slot] = hasher.exact[1];
+        if (this.width > 0) {
+            target.byCharacters[slot] = hasher.byCharacters ? 1 : 0;
+            this.queue(slot);
+        }
+    }
+    /** Keeps the loaded record's MinHash shingles until a batch is full, or the next slot does not follow on (a batch fills consecutive slots). */
+    queue(slot) {
+        if (this.pending.count > 0 && slot !== this.pendingFrom + this.pending.count)
+            this.signPending();
+        if (this.pending.count === 0)
+            this.pendingFrom = slot;
+        const { low, count } = this.hasher.minHashShingles();
+        if (this.pending.push(low, count))
+            this.signPending();
+    }
+    /** Signs the pending records into their slots' band values (taken now: the column may have grown). */
+    signPending() {
+        const { pending, signer, width, pendingFrom } = this;
+        if (pending.count === 0 || signer === undefined)
+            return;
+        signer.batch(pending.shingles, pending.offsets, pending.count, this.target.bandValues.subarray(pendingFrom * width, (pendingFrom + pending.count) * width));
+        pending.clear();
+    }
+}
+
+
+/***/ }),
+
+/***/ 1316:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   jw: () => (/* binding */ sharedHashColumns),
+/* harmony export */   nA: () => (/* binding */ SharedHashWriter)
+/* harmony export */ });
+/* unused harmony exports HASH_CHUNK_RECORDS, claimChunk */
+/* harmony import */ var _typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2817);
+/* harmony import */ var _corpus_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8661);
+/* harmony import */ var _file_hashes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4040);
+
+
+
+/**
+ * Records a chunk: small enough that the two threads end within a few milliseconds of each
+ * other, large enough that claiming one costs nothing next to hashing it.
+ */
+const HASH_CHUNK_RECORDS = 2048;
+/** The columns' names, in `CORPUS_COLUMN_TYPES`' order. */
+const COLUMN_NAMES = Object.keys(_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .CORPUS_COLUMN_TYPES */ .qD);
+/** Values a record of column `name`. */
+const perRecord = (name, bands) => (name === 'bandValues' ? bands : 1);
+/** Shared columns for a file of about `expectedRecords` records, or undefined where the runtime has no shared memory. */
+function sharedHashColumns(expectedRecords, bands, chunkRecords = HASH_CHUNK_RECORDS) {
+    if (typeof SharedArrayBuffer !== 'function')
+        return undefined;
+    const capacity = Math.ceil((expectedRecords * 1.5) / chunkRecords) * chunkRecords;
+    const shared = (Type, length) => new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
+    const columns = {};
+    for (const name of COLUMN_NAMES)
+        columns[name] = shared(_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .CORPUS_COLUMN_TYPES */ .qD[name], capacity * perRecord(name, bands));
+    return { columns: columns, filled: shared(Uint8Array, capacity), counter: shared(Int32Array, 2), capacity, chunkRecords };
+}
+/**
+ * True when this thread takes `chunk`: the counter (chunks taken so far, all of them before
+ * `chunk` by the order both threads read in) is at it, and this thread moves it on first.
+ */
+function claimChunk(counter, chunk) {
+    return Atomics.load(counter, 0) === chunk && Atomics.compareExchange(counter, 0, chunk, chunk + 1) === chunk;
+}
+/** Hashes the records of the chunks this thread claims; give it every record of the file, in order, then call `done`. */
+class SharedHashWriter {
+    job;
+    shared;
+    mainThread;
+    builder;
+    /** The main thread's records beyond the columns' capacity, hashed into arrays of its own. */
+    overflow;
+    sharedChunks;
+    chunk = -1;
+    claimed = false;
+    claimedChunks = 0;
+    /** `mainThread`: this thread takes the chunks beyond the capacity (exactly one of the two must). */
+    constructor(job, shared, mainThread) {
+        this.job = job;
+        this.shared = shared;
+        this.mainThread = mainThread;
+        this.builder = new _file_hashes_js__WEBPACK_IMPORTED_MODULE_2__/* .FileHashBuilder */ .k(job, undefined, shared.columns);
+        this.sharedChunks = shared.capacity / shared.chunkRecords;
+    }
+    /** The record at `position` (0 for the file's first): hashed when its chunk is this thread's. */
+    add(position, record) {
+        const chunk = Math.floor(position / this.shared.chunkRecords);
+        if (chunk !== this.chunk) {
+            this.chunk = chunk;
+            this.claimed = (chunk < this.sharedChunks || this.mainThread) && claimChunk(this.shared.counter, chunk);
+            if (this.claimed)
+                this.claimedChunks++;
+        }
+        if (!this.claimed)
+            return;
+        if (chunk < this.sharedChunks) {
+            if (this.builder.addAt(position, record))
+                this.shared.filled[position] = 1;
+        }
+        else
+            (this.overflow ??= new _file_hashes_js__WEBPACK_IMPORTED_MODULE_2__/* .FileHashBuilder */ .k(this.job)).add(record);
+    }
+    /** The chunks of a file of `records` records. */
+    chunks(records) {
+        return Math.ceil(records / this.shared.chunkRecords);
+    }
+    /** Chunks this thread took. */
+    get chunksClaimed() {
+        return this.claimedChunks;
+    }
+    /** Records of this thread's chunks without text to compare (the shared columns' empty slots). */
+    get emptyText() {
+        return this.builder.emptyTextCount;
+    }
+    /** Writes what waits and marks this thread done: its writes are then visible to a thread that sees the mark. */
+    done() {
+        this.builder.flush();
+        Atomics.add(this.shared.counter, 1, 1);
+    }
+    /**
+     * The whole file's hashes, on the main thread once both are `done` (`otherEmptyText`: the
+     * other thread's `emptyText`), for a file of `records` records; undefined when the two did
+     * not take every chunk between them (a thread that stopped early).
+     */
+    result(records, otherEmptyText) {
+        const { shared } = this;
+        if (Atomics.load(shared.counter, 1) !== 2 || Atomics.load(shared.counter, 0) !== this.chunks(records))
+            return undefined;
+        const bands = shared.columns.bandValues.length / shared.capacity;
+        const inShared = Math.min(records, shared.capacity);
+        const closed = closeUp(shared, inShared, bands);
+        const beyond = this.overflow?.result();
+        const emptyText = this.builder.emptyTextCount + otherEmptyText + (beyond?.emptyText ?? 0);
+        return { emptyText, ...(beyond && beyond.indexOf.length > 0 ? joined(closed, beyond) : closed) };
+    }
+}
+/**
+ * The shared columns' first `records` slots with the empty ones closed up: views of the
+ * columns when none is empty (the usual case), runs of filled slots moved down in place otherwise.
+ */
+function closeUp({ columns, filled }, records, bands) {
+    let kept = 0;
+    let slot = 0;
+    while (slot < records) {
+        if (filled[slot] === 0) {
+            slot++;
+            continue;
+        }
+        let end = slot + 1;
+        while (end < records && filled[end] === 1)
+            end++;
+        if (kept !== slot) {
+            for (const name of COLUMN_NAMES) {
+                const per = perRecord(name, bands);
+                columns[name].copyWithin(kept * per, slot * per, end * per);
+            }
+        }
+        kept += end - slot;
+        slot = end;
+    }
+    return (0,_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .mapColumns */ .oF)(columns, bands, (array, per) => array.subarray(0, kept * per));
+}
+/** `first`'s records then `second`'s, in new arrays (in shared memory where `first`'s are, as the stage wants the band hashes). */
+function joined(first, second) {
+    const both = {};
+    for (const name of COLUMN_NAMES) {
+        const column = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .newLike */ .c_)(first[name], first[name].length + second[name].length);
+        column.set(first[name]);
+        column.set(second[name], first[name].length);
+        both[name] = column;
+    }
+    return both;
 }
 
 
@@ -37410,6 +37642,9 @@ const threadStats = {
     offloadedPasses: 0,
     /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
     hashedPasses: 0,
+    /** Chunks of records those passes hashed (see hash-chunks.ts), and how many of them the main thread took. */
+    hashChunks: 0,
+    hashChunksHere: 0,
     /** Side passes that ran those checks on the main thread after all (the worker failed). */
     rerunPasses: 0,
     /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */
@@ -37427,6 +37662,7 @@ const threadStats = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $$: () => (/* binding */ sharedInt32Array),
 /* harmony export */   Mz: () => (/* binding */ sliceOf),
+/* harmony export */   c_: () => (/* binding */ newLike),
 /* harmony export */   pO: () => (/* binding */ grownTo),
 /* harmony export */   yM: () => (/* binding */ isShared)
 /* harmony export */ });
@@ -38910,7 +39146,7 @@ function reserveMemory(memory, bytes) {
 /* harmony export */ });
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _check_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9366);
+/* harmony import */ var _check_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1937);
 /* harmony import */ var _dedup_signature_pool_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
 
 

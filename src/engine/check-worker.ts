@@ -17,7 +17,9 @@ import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './dedup/fi
 import { readCandidates, type CandidateHelper, type CandidateJob, type CandidateResult } from './dedup/candidate-reader.js'
 import { sealSetChunks } from './dedup/shingles.js'
 import { BandGrouper, claimBands, type ClaimedBands } from './dedup/near.js'
+import { SharedHashWriter } from './dedup/hash-chunks.js'
 import { isShared } from './typed-arrays.js'
+import type { DatasetRecord } from './types.js'
 
 /** `workerData.role` of a check worker. */
 export const CHECK_WORKER = 'dataset-audit:checks'
@@ -70,14 +72,18 @@ export interface CheckJobResult {
   applicable: boolean[]
   /** Checks whose results cannot travel back (a summary that is not plain data): the main thread runs them. */
   failed: number[]
-  /** The file's hashes for the uniqueness stage, when the job asked for them. */
+  /** The file's hashes for the uniqueness stage, when the job asked for them (and did not share them: see `CheckJobHashes`). */
   corpus?: FileHashes
+  sharedEmptyText?: number
 }
 
 /** The file's hashes for the uniqueness stage, sent ahead of the checks' results. */
 export interface CheckJobHashes {
   records: number
-  corpus: FileHashes
+  /** The hashes; none when the job's `corpus.shared` columns hold them (this thread wrote its chunks there). */
+  corpus?: FileHashes
+  /** Then: the records of this thread's chunks without text to compare. */
+  sharedEmptyText?: number
 }
 
 /**
@@ -105,7 +111,7 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
     return { run, emit, check }
   })
   let records = 0
-  const hashes = job.corpus ? new FileHashBuilder(job.corpus, job.expectedRecords) : undefined
+  const hashes = job.corpus ? corpusHasher(job.corpus, job.expectedRecords) : undefined
   await readDataset(
     fileSource(job.localFile, job.path),
     {
@@ -113,7 +119,7 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
         position = records++
         recordLine = record.line
         for (const { run, emit } of runs) run.record(record, emit)
-        hashes?.add(record)
+        hashes?.add(position, record)
       },
       // Reading problems are the main thread's: it reads the same bytes.
       finding: () => undefined
@@ -122,8 +128,8 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
   )
   position = -1
   recordLine = 0
-  const corpus = hashes?.result()
-  if (corpus && onHashes) onHashes({ records, corpus })
+  const made = hashes?.result()
+  if (made && onHashes) onHashes({ records, ...made })
   const summaries: unknown[] = []
   const applicable: boolean[] = []
   const failed: number[] = []
@@ -142,15 +148,35 @@ export async function runCheckJob(job: CheckJob, onHashes?: (hashes: CheckJobHas
     summaries,
     applicable,
     failed,
-    ...(corpus && !onHashes ? { corpus } : {})
+    ...(made && !onHashes ? made : {})
   }
+}
+
+/** What a job's hashing leaves: the file's hashes, or (sharing them) the count of this thread's records without text. */
+type MadeHashes = Pick<CheckJobHashes, 'corpus' | 'sharedEmptyText'>
+
+/** Hashes a job's file for the uniqueness stage: every record, or the chunks this thread claims when it shares the file with the main thread. */
+function corpusHasher(job: CorpusHashJob, expectedRecords: number | undefined): { add(position: number, record: DatasetRecord): void; result(): MadeHashes } {
+  const { shared } = job
+  if (shared) {
+    const writer = new SharedHashWriter(job, shared, false)
+    return {
+      add: (position, record) => writer.add(position, record),
+      result: () => {
+        writer.done()
+        return { sharedEmptyText: writer.emptyText }
+      }
+    }
+  }
+  const builder = new FileHashBuilder(job, expectedRecords)
+  return { add: (_position, record) => builder.add(record), result: () => ({ corpus: builder.result() }) }
 }
 
 /** A check worker's side: runs the job it is sent and posts the hashes (if asked for), then the result; then reads candidates when asked. */
 export function serveChecks(port: MessagePort): void {
   // The hashes' arrays are moved, not copied: a million records' are tens of megabytes (the band hashes are in shared memory, given as they are).
   const sendHashes = (hashes: CheckJobHashes): void =>
-    port.postMessage({ hashes }, Object.values(hashes.corpus).flatMap((value) => (ArrayBuffer.isView(value) && !isShared(value) ? [value.buffer as ArrayBuffer] : [])))
+    port.postMessage({ hashes }, Object.values(hashes.corpus ?? {}).flatMap((value) => (ArrayBuffer.isView(value) && !isShared(value) ? [value.buffer as ArrayBuffer] : [])))
   port.on('message', ({ job, candidates, groups }: { job?: CheckJob; candidates?: CandidateRequest; groups?: GroupRequest }) => {
     if (job) {
       void runCheckJob(job, sendHashes).then(

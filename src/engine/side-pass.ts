@@ -12,7 +12,8 @@ import { displayKey, RecordIndex } from './record-index.js'
 import { estimatedRecords } from './record-estimate.js'
 import { SideScorer } from './score.js'
 import type { DatasetRecord, Finding, Severity } from './types.js'
-import type { CorpusHashJob } from './dedup/file-hashes.js'
+import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
+import { SharedHashWriter, sharedHashColumns } from './dedup/hash-chunks.js'
 import type { CorpusRecordCallback, DeferredCorpusFile } from './uniqueness.js'
 import type { CandidateHelper } from './dedup/candidate-reader.js'
 
@@ -114,6 +115,8 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
   const offloaded = offload ? checks.filter((prepared) => WORKER_CHECK_IDS.has(prepared.check.id) && isPlainData(prepared.config)) : []
   const ownChecks = checks.filter((prepared) => !offloaded.includes(prepared))
   let deferred: DeferredCorpusFile | undefined
+  /** This thread's part of the deferred file's hashing, when the worker shares it. */
+  let share: SharedHashWriter | undefined
   let job: StartedCheckJob | undefined
   const stopWorker = new AbortController()
   // Booted now, while the first records are read; stopped unaided if it gets no job.
@@ -173,7 +176,11 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     deferred = offload ? options.deferredCorpus?.(plan, source) : undefined
     corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords)
     if (worker && (offloaded.length > 0 || deferred)) {
-      job = startCheckJob(worker, offloaded, plan, source, side, settings, base, deferred?.job, expectedRecords, stopWorker.signal)
+      // The worker and this thread share the file's hashing, each taking chunks of records as it reaches them first.
+      const shared = deferred && expectedRecords !== undefined ? sharedHashColumns(expectedRecords, deferred.job.bands ? deferred.job.hash.bands : 0, numberFromEnv('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined
+      if (deferred && shared) share = new SharedHashWriter(deferred.job, shared, true)
+      const corpusJob = deferred && shared ? { ...deferred.job, shared } : deferred?.job
+      job = startCheckJob(worker, offloaded, plan, source, side, settings, base, corpusJob, expectedRecords, stopWorker.signal)
       options.lendWorker?.(worker.candidateHelper())
     } else worker?.stop()
     // One emitter per check for the whole file: it reads the current record from the pass.
@@ -190,6 +197,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
     current = undefined
     corpusRecord?.(datasetRecord, index!.contentHashAt(position))
+    share?.add(position, datasetRecord)
   }
 
   const startRun = (prepared: PreparedCheck): CheckRun =>
@@ -274,8 +282,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
       let hashHere: CorpusRecordCallback | undefined
       if (deferred) {
         const hashes = await started.hashes
-        if (hashes !== undefined && hashes.records === count) {
-          deferred.place(hashes.corpus)
+        const whole = hashes !== undefined && hashes.records === count ? wholeFileHashes(hashes, share, count) : undefined
+        if (whole) {
+          deferred.place(whole)
           threadStats.hashedPasses++
         } else hashHere = deferred.hashHere()
       }
@@ -316,6 +325,19 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     stopWorker.abort()
     throw error
   }
+}
+
+/**
+ * The whole file's hashes: the worker's, or the shared columns both threads wrote into;
+ * undefined when they cannot be had (then this thread hashes the file).
+ */
+function wholeFileHashes(hashes: CheckJobHashes, share: SharedHashWriter | undefined, records: number): FileHashes | undefined {
+  if (!share) return hashes.corpus
+  share.done()
+  if (hashes.sharedEmptyText === undefined) return undefined
+  threadStats.hashChunks += share.chunks(records)
+  threadStats.hashChunksHere += share.chunksClaimed
+  return share.result(records, hashes.sharedEmptyText)
 }
 
 /** The record a finding is on: its line, position in the index, and whether the PR brought it. */

@@ -52,6 +52,9 @@ export const threadStats = {
   offloadedPasses: 0,
   /** Side passes whose uniqueness hashing (tokens, shingles, signatures) ran on that worker too. */
   hashedPasses: 0,
+  /** Chunks of records those passes hashed (see hash-chunks.ts), and how many of them the main thread took. */
+  hashChunks: 0,
+  hashChunksHere: 0,
   /** Side passes that ran those checks on the main thread after all (the worker failed). */
   rerunPasses: 0,
   /** Re-reads of a file's uniqueness candidates that a lent check worker did half of. */

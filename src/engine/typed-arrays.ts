@@ -12,7 +12,7 @@ export function grownTo<T extends Int32Array | Float64Array | Uint8Array>(array:
 }
 
 /** A new zeroed array of `array`'s type with `length` elements, in shared memory when `array` is. */
-function newLike<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
+export function newLike<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
   const Type = array.constructor as { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }
   return isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length)
 }
