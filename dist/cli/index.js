@@ -9921,7 +9921,7 @@ class RecordIndex {
     keyAt(position) {
         return this.keys.at(position);
     }
-    /** Called once the last record is in: the keys give back the room kept for more. */
+    /** Called once the last record is in, before the index is stored: the keys give back the room kept for more. */
     trimKeys() {
         this.keys.trim();
     }
@@ -10944,6 +10944,8 @@ function packSide(side) {
     // A summary the head's checks read must come back as it was: class instances would come back without their methods.
     if (![...side.checkSummaries.values()].every((summary) => (0,plain_data/* isPlainData */.v)(summary)))
         return undefined;
+    // The keys' spare room would be stored too: given back now, when the side is stored, rather than by every pass (copying a million keys cost 80 ms of a scan that stores nothing).
+    side.index.trimKeys();
     try {
         return [(0,external_node_v8_namespaceObject.serialize)({ format: side_cache_FORMAT, side })];
     }
@@ -11356,7 +11358,6 @@ async function runSidePass(options) {
             start();
         for (const started of runs)
             finishRun(started);
-        index.trimKeys();
         // Summaries in the checks' order, whichever thread ran them.
         const orderSummaries = () => {
             for (const { check } of checks)

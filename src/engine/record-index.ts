@@ -98,7 +98,7 @@ export class RecordIndex {
     return this.keys.at(position)
   }
 
-  /** Called once the last record is in: the keys give back the room kept for more. */
+  /** Called once the last record is in, before the index is stored: the keys give back the room kept for more. */
   trimKeys(): void {
     this.keys.trim()
   }

@@ -269,7 +269,6 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     if (summary.unreadable || summary.lfsPointer) scorer.fail('accuracy')
     if (!index) start()
     for (const started of runs) finishRun(started)
-    index!.trimKeys()
     // Summaries in the checks' order, whichever thread ran them.
     const orderSummaries = (): void => {
       for (const { check } of checks) if (summaries.has(check.id)) checkSummaries.set(check.id, summaries.get(check.id))
