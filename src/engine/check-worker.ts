@@ -25,8 +25,9 @@ import type { DatasetRecord } from './types.js'
 export const CHECK_WORKER = 'dataset-audit:checks'
 
 /**
- * The checks a worker takes, with the uniqueness stage's hashing (tokens, shingles, MinHash
- * signatures: about a third of the work of a record): repetition, the costliest check per
+ * The checks a worker takes, with (most of) the uniqueness stage's hashing (tokens, shingles,
+ * MinHash signatures: about a third of the work of a record; shared with the main thread chunk
+ * by chunk, see hash-chunks.ts, so the split below need not be exact): repetition, the costliest check per
  * record, lexical-diversity, whose finish (distinct-n and zlib over its samples) would
  * otherwise hold the main thread after reading while the worker sits idle, and length. The
  * main thread keeps reading, the record index and the other checks. Measured on the
