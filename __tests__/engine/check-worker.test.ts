@@ -109,7 +109,7 @@ describe('checks on a worker thread', () => {
     const records: DatasetRecord[] = []
     await readDataset(fileSource(HEAD, 'data/sft/train.jsonl'), { record: (record) => void records.push(record), finding: () => undefined })
     // Chunks of 4 of the 31 records: this thread takes the first two before the worker starts, the worker the rest.
-    const shared = sharedHashColumns(records.length, stage.lsh.bands, 4)!
+    const shared = sharedHashColumns(deferred.job, records.length, 4)!
     const here = new SharedHashWriter(deferred.job, shared, true)
     for (let position = 0; position < 8; position++) here.add(position, records[position])
     const worker = new CheckWorker(resolve('dist/cli/index.js'))

@@ -11262,7 +11262,7 @@ async function runSidePass(options) {
         corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords);
         if (worker && (offloaded.length > 0 || deferred)) {
             // The worker and this thread share the file's hashing, each taking chunks of records as it reaches them first.
-            const shared = deferred && expectedRecords !== undefined ? (0,hash_chunks/* sharedHashColumns */.jw)(expectedRecords, deferred.job.bands ? deferred.job.hash.bands : 0, (0,env/* numberFromEnv */.b)('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined;
+            const shared = deferred && expectedRecords !== undefined ? (0,hash_chunks/* sharedHashColumns */.jw)(deferred.job, expectedRecords, (0,env/* numberFromEnv */.b)('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined;
             if (deferred && shared)
                 share = new hash_chunks/* SharedHashWriter */.nA(deferred.job, shared, true);
             const corpusJob = deferred && shared ? { ...deferred.job, shared } : deferred?.job;
@@ -21305,6 +21305,8 @@ function placedExcerpt(path, place, exact, hasher, fields, exclude) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aC: () => (/* binding */ COLUMN_NAMES),
+/* harmony export */   bA: () => (/* binding */ valuesPerRecord),
 /* harmony export */   fY: () => (/* binding */ CorpusArrays),
 /* harmony export */   oF: () => (/* binding */ mapColumns),
 /* harmony export */   qD: () => (/* binding */ CORPUS_COLUMN_TYPES)
@@ -21325,7 +21327,12 @@ const CORPUS_COLUMN_TYPES = {
     bandValues: Int32Array,
     byCharacters: Uint8Array
 };
+/** The columns' names, in `CORPUS_COLUMN_TYPES`' order. */
 const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES);
+/** Values a record has in column `name`: `bands` band hashes, one of anything else. */
+function valuesPerRecord(name, bands) {
+    return name === 'bandValues' ? bands : 1;
+}
 /**
  * Columns made from `from`'s by `make`, given each column's array and its values a record
  * (`bands` for the band hashes, 1 for the others): every column `CORPUS_COLUMN_TYPES` names,
@@ -21334,7 +21341,7 @@ const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES);
 function mapColumns(from, bands, make) {
     const made = {};
     for (const name of COLUMN_NAMES)
-        made[name] = make(from[name], name === 'bandValues' ? bands : 1);
+        made[name] = make(from[name], valuesPerRecord(name, bands));
     return made;
 }
 /**
@@ -21447,6 +21454,7 @@ class CorpusArrays {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ bandsPerRecord),
 /* harmony export */   k: () => (/* binding */ FileHashBuilder)
 /* harmony export */ });
 /* harmony import */ var _corpus_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8661);
@@ -21459,6 +21467,10 @@ class CorpusArrays {
 
 
 
+/** Band hashes a record of the job gets: none when they are not wanted. */
+function bandsPerRecord(job) {
+    return job.bands ? job.hash.bands : 0;
+}
 /**
  * Builds a file's hashes record by record: in the stage's own growable arrays (file 0 of
  * them), or with `columns`, into those, at the slots the caller names (record positions of
@@ -21489,7 +21501,7 @@ class FileHashBuilder {
         this.job = job;
         this.hasher = new _record_hasher_js__WEBPACK_IMPORTED_MODULE_2__/* .RecordHasher */ .P(job.hash);
         this.exclude = new Set(job.exclude);
-        this.width = job.bands ? job.hash.bands : 0;
+        this.width = bandsPerRecord(job);
         if (columns)
             this.target = columns;
         else {
@@ -21590,20 +21602,16 @@ class FileHashBuilder {
  * other, large enough that claiming one costs nothing next to hashing it.
  */
 const HASH_CHUNK_RECORDS = 2048;
-/** The columns' names, in `CORPUS_COLUMN_TYPES`' order. */
-const COLUMN_NAMES = Object.keys(_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .CORPUS_COLUMN_TYPES */ .qD);
-/** Values a record of column `name`. */
-const perRecord = (name, bands) => (name === 'bandValues' ? bands : 1);
-/** Shared columns for a file of about `expectedRecords` records, or undefined where the runtime has no shared memory. */
-function sharedHashColumns(expectedRecords, bands, chunkRecords = HASH_CHUNK_RECORDS) {
+/** Shared columns for `job`'s hashes of a file of about `expectedRecords` records, or undefined where the runtime has no shared memory. */
+function sharedHashColumns(job, expectedRecords, chunkRecords = HASH_CHUNK_RECORDS) {
     if (typeof SharedArrayBuffer !== 'function')
         return undefined;
+    const bands = (0,_file_hashes_js__WEBPACK_IMPORTED_MODULE_2__/* .bandsPerRecord */ .j)(job);
     const capacity = Math.ceil((expectedRecords * 1.5) / chunkRecords) * chunkRecords;
-    const shared = (Type, length) => new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
     const columns = {};
-    for (const name of COLUMN_NAMES)
-        columns[name] = shared(_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .CORPUS_COLUMN_TYPES */ .qD[name], capacity * perRecord(name, bands));
-    return { columns: columns, filled: shared(Uint8Array, capacity), counter: shared(Int32Array, 2), capacity, chunkRecords };
+    for (const name of _corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .COLUMN_NAMES */ .aC)
+        columns[name] = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedArray */ .bN)(_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .CORPUS_COLUMN_TYPES */ .qD[name], capacity * (0,_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .valuesPerRecord */ .bA)(name, bands));
+    return { columns: columns, filled: (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedArray */ .bN)(Uint8Array, capacity), counter: (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedArray */ .bN)(Int32Array, 2), capacity, chunkRecords, bands };
 }
 /**
  * True when this thread takes `chunk`: the counter (chunks taken so far, all of them before
@@ -21676,7 +21684,7 @@ class SharedHashWriter {
         const { shared } = this;
         if (Atomics.load(shared.counter, 1) !== 2 || Atomics.load(shared.counter, 0) !== this.chunks(records))
             return undefined;
-        const bands = shared.columns.bandValues.length / shared.capacity;
+        const { bands } = shared;
         const inShared = Math.min(records, shared.capacity);
         const closed = closeUp(shared, inShared, bands);
         const beyond = this.overflow?.result();
@@ -21700,8 +21708,8 @@ function closeUp({ columns, filled }, records, bands) {
         while (end < records && filled[end] === 1)
             end++;
         if (kept !== slot) {
-            for (const name of COLUMN_NAMES) {
-                const per = perRecord(name, bands);
+            for (const name of _corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .COLUMN_NAMES */ .aC) {
+                const per = (0,_corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .valuesPerRecord */ .bA)(name, bands);
                 columns[name].copyWithin(kept * per, slot * per, end * per);
             }
         }
@@ -21713,7 +21721,7 @@ function closeUp({ columns, filled }, records, bands) {
 /** `first`'s records then `second`'s, in new arrays (in shared memory where `first`'s are, as the stage wants the band hashes). */
 function joined(first, second) {
     const both = {};
-    for (const name of COLUMN_NAMES) {
+    for (const name of _corpus_js__WEBPACK_IMPORTED_MODULE_1__/* .COLUMN_NAMES */ .aC) {
         const column = (0,_typed_arrays_js__WEBPACK_IMPORTED_MODULE_0__/* .newLike */ .c_)(first[name], first[name].length + second[name].length);
         column.set(first[name]);
         column.set(second[name], first[name].length);
@@ -37664,6 +37672,7 @@ const threadStats = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $$: () => (/* binding */ sharedInt32Array),
 /* harmony export */   Mz: () => (/* binding */ sliceOf),
+/* harmony export */   bN: () => (/* binding */ sharedArray),
 /* harmony export */   c_: () => (/* binding */ newLike),
 /* harmony export */   pO: () => (/* binding */ grownTo),
 /* harmony export */   yM: () => (/* binding */ isShared)
@@ -37684,14 +37693,18 @@ function grownTo(array, length) {
 /** A new zeroed array of `array`'s type with `length` elements, in shared memory when `array` is. */
 function newLike(array, length) {
     const Type = array.constructor;
-    return isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length);
+    return isShared(array) ? sharedArray(Type, length) : new Type(length);
+}
+/** A new zeroed array of `Type` with `length` elements in shared memory (the caller knows the runtime has it). */
+function sharedArray(Type, length) {
+    return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 }
 /**
  * An Int32Array in memory another thread can be given without a copy (a SharedArrayBuffer),
  * or an ordinary one where the runtime has none. `grownTo` keeps it shared.
  */
 function sharedInt32Array(length) {
-    return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+    return typeof SharedArrayBuffer === 'function' ? sharedArray(Int32Array, length) : new Int32Array(length);
 }
 /** True when `array` is in memory shared with other threads (from any realm: `instanceof` would miss one another thread made). */
 function isShared(array) {

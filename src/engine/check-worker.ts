@@ -75,6 +75,7 @@ export interface CheckJobResult {
   failed: number[]
   /** The file's hashes for the uniqueness stage, when the job asked for them (and did not share them: see `CheckJobHashes`). */
   corpus?: FileHashes
+  /** As in `CheckJobHashes`: when the job shared its hashes, this thread's records without text. */
   sharedEmptyText?: number
 }
 

@@ -177,7 +177,7 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
     corpusRecord = deferred ? deferred.record : options.corpus?.(plan, source, expectedRecords)
     if (worker && (offloaded.length > 0 || deferred)) {
       // The worker and this thread share the file's hashing, each taking chunks of records as it reaches them first.
-      const shared = deferred && expectedRecords !== undefined ? sharedHashColumns(expectedRecords, deferred.job.bands ? deferred.job.hash.bands : 0, numberFromEnv('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined
+      const shared = deferred && expectedRecords !== undefined ? sharedHashColumns(deferred.job, expectedRecords, numberFromEnv('DATASET_AUDIT_HASH_CHUNK_RECORDS', true) || undefined) : undefined
       if (deferred && shared) share = new SharedHashWriter(deferred.job, shared, true)
       const corpusJob = deferred && shared ? { ...deferred.job, shared } : deferred?.job
       job = startCheckJob(worker, offloaded, plan, source, side, settings, base, corpusJob, expectedRecords, stopWorker.signal)

@@ -14,7 +14,12 @@ export function grownTo<T extends Int32Array | Float64Array | Uint8Array>(array:
 /** A new zeroed array of `array`'s type with `length` elements, in shared memory when `array` is. */
 export function newLike<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
   const Type = array.constructor as { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }
-  return isShared(array) ? new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT)) : new Type(length)
+  return isShared(array) ? sharedArray(Type, length) : new Type(length)
+}
+
+/** A new zeroed array of `Type` with `length` elements in shared memory (the caller knows the runtime has it). */
+export function sharedArray<T extends Int32Array | Float64Array | Uint8Array>(Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT))
 }
 
 /**
@@ -22,7 +27,7 @@ export function newLike<T extends Int32Array | Float64Array | Uint8Array>(array:
  * or an ordinary one where the runtime has none. `grownTo` keeps it shared.
  */
 export function sharedInt32Array(length: number): Int32Array {
-  return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length)
+  return typeof SharedArrayBuffer === 'function' ? sharedArray(Int32Array, length) : new Int32Array(length)
 }
 
 /** True when `array` is in memory shared with other threads (from any realm: `instanceof` would miss one another thread made). */

@@ -34,7 +34,7 @@ function alone(job: CorpusHashJob, all: readonly DatasetRecord[]): FileHashes {
  * record in order, the turns decided by `random` (runs of 1 to `stride` records).
  */
 function shared(job: CorpusHashJob, all: readonly DatasetRecord[], expectedRecords: number, random: () => number, stride: number) {
-  const columns = sharedHashColumns(expectedRecords, job.bands ? job.hash.bands : 0)!
+  const columns = sharedHashColumns(job, expectedRecords)!
   const main = new SharedHashWriter(job, columns, true)
   const worker = new SharedHashWriter(job, columns, false)
   const at = [0, 0]
@@ -118,7 +118,7 @@ describe('SharedHashWriter', () => {
   })
 
   it('gives no hashes when a thread stopped early or never said it was done', () => {
-    const columns = sharedHashColumns(all.length, HASH.bands)!
+    const columns = sharedHashColumns(JOB, all.length)!
     const main = new SharedHashWriter(JOB, columns, true)
     const worker = new SharedHashWriter(JOB, columns, false)
     // The worker took the first chunk, then died.

@@ -32,7 +32,13 @@ export const CORPUS_COLUMN_TYPES = {
 /** One column's array. */
 type Column = CorpusColumns[keyof CorpusColumns]
 
-const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES) as Array<keyof CorpusColumns>
+/** The columns' names, in `CORPUS_COLUMN_TYPES`' order. */
+export const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES) as Array<keyof CorpusColumns>
+
+/** Values a record has in column `name`: `bands` band hashes, one of anything else. */
+export function valuesPerRecord(name: keyof CorpusColumns, bands: number): number {
+  return name === 'bandValues' ? bands : 1
+}
 
 /**
  * Columns made from `from`'s by `make`, given each column's array and its values a record
@@ -41,7 +47,7 @@ const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES) as Array<keyof CorpusColum
  */
 export function mapColumns(from: CorpusColumns, bands: number, make: <T extends Column>(array: T, per: number) => T): CorpusColumns {
   const made: Partial<Record<keyof CorpusColumns, Column>> = {}
-  for (const name of COLUMN_NAMES) made[name] = make(from[name], name === 'bandValues' ? bands : 1)
+  for (const name of COLUMN_NAMES) made[name] = make(from[name], valuesPerRecord(name, bands))
   return made as CorpusColumns
 }
 

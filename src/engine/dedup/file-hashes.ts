@@ -28,6 +28,11 @@ export interface CorpusHashJob {
   shared?: SharedHashColumns
 }
 
+/** Band hashes a record of the job gets: none when they are not wanted. */
+export function bandsPerRecord(job: CorpusHashJob): number {
+  return job.bands ? job.hash.bands : 0
+}
+
 /** A file's slots, as `CachedCorpusFile` holds them (see uniqueness.ts). */
 export interface FileHashes extends CorpusColumns {
   emptyText: number
@@ -66,7 +71,7 @@ export class FileHashBuilder {
   ) {
     this.hasher = new RecordHasher(job.hash)
     this.exclude = new Set(job.exclude)
-    this.width = job.bands ? job.hash.bands : 0
+    this.width = bandsPerRecord(job)
     if (columns) this.target = columns
     else {
       this.slots = new CorpusArrays(this.width)

@@ -17,21 +17,15 @@
  * off) are the main thread's alone, hashed into arrays of its own and appended.
  */
 import type { DatasetRecord } from '../types.js'
-import { newLike } from '../typed-arrays.js'
-import { CORPUS_COLUMN_TYPES, mapColumns, type CorpusColumns } from './corpus.js'
-import { FileHashBuilder, type CorpusHashJob, type FileHashes } from './file-hashes.js'
+import { newLike, sharedArray } from '../typed-arrays.js'
+import { COLUMN_NAMES, CORPUS_COLUMN_TYPES, mapColumns, valuesPerRecord, type CorpusColumns } from './corpus.js'
+import { bandsPerRecord, FileHashBuilder, type CorpusHashJob, type FileHashes } from './file-hashes.js'
 
 /**
  * Records a chunk: small enough that the two threads end within a few milliseconds of each
  * other, large enough that claiming one costs nothing next to hashing it.
  */
 export const HASH_CHUNK_RECORDS = 2048
-
-/** The columns' names, in `CORPUS_COLUMN_TYPES`' order. */
-const COLUMN_NAMES = Object.keys(CORPUS_COLUMN_TYPES) as Array<keyof CorpusColumns>
-
-/** Values a record of column `name`. */
-const perRecord = (name: keyof CorpusColumns, bands: number): number => (name === 'bandValues' ? bands : 1)
 
 /** What two threads sharing a file's hashing share: give it to both in their `CorpusHashJob`. */
 export interface SharedHashColumns {
@@ -45,17 +39,18 @@ export interface SharedHashColumns {
   capacity: number
   /** Records a chunk (`HASH_CHUNK_RECORDS`, or fewer in tests), the same for both threads. */
   chunkRecords: number
+  /** Band hashes a record (`bandsPerRecord` of the job). */
+  bands: number
 }
 
-/** Shared columns for a file of about `expectedRecords` records, or undefined where the runtime has no shared memory. */
-export function sharedHashColumns(expectedRecords: number, bands: number, chunkRecords = HASH_CHUNK_RECORDS): SharedHashColumns | undefined {
+/** Shared columns for `job`'s hashes of a file of about `expectedRecords` records, or undefined where the runtime has no shared memory. */
+export function sharedHashColumns(job: CorpusHashJob, expectedRecords: number, chunkRecords = HASH_CHUNK_RECORDS): SharedHashColumns | undefined {
   if (typeof SharedArrayBuffer !== 'function') return undefined
+  const bands = bandsPerRecord(job)
   const capacity = Math.ceil((expectedRecords * 1.5) / chunkRecords) * chunkRecords
-  const shared = (Type: { new (buffer: SharedArrayBuffer): Int32Array | Float64Array | Uint8Array; BYTES_PER_ELEMENT: number }, length: number) =>
-    new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT))
   const columns = {} as Record<keyof CorpusColumns, Int32Array | Float64Array | Uint8Array>
-  for (const name of COLUMN_NAMES) columns[name] = shared(CORPUS_COLUMN_TYPES[name], capacity * perRecord(name, bands))
-  return { columns: columns as CorpusColumns, filled: shared(Uint8Array, capacity) as Uint8Array, counter: shared(Int32Array, 2) as Int32Array, capacity, chunkRecords }
+  for (const name of COLUMN_NAMES) columns[name] = sharedArray<Int32Array | Float64Array | Uint8Array>(CORPUS_COLUMN_TYPES[name], capacity * valuesPerRecord(name, bands))
+  return { columns: columns as CorpusColumns, filled: sharedArray(Uint8Array, capacity), counter: sharedArray(Int32Array, 2), capacity, chunkRecords, bands }
 }
 
 /**
@@ -129,7 +124,7 @@ export class SharedHashWriter {
   result(records: number, otherEmptyText: number): FileHashes | undefined {
     const { shared } = this
     if (Atomics.load(shared.counter, 1) !== 2 || Atomics.load(shared.counter, 0) !== this.chunks(records)) return undefined
-    const bands = shared.columns.bandValues.length / shared.capacity
+    const { bands } = shared
     const inShared = Math.min(records, shared.capacity)
     const closed = closeUp(shared, inShared, bands)
     const beyond = this.overflow?.result()
@@ -154,7 +149,7 @@ function closeUp({ columns, filled }: SharedHashColumns, records: number, bands:
     while (end < records && filled[end] === 1) end++
     if (kept !== slot) {
       for (const name of COLUMN_NAMES) {
-        const per = perRecord(name, bands)
+        const per = valuesPerRecord(name, bands)
         columns[name].copyWithin(kept * per, slot * per, end * per)
       }
     }
