@@ -9724,8 +9724,8 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 36 modules
-var registry = __nccwpck_require__(5877);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 37 modules
+var registry = __nccwpck_require__(1913);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
@@ -10989,7 +10989,7 @@ const align8 = (n) => Math.ceil(n / 8) * 8;
  */
 function packCorpus(corpus) {
     const lengths = Object.fromEntries(CORPUS_COLUMNS.map(([name]) => [name, corpus[name].length]));
-    const header = { magic: CORPUS_MAGIC, format: side_cache_FORMAT, littleEndian: text_scratch/* LITTLE_ENDIAN */.f, emptyText: corpus.emptyText, lengths };
+    const header = { magic: CORPUS_MAGIC, format: side_cache_FORMAT, littleEndian: text_scratch/* LITTLE_ENDIAN */.fd, emptyText: corpus.emptyText, lengths };
     const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
     const headerLength = Buffer.alloc(4);
     headerLength.writeUInt32LE(headerBytes.length);
@@ -11024,7 +11024,7 @@ function unpackCorpus(data) {
         if (headerEnd > bytes.length)
             return undefined;
         const header = JSON.parse(bytes.toString('utf8', 4, headerEnd));
-        if (header?.magic !== CORPUS_MAGIC || header.format !== side_cache_FORMAT || header.littleEndian !== text_scratch/* LITTLE_ENDIAN */.f)
+        if (header?.magic !== CORPUS_MAGIC || header.format !== side_cache_FORMAT || header.littleEndian !== text_scratch/* LITTLE_ENDIAN */.fd)
             return undefined;
         const { emptyText, lengths } = header;
         if (!isCount(emptyText) || typeof lengths !== 'object' || lengths === null)
@@ -12867,7 +12867,7 @@ function displayPath(absolute, cwd) {
 /* unused harmony exports runCheckJob, runCheckJobInWorker */
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5877);
+/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1913);
 /* harmony import */ var _plain_data_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1175);
 /* harmony import */ var _readers_context_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5834);
 /* harmony import */ var _readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
@@ -14054,7 +14054,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 5877:
+/***/ 1913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14311,7 +14311,7 @@ function normaliseText(text) {
 // eslint-disable-next-line no-control-regex -- the ASCII range is the point
 const NON_ASCII = /[^\x00-\x7f]/;
 const imul = Math.imul;
-const scratch = new text_scratch/* Latin1Scratch */.e();
+const scratch = new text_scratch/* Latin1Scratch */.eV();
 /** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
 const PAD = 0x61;
 /**
@@ -14323,7 +14323,7 @@ const PAD = 0x61;
 function normalisedHash(text) {
     if (text.length === 0)
         return undefined;
-    if (text_scratch/* LITTLE_ENDIAN */.f && scratch.write(text)) {
+    if (text_scratch/* LITTLE_ENDIAN */.fd && scratch.write(text)) {
         const simple = hashSimpleAscii(text.length);
         if (simple !== undefined)
             return simple;
@@ -15352,6 +15352,19 @@ function show(label) {
     return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
 }
 
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/checks/length-wasm.ts
+// Generated from src/engine/checks/length.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from length.wat (338 bytes), base64. */
+const LENGTH_WASM_BASE64 = 'AGFzbQEAAAABBwFgAn9/AX8DAgEABQMBAAEHFwIGbWVtb3J5AgAKYXNjaWlXb3JkcwAACpwCAZkCBAJ/AX4FewJ+IAAhAiAAIAFq' +
+    'IQP9DAAAAAAAAAAAAAAAAAAAAAAhBQJAA0AgAiADTw0BIAL9AAQAIQYgAv0ABBAhByAC/QAEICEIIAL9AAQwIQkgBSAGIAf9UCAI' +
+    'IAn9UP1Q/VAhBSAGQSD9D/0jIAZBCf0P/XFBBf0P/Sb9UP1krSAHQSD9D/0jIAdBCf0P/XFBBf0P/Sb9UP1krUIQhoQgCEEg/Q/9' +
+    'IyAIQQn9D/1xQQX9D/0m/VD9ZK1CIIYgCUEg/Q/9IyAJQQn9D/1xQQX9D/0m/VD9ZK1CMIaEhEJ/hSEKIAQgCiAKQgGGIAuEQn+F' +
+    'g3t8IQQgCkI/iCELIAJBwABqIQIMAAsLIAX9ZAR/QX8FIASnCws=';
+
 ;// CONCATENATED MODULE: ./src/engine/stats/histogram.ts
 /**
  * A fixed-size histogram sketch for non-negative lengths (characters, words).
@@ -15470,6 +15483,8 @@ function ksStatistic(a, b) {
 
 
 
+
+
 /** Characters (code points) and words (runs of non-space) of a text, in one pass. */
 function measureText(text) {
     measure(text);
@@ -15477,11 +15492,15 @@ function measureText(text) {
 }
 /** What `measure` found, kept here rather than in a new object per text. */
 const measured = { chars: 0, words: 0 };
-const latin1Scratch = new text_scratch/* Latin1Scratch */.e();
-/** Sets `measured` to the characters and words of `text`: four bytes at a time for Latin-1 text. */
+/** Sets `measured` to the characters and words of `text`: ASCII text in WebAssembly, the rest one character at a time. */
 function measure(text) {
-    if (!(text_scratch/* LITTLE_ENDIAN */.f && latin1Scratch.write(text) && measureLatin1Scratch(text.length)))
+    const words = asciiKernel()?.words(text);
+    if (words === undefined || words < 0)
         measureCharacters(text);
+    else {
+        measured.chars = text.length;
+        measured.words = words;
+    }
 }
 /** The character codes below 128 that are spaces. */
 const ASCII_SPACE = new Uint8Array(128);
@@ -15491,7 +15510,7 @@ for (const code of [9, 10, 11, 12, 13, 32])
 function isUnicodeSpace(code) {
     return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
-/** The general path, for any text: one character code at a time. */
+/** The reference, for any text: one character code at a time. */
 function measureCharacters(text) {
     let chars = 0;
     let words = 0;
@@ -15518,82 +15537,36 @@ function measureCharacters(text) {
     measured.chars = chars;
     measured.words = words;
 }
-/**
- * The fast path: `length` bytes of Latin-1 text in the scratch, read as 32-bit words, a flag per
- * byte in its top bit (SWAR; no byte below 0x80 carries into the next). False, with nothing
- * measured, when a byte is 0x80 or more: Latin-1 letters and spaces are left to the general
- * path. For ASCII, the characters are the length, and the spaces 9-13 and 32.
- */
-function measureLatin1Scratch(length) {
-    const count = latin1Scratch.padToSteps(length, 0x20, 2);
-    // Most text is ASCII without control characters: then a byte is a space when it is at most 0x20.
-    const words = countPlainAsciiWords(count) ?? countAsciiWords(count);
-    if (words === undefined)
-        return false;
-    measured.chars = length;
-    measured.words = words;
-    return true;
-}
-/*
- * Both loops below read two words a step (V8 checks the array once a step) and keep few values
- * alive between steps. The non-space flags of each word are compared with those one byte before
- * (shifted up a byte, the last of the word before carried in): a word starts where a non-space
- * follows a space. The starts are added up per byte lane, at most two a lane a step, so 127
- * steps fit in a lane's eight bits.
- */
-/** Where words start in a word of non-space flags, as a 1 per byte lane, given the flags of the word before. */
-const wordStarts = (nonSpace, before) => (nonSpace & ~((nonSpace << 8) | (before >>> 24)) & 0x80808080) >>> 7;
-/** Non-space flags of four ASCII bytes: not exactly 0x20 (at least 0x20, not at least 0x21), nor 0x09-0x0d (at least 0x09, not at least 0x0e). */
-const nonSpaces = (word) => ~(((word + 0x60606060) ^ (word + 0x5f5f5f5f)) | ((word + 0x77777777) ^ (word + 0x72727272)));
-/** Non-space flags of four bytes from 0x20 up: at least 0x21. */
-const aboveSpace = (word) => (word + 0x5f5f5f5f) | 0;
-/** Words (runs of non-space) in the first `count` words of the scratch (an even number); undefined when a byte is not ASCII. */
-function countAsciiWords(count) {
-    const words = latin1Scratch.words;
-    let highBits = 0;
-    let total = 0;
-    let before = 0;
-    for (let from = 0; from < count; from += 254) {
-        const to = Math.min(count, from + 254);
-        let starts = 0;
-        for (let i = from; i < to; i += 2) {
-            const even = words[i];
-            const odd = words[i + 1];
-            highBits |= even | odd;
-            const evenFlags = nonSpaces(even);
-            const oddFlags = nonSpaces(odd);
-            starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0;
-            before = oddFlags;
-        }
-        total += laneSum(starts);
+/** Spaces after the text: the kernel reads whole windows of 64 bytes. */
+const PADDING = 64;
+/** length.wat with the text copied into its memory, one byte per character. */
+class AsciiWordCounter {
+    kernel;
+    bytes;
+    constructor(kernel) {
+        this.kernel = kernel;
+        this.bytes = Buffer.from(kernel.memory.buffer);
     }
-    return (highBits & 0x80808080) === 0 ? total : undefined;
-}
-/** `countAsciiWords` when every byte is from 0x20 to 0x7f, which needs one test a byte; else undefined. */
-function countPlainAsciiWords(count) {
-    const words = latin1Scratch.words;
-    let passes = -1;
-    let total = 0;
-    let before = 0;
-    for (let from = 0; from < count; from += 254) {
-        const to = Math.min(count, from + 254);
-        let starts = 0;
-        for (let i = from; i < to; i += 2) {
-            const even = words[i];
-            const odd = words[i + 1];
-            // Top bits: below 0x80, at least 0x20.
-            passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060);
-            const evenFlags = aboveSpace(even);
-            const oddFlags = aboveSpace(odd);
-            starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0;
-            before = oddFlags;
-        }
-        total += laneSum(starts);
+    /** The words of `text` when it is ASCII; -1 when it is not (then nothing is known). */
+    words(text) {
+        if (!(0,text_scratch/* isLatin1 */.uQ)(text))
+            return -1;
+        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, text.length + PADDING))
+            this.bytes = Buffer.from(this.kernel.memory.buffer);
+        this.bytes.write(text, 0, 'latin1');
+        this.bytes.fill(32, text.length, text.length + PADDING);
+        return this.kernel.asciiWords(0, text.length);
     }
-    return (passes & 0x80808080) === (0x80808080 | 0) ? total : undefined;
 }
-/** The four byte lanes of a word added up. */
-const laneSum = (lanes) => (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+let counter;
+/** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
+function asciiKernel() {
+    if (counter === undefined) {
+        const module = (0,wasm/* compileKernel */.x1)(LENGTH_WASM_BASE64);
+        counter = module ? new AsciiWordCounter((0,wasm/* instantiateKernel */.oe)(module)) : null;
+    }
+    return counter;
+}
 /**
  * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
  * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
@@ -17176,8 +17149,6 @@ class NgramFingerprints {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine/wasm.ts
-var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/checks/repetition-wasm.ts
 // Generated from src/engine/checks/repetition.wat by scripts/build-wasm.mjs (wabt): do not edit.
 // Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
@@ -37375,16 +37346,22 @@ function isBlank(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ Latin1Scratch),
-/* harmony export */   f: () => (/* binding */ LITTLE_ENDIAN)
+/* harmony export */   eV: () => (/* binding */ Latin1Scratch),
+/* harmony export */   fd: () => (/* binding */ LITTLE_ENDIAN),
+/* harmony export */   uQ: () => (/* binding */ isLatin1)
 /* harmony export */ });
 /**
  * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
- * time as 32-bit words (length, conflicting-labels): one native copy into a typed array instead
+ * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
  * of a charCodeAt a character.
  */
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/;
+/** True when every character of `text` is U+00FF or below: one byte a character holds it. */
+function isLatin1(text) {
+    // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
+    return !NON_LATIN1.test(text);
+}
 /** A high surrogate not followed by a low one, or a low one not after a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** The largest scratch kept from one text to the next (1 MiB). */
@@ -37404,8 +37381,7 @@ class Latin1Scratch {
      * above U+00FF (so the bytes would not be the text).
      */
     write(text) {
-        // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
-        if (NON_LATIN1.test(text))
+        if (!isLatin1(text))
             return false;
         this.reserve(text.length);
         this.buffer.write(text, 0, 'latin1');

@@ -1,10 +1,16 @@
 /**
  * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
- * time as 32-bit words (length, conflicting-labels): one native copy into a typed array instead
+ * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
  * of a charCodeAt a character.
  */
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/
+
+/** True when every character of `text` is U+00FF or below: one byte a character holds it. */
+export function isLatin1(text: string): boolean {
+  // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
+  return !NON_LATIN1.test(text)
+}
 
 /** A high surrogate not followed by a low one, or a low one not after a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
@@ -29,8 +35,7 @@ export class Latin1Scratch {
    * above U+00FF (so the bytes would not be the text).
    */
   write(text: string): boolean {
-    // Answered at once for the strings V8 stores one byte per character: no character of theirs can match.
-    if (NON_LATIN1.test(text)) return false
+    if (!isLatin1(text)) return false
     this.reserve(text.length)
     this.buffer.write(text, 0, 'latin1')
     return true

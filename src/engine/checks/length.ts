@@ -1,7 +1,9 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { FieldPaths, truncate } from '../text.js'
-import { LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
+import { isLatin1 } from '../text-scratch.js'
+import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
+import { LENGTH_WASM_BASE64 } from './length-wasm.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
 
@@ -13,11 +15,15 @@ export function measureText(text: string): { chars: number; words: number } {
 
 /** What `measure` found, kept here rather than in a new object per text. */
 const measured = { chars: 0, words: 0 }
-const latin1Scratch = new Latin1Scratch()
 
-/** Sets `measured` to the characters and words of `text`: four bytes at a time for Latin-1 text. */
+/** Sets `measured` to the characters and words of `text`: ASCII text in WebAssembly, the rest one character at a time. */
 function measure(text: string): void {
-  if (!(LITTLE_ENDIAN && latin1Scratch.write(text) && measureLatin1Scratch(text.length))) measureCharacters(text)
+  const words = asciiKernel()?.words(text)
+  if (words === undefined || words < 0) measureCharacters(text)
+  else {
+    measured.chars = text.length
+    measured.words = words
+  }
 }
 
 /** The character codes below 128 that are spaces. */
@@ -29,7 +35,7 @@ function isUnicodeSpace(code: number): boolean {
   return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
 }
 
-/** The general path, for any text: one character code at a time. */
+/** The reference, for any text: one character code at a time. */
 function measureCharacters(text: string): void {
   let chars = 0
   let words = 0
@@ -54,88 +60,43 @@ function measureCharacters(text: string): void {
   measured.words = words
 }
 
-/**
- * The fast path: `length` bytes of Latin-1 text in the scratch, read as 32-bit words, a flag per
- * byte in its top bit (SWAR; no byte below 0x80 carries into the next). False, with nothing
- * measured, when a byte is 0x80 or more: Latin-1 letters and spaces are left to the general
- * path. For ASCII, the characters are the length, and the spaces 9-13 and 32.
- */
-function measureLatin1Scratch(length: number): boolean {
-  const count = latin1Scratch.padToSteps(length, 0x20, 2)
-  // Most text is ASCII without control characters: then a byte is a space when it is at most 0x20.
-  const words = countPlainAsciiWords(count) ?? countAsciiWords(count)
-  if (words === undefined) return false
-  measured.chars = length
-  measured.words = words
-  return true
+/** The exports of length.wat. */
+interface LengthExports {
+  memory: KernelMemory
+  asciiWords(text: number, length: number): number
 }
 
-/*
- * Both loops below read two words a step (V8 checks the array once a step) and keep few values
- * alive between steps. The non-space flags of each word are compared with those one byte before
- * (shifted up a byte, the last of the word before carried in): a word starts where a non-space
- * follows a space. The starts are added up per byte lane, at most two a lane a step, so 127
- * steps fit in a lane's eight bits.
- */
+/** Spaces after the text: the kernel reads whole windows of 64 bytes. */
+const PADDING = 64
 
-/** Where words start in a word of non-space flags, as a 1 per byte lane, given the flags of the word before. */
-const wordStarts = (nonSpace: number, before: number): number => (nonSpace & ~((nonSpace << 8) | (before >>> 24)) & 0x80808080) >>> 7
+/** length.wat with the text copied into its memory, one byte per character. */
+class AsciiWordCounter {
+  private bytes: Buffer
 
-/** Non-space flags of four ASCII bytes: not exactly 0x20 (at least 0x20, not at least 0x21), nor 0x09-0x0d (at least 0x09, not at least 0x0e). */
-const nonSpaces = (word: number): number => ~(((word + 0x60606060) ^ (word + 0x5f5f5f5f)) | ((word + 0x77777777) ^ (word + 0x72727272)))
-
-/** Non-space flags of four bytes from 0x20 up: at least 0x21. */
-const aboveSpace = (word: number): number => (word + 0x5f5f5f5f) | 0
-
-/** Words (runs of non-space) in the first `count` words of the scratch (an even number); undefined when a byte is not ASCII. */
-function countAsciiWords(count: number): number | undefined {
-  const words = latin1Scratch.words
-  let highBits = 0
-  let total = 0
-  let before = 0
-  for (let from = 0; from < count; from += 254) {
-    const to = Math.min(count, from + 254)
-    let starts = 0
-    for (let i = from; i < to; i += 2) {
-      const even = words[i]
-      const odd = words[i + 1]
-      highBits |= even | odd
-      const evenFlags = nonSpaces(even)
-      const oddFlags = nonSpaces(odd)
-      starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0
-      before = oddFlags
-    }
-    total += laneSum(starts)
+  constructor(private readonly kernel: LengthExports) {
+    this.bytes = Buffer.from(kernel.memory.buffer)
   }
-  return (highBits & 0x80808080) === 0 ? total : undefined
-}
 
-/** `countAsciiWords` when every byte is from 0x20 to 0x7f, which needs one test a byte; else undefined. */
-function countPlainAsciiWords(count: number): number | undefined {
-  const words = latin1Scratch.words
-  let passes = -1
-  let total = 0
-  let before = 0
-  for (let from = 0; from < count; from += 254) {
-    const to = Math.min(count, from + 254)
-    let starts = 0
-    for (let i = from; i < to; i += 2) {
-      const even = words[i]
-      const odd = words[i + 1]
-      // Top bits: below 0x80, at least 0x20.
-      passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060)
-      const evenFlags = aboveSpace(even)
-      const oddFlags = aboveSpace(odd)
-      starts = (starts + wordStarts(evenFlags, before) + wordStarts(oddFlags, evenFlags)) | 0
-      before = oddFlags
-    }
-    total += laneSum(starts)
+  /** The words of `text` when it is ASCII; -1 when it is not (then nothing is known). */
+  words(text: string): number {
+    if (!isLatin1(text)) return -1
+    if (reserveMemory(this.kernel.memory, text.length + PADDING)) this.bytes = Buffer.from(this.kernel.memory.buffer)
+    this.bytes.write(text, 0, 'latin1')
+    this.bytes.fill(32, text.length, text.length + PADDING)
+    return this.kernel.asciiWords(0, text.length)
   }
-  return (passes & 0x80808080) === (0x80808080 | 0) ? total : undefined
 }
 
-/** The four byte lanes of a word added up. */
-const laneSum = (lanes: number): number => (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24)
+let counter: AsciiWordCounter | null | undefined
+
+/** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
+function asciiKernel(): AsciiWordCounter | null {
+  if (counter === undefined) {
+    const module = compileKernel(LENGTH_WASM_BASE64)
+    counter = module ? new AsciiWordCounter(instantiateKernel<LengthExports>(module)) : null
+  }
+  return counter
+}
 
 /** Lengths below `low` or above `high` are outliers. */
 export interface Fences {
