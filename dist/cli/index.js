@@ -12855,6 +12855,35 @@ function displayPath(absolute, cwd) {
 
 /***/ }),
 
+/***/ 6371:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hj: () => (/* binding */ writeLatin1),
+/* harmony export */   bG: () => (/* binding */ writeUtf8),
+/* harmony export */   jL: () => (/* binding */ writeUtf16le)
+/* harmony export */ });
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+
+const prototype = node_buffer__WEBPACK_IMPORTED_MODULE_0__.Buffer.prototype;
+const native = typeof prototype.latin1Write === 'function' && typeof prototype.utf8Write === 'function' && typeof prototype.ucs2Write === 'function';
+/** Writes the low byte of each of `text`'s UTF-16 units at `offset` (Latin-1 text exactly), as far as `buffer` goes; returns the bytes written. */
+function writeLatin1(buffer, text, offset = 0) {
+    return native ? buffer.latin1Write(text, offset, buffer.length - offset) : buffer.write(text, offset, 'latin1');
+}
+/** Writes `text` as UTF-8 at `offset` (a lone surrogate as U+FFFD), whole characters as far as `buffer` goes; returns the bytes written. */
+function writeUtf8(buffer, text, offset = 0) {
+    return native ? buffer.utf8Write(text, offset, buffer.length - offset) : buffer.write(text, offset, 'utf8');
+}
+/** Writes `text`'s UTF-16 units little-endian at `offset`, as far as `buffer` goes; returns the bytes written. */
+function writeUtf16le(buffer, text, offset = 0) {
+    return native ? buffer.ucs2Write(text, offset, buffer.length - offset) : buffer.write(text, offset, 'utf16le');
+}
+
+
+/***/ }),
+
 /***/ 1937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -15352,6 +15381,8 @@ function show(label) {
     return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
 }
 
+// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
+var buffer_writes = __nccwpck_require__(6371);
 // EXTERNAL MODULE: ./src/engine/wasm.ts
 var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/checks/length-wasm.ts
@@ -15485,6 +15516,7 @@ function ksStatistic(a, b) {
 
 
 
+
 /** Characters (code points) and words (runs of non-space) of a text, in one pass. */
 function measureText(text) {
     measure(text);
@@ -15553,7 +15585,7 @@ class AsciiWordCounter {
             return -1;
         if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, text.length + PADDING))
             this.bytes = Buffer.from(this.kernel.memory.buffer);
-        this.bytes.write(text, 0, 'latin1');
+        (0,buffer_writes/* writeLatin1 */.Hj)(this.bytes, text);
         this.bytes.fill(32, text.length, text.length + PADDING);
         return this.kernel.asciiWords(0, text.length);
     }
@@ -16343,6 +16375,7 @@ var typed_arrays = __nccwpck_require__(2817);
 
 
 
+
 /** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
 const TOKEN_BUDGETS = [1000, 10000, 100000];
 /** Character budgets at which the compression ratio is measured. */
@@ -16459,7 +16492,7 @@ function hashWords(text) {
     if (wordScratch.bytes.length < 3 * text.length)
         wordScratch.bytes = Buffer.alloc(3 * text.length);
     const bytes = wordScratch.bytes;
-    const length = bytes.write(text, 'utf8');
+    const length = (0,buffer_writes/* writeUtf8 */.bG)(bytes, text);
     if (length !== text.length)
         return hashTokens(tokensOf(text));
     reserveWords(length);
@@ -17188,6 +17221,7 @@ const REPETITION_WASM_BASE64 = 'AGFzbQEAAAABMAVgBH9/f38Bf2ADf39/AX9gAn9/AGAJf39/
 
 
 
+
 /** The memory's fixed areas: the class of every UTF-16 unit, the fingerprint buckets, the rules. */
 const CLASSES_AT = 0;
 const BUCKETS_AT = 65536;
@@ -17236,7 +17270,7 @@ class RepetitionKernel {
         const length = text.length;
         if (length > this.unitCapacity)
             this.layout(Math.max(length, 2 * this.unitCapacity), this.chunkCapacity);
-        this.unitBytes.write(text, 0, 'utf16le');
+        (0,buffer_writes/* writeUtf16le */.jL)(this.unitBytes, text);
         this.units.fill(32, length, length + UNIT_PADDING);
         this.length = length;
     }
@@ -17283,6 +17317,7 @@ function align(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/checks/repetition.ts
+
 
 
 
@@ -17371,7 +17406,7 @@ function loadUnits(text) {
     }
     units = referenceUnits;
     if (LITTLE_ENDIAN)
-        referenceBytes.write(text, 0, 'utf16le');
+        (0,buffer_writes/* writeUtf16le */.jL)(referenceBytes, text);
     else
         for (let i = 0; i < length; i++)
             units[i] = text.charCodeAt(i);
@@ -18270,9 +18305,11 @@ class EmptyValueScan {
 /**
  * One-pass scans of a text that stand in for regular expressions where those cost a scan of
  * their own each: the text's UTF-16 units are copied (one byte each) into a scratch buffer by a
- * native call, then read four at a time as 32-bit words. Nothing is kept from one call to the
- * next: the scratch only saves allocating a buffer per text.
+ * native call, then read four at a time as 32-bit words. Only the last text copied is kept:
+ * the checks that use these scans look at the same texts of a record one after the other, and
+ * each but the first finds its text there already.
  */
+
 /** Texts up to this many UTF-16 units are scanned in the scratch; longer ones by a regex. */
 const SCRATCH_UNITS = 1 << 16;
 /** Room for any such text in UTF-8, which takes at most three bytes a UTF-16 unit. */
@@ -18287,9 +18324,19 @@ const scratchWriter = Buffer.from(ascii_scan_scratch);
 function load(text) {
     if (text.length > SCRATCH_UNITS)
         return false;
-    scratchWriter.write(text, 0, text.length, 'latin1');
+    if (text === loaded && loadedLatin1)
+        return true;
+    (0,buffer_writes/* writeLatin1 */.Hj)(scratchWriter, text);
+    loaded = text;
+    loadedLatin1 = true;
+    loadedAscii = UNKNOWN;
     return true;
 }
+/** The text the scratch holds, whether as its Latin-1 bytes, and whether it is all ASCII (then its UTF-8 bytes are its Latin-1 bytes). */
+let loaded;
+let loadedLatin1 = false;
+const UNKNOWN = -1;
+let loadedAscii = UNKNOWN;
 /**
  * Copies `text` into the scratch as UTF-8; false when it does not fit or is not all ASCII. The
  * scratch holds any text of up to `SCRATCH_UNITS` whole, so the byte count is the text's UTF-8
@@ -18297,7 +18344,16 @@ function load(text) {
  * takes two or three bytes, a lone surrogate three as U+FFFD).
  */
 function loadAscii(text) {
-    return text.length <= SCRATCH_UNITS && scratchWriter.write(text, 0, 'utf8') === text.length;
+    if (text.length > SCRATCH_UNITS)
+        return false;
+    if (text === loaded && loadedAscii !== UNKNOWN)
+        return loadedAscii === 1;
+    const ascii = (0,buffer_writes/* writeUtf8 */.bG)(scratchWriter, text) === text.length;
+    loaded = text;
+    loadedAscii = ascii ? 1 : 0;
+    // UTF-8 of other text is not its Latin-1.
+    loadedLatin1 = ascii;
+    return ascii;
 }
 /** OR-ed onto a word, turns the ASCII capitals of its four bytes into small letters. */
 const FOLD = 0x20202020;
@@ -22397,6 +22453,10 @@ var minhash = __nccwpck_require__(3101);
 var normalise = __nccwpck_require__(4687);
 // EXTERNAL MODULE: ./src/engine/dedup/shingles.ts
 var shingles = __nccwpck_require__(3506);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
+var buffer_writes = __nccwpck_require__(6371);
 // EXTERNAL MODULE: ./src/engine/wasm.ts
 var wasm = __nccwpck_require__(4292);
 // EXTERNAL MODULE: ./src/engine/dedup/murmur.ts
@@ -22439,6 +22499,8 @@ const TOKENS_WASM_BASE64 = 'AGFzbQEAAAABJwVgAX8Bf2ADf39/AGAFf39/f38Bf2AGf39/f39/
  * ASCII text is read as it is (lower-cased, broken at the characters normalisation turns into
  * spaces); other text is normalised first (`normaliseText`: NFKC and the rest).
  */
+
+
 
 
 
@@ -22708,7 +22770,7 @@ class KernelTokens {
         if (most + TEXT_PADDING > this.textCapacity || tokens > this.tokenCapacity) {
             this.layout(Math.max(this.tokenCapacity, 2 * tokens), Math.max(this.textCapacity, 2 * (most + TEXT_PADDING)));
         }
-        return encoder.encodeInto(text, this.textView).written;
+        return (0,buffer_writes/* writeUtf8 */.bG)(this.textView, text);
     }
     /** Places the areas for these capacities (the tokens stay where they are) and grows the memory to hold them. */
     layout(tokenCapacity, textCapacity) {
@@ -22726,8 +22788,8 @@ class KernelTokens {
         this.hashes = new Int32Array(buffer, TOKENS_AT, 2 * tokenCapacity);
         this.lowView = new Int32Array(buffer, this.shinglesAt, tokenCapacity);
         this.highView = new Int32Array(buffer, this.highsAt, tokenCapacity);
-        // The text scratch stops short of its padding: encodeInto never writes there.
-        this.textView = new Uint8Array(buffer, this.textAt, textCapacity);
+        // The text scratch stops short of its padding: the UTF-8 writes never reach it.
+        this.textView = external_node_buffer_.Buffer.from(buffer, this.textAt, textCapacity);
     }
 }
 
@@ -23552,6 +23614,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: referenceTextHash53, textHash53
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/engine/hash-wasm.ts
 // Generated from src/engine/hash.wat by scripts/build-wasm.mjs (wabt): do not edit.
 // Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
@@ -23563,9 +23627,13 @@ const HASH_WASM_BASE64 = 'AGFzbQEAAAABCAFgA39/fwF8AwIBAAUDAQABBxYCBm1lbW9yeQIACW
     'IQQgAyADQRB2c0HrlK+veGwgBCAEQQ12c0G13MqVfGxzIQMgBCAEQRB2c0HrlK+veGwgAyADQQ12c0G13MqVfGxzIQQgBEH///8A' +
     'cbhEAAAAAAAA8EGiIAO4oAs=';
 
+// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
+var buffer_writes = __nccwpck_require__(6371);
 // EXTERNAL MODULE: ./src/engine/wasm.ts
 var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/hash.ts
+
+
 
 
 /**
@@ -23596,7 +23664,7 @@ function hashKernel() {
     if (kernel === undefined) {
         const module = (0,wasm/* compileKernel */.x1)(HASH_WASM_BASE64);
         const exports = module ? (0,wasm/* instantiateKernel */.oe)(module) : undefined;
-        kernel = exports ? { exports, bytes: new Uint8Array(exports.memory.buffer) } : null;
+        kernel = exports ? { exports, bytes: external_node_buffer_.Buffer.from(exports.memory.buffer) } : null;
     }
     return kernel;
 }
@@ -23605,7 +23673,7 @@ let scratch = new Uint8Array(1024);
 /**
  * A 53-bit hash of a string's UTF-8 bytes, for the record index, where every value of every
  * record is hashed: like `hash53`, two multiplicative lanes, but four bytes a step, and long
- * texts in WebAssembly (hash.wat), which reads the bytes TextEncoder wrote rather than a
+ * texts in WebAssembly (hash.wat), which reads their UTF-8 bytes, written natively, rather than a
  * character at a time. Not equal to `hash53`'s values. A text with unpaired surrogates (no
  * UTF-8 of its own: TextEncoder writes U+FFFD for each) is hashed by its UTF-16 units instead,
  * under another seed, so it never hashes like the text with U+FFFD in their place.
@@ -23617,8 +23685,8 @@ function textHash53(text, seed = 0) {
             if (!isWellFormed(text))
                 return unpairedHash53(text, seed);
             if ((0,wasm/* reserveMemory */.WY)(hasher.exports.memory, 3 * text.length))
-                hasher.bytes = new Uint8Array(hasher.exports.memory.buffer);
-            return hasher.exports.hashBytes(0, encoder.encodeInto(text, hasher.bytes).written, seed);
+                hasher.bytes = external_node_buffer_.Buffer.from(hasher.exports.memory.buffer);
+            return hasher.exports.hashBytes(0, (0,buffer_writes/* writeUtf8 */.bG)(hasher.bytes, text), seed);
         }
     }
     // ASCII: the characters are the bytes.
@@ -37350,6 +37418,8 @@ function isBlank(bytes) {
 /* harmony export */   fd: () => (/* binding */ LITTLE_ENDIAN),
 /* harmony export */   uQ: () => (/* binding */ isLatin1)
 /* harmony export */ });
+/* harmony import */ var _buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6371);
+
 /**
  * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
  * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
@@ -37384,7 +37454,7 @@ class Latin1Scratch {
         if (!isLatin1(text))
             return false;
         this.reserve(text.length);
-        this.buffer.write(text, 0, 'latin1');
+        (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__/* .writeLatin1 */ .Hj)(this.buffer, text);
         return true;
     }
     /**
@@ -37396,7 +37466,7 @@ class Latin1Scratch {
     writeUtf8(text) {
         this.reserve(text.length * 3);
         if (!LONE_SURROGATE.test(text))
-            return this.buffer.write(text, 0, 'utf8');
+            return (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__/* .writeUtf8 */ .bG)(this.buffer, text);
         const bytes = this.bytes;
         let length = 0;
         for (let i = 0; i < text.length; i++) {

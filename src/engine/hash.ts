@@ -1,5 +1,7 @@
+import { Buffer } from 'node:buffer'
 import { HASH_WASM_BASE64 } from './hash-wasm.js'
 import type { FieldValue } from './types.js'
+import { writeUtf8 } from './buffer-writes.js'
 import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from './wasm.js'
 
 /**
@@ -34,13 +36,13 @@ interface HashKernel {
 }
 
 /** This thread's kernel and a view of its memory; null where WebAssembly is missing. */
-let kernel: { exports: HashKernel; bytes: Uint8Array } | null | undefined
+let kernel: { exports: HashKernel; bytes: Buffer } | null | undefined
 
-function hashKernel(): { exports: HashKernel; bytes: Uint8Array } | null {
+function hashKernel(): { exports: HashKernel; bytes: Buffer } | null {
   if (kernel === undefined) {
     const module = compileKernel(HASH_WASM_BASE64)
     const exports = module ? instantiateKernel<HashKernel>(module) : undefined
-    kernel = exports ? { exports, bytes: new Uint8Array(exports.memory.buffer) } : null
+    kernel = exports ? { exports, bytes: Buffer.from(exports.memory.buffer) } : null
   }
   return kernel
 }
@@ -51,7 +53,7 @@ let scratch = new Uint8Array(1024)
 /**
  * A 53-bit hash of a string's UTF-8 bytes, for the record index, where every value of every
  * record is hashed: like `hash53`, two multiplicative lanes, but four bytes a step, and long
- * texts in WebAssembly (hash.wat), which reads the bytes TextEncoder wrote rather than a
+ * texts in WebAssembly (hash.wat), which reads their UTF-8 bytes, written natively, rather than a
  * character at a time. Not equal to `hash53`'s values. A text with unpaired surrogates (no
  * UTF-8 of its own: TextEncoder writes U+FFFD for each) is hashed by its UTF-16 units instead,
  * under another seed, so it never hashes like the text with U+FFFD in their place.
@@ -61,8 +63,8 @@ export function textHash53(text: string, seed = 0): number {
     const hasher = hashKernel()
     if (hasher) {
       if (!isWellFormed(text)) return unpairedHash53(text, seed)
-      if (reserveMemory(hasher.exports.memory, 3 * text.length)) hasher.bytes = new Uint8Array(hasher.exports.memory.buffer)
-      return hasher.exports.hashBytes(0, encoder.encodeInto(text, hasher.bytes).written, seed)
+      if (reserveMemory(hasher.exports.memory, 3 * text.length)) hasher.bytes = Buffer.from(hasher.exports.memory.buffer)
+      return hasher.exports.hashBytes(0, writeUtf8(hasher.bytes, text), seed)
     }
   }
   // ASCII: the characters are the bytes.

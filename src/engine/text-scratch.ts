@@ -1,3 +1,5 @@
+import { writeLatin1, writeUtf8 } from './buffer-writes.js'
+
 /**
  * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
  * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
@@ -37,7 +39,7 @@ export class Latin1Scratch {
   write(text: string): boolean {
     if (!isLatin1(text)) return false
     this.reserve(text.length)
-    this.buffer.write(text, 0, 'latin1')
+    writeLatin1(this.buffer, text)
     return true
   }
 
@@ -49,7 +51,7 @@ export class Latin1Scratch {
    */
   writeUtf8(text: string): number {
     this.reserve(text.length * 3)
-    if (!LONE_SURROGATE.test(text)) return this.buffer.write(text, 0, 'utf8')
+    if (!LONE_SURROGATE.test(text)) return writeUtf8(this.buffer, text)
     const bytes = this.bytes
     let length = 0
     for (let i = 0; i < text.length; i++) {

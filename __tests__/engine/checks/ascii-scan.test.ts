@@ -76,3 +76,36 @@ describe('isPlainAscii', () => {
     expect(disagreements(realTexts(), isPlainAscii, (text) => !NOT_PLAIN.test(text))).toEqual([])
   })
 })
+
+describe('the scans sharing one scratch', () => {
+  // The scratch keeps the last text copied: a scan of the same text as Latin-1 after one as
+  // UTF-8 (or the other way round) must copy it again whenever the two differ.
+  const literals = new AsciiLiterals(['language model'])
+  const regex = regexOf(['language model'])
+  const texts = [
+    'a language model wrote this',
+    'plain ascii, no literal',
+    // Characters whose low bytes spell the literal (U+016C, U+0161): as Latin-1 the scratch reads "language model".
+    'a \u016canguage model',
+    'l\u0161nguage model',
+    'caf\u00e9 language model',
+    'tab\tand\u0001control',
+    'caf\u00e9'
+  ]
+
+  it('gives each scan its own answer whatever the other scan copied before it, in either order', () => {
+    for (const first of texts) {
+      for (const text of texts) {
+        for (const order of ['literals first', 'plain first']) {
+          isPlainAscii(first)
+          literals.test(first)
+          const answers =
+            order === 'literals first' ? { literal: literals.test(text), plain: isPlainAscii(text) } : { plain: isPlainAscii(text), literal: literals.test(text) }
+          expect([first, text, order, answers.literal, answers.plain]).toEqual([first, text, order, regex.test(text), /^[\t\n\r\x20-\x7e]*$/.test(text)])
+          // And again on the same text, now found in the scratch.
+          expect([text, literals.test(text), isPlainAscii(text)]).toEqual([text, regex.test(text), /^[\t\n\r\x20-\x7e]*$/.test(text)])
+        }
+      }
+    }
+  })
+})

@@ -2,6 +2,7 @@ import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { FieldPaths, truncate } from '../text.js'
 import { isLatin1 } from '../text-scratch.js'
+import { writeLatin1 } from '../buffer-writes.js'
 import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
 import { LENGTH_WASM_BASE64 } from './length-wasm.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
@@ -81,7 +82,7 @@ class AsciiWordCounter {
   words(text: string): number {
     if (!isLatin1(text)) return -1
     if (reserveMemory(this.kernel.memory, text.length + PADDING)) this.bytes = Buffer.from(this.kernel.memory.buffer)
-    this.bytes.write(text, 0, 'latin1')
+    writeLatin1(this.bytes, text)
     this.bytes.fill(32, text.length, text.length + PADDING)
     return this.kernel.asciiWords(0, text.length)
   }

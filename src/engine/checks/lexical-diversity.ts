@@ -6,6 +6,7 @@ import { isBlank } from './prefix-diversity.js'
 import { Reservoir } from '../stats/sampling.js'
 import { numberSetting } from '../stats/settings.js'
 import { grownTo } from '../typed-arrays.js'
+import { writeUtf8 } from '../buffer-writes.js'
 
 /** Token budgets at which distinct-n is measured, so two sides are compared on equal footing. */
 export const TOKEN_BUDGETS = [1000, 10000, 100000] as const
@@ -142,7 +143,7 @@ function hashWords(text: string): number {
   // A UTF-16 unit takes at most 3 UTF-8 bytes.
   if (wordScratch.bytes.length < 3 * text.length) wordScratch.bytes = Buffer.alloc(3 * text.length)
   const bytes = wordScratch.bytes
-  const length = bytes.write(text, 'utf8')
+  const length = writeUtf8(bytes, text)
   if (length !== text.length) return hashTokens(tokensOf(text))
   reserveWords(length)
   const { high: highs, low: lows } = wordScratch

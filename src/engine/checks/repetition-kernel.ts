@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer'
+import { writeUtf16le } from '../buffer-writes.js'
 import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
 import { MAX_NGRAM_BUCKETS } from '../stats/repeated-ngrams.js'
 import { REPETITION_WASM_BASE64 } from './repetition-wasm.js'
@@ -60,7 +61,7 @@ export class RepetitionKernel {
   load(text: string): void {
     const length = text.length
     if (length > this.unitCapacity) this.layout(Math.max(length, 2 * this.unitCapacity), this.chunkCapacity)
-    this.unitBytes.write(text, 0, 'utf16le')
+    writeUtf16le(this.unitBytes, text)
     this.units.fill(32, length, length + UNIT_PADDING)
     this.length = length
   }

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer'
+import { writeUtf16le } from '../buffer-writes.js'
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { textOf, truncate, valueAt } from '../text.js'
@@ -128,7 +129,7 @@ function loadUnits(text: string): void {
     referenceBytes = Buffer.from(referenceUnits.buffer)
   }
   units = referenceUnits
-  if (LITTLE_ENDIAN) referenceBytes.write(text, 0, 'utf16le')
+  if (LITTLE_ENDIAN) writeUtf16le(referenceBytes, text)
   else for (let i = 0; i < length; i++) units[i] = text.charCodeAt(i)
   units[length] = 32
   units[length + 1] = 32

@@ -9,6 +9,8 @@
  * ASCII text is read as it is (lower-cased, broken at the characters normalisation turns into
  * spaces); other text is normalised first (`normaliseText`: NFKC and the rest).
  */
+import { Buffer } from 'node:buffer'
+import { writeUtf8 } from '../buffer-writes.js'
 import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
 import { fmix32, mixBlock } from './murmur.js'
 import { ASCII_BREAK_CODES, normaliseText, PART_SEPARATOR } from './normalise.js'
@@ -288,7 +290,7 @@ class KernelTokens implements TokenEngine {
   private bitmapAt = 0
   private memoryBytes!: Uint8Array
   private words!: Int32Array
-  private textView!: Uint8Array
+  private textView!: Buffer
   private lowView!: Int32Array
   private highView!: Int32Array
   hashes!: Int32Array
@@ -333,7 +335,7 @@ class KernelTokens implements TokenEngine {
     if (most + TEXT_PADDING > this.textCapacity || tokens > this.tokenCapacity) {
       this.layout(Math.max(this.tokenCapacity, 2 * tokens), Math.max(this.textCapacity, 2 * (most + TEXT_PADDING)))
     }
-    return encoder.encodeInto(text, this.textView).written
+    return writeUtf8(this.textView, text)
   }
 
   /** Places the areas for these capacities (the tokens stay where they are) and grows the memory to hold them. */
@@ -352,7 +354,7 @@ class KernelTokens implements TokenEngine {
     this.hashes = new Int32Array(buffer, TOKENS_AT, 2 * tokenCapacity)
     this.lowView = new Int32Array(buffer, this.shinglesAt, tokenCapacity)
     this.highView = new Int32Array(buffer, this.highsAt, tokenCapacity)
-    // The text scratch stops short of its padding: encodeInto never writes there.
-    this.textView = new Uint8Array(buffer, this.textAt, textCapacity)
+    // The text scratch stops short of its padding: the UTF-8 writes never reach it.
+    this.textView = Buffer.from(buffer, this.textAt, textCapacity)
   }
 }

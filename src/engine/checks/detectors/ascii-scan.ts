@@ -1,9 +1,11 @@
 /**
  * One-pass scans of a text that stand in for regular expressions where those cost a scan of
  * their own each: the text's UTF-16 units are copied (one byte each) into a scratch buffer by a
- * native call, then read four at a time as 32-bit words. Nothing is kept from one call to the
- * next: the scratch only saves allocating a buffer per text.
+ * native call, then read four at a time as 32-bit words. Only the last text copied is kept:
+ * the checks that use these scans look at the same texts of a record one after the other, and
+ * each but the first finds its text there already.
  */
+import { writeLatin1, writeUtf8 } from '../../buffer-writes.js'
 
 /** Texts up to this many UTF-16 units are scanned in the scratch; longer ones by a regex. */
 const SCRATCH_UNITS = 1 << 16
@@ -19,9 +21,19 @@ const scratchWriter = Buffer.from(scratch)
  */
 function load(text: string): boolean {
   if (text.length > SCRATCH_UNITS) return false
-  scratchWriter.write(text, 0, text.length, 'latin1')
+  if (text === loaded && loadedLatin1) return true
+  writeLatin1(scratchWriter, text)
+  loaded = text
+  loadedLatin1 = true
+  loadedAscii = UNKNOWN
   return true
 }
+
+/** The text the scratch holds, whether as its Latin-1 bytes, and whether it is all ASCII (then its UTF-8 bytes are its Latin-1 bytes). */
+let loaded: string | undefined
+let loadedLatin1 = false
+const UNKNOWN = -1
+let loadedAscii = UNKNOWN
 
 /**
  * Copies `text` into the scratch as UTF-8; false when it does not fit or is not all ASCII. The
@@ -30,7 +42,14 @@ function load(text: string): boolean {
  * takes two or three bytes, a lone surrogate three as U+FFFD).
  */
 function loadAscii(text: string): boolean {
-  return text.length <= SCRATCH_UNITS && scratchWriter.write(text, 0, 'utf8') === text.length
+  if (text.length > SCRATCH_UNITS) return false
+  if (text === loaded && loadedAscii !== UNKNOWN) return loadedAscii === 1
+  const ascii = writeUtf8(scratchWriter, text) === text.length
+  loaded = text
+  loadedAscii = ascii ? 1 : 0
+  // UTF-8 of other text is not its Latin-1.
+  loadedLatin1 = ascii
+  return ascii
 }
 
 /** OR-ed onto a word, turns the ASCII capitals of its four bytes into small letters. */
