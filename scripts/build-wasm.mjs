@@ -12,6 +12,7 @@ const MODULES = [
   { source: 'src/engine/dedup/minhash.wat', target: 'src/engine/dedup/minhash-wasm.ts', constant: 'MINHASH_WASM_BASE64' },
   { source: 'src/engine/dedup/tokens.wat', target: 'src/engine/dedup/tokens-wasm.ts', constant: 'TOKENS_WASM_BASE64' },
   { source: 'src/engine/hash.wat', target: 'src/engine/hash-wasm.ts', constant: 'HASH_WASM_BASE64' },
+  { source: 'src/engine/stats/normalised-hash.wat', target: 'src/engine/stats/normalised-hash-wasm.ts', constant: 'NORMALISED_HASH_WASM_BASE64' },
   { source: 'src/engine/checks/length.wat', target: 'src/engine/checks/length-wasm.ts', constant: 'LENGTH_WASM_BASE64' },
   { source: 'src/engine/checks/repetition.wat', target: 'src/engine/checks/repetition-wasm.ts', constant: 'REPETITION_WASM_BASE64' },
   { source: 'src/engine/readers/json-scan.wat', target: 'src/engine/readers/json-scan-wasm.ts', constant: 'JSON_SCAN_WASM_BASE64' }

@@ -9724,8 +9724,8 @@ function inferSplit(path) {
 /** The tool's version, as in package.json (a test keeps the two equal). */
 const TOOL_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 37 modules
-var registry = __nccwpck_require__(1913);
+// EXTERNAL MODULE: ./src/engine/checks/registry.ts + 38 modules
+var registry = __nccwpck_require__(5023);
 // EXTERNAL MODULE: ./src/engine/hash-index.ts
 var hash_index = __nccwpck_require__(1233);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
@@ -12896,7 +12896,7 @@ function writeUtf16le(buffer, text, offset = 0) {
 /* unused harmony exports runCheckJob, runCheckJobInWorker */
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1913);
+/* harmony import */ var _checks_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5023);
 /* harmony import */ var _plain_data_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1175);
 /* harmony import */ var _readers_context_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5834);
 /* harmony import */ var _readers_file_source_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9757);
@@ -14083,7 +14083,7 @@ function dropOverlaps(spans, rank) {
 
 /***/ }),
 
-/***/ 1913:
+/***/ 5023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14264,11 +14264,39 @@ function landisKochBand(kappa) {
     return 'almost perfect';
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var engine_hash = __nccwpck_require__(5478);
 // EXTERNAL MODULE: ./src/engine/text-scratch.ts
 var text_scratch = __nccwpck_require__(9008);
+// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
+var buffer_writes = __nccwpck_require__(6371);
+// EXTERNAL MODULE: ./src/engine/wasm.ts
+var wasm = __nccwpck_require__(4292);
+;// CONCATENATED MODULE: ./src/engine/stats/normalised-hash-wasm.ts
+// Generated from src/engine/stats/normalised-hash.wat by scripts/build-wasm.mjs (wabt): do not edit.
+// Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
+// a test fails while this file is stale.
+/** The WebAssembly module compiled from normalised-hash.wat (826 bytes), base64. */
+const NORMALISED_HASH_WASM_BASE64 = 'AGFzbQEAAAABEQNgAX8Bf2ACf38BfGABfwF8AwYFAAEBAAIFAwEAAQcWAgZtZW1vcnkCAAlhc2NpaUhhc2gABAr3BQUuAQF/IABB' +
+    'B2pBeHEhAQJAA0AgACABTw0BIABB4QA6AAAgAEEBaiEADAALCyABC1sAIAAgAEEQdnNB65Svr3hsIAEgAUENdnNBtdzKlXxscyEA' +
+    'IAEgAUEQdnNB65Svr3hsIAAgAEENdnNBtdzKlXxscyEBIAFB////AHG4RAAAAAAAAPBBoiAAuKALjQMBDH8gABAAIQJB7/229X0g' +
+    'AHMhCkHXnJuOBCAAcyELQbnz3fF5IABzIQxB65Svr3ggAHMhDUF/IQkCQANAIAMgAk8NASADKAIAIQQgAygCBCEFIARB3779+gVq' +
+    'IQYgBUHfvv36BWohByAJIAQgBXJBf3MgBEHgwIGDBmogBUHgwIGDBmpxcSAGIAZBCHRyIAhBGHZyIAcgB0EIdHIgBkEYdnJxcXEh' +
+    'CSAHIQggBCAEQb/+/PkDaiAEQaXKlKkCanNBgIGChHhxQQJ2ciEEIAUgBUG//vz5A2ogBUGlypSpAmpzQYCBgoR4cUECdnIhBSAK' +
+    'QQ13IARzQbHz3fF5bCEKIAtBEXcgBHNBlcnV+QVsIQsgDEENdyAFc0Gx893xeWwhDCANQRF3IAVzQZXJ1fkFbCENIANBCGohAwwA' +
+    'CwsgAQRAIAlBgIGChHhxQYCBgoR4RyAAQQFrLQAAQSBGcgRARAAAAAAAAPC/DwsLIApBDXcgDHNBsfPd8XlsIAtBEXcgDXNBlcnV' +
+    '+QVsEAELiwEBBH8CQANAIAEgAE8NASABLQAAQYABTwRAQX8PCyABQQFqIQEMAAsLQQAhAQJAA0AgASAATw0BIAEtAAAhBCABQQFq' +
+    'IQEgBEEgRiAEQQlrQQVJcgRAIAJBAEshAwwBCyADBEAgAkEgOgAAIAJBAWohAkEAIQMLIAIgBDoAACACQQFqIQIMAAsLIAILTgIB' +
+    'fAF/IABBARACIQEgAUQAAAAAAAAAAGYEQCABDwsgABADIQIgAkEASARARAAAAAAAAPC/DwsgAkUEQEQAAAAAAAAAwA8LIAJBABAC' +
+    'Cw==';
+
 ;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
+
+
+
+
 
 
 /**
@@ -14341,29 +14369,60 @@ function normaliseText(text) {
 const NON_ASCII = /[^\x00-\x7f]/;
 const imul = Math.imul;
 const scratch = new text_scratch/* Latin1Scratch */.eV();
-/** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
+/** The padding of a text's last step: a lower-case letter, which lower-casing leaves as it is (normalised-hash.wat pads with it too). */
 const PAD = 0x61;
 /**
  * A 53-bit hash of `normaliseText(text)`, or undefined when that is empty: the conflicting-labels
  * check hashes every input and output of a file. The bytes of the normalised text (UTF-8) are
- * hashed four at a time; ASCII text is lower-cased and checked as it is hashed, without building
- * the normalised string. Equal to `hashOfNormalised(normaliseText(text))`.
+ * hashed four at a time; ASCII text in WebAssembly (normalised-hash.wat), lower-cased and checked
+ * as it is hashed, without building the normalised string. Equal to
+ * `hashOfNormalised(normaliseText(text))`.
  */
 function normalisedHash(text) {
     if (text.length === 0)
         return undefined;
-    if (text_scratch/* LITTLE_ENDIAN */.fd && scratch.write(text)) {
-        const simple = hashSimpleAscii(text.length);
-        if (simple !== undefined)
-            return simple;
-        const length = normaliseAsciiScratch(text.length);
-        if (length === 0)
+    // The kernel reads words little-endian, as hashScratch does only on such machines.
+    const kernel = text_scratch/* LITTLE_ENDIAN */.fd ? asciiHasher() : null;
+    if (kernel) {
+        const hash = kernel.hash(text);
+        if (hash >= 0)
+            return hash;
+        if (hash === NORMALISES_TO_NOTHING)
             return undefined;
-        if (length > 0)
-            return hashScratch(length);
     }
     const normalised = normaliseText(text);
     return normalised === '' ? undefined : hashOfNormalised(normalised);
+}
+/** What the kernel answers for an ASCII text that normalises to nothing, and for text that is not ASCII. */
+const NORMALISES_TO_NOTHING = -2;
+const NOT_ASCII = -1;
+/** normalised-hash.wat with the text copied into its memory, one byte per character. */
+class AsciiHasher {
+    kernel;
+    bytes;
+    constructor(kernel) {
+        this.kernel = kernel;
+        this.bytes = external_node_buffer_.Buffer.from(kernel.memory.buffer);
+    }
+    /** `normalisedHash` of a text (not empty), NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it. */
+    hash(text) {
+        if (!(0,text_scratch/* isLatin1 */.uQ)(text))
+            return NOT_ASCII;
+        // The padding of the last step: up to 8 bytes after the text.
+        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, text.length + 8))
+            this.bytes = external_node_buffer_.Buffer.from(this.kernel.memory.buffer);
+        (0,buffer_writes/* writeLatin1 */.Hj)(this.bytes, text);
+        return this.kernel.asciiHash(text.length);
+    }
+}
+let hasher;
+/** This thread's kernel; null where this runtime has no WebAssembly. */
+function asciiHasher() {
+    if (hasher === undefined) {
+        const module = (0,wasm/* compileKernel */.x1)(NORMALISED_HASH_WASM_BASE64);
+        hasher = module ? new AsciiHasher((0,wasm/* instantiateKernel */.oe)(module)) : null;
+    }
+    return hasher;
 }
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
 function hashOfNormalised(normalised) {
@@ -14396,71 +14455,6 @@ function hashScratch(length) {
         odd2 = mix2(odd2, odd);
     }
     return (0,engine_hash/* finishHash */.uf)(mix1(even1, odd1), mix2(even2, odd2));
-}
-/**
- * `hashScratch` of the first `length` bytes lower-cased, when they are simple text: ASCII with
- * no control characters, no leading, trailing or doubled space (text that normalises to itself
- * lower-cased); else undefined. One pass, four bytes a word; each test sets the top bit of a
- * byte where the byte passes, and no byte below 0x80 carries into the next.
- */
-function hashSimpleAscii(length) {
-    const words = scratch.words;
-    const count = scratch.padToSteps(length, PAD, 2);
-    let even1 = 0xdeadbeef ^ length;
-    let even2 = 0x41c6ce57 ^ length;
-    let odd1 = 0x9e3779b9 ^ length;
-    let odd2 = 0x85ebca6b ^ length;
-    let passes = -1;
-    // The non-space flags of the word before; none before the first, so a leading space counts as doubled.
-    let before = 0;
-    for (let i = 0; i < count; i += 2) {
-        const even = words[i];
-        const odd = words[i + 1];
-        const evenFlags = (even + 0x5f5f5f5f) | 0;
-        const oddFlags = (odd + 0x5f5f5f5f) | 0;
-        // Below 0x80, at least 0x20 (no control character), and no two spaces in a row.
-        passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060) & notTwoSpaces(evenFlags, before) & notTwoSpaces(oddFlags, evenFlags);
-        before = oddFlags;
-        const evenLower = lowerCase(even);
-        const oddLower = lowerCase(odd);
-        even1 = mix1(even1, evenLower);
-        even2 = mix2(even2, evenLower);
-        odd1 = mix1(odd1, oddLower);
-        odd2 = mix2(odd2, oddLower);
-    }
-    if ((passes & 0x80808080) !== (0x80808080 | 0) || scratch.bytes[length - 1] === 0x20)
-        return undefined;
-    return (0,engine_hash/* finishHash */.uf)(mix1(even1, odd1), mix2(even2, odd2));
-}
-/** Top bits set where a byte or the one before it is not a space, given non-space flags (of this word and the one before). */
-const notTwoSpaces = (nonSpace, before) => nonSpace | (nonSpace << 8) | (before >>> 24);
-/** Four ASCII bytes lower-cased: 0x20 added to those from 0x41 to 0x5a, at least 0x41 and not at least 0x5b. */
-const lowerCase = (word) => word | ((((word + 0x3f3f3f3f) ^ (word + 0x25252525)) & 0x80808080) >>> 2);
-/**
- * Rewrites the first `length` bytes of the scratch as `normaliseText` would when they are ASCII
- * (NFKC leaves ASCII as it is): lower case, runs of whitespace as one space, trimmed. Returns
- * the new length, or -1 (the bytes left as they were) when a byte is not ASCII.
- */
-function normaliseAsciiScratch(length) {
-    const bytes = scratch.bytes;
-    for (let i = 0; i < length; i++)
-        if (bytes[i] >= 0x80)
-            return -1;
-    let written = 0;
-    let pendingSpace = false;
-    for (let i = 0; i < length; i++) {
-        const code = bytes[i];
-        if (code === 32 || (code >= 9 && code <= 13)) {
-            pendingSpace = written > 0;
-            continue;
-        }
-        if (pendingSpace) {
-            bytes[written++] = 32;
-            pendingSpace = false;
-        }
-        bytes[written++] = code >= 65 && code <= 90 ? code + 32 : code;
-    }
-    return written;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/stats/settings.ts
@@ -15381,10 +15375,6 @@ function show(label) {
     return JSON.stringify((0,engine_text/* truncate */.xv)(label, 40));
 }
 
-// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
-var buffer_writes = __nccwpck_require__(6371);
-// EXTERNAL MODULE: ./src/engine/wasm.ts
-var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/checks/length-wasm.ts
 // Generated from src/engine/checks/length.wat by scripts/build-wasm.mjs (wabt): do not edit.
 // Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
@@ -16804,8 +16794,6 @@ const lexicalDiversityCheck = {
     }
 };
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/engine/stats/repeated-ngrams.ts
 /**
  * The repeated n-grams of a sequence of words, found level by level: an n-gram can repeat only

@@ -1,6 +1,10 @@
+import { Buffer } from 'node:buffer'
 import { finishHash } from '../hash.js'
 import type { FieldValue } from '../types.js'
-import { LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
+import { isLatin1, LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
+import { writeLatin1 } from '../buffer-writes.js'
+import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
+import { NORMALISED_HASH_WASM_BASE64 } from './normalised-hash-wasm.js'
 
 /**
  * The labels a field value holds: a string (trimmed-empty counts as missing), a number or a
@@ -65,26 +69,66 @@ export function normaliseText(text: string): string {
 const NON_ASCII = /[^\x00-\x7f]/
 const imul = Math.imul
 const scratch = new Latin1Scratch()
-/** The padding of a text's last step: a lower-case letter, which the loop over simple text leaves as it is. */
+/** The padding of a text's last step: a lower-case letter, which lower-casing leaves as it is (normalised-hash.wat pads with it too). */
 const PAD = 0x61
 
 /**
  * A 53-bit hash of `normaliseText(text)`, or undefined when that is empty: the conflicting-labels
  * check hashes every input and output of a file. The bytes of the normalised text (UTF-8) are
- * hashed four at a time; ASCII text is lower-cased and checked as it is hashed, without building
- * the normalised string. Equal to `hashOfNormalised(normaliseText(text))`.
+ * hashed four at a time; ASCII text in WebAssembly (normalised-hash.wat), lower-cased and checked
+ * as it is hashed, without building the normalised string. Equal to
+ * `hashOfNormalised(normaliseText(text))`.
  */
 export function normalisedHash(text: string): number | undefined {
   if (text.length === 0) return undefined
-  if (LITTLE_ENDIAN && scratch.write(text)) {
-    const simple = hashSimpleAscii(text.length)
-    if (simple !== undefined) return simple
-    const length = normaliseAsciiScratch(text.length)
-    if (length === 0) return undefined
-    if (length > 0) return hashScratch(length)
+  // The kernel reads words little-endian, as hashScratch does only on such machines.
+  const kernel = LITTLE_ENDIAN ? asciiHasher() : null
+  if (kernel) {
+    const hash = kernel.hash(text)
+    if (hash >= 0) return hash
+    if (hash === NORMALISES_TO_NOTHING) return undefined
   }
   const normalised = normaliseText(text)
   return normalised === '' ? undefined : hashOfNormalised(normalised)
+}
+
+/** The exports of normalised-hash.wat. */
+interface NormalisedHashExports {
+  memory: KernelMemory
+  asciiHash(length: number): number
+}
+
+/** What the kernel answers for an ASCII text that normalises to nothing, and for text that is not ASCII. */
+const NORMALISES_TO_NOTHING = -2
+const NOT_ASCII = -1
+
+/** normalised-hash.wat with the text copied into its memory, one byte per character. */
+class AsciiHasher {
+  private bytes: Buffer
+
+  constructor(private readonly kernel: NormalisedHashExports) {
+    this.bytes = Buffer.from(kernel.memory.buffer)
+  }
+
+  /** `normalisedHash` of a text (not empty), NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it. */
+  hash(text: string): number {
+    if (!isLatin1(text)) return NOT_ASCII
+    // The padding of the last step: up to 8 bytes after the text.
+    if (reserveMemory(this.kernel.memory, text.length + 8)) this.bytes = Buffer.from(this.kernel.memory.buffer)
+    writeLatin1(this.bytes, text)
+    return this.kernel.asciiHash(text.length)
+  }
+}
+
+let hasher: AsciiHasher | null | undefined
+
+/** This thread's kernel; null where this runtime has no WebAssembly. */
+function asciiHasher(): AsciiHasher | null {
+  if (hasher === undefined) {
+    const module = compileKernel(NORMALISED_HASH_WASM_BASE64)
+    hasher = module ? new AsciiHasher(instantiateKernel<NormalisedHashExports>(module)) : null
+  }
+  return hasher
 }
 
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
@@ -123,68 +167,3 @@ function hashScratch(length: number): number {
   return finishHash(mix1(even1, odd1), mix2(even2, odd2))
 }
 
-/**
- * `hashScratch` of the first `length` bytes lower-cased, when they are simple text: ASCII with
- * no control characters, no leading, trailing or doubled space (text that normalises to itself
- * lower-cased); else undefined. One pass, four bytes a word; each test sets the top bit of a
- * byte where the byte passes, and no byte below 0x80 carries into the next.
- */
-function hashSimpleAscii(length: number): number | undefined {
-  const words = scratch.words
-  const count = scratch.padToSteps(length, PAD, 2)
-  let even1 = 0xdeadbeef ^ length
-  let even2 = 0x41c6ce57 ^ length
-  let odd1 = 0x9e3779b9 ^ length
-  let odd2 = 0x85ebca6b ^ length
-  let passes = -1
-  // The non-space flags of the word before; none before the first, so a leading space counts as doubled.
-  let before = 0
-  for (let i = 0; i < count; i += 2) {
-    const even = words[i]
-    const odd = words[i + 1]
-    const evenFlags = (even + 0x5f5f5f5f) | 0
-    const oddFlags = (odd + 0x5f5f5f5f) | 0
-    // Below 0x80, at least 0x20 (no control character), and no two spaces in a row.
-    passes &= ~(even | odd) & (even + 0x60606060) & (odd + 0x60606060) & notTwoSpaces(evenFlags, before) & notTwoSpaces(oddFlags, evenFlags)
-    before = oddFlags
-    const evenLower = lowerCase(even)
-    const oddLower = lowerCase(odd)
-    even1 = mix1(even1, evenLower)
-    even2 = mix2(even2, evenLower)
-    odd1 = mix1(odd1, oddLower)
-    odd2 = mix2(odd2, oddLower)
-  }
-  if ((passes & 0x80808080) !== (0x80808080 | 0) || scratch.bytes[length - 1] === 0x20) return undefined
-  return finishHash(mix1(even1, odd1), mix2(even2, odd2))
-}
-
-/** Top bits set where a byte or the one before it is not a space, given non-space flags (of this word and the one before). */
-const notTwoSpaces = (nonSpace: number, before: number): number => nonSpace | (nonSpace << 8) | (before >>> 24)
-
-/** Four ASCII bytes lower-cased: 0x20 added to those from 0x41 to 0x5a, at least 0x41 and not at least 0x5b. */
-const lowerCase = (word: number): number => word | ((((word + 0x3f3f3f3f) ^ (word + 0x25252525)) & 0x80808080) >>> 2)
-
-/**
- * Rewrites the first `length` bytes of the scratch as `normaliseText` would when they are ASCII
- * (NFKC leaves ASCII as it is): lower case, runs of whitespace as one space, trimmed. Returns
- * the new length, or -1 (the bytes left as they were) when a byte is not ASCII.
- */
-function normaliseAsciiScratch(length: number): number {
-  const bytes = scratch.bytes
-  for (let i = 0; i < length; i++) if (bytes[i] >= 0x80) return -1
-  let written = 0
-  let pendingSpace = false
-  for (let i = 0; i < length; i++) {
-    const code = bytes[i]
-    if (code === 32 || (code >= 9 && code <= 13)) {
-      pendingSpace = written > 0
-      continue
-    }
-    if (pendingSpace) {
-      bytes[written++] = 32
-      pendingSpace = false
-    }
-    bytes[written++] = code >= 65 && code <= 90 ? code + 32 : code
-  }
-  return written
-}
