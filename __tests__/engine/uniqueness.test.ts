@@ -7,7 +7,7 @@ import { comparisonParts, joinNormalised } from '../../src/engine/dedup/normalis
 import { fileSource, readDataset } from '../../src/engine/readers/index.js'
 import type { ByteSource } from '../../src/engine/readers/types.js'
 import type { DatasetRecord, Finding, RecordFields } from '../../src/engine/types.js'
-import { UniquenessStage, type SideFinding, type UniquenessStats } from '../../src/engine/uniqueness.js'
+import { completeFinding, UniquenessStage, type SideFinding, type UniquenessStats } from '../../src/engine/uniqueness.js'
 import { FileHashBuilder } from '../../src/engine/dedup/file-hashes.js'
 import { bufferSource } from '../../src/sources/memory.js'
 
@@ -153,6 +153,9 @@ describe('UniquenessStage: excerpts of findings', () => {
     expect(taken.finding.excerpt).toBeUndefined()
     expect(typeof taken.excerpt).toBe('function')
     expect(taken.excerpt!()).toBe('hello WORLD again -- and again!')
+    // The message too is made only for a finding that is listed.
+    expect(taken.finding.message).toBe('')
+    expect(taken.message!()).toBe('duplicate of line 1: the same `text` once case, spacing and punctuation are normalised')
     // Kept by the stage itself, the finding has it already, in its place among the keys.
     const kept = (await runStage([{ path: 'placed.jsonl', source: fileSource(file, 'placed.jsonl'), rows }])).findings[0]
     expect(Object.keys(kept)).toEqual(['check', 'dimension', 'severity', 'file', 'line', 'field', 'message', 'excerpt', 'duplicateOf'])
@@ -750,13 +753,15 @@ describe('UniquenessStage: hashing only what a PR changed', () => {
     expect(plain).toEqual(result)
   })
 
-  it('hands findings to onFinding one by one, the same and in the same order as the array it returns otherwise', async () => {
+  it('hands findings to onFinding one by one, the same (once completed) and in the same order as the array it returns otherwise', async () => {
     const returned = (await bothSides().finish()).findings
     const streamed: typeof returned = []
     const { findings } = await bothSides().finish({ onFinding: (finding) => streamed.push(finding) })
     expect(findings).toEqual([])
     expect(returned.length).toBeGreaterThanOrEqual(4)
-    expect(streamed).toEqual(returned)
+    expect(streamed.map((taken) => ({ side: taken.side, finding: completeFinding(taken) }))).toEqual(returned)
+    // Completing keeps the keys in their order.
+    expect(streamed.map((taken) => Object.keys(completeFinding(taken)))).toEqual(returned.map(({ finding }) => Object.keys(finding)))
   })
 
   it('takes a file hashed on another thread (a check worker) with the same findings, n-grams counted here, or hashes it here when that thread fails', async () => {

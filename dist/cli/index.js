@@ -11847,7 +11847,7 @@ function uniquenessSink(audits, baseRecord) {
         for (const side of [audit.base, audit.head])
             side?.scorer.markLooked('uniqueness');
     }
-    return ({ side, finding, excerpt }) => {
+    return ({ side, finding, excerpt, message }) => {
         const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file);
         const result = side === 'head' ? audit?.head : audit?.base;
         if (!audit || !result)
@@ -11856,7 +11856,9 @@ function uniquenessSink(audits, baseRecord) {
         const introduced = side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged));
         result.scorer.note(finding.dimension, finding.severity, position);
         const listed = result.collector.count(finding.check, finding.dimension, finding.severity, introduced);
-        // Only a listed finding's record is read again for its excerpt.
+        // Only a listed finding gets its message, and its record read again for its excerpt.
+        if (listed && message)
+            finding.message = message();
         if (listed && excerpt)
             finding.excerpt = excerpt();
         if (side === 'base')
@@ -37766,7 +37768,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Nu: () => (/* binding */ UniquenessStage)
 });
 
-// UNUSED EXPORTS: EXACT_DUPLICATES, LEAKAGE, NEAR_DUPLICATES
+// UNUSED EXPORTS: EXACT_DUPLICATES, LEAKAGE, NEAR_DUPLICATES, completeFinding
 
 // EXTERNAL MODULE: ./src/engine/typed-arrays.ts
 var typed_arrays = __nccwpck_require__(2817);
@@ -38150,6 +38152,10 @@ var engine_threads = __nccwpck_require__(799);
 
 
 
+/** The finding with its message and excerpt made, as a report lists it. */
+function completeFinding({ finding, excerpt, message }) {
+    return message || excerpt ? { ...finding, ...(message ? { message: message() } : {}), ...(excerpt ? { excerpt: excerpt() } : {}) } : finding;
+}
 const EXACT_DUPLICATES = 'exact-duplicates';
 const NEAR_DUPLICATES = 'near-duplicates';
 const LEAKAGE = 'leakage';
@@ -38431,8 +38437,8 @@ class UniquenessStage {
         // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
         // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
         const findings = [];
-        // Kept here, every finding has its excerpt.
-        const emit = options.onFinding ?? (({ side, finding, excerpt }) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }));
+        // Kept here, every finding has its message and excerpt.
+        const emit = options.onFinding ?? ((taken) => void findings.push({ side: taken.side, finding: completeFinding(taken) }));
         const sides = [];
         const timing = { rereadMs: 0 };
         try {
@@ -38749,16 +38755,16 @@ class UniquenessStage {
         const near = indexNear
             ? (0,dedup_near/* verifyCandidates */.Am)({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
             : undefined;
+        // Where the record is is looked up only for a finding that is listed.
         const lazyExcerpt = (slot) => {
             if (!readLater(slot))
                 return undefined;
-            const path = placed.get(corpus.fileOf[slot]);
-            const entry = files[corpus.fileOf[slot]];
-            const place = corpus.placeOf(slot);
-            const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]];
-            return () => (0,candidate_reader/* placedExcerpt */.LX)(path, place, exactHash, hasher, entry.fields, entry.exclude);
+            return () => {
+                const entry = files[corpus.fileOf[slot]];
+                return (0,candidate_reader/* placedExcerpt */.LX)(placed.get(entry.id), corpus.placeOf(slot), [corpus.exactLow[slot], corpus.exactHigh[slot]], hasher, entry.fields, entry.exclude);
+            };
         };
-        const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}) }));
+        const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt, message) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}), ...(message ? { message } : {}) }));
         for (const { slot, first } of exact.duplicates)
             report.exactDuplicate(slot, first);
         const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined;
@@ -38855,10 +38861,11 @@ class UniquenessStage {
         const largest = [];
         const larger = (a, b) => b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line;
         let nearDuplicates = 0;
-        // Per position, the one it was reached from in its cluster's walk and the Jaccard of that link.
-        const partnerOf = new Int32Array(size);
-        const partnerJaccard = new Float64Array(size);
-        const reachedIn = new Int32Array(size).fill(-1);
+        // Per position, the link it was reached by in its cluster's walk, and the cluster whose walk
+        // reached it. Both in arrays of a position each that are done with by now: at 1M, new ones
+        // (and a Jaccard per position) were 15 MB of fresh memory, whose first writes cost 40-50 ms.
+        const reachedBy = linkFill;
+        const reachedIn = clusterOf.fill(-1);
         const queue = new Int32Array(members.length);
         for (let cluster = 0; cluster < clusters; cluster++) {
             const list = Array.from(members.subarray(memberStarts[cluster], memberStarts[cluster + 1]));
@@ -38885,15 +38892,16 @@ class UniquenessStage {
                     if (reachedIn[other] === cluster)
                         continue;
                     reachedIn[other] = cluster;
-                    partnerOf[other] = at;
-                    partnerJaccard[other] = jaccard[index];
+                    reachedBy[other] = index;
                     queue[tail++] = other;
                 }
             }
             for (let i = 1; i < count; i++) {
                 nearDuplicates++;
                 const position = list[i];
-                report.nearDuplicate(reps[position], reps[partnerOf[position]], partnerJaccard[position], count);
+                const link = reachedBy[position];
+                const partner = from[link] === position ? to[link] : from[link];
+                report.nearDuplicate(reps[position], reps[partner], jaccard[link], count);
             }
         }
         return { clusters, nearDuplicates, sizes, largest };
@@ -38983,21 +38991,21 @@ class FindingWriter {
     }
     exactDuplicate(slot, first) {
         const entry = this.entryOf(slot);
-        this.add(EXACT_DUPLICATES, slot, first, `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`);
+        this.add(EXACT_DUPLICATES, slot, first, () => `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`);
     }
     nearDuplicate(slot, partner, similarity, clusterSize) {
         const entry = this.entryOf(slot);
         const { hash } = this.settings;
         const grams = this.side.corpus.byCharacters[slot] === 1 ? `character ${hash.charNgram}-grams` : `word ${hash.ngram}-grams`;
         const cluster = clusterSize > 2 ? `; one of ${clusterSize} records in this cluster` : '';
-        this.add(NEAR_DUPLICATES, slot, partner, `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`);
+        this.add(NEAR_DUPLICATES, slot, partner, () => `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`);
     }
     leak(slot, pair) {
         const entry = this.entryOf(slot);
         const other = this.entryOf(pair.other);
         const how = pair.exact ? 'the same text as' : `a near-duplicate (Jaccard ${pair.jaccard.toFixed(2)}) of`;
         const split = (e) => (e.file.split === 'train' ? 'train' : (e.file.split ?? 'eval'));
-        this.add(LEAKAGE, slot, pair.other, `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`);
+        this.add(LEAKAGE, slot, pair.other, () => `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`);
     }
     contamination(entry, contaminated, firstLine, trains) {
         if (!entry.reports[LEAKAGE])
@@ -39028,6 +39036,7 @@ class FindingWriter {
             duplicateOf: { file: evalEntry.file.path }
         });
     }
+    /** One finding on `slot` naming `other`; its message is made only if it is listed. */
     add(check, slot, other, message) {
         const entry = this.entryOf(slot);
         if (!entry.reports[check])
@@ -39044,12 +39053,13 @@ class FindingWriter {
             file: entry.file.path,
             line: corpus.lineOf[slot],
             ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
-            message,
+            // In its place already, so the finding's keys keep their order once the message is made.
+            message: '',
             // A lazy excerpt's key is in its place already, so the finding's keys keep their order once it is read.
             ...(excerpt !== undefined ? { excerpt } : lazy ? { excerpt: undefined } : {}),
             ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
             duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
-        }, lazy);
+        }, lazy, message);
     }
     entryOf(slot) {
         return this.side.files[this.side.corpus.fileOf[slot]];

@@ -415,7 +415,7 @@ function uniquenessSink(audits: readonly FileAudit[], baseRecord?: BaseFindingsR
   for (const audit of audits) {
     for (const side of [audit.base, audit.head]) side?.scorer.markLooked('uniqueness')
   }
-  return ({ side, finding, excerpt }) => {
+  return ({ side, finding, excerpt, message }) => {
     const audit = audits.find((a) => (side === 'head' ? a.change.head?.path : a.change.base?.path) === finding.file)
     const result = side === 'head' ? audit?.head : audit?.base
     if (!audit || !result) return
@@ -424,7 +424,8 @@ function uniquenessSink(audits: readonly FileAudit[], baseRecord?: BaseFindingsR
       side === 'head' && (finding.introduced ?? (position === undefined || audit.diff.headStatus[position] !== HeadStatus.Unchanged))
     result.scorer.note(finding.dimension, finding.severity, position)
     const listed = result.collector.count(finding.check, finding.dimension, finding.severity, introduced)
-    // Only a listed finding's record is read again for its excerpt.
+    // Only a listed finding gets its message, and its record read again for its excerpt.
+    if (listed && message) finding.message = message()
     if (listed && excerpt) finding.excerpt = excerpt()
     if (side === 'base') baseRecord?.add(finding, listed)
     if (!listed) return

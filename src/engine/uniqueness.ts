@@ -97,6 +97,17 @@ export interface SideFinding {
    * a report lists a few hundred.
    */
   excerpt?: () => string | undefined
+  /**
+   * Makes the finding's message, which it has none of until then (`message` is ''): whoever
+   * lists the finding sets its `message` from this. Of the tens of thousands of findings a
+   * million records make, only the few hundred listed need one: the rest are counted.
+   */
+  message?: () => string
+}
+
+/** The finding with its message and excerpt made, as a report lists it. */
+export function completeFinding({ finding, excerpt, message }: SideFinding): Finding {
+  return message || excerpt ? { ...finding, ...(message ? { message: message() } : {}), ...(excerpt ? { excerpt: excerpt() } : {}) } : finding
 }
 
 export const EXACT_DUPLICATES = 'exact-duplicates'
@@ -486,8 +497,8 @@ export class UniquenessStage {
     // With `onFinding`, findings go out one by one and are not kept here: a million-record PR
     // makes some 200,000 of them (with excerpts), 170 MB of heap had they waited in one array.
     const findings: SideFinding[] = []
-    // Kept here, every finding has its excerpt.
-    const emit = options.onFinding ?? (({ side, finding, excerpt }: SideFinding) => void findings.push({ side, finding: excerpt ? { ...finding, excerpt: excerpt() } : finding }))
+    // Kept here, every finding has its message and excerpt.
+    const emit = options.onFinding ?? ((taken: SideFinding) => void findings.push({ side: taken.side, finding: completeFinding(taken) }))
     const sides: UniquenessSideStats[] = []
     const timing = { rereadMs: 0 }
     try {
@@ -788,15 +799,17 @@ export class UniquenessStage {
     const near = indexNear
       ? verifyCandidates({ corpus, reps, relations, withinGroups: settings.enabled[NEAR_DUPLICATES] }, buckets, sets, settings.threshold, exact.leaks)
       : undefined
+    // Where the record is is looked up only for a finding that is listed.
     const lazyExcerpt = (slot: number): (() => string | undefined) | undefined => {
       if (!readLater(slot)) return undefined
-      const path = placed.get(corpus.fileOf[slot])!
-      const entry = files[corpus.fileOf[slot]]
-      const place = corpus.placeOf(slot)
-      const exactHash = [corpus.exactLow[slot], corpus.exactHigh[slot]] as const
-      return () => placedExcerpt(path, place, exactHash, hasher, entry.fields, entry.exclude)
+      return () => {
+        const entry = files[corpus.fileOf[slot]]
+        return placedExcerpt(placed.get(entry.id)!, corpus.placeOf(slot), [corpus.exactLow[slot], corpus.exactHigh[slot]], hasher, entry.fields, entry.exclude)
+      }
     }
-    const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt) => emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}) }))
+    const report = new FindingWriter(side, excerpts, lazyExcerpt, settings, (finding, excerpt, message) =>
+      emit({ side: side.side, finding, ...(excerpt ? { excerpt } : {}), ...(message ? { message } : {}) })
+    )
     for (const { slot, first } of exact.duplicates) report.exactDuplicate(slot, first)
     const clusterStats = near ? this.reportClusters(side, reps, near, report) : undefined
     const leaks = new Map<number, LeakPair>([...exact.leaks, ...(near?.leaks ?? [])])
@@ -889,10 +902,11 @@ export class UniquenessStage {
     const larger = (a: { size: number; file: string; line: number }, b: { size: number; file: string; line: number }): number =>
       b.size - a.size || a.file.localeCompare(b.file) || a.line - b.line
     let nearDuplicates = 0
-    // Per position, the one it was reached from in its cluster's walk and the Jaccard of that link.
-    const partnerOf = new Int32Array(size)
-    const partnerJaccard = new Float64Array(size)
-    const reachedIn = new Int32Array(size).fill(-1)
+    // Per position, the link it was reached by in its cluster's walk, and the cluster whose walk
+    // reached it. Both in arrays of a position each that are done with by now: at 1M, new ones
+    // (and a Jaccard per position) were 15 MB of fresh memory, whose first writes cost 40-50 ms.
+    const reachedBy = linkFill
+    const reachedIn = clusterOf.fill(-1)
     const queue = new Int32Array(members.length)
     for (let cluster = 0; cluster < clusters; cluster++) {
       const list = Array.from(members.subarray(memberStarts[cluster], memberStarts[cluster + 1]))
@@ -917,15 +931,16 @@ export class UniquenessStage {
           const other = from[index] === at ? to[index] : from[index]
           if (reachedIn[other] === cluster) continue
           reachedIn[other] = cluster
-          partnerOf[other] = at
-          partnerJaccard[other] = jaccard[index]
+          reachedBy[other] = index
           queue[tail++] = other
         }
       }
       for (let i = 1; i < count; i++) {
         nearDuplicates++
         const position = list[i]
-        report.nearDuplicate(reps[position], reps[partnerOf[position]], partnerJaccard[position], count)
+        const link = reachedBy[position]
+        const partner = from[link] === position ? to[link] : from[link]
+        report.nearDuplicate(reps[position], reps[partner], jaccard[link], count)
       }
     }
     return { clusters, nearDuplicates, sizes, largest }
@@ -1000,12 +1015,12 @@ class FindingWriter {
     /** For the other slots: how to read the excerpt when the finding is listed. */
     private readonly lazyExcerpt: (slot: number) => (() => string | undefined) | undefined,
     private readonly settings: StageSettings,
-    private readonly emit: (finding: Finding, excerpt?: () => string | undefined) => void
+    private readonly emit: (finding: Finding, excerpt?: () => string | undefined, message?: () => string) => void
   ) {}
 
   exactDuplicate(slot: number, first: number): void {
     const entry = this.entryOf(slot)
-    this.add(EXACT_DUPLICATES, slot, first, `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`)
+    this.add(EXACT_DUPLICATES, slot, first, () => `duplicate of ${this.where(first, entry)}: the same ${describeFields(entry.fields)} once case, spacing and punctuation are normalised`)
   }
 
   nearDuplicate(slot: number, partner: number, similarity: number, clusterSize: number): void {
@@ -1017,7 +1032,7 @@ class FindingWriter {
       NEAR_DUPLICATES,
       slot,
       partner,
-      `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`
+      () => `near-duplicate of ${this.where(partner, entry)}: Jaccard ${similarity.toFixed(2)} on ${grams} (threshold ${this.settings.threshold})${cluster}`
     )
   }
 
@@ -1026,7 +1041,7 @@ class FindingWriter {
     const other = this.entryOf(pair.other)
     const how = pair.exact ? 'the same text as' : `a near-duplicate (Jaccard ${pair.jaccard.toFixed(2)}) of`
     const split = (e: FileEntry): string => (e.file.split === 'train' ? 'train' : (e.file.split ?? 'eval'))
-    this.add(LEAKAGE, slot, pair.other, `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`)
+    this.add(LEAKAGE, slot, pair.other, () => `${split(entry)} record found in the ${split(other)} split: ${how} ${this.where(pair.other, entry)}`)
   }
 
   contamination(entry: FileEntry, contaminated: number, firstLine: number, trains: readonly FileEntry[]): void {
@@ -1058,7 +1073,8 @@ class FindingWriter {
     })
   }
 
-  private add(check: UniquenessCheckId, slot: number, other: number, message: string): void {
+  /** One finding on `slot` naming `other`; its message is made only if it is listed. */
+  private add(check: UniquenessCheckId, slot: number, other: number, message: () => string): void {
     const entry = this.entryOf(slot)
     if (!entry.reports[check]) return
     const { corpus } = this.side
@@ -1073,12 +1089,13 @@ class FindingWriter {
       file: entry.file.path,
       line: corpus.lineOf[slot],
       ...(entry.fields.length === 1 ? { field: entry.fields[0] } : {}),
-      message,
+      // In its place already, so the finding's keys keep their order once the message is made.
+      message: '',
       // A lazy excerpt's key is in its place already, so the finding's keys keep their order once it is read.
       ...(excerpt !== undefined ? { excerpt } : lazy ? { excerpt: undefined } : {}),
       ...(isNew ? { introduced: isNew(corpus.indexOf[slot]) } : {}),
       duplicateOf: { file: otherEntry.file.path, line: corpus.lineOf[other] }
-    }, lazy)
+    }, lazy, message)
   }
 
   private entryOf(slot: number): FileEntry {
