@@ -14417,15 +14417,8 @@ class AsciiHasher {
         return this.kernel.asciiHash(text.length);
     }
 }
-let hasher;
 /** This thread's kernel; null where this runtime has no WebAssembly. */
-function asciiHasher() {
-    if (hasher === undefined) {
-        const module = (0,wasm/* compileKernel */.x1)(NORMALISED_HASH_WASM_BASE64);
-        hasher = module ? new AsciiHasher((0,wasm/* instantiateKernel */.oe)(module)) : null;
-    }
-    return hasher;
-}
+const asciiHasher = (0,wasm/* kernelOnce */.ZK)(NORMALISED_HASH_WASM_BASE64, (exports) => new AsciiHasher(exports));
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
 function hashOfNormalised(normalised) {
     return hashScratch(scratch.writeUtf8(normalised));
@@ -15582,15 +15575,8 @@ class AsciiWordCounter {
         return this.kernel.asciiWords(0, text.length);
     }
 }
-let counter;
 /** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
-function asciiKernel() {
-    if (counter === undefined) {
-        const module = (0,wasm/* compileKernel */.x1)(LENGTH_WASM_BASE64);
-        counter = module ? new AsciiWordCounter((0,wasm/* instantiateKernel */.oe)(module)) : null;
-    }
-    return counter;
-}
+const asciiKernel = (0,wasm/* kernelOnce */.ZK)(LENGTH_WASM_BASE64, (exports) => new AsciiWordCounter(exports));
 /**
  * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
  * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
@@ -39153,6 +39139,7 @@ function optimalLsh(threshold, permutations, fp, fn) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   WY: () => (/* binding */ reserveMemory),
+/* harmony export */   ZK: () => (/* binding */ kernelOnce),
 /* harmony export */   oe: () => (/* binding */ instantiateKernel),
 /* harmony export */   x1: () => (/* binding */ compileKernel)
 /* harmony export */ });
@@ -39185,6 +39172,20 @@ function instantiateKernel(module) {
     if (!webAssembly)
         throw new Error('This runtime has no WebAssembly.');
     return new webAssembly.Instance(module).exports;
+}
+/**
+ * This thread's instance of a kernel, made on the first call: `make` wraps its exports. Null
+ * where this runtime cannot run it (the caller then takes its JavaScript path).
+ */
+function kernelOnce(base64, make) {
+    let kernel;
+    return () => {
+        if (kernel === undefined) {
+            const module = compileKernel(base64);
+            kernel = module ? make(instantiateKernel(module)) : null;
+        }
+        return kernel;
+    };
 }
 /** Grows `memory` to at least `bytes`; true when it grew (views of it must then be made again). */
 function reserveMemory(memory, bytes) {

@@ -51,6 +51,21 @@ export function instantiateKernel<Exports>(module: CompiledModule): Exports {
   return new webAssembly.Instance(module).exports as Exports
 }
 
+/**
+ * This thread's instance of a kernel, made on the first call: `make` wraps its exports. Null
+ * where this runtime cannot run it (the caller then takes its JavaScript path).
+ */
+export function kernelOnce<Exports, Kernel>(base64: string, make: (exports: Exports) => Kernel): () => Kernel | null {
+  let kernel: Kernel | null | undefined
+  return () => {
+    if (kernel === undefined) {
+      const module = compileKernel(base64)
+      kernel = module ? make(instantiateKernel<Exports>(module)) : null
+    }
+    return kernel
+  }
+}
+
 /** Grows `memory` to at least `bytes`; true when it grew (views of it must then be made again). */
 export function reserveMemory(memory: KernelMemory, bytes: number): boolean {
   if (bytes <= memory.buffer.byteLength) return false

@@ -3,7 +3,7 @@ import type { DatasetRecord } from '../types.js'
 import { FieldPaths, truncate } from '../text.js'
 import { isLatin1 } from '../text-scratch.js'
 import { writeLatin1 } from '../buffer-writes.js'
-import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
+import { kernelOnce, reserveMemory, type KernelMemory } from '../wasm.js'
 import { LENGTH_WASM_BASE64 } from './length-wasm.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
@@ -88,16 +88,8 @@ class AsciiWordCounter {
   }
 }
 
-let counter: AsciiWordCounter | null | undefined
-
 /** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
-function asciiKernel(): AsciiWordCounter | null {
-  if (counter === undefined) {
-    const module = compileKernel(LENGTH_WASM_BASE64)
-    counter = module ? new AsciiWordCounter(instantiateKernel<LengthExports>(module)) : null
-  }
-  return counter
-}
+const asciiKernel = kernelOnce(LENGTH_WASM_BASE64, (exports: LengthExports) => new AsciiWordCounter(exports))
 
 /** Lengths below `low` or above `high` are outliers. */
 export interface Fences {

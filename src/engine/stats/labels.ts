@@ -3,7 +3,7 @@ import { finishHash } from '../hash.js'
 import type { FieldValue } from '../types.js'
 import { isLatin1, LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
 import { writeLatin1 } from '../buffer-writes.js'
-import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from '../wasm.js'
+import { kernelOnce, reserveMemory, type KernelMemory } from '../wasm.js'
 import { NORMALISED_HASH_WASM_BASE64 } from './normalised-hash-wasm.js'
 
 /**
@@ -120,16 +120,8 @@ class AsciiHasher {
   }
 }
 
-let hasher: AsciiHasher | null | undefined
-
 /** This thread's kernel; null where this runtime has no WebAssembly. */
-function asciiHasher(): AsciiHasher | null {
-  if (hasher === undefined) {
-    const module = compileKernel(NORMALISED_HASH_WASM_BASE64)
-    hasher = module ? new AsciiHasher(instantiateKernel<NormalisedHashExports>(module)) : null
-  }
-  return hasher
-}
+const asciiHasher = kernelOnce(NORMALISED_HASH_WASM_BASE64, (exports: NormalisedHashExports) => new AsciiHasher(exports))
 
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
 export function hashOfNormalised(normalised: string): number {
