@@ -4,18 +4,28 @@ import type { DatasetRecord, FieldValue, RecordFields } from './types.js'
 import { KeyStore } from './key-store.js'
 import { grownTo } from './typed-arrays.js'
 
+/** The most keys a census's table is sized for ahead; beyond, it grows by doubling. */
+const MAX_SIZED_KEYS = 1 << 21
+
 /** Nested objects are compared field by field down to this depth; deeper values, and arrays, as wholes. */
 const MAX_FIELD_DEPTH = 3
 
-/** Who carries which key, counted once per index. */
+/** Who carries which key: counted as records come in (see `countKeys`), each record once. */
 interface KeyCensus {
   /** Some record has no key. */
   missing: boolean
   repeated: Map<string, number[]>
-  /** Per position, the first position with the same key; -1 for a record without one. */
+  /** Per position counted, the first position with the same key; -1 for a record without one. */
   keyIds: Int32Array
   /** The first position with the key that `store` has at `position`, or -1. */
   firstOf: (store: KeyStore, position: number) => number
+  /** Positions counted so far. */
+  counted: number
+  byHash: HashIndex
+  /** Keys whose hash an earlier, different key took: the rare collision, by the key itself. */
+  collided: Map<string, number>
+  /** Room for `keyIds`, grown as records come in. */
+  ids: Int32Array
 }
 
 /**
@@ -103,7 +113,7 @@ export class RecordIndex {
     this.keys.trim()
   }
 
-  /** Counts the keys now rather than at the first question about them. */
+  /** Counts the keys added since the last count now, rather than at the first question about them. */
   countKeys(): void {
     this.census()
   }
@@ -121,46 +131,61 @@ export class RecordIndex {
   /**
    * Keys to first positions in a typed table by the key's 53-bit hash, where a Map of a million
    * strings cost ~60 MB of heap a side: a hit is confirmed against the key itself, and the
-   * rare key whose hash an earlier, different key took goes into a small Map instead.
+   * rare key whose hash an earlier, different key took goes into a small Map instead. Records
+   * added since the last question are counted on top of what was counted: the side pass asks
+   * every few thousand records, so that the counting is done in the pass, not after it.
    */
   private census(): KeyCensus {
-    const known = censuses.get(this)
     const keys = this.keys
-    // Records added since are counted again.
-    if (known && known.keyIds.length === keys.count) return known
-    const byHash = new HashIndex(keys.count)
-    const collided = new Map<string, number>()
-    const firstOf = (store: KeyStore, position: number): number => {
-      const first = byHash.get(store.hashAt(position))
-      if (first === undefined) return -1
-      return keys.sameKey(first, store, position) ? first : (collided.get(store.at(position)!) ?? -1)
+    let census = censuses.get(this)
+    if (!census) {
+      // Sized for the records expected (the room reserved for them), so that it seldom grows;
+      // at most for MAX_SIZED_KEYS, as its slots are touched all over: an estimate far too high
+      // would hold memory for nothing.
+      const expected = Math.max(keys.count, Math.min(this.lineStore.length, MAX_SIZED_KEYS))
+      const byHash = new HashIndex(expected)
+      const collided = new Map<string, number>()
+      const firstOf = (store: KeyStore, position: number): number => {
+        const first = byHash.get(store.hashAt(position))
+        if (first === undefined) return -1
+        return keys.sameKey(first, store, position) ? first : (collided.get(store.at(position)!) ?? -1)
+      }
+      const ids = new Int32Array(expected)
+      census = { missing: false, repeated: new Map(), keyIds: ids.subarray(0, 0), firstOf, counted: 0, byHash, collided, ids }
+      censuses.set(this, census)
     }
-    const keyIds = new Int32Array(keys.count).fill(-1)
-    const repeated = new Map<string, number[]>()
-    let missing = false
-    for (let position = 0; position < keys.count; position++) {
+    if (census.counted < keys.count) this.countFrom(census)
+    return census
+  }
+
+  /** Counts the positions from `census.counted` to the last one stored. */
+  private countFrom(census: KeyCensus): void {
+    const keys = this.keys
+    const { byHash, collided, repeated } = census
+    if (census.ids.length < keys.count) census.ids = grownTo(census.ids, Math.max(keys.count, 2 * census.ids.length))
+    const ids = census.ids
+    for (let position = census.counted; position < keys.count; position++) {
       if (!keys.has(position)) {
-        missing = true
+        census.missing = true
+        ids[position] = -1
         continue
       }
       // One probe: a new hash is placed as it is looked up.
       let first = byHash.getOrAdd(keys.hashAt(position), position) ?? position
       if (first !== position && !keys.sameKey(first, keys, position)) {
-        // Another key took this hash first: the rare collision is settled by the key itself.
         const key = keys.at(position)!
         first = collided.get(key) ?? position
         if (first === position) collided.set(key, position)
       }
-      keyIds[position] = first
+      ids[position] = first
       if (first === position) continue
       const key = keys.at(position)!
       const positions = repeated.get(key)
       if (positions) positions.push(position)
       else repeated.set(key, [first, position])
     }
-    const census = { missing, repeated, keyIds, firstOf }
-    censuses.set(this, census)
-    return census
+    census.counted = keys.count
+    census.keyIds = ids.subarray(0, keys.count)
   }
 
   get size(): number {

@@ -15,6 +15,9 @@ import type { DatasetRecord, Finding, Severity } from './types.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
 import { SharedHashWriter, sharedHashColumns } from './dedup/hash-chunks.js'
 import type { CorpusRecordCallback, DeferredCorpusFile } from './uniqueness.js'
+
+/** Records between two counts of the key census in the pass (a power of two). */
+const KEY_COUNT_STEP = 4096
 import type { CandidateHelper } from './dedup/candidate-reader.js'
 
 /** Distinct reader problems remembered per side: enough to tell old from new. */
@@ -192,6 +195,9 @@ export async function runSidePass(options: SidePassOptions): Promise<SideResult>
 
   const processRecord = (datasetRecord: DatasetRecord): void => {
     const position = index!.add(datasetRecord)
+    // The key census (the diff's) is counted as the pass goes, a few thousand records at a time:
+    // after the pass, it was a tenth of a second of the 1M-record finish on this thread alone.
+    if ((position & (KEY_COUNT_STEP - 1)) === KEY_COUNT_STEP - 1 && index!.keyFields.length > 0) index!.countKeys()
     const introduced = options.allIntroduced || (base !== undefined && !inBase(index!.contentHashAt(position)))
     current = { line: datasetRecord.line, position, introduced }
     for (const { run, emit } of runs) run.record(datasetRecord, emit)
