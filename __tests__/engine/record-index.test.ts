@@ -3,7 +3,7 @@ import type { RecordFields } from '../../src/engine/types.js'
 
 /** Records with repeated keys (`id` every third record again), keys missing or empty, and unique ones. */
 function records(count: number): RecordFields[] {
-  return Array.from({ length: count }, (_, i) => {
+  return Array.from({ length: count }, (_, i): RecordFields => {
     if (i % 17 === 5) return { text: `no key ${i}` }
     if (i % 23 === 7) return { id: '', text: `empty key ${i}` }
     return { id: i % 3 === 0 ? `id-${i % 50}` : `id-${i}`, text: `record ${i}` }

@@ -283,6 +283,35 @@ export function lshCandidates(index: NearIndex, buckets: Buckets = bandBuckets(i
   return marks
 }
 
+/** The candidates' shingle sets by position: an index a position into one list, not a Map. */
+export class CandidateSets {
+  /** 1 + the set's place in `list`; 0 for a position without one. */
+  private readonly at: Int32Array
+  private readonly list: ShingleSet[] = []
+
+  constructor(positions: number) {
+    this.at = new Int32Array(positions)
+  }
+
+  set(position: number, set: ShingleSet): void {
+    if (this.at[position] === 0) this.at[position] = this.list.push(set)
+    else this.list[this.at[position] - 1] = set
+  }
+
+  has(position: number): boolean {
+    return this.at[position] !== 0
+  }
+
+  get(position: number): ShingleSet | undefined {
+    const at = this.at[position]
+    return at === 0 ? undefined : this.list[at - 1]
+  }
+
+  get size(): number {
+    return this.list.length
+  }
+}
+
 /**
  * Verifies every candidate pair by exact Jaccard on the shingle sets (`sets`, by position), so
  * no reported pair is below `threshold`. Pairs already in one cluster, and train records
@@ -292,7 +321,7 @@ export function lshCandidates(index: NearIndex, buckets: Buckets = bandBuckets(i
 export function verifyCandidates(
   index: NearIndex,
   buckets: Buckets,
-  sets: ReadonlyMap<number, ShingleSet>,
+  sets: Pick<ReadonlyMap<number, ShingleSet>, 'has' | 'get'>,
   threshold: number,
   exactLeaks: ReadonlyMap<number, LeakPair>
 ): NearResult {
