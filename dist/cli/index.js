@@ -14289,14 +14289,10 @@ function landisKochBand(kappa) {
     return 'almost perfect';
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: ./src/engine/hash.ts + 1 modules
 var engine_hash = __nccwpck_require__(5478);
 // EXTERNAL MODULE: ./src/engine/text-scratch.ts
 var text_scratch = __nccwpck_require__(9008);
-// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
-var buffer_writes = __nccwpck_require__(6371);
 // EXTERNAL MODULE: ./src/engine/wasm.ts
 var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/stats/normalised-hash-wasm.ts
@@ -14318,8 +14314,6 @@ const NORMALISED_HASH_WASM_BASE64 = 'AGFzbQEAAAABEQNgAX8Bf2ACf38BfGABfwF8AwYFAAE
     'Cw==';
 
 ;// CONCATENATED MODULE: ./src/engine/stats/labels.ts
-
-
 
 
 
@@ -14407,9 +14401,9 @@ function normalisedHash(text) {
     if (text.length === 0)
         return undefined;
     // The kernel reads words little-endian, as hashScratch does only on such machines.
-    const kernel = text_scratch/* LITTLE_ENDIAN */.fd ? asciiHasher() : null;
+    const kernel = text_scratch/* LITTLE_ENDIAN */.fd ? asciiHash() : null;
     if (kernel) {
-        const hash = kernel.hash(text);
+        const hash = kernel(text);
         if (hash >= 0)
             return hash;
         if (hash === NORMALISES_TO_NOTHING)
@@ -14421,27 +14415,16 @@ function normalisedHash(text) {
 /** What the kernel answers for an ASCII text that normalises to nothing, and for text that is not ASCII. */
 const NORMALISES_TO_NOTHING = -2;
 const NOT_ASCII = -1;
-/** normalised-hash.wat with the text copied into its memory, one byte per character. */
-class AsciiHasher {
-    kernel;
-    bytes;
-    constructor(kernel) {
-        this.kernel = kernel;
-        this.bytes = external_node_buffer_.Buffer.from(kernel.memory.buffer);
-    }
-    /** `normalisedHash` of a text (not empty), NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it. */
-    hash(text) {
-        if (!(0,text_scratch/* isLatin1 */.uQ)(text))
-            return NOT_ASCII;
-        // The padding of the last step: up to 8 bytes after the text.
-        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, text.length + 8))
-            this.bytes = external_node_buffer_.Buffer.from(this.kernel.memory.buffer);
-        (0,buffer_writes/* writeLatin1 */.Hj)(this.bytes, text);
-        return this.kernel.asciiHash(text.length);
-    }
-}
-/** This thread's kernel; null where this runtime has no WebAssembly. */
-const asciiHasher = (0,wasm/* kernelOnce */.ZK)(NORMALISED_HASH_WASM_BASE64, (exports) => new AsciiHasher(exports));
+/**
+ * This thread's normalised-hash.wat as a function: `normalisedHash` of a text (not empty),
+ * NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it; null where
+ * this runtime has no WebAssembly.
+ */
+const asciiHash = (0,wasm/* kernelOnce */.ZK)(NORMALISED_HASH_WASM_BASE64, (kernel) => {
+    const copy = new text_scratch/* KernelText */.FT(kernel.memory);
+    // Room for the padding of the last step: up to 8 bytes after the text.
+    return (text) => (copy.latin1(text, 8) ? kernel.asciiHash(text.length) : NOT_ASCII);
+});
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
 function hashOfNormalised(normalised) {
     return hashScratch(scratch.writeUtf8(normalised));
@@ -15524,7 +15507,6 @@ function ksStatistic(a, b) {
 
 
 
-
 /** Characters (code points) and words (runs of non-space) of a text, in one pass. */
 function measureText(text) {
     measure(text);
@@ -15534,7 +15516,7 @@ function measureText(text) {
 const measured = { chars: 0, words: 0 };
 /** Sets `measured` to the characters and words of `text`: ASCII text in WebAssembly, the rest one character at a time. */
 function measure(text) {
-    const words = asciiKernel()?.words(text);
+    const words = asciiWords()?.(text);
     if (words === undefined || words < 0)
         measureCharacters(text);
     else {
@@ -15579,27 +15561,19 @@ function measureCharacters(text) {
 }
 /** Spaces after the text: the kernel reads whole windows of 64 bytes. */
 const PADDING = 64;
-/** length.wat with the text copied into its memory, one byte per character. */
-class AsciiWordCounter {
-    kernel;
-    bytes;
-    constructor(kernel) {
-        this.kernel = kernel;
-        this.bytes = Buffer.from(kernel.memory.buffer);
-    }
-    /** The words of `text` when it is ASCII; -1 when it is not (then nothing is known). */
-    words(text) {
-        if (!(0,text_scratch/* isLatin1 */.uQ)(text))
+/**
+ * This thread's length.wat as a function: the words of a text when it is ASCII, -1 when it is
+ * not (then nothing is known); null where this runtime has no WebAssembly SIMD.
+ */
+const asciiWords = (0,wasm/* kernelOnce */.ZK)(LENGTH_WASM_BASE64, (kernel) => {
+    const copy = new text_scratch/* KernelText */.FT(kernel.memory);
+    return (text) => {
+        if (!copy.latin1(text, PADDING))
             return -1;
-        if ((0,wasm/* reserveMemory */.WY)(this.kernel.memory, text.length + PADDING))
-            this.bytes = Buffer.from(this.kernel.memory.buffer);
-        (0,buffer_writes/* writeLatin1 */.Hj)(this.bytes, text);
-        this.bytes.fill(32, text.length, text.length + PADDING);
-        return this.kernel.asciiWords(0, text.length);
-    }
-}
-/** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
-const asciiKernel = (0,wasm/* kernelOnce */.ZK)(LENGTH_WASM_BASE64, (exports) => new AsciiWordCounter(exports));
+        copy.fill(32, text.length, text.length + PADDING);
+        return kernel.asciiWords(0, text.length);
+    };
+});
 /**
  * Tukey's fences: Q1 − k·IQR and Q3 + k·IQR, on log(1 + length) when `logScale` (lengths are
  * right-skewed: on the raw scale every long answer is "far out", on the log scale only a length
@@ -16369,6 +16343,8 @@ class Reservoir {
 
 // EXTERNAL MODULE: ./src/engine/typed-arrays.ts
 var typed_arrays = __nccwpck_require__(2817);
+// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
+var buffer_writes = __nccwpck_require__(6371);
 ;// CONCATENATED MODULE: ./src/engine/checks/lexical-diversity.ts
 
 
@@ -16805,6 +16781,8 @@ const lexicalDiversityCheck = {
     }
 };
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/engine/stats/repeated-ngrams.ts
 /**
  * The repeated n-grams of a sequence of words, found level by level: an n-gram can repeat only
@@ -23639,8 +23617,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: referenceTextHash53, textHash53
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/engine/hash-wasm.ts
 // Generated from src/engine/hash.wat by scripts/build-wasm.mjs (wabt): do not edit.
 // Change the .wat and run `node scripts/build-wasm.mjs` (`npm run build` does it first);
@@ -23652,12 +23628,11 @@ const HASH_WASM_BASE64 = 'AGFzbQEAAAABCAFgA39/fwF8AwIBAAUDAQABBxYCBm1lbW9yeQIACW
     'IQQgAyADQRB2c0HrlK+veGwgBCAEQQ12c0G13MqVfGxzIQMgBCAEQRB2c0HrlK+veGwgAyADQQ12c0G13MqVfGxzIQQgBEH///8A' +
     'cbhEAAAAAAAA8EGiIAO4oAs=';
 
-// EXTERNAL MODULE: ./src/engine/buffer-writes.ts
-var buffer_writes = __nccwpck_require__(6371);
+// EXTERNAL MODULE: ./src/engine/text-scratch.ts
+var text_scratch = __nccwpck_require__(9008);
 // EXTERNAL MODULE: ./src/engine/wasm.ts
 var wasm = __nccwpck_require__(4292);
 ;// CONCATENATED MODULE: ./src/engine/hash.ts
-
 
 
 
@@ -23683,16 +23658,8 @@ function hash53(text, seed = 0) {
 const KERNEL_FROM = 32;
 /** Mixed into the seed of a text with unpaired surrogates, which has no UTF-8 of its own. */
 const UNPAIRED = 0x6b43a9b5;
-/** This thread's kernel and a view of its memory; null where WebAssembly is missing. */
-let kernel;
-function hashKernel() {
-    if (kernel === undefined) {
-        const module = (0,wasm/* compileKernel */.x1)(HASH_WASM_BASE64);
-        const exports = module ? (0,wasm/* instantiateKernel */.oe)(module) : undefined;
-        kernel = exports ? { exports, bytes: external_node_buffer_.Buffer.from(exports.memory.buffer) } : null;
-    }
-    return kernel;
-}
+/** This thread's kernel and the place texts are copied into for it; null where WebAssembly is missing. */
+const hashKernel = (0,wasm/* kernelOnce */.ZK)(HASH_WASM_BASE64, (exports) => ({ exports, copy: new text_scratch/* KernelText */.FT(exports.memory) }));
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(1024);
 /**
@@ -23709,9 +23676,7 @@ function textHash53(text, seed = 0) {
         if (hasher) {
             if (!isWellFormed(text))
                 return unpairedHash53(text, seed);
-            if ((0,wasm/* reserveMemory */.WY)(hasher.exports.memory, 3 * text.length))
-                hasher.bytes = external_node_buffer_.Buffer.from(hasher.exports.memory.buffer);
-            return hasher.exports.hashBytes(0, (0,buffer_writes/* writeUtf8 */.bG)(hasher.bytes, text), seed);
+            return hasher.exports.hashBytes(0, hasher.copy.utf8(text), seed);
         }
     }
     // ASCII: the characters are the bytes.
@@ -37439,16 +37404,22 @@ function isBlank(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FT: () => (/* binding */ KernelText),
 /* harmony export */   eV: () => (/* binding */ Latin1Scratch),
-/* harmony export */   fd: () => (/* binding */ LITTLE_ENDIAN),
-/* harmony export */   uQ: () => (/* binding */ isLatin1)
+/* harmony export */   fd: () => (/* binding */ LITTLE_ENDIAN)
 /* harmony export */ });
-/* harmony import */ var _buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6371);
+/* unused harmony export isLatin1 */
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _buffer_writes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6371);
+/* harmony import */ var _wasm_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4292);
+
+
 
 /**
- * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
- * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
- * of a charCodeAt a character.
+ * Reusable byte copies of a text, for loops that read it bytes at a time rather than a
+ * charCodeAt a character: into a typed array (Latin1Scratch, for conflicting-labels' hash of
+ * normalised text), or into a WebAssembly kernel's memory (KernelText).
  */
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/;
@@ -37470,7 +37441,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 class Latin1Scratch {
     bytes = new Uint8Array(0);
     words = new Int32Array(0);
-    buffer = Buffer.alloc(0);
+    buffer = node_buffer__WEBPACK_IMPORTED_MODULE_0__.Buffer.alloc(0);
     /**
      * Copies `text` in, one byte per character; false, with nothing copied, when a character is
      * above U+00FF (so the bytes would not be the text).
@@ -37479,7 +37450,7 @@ class Latin1Scratch {
         if (!isLatin1(text))
             return false;
         this.reserve(text.length);
-        (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__/* .writeLatin1 */ .Hj)(this.buffer, text);
+        (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_1__/* .writeLatin1 */ .Hj)(this.buffer, text);
         return true;
     }
     /**
@@ -37491,7 +37462,7 @@ class Latin1Scratch {
     writeUtf8(text) {
         this.reserve(text.length * 3);
         if (!LONE_SURROGATE.test(text))
-            return (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_0__/* .writeUtf8 */ .bG)(this.buffer, text);
+            return (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_1__/* .writeUtf8 */ .bG)(this.buffer, text);
         const bytes = this.bytes;
         let length = 0;
         for (let i = 0; i < text.length; i++) {
@@ -37532,7 +37503,7 @@ class Latin1Scratch {
         const memory = new ArrayBuffer(size);
         this.bytes = new Uint8Array(memory);
         this.words = new Int32Array(memory);
-        this.buffer = Buffer.from(memory);
+        this.buffer = node_buffer__WEBPACK_IMPORTED_MODULE_0__.Buffer.from(memory);
     }
     /**
      * Fills the bytes after the first `length` with `byte`, up to a whole number of steps of
@@ -37546,6 +37517,39 @@ class Latin1Scratch {
         for (let i = length; i < end; i++)
             bytes[i] = byte;
         return end >> 2;
+    }
+}
+/**
+ * A WebAssembly kernel's memory as the place a text is copied into, from byte 0, for the
+ * kernel to read: the Buffer over it is made again whenever the memory grows.
+ */
+class KernelText {
+    memory;
+    bytes;
+    constructor(memory) {
+        this.memory = memory;
+        this.bytes = node_buffer__WEBPACK_IMPORTED_MODULE_0__.Buffer.from(memory.buffer);
+    }
+    /** Copies `text` in, a byte a character, with room for `room` bytes after it; false, with nothing copied, when a character is above U+00FF. */
+    latin1(text, room) {
+        if (!isLatin1(text))
+            return false;
+        this.reserve(text.length + room);
+        (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_1__/* .writeLatin1 */ .Hj)(this.bytes, text);
+        return true;
+    }
+    /** Copies `text` in as UTF-8 (room for the most it can take); returns the bytes. */
+    utf8(text) {
+        this.reserve(3 * text.length);
+        return (0,_buffer_writes_js__WEBPACK_IMPORTED_MODULE_1__/* .writeUtf8 */ .bG)(this.bytes, text);
+    }
+    /** Sets the bytes from `start` to `end` (exclusive, within what was reserved) to `byte`. */
+    fill(byte, start, end) {
+        this.bytes.fill(byte, start, end);
+    }
+    reserve(bytes) {
+        if ((0,_wasm_js__WEBPACK_IMPORTED_MODULE_2__/* .reserveMemory */ .WY)(this.memory, bytes))
+            this.bytes = node_buffer__WEBPACK_IMPORTED_MODULE_0__.Buffer.from(this.memory.buffer);
     }
 }
 

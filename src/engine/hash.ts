@@ -1,8 +1,7 @@
-import { Buffer } from 'node:buffer'
 import { HASH_WASM_BASE64 } from './hash-wasm.js'
 import type { FieldValue } from './types.js'
-import { writeUtf8 } from './buffer-writes.js'
-import { compileKernel, instantiateKernel, reserveMemory, type KernelMemory } from './wasm.js'
+import { KernelText } from './text-scratch.js'
+import { kernelOnce, type KernelMemory } from './wasm.js'
 
 /**
  * A 53-bit hash of a string, safe as a JavaScript number and a Map key. Two independent 32-bit
@@ -35,17 +34,8 @@ interface HashKernel {
   hashBytes(at: number, length: number, seed: number): number
 }
 
-/** This thread's kernel and a view of its memory; null where WebAssembly is missing. */
-let kernel: { exports: HashKernel; bytes: Buffer } | null | undefined
-
-function hashKernel(): { exports: HashKernel; bytes: Buffer } | null {
-  if (kernel === undefined) {
-    const module = compileKernel(HASH_WASM_BASE64)
-    const exports = module ? instantiateKernel<HashKernel>(module) : undefined
-    kernel = exports ? { exports, bytes: Buffer.from(exports.memory.buffer) } : null
-  }
-  return kernel
-}
+/** This thread's kernel and the place texts are copied into for it; null where WebAssembly is missing. */
+const hashKernel = kernelOnce(HASH_WASM_BASE64, (exports: HashKernel) => ({ exports, copy: new KernelText(exports.memory) }))
 
 const encoder = new TextEncoder()
 let scratch = new Uint8Array(1024)
@@ -63,8 +53,7 @@ export function textHash53(text: string, seed = 0): number {
     const hasher = hashKernel()
     if (hasher) {
       if (!isWellFormed(text)) return unpairedHash53(text, seed)
-      if (reserveMemory(hasher.exports.memory, 3 * text.length)) hasher.bytes = Buffer.from(hasher.exports.memory.buffer)
-      return hasher.exports.hashBytes(0, writeUtf8(hasher.bytes, text), seed)
+      return hasher.exports.hashBytes(0, hasher.copy.utf8(text), seed)
     }
   }
   // ASCII: the characters are the bytes.

@@ -15,10 +15,10 @@ import type { DatasetRecord, Finding, Severity } from './types.js'
 import type { CorpusHashJob, FileHashes } from './dedup/file-hashes.js'
 import { SharedHashWriter, sharedHashColumns } from './dedup/hash-chunks.js'
 import type { CorpusRecordCallback, DeferredCorpusFile } from './uniqueness.js'
+import type { CandidateHelper } from './dedup/candidate-reader.js'
 
 /** Records between two counts of the key census in the pass (a power of two). */
 const KEY_COUNT_STEP = 4096
-import type { CandidateHelper } from './dedup/candidate-reader.js'
 
 /** Distinct reader problems remembered per side: enough to tell old from new. */
 const MAX_READER_SIGNATURES = 10000

@@ -1,9 +1,11 @@
+import { Buffer } from 'node:buffer'
 import { writeLatin1, writeUtf8 } from './buffer-writes.js'
+import { reserveMemory, type KernelMemory } from './wasm.js'
 
 /**
- * A reusable byte copy of a text, for the checks' loops that read a text four characters at a
- * time as 32-bit words (conflicting-labels): one native copy into a typed array instead
- * of a charCodeAt a character.
+ * Reusable byte copies of a text, for loops that read it bytes at a time rather than a
+ * charCodeAt a character: into a typed array (Latin1Scratch, for conflicting-labels' hash of
+ * normalised text), or into a WebAssembly kernel's memory (KernelText).
  */
 // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
 const NON_LATIN1 = /[^\x00-\xff]/
@@ -102,5 +104,40 @@ export class Latin1Scratch {
     const bytes = this.bytes
     for (let i = length; i < end; i++) bytes[i] = byte
     return end >> 2
+  }
+}
+
+/**
+ * A WebAssembly kernel's memory as the place a text is copied into, from byte 0, for the
+ * kernel to read: the Buffer over it is made again whenever the memory grows.
+ */
+export class KernelText {
+  private bytes: Buffer
+
+  constructor(private readonly memory: KernelMemory) {
+    this.bytes = Buffer.from(memory.buffer)
+  }
+
+  /** Copies `text` in, a byte a character, with room for `room` bytes after it; false, with nothing copied, when a character is above U+00FF. */
+  latin1(text: string, room: number): boolean {
+    if (!isLatin1(text)) return false
+    this.reserve(text.length + room)
+    writeLatin1(this.bytes, text)
+    return true
+  }
+
+  /** Copies `text` in as UTF-8 (room for the most it can take); returns the bytes. */
+  utf8(text: string): number {
+    this.reserve(3 * text.length)
+    return writeUtf8(this.bytes, text)
+  }
+
+  /** Sets the bytes from `start` to `end` (exclusive, within what was reserved) to `byte`. */
+  fill(byte: number, start: number, end: number): void {
+    this.bytes.fill(byte, start, end)
+  }
+
+  private reserve(bytes: number): void {
+    if (reserveMemory(this.memory, bytes)) this.bytes = Buffer.from(this.memory.buffer)
   }
 }

@@ -1,9 +1,8 @@
 import type { Check, CheckContext, CheckRun, Emit } from './types.js'
 import type { DatasetRecord } from '../types.js'
 import { FieldPaths, truncate } from '../text.js'
-import { isLatin1 } from '../text-scratch.js'
-import { writeLatin1 } from '../buffer-writes.js'
-import { kernelOnce, reserveMemory, type KernelMemory } from '../wasm.js'
+import { KernelText } from '../text-scratch.js'
+import { kernelOnce, type KernelMemory } from '../wasm.js'
 import { LENGTH_WASM_BASE64 } from './length-wasm.js'
 import { Histogram, countOutside, ksStatistic, quantile, type HistogramSummary } from '../stats/histogram.js'
 import { numberSetting } from '../stats/settings.js'
@@ -19,7 +18,7 @@ const measured = { chars: 0, words: 0 }
 
 /** Sets `measured` to the characters and words of `text`: ASCII text in WebAssembly, the rest one character at a time. */
 function measure(text: string): void {
-  const words = asciiKernel()?.words(text)
+  const words = asciiWords()?.(text)
   if (words === undefined || words < 0) measureCharacters(text)
   else {
     measured.chars = text.length
@@ -70,26 +69,18 @@ interface LengthExports {
 /** Spaces after the text: the kernel reads whole windows of 64 bytes. */
 const PADDING = 64
 
-/** length.wat with the text copied into its memory, one byte per character. */
-class AsciiWordCounter {
-  private bytes: Buffer
-
-  constructor(private readonly kernel: LengthExports) {
-    this.bytes = Buffer.from(kernel.memory.buffer)
+/**
+ * This thread's length.wat as a function: the words of a text when it is ASCII, -1 when it is
+ * not (then nothing is known); null where this runtime has no WebAssembly SIMD.
+ */
+const asciiWords = kernelOnce(LENGTH_WASM_BASE64, (kernel: LengthExports) => {
+  const copy = new KernelText(kernel.memory)
+  return (text: string): number => {
+    if (!copy.latin1(text, PADDING)) return -1
+    copy.fill(32, text.length, text.length + PADDING)
+    return kernel.asciiWords(0, text.length)
   }
-
-  /** The words of `text` when it is ASCII; -1 when it is not (then nothing is known). */
-  words(text: string): number {
-    if (!isLatin1(text)) return -1
-    if (reserveMemory(this.kernel.memory, text.length + PADDING)) this.bytes = Buffer.from(this.kernel.memory.buffer)
-    writeLatin1(this.bytes, text)
-    this.bytes.fill(32, text.length, text.length + PADDING)
-    return this.kernel.asciiWords(0, text.length)
-  }
-}
-
-/** This thread's word counter; null where this runtime has no WebAssembly SIMD. */
-const asciiKernel = kernelOnce(LENGTH_WASM_BASE64, (exports: LengthExports) => new AsciiWordCounter(exports))
+})
 
 /** Lengths below `low` or above `high` are outliers. */
 export interface Fences {

@@ -1,9 +1,7 @@
-import { Buffer } from 'node:buffer'
 import { finishHash } from '../hash.js'
 import type { FieldValue } from '../types.js'
-import { isLatin1, LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
-import { writeLatin1 } from '../buffer-writes.js'
-import { kernelOnce, reserveMemory, type KernelMemory } from '../wasm.js'
+import { KernelText, LITTLE_ENDIAN, Latin1Scratch } from '../text-scratch.js'
+import { kernelOnce, type KernelMemory } from '../wasm.js'
 import { NORMALISED_HASH_WASM_BASE64 } from './normalised-hash-wasm.js'
 
 /**
@@ -82,9 +80,9 @@ const PAD = 0x61
 export function normalisedHash(text: string): number | undefined {
   if (text.length === 0) return undefined
   // The kernel reads words little-endian, as hashScratch does only on such machines.
-  const kernel = LITTLE_ENDIAN ? asciiHasher() : null
+  const kernel = LITTLE_ENDIAN ? asciiHash() : null
   if (kernel) {
-    const hash = kernel.hash(text)
+    const hash = kernel(text)
     if (hash >= 0) return hash
     if (hash === NORMALISES_TO_NOTHING) return undefined
   }
@@ -102,26 +100,16 @@ interface NormalisedHashExports {
 const NORMALISES_TO_NOTHING = -2
 const NOT_ASCII = -1
 
-/** normalised-hash.wat with the text copied into its memory, one byte per character. */
-class AsciiHasher {
-  private bytes: Buffer
-
-  constructor(private readonly kernel: NormalisedHashExports) {
-    this.bytes = Buffer.from(kernel.memory.buffer)
-  }
-
-  /** `normalisedHash` of a text (not empty), NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it. */
-  hash(text: string): number {
-    if (!isLatin1(text)) return NOT_ASCII
-    // The padding of the last step: up to 8 bytes after the text.
-    if (reserveMemory(this.kernel.memory, text.length + 8)) this.bytes = Buffer.from(this.kernel.memory.buffer)
-    writeLatin1(this.bytes, text)
-    return this.kernel.asciiHash(text.length)
-  }
-}
-
-/** This thread's kernel; null where this runtime has no WebAssembly. */
-const asciiHasher = kernelOnce(NORMALISED_HASH_WASM_BASE64, (exports: NormalisedHashExports) => new AsciiHasher(exports))
+/**
+ * This thread's normalised-hash.wat as a function: `normalisedHash` of a text (not empty),
+ * NORMALISES_TO_NOTHING for undefined, or NOT_ASCII when JavaScript must hash it; null where
+ * this runtime has no WebAssembly.
+ */
+const asciiHash = kernelOnce(NORMALISED_HASH_WASM_BASE64, (kernel: NormalisedHashExports) => {
+  const copy = new KernelText(kernel.memory)
+  // Room for the padding of the last step: up to 8 bytes after the text.
+  return (text: string): number => (copy.latin1(text, 8) ? kernel.asciiHash(text.length) : NOT_ASCII)
+})
 
 /** The hash `normalisedHash` gives a text that normalises to `normalised` (not empty). */
 export function hashOfNormalised(normalised: string): number {
